@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Shared set-up for bin/start and bin/test: Debian packages, a JDK >= 21, the Maven wrapper.
+# Idempotent: on a machine that has everything it only checks, in well under a second.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+
+# Python libraries the worker imports, from Debian (there is no PyPI here).
+WORKER_PACKAGES=(python3 python3-pandas python3-numpy python3-matplotlib python3-scipy python3-seccomp
+  python3-sklearn python3-statsmodels python3-seaborn python3-openpyxl)
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_packages pkg... : installs the Debian packages that are missing.
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "Installing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# select_jdk: exports JAVA_HOME for the newest JDK >= 21 under /usr/lib/jvm (the default java here is 17).
+select_jdk() {
+  if [ -n "${JAVA_HOME:-}" ] && jdk_version "$JAVA_HOME" >/dev/null && [ "$(jdk_version "$JAVA_HOME")" -ge 21 ]; then
+    export PATH="$JAVA_HOME/bin:$PATH"; return
+  fi
+  local best="" best_version=0 v
+  for dir in /usr/lib/jvm/*; do
+    [ -x "$dir/bin/javac" ] || continue
+    v=$(jdk_version "$dir") || continue
+    if [ "$v" -ge 21 ] && [ "$v" -gt "$best_version" ]; then best="$dir"; best_version="$v"; fi
+  done
+  if [ -z "$best" ]; then
+    log "No JDK >= 21 under /usr/lib/jvm; installing openjdk-21 is not possible on Debian 12, please install a JDK 21+."
+    exit 1
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+jdk_version() {
+  local release="$1/release"
+  [ -f "$release" ] || return 1
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"
+}
+
+mvnw() {
+  "$ROOT/mvnw" -B -ntp "$@"
+}

@@ -1,0 +1,77 @@
+package io.llmanalytics.problem;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.quarkus.logging.Log;
+
+/** Every error leaves the API as {@code application/problem+json}, never as a stack trace. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        if (e.problem().status() >= 500) {
+            Log.warnf("%s %s: %s", e.problem().status(), uri.getPath(), e.getMessage());
+        }
+        return ProblemResponses.of(new ProblemException(e.problem().withInstance(uri.getPath()),
+                e.retryAfter().orElse(null), null));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        ProblemType type = ProblemType.forStatus(status);
+        String detail = switch (status) {
+            case 404 -> "No resource at " + uri.getPath() + ".";
+            case 405 -> "This method is not allowed on " + uri.getPath() + ".";
+            case 406 -> "Ask for application/json (or text/event-stream where the endpoint streams).";
+            case 415 -> "This endpoint does not accept that content type.";
+            default -> e.getMessage() == null ? type.title() : e.getMessage();
+        };
+        Problem problem = new Problem(type.uri(), type.title(), status, detail, uri.getPath(), Map.of());
+        return ProblemResponses.of(problem);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        String detail = "The request body is not valid JSON for this endpoint: "
+                + e.getOriginalMessage().lines().findFirst().orElse("malformed JSON") + ".";
+        return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST, detail).withInstance(uri.getPath()));
+    }
+
+    @ServerExceptionMapper
+    public Response constraints(ConstraintViolationException e, UriInfo uri) {
+        List<Map<String, String>> violations = e.getConstraintViolations().stream()
+                .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
+                .toList();
+        String detail = violations.stream().map(v -> v.get("field") + " " + v.get("message"))
+                .reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        return ProblemResponses.of(Problem.of(ProblemType.VALIDATION_FAILED, detail)
+                .withInstance(uri.getPath()).with("violations", violations));
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        ProblemException known = ProblemFailures.find(e);
+        if (known != null) {
+            return problem(known, uri);
+        }
+        Log.errorf(e, "Unexpected failure on %s", uri.getPath());
+        return ProblemResponses.of(Problem.of(ProblemType.INTERNAL,
+                "The service failed unexpectedly; the error has been logged.").withInstance(uri.getPath()));
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

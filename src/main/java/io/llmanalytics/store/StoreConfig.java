@@ -1,0 +1,46 @@
+package io.llmanalytics.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where sessions and datasets are kept. */
+@ConfigMapping(prefix = "store")
+public interface StoreConfig {
+
+    /** MongoDB connection string ({@code MONGODB_URL}); when absent an embedded wire-compatible server is started. */
+    Optional<String> url();
+
+    /** Database name ({@code DATABASE_NAME}). */
+    @WithDefault("llm_analytics")
+    String database();
+
+    /** Directory for the embedded store's files and temporary uploads ({@code DATA_DIR}). */
+    @WithDefault("./data")
+    Path dataDir();
+
+    /** Upper bound on any single database operation. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** The embedded server, used only when {@link #url()} is absent. */
+    Embedded embedded();
+
+    interface Embedded {
+        /** {@code h2} keeps data under {@code DATA_DIR} across restarts; {@code memory} keeps nothing. */
+        @WithDefault("h2")
+        Backend backend();
+
+        /** Loopback port of the embedded server; 0 picks a free one. */
+        @WithDefault("0")
+        int port();
+    }
+
+    enum Backend {
+        H2,
+        MEMORY
+    }
+}
