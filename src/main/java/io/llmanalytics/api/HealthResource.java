@@ -1,4 +1,4 @@
-package io.llmanalytics.health;
+package io.llmanalytics.api;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.llmanalytics.health.ComponentHealth;
+import io.llmanalytics.health.HealthContributor;
+import io.llmanalytics.health.HealthReport;
 import io.smallrye.mutiny.Uni;
 
 /** The service's own view of its dependencies, for people and dashboards. */

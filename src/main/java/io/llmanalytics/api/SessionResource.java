@@ -1,0 +1,72 @@
+package io.llmanalytics.api;
+
+import java.net.URI;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.SessionService;
+import io.smallrye.mutiny.Uni;
+
+/** Sessions: upload a table, read it back, list and delete. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionResource {
+
+    static final int MAX_LIMIT = 100;
+
+    private final SessionService sessions;
+
+    public SessionResource(SessionService sessions) {
+        this.sessions = sessions;
+    }
+
+    @POST
+    @Path("/session/create")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Uni<RestResponse<SessionCreatedResponse>> create(@RestForm("file") FileUpload file) {
+        if (file == null || file.uploadedFile() == null) {
+            throw new ProblemException(ProblemType.BAD_REQUEST,
+                    "Send the table as a multipart/form-data field named 'file' (curl -F file=@data.csv ...).");
+        }
+        return sessions.create(file.uploadedFile(), file.fileName(), null)
+                .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse> created(URI.create("/api/session/" + doc.id))
+                        .entity(SessionCreatedResponse.of(doc)).build());
+    }
+
+    @GET
+    @Path("/session/{id}")
+    public Uni<SessionView> get(@PathParam("id") String id) {
+        return sessions.find(id).map(SessionView::of);
+    }
+
+    @GET
+    @Path("/sessions")
+    public Uni<SessionList> list(@QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("offset") @DefaultValue("0") int offset) {
+        if (limit < 1 || offset < 0) {
+            throw new ProblemException(ProblemType.BAD_REQUEST, "limit must be 1.." + MAX_LIMIT + " and offset >= 0.");
+        }
+        return sessions.list(Math.min(limit, MAX_LIMIT), offset).map(SessionList::of);
+    }
+
+    @DELETE
+    @Path("/session/{id}")
+    public Uni<RestResponse<Void>> delete(@PathParam("id") String id) {
+        return sessions.delete(id).map(x -> RestResponse.noContent());
+    }
+}

@@ -1,0 +1,153 @@
+package io.llmanalytics.schema;
+
+/**
+ * Everything one streaming pass learns about a column: which kinds of cell it holds (hence its pandas dtype), its
+ * missing values, numeric moments (Welford), date range and distinct values.
+ */
+final class ColumnAccumulator {
+
+    private final DistinctCounter distinct;
+    private final CellConventions conventions;
+    private final boolean decimalComma;
+    private long nulls;
+    private long ints;
+    private long floats;
+    private long bools;
+    private long dates;
+    private long texts;
+    private DateFormats.Family dateFamily;
+    private boolean mixedDateFamilies;
+    private long numericCount;
+    private double mean;
+    private double m2;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
+    private boolean nanOrInf;
+    private long dateMin = Long.MAX_VALUE;
+    private long dateMax = Long.MIN_VALUE;
+
+    ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions) {
+        this.distinct = new DistinctCounter(distinctBound, topSize);
+        this.conventions = conventions;
+        this.decimalComma = conventions.decimalComma();
+    }
+
+    /** Adds a cell of text, as a CSV reader gives it; returns its kind. */
+    CellKind add(String cell) {
+        CellKind kind = CellClassifier.classify(cell, decimalComma);
+        add(cell, kind);
+        return kind;
+    }
+
+    /** Adds a cell whose kind the reader already knows (Excel's typed cells); dates come as ISO text. */
+    void add(String cell, CellKind kind) {
+        switch (kind) {
+            case NULL -> {
+                nulls++;
+                return;
+            }
+            case INT -> {
+                ints++;
+                numeric(CellClassifier.toDouble(cell, decimalComma));
+            }
+            case FLOAT -> {
+                floats++;
+                numeric(CellClassifier.toDouble(cell, decimalComma));
+            }
+            case BOOL -> {
+                bools++;
+                if (conventions.boolsAreNumbers()) {
+                    numeric(CellClassifier.parseBool(cell) ? 1 : 0);
+                }
+            }
+            case DATE -> date(cell);
+            default -> texts++;
+        }
+        distinct.add(cell);
+    }
+
+    private void numeric(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            nanOrInf = true;
+            if (Double.isInfinite(v)) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            return;
+        }
+        numericCount++;
+        double delta = v - mean;
+        mean += delta / numericCount;
+        m2 += delta * (v - mean);
+        if (v < min) {
+            min = v;
+        }
+        if (v > max) {
+            max = v;
+        }
+    }
+
+    private void date(String cell) {
+        long t = DateFormats.parse(cell);
+        DateFormats.Family family = DateFormats.match(cell);
+        if (dateFamily == null) {
+            dateFamily = family;
+        } else if (family != dateFamily) {
+            mixedDateFamilies = true;
+        }
+        dates++;
+        dateMin = Math.min(dateMin, t);
+        dateMax = Math.max(dateMax, t);
+    }
+
+    long nulls() {
+        return nulls;
+    }
+
+    /** Whether the canonical text of this column differs from its cells' text (booleans that became numbers). */
+    boolean needsRewrite() {
+        return bools > 0 && type().numeric();
+    }
+
+    /** The dtype pandas gives this column (with {@code parse_dates} for date columns). */
+    PandasType type() {
+        long values = ints + floats + bools + dates + texts;
+        if (values == 0) {
+            return PandasType.FLOAT64;
+        }
+        if (texts == 0 && dates == 0 && (bools == 0 || (conventions.boolsAreNumbers() && bools < values + nulls))) {
+            return floats == 0 && nulls == 0 ? PandasType.INT64 : PandasType.FLOAT64;
+        }
+        if (bools == values) {
+            return nulls == 0 ? PandasType.BOOL : PandasType.OBJECT;
+        }
+        if (dates == values && !mixedDateFamilies) {
+            return PandasType.DATETIME64;
+        }
+        return PandasType.OBJECT;
+    }
+
+    ColumnProfile profile() {
+        PandasType type = type();
+        return switch (type) {
+            case INT64, FLOAT64 -> numericProfile(type);
+            case DATETIME64 -> new ColumnProfile(type.dtype(), nulls, null, null, null, null, null, null, null,
+                    DateFormats.iso(dateMin), DateFormats.iso(dateMax));
+            default -> new ColumnProfile(type.dtype(), nulls, null, null, null, null, distinct.distinct(),
+                    distinct.estimated() ? Boolean.TRUE : null, distinct.top(), null, null);
+        };
+    }
+
+    private ColumnProfile numericProfile(PandasType type) {
+        if (numericCount == 0 && !nanOrInf) {
+            return new ColumnProfile(type.dtype(), nulls, null, null, null, null, null, null, null, null, null);
+        }
+        Double std = numericCount > 1 && !nanOrInf ? Math.sqrt(m2 / (numericCount - 1)) : null;
+        Double avg = nanOrInf ? null : mean;
+        return new ColumnProfile(type.dtype(), nulls, finite(min), finite(max), avg, std, null, null, null, null, null);
+    }
+
+    private static Double finite(double v) {
+        return Double.isInfinite(v) || Double.isNaN(v) ? null : v;
+    }
+}

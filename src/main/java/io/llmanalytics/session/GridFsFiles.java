@@ -1,0 +1,148 @@
+package io.llmanalytics.session;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Executor;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+
+import com.mongodb.client.gridfs.model.GridFSUploadOptions;
+import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
+import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
+
+import io.llmanalytics.dataset.DatasetFiles;
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.store.StoreFailures;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import mutiny.zero.flow.adapters.AdaptersToFlow;
+import mutiny.zero.flow.adapters.AdaptersToReactiveStreams;
+
+/**
+ * Keeps uploaded files and canonical datasets in GridFS through the reactive driver. File reads and writes happen on
+ * worker threads; each operation is bounded by the store timeout (scaled by size for large files).
+ */
+@ApplicationScoped
+public class GridFsFiles implements DatasetFiles {
+
+    private static final int READ_CHUNK = 1 << 20;
+    private static final int CHUNK_SIZE = 1 << 20;
+    /** Chunks requested per batch when downloading (mongo-java-server ignores the 16 MB reply cap). */
+    private static final int DOWNLOAD_DEMAND = 8;
+
+    private final GridFSBucket bucket;
+    private final StoreConfig config;
+    private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+
+    public GridFsFiles(ReactiveMongoClient client, StoreConfig config) {
+        this.bucket = GridFSBuckets.create(client.unwrap().getDatabase(config.database()), "datasets");
+        this.config = config;
+    }
+
+    /** Stores {@code file}, hashing it on the way. */
+    public Uni<StoredFile> store(Path file, String filename, Document metadata) {
+        MessageDigest digest = sha256();
+        long[] length = { 0 };
+        Multi<ByteBuffer> content = Multi.createFrom().<ByteBuffer> emitter(emitter -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (!emitter.isCancelled()) {
+                    ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
+                    int read = channel.read(buffer);
+                    if (read < 0) {
+                        break;
+                    }
+                    buffer.flip();
+                    digest.update(buffer.duplicate());
+                    length[0] += read;
+                    emitter.emit(buffer);
+                }
+                emitter.complete();
+            } catch (IOException e) {
+                emitter.fail(e);
+            }
+        }, BackPressureStrategy.BUFFER).runSubscriptionOn(blocking);
+        GridFSUploadOptions options = new GridFSUploadOptions().chunkSizeBytes(CHUNK_SIZE).metadata(metadata);
+        return Uni.createFrom().publisher(AdaptersToFlow.publisher(
+                bucket.uploadFromPublisher(filename, AdaptersToReactiveStreams.publisher(content), options)))
+                .ifNoItem().after(timeoutFor(sizeOf(file))).fail()
+                .map(id -> new StoredFile(id.toHexString(), length[0], HexFormat.of().formatHex(digest.digest())))
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+    }
+
+    public Uni<Void> delete(String id) {
+        return Uni.createFrom().publisher(AdaptersToFlow.publisher(bucket.delete(new ObjectId(id))))
+                .ifNoItem().after(config.timeout()).fail()
+                .replaceWithVoid()
+                .onFailure(e -> e instanceof com.mongodb.MongoGridFSException).recoverWithNull()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+    }
+
+    /** Copies a stored file to {@code target}. */
+    public Uni<Path> download(String id, Path target) {
+        Uni<Path> copy = Uni.createFrom().<Path> emitter(emitter -> {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                emitter.fail(e);
+                return;
+            }
+            bucket.downloadToPublisher(new ObjectId(id)).subscribe(new ChunkWriter(channel, target, emitter, DOWNLOAD_DEMAND));
+        });
+        return copy.ifNoItem().after(timeoutFor(0)).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+    }
+
+    @Override
+    public Uni<Path> materialise(DatasetSource source) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return Files.createTempFile("dataset-", ".csv");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).runSubscriptionOn(blocking).chain(path -> download(source.fileId(), path)
+                .onFailure().call(() -> Uni.createFrom().item(() -> path.toFile().delete()).runSubscriptionOn(blocking)));
+    }
+
+    private Duration timeoutFor(long bytes) {
+        // the base timeout, plus a second per 20 MB for large files
+        return config.timeout().plusMillis(bytes / 20_000);
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.llmanalytics.session;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+import org.bson.Document;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.store.StoreFailures;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.ParsedUpload;
+import io.llmanalytics.upload.TableParser;
+import io.llmanalytics.upload.UploadConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Sessions: created from an upload (parsed and profiled on a worker thread while the original is stored), read,
+ * listed and deleted. An upload that fails at any step leaves nothing behind.
+ */
+@ApplicationScoped
+public class SessionService {
+
+    private final TableParser parser;
+    private final GridFsFiles files;
+    private final SessionRepository repository;
+    private final UploadConfig uploadConfig;
+    private final StoreConfig storeConfig;
+    private final Event<SessionCreated> created;
+    private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+
+    public SessionService(TableParser parser, GridFsFiles files, SessionRepository repository, UploadConfig uploadConfig,
+            StoreConfig storeConfig, Event<SessionCreated> created) {
+        this.parser = parser;
+        this.files = files;
+        this.repository = repository;
+        this.uploadConfig = uploadConfig;
+        this.storeConfig = storeConfig;
+        this.created = created;
+    }
+
+    /** Creates a session from an uploaded file (deleted by the caller afterwards). */
+    public Uni<SessionDocument> create(Path upload, String fileName, String owner) {
+        String id = UUID.randomUUID().toString();
+        return Uni.createFrom().item(this::workDir).runSubscriptionOn(blocking)
+                .chain(workDir -> ingest(id, upload, fileName, owner, workDir)
+                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(workDir)).runSubscriptionOn(blocking)));
+    }
+
+    private Uni<SessionDocument> ingest(String id, Path upload, String fileName, String owner, Path workDir) {
+        List<String> stored = new ArrayList<>();
+        Uni<ParsedUpload> parse = Uni.createFrom().item(() -> parser.parse(upload, fileName, workDir))
+                .runSubscriptionOn(blocking);
+        Uni<StoredFile> original = files.store(upload, fileName, new Document("session", id).append("kind", "original"))
+                .invoke(f -> stored.add(f.id()));
+        return Uni.combine().all().unis(parse, original).collectFailures().asTuple()
+                .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
+                        .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets)))
+                .call(doc -> repository.persist(doc).ifNoItem().after(storeConfig.timeout()).fail()
+                        .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable))
+                .invoke(doc -> created.fire(new SessionCreated(doc)))
+                .onFailure().call(e -> deleteAll(stored))
+                .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+    }
+
+    private Uni<List<DatasetDocument>> storeDatasets(String id, ParsedUpload parsed, StoredFile original,
+            List<String> stored, Path workDir) {
+        List<Uni<DatasetDocument>> unis = new ArrayList<>();
+        for (int i = 0; i < parsed.tables().size(); i++) {
+            ParsedTable table = parsed.tables().get(i);
+            boolean isDefault = i == 0;
+            if (table.canonical() == null) {
+                unis.add(Uni.createFrom().item(new DatasetDocument(table.schema().name(), isDefault, original.id(),
+                        original.sha256(), table.naValues(), table.schema())));
+            } else {
+                Document meta = new Document("session", id).append("kind", "canonical").append("dataset", table.schema().name());
+                unis.add(files.store(table.canonical(), table.schema().name() + ".csv", meta)
+                        .invoke(f -> stored.add(f.id()))
+                        .map(f -> new DatasetDocument(table.schema().name(), isDefault, f.id(), f.sha256(),
+                                table.naValues(), table.schema())));
+            }
+        }
+        return Uni.join().all(unis).andCollectFailures();
+    }
+
+    private static SessionDocument document(String id, String fileName, String owner, ParsedUpload parsed,
+            StoredFile original, List<DatasetDocument> datasets) {
+        SessionDocument doc = new SessionDocument();
+        doc.id = id;
+        doc.createdAt = Instant.now();
+        doc.fileName = fileName;
+        doc.fileSize = original.length();
+        doc.format = parsed.format().name().toLowerCase(java.util.Locale.ROOT);
+        doc.originalFileId = original.id();
+        doc.owner = owner;
+        doc.datasets = datasets;
+        return doc;
+    }
+
+    public Uni<SessionDocument> find(String id) {
+        if (!isUuid(id)) {
+            return Uni.createFrom().failure(notFound(id));
+        }
+        return repository.findById(id).ifNoItem().after(storeConfig.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    public Uni<SessionPage> list(int limit, int offset) {
+        Uni<List<SessionDocument>> page = repository.findAll(Sort.descending("createdAt")).range(offset, offset + limit - 1)
+                .list();
+        Uni<Long> total = repository.count();
+        return Uni.combine().all().unis(page, total).asTuple()
+                .ifNoItem().after(storeConfig.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .map(t -> new SessionPage(t.getItem1(), t.getItem2(), limit, offset));
+    }
+
+    /** Deletes the session document, then its files; a later call finds nothing. */
+    public Uni<Void> delete(String id) {
+        return find(id).chain(doc -> repository.deleteById(id).ifNoItem().after(storeConfig.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .chain(deleted -> deleteAll(fileIds(doc))));
+    }
+
+    static List<String> fileIds(SessionDocument doc) {
+        return Stream.concat(Stream.of(doc.originalFileId), doc.datasets.stream().map(DatasetDocument::fileId))
+                .filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
+    private Uni<Void> deleteAll(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(List.copyOf(ids).stream().map(files::delete).toList()).andCollectFailures()
+                .replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf("Could not delete stored files %s: %s", ids, e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Path workDir() {
+        try {
+            Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, "ingest-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            Log.debugf("Could not clean %s: %s", dir, e.getMessage());
+        }
+        return null;
+    }
+
+    static boolean isUuid(String id) {
+        if (id == null || id.length() != 36) {
+            return false;
+        }
+        try {
+            return UUID.fromString(id).toString().equals(id.toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static ProblemException notFound(String id) {
+        return new ProblemException(ProblemType.NOT_FOUND, "No session with id '" + abbreviate(id) + "'.");
+    }
+
+    private static String abbreviate(String id) {
+        return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "..." : id;
+    }
+
+
+    private static Throwable firstProblem(Throwable e) {
+        io.smallrye.mutiny.CompositeException composite = (io.smallrye.mutiny.CompositeException) e;
+        return composite.getCauses().stream().filter(c -> c instanceof ProblemException).findFirst()
+                .orElse(composite.getCauses().get(0));
+    }
+}

@@ -1,0 +1,72 @@
+package io.llmanalytics.upload;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes a dataset's canonical CSV: UTF-8, comma-separated, RFC 4180 quoting, header first, missing values as empty
+ * fields (see {@link io.llmanalytics.dataset.DatasetSource}).
+ */
+public final class CanonicalCsvWriter implements Closeable {
+
+    private final BufferedWriter out;
+
+    public CanonicalCsvWriter(Path file) throws IOException {
+        this.out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    public void header(List<String> names) throws IOException {
+        write(names.toArray(String[]::new));
+    }
+
+    /** Writes one row; null cells are missing values. */
+    public void write(String[] cells) throws IOException {
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            String cell = cells[i];
+            if (cell != null && !cell.isEmpty()) {
+                writeCell(cell);
+            }
+        }
+        out.write('\n');
+    }
+
+    private void writeCell(String cell) throws IOException {
+        boolean quote = false;
+        for (int i = 0; i < cell.length(); i++) {
+            char c = cell.charAt(i);
+            if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+                quote = true;
+                break;
+            }
+        }
+        if (!quote) {
+            out.write(cell);
+            return;
+        }
+        out.write('"');
+        int start = 0;
+        for (int i = 0; i < cell.length(); i++) {
+            if (cell.charAt(i) == '"') {
+                out.write(cell, start, i - start + 1);
+                out.write('"');
+                start = i + 1;
+            }
+        }
+        out.write(cell, start, cell.length() - start);
+        out.write('"');
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}

@@ -1,0 +1,85 @@
+package io.llmanalytics.upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.schema.TooManyCellsException;
+import io.llmanalytics.upload.csv.CsvTableReader;
+import io.llmanalytics.upload.excel.XlsTableReader;
+import io.llmanalytics.upload.excel.XlsxTableReader;
+import io.llmanalytics.upload.json.JsonTableReader;
+
+/** Reads an uploaded file into datasets. Blocking: call it on a worker thread. */
+@ApplicationScoped
+public class TableParser {
+
+    private final UploadConfig config;
+
+    public TableParser(UploadConfig config) {
+        this.config = config;
+    }
+
+    /** The upload's format and datasets; canonical files are created in {@code workDir}. */
+    public ParsedUpload parse(Path file, String fileName, Path workDir) {
+        try {
+            byte[] head = new byte[8192];
+            int length;
+            try (InputStream in = Files.newInputStream(file)) {
+                length = in.readNBytes(head, 0, head.length);
+            }
+            if (length == 0) {
+                throw new ProblemException(ProblemType.EMPTY_FILE, "The file is empty (0 bytes).");
+            }
+            FileFormat format = FormatDetector.detect(fileName, head, length);
+            ProfileOptions options = new ProfileOptions(config.sampleRows(), config.distinctExactBound(),
+                    config.topValues(), config.maxCells());
+            TableLimits limits = new TableLimits(config.maxColumns(), config.maxCellChars());
+            String base = baseName(fileName);
+            List<ParsedTable> tables = switch (format) {
+                case CSV -> List.of(new CsvTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case JSON -> List.of(new JsonTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case XLSX -> new XlsxTableReader(options, limits).read(file, sheetFiles(workDir));
+                case XLS -> new XlsTableReader(options, limits).read(file, sheetFiles(workDir));
+            };
+            if (tables.isEmpty()) {
+                throw new ProblemException(ProblemType.EMPTY_FILE,
+                        "The workbook has no sheet with a header row and at least one data row.");
+            }
+            return new ParsedUpload(format, tables);
+        } catch (TooManyCellsException e) {
+            throw new ProblemException(ProblemType.TOO_MANY_CELLS, "The dataset has more than " + config.maxCells()
+                    + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Upload fewer rows or columns.");
+        } catch (IOException | UncheckedIOException e) {
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The file could not be read: " + e.getMessage());
+        }
+    }
+
+    private static java.util.function.Function<String, Path> sheetFiles(Path workDir) {
+        List<String> names = new ArrayList<>();
+        return sheet -> {
+            names.add(sheet);
+            return workDir.resolve("dataset-" + (names.size() - 1) + ".csv");
+        };
+    }
+
+    /** A dataset name from a file name: the name without directories and extension. */
+    static String baseName(String fileName) {
+        if (fileName == null || fileName.isBlank()) {
+            return "data";
+        }
+        String name = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        return base.isBlank() ? "data" : base;
+    }
+}

@@ -1,0 +1,125 @@
+package io.llmanalytics.upload.csv;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.opencsv.CSVParserBuilder;
+import com.opencsv.ICSVParser;
+import com.opencsv.RFC4180ParserBuilder;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.upload.TableLimits;
+
+/**
+ * The records of a delimited text file, parsed into fields: blank lines and comment lines skipped, title rows above
+ * the header skipped, NUL characters removed. Records are split by {@link RecordSplitter} and parsed by OpenCSV's
+ * RFC 4180 parser, or by its escape-aware parser when the dialect has backslash escapes or spaces before quotes.
+ */
+public final class CsvRecords implements AutoCloseable {
+
+    private final Reader reader;
+    private final RecordSplitter splitter;
+    private final ICSVParser parser;
+    private final Dialect dialect;
+    private final TableLimits limits;
+    private boolean reshaped;
+
+    /** Whether NUL characters had to be removed from some cell. */
+    public boolean reshaped() {
+        return reshaped;
+    }
+
+    public CsvRecords(Path file, Dialect dialect, TableLimits limits) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        in.skipNBytes(dialect.bomBytes());
+        CharsetDecoder decoder = dialect.charset().newDecoder();
+        CodingErrorAction onError = dialect.charset().equals(StandardCharsets.UTF_8) ? CodingErrorAction.REPORT
+                : CodingErrorAction.REPLACE;
+        decoder.onMalformedInput(onError).onUnmappableCharacter(onError);
+        this.reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+        this.dialect = dialect;
+        this.limits = limits;
+        this.splitter = new RecordSplitter(reader, dialect, limits.maxCellChars() * 4);
+        this.parser = dialect.escape() == Dialect.NO_ESCAPE && !dialect.skipInitialSpace()
+                ? new RFC4180ParserBuilder().withSeparator(dialect.delimiter()).withQuoteChar('"').build()
+                : new CSVParserBuilder().withSeparator(dialect.delimiter()).withQuoteChar('"')
+                        .withEscapeChar(dialect.escape() == Dialect.NO_ESCAPE ? ICSVParser.NULL_CHARACTER : dialect.escape())
+                        .withIgnoreLeadingWhiteSpace(dialect.skipInitialSpace()).build();
+    }
+
+    public long line() {
+        return splitter.recordLine();
+    }
+
+    public String[] header() throws IOException {
+        int titles = dialect.headerRecord();
+        String[] record;
+        while ((record = raw()) != null) {
+            if (skippable(record) || titles-- > 0) {
+                continue;
+            }
+            limits.checkColumns(record.length);
+            return record;
+        }
+        throw new ProblemException(ProblemType.EMPTY_FILE, "The file holds no rows: it is empty or blank.");
+    }
+
+    public String[] next() throws IOException {
+        String[] record;
+        while ((record = raw()) != null) {
+            if (!skippable(record)) {
+                limits.checkCells(record, line());
+                return record;
+            }
+        }
+        return null;
+    }
+
+    private String[] raw() throws IOException {
+        String text;
+        try {
+            text = splitter.next();
+        } catch (RecordSplitter.RecordTooLongException e) {
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The record starting at line " + e.line
+                    + " is longer than " + limits.maxCellChars() * 4 + " characters; is this really delimited text?");
+        } catch (IOException e) {
+            if (e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
+                throw e instanceof CharacterCodingException cce ? cce : (CharacterCodingException) e.getCause();
+            }
+            throw e;
+        }
+        if (text == null) {
+            return null;
+        }
+        String[] fields = parser.parseLine(text);
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].indexOf('\0') >= 0) {
+                fields[i] = fields[i].replace("\0", "");
+                reshaped = true;
+            }
+        }
+        return fields;
+    }
+
+    private boolean skippable(String[] record) {
+        if (record.length == 1 && record[0].isBlank()) {
+            return true;
+        }
+        return dialect.comments() && record[0].startsWith("#");
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

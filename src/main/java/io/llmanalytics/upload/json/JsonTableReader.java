@@ -1,0 +1,175 @@
+package io.llmanalytics.upload.json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.DateFormats;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.schema.SchemaBuilder;
+import io.llmanalytics.upload.CanonicalCsvWriter;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
+
+/**
+ * Reads a JSON array of records ({@code [{"a": 1, "b": "x"}, ...]}) as {@code pd.DataFrame(records)} would: columns
+ * in order of first appearance, JSON types kept (strings stay text, even when they look like numbers), nested values
+ * kept as their JSON text; ISO date strings become dates. Two streaming passes (columns, then rows), so memory stays
+ * bounded. Blocking: call it on a worker thread.
+ */
+public final class JsonTableReader {
+
+    private static final int MAX_DEPTH = 64;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+
+    private final ProfileOptions options;
+    private final TableLimits limits;
+
+    public JsonTableReader(ProfileOptions options, TableLimits limits) {
+        this.options = options;
+        this.limits = limits;
+    }
+
+    public ParsedTable read(Path file, String name, Path canonicalOut) throws IOException {
+        try {
+            List<String> columns = columns(file);
+            if (columns.isEmpty()) {
+                throw new ProblemException(ProblemType.NO_COLUMNS, "The JSON records have no fields.");
+            }
+            SchemaBuilder builder = new SchemaBuilder(columns, options);
+            Map<String, Integer> index = new LinkedHashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                index.put(columns.get(i), i);
+            }
+            try (InputStream in = Files.newInputStream(file);
+                    JsonParser parser = FACTORY.createParser(in);
+                    CanonicalCsvWriter writer = new CanonicalCsvWriter(canonicalOut)) {
+                writer.header(builder.names());
+                parser.nextToken();
+                String[] cells = new String[columns.size()];
+                CellKind[] kinds = new CellKind[columns.size()];
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    Arrays.fill(cells, "");
+                    Arrays.fill(kinds, CellKind.NULL);
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        int i = index.get(parser.currentName());
+                        parser.nextToken();
+                        value(parser, cells, kinds, i);
+                    }
+                    limits.checkCells(cells, parser.currentLocation().getLineNr());
+                    builder.add(cells, kinds);
+                    String[] out = cells.clone();
+                    for (int i = 0; i < out.length; i++) {
+                        if (kinds[i] == CellKind.NULL) {
+                            out[i] = null;
+                        }
+                    }
+                    writer.write(out);
+                }
+            }
+            return new ParsedTable(builder.build(name), canonicalOut, List.of(""));
+        } catch (StreamConstraintsException e) {
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The JSON is nested more than " + MAX_DEPTH
+                    + " levels deep; upload a flat array of records.");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The file is not valid JSON: "
+                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ").");
+        }
+    }
+
+    private static void value(JsonParser parser, String[] cells, CellKind[] kinds, int i) throws IOException {
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case VALUE_NULL -> {
+                cells[i] = "";
+                kinds[i] = CellKind.NULL;
+            }
+            case VALUE_NUMBER_INT -> {
+                cells[i] = parser.getText();
+                kinds[i] = parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? CellKind.BIG_INT : CellKind.INT;
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                cells[i] = parser.getText();
+                kinds[i] = CellKind.FLOAT;
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                cells[i] = token == JsonToken.VALUE_TRUE ? "True" : "False";
+                kinds[i] = CellKind.BOOL;
+            }
+            case VALUE_STRING -> {
+                cells[i] = parser.getText();
+                kinds[i] = cells[i].isEmpty() ? CellKind.TEXT
+                        : DateFormats.match(cells[i]) == DateFormats.Family.ISO ? CellKind.DATE : CellKind.TEXT;
+            }
+            default -> {
+                java.io.StringWriter nested = new java.io.StringWriter();
+                try (var generator = FACTORY.createGenerator(nested)) {
+                    generator.copyCurrentStructure(parser);
+                }
+                cells[i] = nested.toString();
+                kinds[i] = CellKind.TEXT;
+            }
+        }
+    }
+
+    /** First pass: checks the shape and collects the field names in order of first appearance. */
+    private List<String> columns(Path file) throws IOException {
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(file); JsonParser parser = FACTORY.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new ProblemException(ProblemType.UNREADABLE_FILE,
+                        "A JSON upload must be an array of records, like [{\"region\": \"North\", \"sales\": 10}, ...].");
+            }
+            long records = 0;
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
+                records++;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    if (seen.putIfAbsent(parser.currentName(), Boolean.TRUE) == null) {
+                        limits.checkColumns(seen.size());
+                    }
+                    parser.nextToken();
+                    parser.skipChildren();
+                }
+            }
+            if (token != JsonToken.END_ARRAY) {
+                throw new ProblemException(ProblemType.UNREADABLE_FILE, "Every element of the JSON array must be an"
+                        + " object (a record); element " + (records + 1) + " is " + describe(token) + ".");
+            }
+            if (records == 0) {
+                throw new ProblemException(ProblemType.EMPTY_FILE, "The JSON array holds no records.");
+            }
+            if (parser.nextToken() != null) {
+                throw new ProblemException(ProblemType.UNREADABLE_FILE, "Unexpected content after the JSON array.");
+            }
+        }
+        return new ArrayList<>(seen.keySet());
+    }
+
+    private static String describe(JsonToken token) {
+        return token == null ? "missing (the file ends early)" : switch (token) {
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.asString();
+        };
+    }
+}
