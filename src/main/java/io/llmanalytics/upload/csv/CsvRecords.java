@@ -101,8 +101,17 @@ public final class CsvRecords implements AutoCloseable {
         if (text == null) {
             return null;
         }
-        String[] fields = parser.parseLine(text);
+        String[] fields;
+        try {
+            fields = parser.parseLine(text);
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The record starting at line " + line()
+                    + " cannot be parsed (" + e.getMessage() + "); is a quote left open?");
+        }
         for (int i = 0; i < fields.length; i++) {
+            if (dialect.skipInitialSpace() && !fields[i].isEmpty() && fields[i].charAt(0) == ' ') {
+                fields[i] = fields[i].stripLeading();
+            }
             if (fields[i].indexOf('\0') >= 0) {
                 fields[i] = fields[i].replace("\0", "");
                 reshaped = true;

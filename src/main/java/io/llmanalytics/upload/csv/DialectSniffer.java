@@ -34,6 +34,12 @@ public final class DialectSniffer {
             }
         }
         List<List<String>> records = records(sample, delimiter, complete, comments);
+        if (comments && !records(sample, delimiter, complete, false).isEmpty()
+                && records(sample, delimiter, complete, false).get(0).size() == modalWidth(records) && modalWidth(records) > 1) {
+            // a first line starting with '#' but shaped like the header is the header (e.g. "#id,name,...")
+            comments = false;
+            records = records(sample, delimiter, complete, false);
+        }
         char escape = usesBackslashEscapes(sample) ? '\\' : Dialect.NO_ESCAPE;
         boolean skipInitialSpace = sample.contains(delimiter + " \"");
         return new Dialect(encoding.charset(), encoding.bomBytes(), delimiter, escape, skipInitialSpace,
@@ -111,12 +117,14 @@ public final class DialectSniffer {
         return comma;
     }
 
+    /** {@code \"} used as an escaped quote inside a field: not followed by another quote ({@code \""} is a backslash then a doubled quote) nor ending the field. */
     private static boolean usesBackslashEscapes(String sample) {
         int i = sample.indexOf("\\\"");
         while (i >= 0) {
             int next = i + 2;
-            if (next < sample.length() && sample.charAt(next) != ',' && sample.charAt(next) != '\n'
-                    && sample.charAt(next) != '\r') {
+            if (next < sample.length() && sample.charAt(next) != '"' && sample.charAt(next) != ','
+                    && sample.charAt(next) != ';' && sample.charAt(next) != '\t' && sample.charAt(next) != '|'
+                    && sample.charAt(next) != '\n' && sample.charAt(next) != '\r') {
                 return true;
             }
             i = sample.indexOf("\\\"", next);

@@ -40,6 +40,7 @@ final class RecordSplitter {
         record.setLength(0);
         recordLine = line;
         boolean quoted = false;
+        boolean justClosed = false;
         boolean fieldStart = true;
         boolean any = false;
         while (true) {
@@ -57,6 +58,9 @@ final class RecordSplitter {
                     c = buffer[pos++];
                 } else if (c == '"') {
                     quoted = false;
+                    justClosed = true;
+                    record.append(c);
+                    continue;
                 } else if (c == '\n' || (c == '\r' && !peekNewline())) {
                     line++;
                 }
@@ -74,7 +78,8 @@ final class RecordSplitter {
                 }
                 return record.toString();
             } else {
-                if (c == '"' && fieldStart) {
+                if (c == '"' && (fieldStart || justClosed)) {
+                    // opening quote, or the second quote of a doubled "" inside a quoted field
                     quoted = true;
                     fieldStart = false;
                 } else if (c == delimiter) {
@@ -84,6 +89,7 @@ final class RecordSplitter {
                 }
                 record.append(c);
             }
+            justClosed = false;
             if (record.length() > maxRecordChars) {
                 throw new RecordTooLongException(recordLine, maxRecordChars);
             }

@@ -82,9 +82,8 @@ public final class XlsTableReader {
                         kinds[i] = CellKind.DATE;
                     } else {
                         double v = cell.getNumericCellValue();
-                        boolean whole = v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 9.0e15;
-                        cells[i] = whole ? Long.toString((long) v) : Double.toString(v);
-                        kinds[i] = whole ? CellKind.INT : CellKind.FLOAT;
+                        cells[i] = ExcelNumbers.text(v);
+                        kinds[i] = ExcelNumbers.kind(v);
                     }
                 }
                 case STRING -> cells[i] = cell.getStringCellValue();

@@ -195,8 +195,14 @@ public final class XlsxTableReader {
                     value = t.toString().length() == 16 ? t + ":00" : t.toString();
                     kind = CellKind.DATE;
                 } else {
-                    value = raw;
-                    kind = null;
+                    double number = parseNumber(raw);
+                    if (Double.isNaN(number)) {
+                        value = raw;
+                        kind = null;
+                    } else {
+                        value = ExcelNumbers.text(number);
+                        kind = ExcelNumbers.kind(number);
+                    }
                 }
             } else {
                 switch (type) {
@@ -231,6 +237,14 @@ public final class XlsxTableReader {
             }
             cells.add(value);
             kinds.add(kind);
+        }
+
+        private static double parseNumber(String raw) {
+            try {
+                return Double.parseDouble(raw.trim());
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
         }
 
         private boolean isDate() {
