@@ -89,6 +89,10 @@ public final class CsvRecords implements AutoCloseable {
         String text;
         try {
             text = splitter.next();
+        } catch (RecordSplitter.UnclosedQuoteException e) {
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "A quote opened in the record at line " + e.line
+                    + " is never closed, so the rest of the file would be one value. Close the quote (or double"
+                    + " quotes inside quoted values: \"\") and upload again.");
         } catch (RecordSplitter.RecordTooLongException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, "The record starting at line " + e.line
                     + " is longer than " + limits.maxCellChars() * 4 + " characters; is this really delimited text?");

@@ -45,6 +45,9 @@ final class RecordSplitter {
         boolean any = false;
         while (true) {
             if (pos == limit && !fill()) {
+                if (quoted) {
+                    throw new UnclosedQuoteException(recordLine);
+                }
                 return any ? record.toString() : null;
             }
             char c = buffer[pos++];
@@ -113,6 +116,16 @@ final class RecordSplitter {
         pos = 0;
         limit = n;
         return true;
+    }
+
+    /** The file ends inside a quoted field. */
+    static final class UnclosedQuoteException extends RuntimeException {
+        final long line;
+
+        UnclosedQuoteException(long line) {
+            super("quote opened in the record at line " + line + " is never closed", null, false, false);
+            this.line = line;
+        }
     }
 
     /** A record longer than the limit (often a file that is not really delimited text). */

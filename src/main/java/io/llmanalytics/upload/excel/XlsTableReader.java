@@ -38,8 +38,18 @@ public final class XlsTableReader {
     }
 
     public List<ParsedTable> read(Path file, Function<String, Path> canonicalFor) throws IOException {
-        try (POIFSFileSystem fs = new POIFSFileSystem(file.toFile(), true);
-                HSSFWorkbook workbook = new HSSFWorkbook(fs.getRoot(), false)) {
+        try (POIFSFileSystem fs = new POIFSFileSystem(file.toFile(), true)) {
+            if (fs.getRoot().hasEntryCaseInsensitive("EncryptionInfo")) {
+                throw SheetRows.corrupt("The workbook is password-protected; remove the password and upload again.");
+            }
+            return read(fs, canonicalFor);
+        } catch (org.apache.poi.poifs.filesystem.NotOLE2FileException e) {
+            throw SheetRows.corrupt("The file is not a readable .xls workbook: " + e.getMessage());
+        }
+    }
+
+    private List<ParsedTable> read(POIFSFileSystem fs, Function<String, Path> canonicalFor) throws IOException {
+        try (HSSFWorkbook workbook = new HSSFWorkbook(fs.getRoot(), false)) {
             List<ParsedTable> tables = new ArrayList<>();
             for (Sheet sheet : workbook) {
                 SheetRows rows = new SheetRows(sheet.getSheetName(), canonicalFor.apply(sheet.getSheetName()), options, limits);
