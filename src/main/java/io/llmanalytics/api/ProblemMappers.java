@@ -1,4 +1,4 @@
-package io.llmanalytics.problem;
+package io.llmanalytics.api;
 
 import java.util.List;
 import java.util.Map;
@@ -12,10 +12,22 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
+import io.llmanalytics.problem.ProblemResponses;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.upload.UploadConfig;
 import io.quarkus.logging.Log;
 
 /** Every error leaves the API as {@code application/problem+json}, never as a stack trace. */
 public class ProblemMappers {
+
+    private final UploadConfig uploads;
+
+    public ProblemMappers(UploadConfig uploads) {
+        this.uploads = uploads;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -29,6 +41,9 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (status == 413) {
+            return UploadLimits.tooLarge(uploads, uri.getPath());
+        }
         ProblemType type = ProblemType.forStatus(status);
         String detail = switch (status) {
             case 404 -> "No resource at " + uri.getPath() + ".";

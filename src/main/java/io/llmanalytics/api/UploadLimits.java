@@ -1,0 +1,71 @@
+package io.llmanalytics.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.Response;
+
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.upload.UploadConfig;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+
+/**
+ * Refuses uploads over {@code MAX_UPLOAD_SIZE} with a 413 problem: at once when the request declares its length
+ * (before any of the body is read), and as soon as a streamed body passes the limit. The connection is closed so
+ * that clients stop sending.
+ */
+@ApplicationScoped
+public class UploadLimits {
+
+    static final String CREATE = "/api/session/create";
+
+    private final UploadConfig config;
+
+    public UploadLimits(UploadConfig config) {
+        this.config = config;
+    }
+
+    void route(@Observes Router router) {
+        router.post(CREATE).order(Integer.MIN_VALUE).handler(ctx -> {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null && declaredTooLarge(length)) {
+                Problem problem = problem(config, CREATE);
+                ctx.response().setStatusCode(413)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                        .putHeader(HttpHeaders.CONNECTION, "close")
+                        .end(Json.encode(new ProblemBody(problem)));
+                return;
+            }
+            ctx.next();
+        });
+    }
+
+    private boolean declaredTooLarge(String length) {
+        try {
+            return Long.parseLong(length.trim()) > config.maxSize().asLongValue();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static Response tooLarge(UploadConfig config, String path) {
+        return Response.status(413).type(Problem.MEDIA_TYPE).header("Connection", "close")
+                .entity(problem(config, path)).build();
+    }
+
+    static Problem problem(UploadConfig config, String path) {
+        long mb = config.maxSize().asLongValue() / (1024 * 1024);
+        return Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The upload is larger than " + mb
+                + " MB, the limit set by MAX_UPLOAD_SIZE. Upload a smaller file (or fewer rows).")
+                .withInstance(path).with("max_bytes", config.maxSize().asLongValue());
+    }
+
+    /** The problem as the snake_case JSON document the API sends (Vert.x encodes maps as they are). */
+    record ProblemBody(String type, String title, int status, String detail, String instance, long max_bytes) {
+        ProblemBody(Problem p) {
+            this(p.type(), p.title(), p.status(), p.detail(), p.instance(), (Long) p.extensions().get("max_bytes"));
+        }
+    }
+}
