@@ -2,7 +2,7 @@
 
 Loaded once into each GraalPy context of the validator's pool. `configure(...)` receives the policy data
 (validation/rules.json), the shared import allow-list (policy/allowed-modules.txt) and the module attribute
-allow-list (validation/module-attributes.txt); `check(code)` returns the violations as a JSON array of
+allow-list (validation/module-attributes.txt); `check(code)` returns the violations as a list of
 [rule, message, line, column] (1-based line and column), empty when the code is accepted.
 
 The policy is allow-list first: imports and attributes of module objects must be listed; then a deny layer for
@@ -19,12 +19,30 @@ import tokenize
 import unicodedata
 
 _POLICY = None
+_NOTHING = ()
 
 _DUNDER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])__[A-Za-z]\w*?__(?!\w)")
 _BACKTICKED = re.compile(r"`[^`]*`")
 _LOCAL_REF = re.compile(r"@\s*([^\W\d]\w*)")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
            ast.GeneratorExp)
+
+# Fields that never hold child nodes. Skipping them (and `ctx`) makes the one traversal of a check several times
+# faster than ast.walk on GraalPy's interpreter, where every generator step and getattr counts.
+_SCALAR_FIELDS = {"ctx", "type_ignores", "id", "attr", "name", "arg", "module", "level", "is_async", "conversion",
+                  "kind", "simple", "asname", "type_comment", "tag"}
+_IDENTIFIER_FIELDS = [(ast.Name, ("id",)), (ast.Attribute, ("attr",)), (ast.alias, ("name", "asname")),
+                      (ast.arg, ("arg",)), (ast.keyword, ("arg",)), (ast.FunctionDef, ("name",)),
+                      (ast.AsyncFunctionDef, ("name",)), (ast.ClassDef, ("name",)), (ast.ExceptHandler, ("name",)),
+                      (ast.Global, ("names",)), (ast.Nonlocal, ("names",)), (ast.ImportFrom, ("module",)),
+                      (ast.MatchAs, ("name",)), (ast.MatchStar, ("name",))]
+_CHILD_FIELDS = {}
+for _name in dir(ast):
+    _cls = getattr(ast, _name)
+    if isinstance(_cls, type) and issubclass(_cls, ast.AST):
+        _fields = tuple(f for f in _cls._fields if f not in _SCALAR_FIELDS
+                        and not (f == "names" and _cls in (ast.Global, ast.Nonlocal)) and f != "kwd_attrs")
+        _CHILD_FIELDS[_cls] = () if _cls is ast.Constant else _fields
 
 
 def _norm(name):
@@ -54,19 +72,26 @@ class ModuleRules:
                 target.append((line[:-2], True))
             else:
                 target.append((line, False))
+        self._allow_exact = {name for name, subtree in self.allow}
+        self._allow_tree = {name for name, subtree in self.allow if subtree}
+        self._deny_exact = {name for name, subtree in self.deny}
+        self._deny_tree = {name for name, subtree in self.deny if subtree}
 
     @staticmethod
-    def _matches(entries, module):
-        for name, subtree in entries:
-            if module == name or (subtree and module.startswith(name + ".")):
+    def _matches(exact, tree, module):
+        if module in exact:
+            return True
+        parts = module.split(".")
+        for end in range(1, len(parts)):
+            if ".".join(parts[:end]) in tree:
                 return True
         return False
 
     def excluded(self, module):
-        return self._matches(self.deny, module)
+        return self._matches(self._deny_exact, self._deny_tree, module)
 
     def allowed(self, module):
-        return not self.excluded(module) and self._matches(self.allow, module)
+        return not self.excluded(module) and self._matches(self._allow_exact, self._allow_tree, module)
 
     def summary(self):
         """The allowed modules in short: a package once, however many of its submodules are listed."""
@@ -83,6 +108,7 @@ class Attributes:
 
     def __init__(self, text):
         self.sections = {}
+        self._refs = {}
         current = None
         for raw in text.splitlines():
             line = raw.split("#", 1)[0].strip()
@@ -96,6 +122,13 @@ class Attributes:
     def is_section(self, path):
         return path in self.sections
 
+    def ref(self, path):
+        """Shared, immutable description of a path (module or value)."""
+        ref = self._refs.get(path)
+        if ref is None:
+            ref = self._refs[path] = Ref(path, path in self.sections)
+        return ref
+
     def has(self, section, name):
         names = self.sections.get(section)
         return names is not None and (name in names or ("*" in names and not name.startswith("_")))
@@ -104,6 +137,7 @@ class Attributes:
 class Policy:
     def __init__(self, rules_json, modules_text, attributes_text, max_length):
         data = json.loads(rules_json)
+        self._guarded = {}
         self.rule_ids = {rule["id"] for rule in data["rules"]}
         self.modules = ModuleRules(modules_text)
         self.attributes = Attributes(attributes_text)
@@ -153,15 +187,19 @@ class Policy:
         self.process_keywords = data["processes"]["keywords"]
         limits = data["limits"]
         self.max_violations = limits["max_violations"]
+        # attribute names of values that need a closer look (writers, evaluators, format, formulas)
+        self.value_method_names = (self.figure_methods | self.writer_methods | self.text_writers
+                                   | {"eval", "query", "format", "format_map"} | self.formula_methods)
         self.snippet_length = limits["snippet_length"]
 
     def guarded(self, path):
         """Functions whose arguments are checked: they may only be called directly, never passed around."""
-        if path in self.readers or path in self.option_functions or path in self.style_functions:
-            return True
-        if path == "pandas.eval":
-            return True
-        return path.rsplit(".", 1)[0] in self.formula_sections
+        known = self._guarded.get(path)
+        if known is None:
+            known = self._guarded[path] = path in self.readers or path in self.option_functions \
+                or path in self.style_functions or path == "pandas.eval" \
+                or path.rsplit(".", 1)[0] in self.formula_sections
+        return known
 
 
 def configure(rules_json, modules_text, attributes_text, max_length=10000):
@@ -172,10 +210,10 @@ def configure(rules_json, modules_text, attributes_text, max_length=10000):
 
 
 def check(code):
-    """Returns the violations of `code` as a JSON array of [rule, message, line, column]."""
+    """Returns the violations of `code` as a list of [rule, message, line, column], empty when it is accepted."""
     if _POLICY is None:
         raise RuntimeError("policy not configured")
-    return json.dumps(Checker(_POLICY, code).run())
+    return Checker(_POLICY, code).run()
 
 
 class Ref:
@@ -198,6 +236,7 @@ class Checker:
         self.literal_strings = {}
         self.parents = {}
         self.local_names = {}
+        self.resolved = {}
 
     # -- reporting ----------------------------------------------------------------------------------------------
 
@@ -257,55 +296,93 @@ class Checker:
                 self.add("syntax-error", f"SyntaxError: {message}.", line=error.lineno, column=error.offset)
             return self.violations
         except (RecursionError, MemoryError):
-            self.add("syntax-error", "SyntaxError: the code is nested too deeply to parse; split it into simpler "
-                                     "statements.")
+            self.add("code-too-complex", "The code is nested too deeply to be checked: split it into simpler "
+                                         "statements.")
             return self.violations
-        nodes = self._index(tree)
-        self._bind(nodes)
-        self._check_fstrings(nodes)
-        for node in nodes:
-            method = getattr(self, "visit_" + type(node).__name__, None)
-            if method is not None:
-                method(node)
-        self._check_result(nodes)
+        self.by_type = self._index(tree)
+        if not code.isascii():
+            self._normalise_identifiers()
+        self._bind()
+        self._check_fstrings()
+        for kind, visit in _VISITORS:
+            for node in self.by_type.get(kind, ()):
+                visit(self, node)
+        self._check_result()
         self.violations.sort(key=lambda v: (v[2], v[3]))
         return self.violations[:self.policy.max_violations]
 
     def _index(self, tree):
-        nodes = []
-        stack = [tree]
+        """One traversal: parent links and the nodes grouped by type, in source order."""
+        by_type = {}
         parents = self.parents
+        stack = [tree]
+        pop = stack.pop
+        push = stack.append
+        fields_of = _CHILD_FIELDS
+        node_type = ast.AST
         while stack:
-            node = stack.pop()
-            nodes.append(node)
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
-                stack.append(child)
-        nodes.reverse()
-        return nodes
+            node = pop()
+            kind = type(node)
+            bucket = by_type.get(kind)
+            if bucket is None:
+                by_type[kind] = [node]
+            else:
+                bucket.append(node)
+            for field in fields_of.get(kind, ()):
+                value = getattr(node, field, None)
+                if value is None:
+                    continue
+                if type(value) is list:
+                    for index in range(len(value) - 1, -1, -1):
+                        child = value[index]
+                        if child is not None:
+                            parents[child] = node
+                            push(child)
+                elif isinstance(value, node_type):
+                    parents[value] = node
+                    push(value)
+        return by_type
+
+    def nodes(self, *kinds):
+        by_type = self.by_type
+        found = []
+        for kind in kinds:
+            found += by_type.get(kind, ())
+        return found
+
+    def _normalise_identifiers(self):
+        """Python's parser already applies NFKC to identifiers; this makes sure, for non-ASCII code only."""
+        for kind, fields in _IDENTIFIER_FIELDS:
+            for node in self.by_type.get(kind, ()):
+                for field in fields:
+                    value = getattr(node, field, None)
+                    if isinstance(value, str):
+                        setattr(node, field, _norm(value))
+                    elif isinstance(value, list):
+                        setattr(node, field, [_norm(v) if isinstance(v, str) else v for v in value])
 
     # -- module bindings ------------------------------------------------------------------------------------------
 
-    def _bind(self, nodes):
+    def _bind(self):
         imported = set()
-        for node in nodes:
+        for node in self.nodes(ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.NamedExpr):
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    name = _norm(alias.name)
+                    name = alias.name
                     if alias.asname:
-                        self._bind_name(_norm(alias.asname), name)
-                        imported.add(_norm(alias.asname))
+                        self._bind_name(alias.asname, name)
+                        imported.add(alias.asname)
                     else:
                         top = name.split(".")[0]
                         self._bind_name(top, top)
                         imported.add(top)
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                module = _norm(node.module)
+                module = node.module
                 for alias in node.names:
                     if alias.name == "*":
                         continue
-                    bound = _norm(alias.asname or alias.name)
-                    self._bind_name(bound, module + "." + _norm(alias.name))
+                    bound = (alias.asname or alias.name)
+                    self._bind_name(bound, module + "." + alias.name)
                     imported.add(bound)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
                 self._collect_literal(node)
@@ -315,7 +392,8 @@ class Checker:
         # re-binding (`p = pd`, `s = np.random`) to a fixed point
         for _ in range(5):
             changed = False
-            for node in nodes:
+            self.resolved.clear()
+            for node in self.nodes(ast.Assign, ast.AnnAssign, ast.NamedExpr):
                 targets = self._rebinding_targets(node)
                 if not targets:
                     continue
@@ -324,6 +402,7 @@ class Checker:
                         changed |= self._bind_name(target, ref.path)
             if not changed:
                 break
+        self.resolved.clear()
 
     def _bind_name(self, name, path):
         paths = self.bindings.setdefault(name, set())
@@ -334,18 +413,23 @@ class Checker:
 
     @staticmethod
     def _rebinding_targets(node):
-        if isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
-            return [_norm(t.id) for t in node.targets]
+        if type(node) is ast.Assign:
+            names = []
+            for target in node.targets:
+                if type(target) is not ast.Name:
+                    return []
+                names.append(target.id)
+            return names
         if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None \
                 and isinstance(node.target, ast.Name):
-            return [_norm(node.target.id)]
+            return [node.target.id]
         return []
 
     def _collect_literal(self, node):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
             if isinstance(target, ast.Name):
-                values = self.literal_strings.setdefault(_norm(target.id), [])
+                values = self.literal_strings.setdefault(target.id, [])
                 value = node.value
                 values.append(value.value if isinstance(value, ast.Constant)
                               and isinstance(value.value, (str, bytes)) else None)
@@ -355,49 +439,59 @@ class Checker:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
             return node.value
         if isinstance(node, ast.Name):
-            values = self.literal_strings.get(_norm(node.id))
+            values = self.literal_strings.get(node.id)
             if values and all(v is not None for v in values) and len(set(values)) == 1:
                 return values[0]
         return None
 
     def resolve(self, node):
         """The module paths an expression refers to (`np.random` -> numpy.random), empty for plain values."""
-        if isinstance(node, ast.Name):
-            return [self._ref(path) for path in sorted(self.bindings.get(_norm(node.id), ()))]
-        if isinstance(node, ast.Attribute):
-            attr = _norm(node.attr)
+        kind = type(node)
+        if kind is ast.Name:
+            paths = self.bindings.get(node.id)
+            if not paths:
+                return _NOTHING
+        elif kind is not ast.Attribute:
+            return _NOTHING
+        refs = self.resolved.get(node)
+        if refs is not None:
+            return refs
+        if kind is ast.Name:
+            refs = [self._ref(path) for path in sorted(paths)]
+        else:
+            attr = node.attr
             refs = []
             for base in self.resolve(node.value):
                 if base.section and self.policy.attributes.has(base.path, attr):
                     refs.append(self._ref(base.path + "." + attr))
-            return refs
-        return []
+        self.resolved[node] = refs
+        return refs
 
     def _ref(self, path):
-        return Ref(path, self.policy.attributes.is_section(path))
+        return self.policy.attributes.ref(path)
 
     # -- imports ----------------------------------------------------------------------------------------------------
 
     def visit_Import(self, node):
         for alias in node.names:
-            name = _norm(alias.name)
+            name = alias.name
             self._check_module(node, name, "import " + name)
             if alias.asname:
-                self._check_identifier(node, _norm(alias.asname))
+                self._check_identifier(node, alias.asname)
 
     def visit_ImportFrom(self, node):
         if node.level:
             self.add("import-not-allowed", "Relative imports are not allowed: import allowed modules by their full "
                                            "name.", node)
             return
-        module = _norm(node.module)
+        module = node.module
         policy = self.policy
         module_checked = None
         for alias in node.names:
-            name = _norm(alias.name)
+            name = alias.name
             full = module + "." + name
             if alias.asname:
-                self._check_identifier(node, _norm(alias.asname))
+                self._check_identifier(node, alias.asname)
             if name != "*" and policy.modules.allowed(full) and policy.attributes.is_section(full):
                 continue  # a submodule: `from matplotlib import pyplot`
             if module_checked is None:
@@ -434,13 +528,14 @@ class Checker:
     # -- names --------------------------------------------------------------------------------------------------
 
     def visit_Name(self, node):
-        name = _norm(node.id)
-        if isinstance(node.ctx, ast.Load) and name in self.policy.builtins and not self._shadowed(node, name):
+        name = node.id
+        load = type(node.ctx) is ast.Load
+        if load and name in self.policy.builtins and not self._shadowed(node, name):
             self.add("forbidden-builtin", f"`{name}()` is not available: {self.policy.builtins[name]}.", node)
-        elif _is_dunder(name) and name not in self.policy.dunder_names:
+        elif name[0] == "_" and _is_dunder(name) and name not in self.policy.dunder_names:
             self.add("dunder", f"`{name}` is not available: double-underscore names cannot be used; work with the "
                                f"values directly.", node)
-        if isinstance(node.ctx, ast.Load) and name in self.bindings:
+        if load and name in self.bindings:
             self._check_module_use(node, self.resolve(node))
 
     def _shadowed(self, node, name):
@@ -462,7 +557,7 @@ class Checker:
             args = scope.args
             for arg in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
                 if arg is not None:
-                    names.add(_norm(arg.arg))
+                    names.add(arg.arg)
             body = scope.body if isinstance(scope.body, list) else [scope.body]
         else:
             body = [gen.target for gen in scope.generators]
@@ -470,22 +565,22 @@ class Checker:
         while stack:
             node = stack.pop()
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                names.add(_norm(node.id))
+                names.add(node.id)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(_norm(node.name))
+                names.add(node.name)
                 stack.extend(node.decorator_list)
                 continue
             elif isinstance(node, ast.Lambda) or isinstance(node, _SCOPES[3:]):
                 continue
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
-                    names.add(_norm(alias.asname or alias.name.split(".")[0]))
+                    names.add((alias.asname or alias.name.split(".")[0]))
             elif isinstance(node, ast.ExceptHandler) and node.name:
-                names.add(_norm(node.name))
+                names.add(node.name)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared_global.update(_norm(n) for n in node.names)
+                declared_global.update(n for n in node.names)
             elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                names.add(_norm(node.name))
+                names.add(node.name)
             stack.extend(ast.iter_child_nodes(node))
         names -= declared_global
         self.local_names[scope] = names
@@ -496,7 +591,7 @@ class Checker:
             self.add("dunder", f"`{name}` is not available: double-underscore names cannot be used.", node)
 
     def visit_FunctionDef(self, node):
-        name = _norm(node.name)
+        name = node.name
         in_class = isinstance(self.parents.get(node), ast.ClassDef)
         if _is_dunder(name) and not (in_class and name in self.policy.dunder_methods):
             self.add("dunder", f"`def {name}` is not allowed: only common special methods (such as `__init__`, "
@@ -511,51 +606,57 @@ class Checker:
     def _check_arguments(self, args):
         for arg in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
             if arg is not None:
-                self._check_identifier(arg, _norm(arg.arg))
+                self._check_identifier(arg, arg.arg)
 
     def visit_ClassDef(self, node):
-        self._check_identifier(node, _norm(node.name))
+        self._check_identifier(node, node.name)
 
     def visit_Global(self, node):
         for name in node.names:
-            self._check_identifier(node, _norm(name))
+            self._check_identifier(node, name)
 
     visit_Nonlocal = visit_Global
 
     def visit_ExceptHandler(self, node):
         if node.name:
-            self._check_identifier(node, _norm(node.name))
+            self._check_identifier(node, node.name)
 
     def visit_keyword(self, node):
         if node.arg:
-            self._check_identifier(node, _norm(node.arg))
+            self._check_identifier(node, node.arg)
 
     # -- attributes ---------------------------------------------------------------------------------------------------
 
     def visit_Attribute(self, node):
         policy = self.policy
-        attr = _norm(node.attr)
-        bases = self.resolve(node.value)
-        if bases and any(b.section for b in bases):
-            self._check_module_attribute(node, attr, [b for b in bases if b.section])
-            refs = self.resolve(node)
-            if refs:
-                self._check_module_use(node, refs)
-            return
-        if _is_dunder(attr):
-            if attr not in policy.dunder_attributes:
-                self.add("dunder", f"`{self.snippet(node)}` is not available: double-underscore attributes "
-                                   f"cannot be used; work with the values directly.", node)
+        attr = node.attr
+        value = node.value
+        kind = type(value)
+        bases = self.resolve(value) if kind is ast.Attribute or (kind is ast.Name and value.id in self.bindings) \
+            else None
+        if bases:
+            sections = [b for b in bases if b.section]
+            if sections:
+                self._check_module_attribute(node, attr, sections)
+                refs = self.resolve(node)
+                if refs:
+                    self._check_module_use(node, refs)
+                return
+        if attr[0] == "_":
+            if _is_dunder(attr):
+                if attr not in policy.dunder_attributes:
+                    self.add("dunder", f"`{self.snippet(node)}` is not available: double-underscore attributes "
+                                       f"cannot be used; work with the values directly.", node)
+            elif attr not in policy.private_allowed:
+                self.add("private-attribute", f"`{self.snippet(node)}` is not available: attributes starting with "
+                                              f"`_` are private; use the public API.", node)
             return
         if attr in policy.introspection:
             self.add("introspection", f"`.{attr}` is not available: frames, code objects, generator internals, "
                                       f"ctypes pointers and template engines cannot be used.", node)
             return
-        if attr.startswith("_") and attr not in policy.private_allowed:
-            self.add("private-attribute", f"`{self.snippet(node)}` is not available: attributes starting with `_` "
-                                          f"are private; use the public API.", node)
-            return
-        self._check_value_method(node, attr)
+        if attr in policy.value_method_names:
+            self._check_value_method(node, attr)
 
     def _check_module_attribute(self, node, attr, bases):
         policy = self.policy
@@ -720,7 +821,7 @@ class Checker:
         receiver = node.value
         if isinstance(receiver, ast.Constant):
             return
-        if isinstance(receiver, ast.Name) and _norm(receiver.id) == "str":
+        if isinstance(receiver, ast.Name) and receiver.id == "str":
             call = self.parents.get(node)
             first = call.args[0] if isinstance(call, ast.Call) and call.args else None
             if first is None or self.literal(first) is None:
@@ -728,7 +829,7 @@ class Checker:
                                                     f"string.", node)
             return
         if isinstance(receiver, ast.Name):
-            if self.literal(receiver) is None and _norm(receiver.id) in self.literal_strings:
+            if self.literal(receiver) is None and receiver.id in self.literal_strings:
                 self.add("string-attribute-access", f"`{self.snippet(node)}`: format strings must be string "
                                                     f"literals (or names assigned only literals); use an f-string.",
                          node)
@@ -740,10 +841,9 @@ class Checker:
     def _check_dispatch(self, call):
         """`df.agg('mean')` looks the method up by name: refuse private and dangerous names."""
         policy = self.policy
-        candidates = [k.value for k in call.keywords if k.arg == "aggfunc"]
+        candidates = [k.value for k in call.keywords if k.arg == "aggfunc"] if call.keywords else []
         func = call.func
-        name = _norm(func.attr) if isinstance(func, ast.Attribute) else _norm(func.id) \
-            if isinstance(func, ast.Name) else None
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
         if name in policy.dispatch_methods:
             candidates += call.args[:1]
             candidates += [k.value for k in call.keywords if k.arg in policy.dispatch_keywords or k.arg is None]
@@ -773,22 +873,15 @@ class Checker:
 
     def visit_Call(self, node):
         policy = self.policy
-        self._check_dispatch(node)
-        for keyword in node.keywords:
-            if keyword.arg in policy.rc_keywords:
-                self._check_rc(keyword.value)
-        for keyword in node.keywords:
-            if keyword.arg in policy.backend_keywords:
-                allowed = policy.backend_keywords[keyword.arg]
-                if not (isinstance(keyword.value, ast.Constant) and keyword.value.value in allowed):
-                    self.add("runtime-configuration", f"`{keyword.arg}=` must be one of {allowed}: other plotting "
-                                                      f"backends are imported by name.", keyword.value)
-            if keyword.arg in policy.process_keywords:
-                allowed = policy.process_keywords[keyword.arg]
-                if not (isinstance(keyword.value, ast.Constant) and keyword.value.value in allowed):
-                    shown = " or ".join("None" if v is None else repr(v) for v in allowed)
-                    self.add("process-spawning", f"`{keyword.arg}=` must be {shown}: the code cannot start other "
-                                                 f"processes.", keyword.value)
+        func = node.func
+        if node.keywords:
+            self._check_dispatch(node)
+            self._check_keywords(node)
+        elif type(func) is ast.Attribute and func.attr in policy.dispatch_methods:
+            self._check_dispatch(node)
+        kind = type(func)
+        if not (kind is ast.Attribute or (kind is ast.Name and func.id in self.bindings)):
+            return
         for ref in self.resolve(node.func):
             path = ref.path
             if path in policy.readers:
@@ -801,6 +894,32 @@ class Checker:
                 self._check_style(node)
             elif path.rsplit(".", 1)[0] in policy.formula_sections:
                 self._check_formula_call(node)
+
+    def _check_keywords(self, call):
+        """Keyword arguments that reconfigure or start processes, also when spelled `**{'name': value}`."""
+        policy = self.policy
+        pairs = []
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                pairs.append((keyword.arg, keyword.value))
+            elif isinstance(keyword.value, ast.Dict):
+                for key, value in zip(keyword.value.keys, keyword.value.values):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        pairs.append((_norm(key.value), value))
+        for name, value in pairs:
+            if name in policy.rc_keywords:
+                self._check_rc(value)
+            elif name in policy.backend_keywords:
+                allowed = policy.backend_keywords[name]
+                if not (isinstance(value, ast.Constant) and value.value in allowed):
+                    self.add("runtime-configuration", f"`{name}=` must be one of {allowed}: other plotting "
+                                                      f"backends are imported by name.", value)
+            elif name in policy.process_keywords:
+                allowed = policy.process_keywords[name]
+                if not (isinstance(value, ast.Constant) and value.value in allowed):
+                    shown = " or ".join("None" if v is None else repr(v) for v in allowed)
+                    self.add("process-spawning", f"`{name}=` must be {shown}: the code cannot start other "
+                                                 f"processes.", value)
 
     def _check_reader(self, call, path):
         keywords = self.policy.readers[path]
@@ -906,22 +1025,22 @@ class Checker:
         policy = self.policy
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
-                name = _norm(node.id)
+                name = node.id
                 if _is_dunder(name):
                     return f"uses `{name}`, a double-underscore name"
                 local = name[len("at_ref_"):] if name.startswith("at_ref_") else name
                 if local in self.bindings:
                     return f"refers to the module `{local}`: only columns and `@variables` can be used"
             elif isinstance(node, ast.Attribute):
-                attr = _norm(node.attr)
+                attr = node.attr
                 if attr not in policy.expression_attributes:
                     return f"uses `.{attr}`: only {', '.join(sorted(policy.expression_attributes)[:12])}... " \
                            f"are available in expressions"
             elif isinstance(node, ast.Call):
                 func = node.func
-                if isinstance(func, ast.Name) and _norm(func.id) in policy.expression_functions:
+                if isinstance(func, ast.Name) and func.id in policy.expression_functions:
                     continue
-                if isinstance(func, ast.Attribute) and _norm(func.attr) in policy.expression_attributes:
+                if isinstance(func, ast.Attribute) and func.attr in policy.expression_attributes:
                     continue
                 return f"calls `{ast.unparse(func)}`: only {', '.join(sorted(policy.expression_functions))} " \
                        f"and simple methods such as `.str.contains` are available"
@@ -984,7 +1103,7 @@ class Checker:
         defined = {name for name in self.literal_strings} | set(self._defined_functions())
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
-                name = _norm(node.id)
+                name = node.id
                 if _is_dunder(name):
                     return f"uses `{name}`, a double-underscore name"
                 if name in policy.builtins:
@@ -998,7 +1117,7 @@ class Checker:
             elif isinstance(node, ast.Call):
                 func = node.func
                 if isinstance(func, ast.Name):
-                    name = _norm(func.id)
+                    name = func.id
                     if name not in policy.formula_functions and name not in defined:
                         return f"calls `{name}`: only {', '.join(sorted(policy.formula_functions))}, functions " \
                                f"defined in the code and allowed module functions (e.g. `np.log`) can be used"
@@ -1018,16 +1137,15 @@ class Checker:
         return None
 
     def _defined_functions(self):
-        for node in self.parents:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield _norm(node.name)
+        for node in self.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+            yield node.name
 
     # -- f-strings and result -------------------------------------------------------------------------------------
 
-    def _check_fstrings(self, nodes):
+    def _check_fstrings(self):
         """GraalPy parses Python 3.12 f-strings (PEP 701); the worker runs 3.11, which does not accept them."""
         start = getattr(tokenize, "FSTRING_START", None)
-        if start is None or not any(isinstance(node, ast.JoinedStr) for node in nodes):
+        if start is None or ast.JoinedStr not in self.by_type:
             return
         end = tokenize.FSTRING_END
         middle = tokenize.FSTRING_MIDDLE
@@ -1075,12 +1193,12 @@ class Checker:
                                    f"use the other quote character or compute the value before the f-string.",
                  line=token.start[0], column=token.start[1] + 1)
 
-    def _check_result(self, nodes):
-        for node in nodes:
-            if isinstance(node, ast.Name) and _norm(node.id) == "result" and isinstance(node.ctx, ast.Store):
+    def _check_result(self):
+        for node in self.nodes(ast.Name, ast.alias):
+            if type(node) is ast.Name and node.id == "result" and type(node.ctx) is ast.Store:
                 if self._module_level(node):
                     return
-            if isinstance(node, ast.alias) and _norm(node.asname or "") == "result" and self._module_level(node):
+            if isinstance(node, ast.alias) and (node.asname or "") == "result" and self._module_level(node):
                 return
         self.add("result-missing", "The code never assigns `result`: store the final answer in a variable named "
                                    "`result` (at the top level of the code).", line=1, column=1)
@@ -1094,3 +1212,7 @@ class Checker:
                 return False
             current = self.parents.get(current)
         return True
+
+
+_VISITORS = [(getattr(ast, name[len("visit_"):]), getattr(Checker, name))
+             for name in sorted(dir(Checker)) if name.startswith("visit_")]
