@@ -3,6 +3,8 @@ package io.llmanalytics.validation;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -10,8 +12,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * worker), the names the worker binds before the code runs, and the length limit.
  */
 @RegisterForReflection
-public record PolicyDescription(List<PolicyRule> rules, List<String> allowedModules, Map<String, String> namespace,
-        int maxCodeLength) {
+public record PolicyDescription(List<PolicyRule> rules,
+        // explicit names: the reflection-free serializers (quarkus.rest.jackson.optimization) ignore both the global
+        // SNAKE_CASE strategy and @JsonNaming
+        @JsonProperty("allowed_modules") List<String> allowedModules,
+        Map<String, String> namespace,
+        @JsonProperty("max_code_length") int maxCodeLength) {
 
     public PolicyDescription {
         rules = List.copyOf(rules);
