@@ -233,7 +233,7 @@ class Checker:
         self.violations = []
         self.seen = set()
         self.bindings = {}
-        self.literal_strings = {}
+        self._literal_strings = None
         self.parents = {}
         self.local_names = {}
         self.resolved = {}
@@ -384,8 +384,6 @@ class Checker:
                     bound = (alias.asname or alias.name)
                     self._bind_name(bound, module + "." + alias.name)
                     imported.add(bound)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-                self._collect_literal(node)
         for name, path in self.policy.prebound.items():
             if name not in imported:
                 self._bind_name(name, path)
@@ -394,6 +392,8 @@ class Checker:
             changed = False
             self.resolved.clear()
             for node in self.nodes(ast.Assign, ast.AnnAssign, ast.NamedExpr):
+                if type(node.value) not in (ast.Name, ast.Attribute):
+                    continue
                 targets = self._rebinding_targets(node)
                 if not targets:
                     continue
@@ -425,11 +425,20 @@ class Checker:
             return [node.target.id]
         return []
 
+    @property
+    def literal_strings(self):
+        """For each assigned name, the string literal of every assignment (None where it is not one); lazily."""
+        if self._literal_strings is None:
+            self._literal_strings = {}
+            for node in self.nodes(ast.Assign, ast.AnnAssign, ast.NamedExpr):
+                self._collect_literal(node)
+        return self._literal_strings
+
     def _collect_literal(self, node):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
             if isinstance(target, ast.Name):
-                values = self.literal_strings.setdefault(target.id, [])
+                values = self._literal_strings.setdefault(target.id, [])
                 value = node.value
                 values.append(value.value if isinstance(value, ast.Constant)
                               and isinstance(value.value, (str, bytes)) else None)
@@ -451,7 +460,13 @@ class Checker:
             paths = self.bindings.get(node.id)
             if not paths:
                 return _NOTHING
-        elif kind is not ast.Attribute:
+        elif kind is ast.Attribute:
+            root = node.value
+            while type(root) is ast.Attribute:
+                root = root.value
+            if type(root) is not ast.Name or root.id not in self.bindings:
+                return _NOTHING
+        else:
             return _NOTHING
         refs = self.resolved.get(node)
         if refs is not None:
@@ -630,10 +645,10 @@ class Checker:
     def visit_Attribute(self, node):
         policy = self.policy
         attr = node.attr
-        value = node.value
-        kind = type(value)
-        bases = self.resolve(value) if kind is ast.Attribute or (kind is ast.Name and value.id in self.bindings) \
-            else None
+        root = node.value
+        while type(root) is ast.Attribute:
+            root = root.value
+        bases = self.resolve(node.value) if type(root) is ast.Name and root.id in self.bindings else None
         if bases:
             sections = [b for b in bases if b.section]
             if sections:
@@ -1145,7 +1160,7 @@ class Checker:
     def _check_fstrings(self):
         """GraalPy parses Python 3.12 f-strings (PEP 701); the worker runs 3.11, which does not accept them."""
         start = getattr(tokenize, "FSTRING_START", None)
-        if start is None or ast.JoinedStr not in self.by_type:
+        if start is None or ast.JoinedStr not in self.by_type or not self._fstrings_suspicious():
             return
         end = tokenize.FSTRING_END
         middle = tokenize.FSTRING_MIDDLE
@@ -1180,6 +1195,45 @@ class Checker:
                         return
         except (tokenize.TokenError, SyntaxError, IndentationError):
             return
+
+    def _fstrings_suspicious(self):
+        """Cheap filter before tokenising: does any f-string have a quote, backslash, `#` or newline in its braces
+        that could make it 3.12-only? Conservative: a yes only means the exact check runs."""
+        ascii_code = self.code.isascii()
+        lines = self.code.splitlines(True)
+        empty = ""
+        if not ascii_code:
+            lines = [line.encode("utf-8") for line in lines]  # ast columns are UTF-8 offsets
+            empty = b""
+
+        def segment(node):
+            try:
+                first, last = node.lineno - 1, node.end_lineno - 1
+                if first == last:
+                    text = lines[first][node.col_offset:node.end_col_offset]
+                else:
+                    text = lines[first][node.col_offset:] + empty.join(lines[first + 1:last]) \
+                        + lines[last][:node.end_col_offset]
+                return text if ascii_code else text.decode("utf-8", "replace")
+            except (TypeError, IndexError, AttributeError):
+                return None
+
+        for joined in self.by_type[ast.JoinedStr]:
+            whole = segment(joined)
+            if whole is None:
+                return True
+            inner = [segment(part.value) for part in joined.values if type(part) is ast.FormattedValue]
+            outside = whole
+            for text in inner:
+                if text is None:
+                    return True
+                outside = outside.replace(text, "", 1)
+            for text in inner:
+                if "\\" in text or "#" in text or "\n" in text:
+                    return True
+                if ("'" in text and "'" in outside) or ('"' in text and '"' in outside):
+                    return True
+        return False
 
     @staticmethod
     def _quote_conflict(stack, quote):
