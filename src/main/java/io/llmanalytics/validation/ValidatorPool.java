@@ -95,7 +95,9 @@ public final class ValidatorPool implements AutoCloseable {
      * the acquire timeout.
      */
     public CompletableFuture<List<Violation>> submit(String code) {
-        start();
+        if (state == State.NEW) {
+            start();
+        }
         Job job = new Job(code, System.nanoTime());
         if (state == State.FAILED || state == State.CLOSED) {
             job.result.completeExceptionally(new RejectedExecutionException("the validator is " + state.name()
