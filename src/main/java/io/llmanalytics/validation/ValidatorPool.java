@@ -155,16 +155,20 @@ public final class ValidatorPool implements AutoCloseable {
             if (state == State.CLOSED) {
                 throw new IllegalStateException("the validator is closed");
             }
+            long begin = System.nanoTime();
             if (engine == null) {
                 engine = PolicyContext.newEngine();
                 policy = PolicyContext.policySource(sources);
             }
             PolicyContext context = PolicyContext.create(engine, sources, policy, maxCodeLength, watchdog,
                     checkTimeout);
+            long created = System.nanoTime();
             String warmUp = PolicySources.resource(PolicySources.WARM_UP);
             for (int i = 0; i < WARM_UP_ROUNDS; i++) {
                 context.check(warmUp);
             }
+            Log.debugf("Validation context on %s: created in %d ms, warmed in %d ms", Thread.currentThread().getName(),
+                    (created - begin) / 1_000_000, (System.nanoTime() - created) / 1_000_000);
             if (initial && ready.incrementAndGet() == size) {
                 warmUpMillis = (System.nanoTime() - startedAt) / 1_000_000;
                 if (state == State.STARTING) {

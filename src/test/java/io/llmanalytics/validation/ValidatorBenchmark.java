@@ -60,21 +60,27 @@ public final class ValidatorBenchmark {
         try (ValidatorPool pool = new ValidatorPool(PolicySources.load(), poolSize, 10_000, 1024,
                 Duration.ofMinutes(5), Duration.ofSeconds(10))) {
             pool.start();
+            long firstMillis = -1;
             while (!pool.ready()) {
                 if (pool.status().state() == ValidatorPool.State.FAILED) {
                     throw new IllegalStateException(pool.status().error());
                 }
+                if (firstMillis < 0 && pool.status().ready() > 0) {
+                    firstMillis = (System.nanoTime() - start) / 1_000_000;
+                }
                 Thread.sleep(10);
             }
             long readyMillis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("first context warm after %d ms (engine + context + %d warm-up checks)%n",
+                    firstMillis < 0 ? readyMillis : firstMillis, 15);
             long rssReady = rssKb();
             if (!pool.submit(SNIPPET).get(1, TimeUnit.MINUTES).isEmpty()) {
                 throw new IllegalStateException("the benchmark snippet should be accepted");
             }
             System.out.printf("pool ready (engine + %d warm contexts): %d ms%n", poolSize, readyMillis);
 
-            // warm the measuring path itself, then measure
-            run(pool, 1, Math.max(100, rounds / 5));
+            // warm the measuring path itself (the JVM compiles GraalPy's interpreter as it goes), then measure
+            run(pool, 2, rounds);
             double[] single = run(pool, 1, rounds);
             print("1 caller ", single);
             double[] two = run(pool, 2, rounds);
