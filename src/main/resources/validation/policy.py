@@ -1115,14 +1115,16 @@ class Checker:
 
     def _formula_tree_problem(self, tree):
         policy = self.policy
-        defined = {name for name in self.literal_strings} | set(self._defined_functions())
+        # patsy may call functions the code defines or assigns (`f = lambda v: ...`): those are checked code too
+        defined = set(self.literal_strings) | set(self._defined_functions())
         for node in ast.walk(tree):
             if isinstance(node, ast.Name):
                 name = node.id
                 if _is_dunder(name):
                     return f"uses `{name}`, a double-underscore name"
                 if name in policy.builtins:
-                    return f"calls `{name}`, which is not available"
+                    return f"uses `{name}`, a built-in that is not available (quote a column of that name as " \
+                           f"Q('{name}'))"
                 if name in self.bindings and not isinstance(self.parents_in(tree, node), ast.Attribute):
                     return f"uses the module `{name}` as a value"
             elif isinstance(node, ast.Attribute):
