@@ -1,0 +1,69 @@
+package io.llmanalytics.validation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The policy as shipped in the resources: the checker ({@code validation/policy.py}), its data
+ * ({@code validation/rules.json}, {@code validation/module-attributes.txt}) and the import allow-list shared with the
+ * worker ({@code policy/allowed-modules.txt}).
+ */
+public record PolicySources(String policyPy, String rulesJson, String allowedModules, String moduleAttributes) {
+
+    public static final String POLICY = "validation/policy.py";
+    public static final String RULES = "validation/rules.json";
+    public static final String MODULE_ATTRIBUTES = "validation/module-attributes.txt";
+    public static final String ALLOWED_MODULES = "policy/allowed-modules.txt";
+    public static final String WARM_UP = "validation/warm-up.py";
+
+    /** Reads the four files from the class path. */
+    public static PolicySources load() {
+        return new PolicySources(resource(POLICY), resource(RULES), resource(ALLOWED_MODULES),
+                resource(MODULE_ATTRIBUTES));
+    }
+
+    static String resource(String name) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = PolicySources.class.getClassLoader();
+        }
+        try (InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read resource " + name, e);
+        }
+    }
+
+    /** The rules, allow-list and namespace as data, without running any Python. */
+    public PolicyDescription describe(int maxCodeLength) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(rulesJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + RULES, e);
+        }
+        List<PolicyRule> rules = new ArrayList<>();
+        root.path("rules").forEach(rule -> rules.add(new PolicyRule(rule.path("id").asText(),
+                rule.path("summary").asText())));
+        Map<String, String> namespace = new LinkedHashMap<>();
+        root.path("namespace").path("modules").properties()
+                .forEach(entry -> namespace.put(entry.getKey(), entry.getValue().asText()));
+        List<String> modules = allowedModules.lines()
+                .map(line -> line.replaceFirst("#.*", "").strip())
+                .filter(line -> !line.isEmpty())
+                .toList();
+        return new PolicyDescription(rules, modules, namespace, maxCodeLength);
+    }
+}

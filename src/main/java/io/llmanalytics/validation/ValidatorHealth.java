@@ -1,0 +1,44 @@
+package io.llmanalytics.validation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.llmanalytics.health.ComponentHealth;
+import io.llmanalytics.health.HealthContributor;
+import io.smallrye.mutiny.Uni;
+
+/** The validator in {@code GET /api/health}: up when every GraalPy context is created and warm. */
+@ApplicationScoped
+public class ValidatorHealth implements HealthContributor {
+
+    private final CodeValidator validator;
+
+    public ValidatorHealth(CodeValidator validator) {
+        this.validator = validator;
+    }
+
+    @Override
+    public String name() {
+        return "validator";
+    }
+
+    @Override
+    public Uni<ComponentHealth> check() {
+        ValidatorPool.Status status = validator.status();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("state", status.state().name().toLowerCase());
+        details.put("contexts", status.size());
+        details.put("ready_contexts", status.ready());
+        if (status.warmUpMillis() >= 0) {
+            details.put("warm_up_ms", status.warmUpMillis());
+        }
+        details.put("checks", status.checks());
+        details.put("queued", status.queued());
+        if (status.error() != null) {
+            details.put("error", status.error());
+        }
+        return Uni.createFrom().item(validator.ready() ? ComponentHealth.up(details) : ComponentHealth.down(details));
+    }
+}

@@ -1,0 +1,122 @@
+package io.llmanalytics.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool's failure paths, with a policy that misbehaves on purpose: a check that spins is interrupted at the time
+ * limit, a policy that raises refuses the code (fail closed), and the context keeps serving afterwards.
+ */
+class PoolBehaviourTest {
+
+    private static final String FAULTY = """
+
+            _original_run = Checker.run
+
+
+            def _faulty_run(self):
+                if "# spin" in self.code:
+                    while True:
+                        pass
+                if "# boom" in self.code:
+                    raise ValueError("boom")
+                return _original_run(self)
+
+
+            Checker.run = _faulty_run
+            """;
+
+    private static ValidatorPool faulty;
+
+    @BeforeAll
+    static void start() {
+        PolicySources real = PolicySources.load();
+        PolicySources sources = new PolicySources(real.policyPy() + FAULTY, real.rulesJson(), real.allowedModules(),
+                real.moduleAttributes());
+        faulty = new ValidatorPool(sources, 1, 10_000, 16, Duration.ofSeconds(120), Duration.ofMillis(1500));
+        faulty.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        faulty.close();
+    }
+
+    private static List<Violation> check(ValidatorPool pool, String code) throws Exception {
+        return pool.submit(code).get(120, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCheckThatRunsTooLongIsInterruptedAndTheContextServesOn() throws Exception {
+        long start = System.nanoTime();
+        List<Violation> violations = check(faulty, "result = 1  # spin");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("code-too-complex", violations.get(0).rule());
+        assertTrue(millis < 20_000, "interrupted after " + millis + " ms");
+        assertEquals(List.of(), check(faulty, "result = 1"));
+    }
+
+    @Test
+    void aFailingPolicyRefusesTheCode() throws Exception {
+        List<Violation> violations = check(faulty, "result = 1  # boom");
+        assertEquals(1, violations.size());
+        assertEquals("validator-error", violations.get(0).rule());
+        assertEquals(List.of(), check(faulty, "result = 2"));
+        assertTrue(faulty.status().checks() >= 2);
+    }
+
+    @Test
+    void aFullQueueIsRefusedAtOnce() throws Exception {
+        try (ValidatorPool pool = new ValidatorPool(PolicySources.load(), 1, 10_000, 1, Duration.ofSeconds(120),
+                Duration.ofSeconds(5))) {
+            CompletableFuture<List<Violation>> first = pool.submit("result = 1");
+            CompletableFuture<List<Violation>> second = pool.submit("result = 2");
+            // the only thread is still creating its context: the second job finds the queue full
+            ExecutionException error = assertThrows(ExecutionException.class, () -> second.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(RejectedExecutionException.class, error.getCause());
+            assertEquals(List.of(), first.get(120, TimeUnit.SECONDS));
+            assertTrue(pool.status().ready() == 1);
+        }
+    }
+
+    @Test
+    void aJobThatWaitedTooLongTimesOut() throws Exception {
+        try (ValidatorPool pool = new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofMillis(1),
+                Duration.ofSeconds(5))) {
+            CompletableFuture<List<Violation>> job = pool.submit("result = 1");
+            ExecutionException error = assertThrows(ExecutionException.class, () -> job.get(120, TimeUnit.SECONDS));
+            assertInstanceOf(TimeoutException.class, error.getCause());
+        }
+    }
+
+    @Test
+    void aClosedPoolRefuses() {
+        ValidatorPool pool = new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+        pool.close();
+        assertEquals(ValidatorPool.State.CLOSED, pool.status().state());
+        ExecutionException error = assertThrows(ExecutionException.class,
+                () -> pool.submit("result = 1").get(5, TimeUnit.SECONDS));
+        assertInstanceOf(RejectedExecutionException.class, error.getCause());
+    }
+
+    @Test
+    void aPoolNeedsAContext() {
+        assertThrows(IllegalArgumentException.class, () -> new ValidatorPool(PolicySources.load(), 0, 10_000, 4,
+                Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    }
+}

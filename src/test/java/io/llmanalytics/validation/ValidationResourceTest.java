@@ -1,0 +1,98 @@
+package io.llmanalytics.validation;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Context;
+
+/** The validator inside Quarkus: its class loaders, CDI, readiness, health and the policy endpoint. */
+@QuarkusTest
+class ValidationResourceTest {
+
+    @Inject
+    CodeValidator validator;
+
+    @BeforeEach
+    void waitUntilReady() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!validator.ready() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(validator.ready(), "the validator pool became ready");
+    }
+
+    @Test
+    void readinessIncludesTheWarmPool() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'validator' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'validator' }.data.ready_contexts", equalTo(2));
+    }
+
+    @Test
+    void apiHealthListsTheValidator() {
+        given().when().get("/api/health").then()
+                .body("components.validator.status", equalTo("up"))
+                .body("components.validator.details.contexts", equalTo(2))
+                .body("components.validator.details.warm_up_ms", greaterThan(0));
+    }
+
+    @Test
+    void policyListsRulesModulesAndNamespace() {
+        given().when().get("/api/policy").then().statusCode(200)
+                .body("rules.id", hasItems("syntax-error", "import-not-allowed", "forbidden-builtin", "dunder",
+                        "module-attribute", "module-as-value", "file-access", "eval-expression",
+                        "formula-expression", "result-missing", "code-too-long", "code-empty"))
+                .body("allowed_modules", hasItems("pandas.*", "!pandas.io.*", "io"))
+                .body("namespace.pd", equalTo("pandas"))
+                .body("max_code_length", equalTo(10000));
+    }
+
+    @Test
+    void acceptsAnalysisCodeOffTheEventLoop() {
+        Verdict verdict = validator.validate("""
+                totals = df.groupby('category')['revenue'].sum().sort_values(ascending=False)
+                result = totals.head(5)
+                """).await().atMost(Duration.ofSeconds(30));
+        assertTrue(verdict.ok(), verdict::feedback);
+        assertFalse(Context.isOnEventLoopThread());
+    }
+
+    @Test
+    void refusesWithMessagesForTheLlm() {
+        Verdict verdict = validator.validateBlocking("import os\nresult = open('/etc/passwd').read()");
+        assertFalse(verdict.ok());
+        assertEquals(List.of("import-not-allowed", "forbidden-builtin"), List.copyOf(verdict.rules()));
+        assertEquals(1, verdict.violations().get(0).line());
+        assertEquals(2, verdict.violations().get(1).line());
+        assertTrue(verdict.feedback().contains("`open()` is not available"), verdict.feedback());
+    }
+
+    @Test
+    void refusesEmptyAndTooLongCodeWithoutPython() {
+        assertEquals(List.of("code-empty"), List.copyOf(validator.validateBlocking("  \n").rules()));
+        assertEquals(List.of("code-empty"), List.copyOf(validator.validateBlocking(null).rules()));
+        String tooLong = "result = 1\n" + "#".repeat(10_000);
+        assertEquals(List.of("code-too-long"), List.copyOf(validator.validateBlocking(tooLong).rules()));
+    }
+
+    @Test
+    void reportsSyntaxErrorsWithPythonsMessage() {
+        Verdict verdict = validator.validateBlocking("result = df.groupby('a'['b'].sum(");
+        assertEquals("syntax-error", verdict.violations().get(0).rule());
+        assertTrue(verdict.violations().get(0).message().startsWith("SyntaxError: "), verdict.feedback());
+    }
+}
