@@ -1,0 +1,18 @@
+package io.llmanalytics.llm;
+
+import java.util.List;
+
+/**
+ * Whether an interpretation states only numbers its result supports ({@code done.grounding}).
+ *
+ * @param ok no stated number is unsupported
+ * @param ungrounded the unsupported numbers, as written in the text
+ */
+public record Grounding(boolean ok, List<String> ungrounded) {
+
+    public static final Grounding OK = new Grounding(true, List.of());
+
+    public Grounding {
+        ungrounded = ungrounded == null ? List.of() : List.copyOf(ungrounded);
+    }
+}
