@@ -35,6 +35,7 @@ public final class CodeExtractor {
     private static final Pattern EXPRESSION = Pattern.compile(
             "^\\s*(df|dfs|pd|np|plt|result|sns|math|statistics)\\b[\\w.\\[\\]'\"]*[.(\\[].*");
     private static final Pattern CALL = Pattern.compile("^\\s*[A-Za-z_][\\w.]*\\s*\\(.*\\)\\s*$");
+    private static final Pattern INLINE_SPAN = Pattern.compile("`([^`\\n]+)`");
     private static final Set<String> CODE_TAGS = Set.of("", "python", "py", "python3", "py3", "pandas", "ipython",
             "code");
 
@@ -53,7 +54,20 @@ public final class CodeExtractor {
                 return finish(chosen);
             }
         }
-        return finish(unfenced(text));
+        String code = finish(unfenced(text));
+        return code.isEmpty() ? finish(inlineSpan(text)) : code;
+    }
+
+    /** The last inline {@code `code`} span that assigns {@code result}, for one-line answers written in prose. */
+    private static String inlineSpan(String text) {
+        Matcher m = INLINE_SPAN.matcher(text);
+        String found = "";
+        while (m.find()) {
+            if (ASSIGNS_RESULT.matcher(m.group(1)).find()) {
+                found = m.group(1);
+            }
+        }
+        return found;
     }
 
     private record Block(String tag, String body) {

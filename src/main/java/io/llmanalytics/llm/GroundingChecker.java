@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * OpenAI and the offline analyst both use it.
  *
  * <p>A stated number is grounded when it matches, after rounding to the precision it is written with (a unit of its
- * last digit; "about 1,200" also matches 1,234 within 5%), one of:
+ * last digit, or cut there; "about 1,200" also matches 1,234: within 5% for numbers ending in zeros), one of:
  * <ul>
  * <li>a number of the result (values, numeric labels, numbers inside texts such as dates), a count (length, rows,
  * columns, entries), or a number of the question;</li>
@@ -114,8 +114,12 @@ public final class GroundingChecker {
         boolean matches(double candidate) {
             double c = Math.abs(candidate);
             double diff = Math.abs(value - c);
-            if (diff <= unit + 1e-9 * Math.max(1, c)) {
-                return true;
+            double epsilon = 1e-9 * Math.max(1, c);
+            if (diff <= unit / 2 + epsilon) {
+                return true; // rounded
+            }
+            if (c >= value - epsilon && c < value + unit - epsilon) {
+                return true; // truncated
             }
             return roundish && c > 0 && diff / c <= 0.05;
         }

@@ -23,14 +23,25 @@ public final class AllowedModules {
     private AllowedModules() {
     }
 
-    /** The allowed module names, {@code name.*} entries shown as {@code name}, in file order. */
+    /**
+     * The allowed module names in file order: {@code name.*} entries shown as {@code name}, and submodules of an
+     * entry already shown left out.
+     */
     public static List<String> names() {
         Set<String> names = new LinkedHashSet<>();
+        Set<String> wholePackages = new LinkedHashSet<>();
         for (String line : lines()) {
             if (line.startsWith("!")) {
                 continue;
             }
-            names.add(line.endsWith(".*") ? line.substring(0, line.length() - 2) : line);
+            String name = line.endsWith(".*") ? line.substring(0, line.length() - 2) : line;
+            if (wholePackages.stream().anyMatch(p -> name.startsWith(p + "."))) {
+                continue;
+            }
+            if (line.endsWith(".*")) {
+                wholePackages.add(name);
+            }
+            names.add(name);
         }
         return new ArrayList<>(names);
     }
