@@ -99,8 +99,11 @@ public class LlmGuard {
                     .onItem().invoke(item -> breaker.onSuccess())
                     .onCancellation().invoke(breaker::onIgnored)
                     .onFailure().recoverWithUni(failure -> {
-                        Duration wait = afterFailure(operation, failure, retry);
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                        Next next = afterFailure(operation, failure, retry);
+                        if (next.problem() != null) {
+                            return Uni.createFrom().failure(next.problem());
+                        }
+                        return Uni.createFrom().voidItem().onItem().delayIt().by(next.delay())
                                 .chain(() -> attemptCall(operation, attempt, retry + 1));
                     });
         });
@@ -139,21 +142,25 @@ public class LlmGuard {
                             }
                             return Multi.createFrom().failure(f.problem(chat.endpointHost(), retry + 1));
                         }
-                        Duration wait = afterFailure(operation, failure, retry);
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(wait).onItem()
+                        Next next = afterFailure(operation, failure, retry);
+                        if (next.problem() != null) {
+                            return Multi.createFrom().failure(next.problem());
+                        }
+                        return Uni.createFrom().voidItem().onItem().delayIt().by(next.delay()).onItem()
                                 .transformToMulti(v -> attemptStream(operation, attempt, retry + 1));
                     });
         });
     }
 
-    /**
-     * Records a failed attempt and returns how long to wait before the next one, or throws the problem that ends the
-     * call.
-     */
-    private Duration afterFailure(String operation, Throwable failure, int retry) {
+    /** After a failed attempt: wait this long and try again, or give up with this problem. */
+    private record Next(Duration delay, ProblemException problem) {
+    }
+
+    /** Records a failed attempt and decides what comes next. */
+    private Next afterFailure(String operation, Throwable failure, int retry) {
         LlmFailure f = LlmFailure.of(failure);
         if (f.kind() == LlmFailure.Kind.PROBLEM) {
-            throw f.problem(chat.endpointHost(), retry + 1);
+            return new Next(null, f.problem(chat.endpointHost(), retry + 1));
         }
         metrics.error(operation, f.label());
         if (f.countsAgainstEndpoint()) {
@@ -163,16 +170,16 @@ public class LlmGuard {
         }
         LlmConfig.Retry policy = config.retry();
         if (!f.retryable() || retry >= policy.maxRetries()) {
-            throw f.problem(chat.endpointHost(), retry + 1);
+            return new Next(null, f.problem(chat.endpointHost(), retry + 1));
         }
         Duration wait = f.retryAfter() != null ? f.retryAfter() : backoff(retry, policy);
         if (wait.compareTo(policy.maxRetryAfter()) > 0) {
-            throw f.problem(chat.endpointHost(), retry + 1);
+            return new Next(null, f.problem(chat.endpointHost(), retry + 1));
         }
         metrics.retry(operation, f.label());
         Log.debugf("LLM %s attempt %d failed (%s); retrying in %d ms", operation, retry + 1, f.label(),
                 wait.toMillis());
-        return wait.isZero() || wait.isNegative() ? Duration.ofMillis(1) : wait;
+        return new Next(wait.isZero() || wait.isNegative() ? Duration.ofMillis(1) : wait, null);
     }
 
     static Duration backoff(int retry, LlmConfig.Retry policy) {

@@ -91,15 +91,22 @@ public class OpenAiChat {
         return Uni.createFrom().emitter(emitter -> {
             AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
             AtomicBoolean answered = new AtomicBoolean();
+            AtomicBoolean terminated = new AtomicBoolean();
             emitter.onTermination(() -> {
+                terminated.set(true);
                 HttpClientRequest request = sent.get();
                 if (request != null && !answered.get()) {
                     request.reset();
                 }
             });
-            send(body, "application/json", sent, emitter::fail, response -> response.body().onComplete(ar -> {
+            Consumer<Throwable> fail = failure -> {
+                if (!terminated.get()) {
+                    emitter.fail(failure);
+                }
+            };
+            send(body, "application/json", sent, fail, response -> response.body().onComplete(ar -> {
                 if (ar.failed()) {
-                    emitter.fail(ar.cause());
+                    fail.accept(ar.cause());
                     return;
                 }
                 answered.set(true);
@@ -122,20 +129,33 @@ public class OpenAiChat {
         return Multi.createFrom().emitter(emitter -> {
             AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
             AtomicBoolean ended = new AtomicBoolean();
+            AtomicBoolean terminated = new AtomicBoolean();
             emitter.onTermination(() -> {
+                terminated.set(true);
                 HttpClientRequest request = sent.get();
                 if (request != null && !ended.get()) {
                     request.reset();
                 }
             });
-            send(body, "text/event-stream", sent, emitter::fail, response -> {
+            Consumer<Throwable> fail = failure -> {
+                if (!terminated.get()) {
+                    emitter.fail(failure);
+                }
+            };
+            send(body, "text/event-stream", sent, fail, response -> {
                 StreamState state = new StreamState(emitter, ended);
                 SseParser parser = new SseParser(state::onEvent);
-                response.handler(buffer -> parser.feed(buffer.getBytes()));
-                response.exceptionHandler(emitter::fail);
+                response.handler(buffer -> {
+                    if (!terminated.get()) {
+                        parser.feed(buffer.getBytes());
+                    }
+                });
+                response.exceptionHandler(fail::accept);
                 response.endHandler(v -> {
-                    parser.finish();
-                    state.onEnd();
+                    if (!terminated.get()) {
+                        parser.finish();
+                        state.onEnd();
+                    }
                 });
             });
         });

@@ -233,7 +233,7 @@ public final class OpenAiStub implements AutoCloseable {
         if (response.closed()) {
             return;
         }
-        if (answer.closeWithoutAnswer()) {
+        if (answer.closeWithoutAnswer() && answer.stallAfter() < 0) {
             req.connection().close();
             return;
         }
@@ -273,6 +273,9 @@ public final class OpenAiStub implements AutoCloseable {
             return;
         }
         if (answer.stallAfter() >= 0 && next >= answer.stallAfter()) {
+            if (answer.closeWithoutAnswer()) {
+                response.end(); // cut: the HTTP response ends, the answer does not
+            }
             return; // stall: keep the connection open, send nothing more
         }
         if (answer.malformedJson() && next == Math.min(1, tokens.size())) {

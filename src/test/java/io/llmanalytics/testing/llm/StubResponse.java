@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * spaces before them, or the {@link #tokens(String...)} given), a non-streaming one as one JSON document.</li>
  * <li>{@link #status(int)}: an HTTP error with {@link #header(String, String)}s and a {@link #body(String)}.</li>
  * <li>{@link #malformed()}: HTTP 200 with a body (or an SSE chunk) that is not valid JSON.</li>
- * <li>{@link #stallAfter(int)}: a stream that sends that many tokens and then nothing, forever.</li>
+ * <li>{@link #stallAfter(String, int)}: a stream that sends that many tokens and then nothing, forever;
+ * {@link #cutAfter(String, int)}: one that ends there without finishing.</li>
+ * <li>{@link #dropConnection()}: the connection is closed without an answer.</li>
  * <li>{@link #delay(Duration)} before the status line, {@link #tokenDelay(Duration)} between tokens.</li>
  * </ul>
  */
@@ -58,6 +60,12 @@ public record StubResponse(int status, Map<String, String> headers, String body,
     /** A stream that sends {@code tokens} tokens of {@code content} and then stalls forever. */
     public static StubResponse stallAfter(String content, int tokens) {
         return content(content).withStallAfter(tokens);
+    }
+
+    /** A stream that sends {@code tokens} tokens and then ends the response without finish reason or {@code [DONE]}. */
+    public static StubResponse cutAfter(String content, int tokens) {
+        return new StubResponse(200, Map.of(), null, content, null, Duration.ZERO, Duration.ZERO, tokens, false, true,
+                null, null, null);
     }
 
     /** The connection is closed without any answer. */
