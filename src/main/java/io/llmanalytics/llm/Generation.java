@@ -1,5 +1,7 @@
 package io.llmanalytics.llm;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The code of one attempt.
  *
@@ -9,6 +11,7 @@ package io.llmanalytics.llm;
  * @param model the model that answered (as the endpoint reports it), or the analyst's name
  * @param analyst the analyst that answered ({@link Analyst#name()})
  */
+@RegisterForReflection
 public record Generation(String code, String rawText, TokenUsage usage, String model, String analyst) {
 
     public boolean hasCode() {

@@ -1,6 +1,9 @@
 package io.llmanalytics.llm;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Tokens one call (or several, once added up) consumed; zeros for the offline analyst. */
+@RegisterForReflection
 public record TokenUsage(int inputTokens, int outputTokens, int totalTokens) {
 
     public static final TokenUsage NONE = new TokenUsage(0, 0, 0);

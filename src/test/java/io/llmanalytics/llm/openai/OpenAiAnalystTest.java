@@ -248,6 +248,24 @@ class OpenAiAnalystTest {
     }
 
     @Test
+    void concurrentCallsWaitTogetherWithoutBlockingThreads() {
+        stub.respond(OpenAiStub.benchmarkResponder(Duration.ofSeconds(2), Duration.ZERO, true, "unused", "Done."));
+        List<io.smallrye.mutiny.Uni<Generation>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(analyst.generateCode(question("Question " + i + "?")));
+        }
+        List<Generation> generations = io.smallrye.mutiny.Uni.join().all(calls).andFailFast().await().atMost(WAIT);
+
+        assertEquals(50, generations.stream().map(Generation::code).distinct().count(), "each got its own answer");
+        List<StubRequest> requests = stub.chatRequests();
+        assertEquals(50, requests.size());
+        long first = requests.stream().mapToLong(StubRequest::receivedNanos).min().orElseThrow();
+        long last = requests.stream().mapToLong(StubRequest::receivedNanos).max().orElseThrow();
+        assertTrue(last - first < Duration.ofSeconds(2).toNanos(),
+                "all 50 requests were in flight before the first answer came back");
+    }
+
+    @Test
     void anEmptyAnswerGivesAGenerationWithoutCode() {
         stub.enqueue(StubResponse.content("I cannot answer that from this data."));
         Generation generation = analyst.generateCode(question("Who will win the league?")).await().atMost(WAIT);
