@@ -143,6 +143,11 @@ public class OpenAiChat {
                 }
             };
             send(body, "text/event-stream", sent, fail, response -> {
+                String type = response.getHeader("Content-Type");
+                if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+                    wholeAnswer(response, emitter, ended, fail);
+                    return;
+                }
                 StreamState state = new StreamState(emitter, ended);
                 SseParser parser = new SseParser(state::onEvent);
                 response.handler(buffer -> {
@@ -158,6 +163,33 @@ public class OpenAiChat {
                     }
                 });
             });
+        });
+    }
+
+    /** A server that ignored {@code stream: true} and answered one JSON completion: delivered as one token. */
+    private static void wholeAnswer(HttpClientResponse response, MultiEmitter<? super ChatChunk> emitter,
+            AtomicBoolean ended, Consumer<Throwable> fail) {
+        response.body().onComplete(ar -> {
+            if (ar.failed()) {
+                fail.accept(ar.cause());
+                return;
+            }
+            ChatReply reply;
+            try {
+                reply = reply(JSON.readTree(ar.result().getBytes()));
+            } catch (java.io.IOException e) {
+                fail.accept(new MalformedAnswerException("the answer is not JSON: " + e.getMessage()));
+                return;
+            } catch (RuntimeException e) {
+                fail.accept(e);
+                return;
+            }
+            ended.set(true);
+            if (!reply.text().isEmpty()) {
+                emitter.emit(new ChatChunk.Token(reply.text()));
+            }
+            emitter.emit(new ChatChunk.End("stop", reply.usage(), reply.model()));
+            emitter.complete();
         });
     }
 

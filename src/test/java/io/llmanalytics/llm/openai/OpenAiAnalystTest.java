@@ -160,6 +160,16 @@ class OpenAiAnalystTest {
     }
 
     @Test
+    void acceptsAServerThatAnswersAStreamWithOneJsonDocument() throws Exception {
+        stub.enqueue(StubResponse.content("The total is 42.").usage(10, 5).asJsonEvenIfStreamed());
+        List<InterpretationChunk> chunks = analyst.interpret(InterpretationRequest.of("Total?", JSON.readTree("42"),
+                null, null, false)).collect().asList().await().atMost(WAIT);
+        assertEquals(List.of(new InterpretationChunk.Delta("The total is 42."),
+                new InterpretationChunk.Completed("The total is 42.", new TokenUsage(10, 5, 15), "gpt-4o-mini")),
+                chunks);
+    }
+
+    @Test
     void privacyModeSendsNoCellValue() throws Exception {
         stub.respond(r -> r.interpretation() ? StubResponse.content("The average is 42.")
                 : StubResponse.code("result = df['revenue'].mean()"));

@@ -245,7 +245,7 @@ public final class OpenAiStub implements AutoCloseable {
         }
         String model = answer.model() != null ? answer.model() : request.model();
         String id = "chatcmpl-stub-" + ids.incrementAndGet();
-        if (request.streaming()) {
+        if (request.streaming() && !answer.jsonEvenIfStreamed()) {
             stream(response, request, answer, id, model);
         } else if (answer.malformedJson()) {
             response.putHeader("Content-Type", "application/json").end("{\"id\":\"" + id + "\",\"choices\":[{\"mess");

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public record StubResponse(int status, Map<String, String> headers, String body, String content, List<String> tokens,
         Duration delay, Duration tokenDelay, int stallAfter, boolean malformedJson, boolean closeWithoutAnswer,
-        Integer promptTokens, Integer completionTokens, String model) {
+        Integer promptTokens, Integer completionTokens, String model, boolean jsonEvenIfStreamed) {
 
     private static final Pattern TOKEN = Pattern.compile("\\s*\\S+|\\s+");
 
@@ -36,7 +36,7 @@ public record StubResponse(int status, Map<String, String> headers, String body,
     /** A successful answer with this text. */
     public static StubResponse content(String content) {
         return new StubResponse(200, Map.of(), null, content, null, Duration.ZERO, Duration.ZERO, -1, false, false,
-                null, null, null);
+                null, null, null, false);
     }
 
     /** The text in a markdown {@code python} fence, as chat models usually answer. */
@@ -49,7 +49,7 @@ public record StubResponse(int status, Map<String, String> headers, String body,
         String body = "{\"error\":{\"message\":\"stub error " + status + "\",\"type\":\"stub\",\"code\":" + status
                 + "}}";
         return new StubResponse(status, Map.of(), body, null, null, Duration.ZERO, Duration.ZERO, -1, false, false,
-                null, null, null);
+                null, null, null, false);
     }
 
     /** HTTP 200 whose body is not valid JSON. */
@@ -65,62 +65,69 @@ public record StubResponse(int status, Map<String, String> headers, String body,
     /** A stream that sends {@code tokens} tokens and then ends the response without finish reason or {@code [DONE]}. */
     public static StubResponse cutAfter(String content, int tokens) {
         return new StubResponse(200, Map.of(), null, content, null, Duration.ZERO, Duration.ZERO, tokens, false, true,
-                null, null, null);
+                null, null, null, false);
     }
 
     /** The connection is closed without any answer. */
     public static StubResponse dropConnection() {
         return new StubResponse(200, Map.of(), null, null, null, Duration.ZERO, Duration.ZERO, -1, false, true, null,
-                null, null);
+                null, null, false);
     }
 
     public StubResponse header(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new StubResponse(status, more, body, content, tokens, delay, tokenDelay, stallAfter, malformedJson,
-                closeWithoutAnswer, promptTokens, completionTokens, model);
+                closeWithoutAnswer, promptTokens, completionTokens, model, jsonEvenIfStreamed);
     }
 
     public StubResponse body(String body) {
         return new StubResponse(status, headers, body, content, tokens, delay, tokenDelay, stallAfter, malformedJson,
-                closeWithoutAnswer, promptTokens, completionTokens, model);
+                closeWithoutAnswer, promptTokens, completionTokens, model, jsonEvenIfStreamed);
     }
 
     public StubResponse tokens(String... tokens) {
         return new StubResponse(status, headers, body, String.join("", tokens), List.of(tokens), delay, tokenDelay,
-                stallAfter, malformedJson, closeWithoutAnswer, promptTokens, completionTokens, model);
+                stallAfter, malformedJson, closeWithoutAnswer, promptTokens, completionTokens, model,
+                jsonEvenIfStreamed);
     }
 
     public StubResponse delay(Duration delay) {
         return new StubResponse(status, headers, body, content, tokens, delay, tokenDelay, stallAfter, malformedJson,
-                closeWithoutAnswer, promptTokens, completionTokens, model);
+                closeWithoutAnswer, promptTokens, completionTokens, model, jsonEvenIfStreamed);
     }
 
     public StubResponse tokenDelay(Duration tokenDelay) {
         return new StubResponse(status, headers, body, content, tokens, delay, tokenDelay, stallAfter, malformedJson,
-                closeWithoutAnswer, promptTokens, completionTokens, model);
+                closeWithoutAnswer, promptTokens, completionTokens, model, jsonEvenIfStreamed);
     }
 
     public StubResponse withStallAfter(int tokens) {
         return new StubResponse(status, headers, body, content, this.tokens, delay, tokenDelay, tokens, malformedJson,
-                closeWithoutAnswer, promptTokens, completionTokens, model);
+                closeWithoutAnswer, promptTokens, completionTokens, model, jsonEvenIfStreamed);
     }
 
     public StubResponse withMalformed() {
         return new StubResponse(status, headers, body, content, tokens, delay, tokenDelay, stallAfter, true,
-                closeWithoutAnswer, promptTokens, completionTokens, model);
+                closeWithoutAnswer, promptTokens, completionTokens, model, jsonEvenIfStreamed);
     }
 
     /** Fixed usage figures instead of the estimate (characters / 4). */
     public StubResponse usage(int prompt, int completion) {
         return new StubResponse(status, headers, body, content, tokens, delay, tokenDelay, stallAfter, malformedJson,
-                closeWithoutAnswer, prompt, completion, model);
+                closeWithoutAnswer, prompt, completion, model, jsonEvenIfStreamed);
     }
 
     /** The model name reported in the answer (default: the one requested). */
     public StubResponse model(String model) {
         return new StubResponse(status, headers, body, content, tokens, delay, tokenDelay, stallAfter, malformedJson,
-                closeWithoutAnswer, promptTokens, completionTokens, model);
+                closeWithoutAnswer, promptTokens, completionTokens, model, jsonEvenIfStreamed);
+    }
+
+    /** Answers with one JSON completion even when the request asked for a stream (as some servers do). */
+    public StubResponse asJsonEvenIfStreamed() {
+        return new StubResponse(status, headers, body, content, tokens, delay, tokenDelay, stallAfter, malformedJson,
+                closeWithoutAnswer, promptTokens, completionTokens, model, true);
     }
 
     public boolean success() {
