@@ -170,7 +170,7 @@ public final class CodeGenerationPrompt {
         if (n == 0) {
             return;
         }
-        out.append("First ").append(n).append(" rows (JSON, one per line):\n");
+        out.append(n == 1 ? "First row (JSON):\n" : "First " + n + " rows (JSON, one per line):\n");
         for (int i = 0; i < n; i++) {
             out.append(PromptText.row(sample.get(i), limits.maxValueLength())).append('\n');
         }
@@ -208,10 +208,9 @@ public final class CodeGenerationPrompt {
         if (request.privacy()) {
             feedback = redactLiterals(feedback, allowedLiterals(request, previous.code()));
         }
-        out.append("Your previous code (attempt ").append(request.attempt() - 1).append(") failed.\n")
-                .append("<previous_code>\n").append(PromptText.quote(previous.code() == null ? "" : previous.code(),
-                        8000))
-                .append("\n</previous_code>\n");
+        String code = previous.code() == null ? "" : PromptText.truncate(previous.code().strip(), 8000);
+        out.append("Your previous code (attempt ").append(request.attempt() - 1).append(") failed:\n```python\n")
+                .append(code.replaceAll("`{3,}", "` ` `")).append("\n```\n");
         out.append(previous.failure() == PreviousAttempt.Failure.VALIDATION
                 ? "The validator refused it (the code never ran):\n"
                 : "Running it failed:\n");

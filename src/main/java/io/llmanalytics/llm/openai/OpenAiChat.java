@@ -1,7 +1,9 @@
 package io.llmanalytics.llm.openai;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -89,33 +91,18 @@ public class OpenAiChat {
     public Uni<ChatReply> complete(ChatPrompt prompt, double temperature, int maxTokens) {
         Buffer body = body(prompt, temperature, maxTokens, false);
         return Uni.createFrom().emitter(emitter -> {
-            AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-            AtomicBoolean answered = new AtomicBoolean();
-            AtomicBoolean terminated = new AtomicBoolean();
-            emitter.onTermination(() -> {
-                terminated.set(true);
-                HttpClientRequest request = sent.get();
-                if (request != null && !answered.get()) {
-                    request.reset();
-                }
-            });
-            Consumer<Throwable> fail = failure -> {
-                if (!terminated.get()) {
-                    emitter.fail(failure);
-                }
-            };
-            send(body, "application/json", sent, fail, response -> response.body().onComplete(ar -> {
+            Exchange exchange = new Exchange(emitter::fail);
+            emitter.onTermination(exchange::terminate);
+            send(body, "application/json", exchange, response -> response.body().onComplete(ar -> {
                 if (ar.failed()) {
-                    fail.accept(ar.cause());
+                    exchange.fail(ar.cause());
                     return;
                 }
-                answered.set(true);
+                exchange.answered();
                 try {
                     emitter.complete(reply(JSON.readTree(ar.result().getBytes())));
-                } catch (JsonProcessingException e) {
-                    emitter.fail(new MalformedAnswerException("the answer is not JSON: " + e.getOriginalMessage()));
-                } catch (java.io.IOException e) {
-                    emitter.fail(new MalformedAnswerException("the answer cannot be read: " + e.getMessage()));
+                } catch (IOException e) {
+                    emitter.fail(notJson(e));
                 } catch (RuntimeException e) {
                     emitter.fail(e);
                 }
@@ -127,37 +114,24 @@ public class OpenAiChat {
     public Multi<ChatChunk> stream(ChatPrompt prompt, double temperature, int maxTokens) {
         Buffer body = body(prompt, temperature, maxTokens, true);
         return Multi.createFrom().emitter(emitter -> {
-            AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-            AtomicBoolean ended = new AtomicBoolean();
-            AtomicBoolean terminated = new AtomicBoolean();
-            emitter.onTermination(() -> {
-                terminated.set(true);
-                HttpClientRequest request = sent.get();
-                if (request != null && !ended.get()) {
-                    request.reset();
-                }
-            });
-            Consumer<Throwable> fail = failure -> {
-                if (!terminated.get()) {
-                    emitter.fail(failure);
-                }
-            };
-            send(body, "text/event-stream", sent, fail, response -> {
+            Exchange exchange = new Exchange(emitter::fail);
+            emitter.onTermination(exchange::terminate);
+            send(body, "text/event-stream", exchange, response -> {
                 String type = response.getHeader("Content-Type");
-                if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-                    wholeAnswer(response, emitter, ended, fail);
+                if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                    wholeAnswer(response, emitter, exchange);
                     return;
                 }
-                StreamState state = new StreamState(emitter, ended);
+                StreamState state = new StreamState(emitter, exchange);
                 SseParser parser = new SseParser(state::onEvent);
                 response.handler(buffer -> {
-                    if (!terminated.get()) {
+                    if (exchange.open()) {
                         parser.feed(buffer.getBytes());
                     }
                 });
-                response.exceptionHandler(fail::accept);
+                response.exceptionHandler(exchange::fail);
                 response.endHandler(v -> {
-                    if (!terminated.get()) {
+                    if (exchange.open()) {
                         parser.finish();
                         state.onEnd();
                     }
@@ -168,29 +142,34 @@ public class OpenAiChat {
 
     /** A server that ignored {@code stream: true} and answered one JSON completion: delivered as one token. */
     private static void wholeAnswer(HttpClientResponse response, MultiEmitter<? super ChatChunk> emitter,
-            AtomicBoolean ended, Consumer<Throwable> fail) {
+            Exchange exchange) {
         response.body().onComplete(ar -> {
             if (ar.failed()) {
-                fail.accept(ar.cause());
+                exchange.fail(ar.cause());
                 return;
             }
             ChatReply reply;
             try {
                 reply = reply(JSON.readTree(ar.result().getBytes()));
-            } catch (java.io.IOException e) {
-                fail.accept(new MalformedAnswerException("the answer is not JSON: " + e.getMessage()));
+            } catch (IOException e) {
+                exchange.fail(notJson(e));
                 return;
             } catch (RuntimeException e) {
-                fail.accept(e);
+                exchange.fail(e);
                 return;
             }
-            ended.set(true);
+            exchange.answered();
             if (!reply.text().isEmpty()) {
                 emitter.emit(new ChatChunk.Token(reply.text()));
             }
             emitter.emit(new ChatChunk.End("stop", reply.usage(), reply.model()));
             emitter.complete();
         });
+    }
+
+    private static MalformedAnswerException notJson(IOException e) {
+        String reason = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+        return new MalformedAnswerException("the answer is not JSON: " + reason);
     }
 
     @PreDestroy
@@ -201,8 +180,7 @@ public class OpenAiChat {
         }
     }
 
-    private void send(Buffer body, String accept, AtomicReference<HttpClientRequest> sent,
-            Consumer<Throwable> fail, Consumer<HttpClientResponse> onSuccess) {
+    private void send(Buffer body, String accept, Exchange exchange, Consumer<HttpClientResponse> onSuccess) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(baseUrl() + "chat/completions")
                 .setIdleTimeout(safetyIdleTimeoutMillis())
@@ -213,22 +191,24 @@ public class OpenAiChat {
         try {
             requestFuture = client().request(options);
         } catch (RuntimeException e) {
-            fail.accept(e);
+            exchange.fail(e);
             return;
         }
-        requestFuture.onFailure(fail::accept).onSuccess(request -> {
-            sent.set(request);
-            request.response().onFailure(fail::accept).onSuccess(response -> {
+        requestFuture.onFailure(exchange::fail).onSuccess(request -> {
+            if (!exchange.started(request)) {
+                return;
+            }
+            request.response().onFailure(exchange::fail).onSuccess(response -> {
                 if (response.statusCode() >= 400) {
                     MultiMap headers = response.headers();
-                    response.body().onComplete(ar -> fail.accept(new UpstreamHttpException(response.statusCode(),
+                    response.body().onComplete(ar -> exchange.fail(new UpstreamHttpException(response.statusCode(),
                             RetryAfter.parse(headers.get("Retry-After"), headers.get("retry-after-ms")),
                             ar.succeeded() ? snippet(ar.result()) : "")));
                 } else {
                     onSuccess.accept(response);
                 }
             });
-            request.end(body).onFailure(fail::accept);
+            request.end(body).onFailure(exchange::fail);
         });
     }
 
@@ -316,18 +296,67 @@ public class OpenAiChat {
         return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 
+    /**
+     * One HTTP exchange seen from its subscriber: the request to reset when the subscriber goes away before the answer
+     * is complete, and failures that only count while the subscriber is there.
+     */
+    private static final class Exchange {
+        private final Consumer<Throwable> onFailure;
+        private final AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private final AtomicBoolean terminated = new AtomicBoolean();
+
+        Exchange(Consumer<Throwable> onFailure) {
+            this.onFailure = onFailure;
+        }
+
+        /** Records the request; false (and the request reset) when the subscriber already left. */
+        boolean started(HttpClientRequest sent) {
+            request.set(sent);
+            if (terminated.get()) {
+                sent.reset();
+                return false;
+            }
+            return true;
+        }
+
+        /** The whole answer arrived: the connection can be kept. */
+        void answered() {
+            answered.set(true);
+        }
+
+        boolean open() {
+            return !terminated.get();
+        }
+
+        void fail(Throwable failure) {
+            if (!terminated.get()) {
+                onFailure.accept(failure);
+            }
+        }
+
+        /** The subscriber is gone (completed, failed or cancelled): abort the exchange unless it is complete. */
+        void terminate() {
+            terminated.set(true);
+            HttpClientRequest sent = request.get();
+            if (sent != null && !answered.get()) {
+                sent.reset();
+            }
+        }
+    }
+
     /** Turns SSE events into chunks; the state of one stream. */
     private static final class StreamState {
         private final MultiEmitter<? super ChatChunk> emitter;
-        private final AtomicBoolean ended;
+        private final Exchange exchange;
         private String finishReason;
         private TokenUsage usage;
         private String model;
         private boolean done;
 
-        StreamState(MultiEmitter<? super ChatChunk> emitter, AtomicBoolean ended) {
+        StreamState(MultiEmitter<? super ChatChunk> emitter, Exchange exchange) {
             this.emitter = emitter;
-            this.ended = ended;
+            this.exchange = exchange;
         }
 
         void onEvent(String event, String data) {
@@ -376,7 +405,7 @@ public class OpenAiChat {
 
         private void finish() {
             done = true;
-            ended.set(true);
+            exchange.answered();
             if (finishReason == null) {
                 emitter.fail(new MalformedAnswerException("the stream ended before the answer was complete"));
                 return;

@@ -112,8 +112,8 @@ class CodeGenerationPromptTest {
                 "KeyError: 'Revenue'\n  line 1, in <module>"));
         ChatPrompt p = prompts.build(second);
         assertEquals(2, second.attempt());
-        assertTrue(p.user().contains("Your previous code (attempt 1) failed."), p.user());
-        assertTrue(p.user().contains("\"result = df['Revenue'].sum()\""), p.user());
+        assertTrue(p.user().contains("Your previous code (attempt 1) failed:\n```python\nresult = df['Revenue'].sum()\n"
+                + "```\n"), p.user());
         assertTrue(p.user().contains("Running it failed:\n<feedback>\n\"KeyError: 'Revenue'\\n  line 1, in \\u003Cmodule"
                 + "\\u003E\"\n</feedback>"), p.user());
         ChatPrompt v = prompts.build(first.retry(PreviousAttempt.validation("import os",
