@@ -104,8 +104,9 @@ public record LlmFailure(Kind kind, int status, Duration retryAfter, String reas
                 return new LlmFailure(Kind.UNREACHABLE, 0, null, "the TLS handshake failed", t);
             }
             if (t instanceof IOException || t instanceof VertxException) {
-                return new LlmFailure(Kind.UNREACHABLE, 0, null, "the connection failed ("
-                        + t.getClass().getSimpleName() + ")", t);
+                String what = t.getMessage() == null || t.getMessage().length() > 120 ? t.getClass().getSimpleName()
+                        : t.getMessage();
+                return new LlmFailure(Kind.UNREACHABLE, 0, null, "the connection failed (" + what + ")", t);
             }
         }
         return new LlmFailure(Kind.OTHER, 0, null, "the call failed (" + failure.getClass().getSimpleName() + ")",

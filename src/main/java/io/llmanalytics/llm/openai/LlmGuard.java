@@ -140,7 +140,9 @@ public class LlmGuard {
                             if (f.countsAgainstEndpoint()) {
                                 breaker.onFailure();
                             }
-                            return Multi.createFrom().failure(f.problem(chat.endpointHost(), retry + 1));
+                            ProblemException problem = f.problem(chat.endpointHost(), retry + 1);
+                            Log.warnf("LLM %s failed mid-stream: %s", operation, problem.getMessage());
+                            return Multi.createFrom().failure(problem);
                         }
                         Next next = afterFailure(operation, failure, retry);
                         if (next.problem() != null) {
@@ -169,12 +171,11 @@ public class LlmGuard {
             breaker.onSuccess();
         }
         LlmConfig.Retry policy = config.retry();
-        if (!f.retryable() || retry >= policy.maxRetries()) {
-            return new Next(null, f.problem(chat.endpointHost(), retry + 1));
-        }
         Duration wait = f.retryAfter() != null ? f.retryAfter() : backoff(retry, policy);
-        if (wait.compareTo(policy.maxRetryAfter()) > 0) {
-            return new Next(null, f.problem(chat.endpointHost(), retry + 1));
+        if (!f.retryable() || retry >= policy.maxRetries() || wait.compareTo(policy.maxRetryAfter()) > 0) {
+            ProblemException problem = f.problem(chat.endpointHost(), retry + 1);
+            Log.warnf("LLM %s failed: %s", operation, problem.getMessage());
+            return new Next(null, problem);
         }
         metrics.retry(operation, f.label());
         Log.debugf("LLM %s attempt %d failed (%s); retrying in %d ms", operation, retry + 1, f.label(),
