@@ -1,0 +1,20 @@
+package io.llmanalytics.llm;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The code of one attempt.
+ *
+ * @param code the extracted Python code (fences and prose removed); empty when the answer held no code
+ * @param rawText the model's whole answer, for history and debugging (never logged at INFO)
+ * @param usage tokens the call consumed
+ * @param model the model that answered (as the endpoint reports it), or the analyst's name
+ * @param analyst the analyst that answered ({@link Analyst#name()})
+ */
+@RegisterForReflection
+public record Generation(String code, String rawText, TokenUsage usage, String model, String analyst) {
+
+    public boolean hasCode() {
+        return code != null && !code.isBlank();
+    }
+}

@@ -1,0 +1,21 @@
+package io.llmanalytics.llm;
+
+import java.util.List;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Whether an interpretation states only numbers its result supports ({@code done.grounding}).
+ *
+ * @param ok no stated number is unsupported
+ * @param ungrounded the unsupported numbers, as written in the text
+ */
+@RegisterForReflection
+public record Grounding(boolean ok, List<String> ungrounded) {
+
+    public static final Grounding OK = new Grounding(true, List.of());
+
+    public Grounding {
+        ungrounded = ungrounded == null ? List.of() : List.copyOf(ungrounded);
+    }
+}

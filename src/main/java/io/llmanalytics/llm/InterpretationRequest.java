@@ -1,0 +1,39 @@
+package io.llmanalytics.llm;
+
+import java.util.List;
+import java.util.Objects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
+/**
+ * What interpretation needs: the question and the executed result.
+ *
+ * @param question the user's question
+ * @param result the worker's typed result JSON (scalar, string, list, dict, {@code {type: series, ...}},
+ *        {@code {type: dataframe, ...}}); {@code null} becomes JSON null
+ * @param code the code that produced it (left out of the prompt in privacy mode); may be null
+ * @param stdout what the code printed, or null (left out in privacy mode)
+ * @param privacy whether only the computed result, bounded, may reach the LLM
+ * @param ungroundedBefore numbers a previous interpretation stated without support in the result; non-empty asks the
+ *        model to correct itself (the single regeneration of {@link GroundedInterpreter})
+ */
+public record InterpretationRequest(String question, JsonNode result, String code, String stdout, boolean privacy,
+        List<String> ungroundedBefore) {
+
+    public InterpretationRequest {
+        Objects.requireNonNull(question, "question");
+        result = result == null ? NullNode.getInstance() : result;
+        ungroundedBefore = ungroundedBefore == null ? List.of() : List.copyOf(ungroundedBefore);
+    }
+
+    public static InterpretationRequest of(String question, JsonNode result, String code, String stdout,
+            boolean privacy) {
+        return new InterpretationRequest(question, result, code, stdout, privacy, List.of());
+    }
+
+    /** The same request, asking to correct the numbers {@code ungrounded}. */
+    public InterpretationRequest correcting(List<String> ungrounded) {
+        return new InterpretationRequest(question, result, code, stdout, privacy, ungrounded);
+    }
+}

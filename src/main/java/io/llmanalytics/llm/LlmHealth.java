@@ -1,0 +1,64 @@
+package io.llmanalytics.llm;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.llmanalytics.health.ComponentHealth;
+import io.llmanalytics.health.HealthContributor;
+import io.llmanalytics.llm.openai.CircuitBreaker;
+import io.llmanalytics.llm.openai.LlmGuard;
+import io.llmanalytics.llm.openai.OpenAiChat;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The language-model stage in {@code GET /api/health} as {@code llm}: mode ({@code openai}/{@code offline}), model,
+ * endpoint host and circuit-breaker state. Not critical: questions can still fail with a clear problem while the
+ * rest of the service works. Down when the OpenAI analyst is selected but unconfigured or its breaker is open.
+ */
+@ApplicationScoped
+public class LlmHealth implements HealthContributor {
+
+    private final AnalystSelector selector;
+    private final OpenAiChat chat;
+    private final LlmGuard guard;
+
+    public LlmHealth(AnalystSelector selector, OpenAiChat chat, LlmGuard guard) {
+        this.selector = selector;
+        this.chat = chat;
+        this.guard = guard;
+    }
+
+    @Override
+    public String name() {
+        return "llm";
+    }
+
+    @Override
+    public boolean critical() {
+        return false;
+    }
+
+    @Override
+    public Uni<ComponentHealth> check() {
+        return Uni.createFrom().item(() -> {
+            String mode = selector.mode();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("mode", mode);
+            if (AnalystSelector.OFFLINE.equals(mode)) {
+                details.put("available", selector.byName(AnalystSelector.OFFLINE).isPresent());
+                return selector.byName(AnalystSelector.OFFLINE).isPresent() ? ComponentHealth.up(details)
+                        : ComponentHealth.down(details);
+            }
+            details.put("model", chat.model());
+            details.put("endpoint", chat.endpointHost());
+            details.put("configured", chat.configured());
+            CircuitBreaker.State state = guard.breaker().state();
+            details.put("circuit_breaker", state.name().toLowerCase(Locale.ROOT));
+            boolean up = chat.configured() && state != CircuitBreaker.State.OPEN;
+            return up ? ComponentHealth.up(details) : ComponentHealth.down(details);
+        });
+    }
+}
