@@ -2,9 +2,12 @@
 dataset files."""
 import json
 import os
+import secrets
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -16,8 +19,12 @@ PYTHON = '/usr/bin/python3'
 
 if WORKER not in sys.path:
     sys.path.insert(0, WORKER)
-os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
-os.environ.setdefault('MPLBACKEND', 'Agg')
+# As in the supervisor: BLAS must not start threads before the forks (an execution child may not create any).
+if 'numpy' in sys.modules and os.environ.get('OPENBLAS_NUM_THREADS') != '1':
+    raise RuntimeError('import support before numpy or pandas, so that OPENBLAS_NUM_THREADS=1 applies')
+os.environ['OPENBLAS_NUM_THREADS'] = '1'
+os.environ['OMP_NUM_THREADS'] = '1'
+os.environ['MPLBACKEND'] = 'Agg'
 
 import protocol  # noqa: E402
 
@@ -134,3 +141,116 @@ class SupervisorClient:
             self.proc.kill()
             self.proc.wait()
         self.proc.stdout.close()
+
+
+def parse(raw):
+    """The child's JSON, or None when there is none or it is malformed (a failed execution for the JVM)."""
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def hostile_cases():
+    with open(os.path.join(RESOURCES, 'hostile', 'cases.json'), encoding='utf-8') as f:
+        return json.load(f)['cases']
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records whether anything connected."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connected = threading.Event()
+        self.stopped = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while not self.stopped:
+            try:
+                conn, _ = self.sock.accept()
+                self.connected.set()
+                conn.close()
+            except OSError:
+                pass
+
+    def close(self):
+        self.stopped = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+
+class HostileWorld:
+    """What hostile cases aim at: a TCP listener, a secret file, a victim file, unique paths; and their goals."""
+
+    def __init__(self):
+        self.listener = Listener()
+        self.secret_value = 'secret-' + secrets.token_hex(8)
+        fd, self.secret = tempfile.mkstemp(prefix='llm-hostile-secret-')
+        os.write(fd, (self.secret_value + '\n').encode())
+        os.close(fd)
+        os.chmod(self.secret, 0o644)
+
+    def close(self):
+        self.listener.close()
+        os.unlink(self.secret)
+
+    def prepare(self, case):
+        """Returns (code, goal, cleanup) for one run of ``case``."""
+        token = secrets.token_hex(8)
+        fd, victim = tempfile.mkstemp(prefix='llm-hostile-victim-')
+        os.write(fd, b'victim')
+        os.close(fd)
+        os.chmod(victim, 0o666)
+        values = {'token': token, 'port': str(self.listener.port), 'secret': self.secret,
+                  'secret_value': self.secret_value, 'victim': victim}
+
+        def fill(text):
+            for key, value in values.items():
+                text = text.replace('{' + key + '}', value)
+            return text
+
+        def cleanup():
+            for path in (victim, '/tmp/llm-hostile-' + token, '/tmp/llm-hostile-' + token + '.npy',
+                         '/tmp/llm-hostile-' + token + '.png', '/dev/shm/llm-hostile-' + token):
+                if os.path.isdir(path):
+                    os.rmdir(path)
+                elif os.path.exists(path):
+                    os.unlink(path)
+
+        self.listener.connected.clear()
+        goal = {k: fill(v) if isinstance(v, str) else v for k, v in case['goal'].items()}
+        return fill(case['code']), goal, cleanup
+
+    def reached(self, goal, header, raw, probe=None):
+        """Whether an execution (its result header and raw body) reached ``goal``; ``probe(code)`` runs a state
+        probe and returns its parsed body."""
+        body = parse(raw)
+        kind = goal['kind']
+        ok = header.get('outcome') == 'completed' and body is not None and body.get('status') == 'ok'
+        if kind in ('succeeds', 'completes'):
+            return ok
+        if kind == 'result_contains':
+            return goal['text'] in (raw or b'').decode('utf-8', 'replace')
+        if kind == 'file_exists':
+            return os.path.exists(goal['path'])
+        if kind == 'file_missing':
+            return not os.path.exists(goal['path'])
+        if kind == 'file_emptied':
+            return os.path.getsize(goal['path']) == 0
+        if kind == 'connects':
+            return self.listener.connected.wait(0.3)
+        if kind == 'output_exceeds':
+            flagged = ok and (body.get('result_truncated') or body.get('stdout_truncated')
+                              or body.get('figures_truncated'))
+            return len(raw or b'') > goal['bytes'] or (ok and not flagged)
+        if kind == 'state_leak':
+            result = probe(goal['probe'])
+            return result is not None and result.get('status') == 'ok' and result.get('result') == goal['leaked']
+        raise AssertionError('unknown goal kind %s' % kind)

@@ -236,6 +236,7 @@ class Converter:
         names = self.columns(shown)
         data = [{name: self.value(cell, MAX_DEPTH - 1) for name, cell in zip(names, row)}
                 for row in shown.itertuples(index=False, name=None)]
+        self.truncated |= rows > self.s.max_sample_rows or cols > MAX_COLUMNS
         out = {'type': 'dataframe', 'columns': names,
                'dtypes': {name: str(dtype) for name, dtype in zip(names, shown.dtypes)},
                'data': data, 'shape': [rows, cols], 'truncated': rows > self.s.max_sample_rows,
@@ -256,6 +257,7 @@ class Converter:
             data = dict(zip(labels, values))
         else:
             data = [[label, value] for label, value in zip(labels, values)]
+        self.truncated |= n > self.s.max_series_items
         out = {'type': 'series', 'name': None if s.name is None else self.label(s.name), 'dtype': str(s.dtype),
                'data': data, 'length': n, 'truncated': n > self.s.max_series_items}
         names = [name for name in s.index.names if name is not None]
@@ -266,6 +268,7 @@ class Converter:
     def index(self, index):
         n = len(index)
         shown = index[:self.s.max_series_items]
+        self.truncated |= n > self.s.max_series_items
         return {'type': 'index', 'dtype': str(index.dtype),
                 'data': [self.value(v, MAX_DEPTH - 1) for v in shown.tolist()],
                 'length': n, 'truncated': n > self.s.max_series_items}
@@ -280,6 +283,7 @@ class Converter:
         if shown.size > limit * limit:
             truncated = True
             shown = shown.reshape(-1)[:limit]
+        self.truncated |= truncated
         return {'type': 'ndarray', 'dtype': str(a.dtype), 'shape': list(a.shape),
                 'data': self.value(shown.tolist(), 1) if shown.ndim > 0 else self.value(shown.item(), 1),
                 'truncated': truncated}
@@ -303,7 +307,10 @@ def figures(settings):
     for number in numbers:
         fig = plt.figure(number)
         width, height = fig.get_size_inches()
-        dpi = min(100.0, MAX_FIGURE_PIXELS / max(width, height, 0.01))
+        dpi = 100.0
+        if max(width, height) * dpi > MAX_FIGURE_PIXELS:
+            dpi = MAX_FIGURE_PIXELS / max(width, height)
+            truncated = True  # scaled down
         png = None
         for attempt in range(3):
             buffer = io.BytesIO()

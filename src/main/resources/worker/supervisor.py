@@ -337,6 +337,10 @@ def main():
     sys.stdout = sys.stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        os.setsid()  # a process group of its own: nothing here can signal the JVM's group
+    except OSError:
+        pass
+    try:
         first = protocol.read_frame(0, MAX_REQUEST)
         if first is None:
             return
