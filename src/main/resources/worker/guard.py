@@ -122,8 +122,8 @@ _ALWAYS_DENIED = frozenset({
     'os.startfile', 'os.chdir', 'os.chmod', 'os.chown', 'os.chflags', 'os.lchflags', 'os.lchmod', 'os.link',
     'os.symlink', 'os.mkdir', 'os.remove', 'os.rename', 'os.rmdir', 'os.truncate', 'os.utime', 'os.putenv',
     'os.unsetenv', 'os.setxattr', 'os.removexattr', 'os.lockf', 'signal.pthread_kill', 'pickle.find_class',
-    'sys.addaudithook', 'sys._current_frames', 'sys._current_exceptions', 'gc.get_objects', 'gc.get_referrers',
-    'gc.get_referents', 'builtins.input', 'builtins.breakpoint', 'setopencode',
+    'sys.addaudithook', 'sys._current_frames', 'sys._current_exceptions', 'builtins.input', 'builtins.breakpoint',
+    'setopencode',
 })
 _ALWAYS_DENIED_PREFIXES = (
     'socket.', 'subprocess.', '_posixsubprocess.', 'ctypes.', 'shutil.', 'tempfile.', 'mmap.', 'resource.',
@@ -132,8 +132,9 @@ _ALWAYS_DENIED_PREFIXES = (
     'os.exec', 'os.spawn', 'os.posix_spawn',
 )
 # Refused when analysis code itself raises them (the libraries use these legitimately: warnings look up frames,
-# importlib unmarshals bytecode, namedtuple compiles code).
+# importlib unmarshals bytecode, namedtuple compiles code, pandas asks gc about chained assignment).
 _USER_DENIED = frozenset({
+    'gc.get_objects', 'gc.get_referrers', 'gc.get_referents',
     'sys._getframe', 'object.__getattr__', 'code.__new__', 'function.__new__', 'compile', 'exec',
     'marshal.loads', 'marshal.load', 'marshal.dumps', 'sys.setprofile', 'sys.settrace',
     'sys.set_asyncgen_hook_firstiter', 'sys.set_asyncgen_hook_finalizer',
