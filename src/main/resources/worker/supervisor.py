@@ -191,7 +191,8 @@ class Supervisor:
                 'shapes': z.shapes, 'cached_bytes': self.cached_bytes(), 'sessions': len(self.sessions)}
 
     def cached_bytes(self):
-        return sum(z.bytes for z in self.zygotes.values())
+        """Memory of the zygotes in service (retired ones exit as soon as their executions end)."""
+        return sum(z.bytes for z in self.zygotes.values() if z.state in ('loading', 'ready'))
 
     # -- zygote I/O ----------------------------------------------------------------------------------------------
     def send_zygote(self, z, header):
@@ -236,10 +237,10 @@ class Supervisor:
                 z.shapes = header.get('shapes') or {}
                 z.bytes = int(header.get('bytes') or 0)
                 z.last_used = time.monotonic()
+                self.enforce_budget(keep=z)
                 for request_id in z.waiters:
                     self.reply(self.loaded_message(z, request_id))
                 z.waiters = []
-                self.enforce_budget(keep=z)
             elif kind == 'load_failed':
                 for request_id in z.waiters:
                     self.reply({'type': 'load_failed', 'id': request_id, 'session': z.session, 'key': z.key,
@@ -307,8 +308,8 @@ class Supervisor:
             os.kill(z.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self.reply({'type': 'evicted', 'session': z.session, 'reason': reason,
-                    'cached_bytes': self.cached_bytes() - z.bytes, 'sessions': len(self.sessions)})
+        self.reply({'type': 'evicted', 'session': z.session, 'reason': reason, 'cached_bytes': self.cached_bytes(),
+                    'sessions': len(self.sessions)})
 
     def enforce_budget(self, keep=None):
         total = self.cached_bytes()

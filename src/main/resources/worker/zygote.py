@@ -58,12 +58,13 @@ class Zygote:
         self.selector.register(self.sock, selectors.EVENT_READ, None)
         self.refill()
         while True:
-            timeout = None
-            if self.running:
-                timeout = max(0.0, min(r.deadline for r in self.running.values()) - time.monotonic())
+            deadlines = [r.deadline for r in self.running.values() if r.killed_for is None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             events = self.selector.select(timeout)
-            if not events and self.spare is None:
-                self.refill()
+            now = time.monotonic()
+            for running in list(self.running.values()):
+                if running.killed_for is None and now >= running.deadline:
+                    running.kill('timeout')
             for key, _ in events:
                 if key.data is None:
                     data = os.read(self.sock, 1 << 20)
@@ -79,10 +80,6 @@ class Zygote:
                     else:
                         self.finish(running)
                         self.refill()
-            now = time.monotonic()
-            for running in list(self.running.values()):
-                if running.killed_for is None and now >= running.deadline:
-                    running.kill('timeout')
 
     def handle(self, request):
         op = request.get('op')
