@@ -75,11 +75,12 @@ class SupervisorTest(unittest.TestCase):
         self.assertEqual(1, len(self.stats()['sessions']))
         self.assertEqual('loaded', self.client.load('s', [self.spec])['type'])
 
-    def test_an_execution_sent_while_loading_runs_once_loaded(self):
+    def test_an_execution_sent_while_loading_is_not_loaded_and_a_second_load_waits_for_the_first(self):
         rid = self.client.request_id()
         self.client.send({'op': 'load', 'id': rid, 'session': 's', 'key': 'k1', 'datasets': [self.spec]})
-        header, body = self.client.execute('s', 'result = len(df)')
-        self.assertEqual(10, body['result'])
+        self.assertEqual('not_loaded', self.client.execute('s', 'result = len(df)')[0]['type'])
+        self.assertEqual('loaded', self.client.load('s', [self.spec])['type'])
+        self.assertEqual(10, self.client.execute('s', 'result = len(df)')[1]['result'])
 
     def test_new_datasets_replace_the_old_ones(self):
         self.client.load('s', [self.spec], key='k1')

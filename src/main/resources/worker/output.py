@@ -242,7 +242,8 @@ class Converter:
                'data': data, 'shape': [rows, cols], 'truncated': rows > self.s.max_sample_rows,
                'total_rows': rows}
         if not _default_index(df.index):
-            out['index'] = [self.label(i) for i in shown.index]
+            out['index'] = [self.label(i) if isinstance(i, tuple) else self.value(i, MAX_DEPTH - 1)
+                            for i in shown.index]
             out['index_names'] = [None if n is None else self.label(n) for n in df.index.names]
         if cols > MAX_COLUMNS:
             out['columns_truncated'] = True

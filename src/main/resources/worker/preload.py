@@ -18,8 +18,9 @@ import scipy.stats  # noqa: E402,F401
 
 import output  # noqa: E402
 
-OPTIONAL = ('seaborn', 'sklearn', 'sklearn.linear_model', 'sklearn.cluster', 'sklearn.preprocessing',
-            'sklearn.model_selection', 'sklearn.metrics', 'statsmodels.api', 'statsmodels.formula.api')
+# Loaded here too, as they are cheap; scikit-learn and statsmodels are not (0.5 s, 40 MB and more work for every
+# fork): analysis code that needs them imports them itself.
+OPTIONAL = ('seaborn',)
 
 
 def _optional_imports():

@@ -6,7 +6,7 @@ It imports the analysis libraries once, then speaks the framed protocol (see pro
   {op: configure, allowed_modules, memory_budget}  {type: ready, pid, python, pandas}
   {op: load, id, session, key, datasets: [...]}    {type: loaded, id, session, key, bytes, cached_bytes, sessions}
                                                    {type: load_failed, id, session, key, error}
-  {op: exec, id, session, key, code, limits,       {type: not_loaded, id}
+  {op: exec, id, session, key, code, limits,       {type: not_loaded, id}  (also while still loading)
    output}                                         {type: result, id, outcome, duration_ms, ...} + child's JSON
   {op: cancel, id}                                 (the result of that execution, outcome cancelled)
   {op: evict, session}                             {type: evicted, session, reason, cached_bytes, sessions}
@@ -177,7 +177,7 @@ class Supervisor:
 
     def execute(self, request):
         z = self.sessions.get(str(request['session']))
-        if z is None or z.key != str(request['key']):
+        if z is None or z.key != str(request['key']) or z.state != 'ready':
             self.reply({'type': 'not_loaded', 'id': request['id']})
             return
         z.last_used = time.monotonic()
