@@ -40,7 +40,7 @@ class ImportPolicyTest(unittest.TestCase):
                      'functools', 'scipy', 'scipy.stats', 'matplotlib.pyplot', 'seaborn', 'sklearn.linear_model',
                      'statsmodels.api'):
             self.assertTrue(p.allows(name), name)
-        for name in ('os', 'sys', 'subprocess', 'socket', 'ctypes', 'io', 'pickle', 'builtins', 'importlib',
+        for name in ('os', 'sys', 'subprocess', 'socket', 'ctypes', '_io', 'pickle', 'builtins', 'importlib',
                      'pandas.io.common', 'numpy.ctypeslib', 'scipy.io', 'shutil', 'pathlib', 'urllib'):
             self.assertFalse(p.allows(name), name)
 

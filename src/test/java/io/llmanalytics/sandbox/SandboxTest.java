@@ -349,6 +349,16 @@ class SandboxTest {
         assertEquals("UP", new WorkerReadiness(sandbox).call().getStatus().name());
     }
 
+    @Test
+    void theWorkerSeesNoneOfTheServicesEnvironment() throws IOException {
+        start(new TestSettings());
+        String environ = Files.readString(Path.of("/proc/" + sandbox.status().pid() + "/environ"));
+        Set<String> names = java.util.Arrays.stream(environ.split("\0")).filter(s -> !s.isEmpty())
+                .map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet());
+        assertEquals(Set.of("PATH", "LANG", "LC_ALL", "HOME", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                "MKL_NUM_THREADS", "MPLBACKEND", "MPLCONFIGDIR"), names);
+    }
+
     /** The execution processes (children of the session processes) once there is one. */
     private Set<ProcessHandle> executionProcesses() {
         long deadline = System.nanoTime() + WAIT.toNanos();
