@@ -109,7 +109,7 @@ class Zygote:
         return executor.Spare(child.namespace(self.frames, self.default), self.context)
 
     def refill(self):
-        """Forks the next execution child ahead of time, while nothing else is waiting."""
+        """Forks the next execution child ahead of time."""
         if self.spare is None:
             try:
                 self.spare = self.fork_spare()

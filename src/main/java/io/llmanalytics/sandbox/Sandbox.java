@@ -94,7 +94,7 @@ public class Sandbox {
 
     /** Starts with another launcher (tests). */
     synchronized void start(WorkerConnection.Launcher launcher) {
-        connection = new WorkerConnection(launcher, settings.startTimeout(), this::onEvent, () -> {
+        connection = new WorkerConnection(launcher, settings.startTimeout(), settings.standby(), this::onEvent, () -> {
             metrics.restart();
             cached.clear();
         });
@@ -168,8 +168,8 @@ public class Sandbox {
         return new SandboxStatus(settings.enabled(), info != null, info == null ? null : info.pid(),
                 info == null ? null : info.python(), info == null ? null : info.pandas(), cached.size(),
                 cached.values().stream().mapToLong(Long::longValue).sum(), limiter.running(), limiter.queued(),
-                limiter.slots(), settings.queueSize(), worker == null ? 0 : worker.restarts(),
-                worker == null ? null : worker.lastProblem());
+                limiter.slots(), settings.queueSize(), worker != null && worker.standbyReady(),
+                worker == null ? 0 : worker.restarts(), worker == null ? null : worker.lastProblem());
     }
 
     /** Completes when the worker is ready to execute (at most the start timeout). */

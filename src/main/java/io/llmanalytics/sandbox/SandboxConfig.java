@@ -82,6 +82,10 @@ public interface SandboxConfig {
     @WithDefault("120s")
     Duration loadTimeout();
 
+    /** Keep a second worker process started and idle, to take over at once when the first one dies. */
+    @WithDefault("true")
+    boolean standby();
+
     /** Longest start of the worker process (importing the libraries). */
     @WithDefault("60s")
     Duration startTimeout();

@@ -11,7 +11,7 @@ import java.util.List;
 public record SandboxSettings(boolean enabled, String python, Duration timeout, Duration cpuTime, int maxOutput,
         int maxSampleRows, int maxSeriesItems, int maxCharts, long maxChartBytes, int maxCodeSize, long memoryBudget,
         long addressSpaceHeadroom, int maxOpenFiles, int concurrency, int queueSize, Duration queueTimeout,
-        Duration retryAfter, Duration loadTimeout, Duration startTimeout, Duration grace) {
+        Duration retryAfter, Duration loadTimeout, Duration startTimeout, Duration grace, boolean standby) {
 
     private static final long MIB = 1024L * 1024;
 
@@ -61,7 +61,7 @@ public record SandboxSettings(boolean enabled, String python, Duration timeout, 
                 config.addressSpaceHeadroom().asLongValue(), config.maxOpenFiles(),
                 config.concurrency().orElse(Runtime.getRuntime().availableProcessors()), config.queueSize(),
                 config.queueTimeout(), config.retryAfter(), config.loadTimeout(), config.startTimeout(),
-                config.grace());
+                config.grace(), config.standby());
     }
 
     /** CPU seconds for the child's RLIMIT_CPU. */

@@ -16,11 +16,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param queued executions waiting for a slot
  * @param slots executions that may run at once
  * @param queueSize executions that may wait
+ * @param standbyReady whether a standby worker process is ready to take over
  * @param restarts restarts of the supervisor since the service started
  * @param lastProblem why the supervisor last stopped or failed to start (null when none since it became ready)
  */
 @RegisterForReflection
 public record SandboxStatus(boolean enabled, boolean ready, Long pid, String python, String pandas,
-        int cachedSessions, long cachedBytes, int running, int queued, int slots, int queueSize, long restarts,
+        int cachedSessions, long cachedBytes, int running, int queued, int slots, int queueSize, boolean standbyReady,
+        long restarts,
         String lastProblem) {
 }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -25,12 +25,17 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 /**
  * The service's side of the worker protocol: starts the supervisor, restarts it whenever it dies (requests in
  * flight then fail with {@link ProblemType#WORKER_UNAVAILABLE}), and matches replies to requests by id.
+ *
+ * <p>With a standby, a second supervisor is started once the first is ready and kept idle (libraries imported): when
+ * the serving one dies, the standby takes over at once, and a new standby is started a little later. Importing the
+ * libraries takes about a second, which would otherwise be added to the first request after a crash.
  */
 final class WorkerConnection implements SupervisorProcess.Listener {
 
     /** Largest frame accepted from the worker; the worker itself caps a result at 16 MiB. */
     static final int MAX_FRAME = 24 * 1024 * 1024;
     private static final long HEALTHY_AFTER_MILLIS = 30_000;
+    private static final long STANDBY_DELAY_MILLIS = 3_000;
 
     /** How to start a supervisor; tests start other programs to exercise the protocol's failure paths. */
     interface Launcher {
@@ -41,36 +46,48 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     record Info(long pid, String python, String pandas) {
     }
 
+    private record Pending(UniEmitter<? super Frame> emitter, SupervisorProcess process) {
+    }
+
+    private enum Role {
+        CURRENT,
+        STANDBY
+    }
+
     private final Launcher launcher;
     private final Consumer<Frame> events;
     private final Runnable onRestart;
     private final Duration startTimeout;
+    private final boolean useStandby;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("sandbox-supervisor").unstarted(r));
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
+    private final AtomicInteger failures = new AtomicInteger();
+    private final Object lock = new Object();
     private volatile CompletableFuture<SupervisorProcess> ready = new CompletableFuture<>();
     private volatile SupervisorProcess current;
+    private volatile SupervisorProcess standby;
+    private volatile Info standbyInfo;
     private volatile Info info;
     private volatile boolean closed;
     private volatile long readySince;
     private volatile String lastProblem;
-    private final AtomicInteger failures = new AtomicInteger();
-    private final AtomicLong restarts = new AtomicLong();
+    private Role launching;
 
-    private record Pending(UniEmitter<? super Frame> emitter, SupervisorProcess process) {
-    }
-
-    WorkerConnection(Launcher launcher, Duration startTimeout, Consumer<Frame> events, Runnable onRestart) {
+    WorkerConnection(Launcher launcher, Duration startTimeout, boolean useStandby, Consumer<Frame> events,
+            Runnable onRestart) {
         this.launcher = launcher;
         this.startTimeout = startTimeout;
+        this.useStandby = useStandby;
         this.events = events;
         this.onRestart = onRestart;
     }
 
     /** Starts the first supervisor in the background. */
     void start() {
-        scheduler.execute(this::launch);
+        scheduler.execute(this::launchCurrent);
     }
 
     long nextId() {
@@ -79,11 +96,17 @@ final class WorkerConnection implements SupervisorProcess.Listener {
 
     boolean ready() {
         CompletableFuture<SupervisorProcess> r = ready;
-        return r.isDone() && !r.isCompletedExceptionally() && current != null && current.alive();
+        SupervisorProcess process = current;
+        return r.isDone() && !r.isCompletedExceptionally() && process != null && process.alive();
     }
 
     Info info() {
         return ready() ? info : null;
+    }
+
+    boolean standbyReady() {
+        SupervisorProcess process = standby;
+        return process != null && process.alive() && standbyInfo != null;
     }
 
     long restarts() {
@@ -123,7 +146,7 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         }));
     }
 
-    /** Sends {@code header} to the running supervisor, if any, without waiting for anything. */
+    /** Sends {@code header} to the serving supervisor, if any, without waiting for anything. */
     void send(ObjectNode header) {
         SupervisorProcess process = current;
         if (process != null && process.alive()) {
@@ -131,7 +154,7 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         }
     }
 
-    /** Kills the running supervisor (it is then restarted); for a worker that stopped answering. */
+    /** Kills the serving supervisor (it is then replaced); for a worker that stopped answering. */
     void restart(String reason) {
         SupervisorProcess process = current;
         if (process != null) {
@@ -142,24 +165,52 @@ final class WorkerConnection implements SupervisorProcess.Listener {
 
     void close() {
         closed = true;
-        SupervisorProcess process = current;
-        if (process != null) {
-            process.stop(2000);
+        for (SupervisorProcess process : new SupervisorProcess[] { current, standby }) {
+            if (process != null) {
+                process.stop(2000);
+            }
         }
         scheduler.shutdownNow();
         ready.completeExceptionally(unavailable("the analysis worker is shut down"));
     }
 
+    /** A process being launched speaks before {@code launch} returns; it takes its role at its first word. */
+    private void adopt(SupervisorProcess process) {
+        synchronized (lock) {
+            if (process != current && process != standby && launching != null) {
+                if (launching == Role.CURRENT) {
+                    current = process;
+                } else {
+                    standby = process;
+                }
+                launching = null;
+            }
+        }
+    }
+
     @Override
     public void onFrame(SupervisorProcess process, Frame frame) {
+        adopt(process);
         if ("ready".equals(frame.type())) {
-            info = new Info(frame.header().path("pid").asLong(), frame.header().path("python").asText(),
+            Info started = new Info(frame.header().path("pid").asLong(), frame.header().path("python").asText(),
                     frame.header().path("pandas").asText());
-            readySince = System.currentTimeMillis();
-            lastProblem = null;
-            Log.infof("analysis worker ready: pid %d, Python %s, pandas %s", info.pid(), info.python(),
-                    info.pandas());
-            ready.complete(process);
+            synchronized (lock) {
+                if (process == standby) {
+                    standbyInfo = started;
+                    Log.debugf("standby analysis worker ready: pid %d", started.pid());
+                    return;
+                }
+                if (process != current) {
+                    return;
+                }
+                becameReady(process, started);
+            }
+            if (useStandby && standby == null) {
+                schedule(this::launchStandby, 0);
+            }
+            return;
+        }
+        if (process != current) {
             return;
         }
         if ("evicted".equals(frame.type())) {
@@ -174,13 +225,50 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         }
     }
 
+    private void becameReady(SupervisorProcess process, Info started) {
+        info = started;
+        readySince = System.currentTimeMillis();
+        lastProblem = null;
+        Log.infof("analysis worker ready: pid %d, Python %s, pandas %s", started.pid(), started.python(),
+                started.pandas());
+        ready.complete(process);
+    }
+
     @Override
     public void onExit(SupervisorProcess process, String reason) {
-        boolean wasReady = ready.isDone() && !ready.isCompletedExceptionally();
-        if (wasReady) {
-            ready = new CompletableFuture<>();
+        adopt(process);
+        if (process == standby) {
+            synchronized (lock) {
+                standby = null;
+                standbyInfo = null;
+            }
+            if (!closed && !"stopped".equals(reason)) {
+                Log.warnf("standby analysis worker %d ended (%s)", process.pid(), reason);
+                schedule(this::launchStandby, backoff(failures.incrementAndGet()));
+            }
+            return;
         }
-        lastProblem = "the worker process ended: " + reason;
+        if (process != current) {
+            return;
+        }
+        boolean wasReady;
+        SupervisorProcess promoted;
+        synchronized (lock) {
+            wasReady = ready.isDone() && !ready.isCompletedExceptionally();
+            if (wasReady) {
+                ready = new CompletableFuture<>();
+            }
+            lastProblem = "the worker process ended: " + reason;
+            promoted = closed || standby == null || !standby.alive() ? null : standby;
+            if (promoted != null) {
+                current = promoted;
+                standby = null;
+                if (standbyInfo != null) {
+                    becameReady(promoted, standbyInfo);
+                }
+                standbyInfo = null;
+            }
+        }
         for (Map.Entry<Long, Pending> entry : List.copyOf(pending.entrySet())) {
             if (entry.getValue().process() == process && pending.remove(entry.getKey(), entry.getValue())) {
                 entry.getValue().emitter().fail(unavailable("the analysis worker stopped while running this request ("
@@ -197,27 +285,63 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         if (healthy) {
             failures.set(0);
         }
-        long delay = failed <= 1 ? 0 : Math.min(30_000, 250L << Math.min(failed - 1, 7));
-        Log.warnf("analysis worker %d ended (%s); restarting in %d ms", process.pid(), reason, delay);
-        try {
-            scheduler.schedule(this::launch, delay, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            Log.debug("not restarting the analysis worker: shutting down");
+        if (promoted != null) {
+            Log.warnf("analysis worker %d ended (%s); standby %d took over", process.pid(), reason, promoted.pid());
+            schedule(this::launchStandby, Math.max(STANDBY_DELAY_MILLIS, backoff(failed)));
+        } else {
+            long delay = failed <= 1 ? 0 : backoff(failed - 1);
+            Log.warnf("analysis worker %d ended (%s); restarting in %d ms", process.pid(), reason, delay);
+            schedule(this::launchCurrent, delay);
         }
     }
 
-    private void launch() {
+    private void launchCurrent() {
         if (closed) {
             return;
         }
+        synchronized (lock) {
+            launching = Role.CURRENT;
+        }
         try {
-            current = launcher.launch(this);
+            adopt(launcher.launch(this));
         } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                launching = null;
+            }
             lastProblem = "the worker could not be started: " + e.getMessage();
             Log.errorf("cannot start the analysis worker: %s", e.getMessage());
-            int failed = failures.incrementAndGet();
-            scheduler.schedule(this::launch, Math.min(30_000, 250L << Math.min(failed, 7)), TimeUnit.MILLISECONDS);
+            schedule(this::launchCurrent, backoff(failures.incrementAndGet()));
         }
+    }
+
+    private void launchStandby() {
+        if (closed || !useStandby || standby != null) {
+            return;
+        }
+        synchronized (lock) {
+            launching = Role.STANDBY;
+        }
+        try {
+            adopt(launcher.launch(this));
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                launching = null;
+            }
+            Log.errorf("cannot start the standby analysis worker: %s", e.getMessage());
+            schedule(this::launchStandby, backoff(failures.incrementAndGet()));
+        }
+    }
+
+    private void schedule(Runnable task, long delayMillis) {
+        try {
+            scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            Log.debug("not starting an analysis worker: shutting down");
+        }
+    }
+
+    private static long backoff(int failures) {
+        return Math.min(30_000, 250L << Math.min(Math.max(failures, 0), 7));
     }
 
     static ProblemException unavailable(String detail) {

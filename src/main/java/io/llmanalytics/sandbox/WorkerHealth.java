@@ -40,6 +40,7 @@ public class WorkerHealth implements HealthContributor {
         details.put("queued", status.queued());
         details.put("slots", status.slots());
         details.put("queue_size", status.queueSize());
+        details.put("standby_ready", status.standbyReady());
         details.put("restarts", status.restarts());
         if (status.lastProblem() != null) {
             details.put("last_problem", status.lastProblem());

@@ -18,10 +18,11 @@ final class TestSettings {
     Duration queueTimeout = Duration.ofSeconds(30);
     Duration startTimeout = Duration.ofSeconds(60);
     Duration grace = Duration.ofSeconds(2);
+    boolean standby = false;
 
     SandboxSettings build() {
         return new SandboxSettings(enabled, python, timeout, cpuTime, maxOutput, maxSampleRows, 100, 5, 1 << 20,
                 maxCodeSize, memoryBudget, 1L << 30, 64, concurrency, queueSize, queueTimeout, Duration.ofSeconds(2),
-                Duration.ofSeconds(120), startTimeout, grace);
+                Duration.ofSeconds(120), startTimeout, grace, standby);
     }
 }

@@ -50,7 +50,9 @@ public final class WorkerBenchmark {
         System.out.printf("machine: %d processors; worker concurrency %d%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors());
 
-        Sandbox sandbox = start(new TestSettings());
+        TestSettings production = new TestSettings();
+        production.standby = true;
+        Sandbox sandbox = start(production);
         try {
             overhead(sandbox, small);
             bigGroupby(sandbox, big);
