@@ -121,6 +121,9 @@ class AuditHookAloneTest(LayerTestCase):
         self.assert_stops(self.LAYERS, categories=('file-read', 'file-write', 'network', 'subprocess', 'pickle',
                                                    'dunder-walk', 'frame-walk'))
 
+    def test_stops_reading_other_processes(self):
+        self.assert_stops(self.LAYERS, ids=('read-parent-memory', 'write-parent-memory'))
+
     def test_stops_imports_of_dangerous_modules_even_with_real_builtins(self):
         self.assert_stops(self.LAYERS, ids=('import-subprocess', 'import-socket', 'import-shutil', 'import-pickle',
                                             'import-multiprocessing', 'import-urllib-request', 'import-ctypes'))
@@ -202,7 +205,8 @@ class PrivilegesAloneTest(LayerTestCase):
     LAYERS = only('privileges')
 
     def test_stops_what_only_root_may_do(self):
-        self.assert_stops(self.LAYERS, ids=('list-root-home', 'read-proc-environ', 'delete-file', 'rename-file'))
+        self.assert_stops(self.LAYERS, ids=('list-root-home', 'read-proc-environ', 'delete-file', 'rename-file',
+                                            'read-parent-memory'))
 
     def test_runs_as_nobody(self):
         self.assertEqual([guard.NOBODY, guard.NOBODY, []],

@@ -169,6 +169,18 @@ class SandboxTest {
     }
 
     @Test
+    void theCpuTimeLimitStopsABusyLoopBeforeTheDeadline() {
+        TestSettings settings = new TestSettings();
+        settings.timeout = Duration.ofSeconds(20);
+        settings.cpuTime = Duration.ofSeconds(1);
+        start(settings);
+        ExecutionResult result = run("while True:\n    pass");
+        assertEquals(Outcome.KILLED, result.outcome());
+        assertEquals("CpuTimeExceeded", result.error().type());
+        assertTrue(result.duration().compareTo(Duration.ofSeconds(5)) < 0, result.duration().toString());
+    }
+
+    @Test
     void aFullQueueIsAnsweredAtOnceWithRetryAfter() {
         TestSettings settings = new TestSettings();
         settings.concurrency = 1;
