@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,7 +118,9 @@ public class Sandbox {
      * Runs {@code code} with the session's datasets ({@code df} is the default one, {@code dfs} all by name), loading
      * them first when the worker does not hold them. Cancelling the returned Uni kills the execution.
      */
-    public Uni<ExecutionResult> execute(String sessionId, List<DatasetSource> datasets, String code) {
+    public Uni<ExecutionResult> execute(String sessionId, List<DatasetSource> sources, String code) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        List<DatasetSource> datasets = sources == null ? List.of() : sources;
         if (code == null || code.isBlank()) {
             return Uni.createFrom().failure(new ProblemException(ProblemType.UNPROCESSABLE, "there is no code to run"));
         }
@@ -143,7 +146,9 @@ public class Sandbox {
     }
 
     /** Loads the session's datasets into the worker ahead of its first question. */
-    public Uni<Void> prefetch(String sessionId, List<DatasetSource> datasets) {
+    public Uni<Void> prefetch(String sessionId, List<DatasetSource> sources) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        List<DatasetSource> datasets = sources == null ? List.of() : sources;
         WorkerConnection worker = connection;
         if (worker == null) {
             return Uni.createFrom().failure(disabled());
