@@ -1,0 +1,113 @@
+package io.llmanalytics.sandbox;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+
+/**
+ * Turns a {@code result} frame into an {@link ExecutionResult}. What the code caused (its exceptions, its deadline,
+ * its limits, a malformed or oversized result) is a result; what the worker caused (a session process that died, a
+ * sandbox that could not be set up) is a {@link ProblemException}.
+ */
+final class ResultMapper {
+
+    private final SandboxSettings settings;
+
+    ResultMapper(SandboxSettings settings) {
+        this.settings = settings;
+    }
+
+    ExecutionResult map(Frame frame) {
+        ObjectNode header = frame.header();
+        Duration duration = Duration.ofMillis(header.path("duration_ms").asLong(0));
+        String outcome = header.path("outcome").asText("");
+        return switch (outcome) {
+            case "completed" -> completed(frame, duration);
+            case "timeout" -> ExecutionResult.failed(Outcome.TIMEOUT, ExecutionError.of("TimeoutError",
+                    "the code did not finish within " + seconds(settings.timeout())), duration);
+            case "cpu_limit" -> ExecutionResult.failed(Outcome.KILLED, ExecutionError.of("CpuTimeExceeded",
+                    "the code used more than " + settings.cpuSeconds() + " s of CPU time"), duration);
+            case "killed" -> ExecutionResult.failed(Outcome.KILLED, ExecutionError.of("Killed",
+                    "the code was stopped by signal " + header.path("signal").asInt()
+                            + (header.path("signal").asInt() == 9 ? " (out of memory?)" : "")),
+                    duration);
+            case "crashed" -> ExecutionResult.failed(Outcome.KILLED, ExecutionError.of("Crashed",
+                    "the execution ended unexpectedly (exit code " + header.path("exit_code").asInt(-1) + ")"),
+                    duration);
+            case "no_output" -> invalid("the code ended its process without a result", duration);
+            case "too_large" -> invalid("the result was larger than the worker accepts", duration);
+            case "worker_died" -> throw new ProblemException(ProblemType.WORKER_UNAVAILABLE,
+                    header.path("error").asText("the worker process of this session stopped")
+                            + "; the session's data is loaded again on the next request");
+            case "cancelled" -> throw new ProblemException(ProblemType.TIMEOUT, "the execution was cancelled");
+            default -> throw new ProblemException(ProblemType.INTERNAL,
+                    "the analysis worker could not run the code: " + header.path("error").asText(outcome));
+        };
+    }
+
+    private ExecutionResult completed(Frame frame, Duration duration) {
+        if (frame.oversized()) {
+            return invalid("the result was larger than " + WorkerConnection.MAX_FRAME / (1024 * 1024) + " MiB",
+                    duration);
+        }
+        JsonNode body;
+        try {
+            body = FrameCodec.JSON.readTree(frame.body());
+        } catch (IOException e) {
+            return invalid("the code's output could not be read as a result", duration);
+        }
+        if (!(body instanceof ObjectNode)) {
+            return invalid("the code's output could not be read as a result", duration);
+        }
+        String status = body.path("status").asText("");
+        String stdout = body.path("stdout").isTextual() ? body.path("stdout").asText() : "";
+        boolean stdoutTruncated = body.path("stdout_truncated").asBoolean(false);
+        return switch (status) {
+            case "ok" -> new ExecutionResult(Outcome.SUCCESS, body.has("result") ? body.get("result") : null,
+                    body.path("result_truncated").asBoolean(false), stdout, stdoutTruncated, charts(body),
+                    body.path("figures_truncated").asBoolean(false), null, duration);
+            case "error" -> new ExecutionResult(Outcome.ERROR, null, false, stdout, stdoutTruncated, List.of(), false,
+                    error(body.path("error")), duration);
+            case "setup_failed" -> throw new ProblemException(ProblemType.WORKER_UNAVAILABLE,
+                    body.path("error").path("message").asText("the sandbox could not be set up"));
+            default -> invalid("the code's output is not a result", duration);
+        };
+    }
+
+    private static ExecutionError error(JsonNode node) {
+        String type = text(node.path("type"), "Error");
+        String message = text(node.path("message"), "");
+        return new ExecutionError(type, message, text(node.path("traceback"), type + ": " + message),
+                node.path("line").isInt() ? node.path("line").asInt() : null);
+    }
+
+    private static List<Chart> charts(JsonNode body) {
+        List<Chart> charts = new ArrayList<>();
+        for (JsonNode figure : body.path("figures")) {
+            if (figure.path("data").isTextual()) {
+                charts.add(new Chart(text(figure.path("format"), "png"), figure.path("width").asInt(),
+                        figure.path("height").asInt(), figure.path("data").asText()));
+            }
+        }
+        return charts;
+    }
+
+    private static String text(JsonNode node, String otherwise) {
+        return node.isTextual() ? node.asText() : otherwise;
+    }
+
+    private static ExecutionResult invalid(String message, Duration duration) {
+        return ExecutionResult.failed(Outcome.ERROR, ExecutionError.of("InvalidResult", message), duration);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}

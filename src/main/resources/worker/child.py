@@ -1,0 +1,196 @@
+"""The execution child: forked for one execution, it isolates itself, applies every layer, runs the analysis code,
+converts what it produced to JSON under its own limits, writes that to its pipe and exits."""
+import builtins
+import datetime
+import json
+import math
+import os
+import select
+import signal
+import statistics
+import sys
+import time
+
+import guard
+import output
+from protocol import write_all
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+_OUT_OF_MEMORY = json.dumps({'status': 'error', 'error': {
+    'type': 'MemoryError', 'message': 'the analysis ran out of memory',
+    'traceback': 'MemoryError: the analysis ran out of memory'}}).encode()
+
+
+class Job:
+    """One execution: the code, the names it sees besides the standard ones, and its limits."""
+
+    def __init__(self, code, variables, limits, settings, policy, roots):
+        self.code = code
+        self.variables = variables
+        self.limits = limits
+        self.settings = settings
+        self.policy = policy
+        self.roots = roots
+
+
+def timeout_of(request):
+    limits = request.get('limits') or {}
+    return min(3600.0, max(0.05, float(limits.get('timeout_ms', 5000)) / 1000.0))
+
+
+def limits_of(request):
+    limits = request.get('limits') or {}
+    return guard.Limits(
+        address_space_headroom=max(64 << 20, int(limits.get('address_space_headroom', 1 << 30))),
+        cpu_seconds=max(1, int(limits.get('cpu_seconds', int(timeout_of(request)) + 1))),
+        max_open_files=min(1024, max(16, int(limits.get('max_open_files', 64)))))
+
+
+def job_of(request, variables, context):
+    """The Job of an ``exec`` request, for a child of a zygote whose session has ``variables``."""
+    return Job(code=str(request.get('code', '')), variables=variables, limits=limits_of(request),
+               settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots)
+
+
+def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
+    """A spare child: waits for its request on ``job_fd`` (written by its zygote, then closed), then runs it.
+    While it waits it builds the datasets' column objects, off the execution's path."""
+    guard.die_with_parent(parent_pid)
+    guard.isolate_descriptors([job_fd, out_fd])
+    _warm_up(variables, job_fd)
+    chunks = []
+    while True:
+        chunk = os.read(job_fd, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(job_fd)
+    if not chunks:
+        os._exit(0)  # discarded without a job
+    try:
+        job = job_of(json.loads(b''.join(chunks)), variables, context)
+    except BaseException as e:  # noqa
+        write_all(out_fd, _setup_failed(e))
+        os._exit(0)
+    run(job, out_fd, parent_pid)
+
+
+def _warm_up(variables, job_fd):
+    """Steps of well under a millisecond, stopped once the job has arrived. (Pre-faulting heap pages here was
+    measured and dropped: every page an execution child touches costs as much again when it exits.)"""
+    try:
+        for frame in (variables.get('dfs') or {}).values():
+            for column in frame.columns:
+                if select.select([job_fd], [], [], 0)[0]:
+                    return
+                frame[column]  # noqa: B018 (creates and caches the column's Series)
+    except Exception:  # noqa: warming up is an optimisation only
+        pass
+
+
+def namespace(frames, default_name):
+    """The variables of a session: ``df`` (the default dataset) and ``dfs`` (all by name)."""
+    default = frames.get(default_name) if default_name is not None else None
+    if default is None and frames:
+        default = next(iter(frames.values()))
+    return {'df': default, 'dfs': dict(frames)}
+
+
+def run(job, out_fd, parent_pid, layers=guard.ALL, finish=None):
+    """Runs ``job`` in this (freshly forked) process and exits; never returns. ``layers`` and ``finish`` (which turns
+    the final namespace or the error into the bytes to write) are for the Python test suite only."""
+    try:
+        payload = _run(job, out_fd, parent_pid, layers, finish or _finish_json)
+    except MemoryError:
+        payload = _OUT_OF_MEMORY
+    except BaseException as e:  # noqa: the sandbox could not be set up; never run the code then
+        payload = _setup_failed(e)
+    try:
+        write_all(out_fd, payload)
+    except BaseException:  # noqa
+        os._exit(3)
+    os._exit(0)
+
+
+def _run(job, out_fd, parent_pid, layers, finish):
+    guard.die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    guard.isolate_descriptors([out_fd])
+    os.environ.clear()
+    os.chdir('/')
+    os.umask(0o777)
+    sys.path[:] = [p for p in sys.path if p and guard.within(os.path.realpath(p), job.roots)]
+
+    names = {'__name__': '__main__', '__doc__': None, 'pd': pd, 'np': np, 'plt': plt, 'datetime': datetime,
+             'math': math, 'statistics': statistics}
+    names.update(job.variables)
+    names['result'] = None
+    settings = job.settings
+    try:
+        code = compile(job.code, guard.USER_FILENAME, 'exec', dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        return _error_json(e, job, None)
+
+    try:
+        if layers.rlimits:
+            guard.apply_rlimits(job.limits)
+        if layers.privileges:
+            guard.drop_privileges()
+        if layers.seccomp:
+            guard.install_seccomp()
+        if layers.audit:
+            guard.hide_modules()
+            guard.install_audit_hook(job.policy, job.roots)
+        names['__builtins__'] = guard.restricted_builtins(job.policy) if layers.builtins else dict(vars(builtins))
+    except BaseException as e:  # noqa
+        return _setup_failed(e)
+
+    stdout = output.BoundedText(settings.max_output)
+    sys.stdout = stdout
+    sys.stderr = output.BoundedText(settings.max_output)
+    started = time.monotonic()
+    try:
+        exec(code, names)
+    except MemoryError:
+        return _OUT_OF_MEMORY
+    except BaseException as e:  # noqa: everything the code raises is its result
+        return _error_json(e, job, stdout)
+    return finish(names, job, stdout, started)
+
+
+def _finish_json(names, job, stdout, started):
+    settings = job.settings
+    elapsed = int((time.monotonic() - started) * 1000)
+    try:
+        converter = output.Converter(settings)
+        result = converter.result(names.get('result'))
+        figures, figures_truncated = output.figures(settings) if plt.get_fignums() else ([], False)
+        return json.dumps({'status': 'ok', 'result': result, 'result_truncated': converter.truncated,
+                           'stdout': stdout.value(), 'stdout_truncated': stdout.truncated, 'figures': figures,
+                           'figures_truncated': figures_truncated, 'duration_ms': elapsed},
+                          ensure_ascii=False, allow_nan=False).encode('utf-8')
+    except MemoryError:
+        return _OUT_OF_MEMORY
+    except BaseException as e:  # noqa: a result that cannot be converted fails the execution
+        return _error_json(e, job, stdout, 'the result could not be converted: ')
+
+
+def _error_json(e, job, stdout, prefix=''):
+    err = output.error(e, job.code, job.settings, guard.USER_FILENAME)
+    if prefix:
+        err['message'] = prefix + err['message']
+    body = {'status': 'error', 'error': err}
+    if stdout is not None:
+        body['stdout'] = stdout.value()
+        body['stdout_truncated'] = stdout.truncated
+    return json.dumps(body, ensure_ascii=False).encode('utf-8')
+
+
+def _setup_failed(e):
+    return json.dumps({'status': 'setup_failed', 'error': {
+        'type': type(e).__name__, 'message': 'the sandbox could not be set up: %s' % e}}).encode('utf-8')

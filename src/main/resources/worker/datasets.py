@@ -1,0 +1,26 @@
+"""Loads a session's datasets from their canonical CSV files with exactly their stored schema (see the Javadoc of
+io.llmanalytics.dataset.DatasetSource)."""
+import pandas as pd
+
+
+def load(specs):
+    """``specs``: [{name, default, path, columns, dtypes, date_columns}]. Returns ({name: DataFrame}, default name)."""
+    frames = {}
+    default = None
+    for spec in specs:
+        name = spec['name']
+        columns = list(spec['columns'])
+        dates = [c for c in spec.get('date_columns') or [] if c in columns]
+        dtypes = {c: t for c, t in (spec.get('dtypes') or {}).items()
+                  if c in columns and c not in dates and not str(t).startswith('datetime')}
+        frame = pd.read_csv(spec['path'], header=0, names=columns, dtype=dtypes, parse_dates=dates or False,
+                            keep_default_na=False, na_values=[''], encoding='utf-8')
+        for column in dates:
+            if not pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = pd.to_datetime(frame[column], errors='coerce')
+        frames[name] = frame
+        if spec.get('default') and default is None:
+            default = name
+    if default is None and frames:
+        default = next(iter(frames))
+    return frames, default

@@ -1,0 +1,63 @@
+"""Imports the analysis libraries once, in the supervisor, and runs each common code path once so that lazy imports
+and caches are paid here and inherited by every fork instead of by every execution."""
+import datetime  # noqa: F401
+import io
+import math  # noqa: F401
+import statistics  # noqa: F401
+import warnings
+
+import matplotlib
+
+matplotlib.use('Agg')
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import scipy  # noqa: E402,F401
+import scipy.stats  # noqa: E402,F401
+
+import output  # noqa: E402
+
+# Loaded here too, as they are cheap; scikit-learn and statsmodels are not (0.5 s, 40 MB and more work for every
+# fork): analysis code that needs them imports them itself.
+OPTIONAL = ('seaborn',)
+
+
+def _optional_imports():
+    for name in OPTIONAL:
+        try:
+            __import__(name)
+        except Exception:  # noqa: an optional library that is missing or broken is simply not preloaded
+            pass
+
+
+def _warm_up():
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        df = pd.DataFrame({'k': ['a', 'b', 'a', 'c'] * 5, 'v': np.arange(20.0), 'n': np.arange(20),
+                           'd': pd.date_range('2020-01-01', periods=20, freq='D'), 'b': [True, False] * 10})
+        other = pd.DataFrame({'k': ['a', 'b'], 'w': [1.0, 2.0]})
+        results = [
+            df.groupby('k')['v'].sum(), df.groupby('k').agg({'v': ['mean', 'max'], 'n': 'count'}),
+            df.merge(other, on='k', how='left'), df.pivot_table(index='k', columns='b', values='v', aggfunc='sum'),
+            df.set_index('d').resample('W')['v'].mean(), df['k'].str.upper().str.contains('A'), df.describe(),
+            df[['v', 'n']].corr(), df.sort_values('v').head(), df['k'].value_counts(), df.query('v > 3'),
+            df.isna().sum(), df.assign(x=lambda f: f.v * 2).nlargest(3, 'x'), df['d'].dt.month, repr(df), str(df),
+            df.to_string(), np.corrcoef(df['v'], df['n']),
+        ]
+        converter = output.Converter(output.Settings())
+        for value in results:
+            converter.result(value)
+        df.plot(x='d', y='v')
+        df.groupby('k')['v'].sum().plot(kind='bar')
+        fig, ax = plt.subplots()
+        ax.hist(df['v'])
+        ax.set_title('warm-up')
+        output.figures(output.Settings())
+        plt.close('all')
+        buffer = io.BytesIO()
+        del buffer
+
+
+_optional_imports()
+_warm_up()

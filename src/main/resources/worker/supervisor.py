@@ -1,0 +1,368 @@
+"""The worker supervisor, started by the JVM as ``python3 -I -B supervisor.py``.
+
+It imports the analysis libraries once, then speaks the framed protocol (see protocol.py) on its stdin/stdout:
+
+  JVM -> supervisor                                supervisor -> JVM
+  {op: configure, allowed_modules, memory_budget}  {type: ready, pid, python, pandas}
+  {op: load, id, session, key, datasets: [...]}    {type: loaded, id, session, key, bytes, cached_bytes, sessions}
+                                                   {type: load_failed, id, session, key, error}
+  {op: exec, id, session, key, code, limits,       {type: not_loaded, id}  (also while still loading)
+   output}                                         {type: result, id, outcome, duration_ms, ...} + child's JSON
+  {op: cancel, id}                                 (the result of that execution, outcome cancelled)
+  {op: evict, session}                             {type: evicted, session, reason, cached_bytes, sessions}
+  {op: stats, id}                                  {type: stats, id, sessions: [...], cached_bytes}
+  {op: shutdown}
+
+Each session's datasets live in a zygote process forked from here (so loading never blocks the supervisor or other
+sessions); zygotes are evicted least recently used when their private memory exceeds the budget.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's directory out
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+os.environ.setdefault('MKL_NUM_THREADS', '1')
+os.environ['MPLBACKEND'] = 'Agg'
+
+import gc  # noqa: E402
+import selectors  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+
+import preload  # noqa: E402,F401  (imports and warms up the analysis libraries)
+import guard  # noqa: E402
+import policy  # noqa: E402
+import protocol  # noqa: E402
+import zygote  # noqa: E402
+
+MAX_REQUEST = 64 * 1024 * 1024
+MAX_ZYGOTE_FRAME = 24 * 1024 * 1024
+
+
+def log(message):
+    try:
+        os.write(2, ('supervisor: %s\n' % message).encode('utf-8', 'replace'))
+    except OSError:
+        pass
+
+
+class Context:
+    """What every zygote and child inherits: the import policy and the readable directories."""
+
+    def __init__(self, allowed_modules):
+        self.policy = policy.ImportPolicy(allowed_modules)
+        self.roots = guard.library_roots()
+
+
+class ZygoteHandle:
+
+    def __init__(self, session, key, pid, sock):
+        self.session = session
+        self.key = key
+        self.pid = pid
+        self.pidfd = os.pidfd_open(pid)
+        self.sock = sock
+        self.reader = protocol.FrameReader(MAX_ZYGOTE_FRAME)
+        self.out = bytearray()
+        self.state = 'loading'
+        self.waiters = []
+        self.inflight = set()
+        self.last_used = time.monotonic()
+        self.bytes = 0
+        self.shapes = {}
+
+
+class Supervisor:
+
+    def __init__(self, context, budget, out_fd):
+        self.context = context
+        self.budget = budget
+        self.out_fd = out_fd
+        self.selector = selectors.DefaultSelector()
+        self.sessions = {}
+        self.zygotes = {}
+        self.owners = {}
+        self.reader = protocol.FrameReader(MAX_REQUEST)
+
+    # -- output to the JVM -----------------------------------------------------------------------------------------
+    def reply(self, header, body=b''):
+        protocol.write_all(self.out_fd, protocol.encode(header, body))
+
+    # -- main loop -----------------------------------------------------------------------------------------------
+    def loop(self):
+        self.selector.register(0, selectors.EVENT_READ, ('jvm', None))
+        while True:
+            for key, mask in self.selector.select():
+                kind, z = key.data
+                if kind == 'jvm':
+                    data = os.read(0, 1 << 20)
+                    if not data:
+                        self.shutdown()
+                    try:
+                        frames = self.reader.feed(data)
+                    except protocol.ProtocolError as e:
+                        log('unreadable request stream: %s' % e)
+                        self.shutdown()
+                    for header, _ in frames:
+                        self.handle(header)
+                elif kind == 'sock':
+                    if mask & selectors.EVENT_READ:
+                        self.read_zygote(z)
+                    if mask & selectors.EVENT_WRITE and z.pid in self.zygotes:
+                        self.flush_zygote(z)
+                elif kind == 'exit':
+                    self.zygote_exited(z)
+
+    def handle(self, request):
+        op = request.get('op')
+        try:
+            if op == 'load':
+                self.load(request)
+            elif op == 'exec':
+                self.execute(request)
+            elif op == 'cancel':
+                z = self.owners.get(request.get('id'))
+                if z is not None:
+                    self.send_zygote(z, {'op': 'cancel', 'id': request['id']})
+            elif op == 'evict':
+                z = self.sessions.get(request.get('session'))
+                if z is not None:
+                    self.evict(z, 'requested')
+            elif op == 'stats':
+                self.reply({'type': 'stats', 'id': request.get('id'), 'cached_bytes': self.cached_bytes(),
+                            'sessions': [{'session': z.session, 'state': z.state, 'bytes': z.bytes,
+                                          'inflight': len(z.inflight), 'pid': z.pid}
+                                         for z in self.sessions.values()]})
+            elif op == 'shutdown':
+                self.shutdown()
+            else:
+                log('unknown request %r' % (op,))
+        except (KeyError, TypeError, ValueError) as e:
+            log('malformed %s request: %s' % (op, e))
+            if 'id' in request and op in ('load', 'exec'):
+                self.reply({'type': 'result' if op == 'exec' else 'load_failed', 'id': request['id'],
+                            'outcome': 'rejected', 'error': 'malformed request: %s' % e})
+
+    # -- sessions ------------------------------------------------------------------------------------------------
+    def load(self, request):
+        session, key = str(request['session']), str(request['key'])
+        z = self.sessions.get(session)
+        if z is not None and z.key == key:
+            if z.state == 'ready':
+                z.last_used = time.monotonic()
+                self.reply(self.loaded_message(z, request['id']))
+            else:
+                z.waiters.append(request['id'])
+            return
+        if z is not None:
+            self.retire(z, 'replaced')
+        specs = request['datasets']
+        parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:
+            parent_sock.close()
+            zygote.main(child_sock.detach(), specs, self.context, os.getppid())
+        child_fd = child_sock.detach()
+        os.close(child_fd)
+        parent_sock.setblocking(False)
+        z = ZygoteHandle(session, key, pid, parent_sock.detach())
+        z.waiters.append(request['id'])
+        self.sessions[session] = z
+        self.zygotes[pid] = z
+        self.selector.register(z.sock, selectors.EVENT_READ, ('sock', z))
+        self.selector.register(z.pidfd, selectors.EVENT_READ, ('exit', z))
+
+    def execute(self, request):
+        z = self.sessions.get(str(request['session']))
+        if z is None or z.key != str(request['key']) or z.state != 'ready':
+            self.reply({'type': 'not_loaded', 'id': request['id']})
+            return
+        z.last_used = time.monotonic()
+        z.inflight.add(request['id'])
+        self.owners[request['id']] = z
+        self.send_zygote(z, {'op': 'exec', 'id': request['id'], 'code': request['code'],
+                             'limits': request.get('limits'), 'output': request.get('output')})
+
+    def loaded_message(self, z, request_id):
+        return {'type': 'loaded', 'id': request_id, 'session': z.session, 'key': z.key, 'bytes': z.bytes,
+                'shapes': z.shapes, 'cached_bytes': self.cached_bytes(), 'sessions': len(self.sessions)}
+
+    def cached_bytes(self):
+        """Memory of the zygotes in service (retired ones exit as soon as their executions end)."""
+        return sum(z.bytes for z in self.zygotes.values() if z.state in ('loading', 'ready'))
+
+    # -- zygote I/O ----------------------------------------------------------------------------------------------
+    def send_zygote(self, z, header):
+        z.out += protocol.encode(header)
+        self.flush_zygote(z)
+
+    def flush_zygote(self, z):
+        try:
+            while z.out:
+                n = os.write(z.sock, z.out)
+                del z.out[:n]
+        except BlockingIOError:
+            pass
+        except OSError:
+            z.out.clear()
+        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if z.out else 0)
+        self.selector.modify(z.sock, events, ('sock', z))
+
+    def read_zygote(self, z):
+        """Reads and handles what the zygote sent; False when there was nothing to read."""
+        try:
+            data = os.read(z.sock, 1 << 20)
+        except BlockingIOError:
+            return False
+        except OSError:
+            data = b''
+        if not data:
+            self.selector.unregister(z.sock)
+            os.close(z.sock)
+            z.sock = -1
+            return False
+        try:
+            frames = z.reader.feed(data)
+        except protocol.ProtocolError as e:
+            log('zygote %d sent an unreadable frame: %s' % (z.pid, e))
+            os.kill(z.pid, signal.SIGKILL)
+            return False
+        for header, body in frames:
+            kind = header.get('type')
+            if kind == 'loaded':
+                z.state = 'ready'
+                z.shapes = header.get('shapes') or {}
+                z.bytes = int(header.get('bytes') or 0)
+                z.last_used = time.monotonic()
+                self.enforce_budget(keep=z)
+                for request_id in z.waiters:
+                    self.reply(self.loaded_message(z, request_id))
+                z.waiters = []
+            elif kind == 'load_failed':
+                for request_id in z.waiters:
+                    self.reply({'type': 'load_failed', 'id': request_id, 'session': z.session, 'key': z.key,
+                                'error': str(header.get('error'))})
+                z.waiters = []
+                self.forget(z)
+            elif kind == 'result':
+                request_id = header.get('id')
+                z.inflight.discard(request_id)
+                self.owners.pop(request_id, None)
+                self.reply(header, body)
+                if z.state == 'retiring' and not z.inflight:
+                    self.send_zygote(z, {'op': 'exit'})
+                else:
+                    self.enforce_budget()
+        return True
+
+    def zygote_exited(self, z):
+        _, status = os.waitpid(z.pid, 0)
+        self.selector.unregister(z.pidfd)
+        os.close(z.pidfd)
+        if z.sock >= 0:
+            # results the zygote wrote before it ended are still in the socket
+            while z.sock >= 0 and self.read_zygote(z):
+                pass
+            if z.sock >= 0:
+                self.selector.unregister(z.sock)
+                os.close(z.sock)
+                z.sock = -1
+        self.zygotes.pop(z.pid, None)
+        how = ('signal %d' % os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ('exit %d' % os.WEXITSTATUS(status))
+        for request_id in list(z.inflight):
+            self.owners.pop(request_id, None)
+            self.reply({'type': 'result', 'id': request_id, 'outcome': 'worker_died',
+                        'error': 'the worker process of this session stopped (%s)' % how})
+        z.inflight.clear()
+        for request_id in z.waiters:
+            self.reply({'type': 'load_failed', 'id': request_id, 'session': z.session, 'key': z.key,
+                        'error': 'the worker process stopped while loading the datasets (%s)' % how})
+        z.waiters = []
+        if self.sessions.get(z.session) is z:
+            del self.sessions[z.session]
+            if z.state != 'evicted':
+                self.reply({'type': 'evicted', 'session': z.session, 'reason': 'stopped (%s)' % how,
+                            'cached_bytes': self.cached_bytes(), 'sessions': len(self.sessions)})
+
+    def forget(self, z):
+        if self.sessions.get(z.session) is z:
+            del self.sessions[z.session]
+
+    def retire(self, z, reason):
+        """Takes a zygote out of service; it exits once its executions are done."""
+        self.forget(z)
+        z.state = 'retiring'
+        if not z.inflight:
+            self.send_zygote(z, {'op': 'exit'})
+        self.reply({'type': 'evicted', 'session': z.session, 'reason': reason, 'cached_bytes': self.cached_bytes(),
+                    'sessions': len(self.sessions)})
+
+    def evict(self, z, reason):
+        """Stops a zygote now; its executions fail."""
+        self.forget(z)
+        z.state = 'evicted'
+        try:
+            os.kill(z.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.reply({'type': 'evicted', 'session': z.session, 'reason': reason, 'cached_bytes': self.cached_bytes(),
+                    'sessions': len(self.sessions)})
+
+    def enforce_budget(self, keep=None):
+        total = self.cached_bytes()
+        if total <= self.budget:
+            return
+        idle = sorted((z for z in self.sessions.values()
+                       if z is not keep and z.state == 'ready' and not z.inflight), key=lambda z: z.last_used)
+        for z in idle:
+            if total <= self.budget:
+                break
+            total -= z.bytes
+            self.retire(z, 'memory budget')
+
+    def shutdown(self):
+        for z in list(self.zygotes.values()):
+            try:
+                os.kill(z.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os._exit(0)
+
+
+def main():
+    out_fd = os.dup(1)
+    os.dup2(2, 1)  # stray prints from libraries must not corrupt the protocol
+    sys.stdout = sys.stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.setsid()  # a process group of its own: nothing here can signal the JVM's group
+    except OSError:
+        pass
+    try:
+        first = protocol.read_frame(0, MAX_REQUEST)
+        if first is None:
+            return
+        header, _ = first
+        if header.get('op') != 'configure':
+            raise protocol.ProtocolError('the first request must be configure')
+        context = Context(str(header['allowed_modules']))
+        guard.seccomp_filter()
+        guard.prepare_hidden_modules()
+        gc.collect()
+        gc.freeze()
+        supervisor = Supervisor(context, int(header.get('memory_budget', 2 << 30)), out_fd)
+        import numpy
+        import pandas
+        supervisor.reply({'type': 'ready', 'pid': os.getpid(), 'python': sys.version.split()[0],
+                          'pandas': pandas.__version__, 'numpy': numpy.__version__})
+        supervisor.loop()
+    except BaseException:  # noqa
+        log(traceback.format_exc(limit=8))
+        os._exit(1)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,179 @@
+"""A session zygote: forked from the supervisor for one session, it loads that session's datasets once, keeps them in
+memory and forks one execution child per execution. It never runs analysis code itself."""
+import gc
+import os
+import selectors
+import sys
+import time
+import traceback
+
+import child
+import datasets
+import executor
+import guard
+import protocol
+
+MAX_REQUEST = 64 * 1024 * 1024
+
+
+def log(message):
+    try:
+        os.write(2, ('zygote %d: %s\n' % (os.getpid(), message)).encode('utf-8', 'replace'))
+    except OSError:
+        pass
+
+
+class Zygote:
+
+    def __init__(self, sock, context):
+        self.sock = sock
+        self.context = context
+        self.frames = {}
+        self.default = None
+        self.running = {}
+        self.spare = None
+        self.selector = selectors.DefaultSelector()
+
+    def send(self, header, body=b''):
+        protocol.write_all(self.sock, protocol.encode(header, body))
+
+    def load(self, specs):
+        started = time.monotonic()
+        try:
+            self.frames, self.default = datasets.load(specs)
+        except MemoryError:
+            self.send({'type': 'load_failed', 'error': 'not enough memory to load the datasets'})
+            os._exit(0)
+        except Exception as e:  # noqa: any reader error is the dataset's problem, reported to the caller
+            self.send({'type': 'load_failed', 'error': '%s: %s' % (type(e).__name__, str(e)[:2000])})
+            os._exit(0)
+        gc.collect()
+        gc.freeze()
+        shapes = {name: list(frame.shape) for name, frame in self.frames.items()}
+        self.send({'type': 'loaded', 'shapes': shapes, 'load_ms': int((time.monotonic() - started) * 1000),
+                   'bytes': private_bytes()})
+
+    def serve(self):
+        reader = protocol.FrameReader(MAX_REQUEST)
+        self.selector.register(self.sock, selectors.EVENT_READ, None)
+        self.refill()
+        while True:
+            deadlines = [r.deadline for r in self.running.values() if r.killed_for is None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            events = self.selector.select(timeout)
+            now = time.monotonic()
+            for running in list(self.running.values()):
+                if running.killed_for is None and now >= running.deadline:
+                    running.kill('timeout')
+            for key, _ in events:
+                if key.data is None:
+                    data = os.read(self.sock, 1 << 20)
+                    if not data:
+                        self.stop()
+                    for header, _ in reader.feed(data):
+                        self.handle(header)
+                else:
+                    kind, running = key.data
+                    if kind == 'pipe':
+                        if not running.read_available():
+                            self.selector.unregister(running.fd)
+                    else:
+                        self.finish(running)
+                        self.refill()
+
+    def handle(self, request):
+        op = request.get('op')
+        if op == 'exec':
+            self.start(request)
+        elif op == 'cancel':
+            running = self.running.get(request.get('id'))
+            if running is not None:
+                running.kill('cancelled')
+        elif op == 'exit':
+            self.stop()
+
+    def start(self, request):
+        job_id = request['id']
+        try:
+            spare = self.spare or self.fork_spare()
+            self.spare = None
+            running = spare.start(job_id, request)
+        except (OSError, ValueError, TypeError) as e:
+            self.send({'type': 'result', 'id': job_id, 'outcome': 'crashed', 'error': 'could not start: %s' % e})
+            return
+        self.running[job_id] = running
+        self.selector.register(running.fd, selectors.EVENT_READ, ('pipe', running))
+        self.selector.register(running.pidfd, selectors.EVENT_READ, ('exit', running))
+
+    def fork_spare(self):
+        return executor.Spare(child.namespace(self.frames, self.default), self.context)
+
+    def refill(self):
+        """Forks the next execution child ahead of time."""
+        if self.spare is None:
+            try:
+                self.spare = self.fork_spare()
+            except OSError as e:
+                log('could not fork ahead: %s' % e)
+
+    def finish(self, running):
+        try:
+            self.selector.unregister(running.fd)
+        except KeyError:
+            pass
+        self.selector.unregister(running.pidfd)
+        del self.running[running.id]
+        header, body = running.reap()
+        header['type'] = 'result'
+        self.send(header, body)
+
+    def stop(self):
+        for running in self.running.values():
+            running.kill('cancelled')
+        if self.spare is not None:
+            self.spare.discard()
+        os._exit(0)
+
+
+def main(sock, specs, context, parent_pid):
+    """Entry point in the forked zygote; never returns."""
+    try:
+        guard.die_with_parent(parent_pid)
+        null = os.open('/dev/null', os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        keep = {0, 1, 2, sock}
+        for fd in _open_descriptors():
+            if fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        sys.stdout = sys.stderr
+        zygote = Zygote(sock, context)
+        zygote.load(specs)
+        zygote.serve()
+    except BaseException:  # noqa
+        log(traceback.format_exc(limit=5))
+    finally:
+        os._exit(1)
+
+
+def private_bytes():
+    """Memory this zygote does not share with the supervisor (USS); measured before any child shares it."""
+    total = 0
+    try:
+        with open('/proc/self/smaps_rollup') as f:
+            for line in f:
+                if line.startswith(('Private_Clean:', 'Private_Dirty:')):
+                    total += int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return total
+
+
+def _open_descriptors():
+    try:
+        return [int(name) for name in os.listdir('/proc/self/fd')]
+    except OSError:
+        return list(range(3, 1024))

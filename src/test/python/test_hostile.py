@@ -1,0 +1,89 @@
+"""Hostile code (src/test/resources/hostile/cases.json) against the real supervisor, with every layer: each case must
+fail without reaching its goal, and the next benign execution, in the same session and in another, must answer
+correctly within 1 s."""
+import time
+import unittest
+
+import support  # noqa: I100 (first: it configures the environment before numpy is imported)
+
+import pandas as pd
+
+BENIGN = "result = int(df['x'].sum())"
+TIMEOUT_MS = 2000
+REQUIRED_CATEGORIES = ('forbidden-import', 'builtins', 'dunder-walk', 'frame-walk', 'file-read', 'file-write',
+                       'network', 'subprocess', 'pickle', 'infinite-loop', 'memory-bomb', 'huge-output', 'fork-bomb',
+                       'state-leak')
+
+
+class HostileCodeTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.client = support.SupervisorClient(timeout_ms=TIMEOUT_MS)
+        frame = pd.DataFrame({'x': range(1, 101), 'y': ['a', 'b'] * 50})
+        cls.expected = int(frame['x'].sum())
+        spec = support.write_canonical(frame, cls.client.dir, 'data')
+        spec['default'] = True
+        for session in ('hostile', 'bystander'):
+            loaded = cls.client.load(session, [spec])
+            assert loaded['type'] == 'loaded', loaded
+        cls.world = support.HostileWorld()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.world.close()
+        cls.client.close()
+
+    def test_there_are_at_least_60_cases_across_every_category(self):
+        cases = support.hostile_cases()
+        self.assertGreaterEqual(len(cases), 60)
+        self.assertEqual(len(cases), len({c['id'] for c in cases}))
+        categories = {c['category'] for c in cases}
+        for required in REQUIRED_CATEGORIES:
+            self.assertIn(required, categories)
+
+    def test_every_case_fails_without_reaching_its_goal(self):
+        for case in support.hostile_cases():
+            with self.subTest(case=case['id']):
+                self.run_case(case)
+
+    def run_case(self, case):
+        code, goal, cleanup = self.world.prepare(case)
+        try:
+            rid = self.client.start('hostile', code, timeout_ms=TIMEOUT_MS)
+            header, raw = self.client.receive(lambda h: h.get('id') == rid and h.get('type') == 'result', timeout=30)
+            body = support.parse(raw)
+            reached = self.world.reached(goal, header, raw,
+                                         probe=lambda probe: self.probe_everywhere(probe, goal['leaked']))
+            self.assertFalse(reached, 'case %s reached its goal: %s %s' % (case['id'], header, (raw or b'')[:300]))
+            if header['outcome'] == 'completed' and body is not None and goal['kind'] not in ('state_leak',
+                                                                                              'output_exceeds'):
+                self.assertEqual('error', body['status'], 'case %s ended without an error: %s' % (case['id'],
+                                                                                             (raw or b'')[:300]))
+            self.assert_benign_answer('hostile')
+            self.assert_benign_answer('bystander')
+        finally:
+            cleanup()
+
+    def probe_everywhere(self, probe, leaked):
+        """Runs a state probe in the attacked session and in another; returns a body showing the leak, if any."""
+        last = None
+        for session in ('hostile', 'bystander'):
+            _, last = self.client.execute(session, probe, timeout_ms=TIMEOUT_MS)
+            if last is not None and last.get('status') == 'ok' and last.get('result') == leaked:
+                return last
+        return last
+
+    def assert_benign_answer(self, session):
+        started = time.monotonic()
+        header, body = self.client.execute(session, BENIGN, timeout_ms=TIMEOUT_MS)
+        elapsed = time.monotonic() - started
+        self.assertEqual('result', header['type'], header)
+        self.assertEqual('completed', header['outcome'], header)
+        self.assertEqual({'status': 'ok', 'result': self.expected},
+                         {'status': body['status'], 'result': body.get('result')})
+        self.assertLess(elapsed, 1.0, 'benign execution took %.2f s' % elapsed)
+
+
+if __name__ == '__main__':
+    unittest.main()

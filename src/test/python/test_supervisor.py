@@ -1,0 +1,186 @@
+"""The supervisor and its session zygotes, through the real protocol: loading, caching, LRU eviction under the memory
+budget, zygote death, cancellation, deadlines, concurrency and shutdown."""
+import support  # noqa: I100 (first: it configures the environment before numpy is imported)
+
+import os
+import signal
+import time
+import unittest
+
+import numpy as np
+import pandas as pd
+
+
+def alive(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().split(')')[-1].split()[0] != 'Z'
+    except FileNotFoundError:
+        return False
+
+
+def wait_until(predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+class SupervisorTest(unittest.TestCase):
+
+    def setUp(self):
+        self.client = support.SupervisorClient(timeout_ms=3000)
+        frame = pd.DataFrame({'x': range(10), 'when': pd.date_range('2024-01-01', periods=10, freq='D'),
+                              'flag': [True, False] * 5, 'name': list('abcdefghij')})
+        frame.loc[3, 'name'] = None
+        self.spec = dict(support.write_canonical(frame, self.client.dir, 'small'), default=True)
+
+    def tearDown(self):
+        self.client.close()
+
+    def stats(self):
+        rid = self.client.request_id()
+        self.client.send({'op': 'stats', 'id': rid})
+        header, _ = self.client.receive(lambda h: h.get('id') == rid and h.get('type') == 'stats')
+        return header
+
+    def evictions(self):
+        found = [h for h, _ in self.client.pending if h.get('type') == 'evicted']
+        self.client.pending = [(h, b) for h, b in self.client.pending if h.get('type') != 'evicted']
+        return found
+
+    def test_loads_datasets_with_their_schema_and_runs_code_on_them(self):
+        loaded = self.client.load('s', [self.spec])
+        self.assertEqual('loaded', loaded['type'])
+        self.assertEqual({'small': [10, 4]}, loaded['shapes'])
+        self.assertGreater(loaded['bytes'], 0)
+        _, body = self.client.execute('s', "result = [str(t) for t in df.dtypes] + [df['name'].isna().sum()]")
+        self.assertEqual(['int64', 'datetime64[ns]', 'bool', 'object', 1], body['result'])
+
+    def test_executions_of_unknown_sessions_or_other_datasets_are_not_loaded(self):
+        self.assertEqual('not_loaded', self.client.execute('nobody', 'result = 1')[0]['type'])
+        self.client.load('s', [self.spec], key='k1')
+        self.assertEqual('not_loaded', self.client.execute('s', 'result = 1', key='k2')[0]['type'])
+
+    def test_a_session_is_loaded_once(self):
+        first = self.client.request_id()
+        second = self.client.request_id()
+        for rid in (first, second):
+            self.client.send({'op': 'load', 'id': rid, 'session': 's', 'key': 'k1', 'datasets': [self.spec]})
+        for rid in (first, second):
+            header, _ = self.client.receive(lambda h, rid=rid: h.get('id') == rid)
+            self.assertEqual('loaded', header['type'])
+        self.assertEqual(1, len(self.stats()['sessions']))
+        self.assertEqual('loaded', self.client.load('s', [self.spec])['type'])
+
+    def test_an_execution_sent_while_loading_is_not_loaded_and_a_second_load_waits_for_the_first(self):
+        rid = self.client.request_id()
+        self.client.send({'op': 'load', 'id': rid, 'session': 's', 'key': 'k1', 'datasets': [self.spec]})
+        self.assertEqual('not_loaded', self.client.execute('s', 'result = len(df)')[0]['type'])
+        self.assertEqual('loaded', self.client.load('s', [self.spec])['type'])
+        self.assertEqual(10, self.client.execute('s', 'result = len(df)')[1]['result'])
+
+    def test_new_datasets_replace_the_old_ones(self):
+        self.client.load('s', [self.spec], key='k1')
+        other = dict(support.write_canonical(pd.DataFrame({'y': [1, 2]}), self.client.dir, 'other'), default=True)
+        self.assertEqual('loaded', self.client.load('s', [other], key='k2')['type'])
+        self.assertEqual(['y'], self.client.execute('s', 'result = list(df.columns)', key='k2')[1]['result'])
+        self.assertEqual('replaced', self.evictions()[0]['reason'])
+
+    def test_datasets_that_cannot_be_read_fail_the_load_with_a_reason(self):
+        missing = dict(self.spec, path=os.path.join(self.client.dir, 'missing.csv'))
+        failed = self.client.load('s', [missing])
+        self.assertEqual('load_failed', failed['type'])
+        self.assertIn('FileNotFoundError', failed['error'])
+        wrong_type = dict(self.spec, dtypes=dict(self.spec['dtypes'], name='int64'))
+        failed = self.client.load('s', [wrong_type])
+        self.assertEqual('load_failed', failed['type'])
+        self.assertIn('ValueError', failed['error'])
+        self.assertEqual('loaded', self.client.load('s', [self.spec])['type'])
+
+    def test_evicted_sessions_must_be_loaded_again(self):
+        self.client.load('s', [self.spec])
+        self.client.send({'op': 'evict', 'session': 's'})
+        header, _ = self.client.receive(lambda h: h.get('type') == 'evicted')
+        self.assertEqual('requested', header['reason'])
+        self.assertEqual('not_loaded', self.client.execute('s', 'result = 1')[0]['type'])
+
+    def test_least_recently_used_sessions_are_evicted_beyond_the_memory_budget(self):
+        self.client.close()
+        self.client = support.SupervisorClient(memory_budget=80 << 20)
+        frame = pd.DataFrame({'v': np.random.rand(1_500_000), 'w': np.arange(1_500_000)})  # about 33 MB each
+        spec = dict(support.write_canonical(frame, self.client.dir, 'big'), default=True)
+        for session in ('a', 'b'):
+            self.assertEqual('loaded', self.client.load(session, [spec])['type'])
+        self.client.execute('a', 'result = 1')  # b is now the least recently used
+        loaded = self.client.load('c', [spec])
+        self.assertLessEqual(loaded['cached_bytes'], 80 << 20)
+        evicted = self.evictions()
+        self.assertEqual(['b'], [e['session'] for e in evicted])
+        self.assertEqual('memory budget', evicted[0]['reason'])
+        self.assertEqual('not_loaded', self.client.execute('b', 'result = 1')[0]['type'])
+        self.assertEqual(1, self.client.execute('a', 'result = 1')[1]['result'])
+
+    def test_a_zygote_that_dies_fails_its_executions_and_is_created_again(self):
+        self.client.load('s', [self.spec])
+        pid = self.stats()['sessions'][0]['pid']
+        rid = self.client.start('s', 'import time\ntime.sleep(30)', timeout_ms=60000)
+        time.sleep(0.3)
+        os.kill(pid, signal.SIGKILL)
+        header, body = self.client.wait(rid, timeout=5)
+        self.assertEqual('worker_died', header['outcome'])
+        self.assertIn('signal 9', header['error'])
+        self.assertEqual('not_loaded', self.client.execute('s', 'result = 1')[0]['type'])
+        self.client.load('s', [self.spec])
+        self.assertEqual(2, self.client.execute('s', 'result = 1 + 1')[1]['result'])
+
+    def test_a_cancelled_execution_is_killed_at_once(self):
+        self.client.load('s', [self.spec])
+        rid = self.client.start('s', 'while True:\n    pass', timeout_ms=60000)
+        time.sleep(0.2)
+        started = time.monotonic()
+        self.client.send({'op': 'cancel', 'id': rid})
+        header, _ = self.client.wait(rid, timeout=5)
+        self.assertEqual('cancelled', header['outcome'])
+        self.assertLess(time.monotonic() - started, 1.0)
+
+    def test_the_deadline_kills_the_child(self):
+        self.client.load('s', [self.spec])
+        header, body = self.client.execute('s', 'while True:\n    pass', timeout_ms=500)
+        self.assertEqual('timeout', header['outcome'])
+        self.assertIsNone(body)
+        self.assertLess(header['duration_ms'], 900)
+
+    def test_concurrent_executions_in_several_sessions_all_answer(self):
+        for session in ('a', 'b'):
+            self.client.load(session, [self.spec])
+        ids = {}
+        for i in range(12):
+            session = 'ab'[i % 2]
+            ids[self.client.start(session, 'result = int(df.x.sum()) + %d' % i)] = 45 + i
+        for rid, expected in ids.items():
+            header, body = self.client.wait(rid)
+            self.assertEqual('completed', header['outcome'], header)
+            self.assertEqual(expected, body['result'])
+
+    def test_malformed_requests_are_rejected_and_the_supervisor_goes_on(self):
+        self.client.load('s', [self.spec])
+        rid = self.client.request_id()
+        self.client.send({'op': 'exec', 'id': rid, 'key': 'k1'})
+        header, _ = self.client.receive(lambda h: h.get('id') == rid)
+        self.assertEqual('rejected', header['outcome'])
+        self.client.send({'op': 'no-such-op'})
+        self.assertEqual(1, self.client.execute('s', 'result = 1')[1]['result'])
+
+    def test_closing_stdin_stops_the_supervisor_and_every_zygote(self):
+        self.client.load('s', [self.spec])
+        pid = self.stats()['sessions'][0]['pid']
+        self.client.proc.stdin.close()
+        self.assertEqual(0, self.client.proc.wait(10))
+        self.assertTrue(wait_until(lambda: not alive(pid)), 'zygote %d outlived its supervisor' % pid)
+
+
+if __name__ == '__main__':
+    unittest.main()
