@@ -4,7 +4,7 @@ import pandas as pd
 
 
 def load(specs):
-    """``specs``: [{name, default, path, columns, dtypes, date_columns}]. Returns ({name: DataFrame}, default name)."""
+    """``specs``: [{name, default, path, columns, dtypes, date_columns, na_values}]. Returns ({name: DataFrame}, default name)."""
     frames = {}
     default = None
     for spec in specs:
@@ -14,7 +14,8 @@ def load(specs):
         dtypes = {c: t for c, t in (spec.get('dtypes') or {}).items()
                   if c in columns and c not in dates and not str(t).startswith('datetime')}
         frame = pd.read_csv(spec['path'], header=0, names=columns, dtype=dtypes, parse_dates=dates or False,
-                            keep_default_na=False, na_values=[''], encoding='utf-8')
+                            keep_default_na=False, na_values=spec.get('na_values') or [''],
+                            encoding='utf-8')
         for column in dates:
             if not pd.api.types.is_datetime64_any_dtype(frame[column]):
                 frame[column] = pd.to_datetime(frame[column], errors='coerce')

@@ -294,6 +294,8 @@ public class Sandbox {
         source.dtypes().forEach(dtypes::put);
         ArrayNode dates = spec.putArray("date_columns");
         source.dateColumns().forEach(dates::add);
+        ArrayNode naValues = spec.putArray("na_values");
+        (source.naValues() == null || source.naValues().isEmpty() ? List.of("") : source.naValues()).forEach(naValues::add);
         return spec;
     }
 

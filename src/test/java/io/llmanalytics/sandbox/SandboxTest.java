@@ -56,7 +56,7 @@ class SandboxTest {
         files.put("f-sales", csv);
         sales = List.of(new DatasetSource("sales", true, "f-sales", "h-sales", List.of("city", "amount", "when", "paid"),
                 Map.of("city", "object", "amount", "float64", "when", "datetime64[ns]", "paid", "bool"),
-                List.of("when"), 3));
+                List.of("when"), 3, List.of("")));
     }
 
     @AfterEach
@@ -329,7 +329,7 @@ class SandboxTest {
         start(new TestSettings());
         List<DatasetSource> wrong = List.of(new DatasetSource("sales", true, "f-sales", "h-other",
                 List.of("city", "amount", "when", "paid"), Map.of("city", "int64", "amount", "float64", "paid", "bool"),
-                List.of("when"), 3));
+                List.of("when"), 3, List.of("")));
         ProblemException failure = assertInstanceOf(ProblemException.class,
                 catchFailure(sandbox.execute("s2", wrong, "result = 1")));
         assertEquals(ProblemType.UNPROCESSABLE, failure.type());

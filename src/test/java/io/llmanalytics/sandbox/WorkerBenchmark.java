@@ -257,7 +257,7 @@ public final class WorkerBenchmark {
         spec.path("dtypes").fields().forEachRemaining(e -> dtypes.put(e.getKey(), e.getValue().asText()));
         List<String> dates = new ArrayList<>();
         spec.path("date_columns").forEach(c -> dates.add(c.asText()));
-        return new DatasetSource("sales", true, id, id, columns, dtypes, dates, spec.path("rows").asLong());
+        return new DatasetSource("sales", true, id, id, columns, dtypes, dates, spec.path("rows").asLong(), List.of(""));
     }
 
     private static ExecutionResult check(ExecutionResult result) {
