@@ -43,16 +43,18 @@ public class SessionService {
     private final UploadConfig uploadConfig;
     private final StoreConfig storeConfig;
     private final Event<SessionCreated> created;
+    private final Event<SessionDeleted> deleted;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public SessionService(TableParser parser, GridFsFiles files, SessionRepository repository, UploadConfig uploadConfig,
-            StoreConfig storeConfig, Event<SessionCreated> created) {
+            StoreConfig storeConfig, Event<SessionCreated> created, Event<SessionDeleted> deleted) {
         this.parser = parser;
         this.files = files;
         this.repository = repository;
         this.uploadConfig = uploadConfig;
         this.storeConfig = storeConfig;
         this.created = created;
+        this.deleted = deleted;
     }
 
     /** Creates a session from an uploaded file (deleted by the caller afterwards). */
@@ -136,7 +138,8 @@ public class SessionService {
     public Uni<Void> delete(String id) {
         return find(id).chain(doc -> repository.deleteById(id).ifNoItem().after(storeConfig.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
-                .chain(deleted -> deleteAll(fileIds(doc))));
+                .chain(gone -> deleteAll(fileIds(doc)))
+                .invoke(() -> deleted.fire(new SessionDeleted(id))));
     }
 
     static List<String> fileIds(SessionDocument doc) {

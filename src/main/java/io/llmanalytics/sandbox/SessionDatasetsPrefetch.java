@@ -1,0 +1,35 @@
+package io.llmanalytics.sandbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.SessionCreated;
+import io.llmanalytics.session.SessionDeleted;
+import io.quarkus.logging.Log;
+
+/**
+ * Keeps the worker's cache in step with sessions: a new session's datasets are loaded in the background right after
+ * upload (so the first question does not wait for them), a deleted session's are dropped.
+ */
+@ApplicationScoped
+public class SessionDatasetsPrefetch {
+
+    private final Sandbox sandbox;
+
+    public SessionDatasetsPrefetch(Sandbox sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    void created(@Observes SessionCreated event) {
+        String id = event.session().id;
+        sandbox.prefetch(id, event.session().datasets.stream().map(DatasetDocument::source).toList())
+                .subscribe().with(ok -> Log.debugf("Datasets of session %s loaded in the worker", id),
+                        e -> Log.infof("Datasets of session %s not prefetched (%s); they load on the first question",
+                                id, e.getMessage()));
+    }
+
+    void deleted(@Observes SessionDeleted event) {
+        sandbox.evict(event.sessionId());
+    }
+}

@@ -1,0 +1,5 @@
+package io.llmanalytics.session;
+
+/** Fired once a session and its files have been deleted. */
+public record SessionDeleted(String sessionId) {
+}
