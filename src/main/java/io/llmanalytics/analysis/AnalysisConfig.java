@@ -1,0 +1,49 @@
+package io.llmanalytics.analysis;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Analyses: the question-to-answer pipeline, its stream and its memory. */
+@ConfigMapping(prefix = "analysis")
+public interface AnalysisConfig {
+
+    /** Interactions kept in a session's history ({@code MAX_CONVERSATION_HISTORY}). */
+    @WithDefault("10")
+    @Min(1)
+    @Max(1000)
+    int maxHistory();
+
+    /** Longest question accepted, in characters after trimming. */
+    @WithDefault("1000")
+    @Positive
+    int maxQuestionLength();
+
+    /** Interval of the comment heartbeat on event streams. */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /** Upper bound on one whole analysis (all attempts and the interpretation). */
+    @WithDefault("5m")
+    Duration timeout();
+
+    /** Results kept by the result cache (same code on the same dataset content). */
+    @WithDefault("256")
+    @Min(0)
+    int resultCacheEntries();
+
+    /** Approximate bytes the result cache may hold. */
+    @WithDefault("67108864")
+    @Min(0)
+    long resultCacheBytes();
+
+    /** Longest result kept in history, in characters of JSON; longer ones keep only their summary. */
+    @WithDefault("20000")
+    @Positive
+    int maxStoredResultChars();
+}

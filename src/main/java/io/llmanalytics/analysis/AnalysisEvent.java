@@ -1,0 +1,121 @@
+package io.llmanalytics.analysis;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.llmanalytics.validation.Violation;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What an analysis streams, one record per named Server-Sent Event. Every stream ends with exactly one {@link Done}
+ * or {@link Error}.
+ */
+public sealed interface AnalysisEvent {
+
+    /** The SSE event name. */
+    @JsonIgnore
+    String name();
+
+    /** Whether this event ends the stream. */
+    @JsonIgnore
+    default boolean terminal() {
+        return false;
+    }
+
+    /** A stage begins: {@code generating}, {@code validating}, {@code executing} or {@code interpreting}. */
+    @RegisterForReflection
+    record Status(String stage, int attempt) implements AnalysisEvent {
+        public String name() {
+            return "status";
+        }
+    }
+
+    /** The code of an attempt, as extracted from the model's answer. */
+    @RegisterForReflection
+    record Code(int attempt, String code) implements AnalysisEvent {
+        public String name() {
+            return "code";
+        }
+    }
+
+    /** The validator's verdict on an attempt's code. */
+    @RegisterForReflection
+    record Validation(int attempt, boolean ok, List<Violation> violations) implements AnalysisEvent {
+        public String name() {
+            return "validation";
+        }
+    }
+
+    /** How an attempt's execution went; {@code execution_time} in seconds. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Execution(int attempt, boolean success, String stdout, String error, double executionTime, Boolean cached)
+            implements AnalysisEvent {
+        public String name() {
+            return "execution";
+        }
+    }
+
+    /** The successful attempt's result, as the worker typed it. */
+    @RegisterForReflection
+    record Result(int attempt, JsonNode result, boolean truncated) implements AnalysisEvent {
+        public String name() {
+            return "result";
+        }
+    }
+
+    /** One figure the code drew. */
+    @RegisterForReflection
+    record Chart(String mime, String data, int width, int height) implements AnalysisEvent {
+        public String name() {
+            return "chart";
+        }
+    }
+
+    /**
+     * The next piece of the interpretation; {@code reset} means the text so far is withdrawn (it stated numbers the
+     * result does not support) and a new one follows.
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    record Interpretation(String delta, boolean reset) implements AnalysisEvent {
+        public String name() {
+            return "interpretation";
+        }
+    }
+
+    /** The complete answer. */
+    @RegisterForReflection
+    record Done(Answer answer) implements AnalysisEvent {
+        public String name() {
+            return "done";
+        }
+
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /** The analysis could not complete: a problem document. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Error(String type, String title, int status, String detail, String conversationId) implements AnalysisEvent {
+        public String name() {
+            return "error";
+        }
+
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /** Keeps idle connections open; sent as an SSE comment, never as an event. */
+    record Heartbeat() implements AnalysisEvent {
+        public String name() {
+            return "heartbeat";
+        }
+    }
+}

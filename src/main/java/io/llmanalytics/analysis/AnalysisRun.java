@@ -1,0 +1,226 @@
+package io.llmanalytics.analysis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.llm.CodeRequest;
+import io.llmanalytics.llm.Generation;
+import io.llmanalytics.llm.InterpretationEvent;
+import io.llmanalytics.llm.InterpretationRequest;
+import io.llmanalytics.llm.PreviousAttempt;
+import io.llmanalytics.llm.TokenUsage;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.ExecutionResult;
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.validation.Verdict;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One question answered: code generation, validation and execution, repeated with the failure as feedback up to the
+ * configured number of attempts, then the grounded interpretation. Every step is streamed; the interaction is stored
+ * in the history before the terminal event, so an answer the client saw is never lost. The returned Uni never fails:
+ * failures end the stream with an {@code error} event.
+ */
+final class AnalysisRun {
+
+    private final AnalysisService.Services services;
+    private final PreparedAnalysis prepared;
+    private final Consumer<AnalysisEvent> emit;
+    private final List<DatasetSource> sources;
+    private final List<Answer.Attempt> attempts = new ArrayList<>();
+    private final String conversationId = UUID.randomUUID().toString();
+    private final Instant started = Instant.now();
+    private TokenUsage usage = TokenUsage.NONE;
+    private String model;
+    private String lastCode;
+
+    AnalysisRun(AnalysisService.Services services, PreparedAnalysis prepared, Consumer<AnalysisEvent> emit) {
+        this.services = services;
+        this.prepared = prepared;
+        this.emit = emit;
+        this.sources = prepared.session().datasets.stream().map(DatasetDocument::source).toList();
+    }
+
+    Uni<Void> run(Duration timeout) {
+        emit.accept(new AnalysisEvent.Status("generating", 1));
+        CodeRequest request = CodeRequest.first(prepared.question(),
+                prepared.session().datasets.stream().map(DatasetDocument::schema).toList(),
+                History.context(prepared.session()), prepared.privacy());
+        return attempt(request, false)
+                .chain(this::answer)
+                .ifNoItem().after(timeout).failWith(() -> new ProblemException(ProblemType.TIMEOUT,
+                        "The analysis did not finish within " + timeout.toSeconds() + " s."))
+                .onFailure().recoverWithUni(this::fail);
+    }
+
+    private record Executed(int attempt, String code, ExecutionResult result) {
+    }
+
+    private Uni<Executed> attempt(CodeRequest request, boolean announce) {
+        int n = request.attempt();
+        if (announce) {
+            emit.accept(new AnalysisEvent.Status("generating", n));
+        }
+        return services.metrics().timed("generation", prepared.analyst().generateCode(request))
+                .chain(generation -> validate(request, generation));
+    }
+
+    private Uni<Executed> validate(CodeRequest request, Generation generation) {
+        int n = request.attempt();
+        usage = usage.plus(generation.usage());
+        model = generation.model();
+        String code = generation.code() == null ? "" : generation.code().stripTrailing();
+        lastCode = code;
+        emit.accept(new AnalysisEvent.Code(n, code));
+        emit.accept(new AnalysisEvent.Status("validating", n));
+        return services.metrics().timed("validation", services.validator().validate(code)).chain(verdict -> {
+            AnalysisEvent.Validation validation = new AnalysisEvent.Validation(n, verdict.ok(), verdict.violations());
+            emit.accept(validation);
+            if (!verdict.ok()) {
+                attempts.add(new Answer.Attempt(n, code, validation, null));
+                return next(request, PreviousAttempt.validation(code, feedback(generation, verdict)),
+                        "the validator refused the code: " + verdict.feedback());
+            }
+            emit.accept(new AnalysisEvent.Status("executing", n));
+            return execute(code).chain(result -> executed(request, code, validation, result));
+        });
+    }
+
+    private static String feedback(Generation generation, Verdict verdict) {
+        return generation.hasCode() ? verdict.feedback()
+                : "The answer held no Python code. Reply with one ```python code block that assigns the answer to `result`.";
+    }
+
+    private Uni<Executed> executed(CodeRequest request, String code, AnalysisEvent.Validation validation,
+            Cached result) {
+        int n = request.attempt();
+        ExecutionResult r = result.result();
+        AnalysisEvent.Execution execution = new AnalysisEvent.Execution(n, r.succeeded(), r.stdout(), errorText(r),
+                seconds(r.duration()), result.cached() ? Boolean.TRUE : null);
+        emit.accept(execution);
+        attempts.add(new Answer.Attempt(n, code, validation, execution));
+        if (r.succeeded()) {
+            return Uni.createFrom().item(new Executed(n, code, r));
+        }
+        return next(request, PreviousAttempt.execution(code, executionFeedback(r)), "the code failed: " + errorText(r));
+    }
+
+    private Uni<Executed> next(CodeRequest request, PreviousAttempt failed, String why) {
+        if (request.attempt() >= services.maxAttempts()) {
+            return Uni.createFrom().failure(new ProblemException(ProblemType.ANALYSIS_FAILED, "No working code after "
+                    + request.attempt() + (request.attempt() == 1 ? " attempt" : " attempts") + "; the last one failed: "
+                    + abbreviate(why, 600) + " Try rephrasing the question, or name the columns to use."));
+        }
+        return attempt(request.retry(failed), true);
+    }
+
+    private record Cached(ExecutionResult result, boolean cached) {
+    }
+
+    private Uni<Cached> execute(String code) {
+        String key = ResultCache.key(sources, code);
+        return services.cache().get(key).map(hit -> Uni.createFrom().item(new Cached(hit, true)))
+                .orElseGet(() -> services.metrics().timed("execution",
+                        services.sandbox().execute(prepared.session().id, sources, code))
+                        .invoke(result -> services.cache().put(key, result))
+                        .map(result -> new Cached(result, false)));
+    }
+
+    private Uni<Void> answer(Executed executed) {
+        ExecutionResult result = executed.result();
+        emit.accept(new AnalysisEvent.Result(executed.attempt(), result.result(), result.resultTruncated()));
+        List<AnalysisEvent.Chart> charts = result.charts().stream()
+                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height())).toList();
+        charts.forEach(emit);
+        emit.accept(new AnalysisEvent.Status("interpreting", executed.attempt()));
+        InterpretationRequest request = InterpretationRequest.of(prepared.question(), result.result(), executed.code(),
+                result.stdout(), prepared.privacy());
+        Uni<InterpretationEvent.Final> interpretation = services.interpreter().interpret(prepared.analyst(), request)
+                .onItem().invoke(event -> {
+                    if (event instanceof InterpretationEvent.Delta delta) {
+                        emit.accept(new AnalysisEvent.Interpretation(delta.text(), false));
+                    } else if (event instanceof InterpretationEvent.Retracted) {
+                        emit.accept(new AnalysisEvent.Interpretation("", true));
+                    }
+                })
+                .select().where(e -> e instanceof InterpretationEvent.Final)
+                .map(e -> (InterpretationEvent.Final) e)
+                .collect().last();
+        return services.metrics().timed("interpretation", interpretation).chain(done -> {
+            usage = usage.plus(done.usage());
+            if (done.model() != null) {
+                model = done.model();
+            }
+            Answer answer = new Answer(prepared.question(), executed.code(), result.result(), done.text(), null,
+                    seconds(result.duration()), conversationId, List.copyOf(attempts), charts, usage(), done.grounding());
+            return services.history().append(prepared.session().id, services.history().entry(answer, started, prepared.privacy()))
+                    .invoke(() -> {
+                        services.metrics().finished("done", attempts.size());
+                        emit.accept(new AnalysisEvent.Done(answer));
+                    });
+        });
+    }
+
+    private Uni<Void> fail(Throwable failure) {
+        ProblemException known = ProblemFailures.find(failure);
+        Problem problem = known != null ? known.problem()
+                : Problem.of(ProblemType.INTERNAL, "The analysis failed unexpectedly; the error has been logged.");
+        if (known == null) {
+            Log.errorf(failure, "Analysis of session %s failed", prepared.session().id);
+        }
+        Answer failed = new Answer(prepared.question(), lastCode, null, null, problem.detail(), 0, conversationId,
+                List.copyOf(attempts), List.of(), usage(), null);
+        AnalysisEvent.Error error = new AnalysisEvent.Error(problem.type(), problem.title(), problem.status(),
+                problem.detail(), conversationId);
+        return services.history().append(prepared.session().id, services.history().entry(failed, started, prepared.privacy()))
+                .onFailure().invoke(e -> Log.warnf("History of a failed analysis not stored: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .invoke(() -> {
+                    services.metrics().finished("error", attempts.size());
+                    emit.accept(error);
+                });
+    }
+
+    private Answer.Usage usage() {
+        return new Answer.Usage(prepared.analyst().name(), model, usage.inputTokens(), usage.outputTokens(),
+                usage.totalTokens());
+    }
+
+    private String errorText(ExecutionResult r) {
+        if (r.succeeded()) {
+            return null;
+        }
+        return switch (r.outcome()) {
+            case TIMEOUT -> "The code did not finish within " + services.executionTimeout().toSeconds() + " s and was stopped.";
+            case KILLED -> "The code was stopped for exceeding its CPU or memory limit"
+                    + (r.error() == null ? "." : ": " + r.error().message());
+            default -> r.error() == null ? "The code failed." : r.error().type() + ": " + r.error().message();
+        };
+    }
+
+    private String executionFeedback(ExecutionResult r) {
+        return switch (r.outcome()) {
+            case TIMEOUT -> errorText(r) + " Avoid Python loops over rows and use vectorised pandas operations.";
+            case KILLED -> errorText(r) + " Work on aggregates instead of copies or cross joins of the data.";
+            default -> r.error() == null ? errorText(r)
+                    : errorText(r) + (r.error().traceback() == null ? "" : "\n" + r.error().traceback());
+        };
+    }
+
+    private static double seconds(Duration d) {
+        return d == null ? 0 : Math.round(d.toNanos() / 1e6) / 1000.0;
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s == null ? "" : s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+}

@@ -1,0 +1,104 @@
+package io.llmanalytics.analysis;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.llmanalytics.llm.Analyst;
+import io.llmanalytics.llm.AnalystSelector;
+import io.llmanalytics.llm.GroundedInterpreter;
+import io.llmanalytics.llm.LlmConfig;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.Sandbox;
+import io.llmanalytics.sandbox.SandboxConfig;
+import io.llmanalytics.session.SessionService;
+import io.llmanalytics.validation.CodeValidator;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+
+/**
+ * Answers questions about a session's data as a stream of {@link AnalysisEvent}s. Cancelling the stream (a client
+ * that disconnects) cancels the step in flight: the model's HTTP call is reset, the worker's child killed.
+ */
+@ApplicationScoped
+public class AnalysisService {
+
+    /** What a run uses. */
+    record Services(AnalysisMetrics metrics, CodeValidator validator, Sandbox sandbox, GroundedInterpreter interpreter,
+            History history, ResultCache cache, int maxAttempts, Duration executionTimeout) {
+    }
+
+    private final SessionService sessions;
+    private final AnalystSelector analysts;
+    private final AnalysisConfig config;
+    private final LlmConfig llm;
+    private final Vertx vertx;
+    private final Services services;
+
+    public AnalysisService(SessionService sessions, AnalystSelector analysts, CodeValidator validator, Sandbox sandbox,
+            GroundedInterpreter interpreter, History history, ResultCache cache, AnalysisMetrics metrics,
+            AnalysisConfig config, LlmConfig llm, SandboxConfig sandboxConfig, Vertx vertx) {
+        this.sessions = sessions;
+        this.analysts = analysts;
+        this.config = config;
+        this.llm = llm;
+        this.vertx = vertx;
+        this.services = new Services(metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(),
+                sandboxConfig.timeout());
+    }
+
+    /**
+     * The checks made before any stream starts: a valid question (400), an analyst that can answer (503), an existing
+     * session (404).
+     */
+    public Uni<PreparedAnalysis> prepare(String sessionId, String question, Boolean privacy) {
+        Analyst analyst;
+        String trimmed;
+        try {
+            trimmed = check(question);
+            analyst = analysts.active();
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        boolean private_ = privacy != null ? privacy : llm.privacyMode();
+        return sessions.find(sessionId).map(session -> new PreparedAnalysis(session, trimmed, private_, analyst));
+    }
+
+    /**
+     * The checks that need no I/O, thrown at once: a question of 1 to {@code max-question-length} characters after
+     * trimming (400), and an analyst that can answer (503). Returns the trimmed question.
+     */
+    public String check(String question) {
+        String trimmed = question == null ? "" : question.strip();
+        if (trimmed.isEmpty() || trimmed.length() > config.maxQuestionLength()) {
+            throw new ProblemException(ProblemType.VALIDATION_FAILED, "question must be 1 to "
+                    + config.maxQuestionLength() + " characters after trimming (it has " + trimmed.length() + ").");
+        }
+        analysts.active();
+        return trimmed;
+    }
+
+    /** The analysis as events, ending with one {@code done} or {@code error}; comment heartbeats in between. */
+    public Multi<AnalysisEvent> stream(PreparedAnalysis prepared) {
+        return Multi.createFrom().emitter(emitter -> {
+            long heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(),
+                    id -> emitter.emit(new AnalysisEvent.Heartbeat()));
+            AnalysisRun run = new AnalysisRun(services, prepared, emitter::emit);
+            Cancellable running = run.run(config.timeout())
+                    .subscribe().with(done -> {
+                        vertx.cancelTimer(heartbeat);
+                        emitter.complete();
+                    }, failure -> {
+                        vertx.cancelTimer(heartbeat);
+                        emitter.fail(failure);
+                    });
+            emitter.onTermination(() -> {
+                vertx.cancelTimer(heartbeat);
+                running.cancel();
+            });
+        });
+    }
+}

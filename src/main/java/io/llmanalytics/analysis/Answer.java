@@ -1,0 +1,39 @@
+package io.llmanalytics.analysis;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.llmanalytics.llm.Grounding;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The complete answer to a question ({@code done}); the first seven fields are named as in the original design.
+ *
+ * @param question the question
+ * @param generatedCode the code of the successful attempt (the last attempt's when none succeeded)
+ * @param rawResult the worker's typed result
+ * @param interpretation the plain-language explanation
+ * @param error why there is no answer, or null
+ * @param executionTime seconds the successful execution took
+ * @param conversationId the id of this interaction in the session's history
+ * @param attempts every attempt: its code, verdict and execution
+ * @param charts the figures drawn
+ * @param usage which analyst and model answered, and the tokens used
+ * @param grounding whether the interpretation's numbers are supported by the result
+ */
+@RegisterForReflection
+public record Answer(String question, String generatedCode, JsonNode rawResult, String interpretation, String error,
+        double executionTime, String conversationId, List<Attempt> attempts, List<AnalysisEvent.Chart> charts,
+        Usage usage, Grounding grounding) {
+
+    /** One attempt of the self-healing loop. */
+    @RegisterForReflection
+    public record Attempt(int attempt, String code, AnalysisEvent.Validation validation, AnalysisEvent.Execution execution) {
+    }
+
+    /** Who answered and what it cost. */
+    @RegisterForReflection
+    public record Usage(String analyst, String model, int inputTokens, int outputTokens, int totalTokens) {
+    }
+}

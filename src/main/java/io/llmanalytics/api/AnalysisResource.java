@@ -1,0 +1,92 @@
+package io.llmanalytics.api;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import io.llmanalytics.analysis.AnalysisEvent;
+import io.llmanalytics.analysis.AnalysisService;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemResponses;
+import io.llmanalytics.problem.ProblemType;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Asks a question about a session's data. With {@code Accept: text/event-stream} every stage streams as named
+ * Server-Sent Events ending with {@code done} or {@code error}; with {@code Accept: application/json} the same
+ * pipeline answers with the {@code done} document (or a problem). Checks that can fail before any work (question,
+ * session, analyst) answer with a problem before a stream starts.
+ */
+@Path("/api/session/{id}/analyze")
+public class AnalysisResource {
+
+    private final AnalysisService analyses;
+
+    public AnalysisResource(AnalysisService analyses) {
+        this.analyses = analyses;
+    }
+
+    @POST
+    @ExistingSession
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, AnalyzeRequest request, @Context Sse sse) {
+        analyses.check(question(request));
+        AtomicLong ids = new AtomicLong();
+        return analyses.prepare(id, question(request), privacy(request)).toMulti()
+                .flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
+    public Uni<Response> answer(@PathParam("id") String id, AnalyzeRequest request) {
+        return analyses.prepare(id, question(request), privacy(request))
+                .chain(prepared -> analyses.stream(prepared).select().where(AnalysisEvent::terminal).collect().first())
+                .map(AnalysisResource::toResponse);
+    }
+
+    private static Response toResponse(AnalysisEvent event) {
+        if (event instanceof AnalysisEvent.Done done) {
+            return Response.ok(done.answer(), MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        if (event instanceof AnalysisEvent.Error error) {
+            Problem problem = new Problem(error.type(), error.title(), error.status(), error.detail(), null,
+                    error.conversationId() == null ? java.util.Map.of() : java.util.Map.of("conversation_id", error.conversationId()));
+            return ProblemResponses.of(problem);
+        }
+        return ProblemResponses.of(Problem.of(ProblemType.INTERNAL, "The analysis ended without an answer."));
+    }
+
+    private static OutboundSseEvent toSse(AnalysisEvent event, Sse sse, AtomicLong ids) {
+        if (event instanceof AnalysisEvent.Heartbeat) {
+            return sse.newEventBuilder().comment("heartbeat").build();
+        }
+        Object data = event instanceof AnalysisEvent.Done done ? done.answer() : event;
+        return sse.newEventBuilder().id(Long.toString(ids.incrementAndGet())).name(event.name())
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(data).build();
+    }
+
+    private static String question(AnalyzeRequest request) {
+        if (request == null) {
+            throw new ProblemException(ProblemType.BAD_REQUEST,
+                    "Send a JSON body like {\"question\": \"What is the total revenue by category?\"}.");
+        }
+        return request.question();
+    }
+
+    private static Boolean privacy(AnalyzeRequest request) {
+        return request == null ? null : request.privacy();
+    }
+}
