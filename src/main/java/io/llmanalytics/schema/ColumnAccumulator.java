@@ -24,6 +24,10 @@ final class ColumnAccumulator {
     private double max = Double.NEGATIVE_INFINITY;
     private boolean nanOrInf;
     private long dateMin = Long.MAX_VALUE;
+    /** Typed (number and date) cells counted in {@link #distinct} while the column might still become text. */
+    private int typedTracked;
+    /** Some typed cells were not counted (the column looked typed); counts of a column that became text are estimates. */
+    private boolean typedUntracked;
     private long dateMax = Long.MIN_VALUE;
 
     ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions) {
@@ -32,12 +36,44 @@ final class ColumnAccumulator {
         this.decimalComma = conventions.decimalComma();
     }
 
-    /** Adds a cell of text, as a CSV reader gives it; returns its kind. */
-    CellKind add(String cell) {
-        CellKind kind = CellClassifier.classify(cell, decimalComma);
-        add(cell, kind);
-        return kind;
+    /** Adds a cell of text, as a CSV reader gives it, classified and read by {@code scanner}. */
+    void add(String cell, CellScanner scanner) {
+        CellKind kind = scanner.scan(cell);
+        switch (kind) {
+            case NULL -> nulls++;
+            case INT -> {
+                ints++;
+                numeric(scanner.value());
+                typed(cell);
+            }
+            case FLOAT -> {
+                floats++;
+                numeric(scanner.value());
+                typed(cell);
+            }
+            case DATE -> {
+                date(scanner.millis(), scanner.family());
+                typed(cell);
+            }
+            default -> add(cell, kind);
+        }
     }
+
+    /**
+     * Distinct values matter only for text columns. A column whose first {@value #TYPED_TRACKING} typed cells came
+     * with no text is very likely typed: its later typed cells are not counted (the profile of a numeric or date
+     * column needs none), which keeps ingestion of large numeric files fast.
+     */
+    private void typed(String cell) {
+        if (texts > 0 || typedTracked < TYPED_TRACKING) {
+            typedTracked++;
+            distinct.add(cell);
+        } else {
+            typedUntracked = true;
+        }
+    }
+
+    private static final int TYPED_TRACKING = 1024;
 
     /** Adds a cell whose kind the reader already knows (Excel's typed cells); dates come as ISO text. */
     void add(String cell, CellKind kind) {
@@ -60,7 +96,7 @@ final class ColumnAccumulator {
                     numeric(CellClassifier.parseBool(cell) ? 1 : 0);
                 }
             }
-            case DATE -> date(cell);
+            case DATE -> date(DateFormats.parse(cell), DateFormats.family(cell));
             default -> texts++;
         }
         distinct.add(cell);
@@ -87,9 +123,7 @@ final class ColumnAccumulator {
         }
     }
 
-    private void date(String cell) {
-        long t = DateFormats.parse(cell);
-        DateFormats.Family family = DateFormats.match(cell);
+    private void date(long t, DateFormats.Family family) {
         if (dateFamily == null) {
             dateFamily = family;
         } else if (family != dateFamily) {
@@ -134,7 +168,7 @@ final class ColumnAccumulator {
             case DATETIME64 -> new ColumnProfile(type.dtype(), nulls, null, null, null, null, null, null, null,
                     DateFormats.iso(dateMin), DateFormats.iso(dateMax));
             default -> new ColumnProfile(type.dtype(), nulls, null, null, null, null, distinct.distinct(),
-                    distinct.estimated() ? Boolean.TRUE : null, distinct.top(), null, null);
+                    distinct.estimated() || typedUntracked ? Boolean.TRUE : null, distinct.top(), null, null);
         };
     }
 

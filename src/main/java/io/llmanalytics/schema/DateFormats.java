@@ -22,6 +22,11 @@ public final class DateFormats {
     private DateFormats() {
     }
 
+    /** The family of a string {@link #parse} accepted. */
+    static Family family(String s) {
+        return isoLike(s) ? Family.ISO : Family.US;
+    }
+
     /** The family of {@code s}, or null when it is not a valid date in a supported format. */
     public static Family match(String s) {
         if (parse(s) == Long.MIN_VALUE) {
@@ -173,8 +178,14 @@ public final class DateFormats {
         };
     }
 
+    /** Days since 1970-01-01 of a valid date (Howard Hinnant's days_from_civil), without allocating. */
     private static long epochDay(int year, int month, int day) {
-        return java.time.LocalDate.of(year, month, day).toEpochDay();
+        long y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yoe = y - era * 400;
+        long doy = (153L * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
     }
 
     /** ISO 8601 text of epoch millis as pandas prints a Timestamp's isoformat (seconds, millis when present). */

@@ -19,6 +19,7 @@ public final class SchemaBuilder {
     private final List<String[]> sample = new ArrayList<>();
     private final long maxRows;
     private final CellConventions conventions;
+    private final CellScanner scanner;
     private long rows;
 
     public SchemaBuilder(List<String> rawHeader, ProfileOptions options) {
@@ -28,6 +29,7 @@ public final class SchemaBuilder {
     /** A builder for cells written with the given conventions. */
     public SchemaBuilder(List<String> rawHeader, ProfileOptions options, CellConventions conventions) {
         this.conventions = conventions;
+        this.scanner = new CellScanner(conventions.decimalComma());
         this.names = ColumnNames.normalise(rawHeader);
         this.options = options;
         this.columns = new ColumnAccumulator[names.size()];
@@ -57,7 +59,7 @@ public final class SchemaBuilder {
         String[] row = fit(cells);
         countRow();
         for (int i = 0; i < row.length; i++) {
-            columns[i].add(row[i]);
+            columns[i].add(row[i], scanner);
         }
         keepSample(row);
         return row;
@@ -70,7 +72,7 @@ public final class SchemaBuilder {
         for (int i = 0; i < row.length; i++) {
             CellKind kind = i < kinds.length ? kinds[i] : null;
             if (kind == null) {
-                columns[i].add(row[i]);
+                columns[i].add(row[i], scanner);
             } else {
                 columns[i].add(row[i], kind);
             }

@@ -40,8 +40,7 @@ final class RecordSplitter {
         record.setLength(0);
         recordLine = line;
         boolean quoted = false;
-        boolean justClosed = false;
-        boolean fieldStart = true;
+        int closedAt = -1;
         boolean any = false;
         while (true) {
             if (pos == limit && !fill()) {
@@ -50,52 +49,87 @@ final class RecordSplitter {
                 }
                 return any ? record.toString() : null;
             }
-            char c = buffer[pos++];
             any = true;
-            if (quoted) {
-                if (c == escape && escape != Dialect.NO_ESCAPE) {
-                    record.append(c);
-                    if (pos == limit && !fill()) {
-                        return record.toString();
+            int start = pos;
+            if (!quoted) {
+                while (pos < limit) {
+                    char c = buffer[pos];
+                    if (c == '\n' || c == '\r' || c == '"') {
+                        break;
                     }
-                    c = buffer[pos++];
-                } else if (c == '"') {
-                    quoted = false;
-                    justClosed = true;
-                    record.append(c);
-                    continue;
-                } else if (c == '\n' || (c == '\r' && !peekNewline())) {
-                    line++;
-                }
-                record.append(c);
-            } else if (c == '\n') {
-                line++;
-                return record.toString();
-            } else if (c == '\r') {
-                line++;
-                if (pos == limit) {
-                    fill();
-                }
-                if (pos < limit && buffer[pos] == '\n') {
                     pos++;
                 }
-                return record.toString();
-            } else {
-                if (c == '"' && (fieldStart || justClosed)) {
-                    // opening quote, or the second quote of a doubled "" inside a quoted field
-                    quoted = true;
-                    fieldStart = false;
-                } else if (c == delimiter) {
-                    fieldStart = true;
-                } else if (!(skipInitialSpace && fieldStart && c == ' ')) {
-                    fieldStart = false;
+                record.append(buffer, start, pos - start);
+                if (pos == limit) {
+                    checkLength();
+                    continue;
                 }
-                record.append(c);
+                char c = buffer[pos++];
+                if (c == '"') {
+                    quoted = opensQuote(closedAt);
+                    record.append(c);
+                    continue;
+                }
+                line++;
+                if (c == '\r') {
+                    if (pos == limit) {
+                        fill();
+                    }
+                    if (pos < limit && buffer[pos] == '\n') {
+                        pos++;
+                    }
+                }
+                return record.toString();
             }
-            justClosed = false;
-            if (record.length() > maxRecordChars) {
-                throw new RecordTooLongException(recordLine, maxRecordChars);
+            while (pos < limit) {
+                char c = buffer[pos];
+                if (c == '"' || c == '\n' || c == '\r' || (c == escape && escape != Dialect.NO_ESCAPE)) {
+                    break;
+                }
+                pos++;
             }
+            record.append(buffer, start, pos - start);
+            checkLength();
+            if (pos == limit) {
+                continue;
+            }
+            char c = buffer[pos++];
+            record.append(c);
+            if (c == '"') {
+                quoted = false;
+                closedAt = record.length();
+            } else if (c == '\n' || (c == '\r' && !peekNewline())) {
+                line++;
+            } else if (c == escape) {
+                if (pos == limit && !fill()) {
+                    throw new UnclosedQuoteException(recordLine);
+                }
+                record.append(buffer[pos++]);
+            }
+        }
+    }
+
+    /**
+     * Whether a quote at the current end of the record opens a quoted field: at the start of a field (after spaces,
+     * when they are skipped), or right after a closing quote (the second quote of a doubled {@code ""}).
+     */
+    private boolean opensQuote(int closedAt) {
+        int n = record.length();
+        if (n == closedAt) {
+            return true;
+        }
+        int i = n - 1;
+        if (skipInitialSpace) {
+            while (i >= 0 && record.charAt(i) == ' ') {
+                i--;
+            }
+        }
+        return i < 0 || record.charAt(i) == delimiter;
+    }
+
+    private void checkLength() {
+        if (record.length() > maxRecordChars) {
+            throw new RecordTooLongException(recordLine, maxRecordChars);
         }
     }
 

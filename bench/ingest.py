@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Ingest benchmark (issue 2): HTTP upload → stored session, against pandas.read_csv of the same file.
+
+Run through bench/ingest.sh. Prints, for a 10 MB and a 100 MB sales CSV: our ingest time (upload through HTTP to the
+stored session and the response; median of N), pandas.read_csv time of the same file (median of N, in a process that
+has already imported pandas), their ratio, and the growth of the service's RSS during the 100 MB uploads.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+BASE = sys.argv[1]
+PID = int(sys.argv[2])
+FILES = sys.argv[3:]
+RUNS = int(os.environ.get('RUNS', '5'))
+
+
+def rss_mb(pid):
+    with open(f'/proc/{pid}/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.01)
+
+
+def upload(path):
+    start = time.perf_counter()
+    out = subprocess.run(['curl', '-s', '-S', '-F', f'file=@{path}', f'{BASE}/api/session/create'],
+                         capture_output=True, text=True, check=True).stdout
+    elapsed = time.perf_counter() - start
+    body = json.loads(out)
+    if 'session_id' not in body:
+        raise SystemExit(f'upload failed: {out[:500]}')
+    return elapsed, body
+
+
+def delete(session):
+    req = urllib.request.Request(f'{BASE}/api/session/{session}', method='DELETE')
+    urllib.request.urlopen(req).read()
+
+
+PANDAS = r'''
+import sys, time, statistics
+import pandas as pd
+path, runs = sys.argv[1], int(sys.argv[2])
+times = []
+for _ in range(runs):
+    t = time.perf_counter(); df = pd.read_csv(path); times.append(time.perf_counter() - t)
+print(statistics.median(times), len(df))
+'''
+
+
+def pandas_read(path):
+    out = subprocess.run(['/usr/bin/python3', '-c', PANDAS, path, str(RUNS)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def main():
+    print(f'service pid {PID}, {RUNS} runs per size, median reported')
+    for path in FILES:
+        upload(path)  # warm-up (JIT, store)
+    results = []
+    for path in FILES:
+        size = os.path.getsize(path) / (1024 * 1024)
+        times = []
+        base_rss = rss_mb(PID)
+        sampler = RssSampler(PID)
+        sampler.start()
+        rows = None
+        for _ in range(RUNS):
+            elapsed, body = upload(path)
+            times.append(elapsed)
+            rows = body['data_info']['rows']
+            delete(body['session_id'])
+        sampler.running = False
+        sampler.join()
+        ours = statistics.median(times)
+        theirs, pandas_rows = pandas_read(path)
+        assert rows == pandas_rows, f'row counts differ: {rows} vs {pandas_rows}'
+        results.append((size, ours, theirs, sampler.peak - base_rss, base_rss, rows))
+    print(f'{"file":>8} {"rows":>10} {"ingest (s)":>11} {"pandas read (s)":>16} {"pandas/ingest":>14} {"RSS growth (MB)":>16}')
+    for size, ours, theirs, growth, base, rows in results:
+        print(f'{size:7.0f}M {rows:10d} {ours:11.3f} {theirs:16.3f} {theirs / ours:13.2f}x {growth:16.0f}   (RSS before {base:.0f} MB)')
+
+
+if __name__ == '__main__':
+    main()
