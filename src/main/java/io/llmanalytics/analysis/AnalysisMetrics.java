@@ -23,13 +23,20 @@ public class AnalysisMetrics {
                 .register(registry);
     }
 
-    /** Times a stage ({@code generation}, {@code validation}, {@code execution}, {@code interpretation}). */
-    <T> Uni<T> timed(String stage, Uni<T> uni) {
+    /**
+     * Times a stage ({@code generation}, {@code validation}, {@code execution}, {@code interpretation}), recording it
+     * as a metric and giving the elapsed nanoseconds to {@code elapsed}.
+     */
+    <T> Uni<T> timed(String stage, Uni<T> uni, java.util.function.LongConsumer elapsed) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return uni.onTermination().invoke((item, failure, cancelled) -> Timer.builder("analysis.stage.duration")
-                    .tag("stage", stage).tag("outcome", cancelled ? "cancelled" : failure == null ? "ok" : "failed")
-                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+            return uni.onTermination().invoke((item, failure, cancelled) -> {
+                long nanos = System.nanoTime() - start;
+                elapsed.accept(nanos);
+                Timer.builder("analysis.stage.duration")
+                        .tag("stage", stage).tag("outcome", cancelled ? "cancelled" : failure == null ? "ok" : "failed")
+                        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+            });
         });
     }
 

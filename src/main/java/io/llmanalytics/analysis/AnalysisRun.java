@@ -39,6 +39,8 @@ final class AnalysisRun {
     private final List<Answer.Attempt> attempts = new ArrayList<>();
     private final String conversationId = UUID.randomUUID().toString();
     private final Instant started = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final java.util.Map<String, Long> stageNanos = new java.util.concurrent.ConcurrentHashMap<>();
     private TokenUsage usage = TokenUsage.NONE;
     private String model;
     private String lastCode;
@@ -70,7 +72,7 @@ final class AnalysisRun {
         if (announce) {
             emit.accept(new AnalysisEvent.Status("generating", n));
         }
-        return services.metrics().timed("generation", prepared.analyst().generateCode(request))
+        return stage("generation", prepared.analyst().generateCode(request))
                 .chain(generation -> validate(request, generation));
     }
 
@@ -82,7 +84,7 @@ final class AnalysisRun {
         lastCode = code;
         emit.accept(new AnalysisEvent.Code(n, code));
         emit.accept(new AnalysisEvent.Status("validating", n));
-        return services.metrics().timed("validation", services.validator().validate(code)).chain(verdict -> {
+        return stage("validation", services.validator().validate(code)).chain(verdict -> {
             AnalysisEvent.Validation validation = new AnalysisEvent.Validation(n, verdict.ok(), verdict.violations());
             emit.accept(validation);
             if (!verdict.ok()) {
@@ -129,7 +131,7 @@ final class AnalysisRun {
     private Uni<Cached> execute(String code) {
         String key = ResultCache.key(sources, code);
         return services.cache().get(key).map(hit -> Uni.createFrom().item(new Cached(hit, true)))
-                .orElseGet(() -> services.metrics().timed("execution",
+                .orElseGet(() -> stage("execution",
                         services.sandbox().execute(prepared.session().id, sources, code))
                         .invoke(result -> services.cache().put(key, result))
                         .map(result -> new Cached(result, false)));
@@ -155,13 +157,14 @@ final class AnalysisRun {
                 .select().where(e -> e instanceof InterpretationEvent.Final)
                 .map(e -> (InterpretationEvent.Final) e)
                 .collect().last();
-        return services.metrics().timed("interpretation", interpretation).chain(done -> {
+        return stage("interpretation", interpretation).chain(done -> {
             usage = usage.plus(done.usage());
             if (done.model() != null) {
                 model = done.model();
             }
             Answer answer = new Answer(prepared.question(), executed.code(), result.result(), done.text(), null,
-                    seconds(result.duration()), conversationId, List.copyOf(attempts), charts, usage(), done.grounding());
+                    seconds(result.duration()), conversationId, List.copyOf(attempts), charts, usage(), done.grounding(),
+                    timings());
             return services.history().append(prepared.session().id, services.history().entry(answer, started, prepared.privacy()))
                     .invoke(() -> {
                         services.metrics().finished("done", attempts.size());
@@ -178,7 +181,7 @@ final class AnalysisRun {
             Log.errorf(failure, "Analysis of session %s failed", prepared.session().id);
         }
         Answer failed = new Answer(prepared.question(), lastCode, null, null, problem.detail(), 0, conversationId,
-                List.copyOf(attempts), List.of(), usage(), null);
+                List.copyOf(attempts), List.of(), usage(), null, timings());
         AnalysisEvent.Error error = new AnalysisEvent.Error(problem.type(), problem.title(), problem.status(),
                 problem.detail(), conversationId);
         return services.history().append(prepared.session().id, services.history().entry(failed, started, prepared.privacy()))
@@ -188,6 +191,20 @@ final class AnalysisRun {
                     services.metrics().finished("error", attempts.size());
                     emit.accept(error);
                 });
+    }
+
+    private <T> Uni<T> stage(String name, Uni<T> uni) {
+        return services.metrics().timed(name, uni, nanos -> stageNanos.merge(name, nanos, Long::sum));
+    }
+
+    /** Milliseconds spent in each stage (all attempts) and in total, so far. */
+    private java.util.Map<String, Double> timings() {
+        java.util.Map<String, Double> timings = new java.util.LinkedHashMap<>();
+        for (String stage : List.of("generation", "validation", "execution", "interpretation")) {
+            timings.put(stage, stageNanos.getOrDefault(stage, 0L) / 10_000 / 100.0);
+        }
+        timings.put("total", (System.nanoTime() - startNanos) / 10_000 / 100.0);
+        return timings;
     }
 
     private Answer.Usage usage() {

@@ -21,11 +21,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param charts the figures drawn
  * @param usage which analyst and model answered, and the tokens used
  * @param grounding whether the interpretation's numbers are supported by the result
+ * @param timings milliseconds spent generating code, validating, executing and interpreting (all attempts), and in
+ *        total from the request to the answer
  */
 @RegisterForReflection
 public record Answer(String question, String generatedCode, JsonNode rawResult, String interpretation, String error,
         double executionTime, String conversationId, List<Attempt> attempts, List<AnalysisEvent.Chart> charts,
-        Usage usage, Grounding grounding) {
+        Usage usage, Grounding grounding, java.util.Map<String, Double> timings) {
 
     /** One attempt of the self-healing loop. */
     @RegisterForReflection

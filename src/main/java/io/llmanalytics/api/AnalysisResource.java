@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
 import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.analysis.AnalysisService;
 import io.llmanalytics.problem.Problem;
@@ -21,6 +23,7 @@ import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.problem.ProblemType;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * Asks a question about a session's data. With {@code Accept: text/event-stream} every stage streams as named
@@ -41,11 +44,16 @@ public class AnalysisResource {
     @ExistingSession
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, AnalyzeRequest request, @Context Sse sse) {
         analyses.check(question(request));
         AtomicLong ids = new AtomicLong();
-        return analyses.prepare(id, question(request), privacy(request)).toMulti()
+        // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
+        // SSE writer must see them one at a time, in order, on the request's own event loop.
+        io.vertx.core.Context context = Vertx.currentContext();
+        Multi<OutboundSseEvent> events = analyses.prepare(id, question(request), privacy(request)).toMulti()
                 .flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
+        return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     @POST
@@ -75,7 +83,7 @@ public class AnalysisResource {
         }
         Object data = event instanceof AnalysisEvent.Done done ? done.answer() : event;
         return sse.newEventBuilder().id(Long.toString(ids.incrementAndGet())).name(event.name())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(data).build();
+                .data(data).build();
     }
 
     private static String question(AnalyzeRequest request) {

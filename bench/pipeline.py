@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Pipeline benchmark (issue 5), driven by bench/pipeline.sh.
+
+mode `overhead BASE`: sequential analyses against an instantly answering stub; prints the time to the first event
+and the pipeline overhead (request → done, minus the LLM stages and the worker execution, from done.timings) as
+medians and p95.
+mode `concurrent BASE N`: N concurrent streams against a stub that delays each call by 1 s (distinct code per
+stream): prints the wall time and how many ended with done.
+"""
+import http.client
+import json
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+GEN = '/usr/bin/python3'
+
+
+def upload(base, path):
+    import subprocess
+    out = subprocess.run(['curl', '-s', '-F', f'file=@{path}', f'{base}/api/session/create'], capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out)['session_id']
+
+
+def stream(base, session, question):
+    """Runs one analysis over SSE; returns (time to first event, total time, done document or None, last event)."""
+    url = urllib.parse.urlparse(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+    body = json.dumps({'question': question})
+    start = time.perf_counter()
+    conn.request('POST', f'/api/session/{session}/analyze', body=body,
+                 headers={'Content-Type': 'application/json', 'Accept': 'text/event-stream'})
+    resp = conn.getresponse()
+    first = None
+    name, data, last, done = None, None, None, None
+    while True:
+        line = resp.fp.readline()
+        if not line:
+            break
+        line = line.decode().rstrip('\r\n')
+        if first is None and line.startswith('event:'):
+            first = time.perf_counter() - start
+        if line.startswith('event:'):
+            name = line[6:].strip()
+        elif line.startswith('data:'):
+            data = line[5:].strip()
+        elif line == '' and name:
+            last = name
+            if name == 'done':
+                done = json.loads(data)
+            name, data = None, None
+    total = time.perf_counter() - start
+    conn.close()
+    return first, total, done, last
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def overhead(base, csv, runs):
+    session = upload(base, csv)
+    for i in range(5):
+        stream(base, session, f'warm-up {i}')
+    firsts, overheads, totals = [], [], []
+    for i in range(runs):
+        first, total, done, last = stream(base, session, f'question {i}')
+        if done is None:
+            raise SystemExit(f'analysis ended with {last}')
+        t = done['timings']
+        llm_and_worker = t['generation'] + t['interpretation'] + t['execution']
+        overheads.append(total * 1000 - llm_and_worker)
+        firsts.append(first * 1000)
+        totals.append(total * 1000)
+    print(f'sequential analyses: {runs}, instant LLM stub, 10,000-row dataset')
+    print(f'  time to first event  median {statistics.median(firsts):6.1f} ms   p95 {pct(firsts, 95):6.1f} ms   (target <= 50 ms)')
+    print(f'  pipeline overhead    median {statistics.median(overheads):6.1f} ms   p95 {pct(overheads, 95):6.1f} ms   (target <= 30 ms)')
+    print(f'  request -> done      median {statistics.median(totals):6.1f} ms')
+
+
+def concurrent(base, csv, n):
+    session = upload(base, csv)
+    stream(base, session, 'warm-up')
+    results = [None] * n
+
+    def run(i):
+        results[i] = stream(base, session, f'concurrent question {i}')
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    done = sum(1 for r in results if r and r[2] is not None)
+    lasts = {}
+    for r in results:
+        lasts[r[3] if r else None] = lasts.get(r[3] if r else None, 0) + 1
+    print(f'{n} concurrent streams, LLM stub delaying each call by 1 s, distinct code per stream')
+    print(f'  wall time {wall:5.2f} s (target <= 6 s)   ended with done: {done}/{n}   endings: {lasts}')
+
+
+if __name__ == '__main__':
+    mode, base, csv = sys.argv[1], sys.argv[2], sys.argv[3]
+    if mode == 'overhead':
+        overhead(base, csv, int(sys.argv[4]) if len(sys.argv) > 4 else 50)
+    else:
+        concurrent(base, csv, int(sys.argv[4]) if len(sys.argv) > 4 else 200)
