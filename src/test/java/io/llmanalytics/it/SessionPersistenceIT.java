@@ -1,0 +1,63 @@
+package io.llmanalytics.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.llmanalytics.testing.PackagedService;
+
+/** Sessions survive a restart of the service against the same data directory (the embedded H2-backed store). */
+class SessionPersistenceIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aSessionIsStillThereAfterARestart() throws Exception {
+        Path data = Files.createTempDirectory("persist-");
+        Map<String, String> env = Map.of("DATA_DIR", data.toString(), "OPENAI_API_KEY", "", "OPENAI_BASE_URL", "");
+        String id;
+        try (PackagedService first = PackagedService.start(env, Duration.ofMinutes(3));
+                HttpClient client = HttpClient.newHttpClient()) {
+            String boundary = "----persist";
+            String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kept.csv\"\r\n"
+                    + "Content-Type: text/csv\r\n\r\ncity,visits\nOslo,3\nLima,5\n\r\n--" + boundary + "--\r\n";
+            HttpResponse<String> created = client.send(HttpRequest.newBuilder(first.uri("/api/session/create"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            id = JSON.readTree(created.body()).get("session_id").asText();
+        }
+        try (PackagedService second = PackagedService.start(env, Duration.ofMinutes(3));
+                HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> got = client.send(HttpRequest.newBuilder(second.uri("/api/session/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, got.statusCode(), got.body());
+            JsonNode session = JSON.readTree(got.body());
+            assertEquals(2, session.get("data_info").get("rows").asInt());
+            assertEquals("kept.csv", session.get("file_name").asText());
+            HttpResponse<String> list = client.send(HttpRequest.newBuilder(second.uri("/api/sessions")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(list.body().contains(id));
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(second.uri("/api/session/" + id + "/analyze"))
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"How many rows are there?\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 503,
+                    "the stored dataset loads in the worker after the restart (or no analyst yet): " + answer.body());
+        }
+    }
+}
