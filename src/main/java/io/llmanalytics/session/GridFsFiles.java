@@ -43,6 +43,8 @@ import mutiny.zero.flow.adapters.AdaptersToReactiveStreams;
 @ApplicationScoped
 public class GridFsFiles implements DatasetFiles {
 
+    /** The GridFS bucket holding uploads and canonical datasets. */
+    public static final String BUCKET = "datasets";
     private static final int READ_CHUNK = 1 << 20;
     private static final int CHUNK_SIZE = 1 << 20;
     /** Chunks requested per batch when downloading (mongo-java-server ignores the 16 MB reply cap). */
@@ -53,7 +55,7 @@ public class GridFsFiles implements DatasetFiles {
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public GridFsFiles(ReactiveMongoClient client, StoreConfig config) {
-        this.bucket = GridFSBuckets.create(client.unwrap().getDatabase(config.database()), "datasets");
+        this.bucket = GridFSBuckets.create(client.unwrap().getDatabase(config.database()), BUCKET);
         this.config = config;
     }
 
