@@ -16,12 +16,15 @@ import org.apache.poi.openxml4j.exceptions.NotOfficeXmlFileException;
 import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
+import org.apache.poi.openxml4j.opc.PackagePart;
+import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.util.XMLHelper;
 import org.apache.poi.xssf.eventusermodel.ReadOnlySharedStringsTable;
 import org.apache.poi.xssf.eventusermodel.XSSFReader;
 import org.apache.poi.xssf.model.StylesTable;
 import org.apache.poi.xssf.usermodel.XSSFCellStyle;
+import org.apache.poi.xssf.usermodel.XSSFRelation;
 import org.xml.sax.Attributes;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -41,6 +44,15 @@ import io.llmanalytics.upload.TableLimits;
  */
 public final class XlsxTableReader {
 
+    /** Largest uncompressed part (a sheet's XML) accepted; zip bombs beyond POI's 1:100 ratio guard stop earlier. */
+    static final long MAX_PART_BYTES = 1L << 30;
+    /** Largest shared-strings table: POI keeps it in memory while the sheets are read. */
+    static final long MAX_SHARED_STRINGS_BYTES = 64L << 20;
+
+    static {
+        ZipSecureFile.setMaxEntrySize(MAX_PART_BYTES);
+    }
+
     private final ProfileOptions options;
     private final TableLimits limits;
 
@@ -53,6 +65,7 @@ public final class XlsxTableReader {
     public List<ParsedTable> read(Path file, Function<String, Path> canonicalFor) throws IOException {
         try (OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ)) {
             XSSFReader reader = new XSSFReader(pkg);
+            checkSharedStrings(pkg);
             ReadOnlySharedStringsTable strings = new ReadOnlySharedStringsTable(pkg, false);
             StylesTable styles = reader.getStylesTable();
             boolean date1904 = uses1904(reader);
@@ -82,6 +95,16 @@ public final class XlsxTableReader {
             throw SheetRows.corrupt("The workbook is corrupt and cannot be read: " + e.getMessage());
         } catch (org.apache.poi.ooxml.POIXMLException | IllegalArgumentException | IllegalStateException e) {
             throw SheetRows.corrupt("The workbook cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static void checkSharedStrings(OPCPackage pkg) {
+        for (PackagePart part : pkg.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType())) {
+            if (part.getSize() > MAX_SHARED_STRINGS_BYTES) {
+                throw SheetRows.corrupt("The workbook's shared-strings table is " + part.getSize() / (1 << 20)
+                        + " MB; at most " + MAX_SHARED_STRINGS_BYTES / (1 << 20) + " MB is supported. Save the data as"
+                        + " CSV and upload that instead.");
+            }
         }
     }
 
