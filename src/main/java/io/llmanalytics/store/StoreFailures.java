@@ -19,7 +19,8 @@ public final class StoreFailures {
     }
 
     public static Throwable unavailable(Throwable e) {
-        return new ProblemException(ProblemType.STORE_UNAVAILABLE,
-                "The store did not answer (" + e.getClass().getSimpleName() + "); try again shortly.", e);
+        return new ProblemException(io.llmanalytics.problem.Problem.of(ProblemType.STORE_UNAVAILABLE,
+                "The store did not answer (" + e.getClass().getSimpleName() + "); nothing was changed. Try again shortly."),
+                java.time.Duration.ofSeconds(5), e);
     }
 }
