@@ -32,6 +32,8 @@ import io.smallrye.mutiny.Uni;
  */
 final class AnalysisRun {
 
+    private static final Duration WORKER_RETRY_DELAY = Duration.ofMillis(300);
+
     private final AnalysisService.Services services;
     private final PreparedAnalysis prepared;
     private final Consumer<AnalysisEvent> emit;
@@ -131,10 +133,15 @@ final class AnalysisRun {
     private Uni<Cached> execute(String code) {
         String key = ResultCache.key(sources, code);
         return services.cache().get(key).map(hit -> Uni.createFrom().item(new Cached(hit, true)))
-                .orElseGet(() -> stage("execution",
-                        services.sandbox().execute(prepared.session().id, sources, code))
+                .orElseGet(() -> stage("execution", services.sandbox().execute(prepared.session().id, sources, code)
+                        // the worker died under this execution (its standby takes over at once): run it again, once
+                        .onFailure(AnalysisRun::workerLost).retry().withBackOff(WORKER_RETRY_DELAY).atMost(1))
                         .invoke(result -> services.cache().put(key, result))
                         .map(result -> new Cached(result, false)));
+    }
+
+    private static boolean workerLost(Throwable e) {
+        return e instanceof ProblemException p && p.type() == ProblemType.WORKER_UNAVAILABLE;
     }
 
     private Uni<Void> answer(Executed executed) {
