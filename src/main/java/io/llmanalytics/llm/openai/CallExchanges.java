@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The HTTP exchanges one streamed call started, so that cancelling the call resets them at any stage, also before
- * LangChain4j has handed out its {@code StreamingHandle} (it does so only with the first token).
+ * The HTTP exchanges one call started, so that cancelling the call resets them at any stage, also before LangChain4j
+ * has handed out its {@code StreamingHandle} (it does so only with the first token). A call cancelled beforehand
+ * sends nothing at all: a blocking call then fails with a {@code CancellationException}, a stream stays silent.
  *
  * <p>LangChain4j starts a stream synchronously: {@code TokenStream.start()} calls the streaming model, which calls
  * {@link VertxHttpClient#execute(dev.langchain4j.http.client.HttpRequest,

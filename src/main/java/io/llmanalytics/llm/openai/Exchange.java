@@ -10,17 +10,24 @@ import io.vertx.core.http.HttpClientRequest;
 /**
  * One HTTP exchange with the endpoint seen from the call that started it: the Vert.x request to reset when the call
  * goes away before the answer is complete, and a single terminal outcome. It is also the LangChain4j parsing handle of
- * a stream, so LangChain4j's {@code StreamingHandle.cancel()} resets the request too.
+ * a stream, so LangChain4j's {@code StreamingHandle.cancel()} resets the request too. An exchange terminated before
+ * its request was issued never issues it.
  */
 final class Exchange implements ServerSentEventParsingHandle {
 
     private final Consumer<Throwable> onFailure;
+    private final Runnable onCancel;
     private final AtomicReference<HttpClientRequest> request = new AtomicReference<>();
     private final AtomicBoolean answered = new AtomicBoolean();
     private final AtomicBoolean terminated = new AtomicBoolean();
 
-    Exchange(Consumer<Throwable> onFailure) {
+    /**
+     * @param onFailure receives the failure that ends the exchange
+     * @param onCancel runs when the exchange is terminated before its answer was complete
+     */
+    Exchange(Consumer<Throwable> onFailure, Runnable onCancel) {
         this.onFailure = onFailure;
+        this.onCancel = onCancel;
     }
 
     /** Records the request; false (and the request reset) when the exchange was already terminated. */
@@ -53,8 +60,12 @@ final class Exchange implements ServerSentEventParsingHandle {
 
     /** Ends the exchange without an outcome (the caller left): the request is reset unless the answer is complete. */
     void terminate() {
-        terminated.set(true);
-        resetUnlessAnswered();
+        if (terminated.compareAndSet(false, true)) {
+            resetUnlessAnswered();
+            if (!answered.get()) {
+                onCancel.run();
+            }
+        }
     }
 
     /** Ends the exchange after its last event: nothing is delivered any more. */

@@ -67,7 +67,8 @@ public class LlmGuard {
             long start = System.nanoTime();
             return attemptCall(operation, attempt, 0)
                     .onItemOrFailure().invoke((item, failure) -> done(operation, failure == null, start))
-                    .onCancellation().invoke(() -> metrics.call(operation, endpoint.model(), "cancelled", since(start)));
+                    .onCancellation()
+                    .invoke(() -> metrics.call(operation, endpoint.model(), "cancelled", since(start)));
         });
     }
 
@@ -192,8 +193,8 @@ public class LlmGuard {
 
     private ProblemException circuitOpen(String operation, Duration wait) {
         metrics.error(operation, "circuit_open");
-        String detail = "The language model at " + endpoint.endpointHost() + " failed " + breaker.failures() + " of the last "
-                + breaker.window() + " calls; calls to it are suspended for " + StreamTimeouts.seconds(roundUp(wait))
+        String detail = "The language model at " + endpoint.endpointHost() + " failed " + breaker.failures()
+                + " of the last " + breaker.window() + " calls; calls to it are suspended for " + StreamTimeouts.seconds(roundUp(wait))
                 + ".";
         return ProblemException.retryLater(ProblemType.LLM_UNAVAILABLE, detail, wait);
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -22,6 +23,8 @@ import io.llmanalytics.llm.InterpretationRequest;
 import io.llmanalytics.llm.LlmConfig;
 import io.llmanalytics.llm.LlmMetrics;
 import io.llmanalytics.llm.TokenUsage;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -37,9 +40,10 @@ import io.vertx.core.Vertx;
  * the worker pool: a thousand calls waiting on the model cost a thousand parked virtual threads). Cancelling the
  * {@code Uni} interrupts that thread, and {@link VertxHttpClient} resets the request. The answer is delivered back on
  * the caller's Vert.x context when it had one.</li>
- * <li>Interpretation subscribes to the AI service's {@link TokenStream}: the HTTP request is started within the
- * subscription under a {@link CallExchanges}, so cancelling the {@code Multi} resets it at any stage. A stream that
- * ends without a finish reason is a {@link MalformedAnswerException}, not a short answer.</li>
+ * <li>Interpretation starts the AI service's {@link TokenStream} on a virtual thread under a {@link
+ * CallExchanges}, so cancelling the {@code Multi} resets the HTTP request at any stage, also before the first token;
+ * the tokens arrive on the Vert.x event loop, no thread waits for them. A stream that ends without a finish reason is
+ * a {@link MalformedAnswerException}, not a short answer.</li>
  * <li>Unreadable JSON, which LangChain4j reports as a bare runtime exception, becomes a {@link
  * MalformedAnswerException} for {@link LlmFailure}; HTTP errors reach it as {@link UpstreamHttpException} causes.</li>
  * </ul>
@@ -100,6 +104,34 @@ public class OpenAiAnalyst implements Analyst {
         });
     }
 
+    /**
+     * Pays the first-call costs of LangChain4j and the AI services (class loading, templates, request serialisation:
+     * seconds on a busy machine) at start-up rather than in the first question: when an endpoint is configured, both
+     * AI services run once under a cancelled {@link CallExchanges}, so they render their prompts and build their
+     * requests but nothing is sent.
+     */
+    void warmUp(@Observes StartupEvent event) {
+        if (!endpoint.configured()) {
+            return;
+        }
+        calls.execute(() -> {
+            long start = System.nanoTime();
+            CallExchanges dryRun = new CallExchanges();
+            dryRun.cancel();
+            dryRun.run(() -> {
+                try {
+                    codeGeneration.writeCode(codePrompt.allowedModules(), "", "warm-up");
+                } catch (RuntimeException expected) {
+                    // CancellationException: the request was built, then not sent
+                }
+                interpretation.explain("warm-up", "").onPartialResponse(token -> {
+                }).onError(failure -> {
+                }).start();
+            });
+            Log.debugf("LLM stage warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
+        });
+    }
+
     @PreDestroy
     void close() {
         calls.shutdownNow();
@@ -121,20 +153,28 @@ public class OpenAiAnalyst implements Analyst {
         return new ChatReply(result.content(), usage(result.tokenUsage()), model == null ? endpoint.model() : model);
     }
 
-    /** One attempt of interpretation: tokens, then the whole text with usage and model. */
+    /**
+     * One attempt of interpretation: tokens, then the whole text with usage and model. The AI service renders the
+     * prompt and starts the request on a virtual thread (nothing of it runs on the subscriber's event loop); the
+     * tokens then arrive on the Vert.x event loop of the HTTP client.
+     */
     private Multi<InterpretationChunk> explain(String question, String data) {
         return Multi.createFrom().emitter(emitter -> {
             CallExchanges exchanges = new CallExchanges();
             emitter.onTermination(exchanges::cancel);
-            StringBuilder text = new StringBuilder();
-            TokenStream stream = interpretation.explain(question, data)
-                    .onPartialResponse(token -> {
+            calls.execute(() -> {
+                if (emitter.isCancelled()) {
+                    return;
+                }
+                try {
+                    StringBuilder text = new StringBuilder();
+                    TokenStream stream = interpretation.explain(question, data).onPartialResponse(token -> {
                         text.append(token);
                         emitter.emit(new InterpretationChunk.Delta(token));
-                    })
-                    .onCompleteResponse(response -> {
+                    }).onCompleteResponse(response -> {
                         if (response.finishReason() == null) {
-                            emitter.fail(new MalformedAnswerException("the stream ended before the answer was complete"));
+                            emitter.fail(new MalformedAnswerException(
+                                    "the stream ended before the answer was complete"));
                             return;
                         }
                         String model = response.modelName() == null ? endpoint.model() : response.modelName();
@@ -142,9 +182,12 @@ public class OpenAiAnalyst implements Analyst {
                         metrics.tokens(model, usage);
                         emitter.emit(new InterpretationChunk.Completed(text.toString().strip(), usage, model));
                         emitter.complete();
-                    })
-                    .onError(failure -> emitter.fail(named(failure, "a streamed chunk is not JSON: ")));
-            exchanges.run(stream::start);
+                    }).onError(failure -> emitter.fail(named(failure, "a streamed chunk is not JSON: ")));
+                    exchanges.run(stream::start);
+                } catch (RuntimeException e) {
+                    emitter.fail(e);
+                }
+            });
         });
     }
 

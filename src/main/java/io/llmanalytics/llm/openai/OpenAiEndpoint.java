@@ -139,7 +139,8 @@ public class OpenAiEndpoint {
                             .setKeepAlive(true)
                             .setVerifyHost(true)
                             .setDecompressionSupported(true);
-                    current = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxConnections()));
+                    current = vertx.createHttpClient(options,
+                            new PoolOptions().setHttp1MaxSize(config.maxConnections()));
                     client = current;
                 }
             }

@@ -73,7 +73,8 @@ final class VertxHttpClient implements HttpClient {
             throw new IllegalStateException("a blocking call to the language model on the event loop");
         }
         CompletableFuture<SuccessfulHttpResponse> answer = new CompletableFuture<>();
-        Exchange exchange = new Exchange(answer::completeExceptionally);
+        Exchange exchange = new Exchange(answer::completeExceptionally, () -> answer.completeExceptionally(
+                new CancellationException("the call to the language model was cancelled")));
         send(request, "application/json", exchange, response -> response.body().onComplete(ar -> {
             if (ar.failed()) {
                 exchange.fail(ar.cause());
@@ -104,7 +105,8 @@ final class VertxHttpClient implements HttpClient {
 
     @Override
     public void execute(HttpRequest request, ServerSentEventParser ignored, ServerSentEventListener listener) {
-        Exchange exchange = new Exchange(failure -> listener.onError(failure));
+        Exchange exchange = new Exchange(failure -> listener.onError(failure), () -> {
+        });
         ServerSentEventContext context = new ServerSentEventContext(exchange);
         send(request, "text/event-stream", exchange, response -> {
             if (!deliver(exchange, () -> listener.onOpen(response(response, null)))) {
@@ -182,6 +184,9 @@ final class VertxHttpClient implements HttpClient {
 
     private void send(HttpRequest request, String accept, Exchange exchange, Consumer<HttpClientResponse> onSuccess) {
         CallExchanges.register(exchange);
+        if (!exchange.open()) {
+            return; // cancelled before anything was sent
+        }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(request.method().name()))
                 .setAbsoluteURI(request.url())
                 .setIdleTimeout(idleTimeoutMillis);
@@ -200,6 +205,7 @@ final class VertxHttpClient implements HttpClient {
             if (!exchange.started(sent)) {
                 return;
             }
+            sent.exceptionHandler(exchange::fail); // also the reset we cause, dropped once the exchange ended
             sent.response().onFailure(exchange::fail).onSuccess(response -> {
                 if (response.statusCode() >= 400) {
                     MultiMap headers = response.headers();
