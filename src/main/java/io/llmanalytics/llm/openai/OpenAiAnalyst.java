@@ -124,9 +124,13 @@ public class OpenAiAnalyst implements Analyst {
                 } catch (RuntimeException expected) {
                     // CancellationException: the request was built, then not sent
                 }
-                interpretation.explain("warm-up", "").onPartialResponse(token -> {
-                }).onError(failure -> {
-                }).start();
+                try {
+                    interpretation.explain("warm-up", "").onPartialResponse(token -> {
+                    }).onError(failure -> {
+                    }).start();
+                } catch (RuntimeException e) {
+                    Log.debugf("LLM warm-up of interpretation failed: %s", e.toString());
+                }
             });
             Log.debugf("LLM stage warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
         });
