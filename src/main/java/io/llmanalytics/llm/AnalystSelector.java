@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 
-import io.llmanalytics.llm.openai.OpenAiChat;
+import io.llmanalytics.llm.openai.OpenAiEndpoint;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 
@@ -28,12 +28,12 @@ public class AnalystSelector {
             + " http://localhost:11434/v1 for Ollama), then restart the service.";
 
     private final LlmConfig config;
-    private final OpenAiChat chat;
+    private final OpenAiEndpoint endpoint;
     private final List<Analyst> analysts;
 
-    public AnalystSelector(LlmConfig config, OpenAiChat chat, @Any Instance<Analyst> analysts) {
+    public AnalystSelector(LlmConfig config, OpenAiEndpoint endpoint, @Any Instance<Analyst> analysts) {
         this.config = config;
-        this.chat = chat;
+        this.endpoint = endpoint;
         this.analysts = analysts.stream().toList();
     }
 
@@ -42,7 +42,7 @@ public class AnalystSelector {
         return switch (config.analyst()) {
             case OPENAI -> OPENAI;
             case OFFLINE -> OFFLINE;
-            case AUTO -> chat.configured() ? OPENAI : OFFLINE;
+            case AUTO -> endpoint.configured() ? OPENAI : OFFLINE;
         };
     }
 
@@ -54,7 +54,7 @@ public class AnalystSelector {
      */
     public Analyst active() {
         String mode = mode();
-        if (OPENAI.equals(mode) && !chat.configured()) {
+        if (OPENAI.equals(mode) && !endpoint.configured()) {
             throw new ProblemException(ProblemType.LLM_NOT_CONFIGURED,
                     "ANALYST=openai but no language model endpoint is configured. " + HOW_TO_CONFIGURE);
         }

@@ -10,7 +10,7 @@ import io.llmanalytics.health.ComponentHealth;
 import io.llmanalytics.health.HealthContributor;
 import io.llmanalytics.llm.openai.CircuitBreaker;
 import io.llmanalytics.llm.openai.LlmGuard;
-import io.llmanalytics.llm.openai.OpenAiChat;
+import io.llmanalytics.llm.openai.OpenAiEndpoint;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -22,12 +22,12 @@ import io.smallrye.mutiny.Uni;
 public class LlmHealth implements HealthContributor {
 
     private final AnalystSelector selector;
-    private final OpenAiChat chat;
+    private final OpenAiEndpoint endpoint;
     private final LlmGuard guard;
 
-    public LlmHealth(AnalystSelector selector, OpenAiChat chat, LlmGuard guard) {
+    public LlmHealth(AnalystSelector selector, OpenAiEndpoint endpoint, LlmGuard guard) {
         this.selector = selector;
-        this.chat = chat;
+        this.endpoint = endpoint;
         this.guard = guard;
     }
 
@@ -52,12 +52,12 @@ public class LlmHealth implements HealthContributor {
                 return selector.byName(AnalystSelector.OFFLINE).isPresent() ? ComponentHealth.up(details)
                         : ComponentHealth.down(details);
             }
-            details.put("model", chat.model());
-            details.put("endpoint", chat.endpointHost());
-            details.put("configured", chat.configured());
+            details.put("model", endpoint.model());
+            details.put("endpoint", endpoint.endpointHost());
+            details.put("configured", endpoint.configured());
             CircuitBreaker.State state = guard.breaker().state();
             details.put("circuit_breaker", state.name().toLowerCase(Locale.ROOT));
-            boolean up = chat.configured() && state != CircuitBreaker.State.OPEN;
+            boolean up = endpoint.configured() && state != CircuitBreaker.State.OPEN;
             return up ? ComponentHealth.up(details) : ComponentHealth.down(details);
         });
     }

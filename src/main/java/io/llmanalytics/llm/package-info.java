@@ -19,9 +19,15 @@
  * <li>{@link io.llmanalytics.llm.AnalystSelector}: the active {@link io.llmanalytics.llm.Analyst} from
  * {@code ANALYST} ({@code auto}: OpenAI when {@code OPENAI_API_KEY} or {@code OPENAI_BASE_URL} is set, else the
  * offline analyst, any CDI bean implementing {@code Analyst} whose {@code name()} is {@code offline}).</li>
- * <li>Every call is lazy and non-blocking; cancelling the {@code Uni}/{@code Multi} (a client that disconnects)
- * resets the HTTP request to the model. Items arrive on Vert.x event-loop or Mutiny worker threads: move blocking
- * work (GraalPy validation) elsewhere with {@code emitOn}.</li>
+ * <li>The OpenAI analyst ({@code io.llmanalytics.llm.openai}) is two LangChain4j AI services registered with
+ * quarkus-langchain4j, {@code CodeGenerationService} and {@code InterpretationService} (prompts in their annotations),
+ * on LangChain4j's OpenAI models over a Vert.x HTTP client ({@code OpenAiEndpoint}, {@code VertxHttpClient}), behind
+ * {@code LlmGuard} (timeouts, retries honouring {@code Retry-After}, circuit breaker).</li>
+ * <li>Every call is lazy and never blocks the caller's thread: code generation waits on a virtual thread of its own,
+ * interpretation streams without any thread waiting. Cancelling the {@code Uni}/{@code Multi} (a client that
+ * disconnects) resets the HTTP request to the model at any stage. A generated code arrives on the subscriber's Vert.x
+ * context (or a virtual thread when it had none), interpretation tokens on a Vert.x event loop: move blocking work
+ * (GraalPy validation) elsewhere with {@code emitOn}.</li>
  * <li>Failures are {@link io.llmanalytics.problem.ProblemException}s: {@code LLM_UNAVAILABLE} (with
  * {@code retryAfter()} when the endpoint or the open circuit breaker gave one), {@code TIMEOUT},
  * {@code LLM_NOT_CONFIGURED}. {@link io.llmanalytics.llm.GroundedInterpreter} turns interpretation failures into the

@@ -44,13 +44,13 @@ public class LlmGuard {
 
     private final LlmConfig config;
     private final LlmMetrics metrics;
-    private final OpenAiChat chat;
+    private final OpenAiEndpoint endpoint;
     private final CircuitBreaker breaker;
 
-    public LlmGuard(LlmConfig config, LlmMetrics metrics, OpenAiChat chat) {
+    public LlmGuard(LlmConfig config, LlmMetrics metrics, OpenAiEndpoint endpoint) {
         this.config = config;
         this.metrics = metrics;
-        this.chat = chat;
+        this.endpoint = endpoint;
         LlmConfig.CircuitBreaker cb = config.circuitBreaker();
         Duration probeTimeout = max(config.timeout().call(), config.timeout().firstToken());
         this.breaker = new CircuitBreaker(cb.requestVolumeThreshold(), cb.failureRatio(), cb.delay(), probeTimeout,
@@ -67,7 +67,8 @@ public class LlmGuard {
             long start = System.nanoTime();
             return attemptCall(operation, attempt, 0)
                     .onItemOrFailure().invoke((item, failure) -> done(operation, failure == null, start))
-                    .onCancellation().invoke(() -> metrics.call(operation, chat.model(), "cancelled", since(start)));
+                    .onCancellation()
+                    .invoke(() -> metrics.call(operation, endpoint.model(), "cancelled", since(start)));
         });
     }
 
@@ -77,7 +78,7 @@ public class LlmGuard {
             long start = System.nanoTime();
             return attemptStream(operation, attempt, 0).onTermination().invoke((failure, cancelled) -> {
                 if (cancelled) {
-                    metrics.call(operation, chat.model(), "cancelled", since(start));
+                    metrics.call(operation, endpoint.model(), "cancelled", since(start));
                 } else {
                     done(operation, failure == null, start);
                 }
@@ -140,7 +141,7 @@ public class LlmGuard {
                             if (f.countsAgainstEndpoint()) {
                                 breaker.onFailure();
                             }
-                            ProblemException problem = f.problem(chat.endpointHost(), retry + 1);
+                            ProblemException problem = f.problem(endpoint.endpointHost(), retry + 1);
                             Log.warnf("LLM %s failed mid-stream: %s", operation, problem.getMessage());
                             return Multi.createFrom().failure(problem);
                         }
@@ -162,7 +163,7 @@ public class LlmGuard {
     private Next afterFailure(String operation, Throwable failure, int retry) {
         LlmFailure f = LlmFailure.of(failure);
         if (f.kind() == LlmFailure.Kind.PROBLEM) {
-            return new Next(null, f.problem(chat.endpointHost(), retry + 1));
+            return new Next(null, f.problem(endpoint.endpointHost(), retry + 1));
         }
         metrics.error(operation, f.label());
         if (f.countsAgainstEndpoint()) {
@@ -173,7 +174,7 @@ public class LlmGuard {
         LlmConfig.Retry policy = config.retry();
         Duration wait = f.retryAfter() != null ? f.retryAfter() : backoff(retry, policy);
         if (!f.retryable() || retry >= policy.maxRetries() || wait.compareTo(policy.maxRetryAfter()) > 0) {
-            ProblemException problem = f.problem(chat.endpointHost(), retry + 1);
+            ProblemException problem = f.problem(endpoint.endpointHost(), retry + 1);
             Log.warnf("LLM %s failed: %s", operation, problem.getMessage());
             return new Next(null, problem);
         }
@@ -192,14 +193,14 @@ public class LlmGuard {
 
     private ProblemException circuitOpen(String operation, Duration wait) {
         metrics.error(operation, "circuit_open");
-        String detail = "The language model at " + chat.endpointHost() + " failed " + breaker.failures() + " of the last "
-                + breaker.window() + " calls; calls to it are suspended for " + StreamTimeouts.seconds(roundUp(wait))
+        String detail = "The language model at " + endpoint.endpointHost() + " failed " + breaker.failures()
+                + " of the last " + breaker.window() + " calls; calls to it are suspended for " + StreamTimeouts.seconds(roundUp(wait))
                 + ".";
         return ProblemException.retryLater(ProblemType.LLM_UNAVAILABLE, detail, wait);
     }
 
     private void done(String operation, boolean success, long start) {
-        metrics.call(operation, chat.model(), success ? "success" : "failure", since(start));
+        metrics.call(operation, endpoint.model(), success ? "success" : "failure", since(start));
     }
 
     private static Duration roundUp(Duration d) {

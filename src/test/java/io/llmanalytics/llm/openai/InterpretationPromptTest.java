@@ -18,17 +18,16 @@ class InterpretationPromptTest {
     private final InterpretationPrompt prompts = new InterpretationPrompt(new PromptLimits(5, 80, 300, 200, 2000, 3));
 
     @Test
-    void givesTheQuestionResultCodeAndOutput() throws Exception {
+    void givesTheResultCodeAndOutput() throws Exception {
         InterpretationRequest request = InterpretationRequest.of("Revenue by category?",
                 JSON.readTree("{\"type\":\"series\",\"data\":{\"A\":1.5,\"<b>\":2}}"), "result = df.sum()",
                 "debug line", false);
-        ChatPrompt p = prompts.build(request);
-        assertTrue(p.user().startsWith("Question: Revenue by category?\n"), p.user());
-        assertTrue(p.user().contains("<result>\n{\"type\":\"series\",\"data\":{\"A\":1.5,\"\\u003Cb\\u003E\":2}}\n"
-                + "</result>"), p.user());
-        assertTrue(p.user().contains("<code>\n\"result = df.sum()\"\n</code>"), p.user());
-        assertTrue(p.user().contains("<output>\n\"debug line\"\n</output>"), p.user());
-        assertTrue(p.system().contains("State only numbers that appear in the result"), p.system());
+        String p = prompts.data(request);
+        assertTrue(p.startsWith("<result>\n"), "the question comes first in the template: " + p);
+        assertTrue(p.contains("<result>\n{\"type\":\"series\",\"data\":{\"A\":1.5,\"\\u003Cb\\u003E\":2}}\n"
+                + "</result>"), p);
+        assertTrue(p.contains("<code>\n\"result = df.sum()\"\n</code>"), p);
+        assertTrue(p.contains("<output>\n\"debug line\"\n</output>"), p);
     }
 
     @Test
@@ -37,18 +36,18 @@ class InterpretationPromptTest {
         for (int i = 0; i < 500; i++) {
             big.add(i * 1.5);
         }
-        ChatPrompt p = prompts.build(InterpretationRequest.of("Values?", big, "result = df['secret'].tolist()",
+        String p = prompts.data(InterpretationRequest.of("Values?", big, "result = df['secret'].tolist()",
                 "printed secret", true));
-        assertFalse(p.user().contains("secret"), p.user());
-        assertTrue(p.user().contains("…[result cut: "), p.user());
-        assertTrue(p.user().length() < 600, "bounded: " + p.user().length());
+        assertFalse(p.contains("secret"), p);
+        assertTrue(p.contains("…[result cut: "), p);
+        assertTrue(p.length() < 600, "bounded: " + p.length());
     }
 
     @Test
     void pointsOutUngroundedNumbersOnRegeneration() throws Exception {
-        ChatPrompt p = prompts.build(InterpretationRequest.of("Total?", JSON.readTree("42"), null, null, false)
+        String p = prompts.data(InterpretationRequest.of("Total?", JSON.readTree("42"), null, null, false)
                 .correcting(List.of("12%", "43")));
-        assertTrue(p.user().contains("Your previous explanation stated numbers that are not in the result: \"12%\","
-                + " \"43\". Write it again using only numbers taken from the result."), p.user());
+        assertTrue(p.contains("Your previous explanation stated numbers that are not in the result: \"12%\","
+                + " \"43\". Write it again using only numbers taken from the result."), p);
     }
 }

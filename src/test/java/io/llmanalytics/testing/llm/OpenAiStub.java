@@ -243,6 +243,12 @@ public final class OpenAiStub implements AutoCloseable {
                     .end(answer.body() == null ? "" : answer.body());
             return;
         }
+        if (answer.body() != null) {
+            response.setStatusCode(answer.status())
+                    .putHeader("Content-Type", request.streaming() ? "text/event-stream" : "application/json")
+                    .end(answer.body());
+            return;
+        }
         String model = answer.model() != null ? answer.model() : request.model();
         String id = "chatcmpl-stub-" + ids.incrementAndGet();
         if (request.streaming() && !answer.jsonEvenIfStreamed()) {

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * spaces before them, or the {@link #tokens(String...)} given), a non-streaming one as one JSON document.</li>
  * <li>{@link #status(int)}: an HTTP error with {@link #header(String, String)}s and a {@link #body(String)}.</li>
  * <li>{@link #malformed()}: HTTP 200 with a body (or an SSE chunk) that is not valid JSON.</li>
+ * <li>{@link #raw(String)}: HTTP 200 with exactly this body ({@code text/event-stream} when the request streams).</li>
  * <li>{@link #stallAfter(String, int)}: a stream that sends that many tokens and then nothing, forever;
  * {@link #cutAfter(String, int)}: one that ends there without finishing.</li>
  * <li>{@link #dropConnection()}: the connection is closed without an answer.</li>
@@ -50,6 +51,12 @@ public record StubResponse(int status, Map<String, String> headers, String body,
                 + "}}";
         return new StubResponse(status, Map.of(), body, null, null, Duration.ZERO, Duration.ZERO, -1, false, false,
                 null, null, null, false);
+    }
+
+    /** HTTP 200 with exactly this body, e.g. an error payload or hand-written Server-Sent Events. */
+    public static StubResponse raw(String body) {
+        return new StubResponse(200, Map.of(), body, null, null, Duration.ZERO, Duration.ZERO, -1, false, false, null,
+                null, null, false);
     }
 
     /** HTTP 200 whose body is not valid JSON. */

@@ -1,0 +1,23 @@
+package io.llmanalytics.llm.openai;
+
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.langchain4j.model.chat.ChatModel;
+
+/** Gives the AI services the code-generation model of {@link OpenAiEndpoint}. */
+@ApplicationScoped
+public class CodeGenerationModel implements Supplier<ChatModel> {
+
+    private final OpenAiEndpoint endpoint;
+
+    public CodeGenerationModel(OpenAiEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public ChatModel get() {
+        return endpoint.codeGenerationModel();
+    }
+}
