@@ -125,7 +125,8 @@ final class Annotator {
     private Item close(List<Token> tokens, int i) {
         for (int length = Math.min(3, tokens.size() - i); length >= 2; length--) {
             List<Token> span = tokens.subList(i, i + length);
-            if (spannable(span) && span.stream().noneMatch(t -> Vocabulary.STRUCTURAL.contains(t.stem()))) {
+            if (spannable(span) && !Vocabulary.STRUCTURAL.contains(span.get(0).stem())
+                    && !Vocabulary.STRUCTURAL.contains(span.get(span.size() - 1).stem())) {
                 List<Column> columns = lexicon.close(span.stream().map(Token::stem).toList());
                 if (columns.size() == 1) {
                     return Item.column(columns.get(0), i, i + length,

@@ -99,8 +99,8 @@ enum Cue {
             "and how about", "same for", "same but", "again", "same thing", "do the same"),
     REFER("that", "it", "this", "those", "these", "them", "the same", "same", "previous", "the previous",
             "result", "the result", "answer", "the answer", "the above", "last one"),
-    RANK("rank", "ranking", "ranked", "order", "ordered", "sort", "sorted", "descending", "ascending", "ascend",
-            "descend", "increasing", "decreasing", "ranked by", "sorted by", "ordered by", "order by", "sort by"),
+    RANK("rank", "ranking", "ranked", "ordered", "sorted", "descending", "ascending", "ascend", "descend",
+            "increasing", "decreasing", "ranked by", "sorted by", "ordered by", "order by", "sort by", "in order"),
     ASCENDING_ORDER("ascending order", "increasing order", "from lowest", "smallest first", "lowest first",
             "from smallest");
 

@@ -51,12 +51,24 @@ final class Describe {
                 .collect(Collectors.joining(" and "));
     }
 
-    /** " where Sex is female and Fare is over 100", or "". */
+    /** " for Laptop in 2024 where Sex is female and Fare is over 100", or "". */
     static String conditions(List<Filter> filters) {
-        if (filters.isEmpty()) {
-            return "";
+        StringBuilder out = new StringBuilder();
+        filters.stream().filter(f -> f.op() == Filter.Op.LOOKUP)
+                .forEach(f -> out.append(" for ").append(quoted(f.texts().get(0))));
+        filters.stream().filter(f -> f.op() == Filter.Op.PERIOD)
+                .forEach(f -> out.append(" in ").append(period(f.texts().get(0))));
+        List<Filter> others = filters.stream().filter(f -> f.op() != Filter.Op.LOOKUP && f.op() != Filter.Op.PERIOD)
+                .toList();
+        if (!others.isEmpty()) {
+            out.append(" where ").append(others.stream().map(Describe::condition).collect(Collectors.joining(" and ")));
         }
-        return " where " + filters.stream().map(Describe::condition).collect(Collectors.joining(" and "));
+        return out.toString();
+    }
+
+    /** A year as is (the question has it), a month or day in backticks (its digits are not result figures). */
+    private static String period(String period) {
+        return period.length() == 4 ? period : "`" + period + "`";
     }
 
     static String condition(Filter f) {
@@ -76,10 +88,10 @@ final class Describe {
             case ENDS -> c + " ends with " + quoted(f.texts().get(0));
             case YES -> c + " is yes";
             case NO -> c + " is no";
-            case PERIOD -> c + " is in " + quoted(f.texts().get(0));
+            case PERIOD -> c + " is in " + period(f.texts().get(0));
             case MONTH -> c + " is in " + java.time.Month.of(f.numbers().get(0).intValue()).getDisplayName(
                     java.time.format.TextStyle.FULL, Locale.ENGLISH);
-            case LOOKUP -> "a text column is " + quoted(f.texts().get(0));
+            case LOOKUP -> "a value is " + quoted(f.texts().get(0));
         };
     }
 

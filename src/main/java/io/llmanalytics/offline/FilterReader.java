@@ -17,6 +17,10 @@ final class FilterReader {
     private static final Set<String> AGE = Set.of("older", "younger", "aged");
     private static final Set<String> PRICE = Set.of("cheaper", "expensive", "pricier", "costlier");
     private static final Set<String> TIME = Set.of("after", "before", "since", "until", "later", "earlier");
+    private static final Set<String> PERSONS = Set.of("person", "people", "passenger", "customer", "patient",
+            "client", "member", "employee", "adult", "individual", "aged", "applicant", "borrower", "player");
+    private static final java.util.Map<String, Integer> ORDINALS = java.util.Map.of("first", 1, "second", 2,
+            "third", 3, "fourth", 4, "fifth", 5);
 
     private final Reading r;
     private final Parts parts;
@@ -27,6 +31,7 @@ final class FilterReader {
     }
 
     void read() {
+        ordinals();
         betweens();
         comparisons();
         values();
@@ -57,7 +62,7 @@ final class FilterReader {
                 if (subject < 0) {
                     subject = subjectAfter(trailing ? i : operand);
                 }
-                Column column = subject >= 0 ? r.get(subject).column() : implied(r.get(i).text(), false);
+                Column column = subject >= 0 ? r.get(subject).column() : implied(r.get(i).text(), false, i);
                 if (column == null) {
                     continue;
                 }
@@ -94,9 +99,7 @@ final class FilterReader {
             boolean numbers = r.isKind(a, Item.Kind.NUMBER) && r.isCue(and, Cue.AND, Cue.TO)
                     && r.isKind(b, Item.Kind.NUMBER);
             if (!numbers) {
-                if (r.get(i).text().equalsIgnoreCase("from")) {
-                    r.use(i); // "revenue from Electronics": from is only a preposition here
-                }
+                r.use(i); // "revenue from Electronics", "correlation between age and fare": only a preposition
                 continue;
             }
             int subject = subjectBefore(i);
@@ -266,6 +269,25 @@ final class FilterReader {
         }
     }
 
+    /** "first class", "3rd class": an ordinal before a whole-number column. */
+    private void ordinals() {
+        for (int i = 0; i + 1 < r.size(); i++) {
+            Item item = r.get(i);
+            String word = Words.fold(item.text());
+            Integer n = ORDINALS.get(word);
+            if (n == null && item.kind() == Item.Kind.NUMBER && item.text().matches("\\d+(st|nd|rd|th)")) {
+                n = (int) item.number();
+            }
+            int next = r.next(i);
+            if (n != null && !r.used(i) && r.isKind(next, Item.Kind.COLUMN) && !r.used(next)
+                    && r.get(next).column().type() == io.llmanalytics.schema.PandasType.INT64
+                    && !r.get(next).column().identifier()) {
+                parts.filters.add(Filter.number(r.get(next).column().name(), Filter.Op.EQ, List.of((double) n)));
+                r.use(i, next);
+            }
+        }
+    }
+
     /** "class 1", "Pclass = 3", "8 cylinders": a whole number beside a whole-number column. */
     private void wholeNumbers() {
         for (int i : r.unused(Item.Kind.NUMBER)) {
@@ -274,8 +296,7 @@ final class FilterReader {
                 continue;
             }
             for (int near : new int[] { r.prev(i), r.next(i) }) {
-                if (r.isKind(near, Item.Kind.COLUMN) && !r.used(near)
-                        && r.get(near).column().type() == io.llmanalytics.schema.PandasType.INT64
+                if (r.isKind(near, Item.Kind.COLUMN) && !r.used(near) && r.get(near).column().numeric()
                         && !r.get(near).column().identifier()) {
                     parts.filters.add(Filter.number(r.get(near).column().name(), Filter.Op.EQ, List.of(n.number())));
                     r.use(i, near);
@@ -359,6 +380,18 @@ final class FilterReader {
 
     /** "older than 30" means the age column, "after 2023" the date column, when there is exactly one. */
     private Column implied(String words, boolean dateOperand) {
+        return implied(words, dateOperand, -1);
+    }
+
+    private Column implied(String words, boolean dateOperand, int cue) {
+        int before = cue < 0 ? -1 : r.prev(cue);
+        if (before >= 0 && r.get(before).kind() == Item.Kind.UNKNOWN
+                && PERSONS.contains(Words.singular(Words.fold(r.get(before).text()))) && !dateOperand) {
+            Column age = only(c -> c.numeric() && c.words().contains("age"));
+            if (age != null) {
+                return age; // "people over 50"
+            }
+        }
         String folded = Words.fold(words);
         for (String w : folded.split(" ")) {
             if (AGE.contains(w)) {

@@ -19,12 +19,27 @@ final class FollowUp {
         this.lexicon = lexicon;
     }
 
+    /** Whether a follow-up's word for the rows is the previous question's (or a plain "rows"). */
+    private static boolean sameRows(String now, String before) {
+        if (now == null) {
+            return true;
+        }
+        String a = Words.singular(Words.fold(now));
+        return Vocabulary.ROW_WORDS.contains(a) && (before == null || a.equals(Words.singular(Words.fold(before))))
+                || a.equals("row") || a.equals("record") || a.equals("entry");
+    }
+
     Plan merge(Parts p, Plan previous) {
         if (!p.problems.isEmpty()) {
             throw new NotUnderstood(p.problems);
         }
         if (!p.tasks.isEmpty() && !p.tasks.stream().allMatch(c -> c == Cue.ROWS || c == Cue.TREND)) {
             throw new NotUnderstood("this follow-up asks for something new; ask it as a full question");
+        }
+        if (p.target != null || p.rowTarget && !sameRows(p.entity, previous.entity())
+                || p.entity != null && !sameRows(p.entity, previous.entity())) {
+            throw new NotUnderstood("'" + (p.target != null ? p.target.name() : p.entity)
+                    + "' is not part of the previous question; ask it as a full question");
         }
         Plan plan = previous;
         if (p.measures.size() > 1) {
@@ -53,6 +68,8 @@ final class FollowUp {
         }
         if (!p.groups.isEmpty()) {
             List<String> groups = p.groups.stream().map(Column::name).toList();
+            // "by class" after "in 3rd class": all the groups are wanted now
+            plan = plan.withFilters(plan.filters().stream().filter(f -> !groups.contains(f.column())).toList());
             switch (plan.task()) {
                 case AGGREGATE, COUNT, SHARE -> plan = plan.withGroupBy(groups);
                 case TREND -> plan = Plan.of(plan.column() == null ? Task.COUNT : Task.AGGREGATE)
@@ -81,6 +98,16 @@ final class FollowUp {
         p.flags.forEach(f -> filters.add(Filter.flag(f.column().name(), f.yes())));
         if (!filters.isEmpty()) {
             plan = plan.withFiltersReplaced(filters);
+            List<String> fixed = filters.stream().filter(f -> f.op() == Filter.Op.EQ || f.op() == Filter.Op.YES
+                    || f.op() == Filter.Op.NO).map(Filter::column).toList();
+            if (plan.groupBy().stream().anyMatch(fixed::contains) && p.groups.isEmpty()) {
+                // "and for Furniture?" after "by category": one group is asked for, not a breakdown
+                List<String> groups = plan.groupBy().stream().filter(g -> !fixed.contains(g)).toList();
+                plan = plan.withGroupBy(groups);
+                if (groups.isEmpty() && plan.limit() != null) {
+                    plan = plan.withLimit(null, false);
+                }
+            }
         }
         if (p.limit != null || p.highest != null) {
             plan = plan.withLimit(p.limit != null ? p.limit : plan.limit() != null ? plan.limit() : 1,

@@ -50,6 +50,8 @@ final class Lexicon {
         Map<String, Column> byName = new LinkedHashMap<>();
         columns.forEach(c -> byName.put(c.name(), c));
         Map<String, Value> values = new LinkedHashMap<>();
+        Set<String> nameWords = new java.util.HashSet<>();
+        columns.forEach(c -> nameWords.addAll(c.words()));
         for (ColumnSchema c : schema.columns()) {
             if (c.type() != PandasType.OBJECT || byName.get(c.name()).yesNo()) {
                 continue;
@@ -57,13 +59,13 @@ final class Lexicon {
             Column column = byName.get(c.name());
             if (c.profile() != null && c.profile().topValues() != null) {
                 for (ValueCount v : c.profile().topValues()) {
-                    addValue(values, column, v.value());
+                    addValue(values, column, v.value(), nameWords);
                 }
             }
             if (schema.sample() != null) {
                 for (Map<String, Object> row : schema.sample()) {
                     if (row.get(c.name()) instanceof String s) {
-                        addValue(values, column, s);
+                        addValue(values, column, s, nameWords);
                     }
                 }
             }
@@ -71,14 +73,19 @@ final class Lexicon {
         return new Lexicon(schema.name(), schema.rows(), columns, new ArrayList<>(values.values()));
     }
 
-    private static void addValue(Map<String, Value> values, Column column, String value) {
+    /**
+     * Adds a value, unless it is a word of a column name as well: "hotels" in a table with {@code hotel_name} and
+     * {@code hotel_type} names the rows more likely than the type {@code Hotel}, so it is left ambiguous.
+     */
+    private static void addValue(Map<String, Value> values, Column column, String value, Set<String> nameWords) {
         String trimmed = value.strip();
         if (trimmed.isEmpty() || trimmed.length() > MAX_VALUE_LENGTH || NOT_VALUES.contains(Words.fold(trimmed))
                 || trimmed.matches("[-+.,\\d\\s/:%$]+")) {
             return;
         }
         List<String> words = Words.nameWords(trimmed).stream().map(String::toLowerCase).toList();
-        if (words.isEmpty() || words.size() > MAX_VALUE_WORDS || words.size() == 1 && words.get(0).length() < 2) {
+        if (words.isEmpty() || words.size() > MAX_VALUE_WORDS || words.size() == 1 && words.get(0).length() < 2
+                || words.size() == 1 && nameWords.contains(words.get(0))) {
             return;
         }
         values.putIfAbsent(column.name() + "\u0000" + value, new Value(column, value, words));
@@ -137,11 +144,29 @@ final class Lexicon {
             boolean joinedClose = words.size() > 1 && Words.close(c.joined(), joined);
             boolean prefixed = words.size() == 1 && c.words().size() == 1 && joined.length() >= 4
                     && c.joined().endsWith(joined) && c.joined().length() - joined.length() <= 2;
-            if (wordwise || joinedClose || prefixed) {
+            boolean abbreviated = words.size() > 1 && c.words().size() == 1 && abbreviates(c.joined(), words);
+            if (wordwise || joinedClose || prefixed || abbreviated) {
                 found.add(c);
             }
         }
         return found;
+    }
+
+    /**
+     * Whether {@code name} is made of the beginnings of each of the words, in order ({@code lifeexp} for "life
+     * expectancy", {@code gdppercap} for "gdp per capita"); each beginning is the whole word or 3+ letters of it.
+     */
+    static boolean abbreviates(String name, List<String> words) {
+        if (words.isEmpty()) {
+            return name.isEmpty();
+        }
+        String word = words.get(0);
+        for (int n = Math.min(word.length(), name.length()); n >= Math.min(3, word.length()); n--) {
+            if (word.startsWith(name.substring(0, n)) && abbreviates(name.substring(n), words.subList(1, words.size()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Columns with these words inside a longer name ({@code home runs} in {@code number_of_home_runs}). */
@@ -151,6 +176,9 @@ final class Lexicon {
         }
         List<Column> found = new ArrayList<>();
         for (Column c : columns) {
+            if (c.identifier()) {
+                continue; // "passengers" names the rows, not PassengerId
+            }
             if (c.words().size() > words.size() && Collections.indexOfSubList(c.words(), words) >= 0) {
                 found.add(c);
             }
@@ -158,8 +186,19 @@ final class Lexicon {
         return found;
     }
 
+    /** Everyday words for the values of a sex or gender column. */
+    private static final Map<String, String> SYNONYMS = Map.ofEntries(Map.entry("man", "male"),
+            Map.entry("boy", "male"), Map.entry("gentleman", "male"), Map.entry("guy", "male"),
+            Map.entry("woman", "female"), Map.entry("girl", "female"), Map.entry("lady", "female"));
+
     /** Known values that are exactly these words (case and plural aside), with their columns. */
     List<Value> valuesOf(List<String> words, String raw) {
+        if (words.size() == 1 && SYNONYMS.containsKey(words.get(0))) {
+            List<Value> found = valuesOf(List.of(SYNONYMS.get(words.get(0))), SYNONYMS.get(words.get(0)));
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
         List<Value> found = new ArrayList<>();
         String folded = Words.fold(raw).strip();
         for (Value v : values) {

@@ -44,7 +44,9 @@ final class Narrator {
             sentences.clear(); // an unexpected result shape: described generically below
         }
         if (plan.chart() != Plan.Chart.NONE) {
-            sentences.add(List.of("The chart shows " + Describe.subject(plan).replace("`", "") + "."));
+            String subject = Describe.subject(plan);
+            sentences.add(List.of("The chart shows the " + Character.toLowerCase(subject.charAt(0)) + subject.substring(1)
+                    + "."));
         }
         List<String> kept = new ArrayList<>();
         for (List<String> options : sentences) {
@@ -169,8 +171,10 @@ final class Narrator {
             if (!r.isNumber()) {
                 return List.of("No rows match" + where + ".");
             }
-            return List.of(capital(percent(r.asDouble()) + " of " + of + where + " have "
-                    + Describe.condition(plan.condition()) + "."));
+            String condition = Describe.condition(plan.condition());
+            return List.of(plan.column() == null
+                    ? capital(condition) + " for " + percent(r.asDouble()) + " of the " + of + where + "."
+                    : "Rows where " + condition + " account for " + percent(r.asDouble()) + " of " + of + where + ".");
         }
         List<Entry> entries = entries(r);
         if (entries.isEmpty()) {

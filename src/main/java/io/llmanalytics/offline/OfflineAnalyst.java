@@ -119,7 +119,7 @@ public class OfflineAnalyst implements Analyst {
         List<String> examples = Suggestions.of(schema, EXAMPLES);
         if (!examples.isEmpty()) {
             detail.append("Questions it can answer about '").append(schema.name()).append("' look like: ");
-            detail.append(String.join(" ", examples.stream().map(q -> "\"" + q + "\"").toList())).append(". ");
+            detail.append(String.join(", ", examples.stream().map(q -> "\"" + q + "\"").toList())).append(". ");
         }
         detail.append(HOW_TO_CONFIGURE);
         return new ProblemException(ProblemType.QUESTION_NOT_UNDERSTOOD, detail.toString());

@@ -62,7 +62,7 @@ record Plan(Task task, String column, Agg agg, List<String> groupBy, String date
     enum Agg {
         SUM("total", "sum"), MEAN("average", "mean"), MEDIAN("median", "median"), MIN("minimum", "min"),
         MAX("maximum", "max"), STD("standard deviation", "std"), VAR("variance", "var"),
-        NUNIQUE("number of distinct", "nunique"), COUNT("count", "count");
+        NUNIQUE("number of distinct values of", "nunique"), COUNT("count", "count");
 
         private final String words;
         private final String method;

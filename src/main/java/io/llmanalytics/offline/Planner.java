@@ -207,7 +207,7 @@ final class Planner {
             p.groups.forEach(g -> groups.add(g.name()));
             int limit = p.limit != null ? p.limit : 1;
             if (measure == null) {
-                if (s == Cue.HIGH || s == Cue.LOW) {
+                if ((s == Cue.HIGH || s == Cue.LOW) && (p.entity != null || p.howMany)) {
                     return Plan.of(Task.COUNT).withGroupBy(groups).withLimit(limit, ascending)
                             .withFilters(filters(p, true)).withEntity(p.entity);
                 }
@@ -304,6 +304,15 @@ final class Planner {
 
     /** The one column the question measures, or null; several are a problem. */
     private Column measure(Parts p, String what) {
+        if (p.measures.size() > 1 && p.agg() != null && p.agg() != Agg.NUNIQUE) {
+            List<Column> numeric = p.measures.stream().filter(Column::measure).toList();
+            if (numeric.size() == 1) {
+                // "average price of products": the text column names the rows, the number is measured
+                p.measures.stream().filter(c -> !c.numeric() && !c.date()).findFirst()
+                        .ifPresent(c -> p.entity = p.entity == null ? c.name() : p.entity);
+                p.measures.retainAll(numeric);
+            }
+        }
         if (p.measures.size() > 1) {
             throw new NotUnderstood(what + " is computed on one column, and the question names "
                     + String.join(", ", p.measures.stream().map(c -> "'" + c.name() + "'").toList()));

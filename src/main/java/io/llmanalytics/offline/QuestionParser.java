@@ -45,7 +45,11 @@ final class QuestionParser {
             if (previous == null) {
                 throw standalone;
             }
-            return new FollowUp(lexicon).merge(parts, previous);
+            try {
+                return new FollowUp(lexicon).merge(parts, previous);
+            } catch (NotUnderstood asFollowUp) {
+                throw parts.followUp || parts.refers ? asFollowUp : standalone;
+            }
         }
     }
 

@@ -99,7 +99,8 @@ final class QuestionReader {
         boolean ranking = r.has(Cue.HIGH, Cue.LOW, Cue.RANK, Cue.EXPENSIVE, Cue.CHEAP) || parts.limit != null;
         for (int i : r.all(Cue.BY)) {
             int n = r.next(i);
-            while (r.isKind(n, Item.Kind.CUE) && r.get(n).cue() == Cue.WHICH) {
+            while (r.isCue(n, Cue.WHICH) || r.isCue(n, Cue.COUNT) && r.isKind(r.next(n), Item.Kind.COLUMN)) {
+                r.use(n); // "by which region", "by number of cylinders"
                 n = r.next(n);
             }
             if (n < 0) {
@@ -123,6 +124,12 @@ final class QuestionReader {
                 }
             } else if (item.kind() == Item.Kind.CUE && GRAINS.contains(item.cue())) {
                 r.use(i);
+            } else if ((item.kind() == Item.Kind.UNKNOWN || item.is(Cue.ROWS))
+                    && (Vocabulary.ROW_WORDS.contains(Words.singular(Words.fold(item.text()))) || item.is(Cue.ROWS))
+                    && (r.get(i).text().equalsIgnoreCase("by") || r.has(Cue.MEAN, Cue.MEDIAN))) {
+                // "paid by passengers" names who; "average revenue per order" is the average of the rows
+                parts.entity = parts.entity == null ? item.text() : parts.entity;
+                r.use(i, n);
             } else if (item.kind() == Item.Kind.AMBIGUOUS) {
                 parts.problems.add(ambiguity(item));
                 r.use(i, n);
@@ -202,6 +209,9 @@ final class QuestionReader {
             for (int i : r.all(Cue.HIGH, Cue.LOW, Cue.EXPENSIVE, Cue.CHEAP, Cue.OLDEST, Cue.YOUNGEST, Cue.COMMON,
                     Cue.RARE)) {
                 int n = r.next(i);
+                if (r.isKind(n, Item.Kind.NUMBER) && r.used(n)) {
+                    n = r.next(n); // "top 5 products"
+                }
                 if (n >= 0 && (r.get(n).kind() != Item.Kind.COLUMN || !r.get(n).column().measure())) {
                     target(r, parts, n);
                 }
@@ -220,11 +230,14 @@ final class QuestionReader {
 
     private static void target(Reading r, Parts parts, int n) {
         Item item = r.get(n);
-        if (item.kind() == Item.Kind.COLUMN && !r.used(n) && !item.column().measure() && !item.column().yesNo()) {
+        boolean groupable = item.kind() == Item.Kind.COLUMN && !item.column().yesNo()
+                && (!item.column().measure() || otherMeasure(r, n));
+        if (groupable && !r.used(n)) {
             if (item.column().date()) {
                 parts.periodTarget = true;
                 parts.timeColumn = item.column();
                 parts.timeGrouping = true;
+                parts.grain = parts.grain == null ? Plan.Grain.DAY : parts.grain; // which date: per day
             } else {
                 parts.target = item.column();
             }
@@ -236,6 +249,16 @@ final class QuestionReader {
             parts.entity = item.text();
             r.use(n);
         }
+    }
+
+    /** Whether a numeric column other than item {@code n} is named (so {@code n} can be what is ranked). */
+    private static boolean otherMeasure(Reading r, int n) {
+        for (int i = 0; i < r.size(); i++) {
+            if (i != n && !r.used(i) && r.get(i).kind() == Item.Kind.COLUMN && r.get(i).column().measure()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void aggregations(Reading r, Parts parts) {
@@ -299,17 +322,37 @@ final class QuestionReader {
                 continue;
             }
             String stem = Words.singular(Words.fold(item.text()));
+            if (properNoun(r, i)) {
+                continue; // "States" in "the United States"
+            }
             int before = r.prev(i);
-            boolean counted = r.isCue(before, Cue.HOW_MANY, Cue.COUNT, Cue.WHICH, Cue.DISTINCT)
+            boolean counted = r.isCue(before, Cue.HOW_MANY, Cue.COUNT, Cue.DISTINCT)
                     || r.isKind(before, Item.Kind.NUMBER) && r.used(before)
                     || before >= 0 && r.get(before).kind() == Item.Kind.CUE
                             && SUPERLATIVES.contains(r.get(before).cue());
-            if (rows || Vocabulary.ROW_WORDS.contains(stem) && item.kind() == Item.Kind.UNKNOWN
+            if (rows || Vocabulary.ROW_WORDS.contains(stem)
                     || counted && item.text().length() > 2) {
                 parts.entity = parts.entity == null ? item.text() : parts.entity;
                 r.use(i);
             }
         }
+    }
+
+    /** A capitalised word beside another capitalised unknown word, inside the sentence. */
+    private static boolean properNoun(Reading r, int i) {
+        if (!capitalised(r.get(i))) {
+            return false;
+        }
+        for (int near : new int[] { i - 1, i + 1 }) {
+            if (near >= 0 && near < r.size() && r.get(near).kind() == Item.Kind.UNKNOWN && capitalised(r.get(near))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean capitalised(Item item) {
+        return item.start() > 0 && !item.text().isEmpty() && Character.isUpperCase(item.text().charAt(0));
     }
 
     /** Yes/no columns not grouped by: conditions ("smokers", "did not survive") unless measured. */

@@ -18,13 +18,26 @@ final class Suggestions {
 
     private static final int MAX_GROUPS = 25;
 
+    /** Amount words people ask about first. */
+    private static final List<String> PREFERRED = List.of("revenue", "sale", "amount", "profit", "spend", "turnover");
+
     private Suggestions() {
+    }
+
+    private static int preference(Column c) {
+        for (int i = 0; i < PREFERRED.size(); i++) {
+            if (c.words().contains(PREFERRED.get(i))) {
+                return i;
+            }
+        }
+        return PREFERRED.size();
     }
 
     static List<String> of(DatasetSchema schema, int max) {
         Lexicon lexicon = Lexicon.of(schema);
         List<Column> columns = lexicon.columns();
-        Optional<Column> measure = columns.stream().filter(Planner::additive).findFirst()
+        Optional<Column> measure = columns.stream().filter(Planner::additive)
+                .min(Comparator.comparingInt(Suggestions::preference))
                 .or(() -> columns.stream().filter(Column::measure).findFirst());
         Optional<Column> other = columns.stream().filter(Column::measure)
                 .filter(c -> measure.isEmpty() || !c.equals(measure.get())).findFirst();

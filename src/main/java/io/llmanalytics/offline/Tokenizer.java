@@ -17,7 +17,7 @@ final class Tokenizer {
             "(?<quoted>(?<![\\p{L}\\p{N}])[\"“”‘’'`]([^\"“”‘’'`]{1,80})[\"“”‘’'`](?![\\p{L}\\p{N}]))"
                     + "|(?<date>\\b\\d{4}-\\d{1,2}(?:-\\d{1,2})?\\b)"
                     + "|(?<number>[$€£]?(?<![\\p{L}])(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?"
-                    + "(?:\\s?(?<scale>k|m|bn|million|billion|thousand)\\b)?)"
+                    + "(?:\\s?(?<scale>k|m|bn|million|billion|thousand)\\b|(?<ordinal>st|nd|rd|th)\\b)?)"
                     + "|(?<number2>(?<![\\p{L}\\p{N}])\\.\\d+)"
                     + "|(?<symbol>>=|<=|!=|==|=>|=<|[<>=%≥≤≠])"
                     + "|(?<word>\\p{L}[\\p{L}\\p{N}]*(?:'s\\b|’s\\b)?)");
@@ -39,7 +39,13 @@ final class Tokenizer {
                 String date = m.group("date");
                 tokens.add(new Token(Token.Kind.DATE, date, date, date, Double.NaN));
             } else if (m.group("number") != null || m.group("number2") != null) {
-                tokens.add(number(m.group("number") != null ? m.group("number") : m.group("number2"), m.group("scale")));
+                String text = m.group("number") != null ? m.group("number") : m.group("number2");
+                if (m.group("ordinal") != null) {
+                    String digits = text.substring(0, text.length() - 2);
+                    tokens.add(new Token(Token.Kind.NUMBER, text, text, text, Double.parseDouble(digits)));
+                } else {
+                    tokens.add(number(text, m.group("scale")));
+                }
             } else if (m.group("symbol") != null) {
                 String symbol = switch (m.group("symbol")) {
                     case "≥", "=>" -> ">=";

@@ -37,7 +37,9 @@ final class Vocabulary {
             "i", "me", "my", "we", "us", "our", "you", "your", "their", "they", "them", "can", "could", "would",
             "should", "will", "do", "does", "did", "done", "if", "s", "t", "go", "went", "come", "came", "brought",
             "bring", "total", "record", "happen", "happened", "occurred", "occur", "took", "take", "place",
-            "registered", "observed", "measured", "seen", "reported", "noted", "logged", "sum", "up", "biggest");
+            "registered", "observed", "measured", "seen", "reported", "noted", "logged", "placed", "sold", "sell",
+            "bought", "buy", "purchased", "ordered", "shipped", "received", "booked", "created", "recorded",
+            "belong", "belonging", "fall", "falling", "compared", "vs", "versus", "currently", "altogether");
 
     /** Words of questions that are about rows rather than a column: "how many passengers", "top 5 customers". */
     static final Set<String> ROW_WORDS = singulars("row", "record", "entry", "observation", "line", "item", "case",
