@@ -58,6 +58,11 @@ final class CodeWriter {
             case DISTRIBUTION -> distribution(code, plan);
             case OUTLIERS -> outliers(code, plan);
             case HEAD -> code.line("result = data.%s(%d)", plan.ascending() ? "head" : "tail", plan.limit());
+            case VALUE -> {
+                code.line("values = data[%s]", col(plan.column()));
+                code.line("distinct = values.dropna().unique()");
+                code.line("result = distinct[0] if len(distinct) == 1 else values");
+            }
         }
         chart(code, plan);
         return code.toString();

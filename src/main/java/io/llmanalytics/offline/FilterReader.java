@@ -18,7 +18,8 @@ final class FilterReader {
     private static final Set<String> PRICE = Set.of("cheaper", "expensive", "pricier", "costlier");
     private static final Set<String> TIME = Set.of("after", "before", "since", "until", "later", "earlier");
     private static final Set<String> PERSONS = Set.of("person", "people", "passenger", "customer", "patient",
-            "client", "member", "employee", "adult", "individual", "aged", "applicant", "borrower", "player");
+            "client", "member", "employee", "adult", "individual", "aged", "applicant", "borrower", "player", "kid",
+            "child", "children", "teenager", "teen", "senior", "infant", "baby", "men", "man", "women", "woman");
     private static final java.util.Map<String, Integer> ORDINALS = java.util.Map.of("first", 1, "second", 2,
             "third", 3, "fourth", 4, "fifth", 5);
 
@@ -32,6 +33,7 @@ final class FilterReader {
 
     void read() {
         ordinals();
+        none();
         betweens();
         comparisons();
         values();
@@ -269,6 +271,19 @@ final class FilterReader {
         }
     }
 
+    /** "with no children", "without cards": a count column that is zero. */
+    private void none() {
+        for (int i : r.all(Cue.NOT)) {
+            int next = r.next(i);
+            String word = Words.fold(r.get(i).text());
+            if ((word.equals("no") || word.equals("without")) && r.isKind(next, Item.Kind.COLUMN) && !r.used(next)
+                    && r.get(next).column().measure()) {
+                parts.filters.add(Filter.number(r.get(next).column().name(), Filter.Op.EQ, List.of(0.0)));
+                r.use(i, next);
+            }
+        }
+    }
+
     /** "first class", "3rd class": an ordinal before a whole-number column. */
     private void ordinals() {
         for (int i = 0; i + 1 < r.size(); i++) {
@@ -295,9 +310,10 @@ final class FilterReader {
             if (r.used(i) || n.number() != Math.rint(n.number())) {
                 continue;
             }
-            for (int near : new int[] { r.prev(i), r.next(i) }) {
-                if (r.isKind(near, Item.Kind.COLUMN) && !r.used(near) && r.get(near).column().numeric()
-                        && !r.get(near).column().identifier()) {
+            // nearest first: "4 star hotels" and "class 1" before "bubble score for 4", "balance of 0"
+            for (int near : new int[] { i + 1, i - 1, r.prev(i), r.next(i) }) {
+                if (near >= 0 && near < r.size() && r.isKind(near, Item.Kind.COLUMN) && !r.used(near)
+                        && r.get(near).column().numeric() && !r.get(near).column().identifier()) {
                     parts.filters.add(Filter.number(r.get(near).column().name(), Filter.Op.EQ, List.of(n.number())));
                     r.use(i, near);
                     break;

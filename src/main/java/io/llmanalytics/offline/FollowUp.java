@@ -47,7 +47,11 @@ final class FollowUp {
         }
         if (p.measures.size() == 1) {
             Column m = p.measures.get(0);
-            if (!m.measure() || plan.column() == null && plan.task() != Task.COUNT) {
+            if (!p.followUp && !p.refers) {
+                throw new NotUnderstood("'" + m.name() + "' is asked about without saying what to compute");
+            }
+            if (!m.measure() || plan.column() == null && plan.task() != Task.COUNT
+                    || plan.task() == Task.CORRELATION || plan.task() == Task.CORRELATIONS) {
                 throw new NotUnderstood("'" + m.name() + "' cannot replace what the previous question measured");
             }
             plan = plan.withColumn(m.name());

@@ -86,6 +86,9 @@ final class Narrator {
             case CORRELATIONS -> correlations(plan, r);
             case TREND -> trend(plan, r);
             case OUTLIERS -> outliers(plan, r);
+            case VALUE -> r.isNumber() || r.isTextual()
+                    ? List.of("The " + name(plan.column()) + where + " is " + cell(r) + ".")
+                    : values(plan, r, where);
             case HEAD -> List.of("Here are the " + (plan.ascending() ? "first " : "last ")
                     + number(r.path("data").size()) + " rows" + where + ".");
         };
@@ -198,6 +201,16 @@ final class Narrator {
         long distinct = r.path("length").asLong(entries.size());
         return List.of(name(plan.column()) + " has " + number(distinct) + " distinct values; the most common are "
                 + listed(entries, 5, true) + " rows.");
+    }
+
+    private static List<String> values(Plan plan, JsonNode r, String where) {
+        List<Entry> entries = entries(r);
+        if (entries.isEmpty()) {
+            return List.of("No rows match" + where + ".");
+        }
+        return List.of(number(r.path("length").asDouble(entries.size())) + " rows match" + where + "; their "
+                + name(plan.column()) + " goes from " + number(min(entries).value()) + " to "
+                + number(max(entries).value()) + ".");
     }
 
     private static List<String> missing(Plan plan, JsonNode r) {

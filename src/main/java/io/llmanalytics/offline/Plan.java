@@ -56,7 +56,9 @@ record Plan(Task task, String column, Agg agg, List<String> groupBy, String date
         /** Values of {@code column} outside 1.5 interquartile ranges from the quartiles. */
         OUTLIERS,
         /** The first {@code limit} rows ({@code ascending}) or the last. */
-        HEAD
+        HEAD,
+        /** The value of {@code column} in the rows the filters pick ("the price of Laptop"): one value or a list. */
+        VALUE
     }
 
     enum Agg {

@@ -270,7 +270,7 @@ final class Planner {
                 return Plan.of(Task.AGGREGATE).withColumn(counted.name()).withAgg(Agg.NUNIQUE).withGroupBy(groups)
                         .withFilters(filters(p, true)).withEntity(p.entity);
             }
-            if (additive(counted)) {
+            if (summable(counted)) {
                 return Plan.of(Task.AGGREGATE).withColumn(counted.name()).withAgg(Agg.SUM).withGroupBy(groups)
                         .withFilters(filters(p, true)).withEntity(p.entity);
             }
@@ -292,7 +292,16 @@ final class Planner {
                     ? "I could not tell what to compute; name a column and what to compute, e.g. its total or average"
                     : "say which column to compute the " + p.agg().words() + " of");
         }
-        Agg agg = p.agg() != null ? p.agg() : defaultAgg(measure, p);
+        Agg agg = p.agg() != null ? p.agg() : defaultAggOrNull(measure, p);
+        boolean identified = !p.filters.isEmpty() && p.filters.stream().allMatch(f -> f.op() == Filter.Op.EQ
+                || f.op() == Filter.Op.LOOKUP || f.op() == Filter.Op.IN);
+        if (agg == null && identified && groups.isEmpty()) {
+            // "the happiness score of Denmark": the value itself, not a statistic
+            return Plan.of(Task.VALUE).withColumn(measure.name()).withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        if (agg == null) {
+            throw new NotUnderstood(whichStatistic(measure));
+        }
         if (!measure.numeric() && agg != Agg.MIN && agg != Agg.MAX || measure.date() && agg != Agg.MIN
                 && agg != Agg.MAX) {
             throw new NotUnderstood("'" + measure.name() + "' holds " + (measure.date() ? "dates" : "text")
@@ -335,7 +344,7 @@ final class Planner {
         if (!measure.numeric()) {
             return p.howMany ? Agg.NUNIQUE : null;
         }
-        return p.howMuch || additive(measure) ? Agg.SUM : null;
+        return p.howMuch || summable(measure) ? Agg.SUM : null;
     }
 
     private static String whichStatistic(Column measure) {
@@ -346,6 +355,13 @@ final class Planner {
     static boolean additive(Column c) {
         return c.measure() && c.words().stream().anyMatch(ADDITIVE::contains)
                 && c.words().stream().noneMatch(INTENSIVE::contains);
+    }
+
+    /** Additive, and not a running total of a time series ({@code total_vaccinations} next to a date column). */
+    private boolean summable(Column c) {
+        boolean cumulative = (c.words().contains("total") || c.words().contains("cumulative"))
+                && !lexicon.dateColumns().isEmpty();
+        return additive(c) && !cumulative;
     }
 
     /** "most expensive" ranks by price, "oldest" by age: the one such column, if there is one. */

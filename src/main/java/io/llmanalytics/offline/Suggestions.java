@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ValueCount;
 
 /**
@@ -38,6 +39,7 @@ final class Suggestions {
         List<Column> columns = lexicon.columns();
         Optional<Column> measure = columns.stream().filter(Planner::additive)
                 .min(Comparator.comparingInt(Suggestions::preference))
+                .or(() -> columns.stream().filter(c -> c.measure() && c.type() == PandasType.FLOAT64).findFirst())
                 .or(() -> columns.stream().filter(Column::measure).findFirst());
         Optional<Column> other = columns.stream().filter(Column::measure)
                 .filter(c -> measure.isEmpty() || !c.equals(measure.get())).findFirst();

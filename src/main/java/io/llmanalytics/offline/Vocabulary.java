@@ -39,7 +39,8 @@ final class Vocabulary {
             "bring", "total", "record", "happen", "happened", "occurred", "occur", "took", "take", "place",
             "registered", "observed", "measured", "seen", "reported", "noted", "logged", "placed", "sold", "sell",
             "bought", "buy", "purchased", "ordered", "shipped", "received", "booked", "created", "recorded",
-            "belong", "belonging", "fall", "falling", "compared", "vs", "versus", "currently", "altogether");
+            "belong", "belonging", "fall", "falling", "compared", "vs", "versus", "currently", "altogether", "selling",
+            "seller", "sellers", "bestselling");
 
     /** Words of questions that are about rows rather than a column: "how many passengers", "top 5 customers". */
     static final Set<String> ROW_WORDS = singulars("row", "record", "entry", "observation", "line", "item", "case",
