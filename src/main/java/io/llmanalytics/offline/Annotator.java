@@ -97,6 +97,12 @@ final class Annotator {
                 return Item.cue(cue, i, i + length, raw);
             }
         }
+        if (Vocabulary.NAME_FILLERS.contains(first.stem())) {
+            List<Column> partial = lexicon.partial(List.of(first.stem()));
+            if (partial.size() == 1) {
+                return Item.column(partial.get(0), i, i + 1, first.raw()); // "category" for "Product Category"
+            }
+        }
         if (Vocabulary.STRUCTURAL.contains(first.stem()) || Vocabulary.filler(first.stem())) {
             return Item.of(Item.Kind.FILLER, i, i + 1, first.raw());
         }

@@ -59,7 +59,14 @@ final class FilterReader {
                 continue;
             }
             Item o = r.get(operand);
-            if (o.kind() == Item.Kind.NUMBER) {
+            boolean timeWord = TIME.stream().anyMatch(w -> Words.fold(r.get(i).text()).contains(w));
+            if (o.kind() == Item.Kind.NUMBER && timeWord && isYear(o) && implied(r.get(i).text(), true) != null) {
+                // "revenue after 2023": a year after a time word is about the date column
+                int subject = subjectBefore(i);
+                Column date = implied(r.get(i).text(), true);
+                dateComparison(date, cue, String.valueOf((int) o.number()), i, operand,
+                        subject >= 0 && r.get(subject).column().equals(date) ? subject : -1);
+            } else if (o.kind() == Item.Kind.NUMBER) {
                 int subject = trailing ? subjectBefore(operand) : subjectBefore(i);
                 if (subject < 0) {
                     subject = subjectAfter(trailing ? i : operand);
@@ -83,11 +90,11 @@ final class FilterReader {
                 r.use(i, operand, subject);
             } else if (o.kind() == Item.Kind.DATE || o.kind() == Item.Kind.MONTH) {
                 int subject = subjectBefore(i);
-                Column column = subject >= 0 && r.get(subject).column().date() ? r.get(subject).column()
-                        : implied(r.get(i).text(), true);
+                boolean named = subject >= 0 && r.get(subject).column().date();
+                Column column = named ? r.get(subject).column() : implied(r.get(i).text(), true);
                 String period = period(operand);
                 if (column != null && period != null && cue != Cue.EQ && cue != Cue.NE) {
-                    dateComparison(column, cue, period, i, operand, subject);
+                    dateComparison(column, cue, period, i, operand, named ? subject : -1);
                 }
             }
         }

@@ -129,8 +129,8 @@ final class FollowUp {
             };
             plan = plan.withChart(kind);
         } else if (previous.chart() != Chart.NONE && plan != previous) {
-            plan = plan.withChart(previous.chart() == Chart.LINE && plan.task() != Task.TREND ? Chart.BAR
-                    : previous.chart());
+            plan = plan.withChart(plan.task() == Task.TREND ? Chart.LINE
+                    : previous.chart() == Chart.LINE ? Chart.BAR : previous.chart());
         }
         return plan;
     }

@@ -171,6 +171,10 @@ final class Planner {
             throw new NotUnderstood("a trend is followed for the whole data; filter to one group instead of 'by'");
         }
         Column measure = measure(p, "a trend");
+        if (measure == null && !p.howMany && p.entity == null) {
+            throw new NotUnderstood("say what to follow over time, e.g. 'total revenue per month' or 'number of"
+                    + " rows per month'");
+        }
         Agg agg = measure == null ? Agg.COUNT : defaultAgg(measure, p);
         Plan.Grain grain = p.grain != null ? p.grain : grainFor(date);
         Plan plan = Plan.of(Task.TREND).withColumn(measure == null ? null : measure.name()).withAgg(agg)

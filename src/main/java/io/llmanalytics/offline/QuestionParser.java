@@ -38,6 +38,17 @@ final class QuestionParser {
 
     static Plan plan(String question, Lexicon lexicon, List<Interaction> context) {
         Parts parts = new QuestionReader(lexicon).read(question);
+        if ((parts.followUp || parts.refers) && partial(parts) && parts.problems.isEmpty()) {
+            // "and quantity?": the previous question with another column, not the quantity on its own
+            Plan previous = previous(lexicon, context);
+            if (previous != null) {
+                try {
+                    return new FollowUp(lexicon).merge(parts, previous);
+                } catch (NotUnderstood e) {
+                    // then it is read as a question of its own
+                }
+            }
+        }
         try {
             return new Planner(lexicon).plan(parts);
         } catch (NotUnderstood standalone) {
@@ -51,6 +62,12 @@ final class QuestionParser {
                 throw parts.followUp || parts.refers ? asFollowUp : standalone;
             }
         }
+    }
+
+    /** Whether a question says only what changes: no statistic, count, ranking or task of its own. */
+    private static boolean partial(Parts p) {
+        return p.aggs.isEmpty() && !p.howMany && !p.howMuch && p.superlative == null && p.limit == null
+                && p.tasks.stream().allMatch(c -> c == Cue.ROWS);
     }
 
     /** The plan of the latest previous question about this dataset: from its code's plan comment, or re-read. */

@@ -42,6 +42,10 @@ final class Vocabulary {
             "belong", "belonging", "fall", "falling", "compared", "vs", "versus", "currently", "altogether", "selling",
             "seller", "sellers", "bestselling");
 
+    /** Words of no consequence, unless they are part of exactly one column's name ("category", "type"). */
+    static final Set<String> NAME_FILLERS = singulars("category", "type", "kind", "group", "value", "amount", "level",
+            "figure", "number", "detail", "information", "info", "class", "status", "name");
+
     /** Words of questions that are about rows rather than a column: "how many passengers", "top 5 customers". */
     static final Set<String> ROW_WORDS = singulars("row", "record", "entry", "observation", "line", "item", "case",
             "instance", "sample", "people", "person", "customer", "client", "user", "order", "transaction", "sale",

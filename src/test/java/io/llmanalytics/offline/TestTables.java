@@ -36,6 +36,21 @@ public final class TestTables {
         }
     }
 
+    /** The schema of a small table given as CSV text. */
+    public static DatasetSchema csv(String name, String text) {
+        try {
+            Path file = Files.createTempFile(name, ".csv");
+            try {
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+                return schema(file, name);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static Path dabench(String file) {
         return Corpus.file("dabench/tables/" + file);
     }
@@ -45,17 +60,7 @@ public final class TestTables {
     }
 
     public static DatasetSchema salesSchema() {
-        try {
-            Path file = Files.createTempFile("sales", ".csv");
-            try {
-                Files.writeString(file, salesCsv(), StandardCharsets.UTF_8);
-                return schema(file, "sales");
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return csv("sales", salesCsv());
     }
 
     /**
