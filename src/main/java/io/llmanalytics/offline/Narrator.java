@@ -330,8 +330,7 @@ final class Narrator {
         String column = name(plan.column());
         List<String> out = new ArrayList<>();
         out.add(number(count) + " values of " + column + " are outliers: outside " + number(r.path("lower_bound")
-                .asDouble()) + " to " + number(r.path("upper_bound").asDouble()) + " (1.5 interquartile ranges"
-                + " beyond the quartiles).");
+                .asDouble()) + " to " + number(r.path("upper_bound").asDouble()) + " (the interquartile-range rule).");
         if (r.path("rows_checked").asDouble() > 0) {
             out.add("That is " + percent(count / r.path("rows_checked").asDouble() * 100) + " of the "
                     + number(r.path("rows_checked").asDouble()) + " values.");
