@@ -124,6 +124,8 @@ final class QuestionReader {
                 }
             } else if (item.kind() == Item.Kind.CUE && GRAINS.contains(item.cue())) {
                 r.use(i);
+            } else if (item.is(Cue.COLUMNS) && r.has(Cue.MISSING, Cue.DESCRIBE, Cue.TYPES)) {
+                r.use(i); // "missing values per column": one figure per column is what these answer anyway
             } else if ((item.kind() == Item.Kind.UNKNOWN || item.is(Cue.ROWS))
                     && (Vocabulary.ROW_WORDS.contains(Words.singular(Words.fold(item.text()))) || item.is(Cue.ROWS))
                     && (r.get(i).text().equalsIgnoreCase("by") || r.has(Cue.MEAN, Cue.MEDIAN))) {
