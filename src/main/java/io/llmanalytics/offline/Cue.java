@@ -28,6 +28,8 @@ enum Cue {
     EXPENSIVE("most expensive", "priciest", "costliest", "most costly"),
     CHEAP("cheapest", "least expensive", "least costly"),
     OLDEST("oldest", "eldest"),
+    LATEST("latest", "most recent", "newest", "most recently"),
+    EARLIEST("earliest", "least recent"),
     YOUNGEST("youngest"),
     COMMON("most common", "most frequent", "most popular", "most often", "commonest", "most frequently",
             "appear most", "appear the most", "occur most", "most occurring", "mode", "most represented"),
@@ -100,7 +102,7 @@ enum Cue {
     REFER("that", "it", "this", "those", "these", "them", "the same", "same", "previous", "the previous",
             "result", "the result", "answer", "the answer", "the above", "last one"),
     RANK("rank", "ranking", "ranked", "ordered", "sorted", "descending", "ascending", "ascend", "descend",
-            "increasing", "decreasing", "ranked by", "sorted by", "ordered by", "order by", "sort by", "in order"),
+            "increasing", "decreasing", "ranked by", "sorted by", "ordered by", "sort by", "in order"),
     ASCENDING_ORDER("ascending order", "increasing order", "from lowest", "smallest first", "lowest first",
             "from smallest");
 

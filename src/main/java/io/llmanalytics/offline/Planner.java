@@ -374,6 +374,7 @@ final class Planner {
             case EXPENSIVE, CHEAP -> c -> c.measure() && (c.words().contains("price") || c.words().contains("cost")
                     || c.words().contains("fare"));
             case OLDEST, YOUNGEST -> c -> c.measure() && c.words().contains("age");
+            case LATEST, EARLIEST -> Column::date;
             default -> c -> false;
         };
         List<Column> found = lexicon.columns().stream().filter(test).toList();
@@ -381,7 +382,8 @@ final class Planner {
     }
 
     private static boolean itemLevel(Cue s) {
-        return s == Cue.EXPENSIVE || s == Cue.CHEAP || s == Cue.OLDEST || s == Cue.YOUNGEST;
+        return s == Cue.EXPENSIVE || s == Cue.CHEAP || s == Cue.OLDEST || s == Cue.YOUNGEST || s == Cue.LATEST
+                || s == Cue.EARLIEST;
     }
 
     private static String single(List<Column> columns, Predicate<Column> test, String what) {

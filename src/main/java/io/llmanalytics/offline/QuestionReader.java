@@ -16,7 +16,7 @@ final class QuestionReader {
     private static final Set<Cue> SOFT = EnumSet.of(Cue.WHICH, Cue.WHO, Cue.FOLLOW, Cue.REFER, Cue.AND, Cue.OR,
             Cue.VALUES, Cue.LIST, Cue.RANK, Cue.HOW_MUCH, Cue.DISTINCT, Cue.ASCENDING_ORDER);
     private static final Set<Cue> SUPERLATIVES = EnumSet.of(Cue.HIGH, Cue.LOW, Cue.EXPENSIVE, Cue.CHEAP, Cue.OLDEST,
-            Cue.YOUNGEST, Cue.COMMON, Cue.RARE);
+            Cue.YOUNGEST, Cue.COMMON, Cue.RARE, Cue.LATEST, Cue.EARLIEST);
     private static final Set<Cue> TASKS = EnumSet.of(Cue.MISSING, Cue.COLUMNS, Cue.ROWS, Cue.SHAPE, Cue.TYPES,
             Cue.DESCRIBE, Cue.CORRELATION, Cue.OUTLIER, Cue.DISTRIBUTION, Cue.TREND, Cue.SHARE, Cue.RATE, Cue.LIST,
             Cue.VALUES, Cue.DISTINCT, Cue.FIRST, Cue.LAST);
@@ -79,7 +79,7 @@ final class QuestionReader {
     /** "top 5", "5 most expensive", "the 3 highest", "first 10 rows". */
     private static void limits(Reading r, Parts parts) {
         for (int i : r.all(Cue.HIGH, Cue.LOW, Cue.EXPENSIVE, Cue.CHEAP, Cue.OLDEST, Cue.YOUNGEST, Cue.COMMON,
-                Cue.RARE, Cue.FIRST, Cue.LAST)) {
+                Cue.RARE, Cue.LATEST, Cue.EARLIEST, Cue.FIRST, Cue.LAST)) {
             for (int n : new int[] { r.next(i), r.prev(i) }) {
                 if (r.isKind(n, Item.Kind.NUMBER) && !r.used(n) && wholeCount(r.get(n).number())) {
                     parts.limit = (int) r.get(n).number();
@@ -97,6 +97,7 @@ final class QuestionReader {
     /** "by region", "per month", "for each category and region", "monthly". */
     private static void groups(Reading r, Parts parts) {
         boolean ranking = r.has(Cue.HIGH, Cue.LOW, Cue.RANK, Cue.EXPENSIVE, Cue.CHEAP) || parts.limit != null;
+        boolean byDate = r.has(Cue.LATEST, Cue.EARLIEST);
         for (int i : r.all(Cue.BY)) {
             int n = r.next(i);
             while (r.isCue(n, Cue.WHICH) || r.isCue(n, Cue.COUNT) && r.isKind(r.next(n), Item.Kind.COLUMN)) {
@@ -109,6 +110,10 @@ final class QuestionReader {
             Item item = r.get(n);
             if (item.kind() == Item.Kind.COLUMN && !r.used(n)) {
                 Column c = item.column();
+                if (byDate && c.date()) {
+                    r.use(i); // "latest orders by date": the date orders them
+                    continue;
+                }
                 if (ranking && c.measure() && parts.groups.isEmpty() && hasOtherTarget(r, n)) {
                     r.use(i); // "top 5 products by revenue": by names what is ranked, not a grouping
                     continue;
@@ -184,7 +189,7 @@ final class QuestionReader {
                 if (parts.superlative == null) {
                     parts.superlative = item.cue();
                     parts.highest = switch (item.cue()) {
-                        case LOW, CHEAP, YOUNGEST, RARE -> false;
+                        case LOW, CHEAP, YOUNGEST, RARE, EARLIEST -> false;
                         default -> true;
                     };
                 }
@@ -209,7 +214,7 @@ final class QuestionReader {
         }
         if (parts.target == null && !parts.rowTarget && !parts.periodTarget) {
             for (int i : r.all(Cue.HIGH, Cue.LOW, Cue.EXPENSIVE, Cue.CHEAP, Cue.OLDEST, Cue.YOUNGEST, Cue.COMMON,
-                    Cue.RARE)) {
+                    Cue.RARE, Cue.LATEST, Cue.EARLIEST)) {
                 int n = r.next(i);
                 if (r.isKind(n, Item.Kind.NUMBER) && r.used(n)) {
                     n = r.next(n); // "top 5 products"

@@ -103,7 +103,7 @@ class OfflineAnalystTest {
                 "share of revenue by region", "what percentage of orders are in the north",
                 "share of orders by category and region", "how many orders with a product containing 'desk'",
                 "how many orders with a product starting with 'Off'", "number of distinct products by category",
-                "std of revenue by category", "variance of price", "average quantity for orders between 2 and 4")) {
+                "std of revenue by category", "variance of price", "average price for orders with quantity between 2 and 4")) {
             Response r = json(sales, question);
             assertEquals(200, r.statusCode(), () -> question + ": " + r.asString());
             assertTrue(r.jsonPath().getBoolean("grounding.ok"), () -> question + ": " + r.asString());
