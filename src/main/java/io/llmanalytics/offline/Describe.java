@@ -39,6 +39,9 @@ final class Describe {
     /** "total revenue", "average Fare", "number of distinct product". */
     static String measure(Plan plan) {
         Agg agg = plan.agg();
+        if (agg == Agg.SUM && plan.column() != null && Words.nameWords(plan.column()).contains("total")) {
+            return "sum of " + name(plan.column()); // not "total total_votes"
+        }
         return (agg == null ? "" : agg.words() + " ") + name(plan.column());
     }
 
@@ -53,6 +56,19 @@ final class Describe {
 
     /** " for Laptop in 2024 where Sex is female and Fare is over 100", or "". */
     static String conditions(List<Filter> filters) {
+        return conditions(filters, false);
+    }
+
+    /**
+     * The conditions; with {@code coded}, their numbers in code spans, for texts that must not present the numbers
+     * of a condition as figures of the result.
+     */
+    static String conditions(List<Filter> filters, boolean coded) {
+        String text = conditions0(filters);
+        return coded ? text.replaceAll("(?<![\\w`.-])(-?\\d+(?:\\.\\d+)?)(?![\\w`.-])", "`$1`") : text;
+    }
+
+    private static String conditions0(List<Filter> filters) {
         StringBuilder out = new StringBuilder();
         filters.stream().filter(f -> f.op() == Filter.Op.LOOKUP)
                 .forEach(f -> out.append(" for ").append(quoted(f.texts().get(0))));

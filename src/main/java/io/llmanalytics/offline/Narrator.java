@@ -48,9 +48,16 @@ final class Narrator {
             sentences.add(List.of("The chart shows the " + Character.toLowerCase(subject.charAt(0)) + subject.substring(1)
                     + "."));
         }
+        String plain = Describe.conditions(plan.filters());
+        String coded = Describe.conditions(plan.filters(), true);
         List<String> kept = new ArrayList<>();
         for (List<String> options : sentences) {
-            for (String s : options) {
+            List<String> all = new ArrayList<>(options);
+            if (!plain.equals(coded)) {
+                // "where Pclass is 2" when the question said "second class": the 2 is the question's, not the result's
+                options.forEach(s -> all.add(s.replace(plain, coded)));
+            }
+            for (String s : all) {
                 if (kept.size() < 3 && GroundingChecker.check(s, result, question).ok()) {
                     kept.add(s);
                     break;
@@ -98,8 +105,25 @@ final class Narrator {
         return r.isNumber() ? number(r.asDouble()) : r.isNull() ? "not available (no matching values)" : r.asText();
     }
 
+    /** Group labels people can read: "Pclass 1" rather than "1", "smoker = yes" rather than "yes". */
+    private static List<Entry> labelled(Plan plan, List<Entry> entries) {
+        if (plan.groupBy().size() != 1) {
+            return entries;
+        }
+        String column = name(plan.groupBy().get(0));
+        return entries.stream().map(e -> {
+            String label = e.label();
+            if (label.matches("-?\\d+(\\.\\d+)?")) {
+                label = column + " " + label;
+            } else if (label.matches("(?i)yes|no|true|false|y|n")) {
+                label = column + " = " + label;
+            }
+            return new Entry(label, e.value());
+        }).toList();
+    }
+
     private static List<String> groups(Plan plan, JsonNode r, String most, String least, boolean additive) {
-        List<Entry> entries = entries(r);
+        List<Entry> entries = labelled(plan, entries(r));
         if (entries.isEmpty()) {
             return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
         }
@@ -149,15 +173,16 @@ final class Narrator {
                 + cell(first) + (label == null ? "" : " (" + label + ")") + " to " + cell(last) + ".");
     }
 
-    /** The text that names a row: the ranked group column, else the first text cell. */
+    /** The text that names a row: the ranked group column, else a column called a name or title. */
     private static String label(Plan plan, JsonNode row) {
         if (plan.other() != null && row.path(plan.other()).isTextual()) {
             return row.path(plan.other()).asText();
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> cell = it.next();
-            if (cell.getValue().isTextual() && !cell.getValue().asText().matches(".*\\d.*")
-                    && cell.getValue().asText().length() <= 60) {
+            List<String> words = Words.nameWords(cell.getKey());
+            if ((words.contains("name") || words.contains("title")) && cell.getValue().isTextual()
+                    && cell.getValue().asText().length() <= 80) {
                 return cell.getValue().asText();
             }
         }
@@ -179,7 +204,7 @@ final class Narrator {
                     ? capital(condition) + " for " + percent(r.asDouble()) + " of the " + of + where + "."
                     : "Rows where " + condition + " account for " + percent(r.asDouble()) + " of " + of + where + ".");
         }
-        List<Entry> entries = entries(r);
+        List<Entry> entries = labelled(plan, entries(r));
         if (entries.isEmpty()) {
             return List.of("No rows match" + where + ".");
         }
