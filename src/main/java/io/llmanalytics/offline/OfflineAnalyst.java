@@ -22,6 +22,7 @@ import io.llmanalytics.schema.DatasetSchema;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The built-in, rule-based analyst: answers the common questions of business users without any language model, so
@@ -52,10 +53,11 @@ public class OfflineAnalyst implements Analyst {
 
     @Override
     public Uni<Generation> generateCode(CodeRequest request) {
-        return Uni.createFrom().item(() -> generate(request));
+        // CPU only, about a millisecond; on a worker thread all the same, as a schema can have thousands of columns
+        return Uni.createFrom().item(() -> generate(request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    /** The code for a request (CPU only, well under a millisecond for a question). */
+    /** The code for a request. */
     Generation generate(CodeRequest request) {
         if (request.previous() != null) {
             throw failedBefore(request);

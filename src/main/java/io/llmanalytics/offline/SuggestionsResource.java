@@ -15,6 +15,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionService;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** Example questions for a session, built from its default dataset's columns: {@code GET /api/session/{id}/suggestions}. */
 @Path("/api/session/{id}/suggestions")
@@ -40,7 +41,7 @@ public class SuggestionsResource {
         if (limit < 1 || limit > MAX) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "limit must be 1.." + MAX + ".");
         }
-        return sessions.find(id).map(session -> {
+        return sessions.find(id).emitOn(Infrastructure.getDefaultWorkerPool()).map(session -> {
             var dataset = session.defaultDataset();
             return new SessionSuggestions(session.id, dataset.name(), Suggestions.of(dataset.schema(), limit));
         });

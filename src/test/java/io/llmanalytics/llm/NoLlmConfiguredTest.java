@@ -27,7 +27,10 @@ class NoLlmConfiguredTest {
         assertTrue(config.baseUrl().isEmpty());
         assertEquals(LlmConfig.AnalystMode.AUTO, config.analyst());
         assertEquals("offline", selector.mode());
-        RestAssured.get("/api/health").then().statusCode(200)
+        // the llm component is not critical: its details are there whatever the overall status (the validator may
+        // still be warming up right after start)
+        RestAssured.get("/api/health").then()
+                .body("components.llm.status", equalTo("up"))
                 .body("components.llm.details.mode", equalTo("offline"))
                 .body("components.llm.details.available", equalTo(true));
     }
