@@ -45,10 +45,10 @@ class OfflineQuestionSetTest {
     }
 
     record Asked(String dataset, String question, boolean answerable, Outcome outcome, String detail,
-            String interpretation, boolean heldOut) {
+            String interpretation, int batch) {
 
-        Asked heldOut(boolean h) {
-            return new Asked(dataset, question, answerable, outcome, detail, interpretation, h);
+        Asked inBatch(int b) {
+            return new Asked(dataset, question, answerable, outcome, detail, interpretation, b);
         }
     }
 
@@ -67,7 +67,7 @@ class OfflineQuestionSetTest {
             assertEquals(201, upload.statusCode(), () -> name + ": " + upload.asString());
             String session = upload.jsonPath().getString("session_id");
             for (JsonNode q : dataset.get("questions")) {
-                asked.add(ask(name, session, q).heldOut(q.path("held_out").asBoolean()));
+                asked.add(ask(name, session, q).inBatch(q.path("batch").asInt()));
             }
         }
 
@@ -107,16 +107,16 @@ class OfflineQuestionSetTest {
         Response r = given().contentType("application/json").accept("application/json")
                 .body(Map.of("question", question)).when().post("/api/session/" + session + "/analyze");
         if (r.statusCode() == 422 && r.asString().contains("question-not-understood")) {
-            return new Asked(dataset, question, answerable, Outcome.REFUSED, r.jsonPath().getString("detail"), null, false);
+            return new Asked(dataset, question, answerable, Outcome.REFUSED, r.jsonPath().getString("detail"), null, 0);
         }
         if (r.statusCode() != 200) {
-            return new Asked(dataset, question, answerable, Outcome.ERROR, r.statusCode() + " " + r.asString(), null, false);
+            return new Asked(dataset, question, answerable, Outcome.ERROR, r.statusCode() + " " + r.asString(), null, 0);
         }
         JsonNode done = json(r.asString());
         String interpretation = done.path("interpretation").asText();
         if (!answerable) {
             return new Asked(dataset, question, false, Outcome.WRONG, "answered instead of refused: "
-                    + done.path("raw_result"), interpretation, false);
+                    + done.path("raw_result"), interpretation, 0);
         }
         String problem = check(expect, done.path("raw_result"));
         if (problem == null && q.path("chart").asBoolean() && done.path("charts").isEmpty()) {
@@ -129,7 +129,7 @@ class OfflineQuestionSetTest {
             problem = "ungrounded interpretation: " + done.path("grounding");
         }
         return new Asked(dataset, question, true, problem == null ? Outcome.CORRECT : Outcome.WRONG, problem,
-                interpretation, false);
+                interpretation, 0);
     }
 
     /** Null when the result matches the expectation, else what differs. */
@@ -253,16 +253,19 @@ class OfflineQuestionSetTest {
         out.append(String.format(Locale.ROOT, "All: %d tables; %d answerable questions: %d correct (%.1f%%), %d wrong,"
                 + " %d not understood, %d errors; %d unanswerable probes: %d refused%n", tables, answerable, correct,
                 100.0 * correct / answerable, wrong, refused, errors, probes, probesRefused));
-        List<Asked> held = asked.stream().filter(Asked::heldOut).toList();
-        List<Asked> heldAnswerable = held.stream().filter(Asked::answerable).toList();
-        out.append(String.format(Locale.ROOT, "Held-out batch: %d answerable: %d correct, %d wrong, %d not understood,"
-                + " %d errors; %d probes: %d refused%n", heldAnswerable.size(),
-                heldAnswerable.stream().filter(a -> a.outcome() == Outcome.CORRECT).count(),
-                heldAnswerable.stream().filter(a -> a.outcome() == Outcome.WRONG).count(),
-                heldAnswerable.stream().filter(a -> a.outcome() == Outcome.REFUSED).count(),
-                heldAnswerable.stream().filter(a -> a.outcome() == Outcome.ERROR).count(),
-                held.size() - heldAnswerable.size(),
-                held.stream().filter(a -> !a.answerable() && a.outcome() == Outcome.REFUSED).count()));
+        for (int batch = 1; batch <= 2; batch++) {
+            int b = batch;
+            List<Asked> held = asked.stream().filter(a -> a.batch() == b).toList();
+            List<Asked> heldAnswerable = held.stream().filter(Asked::answerable).toList();
+            out.append(String.format(Locale.ROOT, "Held-out batch %d: %d answerable: %d correct, %d wrong, %d not"
+                    + " understood, %d errors; %d probes: %d refused%n", batch, heldAnswerable.size(),
+                    heldAnswerable.stream().filter(a -> a.outcome() == Outcome.CORRECT).count(),
+                    heldAnswerable.stream().filter(a -> a.outcome() == Outcome.WRONG).count(),
+                    heldAnswerable.stream().filter(a -> a.outcome() == Outcome.REFUSED).count(),
+                    heldAnswerable.stream().filter(a -> a.outcome() == Outcome.ERROR).count(),
+                    held.size() - heldAnswerable.size(),
+                    held.stream().filter(a -> !a.answerable() && a.outcome() == Outcome.REFUSED).count()));
+        }
         out.append("\nMisses:\n");
         for (Asked a : asked) {
             boolean miss = a.answerable() ? a.outcome() != Outcome.CORRECT : a.outcome() != Outcome.REFUSED;
