@@ -12,6 +12,7 @@ Expectation kinds (labels are written as the worker writes them: str for text, '
   number   {value}                   the result is this number
   mapping  {value: {label: number}}  the result is a series with exactly these labels and values (any order)
   first    {labels: [...]}           the result is a series whose first labels are these, in this order
+  first_in {labels: [...]}           the result is a series whose first label is one of these (ties)
   rows     {column, values}          the result is a table whose first rows have these values in `column`
   row_in   {column, values}          the result's first row has one of these values in `column` (ties)
   keys     {values}                  the result is a series with exactly these labels
@@ -70,6 +71,14 @@ def first(labels):
 def rows(column, values):
     return {'kind': 'rows', 'column': column, 'values': [num(v) if isinstance(v, (int, float, np.number)) else v
                                                          for v in values]}
+
+
+def first_in(labels):
+    return {'kind': 'first_in', 'labels': sorted(label(x) for x in labels)}
+
+
+def tied_max(counts):
+    return first_in(counts[counts == counts.max()].index)
 
 
 def row_in(column, values):
@@ -403,7 +412,7 @@ def heldout2(sales_path):
         ('titanic.csv', [
             ("average fare for passengers who embarked at Southampton",
              number(tit.loc[tit['Embarked'] == 'S', 'Fare'].mean())),
-            ("what is the most common cabin", first([tit['Cabin'].value_counts().idxmax()])),
+            ("what is the most common cabin", tied_max(tit['Cabin'].value_counts())),
             ("median age of first class passengers", number(tit.loc[tit['Pclass'] == 1, 'Age'].median())),
         ]),
         ('hotel_data.csv', [

@@ -106,6 +106,14 @@ final class Annotator {
         if (Vocabulary.STRUCTURAL.contains(first.stem()) || Vocabulary.filler(first.stem())) {
             return Item.of(Item.Kind.FILLER, i, i + 1, first.raw());
         }
+        Column flag = sexFlag(first.stem());
+        if (flag != null) {
+            return Item.column(flag, i, i + 1, first.raw()); // "women" when a 0/1 column is called female
+        }
+        Integer quarter = first.word().matches("q[1-4]") ? first.word().charAt(1) - '0' : null;
+        if (quarter != null) {
+            return new Item(Item.Kind.QUARTER, i, i + 1, first.raw(), null, null, null, quarter, List.of());
+        }
         Integer month = Vocabulary.MONTHS.get(first.word());
         if (month != null && (month != 5 || i + 1 < tokens.size() && tokens.get(i + 1).isYear())) {
             return Item.month(month, i, i + 1, first.raw());
@@ -125,6 +133,20 @@ final class Annotator {
             }
         }
         return close(tokens, i);
+    }
+
+    /** The yes/no column named like the sex a word means ("women": {@code female}), if the dataset has one. */
+    private Column sexFlag(String stem) {
+        String sex = switch (stem) {
+            case "woman", "lady", "girl" -> "female";
+            case "man", "gentleman", "boy" -> "male";
+            default -> null;
+        };
+        if (sex == null) {
+            return null;
+        }
+        return lexicon.columns().stream().filter(c -> c.yesNo() && c.words().equals(List.of(sex))).findFirst()
+                .orElse(null);
     }
 
     /** Close spellings: a column (also of several words), a one-word cue or a one-word value, if only one fits. */

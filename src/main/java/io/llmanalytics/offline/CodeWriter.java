@@ -127,6 +127,10 @@ final class CodeWriter {
                 default -> "%Y-%m-%d";
             }) + ") == " + literal(f.texts().get(0));
             case MONTH -> c + ".dt.month == " + number(f.numbers().get(0));
+            case QUARTER -> f.numbers().size() > 1
+                    ? "(" + c + ".dt.quarter == " + number(f.numbers().get(0)) + ") & (" + c + ".dt.year == "
+                            + number(f.numbers().get(1)) + ")"
+                    : c + ".dt.quarter == " + number(f.numbers().get(0));
             case LOOKUP -> throw new IllegalArgumentException("a lookup is not a condition");
         };
     }
@@ -175,7 +179,7 @@ final class CodeWriter {
         boolean natural = plan.limit() == null && plan.groupBy().size() == 1 && lexicon.column(plan.groupBy().get(0))
                 .map(c -> c.numeric() || c.date()).orElse(false);
         if (plan.limit() != null) {
-            code.line("result = result.sort_values(ascending=%s).head(%d)", py(plan.ascending()), plan.limit());
+            cut(code, plan);
         } else if (!natural) {
             code.line("result = result.sort_values(ascending=False)");
         }
@@ -185,10 +189,13 @@ final class CodeWriter {
         String method = plan.ascending() ? "nsmallest" : "nlargest";
         boolean date = lexicon.column(plan.column()).map(Column::date).orElse(false);
         if (date) {
-            code.line("result = data.sort_values(%s, ascending=%s).head(%d)", col(plan.column()),
-                    py(plan.ascending()), plan.limit());
+            code.line("result = data.dropna(subset=[%s]).sort_values(%s, ascending=%s)", col(plan.column()),
+                    col(plan.column()), py(plan.ascending()));
+            code.line("if len(result) > %d:", plan.limit());
+            code.line("    result = result[result[%s] %s result[%s].iloc[%d]]", col(plan.column()),
+                    plan.ascending() ? "<=" : ">=", col(plan.column()), plan.limit() - 1);
         } else {
-            code.line("result = data.%s(%d, %s)", method, plan.limit(), col(plan.column()));
+            code.line("result = data.%s(%d, %s, keep='all')", method, plan.limit(), col(plan.column()));
         }
         if (plan.other() != null) {
             code.line("result = result[[%s, %s]]", col(plan.other()), col(plan.column()));
@@ -242,8 +249,15 @@ final class CodeWriter {
             code.line("result = data.groupby(periods)[%s].%s()", col(plan.column()), plan.agg().method());
         }
         if (plan.limit() != null) {
-            code.line("result = result.sort_values(ascending=%s).head(%d)", py(plan.ascending()), plan.limit());
+            cut(code, plan);
         }
+    }
+
+    /** Keeps the first {@code limit} values, and those tied with the last of them: a tie is never hidden. */
+    private static void cut(Code code, Plan plan) {
+        code.line("result = result.sort_values(ascending=%s)", py(plan.ascending()));
+        code.line("if len(result) > %d:", plan.limit());
+        code.line("    result = result[result %s result.iloc[%d]]", plan.ascending() ? "<=" : ">=", plan.limit() - 1);
     }
 
     private void distribution(Code code, Plan plan) {

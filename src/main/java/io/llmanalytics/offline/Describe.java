@@ -108,6 +108,8 @@ final class Describe {
             case MONTH -> c + " is in " + java.time.Month.of(f.numbers().get(0).intValue()).getDisplayName(
                     java.time.format.TextStyle.FULL, Locale.ENGLISH);
             case LOOKUP -> "a value is " + quoted(f.texts().get(0));
+            case QUARTER -> c + " is in Q" + f.numbers().get(0).intValue()
+                    + (f.numbers().size() > 1 ? " " + value(f.numbers().get(1)) : "");
         };
     }
 

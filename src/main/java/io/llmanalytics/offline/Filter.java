@@ -25,6 +25,8 @@ record Filter(String column, Op op, List<String> texts, List<Double> numbers) {
         PERIOD,
         /** A date column falls in a month of any year ({@code numbers[0]}, 1..12). */
         MONTH,
+        /** A date column falls in a quarter ({@code numbers[0]}, 1..4), of a year when {@code numbers[1]} is given. */
+        QUARTER,
         /** Some text column holds the value (case-insensitive); the column is found when the code runs. */
         LOOKUP
     }

@@ -245,7 +245,8 @@ final class FilterReader {
             }
             Item item = r.get(i);
             boolean year = isYear(item);
-            if (!year && item.kind() != Item.Kind.DATE && item.kind() != Item.Kind.MONTH) {
+            if (!year && item.kind() != Item.Kind.DATE && item.kind() != Item.Kind.MONTH
+                    && item.kind() != Item.Kind.QUARTER) {
                 continue;
             }
             int subject = subjectBefore(i);
@@ -260,6 +261,13 @@ final class FilterReader {
                     r.use(i);
                     useNamedColumn(yearColumn, r.prev(i), r.next(i));
                 }
+                continue;
+            }
+            if (item.kind() == Item.Kind.QUARTER) {
+                boolean withYear = isYear(next(i));
+                parts.filters.add(Filter.number(named.name(), Filter.Op.QUARTER, withYear
+                        ? List.of(item.number(), next(i).number()) : List.of(item.number())));
+                r.use(i, subject, withYear ? r.next(i) : -1);
                 continue;
             }
             if (item.kind() == Item.Kind.MONTH && !isYear(next(i))) {

@@ -26,6 +26,8 @@ record Item(Kind kind, int start, int end, String text, Cue cue, Column column, 
         NUMBER,
         DATE,
         MONTH,
+        /** A quarter of a year ("Q3"): {@code number} is 1..4. */
+        QUARTER,
         QUOTED,
         /** A word of no consequence ("the", "please", "show"). */
         FILLER,

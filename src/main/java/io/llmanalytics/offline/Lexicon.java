@@ -145,6 +145,11 @@ final class Lexicon {
             boolean prefixed = words.size() == 1 && c.words().size() == 1 && joined.length() >= 4
                     && c.joined().endsWith(joined) && c.joined().length() - joined.length() <= 2;
             boolean abbreviated = words.size() > 1 && c.words().size() == 1 && abbreviates(c.joined(), words);
+            String name = c.joined();
+            boolean shortened = words.size() == 1 && c.words().size() == 1 && Character.isLetter(joined.charAt(0))
+                    && (joined.startsWith(name) && name.length() >= 4 && joined.length() - name.length() <= 6
+                            || name.startsWith(joined) && joined.length() >= 4); // educ/education, temp/temperature
+            abbreviated |= shortened;
             if (wordwise || joinedClose || prefixed || abbreviated) {
                 found.add(c);
             }

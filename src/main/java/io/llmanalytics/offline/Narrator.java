@@ -136,8 +136,12 @@ final class Narrator {
             Entry first = entries.get(0);
             if (entries.size() == 1) {
                 out.add(capital(first.label()) + " has " + ranked + ": " + number(first.value()) + ".");
+            } else if (entries.stream().allMatch(e -> e.value() == first.value())) {
+                out.add(capital(listed(entries, 5, false)) + " are tied with " + ranked + ": " + number(first.value())
+                        + ".");
             } else {
-                out.add("The " + entries.size() + " with " + ranked + " are " + listed(entries, 5, true) + ".");
+                out.add("The " + entries.size() + " with " + ranked + (entries.size() > plan.limit()
+                        ? " (ties included)" : "") + " are " + listed(entries, 5, true) + ".");
             }
             return out;
         }
@@ -167,6 +171,19 @@ final class Narrator {
         if (rows.size() == 1) {
             return List.of("The " + which + " " + name(column) + " is " + cell(first)
                     + (label == null ? "" : ", for " + label) + ".");
+        }
+        boolean tied = true;
+        List<String> labels = new ArrayList<>();
+        for (JsonNode row : rows) {
+            tied &= row.path(column).equals(first);
+            String l = label(plan, row);
+            if (l != null && labels.size() < 5) {
+                labels.add(l);
+            }
+        }
+        if (tied && plan.limit() != null && plan.limit() == 1) {
+            return List.of("The " + which + " " + name(column) + " is " + cell(first) + ", shared by "
+                    + rows.size() + " rows" + (labels.isEmpty() ? "" : ": " + String.join("; ", labels)) + ".");
         }
         JsonNode last = rows.get(rows.size() - 1).path(column);
         return List.of("The " + rows.size() + " rows with the " + which + " " + name(column) + " range from "
@@ -325,6 +342,10 @@ final class Narrator {
         if (plan.limit() != null) {
             Entry first = entries.get(0);
             String which = plan.ascending() ? "the lowest " : "the highest ";
+            if (entries.size() > 1) {
+                return List.of(capital(listed(entries, 5, true)) + " had " + which + what.replaceFirst("^the ", "")
+                        + ".");
+            }
             return List.of(capital(first.label()) + " had " + which + what.replaceFirst("^the ", "")
                     + ": " + number(first.value()) + ".");
         }

@@ -218,6 +218,7 @@ final class Planner {
                 throw new NotUnderstood("say which column to rank '" + p.target.name() + "' by");
             }
             Agg agg = p.agg() != null ? p.agg() : itemLevel(s) ? (ascending ? Agg.MIN : Agg.MAX)
+                    : !measure.numeric() && !measure.date() && (s == Cue.HIGH || s == Cue.LOW) ? Agg.NUNIQUE
                     : defaultAggOrNull(measure, p);
             if (agg == null && lexicon.unique(p.target) && p.groups.isEmpty()) {
                 return Plan.of(Task.TOP_ROWS).withColumn(measure.name()).withLimit(limit, ascending)

@@ -181,6 +181,19 @@ class OfflineQuestionSetTest {
                 return labels.size() >= want.size() && labels.subList(0, want.size()).equals(want) ? null
                         : "expected first " + want + ", got " + labels;
             }
+            case "first_in" -> {
+                Map<String, JsonNode> got = series(result);
+                if (got == null || got.isEmpty()) {
+                    return "expected a series, got " + abbreviate(result);
+                }
+                String firstLabel = got.keySet().iterator().next();
+                for (JsonNode l : expect.get("labels")) {
+                    if (l.asText().equals(firstLabel)) {
+                        return null;
+                    }
+                }
+                return "expected one of " + expect.get("labels") + " first, got " + got.keySet();
+            }
             case "rows", "row_in" -> {
                 if (!"dataframe".equals(result.path("type").asText())) {
                     return "expected a table, got " + abbreviate(result);
