@@ -49,10 +49,15 @@ class CodeWriterTest {
 
     @Test
     void rankingsKeepTheTopGroupsOrRows() {
-        assertTrue(code("top 3 products by revenue").endsWith("result = result.sort_values(ascending=False).head(3)\n"));
-        assertTrue(code("which region has the lowest average price").contains("sort_values(ascending=True).head(1)"));
-        assertTrue(code("5 most expensive orders").contains("result = data.nlargest(5, 'price')"));
-        assertTrue(code("3 cheapest orders").contains("result = data.nsmallest(3, 'price')"));
+        assertTrue(code("top 3 products by revenue").endsWith("""
+                result = result.sort_values(ascending=False)
+                if len(result) > 3:
+                    result = result[result >= result.iloc[2]]
+                """), "ties at the cut are kept");
+        assertTrue(code("which region has the lowest average price").contains("result = result[result <= result.iloc[0]]"));
+        assertTrue(code("5 most expensive orders").contains("result = data.nlargest(5, 'price', keep='all')"));
+        assertTrue(code("3 cheapest orders").contains("result = data.nsmallest(3, 'price', keep='all')"));
+        assertTrue(code("the 2 latest orders").contains("result = result[result['date'] >= result['date'].iloc[1]]"));
     }
 
     @Test
