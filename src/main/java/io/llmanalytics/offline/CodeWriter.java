@@ -278,17 +278,34 @@ final class CodeWriter {
                 + " 'rows_checked': int(len(values)), 'outliers': outliers}");
     }
 
-    private void chart(Code code, Plan plan) {
+    /** The chart the code draws for a plan, or {@code NONE} when its result is not something to chart. */
+    static Chart drawn(Plan plan, Lexicon lexicon) {
         if (plan.chart() == Chart.NONE) {
+            return Chart.NONE;
+        }
+        boolean numeric = plan.column() != null && lexicon.column(plan.column()).map(Column::numeric).orElse(false);
+        if (plan.task() == Task.CORRELATION) {
+            return Chart.SCATTER;
+        }
+        if (plan.task() == Task.DISTRIBUTION && numeric) {
+            return Chart.HISTOGRAM;
+        }
+        if (plan.chart() == Chart.HISTOGRAM && numeric && !seriesResult(plan)) {
+            return Chart.HISTOGRAM;
+        }
+        if (!seriesResult(plan)) {
+            return Chart.NONE;
+        }
+        return plan.chart() == Chart.HISTOGRAM || plan.chart() == Chart.SCATTER ? Chart.BAR : plan.chart();
+    }
+
+    private void chart(Code code, Plan plan) {
+        Chart kind = drawn(plan, lexicon);
+        if (kind == Chart.NONE) {
             return;
         }
-        String title = title(plan);
-        switch (plan.chart()) {
+        switch (kind) {
             case HISTOGRAM -> {
-                if (plan.column() == null || !lexicon.column(plan.column()).map(Column::numeric).orElse(false)) {
-                    chart(code, plan.withChart(Chart.BAR));
-                    return;
-                }
                 code.line("fig, ax = plt.subplots(figsize=(9, 5))");
                 code.line("ax.hist(data[%s].dropna(), bins=30, color='#4C72B0', edgecolor='white')",
                         col(plan.column()));
@@ -296,24 +313,22 @@ final class CodeWriter {
                 code.line("ax.set_ylabel('rows')");
             }
             case SCATTER -> {
-                if (plan.task() != Task.CORRELATION) {
-                    return;
-                }
                 code.line("fig, ax = plt.subplots(figsize=(9, 5))");
                 code.line("ax.scatter(data[%s], data[%s], s=12, alpha=0.6)", col(plan.column()), col(plan.other()));
                 code.line("ax.set_xlabel(%s)", literal(plan.column()));
                 code.line("ax.set_ylabel(%s)", literal(plan.other()));
             }
             default -> {
-                if (!seriesResult(plan)) {
-                    return;
+                String series = "result";
+                if (plan.task() == Task.TOP_ROWS) {
+                    String label = labelColumn(plan);
+                    series = label == null ? "result[" + col(plan.column()) + "]"
+                            : "result.set_index(" + col(label) + ")[" + col(plan.column()) + "]";
                 }
-                String series = plan.task() == Task.TOP_ROWS ? "result.set_index(" + col(labelColumn(plan)) + ")["
-                        + col(plan.column()) + "]" : "result";
-                code.line("shown = %s.head(%d)", series, plan.chart() == Chart.LINE ? 1000 : MAX_BARS);
+                code.line("shown = %s.head(%d)", series, kind == Chart.LINE ? 1000 : MAX_BARS);
                 code.line("labels = [str(label) for label in shown.index]");
                 code.line("fig, ax = plt.subplots(figsize=(9, 5))");
-                switch (plan.chart()) {
+                switch (kind) {
                     case LINE -> {
                         code.line("ax.plot(labels, shown.values, marker='o')");
                         code.line("ax.xaxis.set_major_locator(plt.MaxNLocator(12))");
@@ -324,12 +339,12 @@ final class CodeWriter {
                     }
                     default -> code.line("ax.bar(labels, shown.values, color='#4C72B0')");
                 }
-                if (plan.chart() != Chart.PIE) {
+                if (kind != Chart.PIE) {
                     code.line("ax.tick_params(axis='x', labelrotation=45)");
                 }
             }
         }
-        code.line("ax.set_title(%s)", literal(title));
+        code.line("ax.set_title(%s)", literal(title(plan)));
         code.line("fig.tight_layout()");
     }
 
@@ -338,18 +353,18 @@ final class CodeWriter {
         return switch (plan.task()) {
             case COUNT, AGGREGATE, SHARE -> !plan.groupBy().isEmpty();
             case TREND, VALUES, CORRELATIONS, MISSING -> true;
-            case DISTRIBUTION -> true;
-            case TOP_ROWS -> true;
+            case DISTRIBUTION, TOP_ROWS -> true;
             default -> false;
         };
     }
 
+    /** The column naming the rows of a ranking: the ranked group column, else one called a name or title. */
     private String labelColumn(Plan plan) {
         if (plan.other() != null) {
             return plan.other();
         }
-        return lexicon.columns().stream().filter(c -> c.text() && !c.yesNo()).map(Column::name).findFirst()
-                .orElse(lexicon.columns().get(0).name());
+        return lexicon.columns().stream().filter(c -> c.text() && (c.words().contains("name") || c.words().contains(
+                "title"))).map(Column::name).findFirst().orElse(null);
     }
 
     static String title(Plan plan) {

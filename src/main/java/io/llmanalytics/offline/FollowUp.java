@@ -121,16 +121,11 @@ final class FollowUp {
             }
         }
         if (p.chartAsked) {
-            Chart kind = p.chart != null ? p.chart : switch (plan.task()) {
-                case TREND -> Chart.LINE;
-                case DISTRIBUTION -> Chart.HISTOGRAM;
-                case CORRELATION -> Chart.SCATTER;
-                default -> Chart.BAR;
-            };
-            plan = plan.withChart(kind);
+            plan = Planner.withChart(plan, p.chart, lexicon);
         } else if (previous.chart() != Chart.NONE && plan != previous) {
-            plan = plan.withChart(plan.task() == Task.TREND ? Chart.LINE
+            Plan charted = plan.withChart(plan.task() == Task.TREND ? Chart.LINE
                     : previous.chart() == Chart.LINE ? Chart.BAR : previous.chart());
+            plan = CodeWriter.drawn(charted, lexicon) == Chart.NONE ? plan.withChart(Chart.NONE) : charted;
         }
         return plan;
     }

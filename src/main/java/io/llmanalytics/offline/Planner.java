@@ -430,16 +430,26 @@ final class Planner {
     }
 
     /** The chart asked for, or the one that suits the result when the question only says "plot" or "chart". */
-    private static Plan chart(Plan plan, Parts p) {
+    private Plan chart(Plan plan, Parts p) {
         if (!p.chartAsked) {
             return plan;
         }
-        Chart kind = p.chart != null ? p.chart : switch (plan.task()) {
+        return withChart(plan, p.chart, lexicon);
+    }
+
+    /** The plan with the chart that suits it ({@code asked} when given); refused when the result is one value. */
+    static Plan withChart(Plan plan, Chart asked, Lexicon lexicon) {
+        Chart kind = asked != null ? asked : switch (plan.task()) {
             case TREND -> Chart.LINE;
             case DISTRIBUTION -> Chart.HISTOGRAM;
             case CORRELATION -> Chart.SCATTER;
             default -> Chart.BAR;
         };
-        return plan.withChart(kind);
+        Plan charted = plan.withChart(kind);
+        if (CodeWriter.drawn(charted, lexicon) == Chart.NONE) {
+            throw new NotUnderstood("the answer is a single value, which has no chart; ask for it by a column"
+                    + " (e.g. 'by category') or over time to get a chart");
+        }
+        return charted;
     }
 }

@@ -85,7 +85,9 @@ class CodeWriterTest {
         assertTrue(code("scatter plot of the correlation between price and quantity")
                 .contains("ax.scatter(data['price'], data['quantity']"));
         assertTrue(code("plot the distribution of region").contains("ax.bar("), "a text column's distribution is a bar chart");
-        assertTrue(!code("plot the average price").contains("plt."), "a single number has no chart");
+        org.junit.jupiter.api.Assertions.assertThrows(NotUnderstood.class, () -> code("plot the average price"),
+                "a single number has no chart");
+        assertTrue(code("plot the 3 most expensive orders").contains("shown = result['price'].head(30)"));
     }
 
     @Test
