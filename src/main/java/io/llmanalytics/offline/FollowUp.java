@@ -55,6 +55,10 @@ final class FollowUp {
                 throw new NotUnderstood("'" + m.name() + "' cannot replace what the previous question measured");
             }
             plan = plan.withColumn(m.name());
+            if (plan.agg() == Agg.SUM && p.agg() == null && !Planner.additive(m)) {
+                throw new NotUnderstood("a total of '" + m.name() + "' would add up values that are not amounts; say"
+                        + " which statistic of it you want");
+            }
             if (plan.task() == Task.COUNT) {
                 plan = plan.withTask(Task.AGGREGATE).withAgg(p.agg() != null ? p.agg()
                         : Planner.additive(m) ? Agg.SUM : null);

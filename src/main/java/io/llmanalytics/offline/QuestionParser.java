@@ -38,7 +38,7 @@ final class QuestionParser {
 
     static Plan plan(String question, Lexicon lexicon, List<Interaction> context) {
         Parts parts = new QuestionReader(lexicon).read(question);
-        if ((parts.followUp || parts.refers) && partial(parts) && parts.problems.isEmpty()) {
+        if ((parts.followUp || parts.refers) && partial(parts) && parts.problems.isEmpty() && parts.hasChanges()) {
             // "and quantity?": the previous question with another column, not the quantity on its own
             Plan previous = previous(lexicon, context);
             if (previous != null) {

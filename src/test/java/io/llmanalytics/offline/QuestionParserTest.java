@@ -207,6 +207,32 @@ class QuestionParserTest {
     }
 
     @Test
+    void followUpsThatDoNotFitThePreviousQuestionAreRefused() {
+        List<Interaction> context = new ArrayList<>();
+        ask("total revenue in 2024", context);
+        assertThrows(NotUnderstood.class, () -> ask("show that as a chart", context), "a single value");
+        assertThrows(NotUnderstood.class, () -> ask("and the top 3?", context), "nothing to rank");
+        assertThrows(NotUnderstood.class, () -> ask("and for the customers?", context), "new rows");
+        Plan trend = ask("now per month", context);
+        assertEquals(Task.TREND, trend.task());
+        assertEquals(Grain.MONTH, trend.grain());
+        Plan byRegion = ask("and by region", context);
+        assertEquals(Task.AGGREGATE, byRegion.task(), "a trend broken down by a column is a grouping");
+        assertEquals(List.of("region"), byRegion.groupBy());
+        Plan top = ask("and the top 2?", context);
+        assertEquals(2, top.limit());
+        Plan count = ask("how many orders by category", context);
+        assertEquals(Task.COUNT, count.task());
+        Plan revenue = ask("what about revenue?", context);
+        assertEquals(Task.AGGREGATE, revenue.task());
+        assertEquals(Agg.SUM, revenue.agg());
+        assertEquals(List.of("category"), revenue.groupBy());
+        assertThrows(NotUnderstood.class, () -> ask("what about price?", context), "the total or the average?");
+        assertEquals(Task.CORRELATION, ask("then the correlation between price and quantity", context).task(),
+                "a complete question is answered as asked");
+    }
+
+    @Test
     void followUpsOfAnotherAnalystsAnswerReReadItsQuestion() {
         List<Interaction> context = List.of(new Interaction("average fare by sex",
                 "result = df.groupby('Sex')['Fare'].mean()", "a series"));
