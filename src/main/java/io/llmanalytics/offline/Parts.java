@@ -29,6 +29,8 @@ final class Parts {
     Column timeColumn;
     Plan.Grain grain;
     boolean timeGrouping;
+    /** The date column itself was grouped by ("revenue by date"). */
+    boolean dateNamed;
 
     /** Chart words: {@code chartAsked} for any, {@code chart} for a named kind. */
     boolean chartAsked;

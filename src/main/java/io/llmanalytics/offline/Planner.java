@@ -176,7 +176,7 @@ final class Planner {
                     + " rows per month'");
         }
         Agg agg = measure == null ? Agg.COUNT : defaultAgg(measure, p);
-        Plan.Grain grain = p.grain != null ? p.grain : grainFor(date);
+        Plan.Grain grain = p.grain != null ? p.grain : p.dateNamed ? Plan.Grain.DAY : grainFor(date);
         Plan plan = Plan.of(Task.TREND).withColumn(measure == null ? null : measure.name()).withAgg(agg)
                 .withTime(date.name(), grain).withFilters(filters(p, true)).withEntity(p.entity);
         if (p.superlative != null || p.limit != null) {

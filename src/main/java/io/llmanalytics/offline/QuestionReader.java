@@ -159,6 +159,7 @@ final class QuestionReader {
         if (c.date()) {
             parts.timeColumn = c;
             parts.timeGrouping = true;
+            parts.dateNamed = true; // "by date": per day, unless a grain word says otherwise
         } else if (parts.groups.size() < 2 && !parts.groups.contains(c)) {
             parts.groups.add(c);
         } else {

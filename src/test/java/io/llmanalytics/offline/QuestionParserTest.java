@@ -144,6 +144,8 @@ class QuestionParserTest {
         assertEquals(Grain.MONTH, trend.grain());
         assertEquals("date", trend.date());
         assertEquals(Grain.QUARTER, sales("revenue by quarter").grain());
+        assertEquals(Grain.DAY, sales("revenue by date").grain());
+        assertEquals(Grain.MONTH, sales("revenue over time").grain(), "two years of data: per month");
         assertEquals(Grain.YEAR, sales("revenue per year").grain());
         assertEquals(Grain.WEEK, sales("weekly number of orders").grain());
         assertEquals(Agg.COUNT, sales("weekly number of orders").agg());
