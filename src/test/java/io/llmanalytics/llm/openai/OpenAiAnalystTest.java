@@ -285,8 +285,8 @@ class OpenAiAnalystTest {
     }
 
     @Test
-    void offlineByNameIsAbsentUntilItsIssueLands() {
-        assertTrue(selector.byName("offline").isEmpty());
+    void bothAnalystsAreFoundByName() {
+        assertEquals("offline", selector.byName("offline").orElseThrow().name());
         assertInstanceOf(OpenAiAnalyst.class, selector.byName("openai").orElseThrow());
         assertThrows(IllegalArgumentException.class, () -> CodeRequest.first("q", List.of(), List.of(), false));
     }

@@ -1,0 +1,400 @@
+package io.llmanalytics.offline;
+
+import static io.llmanalytics.offline.PythonText.literal;
+import static io.llmanalytics.offline.PythonText.number;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.llmanalytics.offline.Plan.Agg;
+import io.llmanalytics.offline.Plan.Chart;
+import io.llmanalytics.offline.Plan.Task;
+
+/**
+ * Writes the pandas code of a {@link Plan}: plain, readable code a person could have written, using only the names the
+ * worker provides ({@code df}, {@code pd}, {@code np}, {@code plt}) and assigning {@code result}. Charts are drawn with
+ * matplotlib; the worker returns open figures as PNG. The first line is the plan itself ({@link PlanComment}).
+ */
+final class CodeWriter {
+
+    /** The marker of the error raised when a looked-up value is in no text column (see {@link OfflineAnalyst}). */
+    static final String LOOKUP_FAILED = "Value not found:";
+    private static final int MAX_BARS = 30;
+
+    private final Lexicon lexicon;
+    private final String source;
+
+    /**
+     * @param lexicon the dataset the code is about
+     * @param source the Python expression of its DataFrame: {@code df}, or {@code dfs['name']} for another dataset
+     */
+    CodeWriter(Lexicon lexicon, String source) {
+        this.lexicon = lexicon;
+        this.source = source;
+    }
+
+    String write(Plan plan) {
+        Code code = new Code();
+        code.line(PlanComment.write(plan));
+        code.line("data = %s", source);
+        filters(code, plan.filters());
+        switch (plan.task()) {
+            case COUNT -> count(code, plan);
+            case AGGREGATE -> aggregate(code, plan);
+            case TOP_ROWS -> topRows(code, plan);
+            case SHARE -> share(code, plan);
+            case VALUES -> code.line("result = data[%s].value_counts()", col(plan.column()));
+            case COLUMNS -> code.line("result = data.dtypes.astype(str)");
+            case SHAPE -> code.line("result = {'rows': int(data.shape[0]), 'columns': int(data.shape[1])}");
+            case MISSING -> code.line(plan.column() == null ? "result = data.isna().sum()"
+                    : "result = int(data[" + col(plan.column()) + "].isna().sum())");
+            case DESCRIBE -> code.line(plan.column() == null ? "result = data.describe()"
+                    : "result = data[" + col(plan.column()) + "].describe()");
+            case CORRELATION -> code.line("result = float(data[%s].corr(data[%s]))", col(plan.column()),
+                    col(plan.other()));
+            case CORRELATIONS -> correlations(code, plan);
+            case TREND -> trend(code, plan);
+            case DISTRIBUTION -> distribution(code, plan);
+            case OUTLIERS -> outliers(code, plan);
+            case HEAD -> code.line("result = data.%s(%d)", plan.ascending() ? "head" : "tail", plan.limit());
+            case VALUE -> {
+                code.line("values = data[%s]", col(plan.column()));
+                code.line("distinct = values.dropna().unique()");
+                code.line("result = distinct[0] if len(distinct) == 1 else values");
+            }
+        }
+        chart(code, plan);
+        return code.toString();
+    }
+
+    private void filters(Code code, List<Filter> filters) {
+        List<String> conditions = new ArrayList<>();
+        for (Filter f : filters) {
+            if (f.op() == Filter.Op.LOOKUP) {
+                lookup(code, f.texts().get(0));
+            } else {
+                conditions.add(condition(f));
+            }
+        }
+        if (conditions.size() == 1) {
+            code.line("data = data[%s]", conditions.get(0));
+        } else if (!conditions.isEmpty()) {
+            code.line("data = data[%s]", conditions.stream().map(c -> "(" + c + ")").collect(Collectors.joining(" & ")));
+        }
+    }
+
+    /** Finds the one text column holding the value (case and plural aside), then keeps its rows. */
+    private void lookup(Code code, String value) {
+        String folded = value.strip().toLowerCase(java.util.Locale.ROOT);
+        List<String> needles = new ArrayList<>(List.of(folded));
+        String singular = Words.singular(folded);
+        if (!singular.equals(folded)) {
+            needles.add(singular);
+        }
+        code.line("needles = [%s]", needles.stream().map(PythonText::literal).collect(Collectors.joining(", ")));
+        code.line("text_columns = [c for c in data.columns if data[c].dtype == object]");
+        code.line("holding = [c for c in text_columns if data[c].astype(str).str.strip().str.lower().isin(needles).any()]");
+        code.line("if len(holding) != 1:");
+        code.line("    raise ValueError(%s + ' ' + %s + (' is in no text column' if not holding else ' is in several"
+                + " columns: ' + ', '.join(holding)))", literal(LOOKUP_FAILED), literal(value));
+        code.line("data = data[data[holding[0]].astype(str).str.strip().str.lower().isin(needles)]");
+    }
+
+    String condition(Filter f) {
+        String c = "data[" + col(f.column()) + "]";
+        boolean date = lexicon.column(f.column()).map(Column::date).orElse(false);
+        return switch (f.op()) {
+            case EQ -> c + " == " + operand(f);
+            case NE -> c + " != " + operand(f);
+            case IN -> c + ".isin([" + f.texts().stream().map(PythonText::literal).collect(Collectors.joining(", "))
+                    + "])";
+            case NOT_IN -> "~" + c + ".isin([" + f.texts().stream().map(PythonText::literal)
+                    .collect(Collectors.joining(", ")) + "])";
+            case GT, GE, LT, LE -> c + " " + symbol(f.op()) + " "
+                    + (date ? "pd.Timestamp(" + literal(f.texts().get(0)) + ")" : number(f.numbers().get(0)));
+            case BETWEEN -> c + ".between(" + number(f.numbers().get(0)) + ", " + number(f.numbers().get(1)) + ")";
+            case CONTAINS -> c + ".str.contains(" + literal(f.texts().get(0)) + ", case=False, regex=False, na=False)";
+            case STARTS -> c + ".str.lower().str.startswith(" + literal(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
+                    + ", na=False)";
+            case ENDS -> c + ".str.lower().str.endswith(" + literal(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
+                    + ", na=False)";
+            case YES -> c + " == " + flagValue(f.column(), true);
+            case NO -> c + " == " + flagValue(f.column(), false);
+            case PERIOD -> c + ".dt.strftime(" + literal(switch (f.texts().get(0).length()) {
+                case 4 -> "%Y";
+                case 7 -> "%Y-%m";
+                default -> "%Y-%m-%d";
+            }) + ") == " + literal(f.texts().get(0));
+            case MONTH -> c + ".dt.month == " + number(f.numbers().get(0));
+            case QUARTER -> f.numbers().size() > 1
+                    ? "(" + c + ".dt.quarter == " + number(f.numbers().get(0)) + ") & (" + c + ".dt.year == "
+                            + number(f.numbers().get(1)) + ")"
+                    : c + ".dt.quarter == " + number(f.numbers().get(0));
+            case LOOKUP -> throw new IllegalArgumentException("a lookup is not a condition");
+        };
+    }
+
+    private static String operand(Filter f) {
+        return f.texts().isEmpty() ? number(f.numbers().get(0)) : literal(f.texts().get(0));
+    }
+
+    private String flagValue(String column, boolean yes) {
+        Column c = lexicon.column(column).orElseThrow();
+        return yes ? c.truthy() : c.falsy();
+    }
+
+    private static String symbol(Filter.Op op) {
+        return switch (op) {
+            case GT -> ">";
+            case GE -> ">=";
+            case LT -> "<";
+            default -> "<=";
+        };
+    }
+
+    private void count(Code code, Plan plan) {
+        if (plan.groupBy().isEmpty()) {
+            code.line("result = int(len(data))");
+            return;
+        }
+        code.line("result = data.groupby(%s).size().rename('count')", groups(plan));
+        order(code, plan);
+    }
+
+    private void aggregate(Code code, Plan plan) {
+        String column = "[" + col(plan.column()) + "]";
+        if (plan.groupBy().isEmpty()) {
+            String value = "data" + column + "." + plan.agg().method() + "()";
+            boolean whole = plan.agg() == Agg.NUNIQUE || plan.agg() == Agg.COUNT;
+            code.line("result = %s", whole ? "int(" + value + ")" : value);
+            return;
+        }
+        code.line("result = data.groupby(%s)%s.%s()", groups(plan), column, plan.agg().method());
+        order(code, plan);
+    }
+
+    /** Sorts grouped results by value (largest first) unless the groups have an order of their own. */
+    private void order(Code code, Plan plan) {
+        boolean natural = plan.limit() == null && plan.groupBy().size() == 1 && lexicon.column(plan.groupBy().get(0))
+                .map(c -> c.numeric() || c.date()).orElse(false);
+        if (plan.limit() != null) {
+            cut(code, plan);
+        } else if (!natural) {
+            code.line("result = result.sort_values(ascending=False)");
+        }
+    }
+
+    private void topRows(Code code, Plan plan) {
+        String method = plan.ascending() ? "nsmallest" : "nlargest";
+        boolean date = lexicon.column(plan.column()).map(Column::date).orElse(false);
+        if (date) {
+            code.line("result = data.dropna(subset=[%s]).sort_values(%s, ascending=%s)", col(plan.column()),
+                    col(plan.column()), py(plan.ascending()));
+            code.line("if len(result) > %d:", plan.limit());
+            code.line("    result = result[result[%s] %s result[%s].iloc[%d]]", col(plan.column()),
+                    plan.ascending() ? "<=" : ">=", col(plan.column()), plan.limit() - 1);
+        } else {
+            code.line("result = data.%s(%d, %s, keep='all')", method, plan.limit(), col(plan.column()));
+        }
+        if (plan.other() != null) {
+            code.line("result = result[[%s, %s]]", col(plan.other()), col(plan.column()));
+        }
+    }
+
+    private void share(Code code, Plan plan) {
+        String measure = plan.column() == null ? null : "data[" + col(plan.column()) + "]";
+        if (plan.condition() != null) {
+            code.line("hit = %s", condition(plan.condition()));
+        }
+        if (plan.groupBy().isEmpty()) {
+            code.line(measure == null ? "result = float(hit.mean() * 100)"
+                    : "result = float(" + measure + "[hit].sum() / " + measure + ".sum() * 100)");
+            return;
+        }
+        String keys = plan.groupBy().stream().map(g -> "data[" + col(g) + "]").collect(Collectors.joining(", "));
+        keys = plan.groupBy().size() == 1 ? keys : "[" + keys + "]";
+        if (plan.condition() != null) {
+            code.line(measure == null ? "result = hit.groupby(" + keys + ").mean() * 100"
+                    : "result = " + measure + ".where(hit, 0).groupby(" + keys + ").sum() / " + measure + ".groupby("
+                            + keys + ").sum() * 100");
+        } else {
+            code.line(measure == null ? "totals = data.groupby(" + groups(plan) + ").size()"
+                    : "totals = " + measure + ".groupby(" + keys + ").sum()");
+            code.line("result = totals / totals.sum() * 100");
+        }
+        code.line("result = result.rename('percent')");
+        order(code, plan);
+    }
+
+    private void correlations(Code code, Plan plan) {
+        List<String> numeric = lexicon.columns().stream().filter(c -> c.numeric() && !c.identifier())
+                .map(Column::name).toList();
+        code.line("numeric = data[[%s]]", numeric.stream().map(PythonText::literal).collect(Collectors.joining(", ")));
+        code.line("matrix = numeric.corr()");
+        int limit = plan.limit() != null ? plan.limit() : 10;
+        if (plan.column() != null) {
+            code.line("pairs = matrix[%s].drop(%s).dropna()", col(plan.column()), col(plan.column()));
+        } else {
+            code.line("pairs = matrix.where(np.triu(np.ones(matrix.shape, dtype=bool), k=1)).stack()");
+        }
+        code.line("result = pairs.reindex(pairs.abs().sort_values(ascending=False).index).head(%d)", limit);
+    }
+
+    private void trend(Code code, Plan plan) {
+        code.line("periods = data[%s].dt.to_period(%s)", col(plan.date()), literal(plan.grain().code()));
+        if (plan.agg() == Agg.COUNT || plan.column() == null) {
+            code.line("result = data.groupby(periods).size().rename('count')");
+        } else {
+            code.line("result = data.groupby(periods)[%s].%s()", col(plan.column()), plan.agg().method());
+        }
+        if (plan.limit() != null) {
+            cut(code, plan);
+        }
+    }
+
+    /** Keeps the first {@code limit} values, and those tied with the last of them: a tie is never hidden. */
+    private static void cut(Code code, Plan plan) {
+        code.line("result = result.sort_values(ascending=%s)", py(plan.ascending()));
+        code.line("if len(result) > %d:", plan.limit());
+        code.line("    result = result[result %s result.iloc[%d]]", plan.ascending() ? "<=" : ">=", plan.limit() - 1);
+    }
+
+    private void distribution(Code code, Plan plan) {
+        boolean numeric = lexicon.column(plan.column()).map(Column::numeric).orElse(false);
+        code.line(numeric ? "result = data[" + col(plan.column()) + "].describe()"
+                : "result = data[" + col(plan.column()) + "].value_counts()");
+    }
+
+    private void outliers(Code code, Plan plan) {
+        String c = col(plan.column());
+        code.line("values = data[%s].dropna()", c);
+        code.line("q1 = values.quantile(0.25)");
+        code.line("q3 = values.quantile(0.75)");
+        code.line("lower = q1 - 1.5 * (q3 - q1)");
+        code.line("upper = q3 + 1.5 * (q3 - q1)");
+        code.line("outliers = data[(data[%s] < lower) | (data[%s] > upper)].sort_values(%s, ascending=False)", c, c, c);
+        code.line("result = {'count': int(len(outliers)), 'lower_bound': float(lower), 'upper_bound': float(upper),"
+                + " 'rows_checked': int(len(values)), 'outliers': outliers}");
+    }
+
+    /** The chart the code draws for a plan, or {@code NONE} when its result is not something to chart. */
+    static Chart drawn(Plan plan, Lexicon lexicon) {
+        if (plan.chart() == Chart.NONE) {
+            return Chart.NONE;
+        }
+        boolean numeric = plan.column() != null && lexicon.column(plan.column()).map(Column::numeric).orElse(false);
+        if (plan.task() == Task.CORRELATION) {
+            return Chart.SCATTER;
+        }
+        if (plan.task() == Task.DISTRIBUTION && numeric) {
+            return Chart.HISTOGRAM;
+        }
+        if (plan.chart() == Chart.HISTOGRAM && numeric && !seriesResult(plan)) {
+            return Chart.HISTOGRAM;
+        }
+        if (!seriesResult(plan)) {
+            return Chart.NONE;
+        }
+        return plan.chart() == Chart.HISTOGRAM || plan.chart() == Chart.SCATTER ? Chart.BAR : plan.chart();
+    }
+
+    private void chart(Code code, Plan plan) {
+        Chart kind = drawn(plan, lexicon);
+        if (kind == Chart.NONE) {
+            return;
+        }
+        switch (kind) {
+            case HISTOGRAM -> {
+                code.line("fig, ax = plt.subplots(figsize=(9, 5))");
+                code.line("ax.hist(data[%s].dropna(), bins=30, color='#4C72B0', edgecolor='white')",
+                        col(plan.column()));
+                code.line("ax.set_xlabel(%s)", literal(plan.column()));
+                code.line("ax.set_ylabel('rows')");
+            }
+            case SCATTER -> {
+                code.line("fig, ax = plt.subplots(figsize=(9, 5))");
+                code.line("ax.scatter(data[%s], data[%s], s=12, alpha=0.6)", col(plan.column()), col(plan.other()));
+                code.line("ax.set_xlabel(%s)", literal(plan.column()));
+                code.line("ax.set_ylabel(%s)", literal(plan.other()));
+            }
+            default -> {
+                String series = "result";
+                if (plan.task() == Task.TOP_ROWS) {
+                    String label = labelColumn(plan);
+                    series = label == null ? "result[" + col(plan.column()) + "]"
+                            : "result.set_index(" + col(label) + ")[" + col(plan.column()) + "]";
+                }
+                code.line("shown = %s.head(%d)", series, kind == Chart.LINE ? 1000 : MAX_BARS);
+                code.line("labels = [str(label) for label in shown.index]");
+                code.line("fig, ax = plt.subplots(figsize=(9, 5))");
+                switch (kind) {
+                    case LINE -> {
+                        code.line("ax.plot(labels, shown.values, marker='o')");
+                        code.line("ax.xaxis.set_major_locator(plt.MaxNLocator(12))");
+                    }
+                    case PIE -> {
+                        code.line("ax.pie(shown.values, labels=labels, autopct='%1.1f%%')");
+                        code.line("ax.axis('equal')");
+                    }
+                    default -> code.line("ax.bar(labels, shown.values, color='#4C72B0')");
+                }
+                if (kind != Chart.PIE) {
+                    code.line("ax.tick_params(axis='x', labelrotation=45)");
+                }
+            }
+        }
+        code.line("ax.set_title(%s)", literal(title(plan)));
+        code.line("fig.tight_layout()");
+    }
+
+    /** Whether the result is a series of labelled numbers that a bar, line or pie chart can show. */
+    private static boolean seriesResult(Plan plan) {
+        return switch (plan.task()) {
+            case COUNT, AGGREGATE, SHARE -> !plan.groupBy().isEmpty();
+            case TREND, VALUES, CORRELATIONS, MISSING -> true;
+            case DISTRIBUTION, TOP_ROWS -> true;
+            default -> false;
+        };
+    }
+
+    /** The column naming the rows of a ranking: the ranked group column, else one called a name or title. */
+    private String labelColumn(Plan plan) {
+        if (plan.other() != null) {
+            return plan.other();
+        }
+        return lexicon.columns().stream().filter(c -> c.text() && (c.words().contains("name") || c.words().contains(
+                "title"))).map(Column::name).findFirst().orElse(null);
+    }
+
+    static String title(Plan plan) {
+        return Describe.subject(plan);
+    }
+
+    private static String col(String name) {
+        return literal(name);
+    }
+
+    private static String groups(Plan plan) {
+        return plan.groupBy().size() == 1 ? literal(plan.groupBy().get(0))
+                : "[" + plan.groupBy().stream().map(PythonText::literal).collect(Collectors.joining(", ")) + "]";
+    }
+
+    private static String py(boolean b) {
+        return b ? "True" : "False";
+    }
+
+    /** Lines of code. */
+    private static final class Code {
+        private final StringBuilder text = new StringBuilder();
+
+        void line(String format, Object... args) {
+            text.append(args.length == 0 ? format : String.format(java.util.Locale.ROOT, format, args)).append('\n');
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+}

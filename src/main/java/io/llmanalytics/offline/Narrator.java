@@ -1,0 +1,442 @@
+package io.llmanalytics.offline;
+
+import static io.llmanalytics.offline.Describe.capital;
+import static io.llmanalytics.offline.Describe.name;
+import static io.llmanalytics.offline.Describe.number;
+import static io.llmanalytics.offline.Describe.percent;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.llmanalytics.llm.FallbackInterpretation;
+import io.llmanalytics.llm.GroundingChecker;
+import io.llmanalytics.offline.Plan.Agg;
+
+/**
+ * Explains an executed result in one to three sentences built from the result itself: the value, the largest and
+ * smallest group and the largest group's share, the total, the direction of a trend. Each sentence is kept only if
+ * {@link GroundingChecker} finds every number it states in the result, so the explanation never states a number the
+ * code did not compute.
+ */
+final class Narrator {
+
+    /** A labelled number of a series result. */
+    record Entry(String label, double value) {
+    }
+
+    /** Separates a sentence from a plainer one to use when the first states a number the checker cannot trace. */
+    private static final String ALTERNATIVE = "\u0001";
+
+    private Narrator() {
+    }
+
+    static String explain(Plan plan, JsonNode result, String question) {
+        List<List<String>> sentences = new ArrayList<>();
+        try {
+            for (String s : sentences(plan, result)) {
+                sentences.add(List.of(s.split(ALTERNATIVE)));
+            }
+        } catch (RuntimeException e) {
+            sentences.clear(); // an unexpected result shape: described generically below
+        }
+        if (plan.chart() != Plan.Chart.NONE) {
+            String subject = Describe.subject(plan);
+            sentences.add(List.of("The chart shows the " + Character.toLowerCase(subject.charAt(0)) + subject.substring(1)
+                    + "."));
+        }
+        String plain = Describe.conditions(plan.filters());
+        String coded = Describe.conditions(plan.filters(), true);
+        List<String> kept = new ArrayList<>();
+        for (List<String> options : sentences) {
+            List<String> all = new ArrayList<>(options);
+            if (!plain.equals(coded)) {
+                // "where Pclass is 2" when the question said "second class": the 2 is the question's, not the result's
+                options.forEach(s -> all.add(s.replace(plain, coded)));
+            }
+            for (String s : all) {
+                if (kept.size() < 3 && GroundingChecker.check(s, result, question).ok()) {
+                    kept.add(s);
+                    break;
+                }
+            }
+        }
+        if (kept.isEmpty()) {
+            return FallbackInterpretation.describe(result);
+        }
+        return String.join(" ", kept);
+    }
+
+    private static List<String> sentences(Plan plan, JsonNode r) {
+        String where = Describe.conditions(plan.filters());
+        return switch (plan.task()) {
+            case COUNT -> plan.groupBy().isEmpty()
+                    ? List.of("There are " + number(r.asDouble()) + " " + Describe.rows(plan) + where + ".")
+                    : groups(plan, r, "the most " + Describe.rows(plan), "the fewest", true);
+            case AGGREGATE -> plan.groupBy().isEmpty()
+                    ? List.of("The " + Describe.measure(plan) + where + " is " + scalar(r) + ".")
+                    : groups(plan, r, "the highest " + Describe.measure(plan), "the lowest",
+                            plan.agg() == Agg.SUM || plan.agg() == Agg.COUNT);
+            case TOP_ROWS -> topRows(plan, r);
+            case SHARE -> share(plan, r, where);
+            case VALUES -> values(plan, r);
+            case COLUMNS -> List.of("The data has " + number(r.path("length").asDouble()) + " columns: "
+                    + listed(entries(r), 8, false) + ".");
+            case SHAPE -> List.of("The data has " + number(r.path("rows").asDouble()) + " rows and "
+                    + number(r.path("columns").asDouble()) + " columns.");
+            case MISSING -> missing(plan, r);
+            case DESCRIBE, DISTRIBUTION -> describe(plan, r);
+            case CORRELATION -> correlation(plan, r);
+            case CORRELATIONS -> correlations(plan, r);
+            case TREND -> trend(plan, r);
+            case OUTLIERS -> outliers(plan, r);
+            case VALUE -> r.isNumber() || r.isTextual()
+                    ? List.of("The " + name(plan.column()) + where + " is " + cell(r) + ".")
+                    : values(plan, r, where);
+            case HEAD -> List.of("Here are the " + (plan.ascending() ? "first " : "last ")
+                    + number(r.path("data").size()) + " rows" + where + ".");
+        };
+    }
+
+    private static String scalar(JsonNode r) {
+        return r.isNumber() ? number(r.asDouble()) : r.isNull() ? "not available (no matching values)" : r.asText();
+    }
+
+    /** Group labels people can read: "Pclass 1" rather than "1", "smoker = yes" rather than "yes". */
+    private static List<Entry> labelled(Plan plan, List<Entry> entries) {
+        if (plan.groupBy().size() != 1) {
+            return entries;
+        }
+        String column = name(plan.groupBy().get(0));
+        return entries.stream().map(e -> {
+            String label = e.label();
+            if (label.matches("-?\\d+(\\.\\d+)?")) {
+                label = column + " " + label;
+            } else if (label.matches("(?i)yes|no|true|false|y|n")) {
+                label = column + " = " + label;
+            }
+            return new Entry(label, e.value());
+        }).toList();
+    }
+
+    private static List<String> groups(Plan plan, JsonNode r, String most, String least, boolean additive) {
+        List<Entry> entries = labelled(plan, entries(r));
+        if (entries.isEmpty()) {
+            return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
+        }
+        List<String> out = new ArrayList<>();
+        Entry top = max(entries);
+        Entry bottom = min(entries);
+        if (plan.limit() != null) {
+            String ranked = plan.ascending() ? least.replace("the lowest", "the lowest " + Describe.measure(plan))
+                    .replace("the fewest", "the fewest " + Describe.rows(plan)) : most;
+            Entry first = entries.get(0);
+            if (entries.size() == 1) {
+                out.add(capital(first.label()) + " has " + ranked + ": " + number(first.value()) + ".");
+            } else if (entries.stream().allMatch(e -> e.value() == first.value())) {
+                out.add(capital(listed(entries, 5, false)) + " are tied with " + ranked + ": " + number(first.value())
+                        + ".");
+            } else {
+                out.add("The " + entries.size() + " with " + ranked + (entries.size() > plan.limit()
+                        ? " (ties included)" : "") + " are " + listed(entries, 5, true) + ".");
+            }
+            return out;
+        }
+        out.add(capital(top.label()) + " has " + most + " (" + number(top.value()) + ")"
+                + (entries.size() > 1 ? " and " + bottom.label() + " " + least + " (" + number(bottom.value()) + ")"
+                        : "")
+                + " among " + entries.size() + " groups.");
+        if (additive && !truncated(r) && entries.size() > 1) {
+            double total = entries.stream().mapToDouble(Entry::value).sum();
+            if (total > 0 && top.value() >= 0) {
+                out.add(capital(top.label()) + " accounts for " + percent(top.value() / total * 100) + " of the total of "
+                        + number(total) + ".");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> topRows(Plan plan, JsonNode r) {
+        JsonNode rows = r.path("data");
+        if (rows.isEmpty()) {
+            return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
+        }
+        String column = plan.column();
+        String label = label(plan, rows.get(0));
+        JsonNode first = rows.get(0).path(column);
+        String which = plan.ascending() ? "lowest" : "highest";
+        if (rows.size() == 1) {
+            return List.of("The " + which + " " + name(column) + " is " + cell(first)
+                    + (label == null ? "" : ", for " + label) + ".");
+        }
+        boolean tied = true;
+        List<String> labels = new ArrayList<>();
+        for (JsonNode row : rows) {
+            tied &= row.path(column).equals(first);
+            String l = label(plan, row);
+            if (l != null && labels.size() < 5) {
+                labels.add(l);
+            }
+        }
+        if (tied && plan.limit() != null && plan.limit() == 1) {
+            return List.of("The " + which + " " + name(column) + " is " + cell(first) + ", shared by "
+                    + rows.size() + " rows" + (labels.isEmpty() ? "" : ": " + String.join("; ", labels)) + ".");
+        }
+        JsonNode last = rows.get(rows.size() - 1).path(column);
+        return List.of("The " + rows.size() + " rows with the " + which + " " + name(column) + " range from "
+                + cell(first) + (label == null ? "" : " (" + label + ")") + " to " + cell(last) + ".");
+    }
+
+    /** The text that names a row: the ranked group column, else a column called a name or title. */
+    private static String label(Plan plan, JsonNode row) {
+        if (plan.other() != null && row.path(plan.other()).isTextual()) {
+            return row.path(plan.other()).asText();
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> cell = it.next();
+            List<String> words = Words.nameWords(cell.getKey());
+            if ((words.contains("name") || words.contains("title")) && cell.getValue().isTextual()
+                    && cell.getValue().asText().length() <= 80) {
+                return cell.getValue().asText();
+            }
+        }
+        return null;
+    }
+
+    private static String cell(JsonNode v) {
+        return v.isNumber() ? number(v.asDouble()) : Describe.quoted(v.asText());
+    }
+
+    private static List<String> share(Plan plan, JsonNode r, String where) {
+        String of = plan.column() == null ? Describe.rows(plan) : "the total " + name(plan.column());
+        if (plan.groupBy().isEmpty()) {
+            if (!r.isNumber()) {
+                return List.of("No rows match" + where + ".");
+            }
+            String condition = Describe.condition(plan.condition());
+            return List.of(plan.column() == null
+                    ? capital(condition) + " for " + percent(r.asDouble()) + " of the " + of + where + "."
+                    : "Rows where " + condition + " account for " + percent(r.asDouble()) + " of " + of + where + ".");
+        }
+        List<Entry> entries = labelled(plan, entries(r));
+        if (entries.isEmpty()) {
+            return List.of("No rows match" + where + ".");
+        }
+        Entry top = max(entries);
+        Entry bottom = min(entries);
+        if (plan.condition() != null) {
+            String c = Describe.condition(plan.condition());
+            return List.of(capital(c) + " for " + percent(top.value()) + " of " + of + " in " + top.label()
+                    + ", the highest, and " + percent(bottom.value()) + " in " + bottom.label() + ", the lowest.");
+        }
+        return List.of(capital(top.label()) + " has the largest share of " + of + " (" + percent(top.value()) + ")"
+                + (entries.size() > 1 ? " and " + bottom.label() + " the smallest (" + percent(bottom.value()) + ")"
+                        : "")
+                + ".");
+    }
+
+    private static List<String> values(Plan plan, JsonNode r) {
+        List<Entry> entries = entries(r);
+        long distinct = r.path("length").asLong(entries.size());
+        return List.of(name(plan.column()) + " has " + number(distinct) + " distinct values; the most common are "
+                + listed(entries, 5, true) + " rows.");
+    }
+
+    private static List<String> values(Plan plan, JsonNode r, String where) {
+        List<Entry> entries = entries(r);
+        if (entries.isEmpty()) {
+            return List.of("No rows match" + where + ".");
+        }
+        return List.of(number(r.path("length").asDouble(entries.size())) + " rows match" + where + "; their "
+                + name(plan.column()) + " goes from " + number(min(entries).value()) + " to "
+                + number(max(entries).value()) + ".");
+    }
+
+    private static List<String> missing(Plan plan, JsonNode r) {
+        if (plan.column() != null) {
+            return List.of(name(plan.column()) + " has " + number(r.asDouble()) + " missing values"
+                    + Describe.conditions(plan.filters()) + ".");
+        }
+        List<Entry> missing = entries(r).stream().filter(e -> e.value() > 0).toList();
+        if (missing.isEmpty()) {
+            return List.of("No column has missing values.");
+        }
+        return List.of("Columns with missing values: " + listed(missing, 8, true) + "; the others have none.");
+    }
+
+    private static List<String> describe(Plan plan, JsonNode r) {
+        if (!"series".equals(r.path("type").asText())) {
+            if ("dataframe".equals(r.path("type").asText())) {
+                return List.of("Summary statistics (count, mean, spread, quartiles) of the "
+                        + number(r.path("shape").path(1).asDouble()) + " numeric columns.");
+            }
+            return List.of();
+        }
+        JsonNode d = r.path("data");
+        String column = name(plan.column());
+        if (d.has("mean")) {
+            List<String> out = new ArrayList<>();
+            out.add(capital(column) + " averages " + number(d.path("mean").asDouble()) + " (median "
+                    + number(d.path("50%").asDouble()) + ") over " + number(d.path("count").asDouble()) + " values.");
+            out.add("It ranges from " + number(d.path("min").asDouble()) + " to " + number(d.path("max").asDouble())
+                    + ", with half of the values between " + number(d.path("25%").asDouble()) + " and "
+                    + number(d.path("75%").asDouble()) + ".");
+            return out;
+        }
+        if (d.has("top")) {
+            return List.of(capital(column) + " has " + number(d.path("unique").asDouble()) + " distinct values among "
+                    + number(d.path("count").asDouble()) + "; the most common is " + Describe.quoted(d.path("top").asText())
+                    + " (" + number(d.path("freq").asDouble()) + " rows).");
+        }
+        List<Entry> entries = entries(r);
+        Entry top = max(entries);
+        List<String> out = new ArrayList<>();
+        out.add("The most common " + column + " is " + top.label() + " (" + number(top.value())
+                + " rows) among " + entries.size() + " values.");
+        if (!truncated(r)) {
+            double total = entries.stream().mapToDouble(Entry::value).sum();
+            out.add("That is " + percent(top.value() / total * 100) + " of the " + number(total) + " rows.");
+        }
+        return out;
+    }
+
+    private static List<String> correlation(Plan plan, JsonNode r) {
+        if (!r.isNumber()) {
+            return List.of("The correlation cannot be computed (too few values).");
+        }
+        double v = r.asDouble();
+        return List.of("The correlation between " + name(plan.column()) + " and " + name(plan.other()) + " is "
+                + String.format(java.util.Locale.ROOT, "%.2f", v) + ": " + strength(v) + ".");
+    }
+
+    private static String strength(double r) {
+        double a = Math.abs(r);
+        String s = a < 0.1 ? "practically no" : a < 0.3 ? "a weak" : a < 0.7 ? "a moderate" : "a strong";
+        return s + (a < 0.1 ? " linear relationship" : r > 0 ? " positive relationship" : " negative relationship");
+    }
+
+    private static List<String> correlations(Plan plan, JsonNode r) {
+        List<Entry> entries = entries(r);
+        if (entries.isEmpty()) {
+            return List.of("There are not enough numeric columns to correlate.");
+        }
+        List<String> parts = new ArrayList<>();
+        for (Entry e : entries.subList(0, Math.min(3, entries.size()))) {
+            parts.add(e.label().replace("(", "").replace(")", "").replace(", ", " and ") + " ("
+                    + String.format(java.util.Locale.ROOT, "%.2f", e.value()) + ")");
+        }
+        return List.of(plan.column() == null
+                ? "The strongest correlations are between " + String.join("; ", parts) + "."
+                : capital(name(plan.column())) + " correlates most with " + String.join("; ", parts) + ".");
+    }
+
+    private static List<String> trend(Plan plan, JsonNode r) {
+        List<Entry> entries = entries(r);
+        if (entries.isEmpty()) {
+            return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
+        }
+        String what = plan.column() == null ? "the number of " + Describe.rows(plan) : "the " + Describe.measure(plan);
+        if (plan.limit() != null) {
+            Entry first = entries.get(0);
+            String which = plan.ascending() ? "the lowest " : "the highest ";
+            if (entries.size() > 1) {
+                return List.of(capital(listed(entries, 5, true)) + " had " + which + what.replaceFirst("^the ", "")
+                        + ".");
+            }
+            return List.of(capital(first.label()) + " had " + which + what.replaceFirst("^the ", "")
+                    + ": " + number(first.value()) + ".");
+        }
+        List<String> out = new ArrayList<>();
+        Entry first = entries.get(0);
+        Entry last = entries.get(entries.size() - 1);
+        if (entries.size() > 1) {
+            String direction = last.value() > first.value() ? "rose" : last.value() < first.value() ? "fell"
+                    : "stayed";
+            String change = first.value() != 0 && last.value() != first.value()
+                    ? " (" + (last.value() > first.value() ? "+" : "") + percent((last.value() - first.value())
+                            / Math.abs(first.value()) * 100) + ")"
+                    : "";
+            String sentence = capital(what) + " per " + plan.grain().noun() + " " + direction + " from "
+                    + number(first.value()) + " in " + first.label() + " to " + number(last.value())
+                    + " in " + last.label();
+            out.add(sentence + change + "." + ALTERNATIVE + sentence + ".");
+        }
+        Entry top = max(entries);
+        Entry bottom = min(entries);
+        out.add("The highest was " + top.label() + " (" + number(top.value()) + ") and the lowest "
+                + bottom.label() + " (" + number(bottom.value()) + ").");
+        return out;
+    }
+
+    private static List<String> outliers(Plan plan, JsonNode r) {
+        double count = r.path("count").asDouble();
+        String column = name(plan.column());
+        List<String> out = new ArrayList<>();
+        out.add(number(count) + " values of " + column + " are outliers: outside " + number(r.path("lower_bound")
+                .asDouble()) + " to " + number(r.path("upper_bound").asDouble()) + " (the interquartile-range rule).");
+        if (r.path("rows_checked").asDouble() > 0) {
+            out.add("That is " + percent(count / r.path("rows_checked").asDouble() * 100) + " of the "
+                    + number(r.path("rows_checked").asDouble()) + " values.");
+        }
+        return out;
+    }
+
+    /** The labelled numbers of a series (or a dict), in result order. */
+    static List<Entry> entries(JsonNode r) {
+        JsonNode data = "series".equals(r.path("type").asText()) ? r.path("data") : r;
+        List<Entry> entries = new ArrayList<>();
+        if (data.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                entries.add(new Entry(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
+            }
+        } else if (data.isArray()) {
+            for (JsonNode pair : data) {
+                if (pair.isArray() && pair.size() == 2) {
+                    entries.add(new Entry(pair.get(0).asText(), pair.get(1).isNumber() ? pair.get(1).asDouble()
+                            : Double.NaN));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static boolean truncated(JsonNode r) {
+        return r.path("truncated").asBoolean(false);
+    }
+
+    private static Entry max(List<Entry> entries) {
+        Entry best = null;
+        for (Entry e : entries) {
+            if (!Double.isNaN(e.value()) && (best == null || e.value() > best.value())) {
+                best = e;
+            }
+        }
+        return best == null ? entries.get(0) : best;
+    }
+
+    private static Entry min(List<Entry> entries) {
+        Entry best = null;
+        for (Entry e : entries) {
+            if (!Double.isNaN(e.value()) && (best == null || e.value() < best.value())) {
+                best = e;
+            }
+        }
+        return best == null ? entries.get(0) : best;
+    }
+
+    /** "a (12), b (10) and c (3)", at most {@code max}. */
+    private static String listed(List<Entry> entries, int max, boolean withValues) {
+        List<String> shown = new ArrayList<>();
+        for (Entry e : entries.subList(0, Math.min(max, entries.size()))) {
+            shown.add(e.label() + (withValues ? " (" + (Double.isNaN(e.value()) ? "n/a"
+                    : number(e.value())) + ")" : ""));
+        }
+        String text = shown.size() > 1 ? String.join(", ", shown.subList(0, shown.size() - 1)) + " and "
+                + shown.get(shown.size() - 1) : String.join("", shown);
+        return entries.size() > max ? text + " among others" : text;
+    }
+}

@@ -1,0 +1,455 @@
+package io.llmanalytics.offline;
+
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import io.llmanalytics.offline.Plan.Agg;
+import io.llmanalytics.offline.Plan.Chart;
+import io.llmanalytics.offline.Plan.Task;
+
+/**
+ * Decides what a question asks from its {@link Parts}, or says why it cannot without guessing. The decisions, in
+ * order: questions about the table itself (missing values, columns, size, summary), correlations, outliers,
+ * distributions, first rows, lists of values, shares, trends, rankings, aggregations and counts.
+ */
+final class Planner {
+
+    /** Words of column names whose values add up to a meaningful total (revenue, quantity, votes...). */
+    private static final Set<String> ADDITIVE = Set.of("revenue", "sale", "amount", "quantity", "qty", "profit",
+            "spend", "spending", "expense", "earning", "vote", "count", "sold", "volume", "population", "pop",
+            "order", "booking", "visit", "view", "download", "click", "death", "case", "vaccination", "donation",
+            "budget", "gross", "turnover", "unit", "item", "total", "run", "hit", "goal", "sum");
+    /** Words of column names whose values do not add up (averages, rates, prices...). */
+    private static final Set<String> INTENSIVE = Set.of("per", "rate", "ratio", "average", "avg", "mean", "pct",
+            "percent", "percentage", "price", "index", "score", "rating", "share");
+
+    private final Lexicon lexicon;
+
+    Planner(Lexicon lexicon) {
+        this.lexicon = lexicon;
+    }
+
+    Plan plan(Parts p) {
+        if (!p.problems.isEmpty()) {
+            throw new NotUnderstood(p.problems);
+        }
+        Plan plan = core(p);
+        return chart(plan, p);
+    }
+
+    private Plan core(Parts p) {
+        var tasks = p.tasks;
+        if (tasks.contains(Cue.MISSING)) {
+            noGroups(p, "missing values");
+            return Plan.of(Task.MISSING).withColumn(single(p.measures, c -> true, "missing values"))
+                    .withFilters(filters(p, true));
+        }
+        if (tasks.contains(Cue.TYPES)) {
+            return Plan.of(Task.COLUMNS);
+        }
+        if (tasks.contains(Cue.CORRELATION)) {
+            return correlation(p);
+        }
+        if (tasks.contains(Cue.COLUMNS) && p.measures.isEmpty()) {
+            return Plan.of(Task.COLUMNS);
+        }
+        if (tasks.contains(Cue.SHAPE)) {
+            return Plan.of(Task.SHAPE);
+        }
+        if (tasks.contains(Cue.OUTLIER)) {
+            noGroups(p, "outliers");
+            String column = single(p.measures, Column::measure, "outliers");
+            if (column == null) {
+                throw new NotUnderstood("name the numeric column to look for outliers in");
+            }
+            return Plan.of(Task.OUTLIERS).withColumn(column).withFilters(filters(p, true));
+        }
+        if (tasks.contains(Cue.DESCRIBE)) {
+            noGroups(p, "a summary");
+            return Plan.of(Task.DESCRIBE).withColumn(single(p.measures, c -> true, "a summary"))
+                    .withFilters(filters(p, true));
+        }
+        if ((tasks.contains(Cue.DISTRIBUTION) || p.chart == Chart.HISTOGRAM) && p.aggs.isEmpty()) {
+            noGroups(p, "a distribution");
+            String column = single(p.measures, c -> !c.identifier(), "a distribution");
+            if (column == null) {
+                throw new NotUnderstood("name the column whose distribution you want");
+            }
+            return Plan.of(Task.DISTRIBUTION).withColumn(column).withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        if ((tasks.contains(Cue.FIRST) || tasks.contains(Cue.LAST)) && p.measures.isEmpty() && p.groups.isEmpty()
+                && p.superlative == null) {
+            return Plan.of(Task.HEAD).withLimit(p.limit == null ? 5 : p.limit, tasks.contains(Cue.FIRST))
+                    .withFilters(filters(p, true));
+        }
+        if ((tasks.contains(Cue.LIST) || tasks.contains(Cue.VALUES) || tasks.contains(Cue.DISTINCT)
+                || p.asked && p.superlative == null && p.limit == null) && !p.howMany && p.aggs.isEmpty()
+                && p.groups.isEmpty() && p.measures.size() == 1 && !p.measures.get(0).measure()
+                && p.superlative == null && !p.timeGrouping) {
+            return Plan.of(Task.VALUES).withColumn(p.measures.get(0).name()).withFilters(filters(p, true));
+        }
+        if (tasks.contains(Cue.SHARE) || tasks.contains(Cue.RATE)) {
+            return share(p);
+        }
+        if (tasks.contains(Cue.TREND) || p.timeGrouping || p.periodTarget) {
+            return trend(p);
+        }
+        if (p.superlative != null || p.limit != null) {
+            return ranking(p);
+        }
+        return aggregate(p);
+    }
+
+    private Plan correlation(Parts p) {
+        noGroups(p, "correlations");
+        List<Column> numeric = p.measures.stream().filter(Column::numeric).toList();
+        if (numeric.size() != p.measures.size() || numeric.size() > 2) {
+            throw new NotUnderstood("correlations are between numeric columns; name one or two of them");
+        }
+        List<Filter> filters = filters(p, true);
+        if (numeric.size() == 2) {
+            return Plan.of(Task.CORRELATION).withColumn(numeric.get(0).name()).withOther(numeric.get(1).name())
+                    .withFilters(filters);
+        }
+        Plan plan = Plan.of(Task.CORRELATIONS).withFilters(filters).withLimit(p.limit, false);
+        return numeric.isEmpty() ? plan : plan.withColumn(numeric.get(0).name());
+    }
+
+    private Plan share(Parts p) {
+        List<Column> groups = new ArrayList<>(p.groups);
+        Column measure = null;
+        for (Column c : p.measures) {
+            if (c.measure() && measure == null) {
+                measure = c;
+            } else if (!c.measure() && !c.date() && groups.isEmpty()) {
+                groups.add(c); // "share of each category"
+            } else {
+                throw new NotUnderstood("a share is of one measure, by at most two columns");
+            }
+        }
+        Filter condition = null;
+        List<Filter> filters = new ArrayList<>(p.filters);
+        if (!p.flags.isEmpty()) {
+            if (p.flags.size() > 1) {
+                throw new NotUnderstood("a share of rows is for one yes/no condition at a time");
+            }
+            condition = Filter.flag(p.flags.get(0).column().name(), p.flags.get(0).yes());
+        } else if (groups.isEmpty()) {
+            if (filters.size() != 1) {
+                throw new NotUnderstood(filters.isEmpty()
+                        ? "say what the share is of, e.g. a value ('share of revenue from Books') or 'by' a column"
+                        : "say which of the conditions is the share and which the whole");
+            }
+            condition = filters.remove(0);
+        }
+        if (measure != null && !additive(measure) && p.agg() != Agg.SUM) {
+            throw new NotUnderstood("a share of '" + measure.name() + "' would add up values that are not"
+                    + " amounts; ask for a share of rows, or of a total such as revenue or quantity");
+        }
+        return Plan.of(Task.SHARE).withColumn(measure == null ? null : measure.name())
+                .withGroupBy(groups.stream().map(Column::name).toList()).withFilters(filters).withCondition(condition)
+                .withEntity(p.entity);
+    }
+
+    private Plan trend(Parts p) {
+        Column date = p.timeColumn;
+        if (date == null) {
+            List<Column> dates = lexicon.dateColumns();
+            if (dates.size() != 1) {
+                throw new NotUnderstood(dates.isEmpty()
+                        ? "this dataset has no date column to follow over time"
+                        : "name the date column to use (" + String.join(", ",
+                                dates.stream().map(Column::name).toList()) + ")");
+            }
+            date = dates.get(0);
+        }
+        if (!p.groups.isEmpty()) {
+            throw new NotUnderstood("a trend is followed for the whole data; filter to one group instead of 'by'");
+        }
+        Column measure = measure(p, "a trend");
+        if (measure == null && !p.howMany && p.entity == null) {
+            throw new NotUnderstood("say what to follow over time, e.g. 'total revenue per month' or 'number of"
+                    + " rows per month'");
+        }
+        Agg agg = measure == null ? Agg.COUNT : defaultAgg(measure, p);
+        Plan.Grain grain = p.grain != null ? p.grain : p.dateNamed ? Plan.Grain.DAY : grainFor(date);
+        Plan plan = Plan.of(Task.TREND).withColumn(measure == null ? null : measure.name()).withAgg(agg)
+                .withTime(date.name(), grain).withFilters(filters(p, true)).withEntity(p.entity);
+        if (p.superlative != null || p.limit != null) {
+            plan = plan.withLimit(p.limit != null ? p.limit : 1, Boolean.FALSE.equals(p.highest));
+        }
+        return plan;
+    }
+
+    private Plan ranking(Parts p) {
+        boolean ascending = Boolean.FALSE.equals(p.highest);
+        Cue s = p.superlative;
+        if (s == Cue.COMMON || s == Cue.RARE) {
+            Column target = p.target;
+            if (target == null && p.measures.size() == 1 && !p.measures.get(0).measure()) {
+                target = p.measures.get(0);
+            } else if (!p.measures.isEmpty()) {
+                throw new NotUnderstood("'most common' counts the rows of each value of one column");
+            }
+            if (target == null) {
+                throw new NotUnderstood("say which column's most common value you want");
+            }
+            return Plan.of(Task.COUNT).withGroupBy(List.of(target.name()))
+                    .withLimit(p.limit != null ? p.limit : 1, ascending).withFilters(filters(p, true))
+                    .withEntity(p.entity);
+        }
+        Column measure = measure(p, "a ranking");
+        if (measure == null) {
+            measure = implied(s);
+        }
+        if (p.target != null) {
+            List<String> groups = new ArrayList<>(List.of(p.target.name()));
+            p.groups.forEach(g -> groups.add(g.name()));
+            int limit = p.limit != null ? p.limit : 1;
+            if (measure == null) {
+                if ((s == Cue.HIGH || s == Cue.LOW) && (p.entity != null || p.howMany)) {
+                    return Plan.of(Task.COUNT).withGroupBy(groups).withLimit(limit, ascending)
+                            .withFilters(filters(p, true)).withEntity(p.entity);
+                }
+                throw new NotUnderstood("say which column to rank '" + p.target.name() + "' by");
+            }
+            Agg agg = p.agg() != null ? p.agg() : itemLevel(s) ? (ascending ? Agg.MIN : Agg.MAX)
+                    : !measure.numeric() && !measure.date() && (s == Cue.HIGH || s == Cue.LOW) ? Agg.NUNIQUE
+                    : defaultAggOrNull(measure, p);
+            if (agg == null && lexicon.unique(p.target) && p.groups.isEmpty()) {
+                return Plan.of(Task.TOP_ROWS).withColumn(measure.name()).withLimit(limit, ascending)
+                        .withFilters(filters(p, true)).withOther(p.target.name()).withEntity(p.entity);
+            }
+            if (agg == null) {
+                throw new NotUnderstood(whichStatistic(measure));
+            }
+            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg).withGroupBy(groups)
+                    .withLimit(limit, ascending).withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        if (measure == null) {
+            throw new NotUnderstood("say which column to rank by");
+        }
+        if (p.rowTarget || p.limit != null && p.groups.isEmpty() && p.aggs.isEmpty()) {
+            noGroups(p, "a list of rows");
+            if (!measure.numeric() && !measure.date()) {
+                throw new NotUnderstood("rows are ranked by a numeric or date column, and '" + measure.name()
+                        + "' holds text");
+            }
+            return Plan.of(Task.TOP_ROWS).withColumn(measure.name())
+                    .withLimit(p.limit != null ? p.limit : p.asked || p.rowTarget ? 1 : 5, ascending)
+                    .withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        // "the highest fare", "highest fare by class": a statistic, not a ranking
+        Agg agg = p.agg() != null ? p.agg() : ascending ? Agg.MIN : Agg.MAX;
+        if (p.limit != null && !p.groups.isEmpty()) {
+            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg)
+                    .withGroupBy(p.groups.stream().map(Column::name).toList()).withLimit(p.limit, ascending)
+                    .withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        if (p.agg() != null && p.aggs.size() == 1 && p.superlative != null && !p.groups.isEmpty()) {
+            // "which has the highest average" without a target: rank the groups
+            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg)
+                    .withGroupBy(p.groups.stream().map(Column::name).toList()).withLimit(1, ascending)
+                    .withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg)
+                .withGroupBy(p.groups.stream().map(Column::name).toList()).withFilters(filters(p, true))
+                .withEntity(p.entity);
+    }
+
+    private Plan aggregate(Parts p) {
+        List<String> groups = p.groups.stream().map(Column::name).toList();
+        if (p.aggs.isEmpty() && p.howMany) {
+            Column counted = p.measures.size() == 1 ? p.measures.get(0) : null;
+            if (p.measures.size() > 1) {
+                throw new NotUnderstood("say which one column to count");
+            }
+            if (counted == null || counted.date()) {
+                return Plan.of(Task.COUNT).withGroupBy(groups).withFilters(filters(p, true)).withEntity(p.entity);
+            }
+            if (!counted.numeric()) {
+                return Plan.of(Task.AGGREGATE).withColumn(counted.name()).withAgg(Agg.NUNIQUE).withGroupBy(groups)
+                        .withFilters(filters(p, true)).withEntity(p.entity);
+            }
+            if (summable(counted)) {
+                return Plan.of(Task.AGGREGATE).withColumn(counted.name()).withAgg(Agg.SUM).withGroupBy(groups)
+                        .withFilters(filters(p, true)).withEntity(p.entity);
+            }
+            throw new NotUnderstood("'how many' with '" + counted.name() + "' could mean a count of rows or a"
+                    + " total of the column; ask for the 'number of rows' or the 'total " + counted.name() + "'");
+        }
+        if (p.aggs.contains(Agg.NUNIQUE)) {
+            throw new NotUnderstood("say which column's distinct values to count");
+        }
+        Column measure = measure(p, "a statistic");
+        if (measure == null && p.agg() != null && p.flags.size() == 1 && p.flags.get(0).column().numeric()
+                && p.flags.get(0).yes()) {
+            Column flag = p.flags.get(0).column();
+            p.flags.clear();
+            measure = flag; // "average survived": the mean of a 0/1 column
+        }
+        if (measure == null) {
+            throw new NotUnderstood(p.aggs.isEmpty()
+                    ? "I could not tell what to compute; name a column and what to compute, e.g. its total or average"
+                    : "say which column to compute the " + p.agg().words() + " of");
+        }
+        Agg agg = p.agg() != null ? p.agg() : defaultAggOrNull(measure, p);
+        boolean identified = !p.filters.isEmpty() && p.filters.stream().allMatch(f -> f.op() == Filter.Op.EQ
+                || f.op() == Filter.Op.LOOKUP || f.op() == Filter.Op.IN);
+        if (agg == null && identified && groups.isEmpty()) {
+            // "the happiness score of Denmark": the value itself, not a statistic
+            return Plan.of(Task.VALUE).withColumn(measure.name()).withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        if (agg == null) {
+            throw new NotUnderstood(whichStatistic(measure));
+        }
+        if (!measure.numeric() && agg != Agg.MIN && agg != Agg.MAX || measure.date() && agg != Agg.MIN
+                && agg != Agg.MAX) {
+            throw new NotUnderstood("'" + measure.name() + "' holds " + (measure.date() ? "dates" : "text")
+                    + ", so it has no " + agg.words());
+        }
+        return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg).withGroupBy(groups)
+                .withFilters(filters(p, true)).withEntity(p.entity);
+    }
+
+    /** The one column the question measures, or null; several are a problem. */
+    private Column measure(Parts p, String what) {
+        if (p.measures.size() > 1 && p.agg() != null && p.agg() != Agg.NUNIQUE) {
+            List<Column> numeric = p.measures.stream().filter(Column::measure).toList();
+            if (numeric.size() == 1) {
+                // "average price of products": the text column names the rows, the number is measured
+                p.measures.stream().filter(c -> !c.numeric() && !c.date()).findFirst()
+                        .ifPresent(c -> p.entity = p.entity == null ? c.name() : p.entity);
+                p.measures.retainAll(numeric);
+            }
+        }
+        if (p.measures.size() > 1) {
+            throw new NotUnderstood(what + " is computed on one column, and the question names "
+                    + String.join(", ", p.measures.stream().map(c -> "'" + c.name() + "'").toList()));
+        }
+        return p.measures.isEmpty() ? null : p.measures.get(0);
+    }
+
+    private Agg defaultAgg(Column measure, Parts p) {
+        Agg agg = defaultAggOrNull(measure, p);
+        if (agg == null) {
+            throw new NotUnderstood(whichStatistic(measure));
+        }
+        return agg;
+    }
+
+    private Agg defaultAggOrNull(Column measure, Parts p) {
+        if (p.agg() != null) {
+            return p.agg();
+        }
+        if (!measure.numeric()) {
+            return p.howMany ? Agg.NUNIQUE : null;
+        }
+        return p.howMuch || summable(measure) ? Agg.SUM : null;
+    }
+
+    private static String whichStatistic(Column measure) {
+        return "say which statistic of '" + measure.name()
+                + "' you want: total, average, median, minimum or maximum";
+    }
+
+    static boolean additive(Column c) {
+        return c.measure() && c.words().stream().anyMatch(ADDITIVE::contains)
+                && c.words().stream().noneMatch(INTENSIVE::contains);
+    }
+
+    /** Additive, and not a running total of a time series ({@code total_vaccinations} next to a date column). */
+    private boolean summable(Column c) {
+        boolean cumulative = (c.words().contains("total") || c.words().contains("cumulative"))
+                && !lexicon.dateColumns().isEmpty();
+        return additive(c) && !cumulative;
+    }
+
+    /** "most expensive" ranks by price, "oldest" by age: the one such column, if there is one. */
+    private Column implied(Cue s) {
+        Predicate<Column> test = switch (s) {
+            case EXPENSIVE, CHEAP -> c -> c.measure() && (c.words().contains("price") || c.words().contains("cost")
+                    || c.words().contains("fare"));
+            case OLDEST, YOUNGEST -> c -> c.measure() && c.words().contains("age");
+            case LATEST, EARLIEST -> Column::date;
+            default -> c -> false;
+        };
+        List<Column> found = lexicon.columns().stream().filter(test).toList();
+        return found.size() == 1 ? found.get(0) : null;
+    }
+
+    private static boolean itemLevel(Cue s) {
+        return s == Cue.EXPENSIVE || s == Cue.CHEAP || s == Cue.OLDEST || s == Cue.YOUNGEST || s == Cue.LATEST
+                || s == Cue.EARLIEST;
+    }
+
+    private static String single(List<Column> columns, Predicate<Column> test, String what) {
+        if (columns.size() > 1) {
+            throw new NotUnderstood(what + " is for the whole table or one column at a time");
+        }
+        if (columns.isEmpty()) {
+            return null;
+        }
+        if (!test.test(columns.get(0))) {
+            throw new NotUnderstood(what + " is not available for '" + columns.get(0).name() + "'");
+        }
+        return columns.get(0).name();
+    }
+
+    private static void noGroups(Parts p, String what) {
+        if (!p.groups.isEmpty() || p.timeGrouping) {
+            throw new NotUnderstood(what + " cannot be broken down by a column here; ask for one group at a time");
+        }
+    }
+
+    /** The conditions, with yes/no mentions ("smokers", "did not survive") added as conditions. */
+    private static List<Filter> filters(Parts p, boolean withFlags) {
+        List<Filter> filters = new ArrayList<>(p.filters);
+        if (withFlags) {
+            p.flags.forEach(f -> filters.add(Filter.flag(f.column().name(), f.yes())));
+        }
+        return filters;
+    }
+
+    private static Plan.Grain grainFor(Column date) {
+        if (date.minDate() == null || date.maxDate() == null) {
+            return Plan.Grain.MONTH;
+        }
+        try {
+            long days = ChronoUnit.DAYS.between(LocalDate.parse(date.minDate().substring(0, 10)),
+                    LocalDate.parse(date.maxDate().substring(0, 10)));
+            return days > 3 * 365 ? Plan.Grain.YEAR : days > 90 ? Plan.Grain.MONTH : days > 21 ? Plan.Grain.WEEK
+                    : Plan.Grain.DAY;
+        } catch (RuntimeException e) {
+            return Plan.Grain.MONTH;
+        }
+    }
+
+    /** The chart asked for, or the one that suits the result when the question only says "plot" or "chart". */
+    private Plan chart(Plan plan, Parts p) {
+        if (!p.chartAsked) {
+            return plan;
+        }
+        return withChart(plan, p.chart, lexicon);
+    }
+
+    /** The plan with the chart that suits it ({@code asked} when given); refused when the result is one value. */
+    static Plan withChart(Plan plan, Chart asked, Lexicon lexicon) {
+        Chart kind = asked != null ? asked : switch (plan.task()) {
+            case TREND -> Chart.LINE;
+            case DISTRIBUTION -> Chart.HISTOGRAM;
+            case CORRELATION -> Chart.SCATTER;
+            default -> Chart.BAR;
+        };
+        Plan charted = plan.withChart(kind);
+        if (CodeWriter.drawn(charted, lexicon) == Chart.NONE) {
+            throw new NotUnderstood("the answer is a single value, which has no chart; ask for it by a column"
+                    + " (e.g. 'by category') or over time to get a chart");
+        }
+        return charted;
+    }
+}

@@ -1,0 +1,104 @@
+package io.llmanalytics.offline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.llmanalytics.llm.Interaction;
+import io.llmanalytics.schema.DatasetSchema;
+
+/**
+ * Understands a question about a session's datasets: reads it against each dataset (the default one first) and
+ * plans it on its own, or, when it only makes sense as a follow-up ("and for Furniture?", "now by region", "show
+ * that as a chart"), merges it into the plan of the previous question. Throws {@link NotUnderstood} rather than
+ * guess.
+ */
+final class QuestionParser {
+
+    /** A plan and the dataset it is about (its index in the session; 0 is {@code df}). */
+    record Understood(Plan plan, int dataset, Lexicon lexicon) {
+    }
+
+    private QuestionParser() {
+    }
+
+    static Understood understand(String question, List<DatasetSchema> datasets, List<Interaction> context) {
+        List<String> reasons = new ArrayList<>();
+        for (int i = 0; i < datasets.size(); i++) {
+            Lexicon lexicon = Lexicon.of(datasets.get(i));
+            try {
+                return new Understood(plan(question, lexicon, context), i, lexicon);
+            } catch (NotUnderstood e) {
+                if (i == 0) {
+                    reasons.addAll(e.reasons());
+                }
+            }
+        }
+        throw new NotUnderstood(reasons);
+    }
+
+    static Plan plan(String question, Lexicon lexicon, List<Interaction> context) {
+        Parts parts = new QuestionReader(lexicon).read(question);
+        if ((parts.followUp || parts.refers) && partial(parts) && parts.problems.isEmpty() && parts.hasChanges()) {
+            // "and quantity?": the previous question with another column, not the quantity on its own
+            Plan previous = previous(lexicon, context);
+            if (previous != null) {
+                try {
+                    return new FollowUp(lexicon).merge(parts, previous);
+                } catch (NotUnderstood e) {
+                    // then it is read as a question of its own
+                }
+            }
+        }
+        try {
+            return new Planner(lexicon).plan(parts);
+        } catch (NotUnderstood standalone) {
+            Plan previous = parts.problems.isEmpty() && parts.hasChanges() ? previous(lexicon, context) : null;
+            if (previous == null) {
+                throw standalone;
+            }
+            try {
+                return new FollowUp(lexicon).merge(parts, previous);
+            } catch (NotUnderstood asFollowUp) {
+                throw parts.followUp || parts.refers ? asFollowUp : standalone;
+            }
+        }
+    }
+
+    /** Whether a question says only what changes: no statistic, count, ranking or task of its own. */
+    private static boolean partial(Parts p) {
+        return p.aggs.isEmpty() && !p.howMany && !p.howMuch && p.superlative == null && p.limit == null
+                && p.tasks.stream().allMatch(c -> c == Cue.ROWS);
+    }
+
+    /** The plan of the latest previous question about this dataset: from its code's plan comment, or re-read. */
+    static Plan previous(Lexicon lexicon, List<Interaction> context) {
+        for (int i = context.size() - 1; i >= 0; i--) {
+            Interaction interaction = context.get(i);
+            Plan plan = PlanComment.read(interaction.code()).filter(p -> about(p, lexicon)).orElse(null);
+            if (plan == null && interaction.question() != null) {
+                try {
+                    plan = new Planner(lexicon).plan(new QuestionReader(lexicon).read(interaction.question()));
+                } catch (NotUnderstood e) {
+                    plan = null;
+                }
+            }
+            if (plan != null) {
+                return plan;
+            }
+        }
+        return null;
+    }
+
+    /** Whether every column the plan uses is a column of this dataset. */
+    private static boolean about(Plan plan, Lexicon lexicon) {
+        List<String> columns = new ArrayList<>(plan.groupBy());
+        columns.add(plan.column());
+        columns.add(plan.other());
+        columns.add(plan.date());
+        plan.filters().forEach(f -> columns.add(f.column()));
+        if (plan.condition() != null) {
+            columns.add(plan.condition().column());
+        }
+        return columns.stream().allMatch(c -> c == null || lexicon.column(c).isPresent());
+    }
+}

@@ -1,0 +1,31 @@
+/**
+ * The offline analyst: the built-in, rule-based {@link io.llmanalytics.llm.Analyst} (name {@code offline}) that
+ * answers when no language model is configured ({@code ANALYST=auto} without {@code OPENAI_API_KEY} and
+ * {@code OPENAI_BASE_URL}, or {@code ANALYST=offline}). It plugs into the same pipeline as any analyst: its code is
+ * validated, executed by the worker, streamed, stored in history and its explanation grounded.
+ *
+ * <h2>How a question is answered</h2>
+ * <ol>
+ * <li>{@link io.llmanalytics.offline.Tokenizer} splits the question; {@link io.llmanalytics.offline.Annotator} finds,
+ * against the dataset's {@link io.llmanalytics.offline.Lexicon}, the columns (case, spaces/underscores, plurals, close
+ * spellings, part of a longer name, abbreviations), the values of text columns (top values and sample rows), and the
+ * {@link io.llmanalytics.offline.Cue} words (aggregations, rankings, comparisons, charts...).</li>
+ * <li>{@link io.llmanalytics.offline.QuestionReader} (with {@link io.llmanalytics.offline.FilterReader}) turns them
+ * into {@link io.llmanalytics.offline.Parts}; every word must be accounted for, or it is reported.</li>
+ * <li>{@link io.llmanalytics.offline.Planner} decides the {@link io.llmanalytics.offline.Plan}, or
+ * {@link io.llmanalytics.offline.FollowUp} applies a follow-up to the previous question's plan (read back from the
+ * {@code # offline-plan:} comment of its code, see {@link io.llmanalytics.offline.PlanComment}, or re-read from its
+ * question when another analyst answered it).</li>
+ * <li>{@link io.llmanalytics.offline.CodeWriter} writes plain pandas/matplotlib code;
+ * {@link io.llmanalytics.offline.Narrator} explains the executed result in one to three grounded sentences.</li>
+ * </ol>
+ *
+ * <p>Questions it cannot place fail with {@code QUESTION_NOT_UNDERSTOOD} (422) at once: the detail says why, lists
+ * example questions built from the dataset ({@link io.llmanalytics.offline.Suggestions}) and how to configure a
+ * language model. A second attempt (after code that failed when it ran) ends the analysis instead of repeating it.
+ *
+ * <p>HTTP: {@code GET /api/session/{id}/suggestions[?limit=1..12]} →
+ * {@code {session_id, dataset, questions: [...]}} ({@link io.llmanalytics.offline.SuggestionsResource}); 404 for an
+ * unknown session.
+ */
+package io.llmanalytics.offline;
