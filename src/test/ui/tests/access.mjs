@@ -22,7 +22,7 @@ async function tabTo(page, predicate, { back = false, limit = 60, arg } = {}) {
 export default [
   {
     name: 'works on a phone-sized screen',
-    context: { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    context: { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce' },
     async run(t) {
       const { page } = t;
       await page.goto(`${t.base}/`);
@@ -49,6 +49,8 @@ export default [
 
       await page.locator('#sessions-toggle').tap();
       await page.locator('#sidebar .session-name', { hasText: name }).waitFor();
+      const drawer = await page.locator('#sidebar').boundingBox();
+      assert.ok(drawer.x === 0 && drawer.width < PHONE.width, `the drawer slides in from the left: ${JSON.stringify(drawer)}`);
       assert.equal(await page.locator('#sessions-toggle').getAttribute('aria-expanded'), 'true');
       await t.shot('26-phone-sessions');
       await page.locator('#scrim').tap({ position: { x: 370, y: 420 } });

@@ -52,7 +52,7 @@ export async function ask(t, question) {
 }
 
 /** Waits until a turn reaches a final state (done, failed, stopped) and returns that state. */
-export async function finished(turn, timeout = 30_000) {
+export async function finished(turn, timeout = 60_000) {
   return eventually(async () => {
     const state = await turn.getAttribute('data-state');
     assert.notEqual(state, 'running', 'the analysis is still running');

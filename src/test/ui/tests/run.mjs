@@ -35,6 +35,24 @@ function withTimeout(promise, ms, what) {
   })]).finally(() => clearTimeout(timer));
 }
 
+/** Waits until GET /api/health says every part is up (the validator and the worker warm up after start-up). */
+async function serviceReady(timeoutMs = 180_000) {
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const response = await fetch(`${base}/api/health`);
+      last = `${response.status} ${await response.text()}`;
+      if (response.ok) return Date.now() - started;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The service was not ready within ${timeoutMs / 1000} s: ${last}`);
+}
+
+console.log(`Service ready after ${await serviceReady()} ms`);
 const results = [];
 const browser = await launch(chromiumPath);
 console.log(`Chromium ${browser.version()} at ${chromiumPath}; service at ${base}; screenshots in ${shots}`);
@@ -43,7 +61,7 @@ try {
     const started = Date.now();
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US',
       timezoneId: 'UTC', ...(scenario.context ?? {}) });
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(30_000);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     const page = await context.newPage();
     const watcher = watch(page, base);

@@ -32,7 +32,7 @@ final class BrowserRun {
     record Outcome(List<Scenario> scenarios, int exitCode, String output) {
     }
 
-    static final int MIN_NODE_MAJOR = 20;
+    static final int MIN_NODE_MAJOR = 18;
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(15);
     private static final Pattern NODE_VERSION = Pattern.compile("v(\\d+)\\.");
