@@ -144,4 +144,43 @@ export default [
       assert.equal(await next.locator('.result .scalar').textContent(), '3.83');
     },
   },
+  {
+    name: "an analysis that cannot succeed ends with the service's problem, and so does a question about a deleted session",
+    async run(t) {
+      const { page } = t;
+      const session = await createSession(t, unique('fails'));
+      await openSession(t, session.session_id);
+      const turn = await ask(t, scripted('What is the profit margin?'));
+      assert.equal(await finished(turn), 'failed');
+      assert.deepEqual(await turn.locator('details.attempt').evaluateAll((all) => all.map((d) => d.dataset.outcome)),
+        ['failed', 'failed', 'failed']);
+      assert.equal(await turn.locator('.problem[role=alert] .problem-title').textContent(), 'The analysis could not be completed');
+      assert.match(await turn.locator('.problem-detail').textContent(), /^No working code after 3 attempts; the last one failed: .*KeyError/);
+      assert.equal(await turn.locator('.step[data-stage=executing]').getAttribute('data-state'), 'failed');
+      await turn.locator('.problem').scrollIntoViewIfNeeded();
+      await t.shot('17b-analysis-failed');
+
+      assert.equal((await t.context.request.delete(`${t.base}/api/session/${session.session_id}`)).status(), 204);
+      const orphan = await ask(t, scripted('What is the average quantity?'));
+      assert.equal(await finished(orphan), 'failed');
+      assert.equal(await orphan.locator('.problem-title').textContent(), 'Not found');
+      assert.match(await orphan.locator('.problem-detail').textContent(), new RegExp(session.session_id));
+      assert.ok(await page.locator('#send').isVisible());
+    },
+  },
+  {
+    name: 'an explanation with numbers the result does not support is withdrawn and replaced',
+    async run(t) {
+      const session = await createSession(t, unique('grounding'));
+      await openSession(t, session.session_id);
+      const turn = await ask(t, scripted('Which category sold the most?'));
+      assert.equal(await finished(turn), 'done');
+      assert.equal(await turn.locator('.result .scalar').textContent(), 'Electronics');
+      const text = await turn.locator('.interpretation-text').textContent();
+      assert.ok(text.length > 0 && !text.includes('12,345'), `the invented number is gone: ${text}`);
+      assert.match(await turn.locator('.revised').textContent(), /stated numbers that are not in the result \(12,345\)/);
+      await turn.locator('.interpretation').scrollIntoViewIfNeeded();
+      await t.shot('17c-explanation-replaced');
+    },
+  },
 ];

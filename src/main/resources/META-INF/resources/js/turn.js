@@ -197,10 +197,12 @@ export class Turn {
     this.footer(answer);
   }
 
+  /** The service replaces an explanation whose numbers the result does not support by a summary of the result. */
   grounding(grounding) {
     if (!grounding || grounding.ok || !(grounding.ungrounded?.length > 0)) return;
-    append(this.interpretationBox, h('p', { class: 'note warning' }, icon('alert'),
-      `Not found in the result: ${grounding.ungrounded.join(', ')}`));
+    this.revisedNote.hidden = false;
+    replaceChildren(this.revisedNote, icon('alert'), `The model's explanation stated numbers that are not in the result `
+      + `(${grounding.ungrounded.join(', ')}), so this summary was written from the result itself.`);
   }
 
   footer(answer) {
