@@ -183,4 +183,22 @@ export default [
       await t.shot('17c-explanation-replaced');
     },
   },
+  {
+    name: 'a large table result says how many of its rows are shown',
+    async run(t) {
+      const rows = ['date,category,region,quantity,revenue'];
+      for (let i = 1; i <= 40; i += 1) rows.push(`2024-01-${String((i % 28) + 1).padStart(2, '0')},C${i % 4},R${i % 3},${i},${i * 49.75}`);
+      const session = await createSession(t, unique('orders'), `${rows.join('\n')}\n`);
+      await openSession(t, session.session_id);
+      const turn = await ask(t, scripted('List every order by revenue'));
+      assert.equal(await finished(turn), 'done');
+      assert.equal(await turn.locator('.result .shape').textContent(), '40 rows × 5 columns');
+      assert.equal(await turn.locator('.result .shape-note').textContent(), 'Showing 10 of 40 rows');
+      const table = await tableTexts(turn.locator('.result table'));
+      assert.equal(table.length, 11, 'header and 10 rows');
+      assert.deepEqual(table[1], ['39', '2024-01-13', 'C0', 'R1', '40', '1,990'], 'the index of the sorted rows comes first');
+      await turn.locator('.result').scrollIntoViewIfNeeded();
+      await t.shot('17d-large-result');
+    },
+  },
 ];

@@ -13,7 +13,7 @@ const ui = {
   fileInput: $('file-input'), welcomeFile: $('welcome-file'), welcome: $('welcome'), uploadStatus: $('upload-status'),
   sessionView: $('session-view'), datasetSlot: $('dataset-slot'), suggestions: $('suggestions'),
   chips: $('suggestion-chips'), conversation: $('conversation'), composer: $('composer'), question: $('question'),
-  send: $('send'), stop: $('stop'), overlay: $('drop-overlay'), announcer: $('announcer'),
+  send: $('send'), stop: $('stop'), overlay: $('drop-overlay'), announcer: $('announcer'), sessionsNote: $('sessions-note'),
 };
 
 const state = {
@@ -22,6 +22,7 @@ const state = {
   run: null, // { controller, turn } while an analysis streams
   upload: null, // AbortController of a running upload
   sessions: [],
+  total: 0,
 };
 
 const announce = (text) => { ui.announcer.textContent = text; };
@@ -50,6 +51,7 @@ async function openSession(id) {
   if (id === currentId()) return;
   stopRun();
   closeDrawer();
+  if (!state.upload) hideUploadStatus();
   ui.welcome.hidden = true;
   ui.sessionView.hidden = false;
   ui.composer.hidden = true;
@@ -69,6 +71,7 @@ async function openSession(id) {
 }
 
 function showSession(session) {
+  stopRun();
   state.session = session;
   state.selected = Math.max(0, datasetsOf(session).findIndex((d) => d.default));
   ui.welcome.hidden = true;
@@ -106,10 +109,13 @@ async function renderSuggestions(session) {
 
 // ---- the session list -------------------------------------------------------------------------------------------
 
+const LIST_LIMIT = 100;
+
 async function refreshSessions() {
   try {
-    const page = await api.listSessions(100, 0);
+    const page = await api.listSessions(LIST_LIMIT, 0);
     state.sessions = page.sessions ?? [];
+    state.total = page.total ?? state.sessions.length;
   } catch {
     state.sessions = state.sessions ?? [];
   }
@@ -118,6 +124,8 @@ async function refreshSessions() {
 
 function renderSessions() {
   renderSessionList(ui.sessionList, state.sessions, currentId(), { onDelete: removeSession, onOpen: closeDrawer });
+  ui.sessionsNote.hidden = !(state.total > state.sessions.length);
+  ui.sessionsNote.textContent = `The newest ${state.sessions.length} of ${state.total} sessions.`;
 }
 
 async function removeSession(session) {
