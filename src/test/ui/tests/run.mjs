@@ -7,8 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, watch } from './browser.mjs';
-import analysis from './analysis.mjs';
 import access from './access.mjs';
+import analysis from './analysis.mjs';
+import modules from './modules.mjs';
 import safety from './safety.mjs';
 import sessions from './sessions.mjs';
 import upload from './upload.mjs';
@@ -25,7 +26,7 @@ mkdirSync(shots, { recursive: true });
 const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
-const all = [...upload, ...analysis, ...sessions, ...safety, ...access];
+const all = [...modules, ...upload, ...analysis, ...sessions, ...safety, ...access];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 
 function withTimeout(promise, ms, what) {

@@ -45,6 +45,7 @@ export default [
       assert.equal(await first.locator('pre.code').textContent(), "result = sorted(df['region'].unique().tolist())");
       assert.equal(await first.locator('details.attempt').evaluate((d) => d.open), false, 'stored code starts folded');
       assert.equal(await first.locator('.stepper').isVisible(), false);
+      assert.match(await first.locator('.turn-meta').textContent(), /^just now · executed in .* s · [\d,]+ tokens · openai · /);
       const second = turns.nth(1);
       assert.equal(await second.locator('details.attempt').count(), 2);
       assert.equal(await second.locator('details.attempt').nth(0).getAttribute('data-outcome'), 'failed');

@@ -159,10 +159,10 @@ async function uploadFile(file) {
   const controller = new AbortController();
   state.upload = controller;
   const bar = h('progress', { max: '100', value: '0', 'aria-label': `Uploading ${file.name}` });
-  const label = h('span', { class: 'upload-label' }, `Uploading ${file.name}`);
+  const label = h('span', { class: 'upload-label', role: 'status' }, `Uploading ${file.name}`);
   const figure = h('span', { class: 'upload-figure' }, formatBytes(file.size));
   const cancel = h('button', { type: 'button', class: 'button ghost small', onclick: () => controller.abort() }, 'Cancel');
-  showUploadStatus(h('div', { class: 'upload-card card', role: 'status' },
+  showUploadStatus(h('div', { class: 'upload-card card' },
     h('div', { class: 'upload-row' }, icon('upload'), label, figure, cancel), bar));
   try {
     const created = await api.upload(file, (fraction) => {

@@ -64,9 +64,9 @@ export function formatSeconds(s) {
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
-/** "just now", "5 minutes ago", "yesterday", or the date. */
+/** "just now", "5 minutes ago", "yesterday", or the date; from an ISO text or epoch milliseconds. */
 export function formatWhen(iso, now = Date.now()) {
-  const t = Date.parse(iso);
+  const t = typeof iso === 'number' ? iso : Date.parse(iso);
   if (Number.isNaN(t)) return '';
   const seconds = Math.round((t - now) / 1000);
   const abs = Math.abs(seconds);

@@ -4,38 +4,35 @@
 /** Yields `{ event, data, id }` for each event of a byte stream; comments (heartbeats) are skipped. */
 export async function* readEvents(body) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+  let buffer = ''; // text with its line endings made \n
+  let carriageReturn = false; // the last chunk ended with \r, which may be the first half of \r\n
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += value;
+      let text = (carriageReturn ? '\r' : '') + value;
+      carriageReturn = text.endsWith('\r');
+      if (carriageReturn) text = text.slice(0, -1);
+      buffer += text.replace(/\r\n?/g, '\n');
       let end;
-      while ((end = boundary(buffer)) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end).replace(/^(\r\n|\r|\n)/, '').replace(/^(\r\n|\r|\n)/, '');
-        const event = parse(block);
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = parse(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
         if (event) yield event;
       }
     }
-    const last = parse(buffer);
+    const last = parse(buffer + (carriageReturn ? '\n' : ''));
     if (last) yield last;
   } finally {
     reader.releaseLock();
   }
 }
 
-/** Where the first blank line (end of an event) starts, or -1. */
-function boundary(text) {
-  const m = /(\r\n|\r|\n)(\r\n|\r|\n)/.exec(text);
-  return m ? m.index + m[1].length : -1;
-}
-
 function parse(block) {
   let event = 'message';
   let id = null;
   const data = [];
-  for (const line of block.split(/\r\n|\r|\n/)) {
+  for (const line of block.split('\n')) {
     if (line === '' || line.startsWith(':')) continue;
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
