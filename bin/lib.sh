@@ -10,6 +10,10 @@ export ROOT
 WORKER_PACKAGES=(python3 python3-pandas python3-numpy python3-matplotlib python3-scipy python3-seccomp
   python3-sklearn python3-statsmodels python3-seaborn python3-openpyxl)
 
+# The browser tests (src/test/ui, run by ./mvnw verify): Debian's Chromium, driven by playwright-core from npm (the
+# browser is never downloaded). Node.js 18+ and npm: the system's, or Debian's nodejs and npm (ensure_node).
+BROWSER_TEST_PACKAGES=(chromium)
+
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
 as_root() {
@@ -26,6 +30,18 @@ ensure_packages() {
     log "Installing Debian packages: ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# ensure_node: Node.js and npm for the browser tests (Debian's nodejs and npm when none is installed).
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    ensure_packages nodejs npm
+  fi
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$major" -lt 18 ]; then
+    log "Node.js $(node --version 2>/dev/null || echo '(none)') is older than 18, which playwright-core needs: the browser tests will fail."
   fi
 }
 

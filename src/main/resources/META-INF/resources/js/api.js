@@ -1,0 +1,113 @@
+// The public HTTP API of the service, as a frontend consumes it. Failures are thrown as ApiError carrying the
+// server's RFC 9457 problem (title, status, detail).
+import { readEvents } from './sse.js';
+
+export class ApiError extends Error {
+  constructor(problem) {
+    super(problem.detail || problem.title || 'Request failed');
+    this.problem = problem;
+    this.status = problem.status;
+  }
+}
+
+async function problemOf(response) {
+  const fallback = { title: response.statusText || 'Request failed', status: response.status };
+  try {
+    const body = await response.json();
+    return { ...fallback, ...body };
+  } catch {
+    return { ...fallback, detail: `The server answered ${response.status} ${response.statusText}.` };
+  }
+}
+
+async function json(url, options = {}) {
+  let response;
+  try {
+    response = await fetch(url, { ...options, headers: { Accept: 'application/json', ...options.headers } });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError({ title: 'The service cannot be reached', detail: 'Check that the service is running.' });
+  }
+  if (!response.ok) throw new ApiError(await problemOf(response));
+  return response.status === 204 ? null : response.json();
+}
+
+const session = (id) => `/api/session/${encodeURIComponent(id)}`;
+
+export const getSession = (id) => json(session(id));
+export const listSessions = (limit = 100, offset = 0) => json(`/api/sessions?limit=${limit}&offset=${offset}`);
+export const deleteSession = (id) => json(session(id), { method: 'DELETE' });
+
+/** Example questions for a session, or [] when the service does not offer them. */
+export async function getSuggestions(id) {
+  try {
+    const body = await json(`${session(id)}/suggestions`);
+    const list = Array.isArray(body) ? body : body?.suggestions ?? body?.questions ?? [];
+    return list.map((s) => (typeof s === 'string' ? s : s?.question ?? s?.text)).filter((s) => typeof s === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Uploads a file (multipart field `file`) with progress: `onProgress(fraction)` while the body is sent, then
+ * `onProgress(1)` once it is all sent and the server reads it. Resolves with the new session.
+ */
+export function upload(file, onProgress, signal) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/session/create');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.responseType = 'text';
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    });
+    xhr.upload.addEventListener('load', () => onProgress(1));
+    xhr.addEventListener('load', () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
+      else reject(new ApiError({ title: xhr.statusText || 'Upload refused', status: xhr.status,
+        detail: `The server answered ${xhr.status}.`, ...(body ?? {}) }));
+    });
+    xhr.addEventListener('error', () => reject(new ApiError({ title: 'Upload failed',
+      detail: 'The connection to the service was lost during the upload.' })));
+    xhr.addEventListener('abort', () => reject(new DOMException('Upload cancelled', 'AbortError')));
+    signal?.addEventListener('abort', () => xhr.abort());
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+/**
+ * Asks a question and calls `onEvent(name, data)` for every event of the stream (status, code, validation, execution,
+ * result, chart, interpretation, done, error). Resolves when the stream ends; throws ApiError when the service refuses
+ * before streaming, and AbortError when `signal` cancels it (the service then stops the analysis).
+ */
+export async function analyze(id, question, onEvent, signal) {
+  let response;
+  try {
+    response = await fetch(`${session(id)}/analyze`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      body: JSON.stringify({ question }),
+      signal,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError({ title: 'The service cannot be reached', detail: 'Check that the service is running.' });
+  }
+  if (!response.ok) throw new ApiError(await problemOf(response));
+  let terminal = false;
+  for await (const { event, data } of readEvents(response.body)) {
+    let payload;
+    try { payload = JSON.parse(data); } catch { continue; }
+    onEvent(event, payload);
+    if (event === 'done' || event === 'error') terminal = true;
+  }
+  if (!terminal) {
+    throw new ApiError({ title: 'The answer was cut off',
+      detail: 'The connection ended before the analysis finished. Ask again.' });
+  }
+}

@@ -1,0 +1,368 @@
+// The page: upload, the session list, the dataset view and the conversation, wired to the public API only.
+import * as api from './api.js';
+import { datasetsOf, datasetView } from './dataset.js';
+import { h, icon, replaceChildren } from './dom.js';
+import { formatBytes } from './format.js';
+import { renderSessionList, sessionHref } from './sessions.js';
+import { fallbackSuggestions } from './suggestions.js';
+import { Turn } from './turn.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  main: $('main'), sidebar: $('sidebar'), scrim: $('scrim'), toggle: $('sessions-toggle'), sessionList: $('session-list'),
+  fileInput: $('file-input'), welcomeFile: $('welcome-file'), welcome: $('welcome'), uploadStatus: $('upload-status'),
+  sessionView: $('session-view'), datasetSlot: $('dataset-slot'), suggestions: $('suggestions'),
+  chips: $('suggestion-chips'), conversation: $('conversation'), composer: $('composer'), question: $('question'),
+  send: $('send'), stop: $('stop'), overlay: $('drop-overlay'), announcer: $('announcer'), sessionsNote: $('sessions-note'),
+};
+
+const state = {
+  session: null, // the session view shown (GET /api/session/{id} or the upload's answer)
+  selected: 0, // the dataset shown
+  run: null, // { controller, turn } while an analysis streams
+  upload: null, // AbortController of a running upload
+  sessions: [],
+  total: 0,
+};
+
+const announce = (text) => { ui.announcer.textContent = text; };
+const currentId = () => state.session?.session_id ?? null;
+
+// ---- routing: #/session/{id} ------------------------------------------------------------------------------------
+
+function route() {
+  const m = /^#\/session\/([^/?#]+)$/.exec(location.hash);
+  if (m) openSession(decodeURIComponent(m[1]));
+  else showWelcome();
+}
+
+function showWelcome() {
+  stopRun();
+  state.session = null;
+  ui.welcome.hidden = false;
+  ui.sessionView.hidden = true;
+  ui.composer.hidden = true;
+  document.body.classList.remove('has-session');
+  document.title = 'LLM Analytics';
+  renderSessions();
+}
+
+async function openSession(id) {
+  if (id === currentId()) return;
+  stopRun();
+  closeDrawer();
+  if (!state.upload) hideUploadStatus();
+  ui.welcome.hidden = true;
+  ui.sessionView.hidden = false;
+  ui.composer.hidden = true;
+  replaceChildren(ui.datasetSlot, h('div', { class: 'card loading', role: 'status' }, 'Opening the session…'));
+  replaceChildren(ui.conversation);
+  ui.suggestions.hidden = true;
+  try {
+    const session = await api.getSession(id);
+    if (location.hash !== sessionHref(id)) return; // the user went elsewhere meanwhile
+    showSession(session);
+  } catch (e) {
+    replaceChildren(ui.datasetSlot, problemCard(e.problem?.status === 404 ? 'This session no longer exists'
+      : e.problem?.title ?? 'The session cannot be opened', e.problem?.detail ?? e.message));
+    state.session = null;
+    refreshSessions();
+  }
+}
+
+function showSession(session) {
+  stopRun();
+  state.session = session;
+  state.selected = Math.max(0, datasetsOf(session).findIndex((d) => d.default));
+  ui.welcome.hidden = true;
+  ui.sessionView.hidden = false;
+  ui.composer.hidden = false;
+  document.body.classList.add('has-session');
+  document.title = `${session.file_name ?? 'Session'} · LLM Analytics`;
+  // with a conversation to read, the columns and sample start folded
+  renderDataset({ compact: (session.history ?? []).length > 0 });
+  replaceChildren(ui.conversation, (session.history ?? []).map((entry) => Turn.fromHistory(entry).el));
+  renderSuggestions(session);
+  renderSessions();
+  setRunning(false);
+}
+
+function renderDataset({ focus = false, compact = false } = {}) {
+  replaceChildren(ui.datasetSlot, datasetView(state.session, state.selected, (index, options) => {
+    state.selected = index;
+    renderDataset(options);
+  }, { compact }));
+  if (focus) document.getElementById(`dataset-tab-${state.selected}`)?.focus();
+}
+
+async function renderSuggestions(session) {
+  const id = session.session_id;
+  const dataset = datasetsOf(session).find((d) => d.default) ?? datasetsOf(session)[0];
+  let questions = await api.getSuggestions(id);
+  if (id !== currentId()) return;
+  if (questions.length === 0) questions = fallbackSuggestions(dataset);
+  replaceChildren(ui.chips, questions.slice(0, 6).map((q) => h('button', {
+    type: 'button', class: 'chip', disabled: state.run != null, onclick: () => ask(q),
+  }, q)));
+  ui.suggestions.hidden = questions.length === 0;
+}
+
+// ---- the session list -------------------------------------------------------------------------------------------
+
+const LIST_LIMIT = 100;
+
+async function refreshSessions() {
+  try {
+    const page = await api.listSessions(LIST_LIMIT, 0);
+    state.sessions = page.sessions ?? [];
+    state.total = page.total ?? state.sessions.length;
+  } catch {
+    state.sessions = state.sessions ?? [];
+  }
+  renderSessions();
+}
+
+function renderSessions() {
+  renderSessionList(ui.sessionList, state.sessions, currentId(), { onDelete: removeSession, onOpen: closeDrawer });
+  ui.sessionsNote.hidden = !(state.total > state.sessions.length);
+  ui.sessionsNote.textContent = `The newest ${state.sessions.length} of ${state.total} sessions.`;
+}
+
+async function removeSession(session) {
+  try {
+    await api.deleteSession(session.session_id);
+  } catch (e) {
+    if (e.problem?.status !== 404) {
+      announce(`The session could not be deleted: ${e.problem?.detail ?? e.message}`);
+      throw e;
+    }
+  }
+  state.sessions = state.sessions.filter((s) => s.session_id !== session.session_id);
+  announce(`Deleted ${session.file_name ?? 'the session'}.`);
+  if (session.session_id === currentId()) {
+    state.session = null;
+    location.hash = '';
+  } else {
+    renderSessions();
+  }
+  const next = ui.sessionList.querySelector('.session-link');
+  if (next) next.focus();
+  else ui.fileInput.focus();
+  refreshSessions();
+}
+
+// ---- upload -----------------------------------------------------------------------------------------------------
+
+async function uploadFile(file) {
+  if (!file) return;
+  state.upload?.abort();
+  const controller = new AbortController();
+  state.upload = controller;
+  const bar = h('progress', { max: '100', value: '0', 'aria-label': `Uploading ${file.name}` });
+  const label = h('span', { class: 'upload-label', role: 'status' }, `Uploading ${file.name}`);
+  const figure = h('span', { class: 'upload-figure' }, formatBytes(file.size));
+  const cancel = h('button', { type: 'button', class: 'button ghost small', onclick: () => controller.abort() }, 'Cancel');
+  showUploadStatus(h('div', { class: 'upload-card card' },
+    h('div', { class: 'upload-row' }, icon('upload'), label, figure, cancel), bar));
+  try {
+    const created = await api.upload(file, (fraction) => {
+      const percent = Math.round(fraction * 100);
+      bar.value = percent;
+      figure.textContent = `${percent} % of ${formatBytes(file.size)}`;
+      if (fraction >= 1) {
+        label.textContent = `Reading and profiling ${file.name}…`;
+        bar.removeAttribute('value');
+        cancel.hidden = true;
+      }
+    }, controller.signal);
+    hideUploadStatus();
+    state.sessions = [summaryOf(created), ...state.sessions.filter((s) => s.session_id !== created.session_id)];
+    showSession({ ...created, history: [] });
+    location.hash = sessionHref(created.session_id);
+    announce(created.message ?? `Loaded ${file.name}.`);
+    ui.question.focus();
+    refreshSessions();
+  } catch (e) {
+    if (e.name === 'AbortError') {
+      hideUploadStatus();
+      return;
+    }
+    const problem = e.problem ?? {};
+    const dismiss = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', onclick: hideUploadStatus },
+      icon('close'));
+    showUploadStatus(h('div', { class: 'problem upload-problem', role: 'alert' },
+      h('div', { class: 'problem-head' }, h('p', { class: 'problem-title' }, icon('alert'),
+        `${file.name} was not accepted: ${problem.title ?? 'upload refused'}`), dismiss),
+      h('p', { class: 'problem-detail' }, problem.detail ?? e.message)));
+  } finally {
+    if (state.upload === controller) state.upload = null;
+  }
+}
+
+function summaryOf(created) {
+  const info = created.data_info ?? {};
+  return { session_id: created.session_id, created_at: created.created_at, file_name: created.file_name,
+    format: created.format, rows: info.rows, columns: info.columns,
+    datasets: (created.datasets ?? []).map((d) => d.name), interactions: 0 };
+}
+
+function showUploadStatus(content) {
+  ui.uploadStatus.hidden = false;
+  replaceChildren(ui.uploadStatus, content);
+}
+
+function hideUploadStatus() {
+  ui.uploadStatus.hidden = true;
+  replaceChildren(ui.uploadStatus);
+}
+
+for (const input of [ui.fileInput, ui.welcomeFile]) {
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    closeDrawer();
+    uploadFile(file);
+  });
+}
+
+// drag and drop anywhere on the page
+let dragDepth = 0;
+const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+window.addEventListener('dragenter', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth += 1;
+  ui.overlay.hidden = false;
+});
+window.addEventListener('dragover', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+});
+window.addEventListener('dragleave', (e) => {
+  if (!hasFiles(e)) return;
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) ui.overlay.hidden = true;
+});
+window.addEventListener('drop', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth = 0;
+  ui.overlay.hidden = true;
+  uploadFile(e.dataTransfer.files?.[0]);
+});
+
+// ---- asking -----------------------------------------------------------------------------------------------------
+
+function nearBottom() {
+  return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
+}
+
+async function ask(text) {
+  const question = text.trim();
+  const id = currentId();
+  if (!question || state.run || !id) return;
+  const turn = new Turn(question);
+  ui.conversation.append(turn.el);
+  turn.el.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  const controller = new AbortController();
+  state.run = { controller, turn };
+  setRunning(true);
+  ui.question.value = '';
+  autosize();
+  try {
+    await api.analyze(id, question, (name, data) => {
+      const follow = nearBottom();
+      turn.handle(name, data);
+      if (follow) window.scrollTo({ top: document.documentElement.scrollHeight });
+    }, controller.signal);
+  } catch (e) {
+    if (e.name === 'AbortError') turn.stopped();
+    else turn.error(e.problem ?? { title: 'The analysis failed', detail: e.message });
+  } finally {
+    if (state.run?.controller === controller) {
+      state.run = null;
+      setRunning(false);
+    }
+  }
+  announce(turn.state === 'done' ? 'The answer is ready.' : turn.state === 'stopped' ? 'Stopped.' : 'The analysis failed.');
+  if (id === currentId()) {
+    const summary = state.sessions.find((s) => s.session_id === id);
+    if (summary && turn.state === 'done') summary.interactions = (summary.interactions ?? 0) + 1;
+    renderSessions();
+  }
+}
+
+function stopRun() {
+  if (state.run) {
+    state.run.controller.abort();
+    state.run = null;
+  }
+  setRunning(false);
+}
+
+function setRunning(running) {
+  ui.send.hidden = running;
+  ui.stop.hidden = !running;
+  ui.composer.dataset.running = String(running);
+  for (const chip of ui.chips.querySelectorAll('button')) chip.disabled = running;
+}
+
+function autosize() {
+  ui.question.style.height = '';
+  if (ui.question.value) ui.question.style.height = `${Math.min(ui.question.scrollHeight, 200)}px`;
+}
+
+ui.composer.addEventListener('submit', (e) => {
+  e.preventDefault();
+  ask(ui.question.value);
+});
+ui.question.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+    e.preventDefault();
+    if (!state.run) ask(ui.question.value);
+  }
+});
+ui.question.addEventListener('input', autosize);
+ui.stop.addEventListener('click', () => {
+  state.run?.controller.abort();
+  ui.question.focus();
+});
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape') return;
+  if (state.run) state.run.controller.abort();
+  else if (ui.sidebar.classList.contains('open')) {
+    closeDrawer();
+    ui.toggle.focus();
+  }
+});
+
+// ---- the session drawer on narrow screens -----------------------------------------------------------------------
+
+function openDrawer() {
+  ui.sidebar.classList.add('open');
+  ui.scrim.hidden = false;
+  ui.toggle.setAttribute('aria-expanded', 'true');
+  ui.toggle.setAttribute('aria-label', 'Hide sessions');
+  ui.sidebar.querySelector('.upload-button input')?.focus();
+}
+
+function closeDrawer() {
+  if (!ui.sidebar.classList.contains('open')) return;
+  ui.sidebar.classList.remove('open');
+  ui.scrim.hidden = true;
+  ui.toggle.setAttribute('aria-expanded', 'false');
+  ui.toggle.setAttribute('aria-label', 'Show sessions');
+}
+
+ui.toggle.addEventListener('click', () => (ui.sidebar.classList.contains('open') ? closeDrawer() : openDrawer()));
+ui.scrim.addEventListener('click', closeDrawer);
+
+function problemCard(title, detail) {
+  return h('div', { class: 'problem card', role: 'alert' }, h('p', { class: 'problem-title' }, icon('alert'), title),
+    detail ? h('p', { class: 'problem-detail' }, detail) : null);
+}
+
+window.addEventListener('hashchange', route);
+route();
+refreshSessions();

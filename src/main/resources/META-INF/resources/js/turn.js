@@ -1,0 +1,271 @@
+// One question and its answer in the conversation, built from the analysis events as they stream (or from a stored
+// history entry). Everything from the model or the data is set as text.
+import { codeBlock } from './code.js';
+import { append, h, icon, replaceChildren } from './dom.js';
+import { formatCount, formatSeconds, formatWhen, plural } from './format.js';
+import { renderResult } from './result.js';
+
+const STAGES = [
+  ['generating', 'Generating'],
+  ['validating', 'Validating'],
+  ['executing', 'Executing'],
+  ['interpreting', 'Interpreting'],
+];
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export class Turn {
+  constructor(question, { stored = false } = {}) {
+    this.attempts = new Map();
+    this.charts = 0;
+    this.stage = null;
+    this.interpretationText = '';
+    this.live = h('p', { class: 'visually-hidden', role: 'status' });
+    this.steps = new Map(STAGES.map(([stage, label]) => [stage, h('li', { class: 'step', dataset: { stage, state: 'pending' } },
+      h('span', { class: 'step-dot', 'aria-hidden': 'true' }), h('span', { class: 'step-label' }, label))]));
+    this.stepper = h('ol', { class: 'stepper', 'aria-label': 'Progress', hidden: stored }, [...this.steps.values()]);
+    this.attemptNote = h('p', { class: 'attempt-note', hidden: true });
+    this.attemptList = h('div', { class: 'attempts' });
+    this.resultBox = h('section', { class: 'result', 'aria-label': 'Result', hidden: true });
+    this.chartBox = h('div', { class: 'charts', hidden: true });
+    this.interpretationBox = h('section', { class: 'interpretation', 'aria-label': 'Interpretation', hidden: true });
+    this.interpretationTextEl = h('p', { class: 'interpretation-text' });
+    this.revisedNote = h('p', { class: 'note revised', hidden: true },
+      'Revised: a first draft stated numbers that the result does not support.');
+    append(this.interpretationBox, this.revisedNote, this.interpretationTextEl);
+    this.problemBox = h('div', { class: 'problem', role: 'alert', hidden: true });
+    this.meta = h('footer', { class: 'turn-meta' });
+    this.el = h('article', { class: 'turn', dataset: { state: stored ? 'stored' : 'running' } },
+      h('div', { class: 'question' }, h('span', { class: 'avatar', 'aria-hidden': 'true' }, 'You'),
+        h('p', { class: 'question-text' }, question)),
+      h('div', { class: 'answer' }, this.stepper, this.live, this.attemptNote, this.attemptList, this.resultBox,
+        this.chartBox, this.interpretationBox, this.problemBox, this.meta));
+  }
+
+  get state() {
+    return this.el.dataset.state;
+  }
+
+  /** Applies one named analysis event. */
+  handle(name, data) {
+    switch (name) {
+      case 'status': return this.status(data);
+      case 'code': return this.code(data);
+      case 'validation': return this.validation(data);
+      case 'execution': return this.execution(data);
+      case 'result': return this.result(data);
+      case 'chart': return this.chart(data);
+      case 'interpretation': return this.interpretation(data);
+      case 'done': return this.done(data);
+      case 'error': return this.error(data);
+      default: return undefined;
+    }
+  }
+
+  status({ stage, attempt }) {
+    const index = STAGES.findIndex(([s]) => s === stage);
+    if (index < 0) return;
+    this.stage = stage;
+    STAGES.forEach(([s], i) => this.setStep(s, i < index ? 'done' : i === index ? 'active' : 'pending'));
+    const step = this.steps.get(stage);
+    for (const other of this.steps.values()) other.removeAttribute('aria-current');
+    step.setAttribute('aria-current', 'step');
+    if (attempt > 1) {
+      this.attemptNote.hidden = false;
+      replaceChildren(this.attemptNote, icon('spark'), `Attempt ${attempt}: fixing the previous attempt's error`);
+    }
+    this.live.textContent = `${STAGES[index][1]}${attempt > 1 ? ` (attempt ${attempt})` : ''}…`;
+  }
+
+  setStep(stage, state) {
+    this.steps.get(stage).dataset.state = state;
+  }
+
+  attemptBlock(attempt) {
+    let block = this.attempts.get(attempt);
+    if (block) return block;
+    for (const previous of this.attempts.values()) previous.details.open = false;
+    const title = h('span', { class: 'attempt-title' }, 'Code');
+    const outcome = h('span', { class: 'outcome', dataset: { outcome: 'pending' } });
+    const details = h('details', { class: 'attempt', open: true, dataset: { attempt: String(attempt) } },
+      h('summary', null, title, outcome));
+    const findings = h('div', { class: 'findings' });
+    block = { details, title, outcome, findings, codeEl: null, code: '' };
+    append(details, findings);
+    this.attempts.set(attempt, block);
+    this.attemptList.append(details);
+    if (this.attempts.size > 1) {
+      for (const [n, b] of this.attempts) b.title.textContent = `Attempt ${n}`;
+    }
+    return block;
+  }
+
+  setOutcome(block, outcome, text) {
+    block.outcome.dataset.outcome = outcome;
+    block.outcome.textContent = text;
+    block.details.dataset.outcome = outcome;
+  }
+
+  code({ attempt, code }) {
+    const block = this.attemptBlock(attempt);
+    block.code = code ?? '';
+    const view = codeBlock(block.code);
+    if (block.codeEl) block.codeEl.replaceWith(view);
+    else block.findings.before(view);
+    block.codeEl = view;
+  }
+
+  validation({ attempt, ok, violations = [] }) {
+    const block = this.attemptBlock(attempt);
+    if (ok) return;
+    this.setStep('validating', 'failed');
+    this.setOutcome(block, 'refused', 'refused by the validator');
+    const view = codeBlock(block.code, { marks: violations.map((v) => v.line).filter((n) => n > 0) });
+    block.codeEl?.replaceWith(view);
+    block.codeEl = view;
+    append(block.findings, h('div', { class: 'finding refused' },
+      h('p', { class: 'finding-title' }, icon('alert'), 'The validator refused this code'),
+      h('ul', { class: 'violations' }, violations.map((v) => h('li', null,
+        h('code', { class: 'rule' }, v.rule ?? 'rule'),
+        v.line > 0 ? h('span', { class: 'where' }, `line ${v.line}${v.column >= 0 ? `:${v.column}` : ''}`) : null,
+        h('span', { class: 'message' }, v.message ?? ''))))));
+  }
+
+  execution({ attempt, success, stdout, error, execution_time: seconds, cached }) {
+    const block = this.attemptBlock(attempt);
+    if (success) {
+      this.setOutcome(block, 'ok', cached ? 'ran (cached result)' : `ran in ${formatSeconds(seconds)}`);
+    } else {
+      this.setStep('executing', 'failed');
+      this.setOutcome(block, 'failed', 'failed');
+      append(block.findings, h('div', { class: 'finding failed' },
+        h('p', { class: 'finding-title' }, icon('alert'), 'The code raised an error'),
+        h('pre', { class: 'error-text' }, error ?? 'The code failed.')));
+    }
+    if (stdout) {
+      append(block.findings, h('details', { class: 'stdout' }, h('summary', null, 'Printed output'),
+        h('pre', { class: 'text-result' }, stdout)));
+    }
+  }
+
+  result({ result, truncated }) {
+    this.resultBox.hidden = false;
+    replaceChildren(this.resultBox, h('h3', null, icon('table'), 'Result'), renderResult(result, { truncated }));
+  }
+
+  chart({ mime, data, width, height }) {
+    if (!IMAGE_TYPES.has(mime) || typeof data !== 'string' || !BASE64.test(data)) return;
+    this.charts += 1;
+    this.chartBox.hidden = false;
+    const img = h('img', { class: 'chart', alt: `Chart ${this.charts} drawn by the analysis`,
+      width: width > 0 ? width : null, height: height > 0 ? height : null, loading: 'lazy' });
+    img.src = `data:${mime};base64,${data}`;
+    append(this.chartBox, h('figure', null, img));
+  }
+
+  interpretation({ delta, reset }) {
+    this.interpretationBox.hidden = false;
+    this.interpretationBox.classList.add('streaming');
+    if (reset) {
+      this.interpretationText = '';
+      this.interpretationTextEl.textContent = '';
+      this.revisedNote.hidden = false;
+    }
+    if (delta) {
+      this.interpretationText += delta;
+      this.interpretationTextEl.append(document.createTextNode(delta));
+    }
+  }
+
+  setInterpretation(text) {
+    if (!text) return;
+    this.interpretationBox.hidden = false;
+    if (text !== this.interpretationText) {
+      this.interpretationText = text;
+      this.interpretationTextEl.textContent = text;
+    }
+  }
+
+  done(answer) {
+    this.el.dataset.state = 'done';
+    STAGES.forEach(([s]) => this.setStep(s, 'done'));
+    this.interpretationBox.classList.remove('streaming');
+    if (this.resultBox.hidden && answer.raw_result !== undefined) this.result({ result: answer.raw_result });
+    this.setInterpretation(answer.interpretation);
+    this.live.textContent = 'Answered.';
+    this.grounding(answer.grounding);
+    this.footer(answer);
+  }
+
+  /** The service replaces an explanation whose numbers the result does not support by a summary of the result. */
+  grounding(grounding) {
+    if (!grounding || grounding.ok || !(grounding.ungrounded?.length > 0)) return;
+    this.revisedNote.hidden = false;
+    replaceChildren(this.revisedNote, icon('alert'), `The model's explanation stated numbers that are not in the result `
+      + `(${grounding.ungrounded.join(', ')}), so this summary was written from the result itself.`);
+  }
+
+  footer(answer) {
+    const attempts = Array.isArray(answer.attempts) ? answer.attempts.length : answer.attempts;
+    const usage = answer.usage ?? {};
+    const parts = [
+      answer.execution_time > 0 ? `executed in ${formatSeconds(answer.execution_time)}` : null,
+      attempts > 1 ? plural(attempts, 'attempt') : null,
+      usage.total_tokens > 0 ? `${formatCount(usage.total_tokens)} tokens` : null,
+      [usage.analyst, usage.model].filter(Boolean).join(' · ') || null,
+    ].filter(Boolean);
+    replaceChildren(this.meta, parts.join(' · '));
+  }
+
+  error(problem) {
+    this.el.dataset.state = 'failed';
+    if (this.stage && this.steps.get(this.stage).dataset.state === 'active') this.setStep(this.stage, 'failed');
+    this.interpretationBox.classList.remove('streaming');
+    this.live.textContent = 'The analysis failed.';
+    this.problem(problem.title ?? 'The analysis could not be completed', problem.detail);
+  }
+
+  problem(title, detail) {
+    this.problemBox.hidden = false;
+    replaceChildren(this.problemBox, h('p', { class: 'problem-title' }, icon('alert'), title),
+      detail ? h('p', { class: 'problem-detail' }, detail) : null);
+  }
+
+  stopped() {
+    this.el.dataset.state = 'stopped';
+    if (this.stage) this.setStep(this.stage, 'stopped');
+    this.interpretationBox.classList.remove('streaming');
+    this.live.textContent = 'Stopped.';
+    this.problemBox.hidden = false;
+    this.problemBox.classList.add('info');
+    replaceChildren(this.problemBox, h('p', { class: 'problem-title' }, icon('stop'), 'Stopped'),
+      h('p', { class: 'problem-detail' }, 'You stopped this analysis; the service cancelled it.'));
+  }
+
+  /** A stored interaction from the session's history. */
+  static fromHistory(entry) {
+    const turn = new Turn(entry.question ?? '', { stored: true });
+    for (const a of entry.attempts ?? []) {
+      turn.code({ attempt: a.attempt, code: a.code ?? '' });
+      if (a.validation) turn.validation({ attempt: a.attempt, ...a.validation });
+      if (a.execution) turn.execution({ attempt: a.attempt, ...a.execution });
+    }
+    for (const block of turn.attempts.values()) block.details.open = false;
+    if (entry.raw_result !== undefined && entry.raw_result !== null) turn.result({ result: entry.raw_result });
+    if (entry.charts > 0) {
+      turn.chartBox.hidden = false;
+      append(turn.chartBox, h('p', { class: 'note' },
+        `${plural(entry.charts, 'chart')} drawn; charts are not kept in the history, ask again to see them.`));
+    }
+    turn.setInterpretation(entry.interpretation);
+    turn.grounding(entry.grounding);
+    if (entry.error) {
+      turn.el.dataset.state = 'failed';
+      turn.problem('The analysis could not be completed', entry.error);
+    }
+    turn.footer(entry);
+    if (entry.started_at) turn.meta.prepend(h('time', { datetime: entry.started_at }, formatWhen(entry.started_at)),
+      turn.meta.textContent ? ' · ' : '');
+    return turn;
+  }
+}

@@ -1,0 +1,74 @@
+package io.llmanalytics.ui;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.llmanalytics.testing.llm.OpenAiStub;
+import io.llmanalytics.testing.llm.StubRequest;
+import io.llmanalytics.testing.llm.StubResponse;
+
+/**
+ * What the LLM stub answers during the browser tests, read from {@code src/test/ui/fixtures/llm-script.json} (the
+ * browser scenarios ask exactly these questions). A request is matched to the longest scripted question that follows
+ * {@code "Question: "} in its last user message (both prompts state the current question that way; earlier questions of
+ * the conversation are quoted, so they never match). A code request gets the code of the attempt it repairs plus one:
+ * the number of the question's earlier scripted codes that its prompt quotes as the failed attempt.
+ */
+record LlmScript(Map<String, Answer> questions) {
+
+    /** The scripted answer to one question. */
+    record Answer(List<String> code, Duration codeDelay, String interpretation, Duration tokenDelay) {
+    }
+
+    static LlmScript load(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(Files.readString(file));
+        Map<String, Answer> questions = new LinkedHashMap<>();
+        root.get("questions").fields().forEachRemaining(entry -> {
+            JsonNode q = entry.getValue();
+            List<String> code = new ArrayList<>();
+            q.path("code").forEach(c -> code.add(c.asText()));
+            questions.put(entry.getKey(), new Answer(code, Duration.ofMillis(q.path("code_delay_ms").asLong(0)),
+                    q.hasNonNull("interpretation") ? q.get("interpretation").asText() : null,
+                    Duration.ofMillis(q.path("token_delay_ms").asLong(0))));
+        });
+        return new LlmScript(Map.copyOf(questions));
+    }
+
+    void install(OpenAiStub stub) {
+        stub.respond(this::answer);
+    }
+
+    StubResponse answer(StubRequest request) {
+        String prompt = request.userMessage();
+        String question = null;
+        for (String q : questions.keySet()) {
+            if (prompt.contains("Question: " + q) && (question == null || q.length() > question.length())) {
+                question = q;
+            }
+        }
+        if (question == null) {
+            return StubResponse.status(500).body("{\"error\":{\"message\":\"LlmScript: no answer scripted for this question\"}}");
+        }
+        Answer answer = questions.get(question);
+        if (request.interpretation()) {
+            return answer.interpretation() == null ? StubResponse.status(500)
+                    : StubResponse.content(answer.interpretation()).tokenDelay(answer.tokenDelay());
+        }
+        int attempt = 0;
+        for (int i = 0; i < answer.code().size() - 1; i++) {
+            if (prompt.contains(answer.code().get(i))) {
+                attempt = i + 1;
+            }
+        }
+        return StubResponse.code(answer.code().get(attempt)).delay(answer.codeDelay());
+    }
+}
