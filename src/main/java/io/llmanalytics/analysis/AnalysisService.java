@@ -1,6 +1,7 @@
 package io.llmanalytics.analysis;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -95,28 +96,39 @@ public class AnalysisService {
             Gate gate = new Gate(emitter);
             long heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(),
                     id -> gate.emit(new AnalysisEvent.Heartbeat()));
-            AnalysisRun run = new AnalysisRun(services, prepared, gate::emit);
-            Cancellable running = run.run(config.timeout())
-                    .subscribe().with(done -> {
-                        vertx.cancelTimer(heartbeat);
-                        emitter.complete();
-                    }, failure -> {
-                        vertx.cancelTimer(heartbeat);
-                        emitter.fail(failure);
-                    });
+            AtomicReference<Cancellable> running = new AtomicReference<>();
             Runnable deregister = drain.register(error -> {
                 if (gate.emit(error)) {
                     vertx.cancelTimer(heartbeat);
-                    running.cancel();
+                    cancel(running);
                     emitter.complete();
                 }
             });
             emitter.onTermination(() -> {
                 vertx.cancelTimer(heartbeat);
                 deregister.run();
-                running.cancel();
+                cancel(running);
             });
+            AnalysisRun run = new AnalysisRun(services, prepared, gate::emit);
+            running.set(run.run(config.timeout())
+                    .subscribe().with(done -> {
+                        vertx.cancelTimer(heartbeat);
+                        emitter.complete();
+                    }, failure -> {
+                        vertx.cancelTimer(heartbeat);
+                        emitter.fail(failure);
+                    }));
+            if (gate.ended()) {
+                cancel(running); // ended (drained or cancelled) before the run started
+            }
         });
+    }
+
+    private static void cancel(AtomicReference<Cancellable> running) {
+        Cancellable c = running.get();
+        if (c != null) {
+            c.cancel();
+        }
     }
 
     /** Passes a stream's events on in order until the first terminal one, and drops everything after it. */
@@ -127,6 +139,10 @@ public class AnalysisService {
 
         Gate(MultiEmitter<? super AnalysisEvent> emitter) {
             this.emitter = emitter;
+        }
+
+        synchronized boolean ended() {
+            return ended;
         }
 
         /** Whether {@code event} was passed on. */
