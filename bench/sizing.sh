@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Memory of the service idle and under a small load, to size the Kubernetes requests and limits (deploy/README.md).
 # Runs the packaged application as the container does (JVM flags of Dockerfile.jvm, temporary files under one
-# directory, HOME not writable, the real CPython worker, the project's OpenAI-compatible stub as the model) and prints
-# PSS/RSS of the JVM and of the worker processes. Run by hand:  bench/sizing.sh [clients] [analyses-per-client]
+# directory, HOME not writable, the real CPython worker, the project's OpenAI-compatible stub as the model, MongoDB in
+# another process) and prints PSS/RSS of the JVM and of the worker processes, and any file written outside the
+# temporary directory. Run by hand:  bench/sizing.sh [clients] [analyses-per-client]
 # JVM_FLAGS overrides the heap flags (default: -Xmx1g, the heap Dockerfile.jvm's MaxRAMPercentage gives a 3 GiB pod).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,7 +25,7 @@ echo "==> Building the application and the harness"
 read -r -a FLAGS <<< "${JVM_FLAGS:--Xmx1g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED}"
 
 echo "==> Running"
-"$JAVA_HOME/bin/java" -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+"$JAVA_HOME/bin/java" -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/test-classes:target/classes:$(cat "$OUT/classpath.txt")" \
   io.llmanalytics.deploy.SizingBenchmark "$OUT" "$ROOT/target/quarkus-app/quarkus-run.jar" "$ROOT/target/bench" \
   "${1:-4}" "${2:-5}" "${FLAGS[@]}"

@@ -24,13 +24,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.llmanalytics.testing.llm.OpenAiStub;
 import io.llmanalytics.testing.llm.StubResponse;
 
 /**
  * Measures the memory the service needs, to size the Kubernetes requests and limits (deploy/README.md): the packaged
  * application runs as in the container (its own JVM flags, temporary files under one directory, the real CPython
- * worker, the project's OpenAI-compatible stub as the model), idle and under a small load: two uploads (about 9 MB and
+ * worker, the project's OpenAI-compatible stub as the model, MongoDB outside the measured process as in a cluster:
+ * a wire-compatible server in this harness), idle and under a small load: two uploads (about 9 MB and
  * 100 MB, the upload limit) and concurrent analyses whose code differs every time (no result-cache hits), some drawing
  * a chart. Memory is sampled from /proc every 250 ms for the whole process tree: PSS (proportional set size, shared
  * pages split between the processes sharing them, close to what the pod's cgroup is charged) and RSS.
@@ -68,8 +71,11 @@ public final class SizingBenchmark {
         int perClient = Integer.parseInt(args[4]);
         List<String> jvmFlags = List.of(args).subList(5, args.length);
         Path tmp = out.resolve("tmp");
+        Path cwd = out.resolve("cwd");
         Files.createDirectories(tmp);
-        Files.createDirectories(out.resolve("data"));
+        Files.createDirectories(cwd);
+        MongoServer mongo = new MongoServer(new MemoryBackend());
+        java.net.InetSocketAddress mongoAddress = mongo.bind();
 
         AtomicLong n = new AtomicLong();
         try (OpenAiStub stub = OpenAiStub.start()) {
@@ -85,14 +91,14 @@ public final class SizingBenchmark {
             command.add("-jar");
             command.add(jar.toString());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(out.resolve("app.log").toFile()).directory(out.toFile());
+                    .redirectOutput(out.resolve("app.log").toFile()).directory(cwd.toFile());
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("LANG"));
             env.put("HOME", "/nonexistent");
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("OPENAI_BASE_URL", stub.baseUrl());
             env.put("OPENAI_API_KEY", "sizing");
-            env.put("DATA_DIR", out.resolve("data").toString());
+            env.put("MONGODB_URL", "mongodb://" + mongoAddress.getHostString() + ":" + mongoAddress.getPort());
             long started = System.nanoTime();
             Process app = builder.start();
             try {
@@ -106,6 +112,12 @@ public final class SizingBenchmark {
                         stopped ? ms(System.nanoTime() - stopping) + " ms" : "not within 60 s");
                 if (!stopped) {
                     app.destroyForcibly();
+                }
+                mongo.shutdownNow();
+                try (Stream<Path> written = Files.walk(cwd)) {
+                    List<Path> outside = written.filter(p -> !p.equals(cwd)).toList();
+                    System.out.println("files written outside java.io.tmpdir (working directory " + cwd + ", HOME "
+                            + "not writable): " + (outside.isEmpty() ? "none" : outside));
                 }
             }
         }
