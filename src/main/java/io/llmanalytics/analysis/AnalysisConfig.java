@@ -32,6 +32,13 @@ public interface AnalysisConfig {
     @WithDefault("5m")
     Duration timeout();
 
+    /**
+     * How long streams in progress may run on once shutdown starts, before they end with a {@code shutting-down}
+     * error event; keep it below {@code quarkus.shutdown.timeout}.
+     */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
     /** Results kept by the result cache (same code on the same dataset content). */
     @WithDefault("256")
     @Min(0)

@@ -1,6 +1,7 @@
 package io.llmanalytics.analysis;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +18,7 @@ import io.llmanalytics.validation.CodeValidator;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
 
 /**
@@ -36,16 +38,18 @@ public class AnalysisService {
     private final AnalysisConfig config;
     private final LlmConfig llm;
     private final Vertx vertx;
+    private final StreamDrain drain;
     private final Services services;
 
     public AnalysisService(SessionService sessions, AnalystSelector analysts, CodeValidator validator, Sandbox sandbox,
             GroundedInterpreter interpreter, History history, ResultCache cache, AnalysisMetrics metrics,
-            AnalysisConfig config, LlmConfig llm, SandboxConfig sandboxConfig, Vertx vertx) {
+            AnalysisConfig config, LlmConfig llm, SandboxConfig sandboxConfig, Vertx vertx, StreamDrain drain) {
         this.sessions = sessions;
         this.analysts = analysts;
         this.config = config;
         this.llm = llm;
         this.vertx = vertx;
+        this.drain = drain;
         this.services = new Services(metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(),
                 sandboxConfig.timeout());
     }
@@ -69,9 +73,11 @@ public class AnalysisService {
 
     /**
      * The checks that need no I/O, thrown at once: a question of 1 to {@code max-question-length} characters after
-     * trimming (400), and an analyst that can answer (503). Returns the trimmed question.
+     * trimming (400), an analyst that can answer (503), and an instance that is not shutting down (503). Returns the
+     * trimmed question.
      */
     public String check(String question) {
+        drain.refuseIfDraining();
         String trimmed = question == null ? "" : question.strip();
         if (trimmed.isEmpty() || trimmed.length() > config.maxQuestionLength()) {
             throw new ProblemException(ProblemType.VALIDATION_FAILED, "question must be 1 to "
@@ -81,24 +87,72 @@ public class AnalysisService {
         return trimmed;
     }
 
-    /** The analysis as events, ending with one {@code done} or {@code error}; comment heartbeats in between. */
+    /**
+     * The analysis as events, ending with one {@code done} or {@code error}; comment heartbeats in between. A stream
+     * still open when the drain ends it (shutdown) ends with a {@code shutting-down} error event.
+     */
     public Multi<AnalysisEvent> stream(PreparedAnalysis prepared) {
         return Multi.createFrom().emitter(emitter -> {
+            Gate gate = new Gate(emitter);
             long heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(),
-                    id -> emitter.emit(new AnalysisEvent.Heartbeat()));
-            AnalysisRun run = new AnalysisRun(services, prepared, emitter::emit);
-            Cancellable running = run.run(config.timeout())
+                    id -> gate.emit(new AnalysisEvent.Heartbeat()));
+            AtomicReference<Cancellable> running = new AtomicReference<>();
+            Runnable deregister = drain.register(error -> {
+                if (gate.emit(error)) {
+                    vertx.cancelTimer(heartbeat);
+                    cancel(running);
+                    emitter.complete();
+                }
+            });
+            emitter.onTermination(() -> {
+                vertx.cancelTimer(heartbeat);
+                deregister.run();
+                cancel(running);
+            });
+            AnalysisRun run = new AnalysisRun(services, prepared, gate::emit);
+            running.set(run.run(config.timeout())
                     .subscribe().with(done -> {
                         vertx.cancelTimer(heartbeat);
                         emitter.complete();
                     }, failure -> {
                         vertx.cancelTimer(heartbeat);
                         emitter.fail(failure);
-                    });
-            emitter.onTermination(() -> {
-                vertx.cancelTimer(heartbeat);
-                running.cancel();
-            });
+                    }));
+            if (gate.ended()) {
+                cancel(running); // ended (drained or cancelled) before the run started
+            }
         });
+    }
+
+    private static void cancel(AtomicReference<Cancellable> running) {
+        Cancellable c = running.get();
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    /** Passes a stream's events on in order until the first terminal one, and drops everything after it. */
+    private static final class Gate {
+
+        private final MultiEmitter<? super AnalysisEvent> emitter;
+        private boolean ended;
+
+        Gate(MultiEmitter<? super AnalysisEvent> emitter) {
+            this.emitter = emitter;
+        }
+
+        synchronized boolean ended() {
+            return ended;
+        }
+
+        /** Whether {@code event} was passed on. */
+        synchronized boolean emit(AnalysisEvent event) {
+            if (ended) {
+                return false;
+            }
+            ended = event.terminal();
+            emitter.emit(event);
+            return true;
+        }
     }
 }

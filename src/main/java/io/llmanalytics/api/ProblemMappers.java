@@ -18,15 +18,18 @@ import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.upload.UploadConfig;
+import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.logging.Log;
 
 /** Every error leaves the API as {@code application/problem+json}, never as a stack trace. */
 public class ProblemMappers {
 
     private final UploadConfig uploads;
+    private final UploadMetrics uploadMetrics;
 
-    public ProblemMappers(UploadConfig uploads) {
+    public ProblemMappers(UploadConfig uploads, UploadMetrics uploadMetrics) {
         this.uploads = uploads;
+        this.uploadMetrics = uploadMetrics;
     }
 
     @ServerExceptionMapper
@@ -42,6 +45,7 @@ public class ProblemMappers {
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (status == 413) {
+            uploadMetrics.rejected(UploadLimits.TOO_LARGE);
             return UploadLimits.tooLarge(uploads, uri.getPath());
         }
         ProblemType type = ProblemType.forStatus(status);

@@ -4,9 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;
 
+import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.upload.UploadConfig;
+import io.llmanalytics.upload.UploadMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
@@ -14,24 +17,28 @@ import io.vertx.ext.web.Router;
 /**
  * Refuses uploads over {@code MAX_UPLOAD_SIZE} with a 413 problem: at once when the request declares its length
  * (before any of the body is read), and as soon as a streamed body passes the limit. The connection is closed so
- * that clients stop sending.
+ * that clients stop sending. Refusals count in {@code upload.rejected{reason=too_large}}.
  */
 @ApplicationScoped
 public class UploadLimits {
 
     static final String CREATE = "/api/session/create";
+    static final String TOO_LARGE = "too_large";
 
     private final UploadConfig config;
+    private final UploadMetrics metrics;
 
-    public UploadLimits(UploadConfig config) {
+    public UploadLimits(UploadConfig config, UploadMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
     }
 
     void route(@Observes Router router) {
         router.post(CREATE).order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && declaredTooLarge(length)) {
-                Problem problem = problem(config, CREATE);
+                metrics.rejected(TOO_LARGE);
+                Problem problem = problem(config, CREATE).with(RequestIds.KEY, RequestIds.of(ctx));
                 ctx.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                         .putHeader(HttpHeaders.CONNECTION, "close")
@@ -62,10 +69,16 @@ public class UploadLimits {
                 .withInstance(path).with("max_bytes", config.maxSize().asLongValue());
     }
 
-    /** The problem as the snake_case JSON document the API sends (Vert.x encodes maps as they are). */
-    record ProblemBody(String type, String title, int status, String detail, String instance, long max_bytes) {
+    /**
+     * The problem as the snake_case JSON document the API sends (Vert.x encodes maps as they are); registered for
+     * reflection because Jackson serialises it outside of any REST endpoint.
+     */
+    @RegisterForReflection
+    record ProblemBody(String type, String title, int status, String detail, String instance, long max_bytes,
+            String request_id) {
         ProblemBody(Problem p) {
-            this(p.type(), p.title(), p.status(), p.detail(), p.instance(), (Long) p.extensions().get("max_bytes"));
+            this(p.type(), p.title(), p.status(), p.detail(), p.instance(), (Long) p.extensions().get("max_bytes"),
+                    (String) p.extensions().get(RequestIds.KEY));
         }
     }
 }

@@ -11,15 +11,18 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Counters and timers of the language-model stage, tagged by operation ({@code code_generation},
  * {@code interpretation}), model and outcome: {@code llm.calls}, {@code llm.errors}, {@code llm.retries},
- * {@code llm.tokens} (kind input/output), {@code llm.call.duration}, {@code llm.interpretation.fallbacks}.
+ * {@code llm.tokens} (kind input/output), {@code llm.call.duration}, {@code llm.interpretation.fallbacks}. Errors and
+ * retries carry the configured model ({@code OPENAI_MODEL}), the model they were meant for.
  */
 @ApplicationScoped
 public class LlmMetrics {
 
     private final MeterRegistry registry;
+    private final String configuredModel;
 
-    public LlmMetrics(MeterRegistry registry) {
+    public LlmMetrics(MeterRegistry registry, LlmConfig config) {
         this.registry = registry;
+        this.configuredModel = config.model();
     }
 
     /** One logical call ended (after its retries). */
@@ -35,13 +38,15 @@ public class LlmMetrics {
     /** One HTTP attempt failed. */
     public void error(String operation, String type) {
         Counter.builder("llm.errors").description("Failed attempts to call the language model")
-                .tag("operation", operation).tag("type", type).register(registry).increment();
+                .tag("operation", operation).tag("model", configuredModel).tag("type", type).register(registry)
+                .increment();
     }
 
     /** One attempt is retried. */
     public void retry(String operation, String reason) {
         Counter.builder("llm.retries").description("Retried calls to the language model")
-                .tag("operation", operation).tag("reason", reason).register(registry).increment();
+                .tag("operation", operation).tag("model", configuredModel).tag("reason", reason).register(registry)
+                .increment();
     }
 
     public void tokens(String model, TokenUsage usage) {

@@ -24,6 +24,7 @@ public enum ProblemType {
     WORKER_UNAVAILABLE("worker-unavailable", "The analysis worker is unavailable", 503),
     STORE_UNAVAILABLE("store-unavailable", "The store is unavailable", 503),
     VALIDATOR_UNAVAILABLE("validator-unavailable", "The code validator is unavailable", 503),
+    SHUTTING_DOWN("shutting-down", "The service is shutting down", 503),
     ANALYSIS_FAILED("analysis-failed", "The analysis could not be completed", 422),
     QUESTION_NOT_UNDERSTOOD("question-not-understood", "The question was not understood", 422),
     TIMEOUT("timeout", "The operation timed out", 504);

@@ -3,6 +3,8 @@ package io.llmanalytics.sandbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.SessionCreated;
 import io.llmanalytics.session.SessionDeleted;
@@ -24,9 +26,13 @@ public class SessionDatasetsPrefetch {
     void created(@Observes SessionCreated event) {
         String id = event.session().id;
         sandbox.prefetch(id, event.session().datasets.stream().map(DatasetDocument::source).toList())
-                .subscribe().with(ok -> Log.debugf("Datasets of session %s loaded in the worker", id),
-                        e -> Log.infof("Datasets of session %s not prefetched (%s); they load on the first question",
-                                id, e.getMessage()));
+                .subscribe().with(ok -> Log.debugf("Datasets of session %s loaded in the worker", id), e -> {
+                    // the reason can quote the data (pandas' parse errors do): only its kind at INFO
+                    ProblemException problem = ProblemFailures.find(e);
+                    Log.infof("Datasets of session %s not prefetched (%s); they load on the first question", id,
+                            problem != null ? problem.type().title() : e.getClass().getSimpleName());
+                    Log.debugf("Datasets of session %s not prefetched: %s", id, e.getMessage());
+                });
     }
 
     void deleted(@Observes SessionDeleted event) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,6 +26,7 @@ import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.TableParser;
 import io.llmanalytics.upload.UploadConfig;
+import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -44,10 +46,12 @@ public class SessionService {
     private final StoreConfig storeConfig;
     private final Event<SessionCreated> created;
     private final Event<SessionDeleted> deleted;
+    private final UploadMetrics metrics;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public SessionService(TableParser parser, GridFsFiles files, SessionRepository repository, UploadConfig uploadConfig,
-            StoreConfig storeConfig, Event<SessionCreated> created, Event<SessionDeleted> deleted) {
+            StoreConfig storeConfig, Event<SessionCreated> created, Event<SessionDeleted> deleted,
+            UploadMetrics metrics) {
         this.parser = parser;
         this.files = files;
         this.repository = repository;
@@ -55,14 +59,31 @@ public class SessionService {
         this.storeConfig = storeConfig;
         this.created = created;
         this.deleted = deleted;
+        this.metrics = metrics;
     }
 
     /** Creates a session from an uploaded file (deleted by the caller afterwards). */
     public Uni<SessionDocument> create(Path upload, String fileName, String owner) {
         String id = UUID.randomUUID().toString();
-        return Uni.createFrom().item(this::workDir).runSubscriptionOn(blocking)
-                .chain(workDir -> ingest(id, upload, fileName, owner, workDir)
-                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(workDir)).runSubscriptionOn(blocking)));
+        long start = System.nanoTime();
+        return Uni.createFrom().item(() -> new Intake(workDir(), size(upload))).runSubscriptionOn(blocking)
+                .chain(intake -> ingest(id, upload, fileName, owner, intake.workDir())
+                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(intake.workDir())).runSubscriptionOn(blocking))
+                        .onTermination().invoke((doc, failure, cancelled) -> metrics.ingested(intake.bytes(),
+                                Duration.ofNanos(System.nanoTime() - start), doc == null ? null : doc.format,
+                                UploadMetrics.outcome(failure, cancelled))));
+    }
+
+    /** Where an upload is worked on, and its size. */
+    private record Intake(Path workDir, long bytes) {
+    }
+
+    private static long size(Path upload) {
+        try {
+            return Files.size(upload);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private Uni<SessionDocument> ingest(String id, Path upload, String fileName, String owner, Path workDir) {

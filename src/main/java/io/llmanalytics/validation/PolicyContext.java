@@ -117,7 +117,9 @@ final class PolicyContext implements AutoCloseable {
                 return List.of(new Violation("code-too-complex",
                         "The code is nested too deeply to be checked: split it into simpler statements.", 1, 1));
             }
-            Log.warnf("The validation policy failed (%s): the code is refused", e.getMessage());
+            // the message can quote names from the checked code: only at DEBUG
+            Log.warn("The validation policy failed on a piece of code: the code is refused");
+            Log.debugf("The validation policy failed: %s", e.getMessage());
             return List.of(new Violation("validator-error",
                     "The validator could not check this code; rewrite it in simpler, plainer Python.", 1, 1));
         } finally {
