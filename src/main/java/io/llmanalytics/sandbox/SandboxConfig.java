@@ -67,7 +67,7 @@ public interface SandboxConfig {
     OptionalInt concurrency();
 
     /** Executions waiting for a free slot; beyond it callers are told to retry later. */
-    @WithDefault("32")
+    @WithDefault("64")
     int queueSize();
 
     /** Longest wait for a free slot before giving up as busy. */

@@ -31,6 +31,7 @@ public final class CircuitBreaker {
     private long openedAt;
     private long probeStartedAt;
     private boolean probing;
+    private long epoch;
 
     /**
      * @param probeTimeout how long a half-open trial call may take before another one is let through (a trial call that
@@ -66,8 +67,16 @@ public final class CircuitBreaker {
         return null;
     }
 
+    /** Calls started before the last {@link #reset} report under an older epoch, and are not counted. */
+    public synchronized long epoch() {
+        return epoch;
+    }
+
     /** The endpoint answered properly. */
-    public synchronized void onSuccess() {
+    public synchronized void onSuccess(long callEpoch) {
+        if (callEpoch != epoch) {
+            return;
+        }
         if (state == State.HALF_OPEN) {
             close();
             return;
@@ -76,7 +85,10 @@ public final class CircuitBreaker {
     }
 
     /** The endpoint failed (5xx, 429, timeout, unreachable, malformed answer). */
-    public synchronized void onFailure() {
+    public synchronized void onFailure(long callEpoch) {
+        if (callEpoch != epoch) {
+            return;
+        }
         if (state == State.HALF_OPEN) {
             open();
             return;
@@ -91,7 +103,10 @@ public final class CircuitBreaker {
     }
 
     /** A call ended without telling anything about the endpoint (cancelled); frees a half-open trial. */
-    public synchronized void onIgnored() {
+    public synchronized void onIgnored(long callEpoch) {
+        if (callEpoch != epoch) {
+            return;
+        }
         if (state == State.HALF_OPEN) {
             probing = false;
         }
@@ -117,8 +132,9 @@ public final class CircuitBreaker {
         return window;
     }
 
-    /** Back to closed with an empty window. */
+    /** Back to closed with an empty window; calls still in flight no longer count. */
     public synchronized void reset() {
+        epoch++;
         close();
     }
 

@@ -92,15 +92,16 @@ public class LlmGuard {
             if (open != null) {
                 return Uni.createFrom().failure(circuitOpen(operation, open));
             }
+            long epoch = breaker.epoch();
             Duration timeout = config.timeout().call();
             return attempt.get()
                     .ifNoItem().after(timeout)
                     .failWith(() -> new LlmTimeoutException("no answer within " + StreamTimeouts.seconds(timeout),
                             timeout))
-                    .onItem().invoke(item -> breaker.onSuccess())
-                    .onCancellation().invoke(breaker::onIgnored)
+                    .onItem().invoke(item -> breaker.onSuccess(epoch))
+                    .onCancellation().invoke(() -> breaker.onIgnored(epoch))
                     .onFailure().recoverWithUni(failure -> {
-                        Next next = afterFailure(operation, failure, retry);
+                        Next next = afterFailure(operation, failure, retry, epoch);
                         if (next.problem() != null) {
                             return Uni.createFrom().failure(next.problem());
                         }
@@ -116,22 +117,23 @@ public class LlmGuard {
             if (open != null) {
                 return Multi.createFrom().failure(circuitOpen(operation, open));
             }
+            long epoch = breaker.epoch();
             LlmConfig.Timeouts t = config.timeout();
             AtomicBoolean started = new AtomicBoolean();
             return StreamTimeouts.apply(attempt.get(), t.firstToken(), t.idle(), t.stream())
                     .onItem().invoke(item -> {
                         if (started.compareAndSet(false, true)) {
-                            breaker.onSuccess();
+                            breaker.onSuccess(epoch);
                         }
                     })
                     .onCompletion().invoke(() -> {
                         if (!started.get()) {
-                            breaker.onSuccess();
+                            breaker.onSuccess(epoch);
                         }
                     })
                     .onCancellation().invoke(() -> {
                         if (!started.get()) {
-                            breaker.onIgnored();
+                            breaker.onIgnored(epoch);
                         }
                     })
                     .onFailure().recoverWithMulti(failure -> {
@@ -139,13 +141,13 @@ public class LlmGuard {
                             LlmFailure f = LlmFailure.of(failure);
                             metrics.error(operation, f.label());
                             if (f.countsAgainstEndpoint()) {
-                                breaker.onFailure();
+                                breaker.onFailure(epoch);
                             }
                             ProblemException problem = f.problem(endpoint.endpointHost(), retry + 1);
                             Log.warnf("LLM %s failed mid-stream: %s", operation, problem.getMessage());
                             return Multi.createFrom().failure(problem);
                         }
-                        Next next = afterFailure(operation, failure, retry);
+                        Next next = afterFailure(operation, failure, retry, epoch);
                         if (next.problem() != null) {
                             return Multi.createFrom().failure(next.problem());
                         }
@@ -160,16 +162,16 @@ public class LlmGuard {
     }
 
     /** Records a failed attempt and decides what comes next. */
-    private Next afterFailure(String operation, Throwable failure, int retry) {
+    private Next afterFailure(String operation, Throwable failure, int retry, long epoch) {
         LlmFailure f = LlmFailure.of(failure);
         if (f.kind() == LlmFailure.Kind.PROBLEM) {
             return new Next(null, f.problem(endpoint.endpointHost(), retry + 1));
         }
         metrics.error(operation, f.label());
         if (f.countsAgainstEndpoint()) {
-            breaker.onFailure();
+            breaker.onFailure(epoch);
         } else {
-            breaker.onSuccess();
+            breaker.onSuccess(epoch);
         }
         LlmConfig.Retry policy = config.retry();
         Duration wait = f.retryAfter() != null ? f.retryAfter() : backoff(retry, policy);

@@ -167,7 +167,7 @@ class LlmResilienceTest {
         Duration retryAfter = fast.retryAfter().orElseThrow();
         assertTrue(retryAfter.compareTo(Duration.ZERO) > 0 && retryAfter.compareTo(Duration.ofSeconds(1)) <= 0,
                 retryAfter.toString());
-        assertTrue(elapsedMs < 200, "fail-fast took " + elapsedMs + " ms");
+        assertTrue(elapsedMs < 1000, "fail-fast took " + elapsedMs + " ms");
         assertEquals(4, stub.chatRequests().size(), "no request while open");
         problem(this::interpret);
         assertEquals(4, stub.chatRequests().size(), "streams fail fast too");

@@ -131,11 +131,11 @@ class TransportPartsTest {
     void circuitBreakerOpensOnTheFailureRatioAndRecoversThroughOneTrial() {
         AtomicLong now = new AtomicLong();
         CircuitBreaker breaker = new CircuitBreaker(4, 0.5, Duration.ofSeconds(10), Duration.ofSeconds(5), now::get);
-        breaker.onSuccess();
-        breaker.onFailure();
-        breaker.onSuccess();
+        breaker.onSuccess(0);
+        breaker.onFailure(0);
+        breaker.onSuccess(0);
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "fewer calls than the window");
-        breaker.onFailure();
+        breaker.onFailure(0);
         assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "2 of 4 failed");
         assertEquals(Duration.ofSeconds(10), breaker.acquire());
         now.addAndGet(Duration.ofSeconds(4).toNanos());
@@ -144,23 +144,28 @@ class TransportPartsTest {
         assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
         assertNull(breaker.acquire(), "one trial call");
         assertTrue(breaker.acquire() != null, "a second one waits for the trial");
-        breaker.onFailure();
+        breaker.onFailure(0);
         assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a failed trial reopens");
         now.addAndGet(Duration.ofSeconds(10).toNanos());
         assertNull(breaker.acquire());
-        breaker.onIgnored();
+        breaker.onIgnored(0);
         assertNull(breaker.acquire(), "a cancelled trial frees the slot");
-        breaker.onSuccess();
+        breaker.onSuccess(0);
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
         assertEquals(0, breaker.recorded());
         for (int i = 0; i < 10; i++) {
-            breaker.onSuccess();
-            breaker.onFailure();
-            breaker.onSuccess();
-            breaker.onSuccess();
+            breaker.onSuccess(0);
+            breaker.onFailure(0);
+            breaker.onSuccess(0);
+            breaker.onSuccess(0);
         }
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "1 of 4 failing stays below one half");
         assertEquals(1, breaker.failures());
+        long before = breaker.epoch();
+        breaker.reset();
+        breaker.onFailure(before);
+        breaker.onFailure(before);
+        assertEquals(0, breaker.recorded(), "calls started before a reset do not count after it");
     }
 
     @Test
