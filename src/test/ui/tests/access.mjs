@@ -111,7 +111,7 @@ export default [
       assert.equal(await finished(running, 2_000), 'stopped');
 
       await tabTo(page, (n) => document.activeElement.getAttribute('aria-label') === `Delete session ${n}`,
-        { arg: name, back: true, limit: 80 });
+        { arg: name, back: true, limit: 400 }); // past every older session in the list
       await page.keyboard.press('Enter');
       assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Delete', 'the confirmation has the focus');
       await page.keyboard.press('Escape');

@@ -388,7 +388,10 @@ class AnalysisStreamTest {
         Response s = given().get("/api/session/" + session);
         assertEquals(10, s.jsonPath().getList("history").size());
         List<String> interpretations = s.jsonPath().getList("history.interpretation");
-        assertTrue(interpretations.stream().allMatch("Done."::equals), interpretations.toString());
+        // the model's words, or (when its first token came too late on a loaded machine) the plain fallback sentence
+        assertTrue(interpretations.stream().allMatch(i -> "Done.".equals(i) || i.matches("The result is \\d+\\.")),
+                interpretations.toString());
+        assertTrue(interpretations.contains("Done."), interpretations.toString());
         List<Object> codes = s.jsonPath().getList("history.generated_code");
         assertTrue(codes.stream().allMatch(c -> c != null && c.toString().startsWith("result = len(df) + ")));
     }
