@@ -12,7 +12,9 @@ import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses uploads over {@code MAX_UPLOAD_SIZE} with a 413 problem: at once when the request declares its length
@@ -24,6 +26,7 @@ public class UploadLimits {
 
     static final String CREATE = "/api/session/create";
     static final String TOO_LARGE = "too_large";
+    private static final long WATCH_INTERVAL_MS = 200;
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
@@ -37,16 +40,47 @@ public class UploadLimits {
         router.post(CREATE).order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && declaredTooLarge(length)) {
-                metrics.rejected(TOO_LARGE);
-                Problem problem = problem(config, CREATE).with(RequestIds.KEY, RequestIds.of(ctx));
-                ctx.response().setStatusCode(413)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(Json.encode(new ProblemBody(problem)));
+                refuse(ctx);
                 return;
+            }
+            if (length == null) {
+                watchStreamedBody(ctx);
             }
             ctx.next();
         });
+    }
+
+    /**
+     * A body without a declared length (chunked) is counted as it arrives: once more than the limit has been read,
+     * the 413 is sent and the connection closed, whatever stage the request is in (the multipart reader does not
+     * always answer on its own when it gives up on such a body, and the client would wait for ever).
+     */
+    private void watchStreamedBody(RoutingContext ctx) {
+        long limit = config.maxSize().asLongValue();
+        Vertx vertx = ctx.vertx();
+        long timer = vertx.setPeriodic(WATCH_INTERVAL_MS, id -> {
+            if (ctx.response().ended() || ctx.response().closed()) {
+                vertx.cancelTimer(id);
+            } else if (ctx.request().bytesRead() > limit) {
+                vertx.cancelTimer(id);
+                if (!ctx.response().headWritten()) {
+                    refuse(ctx);
+                } else {
+                    ctx.request().connection().close();
+                }
+            }
+        });
+        ctx.addEndHandler(done -> vertx.cancelTimer(timer));
+    }
+
+    private void refuse(RoutingContext ctx) {
+        metrics.rejected(TOO_LARGE);
+        Problem problem = problem(config, CREATE).with(RequestIds.KEY, RequestIds.of(ctx));
+        ctx.response().setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(Json.encode(new ProblemBody(problem)))
+                .onComplete(sent -> ctx.request().connection().close());
     }
 
     private boolean declaredTooLarge(String length) {

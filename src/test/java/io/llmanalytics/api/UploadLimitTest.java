@@ -57,6 +57,7 @@ class UploadLimitTest {
     private HttpResponse<String> send(HttpRequest.BodyPublisher publisher) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(create)
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .timeout(java.time.Duration.ofMinutes(2)) // a server that stops reading must fail the test, not hang it
                 .POST(publisher).build();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
