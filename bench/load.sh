@@ -40,6 +40,6 @@ for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev
   --clients "$CLIENTS" --duration "$DURATION" --settle "$SETTLE" --pid "$service" | tee "$out/load.txt"
 status=${PIPESTATUS[0]}
 echo "  blocked-event-loop warnings in the service log: $(grep -c 'has been blocked for' "$out/load-service.log")"
-echo "  errors in the service log: $(grep -c ' ERROR ' "$out/load-service.log")"
+echo "  errors in the service log: $(grep -c -E '"level":"ERROR"| ERROR ' "$out/load-service.log")"
 rm -rf "$data"
 exit "$status"

@@ -371,6 +371,10 @@ class HostileApiTest {
 
     private static String abbreviate(String s, int max) {
         String line = s.replace('\n', ' ');
-        return line.length() <= max ? line : line.substring(0, max) + "...";
+        if (line.length() <= max) {
+            return line;
+        }
+        int cut = Character.isHighSurrogate(line.charAt(max - 1)) ? max - 1 : max;
+        return line.substring(0, cut) + "...";
     }
 }
