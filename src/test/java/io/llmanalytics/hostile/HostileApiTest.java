@@ -182,10 +182,14 @@ class HostileApiTest {
             SseEvents events = hostile.events();
 
             JsonNode validation = first(events, "validation");
-            boolean blocked = validation != null && !validation.path("ok").asBoolean();
+            JsonNode extracted = first(events, "code");
+            // the code extractor may already have dropped hostile lines (e.g. ones with fullwidth or invisible letters)
+            boolean rewritten = extracted != null && !extracted.path("code").asText().strip().equals(c.code().strip());
+            boolean blocked = rewritten || validation != null && !validation.path("ok").asBoolean();
             JsonNode execution = blocked ? null : first(events, "execution");
             JsonNode result = first(events, "result");
-            String how = blocked ? "validator: " + rules(validation)
+            String how = rewritten ? "code extraction kept only: " + abbreviate(extracted.path("code").asText(), 60)
+                    : blocked ? "validator: " + rules(validation)
                     : execution == null ? "not run"
                     : execution.path("success").asBoolean() ? "ran, harmless or bounded: result "
                             + abbreviate(result == null ? "none" : result.path("result").toString(), 60)

@@ -54,8 +54,8 @@ final class HostileReport {
         }
         StringBuilder out = new StringBuilder();
         out.append(String.format("Hostile code through POST /api/session/{id}/analyze (LLM stub answering each case's code)%n"));
-        out.append(String.format("%d cases in %.0f s; blocked = refused by the validator, contained = ran and stopped "
-                + "or harmless in the worker%n%n", sorted.size(), seconds));
+        out.append(String.format("%d cases in %.0f s; blocked = refused by the validator (or the code "
+                + "extractor dropped the hostile lines), contained = ran and was stopped or harmless in the worker%n%n", sorted.size(), seconds));
         out.append(String.format("%-22s %6s %8s %10s %8s%n", "category", "cases", "blocked", "contained", "reached"));
         int[] total = new int[4];
         byCategory.forEach((category, c) -> {
@@ -65,9 +65,9 @@ final class HostileReport {
             }
         });
         out.append(String.format("%-22s %6d %8d %10d %8d%n%n", "total", total[0], total[1], total[2], total[3]));
-        out.append(String.format("Contained cases (what stopped them):%n"));
+        out.append(String.format("How each case was stopped:%n"));
         for (Outcome o : sorted) {
-            if (o.stop() == Stop.CONTAINED || o.reached()) {
+            {
                 out.append(String.format("  %-34s %-20s %s%s%n", o.hostile().id(), o.hostile().reportCategory(),
                         o.how(), o.reached() ? "  REACHED: " + o.detail() : ""));
             }

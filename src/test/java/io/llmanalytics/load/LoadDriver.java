@@ -208,7 +208,7 @@ public final class LoadDriver {
         }
     }
 
-    /** RSS of a process and of its descendants (the worker), from /proc. */
+    /** RSS of the service's JVM and PSS of its descendants (the worker processes), from /proc. */
     static final class MemorySampler {
         private final OptionalLong pid;
         long beforeJvm;
@@ -226,9 +226,10 @@ public final class LoadDriver {
             if (pid.isEmpty()) {
                 return;
             }
-            long jvm = rssKb(pid.getAsLong());
+            long jvm = memoryKb(pid.getAsLong(), "VmRSS:", "status");
+            // forked workers share most of their pages: their proportional share (PSS) adds up, their RSS does not
             long worker = ProcessHandle.of(pid.getAsLong()).map(p -> p.descendants()
-                    .mapToLong(d -> rssKb(d.pid())).sum()).orElse(0L);
+                    .mapToLong(d -> memoryKb(d.pid(), "Pss:", "smaps_rollup")).sum()).orElse(0L);
             switch (phase) {
                 case "before" -> {
                     beforeJvm = jvm;
@@ -249,10 +250,10 @@ public final class LoadDriver {
             return pid.isPresent();
         }
 
-        static long rssKb(long pid) {
+        static long memoryKb(long pid, String field, String file) {
             try {
-                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                    if (line.startsWith("VmRSS:")) {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), file))) {
+                    if (line.startsWith(field)) {
                         return Long.parseLong(line.replaceAll("[^0-9]", ""));
                     }
                 }

@@ -110,7 +110,7 @@ public final class LoadFigures {
         if (memory != null && memory.measured()) {
             out.append(String.format("RSS service JVM: before %d MB, peak %d MB, after settle %d MB%n",
                     memory.beforeJvm / 1024, memory.peakJvm / 1024, memory.afterJvm / 1024));
-            out.append(String.format("RSS worker processes: before %d MB, peak %d MB, after settle %d MB%n",
+            out.append(String.format("PSS worker processes: before %d MB, peak %d MB, after settle %d MB%n",
                     memory.beforeWorker / 1024, memory.peakWorker / 1024, memory.afterWorker / 1024));
         }
         return out.toString();
