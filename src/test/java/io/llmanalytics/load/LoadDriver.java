@@ -70,6 +70,7 @@ public final class LoadDriver {
     /** Runs the load and the checks; returns the figures. */
     public LoadFigures run() throws Exception {
         MemorySampler memory = new MemorySampler(options.pid());
+        memory.liveHeapBefore = liveHeapMb();
         memory.sample("before");
         Thread sampler = Thread.ofVirtual().start(() -> {
             while (running.get()) {
@@ -96,8 +97,38 @@ public final class LoadDriver {
             sleep(1000);
         }
         memory.sample("after");
+        memory.liveHeapAfter = liveHeapMb();
         figures.memory(memory);
         return figures;
+    }
+
+    /**
+     * The service's heap in use right after a full collection (jcmd GC.run, then the heap gauges of /q/metrics): live
+     * memory, which must come back to its baseline after the load; -1 when it cannot be measured.
+     */
+    private long liveHeapMb() {
+        if (options.pid().isEmpty()) {
+            return -1;
+        }
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(options.pid().getAsLong()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+                return -1;
+            }
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(options.base().resolve("/q/metrics"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            double bytes = 0;
+            for (String line : metrics.body().split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return Math.round(bytes / (1 << 20));
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private void user(int n, long deadline) {
@@ -217,6 +248,8 @@ public final class LoadDriver {
         long peakWorker;
         long afterJvm;
         long afterWorker;
+        long liveHeapBefore = -1;
+        long liveHeapAfter = -1;
 
         MemorySampler(OptionalLong pid) {
             this.pid = pid;

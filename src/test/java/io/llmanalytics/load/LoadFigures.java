@@ -112,6 +112,8 @@ public final class LoadFigures {
                     memory.beforeJvm / 1024, memory.peakJvm / 1024, memory.afterJvm / 1024));
             out.append(String.format("PSS worker processes: before %d MB, peak %d MB, after settle %d MB%n",
                     memory.beforeWorker / 1024, memory.peakWorker / 1024, memory.afterWorker / 1024));
+            out.append(String.format("live heap after a full GC: before %d MB, after settle %d MB%n",
+                    memory.liveHeapBefore, memory.liveHeapAfter));
         }
         return out.toString();
     }
