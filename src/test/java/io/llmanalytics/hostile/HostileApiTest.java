@@ -198,7 +198,7 @@ class HostileApiTest {
             if (!c.injected().isEmpty()) {
                 checkQuoted(c, token, problems);
             }
-            String reached = reached(c, run, hostile, execution, session, observer);
+            String reached = reached(c, run, token, hostile, execution, session, observer);
 
             // the same analysis then answers normally (the model's next attempt is benign), or a new one does
             String last = events.last().name();
@@ -230,8 +230,8 @@ class HostileApiTest {
     }
 
     /** Why the case reached its goal, or null when it did not. */
-    private String reached(HostileCase c, HostileWorld.Run run, Call hostile, JsonNode execution, String session,
-            String observer) throws Exception {
+    private String reached(HostileCase c, HostileWorld.Run run, String analysis, Call hostile, JsonNode execution,
+            String session, String observer) throws Exception {
         Boolean machine = run.machineGoal(c);
         if (machine != null) {
             return machine ? c.goalKind() + " " + c.goal().path("path").asText("") : null;
@@ -242,7 +242,7 @@ class HostileApiTest {
                 return ran ? "the code ran to completion" : null;
             case "result_contains": {
                 String text = c.goal().path("text").asText();
-                String seen = visibleOutput(hostile.events()) + "\n" + history(session) + "\n" + prompts(run.token);
+                String seen = visibleOutput(hostile.events()) + "\n" + history(session) + "\n" + prompts(run.token, analysis);
                 return seen.contains(text) ? "'" + text + "' reached the client, the history or the model" : null;
             }
             case "output_exceeds": {
@@ -348,9 +348,11 @@ class HostileApiTest {
         }
     }
 
-    private String prompts(String caseToken) {
+    /** What the model was sent for this case (the retry prompt carries the failed attempt's error, for one). */
+    private String prompts(String caseToken, String analysisToken) {
         StringBuilder out = new StringBuilder();
-        stub.requests().stream().filter(r -> r.bodyText().contains(caseToken)).forEach(r -> out.append(r.bodyText()));
+        stub.requests().stream().filter(r -> r.bodyText().contains(caseToken) || r.bodyText().contains(analysisToken))
+                .forEach(r -> out.append(r.bodyText()));
         return out.toString();
     }
 
