@@ -202,7 +202,8 @@ class HostileApiTest {
 
             // the same analysis then answers normally (the model's next attempt is benign), or a new one does
             String last = events.last().name();
-            boolean hostileSucceeded = execution != null && execution.path("success").asBoolean();
+            // the first attempt answered (harmless code, or what the extractor kept of it): no benign retry happened
+            boolean hostileSucceeded = events.named("code").size() == 1 && "done".equals(last);
             if (!"done".equals(last)) {
                 problems.add(c.id() + ": the analysis ended with " + last + " " + events.last().data());
             } else if (!hostileSucceeded && events.done().path("raw_result").asInt() != expected) {
