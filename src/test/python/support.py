@@ -196,6 +196,12 @@ class HostileWorld:
         os.write(fd, (self.secret_value + '\n').encode())
         os.close(fd)
         os.chmod(self.secret, 0o644)
+        # a secret of the process that starts the worker (the service's own, e.g. its LLM key): the worker's
+        # environment is built explicitly, so it must never be visible to analysis code
+        self.service_secret = 'sk-hostile-' + secrets.token_hex(8)
+        os.environ['LLM_HOSTILE_API_KEY'] = self.service_secret
+        # a value in another session's dataset (the test loads it into a bystander session, column secret_note)
+        self.other_secret = 'other-secret-' + secrets.token_hex(8)
 
     def close(self):
         self.listener.close()
@@ -209,7 +215,8 @@ class HostileWorld:
         os.close(fd)
         os.chmod(victim, 0o666)
         values = {'token': token, 'port': str(self.listener.port), 'secret': self.secret,
-                  'secret_value': self.secret_value, 'victim': victim}
+                  'secret_value': self.secret_value, 'victim': victim, 'service_secret': self.service_secret,
+                  'other_secret': self.other_secret}
 
         def fill(text):
             for key, value in values.items():

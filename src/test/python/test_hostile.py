@@ -12,7 +12,7 @@ BENIGN = "result = int(df['x'].sum())"
 TIMEOUT_MS = 2000
 REQUIRED_CATEGORIES = ('forbidden-import', 'builtins', 'dunder-walk', 'frame-walk', 'file-read', 'file-write',
                        'network', 'subprocess', 'pickle', 'infinite-loop', 'memory-bomb', 'huge-output', 'fork-bomb',
-                       'state-leak')
+                       'state-leak', 'eval-injection', 'cpu', 'disk', 'encoding', 'info-leak', 'prompt-injection')
 
 
 class HostileCodeTest(unittest.TestCase):
@@ -24,10 +24,15 @@ class HostileCodeTest(unittest.TestCase):
         cls.expected = int(frame['x'].sum())
         spec = support.write_canonical(frame, cls.client.dir, 'data')
         spec['default'] = True
-        for session in ('hostile', 'bystander'):
-            loaded = cls.client.load(session, [spec])
-            assert loaded['type'] == 'loaded', loaded
         cls.world = support.HostileWorld()
+        loaded = cls.client.load('hostile', [spec])
+        assert loaded['type'] == 'loaded', loaded
+        # the bystander's data holds a secret that no hostile case may reach (info-leak cases look for it)
+        other = frame.assign(secret_note=cls.world.other_secret)
+        other_spec = support.write_canonical(other, cls.client.dir, 'other')
+        other_spec['default'] = True
+        loaded = cls.client.load('bystander', [other_spec])
+        assert loaded['type'] == 'loaded', loaded
 
     @classmethod
     def tearDownClass(cls):

@@ -57,6 +57,11 @@ public final class PackagedService implements AutoCloseable {
         return port;
     }
 
+    /** The service's process id (for memory figures). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }

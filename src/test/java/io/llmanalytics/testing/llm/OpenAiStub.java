@@ -71,7 +71,8 @@ public final class OpenAiStub implements AutoCloseable {
             .body("{\"error\":{\"message\":\"OpenAiStub: no response scripted for request " + r.index() + "\"}}");
 
     private final Vertx vertx;
-    private final HttpServer server;
+    private volatile HttpServer server;
+    private volatile int port;
     private final Deque<StubResponse> queue = new ConcurrentLinkedDeque<>();
     private final List<StubRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
@@ -95,6 +96,7 @@ public final class OpenAiStub implements AutoCloseable {
         server.requestHandler(stub::handle);
         try {
             server.listen(port, host).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            stub.port = server.actualPort();
         } catch (Exception e) {
             vertx.close();
             throw new IllegalStateException("OpenAiStub cannot listen on " + host + ":" + port, e);
@@ -103,7 +105,33 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     public int port() {
-        return server.actualPort();
+        return port;
+    }
+
+    /**
+     * Closes the listening socket and every connection: clients get "connection refused", as from an endpoint that is
+     * down, until {@link #listenAgain()}.
+     */
+    public OpenAiStub stopListening() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("OpenAiStub cannot stop listening", e);
+        }
+        return this;
+    }
+
+    /** Listens again on the same port after {@link #stopListening()}. */
+    public OpenAiStub listenAgain() {
+        HttpServer again = vertx.createHttpServer();
+        again.requestHandler(this::handle);
+        try {
+            again.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("OpenAiStub cannot listen again on port " + port, e);
+        }
+        server = again;
+        return this;
     }
 
     /** The base URL to configure as {@code OPENAI_BASE_URL}. */
