@@ -176,7 +176,8 @@ export default [
       const button = item.locator('button.insight-ask');
       assert.equal(await button.textContent(), scripted('How many missing values in notes?'));
       assert.equal(await page.locator('#insight-list b').count(), 0, 'text, never markup');
-      await t.shot('08-insights');
+      await item.scrollIntoViewIfNeeded();
+      await t.shot('30-insights');
       await button.click();
       const turn = page.locator('.turn').last();
       assert.equal(await finished(turn), 'done');
