@@ -3,6 +3,8 @@ package io.llmanalytics.insights;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -19,6 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param question a follow-up question to ask about it
  */
 @RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true) // the worker also sends its ranking score
 public record Insight(String kind, String dataset, List<String> columns, String sentence, Map<String, Object> numbers,
         String code, String question) {
 

@@ -114,11 +114,6 @@ public class InsightsService {
                 });
     }
 
-    /** Whether insights are being computed for the session in this process. */
-    boolean computing(String sessionId) {
-        return running.contains(sessionId);
-    }
-
     /** Runs the worker's insights; a failure of the service fails the Uni, anything else gives a stored outcome. */
     private Uni<SessionInsights> compute(SessionDocument session) {
         List<io.llmanalytics.dataset.DatasetSource> sources = session.datasets.stream().map(DatasetDocument::source)
@@ -132,7 +127,7 @@ public class InsightsService {
                 .recoverWithItem(e -> SessionInsights.failed(session.id, ProblemFailures.find(e).problem().detail()));
     }
 
-    private SessionInsights outcome(String sessionId, ExecutionResult result) {
+    SessionInsights outcome(String sessionId, ExecutionResult result) {
         if (!result.succeeded()) {
             String detail = result.error() == null ? result.outcome().name().toLowerCase() : result.error().message();
             return SessionInsights.failed(sessionId, "the insights could not be computed: " + detail);

@@ -32,6 +32,7 @@ import com.mongodb.client.model.Updates;
 import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.GridFsFiles;
 import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.session.SessionService;
 import io.llmanalytics.testing.Corpus;
@@ -59,6 +60,9 @@ class InsightsApiTest {
 
     @Inject
     SessionRepository repository;
+
+    @Inject
+    GridFsFiles files;
 
     private static String upload(String table) {
         return given().multiPart("file", Corpus.file("dabench/tables/" + table).toFile()).when()
@@ -221,6 +225,29 @@ class InsightsApiTest {
         JsonNode again = ready(session);
         assertEquals(first.path("insights"), again.path("insights"));
         assertTrue(again.path("insights").toString().contains("\"duplicate_rows\""), "insurance has a repeated row");
+    }
+
+    @Test
+    void insightsThatCannotBeComputedAreFailedWithTheReason() throws Exception {
+        String session = upload("insurance.csv");
+        ready(session);
+        var doc = sessions.find(session).await().atMost(Duration.ofSeconds(10));
+        sandbox.evict(session);
+        for (DatasetDocument dataset : doc.datasets) {
+            files.delete(dataset.fileId()).await().atMost(Duration.ofSeconds(10));
+        }
+        repository.mongoCollection().updateOne(Filters.eq("_id", session), Updates.unset("insights")).await()
+                .atMost(Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        JsonNode insights = get(session);
+        while ("pending".equals(insights.path("status").asText()) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            insights = get(session);
+        }
+        assertEquals("failed", insights.path("status").asText(), insights::toString);
+        assertTrue(insights.path("detail").asText().length() > 10, insights::toString);
+        assertEquals(0, insights.path("insights").size());
+        assertEquals("failed", get(session).path("status").asText(), "not tried again at once");
     }
 
     @Test
