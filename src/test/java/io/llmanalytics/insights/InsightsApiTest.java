@@ -36,13 +36,17 @@ import io.llmanalytics.session.GridFsFiles;
 import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.session.SessionService;
 import io.llmanalytics.testing.Corpus;
+import io.llmanalytics.testing.SseEvents;
+import io.llmanalytics.validation.CodeValidator;
+import io.llmanalytics.validation.Verdict;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Insights through the API (default test profile: real worker, embedded store, offline analyst): computed after
  * upload and stored in the session document; their numbers agree with pandas run independently by
- * {@code /usr/bin/python3}; each insight's code gives its numbers when executed by the sandbox; the follow-up
+ * {@code /usr/bin/python3}; each insight's code passes the validator and gives its numbers when executed by the
+ * sandbox, as generated code would; the follow-up
  * questions are answered by the offline analyst; sessions without stored insights get them on demand; 404 for an
  * unknown session.
  */
@@ -63,6 +67,9 @@ class InsightsApiTest {
 
     @Inject
     GridFsFiles files;
+
+    @Inject
+    CodeValidator validator;
 
     private static String upload(String table) {
         return given().multiPart("file", Corpus.file("dabench/tables/" + table).toFile()).when()
@@ -251,6 +258,20 @@ class InsightsApiTest {
     }
 
     @Test
+    void theEventStreamEndsWithTheFinalInsights() {
+        String session = upload("titanic.csv");
+        String body = given().accept("text/event-stream").get("/api/session/" + session + "/insights").then()
+                .statusCode(200).extract().asString();
+        SseEvents events = SseEvents.parse(body);
+        assertFalse(events.events().isEmpty(), body);
+        JsonNode last = events.events().get(events.events().size() - 1).data();
+        assertEquals("ready", last.path("status").asText(), body);
+        assertTrue(last.path("insights").size() > 0, body);
+        given().accept("text/event-stream").get("/api/session/" + UUID.randomUUID() + "/insights").then()
+                .statusCode(404);
+    }
+
+    @Test
     void anUnknownSessionIsANotFoundProblem() {
         given().get("/api/session/" + UUID.randomUUID() + "/insights").then().statusCode(404)
                 .contentType("application/problem+json");
@@ -262,6 +283,8 @@ class InsightsApiTest {
         var sources = sessions.find(session).await().atMost(Duration.ofSeconds(10)).datasets.stream()
                 .map(DatasetDocument::source).toList();
         for (JsonNode insight : insights.path("insights")) {
+            Verdict verdict = validator.validate(insight.path("code").asText()).await().atMost(PATIENCE);
+            assertTrue(verdict.ok(), () -> "the validator accepts the code of " + insight + ": " + verdict.feedback());
             ExecutionResult result = sandbox.execute(session, sources, insight.path("code").asText()).await()
                     .atMost(PATIENCE);
             assertTrue(result.succeeded(), () -> insight + ": " + result.error());
