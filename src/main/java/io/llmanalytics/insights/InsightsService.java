@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 
+import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.problem.ProblemType;
@@ -103,8 +104,7 @@ public class InsightsService {
         failures.remove(id);
         compute(session)
                 .chain(insights -> save(insights))
-                .onTermination().invoke(() -> running.remove(id))
-                .subscribe().with(saved -> Log.debugf("Insights of session %s: %s", id, saved.status()), e -> {
+                .onFailure().invoke(e -> {
                     ProblemException problem = ProblemFailures.find(e);
                     String detail = problem != null ? problem.problem().detail() : "the insights could not be computed";
                     failures.put(id, new Failure(detail, Instant.now().plus(config.retryAfter())));
@@ -112,13 +112,27 @@ public class InsightsService {
                     Log.infof("Insights of session %s not computed (%s); they are tried again later", id,
                             problem != null ? problem.type().title() : e.getClass().getSimpleName());
                     Log.debugf("Insights of session %s not computed: %s", id, e.getMessage());
+                })
+                .onTermination().invoke(() -> running.remove(id))
+                .subscribe().with(saved -> Log.debugf("Insights of session %s: %s", id, saved.status()), e -> {
                 });
+    }
+
+    /**
+     * Drops the session's stored insights and computes them again (for a session whose datasets changed); the
+     * session as given must hold its new datasets.
+     */
+    public Uni<Void> refresh(SessionDocument session) {
+        return repository.mongoCollection().updateOne(Filters.eq("_id", session.id), Updates.unset("insights"))
+                .ifNoItem().after(store.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .invoke(() -> start(session))
+                .replaceWithVoid();
     }
 
     /** Runs the worker's insights; a failure of the service fails the Uni, anything else gives a stored outcome. */
     private Uni<SessionInsights> compute(SessionDocument session) {
-        List<io.llmanalytics.dataset.DatasetSource> sources = session.datasets.stream().map(DatasetDocument::source)
-                .toList();
+        List<DatasetSource> sources = session.datasets.stream().map(DatasetDocument::source).toList();
         return sandbox.insights(session.id, sources, options(1))
                 .chain(result -> result.outcome() == Outcome.TIMEOUT || result.outcome() == Outcome.KILLED
                         // a table where one step alone outlasted the deadline: once more, leaving the slow steps out

@@ -222,6 +222,18 @@ class InsightsApiTest {
         assertTrue(asked >= 2, "insurance has answerable insights: " + insights);
     }
 
+    @Inject
+    InsightsService service;
+
+    @Test
+    void aRefreshComputesThemAgain() throws Exception {
+        String session = upload("titanic.csv");
+        JsonNode first = ready(session);
+        service.refresh(sessions.find(session).await().atMost(Duration.ofSeconds(10))).await()
+                .atMost(Duration.ofSeconds(10));
+        assertEquals(first.path("insights"), ready(session).path("insights"));
+    }
+
     @Test
     void sessionsWithoutStoredInsightsGetThemOnDemand() throws Exception {
         String session = upload("insurance.csv");
