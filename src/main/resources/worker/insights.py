@@ -234,8 +234,9 @@ def duplicate_columns(runner, name, frame, settings, budget):
             if not r['identical']:
                 continue
             sentence = '%s and %s hold identical values in all %s rows.' % (_col(first), _col(other), _num(r['rows']))
-            out.append(_insight('duplicate_columns', name, [first, other], sentence, r, code,
-                                'Are %s and %s the same in every row?' % (first, other), 0.75))
+            question = ('What is the correlation between %s and %s?' % (first, other) if _numeric(frame[first])
+                        else 'How many rows are there for each %s?' % first)
+            out.append(_insight('duplicate_columns', name, [first, other], sentence, r, code, question, 0.75))
     return out
 
 
