@@ -162,7 +162,9 @@ class InsightsTest(unittest.TestCase):
     def test_correlations_are_the_strongest_pairs(self):
         for name, frame in self.frames.items():
             copies = {b for i, a in enumerate(frame.columns) for b in frame.columns[i + 1:] if frame[a].equals(frame[b])}
-            numeric = frame.select_dtypes('number').drop(columns=list(copies), errors='ignore')
+            row_numbers = {c for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])
+                           and frame[c].is_monotonic_increasing and frame[c].is_unique}
+            numeric = frame.select_dtypes('number').drop(columns=list(copies | row_numbers), errors='ignore')
             strengths = []
             for i, a in enumerate(numeric.columns):
                 for b in numeric.columns[i + 1:]:
@@ -209,6 +211,7 @@ class InsightsTest(unittest.TestCase):
                     self.assertEqual(top.index[0], insight['numbers']['value'])
                     self.assertEqual(int(top.iloc[0]), insight['numbers']['count'])
                     self.assertGreaterEqual(insight['numbers']['share'], 0.5)
+                    self.assertGreater(int(top.iloc[0]), int(top.iloc[1]), 'a single most frequent value')
                     self.assertLessEqual(insight['numbers']['distinct'], 20)
 
     def test_date_coverage(self):
@@ -253,6 +256,13 @@ class InsightsTest(unittest.TestCase):
         result = insights.compute({'t': self.frames['titanic']}, 't', None, {'budget_ms': 0})
         self.assertTrue(result['skipped'])
         self.assertTrue(all(s['reason'] == 'time budget' for s in result['skipped']))
+
+    def test_row_numbers_and_ties_are_not_insights(self):
+        frame = pd.DataFrame({'id': range(1, 41), 'amount': [10.0 * i for i in range(1, 41)],
+                              'side': ['left', 'right'] * 20})
+        result = insights.compute({'t': frame}, 't', None, {})
+        self.assertEqual([], result['skipped'])
+        self.assertEqual([], [i['sentence'] for i in result['insights']], 'an id column and a 50/50 split are not news')
 
     def test_odd_column_names_are_quoted_in_the_code(self):
         frame = pd.DataFrame({"it's \"odd\"\n": [None, None, 1.0, None], 'k': ['a', 'a', 'a', 'b']})

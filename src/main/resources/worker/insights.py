@@ -112,7 +112,10 @@ def _insight(kind, dataset, columns, sentence, numbers, code, question, score):
 
 
 def _numeric(s):
-    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+    """A measure: numbers, but not booleans nor a row number (increasing unique integers such as an id)."""
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return False
+    return not (pd.api.types.is_integer_dtype(s) and s.is_monotonic_increasing and s.is_unique)
 
 
 def _text(s):
@@ -392,10 +395,10 @@ def dominant_categories(runner, name, frame, settings, budget):
         code = ('counts = %s[%r].value_counts()\n'
                 "result = {'value': str(counts.index[0]), 'count': int(counts.iloc[0]),\n"
                 "          'non_missing': int(counts.sum()), 'share': float(counts.iloc[0] / counts.sum()),\n"
-                "          'distinct': int(len(counts))}"
+                "          'distinct': int(len(counts)), 'runner_up': int(counts.iloc[1])}"
                 % (runner.frame_expr(name), column))
         r = runner.run(name, code)
-        if r['share'] < settings['dominant_share']:
+        if r['share'] < settings['dominant_share'] or r['runner_up'] == r['count']:
             continue
         r['value'] = _short(r['value'])
         sentence = '%s is mostly "%s": %s of %s non-missing rows (%s), among %s values.' % (
