@@ -12,6 +12,7 @@ import sys
 import time
 
 import guard
+import insights
 import output
 from protocol import write_all
 
@@ -71,11 +72,37 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     if not chunks:
         os._exit(0)  # discarded without a job
     try:
-        job = job_of(json.loads(b''.join(chunks)), variables, context)
+        request = json.loads(b''.join(chunks))
+        if request.get('op') == 'insights':
+            job, finish = insights_job(request, variables, context), _finish_insights
+        else:
+            job, finish = job_of(request, variables, context), None
     except BaseException as e:  # noqa
         write_all(out_fd, _setup_failed(e))
         os._exit(0)
-    run(job, out_fd, parent_pid)
+    run(job, out_fd, parent_pid, finish=finish)
+
+
+# The code an ``insights`` child runs in place of analysis code: the trusted insights module (imported before any
+# layer), called under every layer with the builtins analysis code gets, which the insights' own snippets then run with.
+INSIGHTS_DRIVER = 'result = _insights(dfs, _default, __builtins__, _options)'
+
+
+def insights_job(request, variables, context):
+    """The Job of an ``insights`` request: the insights of the session's datasets, same limits as an execution."""
+    frames = variables.get('dfs') or {}
+    default = next((name for name, frame in frames.items() if frame is variables.get('df')), None)
+    names = dict(variables)
+    names.update({'_insights': insights.compute, '_default': default, '_options': request.get('options') or {}})
+    return Job(code=INSIGHTS_DRIVER, variables=names, limits=limits_of(request),
+               settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots)
+
+
+def _finish_insights(names, job, stdout, started):
+    computed = names.get('result') or {}
+    elapsed = int((time.monotonic() - started) * 1000)
+    return json.dumps({'status': 'ok', 'result': computed, 'stdout': '', 'figures': [], 'duration_ms': elapsed},
+                      ensure_ascii=False, allow_nan=False, default=str).encode('utf-8')
 
 
 def _warm_up(variables, job_fd):

@@ -8,6 +8,8 @@ It imports the analysis libraries once, then speaks the framed protocol (see pro
                                                    {type: load_failed, id, session, key, error}
   {op: exec, id, session, key, code, limits,       {type: not_loaded, id}  (also while still loading)
    output}                                         {type: result, id, outcome, duration_ms, ...} + child's JSON
+  {op: insights, id, session, key, limits,        {type: result, ...} as for exec; the child's JSON result is
+   options}                                        {insights: [...], skipped, found} (see insights.py)
   {op: cancel, id}                                 (the result of that execution, outcome cancelled)
   {op: evict, session}                             {type: evicted, session, reason, cached_bytes, sessions}
   {op: stats, id}                                  {type: stats, id, sessions: [...], cached_bytes}
@@ -121,7 +123,7 @@ class Supervisor:
         try:
             if op == 'load':
                 self.load(request)
-            elif op == 'exec':
+            elif op in ('exec', 'insights'):
                 self.execute(request)
             elif op == 'cancel':
                 z = self.owners.get(request.get('id'))
@@ -142,8 +144,8 @@ class Supervisor:
                 log('unknown request %r' % (op,))
         except (KeyError, TypeError, ValueError) as e:
             log('malformed %s request: %s' % (op, e))
-            if 'id' in request and op in ('load', 'exec'):
-                self.reply({'type': 'result' if op == 'exec' else 'load_failed', 'id': request['id'],
+            if 'id' in request and op in ('load', 'exec', 'insights'):
+                self.reply({'type': 'load_failed' if op == 'load' else 'result', 'id': request['id'],
                             'outcome': 'rejected', 'error': 'malformed request: %s' % e})
 
     # -- sessions ------------------------------------------------------------------------------------------------
@@ -183,6 +185,10 @@ class Supervisor:
         z.last_used = time.monotonic()
         z.inflight.add(request['id'])
         self.owners[request['id']] = z
+        if request.get('op') == 'insights':
+            self.send_zygote(z, {'op': 'insights', 'id': request['id'], 'limits': request.get('limits'),
+                                 'options': request.get('options')})
+            return
         self.send_zygote(z, {'op': 'exec', 'id': request['id'], 'code': request['code'],
                              'limits': request.get('limits'), 'output': request.get('output')})
 

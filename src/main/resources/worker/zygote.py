@@ -83,7 +83,7 @@ class Zygote:
 
     def handle(self, request):
         op = request.get('op')
-        if op == 'exec':
+        if op in ('exec', 'insights'):
             self.start(request)
         elif op == 'cancel':
             running = self.running.get(request.get('id'))

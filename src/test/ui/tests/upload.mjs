@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SALES_CSV, eventually, tableTexts, unique } from './helpers.mjs';
+import { SALES_CSV, createSession, eventually, finished, openSession, scripted, tableTexts, unique } from './helpers.mjs';
 
 export default [
   {
@@ -39,7 +39,7 @@ export default [
       assert.equal(await current.locator('.session-name').textContent(), name);
       assert.equal(await current.getAttribute('href'), `#/session/${id}`);
       const chips = page.locator('#suggestion-chips .chip');
-      await chips.first().waitFor(); // the service's suggestions arrive after the profile
+      await chips.first().waitFor(); // fetched after the session is shown, alongside its insights
       assert.ok(await chips.count() > 0, 'suggested questions are offered');
       await page.locator('#suggestions').waitFor();
       assert.equal(await page.evaluate(() => document.activeElement.id), 'question', 'the question box has the focus');
@@ -161,6 +161,27 @@ export default [
       assert.ok(await page.locator('#welcome').isVisible(), 'the page stays where it was');
       await page.locator('.upload-problem button[aria-label=Dismiss]').click();
       assert.equal(await page.locator('#upload-status').isVisible(), false);
+    },
+  },
+  {
+    name: 'insights appear after upload and ask their follow-up question',
+    async run(t) {
+      const { page } = t;
+      const csv = 'id,notes,amount\n1,<b>first</b>,10\n2,,20\n3,,30\n4,,40\n5,fine,50\n6,,60\n';
+      const session = await createSession(t, unique('insights'), csv);
+      await openSession(t, session.session_id);
+      const item = page.locator('#insight-list .insight', { hasText: 'notes is missing' });
+      await item.waitFor({ timeout: 60_000 });
+      assert.equal(await item.locator('.insight-sentence').textContent(), 'notes is missing in 4 of 6 rows (66.7%).');
+      const button = item.locator('button.insight-ask');
+      assert.equal(await button.textContent(), scripted('How many missing values in notes?'));
+      assert.equal(await page.locator('#insight-list b').count(), 0, 'text, never markup');
+      await item.scrollIntoViewIfNeeded();
+      await t.shot('30-insights');
+      await button.click();
+      const turn = page.locator('.turn').last();
+      assert.equal(await finished(turn), 'done');
+      assert.ok((await turn.textContent()).includes('How many missing values in notes?'));
     },
   },
 ];

@@ -136,12 +136,34 @@ public class Sandbox {
         long started = System.nanoTime();
         return limiter.acquire()
                 .onFailure().invoke(e -> metrics.execution("busy", null))
-                .chain(permit -> run(worker, sessionId, datasets, key, code, true)
+                .chain(permit -> run(worker, sessionId, datasets, key, code, null, true)
                         .onTermination().invoke(permit::release))
                 .invoke(result -> metrics.execution(result.outcome().name().toLowerCase(),
                         Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure(e -> !(e instanceof ProblemException p && p.type() == ProblemType.WORKER_BUSY))
                 .invoke(e -> metrics.execution("failed", Duration.ofNanos(System.nanoTime() - started)))
+                .emitOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * Computes the automatic insights of the session's datasets in the worker: the trusted insights module
+     * ({@code worker/insights.py}) runs in an execution child with the same layers, limits and deadline as analysis
+     * code, loading the datasets first when the worker does not hold them. The result (on {@link Outcome#SUCCESS}) is
+     * {@code {insights: [{kind, dataset, columns, sentence, numbers, code, question, score}], skipped, found}};
+     * {@code options} tune the thresholds (see {@code DEFAULTS} in insights.py). Waits for a slot like an execution.
+     */
+    public Uni<ExecutionResult> insights(String sessionId, List<DatasetSource> sources, Map<String, ?> options) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        List<DatasetSource> datasets = sources == null ? List.of() : sources;
+        WorkerConnection worker = connection;
+        if (worker == null) {
+            return Uni.createFrom().failure(disabled());
+        }
+        ObjectNode settings = FrameCodec.JSON.valueToTree(options == null ? Map.of() : options);
+        String key = key(datasets);
+        return limiter.acquire()
+                .chain(permit -> run(worker, sessionId, datasets, key, null, settings, true)
+                        .onTermination().invoke(permit::release))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -185,11 +207,17 @@ public class Sandbox {
 
     // ---------------------------------------------------------------------------------------------------------------
 
+    /** Runs {@code code}, or the insights with {@code insightOptions} when that is not null. */
     private Uni<ExecutionResult> run(WorkerConnection worker, String sessionId, List<DatasetSource> datasets,
-            String key, String code, boolean mayLoad) {
+            String key, String code, ObjectNode insightOptions, boolean mayLoad) {
         long id = worker.nextId();
-        ObjectNode request = FrameCodec.JSON.createObjectNode().put("op", "exec").put("id", id)
-                .put("session", sessionId).put("key", key).put("code", code);
+        ObjectNode request = FrameCodec.JSON.createObjectNode().put("op", insightOptions == null ? "exec" : "insights")
+                .put("id", id).put("session", sessionId).put("key", key);
+        if (insightOptions == null) {
+            request.put("code", code);
+        } else {
+            request.set("options", insightOptions);
+        }
         request.putObject("limits").put("timeout_ms", settings.timeout().toMillis())
                 .put("cpu_seconds", settings.cpuSeconds())
                 .put("address_space_headroom", settings.addressSpaceHeadroom())
@@ -213,7 +241,7 @@ public class Sandbox {
                         metrics.miss();
                         cached.remove(sessionId);
                         return load(worker, sessionId, datasets, key)
-                                .chain(() -> run(worker, sessionId, datasets, key, code, false));
+                                .chain(() -> run(worker, sessionId, datasets, key, code, insightOptions, false));
                     }
                     if (mayLoad) {
                         metrics.hit();

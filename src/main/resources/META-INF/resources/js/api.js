@@ -49,6 +49,9 @@ export async function getSuggestions(id) {
   }
 }
 
+/** The session's automatic insights: {status: ready|pending|failed, insights: [...], detail?}. */
+export const getInsights = (id) => json(`${session(id)}/insights`);
+
 /**
  * Uploads a file (multipart field `file`) with progress: `onProgress(fraction)` while the body is sent, then
  * `onProgress(1)` once it is all sent and the server reads it. Resolves with the new session.

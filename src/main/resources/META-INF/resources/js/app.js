@@ -4,6 +4,7 @@ import { datasetsOf, datasetView } from './dataset.js';
 import { h, icon, replaceChildren } from './dom.js';
 import { formatBytes } from './format.js';
 import { renderSessionList, sessionHref } from './sessions.js';
+import { awaitInsights, insightItems } from './insights.js';
 import { fallbackSuggestions } from './suggestions.js';
 import { Turn } from './turn.js';
 
@@ -13,6 +14,7 @@ const ui = {
   fileInput: $('file-input'), welcomeFile: $('welcome-file'), welcome: $('welcome'), uploadStatus: $('upload-status'),
   sessionView: $('session-view'), datasetSlot: $('dataset-slot'), suggestions: $('suggestions'),
   chips: $('suggestion-chips'), conversation: $('conversation'), composer: $('composer'), question: $('question'),
+  insights: $('insights'), insightsNote: $('insights-note'), insightList: $('insight-list'),
   send: $('send'), stop: $('stop'), overlay: $('drop-overlay'), announcer: $('announcer'), sessionsNote: $('sessions-note'),
 };
 
@@ -58,6 +60,7 @@ async function openSession(id) {
   replaceChildren(ui.datasetSlot, h('div', { class: 'card loading', role: 'status' }, 'Opening the session…'));
   replaceChildren(ui.conversation);
   ui.suggestions.hidden = true;
+  ui.insights.hidden = true;
   try {
     const session = await api.getSession(id);
     if (location.hash !== sessionHref(id)) return; // the user went elsewhere meanwhile
@@ -83,6 +86,7 @@ function showSession(session) {
   renderDataset({ compact: (session.history ?? []).length > 0 });
   replaceChildren(ui.conversation, (session.history ?? []).map((entry) => Turn.fromHistory(entry).el));
   renderSuggestions(session);
+  renderInsights(session);
   renderSessions();
   setRunning(false);
 }
@@ -105,6 +109,23 @@ async function renderSuggestions(session) {
     type: 'button', class: 'chip', disabled: state.run != null, onclick: () => ask(q),
   }, q)));
   ui.suggestions.hidden = questions.length === 0;
+}
+
+async function renderInsights(session) {
+  const id = session.session_id;
+  replaceChildren(ui.insightList);
+  ui.insightsNote.textContent = 'Looking for insights in the data…';
+  ui.insights.hidden = false;
+  const answer = await awaitInsights(() => api.getInsights(id), () => id === currentId());
+  if (id !== currentId()) return;
+  const insights = answer?.status === 'ready' ? answer.insights ?? [] : [];
+  replaceChildren(ui.insightList, insightItems(insights, ask, state.run != null));
+  ui.insightsNote.textContent = answer == null ? ''
+    : answer.status === 'failed' ? `No insights: ${answer.detail ?? 'they could not be computed.'}`
+      : answer.status === 'pending' ? 'The insights are still being computed; reopen the session to see them.'
+        : insights.length === 0 ? 'Nothing stands out in this data.' : '';
+  ui.insightsNote.hidden = ui.insightsNote.textContent === '';
+  ui.insights.hidden = answer == null;
 }
 
 // ---- the session list -------------------------------------------------------------------------------------------
@@ -306,6 +327,7 @@ function setRunning(running) {
   ui.stop.hidden = !running;
   ui.composer.dataset.running = String(running);
   for (const chip of ui.chips.querySelectorAll('button')) chip.disabled = running;
+  for (const button of ui.insightList.querySelectorAll('button')) button.disabled = running;
 }
 
 function autosize() {

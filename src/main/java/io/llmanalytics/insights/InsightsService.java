@@ -1,0 +1,224 @@
+package io.llmanalytics.insights;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.ExecutionResult;
+import io.llmanalytics.sandbox.Outcome;
+import io.llmanalytics.sandbox.Sandbox;
+import io.llmanalytics.sandbox.SandboxConfig;
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.SessionDocument;
+import io.llmanalytics.session.SessionRepository;
+import io.llmanalytics.session.SessionService;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.store.StoreFailures;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.FindOptions;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Automatic insights: computed by the worker ({@link Sandbox#insights}) in the background right after upload, stored
+ * in the session document ({@code insights: {status, computed_at, insights, detail}}) and read from there. A session
+ * without stored insights (created before, or whose computation was lost in a restart) gets them computed on its
+ * first request, which answers {@code pending} meanwhile.
+ *
+ * <p>What the data or the code caused (a dataset that cannot be loaded, the deadline) is stored as {@code failed};
+ * what the service caused (worker busy or restarting, store unavailable) is reported as {@code failed} for
+ * {@code insights.retry-after} and then tried again.
+ */
+@ApplicationScoped
+public class InsightsService {
+
+    private static final Set<ProblemType> TRANSIENT = Set.of(ProblemType.WORKER_BUSY, ProblemType.WORKER_UNAVAILABLE,
+            ProblemType.STORE_UNAVAILABLE, ProblemType.TIMEOUT, ProblemType.SHUTTING_DOWN);
+    private static final TypeReference<List<Insight>> INSIGHTS = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, List<Insight>>> HOLDER = new TypeReference<>() {
+    };
+
+    private record Failure(String detail, Instant until) {
+    }
+
+    private final Sandbox sandbox;
+    private final SessionService sessions;
+    private final SessionRepository repository;
+    private final InsightsConfig config;
+    private final SandboxConfig sandboxConfig;
+    private final StoreConfig store;
+    private final ObjectMapper json;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+
+    public InsightsService(Sandbox sandbox, SessionService sessions, SessionRepository repository,
+            InsightsConfig config, SandboxConfig sandboxConfig, StoreConfig store, ObjectMapper json) {
+        this.sandbox = sandbox;
+        this.sessions = sessions;
+        this.repository = repository;
+        this.config = config;
+        this.sandboxConfig = sandboxConfig;
+        this.store = store;
+        this.json = json;
+    }
+
+    /** The session's insights; 404 problem for an unknown session. Starts computing them when none are stored. */
+    public Uni<SessionInsights> of(String sessionId) {
+        return sessions.find(sessionId).chain(session -> stored(session.id).map(found -> {
+            if (found != null) {
+                return found;
+            }
+            Failure failure = failures.get(session.id);
+            if (failure != null && Instant.now().isBefore(failure.until())) {
+                return SessionInsights.failed(session.id, failure.detail());
+            }
+            start(session);
+            return SessionInsights.pending(session.id);
+        }));
+    }
+
+    /** Starts computing the session's insights in the background, unless that is under way already. */
+    public void start(SessionDocument session) {
+        String id = session.id;
+        if (!running.add(id)) {
+            return;
+        }
+        failures.remove(id);
+        compute(session)
+                .chain(insights -> save(insights))
+                .onFailure().invoke(e -> {
+                    ProblemException problem = ProblemFailures.find(e);
+                    String detail = problem != null ? problem.problem().detail() : "the insights could not be computed";
+                    failures.put(id, new Failure(detail, Instant.now().plus(config.retryAfter())));
+                    // the reason can quote the data: only its kind at INFO
+                    Log.infof("Insights of session %s not computed (%s); they are tried again later", id,
+                            problem != null ? problem.type().title() : e.getClass().getSimpleName());
+                    Log.debugf("Insights of session %s not computed: %s", id, e.getMessage());
+                })
+                .onTermination().invoke(() -> running.remove(id))
+                .subscribe().with(saved -> Log.debugf("Insights of session %s: %s", id, saved.status()), e -> {
+                });
+    }
+
+    /**
+     * Drops the session's stored insights and computes them again (for a session whose datasets changed); the
+     * session as given must hold its new datasets.
+     */
+    public Uni<Void> refresh(SessionDocument session) {
+        return repository.mongoCollection().updateOne(Filters.eq("_id", session.id), Updates.unset("insights"))
+                .ifNoItem().after(store.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .invoke(() -> start(session))
+                .replaceWithVoid();
+    }
+
+    /** Runs the worker's insights; a failure of the service fails the Uni, anything else gives a stored outcome. */
+    private Uni<SessionInsights> compute(SessionDocument session) {
+        List<DatasetSource> sources = session.datasets.stream().map(DatasetDocument::source).toList();
+        return sandbox.insights(session.id, sources, options(1))
+                .chain(result -> result.outcome() == Outcome.TIMEOUT || result.outcome() == Outcome.KILLED
+                        // a table where one step alone outlasted the deadline: once more, leaving the slow steps out
+                        ? sandbox.insights(session.id, sources, options(4))
+                        : Uni.createFrom().item(result))
+                .map(result -> outcome(session.id, result))
+                .onFailure(e -> {
+                    ProblemException problem = ProblemFailures.find(e);
+                    return problem != null && !TRANSIENT.contains(problem.type());
+                })
+                .recoverWithItem(e -> SessionInsights.failed(session.id, ProblemFailures.find(e).problem().detail()));
+    }
+
+    SessionInsights outcome(String sessionId, ExecutionResult result) {
+        if (!result.succeeded()) {
+            String detail = result.error() == null ? result.outcome().name().toLowerCase() : result.error().message();
+            return SessionInsights.failed(sessionId, "the insights could not be computed: " + detail);
+        }
+        JsonNode body = result.result();
+        if (body == null || !body.path("insights").isArray()) {
+            return SessionInsights.failed(sessionId, "the worker returned no insights");
+        }
+        if (!body.path("skipped").isEmpty()) {
+            Log.debugf("Insights of session %s skipped %s", sessionId, body.path("skipped"));
+        }
+        List<Insight> insights = json.convertValue(body.path("insights"), INSIGHTS);
+        return new SessionInsights(sessionId, SessionInsights.READY, insights, null);
+    }
+
+    /** The worker's options; its time budget divided by {@code divisor}. */
+    Map<String, Object> options(int divisor) {
+        long deadline = sandboxConfig.timeout().toMillis();
+        long budget = Math.max(0, Math.min(config.budget().toMillis(), deadline * 7 / 10)) / divisor;
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("max_insights", config.maxInsights());
+        options.put("missing_share", config.missingShare());
+        options.put("min_correlation", config.minCorrelation());
+        options.put("min_skew", config.minSkew());
+        options.put("dominant_share", config.dominantShare());
+        options.put("budget_ms", budget);
+        return options;
+    }
+
+    private Uni<SessionInsights> save(SessionInsights insights) {
+        Document stored = new Document("status", insights.status()).append("computed_at", Instant.now().toString());
+        try {
+            stored.append("insights", Document.parse("{\"list\":" + json.writeValueAsString(insights.insights()) + "}")
+                    .get("list"));
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new ProblemException(ProblemType.INTERNAL,
+                    "the insights could not be stored", e));
+        }
+        if (insights.detail() != null) {
+            stored.append("detail", insights.detail());
+        }
+        return repository.mongoCollection()
+                .updateOne(Filters.eq("_id", insights.sessionId()), Updates.set("insights", stored))
+                .ifNoItem().after(store.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .replaceWith(insights);
+    }
+
+    private Uni<SessionInsights> stored(String sessionId) {
+        return repository.mongoCollection()
+                .find(Filters.eq("_id", sessionId), Document.class,
+                        new FindOptions().projection(new Document("insights", 1)))
+                .collect().first()
+                .ifNoItem().after(store.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .map(doc -> doc == null ? null : read(sessionId, doc.get("insights", Document.class)));
+    }
+
+    private SessionInsights read(String sessionId, Document stored) {
+        if (stored == null) {
+            return null;
+        }
+        List<Insight> insights = List.of();
+        Object list = stored.get("insights");
+        if (list != null) {
+            try {
+                insights = json.readValue(new Document("list", list).toJson(), HOLDER).get("list");
+            } catch (JsonProcessingException e) {
+                Log.warnf("Stored insights of session %s are unreadable; computing them again", sessionId);
+                return null;
+            }
+        }
+        return new SessionInsights(sessionId, stored.getString("status"), insights, stored.getString("detail"));
+    }
+}
