@@ -14,7 +14,7 @@ out="$ROOT/bench/out"; mkdir -p "$out"
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 export DATA_DIR="$data"
-"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN \
+"$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN \
   -jar target/quarkus-app/quarkus-run.jar >"$out/ingest-service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT

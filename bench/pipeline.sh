@@ -28,7 +28,7 @@ run() { # run DELAY ARGS...: stub with DELAY, service against it, then the pytho
   pids+=($!)
   local port; port=$(free_port)
   DATA_DIR=$(mktemp -d) OPENAI_BASE_URL="http://127.0.0.1:$stub_port/v1" OPENAI_API_KEY=bench \
-    "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
+    "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
     >"$out/pipeline-service.log" 2>&1 &
   local service=$!
   pids+=($service)

@@ -73,3 +73,7 @@ jdk_version() {
 mvnw() {
   "$ROOT/mvnw" -B -ntp "$@"
 }
+
+# JVM options of the service when JAVA_OPTS is not set: the same heap a 4 GiB pod gets (Dockerfile.jvm's
+# MaxRAMPercentage=25, deploy/README.md), so that the run command, the benchmarks and a pod behave alike.
+DEFAULT_JAVA_OPTS="-Xmx1g -XX:+ExitOnOutOfMemoryError"

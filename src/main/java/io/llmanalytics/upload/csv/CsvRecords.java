@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import com.opencsv.CSVParserBuilder;
 import com.opencsv.ICSVParser;
@@ -30,6 +31,9 @@ public final class CsvRecords implements AutoCloseable {
     private final Reader reader;
     private final RecordSplitter splitter;
     private final ICSVParser parser;
+    /** RFC 4180 records without a quote are split on the delimiter directly: OpenCSV would do the same, slower. */
+    private final boolean plainSplit;
+    private int width = 8;
     private final Dialect dialect;
     private final TableLimits limits;
     private boolean reshaped;
@@ -50,7 +54,8 @@ public final class CsvRecords implements AutoCloseable {
         this.dialect = dialect;
         this.limits = limits;
         this.splitter = new RecordSplitter(reader, dialect, limits.maxCellChars() * 4);
-        this.parser = dialect.escape() == Dialect.NO_ESCAPE && !dialect.skipInitialSpace()
+        this.plainSplit = dialect.escape() == Dialect.NO_ESCAPE && !dialect.skipInitialSpace();
+        this.parser = plainSplit
                 ? new RFC4180ParserBuilder().withSeparator(dialect.delimiter()).withQuoteChar('"').build()
                 : new CSVParserBuilder().withSeparator(dialect.delimiter()).withQuoteChar('"')
                         .withEscapeChar(dialect.escape() == Dialect.NO_ESCAPE ? ICSVParser.NULL_CHARACTER : dialect.escape())
@@ -107,7 +112,7 @@ public final class CsvRecords implements AutoCloseable {
         }
         String[] fields;
         try {
-            fields = parser.parseLine(text);
+            fields = plainSplit && !text.isEmpty() && text.indexOf('"') < 0 ? split(text) : parser.parseLine(text);
         } catch (IOException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, "The record starting at line " + line()
                     + " cannot be parsed (" + e.getMessage() + "); is a quote left open?");
@@ -122,6 +127,27 @@ public final class CsvRecords implements AutoCloseable {
             }
         }
         return fields;
+    }
+
+    /** The fields of a record holding no quote: every delimiter separates two fields, empty ones included. */
+    private String[] split(String text) {
+        char delimiter = dialect.delimiter();
+        String[] fields = new String[width];
+        int n = 0;
+        int start = 0;
+        for (int at = text.indexOf(delimiter); at >= 0; at = text.indexOf(delimiter, start)) {
+            if (n == fields.length) {
+                fields = Arrays.copyOf(fields, n * 2);
+            }
+            fields[n++] = text.substring(start, at);
+            start = at + 1;
+        }
+        if (n == fields.length) {
+            fields = Arrays.copyOf(fields, n + 1);
+        }
+        fields[n++] = text.substring(start);
+        width = Math.max(width, n);
+        return n == fields.length ? fields : Arrays.copyOf(fields, n);
     }
 
     private boolean skippable(String[] record) {
