@@ -24,17 +24,21 @@ import java.util.regex.Pattern;
 public final class CodeExtractor {
 
     private static final Pattern FENCE_OPEN = Pattern.compile("^[ \\t]*(`{3,}|~{3,})[ \\t]*([\\w+#.-]*)[^\\n]*$");
-    private static final Pattern ASSIGNS_RESULT = Pattern.compile("(?m)^\\s*result\\s*(\\[[^\\]]*\\]\\s*)?(=|\\+=)(?!=)");
+    // Python identifiers may be any letters (größe = ..., ｒｅｓｕｌｔ): a line using them is code, never dropped as prose
+    private static final int UNICODE = Pattern.UNICODE_CHARACTER_CLASS;
+    private static final Pattern ASSIGNS_RESULT = Pattern.compile("(?m)^\\s*result\\s*(\\[[^\\]]*\\]\\s*)?(=|\\+=)(?!=)",
+            UNICODE);
     private static final Pattern ASSIGNMENT = Pattern.compile(
-            "^\\s*[A-Za-z_][\\w.]*(\\[[^\\]]*\\])*(\\s*,\\s*[A-Za-z_][\\w.]*)*\\s*([-+*/%|&]|//|\\*\\*)?=(?!=).*");
-    private static final Pattern DEFINED = Pattern.compile("(?m)^\\s*([A-Za-z_]\\w*)\\s*(=|\\+=)(?!=)");
+            "^\\s*[\\p{L}_][\\w.]*(\\[[^\\]]*\\])*(\\s*,\\s*[\\p{L}_][\\w.]*)*\\s*([-+*/%|&]|//|\\*\\*)?=(?!=).*",
+            UNICODE);
+    private static final Pattern DEFINED = Pattern.compile("(?m)^\\s*([\\p{L}_]\\w*)\\s*(=|\\+=)(?!=)", UNICODE);
     private static final Pattern STATEMENT = Pattern.compile(
             "^\\s*(import\\s+\\w|from\\s+[\\w.]+\\s+import\\s|for\\s.+:|while\\s.+:|if\\s.+:|elif\\s.+:|else\\s*:|try\\s*:"
                     + "|except\\b.*:|finally\\s*:|with\\s.+:|def\\s+\\w+\\s*\\(|class\\s+\\w+|return\\b|print\\s*\\(|pass$"
-                    + "|break$|continue$|raise\\b|assert\\b|del\\s|global\\s|lambda\\b)");
+                    + "|break$|continue$|raise\\b|assert\\b|del\\s|global\\s|lambda\\b)", UNICODE);
     private static final Pattern EXPRESSION = Pattern.compile(
-            "^\\s*(df|dfs|pd|np|plt|result|sns|math|statistics)\\b[\\w.\\[\\]'\"]*[.(\\[].*");
-    private static final Pattern CALL = Pattern.compile("^\\s*[A-Za-z_][\\w.]*\\s*\\(.*\\)\\s*$");
+            "^\\s*(df|dfs|pd|np|plt|result|sns|math|statistics)\\b[\\w.\\[\\]'\"]*[.(\\[].*", UNICODE);
+    private static final Pattern CALL = Pattern.compile("^\\s*[\\p{L}_][\\w.]*\\s*\\(.*\\)\\s*$", UNICODE);
     private static final Pattern INLINE_SPAN = Pattern.compile("`([^`\\n]+)`");
     private static final Set<String> CODE_TAGS = Set.of("", "python", "py", "python3", "py3", "pandas", "ipython",
             "code");

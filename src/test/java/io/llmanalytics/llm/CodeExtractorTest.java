@@ -154,4 +154,11 @@ class CodeExtractorTest {
         assertEquals("", CodeExtractor.extract(""));
         assertEquals("", CodeExtractor.extract(null));
     }
+
+    @Test
+    void keepsLinesWhoseNamesAreNotAscii() {
+        String code = "größe = df['Größe'].sum()\nｒｅｓｕｌｔ = größe\nresult = größe\n";
+        assertEquals(code, CodeExtractor.extract(code));
+        assertEquals(code, CodeExtractor.extract("Here it is:\n\n" + code + "\nThat gives the total."));
+    }
 }
