@@ -58,7 +58,8 @@ final class AnalysisRun {
         emit.accept(new AnalysisEvent.Status("generating", 1));
         CodeRequest request = CodeRequest.first(prepared.question(),
                 prepared.session().datasets.stream().map(DatasetDocument::schema).toList(),
-                History.context(prepared.session()), prepared.privacy());
+                History.context(prepared.session()), prepared.privacy())
+                .withSharedColumns(prepared.session().sharedColumns);
         return attempt(request, false)
                 .chain(this::answer)
                 .ifNoItem().after(timeout).failWith(() -> new ProblemException(ProblemType.TIMEOUT,

@@ -47,12 +47,14 @@ public class SessionService {
     private final Event<SessionCreated> created;
     private final Event<SessionDeleted> deleted;
     private final UploadMetrics metrics;
+    private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public SessionService(TableParser parser, GridFsFiles files, SessionRepository repository, UploadConfig uploadConfig,
             StoreConfig storeConfig, Event<SessionCreated> created, Event<SessionDeleted> deleted,
-            UploadMetrics metrics) {
+            UploadMetrics metrics, Event<SessionDatasetsAdded> datasetsAdded) {
         this.parser = parser;
+        this.datasetsAdded = datasetsAdded;
         this.files = files;
         this.repository = repository;
         this.uploadConfig = uploadConfig;
@@ -133,6 +135,144 @@ public class SessionService {
         doc.originalFileId = original.id();
         doc.owner = owner;
         doc.datasets = datasets;
+        return doc;
+    }
+
+    /** Datasets a session may hold at most. */
+    public static final int MAX_DATASETS = 20;
+    /** Distinct values collected per column to measure join-key overlap. */
+    static final int MAX_DISTINCT_FOR_OVERLAP = 200_000;
+
+    /**
+     * Adds the datasets of an uploaded file (one per sheet for workbooks) to an existing session: parsed and profiled
+     * as at creation, named after the file or sheet (a key unique in the session), stored in GridFS, and with their
+     * candidate join keys with the session's other datasets measured on the data. Returns the session as it is now.
+     */
+    public Uni<Added> addDatasets(String id, Path upload, String fileName) {
+        long start = System.nanoTime();
+        return find(id).chain(session -> Uni.createFrom().item(() -> new Intake(workDir(), size(upload)))
+                .runSubscriptionOn(blocking)
+                .chain(intake -> add(session, upload, fileName, intake.workDir())
+                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(intake.workDir())).runSubscriptionOn(blocking))
+                        .onTermination().invoke((added, failure, cancelled) -> metrics.ingested(intake.bytes(),
+                                Duration.ofNanos(System.nanoTime() - start), null,
+                                UploadMetrics.outcome(failure, cancelled)))));
+    }
+
+    /** The session after datasets were added, and the new datasets. */
+    public record Added(SessionDocument session, List<DatasetDocument> datasets) {
+    }
+
+    private Uni<Added> add(SessionDocument session, Path upload, String fileName, Path workDir) {
+        List<String> stored = new ArrayList<>();
+        return Uni.createFrom().item(() -> named(session, parser.parse(upload, fileName, workDir)))
+                .runSubscriptionOn(blocking)
+                .chain(tables -> storeAdded(session.id, tables, upload, stored)
+                        .chain(added -> sharedColumns(session, added, tables, upload)
+                                .chain(shared -> save(session, added, shared))))
+                .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
+                .onFailure().call(e -> deleteAll(stored))
+                .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+    }
+
+    /** The parsed tables renamed with keys unique in the session. */
+    private static List<ParsedTable> named(SessionDocument session, ParsedUpload parsed) {
+        if (session.datasets.size() + parsed.tables().size() > MAX_DATASETS) {
+            throw new ProblemException(ProblemType.UNPROCESSABLE, "A session holds at most " + MAX_DATASETS
+                    + " datasets; this one has " + session.datasets.size() + " and the file adds "
+                    + parsed.tables().size() + ".");
+        }
+        List<String> taken = new ArrayList<>(session.datasets.stream().map(DatasetDocument::name).toList());
+        List<ParsedTable> tables = new ArrayList<>();
+        for (ParsedTable table : parsed.tables()) {
+            String name = DatasetNames.unique(table.schema().name(), taken);
+            taken.add(name);
+            var schema = table.schema();
+            tables.add(new ParsedTable(new io.llmanalytics.schema.DatasetSchema(name, schema.rows(), schema.columns(),
+                    schema.sample()), table.canonical(), table.naValues()));
+        }
+        return tables;
+    }
+
+    private Uni<List<DatasetDocument>> storeAdded(String id, List<ParsedTable> tables, Path upload, List<String> stored) {
+        List<Uni<DatasetDocument>> unis = new ArrayList<>();
+        for (ParsedTable table : tables) {
+            String name = table.schema().name();
+            Path canonical = table.canonical() == null ? upload : table.canonical();
+            Document meta = new Document("session", id).append("kind", "canonical").append("dataset", name);
+            unis.add(files.store(canonical, name + ".csv", meta).invoke(f -> stored.add(f.id()))
+                    .map(f -> new DatasetDocument(name, false, f.id(), f.sha256(), table.naValues(), table.schema())));
+        }
+        return Uni.join().all(unis).andCollectFailures();
+    }
+
+    private Uni<List<io.llmanalytics.dataset.SharedColumn>> sharedColumns(SessionDocument session,
+            List<DatasetDocument> added, List<ParsedTable> tables, Path upload) {
+        List<SharedColumns.Candidate> candidates = SharedColumns.candidates(session.datasets, added);
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        candidates.forEach(c -> {
+            needed.add(c.left().name());
+            needed.add(c.right().name());
+        });
+        java.util.Map<String, Path> local = new java.util.HashMap<>();
+        for (int i = 0; i < added.size(); i++) {
+            local.put(added.get(i).name(), tables.get(i).canonical() == null ? upload : tables.get(i).canonical());
+        }
+        List<DatasetDocument> fetch = session.datasets.stream().filter(d -> needed.contains(d.name())).toList();
+        Uni<List<Path>> fetched = fetch.isEmpty() ? Uni.createFrom().item(List.of())
+                : Uni.join().all(fetch.stream().map(d -> files.materialise(d.source())).toList()).andFailFast();
+        return fetched.chain(paths -> Uni.createFrom().item(() -> {
+            try {
+                java.util.Map<String, Path> all = new java.util.HashMap<>(local);
+                for (int i = 0; i < fetch.size(); i++) {
+                    all.put(fetch.get(i).name(), paths.get(i));
+                }
+                return SharedColumns.merge(session.sharedColumns,
+                        new SharedColumns(MAX_DISTINCT_FOR_OVERLAP).measure(candidates, all));
+            } catch (IOException e) {
+                Log.infof("Join keys of session %s not measured: %s", session.id, e.getClass().getSimpleName());
+                return session.sharedColumns == null ? List.<io.llmanalytics.dataset.SharedColumn> of()
+                        : session.sharedColumns;
+            } finally {
+                paths.forEach(p -> p.toFile().delete());
+            }
+        }).runSubscriptionOn(blocking));
+    }
+
+    private Uni<Added> save(SessionDocument session, List<DatasetDocument> added,
+            List<io.llmanalytics.dataset.SharedColumn> shared) {
+        List<String> names = added.stream().map(DatasetDocument::name).toList();
+        var filter = com.mongodb.client.model.Filters.and(com.mongodb.client.model.Filters.eq("_id", session.id),
+                com.mongodb.client.model.Filters.nin("datasets.name", names));
+        var update = com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.pushEach("datasets", added),
+                com.mongodb.client.model.Updates.set("sharedColumns", shared));
+        return repository.mongoCollection().updateOne(filter, update)
+                .ifNoItem().after(storeConfig.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .map(result -> {
+                    if (result.getMatchedCount() == 0) {
+                        throw new ProblemException(ProblemType.CONFLICT, "The session was deleted, or a dataset named "
+                                + names + " was added to it meanwhile; send the file again.");
+                    }
+                    SessionDocument now = copy(session);
+                    now.datasets = new ArrayList<>(session.datasets);
+                    now.datasets.addAll(added);
+                    now.sharedColumns = shared;
+                    return new Added(now, added);
+                });
+    }
+
+    private static SessionDocument copy(SessionDocument session) {
+        SessionDocument doc = new SessionDocument();
+        doc.id = session.id;
+        doc.createdAt = session.createdAt;
+        doc.fileName = session.fileName;
+        doc.fileSize = session.fileSize;
+        doc.format = session.format;
+        doc.originalFileId = session.originalFileId;
+        doc.owner = session.owner;
+        doc.history = session.history;
         return doc;
     }
 
