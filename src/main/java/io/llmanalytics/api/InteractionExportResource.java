@@ -10,11 +10,10 @@ import io.llmanalytics.export.ResultTable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-/** Taking the work elsewhere: the session as a Jupyter notebook, an answer's table as CSV or XLSX, its code. */
-@Path("/api/session/{id}")
+/** Taking an answer elsewhere: its table result as CSV or XLSX, its code (interaction ids are conversation ids). */
+@Path("/api/session/{id}/interactions/{iid}")
 public class InteractionExportResource {
 
-    static final String NOTEBOOK = "application/x-ipynb+json";
     static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     private final InteractionExports exports;
@@ -24,14 +23,7 @@ public class InteractionExportResource {
     }
 
     @GET
-    @Path("/notebook")
-    @ExistingSession
-    public Uni<Response> notebook(@PathParam("id") String id) {
-        return exports.notebook(id).map(bytes -> attachment(bytes, NOTEBOOK, "session-" + id + ".ipynb"));
-    }
-
-    @GET
-    @Path("/interactions/{iid}/result.csv")
+    @Path("/result.csv")
     @ExistingSession
     public Uni<Response> csv(@PathParam("id") String id, @PathParam("iid") String iid) {
         return exports.table(id, iid).emitOn(Infrastructure.getDefaultWorkerPool())
@@ -39,7 +31,7 @@ public class InteractionExportResource {
     }
 
     @GET
-    @Path("/interactions/{iid}/result.xlsx")
+    @Path("/result.xlsx")
     @ExistingSession
     public Uni<Response> xlsx(@PathParam("id") String id, @PathParam("iid") String iid) {
         return exports.table(id, iid).emitOn(Infrastructure.getDefaultWorkerPool())
@@ -47,7 +39,7 @@ public class InteractionExportResource {
     }
 
     @GET
-    @Path("/interactions/{iid}/code.py")
+    @Path("/code.py")
     @ExistingSession
     public Uni<Response> code(@PathParam("id") String id, @PathParam("iid") String iid) {
         return exports.code(id, iid).map(code -> attachment(code.getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -59,7 +51,7 @@ public class InteractionExportResource {
         return response;
     }
 
-    private static Response attachment(byte[] body, String type, String fileName) {
+    static Response attachment(byte[] body, String type, String fileName) {
         return Response.ok(body, type)
                 .header("Content-Disposition", "attachment; filename=\"" + fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
                 .build();
