@@ -149,7 +149,7 @@ final class AnalysisRun {
         ExecutionResult result = executed.result();
         emit.accept(new AnalysisEvent.Result(executed.attempt(), result.result(), result.resultTruncated()));
         List<AnalysisEvent.Chart> charts = result.charts().stream()
-                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height())).toList();
+                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height(), c.plot())).toList();
         charts.forEach(emit);
         emit.accept(new AnalysisEvent.Status("interpreting", executed.attempt()));
         InterpretationRequest request = InterpretationRequest.of(prepared.question(), result.result(), executed.code(),

@@ -84,6 +84,22 @@ class InteractionExportsTest {
         String session = Uploads.sessionOf("sales.csv", SALES);
         List<JsonNode> answers = List.of(ask(session, "Revenue by category as a chart?", CHART),
                 ask(session, "Which products sold over 300?", TABLE), ask(session, "Average units?", SCALAR));
+        // the chart carries the data behind it, as drawn: the bars are the series' values by category
+        JsonNode plot = answers.get(0).get("charts").get(0).get("plot");
+        JsonNode axes = plot.get("axes").get(0);
+        assertEquals("bar", axes.get("kind").asText(), plot.toString());
+        assertEquals("Revenue by category", axes.get("title").asText());
+        assertEquals("revenue", axes.get("y_label").asText());
+        JsonNode bars = axes.get("series").get(0);
+        List<String> categories = new ArrayList<>();
+        answers.get(0).get("raw_result").get("data").fieldNames().forEachRemaining(categories::add);
+        assertEquals(categories, JSON.convertValue(bars.get("x"), List.class));
+        for (int i = 0; i < categories.size(); i++) {
+            assertEquals(answers.get(0).get("raw_result").get("data").get(categories.get(i)).asDouble(),
+                    bars.get("y").get(i).asDouble(), 1e-9);
+        }
+        assertTrue(answers.get(1).get("charts").isEmpty());
+
         Response notebook = given().get("/api/session/" + session + "/notebook");
         notebook.then().statusCode(200).contentType("application/x-ipynb+json")
                 .header("Content-Disposition", containsString("attachment"));
