@@ -96,12 +96,36 @@ public class SessionService {
                 .invoke(f -> stored.add(f.id()));
         return Uni.combine().all().unis(parse, original).collectFailures().asTuple()
                 .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
-                        .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets)))
+                        .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
+                        .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)))
                 .call(doc -> repository.persist(doc).ifNoItem().after(storeConfig.timeout()).fail()
                         .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable))
                 .invoke(doc -> created.fire(new SessionCreated(doc)))
                 .onFailure().call(e -> deleteAll(stored))
                 .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+    }
+
+    /** The candidate join keys between the sheets of a workbook, measured on the files still in the work directory. */
+    private Uni<SessionDocument> sheetJoinKeys(SessionDocument doc, ParsedUpload parsed, Path upload) {
+        if (doc.datasets.size() < 2) {
+            return Uni.createFrom().item(doc);
+        }
+        return Uni.createFrom().item(() -> {
+            java.util.Map<String, Path> local = new java.util.HashMap<>();
+            for (int i = 0; i < doc.datasets.size(); i++) {
+                Path canonical = parsed.tables().get(i).canonical();
+                local.put(doc.datasets.get(i).name(), canonical == null ? upload : canonical);
+            }
+            try {
+                doc.sharedColumns = SharedColumns.merge(List.of(), new SharedColumns(MAX_DISTINCT_FOR_OVERLAP).measure(
+                        SharedColumns.candidates(List.of(doc.datasets.get(0)),
+                                doc.datasets.subList(1, doc.datasets.size())), local));
+            } catch (IOException | RuntimeException e) {
+                Log.infof("Join keys between the sheets of session %s not measured: %s", doc.id,
+                        e.getClass().getSimpleName());
+            }
+            return doc;
+        }).runSubscriptionOn(blocking);
     }
 
     private Uni<List<DatasetDocument>> storeDatasets(String id, ParsedUpload parsed, StoredFile original,

@@ -149,27 +149,46 @@ class SessionDatasetsTest {
     }
 
     private static byte[] workbook() throws Exception {
+        return workbook(Map.of("Customers", CUSTOMERS, "Returns 2024", "order_id\n101\n104\n"));
+    }
+
+    /** A workbook with a sheet per CSV text (sorted by name); numeric text becomes numeric cells. */
+    static byte[] workbook(Map<String, String> sheets) throws Exception {
         try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            Sheet customers = wb.createSheet("Customers");
-            List<String[]> rows = new ArrayList<>();
-            CUSTOMERS.lines().map(l -> l.split(",")).forEach(rows::add);
-            for (int i = 0; i < rows.size(); i++) {
-                Row row = customers.createRow(i);
-                for (int j = 0; j < rows.get(i).length; j++) {
-                    if (i > 0 && j == 0) {
-                        row.createCell(j).setCellValue(Double.parseDouble(rows.get(i)[j]));
-                    } else {
-                        row.createCell(j).setCellValue(rows.get(i)[j]);
+            for (String name : new TreeMap<>(sheets).keySet()) {
+                Sheet sheet = wb.createSheet(name);
+                List<String[]> rows = new ArrayList<>();
+                sheets.get(name).lines().map(l -> l.split(",")).forEach(rows::add);
+                for (int i = 0; i < rows.size(); i++) {
+                    Row row = sheet.createRow(i);
+                    for (int j = 0; j < rows.get(i).length; j++) {
+                        String cell = rows.get(i)[j];
+                        if (i > 0 && cell.matches("-?\\d+(\\.\\d+)?")) {
+                            row.createCell(j).setCellValue(Double.parseDouble(cell));
+                        } else {
+                            row.createCell(j).setCellValue(cell);
+                        }
                     }
                 }
             }
-            Sheet returns = wb.createSheet("Returns 2024");
-            returns.createRow(0).createCell(0).setCellValue("order_id");
-            returns.createRow(1).createCell(0).setCellValue(101);
-            returns.createRow(2).createCell(0).setCellValue(104);
             wb.write(out);
             return out.toByteArray();
         }
+    }
+
+    @Test
+    void theSheetsOfAWorkbookGetTheirJoinKeysAtUpload() throws Exception {
+        Response created = Uploads.upload("shop.xlsx", workbook(Map.of("customers", CUSTOMERS, "orders", ORDERS)));
+        created.then().statusCode(201);
+        String session = created.jsonPath().getString("session_id");
+        given().get("/api/session/" + session).then().statusCode(200)
+                .body("datasets.name", equalTo(List.of("customers", "orders")))
+                .body("shared_columns.size()", is(1))
+                .body("shared_columns[0].left_dataset", is("customers"))
+                .body("shared_columns[0].left_column", is("id"))
+                .body("shared_columns[0].right_column", is("customer_id"))
+                .body("shared_columns[0].common", is(3))
+                .body("shared_columns[0].overlap", is(0.75f));
     }
 
     @Test
