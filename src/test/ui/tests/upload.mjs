@@ -39,6 +39,7 @@ export default [
       assert.equal(await current.locator('.session-name').textContent(), name);
       assert.equal(await current.getAttribute('href'), `#/session/${id}`);
       const chips = page.locator('#suggestion-chips .chip');
+      await chips.first().waitFor(); // the suggestions arrive after the profile
       assert.ok(await chips.count() > 0, 'suggested questions are offered');
       await page.locator('#suggestions').waitFor();
       assert.equal(await page.evaluate(() => document.activeElement.id), 'question', 'the question box has the focus');
