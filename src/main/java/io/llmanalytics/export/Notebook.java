@@ -58,14 +58,14 @@ public final class Notebook {
                 .append("Put these files next to this notebook before running it (the service's CSV exports of the ")
                 .append("session's datasets):\n\n");
         for (DatasetDocument d : datasets) {
-            md.append("- `").append(fileName(d)).append("`: `GET /api/session/").append(sessionId)
+            md.append("- `").append(fileName(d).replace('`', '\'')).append("`: `GET /api/session/").append(sessionId)
                     .append("/export?dataset=").append(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8))
                     .append("&format=csv`").append(d.isDefault() ? " (`df`)" : "").append(", ")
                     .append(d.schema().rows()).append(" rows\n");
         }
         md.append("\nEvery answer below starts from a fresh copy of the data, as in the service; `result` is what ")
                 .append("each answer computed.");
-        markdown(escape(md.toString()));
+        markdown(md.toString()); // names and URLs are in code spans, where markdown and HTML are text
     }
 
     private void loading(List<DatasetDocument> datasets) {
