@@ -82,6 +82,11 @@ public class InteractionExports {
                     throw new ProblemException(ProblemType.UNPROCESSABLE, "The code of interaction '" + interactionId
                             + "' did not run again: " + (result.error() == null ? result.outcome() : result.error().type()));
                 }
+                if (result.result() != null && "object".equals(result.result().path("type").asText())) {
+                    throw new ProblemException(ProblemType.UNPROCESSABLE, "The table of interaction '" + interactionId
+                            + "' is larger than an export holds (" + MAX_EXPORT_ROWS + " rows, 2 MB); ask for fewer "
+                            + "rows or columns and export that answer.");
+                }
                 return ResultTable.of(result.result()).orElseThrow(() -> notATable(interactionId));
             });
         });

@@ -203,4 +203,19 @@ class InteractionExportsTest {
         given().get("/api/session/00000000-0000-0000-0000-000000000000/notebook").then().statusCode(404)
                 .contentType("application/problem+json");
     }
+
+    @Test
+    void largeTablesAreCutOrRefused() {
+        String session = Uploads.sessionOf("sales.csv", SALES);
+        JsonNode long_ = ask(session, "Numbers?", "result = pd.DataFrame({'n': range(InteractionExports_MAX + 5)})"
+                .replace("InteractionExports_MAX", String.valueOf(InteractionExports.MAX_EXPORT_ROWS)));
+        String base = "/api/session/" + session + "/interactions/";
+        String csv = given().get(base + long_.get("conversation_id").asText() + "/result.csv").then().statusCode(200)
+                .header("X-Result-Truncated", "true").extract().asString();
+        assertEquals(InteractionExports.MAX_EXPORT_ROWS + 1, csv.split("\n").length, "the header and the rows kept");
+        assertTrue(csv.startsWith("n\n0\n1\n"), csv.substring(0, 20));
+        JsonNode wide = ask(session, "Text?", "result = pd.DataFrame({'t': ['x' * 300] * 15000})");
+        given().get(base + wide.get("conversation_id").asText() + "/result.xlsx").then().statusCode(422)
+                .contentType("application/problem+json").body("detail", containsString("larger than an export holds"));
+    }
 }
