@@ -8,7 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
@@ -18,8 +22,13 @@ import jakarta.enterprise.event.Event;
 
 import org.bson.Document;
 
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+
+import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.store.StoreFailures;
 import io.llmanalytics.upload.ParsedTable;
@@ -111,7 +120,7 @@ public class SessionService {
             return Uni.createFrom().item(doc);
         }
         return Uni.createFrom().item(() -> {
-            java.util.Map<String, Path> local = new java.util.HashMap<>();
+            Map<String, Path> local = new HashMap<>();
             for (int i = 0; i < doc.datasets.size(); i++) {
                 Path canonical = parsed.tables().get(i).canonical();
                 local.put(doc.datasets.get(i).name(), canonical == null ? upload : canonical);
@@ -212,7 +221,7 @@ public class SessionService {
             String name = DatasetNames.unique(table.schema().name(), taken);
             taken.add(name);
             var schema = table.schema();
-            tables.add(new ParsedTable(new io.llmanalytics.schema.DatasetSchema(name, schema.rows(), schema.columns(),
+            tables.add(new ParsedTable(new DatasetSchema(name, schema.rows(), schema.columns(),
                     schema.sample()), table.canonical(), table.naValues()));
         }
         return tables;
@@ -230,15 +239,15 @@ public class SessionService {
         return Uni.join().all(unis).andCollectFailures();
     }
 
-    private Uni<List<io.llmanalytics.dataset.SharedColumn>> sharedColumns(SessionDocument session,
+    private Uni<List<SharedColumn>> sharedColumns(SessionDocument session,
             List<DatasetDocument> added, List<ParsedTable> tables, Path upload) {
         List<SharedColumns.Candidate> candidates = SharedColumns.candidates(session.datasets, added);
-        java.util.Set<String> needed = new java.util.HashSet<>();
+        Set<String> needed = new HashSet<>();
         candidates.forEach(c -> {
             needed.add(c.left().name());
             needed.add(c.right().name());
         });
-        java.util.Map<String, Path> local = new java.util.HashMap<>();
+        Map<String, Path> local = new HashMap<>();
         for (int i = 0; i < added.size(); i++) {
             local.put(added.get(i).name(), tables.get(i).canonical() == null ? upload : tables.get(i).canonical());
         }
@@ -247,7 +256,7 @@ public class SessionService {
                 : Uni.join().all(fetch.stream().map(d -> files.materialise(d.source())).toList()).andFailFast();
         return fetched.chain(paths -> Uni.createFrom().item(() -> {
             try {
-                java.util.Map<String, Path> all = new java.util.HashMap<>(local);
+                Map<String, Path> all = new HashMap<>(local);
                 for (int i = 0; i < fetch.size(); i++) {
                     all.put(fetch.get(i).name(), paths.get(i));
                 }
@@ -255,7 +264,7 @@ public class SessionService {
                         new SharedColumns(MAX_DISTINCT_FOR_OVERLAP).measure(candidates, all));
             } catch (IOException e) {
                 Log.infof("Join keys of session %s not measured: %s", session.id, e.getClass().getSimpleName());
-                return session.sharedColumns == null ? List.<io.llmanalytics.dataset.SharedColumn> of()
+                return session.sharedColumns == null ? List.<SharedColumn> of()
                         : session.sharedColumns;
             } finally {
                 paths.forEach(p -> p.toFile().delete());
@@ -264,13 +273,13 @@ public class SessionService {
     }
 
     private Uni<Added> save(SessionDocument session, List<DatasetDocument> added,
-            List<io.llmanalytics.dataset.SharedColumn> shared) {
+            List<SharedColumn> shared) {
         List<String> names = added.stream().map(DatasetDocument::name).toList();
-        var filter = com.mongodb.client.model.Filters.and(com.mongodb.client.model.Filters.eq("_id", session.id),
-                com.mongodb.client.model.Filters.nin("datasets.name", names));
-        var update = com.mongodb.client.model.Updates.combine(
-                com.mongodb.client.model.Updates.pushEach("datasets", added),
-                com.mongodb.client.model.Updates.set("sharedColumns", shared));
+        var filter = Filters.and(Filters.eq("_id", session.id),
+                Filters.nin("datasets.name", names));
+        var update = Updates.combine(
+                Updates.pushEach("datasets", added),
+                Updates.set("sharedColumns", shared));
         return repository.mongoCollection().updateOne(filter, update)
                 .ifNoItem().after(storeConfig.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
