@@ -15,7 +15,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.session.SessionService;
+import io.llmanalytics.session.SessionDatasets;
 import io.smallrye.mutiny.Uni;
 
 /** More datasets in a session: a CSV, JSON or Excel file (each sheet a dataset) added to an existing session. */
@@ -23,9 +23,9 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class DatasetsResource {
 
-    private final SessionService sessions;
+    private final SessionDatasets sessions;
 
-    public DatasetsResource(SessionService sessions) {
+    public DatasetsResource(SessionDatasets sessions) {
         this.sessions = sessions;
     }
 

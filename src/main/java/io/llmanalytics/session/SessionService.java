@@ -9,10 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
@@ -22,13 +20,8 @@ import jakarta.enterprise.event.Event;
 
 import org.bson.Document;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
-
-import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.store.StoreFailures;
 import io.llmanalytics.upload.ParsedTable;
@@ -56,14 +49,12 @@ public class SessionService {
     private final Event<SessionCreated> created;
     private final Event<SessionDeleted> deleted;
     private final UploadMetrics metrics;
-    private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public SessionService(TableParser parser, GridFsFiles files, SessionRepository repository, UploadConfig uploadConfig,
             StoreConfig storeConfig, Event<SessionCreated> created, Event<SessionDeleted> deleted,
-            UploadMetrics metrics, Event<SessionDatasetsAdded> datasetsAdded) {
+            UploadMetrics metrics) {
         this.parser = parser;
-        this.datasetsAdded = datasetsAdded;
         this.files = files;
         this.repository = repository;
         this.uploadConfig = uploadConfig;
@@ -89,7 +80,7 @@ public class SessionService {
     private record Intake(Path workDir, long bytes) {
     }
 
-    private static long size(Path upload) {
+    static long size(Path upload) {
         try {
             return Files.size(upload);
         } catch (IOException e) {
@@ -171,143 +162,8 @@ public class SessionService {
         return doc;
     }
 
-    /** Datasets a session may hold at most. */
-    public static final int MAX_DATASETS = 20;
     /** Distinct values collected per column to measure join-key overlap. */
     static final int MAX_DISTINCT_FOR_OVERLAP = 200_000;
-
-    /**
-     * Adds the datasets of an uploaded file (one per sheet for workbooks) to an existing session: parsed and profiled
-     * as at creation, named after the file or sheet (a key unique in the session), stored in GridFS, and with their
-     * candidate join keys with the session's other datasets measured on the data. Returns the session as it is now.
-     */
-    public Uni<Added> addDatasets(String id, Path upload, String fileName) {
-        long start = System.nanoTime();
-        return find(id).chain(session -> Uni.createFrom().item(() -> new Intake(workDir(), size(upload)))
-                .runSubscriptionOn(blocking)
-                .chain(intake -> add(session, upload, fileName, intake.workDir())
-                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(intake.workDir())).runSubscriptionOn(blocking))
-                        .onTermination().invoke((added, failure, cancelled) -> metrics.ingested(intake.bytes(),
-                                Duration.ofNanos(System.nanoTime() - start), null,
-                                UploadMetrics.outcome(failure, cancelled)))));
-    }
-
-    /** The session after datasets were added, and the new datasets. */
-    public record Added(SessionDocument session, List<DatasetDocument> datasets) {
-    }
-
-    private Uni<Added> add(SessionDocument session, Path upload, String fileName, Path workDir) {
-        List<String> stored = new ArrayList<>();
-        return Uni.createFrom().item(() -> named(session, parser.parse(upload, fileName, workDir)))
-                .runSubscriptionOn(blocking)
-                .chain(tables -> storeAdded(session.id, tables, upload, stored)
-                        .chain(added -> sharedColumns(session, added, tables, upload)
-                                .chain(shared -> save(session, added, shared))))
-                .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
-                .onFailure().call(e -> deleteAll(stored))
-                .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
-    }
-
-    /** The parsed tables renamed with keys unique in the session. */
-    private static List<ParsedTable> named(SessionDocument session, ParsedUpload parsed) {
-        if (session.datasets.size() + parsed.tables().size() > MAX_DATASETS) {
-            throw new ProblemException(ProblemType.UNPROCESSABLE, "A session holds at most " + MAX_DATASETS
-                    + " datasets; this one has " + session.datasets.size() + " and the file adds "
-                    + parsed.tables().size() + ".");
-        }
-        List<String> taken = new ArrayList<>(session.datasets.stream().map(DatasetDocument::name).toList());
-        List<ParsedTable> tables = new ArrayList<>();
-        for (ParsedTable table : parsed.tables()) {
-            String name = DatasetNames.unique(table.schema().name(), taken);
-            taken.add(name);
-            var schema = table.schema();
-            tables.add(new ParsedTable(new DatasetSchema(name, schema.rows(), schema.columns(),
-                    schema.sample()), table.canonical(), table.naValues()));
-        }
-        return tables;
-    }
-
-    private Uni<List<DatasetDocument>> storeAdded(String id, List<ParsedTable> tables, Path upload, List<String> stored) {
-        List<Uni<DatasetDocument>> unis = new ArrayList<>();
-        for (ParsedTable table : tables) {
-            String name = table.schema().name();
-            Path canonical = table.canonical() == null ? upload : table.canonical();
-            Document meta = new Document("session", id).append("kind", "canonical").append("dataset", name);
-            unis.add(files.store(canonical, name + ".csv", meta).invoke(f -> stored.add(f.id()))
-                    .map(f -> new DatasetDocument(name, false, f.id(), f.sha256(), table.naValues(), table.schema())));
-        }
-        return Uni.join().all(unis).andCollectFailures();
-    }
-
-    private Uni<List<SharedColumn>> sharedColumns(SessionDocument session,
-            List<DatasetDocument> added, List<ParsedTable> tables, Path upload) {
-        List<SharedColumns.Candidate> candidates = SharedColumns.candidates(session.datasets, added);
-        Set<String> needed = new HashSet<>();
-        candidates.forEach(c -> {
-            needed.add(c.left().name());
-            needed.add(c.right().name());
-        });
-        Map<String, Path> local = new HashMap<>();
-        for (int i = 0; i < added.size(); i++) {
-            local.put(added.get(i).name(), tables.get(i).canonical() == null ? upload : tables.get(i).canonical());
-        }
-        List<DatasetDocument> fetch = session.datasets.stream().filter(d -> needed.contains(d.name())).toList();
-        Uni<List<Path>> fetched = fetch.isEmpty() ? Uni.createFrom().item(List.of())
-                : Uni.join().all(fetch.stream().map(d -> files.materialise(d.source())).toList()).andFailFast();
-        return fetched.chain(paths -> Uni.createFrom().item(() -> {
-            try {
-                Map<String, Path> all = new HashMap<>(local);
-                for (int i = 0; i < fetch.size(); i++) {
-                    all.put(fetch.get(i).name(), paths.get(i));
-                }
-                return SharedColumns.merge(session.sharedColumns,
-                        new SharedColumns(MAX_DISTINCT_FOR_OVERLAP).measure(candidates, all));
-            } catch (IOException e) {
-                Log.infof("Join keys of session %s not measured: %s", session.id, e.getClass().getSimpleName());
-                return session.sharedColumns == null ? List.<SharedColumn> of()
-                        : session.sharedColumns;
-            } finally {
-                paths.forEach(p -> p.toFile().delete());
-            }
-        }).runSubscriptionOn(blocking));
-    }
-
-    private Uni<Added> save(SessionDocument session, List<DatasetDocument> added,
-            List<SharedColumn> shared) {
-        List<String> names = added.stream().map(DatasetDocument::name).toList();
-        var filter = Filters.and(Filters.eq("_id", session.id),
-                Filters.nin("datasets.name", names));
-        var update = Updates.combine(
-                Updates.pushEach("datasets", added),
-                Updates.set("sharedColumns", shared));
-        return repository.mongoCollection().updateOne(filter, update)
-                .ifNoItem().after(storeConfig.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
-                .map(result -> {
-                    if (result.getMatchedCount() == 0) {
-                        throw new ProblemException(ProblemType.CONFLICT, "The session was deleted, or a dataset named "
-                                + names + " was added to it meanwhile; send the file again.");
-                    }
-                    SessionDocument now = copy(session);
-                    now.datasets = new ArrayList<>(session.datasets);
-                    now.datasets.addAll(added);
-                    now.sharedColumns = shared;
-                    return new Added(now, added);
-                });
-    }
-
-    private static SessionDocument copy(SessionDocument session) {
-        SessionDocument doc = new SessionDocument();
-        doc.id = session.id;
-        doc.createdAt = session.createdAt;
-        doc.fileName = session.fileName;
-        doc.fileSize = session.fileSize;
-        doc.format = session.format;
-        doc.originalFileId = session.originalFileId;
-        doc.owner = session.owner;
-        doc.history = session.history;
-        return doc;
-    }
 
     public Uni<SessionDocument> find(String id) {
         if (!isUuid(id)) {
@@ -341,7 +197,7 @@ public class SessionService {
                 .filter(java.util.Objects::nonNull).distinct().toList();
     }
 
-    private Uni<Void> deleteAll(List<String> ids) {
+    Uni<Void> deleteAll(List<String> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -351,7 +207,7 @@ public class SessionService {
                 .onFailure().recoverWithNull();
     }
 
-    private Path workDir() {
+    Path workDir() {
         try {
             Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
             Files.createDirectories(base);
@@ -361,7 +217,7 @@ public class SessionService {
         }
     }
 
-    private static Void deleteTree(Path dir) {
+    static Void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -390,7 +246,7 @@ public class SessionService {
     }
 
 
-    private static Throwable firstProblem(Throwable e) {
+    static Throwable firstProblem(Throwable e) {
         io.smallrye.mutiny.CompositeException composite = (io.smallrye.mutiny.CompositeException) e;
         return composite.getCauses().stream().filter(c -> c instanceof ProblemException).findFirst()
                 .orElse(composite.getCauses().get(0));
