@@ -192,13 +192,19 @@ class SessionDatasetsTest {
     }
 
     @Test
-    void problems() {
+    void problems() throws Exception {
         String session = Uploads.sessionOf("orders.csv", ORDERS);
         add("00000000-0000-0000-0000-000000000000", "c.csv", CUSTOMERS.getBytes(StandardCharsets.UTF_8)).then()
                 .statusCode(404).contentType("application/problem+json");
         given().multiPart("other", "x").post("/api/session/" + session + "/datasets").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("'file'"));
         add(session, "empty.csv", new byte[0]).then().statusCode(400).contentType("application/problem+json");
+        Map<String, String> many = new HashMap<>();
+        for (int i = 0; i < io.llmanalytics.session.SessionDatasets.MAX_DATASETS; i++) {
+            many.put("s" + i, "a\n" + i + "\n");
+        }
+        add(session, "many.xlsx", workbook(many)).then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("at most 20 datasets"));
         given().get("/api/session/" + session).then().body("datasets.size()", is(1));
     }
 }
