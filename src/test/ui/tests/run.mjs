@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { launch, watch } from './browser.mjs';
 import access from './access.mjs';
 import analysis from './analysis.mjs';
+import exportsScenarios from './exports.mjs';
 import modules from './modules.mjs';
 import safety from './safety.mjs';
 import sessions from './sessions.mjs';
@@ -26,7 +27,7 @@ mkdirSync(shots, { recursive: true });
 const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
-const all = [...modules, ...upload, ...analysis, ...sessions, ...safety, ...access];
+const all = [...modules, ...upload, ...analysis, ...exportsScenarios, ...sessions, ...safety, ...access];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 
 function withTimeout(promise, ms, what) {

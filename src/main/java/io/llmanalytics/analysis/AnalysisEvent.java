@@ -67,9 +67,13 @@ public sealed interface AnalysisEvent {
         }
     }
 
-    /** One figure the code drew. */
+    /**
+     * One figure the code drew, and the data behind it ({@code plot}: per Axes its kind, title, axis labels and
+     * series {label, kind, x, y}; null when it could not be read).
+     */
     @RegisterForReflection
-    record Chart(String mime, String data, int width, int height) implements AnalysisEvent {
+    record Chart(String mime, String data, int width, int height, com.fasterxml.jackson.databind.JsonNode plot)
+            implements AnalysisEvent {
         public String name() {
             return "chart";
         }

@@ -58,7 +58,8 @@ final class AnalysisRun {
         emit.accept(new AnalysisEvent.Status("generating", 1));
         CodeRequest request = CodeRequest.first(prepared.question(),
                 prepared.session().datasets.stream().map(DatasetDocument::schema).toList(),
-                History.context(prepared.session()), prepared.privacy());
+                History.context(prepared.session()), prepared.privacy())
+                .withSharedColumns(prepared.session().sharedColumns);
         return attempt(request, false)
                 .chain(this::answer)
                 .ifNoItem().after(timeout).failWith(() -> new ProblemException(ProblemType.TIMEOUT,
@@ -148,7 +149,7 @@ final class AnalysisRun {
         ExecutionResult result = executed.result();
         emit.accept(new AnalysisEvent.Result(executed.attempt(), result.result(), result.resultTruncated()));
         List<AnalysisEvent.Chart> charts = result.charts().stream()
-                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height())).toList();
+                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height(), c.plot())).toList();
         charts.forEach(emit);
         emit.accept(new AnalysisEvent.Status("interpreting", executed.attempt()));
         InterpretationRequest request = InterpretationRequest.of(prepared.question(), result.result(), executed.code(),

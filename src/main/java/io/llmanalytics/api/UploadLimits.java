@@ -25,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 public class UploadLimits {
 
     static final String CREATE = "/api/session/create";
+    static final String ADD = "/api/session/:id/datasets";
     static final String TOO_LARGE = "too_large";
     private static final long WATCH_INTERVAL_MS = 200;
 
@@ -37,7 +38,12 @@ public class UploadLimits {
     }
 
     void route(@Observes Router router) {
-        router.post(CREATE).order(Integer.MIN_VALUE).handler(ctx -> {
+        route(router, CREATE);
+        route(router, ADD);
+    }
+
+    private void route(Router router, String path) {
+        router.post(path).order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && declaredTooLarge(length)) {
                 refuse(ctx);
@@ -75,7 +81,7 @@ public class UploadLimits {
 
     private void refuse(RoutingContext ctx) {
         metrics.rejected(TOO_LARGE);
-        Problem problem = problem(config, CREATE).with(RequestIds.KEY, RequestIds.of(ctx));
+        Problem problem = problem(config, ctx.request().path()).with(RequestIds.KEY, RequestIds.of(ctx));
         ctx.response().setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")

@@ -4,8 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.llmanalytics.session.SessionCreated;
+import io.llmanalytics.session.SessionDatasetsAdded;
+import io.quarkus.logging.Log;
 
-/** Starts computing a new session's insights right after upload, off the request path. */
+/** Starts computing a session's insights right after upload, and again when datasets are added, off the request path. */
 @ApplicationScoped
 public class InsightsAtUpload {
 
@@ -20,6 +22,13 @@ public class InsightsAtUpload {
     void created(@Observes SessionCreated event) {
         if (config.atUpload()) {
             insights.start(event.session());
+        }
+    }
+
+    void added(@Observes SessionDatasetsAdded event) {
+        if (config.atUpload()) {
+            insights.refresh(event.session()).subscribe().with(done -> {
+            }, e -> Log.debugf("Insights of session %s not refreshed: %s", event.session().id, e.getMessage()));
         }
     }
 }

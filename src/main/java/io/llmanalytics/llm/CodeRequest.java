@@ -3,6 +3,7 @@ package io.llmanalytics.llm;
 import java.util.List;
 import java.util.Objects;
 
+import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.schema.DatasetSchema;
 
 /**
@@ -14,9 +15,16 @@ import io.llmanalytics.schema.DatasetSchema;
  * @param privacy whether no cell value may reach the LLM (names, dtypes and counts only)
  * @param attempt the attempt number, from 1
  * @param previous the failed attempt to repair, or null on the first attempt
+ * @param sharedColumns candidate join keys between the datasets, with their measured value overlap
  */
 public record CodeRequest(String question, List<DatasetSchema> datasets, List<Interaction> context, boolean privacy,
-        int attempt, PreviousAttempt previous) {
+        int attempt, PreviousAttempt previous, List<SharedColumn> sharedColumns) {
+
+    /** A request without join keys (a session with one dataset). */
+    public CodeRequest(String question, List<DatasetSchema> datasets, List<Interaction> context, boolean privacy,
+            int attempt, PreviousAttempt previous) {
+        this(question, datasets, context, privacy, attempt, previous, List.of());
+    }
 
     public CodeRequest {
         Objects.requireNonNull(question, "question");
@@ -25,6 +33,7 @@ public record CodeRequest(String question, List<DatasetSchema> datasets, List<In
         }
         datasets = List.copyOf(datasets);
         context = context == null ? List.of() : List.copyOf(context);
+        sharedColumns = sharedColumns == null ? List.of() : List.copyOf(sharedColumns);
         attempt = Math.max(1, attempt);
     }
 
@@ -36,7 +45,12 @@ public record CodeRequest(String question, List<DatasetSchema> datasets, List<In
 
     /** The next attempt, repairing {@code failed}. */
     public CodeRequest retry(PreviousAttempt failed) {
-        return new CodeRequest(question, datasets, context, privacy, attempt + 1, failed);
+        return new CodeRequest(question, datasets, context, privacy, attempt + 1, failed, sharedColumns);
+    }
+
+    /** This request with the session's candidate join keys. */
+    public CodeRequest withSharedColumns(List<SharedColumn> shared) {
+        return new CodeRequest(question, datasets, context, privacy, attempt, previous, shared);
     }
 
     /** The dataset bound to {@code df}. */

@@ -93,7 +93,8 @@ final class ResultMapper {
         for (JsonNode figure : body.path("figures")) {
             if (figure.path("data").isTextual()) {
                 charts.add(new Chart(text(figure.path("format"), "png"), figure.path("width").asInt(),
-                        figure.path("height").asInt(), figure.path("data").asText()));
+                        figure.path("height").asInt(), figure.path("data").asText(),
+                        figure.path("plot").isObject() ? figure.get("plot") : null));
             }
         }
         return charts;

@@ -119,6 +119,21 @@ public class Sandbox {
      * them first when the worker does not hold them. Cancelling the returned Uni kills the execution.
      */
     public Uni<ExecutionResult> execute(String sessionId, List<DatasetSource> sources, String code) {
+        return execute(sessionId, sources, code, settings.maxSampleRows(), settings.maxSeriesItems());
+    }
+
+    /**
+     * As {@link #execute(String, List, String)}, returning up to {@code maxRows} rows of a DataFrame and items of a
+     * Series or list (instead of the configured sample bounds), for exports of a result; the worker's bound on the size
+     * of a result (2 MB of JSON) still applies.
+     */
+    public Uni<ExecutionResult> executeForExport(String sessionId, List<DatasetSource> sources, String code,
+            int maxRows) {
+        return execute(sessionId, sources, code, maxRows, maxRows);
+    }
+
+    private Uni<ExecutionResult> execute(String sessionId, List<DatasetSource> sources, String code, int maxRows,
+            int maxItems) {
         Objects.requireNonNull(sessionId, "sessionId");
         List<DatasetSource> datasets = sources == null ? List.of() : sources;
         if (code == null || code.isBlank()) {
@@ -136,7 +151,7 @@ public class Sandbox {
         long started = System.nanoTime();
         return limiter.acquire()
                 .onFailure().invoke(e -> metrics.execution("busy", null))
-                .chain(permit -> run(worker, sessionId, datasets, key, code, null, true)
+                .chain(permit -> run(worker, sessionId, datasets, key, code, null, true, maxRows, maxItems)
                         .onTermination().invoke(permit::release))
                 .invoke(result -> metrics.execution(result.outcome().name().toLowerCase(),
                         Duration.ofNanos(System.nanoTime() - started)))
@@ -159,10 +174,11 @@ public class Sandbox {
         if (worker == null) {
             return Uni.createFrom().failure(disabled());
         }
-        ObjectNode settings = FrameCodec.JSON.valueToTree(options == null ? Map.of() : options);
+        ObjectNode insightOptions = FrameCodec.JSON.valueToTree(options == null ? Map.of() : options);
         String key = key(datasets);
         return limiter.acquire()
-                .chain(permit -> run(worker, sessionId, datasets, key, null, settings, true)
+                .chain(permit -> run(worker, sessionId, datasets, key, null, insightOptions, true,
+                        settings.maxSampleRows(), settings.maxSeriesItems())
                         .onTermination().invoke(permit::release))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
@@ -209,7 +225,7 @@ public class Sandbox {
 
     /** Runs {@code code}, or the insights with {@code insightOptions} when that is not null. */
     private Uni<ExecutionResult> run(WorkerConnection worker, String sessionId, List<DatasetSource> datasets,
-            String key, String code, ObjectNode insightOptions, boolean mayLoad) {
+            String key, String code, ObjectNode insightOptions, boolean mayLoad, int maxRows, int maxItems) {
         long id = worker.nextId();
         ObjectNode request = FrameCodec.JSON.createObjectNode().put("op", insightOptions == null ? "exec" : "insights")
                 .put("id", id).put("session", sessionId).put("key", key);
@@ -223,7 +239,7 @@ public class Sandbox {
                 .put("address_space_headroom", settings.addressSpaceHeadroom())
                 .put("max_open_files", settings.maxOpenFiles());
         request.putObject("output").put("max_output", settings.maxOutput())
-                .put("max_sample_rows", settings.maxSampleRows()).put("max_series_items", settings.maxSeriesItems())
+                .put("max_sample_rows", maxRows).put("max_series_items", maxItems)
                 .put("max_figures", settings.maxCharts()).put("max_figure_bytes", settings.maxChartBytes());
         Duration wait = settings.timeout().plus(settings.grace());
         return worker.request(request)
@@ -241,7 +257,8 @@ public class Sandbox {
                         metrics.miss();
                         cached.remove(sessionId);
                         return load(worker, sessionId, datasets, key)
-                                .chain(() -> run(worker, sessionId, datasets, key, code, insightOptions, false));
+                                .chain(() -> run(worker, sessionId, datasets, key, code, insightOptions, false, maxRows,
+                                        maxItems));
                     }
                     if (mayLoad) {
                         metrics.hit();

@@ -35,6 +35,15 @@ public class SessionDatasetsPrefetch {
                 });
     }
 
+    void added(@Observes io.llmanalytics.session.SessionDatasetsAdded event) {
+        // the set of datasets changed: its key changed, so the worker loads the new set (the old one is replaced)
+        String id = event.session().id;
+        sandbox.prefetch(id, event.session().datasets.stream().map(DatasetDocument::source).toList())
+                .subscribe().with(ok -> Log.debugf("Datasets of session %s reloaded in the worker", id),
+                        e -> Log.infof("Datasets of session %s not prefetched after an addition (%s)", id,
+                                e.getClass().getSimpleName()));
+    }
+
     void deleted(@Observes SessionDeleted event) {
         sandbox.evict(event.sessionId());
     }

@@ -20,7 +20,7 @@ final class WorkerFiles {
 
     /** Every module of the worker; WorkerFilesTest checks the list against the source folder. */
     static final List<String> MODULES = List.of("supervisor.py", "preload.py", "zygote.py", "executor.py", "child.py",
-            "guard.py", "output.py", "policy.py", "protocol.py", "datasets.py", "insights.py");
+            "guard.py", "output.py", "policy.py", "protocol.py", "datasets.py", "insights.py", "plotdata.py");
     static final String ALLOWED_MODULES = "policy/allowed-modules.txt";
 
     private final Path directory;

@@ -25,6 +25,8 @@ public class SessionDocument {
     public String owner;
     public List<DatasetDocument> datasets = new ArrayList<>();
     public List<org.bson.Document> history = new ArrayList<>();
+    /** Candidate join keys between the datasets, measured when datasets were added. */
+    public List<io.llmanalytics.dataset.SharedColumn> sharedColumns = new ArrayList<>();
 
     public DatasetDocument defaultDataset() {
         return datasets.stream().filter(DatasetDocument::isDefault).findFirst().orElse(datasets.get(0));

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
@@ -78,7 +80,7 @@ public class SessionService {
     private record Intake(Path workDir, long bytes) {
     }
 
-    private static long size(Path upload) {
+    static long size(Path upload) {
         try {
             return Files.size(upload);
         } catch (IOException e) {
@@ -94,12 +96,36 @@ public class SessionService {
                 .invoke(f -> stored.add(f.id()));
         return Uni.combine().all().unis(parse, original).collectFailures().asTuple()
                 .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
-                        .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets)))
+                        .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
+                        .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)))
                 .call(doc -> repository.persist(doc).ifNoItem().after(storeConfig.timeout()).fail()
                         .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable))
                 .invoke(doc -> created.fire(new SessionCreated(doc)))
                 .onFailure().call(e -> deleteAll(stored))
                 .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+    }
+
+    /** The candidate join keys between the sheets of a workbook, measured on the files still in the work directory. */
+    private Uni<SessionDocument> sheetJoinKeys(SessionDocument doc, ParsedUpload parsed, Path upload) {
+        if (doc.datasets.size() < 2) {
+            return Uni.createFrom().item(doc);
+        }
+        return Uni.createFrom().item(() -> {
+            Map<String, Path> local = new HashMap<>();
+            for (int i = 0; i < doc.datasets.size(); i++) {
+                Path canonical = parsed.tables().get(i).canonical();
+                local.put(doc.datasets.get(i).name(), canonical == null ? upload : canonical);
+            }
+            try {
+                doc.sharedColumns = SharedColumns.merge(List.of(), new SharedColumns(MAX_DISTINCT_FOR_OVERLAP).measure(
+                        SharedColumns.candidates(List.of(doc.datasets.get(0)),
+                                doc.datasets.subList(1, doc.datasets.size())), local));
+            } catch (IOException | RuntimeException e) {
+                Log.infof("Join keys between the sheets of session %s not measured: %s", doc.id,
+                        e.getClass().getSimpleName());
+            }
+            return doc;
+        }).runSubscriptionOn(blocking);
     }
 
     private Uni<List<DatasetDocument>> storeDatasets(String id, ParsedUpload parsed, StoredFile original,
@@ -136,6 +162,9 @@ public class SessionService {
         return doc;
     }
 
+    /** Distinct values collected per column to measure join-key overlap. */
+    static final int MAX_DISTINCT_FOR_OVERLAP = 200_000;
+
     public Uni<SessionDocument> find(String id) {
         if (!isUuid(id)) {
             return Uni.createFrom().failure(notFound(id));
@@ -168,7 +197,7 @@ public class SessionService {
                 .filter(java.util.Objects::nonNull).distinct().toList();
     }
 
-    private Uni<Void> deleteAll(List<String> ids) {
+    Uni<Void> deleteAll(List<String> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -178,7 +207,7 @@ public class SessionService {
                 .onFailure().recoverWithNull();
     }
 
-    private Path workDir() {
+    Path workDir() {
         try {
             Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
             Files.createDirectories(base);
@@ -188,7 +217,7 @@ public class SessionService {
         }
     }
 
-    private static Void deleteTree(Path dir) {
+    static Void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -217,7 +246,7 @@ public class SessionService {
     }
 
 
-    private static Throwable firstProblem(Throwable e) {
+    static Throwable firstProblem(Throwable e) {
         io.smallrye.mutiny.CompositeException composite = (io.smallrye.mutiny.CompositeException) e;
         return composite.getCauses().stream().filter(c -> c instanceof ProblemException).findFirst()
                 .orElse(composite.getCauses().get(0));

@@ -83,6 +83,18 @@ export function upload(file, onProgress, signal) {
   });
 }
 
+/** Adds a file's datasets (multipart field `file`) to a session. Resolves with the new datasets and join keys. */
+export function addDataset(id, file) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return json(`${session(id)}/datasets`, { method: 'POST', body: form });
+}
+
+/** Where the session's exports are: the notebook, and per answer its table (CSV, XLSX) and code. */
+export const notebookUrl = (id) => `${session(id)}/notebook`;
+export const interactionUrl = (id, interaction, file) =>
+  `${session(id)}/interactions/${encodeURIComponent(interaction)}/${file}`;
+
 /**
  * Asks a question and calls `onEvent(name, data)` for every event of the stream (status, code, validation, execution,
  * result, chart, interpretation, done, error). Resolves when the stream ends; throws ApiError when the service refuses

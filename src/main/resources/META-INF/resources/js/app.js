@@ -84,7 +84,7 @@ function showSession(session) {
   document.title = `${session.file_name ?? 'Session'} · LLM Analytics`;
   // with a conversation to read, the columns and sample start folded
   renderDataset({ compact: (session.history ?? []).length > 0 });
-  replaceChildren(ui.conversation, (session.history ?? []).map((entry) => Turn.fromHistory(entry).el));
+  replaceChildren(ui.conversation, (session.history ?? []).map((entry) => Turn.fromHistory(entry, session.session_id).el));
   renderSuggestions(session);
   renderInsights(session);
   renderSessions();
@@ -95,7 +95,7 @@ function renderDataset({ focus = false, compact = false } = {}) {
   replaceChildren(ui.datasetSlot, datasetView(state.session, state.selected, (index, options) => {
     state.selected = index;
     renderDataset(options);
-  }, { compact }));
+  }, { compact, onAdd: addDataset }));
   if (focus) document.getElementById(`dataset-tab-${state.selected}`)?.focus();
 }
 
@@ -220,6 +220,35 @@ async function uploadFile(file) {
   }
 }
 
+/** Adds a file's datasets to the open session, then shows the session again with them. */
+async function addDataset(file) {
+  const id = currentId();
+  if (!id || !file) return;
+  showUploadStatus(h('div', { class: 'upload-card card' }, h('div', { class: 'upload-row' }, icon('upload'),
+    h('span', { class: 'upload-label', role: 'status' }, `Adding ${file.name} to the session…`))));
+  try {
+    const added = await api.addDataset(id, file);
+    const session = await api.getSession(id);
+    hideUploadStatus();
+    if (id !== currentId()) return;
+    const selected = datasetsOf(session).findIndex((d) => d.name === added.datasets?.[0]?.name);
+    showSession(session);
+    if (selected >= 0) {
+      state.selected = selected;
+      renderDataset();
+    }
+    announce(added.message ?? `Added ${file.name}.`);
+  } catch (e) {
+    const problem = e.problem ?? {};
+    const dismiss = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', onclick: hideUploadStatus },
+      icon('close'));
+    showUploadStatus(h('div', { class: 'problem upload-problem', role: 'alert' },
+      h('div', { class: 'problem-head' }, h('p', { class: 'problem-title' }, icon('alert'),
+        `${file.name} was not added: ${problem.title ?? 'refused'}`), dismiss),
+      h('p', { class: 'problem-detail' }, problem.detail ?? e.message)));
+  }
+}
+
 function summaryOf(created) {
   const info = created.data_info ?? {};
   return { session_id: created.session_id, created_at: created.created_at, file_name: created.file_name,
@@ -283,7 +312,7 @@ async function ask(text) {
   const question = text.trim();
   const id = currentId();
   if (!question || state.run || !id) return;
-  const turn = new Turn(question);
+  const turn = new Turn(question, { sessionId: id });
   ui.conversation.append(turn.el);
   turn.el.scrollIntoView({ block: 'start', behavior: 'smooth' });
   const controller = new AbortController();

@@ -2,6 +2,7 @@
 import { append, h, icon } from './dom.js';
 import { formatCell, formatCount, formatDate, formatNumber, formatWhen, plural } from './format.js';
 import { dataTable } from './table.js';
+import { notebookUrl } from './api.js';
 
 const OPEN_COLUMNS_UP_TO = 12;
 
@@ -15,7 +16,7 @@ export function datasetsOf(session) {
  * The dataset card. `selected` is the index of the dataset shown; `onSelect(index)` switches; `compact` starts with
  * the columns and sample folded.
  */
-export function datasetView(session, selected, onSelect, { compact = false } = {}) {
+export function datasetView(session, selected, onSelect, { compact = false, onAdd = null } = {}) {
   const datasets = datasetsOf(session);
   const dataset = datasets[selected] ?? datasets[0];
   const chips = [
@@ -30,6 +31,7 @@ export function datasetView(session, selected, onSelect, { compact = false } = {
       h('div', null,
         h('h2', { id: 'dataset-title', class: 'dataset-title' }, session.file_name ?? 'Dataset'),
         h('ul', { class: 'chips', 'aria-label': 'About this dataset' }, chips.map((c) => h('li', null, c))))),
+    actions(session, onAdd),
     datasets.length > 1 ? switcher(datasets, selected, onSelect) : null,
     h('div', { id: 'dataset-panel', role: datasets.length > 1 ? 'tabpanel' : null,
       'aria-labelledby': datasets.length > 1 ? `dataset-tab-${selected}` : null },
@@ -37,6 +39,33 @@ export function datasetView(session, selected, onSelect, { compact = false } = {
       h('code', null, dataset.default ? 'df' : `dfs[${JSON.stringify(dataset.name)}]`), '.') : null,
     columnsSection(dataset, !compact),
     sampleSection(dataset, !compact)));
+}
+
+/** Add a dataset to the session, download it as a notebook. */
+function actions(session, onAdd) {
+  if (!session.session_id) return null;
+  const input = h('input', { type: 'file', id: 'add-dataset-input', class: 'visually-hidden',
+    accept: '.csv,.tsv,.txt,.xlsx,.xls,.json' });
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file && onAdd) onAdd(file);
+  });
+  return h('div', { class: 'dataset-actions' },
+    onAdd ? h('label', { class: 'button ghost small add-dataset' }, icon('upload'), h('span', null, 'Add a dataset'), input)
+      : null,
+    h('a', { class: 'button ghost small notebook-link', href: notebookUrl(session.session_id),
+      download: `session-${session.session_id}.ipynb` }, icon('file'), h('span', null, 'Download notebook')),
+    joinKeys(session));
+}
+
+/** The candidate join keys between the session's datasets, with their measured overlap. */
+function joinKeys(session) {
+  const keys = session.shared_columns ?? [];
+  if (keys.length === 0) return null;
+  return h('p', { class: 'note join-keys' }, 'Shared columns: ', keys.slice(0, 5).map((k, i) => [i > 0 ? ', ' : null,
+    h('code', null, `${k.left_dataset}.${k.left_column} ~ ${k.right_dataset}.${k.right_column}`),
+    ` (${formatNumber(k.overlap * 100)} % overlap)`]));
 }
 
 function switcher(datasets, selected, onSelect) {

@@ -4,6 +4,7 @@ import { codeBlock } from './code.js';
 import { append, h, icon, replaceChildren } from './dom.js';
 import { formatCount, formatSeconds, formatWhen, plural } from './format.js';
 import { renderResult } from './result.js';
+import { interactionUrl } from './api.js';
 
 const STAGES = [
   ['generating', 'Generating'],
@@ -15,7 +16,8 @@ const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export class Turn {
-  constructor(question, { stored = false } = {}) {
+  constructor(question, { stored = false, sessionId = null } = {}) {
+    this.sessionId = sessionId;
     this.attempts = new Map();
     this.charts = 0;
     this.stage = null;
@@ -214,7 +216,19 @@ export class Turn {
       usage.total_tokens > 0 ? `${formatCount(usage.total_tokens)} tokens` : null,
       [usage.analyst, usage.model].filter(Boolean).join(' · ') || null,
     ].filter(Boolean);
-    replaceChildren(this.meta, parts.join(' · '));
+    replaceChildren(this.meta, parts.join(' · '), this.downloads(answer));
+  }
+
+  /** Links to the answer's code, and to its table as CSV and XLSX when the result is a table. */
+  downloads(answer) {
+    const id = answer.conversation_id ?? answer.id;
+    if (!this.sessionId || !id || answer.error || !answer.generated_code) return null;
+    const type = answer.raw_result?.type;
+    const table = type === 'dataframe' || type === 'series' || type === 'omitted';
+    const link = (file, label) => h('a', { class: 'download-link', href: interactionUrl(this.sessionId, id, file),
+      download: file }, label);
+    return h('span', { class: 'downloads' }, ' · ', link('code.py', 'code.py'),
+      table ? [' · ', link('result.csv', 'result.csv'), ' · ', link('result.xlsx', 'result.xlsx')] : null);
   }
 
   error(problem) {
@@ -243,8 +257,8 @@ export class Turn {
   }
 
   /** A stored interaction from the session's history. */
-  static fromHistory(entry) {
-    const turn = new Turn(entry.question ?? '', { stored: true });
+  static fromHistory(entry, sessionId = null) {
+    const turn = new Turn(entry.question ?? '', { stored: true, sessionId });
     for (const a of entry.attempts ?? []) {
       turn.code({ attempt: a.attempt, code: a.code ?? '' });
       if (a.validation) turn.validation({ attempt: a.attempt, ...a.validation });

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.llm.PreviousAttempt;
@@ -56,6 +57,7 @@ public final class CodeGenerationPrompt {
             dataset(user, datasets.get(i), i == 0, request.privacy());
             user.append('\n');
         }
+        sharedColumns(user, request);
         history(user, request);
         previous(user, request);
         return user.toString();
@@ -92,6 +94,31 @@ public final class CodeGenerationPrompt {
             sample(out, dataset, primary ? limits.sampleRows() : Math.min(OTHER_SAMPLE_ROWS, limits.sampleRows()));
         }
         out.append("</dataset>\n");
+    }
+
+    /**
+     * The candidate join keys: column pairs of two datasets named alike or whose values match, with the share of the
+     * smaller side's distinct values found in the other (counts only: no values, so also in privacy mode).
+     */
+    private void sharedColumns(StringBuilder out, CodeRequest request) {
+        if (request.datasets().size() < 2 || request.sharedColumns().isEmpty()) {
+            return;
+        }
+        out.append("<shared_columns>\nColumns the datasets share (candidate join keys; overlap = share of the smaller")
+                .append(" side's distinct values found in the other):\n");
+        for (SharedColumn c : request.sharedColumns()) {
+            out.append("- ").append(PromptText.quote(c.leftDataset(), limits.maxValueLength())).append('.')
+                    .append(PromptText.quote(c.leftColumn(), limits.maxValueLength())).append(" ~ ")
+                    .append(PromptText.quote(c.rightDataset(), limits.maxValueLength())).append('.')
+                    .append(PromptText.quote(c.rightColumn(), limits.maxValueLength())).append(": ")
+                    .append(c.dtype()).append(", overlap ")
+                    .append(String.format(Locale.ROOT, "%.0f%%", c.overlap() * 100)).append(" (")
+                    .append(c.common()).append(" common of ").append(c.leftDistinct()).append(" and ")
+                    .append(c.rightDistinct()).append(" distinct").append(c.sampled() ? ", counted on a sample" : "")
+                    .append(")\n");
+        }
+        out.append("Join with pd.merge on these columns when the question needs several datasets.\n")
+                .append("</shared_columns>\n\n");
     }
 
     private void profile(StringBuilder out, ColumnSchema column) {

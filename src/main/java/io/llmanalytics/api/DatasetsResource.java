@@ -1,0 +1,44 @@
+package io.llmanalytics.api;
+
+import java.net.URI;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.SessionDatasets;
+import io.smallrye.mutiny.Uni;
+
+/** More datasets in a session: a CSV, JSON or Excel file (each sheet a dataset) added to an existing session. */
+@Path("/api/session/{id}/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatasetsResource {
+
+    private final SessionDatasets sessions;
+
+    public DatasetsResource(SessionDatasets sessions) {
+        this.sessions = sessions;
+    }
+
+    @POST
+    @ExistingSession
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Uni<RestResponse<DatasetsAddedResponse>> add(@PathParam("id") String id, @RestForm("file") FileUpload file) {
+        if (file == null || file.uploadedFile() == null) {
+            throw new ProblemException(ProblemType.BAD_REQUEST,
+                    "Send the table as a multipart/form-data field named 'file' (curl -F file=@more.csv ...).");
+        }
+        return sessions.addDatasets(id, file.uploadedFile(), file.fileName())
+                .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse> created(URI.create("/api/session/" + id))
+                        .entity(DatasetsAddedResponse.of(added)).build());
+    }
+}

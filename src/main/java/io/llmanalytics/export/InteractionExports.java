@@ -1,0 +1,169 @@
+package io.llmanalytics.export;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bson.Document;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.Chart;
+import io.llmanalytics.sandbox.ExecutionResult;
+import io.llmanalytics.sandbox.Sandbox;
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.SessionDocument;
+import io.llmanalytics.session.SessionService;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Exports of a session's answers: the code of one interaction, its table result as CSV or XLSX, and the whole
+ * conversation as a Jupyter notebook.
+ *
+ * <p>Results are not read from the history (it keeps at most {@code MAX_SAMPLE_ROWS} rows of a table, and no chart):
+ * the stored code is run again in the sandbox on the session's stored datasets, which is exact (the code and the data
+ * are the ones that gave the answer; every execution starts from the data as loaded) and keeps large tables out of
+ * the session document. Table exports hold at most {@link #MAX_EXPORT_ROWS} rows (and the worker's 2 MB bound on a
+ * result). When the code cannot run again (worker busy or down), the notebook falls back to the stored result.
+ */
+@ApplicationScoped
+public class InteractionExports {
+
+    /** Rows of a table result an export holds at most. */
+    public static final int MAX_EXPORT_ROWS = 20_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SessionService sessions;
+    private final Sandbox sandbox;
+    private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+
+    public InteractionExports(SessionService sessions, Sandbox sandbox) {
+        this.sessions = sessions;
+        this.sandbox = sandbox;
+    }
+
+    /** The code of an interaction (its successful attempt's, else its last attempt's). */
+    public Uni<String> code(String sessionId, String interactionId) {
+        return sessions.find(sessionId).map(session -> {
+            String code = entry(session, interactionId).getString("generated_code");
+            if (code == null || code.isBlank()) {
+                throw new ProblemException(ProblemType.NOT_FOUND, "Interaction '" + interactionId + "' has no code.");
+            }
+            return code.strip() + "\n";
+        });
+    }
+
+    /** The table result of an interaction, computed again; 404 when the answer is not a table. */
+    public Uni<ResultTable> table(String sessionId, String interactionId) {
+        return sessions.find(sessionId).chain(session -> {
+            Document entry = entry(session, interactionId);
+            String code = entry.getString("generated_code");
+            if (entry.get("error") != null || code == null) {
+                throw new ProblemException(ProblemType.NOT_FOUND, "Interaction '" + interactionId
+                        + "' has no result: it ended with an error.");
+            }
+            JsonNode stored = json(entry.get("raw_result"));
+            String type = stored == null ? "" : stored.path("type").asText("");
+            if (!type.equals("dataframe") && !type.equals("series") && !type.equals("omitted")) {
+                throw notATable(interactionId);
+            }
+            return sandbox.executeForExport(session.id, sources(session), code, MAX_EXPORT_ROWS).map(result -> {
+                if (!result.succeeded()) {
+                    throw new ProblemException(ProblemType.UNPROCESSABLE, "The code of interaction '" + interactionId
+                            + "' did not run again: " + (result.error() == null ? result.outcome() : result.error().type()));
+                }
+                if (result.result() != null && "object".equals(result.result().path("type").asText())) {
+                    throw new ProblemException(ProblemType.UNPROCESSABLE, "The table of interaction '" + interactionId
+                            + "' is larger than an export holds (" + MAX_EXPORT_ROWS + " rows, 2 MB); ask for fewer "
+                            + "rows or columns and export that answer.");
+                }
+                return ResultTable.of(result.result()).orElseThrow(() -> notATable(interactionId));
+            });
+        });
+    }
+
+    /** The session as a notebook (JSON bytes), each answered question's code run again for its outputs. */
+    public Uni<byte[]> notebook(String sessionId) {
+        return sessions.find(sessionId).chain(session -> {
+            List<Document> answered = session.history == null ? List.of()
+                    : session.history.stream().filter(e -> e.get("error") == null && e.getString("generated_code") != null
+                            && e.getString("id") != null).toList();
+            return Multi.createFrom().iterable(answered)
+                    .onItem().transformToUniAndConcatenate(entry -> replay(session, entry))
+                    .collect().asList()
+                    .emitOn(blocking)
+                    .map(steps -> Notebook.write(session.id, session.datasets, steps));
+        });
+    }
+
+    private Uni<Notebook.Step> replay(SessionDocument session, Document entry) {
+        String code = entry.getString("generated_code");
+        return sandbox.execute(session.id, sources(session), code)
+                .map(result -> result.succeeded() ? step(entry, result) : stored(entry))
+                .onFailure().recoverWithItem(e -> {
+                    Log.debugf("Interaction %s of session %s not replayed: %s", entry.getString("id"), session.id,
+                            e.getMessage());
+                    return stored(entry);
+                });
+    }
+
+    private static Notebook.Step step(Document entry, ExecutionResult result) {
+        return new Notebook.Step(entry.getString("id"), entry.getString("question"), entry.getString("interpretation"),
+                entry.getString("generated_code"), result.stdout(), result.result(),
+                result.charts().stream().filter(c -> "png".equals(c.format())).map(Chart::data).toList(), true);
+    }
+
+    private static Notebook.Step stored(Document entry) {
+        JsonNode result = json(entry.get("raw_result"));
+        if (result != null && "omitted".equals(result.path("type").asText())) {
+            result = null;
+        }
+        return new Notebook.Step(entry.getString("id"), entry.getString("question"), entry.getString("interpretation"),
+                entry.getString("generated_code"), "", result, List.of(), false);
+    }
+
+    private static List<io.llmanalytics.dataset.DatasetSource> sources(SessionDocument session) {
+        return session.datasets.stream().map(DatasetDocument::source).toList();
+    }
+
+    private static Document entry(SessionDocument session, String interactionId) {
+        Optional<Document> found = session.history == null ? Optional.empty()
+                : session.history.stream().filter(e -> interactionId != null && interactionId.equals(e.getString("id")))
+                        .findFirst();
+        return found.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "The session has no interaction '"
+                + (interactionId == null ? "" : interactionId.length() > 64 ? interactionId.substring(0, 64) : interactionId)
+                + "' (interaction ids are the conversation_id of answers, listed in the session's history)."));
+    }
+
+    private static ProblemException notATable(String interactionId) {
+        return new ProblemException(ProblemType.NOT_FOUND, "The result of interaction '" + interactionId
+                + "' is not a table (a DataFrame or a Series): there is no result.csv or result.xlsx for it; see its "
+                + "raw_result in the history.");
+    }
+
+    /** A stored BSON value as JSON (numbers, text, lists and documents). */
+    static JsonNode json(Object bson) {
+        if (bson == null) {
+            return null;
+        }
+        try {
+            if (bson instanceof Document d) {
+                return JSON.readTree(d.toJson());
+            }
+            Document wrapper = new Document("v", bson);
+            return JSON.readTree(wrapper.toJson()).get("v");
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}
