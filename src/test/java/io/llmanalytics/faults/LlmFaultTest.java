@@ -177,10 +177,10 @@ class LlmFaultTest {
     }
 
     @Test
-    void aMalformedAnswerIsAClearErrorAndTheNextQuestionIsAnswered() throws Exception {
+    void malformedAnswersAreAClearErrorAndTheNextQuestionIsAnswered() throws Exception {
         String session = Uploads.sessionOf("garbage.csv", CSV);
         answerNormally();
-        stub.enqueue(StubResponse.malformed());
+        stub.enqueue(StubResponse.malformed(), StubResponse.malformed(), StubResponse.malformed());
         Timed run = ask(session);
         JsonNode error = assertProblemEvent(run.events(), 503, "llm-unavailable");
         assertTrue(error.path("detail").asText().contains("malformed"), error.toString());

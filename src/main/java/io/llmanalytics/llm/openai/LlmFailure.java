@@ -42,8 +42,8 @@ public record LlmFailure(Kind kind, int status, Duration retryAfter, String reas
         UNREACHABLE(true, true),
         /** One of our timeouts (or the HTTP client's idle safety net). */
         TIMEOUT(false, true),
-        /** A 2xx answer that is not a chat completion. */
-        MALFORMED(false, true),
+        /** A 2xx answer that is not a chat completion (a proxy's glitch as often as not: asked again). */
+        MALFORMED(true, true),
         /** HTTP 401/403: the key is wrong. */
         REFUSED(false, false),
         /** Other HTTP 4xx: the endpoint rejected this request (unknown model, prompt too long...). */

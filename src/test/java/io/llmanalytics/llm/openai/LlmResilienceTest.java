@@ -210,14 +210,21 @@ class LlmResilienceTest {
     }
 
     @Test
-    void malformedJsonIsAClearFailure() {
-        stub.enqueue(StubResponse.malformed());
+    void malformedJsonIsAskedAgainThenAClearFailure() {
+        stub.enqueue(StubResponse.malformed(), StubResponse.code("result = 1"));
+        assertEquals("result = 1\n", generate().code(), "a single malformed answer is asked again");
+        assertEquals(2, stub.chatRequests().size());
+        guard.breaker().reset(); // the window of this test's breaker is 4 calls
+
+        stub.enqueue(StubResponse.malformed(), StubResponse.malformed(), StubResponse.malformed());
         ProblemException problem = problem(this::generate);
         assertEquals(ProblemType.LLM_UNAVAILABLE, problem.type());
         assertTrue(problem.getMessage().contains("sent a malformed answer (the answer is not JSON"),
                 problem.getMessage());
+        assertEquals(5, stub.chatRequests().size(), "three attempts in all");
+        guard.breaker().reset();
 
-        stub.enqueue(StubResponse.malformed());
+        stub.enqueue(StubResponse.malformed(), StubResponse.malformed(), StubResponse.malformed());
         ProblemException streamed = problem(this::interpret);
         assertEquals(ProblemType.LLM_UNAVAILABLE, streamed.type());
         assertTrue(streamed.getMessage().contains("a streamed chunk is not JSON"), streamed.getMessage());
