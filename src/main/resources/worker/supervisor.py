@@ -3,7 +3,7 @@
 It imports the analysis libraries once, then speaks the framed protocol (see protocol.py) on its stdin/stdout:
 
   JVM -> supervisor                                supervisor -> JVM
-  {op: configure, allowed_modules, memory_budget}  {type: ready, pid, python, pandas}
+  {op: configure, allowed_modules, memory_budget, idle_seconds}  {type: ready, pid, python, pandas}
   {op: load, id, session, key, datasets: [...]}    {type: loaded, id, session, key, bytes, cached_bytes, sessions}
                                                    {type: load_failed, id, session, key, error}
   {op: exec, id, session, key, code, limits,       {type: not_loaded, id}  (also while still loading)
@@ -79,9 +79,10 @@ class ZygoteHandle:
 
 class Supervisor:
 
-    def __init__(self, context, budget, out_fd):
+    def __init__(self, context, budget, out_fd, idle_seconds=600.0):
         self.context = context
         self.budget = budget
+        self.idle_seconds = idle_seconds
         self.out_fd = out_fd
         self.selector = selectors.DefaultSelector()
         self.sessions = {}
@@ -97,7 +98,7 @@ class Supervisor:
     def loop(self):
         self.selector.register(0, selectors.EVENT_READ, ('jvm', None))
         while True:
-            for key, mask in self.selector.select():
+            for key, mask in self.selector.select(timeout=min(self.idle_seconds / 4, 30.0)):
                 kind, z = key.data
                 if kind == 'jvm':
                     data = os.read(0, 1 << 20)
@@ -117,6 +118,14 @@ class Supervisor:
                         self.flush_zygote(z)
                 elif kind == 'exit':
                     self.zygote_exited(z)
+            self.retire_idle()
+
+    def retire_idle(self):
+        """Sessions nobody asked about for idle_seconds give their memory back (reloaded on their next question)."""
+        now = time.monotonic()
+        for z in [z for z in self.sessions.values() if z.state == 'ready' and not z.inflight
+                  and now - z.last_used > self.idle_seconds]:
+            self.retire(z, 'idle')
 
     def handle(self, request):
         op = request.get('op')
@@ -359,7 +368,8 @@ def main():
         guard.prepare_hidden_modules()
         gc.collect()
         gc.freeze()
-        supervisor = Supervisor(context, int(header.get('memory_budget', 2 << 30)), out_fd)
+        supervisor = Supervisor(context, int(header.get('memory_budget', 2 << 30)), out_fd,
+                                float(header.get('idle_seconds', 600.0)))
         import numpy
         import pandas
         supervisor.reply({'type': 'ready', 'pid': os.getpid(), 'python': sys.version.split()[0],

@@ -374,7 +374,8 @@ public class Sandbox {
                 List.of(settings.python(), "-I", "-B", files.supervisor().toString()), environment, files.directory(),
                 WorkerConnection.MAX_FRAME, listener);
         ObjectNode configure = FrameCodec.JSON.createObjectNode().put("op", "configure")
-                .put("allowed_modules", allowedModules).put("memory_budget", settings.memoryBudget());
+                .put("allowed_modules", allowedModules).put("memory_budget", settings.memoryBudget())
+                .put("idle_seconds", settings.idleTimeout().toMillis() / 1000.0);
         process.send(FrameCodec.encode(configure));
         return process;
     }

@@ -55,6 +55,13 @@ public interface SandboxConfig {
     @WithDefault("2G")
     MemorySize memoryBudget();
 
+    /**
+     * A session's datasets leave the worker's memory after this long without a question (they are loaded again from
+     * the store on the next one), so that memory goes back down after a busy period.
+     */
+    @WithDefault("10m")
+    Duration idleTimeout();
+
     /** Address space an execution may add to what its session's data already takes. */
     @WithDefault("1G")
     MemorySize addressSpaceHeadroom();

@@ -11,7 +11,8 @@ import java.util.List;
 public record SandboxSettings(boolean enabled, String python, Duration timeout, Duration cpuTime, int maxOutput,
         int maxSampleRows, int maxSeriesItems, int maxCharts, long maxChartBytes, int maxCodeSize, long memoryBudget,
         long addressSpaceHeadroom, int maxOpenFiles, int concurrency, int queueSize, Duration queueTimeout,
-        Duration retryAfter, Duration loadTimeout, Duration startTimeout, Duration grace, boolean standby) {
+        Duration retryAfter, Duration loadTimeout, Duration startTimeout, Duration grace, boolean standby,
+        Duration idleTimeout) {
 
     private static final long MIB = 1024L * 1024;
 
@@ -42,6 +43,7 @@ public record SandboxSettings(boolean enabled, String python, Duration timeout, 
         positive(errors, "sandbox.retry-after", retryAfter);
         positive(errors, "sandbox.load-timeout", loadTimeout);
         positive(errors, "sandbox.start-timeout", startTimeout);
+        positive(errors, "sandbox.idle-timeout", idleTimeout);
         if (grace == null || grace.isNegative()) {
             errors.add("sandbox.grace must not be negative, got " + grace);
         }
@@ -61,7 +63,7 @@ public record SandboxSettings(boolean enabled, String python, Duration timeout, 
                 config.addressSpaceHeadroom().asLongValue(), config.maxOpenFiles(),
                 config.concurrency().orElse(Runtime.getRuntime().availableProcessors()), config.queueSize(),
                 config.queueTimeout(), config.retryAfter(), config.loadTimeout(), config.startTimeout(),
-                config.grace(), config.standby());
+                config.grace(), config.standby(), config.idleTimeout());
     }
 
     /** CPU seconds for the child's RLIMIT_CPU. */

@@ -349,6 +349,22 @@ class SandboxTest {
     }
 
     @Test
+    void idleSessionsLeaveTheWorkerAndComeBackOnTheirNextQuestion() throws InterruptedException {
+        TestSettings settings = new TestSettings();
+        settings.idleTimeout = Duration.ofSeconds(1);
+        start(settings);
+        run("result = 1");
+        assertEquals(1, sandbox.status().cachedSessions());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (sandbox.status().cachedSessions() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, sandbox.status().cachedSessions(), "the idle session's memory was given back");
+        assertEquals(3, run("result = len(df)").result().asInt());
+        assertEquals(2, count("sandbox.cache.misses"));
+    }
+
+    @Test
     void codeWithoutDatasetsRunsToo() {
         start(new TestSettings());
         ExecutionResult result = sandbox.execute("empty", List.of(), "result = [df is None, len(dfs), 2 ** 10]")
