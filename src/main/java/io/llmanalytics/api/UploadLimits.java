@@ -58,15 +58,19 @@ public class UploadLimits {
 
     /**
      * A body without a declared length (chunked) is counted as it arrives: once more than the limit has been read,
-     * the 413 is sent and the connection closed, whatever stage the request is in (the multipart reader does not
-     * always answer on its own when it gives up on such a body, and the client would wait for ever).
+     * the 413 is sent and the connection closed. And when the request was answered before its body was read (the
+     * multipart reader's own 413), the connection is closed too: the reader stops reading, and a client still sending
+     * would wait for ever.
      */
     private void watchStreamedBody(RoutingContext ctx) {
         long limit = config.maxSize().asLongValue();
         Vertx vertx = ctx.vertx();
-        long timer = vertx.setPeriodic(WATCH_INTERVAL_MS, id -> {
-            if (ctx.response().ended() || ctx.response().closed()) {
+        vertx.setPeriodic(WATCH_INTERVAL_MS, id -> {
+            if (ctx.request().isEnded() || ctx.response().closed()) {
                 vertx.cancelTimer(id);
+            } else if (ctx.response().ended()) {
+                vertx.cancelTimer(id);
+                ctx.request().connection().close();
             } else if (ctx.request().bytesRead() > limit) {
                 vertx.cancelTimer(id);
                 if (!ctx.response().headWritten()) {
@@ -76,7 +80,6 @@ public class UploadLimits {
                 }
             }
         });
-        ctx.addEndHandler(done -> vertx.cancelTimer(timer));
     }
 
     private void refuse(RoutingContext ctx) {

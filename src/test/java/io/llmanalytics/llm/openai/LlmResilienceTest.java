@@ -35,7 +35,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Timeouts, retries, Retry-After, the circuit breaker and malformed answers, against the stub. The profile sets: call
- * 5 s, first token 2 s, idle 2 s, 2 retries, backoff 20-100 ms, Retry-After up to 3 s, breaker 2 failures in 4, open
+ * 5 s, first token 5 s, idle 2 s, 2 retries, backoff 20-100 ms, Retry-After up to 3 s, breaker 2 failures in 4, open
  * 1 s.
  */
 @QuarkusTest
@@ -196,7 +196,7 @@ class LlmResilienceTest {
         stub.enqueue(StubResponse.content("late").delay(Duration.ofSeconds(6)));
         ProblemException problem = problem(this::interpret);
         assertEquals(ProblemType.TIMEOUT, problem.type());
-        assertTrue(problem.getMessage().contains("no first token within 2 s"), problem.getMessage());
+        assertTrue(problem.getMessage().contains("no first token within 5 s"), problem.getMessage());
         stub.lastRequest().closedEarly().get(2, TimeUnit.SECONDS);
     }
 

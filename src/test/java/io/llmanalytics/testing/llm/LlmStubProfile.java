@@ -17,7 +17,7 @@ public class LlmStubProfile implements QuarkusTestProfile {
         return Map.ofEntries(
                 Map.entry("llm.timeout.connect", "2s"),
                 Map.entry("llm.timeout.call", "5s"),
-                Map.entry("llm.timeout.first-token", "2s"),
+                Map.entry("llm.timeout.first-token", "5s"),
                 Map.entry("llm.timeout.idle", "2s"),
                 Map.entry("llm.timeout.stream", "10s"),
                 Map.entry("llm.retry.max-retries", "2"),
