@@ -7,6 +7,9 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -74,6 +77,19 @@ public class Access {
 
     AccessConfig config() {
         return config;
+    }
+
+    /** Largest JSON request body, in bytes. */
+    long maxJsonBody() {
+        return config.limits().jsonBodySize().asLongValue();
+    }
+
+    /** The 413 problem of a JSON body over the limit. */
+    ProblemException jsonBodyTooLarge() {
+        long max = maxJsonBody();
+        return new ProblemException(Problem.of(ProblemType.BODY_TOO_LARGE, "A JSON request body (such as an analyze "
+                + "question) may have at most " + max + " bytes (MAX_JSON_BODY_SIZE); send just the question.")
+                .with("max_bytes", max));
     }
 
     /** What {@code GET /api/health} shows: the mode, the number of keys, the limits. */

@@ -55,9 +55,9 @@ public interface AccessConfig {
         @WithDefault("2G")
         MemorySize storedBytes();
 
-        /** Largest JSON body of an analyze request ({@code MAX_ANALYZE_BODY_SIZE}). */
+        /** Largest JSON request body, such as an analyze question ({@code MAX_JSON_BODY_SIZE}). */
         @WithDefault("64K")
-        MemorySize analyzeBodySize();
+        MemorySize jsonBodySize();
 
         /** Callers whose counters are kept; the least recently seen idle ones are forgotten beyond this. */
         @WithDefault("10000")

@@ -25,7 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The first route of every request, before any body is read. For {@code /api}: checks the API key (401), counts
  * uploads and analyses per caller (429), takes a concurrent-analysis slot for the life of the response (429), refuses
- * analyze bodies over their limit (413), and cuts off uploads slower than the floor (408). Records the
+ * JSON bodies over their limit (413), and cuts off uploads slower than the floor (408). Records the
  * {@link Caller} for the endpoints ({@link Callers#of}).
  */
 @ApplicationScoped
@@ -66,9 +66,17 @@ public class AccessGate {
                 watchPace(ctx);
             } else if (method == HttpMethod.POST && ANALYZE.matcher(path).matches()) {
                 checkBodySize(ctx);
-                access.limits().admitAnalysis(caller);
                 Runnable release = access.limits().openStream(caller);
+                try {
+                    access.limits().admitAnalysis(caller);
+                } catch (ProblemException e) {
+                    release.run();
+                    throw e;
+                }
                 ctx.addEndHandler(ignored -> release.run());
+                watchBodySize(ctx);
+            } else if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+                checkBodySize(ctx);
                 watchBodySize(ctx);
             }
         } catch (ProblemException e) {
@@ -101,13 +109,13 @@ public class AccessGate {
                 : "Bearer realm=\"llm-analytics\", error=\"invalid_token\"";
     }
 
-    /** 413 at once when an analyze request declares a body over the limit. */
+    /** 413 at once when a JSON request declares a body over the limit. */
     private void checkBodySize(RoutingContext ctx) {
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
+        if (length != null && isJson(ctx)) {
             try {
-                if (Long.parseLong(length.strip()) > maxAnalyzeBody()) {
-                    throw bodyTooLarge();
+                if (Long.parseLong(length.strip()) > access.maxJsonBody()) {
+                    throw access.jsonBodyTooLarge();
                 }
             } catch (NumberFormatException e) {
                 // Vert.x itself refuses a malformed Content-Length
@@ -115,31 +123,29 @@ public class AccessGate {
         }
     }
 
-    /** 413 as soon as a chunked analyze body passes the limit. */
+    private static boolean isJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return type == null || type.toLowerCase(java.util.Locale.ROOT).contains("json");
+    }
+
+    /**
+     * Closes a chunked JSON body that grows far past the limit before it is read whole ({@link JsonBodyLimit} refuses
+     * smaller ones exactly, once read): the body is never buffered without bound.
+     */
     private void watchBodySize(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (request.getHeader(HttpHeaders.CONTENT_LENGTH) != null || request.isEnded()) {
+        if (request.getHeader(HttpHeaders.CONTENT_LENGTH) != null || request.isEnded() || !isJson(ctx)) {
             return;
         }
         long timer = vertx.setPeriodic(BODY_CHECK_MILLIS, id -> {
             if (request.isEnded() || ctx.response().ended()) {
                 vertx.cancelTimer(id);
-            } else if (request.bytesRead() > maxAnalyzeBody()) {
+            } else if (request.bytesRead() > access.maxJsonBody()) {
                 vertx.cancelTimer(id);
-                cutOff(ctx, bodyTooLarge().problem(), Optional.empty());
+                cutOff(ctx, access.jsonBodyTooLarge().problem(), Optional.empty());
             }
         });
         ctx.addEndHandler(ignored -> vertx.cancelTimer(timer));
-    }
-
-    private long maxAnalyzeBody() {
-        return access.config().limits().analyzeBodySize().asLongValue();
-    }
-
-    private ProblemException bodyTooLarge() {
-        long max = maxAnalyzeBody();
-        return new ProblemException(Problem.of(ProblemType.BODY_TOO_LARGE, "An analyze request body may have at most "
-                + max + " bytes (MAX_ANALYZE_BODY_SIZE); send just the question.").with("max_bytes", max));
     }
 
     /** Cuts off an upload whose bytes arrive slower than the floor, averaged over the rate window. */

@@ -42,7 +42,7 @@ final class CallerLimits {
         if (limit > 0) {
             long wait = state(caller).uploads.tryAcquire(limit, clock.getAsLong());
             if (wait > 0) {
-                throw tooMany("at most " + limit + " uploads per minute (RATE_LIMIT_UPLOADS_PER_MINUTE=" + limit + ")",
+                throw tooMany("This caller may start at most " + limit + " uploads per minute (RATE_LIMIT_UPLOADS_PER_MINUTE=" + limit + ")",
                         Duration.ofNanos(wait));
             }
         }
@@ -54,7 +54,7 @@ final class CallerLimits {
         if (limit > 0) {
             long wait = state(caller).analyses.tryAcquire(limit, clock.getAsLong());
             if (wait > 0) {
-                throw tooMany("at most " + limit + " analyses per minute (RATE_LIMIT_ANALYSES_PER_MINUTE=" + limit + ")",
+                throw tooMany("This caller may ask for at most " + limit + " analyses per minute (RATE_LIMIT_ANALYSES_PER_MINUTE=" + limit + ")",
                         Duration.ofNanos(wait));
             }
         }
@@ -73,8 +73,8 @@ final class CallerLimits {
         State state = state(caller);
         if (state.streams.incrementAndGet() > limit) {
             state.streams.decrementAndGet();
-            throw tooMany("at most " + limit + " analyses running at once (RATE_LIMIT_CONCURRENT_STREAMS=" + limit
-                    + "); wait for one to finish", STREAM_RETRY);
+            throw tooMany("This caller may have at most " + limit + " analyses running at once "
+                    + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit + "); wait for one to finish", STREAM_RETRY);
         }
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
@@ -132,7 +132,7 @@ final class CallerLimits {
 
     static ProblemException tooMany(String limit, Duration wait) {
         return ProblemException.retryLater(ProblemType.TOO_MANY_REQUESTS,
-                "Too many requests: this caller may make " + limit + ". Try again in " + seconds(wait) + " s.", wait);
+                limit + ". Try again in " + seconds(wait) + " s.", wait);
     }
 
     static long seconds(Duration wait) {
