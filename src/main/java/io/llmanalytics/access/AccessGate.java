@@ -53,7 +53,7 @@ public class AccessGate {
 
     void handle(RoutingContext ctx) {
         String path = SLASHES.matcher(ctx.normalizedPath()).replaceAll("/");
-        if (!path.equals("/api") && !path.startsWith("/api/")) {
+        if (!isApi(path) && !isApi(SLASHES.matcher(String.valueOf(ctx.request().path())).replaceAll("/"))) {
             ctx.next();
             return;
         }
@@ -84,6 +84,10 @@ public class AccessGate {
             return;
         }
         ctx.next();
+    }
+
+    private static boolean isApi(String path) {
+        return path.equals("/api") || path.startsWith("/api/");
     }
 
     private Caller authenticate(RoutingContext ctx) {
