@@ -47,8 +47,12 @@ public class AccessGate {
         this.vertx = vertx;
     }
 
+    /**
+     * Before Quarkus' body handler (order {@code Integer.MIN_VALUE + 1}), so that refusals come before any of the body
+     * is read and the upload pace is watched from the first byte.
+     */
     void route(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE + 1).handler(this::handle);
+        router.route().order(Integer.MIN_VALUE).handler(this::handle);
     }
 
     void handle(RoutingContext ctx) {
@@ -200,7 +204,7 @@ public class AccessGate {
         if (challenge != null) {
             response.putHeader("WWW-Authenticate", challenge);
         }
-        boolean unreadBody = !ctx.request().isEnded();
+        boolean unreadBody = !ctx.request().isEnded() && hasBody(ctx.request());
         if (unreadBody) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
@@ -215,6 +219,11 @@ public class AccessGate {
                 ctx.request().connection().close();
             }
         });
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || length != null && !length.strip().equals("0");
     }
 
     /** The client's address (the forwarded one when {@code quarkus.http.proxy.proxy-address-forwarding} is on). */

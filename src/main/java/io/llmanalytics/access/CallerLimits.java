@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.llmanalytics.problem.ProblemException;
@@ -18,6 +17,11 @@ final class CallerLimits {
 
     /** What a full stream limit tells the caller to wait: streams usually end within seconds. */
     static final Duration STREAM_RETRY = Duration.ofSeconds(5);
+    /**
+     * A slot not given back after this long (far longer than any analysis may run) is taken back, so that a release
+     * that never came cannot lock a caller out.
+     */
+    static final long STREAM_MAX_AGE_NANOS = Duration.ofMinutes(15).toNanos();
 
     private final Map<String, State> callers = new ConcurrentHashMap<>();
     private final AccessConfig.Limits limits;
@@ -32,8 +36,14 @@ final class CallerLimits {
     private static final class State {
         final RateWindow uploads = new RateWindow();
         final RateWindow analyses = new RateWindow();
-        final AtomicInteger streams = new AtomicInteger();
+        /** When each slot in use was taken. */
+        final java.util.Set<long[]> streams = ConcurrentHashMap.newKeySet();
         volatile long lastSeen;
+
+        int streams(long now) {
+            streams.removeIf(slot -> now - slot[0] >= STREAM_MAX_AGE_NANOS);
+            return streams.size();
+        }
     }
 
     /** Counts an upload, or throws 429 when the caller already started its uploads of the minute. */
@@ -71,15 +81,16 @@ final class CallerLimits {
             };
         }
         State state = state(caller);
-        if (state.streams.incrementAndGet() > limit) {
-            state.streams.decrementAndGet();
-            throw tooMany("This caller may have at most " + limit + " analyses running at once "
-                    + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit + "); wait for one to finish", STREAM_RETRY);
+        long[] slot = { clock.getAsLong() };
+        synchronized (state) {
+            if (state.streams(slot[0]) >= limit) {
+                throw tooMany("This caller may have at most " + limit + " analyses running at once "
+                        + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit + "); wait for one to finish", STREAM_RETRY);
+            }
+            state.streams.add(slot);
         }
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         return () -> {
-            if (released.compareAndSet(false, true)) {
-                state.streams.decrementAndGet();
+            if (state.streams.remove(slot)) {
                 state.lastSeen = clock.getAsLong();
             }
         };
@@ -88,7 +99,7 @@ final class CallerLimits {
     /** Analyses the caller has running (for tests and health). */
     int streams(Caller caller) {
         State state = callers.get(caller.limitKey());
-        return state == null ? 0 : state.streams.get();
+        return state == null ? 0 : state.streams(clock.getAsLong());
     }
 
     int tracked() {
@@ -119,14 +130,14 @@ final class CallerLimits {
         sweep();
         int excess = callers.size() - limits.maxCallers() + 1;
         if (excess > 0) {
-            callers.entrySet().stream().filter(e -> e.getValue().streams.get() == 0)
+            callers.entrySet().stream().filter(e -> e.getValue().streams(now) == 0)
                     .sorted(Comparator.comparingLong(e -> e.getValue().lastSeen)).limit(excess).map(Map.Entry::getKey)
                     .toList().forEach(callers::remove);
         }
     }
 
     private static boolean idle(State state, long now) {
-        return state.streams.get() == 0 && now - state.lastSeen >= RateWindow.WINDOW_NANOS
+        return state.streams(now) == 0 && now - state.lastSeen >= RateWindow.WINDOW_NANOS
                 && state.uploads.isEmpty(now) && state.analyses.isEmpty(now);
     }
 

@@ -102,6 +102,18 @@ class CallerLimitsTest {
     }
 
     @Test
+    void aSlotNeverGivenBackIsTakenBackAfterFifteenMinutes() {
+        CallerLimits limits = limits(0, 0, 1, 100);
+        limits.openStream(ANN); // its release never comes
+        now.addAndGet(14 * 60 * SECOND);
+        assertThrows(ProblemException.class, () -> limits.openStream(ANN));
+        now.addAndGet(60 * SECOND);
+        Runnable next = limits.openStream(ANN);
+        next.run();
+        assertEquals(0, limits.streams(ANN));
+    }
+
+    @Test
     void idleCallersAreForgottenAndMemoryIsBounded() {
         CallerLimits limits = limits(5, 5, 5, 3);
         Runnable running = limits.openStream(ANN);
