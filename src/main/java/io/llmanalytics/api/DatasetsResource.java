@@ -13,10 +13,13 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.llmanalytics.access.Callers;
+import io.llmanalytics.access.StorageQuota;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionDatasets;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** More datasets in a session: a CSV, JSON or Excel file (each sheet a dataset) added to an existing session. */
 @Path("/api/session/{id}/datasets")
@@ -24,20 +27,24 @@ import io.smallrye.mutiny.Uni;
 public class DatasetsResource {
 
     private final SessionDatasets sessions;
+    private final StorageQuota quota;
 
-    public DatasetsResource(SessionDatasets sessions) {
+    public DatasetsResource(SessionDatasets sessions, StorageQuota quota) {
         this.sessions = sessions;
+        this.quota = quota;
     }
 
     @POST
     @ExistingSession
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Uni<RestResponse<DatasetsAddedResponse>> add(@PathParam("id") String id, @RestForm("file") FileUpload file) {
+    public Uni<RestResponse<DatasetsAddedResponse>> add(@PathParam("id") String id, @RestForm("file") FileUpload file,
+            RoutingContext routing) {
         if (file == null || file.uploadedFile() == null) {
             throw new ProblemException(ProblemType.BAD_REQUEST,
                     "Send the table as a multipart/form-data field named 'file' (curl -F file=@more.csv ...).");
         }
-        return sessions.addDatasets(id, file.uploadedFile(), file.fileName())
+        return quota.admit(Callers.of(routing), file.size())
+                .chain(() -> sessions.addDatasets(id, file.uploadedFile(), file.fileName()))
                 .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse> created(URI.create("/api/session/" + id))
                         .entity(DatasetsAddedResponse.of(added)).build());
     }

@@ -17,10 +17,14 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.llmanalytics.access.Caller;
+import io.llmanalytics.access.Callers;
+import io.llmanalytics.access.StorageQuota;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** Sessions: upload a table, read it back, list and delete. */
 @Path("/api")
@@ -30,20 +34,24 @@ public class SessionResource {
     static final int MAX_LIMIT = 100;
 
     private final SessionService sessions;
+    private final StorageQuota quota;
 
-    public SessionResource(SessionService sessions) {
+    public SessionResource(SessionService sessions, StorageQuota quota) {
         this.sessions = sessions;
+        this.quota = quota;
     }
 
     @POST
     @Path("/session/create")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Uni<RestResponse<SessionCreatedResponse>> create(@RestForm("file") FileUpload file) {
+    public Uni<RestResponse<SessionCreatedResponse>> create(@RestForm("file") FileUpload file, RoutingContext routing) {
         if (file == null || file.uploadedFile() == null) {
             throw new ProblemException(ProblemType.BAD_REQUEST,
                     "Send the table as a multipart/form-data field named 'file' (curl -F file=@data.csv ...).");
         }
-        return sessions.create(file.uploadedFile(), file.fileName(), null)
+        Caller caller = Callers.of(routing);
+        return quota.admit(caller, file.size())
+                .chain(() -> sessions.create(file.uploadedFile(), file.fileName(), caller.owner()))
                 .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse> created(URI.create("/api/session/" + doc.id))
                         .entity(SessionCreatedResponse.of(doc)).build());
     }
@@ -57,11 +65,13 @@ public class SessionResource {
     @GET
     @Path("/sessions")
     public Uni<SessionList> list(@QueryParam("limit") @DefaultValue("100") int limit,
-            @QueryParam("offset") @DefaultValue("0") int offset) {
+            @QueryParam("offset") @DefaultValue("0") int offset, RoutingContext routing) {
         if (limit < 1 || offset < 0) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "limit must be 1.." + MAX_LIMIT + " and offset >= 0.");
         }
-        return sessions.list(Math.min(limit, MAX_LIMIT), offset).map(SessionList::of);
+        Caller caller = Callers.of(routing);
+        return sessions.list(Math.min(limit, MAX_LIMIT), offset, caller.keyed() ? java.util.Optional.of(caller.id())
+                : java.util.Optional.empty()).map(SessionList::of);
     }
 
     @DELETE

@@ -76,10 +76,12 @@ public class SessionDatasets {
      */
     public Uni<Added> addDatasets(String id, Path upload, String fileName) {
         long start = System.nanoTime();
-        return sessions.find(id).chain(session -> Uni.createFrom().item(() -> new Intake(sessions.workDir(), SessionService.size(upload)))
+        return sessions.find(id).chain(session -> Uni.createFrom()
+                .item(() -> new Intake(sessions.workDir(), SessionService.size(upload)))
                 .runSubscriptionOn(blocking)
-                .chain(intake -> add(session, upload, fileName, intake.workDir())
-                        .eventually(() -> Uni.createFrom().item(() -> SessionService.deleteTree(intake.workDir())).runSubscriptionOn(blocking))
+                .chain(intake -> add(session, upload, fileName, intake)
+                        .eventually(() -> Uni.createFrom().item(() -> SessionService.deleteTree(intake.workDir()))
+                                .runSubscriptionOn(blocking))
                         .onTermination().invoke((added, failure, cancelled) -> metrics.ingested(intake.bytes(),
                                 Duration.ofNanos(System.nanoTime() - start), null,
                                 UploadMetrics.outcome(failure, cancelled)))));
@@ -89,13 +91,13 @@ public class SessionDatasets {
     public record Added(SessionDocument session, List<DatasetDocument> datasets) {
     }
 
-    private Uni<Added> add(SessionDocument session, Path upload, String fileName, Path workDir) {
+    private Uni<Added> add(SessionDocument session, Path upload, String fileName, Intake intake) {
         List<String> stored = new ArrayList<>();
-        return Uni.createFrom().item(() -> named(session, parser.parse(upload, fileName, workDir)))
+        return Uni.createFrom().item(() -> named(session, parser.parse(upload, fileName, intake.workDir())))
                 .runSubscriptionOn(blocking)
                 .chain(tables -> storeAdded(session.id, tables, upload, stored)
                         .chain(added -> sharedColumns(session, added, tables, upload)
-                                .chain(shared -> save(session, added, shared))))
+                                .chain(shared -> save(session, added, shared, intake.bytes()))))
                 .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
                 .onFailure().call(e -> sessions.deleteAll(stored))
                 .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
@@ -165,14 +167,16 @@ public class SessionDatasets {
         }).runSubscriptionOn(blocking));
     }
 
-    private Uni<Added> save(SessionDocument session, List<DatasetDocument> added,
-            List<SharedColumn> shared) {
+    /** Adds the datasets to the session; their upload counts in the session's size (and its owner's stored bytes). */
+    private Uni<Added> save(SessionDocument session, List<DatasetDocument> added, List<SharedColumn> shared,
+            long bytes) {
         List<String> names = added.stream().map(DatasetDocument::name).toList();
         var filter = Filters.and(Filters.eq("_id", session.id),
                 Filters.nin("datasets.name", names));
         var update = Updates.combine(
                 Updates.pushEach("datasets", added),
-                Updates.set("sharedColumns", shared));
+                Updates.set("sharedColumns", shared),
+                Updates.inc("fileSize", bytes));
         return repository.mongoCollection().updateOne(filter, update)
                 .ifNoItem().after(storeConfig.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
@@ -185,6 +189,7 @@ public class SessionDatasets {
                     now.datasets = new ArrayList<>(session.datasets);
                     now.datasets.addAll(added);
                     now.sharedColumns = shared;
+                    now.fileSize = session.fileSize + bytes;
                     return new Added(now, added);
                 });
     }

@@ -175,9 +175,15 @@ public class SessionService {
     }
 
     public Uni<SessionPage> list(int limit, int offset) {
-        Uni<List<SessionDocument>> page = repository.findAll(Sort.descending("createdAt")).range(offset, offset + limit - 1)
-                .list();
-        Uni<Long> total = repository.count();
+        return list(limit, offset, java.util.Optional.empty());
+    }
+
+    /** A page of the sessions of {@code owner}, or of all sessions when empty. */
+    public Uni<SessionPage> list(int limit, int offset, java.util.Optional<String> owner) {
+        Sort newest = Sort.descending("createdAt");
+        var query = owner.isPresent() ? repository.find("owner", newest, owner.get()) : repository.findAll(newest);
+        Uni<List<SessionDocument>> page = query.range(offset, offset + limit - 1).list();
+        Uni<Long> total = owner.isPresent() ? repository.count("owner", owner.get()) : repository.count();
         return Uni.combine().all().unis(page, total).asTuple()
                 .ifNoItem().after(storeConfig.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)

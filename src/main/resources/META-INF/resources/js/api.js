@@ -20,14 +20,32 @@ async function problemOf(response) {
   }
 }
 
-async function json(url, options = {}) {
+// API keys: when the service answers 401 (keys configured), ask for a key once, keep it for this tab only
+// (sessionStorage) and send it as a Bearer token from then on. In open mode nothing is asked or sent.
+const KEY_ITEM = 'llm-analytics.api-key';
+
+function authHeaders() {
+  const key = sessionStorage.getItem(KEY_ITEM);
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
+/** After a 401: asks for a key; true when one was entered (the caller then tries once more). */
+function askForKey() {
+  const key = window.prompt('This service needs an API key. Enter your key:')?.trim();
+  if (!key) return false;
+  sessionStorage.setItem(KEY_ITEM, key);
+  return true;
+}
+
+async function json(url, options = {}, retried = false) {
   let response;
   try {
-    response = await fetch(url, { ...options, headers: { Accept: 'application/json', ...options.headers } });
+    response = await fetch(url, { ...options, headers: { Accept: 'application/json', ...authHeaders(), ...options.headers } });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError({ title: 'The service cannot be reached', detail: 'Check that the service is running.' });
   }
+  if (response.status === 401 && !retried && askForKey()) return json(url, options, true);
   if (!response.ok) throw new ApiError(await problemOf(response));
   return response.status === 204 ? null : response.json();
 }
@@ -56,11 +74,12 @@ export const getInsights = (id) => json(`${session(id)}/insights`);
  * Uploads a file (multipart field `file`) with progress: `onProgress(fraction)` while the body is sent, then
  * `onProgress(1)` once it is all sent and the server reads it. Resolves with the new session.
  */
-export function upload(file, onProgress, signal) {
+export function upload(file, onProgress, signal, retried = false) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/session/create');
     xhr.setRequestHeader('Accept', 'application/json');
+    Object.entries(authHeaders()).forEach(([name, value]) => xhr.setRequestHeader(name, value));
     xhr.responseType = 'text';
     xhr.upload.addEventListener('progress', (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
@@ -69,7 +88,8 @@ export function upload(file, onProgress, signal) {
     xhr.addEventListener('load', () => {
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
-      if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
+      if (xhr.status === 401 && !retried && askForKey()) resolve(upload(file, onProgress, signal, true));
+      else if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
       else reject(new ApiError({ title: xhr.statusText || 'Upload refused', status: xhr.status,
         detail: `The server answered ${xhr.status}.`, ...(body ?? {}) }));
     });
@@ -100,12 +120,12 @@ export const interactionUrl = (id, interaction, file) =>
  * result, chart, interpretation, done, error). Resolves when the stream ends; throws ApiError when the service refuses
  * before streaming, and AbortError when `signal` cancels it (the service then stops the analysis).
  */
-export async function analyze(id, question, onEvent, signal) {
+export async function analyze(id, question, onEvent, signal, retried = false) {
   let response;
   try {
     response = await fetch(`${session(id)}/analyze`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...authHeaders() },
       body: JSON.stringify({ question }),
       signal,
     });
@@ -113,6 +133,7 @@ export async function analyze(id, question, onEvent, signal) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError({ title: 'The service cannot be reached', detail: 'Check that the service is running.' });
   }
+  if (response.status === 401 && !retried && askForKey()) return analyze(id, question, onEvent, signal, true);
   if (!response.ok) throw new ApiError(await problemOf(response));
   let terminal = false;
   for await (const { event, data } of readEvents(response.body)) {

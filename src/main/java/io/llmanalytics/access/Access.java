@@ -1,0 +1,111 @@
+package io.llmanalytics.access;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * The service's access settings at run time: the API keys (none: open mode) and each caller's limits. Built at
+ * start-up, so a bad key setting stops the service with a message naming it.
+ */
+@ApplicationScoped
+public class Access {
+
+    private final KeyRing keys;
+    private final CallerLimits limits;
+    private final AccessConfig config;
+    private final Vertx vertx;
+    private long sweeper = -1;
+
+    public Access(AccessConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+        try {
+            this.keys = KeyRing.load(config.apiKeys(), config.apiKeysFile());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid access setting: " + e.getMessage(), e);
+        }
+        this.limits = new CallerLimits(config.limits(), System::nanoTime);
+    }
+
+    void start(@Observes StartupEvent event) {
+        announce();
+        sweeper = vertx.setPeriodic(RateWindow.WINDOW_NANOS / 1_000_000, id -> limits.sweep());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
+    }
+
+    /** Says at start-up which mode the service runs in: open mode is a warning. */
+    void announce() {
+        if (keys.isOpen()) {
+            Log.warn("Access: open mode. No API keys are configured (API_KEYS, API_KEYS_FILE), so anyone who can reach "
+                    + "/api can upload, read and delete every session; limits apply per client address. Set API_KEYS "
+                    + "or API_KEYS_FILE before sharing this service.");
+        } else {
+            Log.infof("Access: API keys (%d configured); every /api call needs 'Authorization: Bearer <key>', and "
+                    + "sessions are visible only to the key that created them.", keys.size());
+        }
+    }
+
+    public boolean isOpen() {
+        return keys.isOpen();
+    }
+
+    /** The caller id of {@code key} when it is one of the configured keys. */
+    Optional<String> idOf(String key) {
+        return keys.idOf(key);
+    }
+
+    CallerLimits limits() {
+        return limits;
+    }
+
+    AccessConfig config() {
+        return config;
+    }
+
+    /** Largest JSON request body, in bytes. */
+    long maxJsonBody() {
+        return config.limits().jsonBodySize().asLongValue();
+    }
+
+    /** The 413 problem of a JSON body over the limit. */
+    ProblemException jsonBodyTooLarge() {
+        long max = maxJsonBody();
+        return new ProblemException(Problem.of(ProblemType.BODY_TOO_LARGE, "A JSON request body (such as an analyze "
+                + "question) may have at most " + max + " bytes (MAX_JSON_BODY_SIZE); send just the question.")
+                .with("max_bytes", max));
+    }
+
+    /** What {@code GET /api/health} shows: the mode, the number of keys, the limits. */
+    Map<String, Object> describe() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("mode", keys.isOpen() ? "open" : "api-keys");
+        if (!keys.isOpen()) {
+            details.put("keys", keys.size());
+        }
+        AccessConfig.Limits l = config.limits();
+        details.put("limits_per", keys.isOpen() ? "client address" : "key");
+        details.put("uploads_per_minute", l.uploadsPerMinute());
+        details.put("analyses_per_minute", l.analysesPerMinute());
+        details.put("concurrent_streams", l.concurrentStreams());
+        details.put("stored_bytes", l.storedBytes().asLongValue());
+        details.put("tracked_callers", limits.tracked());
+        return details;
+    }
+}

@@ -1,0 +1,236 @@
+package io.llmanalytics.access;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.llmanalytics.observability.RequestIds;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The first route of every request, before any body is read. For {@code /api}: checks the API key (401), counts
+ * uploads and analyses per caller (429), takes a concurrent-analysis slot for the life of the response (429), refuses
+ * JSON bodies over their limit (413), and cuts off uploads slower than the floor (408). Records the
+ * {@link Caller} for the endpoints ({@link Callers#of}).
+ */
+@ApplicationScoped
+public class AccessGate {
+
+    static final String CREATE = "/api/session/create";
+    private static final Pattern ANALYZE = Pattern.compile("/api/session/[^/]+/analyze/?");
+    private static final Pattern ADD_DATASETS = Pattern.compile("/api/session/[^/]+/datasets/?");
+    private static final Pattern SLASHES = Pattern.compile("/{2,}");
+    private static final String BEARER = "bearer ";
+    private static final long BODY_CHECK_MILLIS = 100;
+
+    private final Access access;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+
+    public AccessGate(Access access, ObjectMapper json, Vertx vertx) {
+        this.access = access;
+        this.json = json;
+        this.vertx = vertx;
+    }
+
+    /**
+     * Before Quarkus' body handler (order {@code Integer.MIN_VALUE + 1}), so that refusals come before any of the body
+     * is read and the upload pace is watched from the first byte.
+     */
+    void route(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::handle);
+    }
+
+    void handle(RoutingContext ctx) {
+        String path = SLASHES.matcher(ctx.normalizedPath()).replaceAll("/");
+        if (!isApi(path) && !isApi(SLASHES.matcher(String.valueOf(ctx.request().path())).replaceAll("/"))) {
+            ctx.next();
+            return;
+        }
+        try {
+            Caller caller = authenticate(ctx);
+            ctx.put(Callers.KEY, caller);
+            HttpMethod method = ctx.request().method();
+            if (method == HttpMethod.POST
+                    && (path.equals(CREATE) || path.equals(CREATE + "/") || ADD_DATASETS.matcher(path).matches())) {
+                access.limits().admitUpload(caller);
+                watchPace(ctx);
+            } else if (method == HttpMethod.POST && ANALYZE.matcher(path).matches()) {
+                checkBodySize(ctx);
+                Runnable release = access.limits().openStream(caller);
+                try {
+                    access.limits().admitAnalysis(caller);
+                } catch (ProblemException e) {
+                    release.run();
+                    throw e;
+                }
+                ctx.addEndHandler(ignored -> release.run());
+                watchBodySize(ctx);
+            } else if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+                checkBodySize(ctx);
+                watchBodySize(ctx);
+            }
+        } catch (ProblemException e) {
+            refuse(ctx, e.problem(), e.retryAfter(), e.problem().status() == 401 ? challenge(ctx) : null);
+            return;
+        }
+        ctx.next();
+    }
+
+    private static boolean isApi(String path) {
+        return path.equals("/api") || path.startsWith("/api/");
+    }
+
+    private Caller authenticate(RoutingContext ctx) {
+        if (access.isOpen()) {
+            return new Caller(address(ctx), false);
+        }
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            throw new ProblemException(ProblemType.UNAUTHORIZED,
+                    "This service needs an API key: send it as 'Authorization: Bearer <key>'.");
+        }
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new ProblemException(ProblemType.UNAUTHORIZED,
+                    "Send the API key with the Bearer scheme: 'Authorization: Bearer <key>'.");
+        }
+        String id = access.idOf(header.substring(BEARER.length()).strip()).orElseThrow(
+                () -> new ProblemException(ProblemType.UNAUTHORIZED, "The API key is not valid."));
+        return new Caller(id, true);
+    }
+
+    private static String challenge(RoutingContext ctx) {
+        return ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null ? "Bearer realm=\"llm-analytics\""
+                : "Bearer realm=\"llm-analytics\", error=\"invalid_token\"";
+    }
+
+    /** 413 at once when a JSON request declares a body over the limit. */
+    private void checkBodySize(RoutingContext ctx) {
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && isJson(ctx)) {
+            try {
+                if (Long.parseLong(length.strip()) > access.maxJsonBody()) {
+                    throw access.jsonBodyTooLarge();
+                }
+            } catch (NumberFormatException e) {
+                // Vert.x itself refuses a malformed Content-Length
+            }
+        }
+    }
+
+    private static boolean isJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return type == null || type.toLowerCase(java.util.Locale.ROOT).contains("json");
+    }
+
+    /**
+     * Closes a chunked JSON body that grows far past the limit before it is read whole ({@link JsonBodyLimit} refuses
+     * smaller ones exactly, once read): the body is never buffered without bound.
+     */
+    private void watchBodySize(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (request.getHeader(HttpHeaders.CONTENT_LENGTH) != null || request.isEnded() || !isJson(ctx)) {
+            return;
+        }
+        long timer = vertx.setPeriodic(BODY_CHECK_MILLIS, id -> {
+            if (request.isEnded() || ctx.response().ended()) {
+                vertx.cancelTimer(id);
+            } else if (request.bytesRead() > access.maxJsonBody()) {
+                vertx.cancelTimer(id);
+                cutOff(ctx, access.jsonBodyTooLarge().problem(), Optional.empty());
+            }
+        });
+        ctx.addEndHandler(ignored -> vertx.cancelTimer(timer));
+    }
+
+    /** Cuts off an upload whose bytes arrive slower than the floor, averaged over the rate window. */
+    private void watchPace(RoutingContext ctx) {
+        AccessConfig.Upload upload = access.config().upload();
+        long floor = upload.minBytesPerSecond().asLongValue();
+        HttpServerRequest request = ctx.request();
+        if (floor <= 0 || request.isEnded()) {
+            return;
+        }
+        long window = upload.rateWindow().toNanos();
+        UploadPace pace = new UploadPace(floor, window, System.nanoTime());
+        long tick = Math.max(50, Math.min(1000, upload.rateWindow().toMillis() / 4));
+        long timer = vertx.setPeriodic(tick, id -> {
+            if (request.isEnded() || ctx.response().ended()) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            long now = System.nanoTime();
+            long bytes = request.bytesRead();
+            if (pace.tooSlow(now, bytes)) {
+                vertx.cancelTimer(id);
+                long rate = pace.rate(now, bytes);
+                Log.infof("Cut off an upload arriving at %d bytes/s (floor %d bytes/s)", rate, floor);
+                cutOff(ctx, Problem.of(ProblemType.UPLOAD_TOO_SLOW, "The upload arrived at " + rate
+                        + " bytes/s over the last " + upload.rateWindow().toSeconds() + " s, slower than the "
+                        + floor + " bytes/s the service accepts (UPLOAD_MIN_BYTES_PER_SECOND); it was cut off.")
+                        .with("min_bytes_per_second", floor), Optional.empty());
+            }
+        });
+        ctx.addEndHandler(ignored -> vertx.cancelTimer(timer));
+    }
+
+    /** Answers with the problem if nothing was sent yet, and closes the connection in any case. */
+    private void cutOff(RoutingContext ctx, Problem problem, Optional<Duration> retryAfter) {
+        if (ctx.response().headWritten() || ctx.response().ended() || ctx.response().closed()) {
+            ctx.request().connection().close();
+            return;
+        }
+        refuse(ctx, problem, retryAfter, null);
+    }
+
+    private void refuse(RoutingContext ctx, Problem problem, Optional<Duration> retryAfter, String challenge) {
+        Problem body = problem.withInstance(ctx.normalizedPath()).with(RequestIds.KEY, RequestIds.of(ctx));
+        var response = ctx.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        retryAfter.ifPresent(d -> response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(CallerLimits.seconds(d))));
+        if (challenge != null) {
+            response.putHeader("WWW-Authenticate", challenge);
+        }
+        boolean unreadBody = !ctx.request().isEnded() && hasBody(ctx.request());
+        if (unreadBody) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        String text;
+        try {
+            text = json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            text = "{\"status\":" + problem.status() + "}";
+        }
+        response.end(text).onComplete(done -> {
+            if (unreadBody) {
+                ctx.request().connection().close();
+            }
+        });
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || length != null && !length.strip().equals("0");
+    }
+
+    /** The client's address (the forwarded one when {@code quarkus.http.proxy.proxy-address-forwarding} is on). */
+    static String address(RoutingContext ctx) {
+        var remote = ctx.request().remoteAddress();
+        return remote == null ? "unknown" : remote.hostAddress() != null ? remote.hostAddress() : remote.host();
+    }
+}
