@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.python.PythonLiterals;
 
 /**
  * Writes a session as a Jupyter notebook (nbformat 4.5): a markdown cell saying which dataset files to put next to
@@ -79,18 +80,18 @@ public final class Notebook {
         for (DatasetDocument d : datasets) {
             DatasetSchema s = d.schema();
             List<String> dates = s.dateColumns();
-            py.append("    ").append(Python.literal(d.name())).append(": {'file': ").append(Python.literal(fileName(d)))
-                    .append(", 'columns': ").append(Python.list(s.columnNames())).append(",\n        'dtype': {");
+            py.append("    ").append(PythonLiterals.string(d.name())).append(": {'file': ").append(PythonLiterals.string(fileName(d)))
+                    .append(", 'columns': ").append(PythonLiterals.list(s.columnNames())).append(",\n        'dtype': {");
             boolean first = true;
             for (Map.Entry<String, String> e : s.dataTypes().entrySet()) {
                 if (dates.contains(e.getKey()) || e.getValue().startsWith("datetime")) {
                     continue;
                 }
-                py.append(first ? "" : ", ").append(Python.literal(e.getKey())).append(": ")
-                        .append(Python.literal(e.getValue()));
+                py.append(first ? "" : ", ").append(PythonLiterals.string(e.getKey())).append(": ")
+                        .append(PythonLiterals.string(e.getValue()));
                 first = false;
             }
-            py.append("},\n        'parse_dates': ").append(Python.list(dates)).append("},\n");
+            py.append("},\n        'parse_dates': ").append(PythonLiterals.list(dates)).append("},\n");
         }
         py.append("}\n\n");
         py.append("""
@@ -121,7 +122,7 @@ public final class Notebook {
                     \"\"\"df (the default dataset) and dfs (all by name), as a fresh copy: answers do not see each other's changes.\"\"\"
                     dfs = {name: frame.copy() for name, frame in _LOADED.items()}
                 """);
-        py.append("    return dfs[").append(Python.literal(defaultName)).append("], dfs\n");
+        py.append("    return dfs[").append(PythonLiterals.string(defaultName)).append("], dfs\n");
         code(py.toString(), JSON.createArrayNode(), null);
     }
 

@@ -3,6 +3,7 @@ package io.llmanalytics.export;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmanalytics.python.PythonLiterals;
 
 /** A result (the worker's typed JSON) as notebook output: plain text, and an HTML table for tables. */
 final class ResultText {
@@ -12,7 +13,7 @@ final class ResultText {
 
     static String plain(JsonNode result) {
         if (result.isTextual()) {
-            return Python.literal(result.asText());
+            return PythonLiterals.string(result.asText());
         }
         if (result.isBoolean()) {
             return result.asBoolean() ? "True" : "False";

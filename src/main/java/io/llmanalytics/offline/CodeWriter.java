@@ -1,7 +1,7 @@
 package io.llmanalytics.offline;
 
-import static io.llmanalytics.offline.PythonText.literal;
-import static io.llmanalytics.offline.PythonText.number;
+import static io.llmanalytics.python.PythonLiterals.string;
+import static io.llmanalytics.python.PythonLiterals.number;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
 import io.llmanalytics.offline.Plan.Task;
+import io.llmanalytics.python.PythonLiterals;
 
 /**
  * Writes the pandas code of a {@link Plan}: plain, readable code a person could have written, using only the names the
@@ -92,12 +93,12 @@ final class CodeWriter {
         if (!singular.equals(folded)) {
             needles.add(singular);
         }
-        code.line("needles = [%s]", needles.stream().map(PythonText::literal).collect(Collectors.joining(", ")));
+        code.line("needles = [%s]", needles.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")));
         code.line("text_columns = [c for c in data.columns if data[c].dtype == object]");
         code.line("holding = [c for c in text_columns if data[c].astype(str).str.strip().str.lower().isin(needles).any()]");
         code.line("if len(holding) != 1:");
         code.line("    raise ValueError(%s + ' ' + %s + (' is in no text column' if not holding else ' is in several"
-                + " columns: ' + ', '.join(holding)))", literal(LOOKUP_FAILED), literal(value));
+                + " columns: ' + ', '.join(holding)))", string(LOOKUP_FAILED), string(value));
         code.line("data = data[data[holding[0]].astype(str).str.strip().str.lower().isin(needles)]");
     }
 
@@ -107,25 +108,25 @@ final class CodeWriter {
         return switch (f.op()) {
             case EQ -> c + " == " + operand(f);
             case NE -> c + " != " + operand(f);
-            case IN -> c + ".isin([" + f.texts().stream().map(PythonText::literal).collect(Collectors.joining(", "))
+            case IN -> c + ".isin([" + f.texts().stream().map(PythonLiterals::string).collect(Collectors.joining(", "))
                     + "])";
-            case NOT_IN -> "~" + c + ".isin([" + f.texts().stream().map(PythonText::literal)
+            case NOT_IN -> "~" + c + ".isin([" + f.texts().stream().map(PythonLiterals::string)
                     .collect(Collectors.joining(", ")) + "])";
             case GT, GE, LT, LE -> c + " " + symbol(f.op()) + " "
-                    + (date ? "pd.Timestamp(" + literal(f.texts().get(0)) + ")" : number(f.numbers().get(0)));
+                    + (date ? "pd.Timestamp(" + string(f.texts().get(0)) + ")" : number(f.numbers().get(0)));
             case BETWEEN -> c + ".between(" + number(f.numbers().get(0)) + ", " + number(f.numbers().get(1)) + ")";
-            case CONTAINS -> c + ".str.contains(" + literal(f.texts().get(0)) + ", case=False, regex=False, na=False)";
-            case STARTS -> c + ".str.lower().str.startswith(" + literal(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
+            case CONTAINS -> c + ".str.contains(" + string(f.texts().get(0)) + ", case=False, regex=False, na=False)";
+            case STARTS -> c + ".str.lower().str.startswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
                     + ", na=False)";
-            case ENDS -> c + ".str.lower().str.endswith(" + literal(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
+            case ENDS -> c + ".str.lower().str.endswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
                     + ", na=False)";
             case YES -> c + " == " + flagValue(f.column(), true);
             case NO -> c + " == " + flagValue(f.column(), false);
-            case PERIOD -> c + ".dt.strftime(" + literal(switch (f.texts().get(0).length()) {
+            case PERIOD -> c + ".dt.strftime(" + string(switch (f.texts().get(0).length()) {
                 case 4 -> "%Y";
                 case 7 -> "%Y-%m";
                 default -> "%Y-%m-%d";
-            }) + ") == " + literal(f.texts().get(0));
+            }) + ") == " + string(f.texts().get(0));
             case MONTH -> c + ".dt.month == " + number(f.numbers().get(0));
             case QUARTER -> f.numbers().size() > 1
                     ? "(" + c + ".dt.quarter == " + number(f.numbers().get(0)) + ") & (" + c + ".dt.year == "
@@ -136,7 +137,7 @@ final class CodeWriter {
     }
 
     private static String operand(Filter f) {
-        return f.texts().isEmpty() ? number(f.numbers().get(0)) : literal(f.texts().get(0));
+        return f.texts().isEmpty() ? number(f.numbers().get(0)) : string(f.texts().get(0));
     }
 
     private String flagValue(String column, boolean yes) {
@@ -230,7 +231,7 @@ final class CodeWriter {
     private void correlations(Code code, Plan plan) {
         List<String> numeric = lexicon.columns().stream().filter(c -> c.numeric() && !c.identifier())
                 .map(Column::name).toList();
-        code.line("numeric = data[[%s]]", numeric.stream().map(PythonText::literal).collect(Collectors.joining(", ")));
+        code.line("numeric = data[[%s]]", numeric.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")));
         code.line("matrix = numeric.corr()");
         int limit = plan.limit() != null ? plan.limit() : 10;
         if (plan.column() != null) {
@@ -242,7 +243,7 @@ final class CodeWriter {
     }
 
     private void trend(Code code, Plan plan) {
-        code.line("periods = data[%s].dt.to_period(%s)", col(plan.date()), literal(plan.grain().code()));
+        code.line("periods = data[%s].dt.to_period(%s)", col(plan.date()), string(plan.grain().code()));
         if (plan.agg() == Agg.COUNT || plan.column() == null) {
             code.line("result = data.groupby(periods).size().rename('count')");
         } else {
@@ -309,14 +310,14 @@ final class CodeWriter {
                 code.line("fig, ax = plt.subplots(figsize=(9, 5))");
                 code.line("ax.hist(data[%s].dropna(), bins=30, color='#4C72B0', edgecolor='white')",
                         col(plan.column()));
-                code.line("ax.set_xlabel(%s)", literal(plan.column()));
+                code.line("ax.set_xlabel(%s)", string(plan.column()));
                 code.line("ax.set_ylabel('rows')");
             }
             case SCATTER -> {
                 code.line("fig, ax = plt.subplots(figsize=(9, 5))");
                 code.line("ax.scatter(data[%s], data[%s], s=12, alpha=0.6)", col(plan.column()), col(plan.other()));
-                code.line("ax.set_xlabel(%s)", literal(plan.column()));
-                code.line("ax.set_ylabel(%s)", literal(plan.other()));
+                code.line("ax.set_xlabel(%s)", string(plan.column()));
+                code.line("ax.set_ylabel(%s)", string(plan.other()));
             }
             default -> {
                 String series = "result";
@@ -344,7 +345,7 @@ final class CodeWriter {
                 }
             }
         }
-        code.line("ax.set_title(%s)", literal(title(plan)));
+        code.line("ax.set_title(%s)", string(title(plan)));
         code.line("fig.tight_layout()");
     }
 
@@ -372,12 +373,12 @@ final class CodeWriter {
     }
 
     private static String col(String name) {
-        return literal(name);
+        return string(name);
     }
 
     private static String groups(Plan plan) {
-        return plan.groupBy().size() == 1 ? literal(plan.groupBy().get(0))
-                : "[" + plan.groupBy().stream().map(PythonText::literal).collect(Collectors.joining(", ")) + "]";
+        return plan.groupBy().size() == 1 ? string(plan.groupBy().get(0))
+                : "[" + plan.groupBy().stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "]";
     }
 
     private static String py(boolean b) {

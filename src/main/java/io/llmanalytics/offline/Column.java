@@ -7,6 +7,7 @@ import java.util.Set;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ValueCount;
+import io.llmanalytics.python.PythonLiterals;
 
 /**
  * A column as the offline analyst sees it: its name split into words, its kind, and for yes/no columns the value that
@@ -44,9 +45,9 @@ record Column(String name, PandasType type, List<String> words, String truthy, S
             for (ValueCount v : profile.topValues()) {
                 String folded = Words.fold(v.value().strip());
                 if (YES.contains(folded)) {
-                    truthy = PythonText.literal(v.value());
+                    truthy = PythonLiterals.string(v.value());
                 } else if (NO.contains(folded)) {
-                    falsy = PythonText.literal(v.value());
+                    falsy = PythonLiterals.string(v.value());
                 }
             }
             if (truthy == null || falsy == null) {

@@ -19,6 +19,7 @@ import io.llmanalytics.llm.TokenUsage;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.python.PythonLiterals;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -70,7 +71,7 @@ public class OfflineAnalyst implements Analyst {
             throw notUnderstood(e.reasons(), request.primary());
         }
         String source = understood.dataset() == 0 ? "df"
-                : "dfs[" + PythonText.literal(request.datasets().get(understood.dataset()).name()) + "]";
+                : "dfs[" + PythonLiterals.string(request.datasets().get(understood.dataset()).name()) + "]";
         String code = new CodeWriter(understood.lexicon(), source).write(understood.plan());
         return new Generation(code, code, TokenUsage.NONE, MODEL, name());
     }

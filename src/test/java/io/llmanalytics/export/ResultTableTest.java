@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.python.PythonLiterals;
 
 /** Table results (the worker's JSON) as CSV, XLSX, plain text and HTML. */
 class ResultTableTest {
@@ -73,8 +74,8 @@ class ResultTableTest {
 
     @Test
     void pythonLiterals() {
-        assertEquals("'a\\'b\\\\c\\nd'", Python.literal("a'b\\c\nd"));
-        assertEquals("'caf\u00e9 \\u2028'", Python.literal("caf\u00e9 \u2028"));
-        assertEquals("['x', 'y z']", Python.list(List.of("x", "y z")));
+        assertEquals("'a\\'b\\\\c\\nd'", PythonLiterals.string("a'b\\c\nd"));
+        assertEquals("'caf\u00e9 \\u2028'", PythonLiterals.string("caf\u00e9 \u2028"));
+        assertEquals("['x', 'y z']", PythonLiterals.list(List.of("x", "y z")));
     }
 }

@@ -11,6 +11,7 @@ import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
 import io.llmanalytics.offline.Plan.Task;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.python.PythonLiterals;
 
 /** The code written for plans: plain pandas on {@code df}, a {@code result}, charts with {@code plt}, the plan comment. */
 class CodeWriterTest {
@@ -99,12 +100,12 @@ class CodeWriterTest {
 
     @Test
     void namesAndValuesAreSafePythonLiterals() {
-        assertEquals("'it\\'s'", PythonText.literal("it's"));
-        assertEquals("'a\\\\b\\nc'", PythonText.literal("a\\b\nc"));
-        assertEquals("'\\u0007'", PythonText.literal("\u0007"));
-        assertEquals("'Électronique €'", PythonText.literal("Électronique €"));
-        assertEquals("3", PythonText.number(3.0));
-        assertEquals("2.5", PythonText.number(2.5));
+        assertEquals("'it\\'s'", PythonLiterals.string("it's"));
+        assertEquals("'a\\\\b\\nc'", PythonLiterals.string("a\\b\nc"));
+        assertEquals("'\\u0007'", PythonLiterals.string("\u0007"));
+        assertEquals("'Électronique €'", PythonLiterals.string("Électronique €"));
+        assertEquals("3", PythonLiterals.number(3.0));
+        assertEquals("2.5", PythonLiterals.number(2.5));
         DatasetSchema odd = TestTables.csv("odd", "it's col,value\na,1\nb,2\n");
         Lexicon lexicon = Lexicon.of(odd);
         Plan plan = Plan.of(Task.AGGREGATE).withColumn("value").withAgg(Agg.SUM).withGroupBy(List.of("it's col"))
