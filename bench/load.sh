@@ -30,8 +30,10 @@ stub_port=$(free_port)
 pids+=($!)
 port=$(free_port)
 data=$(mktemp -d)
+# all clients come from one address: the per-caller limits (meant for people) are off for this test of the service
+RATE_LIMIT_UPLOADS_PER_MINUTE=0 RATE_LIMIT_ANALYSES_PER_MINUTE=0 RATE_LIMIT_CONCURRENT_STREAMS=0 \
 DATA_DIR="$data" OPENAI_BASE_URL="http://127.0.0.1:$stub_port/v1" OPENAI_API_KEY=bench \
-  "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
+  "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
   >"$out/load-service.log" 2>&1 &
 service=$!
 pids+=($service)

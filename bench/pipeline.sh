@@ -27,6 +27,8 @@ run() { # run DELAY ARGS...: stub with DELAY, service against it, then the pytho
     io.llmanalytics.testing.llm.OpenAiStub --port "$stub_port" --delay "$delay" --distinct-code >"$out/stub.log" 2>&1 &
   pids+=($!)
   local port; port=$(free_port)
+  # one client address opens all the streams: the per-caller limits (meant for people) are off here
+  RATE_LIMIT_ANALYSES_PER_MINUTE=0 RATE_LIMIT_CONCURRENT_STREAMS=0 RATE_LIMIT_UPLOADS_PER_MINUTE=0 \
   DATA_DIR=$(mktemp -d) OPENAI_BASE_URL="http://127.0.0.1:$stub_port/v1" OPENAI_API_KEY=bench \
     "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
     >"$out/pipeline-service.log" 2>&1 &

@@ -29,8 +29,10 @@ class LoadIT {
         try (OpenAiStub stub = OpenAiStub.start()) {
             stub.respond(OpenAiStub.benchmarkResponder(Duration.ofMillis(200), Duration.ZERO, true, "unused",
                     "The answer is in the table above."));
+            // the ten users share one address: the per-caller limits (meant for people) are off for this test
             Map<String, String> env = Map.of("DATA_DIR", data.toString(), "OPENAI_BASE_URL", stub.baseUrl(),
-                    "OPENAI_API_KEY", "sk-load");
+                    "OPENAI_API_KEY", "sk-load", "RATE_LIMIT_UPLOADS_PER_MINUTE", "0",
+                    "RATE_LIMIT_ANALYSES_PER_MINUTE", "0", "RATE_LIMIT_CONCURRENT_STREAMS", "0");
             try (PackagedService service = PackagedService.start(env, Duration.ofMinutes(3))) {
                 LoadDriver.Options options = new LoadDriver.Options(service.uri("/"), 10, Duration.ofSeconds(15),
                         Duration.ZERO, OptionalLong.of(service.pid()), 0.2, 10);
