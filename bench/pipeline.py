@@ -38,7 +38,7 @@ def stream(base, session, question):
     first = None
     name, data, last, done = None, None, None, None
     while True:
-        line = resp.fp.readline()
+        line = resp.readline()  # decoded: ends with the chunked body, not with the (kept-alive) connection
         if not line:
             break
         line = line.decode().rstrip('\r\n')
