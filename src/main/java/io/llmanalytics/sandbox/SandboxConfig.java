@@ -73,8 +73,11 @@ public interface SandboxConfig {
     /** Executions running at once; defaults to the number of processors. */
     OptionalInt concurrency();
 
-    /** Executions waiting for a free slot; beyond it callers are told to retry later. */
-    @WithDefault("64")
+    /**
+     * Executions waiting for a free slot; beyond it callers are told to retry later. A waiting execution costs next to
+     * nothing (its stream is open anyway), and {@code queue-timeout} bounds the wait: 200 streams at once all finish.
+     */
+    @WithDefault("256")
     int queueSize();
 
     /** Longest wait for a free slot before giving up as busy. */
