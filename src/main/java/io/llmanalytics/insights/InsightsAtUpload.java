@@ -7,7 +7,10 @@ import io.llmanalytics.session.SessionCreated;
 import io.llmanalytics.session.SessionDatasetsAdded;
 import io.quarkus.logging.Log;
 
-/** Starts computing a session's insights right after upload, and again when datasets are added, off the request path. */
+/**
+ * Starts computing a session's insights right after upload, and again when datasets are added, off the request
+ * path.
+ */
 @ApplicationScoped
 public class InsightsAtUpload {
 

@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
 public final class CodeExtractor {
 
     private static final Pattern FENCE_OPEN = Pattern.compile("^[ \\t]*(`{3,}|~{3,})[ \\t]*([\\w+#.-]*)[^\\n]*$");
-    // Python identifiers may be any letters (größe = ..., ｒｅｓｕｌｔ): a line using them is code, never dropped as prose
+    // Python identifiers may be any letters (größe = ..., ｒｅｓｕｌｔ): a line using them is code, never dropped as
+    // prose
     private static final int UNICODE = Pattern.UNICODE_CHARACTER_CLASS;
-    private static final Pattern ASSIGNS_RESULT = Pattern.compile("(?m)^\\s*result\\s*(\\[[^\\]]*\\]\\s*)?(=|\\+=)(?!=)",
-            UNICODE);
+    private static final Pattern ASSIGNS_RESULT = Pattern.compile(
+            "(?m)^\\s*result\\s*(\\[[^\\]]*\\]\\s*)?(=|\\+=)(?!=)", UNICODE);
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "^\\s*[\\p{L}_][\\w.]*(\\[[^\\]]*\\])*(\\s*,\\s*[\\p{L}_][\\w.]*)*\\s*([-+*/%|&]|//|\\*\\*)?=(?!=).*",
             UNICODE);
