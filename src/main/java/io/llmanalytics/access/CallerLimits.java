@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import io.llmanalytics.problem.ProblemException;
@@ -49,24 +50,25 @@ final class CallerLimits {
     /** Counts an upload, or throws 429 when the caller already started its uploads of the minute. */
     void admitUpload(Caller caller) {
         int limit = limits.uploadsPerMinute();
-        if (limit > 0) {
-            long wait = state(caller).uploads.tryAcquire(limit, clock.getAsLong());
-            if (wait > 0) {
-                throw tooMany("This caller may start at most " + limit + " uploads per minute (RATE_LIMIT_UPLOADS_PER_MINUTE=" + limit + ")",
-                        Duration.ofNanos(wait));
-            }
-        }
+        admit(caller, limit, state -> state.uploads,
+                "start at most " + limit + " uploads per minute (RATE_LIMIT_UPLOADS_PER_MINUTE=" + limit + ")");
     }
 
     /** Counts an analysis, or throws 429 when the caller already asked its analyses of the minute. */
     void admitAnalysis(Caller caller) {
         int limit = limits.analysesPerMinute();
-        if (limit > 0) {
-            long wait = state(caller).analyses.tryAcquire(limit, clock.getAsLong());
-            if (wait > 0) {
-                throw tooMany("This caller may ask for at most " + limit + " analyses per minute (RATE_LIMIT_ANALYSES_PER_MINUTE=" + limit + ")",
-                        Duration.ofNanos(wait));
-            }
+        admit(caller, limit, state -> state.analyses,
+                "ask for at most " + limit + " analyses per minute (RATE_LIMIT_ANALYSES_PER_MINUTE=" + limit + ")");
+    }
+
+    /** Counts one more event in the caller's {@code window} (unless the limit is off), or throws 429 naming it. */
+    private void admit(Caller caller, int limit, Function<State, RateWindow> window, String allowed) {
+        if (limit <= 0) {
+            return;
+        }
+        long wait = window.apply(state(caller)).tryAcquire(limit, clock.getAsLong());
+        if (wait > 0) {
+            throw tooMany("This caller may " + allowed, Duration.ofNanos(wait));
         }
     }
 
