@@ -2,7 +2,6 @@ package io.llmanalytics.session;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +27,6 @@ import io.llmanalytics.store.StoreFailures;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.TableParser;
-import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -48,23 +46,17 @@ public class SessionDatasets {
     private final GridFsFiles files;
     private final SessionRepository repository;
     private final StoreConfig storeConfig;
-    private final UploadMetrics metrics;
     private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public SessionDatasets(SessionService sessions, TableParser parser, GridFsFiles files, SessionRepository repository,
-            StoreConfig storeConfig, UploadMetrics metrics, Event<SessionDatasetsAdded> datasetsAdded) {
+            StoreConfig storeConfig, Event<SessionDatasetsAdded> datasetsAdded) {
         this.sessions = sessions;
         this.parser = parser;
         this.files = files;
         this.repository = repository;
         this.storeConfig = storeConfig;
-        this.metrics = metrics;
         this.datasetsAdded = datasetsAdded;
-    }
-
-    /** Where an upload is worked on, and its size. */
-    private record Intake(Path workDir, long bytes) {
     }
 
     /** Datasets a session may hold at most. */
@@ -75,23 +67,15 @@ public class SessionDatasets {
      * candidate join keys with the session's other datasets measured on the data. Returns the session as it is now.
      */
     public Uni<Added> addDatasets(String id, Path upload, String fileName) {
-        long start = System.nanoTime();
-        return sessions.find(id).chain(session -> Uni.createFrom()
-                .item(() -> new Intake(sessions.workDir(), SessionService.size(upload)))
-                .runSubscriptionOn(blocking)
-                .chain(intake -> add(session, upload, fileName, intake)
-                        .eventually(() -> Uni.createFrom().item(() -> SessionService.deleteTree(intake.workDir()))
-                                .runSubscriptionOn(blocking))
-                        .onTermination().invoke((added, failure, cancelled) -> metrics.ingested(intake.bytes(),
-                                Duration.ofNanos(System.nanoTime() - start), null,
-                                UploadMetrics.outcome(failure, cancelled)))));
+        return sessions.find(id).chain(session -> sessions.intake(upload,
+                intake -> add(session, upload, fileName, intake), added -> null));
     }
 
     /** The session after datasets were added, and the new datasets. */
     public record Added(SessionDocument session, List<DatasetDocument> datasets) {
     }
 
-    private Uni<Added> add(SessionDocument session, Path upload, String fileName, Intake intake) {
+    private Uni<Added> add(SessionDocument session, Path upload, String fileName, SessionService.Intake intake) {
         List<String> stored = new ArrayList<>();
         return Uni.createFrom().item(() -> named(session, parser.parse(upload, fileName, intake.workDir())))
                 .runSubscriptionOn(blocking)

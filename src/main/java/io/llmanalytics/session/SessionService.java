@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,20 +68,30 @@ public class SessionService {
     /** Creates a session from an uploaded file (deleted by the caller afterwards). */
     public Uni<SessionDocument> create(Path upload, String fileName, String owner) {
         String id = UUID.randomUUID().toString();
-        long start = System.nanoTime();
-        return Uni.createFrom().item(() -> new Intake(workDir(), size(upload))).runSubscriptionOn(blocking)
-                .chain(intake -> ingest(id, upload, fileName, owner, intake.workDir())
-                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(intake.workDir())).runSubscriptionOn(blocking))
-                        .onTermination().invoke((doc, failure, cancelled) -> metrics.ingested(intake.bytes(),
-                                Duration.ofNanos(System.nanoTime() - start), doc == null ? null : doc.format,
-                                UploadMetrics.outcome(failure, cancelled))));
+        return intake(upload, intake -> ingest(id, upload, fileName, owner, intake.workDir()), doc -> doc.format);
     }
 
     /** Where an upload is worked on, and its size. */
-    private record Intake(Path workDir, long bytes) {
+    record Intake(Path workDir, long bytes) {
     }
 
-    static long size(Path upload) {
+    /**
+     * Works on an upload in a fresh work directory, deleted afterwards whatever the outcome, and records the ingest
+     * in the upload metrics (with the format {@code format} gives the result, or none).
+     */
+    <T> Uni<T> intake(Path upload, Function<Intake, Uni<T>> work, Function<T, String> format) {
+        long start = System.nanoTime();
+        return Uni.createFrom().item(() -> new Intake(workDir(), size(upload))).runSubscriptionOn(blocking)
+                .chain(intake -> work.apply(intake)
+                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(intake.workDir()))
+                                .runSubscriptionOn(blocking))
+                        .onTermination().invoke((result, failure, cancelled) -> metrics.ingested(intake.bytes(),
+                                Duration.ofNanos(System.nanoTime() - start),
+                                result == null ? null : format.apply(result),
+                                UploadMetrics.outcome(failure, cancelled))));
+    }
+
+    private static long size(Path upload) {
         try {
             return Files.size(upload);
         } catch (IOException e) {
@@ -213,7 +224,7 @@ public class SessionService {
                 .onFailure().recoverWithNull();
     }
 
-    Path workDir() {
+    private Path workDir() {
         try {
             Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
             Files.createDirectories(base);
@@ -223,7 +234,7 @@ public class SessionService {
         }
     }
 
-    static Void deleteTree(Path dir) {
+    private static Void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
