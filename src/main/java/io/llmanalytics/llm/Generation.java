@@ -10,9 +10,16 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param usage tokens the call consumed
  * @param model the model that answered (as the endpoint reports it), or the analyst's name
  * @param analyst the analyst that answered ({@link Analyst#name()})
+ * @param reading what the code computes, in plain words (the offline analyst's executed reading, or the model's
+ *     one-line statement when it gives one); {@code null} when unknown
  */
 @RegisterForReflection
-public record Generation(String code, String rawText, TokenUsage usage, String model, String analyst) {
+public record Generation(String code, String rawText, TokenUsage usage, String model, String analyst, String reading) {
+
+    /** A generation without a stated reading. */
+    public Generation(String code, String rawText, TokenUsage usage, String model, String analyst) {
+        this(code, rawText, usage, model, analyst, null);
+    }
 
     public boolean hasCode() {
         return code != null && !code.isBlank();
