@@ -8,6 +8,24 @@ allow-list (validation/module-attributes.txt); `check(code)` returns the violati
 The policy is allow-list first: imports and attributes of module objects must be listed; then a deny layer for
 what values can reach (dunders, private attributes, frames, I/O methods, strings that pandas or patsy evaluate).
 It is the first, cheap layer: the worker's sandbox is the boundary. Nothing here keeps state between checks.
+
+Strings that become code or attribute names (issue 13). Every place where a string is evaluated or looked up as a
+name outside the code's own syntax is either refused or must receive a literal the checker has read:
+- annotations only name types (no strings, no variables, nothing computed): typing, functools.singledispatch and
+  inspect evaluate string annotations with real builtins; typing forms refuse strings (`typing.List['x']`);
+- get_type_hints, ForwardRef, singledispatch(method), inspect's `signature` (re-exported by scikit-learn),
+  make_dataclass and three-argument type() are refused; namedtuple, NamedTuple, TypedDict, TypeVar, NewType and
+  the Enum functional API take literal names and plain types;
+- `match` class patterns read attributes by keyword (`case object(__globals__=g)`): each keyword name is checked as
+  an attribute read that is not called (dunders, private names, frames, and methods that must be called directly);
+  names captured by patterns are checked like assignments;
+- pd.eval/DataFrame.eval/query: the expression is a checked literal, and the options that move name lookup
+  (`level`, which reaches the worker's own frames, `local_dict`, `global_dict`, `resolvers`, `**kwargs`) are refused;
+- where pandas looks a function up by name (agg, aggregate, apply, transform, aggfunc=, seaborn's estimator=) and
+  where format strings read attributes (str.format receivers, Styler.format, StrMethodFormatter), the value must be
+  a literal, a lambda, a defined function or a library function: never a string computed at run time (a
+  concatenation, f-string, join, parameter, loop variable over computed values, call result or string attribute).
+Left to the worker, on purpose: `%` formatting and string.Template only read mapping keys, never attributes.
 """
 
 import ast
