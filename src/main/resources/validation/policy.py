@@ -685,17 +685,17 @@ class Checker:
         kind = type(node)
         if kind is ast.Name:
             name = node.id
+            sites = self.binding_sites(name)
+            for site_kind, _ in sites:
+                if site_kind not in ("class", "import"):
+                    return f"uses `{name}`, a variable that could hold a string"
             if name in self.bindings:
                 refs = self.resolve(node)
                 if refs and not any(r.section for r in refs):
                     return None
                 return f"uses the module `{name}`, not a type"
-            sites = self.binding_sites(name)
-            if not sites:
-                return None if name in self.policy.annotation_builtins else f"uses `{name}`, which is not a known type"
-            for site_kind, _ in sites:
-                if site_kind not in ("class", "import"):
-                    return f"uses `{name}`, a variable that could hold a string"
+            if not sites and name not in self.policy.annotation_builtins:
+                return f"uses `{name}`, which is not a known type"
             return None
         if kind is ast.Attribute:
             refs = self.resolve(node)
@@ -859,8 +859,6 @@ class Checker:
             return self._computed_string(node.body, seen) or self._computed_string(node.orelse, seen)
         if kind is ast.Name:
             name = node.id
-            if name in self.bindings:
-                return None
             seen = set() if seen is None else seen
             if name in seen:
                 return None
