@@ -8,6 +8,24 @@ allow-list (validation/module-attributes.txt); `check(code)` returns the violati
 The policy is allow-list first: imports and attributes of module objects must be listed; then a deny layer for
 what values can reach (dunders, private attributes, frames, I/O methods, strings that pandas or patsy evaluate).
 It is the first, cheap layer: the worker's sandbox is the boundary. Nothing here keeps state between checks.
+
+Strings that become code or attribute names (issue 13). Every place where a string is evaluated or looked up as a
+name outside the code's own syntax is either refused or must receive a literal the checker has read:
+- annotations only name types (no strings, no variables, nothing computed): typing, functools.singledispatch and
+  inspect evaluate string annotations with real builtins; typing forms refuse strings (`typing.List['x']`);
+- get_type_hints, ForwardRef, singledispatch(method), inspect's `signature` (re-exported by scikit-learn),
+  make_dataclass and three-argument type() are refused; namedtuple, NamedTuple, TypedDict, TypeVar, NewType and
+  the Enum functional API take literal names and plain types;
+- `match` class patterns read attributes by keyword (`case object(__globals__=g)`): each keyword name is checked as
+  an attribute read that is not called (dunders, private names, frames, and methods that must be called directly);
+  names captured by patterns are checked like assignments;
+- pd.eval/DataFrame.eval/query: the expression is a checked literal, and the options that move name lookup
+  (`level`, which reaches the worker's own frames, `local_dict`, `global_dict`, `resolvers`, `**kwargs`) are refused;
+- where pandas looks a function up by name (agg, aggregate, apply, transform, aggfunc=, seaborn's estimator=) and
+  where format strings read attributes (str.format receivers, Styler.format, StrMethodFormatter), the value must be
+  a literal, a lambda, a defined function or a library function: never a string computed at run time (a
+  concatenation, f-string, join, parameter, loop variable over computed values, call result or string attribute).
+Left to the worker, on purpose: `%` formatting and string.Template only read mapping keys, never attributes.
 """
 
 import ast
@@ -35,7 +53,8 @@ _IDENTIFIER_FIELDS = [(ast.Name, ("id",)), (ast.Attribute, ("attr",)), (ast.alia
                       (ast.arg, ("arg",)), (ast.keyword, ("arg",)), (ast.FunctionDef, ("name",)),
                       (ast.AsyncFunctionDef, ("name",)), (ast.ClassDef, ("name",)), (ast.ExceptHandler, ("name",)),
                       (ast.Global, ("names",)), (ast.Nonlocal, ("names",)), (ast.ImportFrom, ("module",)),
-                      (ast.MatchAs, ("name",)), (ast.MatchStar, ("name",))]
+                      (ast.MatchAs, ("name",)), (ast.MatchStar, ("name",)), (ast.MatchMapping, ("rest",)),
+                      (ast.MatchClass, ("kwd_attrs",))]
 _CHILD_FIELDS = {}
 for _name in dir(ast):
     _cls = getattr(ast, _name)
@@ -158,6 +177,17 @@ class Policy:
         self.dispatch_methods = set(strings["dispatch_methods"])
         self.dispatch_keywords = set(strings["dispatch_keywords"])
         self.refused_method_names = set(strings["refused_method_names"])
+        self.dispatch_keywords_anywhere = set(strings["dispatch_keywords_anywhere"])
+        self.string_valued_attributes = set(strings["string_valued_attributes"])
+        self.function_factories = set(strings["function_factories"])
+        self.format_functions = set(strings["format_functions"])
+        self.formatter_methods = set(strings["formatter_methods"])
+        evaluation = data["string_evaluation"]
+        self.evaluating_names = set(evaluation["refused_names"])
+        self.type_factories = set(evaluation["type_factories"])
+        self.enum_factories = set(evaluation["enum_factories"])
+        self.typing_string_forms = set(evaluation["typing_forms_allowing_strings"])
+        self.annotation_builtins = set(evaluation["annotation_builtins"])
         files = data["file_access"]
         self.readers = files["readers"]
         self.text_writers = set(files["text_writers"])
@@ -168,6 +198,9 @@ class Policy:
         expression = data["eval_expression"]
         self.expression_functions = set(expression["functions"])
         self.expression_attributes = set(expression["attributes"])
+        self.expression_refused_keywords = set(expression["refused_keywords"])
+        self.expression_engines = expression["engines"]
+        self.expression_parsers = expression["parsers"]
         formula = data["formula"]
         self.formula_sections = set(formula["sections"])
         self.formula_methods = set(formula["methods"])
@@ -237,6 +270,8 @@ class Checker:
         self.parents = {}
         self.local_names = {}
         self.resolved = {}
+        self._sites = None
+        self._stored_attributes = None
 
     # -- reporting ----------------------------------------------------------------------------------------------
 
@@ -612,6 +647,8 @@ class Checker:
             self.add("dunder", f"`def {name}` is not allowed: only common special methods (such as `__init__`, "
                                f"`__repr__`) may be defined, inside a class.", node)
         self._check_arguments(node.args)
+        if node.returns is not None:
+            self._check_annotation(node.returns)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -625,6 +662,236 @@ class Checker:
 
     def visit_ClassDef(self, node):
         self._check_identifier(node, node.name)
+
+    def visit_arg(self, node):
+        if node.annotation is not None:
+            self._check_annotation(node.annotation)
+
+    def visit_AnnAssign(self, node):
+        self._check_annotation(node.annotation)
+
+    # -- annotations ----------------------------------------------------------------------------------------------
+
+    def _check_annotation(self, annotation):
+        """typing.get_type_hints, singledispatch and friends evaluate string annotations as code: an annotation may
+        only name a type (never a string, nor a value computed at run time that could be one)."""
+        problem = self._annotation_problem(annotation)
+        if problem:
+            self.add("annotation", f"The annotation `{self.snippet(annotation)}` {problem}: annotations may only "
+                                   f"name types (`int`, `pd.DataFrame`, `list[str]`, a class defined in the code), "
+                                   f"or leave them out.", annotation)
+
+    def _annotation_problem(self, node):
+        kind = type(node)
+        if kind is ast.Name:
+            name = node.id
+            sites = self.binding_sites(name)
+            for site_kind, _ in sites:
+                if site_kind not in ("class", "import"):
+                    return f"uses `{name}`, a variable that could hold a string"
+            if name in self.bindings:
+                refs = self.resolve(node)
+                if refs and not any(r.section for r in refs):
+                    return None
+                return f"uses the module `{name}`, not a type"
+            if not sites and name not in self.policy.annotation_builtins:
+                return f"uses `{name}`, which is not a known type"
+            return None
+        if kind is ast.Attribute:
+            refs = self.resolve(node)
+            if refs and not any(r.section for r in refs):
+                return None
+            return f"uses `{self.snippet(node)}`, which is not a type of an allowed module"
+        if kind is ast.Subscript:
+            return self._annotation_problem(node.value) or self._annotation_problem(node.slice)
+        if kind in (ast.Tuple, ast.List):
+            for element in node.elts:
+                problem = self._annotation_problem(element)
+                if problem:
+                    return problem
+            return None
+        if kind is ast.BinOp and type(node.op) is ast.BitOr:
+            return self._annotation_problem(node.left) or self._annotation_problem(node.right)
+        if kind is ast.Constant:
+            if node.value is None or node.value is Ellipsis:
+                return None
+            if isinstance(node.value, str):
+                return "is a string, which typing evaluates as code"
+            return "is a value, not a type"
+        return "is computed when the code runs, not a type name"
+
+    def visit_Subscript(self, node):
+        """`typing.List['x']` turns the string into a forward reference that typing evaluates as code."""
+        refs = self.resolve(node.value) if type(node.value) in (ast.Name, ast.Attribute) else _NOTHING
+        if not refs or not any(r.path.startswith("typing.") and r.path not in self.policy.typing_string_forms
+                               for r in refs):
+            return
+        for inner in ast.walk(node.slice):
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                self.add("annotation", f"`{self.snippet(node)}` contains the string {self.snippet(inner)}: typing "
+                                       f"treats it as a forward reference that is evaluated as code; name the type "
+                                       f"directly.", inner)
+                return
+
+    # -- match patterns -------------------------------------------------------------------------------------------
+
+    def visit_MatchClass(self, node):
+        """`case C(attr=x)` reads `subject.attr` into `x`: each keyword name is checked like an attribute access
+        that is not called."""
+        for attr in node.kwd_attrs:
+            self._check_captured_attribute(node, attr, f"case {self.snippet(node.cls)}({attr}=...)")
+
+    def visit_MatchAs(self, node):
+        if node.name:
+            self._check_identifier(node, node.name)
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node):
+        if node.rest:
+            self._check_identifier(node, node.rest)
+
+    def _check_captured_attribute(self, node, attr, text):
+        policy = self.policy
+        if attr[0] == "_":
+            if _is_dunder(attr):
+                if attr not in policy.dunder_attributes:
+                    self.add("dunder", f"`{text}` reads a double-underscore attribute: double-underscore "
+                                       f"attributes cannot be used, not even in `match` patterns.", node)
+            elif attr not in policy.private_allowed:
+                self.add("private-attribute", f"`{text}` reads a private attribute: attributes starting with `_` "
+                                              f"cannot be used, not even in `match` patterns.", node)
+        elif attr in policy.introspection:
+            self.add("introspection", f"`{text}` reads `.{attr}`: frames, code objects, generator internals, ctypes "
+                                      f"pointers and template engines cannot be used.", node)
+        elif attr in policy.value_method_names or attr in policy.dispatch_methods:
+            rule = "eval-expression" if attr in ("eval", "query") else "formula-expression" \
+                if attr in policy.formula_methods else "string-attribute-access" \
+                if attr in policy.dispatch_methods or attr in ("format", "format_map") else "file-access"
+            self.add(rule, f"`{text}` captures the method `.{attr}` without calling it: it must be called "
+                           f"directly so that its arguments can be checked.", node)
+
+    # -- where names are bound --------------------------------------------------------------------------------------
+
+    def binding_sites(self, name):
+        """Every place the code binds `name`, in any scope: (kind, node) pairs; kind is def, class, import, param,
+        assign (node: the assigned value), for (node: the iterable, when the target is the bare name) or other."""
+        if self._sites is None:
+            self._sites = self._collect_sites()
+        return self._sites.get(name, _NOTHING)
+
+    def _collect_sites(self):
+        sites = {}
+
+        def add(name, kind, node):
+            sites.setdefault(name, []).append((kind, node))
+
+        for node in self.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+            add(node.name, "def", node)
+        for node in self.nodes(ast.ClassDef):
+            add(node.name, "class", node)
+        for node in self.nodes(ast.Import, ast.ImportFrom):
+            for alias in node.names:
+                bound = alias.asname or (alias.name.split(".")[0] if type(node) is ast.Import else alias.name)
+                add(bound, "import", alias)
+        for node in self.nodes(ast.arg):
+            add(node.arg, "param", node)
+        for node in self.nodes(ast.Name):
+            if type(node.ctx) is ast.Load:
+                continue
+            parent = self.parents.get(node)
+            kind = type(parent)
+            if kind is ast.Assign and node in parent.targets:
+                add(node.id, "assign", parent.value)
+            elif kind in (ast.AnnAssign, ast.NamedExpr) and parent.target is node and parent.value is not None:
+                add(node.id, "assign", parent.value)
+            elif kind in (ast.For, ast.AsyncFor) and parent.target is node:
+                add(node.id, "for", parent.iter)
+            else:
+                add(node.id, "other", node)
+        for node in self.nodes(ast.MatchAs, ast.MatchStar):
+            if node.name:
+                add(node.name, "other", node)
+        for node in self.nodes(ast.MatchMapping):
+            if node.rest:
+                add(node.rest, "other", node)
+        for node in self.nodes(ast.ExceptHandler):
+            if node.name:
+                add(node.name, "other", node)
+        return sites
+
+    def stored_attributes(self):
+        """Attribute names the code assigns (`obj.x = ...`, `x = ...` in a class body)."""
+        if self._stored_attributes is None:
+            names = set()
+            for node in self.nodes(ast.Attribute):
+                if type(node.ctx) is not ast.Load:
+                    names.add(node.attr)
+            for node in self.nodes(ast.ClassDef):
+                for statement in node.body:
+                    for target in getattr(statement, "targets", None) or [getattr(statement, "target", None)]:
+                        if isinstance(target, ast.Name):
+                            names.add(target.id)
+            self._stored_attributes = names
+        return self._stored_attributes
+
+    def _computed_string(self, node, seen=None):
+        """None when `node` cannot be a string computed at run time: a literal, a lambda, a defined function or
+        class, a library function, or a container or name made only of those. Otherwise why it could be one."""
+        kind = type(node)
+        if kind is ast.Constant or kind is ast.Lambda:
+            return None
+        if kind in (ast.List, ast.Tuple, ast.Set):
+            for element in node.elts:
+                problem = self._computed_string(element, seen)
+                if problem:
+                    return problem
+            return None
+        if kind is ast.Dict:
+            for value in node.values:
+                problem = self._computed_string(value, seen)
+                if problem:
+                    return problem
+            return None
+        if kind is ast.Starred:
+            return self._computed_string(node.value, seen)
+        if kind is ast.IfExp:
+            return self._computed_string(node.body, seen) or self._computed_string(node.orelse, seen)
+        if kind is ast.Name:
+            name = node.id
+            seen = set() if seen is None else seen
+            if name in seen:
+                return None
+            seen.add(name)
+            for site_kind, site in self.binding_sites(name):
+                if site_kind in ("def", "class", "import"):
+                    continue
+                if site_kind == "assign":
+                    problem = self._computed_string(site, seen)
+                elif site_kind == "for" and type(site) in (ast.List, ast.Tuple):
+                    problem = self._computed_string(site, seen)
+                elif site_kind == "param":
+                    problem = f"`{name}` is a parameter, whose value could be any string"
+                else:
+                    problem = f"`{name}` is bound to values computed at run time"
+                if problem:
+                    return problem
+            return None
+        if kind is ast.Attribute:
+            root = node.value
+            while type(root) is ast.Attribute:
+                root = root.value
+            if type(root) is ast.Name and (root.id in self.bindings or (
+                    root.id in self.policy.annotation_builtins and not self.binding_sites(root.id))):
+                return None
+            if node.attr in self.policy.string_valued_attributes or node.attr in self.stored_attributes():
+                return f"`{self.snippet(node)}` could hold a string"
+            return None
+        if kind is ast.Call:
+            if any(ref.path in self.policy.function_factories for ref in self.resolve(node.func)):
+                return None
+            return f"`{self.snippet(node)}` is computed when the code runs"
+        return f"`{self.snippet(node)}` is computed when the code runs"
 
     def visit_Global(self, node):
         for name in node.names:
@@ -672,6 +939,12 @@ class Checker:
             return
         if attr in policy.value_method_names:
             self._check_value_method(node, attr)
+        elif attr in policy.dispatch_methods and type(node.ctx) is ast.Load:
+            parent = self.parents.get(node)
+            if not (isinstance(parent, ast.Call) and parent.func is node):
+                self.add("string-attribute-access", f"`{self.snippet(node)}` must be called directly, so that the "
+                                                    f"function it is given (which pandas may look up by name) can be "
+                                                    f"checked.", node)
 
     def _check_module_attribute(self, node, attr, bases):
         policy = self.policy
@@ -688,6 +961,10 @@ class Checker:
         path = section + "." + attr
         if _is_dunder(attr):
             self.add("dunder", f"`{text}` is not available: double-underscore attributes cannot be used.", node)
+        elif attr in policy.evaluating_names:
+            self.add("string-evaluation", f"`{text}` is not available: it evaluates strings or annotations as code "
+                                          f"(or turns them into attributes); call functions directly and use plain "
+                                          f"type names.", node)
         elif attr in ("attrgetter", "methodcaller", "Formatter"):
             self.add("string-attribute-access", f"`{text}` is not available: access attributes directly, e.g. "
                                                 f"`obj.name`.", node)
@@ -780,8 +1057,9 @@ class Checker:
             else:
                 self._check_expression_call(parent, attr)
         elif attr in ("format", "format_map"):
-            if called or isinstance(node.value, ast.Constant):
-                self._check_format_receiver(node)
+            self._check_format_receiver(node)
+            if called and attr in policy.formatter_methods and not isinstance(node.value, (ast.Constant, ast.Name)):
+                self._check_formatter_arguments(parent, f".{attr}")
         elif attr in policy.formula_methods:
             if called:
                 self._check_formula_call(parent)
@@ -844,7 +1122,8 @@ class Checker:
                                                     f"string.", node)
             return
         if isinstance(receiver, ast.Name):
-            if self.literal(receiver) is None and receiver.id in self.literal_strings:
+            if self.literal(receiver) is None and (receiver.id in self.literal_strings
+                                                   or self.binding_sites(receiver.id)):
                 self.add("string-attribute-access", f"`{self.snippet(node)}`: format strings must be string "
                                                     f"literals (or names assigned only literals); use an f-string.",
                          node)
@@ -853,17 +1132,51 @@ class Checker:
             self.add("string-attribute-access", f"`{self.snippet(node)}`: format strings built at run time are not "
                                                 f"allowed; use an f-string.", node)
 
+    def _check_formatter_arguments(self, call, label):
+        """`df.style.format(fmt)`, `StrMethodFormatter(fmt)`: the format string reads attributes of the values
+        through its fields, so it must be a literal (checked like every string) or a function."""
+        candidates = list(call.args[:1]) + [k.value for k in call.keywords if k.arg in ("formatter", "fmt", None)]
+        for candidate in candidates:
+            problem = self._computed_string(candidate)
+            if problem:
+                self.add("string-attribute-access", f"The format given to `{label}` must be a string literal or a "
+                                                    f"function: {problem}.", candidate)
+
     def _check_dispatch(self, call):
-        """`df.agg('mean')` looks the method up by name: refuse private and dangerous names."""
+        """`df.agg('mean')` looks the method up by name: refuse private and dangerous names, and names computed at
+        run time (concatenations, f-strings, parameters, variables that are not literals)."""
         policy = self.policy
-        candidates = [k.value for k in call.keywords if k.arg == "aggfunc"] if call.keywords else []
+        candidates = [k.value for k in call.keywords if k.arg in policy.dispatch_keywords_anywhere] \
+            if call.keywords else []
         func = call.func
         name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
         if name in policy.dispatch_methods:
-            candidates += call.args[:1]
-            candidates += [k.value for k in call.keywords if k.arg in policy.dispatch_keywords or k.arg is None]
-            candidates += [k.value for k in call.keywords if isinstance(k.value, (ast.Tuple, ast.List))]
+            candidates += call.args[1:2] if name == "NamedAgg" else call.args[:1]
+            candidates += [k.value for k in call.keywords if k.arg in policy.dispatch_keywords]
+            if name in ("agg", "aggregate"):
+                # named aggregation: `agg(total=('col', func))` and `agg(**{'total': ('col', func)})`
+                for keyword in call.keywords:
+                    value = keyword.value
+                    if keyword.arg is None:
+                        specs = value.values if isinstance(value, ast.Dict) else [value.value] \
+                            if isinstance(value, ast.DictComp) else [value]
+                    elif keyword.arg not in policy.dispatch_keywords:
+                        specs = [value]
+                    else:
+                        specs = []
+                    for spec in specs:
+                        if isinstance(spec, (ast.Tuple, ast.List)):
+                            candidates += spec.elts[1:]
+                        elif not isinstance(spec, ast.Call):
+                            candidates.append(spec)
         for candidate in candidates:
+            problem = self._computed_string(candidate)
+            if problem:
+                self.add("string-attribute-access", f"The function given to `{self.snippet(func)}` must be a "
+                                                    f"function, a lambda or a string literal such as 'mean' "
+                                                    f"(pandas looks strings up as method names): {problem}.",
+                         candidate)
+                continue
             for text_node in self._strings_in(candidate):
                 name = _norm(text_node.value).strip()
                 if name.startswith("_") or name in self.policy.refused_method_names \
@@ -872,16 +1185,27 @@ class Checker:
                                                         f"is not allowed: pass a function, or one of pandas' "
                                                         f"reductions such as 'sum' or 'mean'.", text_node)
 
-    def _strings_in(self, node):
+    def _strings_in(self, node, seen=None):
+        """The string literals a function argument can be: itself, elements of containers, and the literals a
+        name is assigned (or loops over)."""
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return [node]
         found = []
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             for element in node.elts:
-                found += self._strings_in(element)
+                found += self._strings_in(element, seen)
         elif isinstance(node, ast.Dict):
             for value in node.values:
-                found += self._strings_in(value)
+                found += self._strings_in(value, seen)
+        elif isinstance(node, ast.IfExp):
+            found += self._strings_in(node.body, seen) + self._strings_in(node.orelse, seen)
+        elif isinstance(node, ast.Name) and node.id not in self.bindings:
+            seen = set() if seen is None else seen
+            if node.id not in seen:
+                seen.add(node.id)
+                for site_kind, site in self.binding_sites(node.id):
+                    if site_kind in ("assign", "for"):
+                        found += self._strings_in(site, seen)
         return found
 
     # -- calls --------------------------------------------------------------------------------------------------------
@@ -895,10 +1219,19 @@ class Checker:
         elif type(func) is ast.Attribute and func.attr in policy.dispatch_methods:
             self._check_dispatch(node)
         kind = type(func)
+        if kind is ast.Name and func.id == "type" and len(node.args) == 3 and not self.binding_sites("type"):
+            self.add("string-evaluation", f"`{self.snippet(node)}` creates a class from strings: use a `class` "
+                                          f"statement.", node)
         if not (kind is ast.Attribute or (kind is ast.Name and func.id in self.bindings)):
             return
         for ref in self.resolve(node.func):
             path = ref.path
+            last = path.rsplit(".", 1)[-1]
+            if last in policy.type_factories or (last in policy.enum_factories and len(node.args) + len(
+                    node.keywords) >= 2):
+                self._check_factory(node, last)
+            elif path in policy.format_functions:
+                self._check_formatter_arguments(node, self.snippet(func))
             if path in policy.readers:
                 self._check_reader(node, path)
             elif path == "pandas.eval":
@@ -909,6 +1242,67 @@ class Checker:
                 self._check_style(node)
             elif path.rsplit(".", 1)[0] in policy.formula_sections:
                 self._check_formula_call(node)
+
+    def _check_factory(self, call, kind):
+        """namedtuple, NamedTuple, TypedDict, TypeVar, NewType and Enum('Name', ...) turn strings into class and
+        attribute names (and typing turns string types into code): names must be literals, types plain types."""
+        args = call.args
+        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        label = self.snippet(call.func)
+
+        def refuse(node, what):
+            self.add("string-evaluation", f"`{label}(...)`: {what}.", node)
+
+        def literal_name(node):
+            if node is not None and not isinstance(self.literal(node), str):
+                refuse(node, f"the name {self.snippet(node)} must be a string literal")
+
+        def type_expression(node):
+            problem = self._annotation_problem(node)
+            if problem:
+                refuse(node, f"the type {self.snippet(node)} {problem}; name the type directly")
+
+        def fields(node, typed):
+            if node is None or isinstance(self.literal(node), str):
+                return
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    literal_name(key if key is not None else value)
+                    if typed and key is not None:
+                        type_expression(value)
+                return
+            if not isinstance(node, (ast.List, ast.Tuple)):
+                refuse(node, f"the fields {self.snippet(node)} must be written out as literals")
+                return
+            for element in node.elts:
+                if isinstance(element, (ast.Tuple, ast.List)) and element.elts:
+                    literal_name(element.elts[0])
+                    if typed:
+                        for item in element.elts[1:]:
+                            type_expression(item)
+                else:
+                    literal_name(element)
+
+        if kind in self.policy.enum_factories:
+            literal_name(args[0] if args else keywords.get("value"))
+            fields(args[1] if len(args) > 1 else keywords.get("names"), False)
+            if "type" in keywords:
+                type_expression(keywords["type"])
+        elif kind in ("namedtuple", "NamedTuple", "TypedDict"):
+            literal_name(args[0] if args else keywords.get("typename"))
+            fields(args[1] if len(args) > 1 else keywords.get("field_names", keywords.get("fields")),
+                   kind != "namedtuple")
+            if kind != "namedtuple":
+                for name, value in keywords.items():
+                    if name not in ("typename", "fields", "total"):
+                        type_expression(value)
+        else:  # NewType, TypeVar, ParamSpec, TypeVarTuple
+            literal_name(args[0] if args else keywords.get("name"))
+            for value in list(args[1:]) + [keywords[k] for k in ("bound", "tp") if k in keywords]:
+                type_expression(value)
+        for name in ("module", "qualname"):
+            if name in keywords:
+                literal_name(keywords[name])
 
     def _check_keywords(self, call):
         """Keyword arguments that reconfigure or start processes, also when spelled `**{'name': value}`."""
@@ -1004,6 +1398,7 @@ class Checker:
             if keyword.arg == "expr":
                 expression = keyword.value
         label = "pd.eval" if kind == "eval" and self.resolve(call.func) else "." + kind
+        self._check_expression_options(call, label)
         if expression is None:
             return
         if not (isinstance(expression, ast.Constant) and isinstance(expression.value, str)):
@@ -1014,6 +1409,33 @@ class Checker:
         problem = self._expression_problem(expression.value, kind)
         if problem:
             self.add("eval-expression", f"The expression of `{label}` {problem}.", expression)
+
+    def _check_expression_options(self, call, label):
+        """`level=` makes pandas resolve `@names` in the frames above the code (the worker's own), `local_dict`,
+        `global_dict` and `resolvers` replace the names an expression sees: refused. Engine and parser: literals."""
+        policy = self.policy
+        extra = call.args[1:] if label == "pd.eval" else call.args[2:]
+        if label != "pd.eval":
+            for inplace in call.args[1:2]:
+                if not (isinstance(inplace, ast.Constant) and inplace.value in (True, False, None)):
+                    extra = [inplace] + list(extra)
+        for arg in extra:
+            self.add("eval-expression", f"`{label}` takes its options by name (e.g. `engine='python'`), not as "
+                                        f"`{self.snippet(arg)}`.", arg)
+        for keyword in call.keywords:
+            name = keyword.arg
+            value = keyword.value
+            if name is None:
+                self.add("eval-expression", f"`{label}` options cannot be given as `**{self.snippet(value)}`: "
+                                            f"name them.", value)
+            elif name in policy.expression_refused_keywords:
+                self.add("eval-expression", f"The option `{name}=` of `{label}` changes where the expression's "
+                                            f"names are looked up: refer to variables as `@name` instead.", keyword)
+            elif name in ("engine", "parser"):
+                allowed = policy.expression_engines if name == "engine" else policy.expression_parsers
+                if not (isinstance(value, ast.Constant) and value.value in allowed):
+                    shown = ", ".join("None" if v is None else repr(v) for v in allowed)
+                    self.add("eval-expression", f"`{name}=` of `{label}` must be one of {shown}.", value)
 
     def _expression_problem(self, text, kind):
         text = _norm(text)

@@ -55,7 +55,8 @@ class ValidationResourceTest {
         given().when().get("/api/policy").then().statusCode(200)
                 .body("rules.id", hasItems("syntax-error", "import-not-allowed", "forbidden-builtin", "dunder",
                         "module-attribute", "module-as-value", "file-access", "eval-expression",
-                        "formula-expression", "result-missing", "code-too-long", "code-empty"))
+                        "formula-expression", "result-missing", "code-too-long", "code-empty", "annotation",
+                        "string-evaluation", "string-attribute-access"))
                 .body("allowed_modules", hasItems("pandas.*", "!pandas.io.*", "io"))
                 .body("namespace.pd", equalTo("pandas"))
                 .body("max_code_length", equalTo(10000));
