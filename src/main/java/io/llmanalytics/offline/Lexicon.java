@@ -91,6 +91,21 @@ final class Lexicon {
         values.putIfAbsent(column.name() + "\u0000" + value, new Value(column, value, words));
     }
 
+    /**
+     * This dataset's columns and values with those of {@code other} (except its key and names this one has), for
+     * questions that group or filter by a column of a dataset joined on a detected key.
+     */
+    Lexicon joined(Lexicon other, String otherKey) {
+        Set<String> own = new java.util.HashSet<>();
+        columns.forEach(c -> own.add(c.name()));
+        List<Column> more = new ArrayList<>(columns);
+        other.columns.stream().filter(c -> !c.name().equals(otherKey) && !own.contains(c.name())).forEach(more::add);
+        List<Value> moreValues = new ArrayList<>(values);
+        other.values.stream().filter(v -> more.contains(v.column()) && !columns.contains(v.column()))
+                .forEach(moreValues::add);
+        return new Lexicon(dataset, rows, more, moreValues);
+    }
+
     String dataset() {
         return dataset;
     }
@@ -180,6 +195,13 @@ final class Lexicon {
             return List.of();
         }
         List<Column> found = new ArrayList<>();
+        for (Column c : columns) {
+            if (c.identifier() && !c.date() && c.words().size() == words.size() + 1
+                    && c.words().subList(0, words.size()).equals(words)
+                    && Vocabulary.ROW_WORDS.contains(Words.singular(String.join(" ", words)))) {
+                return List.of(c); // "order" is order_id, the rows, never order_date
+            }
+        }
         for (Column c : columns) {
             if (c.identifier()) {
                 continue; // "passengers" names the rows, not PassengerId
