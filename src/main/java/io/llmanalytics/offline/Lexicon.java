@@ -106,6 +106,13 @@ final class Lexicon {
         return new Lexicon(dataset, rows, more, moreValues);
     }
 
+    /** The identifier column of the rows a word names ("order" → {@code order_id}), or null. */
+    Column idFor(String word) {
+        String stem = Words.singular(Words.fold(word));
+        return columns.stream().filter(c -> c.identifier() && !c.date() && c.words().equals(List.of(stem, "id")))
+                .findFirst().orElse(null);
+    }
+
     String dataset() {
         return dataset;
     }
@@ -199,7 +206,7 @@ final class Lexicon {
             if (c.identifier() && !c.date() && c.words().size() == words.size() + 1
                     && c.words().subList(0, words.size()).equals(words)
                     && Vocabulary.ROW_WORDS.contains(Words.singular(String.join(" ", words)))) {
-                return List.of(c); // "order" is order_id, the rows, never order_date
+                return List.of(); // "order" names the rows (identified by order_id), never order_date
             }
         }
         for (Column c : columns) {

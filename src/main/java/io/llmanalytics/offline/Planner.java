@@ -54,13 +54,19 @@ final class Planner {
      * East and West") or a yes/no column both ways ("smokers vs non-smokers"). Two equalities on one column are never
      * an AND, and never silently an OR. A comparison broken down "by" a column shows the sides as a second grouping.
      */
-    private static List<Filter> sides(Parts p) {
+    private List<Filter> sides(Parts p) {
         List<Filter> sides = new ArrayList<>();
         for (Filter f : List.copyOf(p.filters)) {
             if (f.op() == Filter.Op.IN && f.texts().size() >= 2 && sides.isEmpty()
                     && p.groups.stream().noneMatch(g -> g.name().equals(f.column()))) {
                 if (!p.groups.isEmpty() || p.timeGrouping) {
-                    continue; // "revenue by category for East and West": the groups show each side
+                    // "revenue by category for East and West": each side is a group of its own, never pooled
+                    if (p.groups.size() == 1 && !p.timeGrouping) {
+                        lexicon.column(f.column()).ifPresent(p.groups::add);
+                        continue;
+                    }
+                    throw new NotUnderstood("a comparison broken down by more columns is not supported; ask for one"
+                            + " side at a time");
                 }
                 f.texts().forEach(v -> sides.add(Filter.text(f.column(), Filter.Op.EQ, List.of(v))));
                 p.filters.remove(f);
@@ -271,6 +277,20 @@ final class Planner {
         Column measure = measure(p, "a ranking");
         if (measure == null) {
             measure = implied(s);
+        }
+        Column rowsId = p.rowTarget && p.entity != null && p.groups.isEmpty() ? lexicon.idFor(p.entity) : null;
+        if (measure == null && rowsId != null && (s == Cue.HIGH || s == Cue.LOW)) {
+            List<Column> money = lexicon.columns().stream().filter(Planner::additiveMoney).toList();
+            if (money.size() != 1) {
+                throw new NotUnderstood("say what makes a '" + p.entity + "' large or small (which column)");
+            }
+            measure = money.get(0); // "the largest single order": by the one money column, and the reading says so
+        }
+        if (rowsId != null && measure != null && additive(measure) && (p.agg() == null || p.agg() == Agg.SUM)) {
+            // "top 5 orders by revenue": each order's total, identified by its id (order lines add up)
+            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(Agg.SUM)
+                    .withGroupBy(List.of(rowsId.name())).withLimit(p.limit != null ? p.limit : 1, ascending)
+                    .withFilters(filters(p, true)).withEntity(p.entity);
         }
         if (measure == null && p.target != null && p.target.identifier() && (s == Cue.HIGH || s == Cue.LOW)) {
             // "the largest single order": by the one money column of the rows, and the reading says so

@@ -41,8 +41,8 @@ final class QuestionReader {
         superlatives(r, parts);
         aggregations(r, parts);
         tasks(r, parts);
-        entities(r, parts, tokens);
         derived(r, parts, tokens);
+        entities(r, parts, tokens);
         flags(r, parts);
         measures(r, parts);
         lookups(r, parts, tokens);
@@ -75,6 +75,17 @@ final class QuestionReader {
      * and the one price column, and only then; any other "X value" is reported, never answered with X alone.
      */
     private static void derived(Reading r, Parts parts, List<Token> tokens) {
+        for (int i = 0; i + 1 < r.size(); i++) {
+            Item item = r.get(i);
+            boolean valued = Set.of("value", "worth").contains(Words.fold(r.get(i + 1).text()));
+            if (valued && (item.kind() == Item.Kind.UNKNOWN || item.is(Cue.ROWS)) && !r.used(i)) {
+                String phrase = item.text() + " " + r.get(i + 1).text(); // "order value": no such column
+                parts.unrecognized.add(phrase);
+                parts.problems.add("'" + phrase + "' is not a column, and I cannot tell how to compute it without"
+                        + " guessing; ask for the column you mean");
+                r.use(i, i + 1);
+            }
+        }
         for (int i : r.unused(Item.Kind.COLUMN)) {
             Item item = r.get(i);
             int after = i + 1;
@@ -194,8 +205,13 @@ final class QuestionReader {
                 boolean ofRows = !r.get(i).text().equalsIgnoreCase("by") && r.has(Cue.MEAN, Cue.MEDIAN)
                         && (Vocabulary.GENERIC_ROWS.contains(stem) || item.is(Cue.ROWS));
                 if (who || ofRows) {
-                    // "paid by passengers" names who; "average revenue per order" is the average of the rows
+                    // "paid by passengers" names who; "average revenue per order" is the average of the rows, or of
+                    // each order's total when an order_id column identifies the orders
                     parts.entity = parts.entity == null ? item.text() : parts.entity;
+                    Column id = r.lexicon.idFor(item.text());
+                    if (ofRows && id != null && parts.groups.isEmpty()) {
+                        parts.perEntity = id;
+                    }
                 } else {
                     // "total revenue by customer" without a customer column: never the grand total
                     parts.unrecognized.add(item.text());
