@@ -202,15 +202,16 @@ final class Lexicon {
             return List.of();
         }
         List<Column> found = new ArrayList<>();
+        boolean rowsNamed = false;
         for (Column c : columns) {
             if (c.identifier() && !c.date() && c.words().size() == words.size() + 1
                     && c.words().subList(0, words.size()).equals(words)
                     && Vocabulary.ROW_WORDS.contains(Words.singular(String.join(" ", words)))) {
-                return List.of(); // "order" names the rows (identified by order_id), never order_date
+                rowsNamed = true; // "order" names the rows (identified by order_id), never order_date
             }
         }
         for (Column c : columns) {
-            if (c.identifier()) {
+            if (c.identifier() || rowsNamed && c.date()) {
                 continue; // "passengers" names the rows, not PassengerId
             }
             if (c.words().size() > words.size() && Collections.indexOfSubList(c.words(), words) >= 0) {

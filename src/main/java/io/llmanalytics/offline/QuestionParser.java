@@ -107,7 +107,10 @@ final class QuestionParser {
         try {
             return new Planner(lexicon).plan(parts);
         } catch (NotUnderstood standalone) {
-            Plan previous = parts.problems.isEmpty() && parts.hasChanges() ? previous(lexicon, context) : null;
+            // a question with a statistic of its own ("total sales by category") is never merged into the previous
+            // one unless it says it follows up ("what about the median?")
+            Plan previous = parts.problems.isEmpty() && parts.hasChanges()
+                    && (partial(parts) || parts.followUp || parts.refers) ? previous(lexicon, context) : null;
             if (previous == null) {
                 throw standalone;
             }
