@@ -447,8 +447,7 @@ def products_questions(paths):
         ("total stock for Acme and Globex",
          compare([('Acme', df.loc[df['supplier'] == 'Acme', 'stock'].sum()),
                   ('Globex', df.loc[df['supplier'] == 'Globex', 'stock'].sum())])),
-        ("most expensive product", first([df.loc[df['price'].idxmax(), 'product_id']]) if False else
-         row_in('price', [df['price'].max()])),
+        ("most expensive product", first_in(df.loc[df['price'] == df['price'].max(), 'product_name'])),
         ("how many products have a stock of 0?", number((df['stock'] == 0).sum())),
         ("average rating by supplier", mapping(df.groupby('supplier')['rating'].mean())),
         ("which category has the highest average rating?", first([df.groupby('category')['rating'].mean().idxmax()])),
@@ -458,9 +457,7 @@ def products_questions(paths):
         ("average margin", REFUSE),
         ("total sales by category", REFUSE),
         ("correlation between price and rating", number(df['price'].corr(df['rating']))),
-        ("top 3 products by stock", first(list(df.groupby('product_id')['stock'].sum().sort_values(
-            ascending=False, kind='mergesort').index[:3])) if False else
-         rows('stock', df['stock'].sort_values(ascending=False).head(3))),
+        ("top 3 products by stock", rows('stock', df['stock'].sort_values(ascending=False).head(3))),
     ]
 
 

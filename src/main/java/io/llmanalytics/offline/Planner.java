@@ -278,7 +278,11 @@ final class Planner {
         if (measure == null) {
             measure = implied(s);
         }
-        Column rowsId = p.rowTarget && p.entity != null && p.groups.isEmpty() ? lexicon.idFor(p.entity) : null;
+        // rows named by a word whose id column identifies them, in a table without a name column to show instead
+        boolean named = lexicon.columns().stream().anyMatch(c -> c.text() && (c.words().contains("name")
+                || c.words().contains("title")));
+        Column rowsId = p.rowTarget && p.entity != null && p.groups.isEmpty() && !named ? lexicon.idFor(p.entity)
+                : null;
         if (measure == null && rowsId != null && (s == Cue.HIGH || s == Cue.LOW)) {
             List<Column> money = lexicon.columns().stream().filter(Planner::additiveMoney).toList();
             if (money.size() != 1) {

@@ -42,7 +42,7 @@ final class Suggestions {
         Lexicon lexicon = Lexicon.of(schema);
         Set<String> candidates = new LinkedHashSet<>();
         if (question != null && !unrecognized.isEmpty()) {
-            String pattern = "(?i)\\b(?:by |per |for each |for )?(?:" + String.join("|", unrecognized.stream()
+            String pattern = "(?i)\\b(?:by |per |for each |for )(?:" + String.join("|", unrecognized.stream()
                     .map(java.util.regex.Pattern::quote).toList()) + ")\\b";
             lexicon.columns().stream().filter(c -> c.text() && !c.yesNo() && c.distinct() != null
                     && c.distinct() > 1 && c.distinct() <= MAX_GROUPS).sorted(Comparator.comparingLong(Column::distinct))
