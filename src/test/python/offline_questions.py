@@ -695,6 +695,126 @@ def heldout2(sales_path):
     ]
 
 
+# --- Held out for issue 14: written after the rest was done, run once, reported on its own (batch 3).
+
+def heldout3(paths):
+    df = pd.read_csv(paths['ledger'], parse_dates=['order_date'])
+    reps = pd.read_csv(paths['reps'])
+    joined = df.merge(reps, on='sales_rep', how='left')
+    hrd = pd.read_csv(paths['hr'], parse_dates=['hire_date'])
+    prod = pd.read_json(paths['products'])
+    ins = read('insurance.csv')
+    tit = read('titanic.csv')
+    beauty = read('beauty and the labor market.csv')
+    elect = read('election2016.csv')
+    per_order = df.groupby('order_id')['revenue'].sum()
+    r = lambda c, v: df.loc[df['region'] == v, c]
+    return [
+        ('ledger.csv', [
+            ("revenue: North vs East", compare([('North', r('revenue', 'North').sum()), ('East', r('revenue', 'East').sum())])),
+            ("How does average discount compare between South and West?",
+             compare([('South', r('discount', 'South').mean()), ('West', r('discount', 'West').mean())])),
+            ("sum of units in West versus North", compare([('West', r('units', 'West').sum()), ('North', r('units', 'North').sum())])),
+            ("what's the gap in median revenue between Technology and Office Supplies?",
+             compare([('Technology', df.loc[df['product_category'] == 'Technology', 'revenue'].median()),
+                      ('Office Supplies', df.loc[df['product_category'] == 'Office Supplies', 'revenue'].median())])),
+            ("biggest order", first([per_order.sort_values(ascending=False).index[0]])),
+            ("top 10 orders by revenue", first(list(per_order.sort_values(ascending=False).index[:10]))),
+            ("mean revenue per order in 2024",
+             number(df[df['order_date'].dt.year == 2024].groupby('order_id')['revenue'].sum().mean())),
+            ("total revenue per team", mapping(joined.groupby('team')['revenue'].sum())),
+            ("revenue by manager", mapping(joined.groupby('manager')['revenue'].sum())),
+            ("total revenue by country", REFUSE),
+            ("average revenue per client", REFUSE),
+            ("total revenue by warehouse", REFUSE),
+            ("what's our gross margin?", REFUSE),
+            ("what is the basket value?", REFUSE),
+            ("units sold per quarter", mapping(df.groupby(df['order_date'].dt.year.astype(str) + 'Q'
+                                                          + df['order_date'].dt.quarter.astype(str))['units'].sum())),
+            ("avg unit price per region", mapping(df.groupby('region')['unit_price'].mean())),
+            ("how many orders were placed by Liam Walsh?", number((df['sales_rep'] == 'Liam Walsh').sum())),
+            ("which rep sold the most units?", first([df.groupby('sales_rep')['units'].sum().idxmax()])),
+            ("what share of revenue comes from Furniture?",
+             number(df.loc[df['product_category'] == 'Furniture', 'revenue'].sum() / df['revenue'].sum() * 100)),
+            ("total discount given", REFUSE),
+        ]),
+        ('hr.csv', [
+            ("mean salary Marketing versus Finance",
+             compare([('Marketing', hrd.loc[hrd['department'] == 'Marketing', 'salary'].mean()),
+                      ('Finance', hrd.loc[hrd['department'] == 'Finance', 'salary'].mean())])),
+            ("overtime hours: remote vs non-remote",
+             compare([('remote: yes', hrd.loc[hrd['remote'] == 'yes', 'overtime_hours'].sum()),
+                      ('remote: no', hrd.loc[hrd['remote'] == 'no', 'overtime_hours'].sum())])),
+            ("average age in Dublin vs Madrid",
+             compare([('Dublin', hrd.loc[hrd['city'] == 'Dublin', 'age'].mean()),
+                      ('Madrid', hrd.loc[hrd['city'] == 'Madrid', 'age'].mean())])),
+            ("median salary per department", mapping(hrd.groupby('department')['salary'].median())),
+            ("highest paid department on average", first([hrd.groupby('department')['salary'].mean().idxmax()])),
+            ("average salary by office", REFUSE),
+            ("average salary by seniority", REFUSE),
+            ("total payroll by department", REFUSE),
+            ("count of employees by city", mapping(hrd.groupby('city').size())),
+            ("how many employees have a performance score of 5?", number((hrd['performance_score'] == 5).sum())),
+        ]),
+        ('products.json', [
+            ("stock value by supplier", REFUSE),
+            ("total stock value for Toys", number((prod['price'] * prod['stock'])[prod['category'] == 'Toys'].sum())),
+            ("average price Books versus Sports",
+             compare([('Books', prod.loc[prod['category'] == 'Books', 'price'].mean()),
+                      ('Sports', prod.loc[prod['category'] == 'Sports', 'price'].mean())])),
+            ("inventory value", REFUSE),
+            ("total revenue by category", REFUSE),
+            ("cheapest product", row_in('price', [prod['price'].min()])),
+            ("average stock per supplier", mapping(prod.groupby('supplier')['stock'].mean())),
+            ("how many products does Umbrella supply?", number((prod['supplier'] == 'Umbrella').sum())),
+            ("mean rating for Garden and Kitchen",
+             compare([('Garden', prod.loc[prod['category'] == 'Garden', 'rating'].mean()),
+                      ('Kitchen', prod.loc[prod['category'] == 'Kitchen', 'rating'].mean())])),
+            ("total stock by category", mapping(prod.groupby('category')['stock'].sum())),
+        ]),
+        ('insurance.csv', [
+            ("charges smokers versus non-smokers",
+             compare([('smoker: yes', ins.loc[ins['smoker'] == 'yes', 'charges'].sum()),
+                      ('smoker: no', ins.loc[ins['smoker'] == 'no', 'charges'].sum())])),
+            ("average bmi for smokers and non-smokers",
+             compare([('smoker: yes', ins.loc[ins['smoker'] == 'yes', 'bmi'].mean()),
+                      ('smoker: no', ins.loc[ins['smoker'] == 'no', 'bmi'].mean())])),
+            ("average charges by employer", REFUSE),
+            ("mean age northeast vs southeast",
+             compare([('northeast', ins.loc[ins['region'] == 'northeast', 'age'].mean()),
+                      ('southeast', ins.loc[ins['region'] == 'southeast', 'age'].mean())])),
+            ("median bmi by number of children", mapping(ins.groupby('children')['bmi'].median())),
+        ]),
+        ('titanic.csv', [
+            ("average age for male vs female passengers",
+             compare([('male', tit.loc[tit['Sex'] == 'male', 'Age'].mean()),
+                      ('female', tit.loc[tit['Sex'] == 'female', 'Age'].mean())])),
+            ("fare by deck", REFUSE),
+            ("average fare by port", REFUSE),
+            ("total fare by sex", mapping(tit.groupby('Sex')['Fare'].sum())),
+            ("youngest passenger", row_in('Age', [tit['Age'].min()])),
+        ]),
+        ('beauty and the labor market.csv', [
+            ("average wage by education", mapping(beauty.groupby('educ')['wage'].mean())),
+            ("average wage for union vs non-union workers",
+             compare([('union: yes', beauty.loc[beauty['union'] == 1, 'wage'].mean()),
+                      ('union: no', beauty.loc[beauty['union'] == 0, 'wage'].mean())])),
+            ("average wage by industry", REFUSE),
+            ("max experience", number(beauty['exper'].max())),
+            ("median wage of married workers", number(beauty.loc[beauty['married'] == 1, 'wage'].median())),
+        ]),
+        ('election2016.csv', [
+            ("total votes for AK vs AL",
+             compare([('AK', elect.loc[elect['state_abbr'] == 'AK', 'total_votes'].sum()),
+                      ('AL', elect.loc[elect['state_abbr'] == 'AL', 'total_votes'].sum())])),
+            ("average per_dem by state", mapping(elect.groupby('state_abbr')['per_dem'].mean())),
+            ("total votes by candidate", REFUSE),
+            ("how many counties are there?", number(len(elect))),
+            ("max votes_gop", number(elect['votes_gop'].max())),
+        ]),
+    ]
+
+
 def entry(path, upload_name, questions, held_out=0, attach=()):
     out = []
     for q in questions:
@@ -727,6 +847,11 @@ def main():
     for name, questions in heldout2(sales_path):
         path = sales_path if name == 'sales.csv' else os.path.join(TABLES, name)
         datasets.append(entry(path, name, questions, 2))
+    for name, questions in heldout3(paths):
+        path = {'ledger.csv': paths['ledger'], 'hr.csv': paths['hr'], 'products.json': paths['products']}.get(
+            name, os.path.join(TABLES, name))
+        attach = [(paths['reps'], 'reps.csv')] if name == 'ledger.csv' else []
+        datasets.append(entry(path, name, questions, 3, attach))
     json.dump({'datasets': datasets}, sys.stdout, indent=1, allow_nan=False)
 
 
