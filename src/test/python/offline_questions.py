@@ -32,6 +32,9 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import offline_tables  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'shared', 'corpus'))
 if not os.path.isdir(CORPUS):
@@ -289,6 +292,269 @@ def baseball():
     ]
 
 
+
+def compare(sides):
+    """One figure per side, then (for two sides) their difference and, when both are positive, their ratio."""
+    out = {label(k): num(v) for k, v in sides}
+    if len(sides) == 2:
+        a, b = float(sides[0][1]), float(sides[1][1])
+        out['difference'] = num(a - b)
+        if a > 0 and b > 0:
+            out['ratio'] = num(a / b)
+    return {'kind': 'mapping', 'value': out}
+
+
+def ledger_questions(paths):
+    df = pd.read_csv(paths['ledger'], parse_dates=['order_date'])
+    reps = pd.read_csv(paths['reps'])
+    joined = df.merge(reps, on='sales_rep', how='left')
+    east, west = df[df['region'] == 'East'], df[df['region'] == 'West']
+    tech, furn = df[df['product_category'] == 'Technology'], df[df['product_category'] == 'Furniture']
+    y2024 = df[df['order_date'].dt.year == 2024]
+    per_order = df.groupby('order_id')['revenue'].sum()
+    top_orders = per_order.sort_values(ascending=False)
+    return [
+        # comparisons
+        ("Compare revenue for East vs West", compare([('East', east['revenue'].sum()), ('West', west['revenue'].sum())])),
+        ("total revenue East versus West", compare([('East', east['revenue'].sum()), ('West', west['revenue'].sum())])),
+        ("compare total revenue between East and West",
+         compare([('East', east['revenue'].sum()), ('West', west['revenue'].sum())])),
+        ("difference in total revenue between North and South",
+         compare([('North', df.loc[df['region'] == 'North', 'revenue'].sum()),
+                  ('South', df.loc[df['region'] == 'South', 'revenue'].sum())])),
+        ("total revenue for East and West", compare([('East', east['revenue'].sum()), ('West', west['revenue'].sum())])),
+        ("average discount for Technology vs Furniture",
+         compare([('Technology', tech['discount'].mean()), ('Furniture', furn['discount'].mean())])),
+        ("median units Technology vs Furniture",
+         compare([('Technology', tech['units'].median()), ('Furniture', furn['units'].median())])),
+        ("how many orders in East vs West", compare([('East', len(east)), ('West', len(west))])),
+        ("average revenue for East vs West in 2024",
+         compare([('East', y2024.loc[y2024['region'] == 'East', 'revenue'].mean()),
+                  ('West', y2024.loc[y2024['region'] == 'West', 'revenue'].mean())])),
+        ("max unit price for Furniture vs Technology",
+         compare([('Furniture', furn['unit_price'].max()), ('Technology', tech['unit_price'].max())])),
+        ("total units for North, South and East",
+         compare([('North', df.loc[df['region'] == 'North', 'units'].sum()),
+                  ('South', df.loc[df['region'] == 'South', 'units'].sum()),
+                  ('East', east['units'].sum())])),
+        ("total revenue by product_category for East and West",
+         mapping(df[df['region'].isin(['East', 'West'])].groupby(['product_category', 'region'])['revenue'].sum())),
+        ("compare revenue", REFUSE),
+        # rows, not groups
+        ("largest single order", first([top_orders.index[0]])),
+        ("which order had the highest revenue", first([top_orders.index[0]])),
+        ("top 5 orders by revenue", first(list(top_orders.index[:5]))),
+        ("median revenue per order", number(per_order.median())),
+        ("average revenue per order", number(per_order.mean())),
+        ("smallest order", first([per_order.sort_values().index[0]])),
+        ("3 lowest orders by revenue", first(list(per_order.sort_values().index[:3]))),
+        # nothing dropped
+        ("total revenue by customer", REFUSE),
+        ("total revenue by store", REFUSE),
+        ("total revenue by employee", REFUSE),
+        ("average units per customer", REFUSE),
+        ("total stock value", REFUSE),
+        ("total order value", REFUSE),
+        ("average margin by region", REFUSE),
+        ("total revenue by team", mapping(joined.groupby('team')['revenue'].sum())),
+        ("average units by manager", mapping(joined.groupby('manager')['units'].mean())),
+        ("total revenue for the Owls team", number(joined.loc[joined['team'] == 'Owls', 'revenue'].sum())),
+        # ordinary
+        ("total revenue by region", mapping(df.groupby('region')['revenue'].sum())),
+        ("average discount by product category", mapping(df.groupby('product_category')['discount'].mean())),
+        ("how many orders had a discount of 0.2?", number((df['discount'] == 0.2).sum())),
+        ("how many orders have more than 10 units?", number((df['units'] > 10).sum())),
+        ("total revenue in 2023", number(df.loc[df['order_date'].dt.year == 2023, 'revenue'].sum())),
+        ("and for 2024 only?", number(y2024['revenue'].sum())),
+        ("what about units?", number(y2024['units'].sum())),
+        ("total revenue by sales rep", mapping(df.groupby('sales_rep')['revenue'].sum())),
+        ("which sales rep has the highest total revenue?",
+         first([df.groupby('sales_rep')['revenue'].sum().idxmax()])),
+        ("revenue per month in 2024",
+         mapping(y2024.groupby(y2024['order_date'].dt.strftime('%Y-%m'))['revenue'].sum())),
+        ("how many orders per region", mapping(df.groupby('region').size())),
+        ("average unit price for Office Supplies",
+         number(df.loc[df['product_category'] == 'Office Supplies', 'unit_price'].mean())),
+        ("what is the maximum discount?", number(df['discount'].max())),
+        ("total units by region and product category",
+         mapping(df.groupby(['region', 'product_category'])['units'].sum())),
+        ("which region has the lowest average revenue?", first([df.groupby('region')['revenue'].mean().idxmin()])),
+        ("median unit price by category", mapping(df.groupby('product_category')['unit_price'].median())),
+        ("how many different sales reps are there?", number(df['sales_rep'].nunique())),
+        ("total revenue for Grace Lee", number(df.loc[df['sales_rep'] == 'Grace Lee', 'revenue'].sum())),
+        ("average units in the North region", number(df.loc[df['region'] == 'North', 'units'].mean())),
+        ("revenue per quarter", mapping(df.groupby(df['order_date'].dt.year.astype(str) + 'Q'
+                                                   + df['order_date'].dt.quarter.astype(str))['revenue'].sum())),
+        ("why is the West weak?", REFUSE),
+        ("forecast revenue for 2025", REFUSE),
+    ]
+
+
+def hr_questions(paths):
+    df = pd.read_csv(paths['hr'], parse_dates=['hire_date'])
+    eng, sales_ = df[df['department'] == 'Engineering'], df[df['department'] == 'Sales']
+    remote, office = df[df['remote'] == 'yes'], df[df['remote'] == 'no']
+    return [
+        ("average salary by department", mapping(df.groupby('department')['salary'].mean())),
+        ("average salary Engineering vs Sales",
+         compare([('Engineering', eng['salary'].mean()), ('Sales', sales_['salary'].mean())])),
+        ("median salary for Female vs Male",
+         compare([('Female', df.loc[df['gender'] == 'Female', 'salary'].median()),
+                  ('Male', df.loc[df['gender'] == 'Male', 'salary'].median())])),
+        ("average salary for remote vs non-remote employees",
+         compare([('remote: yes', remote['salary'].mean()), ('remote: no', office['salary'].mean())])),
+        ("how many employees are there?", number(len(df))),
+        ("how many employees per department", mapping(df.groupby('department').size())),
+        ("which department has the highest average salary?",
+         first([df.groupby('department')['salary'].mean().idxmax()])),
+        ("average age of employees in Finance", number(df.loc[df['department'] == 'Finance', 'age'].mean())),
+        ("total overtime hours by city", mapping(df.groupby('city')['overtime_hours'].sum())),
+        ("how many employees are older than 50?", number((df['age'] > 50).sum())),
+        ("average performance score by department", mapping(df.groupby('department')['performance_score'].mean())),
+        ("correlation between age and salary", number(df['age'].corr(df['salary']))),
+        ("how many employees were hired in 2020?", number((df['hire_date'].dt.year == 2020).sum())),
+        ("highest salary in Support", number(df.loc[df['department'] == 'Support', 'salary'].max())),
+        ("percentage of remote employees", number((df['remote'] == 'yes').mean() * 100)),
+        ("average salary in Berlin and Lisbon",
+         compare([('Berlin', df.loc[df['city'] == 'Berlin', 'salary'].mean()),
+                  ('Lisbon', df.loc[df['city'] == 'Lisbon', 'salary'].mean())])),
+        ("total salary by manager", REFUSE),
+        ("average salary by team", REFUSE),
+        ("average bonus by department", REFUSE),
+        ("median salary by gender", mapping(df.groupby('gender')['salary'].median())),
+        ("minimum age", number(df['age'].min())),
+        ("average overtime hours of remote employees", number(remote['overtime_hours'].mean())),
+        ("number of employees hired per year",
+         mapping(df.groupby(df['hire_date'].dt.strftime('%Y')).size())),
+        ("who is the best employee?", REFUSE),
+    ]
+
+
+def products_questions(paths):
+    df = pd.read_json(paths['products'])
+    stock_value = df['price'] * df['stock']
+    return [
+        ("total stock value", number(stock_value.sum())),
+        ("total stock value by category", mapping(stock_value.groupby(df['category']).sum())),
+        ("average stock value", number(stock_value.mean())),
+        ("total stock", number(df['stock'].sum())),
+        ("average price by category", mapping(df.groupby('category')['price'].mean())),
+        ("how many products are there?", number(len(df))),
+        ("how many products per supplier", mapping(df.groupby('supplier').size())),
+        ("average price Kitchen vs Garden",
+         compare([('Kitchen', df.loc[df['category'] == 'Kitchen', 'price'].mean()),
+                  ('Garden', df.loc[df['category'] == 'Garden', 'price'].mean())])),
+        ("total stock for Acme and Globex",
+         compare([('Acme', df.loc[df['supplier'] == 'Acme', 'stock'].sum()),
+                  ('Globex', df.loc[df['supplier'] == 'Globex', 'stock'].sum())])),
+        ("most expensive product", first_in(df.loc[df['price'] == df['price'].max(), 'product_name'])),
+        ("how many products have a stock of 0?", number((df['stock'] == 0).sum())),
+        ("average rating by supplier", mapping(df.groupby('supplier')['rating'].mean())),
+        ("which category has the highest average rating?", first([df.groupby('category')['rating'].mean().idxmax()])),
+        ("median price", number(df['price'].median())),
+        ("how many products cost more than 100?", number((df['price'] > 100).sum())),
+        ("total profit by category", REFUSE),
+        ("average margin", REFUSE),
+        ("total sales by category", REFUSE),
+        ("correlation between price and rating", number(df['price'].corr(df['rating']))),
+        ("top 3 products by stock", rows('stock', df['stock'].sort_values(ascending=False).head(3))),
+    ]
+
+
+def templated():
+    """The same shapes of question over more DABench tables: statistics, groupings, comparisons, declines."""
+    out = []
+    ins = read('insurance.csv')
+    tit = read('titanic.csv')
+    cred = read('Credit.csv')
+    auto = read('auto-mpg.csv')
+    happy = read('2015.csv')
+    aba = read('abalone.csv')
+    out.append(('insurance.csv', [
+        ("average charges for smokers vs non-smokers",
+         compare([('smoker: yes', ins.loc[ins['smoker'] == 'yes', 'charges'].mean()),
+                  ('smoker: no', ins.loc[ins['smoker'] == 'no', 'charges'].mean())])),
+        ("average charges for male vs female",
+         compare([('male', ins.loc[ins['sex'] == 'male', 'charges'].mean()),
+                  ('female', ins.loc[ins['sex'] == 'female', 'charges'].mean())])),
+        ("compare average bmi between southeast and northwest",
+         compare([('southeast', ins.loc[ins['region'] == 'southeast', 'bmi'].mean()),
+                  ('northwest', ins.loc[ins['region'] == 'northwest', 'bmi'].mean())])),
+        ("median charges northeast versus southwest",
+         compare([('northeast', ins.loc[ins['region'] == 'northeast', 'charges'].median()),
+                  ('southwest', ins.loc[ins['region'] == 'southwest', 'charges'].median())])),
+        ("how many smokers vs non-smokers", compare([('smoker: yes', (ins['smoker'] == 'yes').sum()),
+                                                     ('smoker: no', (ins['smoker'] == 'no').sum())])),
+        ("total charges by region", mapping(ins.groupby('region')['charges'].sum())),
+        ("average age by sex", mapping(ins.groupby('sex')['age'].mean())),
+        ("maximum charges", number(ins['charges'].max())),
+        ("average charges by hospital", REFUSE),
+        ("average charges by insurer", REFUSE),
+        ("total premium by region", REFUSE),
+        ("average charges for people with 2 children", number(ins.loc[ins['children'] == 2, 'charges'].mean())),
+    ]))
+    out.append(('titanic.csv', [
+        ("average fare for male vs female",
+         compare([('male', tit.loc[tit['Sex'] == 'male', 'Fare'].mean()),
+                  ('female', tit.loc[tit['Sex'] == 'female', 'Fare'].mean())])),
+        ("average age of survivors vs non-survivors",
+         compare([('Survived: yes', tit.loc[tit['Survived'] == 1, 'Age'].mean()),
+                  ('Survived: no', tit.loc[tit['Survived'] == 0, 'Age'].mean())])),
+        ("total fare by cabin class", REFUSE),
+        ("average fare by ticket agent", REFUSE),
+        ("how many passengers per class", mapping(tit.groupby('Pclass').size())),
+        ("median age by sex", mapping(tit.groupby('Sex')['Age'].median())),
+        ("average fare by embarked", mapping(tit.groupby('Embarked')['Fare'].mean())),
+        ("max age", number(tit['Age'].max())),
+        ("how many passengers are younger than 18?", number((tit['Age'] < 18).sum())),
+        ("average fare of passengers older than 40", number(tit.loc[tit['Age'] > 40, 'Fare'].mean())),
+    ]))
+    out.append(('Credit.csv', [
+        ("average balance for students vs non-students",
+         compare([('Student: yes', cred.loc[cred['Student'] == 'Yes', 'Balance'].mean()),
+                  ('Student: no', cred.loc[cred['Student'] == 'No', 'Balance'].mean())])),
+        ("average income Male vs Female",
+         compare([('Male', cred.loc[cred['Gender'].str.strip() == 'Male', 'Income'].mean()),
+                  ('Female', cred.loc[cred['Gender'] == 'Female', 'Income'].mean())])),
+        ("average limit by ethnicity", mapping(cred.groupby('Ethnicity')['Limit'].mean())),
+        ("median balance", number(cred['Balance'].median())),
+        ("total balance by bank", REFUSE),
+        ("how many customers are older than 70?", number((cred['Age'] > 70).sum())),
+        ("average rating by number of cards", mapping(cred.groupby('Cards')['Rating'].mean())),
+        ("max income", number(cred['Income'].max())),
+    ]))
+    out.append(('auto-mpg.csv', [
+        ("average mpg by origin", mapping(auto.groupby('origin')['mpg'].mean())),
+        ("maximum horsepower", number(auto['horsepower'].max())),
+        ("average weight by cylinders", mapping(auto.groupby('cylinders')['weight'].mean())),
+        ("how many cars have more than 150 horsepower?", number((auto['horsepower'] > 150).sum())),
+        ("average mpg by manufacturer", REFUSE),
+        ("median acceleration", number(auto['acceleration'].median())),
+        ("average price by origin", REFUSE),
+        ("correlation between horsepower and weight", number(auto['horsepower'].corr(auto['weight']))),
+    ]))
+    out.append(('2015.csv', [
+        ("average happiness score Western Europe vs North America",
+         compare([('Western Europe', happy.loc[happy['Region'] == 'Western Europe', 'Happiness Score'].mean()),
+                  ('North America', happy.loc[happy['Region'] == 'North America', 'Happiness Score'].mean())])),
+        ("average freedom by region", mapping(happy.groupby('Region')['Freedom'].mean())),
+        ("how many countries per region", mapping(happy.groupby('Region').size())),
+        ("maximum generosity", number(happy['Generosity'].max())),
+        ("average happiness score by continent", REFUSE),
+        ("median family", number(happy['Family'].median())),
+        ("how many countries have a happiness score above 7?", number((happy['Happiness Score'] > 7).sum())),
+    ]))
+    out.append(('abalone.csv', [
+        ("average rings by sex", mapping(aba.groupby('Sex')['Rings'].mean())),
+        ("median length", number(aba['Length'].median())),
+        ("max shell weight", number(aba['Shell weight'].max())),
+        ("how many abalones have a diameter above 0.5?", number((aba['Diameter'] > 0.5).sum())),
+        ("average rings by habitat", REFUSE),
+        ("average height by sex", mapping(aba.groupby('Sex')['Height'].mean())),
+    ]))
+    return out
+
+
 # --- Held out: written in one go after the questions above, before running them, to measure the parser on
 # phrasings it was not tuned to. First-run figures are in the test's report header (see OfflineQuestionSetTest).
 
@@ -429,16 +695,148 @@ def heldout2(sales_path):
     ]
 
 
-def entry(path, upload_name, questions, held_out=0):
+# --- Held out for issue 14: written after the rest was done, run once, reported on its own (batch 3).
+# First (and only) run: 43 answerable: 34 correct, 2 wrong, 7 not understood; 17 probes: 16 refused. The misses,
+# not tuned on: "total discount given" (expected a decline, got the sum of the discount rates), "how many counties are
+# there?" (distinct county names 1,848 against 3,141 rows), "cheapest product" (right product and price, as a series by
+# product_name where the expectation wanted a table).
+
+def heldout3(paths):
+    df = pd.read_csv(paths['ledger'], parse_dates=['order_date'])
+    reps = pd.read_csv(paths['reps'])
+    joined = df.merge(reps, on='sales_rep', how='left')
+    hrd = pd.read_csv(paths['hr'], parse_dates=['hire_date'])
+    prod = pd.read_json(paths['products'])
+    ins = read('insurance.csv')
+    tit = read('titanic.csv')
+    beauty = read('beauty and the labor market.csv')
+    elect = read('election2016.csv')
+    per_order = df.groupby('order_id')['revenue'].sum()
+    r = lambda c, v: df.loc[df['region'] == v, c]
+    return [
+        ('ledger.csv', [
+            ("revenue: North vs East", compare([('North', r('revenue', 'North').sum()), ('East', r('revenue', 'East').sum())])),
+            ("How does average discount compare between South and West?",
+             compare([('South', r('discount', 'South').mean()), ('West', r('discount', 'West').mean())])),
+            ("sum of units in West versus North", compare([('West', r('units', 'West').sum()), ('North', r('units', 'North').sum())])),
+            ("what's the gap in median revenue between Technology and Office Supplies?",
+             compare([('Technology', df.loc[df['product_category'] == 'Technology', 'revenue'].median()),
+                      ('Office Supplies', df.loc[df['product_category'] == 'Office Supplies', 'revenue'].median())])),
+            ("biggest order", first([per_order.sort_values(ascending=False).index[0]])),
+            ("top 10 orders by revenue", first(list(per_order.sort_values(ascending=False).index[:10]))),
+            ("mean revenue per order in 2024",
+             number(df[df['order_date'].dt.year == 2024].groupby('order_id')['revenue'].sum().mean())),
+            ("total revenue per team", mapping(joined.groupby('team')['revenue'].sum())),
+            ("revenue by manager", mapping(joined.groupby('manager')['revenue'].sum())),
+            ("total revenue by country", REFUSE),
+            ("average revenue per client", REFUSE),
+            ("total revenue by warehouse", REFUSE),
+            ("what's our gross margin?", REFUSE),
+            ("what is the basket value?", REFUSE),
+            ("units sold per quarter", mapping(df.groupby(df['order_date'].dt.year.astype(str) + 'Q'
+                                                          + df['order_date'].dt.quarter.astype(str))['units'].sum())),
+            ("avg unit price per region", mapping(df.groupby('region')['unit_price'].mean())),
+            ("how many orders were placed by Liam Walsh?", number((df['sales_rep'] == 'Liam Walsh').sum())),
+            ("which rep sold the most units?", first([df.groupby('sales_rep')['units'].sum().idxmax()])),
+            ("what share of revenue comes from Furniture?",
+             number(df.loc[df['product_category'] == 'Furniture', 'revenue'].sum() / df['revenue'].sum() * 100)),
+            ("total discount given", REFUSE),
+        ]),
+        ('hr.csv', [
+            ("mean salary Marketing versus Finance",
+             compare([('Marketing', hrd.loc[hrd['department'] == 'Marketing', 'salary'].mean()),
+                      ('Finance', hrd.loc[hrd['department'] == 'Finance', 'salary'].mean())])),
+            ("overtime hours: remote vs non-remote",
+             compare([('remote: yes', hrd.loc[hrd['remote'] == 'yes', 'overtime_hours'].sum()),
+                      ('remote: no', hrd.loc[hrd['remote'] == 'no', 'overtime_hours'].sum())])),
+            ("average age in Dublin vs Madrid",
+             compare([('Dublin', hrd.loc[hrd['city'] == 'Dublin', 'age'].mean()),
+                      ('Madrid', hrd.loc[hrd['city'] == 'Madrid', 'age'].mean())])),
+            ("median salary per department", mapping(hrd.groupby('department')['salary'].median())),
+            ("highest paid department on average", first([hrd.groupby('department')['salary'].mean().idxmax()])),
+            ("average salary by office", REFUSE),
+            ("average salary by seniority", REFUSE),
+            ("total payroll by department", REFUSE),
+            ("count of employees by city", mapping(hrd.groupby('city').size())),
+            ("how many employees have a performance score of 5?", number((hrd['performance_score'] == 5).sum())),
+        ]),
+        ('products.json', [
+            ("stock value by supplier", REFUSE),
+            ("total stock value for Toys", number((prod['price'] * prod['stock'])[prod['category'] == 'Toys'].sum())),
+            ("average price Books versus Sports",
+             compare([('Books', prod.loc[prod['category'] == 'Books', 'price'].mean()),
+                      ('Sports', prod.loc[prod['category'] == 'Sports', 'price'].mean())])),
+            ("inventory value", REFUSE),
+            ("total revenue by category", REFUSE),
+            ("cheapest product", row_in('price', [prod['price'].min()])),
+            ("average stock per supplier", mapping(prod.groupby('supplier')['stock'].mean())),
+            ("how many products does Umbrella supply?", number((prod['supplier'] == 'Umbrella').sum())),
+            ("mean rating for Garden and Kitchen",
+             compare([('Garden', prod.loc[prod['category'] == 'Garden', 'rating'].mean()),
+                      ('Kitchen', prod.loc[prod['category'] == 'Kitchen', 'rating'].mean())])),
+            ("total stock by category", mapping(prod.groupby('category')['stock'].sum())),
+        ]),
+        ('insurance.csv', [
+            ("charges smokers versus non-smokers",
+             compare([('smoker: yes', ins.loc[ins['smoker'] == 'yes', 'charges'].sum()),
+                      ('smoker: no', ins.loc[ins['smoker'] == 'no', 'charges'].sum())])),
+            ("average bmi for smokers and non-smokers",
+             compare([('smoker: yes', ins.loc[ins['smoker'] == 'yes', 'bmi'].mean()),
+                      ('smoker: no', ins.loc[ins['smoker'] == 'no', 'bmi'].mean())])),
+            ("average charges by employer", REFUSE),
+            ("mean age northeast vs southeast",
+             compare([('northeast', ins.loc[ins['region'] == 'northeast', 'age'].mean()),
+                      ('southeast', ins.loc[ins['region'] == 'southeast', 'age'].mean())])),
+            ("median bmi by number of children", mapping(ins.groupby('children')['bmi'].median())),
+        ]),
+        ('titanic.csv', [
+            ("average age for male vs female passengers",
+             compare([('male', tit.loc[tit['Sex'] == 'male', 'Age'].mean()),
+                      ('female', tit.loc[tit['Sex'] == 'female', 'Age'].mean())])),
+            ("fare by deck", REFUSE),
+            ("average fare by port", REFUSE),
+            ("total fare by sex", mapping(tit.groupby('Sex')['Fare'].sum())),
+            ("youngest passenger", row_in('Age', [tit['Age'].min()])),
+        ]),
+        ('beauty and the labor market.csv', [
+            ("average wage by education", mapping(beauty.groupby('educ')['wage'].mean())),
+            ("average wage for union vs non-union workers",
+             compare([('union: yes', beauty.loc[beauty['union'] == 1, 'wage'].mean()),
+                      ('union: no', beauty.loc[beauty['union'] == 0, 'wage'].mean())])),
+            ("average wage by industry", REFUSE),
+            ("max experience", number(beauty['exper'].max())),
+            ("median wage of married workers", number(beauty.loc[beauty['married'] == 1, 'wage'].median())),
+        ]),
+        ('election2016.csv', [
+            ("total votes for AK vs AL",
+             compare([('AK', elect.loc[elect['state_abbr'] == 'AK', 'total_votes'].sum()),
+                      ('AL', elect.loc[elect['state_abbr'] == 'AL', 'total_votes'].sum())])),
+            ("average per_dem by state", mapping(elect.groupby('state_abbr')['per_dem'].mean())),
+            ("total votes by candidate", REFUSE),
+            ("how many counties are there?", number(len(elect))),
+            ("max votes_gop", number(elect['votes_gop'].max())),
+        ]),
+    ]
+
+
+def entry(path, upload_name, questions, held_out=0, attach=()):
     out = []
     for q in questions:
         out.append({'question': q[0], 'expect': q[1], 'chart': len(q) > 2 and q[2], 'batch': int(held_out)})
-    return {'file': path, 'upload_name': upload_name, 'questions': out}
+    return {'file': path, 'upload_name': upload_name, 'questions': out,
+            'attach': [{'file': f, 'upload_name': n} for f, n in attach]}
 
 
 def main():
     sales_path = sys.argv[1]
+    paths = offline_tables.write(sys.argv[2])
     datasets = [entry(sales_path, 'sales.csv', sales(sales_path))]
+    datasets.append(entry(paths['ledger'], 'ledger.csv', ledger_questions(paths),
+                          attach=[(paths['reps'], 'reps.csv')]))
+    datasets.append(entry(paths['hr'], 'hr.csv', hr_questions(paths)))
+    datasets.append(entry(paths['products'], 'products.json', products_questions(paths)))
+    for name, questions in templated():
+        datasets.append(entry(os.path.join(TABLES, name), name, questions))
     for name, questions in [('titanic.csv', titanic), ('insurance.csv', insurance), ('abalone.csv', abalone),
                             ('auto-mpg.csv', auto_mpg), ('Credit.csv', credit), ('hotel_data.csv', hotels),
                             ('country_vaccinations.csv', vaccinations), ('2015.csv', happiness),
@@ -453,6 +851,11 @@ def main():
     for name, questions in heldout2(sales_path):
         path = sales_path if name == 'sales.csv' else os.path.join(TABLES, name)
         datasets.append(entry(path, name, questions, 2))
+    for name, questions in heldout3(paths):
+        path = {'ledger.csv': paths['ledger'], 'hr.csv': paths['hr'], 'products.json': paths['products']}.get(
+            name, os.path.join(TABLES, name))
+        attach = [(paths['reps'], 'reps.csv')] if name == 'ledger.csv' else []
+        datasets.append(entry(path, name, questions, 3, attach))
     json.dump({'datasets': datasets}, sys.stdout, indent=1, allow_nan=False)
 
 

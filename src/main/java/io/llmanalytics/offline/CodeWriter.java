@@ -39,6 +39,12 @@ final class CodeWriter {
         Code code = new Code();
         code.line(PlanComment.write(plan));
         code.line("data = %s", source);
+        join(code, plan.join());
+        if (!plan.derived().isEmpty()) {
+            code.line("data = data.copy()");
+            code.line("data[%s] = %s", col(plan.column()), plan.derived().stream().map(c -> "data[" + col(c) + "]")
+                    .collect(Collectors.joining(" * ")));
+        }
         filters(code, plan.filters());
         switch (plan.task()) {
             case COUNT -> count(code, plan);
@@ -59,6 +65,7 @@ final class CodeWriter {
             case DISTRIBUTION -> distribution(code, plan);
             case OUTLIERS -> outliers(code, plan);
             case HEAD -> code.line("result = data.%s(%d)", plan.ascending() ? "head" : "tail", plan.limit());
+            case COMPARE -> compare(code, plan);
             case VALUE -> {
                 code.line("values = data[%s]", col(plan.column()));
                 code.line("distinct = values.dropna().unique()");
@@ -67,6 +74,58 @@ final class CodeWriter {
         }
         chart(code, plan);
         return code.toString();
+    }
+
+    /** A left merge on a key the other dataset holds once per value (checked when the code runs). */
+    private static void join(Code code, Plan.Join join) {
+        if (join == null) {
+            return;
+        }
+        List<String> columns = new ArrayList<>(List.of(join.rightKey()));
+        columns.addAll(join.columns());
+        code.line("other = dfs[%s][[%s]]", string(join.dataset()), columns.stream().map(PythonLiterals::string)
+                .collect(Collectors.joining(", ")));
+        code.line("if other[%s].duplicated().any():", col(join.rightKey()));
+        code.line("    raise ValueError(%s)", string("'" + join.rightKey() + "' repeats in " + join.dataset()
+                + ", so joining on it would count rows twice"));
+        code.line("data = data.merge(other, left_on=%s, right_on=%s, how='left'%s)", col(join.leftKey()),
+                col(join.rightKey()), join.leftKey().equals(join.rightKey()) ? "" : ", suffixes=('', '_joined')");
+    }
+
+    /** One figure per side, then their difference and ratio (when both are positive). */
+    private void compare(Code code, Plan plan) {
+        code.line("figures = {}");
+        for (Filter side : plan.sides()) {
+            code.line("side = data[%s]", condition(side));
+            String value;
+            if (plan.condition() != null) {
+                value = "float((" + condition(plan.condition()).replace("data[", "side[") + ").mean() * 100)";
+            } else if (plan.column() == null || plan.agg() == Agg.COUNT) {
+                value = "int(len(side))";
+            } else if (plan.other() != null) {
+                value = "side.groupby(" + col(plan.other()) + ")[" + col(plan.column()) + "].sum()." + plan.agg()
+                        .method() + "()";
+            } else {
+                value = "side[" + col(plan.column()) + "]." + plan.agg().method() + "()";
+            }
+            code.line("figures[%s] = %s", string(sideLabel(side)), value);
+        }
+        code.line("result = pd.Series(figures, dtype='float64')");
+        if (plan.sides().size() == 2) {
+            code.line("first, second = result.iloc[0], result.iloc[1]");
+            code.line("result['difference'] = first - second");
+            code.line("if first > 0 and second > 0:");
+            code.line("    result['ratio'] = first / second");
+        }
+    }
+
+    /** How a side is named in the result: its value, or the yes/no column and yes or no. */
+    static String sideLabel(Filter side) {
+        return switch (side.op()) {
+            case YES -> side.column() + ": yes";
+            case NO -> side.column() + ": no";
+            default -> side.texts().isEmpty() ? Describe.value(side.numbers().get(0)) : side.texts().get(0);
+        };
     }
 
     private void filters(Code code, List<Filter> filters) {
@@ -165,6 +224,12 @@ final class CodeWriter {
 
     private void aggregate(Code code, Plan plan) {
         String column = "[" + col(plan.column()) + "]";
+        if (plan.other() != null && plan.groupBy().isEmpty()) {
+            // "median revenue per order": each order's total first
+            code.line("totals = data.groupby(%s)%s.sum()", col(plan.other()), column);
+            code.line("result = totals.%s()", plan.agg().method());
+            return;
+        }
         if (plan.groupBy().isEmpty()) {
             String value = "data" + column + "." + plan.agg().method() + "()";
             boolean whole = plan.agg() == Agg.NUNIQUE || plan.agg() == Agg.COUNT;
@@ -321,6 +386,9 @@ final class CodeWriter {
             }
             default -> {
                 String series = "result";
+                if (plan.task() == Task.COMPARE) {
+                    series = "result.iloc[:" + plan.sides().size() + "]"; // the sides, not their difference
+                }
                 if (plan.task() == Task.TOP_ROWS) {
                     String label = labelColumn(plan);
                     series = label == null ? "result[" + col(plan.column()) + "]"
@@ -353,6 +421,7 @@ final class CodeWriter {
     private static boolean seriesResult(Plan plan) {
         return switch (plan.task()) {
             case COUNT, AGGREGATE, SHARE -> !plan.groupBy().isEmpty();
+            case COMPARE -> true;
             case TREND, VALUES, CORRELATIONS, MISSING -> true;
             case DISTRIBUTION, TOP_ROWS -> true;
             default -> false;

@@ -19,7 +19,48 @@ final class Describe {
 
     /** What was computed, e.g. "Total revenue by category where region is North". */
     static String subject(Plan plan) {
-        String what = switch (plan.task()) {
+        return what(plan) + conditions(plan.filters());
+    }
+
+    /**
+     * The reading the code executes, in plain words, e.g. "Total revenue · region is East, and region is West · side by
+     * side": what is computed, how it is grouped or ranked, each condition (those a follow-up carried over said so),
+     * and any column computed or brought in from another dataset.
+     */
+    static String reading(Plan plan) {
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(what(plan));
+        if (!plan.derived().isEmpty()) {
+            parts.add(name(plan.column()) + " = " + plan.derived().stream().map(Describe::name)
+                    .collect(Collectors.joining(" × ")));
+        }
+        if (plan.join() != null) {
+            parts.add(String.join(", ", plan.join().columns().stream().map(Describe::name).toList()) + " from "
+                    + plan.join().dataset() + ", joined on " + name(plan.join().leftKey())
+                    + (plan.join().leftKey().equals(plan.join().rightKey()) ? "" : " = " + name(plan.join().rightKey())));
+        }
+        if (plan.task() == Plan.Task.AGGREGATE && plan.other() != null && plan.groupBy().isEmpty()) {
+            parts.add("over each " + name(plan.other()) + "'s total");
+        }
+        if (plan.limit() != null && plan.task() != Plan.Task.HEAD) {
+            parts.add((plan.ascending() ? "lowest " : "highest ") + plan.limit());
+        }
+        for (Filter f : plan.filters()) {
+            String c = f.op() == Filter.Op.LOOKUP ? "a text column holds " + quoted(f.texts().get(0)) : condition(f);
+            parts.add(plan.inherited().contains(f) ? c + " (kept from the previous question)" : c);
+        }
+        if (plan.task() == Plan.Task.COMPARE) {
+            parts.add(plan.sides().stream().map(Describe::condition).collect(Collectors.joining(", and ")));
+            parts.add("side by side" + (plan.sides().size() == 2 ? ", with their difference and ratio" : ""));
+        }
+        if (plan.chart() != Plan.Chart.NONE) {
+            parts.add(plan.chart().name().toLowerCase(Locale.ROOT) + " chart");
+        }
+        return String.join(" · ", parts);
+    }
+
+    private static String what(Plan plan) {
+        return switch (plan.task()) {
             case COUNT -> "Number of " + rows(plan) + by(plan);
             case AGGREGATE -> capital(measure(plan)) + by(plan);
             case TOP_ROWS -> (plan.ascending() ? "Lowest " : "Highest ") + name(plan.column());
@@ -31,9 +72,16 @@ final class Describe {
             case CORRELATION -> name(plan.column()) + " and " + name(plan.other());
             case CORRELATIONS -> "Strongest correlations" + (plan.column() == null ? "" : " with " + name(plan.column()));
             case MISSING -> "Missing values";
-            default -> "Result";
+            case COMPARE -> capital(plan.condition() != null ? "share of " + rows(plan) + " where "
+                    + condition(plan.condition())
+                    : plan.column() == null || plan.agg() == Agg.COUNT ? "number of " + rows(plan) : measure(plan));
+            case VALUE -> "Value of " + name(plan.column());
+            case COLUMNS -> "Columns and their types";
+            case SHAPE -> "Number of rows and columns";
+            case DESCRIBE -> "Summary statistics" + (plan.column() == null ? "" : " of " + name(plan.column()));
+            case OUTLIERS -> "Outliers of " + name(plan.column()) + " (beyond 1.5 interquartile ranges)";
+            case HEAD -> (plan.ascending() ? "First " : "Last ") + plan.limit() + " rows";
         };
-        return what + conditions(plan.filters());
     }
 
     /** "total revenue", "average Fare", "number of distinct product". */

@@ -80,8 +80,9 @@ final class FilterReader {
                     continue;
                 }
                 if (!column.numeric()) {
-                    parts.problems.add("'" + column.name() + "' holds text, so it cannot be compared with "
-                            + o.text());
+                    parts.problems.add("'" + o.text() + "' is compared with '" + column.name() + "', which holds "
+                            + (column.date() ? "dates (name a date or a year to compare dates)" : "text")
+                            + "; name the numeric column to compare");
                     r.use(i, operand, subject);
                     continue;
                 }
@@ -130,7 +131,8 @@ final class FilterReader {
             } else if (column.numeric()) {
                 parts.filters.add(Filter.number(column.name(), Filter.Op.BETWEEN, List.of(low, high)));
             } else {
-                parts.problems.add("'" + column.name() + "' holds text, so it cannot be between two numbers");
+                parts.problems.add("'" + column.name() + "' holds " + (column.date() ? "dates" : "text")
+                        + ", so it cannot be between two numbers; name the numeric column");
             }
             r.use(i, a, and, b, subject);
         }

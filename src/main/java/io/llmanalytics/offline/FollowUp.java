@@ -124,6 +124,9 @@ final class FollowUp {
                 throw new NotUnderstood("the previous answer has no groups to rank");
             }
         }
+        List<Filter> stated = filters;
+        plan = plan.withInherited(plan.filters().stream().filter(f -> previous.filters().contains(f)
+                && !stated.contains(f)).toList());
         if (p.chartAsked) {
             plan = Planner.withChart(plan, p.chart, lexicon);
         } else if (previous.chart() != Chart.NONE && plan != previous) {

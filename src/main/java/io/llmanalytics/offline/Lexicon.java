@@ -91,6 +91,28 @@ final class Lexicon {
         values.putIfAbsent(column.name() + "\u0000" + value, new Value(column, value, words));
     }
 
+    /**
+     * This dataset's columns and values with those of {@code other} (except its key and names this one has), for
+     * questions that group or filter by a column of a dataset joined on a detected key.
+     */
+    Lexicon joined(Lexicon other, String otherKey) {
+        Set<String> own = new java.util.HashSet<>();
+        columns.forEach(c -> own.add(c.name()));
+        List<Column> more = new ArrayList<>(columns);
+        other.columns.stream().filter(c -> !c.name().equals(otherKey) && !own.contains(c.name())).forEach(more::add);
+        List<Value> moreValues = new ArrayList<>(values);
+        other.values.stream().filter(v -> more.contains(v.column()) && !columns.contains(v.column()))
+                .forEach(moreValues::add);
+        return new Lexicon(dataset, rows, more, moreValues);
+    }
+
+    /** The identifier column of the rows a word names ("order" → {@code order_id}), or null. */
+    Column idFor(String word) {
+        String stem = Words.singular(Words.fold(word));
+        return columns.stream().filter(c -> c.identifier() && !c.date() && c.words().equals(List.of(stem, "id")))
+                .findFirst().orElse(null);
+    }
+
     String dataset() {
         return dataset;
     }
@@ -180,8 +202,16 @@ final class Lexicon {
             return List.of();
         }
         List<Column> found = new ArrayList<>();
+        boolean rowsNamed = false;
         for (Column c : columns) {
-            if (c.identifier()) {
+            if (c.identifier() && !c.date() && c.words().size() == words.size() + 1
+                    && c.words().subList(0, words.size()).equals(words)
+                    && Vocabulary.ROW_WORDS.contains(Words.singular(String.join(" ", words)))) {
+                rowsNamed = true; // "order" names the rows (identified by order_id), never order_date
+            }
+        }
+        for (Column c : columns) {
+            if (c.identifier() || rowsNamed && c.date()) {
                 continue; // "passengers" names the rows, not PassengerId
             }
             if (c.words().size() > words.size() && Collections.indexOfSubList(c.words(), words) >= 0) {

@@ -65,7 +65,11 @@ final class Narrator {
             }
         }
         if (kept.isEmpty()) {
-            return FallbackInterpretation.describe(result);
+            kept.add(FallbackInterpretation.describe(result));
+        }
+        if (!plan.inherited().isEmpty()) {
+            kept.add("As in the previous question, this is only for rows" + Describe.conditions(plan.inherited(), true)
+                    + ".");
         }
         return String.join(" ", kept);
     }
@@ -98,7 +102,44 @@ final class Narrator {
                     : values(plan, r, where);
             case HEAD -> List.of("Here are the " + (plan.ascending() ? "first " : "last ")
                     + number(r.path("data").size()) + " rows" + where + ".");
+            case COMPARE -> compare(plan, r, where);
         };
+    }
+
+    /** "The total revenue is 11,132,991 for East and 10,768,958 for West: East's is higher by 364,033 (1.03 times)." */
+    private static List<String> compare(Plan plan, JsonNode r, String where) {
+        List<Entry> entries = entries(r);
+        int n = plan.sides().size();
+        List<Entry> sides = entries.subList(0, Math.min(n, entries.size()));
+        String what = plan.condition() != null ? "share of " + Describe.rows(plan) + " where "
+                + Describe.condition(plan.condition()) + " (%)"
+                : plan.column() == null || plan.agg() == Agg.COUNT ? "number of " + Describe.rows(plan)
+                : Describe.measure(plan);
+        List<String> parts = new ArrayList<>();
+        for (Entry e : sides) {
+            parts.add(number(e.value()) + " for " + Describe.quoted(e.label()));
+        }
+        List<String> out = new ArrayList<>();
+        out.add("The " + what + where + " is " + String.join(parts.size() == 2 ? " and " : ", ", parts) + ".");
+        if (n == 2 && entries.size() > 2 && entries.get(2).label().equals("difference")) {
+            double diff = entries.get(2).value();
+            Entry a = sides.get(0);
+            Entry b = sides.get(1);
+            if (diff == 0) {
+                out.add("The two are equal.");
+            } else {
+                Entry higher = diff > 0 ? a : b;
+                Entry lower = diff > 0 ? b : a;
+                String ratio = entries.size() > 3 && entries.get(3).label().equals("ratio")
+                        ? " (" + number(diff > 0 ? entries.get(3).value() : 1 / entries.get(3).value()) + " times)"
+                        : "";
+                out.add(capital(Describe.quoted(higher.label())) + " is higher than " + Describe.quoted(lower.label())
+                        + " by " + number(Math.abs(diff)) + ratio + "." + ALTERNATIVE
+                        + capital(Describe.quoted(higher.label())) + " is higher than "
+                        + Describe.quoted(lower.label()) + " by " + number(Math.abs(diff)) + ".");
+            }
+        }
+        return out;
     }
 
     private static String scalar(JsonNode r) {

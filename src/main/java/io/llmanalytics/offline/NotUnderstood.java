@@ -6,10 +6,21 @@ import java.util.List;
 final class NotUnderstood extends RuntimeException {
 
     private final List<String> reasons;
+    private final List<String> unrecognized;
 
     NotUnderstood(List<String> reasons) {
+        this(reasons, List.of());
+    }
+
+    NotUnderstood(List<String> reasons, List<String> unrecognized) {
         super(String.join("; ", reasons), null, false, false);
         this.reasons = List.copyOf(reasons);
+        this.unrecognized = List.copyOf(unrecognized);
+    }
+
+    /** The words of the question that matched nothing (may be empty when the words were known but did not fit). */
+    List<String> unrecognized() {
+        return unrecognized;
     }
 
     NotUnderstood(String reason) {

@@ -65,15 +65,16 @@ public class OfflineAnalyst implements Analyst {
         }
         QuestionParser.Understood understood;
         try {
-            understood = QuestionParser.understand(request.question(), request.datasets(), request.context());
+            understood = QuestionParser.understand(request.question(), request.datasets(), request.context(),
+                    request.sharedColumns());
         } catch (NotUnderstood e) {
             Log.debugf("Offline analyst did not understand a question: %s", e.getMessage());
-            throw notUnderstood(e.reasons(), request.primary());
+            throw notUnderstood(e.reasons(), e.unrecognized(), request.question(), request.primary());
         }
         String source = understood.dataset() == 0 ? "df"
                 : "dfs[" + PythonLiterals.string(request.datasets().get(understood.dataset()).name()) + "]";
         String code = new CodeWriter(understood.lexicon(), source).write(understood.plan());
-        return new Generation(code, code, TokenUsage.NONE, MODEL, name());
+        return new Generation(code, code, TokenUsage.NONE, MODEL, name(), Describe.reading(understood.plan()));
     }
 
     @Override
@@ -113,19 +114,30 @@ public class OfflineAnalyst implements Analyst {
     }
 
     static ProblemException notUnderstood(List<String> reasons, DatasetSchema schema) {
+        return notUnderstood(reasons, List.of(), null, schema);
+    }
+
+    /**
+     * The problem of a question the analyst does not answer: the reasons in the detail, and as extension members the
+     * words it did not understand ({@code unrecognized}) and the closest questions it would answer
+     * ({@code suggestions}, each checked to parse into a plan).
+     */
+    static ProblemException notUnderstood(List<String> reasons, List<String> unrecognized, String question,
+            DatasetSchema schema) {
+        List<String> suggestions = Suggestions.closest(question, unrecognized, schema, EXAMPLES);
         StringBuilder detail = new StringBuilder("The offline analyst could not understand this question without"
                 + " guessing");
         if (!reasons.isEmpty()) {
             detail.append(": ").append(String.join("; ", reasons));
         }
         detail.append(". ");
-        List<String> examples = Suggestions.of(schema, EXAMPLES);
-        if (!examples.isEmpty()) {
+        if (!suggestions.isEmpty()) {
             detail.append("Questions it can answer about '").append(schema.name()).append("' look like: ");
-            detail.append(String.join(", ", examples.stream().map(q -> "\"" + q + "\"").toList())).append(". ");
+            detail.append(String.join(", ", suggestions.stream().map(q -> "\"" + q + "\"").toList())).append(". ");
         }
         detail.append(HOW_TO_CONFIGURE);
-        return new ProblemException(ProblemType.QUESTION_NOT_UNDERSTOOD, detail.toString());
+        return new ProblemException(io.llmanalytics.problem.Problem.of(ProblemType.QUESTION_NOT_UNDERSTOOD,
+                detail.toString()).with("unrecognized", List.copyOf(unrecognized)).with("suggestions", suggestions));
     }
 
     private static String abbreviate(String s, int max) {

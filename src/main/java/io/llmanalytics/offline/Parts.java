@@ -24,6 +24,15 @@ final class Parts {
     final Set<Cue> tasks = EnumSet.noneOf(Cue.class);
     final Set<Plan.Agg> aggs = new LinkedHashSet<>();
     final List<String> problems = new ArrayList<>();
+    /** Words of the question that match nothing the analyst knows (reported as {@code unrecognized}). */
+    final List<String> unrecognized = new ArrayList<>();
+
+    /** Whether the question asks for a comparison ("vs", "versus", "compare", "difference"). */
+    boolean comparing;
+    /** The identifier column of "per order" with a statistic: the statistic of each identified row's total. */
+    Column perEntity;
+    /** The columns whose product is a derived measure ("stock value" = price × stock), empty when none. */
+    final List<String> derived = new ArrayList<>();
 
     /** A date column to group by (a trend), with the grain if the question named one. */
     Column timeColumn;

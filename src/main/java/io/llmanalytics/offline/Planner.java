@@ -27,6 +27,10 @@ final class Planner {
     private static final Set<String> INTENSIVE = Set.of("per", "rate", "ratio", "average", "avg", "mean", "pct",
             "percent", "percentage", "price", "index", "score", "rating", "share");
 
+    /** Words of column names that hold money amounts of a row (what "the largest order" is measured by). */
+    private static final Set<String> MONEY = Set.of("revenue", "sale", "sales", "amount", "turnover", "spend",
+            "spending");
+
     private final Lexicon lexicon;
 
     Planner(Lexicon lexicon) {
@@ -35,10 +39,78 @@ final class Planner {
 
     Plan plan(Parts p) {
         if (!p.problems.isEmpty()) {
-            throw new NotUnderstood(p.problems);
+            throw new NotUnderstood(p.problems, p.unrecognized);
         }
-        Plan plan = core(p);
+        List<Filter> sides = sides(p);
+        Plan plan = sides.isEmpty() ? core(p) : compare(p, sides);
+        if (!p.derived.isEmpty()) {
+            plan = plan.withDerived(p.derived);
+        }
         return chart(plan, p);
+    }
+
+    /**
+     * The sides of a comparison, taken out of the parts: several values of one column ("East vs West", "revenue for
+     * East and West") or a yes/no column both ways ("smokers vs non-smokers"). Two equalities on one column are never
+     * an AND, and never silently an OR. A comparison broken down "by" a column shows the sides as a second grouping.
+     */
+    private List<Filter> sides(Parts p) {
+        List<Filter> sides = new ArrayList<>();
+        for (Filter f : List.copyOf(p.filters)) {
+            if (f.op() == Filter.Op.IN && f.texts().size() >= 2 && sides.isEmpty()
+                    && p.groups.stream().noneMatch(g -> g.name().equals(f.column()))) {
+                if (!p.groups.isEmpty() || p.timeGrouping) {
+                    // "revenue by category for East and West": each side is a group of its own, never pooled
+                    if (p.groups.size() == 1 && !p.timeGrouping) {
+                        lexicon.column(f.column()).ifPresent(p.groups::add);
+                        continue;
+                    }
+                    throw new NotUnderstood("a comparison broken down by more columns is not supported; ask for one"
+                            + " side at a time");
+                }
+                f.texts().forEach(v -> sides.add(Filter.text(f.column(), Filter.Op.EQ, List.of(v))));
+                p.filters.remove(f);
+            }
+        }
+        for (Parts.Flag a : List.copyOf(p.flags)) {
+            for (Parts.Flag b : List.copyOf(p.flags)) {
+                if (sides.isEmpty() && a.column().equals(b.column()) && a.yes() && !b.yes()) {
+                    sides.add(Filter.flag(a.column().name(), true));
+                    sides.add(Filter.flag(a.column().name(), false));
+                    p.flags.remove(a);
+                    p.flags.remove(b);
+                }
+            }
+        }
+        if (sides.isEmpty() && p.comparing && !p.tasks.contains(Cue.CORRELATION)) {
+            throw new NotUnderstood("say the two things to compare, e.g. 'revenue for East vs West' or 'average"
+                    + " charges for smokers vs non-smokers'");
+        }
+        return sides;
+    }
+
+    /** One figure per side: the plan the question would have for one side, computed for each. */
+    private Plan compare(Parts p, List<Filter> sides) {
+        if (!p.groups.isEmpty() || p.timeGrouping || p.superlative != null || p.limit != null) {
+            throw new NotUnderstood("a comparison gives one figure per side; ask it without a ranking or 'by', or"
+                    + " ask 'by' the column of the sides");
+        }
+        Plan one = core(p);
+        if (one.task() != Task.COUNT && one.task() != Task.AGGREGATE && one.task() != Task.SHARE
+                || !one.groupBy().isEmpty() || one.limit() != null || one.task() == Task.SHARE
+                        && one.column() != null) {
+            throw new NotUnderstood("a comparison gives one figure per side: a count, a total, an average, a median,"
+                    + " a minimum or a maximum");
+        }
+        if (one.task() == Task.SHARE) {
+            if (one.condition() == null) {
+                throw new NotUnderstood("say what the share is of");
+            }
+            return Plan.of(Task.COMPARE).withTask(Task.COMPARE).withCondition(one.condition())
+                    .withFilters(one.filters()).withSides(sides).withEntity(one.entity()).withOther(one.other());
+        }
+        return Plan.of(Task.COMPARE).withColumn(one.column()).withAgg(one.task() == Task.COUNT ? Agg.COUNT : one.agg())
+                .withFilters(one.filters()).withSides(sides).withEntity(one.entity()).withOther(one.other());
     }
 
     private Plan core(Parts p) {
@@ -206,6 +278,32 @@ final class Planner {
         if (measure == null) {
             measure = implied(s);
         }
+        // rows named by a word whose id column identifies them, in a table without a name column to show instead
+        boolean named = lexicon.columns().stream().anyMatch(c -> c.text() && (c.words().contains("name")
+                || c.words().contains("title")));
+        Column rowsId = p.rowTarget && p.entity != null && p.groups.isEmpty() && !named ? lexicon.idFor(p.entity)
+                : null;
+        if (measure == null && rowsId != null && (s == Cue.HIGH || s == Cue.LOW)) {
+            List<Column> money = lexicon.columns().stream().filter(Planner::additiveMoney).toList();
+            if (money.size() != 1) {
+                throw new NotUnderstood("say what makes a '" + p.entity + "' large or small (which column)");
+            }
+            measure = money.get(0); // "the largest single order": by the one money column, and the reading says so
+        }
+        if (rowsId != null && measure != null && additive(measure) && (p.agg() == null || p.agg() == Agg.SUM)) {
+            // "top 5 orders by revenue": each order's total, identified by its id (order lines add up)
+            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(Agg.SUM)
+                    .withGroupBy(List.of(rowsId.name())).withLimit(p.limit != null ? p.limit : 1, ascending)
+                    .withFilters(filters(p, true)).withEntity(p.entity);
+        }
+        if (measure == null && p.target != null && p.target.identifier() && (s == Cue.HIGH || s == Cue.LOW)) {
+            // "the largest single order": by the one money column of the rows, and the reading says so
+            List<Column> money = lexicon.columns().stream().filter(Planner::additiveMoney).toList();
+            if (money.size() != 1) {
+                throw new NotUnderstood("say what makes a '" + p.target.name() + "' large or small (which column)");
+            }
+            measure = money.get(0);
+        }
         if (p.target != null) {
             List<String> groups = new ArrayList<>(List.of(p.target.name()));
             p.groups.forEach(g -> groups.add(g.name()));
@@ -312,6 +410,15 @@ final class Planner {
             throw new NotUnderstood("'" + measure.name() + "' holds " + (measure.date() ? "dates" : "text")
                     + ", so it has no " + agg.words());
         }
+        if (p.perEntity != null) {
+            if (!measure.numeric() || !groups.isEmpty() || agg == Agg.SUM || agg == Agg.COUNT
+                    || agg == Agg.NUNIQUE) {
+                throw new NotUnderstood("'per " + p.perEntity.name() + "' is for a statistic of each one's total,"
+                        + " e.g. the average or median");
+            }
+            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg).withOther(p.perEntity.name())
+                    .withFilters(filters(p, true)).withEntity(p.entity);
+        }
         return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg).withGroupBy(groups)
                 .withFilters(filters(p, true)).withEntity(p.entity);
     }
@@ -355,6 +462,11 @@ final class Planner {
     private static String whichStatistic(Column measure) {
         return "say which statistic of '" + measure.name()
                 + "' you want: total, average, median, minimum or maximum";
+    }
+
+    /** An amount of money per row (revenue, sales, amount). */
+    static boolean additiveMoney(Column c) {
+        return c.measure() && c.words().stream().anyMatch(MONEY::contains);
     }
 
     static boolean additive(Column c) {

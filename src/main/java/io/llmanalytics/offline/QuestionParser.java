@@ -3,6 +3,7 @@ package io.llmanalytics.offline;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.schema.DatasetSchema;
 
@@ -22,7 +23,17 @@ final class QuestionParser {
     }
 
     static Understood understand(String question, List<DatasetSchema> datasets, List<Interaction> context) {
+        return understand(question, datasets, context, List.of());
+    }
+
+    /**
+     * Reads the question against each dataset on its own, then against the default dataset joined with another one
+     * through a detected join key whose values are unique in the other dataset (so the join adds columns, never rows).
+     */
+    static Understood understand(String question, List<DatasetSchema> datasets, List<Interaction> context,
+            List<SharedColumn> shared) {
         List<String> reasons = new ArrayList<>();
+        List<String> unrecognized = new ArrayList<>();
         for (int i = 0; i < datasets.size(); i++) {
             Lexicon lexicon = Lexicon.of(datasets.get(i));
             try {
@@ -30,10 +41,54 @@ final class QuestionParser {
             } catch (NotUnderstood e) {
                 if (i == 0) {
                     reasons.addAll(e.reasons());
+                    unrecognized.addAll(e.unrecognized());
                 }
             }
         }
-        throw new NotUnderstood(reasons);
+        DatasetSchema primary = datasets.get(0);
+        for (SharedColumn key : shared) {
+            boolean left = key.leftDataset().equals(primary.name());
+            if (!left && !key.rightDataset().equals(primary.name())) {
+                continue;
+            }
+            String otherName = left ? key.rightDataset() : key.leftDataset();
+            String ownKey = left ? key.leftColumn() : key.rightColumn();
+            String otherKey = left ? key.rightColumn() : key.leftColumn();
+            long otherDistinct = left ? key.rightDistinct() : key.leftDistinct();
+            DatasetSchema other = datasets.stream().filter(d -> d.name().equals(otherName)).findFirst().orElse(null);
+            if (other == null || key.sampled() || otherDistinct != other.rows()) {
+                continue; // a key that repeats in the other dataset would count rows twice
+            }
+            Lexicon own = Lexicon.of(primary);
+            Lexicon theirs = Lexicon.of(other);
+            Lexicon joined = own.joined(theirs, otherKey);
+            try {
+                Plan plan = plan(question, joined, List.of());
+                List<String> brought = used(plan).stream().filter(c -> own.column(c).isEmpty()).distinct().toList();
+                if (brought.isEmpty()) {
+                    continue;
+                }
+                return new Understood(plan.withJoin(new Plan.Join(otherName, ownKey, otherKey, brought)), 0, joined);
+            } catch (NotUnderstood e) {
+                // not through this join either
+            }
+        }
+        throw new NotUnderstood(reasons, unrecognized);
+    }
+
+    /** Every column a plan names. */
+    private static List<String> used(Plan plan) {
+        List<String> columns = new ArrayList<>(plan.groupBy());
+        columns.add(plan.column());
+        columns.add(plan.other());
+        columns.add(plan.date());
+        plan.filters().forEach(f -> columns.add(f.column()));
+        plan.sides().forEach(f -> columns.add(f.column()));
+        if (plan.condition() != null) {
+            columns.add(plan.condition().column());
+        }
+        columns.removeIf(java.util.Objects::isNull);
+        return columns;
     }
 
     static Plan plan(String question, Lexicon lexicon, List<Interaction> context) {
@@ -52,7 +107,10 @@ final class QuestionParser {
         try {
             return new Planner(lexicon).plan(parts);
         } catch (NotUnderstood standalone) {
-            Plan previous = parts.problems.isEmpty() && parts.hasChanges() ? previous(lexicon, context) : null;
+            // a question with a statistic of its own ("total sales by category") is never merged into the previous
+            // one unless it says it follows up ("what about the median?")
+            Plan previous = parts.problems.isEmpty() && parts.hasChanges()
+                    && (partial(parts) || parts.followUp || parts.refers) ? previous(lexicon, context) : null;
             if (previous == null) {
                 throw standalone;
             }
@@ -91,14 +149,11 @@ final class QuestionParser {
 
     /** Whether every column the plan uses is a column of this dataset. */
     private static boolean about(Plan plan, Lexicon lexicon) {
-        List<String> columns = new ArrayList<>(plan.groupBy());
-        columns.add(plan.column());
-        columns.add(plan.other());
-        columns.add(plan.date());
-        plan.filters().forEach(f -> columns.add(f.column()));
-        if (plan.condition() != null) {
-            columns.add(plan.condition().column());
+        if (plan.join() != null) {
+            return false;
         }
-        return columns.stream().allMatch(c -> c == null || lexicon.column(c).isPresent());
+        List<String> columns = used(plan);
+        columns.removeAll(plan.derived().isEmpty() ? List.of() : List.of(plan.column()));
+        return columns.stream().allMatch(c -> lexicon.column(c).isPresent());
     }
 }

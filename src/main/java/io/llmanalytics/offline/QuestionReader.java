@@ -36,10 +36,12 @@ final class QuestionReader {
         charts(r, parts);
         limits(r, parts);
         new FilterReader(r, parts).read();
+        comparisons(r, parts);
         groups(r, parts);
         superlatives(r, parts);
         aggregations(r, parts);
         tasks(r, parts);
+        derived(r, parts, tokens);
         entities(r, parts, tokens);
         flags(r, parts);
         measures(r, parts);
@@ -56,6 +58,61 @@ final class QuestionReader {
         }
         parts.refers = r.has(Cue.REFER);
         r.take(Cue.FOLLOW, Cue.REFER);
+    }
+
+    /** "vs", "versus", "compare", "difference": the question wants one figure per side. */
+    private static void comparisons(Reading r, Parts parts) {
+        for (int i = 0; i < r.size(); i++) {
+            if (Vocabulary.COMPARING.contains(Words.singular(Words.fold(r.get(i).text())))) {
+                parts.comparing = true;
+                r.use(i);
+            }
+        }
+    }
+
+    /**
+     * "stock value", "inventory worth": a measure the data does not hold, computed as the product of a quantity column
+     * and the one price column, and only then; any other "X value" is reported, never answered with X alone.
+     */
+    private static void derived(Reading r, Parts parts, List<Token> tokens) {
+        for (int i = 0; i + 1 < r.size(); i++) {
+            Item item = r.get(i);
+            boolean valued = Set.of("value", "worth").contains(Words.fold(r.get(i + 1).text()));
+            if (valued && (item.kind() == Item.Kind.UNKNOWN || item.is(Cue.ROWS)) && !r.used(i)) {
+                String phrase = item.text() + " " + r.get(i + 1).text(); // "order value": no such column
+                parts.unrecognized.add(phrase);
+                parts.problems.add("'" + phrase + "' is not a column, and I cannot tell how to compute it without"
+                        + " guessing; ask for the column you mean");
+                r.use(i, i + 1);
+            }
+        }
+        for (int i : r.unused(Item.Kind.COLUMN)) {
+            Item item = r.get(i);
+            int after = i + 1;
+            if (after >= r.size() || !Set.of("value", "worth").contains(Words.fold(r.get(after).text()))) {
+                continue;
+            }
+            Column quantity = item.column();
+            List<Column> prices = r.lexicon.columns().stream().filter(c -> c.measure() && !c.equals(quantity)
+                    && (c.words().contains("price") || c.words().contains("cost"))).toList();
+            String phrase = item.text() + " " + r.get(after).text();
+            boolean countable = quantity.measure() && !quantity.words().contains("price")
+                    && !quantity.words().contains("cost") && !Planner.additiveMoney(quantity);
+            if (!countable || prices.size() != 1) {
+                parts.unrecognized.add(phrase);
+                parts.problems.add("'" + phrase + "' is not a column, and I cannot tell how to compute it from the"
+                        + " columns without guessing; ask for the column you mean");
+                r.use(i, after);
+                continue;
+            }
+            String name = quantity.name() + "_value";
+            parts.derived.clear();
+            parts.derived.add(prices.get(0).name());
+            parts.derived.add(quantity.name());
+            parts.measures.add(new Column(name, io.llmanalytics.schema.PandasType.FLOAT64,
+                    Words.nameWords(name), null, null, null, null, null));
+            r.use(i, after);
+        }
     }
 
     private static void charts(Reading r, Parts parts) {
@@ -118,6 +175,14 @@ final class QuestionReader {
                     r.use(i); // "top 5 products by revenue": by names what is ranked, not a grouping
                     continue;
                 }
+                if (c.identifier() && !c.date() && r.has(Cue.MEAN, Cue.MEDIAN, Cue.MIN, Cue.MAX, Cue.STD)
+                        && parts.groups.isEmpty()) {
+                    // "median revenue per order": the statistic of each order's total
+                    parts.perEntity = c;
+                    parts.entity = parts.entity == null ? item.text() : parts.entity;
+                    r.use(i, n);
+                    continue;
+                }
                 r.use(i, n);
                 addGroup(parts, c);
                 int joint = r.next(n);
@@ -132,10 +197,26 @@ final class QuestionReader {
             } else if (item.is(Cue.COLUMNS) && r.has(Cue.MISSING, Cue.DESCRIBE, Cue.TYPES)) {
                 r.use(i); // "missing values per column": one figure per column is what these answer anyway
             } else if ((item.kind() == Item.Kind.UNKNOWN || item.is(Cue.ROWS))
-                    && (Vocabulary.ROW_WORDS.contains(Words.singular(Words.fold(item.text()))) || item.is(Cue.ROWS))
-                    && (r.get(i).text().equalsIgnoreCase("by") || r.has(Cue.MEAN, Cue.MEDIAN))) {
-                // "paid by passengers" names who; "average revenue per order" is the average of the rows
-                parts.entity = parts.entity == null ? item.text() : parts.entity;
+                    && (Vocabulary.ROW_WORDS.contains(Words.singular(Words.fold(item.text()))) || item.is(Cue.ROWS))) {
+                String stem = Words.singular(Words.fold(item.text()));
+                int verb = i - 1;
+                boolean who = r.get(i).text().equalsIgnoreCase("by") && verb >= 0
+                        && Vocabulary.BY_VERBS.contains(Words.fold(r.get(verb).text()));
+                boolean ofRows = !r.get(i).text().equalsIgnoreCase("by") && r.has(Cue.MEAN, Cue.MEDIAN)
+                        && (Vocabulary.GENERIC_ROWS.contains(stem) || item.is(Cue.ROWS));
+                if (who || ofRows) {
+                    // "paid by passengers" names who; "average revenue per order" is the average of the rows, or of
+                    // each order's total when an order_id column identifies the orders
+                    parts.entity = parts.entity == null ? item.text() : parts.entity;
+                    Column id = r.lexicon.idFor(item.text());
+                    if (ofRows && id != null && parts.groups.isEmpty()) {
+                        parts.perEntity = id;
+                    }
+                } else {
+                    // "total revenue by customer" without a customer column: never the grand total
+                    parts.unrecognized.add(item.text());
+                    parts.problems.add("there is no column for '" + item.text() + "' to group by");
+                }
                 r.use(i, n);
             } else if (item.kind() == Item.Kind.AMBIGUOUS) {
                 parts.problems.add(ambiguity(item));
@@ -448,6 +529,7 @@ final class QuestionReader {
             r.use(i);
         }
         if (!unknown.isEmpty()) {
+            parts.unrecognized.addAll(0, unknown);
             parts.problems.add(0, (unknown.size() == 1 ? "the word '" : "the words '") + String.join("', '", unknown)
                     + (unknown.size() == 1 ? "' matches" : "' match") + " no column or value of this dataset");
         }

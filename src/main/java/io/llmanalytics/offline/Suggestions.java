@@ -34,6 +34,45 @@ final class Suggestions {
         return PREFERRED.size();
     }
 
+    /**
+     * The questions closest to one that was not understood: the question with its unrecognized words replaced by a
+     * column to group by, or left out, then the dataset's examples; each checked to parse into a plan.
+     */
+    static List<String> closest(String question, List<String> unrecognized, DatasetSchema schema, int max) {
+        Lexicon lexicon = Lexicon.of(schema);
+        Set<String> candidates = new LinkedHashSet<>();
+        if (question != null && !unrecognized.isEmpty()) {
+            String pattern = "(?i)\\b(?:by |per |for each |for )(?:" + String.join("|", unrecognized.stream()
+                    .map(java.util.regex.Pattern::quote).toList()) + ")\\b";
+            lexicon.columns().stream().filter(c -> c.text() && !c.yesNo() && c.distinct() != null
+                    && c.distinct() > 1 && c.distinct() <= MAX_GROUPS).sorted(Comparator.comparingLong(Column::distinct))
+                    .limit(3).forEach(g -> candidates.add(question.replaceAll(pattern, "by " + g.name())
+                            .replaceAll("\\s+", " ").strip()));
+            candidates.add(question.replaceAll(pattern, " ").replaceAll("\\s+", " ").strip());
+        }
+        List<String> understood = new ArrayList<>();
+        for (String candidate : candidates) {
+            if (understood.size() < max && !candidate.equalsIgnoreCase(question) && parses(lexicon, candidate)) {
+                understood.add(candidate);
+            }
+        }
+        for (String example : of(schema, max)) {
+            if (understood.size() < max && !understood.contains(example)) {
+                understood.add(example);
+            }
+        }
+        return understood;
+    }
+
+    private static boolean parses(Lexicon lexicon, String question) {
+        try {
+            new Planner(lexicon).plan(new QuestionReader(lexicon).read(question));
+            return true;
+        } catch (NotUnderstood e) {
+            return false;
+        }
+    }
+
     static List<String> of(DatasetSchema schema, int max) {
         Lexicon lexicon = Lexicon.of(schema);
         List<Column> columns = lexicon.columns();

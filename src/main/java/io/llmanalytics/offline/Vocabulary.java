@@ -40,7 +40,19 @@ final class Vocabulary {
             "registered", "observed", "measured", "seen", "reported", "noted", "logged", "placed", "sold", "sell",
             "bought", "buy", "purchased", "ordered", "shipped", "received", "booked", "created", "recorded",
             "belong", "belonging", "fall", "falling", "compared", "vs", "versus", "currently", "altogether", "selling",
-            "seller", "sellers", "bestselling");
+            "seller", "sellers", "bestselling", "single");
+
+    /** Words of comparisons: one figure per side, never one pooled figure. */
+    static final Set<String> COMPARING = singulars("vs", "versus", "compare", "compared", "comparison", "difference",
+            "differences", "diff", "against");
+
+    /** Row words that a table of orders or records can mean by its rows ("average revenue per order"). */
+    static final Set<String> GENERIC_ROWS = singulars("row", "record", "entry", "line", "transaction", "order",
+            "sale", "observation", "case", "instance", "item", "purchase");
+
+    /** Verbs after which "by" names who did something ("fare paid by passengers"), not a grouping. */
+    static final Set<String> BY_VERBS = singulars("paid", "spent", "earned", "made", "generated", "sold", "bought",
+            "purchased", "placed", "ordered", "booked", "received", "taken", "held", "owned", "driven", "played");
 
     /** Words of no consequence, unless they are part of exactly one column's name ("category", "type"). */
     static final Set<String> NAME_FILLERS = singulars("category", "type", "kind", "group", "value", "amount", "level",

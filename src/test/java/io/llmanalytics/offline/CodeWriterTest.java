@@ -40,7 +40,8 @@ class CodeWriterTest {
                 "data = data[(data['quantity'] > 2) & (data['category'] == 'Electronics') & (data['date'].dt.strftime('%Y') == '2024')]",
                 "result = data['price'].mean()"),
                 lines(code("average price in Electronics with quantity over 2 in 2024")));
-        assertTrue(code("how many orders in north or south").contains("data['region'].isin(['North', 'South'])"));
+        // two values of one column are two sides, never one pooled figure (issue 14)
+        assertTrue(code("how many orders in north or south").contains("figures['North'] = int(len(side))"));
         assertTrue(code("how many orders excluding Furniture").contains("data['category'] != 'Furniture'"));
         assertTrue(code("how many orders before 2024").contains("data['date'] < pd.Timestamp('2024-01-01')"));
         assertTrue(code("how many orders in march").contains("data['date'].dt.month == 3"));

@@ -39,6 +39,8 @@ import io.restassured.response.Response;
 class OfflineQuestionSetTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The batch of the held-out questions written for issue 14 after the rest was done. */
+    static final int HELD_OUT = 3;
 
     enum Outcome {
         CORRECT, WRONG, REFUSED, ERROR
@@ -57,7 +59,7 @@ class OfflineQuestionSetTest {
         Path sales = Path.of("target", "offline-sales.csv").toAbsolutePath();
         Files.createDirectories(sales.getParent());
         Files.writeString(sales, TestTables.salesCsv(), StandardCharsets.UTF_8);
-        JsonNode set = JSON.readTree(expectations(sales));
+        JsonNode set = JSON.readTree(expectations(sales, Path.of("target", "offline-tables").toAbsolutePath()));
 
         List<Asked> asked = new ArrayList<>();
         for (JsonNode dataset : set.get("datasets")) {
@@ -66,34 +68,42 @@ class OfflineQuestionSetTest {
                     .when().post("/api/session/create");
             assertEquals(201, upload.statusCode(), () -> name + ": " + upload.asString());
             String session = upload.jsonPath().getString("session_id");
+            for (JsonNode attach : dataset.path("attach")) {
+                String other = attach.get("upload_name").asText();
+                Response added = given().multiPart("file", other, Files.readAllBytes(Path.of(attach.get("file")
+                        .asText()))).when().post("/api/session/" + session + "/datasets");
+                assertTrue(added.statusCode() / 100 == 2, () -> other + ": " + added.asString());
+            }
             for (JsonNode q : dataset.get("questions")) {
                 asked.add(ask(name, session, q).inBatch(q.path("batch").asInt()));
             }
         }
 
-        List<Asked> answerable = asked.stream().filter(Asked::answerable).toList();
-        List<Asked> probes = asked.stream().filter(a -> !a.answerable()).toList();
+        // batch 3 is the held-out set of issue 14: reported on its own, never tuned on, not part of the gates
+        List<Asked> developed = asked.stream().filter(a -> a.batch() != HELD_OUT).toList();
+        List<Asked> answerable = developed.stream().filter(Asked::answerable).toList();
+        List<Asked> probes = developed.stream().filter(a -> !a.answerable()).toList();
         long correct = answerable.stream().filter(a -> a.outcome() == Outcome.CORRECT).count();
         long wrong = answerable.stream().filter(a -> a.outcome() == Outcome.WRONG).count();
         long refused = answerable.stream().filter(a -> a.outcome() == Outcome.REFUSED).count();
         long errors = answerable.stream().filter(a -> a.outcome() == Outcome.ERROR).count();
         long probesRefused = probes.stream().filter(a -> a.outcome() == Outcome.REFUSED).count();
-        long tables = asked.stream().map(Asked::dataset).distinct().count();
+        long tables = developed.stream().map(Asked::dataset).distinct().count();
         String report = report(asked, answerable.size(), correct, wrong, refused, errors, probes.size(),
                 probesRefused, tables);
         Files.writeString(Path.of("target", "offline-question-set.txt"), report, StandardCharsets.UTF_8);
         System.out.println(report);
 
-        assertTrue(answerable.size() >= 60, "at least 60 questions: " + answerable.size());
-        assertTrue(tables >= 9, "at least 8 DABench tables and the sales table: " + tables);
+        assertTrue(developed.size() >= 300, "at least 300 questions: " + developed.size());
+        assertTrue(tables >= 12, "at least 12 tables: " + tables);
         assertEquals(0, wrong, "no question answered wrongly:\n" + report);
         assertEquals(probes.size(), probesRefused, "every unanswerable question refused:\n" + report);
-        assertTrue(correct >= Math.ceil(0.9 * answerable.size()), "at least 90% correct:\n" + report);
+        assertTrue(correct >= Math.ceil(0.85 * answerable.size()), "at least 85% correct:\n" + report);
     }
 
-    private static String expectations(Path sales) throws IOException, InterruptedException {
+    private static String expectations(Path sales, Path tables) throws IOException, InterruptedException {
         Process python = new ProcessBuilder("/usr/bin/python3", "src/test/python/offline_questions.py",
-                sales.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                sales.toString(), tables.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(python.waitFor(120, TimeUnit.SECONDS), "the expectations script finished");
         assertEquals(0, python.exitValue(), "the expectations script succeeded");
@@ -266,11 +276,12 @@ class OfflineQuestionSetTest {
         out.append(String.format(Locale.ROOT, "All: %d tables; %d answerable questions: %d correct (%.1f%%), %d wrong,"
                 + " %d not understood, %d errors; %d unanswerable probes: %d refused%n", tables, answerable, correct,
                 100.0 * correct / answerable, wrong, refused, errors, probes, probesRefused));
-        for (int batch = 1; batch <= 2; batch++) {
+        for (int batch = 1; batch <= HELD_OUT; batch++) {
             int b = batch;
             List<Asked> held = asked.stream().filter(a -> a.batch() == b).toList();
             List<Asked> heldAnswerable = held.stream().filter(Asked::answerable).toList();
-            out.append(String.format(Locale.ROOT, "Held-out batch %d: %d answerable: %d correct, %d wrong, %d not"
+            out.append(String.format(Locale.ROOT, (b == HELD_OUT ? "Held-out set of issue 14 (batch %d, not gated)"
+                    : "Held-out batch %d") + ": %d answerable: %d correct, %d wrong, %d not"
                     + " understood, %d errors; %d probes: %d refused%n", batch, heldAnswerable.size(),
                     heldAnswerable.stream().filter(a -> a.outcome() == Outcome.CORRECT).count(),
                     heldAnswerable.stream().filter(a -> a.outcome() == Outcome.WRONG).count(),

@@ -90,8 +90,9 @@ class QuestionParserTest {
     @Test
     void readsValuesOneOfSeveralAndExclusions() {
         assertEquals(Filter.text("category", Filter.Op.EQ, List.of("Electronics")), only(sales("revenue in Electronics")));
-        assertEquals(Filter.text("region", Filter.Op.IN, List.of("North", "South")),
-                only(sales("total revenue in north or south")));
+        // two values of one column are compared side by side, never pooled (issue 14)
+        assertEquals(List.of(Filter.text("region", Filter.Op.EQ, List.of("North")),
+                Filter.text("region", Filter.Op.EQ, List.of("South"))), sales("total revenue in north or south").sides());
         assertEquals(Filter.text("category", Filter.Op.NE, List.of("Electronics")),
                 only(sales("total revenue excluding electronics")));
         assertEquals(Filter.text(null, Filter.Op.LOOKUP, List.of("Stapler")), only(sales("total revenue for Stapler")));
