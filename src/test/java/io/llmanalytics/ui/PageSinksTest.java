@@ -24,7 +24,7 @@ class PageSinksTest {
 
     static final Path PAGE = Path.of("src/main/resources/META-INF/resources");
     static final Pattern SINK = Pattern.compile("innerHTML|outerHTML|insertAdjacentHTML|document\\.write|DOMParser"
-            + "|createContextualFragment|srcdoc|\\beval\\s*\\(|new\\s+Function\\s*\\(|\\bmarked\\b|markdown-?it|showdown"
+            + "|createContextualFragment|srcdoc|\\beval\\s*\\(|new\\s+Function\\s*\\(|\\bmarked\\s*[.(]|markdown-?it|showdown"
             + "|javascript:");
 
     @Test
