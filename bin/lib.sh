@@ -14,8 +14,9 @@ WORKER_PACKAGES=(python3 python3-pandas python3-numpy python3-matplotlib python3
 # browser is never downloaded). Node.js 18+ and npm: the system's, or Debian's nodejs and npm (ensure_node).
 BROWSER_TEST_PACKAGES=(chromium)
 
-# The notebook export tests validate exported notebooks with nbformat and run them with nbclient on an ipykernel.
-NOTEBOOK_TEST_PACKAGES=(python3-nbformat python3-nbclient python3-ipykernel)
+# The notebook export tests validate exported notebooks with nbformat and run them with nbclient on an ipykernel;
+# MarkdownTextTest renders escaped text with markdown-it-py and mistune (nbconvert's renderer).
+NOTEBOOK_TEST_PACKAGES=(python3-nbformat python3-nbclient python3-ipykernel python3-markdown-it python3-mistune)
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 

@@ -192,13 +192,30 @@ final class AnalysisRun {
                 List.copyOf(attempts), List.of(), usage(), null, timings());
         AnalysisEvent.Error error = new AnalysisEvent.Error(problem.type(), problem.title(), problem.status(),
                 problem.detail(), conversationId);
+        // A session deleted meanwhile is what the client must hear, whatever failed first (the dataset's GridFS file
+        // gone under the worker's load, a history write that matched nothing): the append never upserts, so the
+        // failed interaction is not stored either and nothing of the session comes back.
         return services.history().append(prepared.session().id, services.history().entry(failed, started, prepared.privacy()))
+                .map(stored -> error)
+                .onFailure(AnalysisRun::sessionGone).recoverWithItem(e -> deleted())
                 .onFailure().invoke(e -> Log.warnf("History of a failed analysis not stored: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
-                .invoke(() -> {
+                .onFailure().recoverWithItem(error)
+                .invoke(event -> {
                     services.metrics().finished("error", attempts.size());
-                    emit.accept(error);
-                });
+                    emit.accept(event);
+                })
+                .replaceWithVoid();
+    }
+
+    /** Whether {@code e} says that the session no longer exists (its document matched nothing). */
+    private static boolean sessionGone(Throwable e) {
+        ProblemException p = ProblemFailures.find(e);
+        return p != null && p.type() == ProblemType.NOT_FOUND;
+    }
+
+    private AnalysisEvent.Error deleted() {
+        Problem problem = Problem.of(ProblemType.NOT_FOUND, History.SESSION_DELETED);
+        return new AnalysisEvent.Error(problem.type(), problem.title(), problem.status(), problem.detail(), conversationId);
     }
 
     private <T> Uni<T> stage(String name, Uni<T> uni) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.PushOptions;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 
 import io.llmanalytics.llm.FallbackInterpretation;
@@ -33,6 +34,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class History {
 
+    /** The detail of the 404 that ends an analysis whose session was deleted while it ran. */
+    public static final String SESSION_DELETED = "The session was deleted during the analysis.";
+
     private final SessionRepository sessions;
     private final AnalysisConfig config;
     private final StoreConfig store;
@@ -45,16 +49,20 @@ public class History {
         this.json = json;
     }
 
-    /** Appends one interaction; fails with {@code STORE_UNAVAILABLE} or {@code NOT_FOUND} (session deleted meanwhile). */
+    /**
+     * Appends one interaction; fails with {@code STORE_UNAVAILABLE} or {@code NOT_FOUND} (session deleted meanwhile).
+     * Never upserts: a deleted session is not re-created by a late answer.
+     */
     public Uni<Void> append(String sessionId, Document entry) {
         return sessions.mongoCollection()
                 .updateOne(Filters.eq("_id", sessionId),
-                        Updates.pushEach("history", List.of(entry), new PushOptions().slice(-config.maxHistory())))
+                        Updates.pushEach("history", List.of(entry), new PushOptions().slice(-config.maxHistory())),
+                        new UpdateOptions().upsert(false))
                 .ifNoItem().after(store.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
-                        throw new ProblemException(ProblemType.NOT_FOUND, "The session was deleted during the analysis.");
+                        throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);
                     }
                     return null;
                 });

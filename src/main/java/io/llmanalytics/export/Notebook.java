@@ -55,7 +55,7 @@ public final class Notebook {
     }
 
     private void introduction(String sessionId, List<DatasetDocument> datasets) {
-        StringBuilder md = new StringBuilder("# Analysis session ").append(sessionId).append("\n\n")
+        StringBuilder md = new StringBuilder("# Analysis session ").append(MarkdownText.escapeLine(sessionId)).append("\n\n")
                 .append("Put these files next to this notebook before running it (the service's CSV exports of the ")
                 .append("session's datasets):\n\n");
         for (DatasetDocument d : datasets) {
@@ -127,9 +127,9 @@ public final class Notebook {
     }
 
     private void step(Step step) {
-        StringBuilder md = new StringBuilder("## ").append(escape(step.question().replace('\n', ' '))).append("\n\n");
+        StringBuilder md = new StringBuilder("## ").append(MarkdownText.escapeLine(step.question().strip())).append("\n\n");
         if (step.interpretation() != null && !step.interpretation().isBlank()) {
-            md.append(escape(step.interpretation().strip())).append("\n\n");
+            md.append(MarkdownText.escape(step.interpretation().strip())).append("\n\n");
         }
         if (!step.replayed()) {
             md.append("*(The outputs below are the stored result: the code could not be run again for this export.)*");
@@ -192,10 +192,5 @@ public final class Notebook {
             start = end + 1;
         }
         return out;
-    }
-
-    /** Markdown that shows text as text: HTML and markdown specials escaped. */
-    static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

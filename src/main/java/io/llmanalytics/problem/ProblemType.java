@@ -7,6 +7,7 @@ public enum ProblemType {
     EMPTY_FILE("empty-file", "The file holds no data", 400),
     NO_COLUMNS("no-columns", "The file has no columns", 400),
     UNREADABLE_FILE("unreadable-file", "The file cannot be read", 400),
+    NUMBER_OUT_OF_RANGE("number-out-of-range", "A number cannot be loaded", 400),
     UNAUTHORIZED("unauthorized", "Authentication required", 401),
     NOT_FOUND("not-found", "Not found", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),

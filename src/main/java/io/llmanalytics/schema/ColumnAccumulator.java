@@ -29,6 +29,11 @@ final class ColumnAccumulator {
     /** Some typed cells were not counted (the column looked typed); counts of a column that became text are estimates. */
     private boolean typedUntracked;
     private long dateMax = Long.MIN_VALUE;
+    /** Cells added so far: the data row of the cell being added. */
+    private long cells;
+    /** The first number that is not a finite double, and its row (0: none). */
+    private String nonFinite;
+    private long nonFiniteRow;
 
     ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions) {
         this.distinct = new DistinctCounter(distinctBound, topSize);
@@ -38,24 +43,25 @@ final class ColumnAccumulator {
 
     /** Adds a cell of text, as a CSV reader gives it, classified and read by {@code scanner}. */
     void add(String cell, CellScanner scanner) {
+        cells++;
         CellKind kind = scanner.scan(cell);
         switch (kind) {
             case NULL -> nulls++;
             case INT -> {
                 ints++;
-                numeric(scanner.value());
+                numeric(scanner.value(), cell);
                 typed(cell);
             }
             case FLOAT -> {
                 floats++;
-                numeric(scanner.value());
+                numeric(scanner.value(), cell);
                 typed(cell);
             }
             case DATE -> {
                 date(scanner.millis(), scanner.family());
                 typed(cell);
             }
-            default -> add(cell, kind);
+            default -> addKnown(cell, kind);
         }
     }
 
@@ -77,6 +83,11 @@ final class ColumnAccumulator {
 
     /** Adds a cell whose kind the reader already knows (Excel's typed cells); dates come as ISO text. */
     void add(String cell, CellKind kind) {
+        cells++;
+        addKnown(cell, kind);
+    }
+
+    private void addKnown(String cell, CellKind kind) {
         switch (kind) {
             case NULL -> {
                 nulls++;
@@ -84,16 +95,16 @@ final class ColumnAccumulator {
             }
             case INT -> {
                 ints++;
-                numeric(CellClassifier.toDouble(cell, decimalComma));
+                numeric(CellClassifier.toDouble(cell, decimalComma), cell);
             }
             case FLOAT -> {
                 floats++;
-                numeric(CellClassifier.toDouble(cell, decimalComma));
+                numeric(CellClassifier.toDouble(cell, decimalComma), cell);
             }
             case BOOL -> {
                 bools++;
                 if (conventions.boolsAreNumbers()) {
-                    numeric(CellClassifier.parseBool(cell) ? 1 : 0);
+                    numeric(CellClassifier.parseBool(cell) ? 1 : 0, cell);
                 }
             }
             case DATE -> date(DateFormats.parse(cell), DateFormats.family(cell));
@@ -102,9 +113,13 @@ final class ColumnAccumulator {
         distinct.add(cell);
     }
 
-    private void numeric(double v) {
+    private void numeric(double v, String cell) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             nanOrInf = true;
+            if (nonFinite == null) {
+                nonFinite = cell;
+                nonFiniteRow = cells;
+            }
             if (Double.isInfinite(v)) {
                 min = Math.min(min, v);
                 max = Math.max(max, v);
@@ -159,6 +174,16 @@ final class ColumnAccumulator {
             return PandasType.DATETIME64;
         }
         return PandasType.OBJECT;
+    }
+
+    /**
+     * Refuses a numeric column holding a number that is not a finite double (pandas cannot load an overflowing
+     * literal as float64, and an infinity poisons every aggregate); in a text column such a cell is just text.
+     */
+    void checkFinite(String name) {
+        if (nonFinite != null && type().numeric()) {
+            throw new NonFiniteNumberException(name, nonFiniteRow, nonFinite);
+        }
     }
 
     ColumnProfile profile() {

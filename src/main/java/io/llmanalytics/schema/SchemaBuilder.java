@@ -120,9 +120,13 @@ public final class SchemaBuilder {
         return false;
     }
 
+    /** The schema; throws {@link NonFiniteNumberException} for a numeric column holding inf or an overflowing number. */
     public DatasetSchema build(String name) {
         List<ColumnSchema> schema = new ArrayList<>(columns.length);
         PandasType[] types = new PandasType[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].checkFinite(names.get(i));
+        }
         for (int i = 0; i < columns.length; i++) {
             types[i] = columns[i].type();
             schema.add(new ColumnSchema(names.get(i), types[i], columns[i].nulls(), columns[i].profile()));

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.schema.NonFiniteNumberException;
 import io.llmanalytics.schema.TooManyCellsException;
 import io.llmanalytics.upload.csv.CsvTableReader;
 import io.llmanalytics.upload.excel.XlsTableReader;
@@ -56,6 +57,9 @@ public class TableParser {
                         "The workbook has no sheet with a header row and at least one data row.");
             }
             return new ParsedUpload(format, tables);
+        } catch (NonFiniteNumberException e) {
+            throw NumberRules.notFinite("Row " + e.row() + " after the header, column " + NumberRules.quoted(e.column()),
+                    e.value());
         } catch (TooManyCellsException e) {
             throw new ProblemException(ProblemType.TOO_MANY_CELLS, "The dataset has more than " + config.maxCells()
                     + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Upload fewer rows or columns.");

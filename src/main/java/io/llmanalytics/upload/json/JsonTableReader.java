@@ -13,6 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
@@ -23,6 +24,7 @@ import io.llmanalytics.schema.DateFormats;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.SchemaBuilder;
 import io.llmanalytics.upload.CanonicalCsvWriter;
+import io.llmanalytics.upload.NumberRules;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 
@@ -31,12 +33,28 @@ import io.llmanalytics.upload.TableLimits;
  * in order of first appearance, JSON types kept (strings stay text, even when they look like numbers), nested values
  * kept as their JSON text; ISO date strings become dates. Two streaming passes (columns, then rows), so memory stays
  * bounded. Blocking: call it on a worker thread.
+ *
+ * <p>Numbers: what is accepted is what the worker loads. A number that is not a finite 64-bit float ({@code 1e999999},
+ * {@code -1e999999}, and the non-standard tokens {@code NaN}, {@code Infinity}, {@code -Infinity}) is refused with a
+ * 400 naming the record, the field and the value ({@link NumberRules}), as is a number longer than
+ * {@value #MAX_NUMBER_LENGTH} characters. A number that underflows ({@code 1e-999999}) is 0.0, as in Python's
+ * {@code json} and pandas' {@code read_csv}; integers beyond int64 are text (an {@code object} column), as pandas
+ * reads them from the canonical CSV.
  */
 public final class JsonTableReader {
 
     private static final int MAX_DEPTH = 64;
+    /** Characters a number may have (Jackson's own default); longer ones are refused with a message about their size. */
+    static final int MAX_NUMBER_LENGTH = 1000;
+    /**
+     * Jackson's number-length limit is set far above ours (the upload's size caps the file) so that a long number
+     * reaches {@link #value} and is refused there with its record and field; NaN and Infinity tokens are read so that
+     * they can be refused by name instead of as a syntax error.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(Integer.MAX_VALUE).build()).build();
 
     private final ProfileOptions options;
     private final TableLimits limits;
@@ -64,12 +82,18 @@ public final class JsonTableReader {
                 parser.nextToken();
                 String[] cells = new String[columns.size()];
                 CellKind[] kinds = new CellKind[columns.size()];
+                long record = 0;
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    record++;
                     Arrays.fill(cells, "");
                     Arrays.fill(kinds, CellKind.NULL);
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                        int i = index.get(parser.currentName());
-                        parser.nextToken();
+                        String field = parser.currentName();
+                        int i = index.get(field);
+                        JsonToken token = parser.nextToken();
+                        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                            checkNumber(parser, record, field);
+                        }
                         value(parser, cells, kinds, i);
                     }
                     limits.checkCells(cells, parser.currentLocation().getLineNr());
@@ -85,11 +109,32 @@ public final class JsonTableReader {
             }
             return new ParsedTable(builder.build(name), canonicalOut, List.of(""));
         } catch (StreamConstraintsException e) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The JSON is nested more than " + MAX_DEPTH
-                    + " levels deep; upload a flat array of records.");
+            String message = String.valueOf(e.getOriginalMessage());
+            if (message.contains("nesting depth")) {
+                throw new ProblemException(ProblemType.UNREADABLE_FILE, "The JSON is nested more than " + MAX_DEPTH
+                        + " levels deep; upload a flat array of records.");
+            }
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The JSON holds a value larger than this service "
+                    + "reads (" + message.replaceAll(" \\(from `.*`\\)", "") + ", line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ").");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, "The file is not valid JSON: "
                     + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ").");
+        }
+    }
+
+    /** Refuses a number longer than {@value #MAX_NUMBER_LENGTH} characters, or one that is not a finite double. */
+    private static void checkNumber(JsonParser parser, long record, String field) throws IOException {
+        String text = parser.getText();
+        String where = "record " + record + " (line " + parser.currentLocation().getLineNr() + "), field "
+                + NumberRules.quoted(field);
+        if (text.length() > MAX_NUMBER_LENGTH) {
+            throw new ProblemException(ProblemType.NUMBER_OUT_OF_RANGE, where + ": a number of " + text.length()
+                    + " characters (" + text.substring(0, 12) + "...) is longer than the " + MAX_NUMBER_LENGTH
+                    + " characters a number may have; write it as a string in quotes to keep it as text, or round it.");
+        }
+        if (parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT && (parser.isNaN() || !NumberRules.finite(text))) {
+            throw NumberRules.notFinite(where, text);
         }
     }
 

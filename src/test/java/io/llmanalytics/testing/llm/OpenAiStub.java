@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,8 @@ public final class OpenAiStub implements AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private volatile Function<StubRequest, StubResponse> responder = UNSCRIPTED;
+    private volatile java.util.function.IntPredicate held = i -> false;
+    private volatile CompletionStage<?> release = CompletableFuture.completedFuture(null);
 
     private OpenAiStub(Vertx vertx, HttpServer server) {
         this.vertx = vertx;
@@ -151,12 +154,24 @@ public final class OpenAiStub implements AutoCloseable {
         return this;
     }
 
-    /** Forgets the queue, the recorded requests and the responder. */
+    /**
+     * Holds the answers to chat requests whose index {@code which} accepts (recorded at once, as usual) until
+     * {@code release} completes: a test can act while the service waits for the model, then let it go on.
+     */
+    public OpenAiStub hold(java.util.function.IntPredicate which, CompletionStage<?> release) {
+        this.held = which;
+        this.release = release;
+        return this;
+    }
+
+    /** Forgets the queue, the recorded requests, the responder and any hold. */
     public OpenAiStub reset() {
         queue.clear();
         requests.clear();
         counter.set(0);
         responder = UNSCRIPTED;
+        held = i -> false;
+        release = CompletableFuture.completedFuture(null);
         return this;
     }
 
@@ -232,6 +247,11 @@ public final class OpenAiStub implements AutoCloseable {
             answer = responder.apply(request);
         }
         StubResponse scripted = answer;
+        if (held.test(request.index())) {
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            release.whenComplete((v, e) -> context.runOnContext(x -> answer(req, request, scripted)));
+            return;
+        }
         if (scripted.delay().isZero()) {
             answer(req, request, scripted);
         } else {
