@@ -20,16 +20,18 @@ import ctypes
 import errno
 import os
 import resource
+import select
 import signal
 import sys
 import sysconfig
+import time
 import _thread
 
 USER_FILENAME = '<analysis>'
 
-Layers = collections.namedtuple('Layers', 'rlimits privileges audit seccomp builtins')
-ALL = Layers(rlimits=True, privileges=True, audit=True, seccomp=True, builtins=True)
-NONE = Layers(rlimits=False, privileges=False, audit=False, seccomp=False, builtins=False)
+Layers = collections.namedtuple('Layers', 'rlimits privileges landlock seccomp audit builtins')
+ALL = Layers(rlimits=True, privileges=True, landlock=True, seccomp=True, audit=True, builtins=True)
+NONE = Layers(rlimits=False, privileges=False, landlock=False, seccomp=False, audit=False, builtins=False)
 
 Limits = collections.namedtuple('Limits', 'address_space_headroom cpu_seconds max_open_files')
 
@@ -110,6 +112,253 @@ def drop_privileges():
     os.setresuid(NOBODY, NOBODY, NOBODY)
     if os.geteuid() == 0 or os.getegid() == 0:
         raise RuntimeError('could not drop root privileges')
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Layer: Landlock (Linux >= 5.13, unprivileged): the kernel confines the child's file system, TCP and signal access
+
+_SYS_LANDLOCK_CREATE_RULESET = 444  # the same numbers on every architecture (new syscalls are numbered together)
+_SYS_LANDLOCK_ADD_RULE = 445
+_SYS_LANDLOCK_RESTRICT_SELF = 446
+_LANDLOCK_CREATE_RULESET_VERSION = 1
+_LANDLOCK_RULE_PATH_BENEATH = 1
+
+_FS_EXECUTE = 1 << 0
+_FS_READ_FILE = 1 << 2
+_FS_READ_DIR = 1 << 3
+_FS_ABI1 = (1 << 13) - 1             # execute, write, read, read_dir, remove_*, make_* (every right of ABI 1)
+_FS_REFER = 1 << 13                  # ABI 2: linking or renaming across directories
+_FS_TRUNCATE = 1 << 14               # ABI 3
+_FS_IOCTL_DEV = 1 << 15              # ABI 5
+_NET_BIND_TCP = 1 << 0               # ABI 4
+_NET_CONNECT_TCP = 1 << 1
+_SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
+_SCOPE_SIGNAL = 1 << 1
+
+# Beneath the read roots: reading files and listing directories, nothing else (not even execute: seccomp refuses
+# execve anyway, and mapping a library's code needs only read access).
+LANDLOCK_READ = _FS_READ_FILE | _FS_READ_DIR
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [('handled_access_fs', ctypes.c_uint64), ('handled_access_net', ctypes.c_uint64),
+                ('scoped', ctypes.c_uint64)]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [('allowed_access', ctypes.c_uint64), ('parent_fd', ctypes.c_int32)]
+
+
+Landlock = collections.namedtuple('Landlock', 'abi handled_fs handled_net scoped')
+
+
+def landlock_abi():
+    """The Landlock ABI version the kernel offers, or 0 when it has none (older kernel, not built in, or disabled at
+    boot: ``lsm=`` without landlock)."""
+    _libc.syscall.restype = ctypes.c_long
+    version = _libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                            ctypes.c_uint32(_LANDLOCK_CREATE_RULESET_VERSION))
+    return max(0, int(version))
+
+
+def landlock_rights(abi):
+    """What a ruleset of this ABI handles (and therefore denies unless a rule allows it), degrading per ABI."""
+    fs = _FS_ABI1
+    if abi >= 2:
+        fs |= _FS_REFER
+    if abi >= 3:
+        fs |= _FS_TRUNCATE
+    if abi >= 5:
+        fs |= _FS_IOCTL_DEV
+    net = (_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0
+    scoped = (_SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL) if abi >= 6 else 0
+    return Landlock(abi, fs, net, scoped)
+
+
+def shared_library_dirs():
+    """Directories the dynamic loader needs for libraries a module loads late (libgomp for scikit-learn...)."""
+    dirs = set()
+    for key in ('LIBDIR', 'LIBPL'):
+        value = sysconfig.get_config_var(key)
+        if value:
+            dirs.add(value)
+    multiarch = sysconfig.get_config_var('MULTIARCH')
+    for base in ('/lib', '/usr/lib', '/lib64', '/usr/lib64'):
+        if multiarch:
+            dirs.add(os.path.join(base, multiarch))
+    return tuple(sorted({os.path.realpath(d) for d in dirs if os.path.isdir(d)}))
+
+
+def landlock_read_roots(roots):
+    """What a confined child may read: the library roots and the shared libraries' directories, nothing else."""
+    return tuple(sorted(set(roots) | set(shared_library_dirs())))
+
+
+def _landlock_call(number, *args):
+    result = _libc.syscall(number, *args)
+    if result < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, 'landlock syscall %d failed: %s' % (number, os.strerror(err)))
+    return result
+
+
+def install_landlock(read_roots, abi):
+    """Confines this process (and anything it could start) for good: read-only access beneath ``read_roots``, no
+    file system change anywhere, no TCP bind or connect (ABI >= 4), no connecting to abstract unix sockets nor
+    signalling processes outside this one's domain (ABI >= 6). Descriptors already open keep working."""
+    if abi < 1:
+        raise OSError(errno.EOPNOTSUPP, 'Landlock is not available on this kernel')
+    rights = landlock_rights(abi)
+    attr = _RulesetAttr(rights.handled_fs, rights.handled_net, rights.scoped)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24
+    _libc.syscall.restype = ctypes.c_long
+    ruleset = _landlock_call(_SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
+                             ctypes.c_uint32(0))
+    try:
+        for root in read_roots:
+            try:
+                fd = os.open(root, os.O_PATH | os.O_CLOEXEC | os.O_DIRECTORY)
+            except OSError:
+                continue  # a root that vanished is simply not readable
+            try:
+                rule = _PathBeneathAttr(LANDLOCK_READ & rights.handled_fs, fd)
+                _landlock_call(_SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset),
+                               ctypes.c_int(_LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0))
+            finally:
+                os.close(fd)
+        if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), 'prctl(PR_SET_NO_NEW_PRIVS) failed')
+        _landlock_call(_SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0))
+    finally:
+        os.close(ruleset)
+    return rights
+
+
+class Confinement:
+    """How execution children are confined: the Landlock ABI to use (0: none) and whether running unconfined is
+    allowed (an explicitly unsafe development setting of the service). Decided once in the supervisor, inherited."""
+
+    __slots__ = ('abi', 'read_roots', 'allow_unconfined')
+
+    def __init__(self, abi, read_roots, allow_unconfined=False):
+        self.abi = abi
+        self.read_roots = tuple(read_roots)
+        self.allow_unconfined = bool(allow_unconfined)
+
+    @classmethod
+    def detect(cls, roots, allow_unconfined=False):
+        return cls(landlock_abi(), landlock_read_roots(roots), allow_unconfined)
+
+    def apply(self):
+        """Applies Landlock, or refuses to go on without it unless running unconfined is allowed."""
+        if self.abi >= 1:
+            install_landlock(self.read_roots, self.abi)
+        elif not self.allow_unconfined:
+            raise RuntimeError('Landlock is not available on this kernel; analysis code is not run unconfined '
+                               '(sandbox.allow-unconfined is off)')
+
+
+def confinement_self_test(read_roots, abi, probe_file, timeout=10.0):
+    """Proves on this kernel that a child confined like an execution child cannot read a file outside the roots
+    (``probe_file``, readable by this process), list ``/`` nor, where the ABI handles them, connect over TCP or
+    signal its parent, while it still reads the libraries. Runs in a forked child; returns a dict for the JVM:
+    ``{confined, landlock_abi, filesystem, network, signals, problem}``."""
+    report = {'confined': False, 'landlock_abi': abi, 'filesystem': False, 'network': False, 'signals': False,
+              'problem': None}
+    if abi < 1:
+        report['problem'] = ('the kernel offers no Landlock (Linux 5.13 or later with landlock among its LSMs is '
+                             'needed); analysis code would run with no file system confinement')
+        return report
+    import json
+    read_fd, write_fd = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        result = {}
+        try:
+            install_landlock(read_roots, abi)
+            result = _probe_confinement(read_roots, probe_file, parent, landlock_rights(abi))
+        except BaseException as e:  # noqa: reported to the parent
+            result = {'problem': 'applying Landlock failed: %s' % e}
+        try:
+            os.write(write_fd, json.dumps(result).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([read_fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    try:
+        result = json.loads(b''.join(chunks) or b'{}')
+    except ValueError:
+        result = {}
+    if not result:
+        result = {'problem': 'the confinement self-test child gave no answer'}
+    report.update(result)
+    if report['problem'] is None and not report['filesystem']:
+        report['problem'] = 'a confined child could still read outside the library directories'
+    report['confined'] = report['problem'] is None and report['filesystem']
+    return report
+
+
+def _probe_confinement(read_roots, probe_file, parent, rights):
+    import socket
+    result = {'filesystem': False, 'network': False, 'signals': False, 'problem': None}
+    inside = next((os.path.join(r, 'os.py') for r in read_roots if os.path.isfile(os.path.join(r, 'os.py'))), None)
+    try:
+        if inside is None:
+            raise OSError(errno.ENOENT, 'no os.py beneath the library directories')
+        os.close(os.open(inside, os.O_RDONLY))
+    except OSError as e:
+        result['problem'] = 'a confined child cannot read the libraries (%s)' % e
+        return result
+    denied = []
+    for attempt in (lambda: os.open(probe_file, os.O_RDONLY), lambda: os.listdir('/'),
+                    lambda: os.open('/proc/%d/environ' % parent, os.O_RDONLY)):
+        try:
+            fd = attempt()
+            if isinstance(fd, int):
+                os.close(fd)
+            denied.append(False)
+        except PermissionError:
+            denied.append(True)
+        except OSError:
+            denied.append(False)
+    result['filesystem'] = all(denied)
+    if rights.handled_net:
+        s = socket.socket()
+        try:
+            s.settimeout(1.0)
+            s.connect(('127.0.0.1', 9))
+        except PermissionError:
+            result['network'] = True
+        except OSError:
+            pass
+        finally:
+            s.close()
+    if rights.scoped & _SCOPE_SIGNAL:
+        try:
+            os.kill(parent, 0)
+        except PermissionError:
+            result['signals'] = True
+    return result
 
 
 # --------------------------------------------------------------------------------------------------------------------
