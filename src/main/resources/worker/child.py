@@ -177,7 +177,7 @@ def _run(job, out_fd, parent_pid, layers, finish):
             guard.install_seccomp()
         if layers.audit:
             guard.hide_modules()
-            guard.install_audit_hook(job.policy, job.roots)
+            guard.install_audit_hook(job.policy, job.roots, code)
         names['__builtins__'] = guard.restricted_builtins(job.policy) if layers.builtins else dict(vars(builtins))
     except BaseException as e:  # noqa
         return _setup_failed(e)
