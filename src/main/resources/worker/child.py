@@ -36,6 +36,7 @@ class Job:
         self.policy = policy
         self.roots = roots
         self.confinement = confinement or guard.Confinement.detect(roots)
+        self.trusted_runners = ()
 
 
 def timeout_of(request):
@@ -96,9 +97,11 @@ def insights_job(request, variables, context):
     default = next((name for name, frame in frames.items() if frame is variables.get('df')), None)
     names = dict(variables)
     names.update({'_insights': insights.compute, '_default': default, '_options': request.get('options') or {}})
-    return Job(code=INSIGHTS_DRIVER, variables=names, limits=limits_of(request),
-               settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots,
-               confinement=context.confinement)
+    job = Job(code=INSIGHTS_DRIVER, variables=names, limits=limits_of(request),
+              settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots,
+              confinement=context.confinement)
+    job.trusted_runners = (insights.Runner.run.__code__,)
+    return job
 
 
 def _finish_insights(names, job, stdout, started):
@@ -177,7 +180,7 @@ def _run(job, out_fd, parent_pid, layers, finish):
             guard.install_seccomp()
         if layers.audit:
             guard.hide_modules()
-            guard.install_audit_hook(job.policy, job.roots, code)
+            guard.install_audit_hook(job.policy, job.roots, code, job.trusted_runners)
         names['__builtins__'] = guard.restricted_builtins(job.policy) if layers.builtins else dict(vars(builtins))
     except BaseException as e:  # noqa
         return _setup_failed(e)

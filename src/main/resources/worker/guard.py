@@ -444,7 +444,7 @@ _NAMEDTUPLE_TEMPLATE = r'lambda _cls(?:, [A-Za-z_][A-Za-z0-9_]*)*: _tuple_new\(_
 def _hook_body(event, args, S=None):
     (roots, always, always_prefixes, user_denied, path_events, write_flags, own_codes, compile_only_codes,
      namedtuple_match, namedtuple_code, opaque_types, function_type, PermissionError_, ImportError_, int_,
-     analysis_code, S2) = S
+     analysis_code, trusted_runners, S2) = S
     (str_, bytes_, isinstance_, type_, len_, range_, OSError_, lstat, readlink, islnk, user_filename, getframe,
      exact, trees, denied_exact, denied_trees, parents, _roots, posix_open, posix_read, posix_close, O_RDONLY,
      real, from_user, caller, allowed_load, file_is) = S2
@@ -477,7 +477,7 @@ def _hook_body(event, args, S=None):
             # whoever called compile: ast.parse only ever produces a tree; typing.ForwardRef keeps the code of an
             # annotation, which can only be evaluated through exec (refused below)
             frame = caller(S2)
-            if frame is not None and frame.f_code in compile_only_codes:
+            if frame is not None and (frame.f_code in compile_only_codes or frame.f_code in trusted_runners):
                 return
             text = source.decode('latin-1') if type_(source) is bytes_ else source
             if filename == '<string>' and namedtuple_match(text) is not None:
@@ -489,8 +489,8 @@ def _hook_body(event, args, S=None):
         if args[0] is analysis_code:
             return  # the analysis code itself, started by the child
         frame = caller(S2)
-        if frame is not None and frame.f_code is namedtuple_code:
-            return  # namedtuple evaluating its fixed template (field names are checked identifiers)
+        if frame is not None and (frame.f_code is namedtuple_code or frame.f_code in trusted_runners):
+            return  # namedtuple evaluating its fixed template (field names are checked identifiers), or a runner
         filename = args[0].co_filename
         if type_(filename) is str_ and (filename.startswith('<frozen ') or
                                         (filename.endswith('.py') and file_is(filename, None, S2))):
@@ -634,9 +634,11 @@ def _sealed(function):
     return types.FunctionType(function.__code__, {'__builtins__': {}}, function.__name__)
 
 
-def install_audit_hook(policy, roots, analysis_code=None, user_filename=USER_FILENAME):
+def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), user_filename=USER_FILENAME):
     """Installs the hook (it cannot be removed). ``policy`` is an ImportPolicy, ``roots`` the readable directories,
-    ``analysis_code`` the one code object (compiled before) that may be executed besides the libraries' modules."""
+    ``analysis_code`` the one code object (compiled before) that may be executed besides the libraries' modules,
+    ``trusted_runners`` code objects of trusted functions that compile and run fixed snippets as analysis code (the
+    insights' runner, in an insights child only): what they run is still analysis code to the hook."""
     import ast
     import re
     import stat
@@ -656,7 +658,7 @@ def install_audit_hook(policy, roots, analysis_code=None, user_filename=USER_FIL
     state = (root_set, _ALWAYS_DENIED, _ALWAYS_DENIED_PREFIXES, _USER_DENIED, _PATH_EVENTS, _WRITE_FLAGS, own_codes,
              frozenset({ast.parse.__code__, typing.ForwardRef.__init__.__code__}), re.compile(_NAMEDTUPLE_TEMPLATE).fullmatch,
              collections.namedtuple.__code__, opaque, types.FunctionType,
-             PermissionError, ImportError, int, analysis_code, S2)
+             PermissionError, ImportError, int, analysis_code, frozenset(trusted_runners), S2)
     hook = types.FunctionType(_hook_body.__code__, {'__builtins__': {}}, 'audit_hook', (state,))
     sys.addaudithook(hook)
 
