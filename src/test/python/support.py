@@ -68,7 +68,7 @@ def write_canonical(frame, directory, name):
 class SupervisorClient:
     """Starts the real supervisor the way the JVM does and talks to it over the framed protocol."""
 
-    def __init__(self, memory_budget=2 << 30, timeout_ms=3000):
+    def __init__(self, memory_budget=2 << 30, timeout_ms=3000, configure=None):
         self.dir = tempfile.mkdtemp(prefix='worker-test-')
         env = {'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8', 'OPENBLAS_NUM_THREADS': '1',
                'MPLCONFIGDIR': os.path.join(tempfile.gettempdir(), 'llm-analytics-mpl-test')}
@@ -77,7 +77,8 @@ class SupervisorClient:
         self.next_id = 1
         self.timeout_ms = timeout_ms
         self.pending = []
-        self.send({'op': 'configure', 'allowed_modules': allowed_modules(), 'memory_budget': memory_budget})
+        self.send(dict({'op': 'configure', 'allowed_modules': allowed_modules(), 'memory_budget': memory_budget},
+                       **(configure or {})))
         self.ready = self.receive(lambda h: h.get('type') == 'ready', timeout=60)
 
     def send(self, header):

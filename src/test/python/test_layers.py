@@ -121,6 +121,11 @@ class AuditHookAloneTest(LayerTestCase):
         self.assert_stops(self.LAYERS, categories=('file-read', 'file-write', 'network', 'subprocess', 'pickle',
                                                    'dunder-walk', 'frame-walk'))
 
+    def test_cannot_be_switched_off_or_misled_from_inside(self):
+        # issue 13, class 3: with real builtins, code compiled from strings, gc walks, frames, rewritten module
+        # globals and replaced code objects neither turn the hook off nor pass for library code
+        self.assert_stops(self.LAYERS, categories=('audit-bypass',))
+
     def test_stops_reading_other_processes(self):
         self.assert_stops(self.LAYERS, ids=('read-parent-memory', 'write-parent-memory'))
 

@@ -28,13 +28,15 @@ _OUT_OF_MEMORY = json.dumps({'status': 'error', 'error': {
 class Job:
     """One execution: the code, the names it sees besides the standard ones, and its limits."""
 
-    def __init__(self, code, variables, limits, settings, policy, roots):
+    def __init__(self, code, variables, limits, settings, policy, roots, confinement=None):
         self.code = code
         self.variables = variables
         self.limits = limits
         self.settings = settings
         self.policy = policy
         self.roots = roots
+        self.confinement = confinement or guard.Confinement.detect(roots)
+        self.trusted_runners = ()
 
 
 def timeout_of(request):
@@ -53,7 +55,8 @@ def limits_of(request):
 def job_of(request, variables, context):
     """The Job of an ``exec`` request, for a child of a zygote whose session has ``variables``."""
     return Job(code=str(request.get('code', '')), variables=variables, limits=limits_of(request),
-               settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots)
+               settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots,
+               confinement=context.confinement)
 
 
 def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
@@ -94,8 +97,11 @@ def insights_job(request, variables, context):
     default = next((name for name, frame in frames.items() if frame is variables.get('df')), None)
     names = dict(variables)
     names.update({'_insights': insights.compute, '_default': default, '_options': request.get('options') or {}})
-    return Job(code=INSIGHTS_DRIVER, variables=names, limits=limits_of(request),
-               settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots)
+    job = Job(code=INSIGHTS_DRIVER, variables=names, limits=limits_of(request),
+              settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots,
+              confinement=context.confinement)
+    job.trusted_runners = (insights.Runner.run.__code__,)
+    return job
 
 
 def _finish_insights(names, job, stdout, started):
@@ -168,11 +174,13 @@ def _run(job, out_fd, parent_pid, layers, finish):
             guard.apply_rlimits(job.limits)
         if layers.privileges:
             guard.drop_privileges()
+        if layers.landlock:
+            job.confinement.apply()  # before seccomp, which refuses the Landlock syscalls
         if layers.seccomp:
             guard.install_seccomp()
         if layers.audit:
             guard.hide_modules()
-            guard.install_audit_hook(job.policy, job.roots)
+            guard.install_audit_hook(job.policy, job.roots, code, job.trusted_runners)
         names['__builtins__'] = guard.restricted_builtins(job.policy) if layers.builtins else dict(vars(builtins))
     except BaseException as e:  # noqa
         return _setup_failed(e)

@@ -20,16 +20,18 @@ import ctypes
 import errno
 import os
 import resource
+import select
 import signal
 import sys
 import sysconfig
-import _thread
+import time
+import types
 
 USER_FILENAME = '<analysis>'
 
-Layers = collections.namedtuple('Layers', 'rlimits privileges audit seccomp builtins')
-ALL = Layers(rlimits=True, privileges=True, audit=True, seccomp=True, builtins=True)
-NONE = Layers(rlimits=False, privileges=False, audit=False, seccomp=False, builtins=False)
+Layers = collections.namedtuple('Layers', 'rlimits privileges landlock seccomp audit builtins')
+ALL = Layers(rlimits=True, privileges=True, landlock=True, seccomp=True, audit=True, builtins=True)
+NONE = Layers(rlimits=False, privileges=False, landlock=False, seccomp=False, audit=False, builtins=False)
 
 Limits = collections.namedtuple('Limits', 'address_space_headroom cpu_seconds max_open_files')
 
@@ -113,6 +115,253 @@ def drop_privileges():
 
 
 # --------------------------------------------------------------------------------------------------------------------
+# Layer: Landlock (Linux >= 5.13, unprivileged): the kernel confines the child's file system, TCP and signal access
+
+_SYS_LANDLOCK_CREATE_RULESET = 444  # the same numbers on every architecture (new syscalls are numbered together)
+_SYS_LANDLOCK_ADD_RULE = 445
+_SYS_LANDLOCK_RESTRICT_SELF = 446
+_LANDLOCK_CREATE_RULESET_VERSION = 1
+_LANDLOCK_RULE_PATH_BENEATH = 1
+
+_FS_EXECUTE = 1 << 0
+_FS_READ_FILE = 1 << 2
+_FS_READ_DIR = 1 << 3
+_FS_ABI1 = (1 << 13) - 1             # execute, write, read, read_dir, remove_*, make_* (every right of ABI 1)
+_FS_REFER = 1 << 13                  # ABI 2: linking or renaming across directories
+_FS_TRUNCATE = 1 << 14               # ABI 3
+_FS_IOCTL_DEV = 1 << 15              # ABI 5
+_NET_BIND_TCP = 1 << 0               # ABI 4
+_NET_CONNECT_TCP = 1 << 1
+_SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
+_SCOPE_SIGNAL = 1 << 1
+
+# Beneath the read roots: reading files and listing directories, nothing else (not even execute: seccomp refuses
+# execve anyway, and mapping a library's code needs only read access).
+LANDLOCK_READ = _FS_READ_FILE | _FS_READ_DIR
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [('handled_access_fs', ctypes.c_uint64), ('handled_access_net', ctypes.c_uint64),
+                ('scoped', ctypes.c_uint64)]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [('allowed_access', ctypes.c_uint64), ('parent_fd', ctypes.c_int32)]
+
+
+Landlock = collections.namedtuple('Landlock', 'abi handled_fs handled_net scoped')
+
+
+def landlock_abi():
+    """The Landlock ABI version the kernel offers, or 0 when it has none (older kernel, not built in, or disabled at
+    boot: ``lsm=`` without landlock)."""
+    _libc.syscall.restype = ctypes.c_long
+    version = _libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                            ctypes.c_uint32(_LANDLOCK_CREATE_RULESET_VERSION))
+    return max(0, int(version))
+
+
+def landlock_rights(abi):
+    """What a ruleset of this ABI handles (and therefore denies unless a rule allows it), degrading per ABI."""
+    fs = _FS_ABI1
+    if abi >= 2:
+        fs |= _FS_REFER
+    if abi >= 3:
+        fs |= _FS_TRUNCATE
+    if abi >= 5:
+        fs |= _FS_IOCTL_DEV
+    net = (_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0
+    scoped = (_SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL) if abi >= 6 else 0
+    return Landlock(abi, fs, net, scoped)
+
+
+def shared_library_dirs():
+    """Directories the dynamic loader needs for libraries a module loads late (libgomp for scikit-learn...)."""
+    dirs = set()
+    for key in ('LIBDIR', 'LIBPL'):
+        value = sysconfig.get_config_var(key)
+        if value:
+            dirs.add(value)
+    multiarch = sysconfig.get_config_var('MULTIARCH')
+    for base in ('/lib', '/usr/lib', '/lib64', '/usr/lib64'):
+        if multiarch:
+            dirs.add(os.path.join(base, multiarch))
+    return tuple(sorted({os.path.realpath(d) for d in dirs if os.path.isdir(d)}))
+
+
+def landlock_read_roots(roots):
+    """What a confined child may read: the library roots and the shared libraries' directories, nothing else."""
+    return tuple(sorted(set(roots) | set(shared_library_dirs())))
+
+
+def _landlock_call(number, *args):
+    result = _libc.syscall(number, *args)
+    if result < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, 'landlock syscall %d failed: %s' % (number, os.strerror(err)))
+    return result
+
+
+def install_landlock(read_roots, abi):
+    """Confines this process (and anything it could start) for good: read-only access beneath ``read_roots``, no
+    file system change anywhere, no TCP bind or connect (ABI >= 4), no connecting to abstract unix sockets nor
+    signalling processes outside this one's domain (ABI >= 6). Descriptors already open keep working."""
+    if abi < 1:
+        raise OSError(errno.EOPNOTSUPP, 'Landlock is not available on this kernel')
+    rights = landlock_rights(abi)
+    attr = _RulesetAttr(rights.handled_fs, rights.handled_net, rights.scoped)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24
+    _libc.syscall.restype = ctypes.c_long
+    ruleset = _landlock_call(_SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
+                             ctypes.c_uint32(0))
+    try:
+        for root in read_roots:
+            try:
+                fd = os.open(root, os.O_PATH | os.O_CLOEXEC | os.O_DIRECTORY)
+            except OSError:
+                continue  # a root that vanished is simply not readable
+            try:
+                rule = _PathBeneathAttr(LANDLOCK_READ & rights.handled_fs, fd)
+                _landlock_call(_SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset),
+                               ctypes.c_int(_LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0))
+            finally:
+                os.close(fd)
+        if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), 'prctl(PR_SET_NO_NEW_PRIVS) failed')
+        _landlock_call(_SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0))
+    finally:
+        os.close(ruleset)
+    return rights
+
+
+class Confinement:
+    """How execution children are confined: the Landlock ABI to use (0: none) and whether running unconfined is
+    allowed (an explicitly unsafe development setting of the service). Decided once in the supervisor, inherited."""
+
+    __slots__ = ('abi', 'read_roots', 'allow_unconfined')
+
+    def __init__(self, abi, read_roots, allow_unconfined=False):
+        self.abi = abi
+        self.read_roots = tuple(read_roots)
+        self.allow_unconfined = bool(allow_unconfined)
+
+    @classmethod
+    def detect(cls, roots, allow_unconfined=False):
+        return cls(landlock_abi(), landlock_read_roots(roots), allow_unconfined)
+
+    def apply(self):
+        """Applies Landlock, or refuses to go on without it unless running unconfined is allowed."""
+        if self.abi >= 1:
+            install_landlock(self.read_roots, self.abi)
+        elif not self.allow_unconfined:
+            raise RuntimeError('Landlock is not available on this kernel; analysis code is not run unconfined '
+                               '(sandbox.allow-unconfined is off)')
+
+
+def confinement_self_test(read_roots, abi, probe_file, timeout=10.0):
+    """Proves on this kernel that a child confined like an execution child cannot read a file outside the roots
+    (``probe_file``, readable by this process), list ``/`` nor, where the ABI handles them, connect over TCP or
+    signal its parent, while it still reads the libraries. Runs in a forked child; returns a dict for the JVM:
+    ``{confined, landlock_abi, filesystem, network, signals, problem}``."""
+    report = {'confined': False, 'landlock_abi': abi, 'filesystem': False, 'network': False, 'signals': False,
+              'problem': None}
+    if abi < 1:
+        report['problem'] = ('the kernel offers no Landlock (Linux 5.13 or later with landlock among its LSMs is '
+                             'needed); analysis code would run with no file system confinement')
+        return report
+    import json
+    read_fd, write_fd = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        result = {}
+        try:
+            install_landlock(read_roots, abi)
+            result = _probe_confinement(read_roots, probe_file, parent, landlock_rights(abi))
+        except BaseException as e:  # noqa: reported to the parent
+            result = {'problem': 'applying Landlock failed: %s' % e}
+        try:
+            os.write(write_fd, json.dumps(result).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([read_fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    try:
+        result = json.loads(b''.join(chunks) or b'{}')
+    except ValueError:
+        result = {}
+    if not result:
+        result = {'problem': 'the confinement self-test child gave no answer'}
+    report.update(result)
+    if report['problem'] is None and not report['filesystem']:
+        report['problem'] = 'a confined child could still read outside the library directories'
+    report['confined'] = report['problem'] is None and report['filesystem']
+    return report
+
+
+def _probe_confinement(read_roots, probe_file, parent, rights):
+    import socket
+    result = {'filesystem': False, 'network': False, 'signals': False, 'problem': None}
+    inside = next((os.path.join(r, 'os.py') for r in read_roots if os.path.isfile(os.path.join(r, 'os.py'))), None)
+    try:
+        if inside is None:
+            raise OSError(errno.ENOENT, 'no os.py beneath the library directories')
+        os.close(os.open(inside, os.O_RDONLY))
+    except OSError as e:
+        result['problem'] = 'a confined child cannot read the libraries (%s)' % e
+        return result
+    denied = []
+    for attempt in (lambda: os.open(probe_file, os.O_RDONLY), lambda: os.listdir('/'),
+                    lambda: os.open('/proc/%d/environ' % parent, os.O_RDONLY)):
+        try:
+            fd = attempt()
+            if isinstance(fd, int):
+                os.close(fd)
+            denied.append(False)
+        except PermissionError:
+            denied.append(True)
+        except OSError:
+            denied.append(False)
+    result['filesystem'] = all(denied)
+    if rights.handled_net:
+        s = socket.socket()
+        try:
+            s.settimeout(1.0)
+            s.connect(('127.0.0.1', 9))
+        except PermissionError:
+            result['network'] = True
+        except OSError:
+            pass
+        finally:
+            s.close()
+    if rights.scoped & _SCOPE_SIGNAL:
+        try:
+            os.kill(parent, 0)
+        except PermissionError:
+            result['signals'] = True
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------------------
 # Layer: audit hook
 
 # Refused whoever raises them (analysis code reaches library internals through attributes, so the caller does not
@@ -123,7 +372,8 @@ _ALWAYS_DENIED = frozenset({
     'os.symlink', 'os.mkdir', 'os.remove', 'os.rename', 'os.rmdir', 'os.truncate', 'os.utime', 'os.putenv',
     'os.unsetenv', 'os.setxattr', 'os.removexattr', 'os.lockf', 'signal.pthread_kill', 'pickle.find_class',
     'sys.addaudithook', 'sys._current_frames', 'sys._current_exceptions', 'builtins.input', 'builtins.breakpoint',
-    'setopencode',
+    'setopencode', 'gc.get_objects', 'gc.get_referrers', 'code.__new__', 'function.__new__', 'sys.settrace',
+    'sys.setprofile',
 })
 _ALWAYS_DENIED_PREFIXES = (
     'socket.', 'subprocess.', '_posixsubprocess.', 'ctypes.', 'shutil.', 'tempfile.', 'mmap.', 'resource.',
@@ -131,13 +381,12 @@ _ALWAYS_DENIED_PREFIXES = (
     'imaplib.', 'nntplib.', 'telnetlib.', 'webbrowser.', 'pdb.', 'ensurepip.', 'winreg.', 'msvcrt.', '_winapi.',
     'os.exec', 'os.spawn', 'os.posix_spawn',
 )
-# Refused when analysis code itself raises them (the libraries use these legitimately: warnings look up frames,
-# importlib unmarshals bytecode, namedtuple compiles code, pandas asks gc about chained assignment).
+# Refused when analysis code itself raises them (importlib unmarshals bytecode). Frames (sys._getframe, tb_frame...)
+# are refused to analysis code and given to libraries (pandas and warnings look up frames); gc.get_referents only
+# for plain objects (pandas asks it about chained assignment); compile and exec have rules of their own (see below).
 _USER_DENIED = frozenset({
-    'gc.get_objects', 'gc.get_referrers', 'gc.get_referents',
-    'sys._getframe', 'object.__getattr__', 'code.__new__', 'function.__new__', 'compile', 'exec',
-    'marshal.loads', 'marshal.load', 'marshal.dumps', 'sys.setprofile', 'sys.settrace',
-    'sys.set_asyncgen_hook_firstiter', 'sys.set_asyncgen_hook_finalizer',
+    'marshal.loads', 'marshal.load', 'marshal.dumps', 'sys.set_asyncgen_hook_firstiter',
+    'sys.set_asyncgen_hook_finalizer',
 })
 _PATH_EVENTS = frozenset({'os.listdir', 'os.scandir', 'glob.glob', 'glob.glob/2', 'os.walk', 'os.fwalk',
                           'pathlib.Path.glob', 'pathlib.Path.rglob'})
@@ -176,69 +425,241 @@ def hide_modules():
             _kept_alive.append(module)
 
 
-def install_audit_hook(policy, roots, user_filename=USER_FILENAME):
-    """Installs the hook (it cannot be removed). ``policy`` is an ImportPolicy, ``roots`` the readable directories."""
-    getframe = sys._getframe
-    get_ident = _thread.get_ident
-    realpath = os.path.realpath
-    busy = set()
-    roots = tuple(roots)
+# The hook and its helpers hold no state that Python code can change: each is a copy of the function below made with
+# an empty globals dict (no global name is looked up at call time: a module's globals can be rewritten) and one
+# default argument, an immutable tuple of frozensets, strings, code objects and C functions (whose behaviour no
+# monkey-patching reaches). Nothing mutable is reachable from the hook, there is no "busy" flag to set, and a call
+# made while the hook runs is judged like any other: the hook is re-entrant by construction.
+# After installation every compile, exec and eval is treated as analysis code wherever it comes from: compiling
+# source is refused unless it is provably harmless (ast.parse, which only ever yields a tree; namedtuple's fixed
+# template; the exact text of a library file), code objects are executed only when they are library modules, and
+# code/function objects cannot be made or altered. So the only code that runs is the analysis code itself and the
+# libraries' files, and "raised from analysis code" (a frame of ``<analysis>``) cannot be spoofed by code compiled
+# at run time.
 
-    def from_user_code():
-        tid = get_ident()
-        if tid in busy:
-            return False
-        busy.add(tid)
+_NAMEDTUPLE_TEMPLATE = r'lambda _cls(?:, [A-Za-z_][A-Za-z0-9_]*)*: _tuple_new\(_cls, \((?:[A-Za-z_][A-Za-z0-9_]*, )*' \
+                       r'(?:[A-Za-z_][A-Za-z0-9_]*)?\)\)'
+
+
+def _hook_body(event, args, S=None):
+    (roots, always, always_prefixes, user_denied, path_events, write_flags, own_codes, compile_only_codes,
+     namedtuple_match, namedtuple_code, opaque_types, function_type, PermissionError_, ImportError_, int_,
+     analysis_code, trusted_runners, S2) = S
+    (str_, bytes_, isinstance_, type_, len_, range_, OSError_, lstat, readlink, islnk, user_filename, getframe,
+     exact, trees, denied_exact, denied_trees, parents, _roots, posix_open, posix_read, posix_close, O_RDONLY,
+     real, from_user, caller, allowed_load, file_is) = S2
+    if event == 'object.__getattr__':
+        if args[1] == 'f_code':
+            return  # read by this hook itself to tell analysis code from libraries: never judged by frames
+        if from_user(S2):
+            raise PermissionError_('reading %s is not allowed in analysis code (%s)' % (args[1], event))
+        return
+    if event == 'sys._getframe':
+        if args[0].f_code in own_codes:
+            return  # this hook looking at its own frame
+        if from_user(S2):
+            raise PermissionError_('sys._getframe is not allowed in analysis code')
+        return
+    if event == 'open':
+        path, mode, flags = args
+        if isinstance_(mode, str_) and ('w' in mode or 'a' in mode or 'x' in mode or '+' in mode):
+            raise PermissionError_('writing files is not allowed in analysis code (open)')
+        if isinstance_(flags, int_) and flags & write_flags:
+            raise PermissionError_('writing files is not allowed in analysis code (open)')
+        resolved = real(path, S2)
+        if resolved is None or not (resolved in roots[0] or resolved.startswith(roots[1])):
+            raise PermissionError_('reading %r is not allowed in analysis code (open)'
+                                   % (path if type_(path) in (str_, bytes_, int_) else type_(path).__name__))
+        return
+    if event == 'compile':
+        source, filename = args
+        if type_(source) is str_ or type_(source) is bytes_:
+            # whoever called compile: ast.parse only ever produces a tree; typing.ForwardRef keeps the code of an
+            # annotation, which can only be evaluated through exec (refused below)
+            frame = caller(S2)
+            if frame is not None and (frame.f_code in compile_only_codes or frame.f_code in trusted_runners):
+                return
+            text = source.decode('latin-1') if type_(source) is bytes_ else source
+            if filename == '<string>' and namedtuple_match(text) is not None:
+                return
+            if file_is(filename, source, S2):
+                return
+        raise PermissionError_('compiling code is not allowed in analysis code (compile)')
+    if event == 'exec':
+        if args[0] is analysis_code:
+            return  # the analysis code itself, started by the child
+        frame = caller(S2)
+        if frame is not None and (frame.f_code is namedtuple_code or frame.f_code in trusted_runners):
+            return  # namedtuple evaluating its fixed template (field names are checked identifiers), or a runner
+        filename = args[0].co_filename
+        if type_(filename) is str_ and (filename.startswith('<frozen ') or
+                                        (filename.endswith('.py') and file_is(filename, None, S2))):
+            return  # a library module, executed by the import system
+        raise PermissionError_('executing code objects is not allowed in analysis code (exec)')
+    if event == 'import':
+        module = args[0]
+        if not allowed_load(module, S2) and from_user(S2):
+            raise ImportError_('import of module %r is not allowed in analysis code' % module, name=module)
+        return
+    if event in path_events:
+        path = args[0] if args else None
+        resolved = None if path is None else real(path, S2)
+        if resolved is None or not (resolved in roots[0] or resolved.startswith(roots[1])):
+            raise PermissionError_('listing directories is not allowed in analysis code (%s)' % event)
+        return
+    if event in always or event.startswith(always_prefixes):
+        raise PermissionError_('%s is not allowed in analysis code (%s)' % (event, event))
+    if event == 'object.__setattr__':
+        if args[1] == '__code__' or (type_(args[0]) is function_type and args[0].__code__ in own_codes):
+            raise PermissionError_('changing %s is not allowed in analysis code' % args[1])
+        if args[1] in ('__defaults__', '__kwdefaults__') and from_user(S2):
+            raise PermissionError_('changing %s is not allowed in analysis code' % args[1])
+        return
+    if event == 'gc.get_referents':
+        for obj in args[0]:
+            if isinstance_(obj, opaque_types):
+                raise PermissionError_('gc.get_referents of frames, functions or code is not allowed')
+        return
+    if event in user_denied and from_user(S2):
+        raise PermissionError_('%s is not allowed in analysis code (%s)' % (event, event))
+
+
+def _real_path(path, S2):
+    """The path with every symbolic link resolved (relative paths from ``/``, the child's directory), from C functions
+    only; None when it is not a path or has too many links."""
+    str_, bytes_, type_, OSError_, lstat, readlink, islnk = S2[0], S2[1], S2[3], S2[6], S2[7], S2[8], S2[9]
+    if type_(path) is bytes_:
+        path = path.decode('utf-8', 'surrogateescape')
+    if type_(path) is not str_ or '\0' in path:
+        return None
+    todo = path.split('/')
+    todo.reverse()
+    resolved = ''
+    links = 0
+    while todo:
+        part = todo.pop()
+        if part == '' or part == '.':
+            continue
+        if part == '..':
+            resolved = resolved[:resolved.rfind('/')] if '/' in resolved else ''
+            continue
+        candidate = resolved + '/' + part
         try:
-            frame = getframe(2)  # 0: this function, 1: the hook, 2: whoever raised the event
-            while frame is not None:
-                name = frame.f_code.co_filename
-                if name.startswith('<frozen importlib'):
-                    frame = frame.f_back
-                    continue
-                return name == user_filename
-            return False
-        finally:
-            busy.discard(tid)
-
-    def readable(path):
-        if isinstance(path, bytes):
-            path = os.fsdecode(b''.join([path]))
-        elif isinstance(path, str):
-            path = ''.join([path])
+            mode = lstat(candidate).st_mode
+        except OSError_:
+            resolved = candidate
+            continue
+        if islnk(mode):
+            links += 1
+            if links > 40:
+                return None
+            target = readlink(candidate).split('/')
+            if target[0] == '':
+                resolved = ''
+            target.reverse()
+            todo.extend(target)
         else:
+            resolved = candidate
+    return resolved or '/'
+
+
+def _from_user(S2):
+    """Whether the code that raised the event is analysis code: the first frame below the hook that is not the
+    import system's."""
+    user_filename, getframe = S2[10], S2[11]
+    frame = getframe(0).f_back.f_back  # this function <- the hook <- whoever raised the event
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith('<frozen importlib'):
+            frame = frame.f_back
+            continue
+        return name == user_filename
+    return None
+
+
+def _caller(S2):
+    """The frame of whoever called the function that raised the event."""
+    return S2[11](0).f_back.f_back  # this function <- the hook <- the caller of compile
+
+
+def _allowed_load(module, S2):
+    str_, type_, len_, range_ = S2[0], S2[3], S2[4], S2[5]
+    exact, trees, denied_exact, denied_trees, parents = S2[12:17]
+    if type_(module) is not str_ or not module:
+        return False
+    parts = module.split('.')
+    for i in range_(len_(parts), 0, -1):
+        if '.'.join(parts[:i]) in denied_trees:
             return False
-        if '\0' in path:
-            return False
-        return within(realpath(path), roots)
+    if module in denied_exact:
+        return False
+    if module in exact or module in parents:
+        return True
+    for i in range_(len_(parts), 0, -1):
+        if '.'.join(parts[:i]) in trees:
+            return True
+    return False
 
-    def deny(event, what):
-        raise PermissionError('%s is not allowed in analysis code (%s)' % (what, event))
 
-    def hook(event, args):
-        if get_ident() in busy:
-            return
-        if event == 'open':
-            path, mode, flags = args
-            if isinstance(mode, str) and any(c in mode for c in 'wax+'):
-                deny(event, 'writing files')
-            if isinstance(flags, int) and flags & _WRITE_FLAGS:
-                deny(event, 'writing files')
-            if isinstance(path, int) or not readable(path):
-                deny(event, 'reading %r' % (path if isinstance(path, (str, bytes, int)) else type(path).__name__))
-        elif event == 'import':
-            module = args[0]
-            if not policy.allows_load(module) and from_user_code():
-                raise ImportError('import of module %r is not allowed in analysis code' % module, name=module)
-        elif event in _PATH_EVENTS:
-            path = args[0] if args else None
-            if path is None or not readable(path):
-                deny(event, 'listing directories')
-        elif event in _ALWAYS_DENIED or event.startswith(_ALWAYS_DENIED_PREFIXES):
-            deny(event, event)
-        elif event in _USER_DENIED and from_user_code():
-            deny(event, event)
+def _file_is(filename, source, S2):
+    """Whether ``filename`` is a library file (beneath the roots) and, when ``source`` is given, holds exactly it."""
+    str_, type_, OSError_ = S2[0], S2[3], S2[6]
+    roots, posix_open, posix_read, posix_close, O_RDONLY, real = S2[17:23]
+    resolved = real(filename, S2)
+    if resolved is None or not (resolved in roots[0] or resolved.startswith(roots[1])):
+        return False
+    if source is None:
+        return True
+    try:
+        fd = posix_open(resolved, O_RDONLY)
+    except OSError_:
+        return False
+    try:
+        chunks = []
+        while True:
+            chunk = posix_read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        posix_close(fd)
+    data = b''.join(chunks)
+    if type_(source) is str_:
+        return source.encode('utf-8', 'surrogateescape') == data
+    return source == data
 
+
+def _sealed(function):
+    """A copy of ``function`` that sees no globals, builtins included: it uses only what it is given."""
+    return types.FunctionType(function.__code__, {'__builtins__': {}}, function.__name__)
+
+
+def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), user_filename=USER_FILENAME):
+    """Installs the hook (it cannot be removed). ``policy`` is an ImportPolicy, ``roots`` the readable directories,
+    ``analysis_code`` the one code object (compiled before) that may be executed besides the libraries' modules,
+    ``trusted_runners`` code objects of trusted functions that compile and run fixed snippets as analysis code (the
+    insights' runner, in an insights child only): what they run is still analysis code to the hook."""
+    import ast
+    import re
+    import stat
+    import typing
+    roots = tuple(roots)
+    root_set = (frozenset(roots), tuple(r + '/' for r in roots))
+    exact, trees, denied_exact, denied_trees, parents = policy.frozen()
+    S2 = (str, bytes, isinstance, type, len, range, OSError, os.lstat, os.readlink, stat.S_ISLNK, user_filename,
+          sys._getframe, exact, trees, denied_exact, denied_trees, parents, root_set, os.open, os.read, os.close,
+          os.O_RDONLY, _sealed(_real_path), _sealed(_from_user), _sealed(_caller), _sealed(_allowed_load),
+          _sealed(_file_is))
+    own_codes = frozenset({_hook_body.__code__, _from_user.__code__, _caller.__code__, _real_path.__code__,
+                           _file_is.__code__, _allowed_load.__code__})
+    opaque = (types.FrameType, types.FunctionType, types.CodeType, types.CellType, types.TracebackType,
+              types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType, types.MethodType,
+              types.ModuleType)
+    state = (root_set, _ALWAYS_DENIED, _ALWAYS_DENIED_PREFIXES, _USER_DENIED, _PATH_EVENTS, _WRITE_FLAGS, own_codes,
+             frozenset({ast.parse.__code__, typing.ForwardRef.__init__.__code__}), re.compile(_NAMEDTUPLE_TEMPLATE).fullmatch,
+             collections.namedtuple.__code__, opaque, types.FunctionType,
+             PermissionError, ImportError, int, analysis_code, frozenset(trusted_runners), S2)
+    hook = types.FunctionType(_hook_body.__code__, {'__builtins__': {}}, 'audit_hook', (state,))
     sys.addaudithook(hook)
 
 

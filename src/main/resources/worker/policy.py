@@ -33,6 +33,11 @@ class ImportPolicy:
             for i in range(1, len(parts)):
                 self._parents.add('.'.join(parts[:i]))
 
+    def frozen(self):
+        """(exact, trees, denied_exact, denied_trees, parents) as frozensets, for the audit hook's immutable state."""
+        return (frozenset(self._exact), frozenset(self._trees), frozenset(self._denied_exact),
+                frozenset(self._denied_trees), frozenset(self._parents))
+
     def allows(self, module):
         """Whether ``module`` (a dotted name) may be imported by analysis code."""
         if not isinstance(module, str) or not module:

@@ -3,7 +3,9 @@
 It imports the analysis libraries once, then speaks the framed protocol (see protocol.py) on its stdin/stdout:
 
   JVM -> supervisor                                supervisor -> JVM
-  {op: configure, allowed_modules, memory_budget, idle_seconds}  {type: ready, pid, python, pandas}
+  {op: configure, allowed_modules, memory_budget,  {type: ready, pid, python, pandas, confinement: {confined,
+   idle_seconds, allow_unconfined, landlock}         landlock_abi, filesystem, network, signals, problem,
+                                                    allow_unconfined}}
   {op: load, id, session, key, datasets: [...]}    {type: loaded, id, session, key, bytes, cached_bytes, sessions}
                                                    {type: load_failed, id, session, key, error}
   {op: exec, id, session, key, code, limits,       {type: not_loaded, id}  (also while still loading)
@@ -52,11 +54,20 @@ def log(message):
 
 
 class Context:
-    """What every zygote and child inherits: the import policy and the readable directories."""
+    """What every zygote and child inherits: the import policy, the readable directories and the confinement."""
 
-    def __init__(self, allowed_modules):
+    def __init__(self, allowed_modules, allow_unconfined=False, landlock='auto'):
         self.policy = policy.ImportPolicy(allowed_modules)
         self.roots = guard.library_roots()
+        self.confinement = guard.Confinement.detect(self.roots, allow_unconfined)
+        if landlock == 'off':
+            # test-only simulation of a kernel without Landlock, asked for by the JVM (never by an environment
+            # variable): it can only make the worker refuse, or run as unconfined as sandbox.allow-unconfined allows
+            self.confinement.abi = 0
+        self.report = guard.confinement_self_test(self.confinement.read_roots, self.confinement.abi, guard.__file__)
+        if not self.report['confined']:
+            self.confinement.abi = 0  # children refuse to run analysis code, unless running unconfined is allowed
+        self.report['allow_unconfined'] = self.confinement.allow_unconfined
 
 
 class ZygoteHandle:
@@ -363,7 +374,10 @@ def main():
         header, _ = first
         if header.get('op') != 'configure':
             raise protocol.ProtocolError('the first request must be configure')
-        context = Context(str(header['allowed_modules']))
+        context = Context(str(header['allowed_modules']), header.get('allow_unconfined') is True,
+                          'off' if header.get('landlock') == 'off' else 'auto')
+        if not context.report['confined']:
+            log('analysis code cannot be confined: %s' % context.report['problem'])
         guard.seccomp_filter()
         guard.prepare_hidden_modules()
         gc.collect()
@@ -373,7 +387,8 @@ def main():
         import numpy
         import pandas
         supervisor.reply({'type': 'ready', 'pid': os.getpid(), 'python': sys.version.split()[0],
-                          'pandas': pandas.__version__, 'numpy': numpy.__version__})
+                          'pandas': pandas.__version__, 'numpy': numpy.__version__,
+                          'confinement': context.report})
         supervisor.loop()
     except BaseException:  # noqa
         log(traceback.format_exc(limit=8))

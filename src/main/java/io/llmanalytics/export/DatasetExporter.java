@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,6 +35,10 @@ import io.llmanalytics.upload.csv.Dialect;
 @ApplicationScoped
 public class DatasetExporter {
 
+    /** Temporary files hold a dataset: 0600, the service's own user only. */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions
+            .asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private static final TableLimits LIMITS = new TableLimits(Integer.MAX_VALUE, Integer.MAX_VALUE / 8);
 
     public void write(DatasetDocument dataset, Path canonical, ExportFormat format, OutputStream out) throws IOException {
@@ -43,7 +51,7 @@ public class DatasetExporter {
 
     private static void csv(DatasetDocument dataset, Path canonical, OutputStream out) throws IOException {
         PandasType[] types = types(dataset.schema());
-        Path tmp = Files.createTempFile("export-", ".csv");
+        Path tmp = Files.createTempFile("export-", ".csv", OWNER_ONLY);
         try {
             try (CsvRecords records = new CsvRecords(canonical, Dialect.CANONICAL, LIMITS);
                     CanonicalCsvWriter writer = new CanonicalCsvWriter(tmp)) {

@@ -89,6 +89,10 @@ public class Sandbox {
         if (!settings.enabled() || connection != null) {
             return;
         }
+        if (settings.allowUnconfined()) {
+            Log.warn("UNSAFE: sandbox.allow-unconfined (SANDBOX_ALLOW_UNCONFINED) is on: analysis code runs even where"
+                    + " the worker cannot confine it with Landlock. Development only; never in production.");
+        }
         installed = WorkerFiles.install();
         start(listener -> launch(installed, listener));
     }
@@ -149,8 +153,9 @@ public class Sandbox {
         }
         String key = key(datasets);
         long started = System.nanoTime();
-        return limiter.acquire()
-                .onFailure().invoke(e -> metrics.execution("busy", null))
+        return confined(worker).chain(limiter::acquire)
+                .onFailure(e -> e instanceof ProblemException p && p.type() == ProblemType.WORKER_BUSY)
+                .invoke(e -> metrics.execution("busy", null))
                 .chain(permit -> run(worker, sessionId, datasets, key, code, null, true, maxRows, maxItems)
                         .onTermination().invoke(permit::release))
                 .invoke(result -> metrics.execution(result.outcome().name().toLowerCase(),
@@ -176,7 +181,7 @@ public class Sandbox {
         }
         ObjectNode insightOptions = FrameCodec.JSON.valueToTree(options == null ? Map.of() : options);
         String key = key(datasets);
-        return limiter.acquire()
+        return confined(worker).chain(limiter::acquire)
                 .chain(permit -> run(worker, sessionId, datasets, key, null, insightOptions, true,
                         settings.maxSampleRows(), settings.maxSeriesItems())
                         .onTermination().invoke(permit::release))
@@ -191,7 +196,8 @@ public class Sandbox {
         if (worker == null) {
             return Uni.createFrom().failure(disabled());
         }
-        return load(worker, sessionId, datasets, key(datasets)).emitOn(Infrastructure.getDefaultWorkerPool());
+        return confined(worker).chain(() -> load(worker, sessionId, datasets, key(datasets)))
+                .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
     /** Drops the session's datasets from the worker (for deleted sessions); executions in flight fail. */
@@ -209,7 +215,8 @@ public class Sandbox {
         WorkerConnection worker = connection;
         WorkerConnection.Info info = worker == null ? null : worker.info();
         return new SandboxStatus(settings.enabled(), info != null, info == null ? null : info.pid(),
-                info == null ? null : info.python(), info == null ? null : info.pandas(), cached.size(),
+                info == null ? null : info.python(), info == null ? null : info.pandas(),
+                info == null ? null : info.confinement(), settings.allowUnconfined(), cached.size(),
                 cached.values().stream().mapToLong(Long::longValue).sum(), limiter.running(), limiter.queued(),
                 limiter.slots(), settings.queueSize(), worker != null && worker.standbyReady(),
                 worker == null ? 0 : worker.restarts(), worker == null ? null : worker.lastProblem());
@@ -222,6 +229,26 @@ public class Sandbox {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Waits for the worker, then refuses (503, saying why) when its self-test could not prove the confinement of
+     * analysis code and running unconfined is not explicitly allowed.
+     */
+    private Uni<Void> confined(WorkerConnection worker) {
+        return worker.whenReady().chain(process -> {
+            WorkerConnection.Info info = worker.info();
+            if (info != null && !info.confinement().mayRun()) {
+                return Uni.createFrom().failure(unconfined(info.confinement()));
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    static ProblemException unconfined(Confinement confinement) {
+        return WorkerConnection.unavailable("analysis code cannot be confined on this host (" + confinement.problem()
+                + "), so the service refuses to run it; run the service on Linux 5.13 or later with Landlock enabled"
+                + " (sandbox.allow-unconfined / SANDBOX_ALLOW_UNCONFINED=true is for development only)");
+    }
 
     /** Runs {@code code}, or the insights with {@code insightOptions} when that is not null. */
     private Uni<ExecutionResult> run(WorkerConnection worker, String sessionId, List<DatasetSource> datasets,
@@ -375,6 +402,8 @@ public class Sandbox {
                 WorkerConnection.MAX_FRAME, listener);
         ObjectNode configure = FrameCodec.JSON.createObjectNode().put("op", "configure")
                 .put("allowed_modules", allowedModules).put("memory_budget", settings.memoryBudget())
+                .put("allow_unconfined", settings.allowUnconfined())
+                .put("landlock", settings.landlockTestOff() ? "off" : "auto")
                 .put("idle_seconds", settings.idleTimeout().toMillis() / 1000.0);
         process.send(FrameCodec.encode(configure));
         return process;

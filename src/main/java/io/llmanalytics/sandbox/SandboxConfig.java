@@ -103,4 +103,12 @@ public interface SandboxConfig {
     /** Extra time the service waits for a result beyond the timeout before it treats the worker as stuck. */
     @WithDefault("2s")
     Duration grace();
+
+    /**
+     * UNSAFE, for development only ({@code SANDBOX_ALLOW_UNCONFINED}): run analysis code even when the worker's
+     * start-up self-test cannot prove the kernel confinement (Landlock) on this host. Off, the service refuses to run
+     * analysis code unconfined and says why in {@code /api/health} and in every analysis' problem.
+     */
+    @WithDefault("false")
+    boolean allowUnconfined();
 }

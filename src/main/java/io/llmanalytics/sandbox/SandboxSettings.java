@@ -6,13 +6,13 @@ import java.util.List;
 
 /**
  * The worker's settings, checked: every value is within its range, or start-up fails with a message naming the
- * setting.
+ * setting. {@code landlockTestOff} simulates a kernel without Landlock (tests only: configuration cannot set it).
  */
 public record SandboxSettings(boolean enabled, String python, Duration timeout, Duration cpuTime, int maxOutput,
         int maxSampleRows, int maxSeriesItems, int maxCharts, long maxChartBytes, int maxCodeSize, long memoryBudget,
         long addressSpaceHeadroom, int maxOpenFiles, int concurrency, int queueSize, Duration queueTimeout,
         Duration retryAfter, Duration loadTimeout, Duration startTimeout, Duration grace, boolean standby,
-        Duration idleTimeout) {
+        Duration idleTimeout, boolean allowUnconfined, boolean landlockTestOff) {
 
     private static final long MIB = 1024L * 1024;
 
@@ -63,7 +63,7 @@ public record SandboxSettings(boolean enabled, String python, Duration timeout, 
                 config.addressSpaceHeadroom().asLongValue(), config.maxOpenFiles(),
                 config.concurrency().orElse(Runtime.getRuntime().availableProcessors()), config.queueSize(),
                 config.queueTimeout(), config.retryAfter(), config.loadTimeout(), config.startTimeout(),
-                config.grace(), config.standby(), config.idleTimeout());
+                config.grace(), config.standby(), config.idleTimeout(), config.allowUnconfined(), false);
     }
 
     /** CPU seconds for the child's RLIMIT_CPU. */

@@ -10,6 +10,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param pid the supervisor's process id (null unless ready)
  * @param python the worker's Python version (null unless ready)
  * @param pandas the worker's pandas version (null unless ready)
+ * @param confinement what the worker's self-test proved about confining analysis code (null unless ready)
+ * @param allowUnconfined whether the unsafe development setting sandbox.allow-unconfined is on
  * @param cachedSessions sessions whose datasets the worker holds
  * @param cachedBytes memory those datasets take in the worker
  * @param running executions running now
@@ -22,7 +24,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record SandboxStatus(boolean enabled, boolean ready, Long pid, String python, String pandas,
-        int cachedSessions, long cachedBytes, int running, int queued, int slots, int queueSize, boolean standbyReady,
+        Confinement confinement, boolean allowUnconfined, int cachedSessions, long cachedBytes, int running, int queued, int slots, int queueSize, boolean standbyReady,
         long restarts,
         String lastProblem) {
 }

@@ -43,7 +43,7 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     }
 
     /** Facts about the running supervisor, from its {@code ready} message. */
-    record Info(long pid, String python, String pandas) {
+    record Info(long pid, String python, String pandas, Confinement confinement) {
     }
 
     private record Pending(UniEmitter<? super Frame> emitter, SupervisorProcess process) {
@@ -193,7 +193,7 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         adopt(process);
         if ("ready".equals(frame.type())) {
             Info started = new Info(frame.header().path("pid").asLong(), frame.header().path("python").asText(),
-                    frame.header().path("pandas").asText());
+                    frame.header().path("pandas").asText(), Confinement.of(frame.header().path("confinement")));
             synchronized (lock) {
                 if (process == standby) {
                     standbyInfo = started;
@@ -229,8 +229,14 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         info = started;
         readySince = System.currentTimeMillis();
         lastProblem = null;
-        Log.infof("analysis worker ready: pid %d, Python %s, pandas %s", started.pid(), started.python(),
-                started.pandas());
+        Log.infof("analysis worker ready: pid %d, Python %s, pandas %s; %s", started.pid(), started.python(),
+                started.pandas(), started.confinement().describe());
+        if (!started.confinement().confined()) {
+            Log.errorf("ANALYSIS CODE CANNOT BE CONFINED ON THIS HOST: %s. %s", started.confinement().problem(),
+                    started.confinement().allowUnconfined()
+                            ? "It runs UNCONFINED because sandbox.allow-unconfined is on (development only)."
+                            : "Analyses are refused (503) until the service runs on a kernel with Landlock.");
+        }
         ready.complete(process);
     }
 

@@ -46,6 +46,7 @@ final class WorkerFiles {
             Path cache = Path.of(System.getProperty("java.io.tmpdir"),
                     "llm-analytics-matplotlib-" + System.getProperty("user.name", "worker"));
             Files.createDirectories(cache);
+            Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
             return new WorkerFiles(directory, cache);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the worker's Python sources", e);

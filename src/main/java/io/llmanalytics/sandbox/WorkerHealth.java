@@ -34,6 +34,23 @@ public class WorkerHealth implements HealthContributor {
             details.put("python", status.python());
             details.put("pandas", status.pandas());
         }
+        Confinement confinement = status.confinement();
+        if (confinement != null) {
+            Map<String, Object> confined = new LinkedHashMap<>();
+            confined.put("confined", confinement.confined());
+            confined.put("landlock_abi", confinement.landlockAbi());
+            confined.put("filesystem", confinement.filesystem());
+            confined.put("network", confinement.network());
+            confined.put("signals", confinement.signals());
+            if (confinement.problem() != null) {
+                confined.put("problem", confinement.problem());
+            }
+            details.put("confinement", confined);
+            if (!confinement.mayRun()) {
+                details.put("refusing", Sandbox.unconfined(confinement).getMessage());
+            }
+        }
+        details.put("allow_unconfined", status.allowUnconfined());
         details.put("cached_sessions", status.cachedSessions());
         details.put("cached_bytes", status.cachedBytes());
         details.put("running", status.running());
@@ -45,7 +62,8 @@ public class WorkerHealth implements HealthContributor {
         if (status.lastProblem() != null) {
             details.put("last_problem", status.lastProblem());
         }
-        return Uni.createFrom().item(status.ready() ? ComponentHealth.up(details) : ComponentHealth.down(details));
+        boolean up = status.ready() && (confinement == null || confinement.mayRun());
+        return Uni.createFrom().item(up ? ComponentHealth.up(details) : ComponentHealth.down(details));
     }
 
     @Override

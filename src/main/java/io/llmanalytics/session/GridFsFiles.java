@@ -7,10 +7,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +46,10 @@ import mutiny.zero.flow.adapters.AdaptersToReactiveStreams;
  */
 @ApplicationScoped
 public class GridFsFiles implements DatasetFiles {
+
+    /** Temporary files hold a dataset: 0600, the service's own user only. */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions
+            .asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** The GridFS bucket holding uploads and canonical datasets. */
     public static final String BUCKET = "datasets";
@@ -118,7 +126,7 @@ public class GridFsFiles implements DatasetFiles {
     public Uni<Path> materialise(DatasetSource source) {
         return Uni.createFrom().item(() -> {
             try {
-                return Files.createTempFile("dataset-", ".csv");
+                return Files.createTempFile("dataset-", ".csv", OWNER_ONLY);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -228,7 +229,9 @@ public class SessionService {
         try {
             Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
             Files.createDirectories(base);
-            return Files.createTempDirectory(base, "ingest-");
+            // 0700 (createTempDirectory's POSIX default, stated): the upload's files inside are the service's alone
+            return Files.createTempDirectory(base, "ingest-", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

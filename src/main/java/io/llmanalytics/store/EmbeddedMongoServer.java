@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,10 +52,37 @@ public class EmbeddedMongoServer {
         Path dir = config.dataDir().toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
+            ownerOnly(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("DATA_DIR " + dir + " cannot be created", e);
         }
-        return new H2Backend(dir.resolve("store.mv").toString());
+        H2Backend backend = new H2Backend(dir.resolve("store.mv").toString());
+        try {
+            ownerOnly(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the store's files in DATA_DIR " + dir + " cannot be made private", e);
+        }
+        return backend;
+    }
+
+    /**
+     * The data directory 0700 and every file in it 0600, existing ones included (store.mv was once created 0644):
+     * nothing but the service's own user may read the stored datasets.
+     */
+    static void ownerOnly(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } else if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+                }
+            }
+        }
     }
 
     @PreDestroy

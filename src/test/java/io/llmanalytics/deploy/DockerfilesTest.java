@@ -196,7 +196,9 @@ class DockerfilesTest {
         assertTrue(entrypoint.contains("-Djava.io.tmpdir=/tmp"));
         assertTrue(entrypoint.contains("-Dpolyglot.engine.userResourceCache=/tmp/polyglot-cache"));
         List<String> copied = runtime.all("COPY").stream().map(c -> c.words().get(c.words().size() - 1)).toList();
-        String program = entrypoint.get(0);
+        // umask 077 first: /bin/sh -c 'umask 077 && exec "$0" "$@"' <program> <arguments...>
+        assertEquals(List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\""), entrypoint.subList(0, 3));
+        String program = entrypoint.get(3);
         if (file.equals("Dockerfile.jvm")) {
             assertTrue(copied.contains("/opt/java/openjdk") && program.equals("/opt/java/openjdk/bin/java"));
             assertTrue(copied.contains("/app/") && entrypoint.contains("/app/quarkus-run.jar"),

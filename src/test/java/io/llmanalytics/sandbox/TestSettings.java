@@ -20,10 +20,12 @@ final class TestSettings {
     Duration grace = Duration.ofSeconds(2);
     boolean standby = false;
     Duration idleTimeout = Duration.ofMinutes(10);
+    boolean allowUnconfined = false;
+    boolean landlockOff = false;
 
     SandboxSettings build() {
         return new SandboxSettings(enabled, python, timeout, cpuTime, maxOutput, maxSampleRows, 100, 5, 1 << 20,
                 maxCodeSize, memoryBudget, 1L << 30, 64, concurrency, queueSize, queueTimeout, Duration.ofSeconds(2),
-                Duration.ofSeconds(120), startTimeout, grace, standby, idleTimeout);
+                Duration.ofSeconds(120), startTimeout, grace, standby, idleTimeout, allowUnconfined, landlockOff);
     }
 }
