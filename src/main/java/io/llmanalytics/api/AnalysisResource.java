@@ -70,8 +70,11 @@ public class AnalysisResource {
             return Response.ok(done.answer(), MediaType.APPLICATION_JSON_TYPE).build();
         }
         if (event instanceof AnalysisEvent.Error error) {
-            Problem problem = new Problem(error.type(), error.title(), error.status(), error.detail(), null,
-                    error.conversationId() == null ? java.util.Map.of() : java.util.Map.of("conversation_id", error.conversationId()));
+            java.util.Map<String, Object> extensions = new java.util.LinkedHashMap<>(error.extensions());
+            if (error.conversationId() != null) {
+                extensions.put("conversation_id", error.conversationId());
+            }
+            Problem problem = new Problem(error.type(), error.title(), error.status(), error.detail(), null, extensions);
             return ProblemResponses.of(problem);
         }
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL, "The analysis ended without an answer."));
