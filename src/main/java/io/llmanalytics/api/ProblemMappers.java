@@ -43,6 +43,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException malformed) {
+            return json(malformed, uri); // the JSON reader wraps what the parser found
+        }
         int status = e.getResponse().getStatus();
         if (status == 413) {
             uploadMetrics.rejected(UploadLimits.TOO_LARGE);
