@@ -95,6 +95,7 @@ export default [
       assert.equal(await again.locator('.reading').textContent(), 'Reading sum of revenue per calendar month');
       const chart = again.locator('.charts img');
       assert.equal(await chart.count(), 1, 'the chart is shown again after the reload');
+      await chart.scrollIntoViewIfNeeded(); // images load lazily, once near the viewport
       await eventually(async () => assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth > 100),
         'the stored image loads'));
       assert.match(await chart.getAttribute('src'), /^blob:/);
