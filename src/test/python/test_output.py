@@ -190,3 +190,51 @@ class ErrorTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class SummaryTest(unittest.TestCase):
+    """Facts of the whole result, computed before the result is cut to the client's sample."""
+
+    def test_a_long_series_is_summarised_whole(self):
+        days = pd.date_range('2023-01-01', periods=731, name='day')
+        revenue = pd.Series(1000.0 + np.arange(731) % 101, index=days, name='revenue')
+        revenue.iloc[500] = 99999.0
+        revenue.iloc[600] = 3.0
+        result, truncated = convert(revenue, max_series_items=100)
+        self.assertTrue(truncated)
+        self.assertEqual(100, len(result['data']))
+        summary = output.summary(revenue, output.Settings(max_series_items=100))
+        json.dumps(summary, allow_nan=False)
+        self.assertEqual(731, summary['rows'])
+        [column] = summary['columns']
+        self.assertEqual('revenue', column['name'])
+        self.assertEqual(731, column['count'])
+        self.assertEqual(99999, column['max'])
+        self.assertEqual('2024-05-15T00:00:00', column['max_label'])
+        self.assertEqual(3, column['min'])
+        self.assertEqual('2024-08-23T00:00:00', column['min_label'])
+        self.assertAlmostEqual(float(revenue.sum()), column['sum'])
+        self.assertAlmostEqual(float(revenue.mean()), column['mean'])
+        self.assertEqual(('2023-01-01T00:00:00', float(revenue.iloc[0])), (column['first_label'], column['first']))
+        self.assertEqual(('2024-12-31T00:00:00', float(revenue.iloc[-1])), (column['last_label'], column['last']))
+
+    def test_a_table_labels_rows_by_its_first_text_or_date_column(self):
+        frame = pd.DataFrame({'region': ['N', 'S', 'E', 'W'], 'revenue': [5.0, np.nan, 9.5, 1.0],
+                              'units': [1, 2, 3, 4], 'flag': [True, False, True, True]})
+        summary = output.summary(frame, output.Settings())
+        self.assertEqual(4, summary['rows'])
+        self.assertEqual(['revenue', 'units'], [c['name'] for c in summary['columns']], 'booleans are not measures')
+        revenue = summary['columns'][0]
+        self.assertEqual((3, 15.5, 9.5, 'E', 1, 'W'), (revenue['count'], revenue['sum'], revenue['max'],
+                                                       revenue['max_label'], revenue['min'], revenue['min_label']))
+        self.assertEqual(('N', 5, 'W', 1), (revenue['first_label'], revenue['first'], revenue['last_label'],
+                                            revenue['last']), 'first and last skip missing values')
+
+    def test_results_without_rows_have_no_summary(self):
+        settings = output.Settings()
+        for value in (42, 'text', {'a': 1}, None, [1, 'x']):
+            self.assertIsNone(output.summary(value, settings), value)
+        self.assertEqual({'rows': 2, 'columns': [{'name': None, 'count': 0}]},
+                         output.summary(pd.Series([np.nan, np.nan]), settings))
+        self.assertEqual({'rows': 2, 'columns': []}, output.summary(pd.Series(['a', 'b']), settings))
+        self.assertEqual(6, output.summary([1, 2, 3], settings)['columns'][0]['sum'])

@@ -204,8 +204,10 @@ def _finish_json(names, job, stdout, started):
     try:
         converter = output.Converter(settings)
         result = converter.result(names.get('result'))
+        summary = output.summary(names.get('result'), settings)
         figures, figures_truncated = output.figures(settings) if plt.get_fignums() else ([], False)
         return json.dumps({'status': 'ok', 'result': result, 'result_truncated': converter.truncated,
+                           'summary': summary,
                            'stdout': stdout.value(), 'stdout_truncated': stdout.truncated, 'figures': figures,
                            'figures_truncated': figures_truncated, 'duration_ms': elapsed},
                           ensure_ascii=False, allow_nan=False).encode('utf-8')

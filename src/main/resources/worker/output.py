@@ -299,6 +299,87 @@ def _default_index(index):
     return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
 
 
+MAX_SUMMARY_COLUMNS = 50
+MAX_SUMMARY_LABEL = 200
+
+
+def summary(value, settings):
+    """Facts of the whole result, computed before it is cut to the sample the client gets: its row count and, per
+    numeric column (a Series is one column), count, sum, mean, min and max with their row labels, and the first and
+    last values. Interpretations take highest, lowest, first, last, totals and counts from here, never from the
+    sample. ``None`` for results without rows (scalars, texts, mappings) or when the facts cannot be computed."""
+    try:
+        if isinstance(value, pd.Series):
+            return _summary(len(value), [(value.name, value)], _labels(value.index, None), settings)
+        if isinstance(value, pd.DataFrame):
+            columns = [(name, value.iloc[:, i]) for i, name in enumerate(value.columns[:MAX_SUMMARY_COLUMNS])]
+            return _summary(len(value), columns, _labels(value.index, value), settings)
+        if isinstance(value, (pd.Index, np.ndarray)) and getattr(value, 'ndim', 1) == 1:
+            series = pd.Series(np.asarray(value))
+            return _summary(len(series), [(None, series)], _labels(series.index, None), settings)
+        if isinstance(value, (list, tuple)) and value and all(
+                isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                for v in value):
+            series = pd.Series(list(value), dtype='float64')
+            return _summary(len(series), [(None, series)], _labels(series.index, None), settings)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: the facts are a check on the sample, never a reason to fail the execution
+        return None
+    return None
+
+
+def _labels(index, frame):
+    """A function giving a row's label by position: the index label, or for a default index the first text or date
+    column's value (a table of day and revenue after reset_index), else the row's position."""
+    if frame is not None and _default_index(index):
+        for i in range(min(frame.shape[1], MAX_SUMMARY_COLUMNS)):
+            column = frame.iloc[:, i]
+            if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+                return lambda pos, c=column: c.iloc[pos]
+        return lambda pos: pos
+    return lambda pos: index[pos]
+
+
+def _summary(rows, columns, label_at, settings):
+    converter = Converter(settings)
+
+    def label(pos):
+        text = converter.label(label_at(pos))
+        return text if len(text) <= MAX_SUMMARY_LABEL else text[:MAX_SUMMARY_LABEL]
+
+    out = []
+    for name, column in columns:
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) \
+                or pd.api.types.is_complex_dtype(column):
+            continue
+        values = column.to_numpy(dtype='float64', na_value=np.nan)
+        valid = ~np.isnan(values)
+        count = int(valid.sum())
+        facts = {'name': None if name is None else converter.label(name), 'count': count}
+        if count:
+            finite = np.where(valid, values, np.nan)
+            low, high = int(np.nanargmin(finite)), int(np.nanargmax(finite))
+            positions = np.flatnonzero(valid)
+            first, last = int(positions[0]), int(positions[-1])
+            facts.update({'sum': _fact(np.nansum(finite)), 'mean': _fact(np.nanmean(finite)),
+                          'min': _fact(values[low]), 'min_label': label(low),
+                          'max': _fact(values[high]), 'max_label': label(high),
+                          'max_ties': int((values == values[high]).sum()),
+                          'min_ties': int((values == values[low]).sum()),
+                          'first': _fact(values[first]), 'first_label': label(first),
+                          'last': _fact(values[last]), 'last_label': label(last)})
+        out.append(facts)
+    return {'rows': int(rows), 'columns': out}
+
+
+def _fact(v):
+    v = float(v)
+    if math.isnan(v) or math.isinf(v):
+        return None
+    return int(v) if v.is_integer() and abs(v) < 2 ** 53 else v
+
+
 def figures(settings):
     """Every figure the code left open, as base64 PNG, bounded in number, pixels and bytes."""
     import matplotlib.pyplot as plt

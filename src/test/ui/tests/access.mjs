@@ -91,7 +91,10 @@ export default [
       assert.deepEqual(await unlabelledControls(page), []);
 
       await page.locator('#question').focus();
-      await tabTo(page, () => document.activeElement.classList.contains('copy-button'), { back: true });
+      await tabTo(page, () => document.activeElement.matches('details.code-details > summary'), { back: true });
+      await page.keyboard.press('Enter');
+      assert.equal(await turn.locator('details.code-details').evaluate((d) => d.open), true, 'Enter unfolds the code');
+      await tabTo(page, () => document.activeElement.classList.contains('copy-button'));
       assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none',
         'the focus is visible');
       await t.shot('27-keyboard-focus');

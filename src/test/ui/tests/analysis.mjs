@@ -42,6 +42,12 @@ export default [
       assert.match(await turn.locator('.attempt .outcome').textContent(), /^ran in \d/);
       assert.match(await turn.locator('.turn-meta').textContent(), /executed in .* s · [\d,]+ tokens · openai · /);
       assert.ok(await page.locator('#send').isVisible(), 'Send is back');
+      assert.deepEqual(await turn.locator('.answer > :not([hidden]):not(.stepper):not(.visually-hidden)').evaluateAll((all) => all.map((el) => el.className)),
+        ['interpretation', 'result', 'code-details', 'turn-meta'], 'the answer comes first, the code last');
+      const code = turn.locator('details.code-details');
+      assert.equal(await code.evaluate((d) => d.open), false, 'the code is folded once the answer is there');
+      await code.locator('summary').first().click();
+      assert.equal(await code.evaluate((d) => d.open), true, 'one click shows the code');
 
       await turn.locator('.copy-button').click();
       await turn.locator('.copy-button', { hasText: 'Copied' }).waitFor();
@@ -57,6 +63,45 @@ export default [
       await t.shot('11-answer');
       await page.emulateMedia({ colorScheme: 'dark' });
       await t.shot('12-answer-dark');
+    },
+  },
+  {
+    name: 'the reading comes above the answer, and the charts stay with their answer after a reload',
+    async run(t) {
+      const { page } = t;
+      const session = await createSession(t, unique('reading'));
+      await openSession(t, session.session_id);
+      const question = scripted('Revenue by month as a chart, with its reading');
+      const turn = await ask(t, question);
+      assert.equal(await finished(turn), 'done');
+      assert.equal(await turn.locator('.reading').textContent(), 'Reading sum of revenue per calendar month');
+      assert.deepEqual(await turn.locator('.answer > :not([hidden]):not(.stepper):not(.visually-hidden)').evaluateAll((all) => all.map((el) => el.className)),
+        ['reading', 'interpretation', 'charts', 'result', 'code-details', 'turn-meta'],
+        'the reading, then the sentence, the chart and the result; the code last');
+      assert.match(await turn.locator('.charts img').getAttribute('src'), /^data:image\/png;base64,/);
+
+      const stored = await (await t.context.request.get(`${t.base}/api/session/${session.session_id}`)).json();
+      const charts = stored.history[0].charts;
+      assert.equal(charts.length, 1);
+      assert.equal(charts[0].mime, 'image/png');
+      assert.match(charts[0].href, new RegExp(`^/api/session/${session.session_id}/interactions/[^/]+/charts/0$`));
+      assert.equal(charts[0].plot.axes[0].kind, 'bar');
+
+      await page.reload();
+      await page.locator('.dataset-title').waitFor();
+      const again = page.locator('.turn').first();
+      await again.waitFor();
+      assert.equal(await again.locator('.question-text').textContent(), question);
+      assert.equal(await again.locator('.reading').textContent(), 'Reading sum of revenue per calendar month');
+      const chart = again.locator('.charts img');
+      assert.equal(await chart.count(), 1, 'the chart is shown again after the reload');
+      await chart.scrollIntoViewIfNeeded(); // images load lazily, once near the viewport
+      await eventually(async () => assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth > 100),
+        'the stored image loads'));
+      assert.match(await chart.getAttribute('src'), /^blob:/);
+      assert.equal(await again.locator('details.code-details').evaluate((d) => d.open), false);
+      await again.locator('.charts').scrollIntoViewIfNeeded();
+      await t.shot('13b-chart-after-reload');
     },
   },
   {
@@ -93,11 +138,13 @@ export default [
       assert.equal(await attempts.nth(0).evaluate((d) => d.open), false, 'the failed attempt is folded away');
       assert.match(await attempts.nth(0).locator('.error-text').textContent(), /^KeyError: /);
       assert.equal(await attempts.nth(0).locator('pre.code').textContent(), "result = df['sales'].sum()");
+      assert.equal(await turn.locator('.code-summary').textContent(), 'Code · 2 attempts');
       assert.equal(await attempts.nth(1).getAttribute('data-outcome'), 'ok');
       assert.equal(await attempts.nth(1).locator('pre.code').textContent(), "result = df['revenue'].sum()");
       assert.equal(await turn.locator('.attempt-note').textContent(), "Attempt 2: fixing the previous attempt's error");
       assert.equal(await turn.locator('.result .scalar').textContent(), '2,185');
       assert.match(await turn.locator('.turn-meta').textContent(), /2 attempts/);
+      await turn.locator('details.code-details > summary').click();
       await attempts.nth(0).locator('summary').click();
       await turn.scrollIntoViewIfNeeded();
       await t.shot('14-self-healing');
@@ -118,6 +165,7 @@ export default [
       assert.match(await first.locator('.violations .where').first().textContent(), /^line 1/);
       assert.equal(await first.locator('.line.marked').getAttribute('data-line'), '1');
       assert.equal(await turn.locator('.result .scalar').textContent(), '6');
+      await turn.locator('details.code-details > summary').click();
       await first.locator('summary').click();
       await turn.scrollIntoViewIfNeeded();
       await t.shot('15-validator-findings');

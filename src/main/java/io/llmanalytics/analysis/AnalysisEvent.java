@@ -59,6 +59,17 @@ public sealed interface AnalysisEvent {
         }
     }
 
+    /**
+     * What the executed code computes, in plain words, before its result: the offline analyst's reading of the
+     * question, or the model's one-line statement of its code. Sent only when the analyst stated one.
+     */
+    @RegisterForReflection
+    record Reading(String text) implements AnalysisEvent {
+        public String name() {
+            return "reading";
+        }
+    }
+
     /** The successful attempt's result, as the worker typed it. */
     @RegisterForReflection
     record Result(int attempt, JsonNode result, boolean truncated) implements AnalysisEvent {
@@ -103,10 +114,28 @@ public sealed interface AnalysisEvent {
         }
     }
 
-    /** The analysis could not complete: a problem document. */
+    /**
+     * The analysis could not complete: a problem document. Its extension members (a declined question's
+     * {@code unrecognized} words and {@code suggestions}) are top-level fields, as in the problem body.
+     */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Error(String type, String title, int status, String detail, String conversationId) implements AnalysisEvent {
+    record Error(String type, String title, int status, String detail, String conversationId,
+            @JsonIgnore java.util.Map<String, Object> extensions) implements AnalysisEvent {
+
+        public Error {
+            extensions = extensions == null ? java.util.Map.of() : java.util.Map.copyOf(extensions);
+        }
+
+        public Error(String type, String title, int status, String detail, String conversationId) {
+            this(type, title, status, detail, conversationId, java.util.Map.of());
+        }
+
+        @com.fasterxml.jackson.annotation.JsonAnyGetter
+        public java.util.Map<String, Object> extensionMembers() {
+            return extensions;
+        }
+
         public String name() {
             return "error";
         }

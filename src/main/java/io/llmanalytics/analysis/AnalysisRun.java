@@ -13,6 +13,7 @@ import io.llmanalytics.llm.Generation;
 import io.llmanalytics.llm.InterpretationEvent;
 import io.llmanalytics.llm.InterpretationRequest;
 import io.llmanalytics.llm.PreviousAttempt;
+import io.llmanalytics.llm.ResultSummary;
 import io.llmanalytics.llm.TokenUsage;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
@@ -33,6 +34,7 @@ import io.smallrye.mutiny.Uni;
 final class AnalysisRun {
 
     private static final Duration WORKER_RETRY_DELAY = Duration.ofMillis(300);
+    private static final int MAX_READING = 300;
 
     private final AnalysisService.Services services;
     private final PreparedAnalysis prepared;
@@ -67,7 +69,7 @@ final class AnalysisRun {
                 .onFailure().recoverWithUni(this::fail);
     }
 
-    private record Executed(int attempt, String code, ExecutionResult result) {
+    private record Executed(int attempt, String code, ExecutionResult result, String reading) {
     }
 
     private Uni<Executed> attempt(CodeRequest request, boolean announce) {
@@ -96,7 +98,7 @@ final class AnalysisRun {
                         "the validator refused the code: " + verdict.feedback());
             }
             emit.accept(new AnalysisEvent.Status("executing", n));
-            return execute(code).chain(result -> executed(request, code, validation, result));
+            return execute(code).chain(result -> executed(request, code, validation, result, reading(generation)));
         });
     }
 
@@ -105,8 +107,18 @@ final class AnalysisRun {
                 : "The answer held no Python code. Reply with one ```python code block that assigns the answer to `result`.";
     }
 
+    /** The analyst's statement of what the code computes: one line, bounded; null when it stated none. */
+    private static String reading(Generation generation) {
+        String reading = generation.reading();
+        if (reading == null || reading.isBlank()) {
+            return null;
+        }
+        String line = reading.replaceAll("\\s+", " ").strip();
+        return line.length() <= MAX_READING ? line : line.substring(0, MAX_READING - 1) + "…";
+    }
+
     private Uni<Executed> executed(CodeRequest request, String code, AnalysisEvent.Validation validation,
-            Cached result) {
+            Cached result, String reading) {
         int n = request.attempt();
         ExecutionResult r = result.result();
         AnalysisEvent.Execution execution = new AnalysisEvent.Execution(n, r.succeeded(), r.stdout(), errorText(r),
@@ -114,7 +126,7 @@ final class AnalysisRun {
         emit.accept(execution);
         attempts.add(new Answer.Attempt(n, code, validation, execution));
         if (r.succeeded()) {
-            return Uni.createFrom().item(new Executed(n, code, r));
+            return Uni.createFrom().item(new Executed(n, code, r, reading));
         }
         return next(request, PreviousAttempt.execution(code, executionFeedback(r)), "the code failed: " + errorText(r));
     }
@@ -147,13 +159,17 @@ final class AnalysisRun {
 
     private Uni<Void> answer(Executed executed) {
         ExecutionResult result = executed.result();
+        if (executed.reading() != null) {
+            emit.accept(new AnalysisEvent.Reading(executed.reading()));
+        }
         emit.accept(new AnalysisEvent.Result(executed.attempt(), result.result(), result.resultTruncated()));
         List<AnalysisEvent.Chart> charts = result.charts().stream()
                 .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height(), c.plot())).toList();
         charts.forEach(emit);
         emit.accept(new AnalysisEvent.Status("interpreting", executed.attempt()));
+        ResultSummary whole = ResultSummary.of(result.summary()).orElse(null);
         InterpretationRequest request = InterpretationRequest.of(prepared.question(), result.result(), executed.code(),
-                result.stdout(), prepared.privacy());
+                result.stdout(), prepared.privacy()).withSummary(whole);
         Uni<InterpretationEvent.Final> interpretation = services.interpreter().interpret(prepared.analyst(), request)
                 .onItem().invoke(event -> {
                     if (event instanceof InterpretationEvent.Delta delta) {
@@ -172,8 +188,13 @@ final class AnalysisRun {
             }
             Answer answer = new Answer(prepared.question(), executed.code(), result.result(), done.text(), null,
                     seconds(result.duration()), conversationId, List.copyOf(attempts), charts, usage(), done.grounding(),
-                    timings());
-            return services.history().append(prepared.session().id, services.history().entry(answer, started, prepared.privacy()))
+                    timings(), executed.reading());
+            String sessionId = prepared.session().id;
+            return services.history().storeCharts(sessionId, conversationId, charts)
+                    .chain(stored -> services.history().append(sessionId,
+                            services.history().entry(answer, whole, stored ? sessionId : null, started,
+                                    prepared.privacy()))
+                            .onFailure().call(() -> services.history().forgetCharts(sessionId, conversationId)))
                     .invoke(() -> {
                         services.metrics().finished("done", attempts.size());
                         emit.accept(new AnalysisEvent.Done(answer));
@@ -189,13 +210,14 @@ final class AnalysisRun {
             Log.errorf(failure, "Analysis of session %s failed", prepared.session().id);
         }
         Answer failed = new Answer(prepared.question(), lastCode, null, null, problem.detail(), 0, conversationId,
-                List.copyOf(attempts), List.of(), usage(), null, timings());
+                List.copyOf(attempts), List.of(), usage(), null, timings(), null);
         AnalysisEvent.Error error = new AnalysisEvent.Error(problem.type(), problem.title(), problem.status(),
-                problem.detail(), conversationId);
+                problem.detail(), conversationId, problem.extensions());
         // A session deleted meanwhile is what the client must hear, whatever failed first (the dataset's GridFS file
         // gone under the worker's load, a history write that matched nothing): the append never upserts, so the
         // failed interaction is not stored either and nothing of the session comes back.
-        return services.history().append(prepared.session().id, services.history().entry(failed, started, prepared.privacy()))
+        return services.history().append(prepared.session().id, services.history().entry(failed, null, null, started, prepared.privacy())
+                .append("problem", History.problem(problem)))
                 .map(stored -> error)
                 .onFailure(AnalysisRun::sessionGone).recoverWithItem(e -> deleted())
                 .onFailure().invoke(e -> Log.warnf("History of a failed analysis not stored: %s", e.getMessage()))

@@ -23,11 +23,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param grounding whether the interpretation's numbers are supported by the result
  * @param timings milliseconds spent generating code, validating, executing and interpreting (all attempts), and in
  *        total from the request to the answer
+ * @param reading what the executed code computes, in plain words, as the analyst stated it; null when it stated none
  */
 @RegisterForReflection
 public record Answer(String question, String generatedCode, JsonNode rawResult, String interpretation, String error,
         double executionTime, String conversationId, List<Attempt> attempts, List<AnalysisEvent.Chart> charts,
-        Usage usage, Grounding grounding, java.util.Map<String, Double> timings) {
+        Usage usage, Grounding grounding, java.util.Map<String, Double> timings, String reading) {
 
     /** One attempt of the self-healing loop. */
     @RegisterForReflection

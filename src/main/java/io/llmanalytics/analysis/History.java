@@ -18,12 +18,15 @@ import com.mongodb.client.model.Updates;
 
 import io.llmanalytics.llm.FallbackInterpretation;
 import io.llmanalytics.llm.Interaction;
+import io.llmanalytics.llm.ResultSummary;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.ChartStore;
 import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.store.StoreFailures;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,12 +44,57 @@ public class History {
     private final AnalysisConfig config;
     private final StoreConfig store;
     private final ObjectMapper json;
+    private final ChartStore charts;
 
-    public History(SessionRepository sessions, AnalysisConfig config, StoreConfig store, ObjectMapper json) {
+    public History(SessionRepository sessions, AnalysisConfig config, StoreConfig store, ObjectMapper json,
+            ChartStore charts) {
         this.sessions = sessions;
         this.config = config;
         this.store = store;
         this.json = json;
+        this.charts = charts;
+    }
+
+    /**
+     * Stores an answer's charts (image and data) in their own collection, before its history entry refers to them;
+     * true when they were stored. A chart that cannot be stored never costs the answer: it is logged and its entry
+     * has no {@code href}.
+     */
+    Uni<Boolean> storeCharts(String sessionId, String interactionId, List<AnalysisEvent.Chart> drawn) {
+        if (drawn.isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        List<ChartStore.StoredChart> stored = new ArrayList<>();
+        for (int n = 0; n < drawn.size(); n++) {
+            AnalysisEvent.Chart c = drawn.get(n);
+            byte[] image = ChartStore.decode(c.data()).orElse(new byte[0]);
+            stored.add(new ChartStore.StoredChart(n, c.mime(), c.width(), c.height(), image,
+                    c.plot() == null || c.plot().isNull() ? null : c.plot().toString()));
+        }
+        return charts.save(sessionId, interactionId, stored).replaceWith(true)
+                .onFailure().recoverWithItem(e -> {
+                    Log.warnf("Charts of interaction %s not stored: %s", interactionId, e.getMessage());
+                    return false;
+                });
+    }
+
+    /** Removes the charts of an interaction whose history entry could not be stored. */
+    Uni<Void> forgetCharts(String sessionId, String interactionId) {
+        return charts.deleteInteraction(sessionId, interactionId).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** The extension members of a failure's problem (a declined question's unrecognized words and suggestions). */
+    static Document problem(io.llmanalytics.problem.Problem problem) {
+        Document doc = new Document("type", problem.type()).append("title", problem.title())
+                .append("status", problem.status());
+        problem.extensions().forEach((key, value) -> {
+            if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
+                doc.append(key, list);
+            } else if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                doc.append(key, value);
+            }
+        });
+        return doc;
     }
 
     /**
@@ -83,8 +131,14 @@ public class History {
         return context;
     }
 
-    /** The history entry of one interaction. */
-    Document entry(Answer answer, Instant started, boolean privacy) {
+    /**
+     * The history entry of one interaction.
+     *
+     * @param whole the worker's facts of the whole result (its {@code result_summary} is written from them); null
+     * @param chartsOf the session whose {@link ChartStore} holds the charts (each then has its {@code href}), or
+     *        null when they could not be stored
+     */
+    Document entry(Answer answer, ResultSummary whole, String chartsOf, Instant started, boolean privacy) {
         Document usage = new Document("analyst", answer.usage().analyst()).append("model", answer.usage().model())
                 .append("input_tokens", answer.usage().inputTokens())
                 .append("output_tokens", answer.usage().outputTokens())
@@ -111,18 +165,34 @@ public class History {
                 .append("question", answer.question())
                 .append("generated_code", answer.generatedCode())
                 .append("attempts", attempts)
-                .append("result_summary", answer.rawResult() == null ? null : FallbackInterpretation.describe(answer.rawResult()))
+                .append("result_summary", answer.rawResult() == null ? null
+                        : FallbackInterpretation.describe(answer.rawResult(), whole))
+                .append("reading", answer.reading())
                 .append("raw_result", bounded(answer.rawResult()))
                 .append("interpretation", answer.interpretation())
                 .append("error", answer.error())
                 .append("execution_time", answer.executionTime())
-                .append("charts", answer.charts().size())
+                .append("charts", charts(answer, chartsOf))
                 .append("privacy", privacy)
                 .append("usage", usage);
         if (answer.grounding() != null) {
             entry.append("grounding", new Document("ok", answer.grounding().ok()).append("ungrounded", answer.grounding().ungrounded()));
         }
         return entry;
+    }
+
+    /** {@code [{mime, width, height, plot, href}]}; {@code plot} only when it is small enough for the history. */
+    private List<Document> charts(Answer answer, String chartsOf) {
+        List<Document> out = new ArrayList<>();
+        for (int n = 0; n < answer.charts().size(); n++) {
+            AnalysisEvent.Chart c = answer.charts().get(n);
+            String plot = c.plot() == null || c.plot().isNull() ? null : c.plot().toString();
+            out.add(new Document("mime", c.mime()).append("width", c.width()).append("height", c.height())
+                    .append("plot", plot != null && plot.length() <= config.maxStoredResultChars()
+                            ? JsonBson.toBson(c.plot()) : null)
+                    .append("href", chartsOf == null ? null : ChartStore.href(chartsOf, answer.conversationId(), n)));
+        }
+        return out;
     }
 
     private Object bounded(JsonNode result) {

@@ -13,6 +13,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.llmanalytics.analysis.AnalysisEvent;
@@ -44,6 +48,21 @@ public class AnalysisResource {
     @ExistingSession
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "Named events (status, code, validation, execution, "
+                    + "reading, result, chart, interpretation) ending with done (the answer) or error (a problem).",
+                    content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                            schema = @Schema(implementation = String.class))),
+            @APIResponse(responseCode = "400", description = "Malformed JSON, or a question that is empty or too long.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "404", description = "No such session (or another key's).",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "415", description = "The body is not application/json.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "429", description = "Too many analyses or open streams.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "503", description = "No analyst available, or the instance is shutting down.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))) })
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, AnalyzeRequest request, @Context Sse sse) {
         analyses.check(question(request));
@@ -59,6 +78,21 @@ public class AnalysisResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "The answer (the done event's document).",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = io.llmanalytics.analysis.Answer.class))),
+            @APIResponse(responseCode = "400", description = "Malformed JSON, or a question that is empty or too long.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "404", description = "No such session (or another key's).",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "415", description = "The body is not application/json.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "422", description = "The question was declined or no working code was found "
+                    + "(a declined question's problem lists unrecognized words and suggestions).",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "503", description = "No analyst available, or the instance is shutting down.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))) })
     public Uni<Response> answer(@PathParam("id") String id, AnalyzeRequest request) {
         return analyses.prepare(id, question(request), privacy(request))
                 .chain(prepared -> analyses.stream(prepared).select().where(AnalysisEvent::terminal).collect().first())
@@ -70,8 +104,11 @@ public class AnalysisResource {
             return Response.ok(done.answer(), MediaType.APPLICATION_JSON_TYPE).build();
         }
         if (event instanceof AnalysisEvent.Error error) {
-            Problem problem = new Problem(error.type(), error.title(), error.status(), error.detail(), null,
-                    error.conversationId() == null ? java.util.Map.of() : java.util.Map.of("conversation_id", error.conversationId()));
+            java.util.Map<String, Object> extensions = new java.util.LinkedHashMap<>(error.extensions());
+            if (error.conversationId() != null) {
+                extensions.put("conversation_id", error.conversationId());
+            }
+            Problem problem = new Problem(error.type(), error.title(), error.status(), error.detail(), null, extensions);
             return ProblemResponses.of(problem);
         }
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL, "The analysis ended without an answer."));

@@ -7,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestForm;
@@ -38,7 +39,7 @@ public class DatasetsResource {
     @ExistingSession
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Uni<RestResponse<DatasetsAddedResponse>> add(@PathParam("id") String id, @RestForm("file") FileUpload file,
-            RoutingContext routing) {
+            @Context RoutingContext routing) {
         if (file == null || file.uploadedFile() == null) {
             throw new ProblemException(ProblemType.BAD_REQUEST,
                     "Send the table as a multipart/form-data field named 'file' (curl -F file=@more.csv ...).");

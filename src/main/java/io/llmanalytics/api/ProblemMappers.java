@@ -43,6 +43,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException malformed) {
+            return json(malformed, uri); // the JSON reader wraps what the parser found
+        }
         int status = e.getResponse().getStatus();
         if (status == 413) {
             uploadMetrics.rejected(UploadLimits.TOO_LARGE);
@@ -53,18 +56,42 @@ public class ProblemMappers {
             case 404 -> "No resource at " + uri.getPath() + ".";
             case 405 -> "This method is not allowed on " + uri.getPath() + ".";
             case 406 -> "Ask for application/json (or text/event-stream where the endpoint streams).";
-            case 415 -> "This endpoint does not accept that content type.";
+            case 415 -> unsupportedBody(uri.getPath());
             default -> e.getMessage() == null ? type.title() : e.getMessage();
         };
         Problem problem = new Problem(type.uri(), type.title(), status, detail, uri.getPath(), Map.of());
         return ProblemResponses.of(problem);
     }
 
+    /** What a body sent with the wrong content type should be, by endpoint. */
+    static String unsupportedBody(String path) {
+        if (path.endsWith("/analyze")) {
+            return "Send the question as application/json, for example {\"question\": \"What is the total revenue by "
+                    + "region?\"} with Content-Type: application/json (a form-encoded or text body is not read).";
+        }
+        if (path.endsWith("/session/create") || path.endsWith("/datasets")) {
+            return "Send the table as multipart/form-data with a field named 'file' (curl -F file=@data.csv ...).";
+        }
+        return "This endpoint does not accept that content type; JSON endpoints take application/json.";
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        String detail = "The request body is not valid JSON for this endpoint: "
-                + e.getOriginalMessage().lines().findFirst().orElse("malformed JSON") + ".";
-        return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST, detail).withInstance(uri.getPath()));
+        String reason = e.getOriginalMessage() == null ? "malformed JSON"
+                : e.getOriginalMessage().lines().findFirst().orElse("malformed JSON");
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String detail = e instanceof com.fasterxml.jackson.core.JsonParseException
+                || e instanceof com.fasterxml.jackson.core.io.JsonEOFException
+                        ? "The request body is malformed JSON" + where + ": " + reason + ". Send a JSON object such as "
+                                + "{\"question\": \"What is the total revenue by region?\"}."
+                        : "The request body is JSON but not what this endpoint takes" + where + ": " + reason + ".";
+        Problem problem = Problem.of(ProblemType.BAD_REQUEST, detail).withInstance(uri.getPath());
+        if (at != null && at.getLineNr() > 0) {
+            problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
+        }
+        return ProblemResponses.of(problem);
     }
 
     @ServerExceptionMapper

@@ -11,8 +11,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -20,6 +25,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import io.llmanalytics.access.Caller;
 import io.llmanalytics.access.Callers;
 import io.llmanalytics.access.StorageQuota;
+import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionService;
@@ -44,7 +50,23 @@ public class SessionResource {
     @POST
     @Path("/session/create")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Uni<RestResponse<SessionCreatedResponse>> create(@RestForm("file") FileUpload file, RoutingContext routing) {
+    @APIResponses({
+            @APIResponse(responseCode = "201", description = "The session was created; Location names it.",
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SessionCreatedResponse.class))),
+            @APIResponse(responseCode = "400", description = "No file field, or a file that cannot be read as a table.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "413", description = "The file is larger than the upload limit.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "415", description = "Not a supported table format (CSV, Excel, JSON...).",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "422", description = "A table the service cannot hold (too many cells...).",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "429", description = "Too many uploads; Retry-After says when to try again.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+            @APIResponse(responseCode = "503", description = "The store is unavailable; try again later.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))) })
+    public Uni<RestResponse<SessionCreatedResponse>> create(@RestForm("file") FileUpload file, @Context RoutingContext routing) {
         if (file == null || file.uploadedFile() == null) {
             throw new ProblemException(ProblemType.BAD_REQUEST,
                     "Send the table as a multipart/form-data field named 'file' (curl -F file=@data.csv ...).");
@@ -65,7 +87,7 @@ public class SessionResource {
     @GET
     @Path("/sessions")
     public Uni<SessionList> list(@QueryParam("limit") @DefaultValue("100") int limit,
-            @QueryParam("offset") @DefaultValue("0") int offset, RoutingContext routing) {
+            @QueryParam("offset") @DefaultValue("0") int offset, @Context RoutingContext routing) {
         if (limit < 1 || offset < 0) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "limit must be 1.." + MAX_LIMIT + " and offset >= 0.");
         }

@@ -1,5 +1,6 @@
 package io.llmanalytics.export;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -17,6 +18,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.Chart;
 import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.sandbox.Sandbox;
+import io.llmanalytics.session.ChartStore;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionService;
@@ -29,7 +31,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * Exports of a session's answers: the code of one interaction, its table result as CSV or XLSX, and the whole
  * conversation as a Jupyter notebook.
  *
- * <p>Results are not read from the history (it keeps at most {@code MAX_SAMPLE_ROWS} rows of a table, and no chart):
+ * <p>Results are not read from the history (it keeps at most {@code MAX_SAMPLE_ROWS} rows of a table; charts are
+ * read from the {@link ChartStore}, where they are kept with their answer):
  * the stored code is run again in the sandbox on the session's stored datasets, which is exact (the code and the data
  * are the ones that gave the answer; every execution starts from the data as loaded) and keeps large tables out of
  * the session document. Table exports hold at most {@link #MAX_EXPORT_ROWS} rows (and the worker's 2 MB bound on a
@@ -45,11 +48,13 @@ public class InteractionExports {
 
     private final SessionService sessions;
     private final Sandbox sandbox;
+    private final ChartStore charts;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
-    public InteractionExports(SessionService sessions, Sandbox sandbox) {
+    public InteractionExports(SessionService sessions, Sandbox sandbox, ChartStore charts) {
         this.sessions = sessions;
         this.sandbox = sandbox;
+        this.charts = charts;
     }
 
     /** The code of an interaction (its successful attempt's, else its last attempt's). */
@@ -106,30 +111,50 @@ public class InteractionExports {
         });
     }
 
+    /**
+     * The step of one answer: its code run again for its outputs; its charts are the ones stored with the answer
+     * (the replay's only when none were stored), so the notebook shows what the person saw.
+     */
     private Uni<Notebook.Step> replay(SessionDocument session, Document entry) {
         String code = entry.getString("generated_code");
-        return sandbox.execute(session.id, sources(session), code)
-                .map(result -> result.succeeded() ? step(entry, result) : stored(entry))
+        return storedCharts(session.id, entry).chain(images -> sandbox.execute(session.id, sources(session), code)
+                .map(result -> result.succeeded() ? step(entry, result, images) : stored(entry, images))
                 .onFailure().recoverWithItem(e -> {
                     Log.debugf("Interaction %s of session %s not replayed: %s", entry.getString("id"), session.id,
                             e.getMessage());
-                    return stored(entry);
+                    return stored(entry, images);
+                }));
+    }
+
+    /** The PNG images (base64) stored with an answer, in drawing order; none when it drew none or they are gone. */
+    private Uni<List<String>> storedCharts(String sessionId, Document entry) {
+        if (!(entry.get("charts") instanceof List<?> listed) || listed.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return charts.list(sessionId, entry.getString("id"))
+                .map(found -> found.stream().filter(c -> "image/png".equals(c.mime()) && c.image().length > 0)
+                        .map(c -> Base64.getEncoder().encodeToString(c.image())).toList())
+                .onFailure().recoverWithItem(e -> {
+                    Log.debugf("Charts of interaction %s not read: %s", entry.getString("id"), e.getMessage());
+                    return List.of();
                 });
     }
 
-    private static Notebook.Step step(Document entry, ExecutionResult result) {
+    private static Notebook.Step step(Document entry, ExecutionResult result, List<String> storedImages) {
+        List<String> images = storedImages.isEmpty()
+                ? result.charts().stream().filter(c -> "png".equals(c.format())).map(Chart::data).toList()
+                : storedImages;
         return new Notebook.Step(entry.getString("id"), entry.getString("question"), entry.getString("interpretation"),
-                entry.getString("generated_code"), result.stdout(), result.result(),
-                result.charts().stream().filter(c -> "png".equals(c.format())).map(Chart::data).toList(), true);
+                entry.getString("generated_code"), result.stdout(), result.result(), images, true);
     }
 
-    private static Notebook.Step stored(Document entry) {
+    private static Notebook.Step stored(Document entry, List<String> images) {
         JsonNode result = json(entry.get("raw_result"));
         if (result != null && "omitted".equals(result.path("type").asText())) {
             result = null;
         }
         return new Notebook.Step(entry.getString("id"), entry.getString("question"), entry.getString("interpretation"),
-                entry.getString("generated_code"), "", result, List.of(), false);
+                entry.getString("generated_code"), "", result, images, false);
     }
 
     private static List<io.llmanalytics.dataset.DatasetSource> sources(SessionDocument session) {

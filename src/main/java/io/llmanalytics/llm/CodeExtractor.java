@@ -40,6 +40,9 @@ public final class CodeExtractor {
     private static final Pattern EXPRESSION = Pattern.compile(
             "^\\s*(df|dfs|pd|np|plt|result|sns|math|statistics)\\b[\\w.\\[\\]'\"]*[.(\\[].*", UNICODE);
     private static final Pattern CALL = Pattern.compile("^\\s*[\\p{L}_][\\w.]*\\s*\\(.*\\)\\s*$", UNICODE);
+    private static final Pattern READING = Pattern.compile("^\\s*#+\\s*reading\\s*:(.*)$",
+            Pattern.CASE_INSENSITIVE);
+    private static final int READING_LINES = 5;
     private static final Pattern INLINE_SPAN = Pattern.compile("`([^`\\n]+)`");
     private static final Set<String> CODE_TAGS = Set.of("", "python", "py", "python3", "py3", "pandas", "ipython",
             "code");
@@ -61,6 +64,28 @@ public final class CodeExtractor {
         }
         String code = finish(unfenced(text));
         return code.isEmpty() ? finish(inlineSpan(text)) : code;
+    }
+
+    /**
+     * The model's one-line statement of what its code computes: the text of a {@code # Reading: ...} comment among
+     * the code's first lines (as the code-generation prompt asks); null when there is none.
+     */
+    public static String reading(String code) {
+        if (code == null) {
+            return null;
+        }
+        int lines = 0;
+        for (String line : code.split("\n", -1)) {
+            if (lines++ >= READING_LINES) {
+                break;
+            }
+            Matcher m = READING.matcher(line);
+            if (m.matches()) {
+                String text = m.group(1).strip();
+                return text.isEmpty() ? null : text;
+            }
+        }
+        return null;
     }
 
     /** The last inline {@code `code`} span that assigns {@code result}, for one-line answers written in prose. */

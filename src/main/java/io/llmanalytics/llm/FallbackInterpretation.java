@@ -27,6 +27,16 @@ public final class FallbackInterpretation {
     }
 
     public static String describe(JsonNode result) {
+        return describe(result, null);
+    }
+
+    /**
+     * A description whose highest, lowest and counts are those of the whole result ({@code summary}, computed by the
+     * worker over every row) rather than of the sample the result holds.
+     *
+     * @param summary the worker's facts of the whole result; null when there are none
+     */
+    public static String describe(JsonNode result, ResultSummary summary) {
         if (result == null || result.isNull() || result.isMissingNode()) {
             return "The code ran but produced no result.";
         }
@@ -44,8 +54,8 @@ public final class FallbackInterpretation {
             return list(result);
         }
         return switch (result.path("type").asText("")) {
-            case "series" -> series(result);
-            case "dataframe" -> dataframe(result);
+            case "series" -> series(result, summary);
+            case "dataframe" -> dataframe(result, summary);
             case "index", "ndarray" -> list(result.path("data"));
             case "object" -> "The result is a " + result.path("class").asText("Python object") + ": "
                     + text(result.path("repr").asText("")) + ".";
@@ -53,7 +63,7 @@ public final class FallbackInterpretation {
         };
     }
 
-    private static String series(JsonNode series) {
+    private static String series(JsonNode series, ResultSummary summary) {
         List<Map.Entry<String, JsonNode>> entries = entries(series.path("data"));
         long length = series.path("length").asLong(entries.size());
         String of = series.path("name").isTextual() ? " of " + text(series.path("name").asText()) : "";
@@ -64,6 +74,16 @@ public final class FallbackInterpretation {
             return "The result is " + value(entries.get(0).getValue()) + " for " + entries.get(0).getKey() + ".";
         }
         StringBuilder out = new StringBuilder("The result lists ").append(count(length)).append(" values").append(of);
+        ResultSummary.Column whole = summary == null || summary.columns().size() != 1 ? null
+                : summary.columns().get(0);
+        if (whole != null && whole.hasValues()) {
+            if (whole.max().equals(whole.min())) {
+                return out.append(", all ").append(number(whole.max())).append('.').toString();
+            }
+            return out.append("; the highest is ").append(number(whole.max())).append(labelled(whole.maxLabel()))
+                    .append(" and the lowest is ").append(number(whole.min())).append(labelled(whole.minLabel()))
+                    .append('.').toString();
+        }
         Map.Entry<String, JsonNode> max = null;
         Map.Entry<String, JsonNode> min = null;
         for (Map.Entry<String, JsonNode> e : entries) {
@@ -78,8 +98,7 @@ public final class FallbackInterpretation {
             }
         }
         if (max != null && min != null && max != min) {
-            out.append(entries.size() < length ? "; among the first " + count(entries.size()) + ", the highest is "
-                    : "; the highest is ")
+            out.append(entries.size() < length ? "; among the values shown, the highest is " : "; the highest is ")
                     .append(value(max.getValue())).append(" (").append(max.getKey()).append(") and the lowest is ")
                     .append(value(min.getValue())).append(" (").append(min.getKey()).append(")");
         } else {
@@ -88,7 +107,11 @@ public final class FallbackInterpretation {
         return out.append('.').toString();
     }
 
-    private static String dataframe(JsonNode frame) {
+    private static String labelled(String label) {
+        return label == null ? "" : " (" + text(label) + ")";
+    }
+
+    private static String dataframe(JsonNode frame, ResultSummary summary) {
         long rows = frame.path("total_rows").asLong(frame.path("shape").path(0).asLong(frame.path("data").size()));
         long columns = frame.path("shape").path(1).asLong(frame.path("columns").size());
         List<String> names = new ArrayList<>();
@@ -106,9 +129,21 @@ public final class FallbackInterpretation {
         if (rows == 1 && data.size() == 1 && data.get(0).isObject()) {
             out.append("; its row has ").append(listed(entries(data.get(0))));
         } else if (data.size() < rows) {
-            out.append("; the first ").append(count(data.size())).append(" rows are shown");
+            out.append("; only its first rows are shown");
         }
-        return out.append('.').toString();
+        out.append('.');
+        if (summary != null && rows > 1) {
+            int described = 0;
+            for (ResultSummary.Column c : summary.columns()) {
+                if (c.hasValues() && c.name() != null && described++ < 2) {
+                    out.append(' ').append(c.max().equals(c.min())
+                            ? capitalized(text(c.name())) + " is " + number(c.max()) + " in every row."
+                            : "The highest " + text(c.name()) + " is " + number(c.max()) + labelled(c.maxLabel())
+                                    + " and the lowest " + number(c.min()) + labelled(c.minLabel()) + ".");
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static String list(JsonNode list) {
@@ -193,6 +228,10 @@ public final class FallbackInterpretation {
             return value.asBoolean() ? "True" : "False";
         }
         return value.isContainerNode() ? "(" + count(value.size()) + " values)" : text(value.toString());
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String join(List<String> names, int max) {

@@ -49,7 +49,7 @@ public class GroundedInterpreter {
             }
             InterpretationChunk.Completed completed = (InterpretationChunk.Completed) chunk;
             progress.usage = progress.usage.plus(completed.usage());
-            Grounding grounding = GroundingChecker.check(completed.text(), request.result(), request.question());
+            Grounding grounding = GroundingChecker.check(completed.text(), request.result(), request.summary(), request.question());
             if (grounding.ok()) {
                 progress.finished = true;
                 return Multi.createFrom().item(new InterpretationEvent.Final(completed.text(), grounding, false, null,
@@ -66,7 +66,7 @@ public class GroundedInterpreter {
             String reason = "The model's explanation stated numbers the result does not support ("
                     + String.join(", ", grounding.ungrounded()) + "), even after a correction.";
             return Multi.createFrom().items(retracted, new InterpretationEvent.Final(
-                    FallbackInterpretation.describe(request.result()), grounding, true, reason, progress.usage,
+                    FallbackInterpretation.describe(request.result(), request.summary()), grounding, true, reason, progress.usage,
                     completed.model(), n));
         });
     }
@@ -81,9 +81,9 @@ public class GroundedInterpreter {
         String reason = problem != null ? problem.getMessage()
                 : "The interpretation failed (" + failure.getClass().getSimpleName() + ").";
         Log.infof("Interpretation replaced by the fallback: %s", reason);
-        String text = FallbackInterpretation.describe(request.result());
+        String text = FallbackInterpretation.describe(request.result(), request.summary());
         InterpretationEvent fin = new InterpretationEvent.Final(text,
-                GroundingChecker.check(text, request.result(), request.question()), true, reason, progress.usage,
+                GroundingChecker.check(text, request.result(), request.summary(), request.question()), true, reason, progress.usage,
                 null, progress.rounds);
         return progress.streamed
                 ? Multi.createFrom().items(new InterpretationEvent.Retracted(List.of()), fin)

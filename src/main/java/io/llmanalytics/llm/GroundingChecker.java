@@ -40,6 +40,7 @@ public final class GroundingChecker {
                     + "(\\s?(?:%|percent\\b|per cent\\b|pct\\b|thousand\\b|million\\b|billion\\b|trillion\\b"
                     + "|mn\\b|bn\\b|tn\\b|k\\b|K\\b|M\\b|B\\b|T\\b))?");
     private static final int PAIRWISE_LIMIT = 12;
+    private static final int SHARE_COLUMNS = 5;
 
     private GroundingChecker() {
     }
@@ -50,11 +51,26 @@ public final class GroundingChecker {
      * @param question the user's question (its numbers, e.g. "top 5", count as grounded); may be null
      */
     public static Grounding check(String text, JsonNode result, String question) {
+        return check(text, result, null, question);
+    }
+
+    /**
+     * Checks against the whole result: the sample's own values (they are values of the whole result) and the
+     * {@code summary} the worker computed over every row (count, total, mean, highest, lowest, first, last).
+     * Aggregates of a sample that was cut (its total, mean, running totals, pairs of its largest values, its length)
+     * are never candidates: a number found only there is not grounded.
+     *
+     * @param summary the worker's facts of the whole result; null when it sent none
+     */
+    public static Grounding check(String text, JsonNode result, ResultSummary summary, String question) {
         if (text == null || text.isBlank()) {
             return Grounding.OK;
         }
         ResultFacts facts = ResultFacts.of(result);
-        Candidates candidates = Candidates.of(facts, question);
+        if (summary != null) {
+            summary.labels().forEach(facts::text); // the day of the highest value may lie beyond the sample
+        }
+        Candidates candidates = Candidates.of(facts, summary, question);
         Set<String> ungrounded = new LinkedHashSet<>();
         String body = CODE_SPAN.matcher(text).replaceAll(" ");
         body = LIST_MARKER.matcher(body).replaceAll(" ");
@@ -135,7 +151,7 @@ public final class GroundingChecker {
             this.percents = percents;
         }
 
-        static Candidates of(ResultFacts facts, String question) {
+        static Candidates of(ResultFacts facts, ResultSummary summary, String question) {
             List<Double> plain = new ArrayList<>(facts.values);
             plain.addAll(facts.counts);
             List<Double> percents = new ArrayList<>(facts.values);
@@ -144,6 +160,19 @@ public final class GroundingChecker {
             }
             for (List<Double> group : facts.groups) {
                 derive(group, plain, percents);
+            }
+            if (summary != null) {
+                plain.addAll(summary.numbers());
+                percents.addAll(summary.percents());
+                if (summary.columns().size() <= SHARE_COLUMNS) {
+                    for (ResultSummary.Column c : summary.columns()) {
+                        if (c.sum() != null && c.sum() != 0) {
+                            for (List<Double> group : facts.cutGroups) {
+                                group.forEach(v -> percents.add(v / c.sum() * 100)); // a value's share of the whole
+                            }
+                        }
+                    }
+                }
             }
             if (question != null) {
                 Matcher m = NUMBER.matcher(question);

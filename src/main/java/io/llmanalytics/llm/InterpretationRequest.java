@@ -17,9 +17,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * @param privacy whether only the computed result, bounded, may reach the LLM
  * @param ungroundedBefore numbers a previous interpretation stated without support in the result; non-empty asks the
  *        model to correct itself (the single regeneration of {@link GroundedInterpreter})
+ * @param summary the worker's facts of the whole result (count, total, highest, lowest, first, last over every row,
+ *        not only the sample in {@code result}); null when it sent none
  */
 public record InterpretationRequest(String question, JsonNode result, String code, String stdout, boolean privacy,
-        List<String> ungroundedBefore) {
+        List<String> ungroundedBefore, ResultSummary summary) {
 
     public InterpretationRequest {
         Objects.requireNonNull(question, "question");
@@ -29,11 +31,16 @@ public record InterpretationRequest(String question, JsonNode result, String cod
 
     public static InterpretationRequest of(String question, JsonNode result, String code, String stdout,
             boolean privacy) {
-        return new InterpretationRequest(question, result, code, stdout, privacy, List.of());
+        return new InterpretationRequest(question, result, code, stdout, privacy, List.of(), null);
+    }
+
+    /** The same request with the worker's facts of the whole result ({@code null}: none). */
+    public InterpretationRequest withSummary(ResultSummary wholeResult) {
+        return new InterpretationRequest(question, result, code, stdout, privacy, ungroundedBefore, wholeResult);
     }
 
     /** The same request, asking to correct the numbers {@code ungrounded}. */
     public InterpretationRequest correcting(List<String> ungrounded) {
-        return new InterpretationRequest(question, result, code, stdout, privacy, ungrounded);
+        return new InterpretationRequest(question, result, code, stdout, privacy, ungrounded, summary);
     }
 }

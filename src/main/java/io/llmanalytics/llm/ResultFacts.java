@@ -28,6 +28,8 @@ final class ResultFacts {
 
     final List<Double> values = new ArrayList<>();
     final List<List<Double>> groups = new ArrayList<>();
+    /** Groups of a container cut to its sample: their values are facts, their total or mean are not. */
+    final List<List<Double>> cutGroups = new ArrayList<>();
     final List<Double> counts = new ArrayList<>();
     final List<String> texts = new ArrayList<>();
     private int items;
@@ -56,7 +58,13 @@ final class ResultFacts {
                 case "index", "ndarray" -> {
                     count(node.get("length"));
                     node.path("shape").forEach(this::count);
-                    walk(node.get("data"));
+                    if (node.path("truncated").asBoolean(false) && node.path("data").isArray()) {
+                        List<Double> cut = new ArrayList<>();
+                        node.path("data").forEach(item -> addMember(item, cut));
+                        addGroup(cut, true);
+                    } else {
+                        walk(node.get("data"));
+                    }
                 }
                 case "object" -> text(node.path("repr").asText(""));
                 default -> object(node);
@@ -65,6 +73,7 @@ final class ResultFacts {
     }
 
     private void series(JsonNode node) {
+        boolean cut = node.path("truncated").asBoolean(false);
         count(node.get("length"));
         if (node.path("name").isTextual()) {
             text(node.path("name").asText());
@@ -77,7 +86,6 @@ final class ResultFacts {
                 text(entry.getKey());
                 addMember(entry.getValue(), group);
             }
-            counts.add((double) data.size());
         } else if (data.isArray()) {
             for (JsonNode pair : data) {
                 if (pair.isArray() && pair.size() == 2) {
@@ -87,9 +95,11 @@ final class ResultFacts {
                     addMember(pair, group);
                 }
             }
+        }
+        if (!cut && (data.isObject() || data.isArray())) {
             counts.add((double) data.size());
         }
-        addGroup(group);
+        addGroup(group, cut);
     }
 
     private void dataframe(JsonNode node) {
@@ -113,10 +123,13 @@ final class ResultFacts {
                     addMember(row.get(i), column, rowGroup);
                 }
             }
-            addGroup(rowGroup);
+            addGroup(rowGroup); // a row is whole even when the table was cut
         }
-        counts.add((double) data.size());
-        columns.values().forEach(this::addGroup);
+        boolean cut = node.path("truncated").asBoolean(false) || data.size() < node.path("total_rows").asInt(0);
+        if (!cut) {
+            counts.add((double) data.size());
+        }
+        columns.values().forEach(column -> addGroup(column, cut));
     }
 
     private void array(JsonNode node) {
@@ -188,7 +201,13 @@ final class ResultFacts {
     }
 
     private void addGroup(List<Double> group) {
-        if (group.size() >= 2) {
+        addGroup(group, false);
+    }
+
+    private void addGroup(List<Double> group, boolean cut) {
+        if (cut) {
+            cutGroups.add(group);
+        } else if (group.size() >= 2) {
             groups.add(group);
         }
     }
@@ -199,7 +218,7 @@ final class ResultFacts {
         }
     }
 
-    private void text(String text) {
+    void text(String text) {
         texts.add(text);
         Matcher m = NUMBER_IN_TEXT.matcher(text);
         while (m.find()) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.llmanalytics.llm.FallbackInterpretation;
 import io.llmanalytics.llm.GroundingChecker;
+import io.llmanalytics.llm.ResultSummary;
 import io.llmanalytics.offline.Plan.Agg;
 
 /**
@@ -35,9 +36,17 @@ final class Narrator {
     }
 
     static String explain(Plan plan, JsonNode result, String question) {
+        return explain(plan, result, null, question);
+    }
+
+    /**
+     * @param whole the worker's facts of the whole result (highest, lowest, first, last, total and count over every
+     *        row); the sample in {@code result} is used for them only when the result was not cut, or there are none
+     */
+    static String explain(Plan plan, JsonNode result, ResultSummary whole, String question) {
         List<List<String>> sentences = new ArrayList<>();
         try {
-            for (String s : sentences(plan, result)) {
+            for (String s : sentences(plan, Whole.of(result, whole))) {
                 sentences.add(List.of(s.split(ALTERNATIVE)));
             }
         } catch (RuntimeException e) {
@@ -58,14 +67,14 @@ final class Narrator {
                 options.forEach(s -> all.add(s.replace(plain, coded)));
             }
             for (String s : all) {
-                if (kept.size() < 3 && GroundingChecker.check(s, result, question).ok()) {
+                if (kept.size() < 3 && GroundingChecker.check(s, result, whole, question).ok()) {
                     kept.add(s);
                     break;
                 }
             }
         }
         if (kept.isEmpty()) {
-            kept.add(FallbackInterpretation.describe(result));
+            kept.add(FallbackInterpretation.describe(result, whole));
         }
         if (!plan.inherited().isEmpty()) {
             kept.add("As in the previous question, this is only for rows" + Describe.conditions(plan.inherited(), true)
@@ -74,15 +83,16 @@ final class Narrator {
         return String.join(" ", kept);
     }
 
-    private static List<String> sentences(Plan plan, JsonNode r) {
+    private static List<String> sentences(Plan plan, Whole w) {
+        JsonNode r = w.result();
         String where = Describe.conditions(plan.filters());
         return switch (plan.task()) {
             case COUNT -> plan.groupBy().isEmpty()
                     ? List.of("There are " + number(r.asDouble()) + " " + Describe.rows(plan) + where + ".")
-                    : groups(plan, r, "the most " + Describe.rows(plan), "the fewest", true);
+                    : groups(plan, w, "the most " + Describe.rows(plan), "the fewest", true);
             case AGGREGATE -> plan.groupBy().isEmpty()
                     ? List.of("The " + Describe.measure(plan) + where + " is " + scalar(r) + ".")
-                    : groups(plan, r, "the highest " + Describe.measure(plan), "the lowest",
+                    : groups(plan, w, "the highest " + Describe.measure(plan), "the lowest",
                             plan.agg() == Agg.SUM || plan.agg() == Agg.COUNT);
             case TOP_ROWS -> topRows(plan, r);
             case SHARE -> share(plan, r, where);
@@ -92,14 +102,14 @@ final class Narrator {
             case SHAPE -> List.of("The data has " + number(r.path("rows").asDouble()) + " rows and "
                     + number(r.path("columns").asDouble()) + " columns.");
             case MISSING -> missing(plan, r);
-            case DESCRIBE, DISTRIBUTION -> describe(plan, r);
+            case DESCRIBE, DISTRIBUTION -> describe(plan, w);
             case CORRELATION -> correlation(plan, r);
             case CORRELATIONS -> correlations(plan, r);
-            case TREND -> trend(plan, r);
+            case TREND -> trend(plan, w);
             case OUTLIERS -> outliers(plan, r);
             case VALUE -> r.isNumber() || r.isTextual()
                     ? List.of("The " + name(plan.column()) + where + " is " + cell(r) + ".")
-                    : values(plan, r, where);
+                    : values(plan, w, where);
             case HEAD -> List.of("Here are the " + (plan.ascending() ? "first " : "last ")
                     + number(r.path("data").size()) + " rows" + where + ".");
             case COMPARE -> compare(plan, r, where);
@@ -163,14 +173,15 @@ final class Narrator {
         }).toList();
     }
 
-    private static List<String> groups(Plan plan, JsonNode r, String most, String least, boolean additive) {
+    private static List<String> groups(Plan plan, Whole w, String most, String least, boolean additive) {
+        JsonNode r = w.result();
         List<Entry> entries = labelled(plan, entries(r));
         if (entries.isEmpty()) {
             return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
         }
         List<String> out = new ArrayList<>();
-        Entry top = max(entries);
-        Entry bottom = min(entries);
+        Entry top = labelled(plan, w.max(entries));
+        Entry bottom = labelled(plan, w.min(entries));
         if (plan.limit() != null) {
             String ranked = plan.ascending() ? least.replace("the lowest", "the lowest " + Describe.measure(plan))
                     .replace("the fewest", "the fewest " + Describe.rows(plan)) : most;
@@ -186,12 +197,13 @@ final class Narrator {
             }
             return out;
         }
+        long groups = w.count(entries);
         out.add(capital(top.label()) + " has " + most + " (" + number(top.value()) + ")"
-                + (entries.size() > 1 ? " and " + bottom.label() + " " + least + " (" + number(bottom.value()) + ")"
+                + (groups > 1 ? " and " + bottom.label() + " " + least + " (" + number(bottom.value()) + ")"
                         : "")
-                + " among " + entries.size() + " groups.");
-        if (additive && !truncated(r) && entries.size() > 1) {
-            double total = entries.stream().mapToDouble(Entry::value).sum();
+                + " among " + groups + " groups.");
+        if (additive && w.total(entries) != null && groups > 1) {
+            double total = w.total(entries);
             if (total > 0 && top.value() >= 0) {
                 out.add(capital(top.label()) + " accounts for " + percent(top.value() / total * 100) + " of the total of "
                         + number(total) + ".");
@@ -286,14 +298,15 @@ final class Narrator {
                 + listed(entries, 5, true) + " rows.");
     }
 
-    private static List<String> values(Plan plan, JsonNode r, String where) {
+    private static List<String> values(Plan plan, Whole w, String where) {
+        JsonNode r = w.result();
         List<Entry> entries = entries(r);
         if (entries.isEmpty()) {
             return List.of("No rows match" + where + ".");
         }
         return List.of(number(r.path("length").asDouble(entries.size())) + " rows match" + where + "; their "
-                + name(plan.column()) + " goes from " + number(min(entries).value()) + " to "
-                + number(max(entries).value()) + ".");
+                + name(plan.column()) + " goes from " + number(w.min(entries).value()) + " to "
+                + number(w.max(entries).value()) + ".");
     }
 
     private static List<String> missing(Plan plan, JsonNode r) {
@@ -308,7 +321,8 @@ final class Narrator {
         return List.of("Columns with missing values: " + listed(missing, 8, true) + "; the others have none.");
     }
 
-    private static List<String> describe(Plan plan, JsonNode r) {
+    private static List<String> describe(Plan plan, Whole w) {
+        JsonNode r = w.result();
         if (!"series".equals(r.path("type").asText())) {
             if ("dataframe".equals(r.path("type").asText())) {
                 return List.of("Summary statistics (count, mean, spread, quartiles) of the "
@@ -333,12 +347,12 @@ final class Narrator {
                     + " (" + number(d.path("freq").asDouble()) + " rows).");
         }
         List<Entry> entries = entries(r);
-        Entry top = max(entries);
+        Entry top = w.max(entries);
         List<String> out = new ArrayList<>();
         out.add("The most common " + column + " is " + top.label() + " (" + number(top.value())
-                + " rows) among " + entries.size() + " values.");
-        if (!truncated(r)) {
-            double total = entries.stream().mapToDouble(Entry::value).sum();
+                + " rows) among " + w.count(entries) + " values.");
+        if (w.total(entries) != null) {
+            double total = w.total(entries);
             out.add("That is " + percent(top.value() / total * 100) + " of the " + number(total) + " rows.");
         }
         return out;
@@ -374,8 +388,8 @@ final class Narrator {
                 : capital(name(plan.column())) + " correlates most with " + String.join("; ", parts) + ".");
     }
 
-    private static List<String> trend(Plan plan, JsonNode r) {
-        List<Entry> entries = entries(r);
+    private static List<String> trend(Plan plan, Whole w) {
+        List<Entry> entries = entries(w.result());
         if (entries.isEmpty()) {
             return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
         }
@@ -391,9 +405,9 @@ final class Narrator {
                     + ": " + number(first.value()) + ".");
         }
         List<String> out = new ArrayList<>();
-        Entry first = entries.get(0);
-        Entry last = entries.get(entries.size() - 1);
-        if (entries.size() > 1) {
+        Entry first = w.first(entries);
+        Entry last = w.last(entries);
+        if (w.count(entries) > 1 && w.knowsLast()) {
             String direction = last.value() > first.value() ? "rose" : last.value() < first.value() ? "fell"
                     : "stayed";
             String change = first.value() != 0 && last.value() != first.value()
@@ -405,8 +419,8 @@ final class Narrator {
                     + " in " + last.label();
             out.add(sentence + change + "." + ALTERNATIVE + sentence + ".");
         }
-        Entry top = max(entries);
-        Entry bottom = min(entries);
+        Entry top = w.max(entries);
+        Entry bottom = w.min(entries);
         out.add("The highest was " + top.label() + " (" + number(top.value()) + ") and the lowest "
                 + bottom.label() + " (" + number(bottom.value()) + ").");
         return out;
@@ -423,6 +437,63 @@ final class Narrator {
                     + number(r.path("rows_checked").asDouble()) + " values.");
         }
         return out;
+    }
+
+    private static Entry labelled(Plan plan, Entry entry) {
+        return labelled(plan, List.of(entry)).get(0);
+    }
+
+    /**
+     * A result and the worker's facts of all of it: highest, lowest, first, last, total and count come from the facts
+     * when the result was cut to a sample (or from the sample when it was not), never from a cut sample.
+     */
+    record Whole(JsonNode result, ResultSummary.Column column, long rows) {
+
+        static Whole of(JsonNode result, ResultSummary summary) {
+            ResultSummary.Column only = summary == null ? null : summary.column(result.path("name").isTextual()
+                    ? result.path("name").asText() : null).filter(ResultSummary.Column::hasValues).orElse(null);
+            return new Whole(result, only, summary == null ? -1 : summary.rows());
+        }
+
+        private boolean cut() {
+            return truncated(result);
+        }
+
+        Entry max(List<Entry> sample) {
+            return column != null ? new Entry(column.maxLabel(), column.max()) : Narrator.max(sample);
+        }
+
+        Entry min(List<Entry> sample) {
+            return column != null ? new Entry(column.minLabel(), column.min()) : Narrator.min(sample);
+        }
+
+        Entry first(List<Entry> sample) {
+            return column != null && column.first() != null ? new Entry(column.firstLabel(), column.first())
+                    : sample.get(0);
+        }
+
+        /** The last entry of the whole result; of a cut sample without facts, the last one shown (labelled so). */
+        Entry last(List<Entry> sample) {
+            return column != null && column.last() != null ? new Entry(column.lastLabel(), column.last())
+                    : sample.get(sample.size() - 1);
+        }
+
+        /** Whether the last value of the whole result is known (the facts, or a sample that was not cut). */
+        boolean knowsLast() {
+            return column != null && column.last() != null || !cut();
+        }
+
+        long count(List<Entry> sample) {
+            return rows >= 0 ? rows : cut() ? result.path("length").asLong(sample.size()) : sample.size();
+        }
+
+        /** The total of every value, or null when only a cut sample is known. */
+        Double total(List<Entry> sample) {
+            if (column != null && column.sum() != null) {
+                return column.sum();
+            }
+            return cut() ? null : sample.stream().mapToDouble(Entry::value).sum();
+        }
     }
 
     /** The labelled numbers of a series (or a dict), in result order. */

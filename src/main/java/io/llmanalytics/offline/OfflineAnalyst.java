@@ -81,8 +81,8 @@ public class OfflineAnalyst implements Analyst {
     public Multi<InterpretationChunk> interpret(InterpretationRequest request) {
         return Multi.createFrom().deferred(() -> {
             String text = PlanComment.read(request.code())
-                    .map(plan -> Narrator.explain(plan, request.result(), request.question()))
-                    .orElseGet(() -> FallbackInterpretation.describe(request.result()));
+                    .map(plan -> Narrator.explain(plan, request.result(), request.summary(), request.question()))
+                    .orElseGet(() -> FallbackInterpretation.describe(request.result(), request.summary()));
             List<InterpretationChunk> chunks = new ArrayList<>();
             Matcher words = Pattern.compile("\\S+\\s*").matcher(text);
             while (words.find()) {

@@ -26,15 +26,25 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param chartsTruncated whether charts were dropped or scaled down
  * @param error why the execution failed (null on success)
  * @param duration wall-clock time of the execution, from its start in the worker to its end
+ * @param summary facts of the whole result, computed before it was cut to its sample ({@code {rows, columns: [{name,
+ *        count, sum, mean, min, min_label, max, max_label, first, first_label, last, last_label, ...}]}}); null for
+ *        results without rows and failed executions
  */
 @RegisterForReflection
 public record ExecutionResult(Outcome outcome, JsonNode result, boolean resultTruncated, String stdout,
         boolean stdoutTruncated, List<Chart> charts, boolean chartsTruncated, ExecutionError error,
-        Duration duration) {
+        Duration duration, JsonNode summary) {
 
     public ExecutionResult {
         stdout = stdout == null ? "" : stdout;
         charts = charts == null ? List.of() : List.copyOf(charts);
+    }
+
+    /** A result without facts of the whole result. */
+    public ExecutionResult(Outcome outcome, JsonNode result, boolean resultTruncated, String stdout,
+            boolean stdoutTruncated, List<Chart> charts, boolean chartsTruncated, ExecutionError error,
+            Duration duration) {
+        this(outcome, result, resultTruncated, stdout, stdoutTruncated, charts, chartsTruncated, error, duration, null);
     }
 
     public boolean succeeded() {

@@ -72,7 +72,8 @@ final class ResultMapper {
         return switch (status) {
             case "ok" -> new ExecutionResult(Outcome.SUCCESS, body.has("result") ? body.get("result") : null,
                     body.path("result_truncated").asBoolean(false), stdout, stdoutTruncated, charts(body),
-                    body.path("figures_truncated").asBoolean(false), null, duration);
+                    body.path("figures_truncated").asBoolean(false), null, duration,
+                    body.path("summary").isObject() ? body.get("summary") : null);
             case "error" -> new ExecutionResult(Outcome.ERROR, null, false, stdout, stdoutTruncated, List.of(), false,
                     error(body.path("error")), duration);
             case "setup_failed" -> throw new ProblemException(ProblemType.WORKER_UNAVAILABLE,

@@ -112,6 +112,22 @@ export function addDataset(id, file) {
 
 /** Where the session's exports are: the notebook, and per answer its table (CSV, XLSX) and code. */
 export const notebookUrl = (id) => `${session(id)}/notebook`;
+/**
+ * A stored chart's image as an object URL (fetched with the API key, which an <img src> could not send); null when it
+ * cannot be loaded. Only the service's own chart paths are fetched.
+ */
+export async function chartImageUrl(href) {
+  if (typeof href !== 'string' || !/^\/api\/session\/[^/?#]+\/interactions\/[^/?#]+\/charts\/\d+$/.test(href)) return null;
+  try {
+    const response = await fetch(href, { headers: { Accept: 'image/*', ...authHeaders() } });
+    if (!response.ok) return null;
+    const blob = await response.blob();
+    return blob.type.startsWith('image/') ? URL.createObjectURL(blob) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const interactionUrl = (id, interaction, file) =>
   `${session(id)}/interactions/${encodeURIComponent(interaction)}/${file}`;
 

@@ -84,7 +84,7 @@ function showSession(session) {
   document.title = `${session.file_name ?? 'Session'} · LLM Analytics`;
   // with a conversation to read, the columns and sample start folded
   renderDataset({ compact: (session.history ?? []).length > 0 });
-  replaceChildren(ui.conversation, (session.history ?? []).map((entry) => Turn.fromHistory(entry, session.session_id).el));
+  replaceChildren(ui.conversation, (session.history ?? []).map((entry) => Turn.fromHistory(entry, session.session_id, ask).el));
   renderSuggestions(session);
   renderInsights(session);
   renderSessions();
@@ -312,7 +312,7 @@ async function ask(text) {
   const question = text.trim();
   const id = currentId();
   if (!question || state.run || !id) return;
-  const turn = new Turn(question, { sessionId: id });
+  const turn = new Turn(question, { sessionId: id, onAsk: ask });
   ui.conversation.append(turn.el);
   turn.el.scrollIntoView({ block: 'start', behavior: 'smooth' });
   const controller = new AbortController();

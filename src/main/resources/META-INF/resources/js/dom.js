@@ -74,4 +74,5 @@ const ICONS = {
   alert: ['M12 4l9 16H3z', 'M12 10v4', 'M12 17v.5'],
   chat: ['M4 5h16v11H9l-5 4z'],
   file: ['M6 3h8l4 4v14H6z', 'M14 3v4h4'],
+  code: ['M8 7l-5 5 5 5', 'M16 7l5 5-5 5'],
 };

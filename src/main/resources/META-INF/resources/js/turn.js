@@ -4,7 +4,7 @@ import { codeBlock } from './code.js';
 import { append, h, icon, replaceChildren } from './dom.js';
 import { formatCount, formatSeconds, formatWhen, plural } from './format.js';
 import { renderResult } from './result.js';
-import { interactionUrl } from './api.js';
+import { chartImageUrl, interactionUrl } from './api.js';
 
 const STAGES = [
   ['generating', 'Generating'],
@@ -15,9 +15,12 @@ const STAGES = [
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+// The answer comes first: the reading (what was computed), the sentence, the chart, the result; the code is one click
+// away, folded. A declined question shows its reason in one line and the questions it can answer as chips.
 export class Turn {
-  constructor(question, { stored = false, sessionId = null } = {}) {
+  constructor(question, { stored = false, sessionId = null, onAsk = null } = {}) {
     this.sessionId = sessionId;
+    this.onAsk = onAsk;
     this.attempts = new Map();
     this.charts = 0;
     this.stage = null;
@@ -36,12 +39,17 @@ export class Turn {
       'Revised: a first draft stated numbers that the result does not support.');
     append(this.interpretationBox, this.revisedNote, this.interpretationTextEl);
     this.problemBox = h('div', { class: 'problem', role: 'alert', hidden: true });
+    this.readingBox = h('p', { class: 'reading', hidden: true });
+    this.codeSummary = h('span', { class: 'code-summary' }, 'Code');
+    // open while the analysis runs (its progress is the code), folded once the answer is there
+    this.codeBox = h('details', { class: 'code-details', hidden: true, open: !stored },
+      h('summary', null, icon('code'), this.codeSummary), this.attemptNote, this.attemptList);
     this.meta = h('footer', { class: 'turn-meta' });
     this.el = h('article', { class: 'turn', dataset: { state: stored ? 'stored' : 'running' } },
       h('div', { class: 'question' }, h('span', { class: 'avatar', 'aria-hidden': 'true' }, 'You'),
         h('p', { class: 'question-text' }, question)),
-      h('div', { class: 'answer' }, this.stepper, this.live, this.attemptNote, this.attemptList, this.resultBox,
-        this.chartBox, this.interpretationBox, this.problemBox, this.meta));
+      h('div', { class: 'answer' }, this.stepper, this.live, this.readingBox, this.interpretationBox, this.chartBox,
+        this.resultBox, this.problemBox, this.codeBox, this.meta));
   }
 
   get state() {
@@ -55,6 +63,7 @@ export class Turn {
       case 'code': return this.code(data);
       case 'validation': return this.validation(data);
       case 'execution': return this.execution(data);
+      case 'reading': return this.reading(data);
       case 'result': return this.result(data);
       case 'chart': return this.chart(data);
       case 'interpretation': return this.interpretation(data);
@@ -96,9 +105,11 @@ export class Turn {
     append(details, findings);
     this.attempts.set(attempt, block);
     this.attemptList.append(details);
+    this.codeBox.hidden = false;
     if (this.attempts.size > 1) {
       for (const [n, b] of this.attempts) b.title.textContent = `Attempt ${n}`;
     }
+    this.codeSummary.textContent = this.attempts.size > 1 ? `Code · ${plural(this.attempts.size, 'attempt')}` : 'Code';
     return block;
   }
 
@@ -150,6 +161,13 @@ export class Turn {
     }
   }
 
+  /** What the executed code computes, in plain words (set as text). */
+  reading({ text }) {
+    if (typeof text !== 'string' || !text.trim()) return;
+    this.readingBox.hidden = false;
+    replaceChildren(this.readingBox, h('span', { class: 'reading-label' }, 'Reading'), ' ', text.trim());
+  }
+
   result({ result, truncated }) {
     this.resultBox.hidden = false;
     replaceChildren(this.resultBox, h('h3', null, icon('table'), 'Result'), renderResult(result, { truncated }));
@@ -157,12 +175,27 @@ export class Turn {
 
   chart({ mime, data, width, height }) {
     if (!IMAGE_TYPES.has(mime) || typeof data !== 'string' || !BASE64.test(data)) return;
+    const img = this.chartImage(width, height);
+    img.src = `data:${mime};base64,${data}`;
+  }
+
+  chartImage(width, height) {
     this.charts += 1;
     this.chartBox.hidden = false;
     const img = h('img', { class: 'chart', alt: `Chart ${this.charts} drawn by the analysis`,
       width: width > 0 ? width : null, height: height > 0 ? height : null, loading: 'lazy' });
-    img.src = `data:${mime};base64,${data}`;
     append(this.chartBox, h('figure', null, img));
+    return img;
+  }
+
+  /** A chart stored with its answer, loaded from the service (with the API key, when one is used). */
+  storedChart({ mime, width, height, href }) {
+    if (!IMAGE_TYPES.has(mime) || typeof href !== 'string') return;
+    const img = this.chartImage(width, height);
+    chartImageUrl(href).then((url) => {
+      if (url) img.src = url;
+      else img.replaceWith(h('p', { class: 'note' }, 'This chart could not be loaded.'));
+    });
   }
 
   interpretation({ delta, reset }) {
@@ -190,10 +223,12 @@ export class Turn {
 
   done(answer) {
     this.el.dataset.state = 'done';
+    this.codeBox.open = false;
     STAGES.forEach(([s]) => this.setStep(s, 'done'));
     this.interpretationBox.classList.remove('streaming');
     if (this.resultBox.hidden && answer.raw_result !== undefined) this.result({ result: answer.raw_result });
     this.setInterpretation(answer.interpretation);
+    if (this.readingBox.hidden && answer.reading) this.reading({ text: answer.reading });
     this.live.textContent = 'Answered.';
     this.grounding(answer.grounding);
     this.footer(answer);
@@ -236,13 +271,28 @@ export class Turn {
     if (this.stage && this.steps.get(this.stage).dataset.state === 'active') this.setStep(this.stage, 'failed');
     this.interpretationBox.classList.remove('streaming');
     this.live.textContent = 'The analysis failed.';
-    this.problem(problem.title ?? 'The analysis could not be completed', problem.detail);
+    if (Array.isArray(problem.suggestions) || Array.isArray(problem.unrecognized)) this.declined(problem);
+    else this.problem(problem.title ?? 'The analysis could not be completed', problem.detail);
   }
 
   problem(title, detail) {
     this.problemBox.hidden = false;
     replaceChildren(this.problemBox, h('p', { class: 'problem-title' }, icon('alert'), title),
       detail ? h('p', { class: 'problem-detail' }, detail) : null);
+  }
+
+  /** A question the analyst declined: its reason in one line, then the questions it can answer, as chips. */
+  declined({ detail, title, suggestions = [] }) {
+    this.el.dataset.declined = 'true';
+    this.problemBox.hidden = false;
+    this.problemBox.classList.add('declined');
+    const reason = String(detail || title || 'The question was not understood.').replace(/\s+/g, ' ').trim();
+    const chips = (Array.isArray(suggestions) ? suggestions : []).filter((q) => typeof q === 'string' && q.trim())
+      .slice(0, 6).map((q) => h('button', { type: 'button', class: 'chip suggestion',
+        onclick: () => this.onAsk?.(q) }, q));
+    replaceChildren(this.problemBox, h('p', { class: 'problem-reason', title: reason }, icon('alert'), reason),
+      chips.length ? h('div', { class: 'chip-row', role: 'group', 'aria-label': 'Questions you can ask instead' },
+        chips) : null);
   }
 
   stopped() {
@@ -257,16 +307,21 @@ export class Turn {
   }
 
   /** A stored interaction from the session's history. */
-  static fromHistory(entry, sessionId = null) {
-    const turn = new Turn(entry.question ?? '', { stored: true, sessionId });
+  static fromHistory(entry, sessionId = null, onAsk = null) {
+    const turn = new Turn(entry.question ?? '', { stored: true, sessionId, onAsk });
     for (const a of entry.attempts ?? []) {
       turn.code({ attempt: a.attempt, code: a.code ?? '' });
       if (a.validation) turn.validation({ attempt: a.attempt, ...a.validation });
       if (a.execution) turn.execution({ attempt: a.attempt, ...a.execution });
     }
     for (const block of turn.attempts.values()) block.details.open = false;
+    if (entry.reading) turn.reading({ text: entry.reading });
     if (entry.raw_result !== undefined && entry.raw_result !== null) turn.result({ result: entry.raw_result });
-    if (entry.charts > 0) {
+    if (Array.isArray(entry.charts)) {
+      for (const chart of entry.charts) {
+        if (chart?.href) turn.storedChart(chart);
+      }
+    } else if (entry.charts > 0) {
       turn.chartBox.hidden = false;
       append(turn.chartBox, h('p', { class: 'note' },
         `${plural(entry.charts, 'chart')} drawn; charts are not kept in the history, ask again to see them.`));
@@ -275,7 +330,12 @@ export class Turn {
     turn.grounding(entry.grounding);
     if (entry.error) {
       turn.el.dataset.state = 'failed';
-      turn.problem('The analysis could not be completed', entry.error);
+      const problem = entry.problem ?? {};
+      if (Array.isArray(problem.suggestions) || Array.isArray(problem.unrecognized)) {
+        turn.declined({ ...problem, detail: entry.error });
+      } else {
+        turn.problem(problem.title ?? 'The analysis could not be completed', entry.error);
+      }
     }
     turn.footer(entry);
     if (entry.started_at) turn.meta.prepend(h('time', { datetime: entry.started_at }, formatWhen(entry.started_at)),

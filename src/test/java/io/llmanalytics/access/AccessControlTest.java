@@ -167,11 +167,29 @@ class AccessControlTest {
     }
 
     @Test
+    void anAnswersChartsAreServedToItsOwnerOnly() {
+        String heidis = upload(AccessProfile.HEIDI, "heidi.csv", CSV);
+        String body = as(AccessProfile.HEIDI).contentType("application/json").accept("text/event-stream")
+                .body("{\"question\": \"Plot the total amount by category\"}").post("/api/session/" + heidis + "/analyze")
+                .then().statusCode(200).extract().asString();
+        assertEquals(1, SseEvents.parse(body).named("chart").size(), body);
+        String href = as(AccessProfile.HEIDI).get("/api/session/" + heidis).then().statusCode(200).extract()
+                .path("history[0].charts[0].href");
+        as(AccessProfile.HEIDI).get(href).then().statusCode(200).contentType("image/png");
+        Response other = as(BOB).get(href);
+        assertEquals(404, other.statusCode(), other.asString());
+        assertEquals("application/problem+json", other.contentType());
+        given().get(href).then().statusCode(401);
+        as(AccessProfile.HEIDI).delete("/api/session/" + heidis).then().statusCode(204);
+        as(AccessProfile.HEIDI).get(href).then().statusCode(404);
+    }
+
+    @Test
     void healthShowsTheKeyMode() {
         as(ALICE).get("/api/health").then().statusCode(anyOf200or503())
                 .body("components.access.status", equalTo("up"))
                 .body("components.access.details.mode", equalTo("api-keys"))
-                .body("components.access.details.keys", equalTo(7))
+                .body("components.access.details.keys", equalTo(8))
                 .body("components.access.details.limits_per", equalTo("key"))
                 .body("components.access.details.uploads_per_minute", equalTo(AccessProfile.UPLOADS_PER_MINUTE))
                 .body(not(containsString(ALICE)));

@@ -24,6 +24,8 @@ public class AccessProfile implements QuarkusTestProfile {
     public static final String ERIN = "erin-0123456789abcdef";
     public static final String FRANK = "frank-0123456789abcdef";
     public static final String GRACE = "grace-0123456789abcdef";
+    /** Only the chart access test uses Heidi's key. */
+    public static final String HEIDI = "heidi-0123456789abcdef";
 
     public static final int UPLOADS_PER_MINUTE = 4;
     public static final int ANALYSES_PER_MINUTE = 4;
@@ -33,7 +35,7 @@ public class AccessProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
-                Map.entry("access.api-keys", ALICE + " , " + BOB),
+                Map.entry("access.api-keys", ALICE + " , " + BOB + "," + HEIDI),
                 Map.entry("access.api-keys-file", keysFile().toString()),
                 Map.entry("access.limits.uploads-per-minute", Integer.toString(UPLOADS_PER_MINUTE)),
                 Map.entry("access.limits.analyses-per-minute", Integer.toString(ANALYSES_PER_MINUTE)),

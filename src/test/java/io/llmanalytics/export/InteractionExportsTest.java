@@ -115,6 +115,12 @@ class InteractionExportsTest {
         assertTrue(intro.contains("sales.csv"), intro);
         JsonNode chartCell = nb.get("cells").get(3);
         assertTrue(chartCell.get("outputs").toString().contains("image/png"), "the stored chart is an output");
+        String href = JSON.readTree(given().get("/api/session/" + session).then().statusCode(200).extract().asString())
+                .get("history").get(0).get("charts").get(0).get("href").asText();
+        String storedImage = java.util.Base64.getEncoder().encodeToString(given().get(href).then().statusCode(200)
+                .contentType("image/png").extract().asByteArray());
+        assertEquals(List.of(storedImage), chartCell.get("outputs").findValues("image/png").stream()
+                .map(JsonNode::asText).toList(), "the chart stored with the answer is the step's image output");
         assertTrue(nb.get("cells").get(5).get("outputs").toString().contains("text/html"), "a table is HTML");
 
         Path dir = Files.createTempDirectory("notebook-");

@@ -36,7 +36,7 @@ class FallbackInterpretationTest {
                 + " 100 (Toys).", FallbackInterpretation.describe(json("""
                         {"type": "series", "name": "revenue", "data": {"Electronics": 700, "Furniture": 200,
                          "Toys": 100}, "length": 3, "truncated": false}""")));
-        assertEquals("The result is a table of 120 rows and 2 columns (region, sales); the first 2 rows are shown.",
+        assertEquals("The result is a table of 120 rows and 2 columns (region, sales); only its first rows are shown.",
                 FallbackInterpretation.describe(json("""
                         {"type": "dataframe", "columns": ["region", "sales"], "data": [{"region": "N", "sales": 1},
                          {"region": "S", "sales": 2}], "shape": [120, 2], "truncated": true, "total_rows": 120}""")));

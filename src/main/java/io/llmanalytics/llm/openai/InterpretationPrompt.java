@@ -11,6 +11,9 @@ public final class InterpretationPrompt {
 
     private static final int MAX_CODE = 3000;
     private static final int MAX_STDOUT = 1000;
+    private static final com.fasterxml.jackson.databind.ObjectMapper WHOLE = new com.fasterxml.jackson.databind.ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private final PromptLimits limits;
 
@@ -23,6 +26,10 @@ public final class InterpretationPrompt {
         StringBuilder user = new StringBuilder();
         user.append("<result>\n").append(PromptText.result(request.result(), limits.maxResultChars()))
                 .append("\n</result>\n");
+        if (request.summary() != null) {
+            user.append("<whole_result>\n").append(PromptText.result(WHOLE.valueToTree(request.summary()),
+                    limits.maxResultChars())).append("\n</whole_result>\n");
+        }
         if (!request.privacy()) {
             if (request.code() != null && !request.code().isBlank()) {
                 user.append("<code>\n").append(PromptText.quote(request.code().strip(), MAX_CODE))

@@ -90,8 +90,8 @@ public class OpenAiAnalyst implements Analyst {
             return guard.call(CODE_GENERATION, () -> onVirtualThread(() -> writeCode(data, question)));
         }).map(reply -> {
             metrics.tokens(reply.model(), reply.usage());
-            return new Generation(CodeExtractor.extract(reply.text()), reply.text(), reply.usage(), reply.model(),
-                    NAME);
+            String code = CodeExtractor.extract(reply.text());
+            return new Generation(code, reply.text(), reply.usage(), reply.model(), NAME, CodeExtractor.reading(code));
         });
     }
 

@@ -1,0 +1,60 @@
+package io.llmanalytics.api;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.ChartStore;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The image of a chart an answer drew, as stored with its interaction ({@code href} of a history entry's chart).
+ * Same access as every session endpoint: an unknown session, or another key's, is a 404.
+ */
+@Path("/api/session/{id}/interactions/{iid}/charts/{n}")
+public class ChartResource {
+
+    /** The only types served: anything else the worker claimed is never sent as it is. */
+    private static final java.util.Set<String> IMAGES = java.util.Set.of("image/png", "image/jpeg", "image/gif",
+            "image/webp");
+
+    private final ChartStore charts;
+
+    public ChartResource(ChartStore charts) {
+        this.charts = charts;
+    }
+
+    @GET
+    @ExistingSession
+    public Uni<Response> image(@PathParam("id") String id, @PathParam("iid") String iid, @PathParam("n") String n) {
+        int index = index(n);
+        return charts.find(id, iid, index).map(found -> found
+                .filter(chart -> chart.image().length > 0 && IMAGES.contains(chart.mime()))
+                .map(chart -> Response.ok(chart.image(), chart.mime())
+                        .header("Cache-Control", "private, max-age=86400, immutable")
+                        .header("X-Content-Type-Options", "nosniff").build())
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "Interaction '" + shortened(iid)
+                        + "' of this session has no chart " + index + " (charts count from 0; see the charts of its "
+                        + "history entry).")));
+    }
+
+    private static int index(String n) {
+        try {
+            int index = Integer.parseInt(n);
+            if (index >= 0) {
+                return index;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProblemException(ProblemType.NOT_FOUND, "Charts are numbered 0, 1, 2...; '" + shortened(n)
+                + "' is not a chart number.");
+    }
+
+    private static String shortened(String s) {
+        return s == null ? "" : s.length() > 64 ? s.substring(0, 64) : s;
+    }
+}
