@@ -105,8 +105,7 @@ class DeleteDuringAnalysisTest {
                 : StubResponse.code("result = int(df['sales'].sum())"));
         Stream stream = Stream.open(io.restassured.RestAssured.port, session);
         assertTrue(stub.awaitRequests(2, WAIT), "the model was asked to interpret the result");
-        List<JsonNode> sofar = stream.sofar();
-        assertTrue(sofar.stream().anyMatch(e -> e.path("event").asText().equals("result")), sofar.toString());
+        stream.awaitNamed("result");
         delete(session);
         release.complete(null);
         List<JsonNode> events = stream.events();
@@ -220,9 +219,18 @@ class DeleteDuringAnalysisTest {
 
         /** Waits (on the stream, not a clock) for an event whose data matches. */
         void awaitEvent(Predicate<JsonNode> data) throws InterruptedException {
+            await(e -> data.test(e.path("data")));
+        }
+
+        /** Waits (on the stream, not a clock) for an event of this name. */
+        void awaitNamed(String name) throws InterruptedException {
+            await(e -> e.path("event").asText().equals(name));
+        }
+
+        private void await(Predicate<JsonNode> event) throws InterruptedException {
             long deadline = System.nanoTime() + WAIT.toNanos();
             synchronized (signal) {
-                while (events.stream().noneMatch(e -> data.test(e.path("data")))) {
+                while (events.stream().noneMatch(event)) {
                     long left = deadline - System.nanoTime();
                     assertTrue(left > 0 && !ended.isDone(), "the awaited event came: " + events);
                     signal.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);

@@ -76,8 +76,8 @@ class OfflineAnalystTest {
         SseEvents events = stream("Plot the total revenue by region");
         List<String> sequence = events.sequence();
         assertEquals(List.of("status:generating", "code", "status:validating", "validation", "status:executing",
-                "execution", "result", "chart", "status:interpreting"), sequence.subList(0, 9));
-        assertTrue(sequence.subList(9, sequence.size() - 1).stream().allMatch("interpretation"::equals), sequence::toString);
+                "execution", "reading", "result", "chart", "status:interpreting"), sequence.subList(0, 10));
+        assertTrue(sequence.subList(10, sequence.size() - 1).stream().allMatch("interpretation"::equals), sequence::toString);
         JsonNode done = events.done();
         assertEquals("offline", done.path("usage").path("analyst").asText());
         assertEquals(OfflineAnalyst.MODEL, done.path("usage").path("model").asText());
