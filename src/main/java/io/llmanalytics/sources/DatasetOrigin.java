@@ -10,6 +10,11 @@ import java.time.Instant;
  * @param table the table ({@code schema.table}), or null for a query
  * @param query the query, or null for a table
  * @param importedAt when the rows were read
+ * @param bytes the size of the canonical file the import wrote (counted in the session's stored bytes)
  */
-public record DatasetOrigin(String source, String table, String query, Instant importedAt) {
+public record DatasetOrigin(String source, String table, String query, Instant importedAt, long bytes) {
+
+    public DatasetOrigin withBytes(long size) {
+        return new DatasetOrigin(source, table, query, importedAt, size);
+    }
 }

@@ -113,9 +113,13 @@ public class SourceImporter {
                 name = request.name().strip();
             }
             ParsedTable parsed = run(source, c, sql, name, canonical, started);
-            return new Imported(parsed, new DatasetOrigin(source.name(), table, hasQuery ? checked.sql() : null, started));
+            long bytes = java.nio.file.Files.size(canonical);
+            return new Imported(parsed, new DatasetOrigin(source.name(), table, hasQuery ? checked.sql() : null, started,
+                    bytes));
         } catch (SQLException e) {
             throw SourceFailures.of(source, e, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
