@@ -46,7 +46,10 @@ sealed interface ColumnReader {
         }
         return switch (type) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> new Int();
-            case Types.REAL, Types.FLOAT, Types.DOUBLE -> new Floating();
+            // float4 travels as its shortest text (1.1), which is what psycopg2/PyMySQL parse; widening the binary
+            // float would give 1.100000023841858
+            case Types.REAL, Types.FLOAT -> new Decimal();
+            case Types.DOUBLE -> new Floating();
             case Types.NUMERIC, Types.DECIMAL -> new Decimal();
             case Types.BOOLEAN -> new Bool();
             case Types.DATE -> name.equals("year") ? new Int() : new Day();

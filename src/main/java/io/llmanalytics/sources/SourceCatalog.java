@@ -46,6 +46,11 @@ public class SourceCatalog {
         }
     }
 
+    /** A catalog of the given sources (tests, tools). */
+    SourceCatalog(Map<String, Source> sources) {
+        this.sources = Map.copyOf(sources);
+    }
+
     /** The sources described by {@code values} (environment or property names to values). */
     static Map<String, Source> parse(Map<String, String> values) {
         Map<String, Map<String, String>> parts = new TreeMap<>();
