@@ -38,6 +38,9 @@ sealed interface ColumnReader {
         if (source == SourceKind.POSTGRESQL && (name.equals("bool") || name.equals("boolean"))) {
             return new Bool();
         }
+        if (source == SourceKind.POSTGRESQL && (name.equals("json") || name.equals("jsonb"))) {
+            return new Json();
+        }
         if (source == SourceKind.POSTGRESQL && name.equals("timestamptz")) {
             return new ZonedTimestamp();
         }
@@ -279,6 +282,18 @@ sealed interface ColumnReader {
                 }
                 out.append('"');
             }
+        }
+    }
+
+    /** PostgreSQL JSON: its text; the JSON literal null is missing (psycopg2 gives None). */
+    record Json() implements ColumnReader {
+        public CellKind kind() {
+            return CellKind.TEXT;
+        }
+
+        public String read(ResultSet rs, int i) throws SQLException {
+            String text = rs.getString(i);
+            return text == null || text.equals("null") ? null : text;
         }
     }
 
