@@ -33,6 +33,7 @@ public class SourceCatalog {
 
     private final Map<String, Source> sources;
 
+    @jakarta.inject.Inject
     public SourceCatalog(Config config) {
         Map<String, String> values = new HashMap<>();
         for (String name : config.getPropertyNames()) {

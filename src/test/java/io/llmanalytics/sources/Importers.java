@@ -25,52 +25,21 @@ final class Importers {
         for (Source s : sources) {
             byName.put(s.name(), s);
         }
-        SourcesConfig config = new SourcesConfig() {
-            public Duration queryTimeout() {
-                return queryTimeout;
-            }
-
-            public Duration connectTimeout() {
-                return Duration.ofSeconds(5);
-            }
-
-            public int fetchSize() {
-                return 2000;
-            }
-        };
-        UploadConfig upload = new UploadConfig() {
-            public MemorySize maxSize() {
-                return new MemorySize(java.math.BigInteger.valueOf(100L << 20));
-            }
-
-            public long maxCells() {
-                return maxCells;
-            }
-
-            public int sampleRows() {
-                return 5;
-            }
-
-            public int maxColumns() {
-                return 1000;
-            }
-
-            public int maxCellChars() {
-                return 1 << 20;
-            }
-
-            public int distinctExactBound() {
-                return 10_000;
-            }
-
-            public int topValues() {
-                return 5;
-            }
-
-            public Optional<Path> workDir() {
-                return Optional.empty();
-            }
-        };
+        // dynamic proxies, not classes: Quarkus' build would treat an implementing class in the test sources (with
+        // the interface's constraint annotations) as a bean to intercept
+        Map<String, Object> values = Map.of("queryTimeout", queryTimeout, "connectTimeout", Duration.ofSeconds(5),
+                "fetchSize", 2000, "maxSize", new MemorySize(java.math.BigInteger.valueOf(100L << 20)),
+                "maxCells", maxCells, "sampleRows", 5, "maxColumns", 1000, "maxCellChars", 1 << 20,
+                "distinctExactBound", 10_000, "topValues", 5);
+        SourcesConfig config = proxy(SourcesConfig.class, values);
+        UploadConfig upload = proxy(UploadConfig.class, values);
         return new SourceImporter(new SourceCatalog(byName), config, upload);
+    }
+
+    private static <T> T proxy(Class<T> type, Map<String, Object> values) {
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+                (self, method, args) -> method.getName().equals("workDir") ? Optional.empty()
+                        : method.getName().equals("toString") ? type.getSimpleName()
+                        : values.get(method.getName())));
     }
 }
