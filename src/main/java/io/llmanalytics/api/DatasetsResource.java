@@ -42,8 +42,8 @@ public class DatasetsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DatasetsAddedResponse>> addFromSource(@PathParam("id") String id,
             io.llmanalytics.sources.SourceRequest request, RoutingContext routing) {
-        return quota.admit(Callers.of(routing), 0)
-                .chain(() -> sources.add(id, request))
+        return quota.remaining(Callers.of(routing))
+                .chain(budget -> sources.add(id, request, budget))
                 .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse> created(URI.create("/api/session/" + id))
                         .entity(DatasetsAddedResponse.of(added)).build());
     }
@@ -54,7 +54,7 @@ public class DatasetsResource {
     @Path("/{name}/refresh")
     public Uni<DatasetsAddedResponse> refresh(@PathParam("id") String id, @PathParam("name") String name,
             RoutingContext routing) {
-        return quota.admit(Callers.of(routing), 0).chain(() -> sources.refresh(id, name)).map(DatasetsAddedResponse::of);
+        return quota.remaining(Callers.of(routing)).chain(budget -> sources.refresh(id, name, budget)).map(DatasetsAddedResponse::of);
     }
 
     @POST

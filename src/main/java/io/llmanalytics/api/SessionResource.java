@@ -50,8 +50,8 @@ public class SessionResource {
     public Uni<RestResponse<SessionCreatedResponse>> createFromSource(io.llmanalytics.sources.SourceRequest request,
             RoutingContext routing) {
         Caller caller = Callers.of(routing);
-        return quota.admit(caller, 0)
-                .chain(() -> sources.create(request, caller.owner()))
+        return quota.remaining(caller)
+                .chain(budget -> sources.create(request, caller.owner(), budget))
                 .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse> created(URI.create("/api/session/" + doc.id))
                         .entity(SessionCreatedResponse.of(doc)).build());
     }

@@ -64,14 +64,17 @@ public class SourceSessions {
         this.datasetsAdded = datasetsAdded;
     }
 
-    /** Creates a session whose first dataset is imported from a source. */
-    public Uni<SessionDocument> create(SourceRequest request, String owner) {
+    /**
+     * Creates a session whose first dataset is imported from a source; the import stops with a 429 when its file
+     * passes {@code maxBytes} (what is left of the caller's stored-bytes quota).
+     */
+    public Uni<SessionDocument> create(SourceRequest request, String owner, long maxBytes) {
         String id = UUID.randomUUID().toString();
         return inWorkDir(intake -> {
             List<String> stored = new ArrayList<>();
             DatasetOrigin[] origin = new DatasetOrigin[1];
             return Uni.createFrom().item(() -> {
-                SourceImporter.Imported imported = importer.importTo(request, intake.workDir().resolve("dataset-0.csv"));
+                SourceImporter.Imported imported = importer.importTo(request, intake.workDir().resolve("dataset-0.csv"), maxBytes);
                 origin[0] = imported.origin();
                 return new ParsedUpload(null, List.of(imported.table()));
             }).runSubscriptionOn(blocking)
@@ -90,11 +93,11 @@ public class SourceSessions {
         });
     }
 
-    /** Adds a dataset imported from a source to an existing session. */
-    public Uni<SessionDatasets.Added> add(String id, SourceRequest request) {
+    /** Adds a dataset imported from a source to an existing session, within {@code maxBytes} (see {@link #create}). */
+    public Uni<SessionDatasets.Added> add(String id, SourceRequest request, long maxBytes) {
         DatasetOrigin[] origin = new DatasetOrigin[1];
         return sessions.find(id).chain(session -> inWorkDir(intake -> datasets.add(session, workDir -> {
-            SourceImporter.Imported imported = importer.importTo(request, workDir.resolve("dataset-0.csv"));
+            SourceImporter.Imported imported = importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes);
             origin[0] = imported.origin();
             return new ParsedUpload(null, List.of(imported.table()));
         }, null, intake, d -> d.withOrigin(origin[0]))));
@@ -104,7 +107,7 @@ public class SourceSessions {
      * Re-imports dataset {@code name} of session {@code id} from its source (same table or query, same name, same
      * place in the session). Returns the session as it is now and the refreshed dataset.
      */
-    public Uni<SessionDatasets.Added> refresh(String id, String name) {
+    public Uni<SessionDatasets.Added> refresh(String id, String name, long maxBytes) {
         return sessions.find(id).chain(session -> {
             DatasetDocument old = session.datasets.stream().filter(d -> d.name().equals(name)).findFirst()
                     .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "Session " + id
@@ -115,14 +118,16 @@ public class SourceSessions {
             }
             DatasetOrigin from = old.origin();
             SourceRequest request = new SourceRequest(from.source(), from.table(), from.query(), name);
-            return inWorkDir(intake -> reimport(session, old, request, intake.workDir()));
+            // the old file's bytes are freed when the new one replaces it
+            long budget = maxBytes == Long.MAX_VALUE ? maxBytes : maxBytes + sizeOf(old);
+            return inWorkDir(intake -> reimport(session, old, request, intake.workDir(), budget));
         });
     }
 
     private Uni<SessionDatasets.Added> reimport(SessionDocument session, DatasetDocument old, SourceRequest request,
-            Path workDir) {
+            Path workDir, long maxBytes) {
         List<String> stored = new ArrayList<>();
-        return Uni.createFrom().item(() -> importer.importTo(request, workDir.resolve("dataset-0.csv")))
+        return Uni.createFrom().item(() -> importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes))
                 .runSubscriptionOn(blocking)
                 .chain(imported -> {
                     ParsedTable table = imported.table();

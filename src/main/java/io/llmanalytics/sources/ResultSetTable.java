@@ -38,6 +38,25 @@ final class ResultSetTable {
      */
     static ParsedTable read(ResultSet rs, SourceKind kind, String name, Path canonical, ProfileOptions options,
             TableLimits limits, BooleanSupplier cancelled) throws SQLException, IOException {
+        return read(rs, kind, name, canonical, options, limits, cancelled, Long.MAX_VALUE);
+    }
+
+    /** The canonical file grew past the byte budget (the caller's remaining storage quota). */
+    static final class OverBudget extends RuntimeException {
+        final long rows;
+
+        OverBudget(long rows) {
+            super(null, null, false, false);
+            this.rows = rows;
+        }
+    }
+
+    /**
+     * As above, failing with {@link OverBudget} as soon as the canonical file passes {@code maxBytes} (checked every
+     * 1024 rows, give or take the writer's buffer, and exactly at the end).
+     */
+    static ParsedTable read(ResultSet rs, SourceKind kind, String name, Path canonical, ProfileOptions options,
+            TableLimits limits, BooleanSupplier cancelled, long maxBytes) throws SQLException, IOException {
         ResultSetMetaData meta = rs.getMetaData();
         int width = meta.getColumnCount();
         limits.checkColumns(width);
@@ -56,8 +75,13 @@ final class ResultSetTable {
             writer.header(builder.names());
             long row = 0;
             while (rs.next()) {
-                if ((++row & 1023) == 0 && cancelled.getAsBoolean()) {
-                    throw new java.sql.SQLTimeoutException("cancelled", "57014");
+                if ((++row & 1023) == 0) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new java.sql.SQLTimeoutException("cancelled", "57014");
+                    }
+                    if (maxBytes != Long.MAX_VALUE && Files.size(canonical) > maxBytes) {
+                        throw new OverBudget(row);
+                    }
                 }
                 for (int i = 0; i < width; i++) {
                     String text = readers[i].read(rs, i + 1);
@@ -79,6 +103,10 @@ final class ResultSetTable {
                 }
                 builder.add(cells, kinds);
                 writer.write(written);
+            }
+            writer.close();
+            if (Files.size(canonical) > maxBytes) {
+                throw new OverBudget(row);
             }
         } catch (SQLException | IOException | RuntimeException e) {
             Files.deleteIfExists(canonical);

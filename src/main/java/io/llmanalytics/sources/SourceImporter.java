@@ -72,6 +72,14 @@ public class SourceImporter {
 
     /** Imports what {@code request} names into {@code canonical} (a file in the caller's work directory). */
     public Imported importTo(SourceRequest request, Path canonical) {
+        return importTo(request, canonical, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, stopping with a 429 as soon as the canonical file passes {@code maxBytes} (what is left of the
+     * caller's stored-bytes quota), so that one import cannot take the caller over it.
+     */
+    public Imported importTo(SourceRequest request, Path canonical, long maxBytes) {
         if (request == null || request.source() == null || request.source().isBlank()) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "Name the source: {\"source\": \"...\", \"table\":"
                     + " \"schema.table\"} or {\"source\": \"...\", \"query\": \"SELECT ...\"}.");
@@ -112,7 +120,7 @@ public class SourceImporter {
             if (request.name() != null && !request.name().isBlank()) {
                 name = request.name().strip();
             }
-            ParsedTable parsed = run(source, c, sql, name, canonical, started);
+            ParsedTable parsed = run(source, c, sql, name, canonical, started, maxBytes);
             long bytes = java.nio.file.Files.size(canonical);
             return new Imported(parsed, new DatasetOrigin(source.name(), table, hasQuery ? checked.sql() : null, started,
                     bytes));
@@ -123,8 +131,8 @@ public class SourceImporter {
         }
     }
 
-    private ParsedTable run(Source source, Connection c, String sql, String name, Path canonical, Instant started)
-            throws SQLException {
+    private ParsedTable run(Source source, Connection c, String sql, String name, Path canonical, Instant started,
+            long maxBytes) throws SQLException {
         long deadline = started.toEpochMilli() + config.queryTimeout().toMillis();
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -143,12 +151,18 @@ public class SourceImporter {
                         upload.topValues(), upload.maxCells());
                 TableLimits limits = new TableLimits(upload.maxColumns(), upload.maxCellChars());
                 return ResultSetTable.read(rs, source.kind(), name, canonical, options, limits,
-                        () -> timedOut.get() || System.currentTimeMillis() > deadline);
+                        () -> timedOut.get() || System.currentTimeMillis() > deadline, maxBytes);
             } catch (SQLException e) {
                 throw SourceFailures.of(source, e, timedOut.get() || System.currentTimeMillis() > deadline);
             } finally {
                 cancel.cancel(false);
             }
+        } catch (ResultSetTable.OverBudget e) {
+            throw new ProblemException(io.llmanalytics.problem.Problem.of(ProblemType.QUOTA_EXCEEDED, "The import from"
+                    + " source '" + source.name() + "' passed what is left of this caller's stored-bytes quota ("
+                    + maxBytes + " bytes, MAX_STORED_BYTES_PER_CALLER) after " + e.rows + " rows and was stopped;"
+                    + " nothing was stored. Select fewer rows or columns, or delete sessions to make room.")
+                    .with("remaining_bytes", maxBytes));
         } catch (TooManyCellsException e) {
             throw new ProblemException(ProblemType.TOO_MANY_CELLS, "The result has more than " + upload.maxCells()
                     + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Select fewer rows or columns.");
