@@ -93,7 +93,7 @@ class SqliteUploadTest {
         Path empty = dir.resolve("empty.sqlite");
         try (Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + empty, new Properties());
                 Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE TABLE nothing (a INTEGER)");
+            s.executeUpdate("CREATE TABLE blank (a INTEGER)");
         }
         Uploads.upload("empty.sqlite", Files.readAllBytes(empty)).then().statusCode(400)
                 .body("detail", containsString("no table or view with at least one row"));
