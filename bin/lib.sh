@@ -18,6 +18,10 @@ BROWSER_TEST_PACKAGES=(chromium)
 # MarkdownTextTest renders escaped text with markdown-it-py and mistune (nbconvert's renderer).
 NOTEBOOK_TEST_PACKAGES=(python3-nbformat python3-nbclient python3-ipykernel python3-markdown-it python3-mistune)
 
+# The database-source tests start throwaway PostgreSQL and MariaDB servers and compare imports with pandas' read_sql
+# through SQLAlchemy (psycopg2, PyMySQL): all from Debian.
+SOURCES_TEST_PACKAGES=(postgresql mariadb-server python3-sqlalchemy python3-psycopg2 python3-pymysql)
+
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
 as_root() {

@@ -46,6 +46,18 @@ public class StorageQuota {
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
     }
 
+    /**
+     * The bytes {@code caller} may still store ({@link Long#MAX_VALUE} without a quota), failing with 429 when none
+     * are left: the budget a database import, whose size is known only at its end, is stopped at.
+     */
+    public Uni<Long> remaining(Caller caller) {
+        long quota = access.config().limits().storedBytes().asLongValue();
+        if (quota <= 0) {
+            return Uni.createFrom().item(Long.MAX_VALUE);
+        }
+        return admit(caller, 1).chain(() -> used(caller)).map(used -> Math.max(0, quota - used));
+    }
+
     /** Fails with 429 when storing {@code bytes} more would take {@code caller} over its quota. */
     public Uni<Void> admit(Caller caller, long bytes) {
         long quota = access.config().limits().storedBytes().asLongValue();

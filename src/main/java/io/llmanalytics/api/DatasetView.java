@@ -14,13 +14,15 @@ import io.llmanalytics.session.DatasetDocument;
 public record DatasetView(String name, @JsonProperty("default") boolean isDefault, long rows, int columns,
         List<String> columnNames, Map<String, String> dataTypes, List<String> numericColumns,
         List<String> categoricalColumns, List<String> dateColumns, Map<String, Long> nullCounts,
-        List<Map<String, Object>> sample, Map<String, ColumnProfile> profile) {
+        List<Map<String, Object>> sample, Map<String, ColumnProfile> profile,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        io.llmanalytics.sources.DatasetOrigin source) {
 
     public static DatasetView of(DatasetDocument d) {
         DataInfo info = DataInfo.of(d.schema());
         return new DatasetView(d.name(), d.isDefault(), info.rows(), info.columns(), info.columnNames(),
                 info.dataTypes(), info.numericColumns(), info.categoricalColumns(), d.schema().dateColumns(),
-                info.nullCounts(), info.sample(), profile(d));
+                info.nullCounts(), info.sample(), profile(d), d.origin());
     }
 
     static Map<String, ColumnProfile> profile(DatasetDocument d) {

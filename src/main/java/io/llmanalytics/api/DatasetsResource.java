@@ -29,10 +29,33 @@ public class DatasetsResource {
 
     private final SessionDatasets sessions;
     private final StorageQuota quota;
+    private final io.llmanalytics.session.SourceSessions sources;
 
-    public DatasetsResource(SessionDatasets sessions, StorageQuota quota) {
+    public DatasetsResource(SessionDatasets sessions, StorageQuota quota, io.llmanalytics.session.SourceSessions sources) {
         this.sessions = sessions;
         this.quota = quota;
+        this.sources = sources;
+    }
+
+    /** A dataset imported from a database source ({@code {"source", "table"|"query", "name"}}). */
+    @POST
+    @ExistingSession
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<DatasetsAddedResponse>> addFromSource(@PathParam("id") String id,
+            io.llmanalytics.sources.SourceRequest request, RoutingContext routing) {
+        return quota.remaining(Callers.of(routing))
+                .chain(budget -> sources.add(id, request, budget))
+                .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse> created(URI.create("/api/session/" + id))
+                        .entity(DatasetsAddedResponse.of(added)).build());
+    }
+
+    /** Re-imports a dataset that came from a source; profile, insights and join keys are recomputed. */
+    @POST
+    @ExistingSession
+    @Path("/{name}/refresh")
+    public Uni<DatasetsAddedResponse> refresh(@PathParam("id") String id, @PathParam("name") String name,
+            RoutingContext routing) {
+        return quota.remaining(Callers.of(routing)).chain(budget -> sources.refresh(id, name, budget)).map(DatasetsAddedResponse::of);
     }
 
     @POST

@@ -41,10 +41,25 @@ public class SessionResource {
 
     private final SessionService sessions;
     private final StorageQuota quota;
+    private final io.llmanalytics.session.SourceSessions sources;
 
-    public SessionResource(SessionService sessions, StorageQuota quota) {
+    public SessionResource(SessionService sessions, StorageQuota quota, io.llmanalytics.session.SourceSessions sources) {
         this.sessions = sessions;
         this.quota = quota;
+        this.sources = sources;
+    }
+
+    /** A session whose first dataset is a table or query of a database source ({@code {"source", "table"|"query"}}). */
+    @POST
+    @Path("/session/create")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<SessionCreatedResponse>> createFromSource(io.llmanalytics.sources.SourceRequest request,
+            RoutingContext routing) {
+        Caller caller = Callers.of(routing);
+        return quota.remaining(caller)
+                .chain(budget -> sources.create(request, caller.owner(), budget))
+                .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse> created(URI.create("/api/session/" + doc.id))
+                        .entity(SessionCreatedResponse.of(doc)).build());
     }
 
     @POST

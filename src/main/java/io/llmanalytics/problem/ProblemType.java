@@ -31,7 +31,10 @@ public enum ProblemType {
     SHUTTING_DOWN("shutting-down", "The service is shutting down", 503),
     ANALYSIS_FAILED("analysis-failed", "The analysis could not be completed", 422),
     QUESTION_NOT_UNDERSTOOD("question-not-understood", "The question was not understood", 422),
-    TIMEOUT("timeout", "The operation timed out", 504);
+    TIMEOUT("timeout", "The operation timed out", 504),
+    SOURCE_TIMEOUT("source-timeout", "The database query timed out", 504),
+    SOURCE_UNAVAILABLE("source-unavailable", "The database source is unreachable", 503),
+    SOURCE_CREDENTIALS_REFUSED("source-credentials-refused", "The database refused the connection's credentials", 502);
 
     private static final String BASE = "urn:llm-analytics:problem:";
 
@@ -60,7 +63,7 @@ public enum ProblemType {
     /** The problem type for a bare HTTP status, for errors raised by the framework. */
     public static ProblemType forStatus(int status) {
         for (ProblemType type : values()) {
-            if (type.status == status && type != INTERNAL) {
+            if (type.status == status && type != INTERNAL && type != SOURCE_CREDENTIALS_REFUSED) {
                 return type;
             }
         }

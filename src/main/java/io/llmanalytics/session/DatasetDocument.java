@@ -14,9 +14,22 @@ import io.llmanalytics.schema.DatasetSchema;
  * @param contentHash SHA-256 of the canonical CSV
  * @param naValues text read as missing in the canonical CSV
  * @param schema columns, dtypes, profile and sample
+ * @param origin the database source, table or query and import time of a dataset imported from a source; null for
+ *        uploads
  */
 public record DatasetDocument(String name, boolean isDefault, String fileId, String contentHash, List<String> naValues,
-        DatasetSchema schema) {
+        DatasetSchema schema, io.llmanalytics.sources.DatasetOrigin origin) {
+
+    /** A dataset read from an uploaded file. */
+    public DatasetDocument(String name, boolean isDefault, String fileId, String contentHash, List<String> naValues,
+            DatasetSchema schema) {
+        this(name, isDefault, fileId, contentHash, naValues, schema, null);
+    }
+
+    /** The same dataset with its origin. */
+    public DatasetDocument withOrigin(io.llmanalytics.sources.DatasetOrigin from) {
+        return new DatasetDocument(name, isDefault, fileId, contentHash, naValues, schema, from);
+    }
 
     public DatasetSource source() {
         return new DatasetSource(name, isDefault, fileId, contentHash, schema.columnNames(), schema.dataTypes(),

@@ -76,15 +76,37 @@ public class SessionDatasets {
     }
 
     private Uni<Added> add(SessionDocument session, Path upload, String fileName, SessionService.Intake intake) {
+        return add(session, workDir -> parser.parse(upload, fileName, workDir), upload, intake, d -> d);
+    }
+
+    /**
+     * Adds the datasets {@code read} produces in the work directory (a database import: no upload, every table has
+     * its canonical file, which counts in the session's size), each passed through {@code decorate}.
+     */
+    Uni<Added> add(SessionDocument session, java.util.function.Function<Path, ParsedUpload> read, Path upload,
+            SessionService.Intake intake, java.util.function.UnaryOperator<DatasetDocument> decorate) {
         List<String> stored = new ArrayList<>();
-        return Uni.createFrom().item(() -> named(session, parser.parse(upload, fileName, intake.workDir())))
+        return Uni.createFrom().item(() -> named(session, read.apply(intake.workDir())))
                 .runSubscriptionOn(blocking)
-                .chain(tables -> storeAdded(session.id, tables, upload, stored)
+                .chain(tables -> storeAdded(session.id, tables, upload, stored).map(docs -> docs.stream().map(decorate).toList())
                         .chain(added -> sharedColumns(session, added, tables, upload)
-                                .chain(shared -> save(session, added, shared, intake.bytes()))))
+                                .chain(shared -> save(session, added, shared,
+                                        upload != null ? intake.bytes() : canonicalBytes(tables)))))
                 .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
                 .onFailure().call(e -> sessions.deleteAll(stored))
                 .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+    }
+
+    static long canonicalBytes(List<ParsedTable> tables) {
+        long total = 0;
+        for (ParsedTable t : tables) {
+            try {
+                total += java.nio.file.Files.size(t.canonical());
+            } catch (IOException e) {
+                // counted as 0: the file was stored already, its size is in GridFS
+            }
+        }
+        return total;
     }
 
     /** The parsed tables renamed with keys unique in the session. */
@@ -118,7 +140,7 @@ public class SessionDatasets {
         return Uni.join().all(unis).andCollectFailures();
     }
 
-    private Uni<List<SharedColumn>> sharedColumns(SessionDocument session,
+    Uni<List<SharedColumn>> sharedColumns(SessionDocument session,
             List<DatasetDocument> added, List<ParsedTable> tables, Path upload) {
         List<SharedColumns.Candidate> candidates = SharedColumns.candidates(session.datasets, added);
         Set<String> needed = new HashSet<>();
@@ -178,7 +200,7 @@ public class SessionDatasets {
                 });
     }
 
-    private static SessionDocument copy(SessionDocument session) {
+    static SessionDocument copy(SessionDocument session) {
         SessionDocument doc = new SessionDocument();
         doc.id = session.id;
         doc.createdAt = session.createdAt;

@@ -118,7 +118,7 @@ public class SessionService {
     }
 
     /** The candidate join keys between the sheets of a workbook, measured on the files still in the work directory. */
-    private Uni<SessionDocument> sheetJoinKeys(SessionDocument doc, ParsedUpload parsed, Path upload) {
+    Uni<SessionDocument> sheetJoinKeys(SessionDocument doc, ParsedUpload parsed, Path upload) {
         if (doc.datasets.size() < 2) {
             return Uni.createFrom().item(doc);
         }
@@ -140,7 +140,7 @@ public class SessionService {
         }).runSubscriptionOn(blocking);
     }
 
-    private Uni<List<DatasetDocument>> storeDatasets(String id, ParsedUpload parsed, StoredFile original,
+    Uni<List<DatasetDocument>> storeDatasets(String id, ParsedUpload parsed, StoredFile original,
             List<String> stored, Path workDir) {
         List<Uni<DatasetDocument>> unis = new ArrayList<>();
         for (int i = 0; i < parsed.tables().size(); i++) {
@@ -160,15 +160,15 @@ public class SessionService {
         return Uni.join().all(unis).andCollectFailures();
     }
 
-    private static SessionDocument document(String id, String fileName, String owner, ParsedUpload parsed,
+    static SessionDocument document(String id, String fileName, String owner, ParsedUpload parsed,
             StoredFile original, List<DatasetDocument> datasets) {
         SessionDocument doc = new SessionDocument();
         doc.id = id;
         doc.createdAt = Instant.now();
         doc.fileName = fileName;
-        doc.fileSize = original.length();
-        doc.format = parsed.format().name().toLowerCase(java.util.Locale.ROOT);
-        doc.originalFileId = original.id();
+        doc.fileSize = original == null ? 0 : original.length();
+        doc.format = parsed.format() == null ? "sql" : parsed.format().name().toLowerCase(java.util.Locale.ROOT);
+        doc.originalFileId = original == null ? null : original.id();
         doc.owner = owner;
         doc.datasets = datasets;
         return doc;
@@ -225,7 +225,7 @@ public class SessionService {
                 .onFailure().recoverWithNull();
     }
 
-    private Path workDir() {
+    Path workDir() {
         try {
             Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
             Files.createDirectories(base);
@@ -237,7 +237,7 @@ public class SessionService {
         }
     }
 
-    private static Void deleteTree(Path dir) {
+    static Void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

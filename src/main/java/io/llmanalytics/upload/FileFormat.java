@@ -5,8 +5,9 @@ public enum FileFormat {
     CSV,
     XLSX,
     XLS,
-    JSON;
+    JSON,
+    SQLITE;
 
     /** The accepted file extensions, for messages. */
-    public static final String ACCEPTED = ".csv, .tsv, .txt (delimited text), .xlsx, .xls (Excel) and .json (an array of records)";
+    public static final String ACCEPTED = ".csv, .tsv, .txt (delimited text), .xlsx, .xls (Excel) and .json (an array of records), .sqlite, .sqlite3, .db (SQLite databases)";
 }

@@ -9,6 +9,9 @@ import io.llmanalytics.problem.ProblemType;
 /** Decides what an upload is from its content first (zip and OLE2 signatures, JSON) and its name second. */
 public final class FormatDetector {
 
+    /** "SQLite format 3" and a NUL: the first 16 bytes of every SQLite 3 database. */
+    private static final int[] SQLITE_MAGIC = { 'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', 0 };
+
     private FormatDetector() {
     }
 
@@ -26,12 +29,21 @@ public final class FormatDetector {
             }
             throw unsupported(fileName, "an OLE2 (Microsoft Office 97) document");
         }
+        if (startsWith(head, length, SQLITE_MAGIC)) {
+            if (ext.isEmpty() || ext.equals("sqlite") || ext.equals("sqlite3") || ext.equals("db")) {
+                return FileFormat.SQLITE;
+            }
+            throw unsupported(fileName, "an SQLite database named ." + ext + " (name it .sqlite or .db)");
+        }
         return switch (ext) {
             case "csv", "tsv", "txt", "tab", "dat" -> FileFormat.CSV;
             case "json" -> FileFormat.JSON;
             case "xlsx", "xlsm", "xls" -> throw new ProblemException(ProblemType.UNREADABLE_FILE,
                     "The file is named ." + ext + " but is not an Excel workbook (no workbook signature): it may be"
                             + " corrupt, or another format renamed.");
+            case "sqlite", "sqlite3", "db" -> throw new ProblemException(ProblemType.UNREADABLE_FILE,
+                    "The file is named ." + ext + " but is not an SQLite database (no 'SQLite format 3' header): it may"
+                            + " be corrupt, encrypted, or another format renamed.");
             case "" -> looksLikeJson(head, length) ? FileFormat.JSON : FileFormat.CSV;
             default -> throw unsupported(fileName, "." + ext);
         };
@@ -40,7 +52,7 @@ public final class FormatDetector {
     private static ProblemException unsupported(String fileName, String what) {
         return new ProblemException(Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                 "'" + fileName + "' is " + what + ", which is not supported. Accepted: " + FileFormat.ACCEPTED + ".")
-                .with("accepted", java.util.List.of(".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json")));
+                .with("accepted", java.util.List.of(".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json", ".sqlite", ".sqlite3", ".db")));
     }
 
     static String extension(String fileName) {

@@ -51,6 +51,7 @@ public class TableParser {
                 case JSON -> List.of(new JsonTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
                 case XLSX -> new XlsxTableReader(options, limits).read(file, sheetFiles(workDir));
                 case XLS -> new XlsTableReader(options, limits).read(file, sheetFiles(workDir));
+                case SQLITE -> new io.llmanalytics.sources.SqliteFileTables(options, limits).read(file, sheetFiles(workDir));
             };
             if (tables.isEmpty()) {
                 throw new ProblemException(ProblemType.EMPTY_FILE,

@@ -163,3 +163,19 @@ export async function analyze(id, question, onEvent, signal, retried = false) {
       detail: 'The connection ended before the analysis finished. Ask again.' });
   }
 }
+
+// ---- database sources (named by the operator) -------------------------------------------------------------------
+
+const jsonBody = (body) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+/** The sources: [{name, kind, tables_allowed}]. */
+export const listSources = () => json('/api/sources');
+/** A source's tables: [{schema, table, columns: [{name, type}], row_estimate}]. */
+export const sourceTables = (name) => json(`/api/sources/${encodeURIComponent(name)}/tables`);
+/** A new session from `{source, table}` or `{source, query}` (optional `name`). */
+export const createFromSource = (request) => json('/api/session/create', jsonBody(request));
+/** Adds a dataset from `{source, table}` or `{source, query}` to a session. */
+export const addFromSource = (id, request) => json(`${session(id)}/datasets`, jsonBody(request));
+/** Re-imports a dataset that came from a source. */
+export const refreshDataset = (id, name) =>
+  json(`${session(id)}/datasets/${encodeURIComponent(name)}/refresh`, { method: 'POST' });

@@ -6,6 +6,7 @@ import { formatBytes } from './format.js';
 import { renderSessionList, sessionHref } from './sessions.js';
 import { awaitInsights, insightItems } from './insights.js';
 import { fallbackSuggestions } from './suggestions.js';
+import { sourcePanel } from './sources.js';
 import { Turn } from './turn.js';
 
 const $ = (id) => document.getElementById(id);
@@ -95,7 +96,7 @@ function renderDataset({ focus = false, compact = false } = {}) {
   replaceChildren(ui.datasetSlot, datasetView(state.session, state.selected, (index, options) => {
     state.selected = index;
     renderDataset(options);
-  }, { compact, onAdd: addDataset }));
+  }, { compact, onAdd: addDataset, onRefresh: refreshDataset }));
   if (focus) document.getElementById(`dataset-tab-${state.selected}`)?.focus();
 }
 
@@ -248,6 +249,59 @@ async function addDataset(file) {
       h('p', { class: 'problem-detail' }, problem.detail ?? e.message)));
   }
 }
+
+/** Re-imports a dataset from its source, then shows the session again. */
+async function refreshDataset(name) {
+  const id = currentId();
+  if (!id) return;
+  showUploadStatus(h('div', { class: 'upload-card card' }, h('div', { class: 'upload-row' }, icon('upload'),
+    h('span', { class: 'upload-label', role: 'status' }, `Importing ${name} again from its source…`))));
+  try {
+    const refreshed = await api.refreshDataset(id, name);
+    const session = await api.getSession(id);
+    hideUploadStatus();
+    if (id !== currentId()) return;
+    const selected = datasetsOf(session).findIndex((d) => d.name === name);
+    showSession(session);
+    if (selected >= 0) {
+      state.selected = selected;
+      renderDataset();
+    }
+    announce(refreshed.message ?? `Refreshed ${name}.`);
+  } catch (e) {
+    const problem = e.problem ?? {};
+    const dismiss = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', onclick: hideUploadStatus },
+      icon('close'));
+    showUploadStatus(h('div', { class: 'problem upload-problem', role: 'alert' },
+      h('div', { class: 'problem-head' }, h('p', { class: 'problem-title' }, icon('alert'),
+        `${name} was not refreshed: ${problem.title ?? 'refused'}`), dismiss),
+      h('p', { class: 'problem-detail' }, problem.detail ?? e.message)));
+  }
+}
+
+// ---- database sources -------------------------------------------------------------------------------------------
+
+$('source-slot').append(sourcePanel({
+  currentId,
+  onCreated: (created) => {
+    state.sessions = [summaryOf(created), ...state.sessions.filter((s) => s.session_id !== created.session_id)];
+    showSession({ ...created, history: [] });
+    location.hash = sessionHref(created.session_id);
+    announce(created.message ?? 'Imported.');
+    refreshSessions();
+  },
+  onAdded: async (id, added) => {
+    const session = await api.getSession(id);
+    if (id !== currentId()) return;
+    const selected = datasetsOf(session).findIndex((d) => d.name === added.datasets?.[0]?.name);
+    showSession(session);
+    if (selected >= 0) {
+      state.selected = selected;
+      renderDataset();
+    }
+    announce(added.message ?? 'Added.');
+  },
+}));
 
 function summaryOf(created) {
   const info = created.data_info ?? {};

@@ -16,7 +16,7 @@ export function datasetsOf(session) {
  * The dataset card. `selected` is the index of the dataset shown; `onSelect(index)` switches; `compact` starts with
  * the columns and sample folded.
  */
-export function datasetView(session, selected, onSelect, { compact = false, onAdd = null } = {}) {
+export function datasetView(session, selected, onSelect, { compact = false, onAdd = null, onRefresh = null } = {}) {
   const datasets = datasetsOf(session);
   const dataset = datasets[selected] ?? datasets[0];
   const chips = [
@@ -32,6 +32,7 @@ export function datasetView(session, selected, onSelect, { compact = false, onAd
         h('h2', { id: 'dataset-title', class: 'dataset-title' }, session.file_name ?? 'Dataset'),
         h('ul', { class: 'chips', 'aria-label': 'About this dataset' }, chips.map((c) => h('li', null, c))))),
     actions(session, onAdd),
+    dataset.source && onRefresh ? sourceLine(dataset, onRefresh) : null,
     datasets.length > 1 ? switcher(datasets, selected, onSelect) : null,
     h('div', { id: 'dataset-panel', role: datasets.length > 1 ? 'tabpanel' : null,
       'aria-labelledby': datasets.length > 1 ? `dataset-tab-${selected}` : null },
@@ -39,6 +40,15 @@ export function datasetView(session, selected, onSelect, { compact = false, onAd
       h('code', null, dataset.default ? 'df' : `dfs[${JSON.stringify(dataset.name)}]`), '.') : null,
     columnsSection(dataset, !compact),
     sampleSection(dataset, !compact)));
+}
+
+/** Where a dataset imported from a database came from, and a button that imports it again. */
+function sourceLine(dataset, onRefresh) {
+  const from = dataset.source;
+  return h('p', { class: 'note source-origin' }, `From source ${from.source}: `,
+    h('code', null, from.table ?? from.query ?? ''), from.imported_at ? ` · imported ${formatWhen(from.imported_at)} ` : ' ',
+    h('button', { type: 'button', class: 'button ghost small refresh-dataset', onclick: () => onRefresh(dataset.name) },
+      'Refresh from source'));
 }
 
 /** Add a dataset to the session, download it as a notebook. */

@@ -1,0 +1,203 @@
+package io.llmanalytics.session;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+import org.bson.Document;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+
+import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.sources.DatasetOrigin;
+import io.llmanalytics.sources.SourceImporter;
+import io.llmanalytics.sources.SourceRequest;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.store.StoreFailures;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.ParsedUpload;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Datasets imported from database sources, through the same path as uploads: the rows are read on a worker thread
+ * into a canonical file in a fresh work directory ({@link SourceImporter}), stored in GridFS, and recorded with their
+ * origin (source, table or query, import time). A session can be created from a source, get more datasets from
+ * one, and have such a dataset refreshed (re-imported: new file, profile, join keys; insights recomputed and the
+ * worker reloaded through {@link SessionDatasetsAdded}; the history stays). A failure at any step leaves nothing
+ * behind.
+ */
+@ApplicationScoped
+public class SourceSessions {
+
+    private final SessionService sessions;
+    private final SessionDatasets datasets;
+    private final SourceImporter importer;
+    private final GridFsFiles files;
+    private final SessionRepository repository;
+    private final StoreConfig storeConfig;
+    private final Event<SessionCreated> created;
+    private final Event<SessionDatasetsAdded> datasetsAdded;
+    private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+
+    public SourceSessions(SessionService sessions, SessionDatasets datasets, SourceImporter importer, GridFsFiles files,
+            SessionRepository repository, StoreConfig storeConfig, Event<SessionCreated> created,
+            Event<SessionDatasetsAdded> datasetsAdded) {
+        this.sessions = sessions;
+        this.datasets = datasets;
+        this.importer = importer;
+        this.files = files;
+        this.repository = repository;
+        this.storeConfig = storeConfig;
+        this.created = created;
+        this.datasetsAdded = datasetsAdded;
+    }
+
+    /**
+     * Creates a session whose first dataset is imported from a source; the import stops with a 429 when its file
+     * passes {@code maxBytes} (what is left of the caller's stored-bytes quota).
+     */
+    public Uni<SessionDocument> create(SourceRequest request, String owner, long maxBytes) {
+        String id = UUID.randomUUID().toString();
+        return inWorkDir(intake -> {
+            List<String> stored = new ArrayList<>();
+            DatasetOrigin[] origin = new DatasetOrigin[1];
+            return Uni.createFrom().item(() -> {
+                SourceImporter.Imported imported = importer.importTo(request, intake.workDir().resolve("dataset-0.csv"), maxBytes);
+                origin[0] = imported.origin();
+                return new ParsedUpload(null, List.of(imported.table()));
+            }).runSubscriptionOn(blocking)
+                    .chain(parsed -> sessions.storeDatasets(id, parsed, null, stored, intake.workDir())
+                            .map(docs -> {
+                                SessionDocument doc = SessionService.document(id, "source:" + origin[0].source(), owner,
+                                        parsed, null, docs.stream().map(d -> d.withOrigin(origin[0])).toList());
+                                doc.fileSize = SessionDatasets.canonicalBytes(parsed.tables());
+                                return doc;
+                            }))
+                    .call(doc -> repository.persist(doc).ifNoItem().after(storeConfig.timeout()).fail()
+                            .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable))
+                    .invoke(doc -> created.fire(new SessionCreated(doc)))
+                    .onFailure().call(e -> sessions.deleteAll(stored))
+                    .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+        });
+    }
+
+    /** Adds a dataset imported from a source to an existing session, within {@code maxBytes} (see {@link #create}). */
+    public Uni<SessionDatasets.Added> add(String id, SourceRequest request, long maxBytes) {
+        DatasetOrigin[] origin = new DatasetOrigin[1];
+        return sessions.find(id).chain(session -> inWorkDir(intake -> datasets.add(session, workDir -> {
+            SourceImporter.Imported imported = importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes);
+            origin[0] = imported.origin();
+            return new ParsedUpload(null, List.of(imported.table()));
+        }, null, intake, d -> d.withOrigin(origin[0]))));
+    }
+
+    /**
+     * Re-imports dataset {@code name} of session {@code id} from its source (same table or query, same name, same
+     * place in the session). Returns the session as it is now and the refreshed dataset.
+     */
+    public Uni<SessionDatasets.Added> refresh(String id, String name, long maxBytes) {
+        return sessions.find(id).chain(session -> {
+            DatasetDocument old = session.datasets.stream().filter(d -> d.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "Session " + id
+                            + " has no dataset named '" + clip(name) + "'."));
+            if (old.origin() == null) {
+                throw new ProblemException(ProblemType.CONFLICT, "Dataset '" + clip(name) + "' was uploaded as a file,"
+                        + " not imported from a source; upload the file again to replace it.");
+            }
+            DatasetOrigin from = old.origin();
+            SourceRequest request = new SourceRequest(from.source(), from.table(), from.query(), name);
+            // the old file's bytes are freed when the new one replaces it
+            long budget = maxBytes == Long.MAX_VALUE ? maxBytes : maxBytes + sizeOf(old);
+            return inWorkDir(intake -> reimport(session, old, request, intake.workDir(), budget));
+        });
+    }
+
+    private Uni<SessionDatasets.Added> reimport(SessionDocument session, DatasetDocument old, SourceRequest request,
+            Path workDir, long maxBytes) {
+        List<String> stored = new ArrayList<>();
+        return Uni.createFrom().item(() -> importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes))
+                .runSubscriptionOn(blocking)
+                .chain(imported -> {
+                    ParsedTable table = imported.table();
+                    DatasetSchema schema = table.schema();
+                    DatasetSchema renamed = new DatasetSchema(old.name(), schema.rows(), schema.columns(), schema.sample());
+                    Document meta = new Document("session", session.id).append("kind", "canonical")
+                            .append("dataset", old.name());
+                    return files.store(table.canonical(), old.name() + ".csv", meta).invoke(f -> stored.add(f.id()))
+                            .map(f -> new DatasetDocument(old.name(), old.isDefault(), f.id(), f.sha256(),
+                                    table.naValues(), renamed, imported.origin()))
+                            .chain(fresh -> {
+                                List<DatasetDocument> others = session.datasets.stream()
+                                        .filter(d -> !d.name().equals(old.name())).toList();
+                                SessionDocument without = SessionDatasets.copy(session);
+                                without.datasets = new ArrayList<>(others);
+                                without.sharedColumns = session.sharedColumns == null ? List.of()
+                                        : session.sharedColumns.stream().filter(c -> !involves(c, old.name())).toList();
+                                return datasets.sharedColumns(without, List.of(fresh),
+                                        List.of(new ParsedTable(renamed, table.canonical(), table.naValues())), null)
+                                        .chain(shared -> save(session, old, fresh, shared,
+                                                SessionDatasets.canonicalBytes(List.of(table))));
+                            });
+                })
+                .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
+                .call(added -> files.delete(old.fileId()).onFailure().recoverWithNull())
+                .onFailure().call(e -> sessions.deleteAll(stored));
+    }
+
+    private static boolean involves(SharedColumn c, String name) {
+        return c.leftDataset().equals(name) || c.rightDataset().equals(name);
+    }
+
+    private Uni<SessionDatasets.Added> save(SessionDocument session, DatasetDocument old, DatasetDocument fresh,
+            List<SharedColumn> shared, long bytes) {
+        List<DatasetDocument> all = new ArrayList<>();
+        for (DatasetDocument d : session.datasets) {
+            all.add(d.name().equals(old.name()) ? fresh : d);
+        }
+        long delta = bytes - sizeOf(old);
+        var filter = Filters.and(Filters.eq("_id", session.id), Filters.eq("datasets.fileId", old.fileId()));
+        var update = Updates.combine(Updates.set("datasets", all), Updates.set("sharedColumns", shared),
+                Updates.inc("fileSize", delta));
+        return repository.mongoCollection().updateOne(filter, update)
+                .ifNoItem().after(storeConfig.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .map(result -> {
+                    if (result.getMatchedCount() == 0) {
+                        throw new ProblemException(ProblemType.CONFLICT, "The session was deleted, or dataset '"
+                                + old.name() + "' was refreshed meanwhile; try again.");
+                    }
+                    SessionDocument now = SessionDatasets.copy(session);
+                    now.datasets = all;
+                    now.sharedColumns = shared;
+                    now.fileSize = session.fileSize + delta;
+                    return new SessionDatasets.Added(now, List.of(fresh));
+                });
+    }
+
+    /** The bytes a dataset imported from a source counted in its session's size (its canonical file's). */
+    private static long sizeOf(DatasetDocument d) {
+        return d.origin() == null ? 0 : d.origin().bytes();
+    }
+
+    private <T> Uni<T> inWorkDir(Function<SessionService.Intake, Uni<T>> work) {
+        return Uni.createFrom().item(() -> new SessionService.Intake(sessions.workDir(), 0)).runSubscriptionOn(blocking)
+                .chain(intake -> work.apply(intake).eventually(() -> Uni.createFrom()
+                        .item(() -> SessionService.deleteTree(intake.workDir())).runSubscriptionOn(blocking)));
+    }
+
+    private static String clip(String s) {
+        return s == null ? "" : s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}
