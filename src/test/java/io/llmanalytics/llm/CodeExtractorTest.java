@@ -13,6 +13,29 @@ class CodeExtractorTest {
     }
 
     @Test
+    void keepsMatchStatementsAndDecorators() {
+        // match/case and decorator lines are code: dropping them as prose would silently change what runs
+        String code = """
+                def label(v):
+                    match v:
+                        case 0:
+                            return 'none'
+                        case _:
+                            return 'some'
+                result = df['units'].map(label)
+                """;
+        assertEquals(code, CodeExtractor.extract("```python\n" + code + "```"));
+        assertEquals(code, CodeExtractor.extract(code));
+        String decorated = """
+                @staticmethod
+                def f(x):
+                    return x
+                result = f(1)
+                """;
+        assertEquals(decorated, CodeExtractor.extract(decorated));
+    }
+
+    @Test
     void dropsProseAroundAFence() {
         String answer = """
                 Sure! To get the total revenue per category, group by category and sum:
