@@ -5,8 +5,21 @@ public enum FileFormat {
     CSV,
     XLSX,
     XLS,
-    JSON;
+    JSON,
+    /** JSON Lines: one record per line ({@code .jsonl}, {@code .ndjson}). */
+    JSONL,
+    PARQUET,
+    /** Arrow IPC file format, which Feather v2 is ({@code .arrow}, {@code .feather}, {@code .ipc}). */
+    ARROW,
+    /** Arrow IPC stream format ({@code .arrows}, or {@code .ipc}/{@code .arrow} holding a stream). */
+    ARROW_STREAM,
+    ODS;
 
     /** The accepted file extensions, for messages. */
-    public static final String ACCEPTED = ".csv, .tsv, .txt (delimited text), .xlsx, .xls (Excel) and .json (an array of records)";
+    public static final String ACCEPTED = ".csv, .tsv, .txt (delimited text), .xlsx, .xls (Excel), .ods (OpenDocument),"
+            + " .json (an array of records), .jsonl, .ndjson (JSON Lines), .parquet, .arrow, .feather, .ipc (Arrow IPC)";
+
+    /** The accepted extensions, as a list. */
+    public static final java.util.List<String> EXTENSIONS = java.util.List.of(".csv", ".tsv", ".txt", ".xlsx", ".xls",
+            ".ods", ".json", ".jsonl", ".ndjson", ".parquet", ".arrow", ".feather", ".ipc", ".arrows");
 }
