@@ -17,6 +17,9 @@ BROWSER_TEST_PACKAGES=(chromium)
 # The notebook export tests validate exported notebooks with nbformat and run them with nbclient on an ipykernel.
 NOTEBOOK_TEST_PACKAGES=(python3-nbformat python3-nbclient python3-ipykernel)
 
+# The upload format tests write OpenDocument spreadsheets with odfpy and read them back with pandas' odf engine.
+FORMAT_TEST_PACKAGES=(python3-odf)
+
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
 as_root() {

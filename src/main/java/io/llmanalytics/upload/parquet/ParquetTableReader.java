@@ -90,7 +90,7 @@ public final class ParquetTableReader {
                 return out.finish(name);
             }
         } catch (SQLException e) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, describe(e.getMessage()));
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, describe(e.getMessage(), file.toString()));
         }
     }
 
@@ -129,7 +129,6 @@ public final class ParquetTableReader {
         return switch (kind) {
             case NESTED -> "CAST(to_json(" + column + ") AS VARCHAR)";
             case ZONED_TIMESTAMP -> "CAST(CAST(" + column + " AS TIMESTAMP) AS VARCHAR)";
-            case FLOAT -> "CAST(CAST(" + column + " AS DOUBLE) AS VARCHAR)";
             default -> "CAST(" + column + " AS VARCHAR)";
         };
     }
@@ -160,13 +159,16 @@ public final class ParquetTableReader {
     }
 
     /** A precise message for DuckDB's errors about the file (its own paths removed). */
-    static String describe(String message) {
-        String m = message == null ? "" : message;
+    static String describe(String message, String path) {
+        String m = message == null ? "" : message.replace(path, "(the upload)");
         int line = m.indexOf("\nLINE ");
         if (line > 0) {
             m = m.substring(0, line);
         }
-        m = m.replaceAll("'[^']*/[^']*'", "the file").strip();
+        m = m.replaceAll("[\"'][^\"']*/[^\"']*[\"']", "(a file)").strip();
+        if (m.length() > 300) {
+            m = m.substring(0, 300) + "...";
+        }
         String lower = m.toLowerCase(Locale.ROOT);
         if (lower.contains("encrypt")) {
             return "The Parquet file is encrypted; upload it without encryption (the service holds no keys).";
