@@ -160,7 +160,7 @@ public final class FormatDetector {
             }
             return b == '{';
         }
-        return false;
+        return true;
     }
 
     private static ProblemException unsupported(String fileName, String what) {

@@ -91,6 +91,9 @@ public final class ArrowTableReader {
                 ArrowReader reader = stream ? new ArrowStreamReader(channel, allocator)
                         : new ArrowFileReader(channel, allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            if (reader instanceof ArrowFileReader fileReader) {
+                checkBlocks(fileReader, Files.size(file));
+            }
             List<Field> fields = root.getSchema().getFields();
             limits.checkColumns(fields.size());
             List<String> names = new ArrayList<>(fields.size());
@@ -103,6 +106,7 @@ public final class ArrowTableReader {
                 CellKind[] kinds = new CellKind[width];
                 long row = 0;
                 while (reader.loadNextBatch()) {
+                    validate(root, reader);
                     List<Column> columns = new ArrayList<>(width);
                     for (int c = 0; c < width; c++) {
                         columns.add(decoded(root.getVector(c), reader));
@@ -118,10 +122,11 @@ public final class ArrowTableReader {
                 }
                 return out.finish(name);
             }
-        } catch (OutOfMemoryException e) {
+        } catch (OutOfMemoryException | OutOfMemoryError e) {
+            // OutOfMemoryError: one allocation sized by a damaged length field was refused; nothing else was held.
             throw new ProblemException(ProblemType.UNREADABLE_FILE, "A record batch of the Arrow file needs more than "
                     + (MAX_BATCH_BYTES >> 20) + " MB; write it with smaller batches, or the file is corrupt.");
-        } catch (ProblemException e) {
+        } catch (ProblemException | io.llmanalytics.schema.TooManyCellsException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, "The Arrow file cannot be read (it may be"
@@ -129,7 +134,30 @@ public final class ArrowTableReader {
         }
     }
 
-    private static String brief(Exception e) {
+    /** Every block the footer lists must lie inside the file (a damaged length would size a huge buffer). */
+    private static void checkBlocks(ArrowFileReader reader, long size) throws IOException {
+        List<org.apache.arrow.vector.ipc.message.ArrowBlock> blocks = new ArrayList<>(reader.getRecordBlocks());
+        blocks.addAll(reader.getDictionaryBlocks());
+        for (var b : blocks) {
+            if (b.getOffset() < 0 || b.getMetadataLength() < 0 || b.getBodyLength() < 0
+                    || b.getOffset() + b.getMetadataLength() + b.getBodyLength() > size) {
+                throw new IllegalStateException("a record batch lies outside the file (offset " + b.getOffset() + ")");
+            }
+        }
+    }
+
+    /** Structural validation (buffer sizes against value counts) before any value is read. */
+    private static void validate(VectorSchemaRoot root, DictionaryProvider provider) {
+        for (FieldVector v : root.getFieldVectors()) {
+            org.apache.arrow.vector.util.ValueVectorUtility.validate(v);
+            DictionaryEncoding encoding = v.getField().getDictionary();
+            if (encoding != null && provider.lookup(encoding.getId()) != null) {
+                org.apache.arrow.vector.util.ValueVectorUtility.validate(provider.lookup(encoding.getId()).getVector());
+            }
+        }
+    }
+
+    private static String brief(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.length() > 300 ? m.substring(0, 300) + "..." : m;
     }
@@ -242,6 +270,7 @@ public final class ArrowTableReader {
                 kind = CellKind.TEXT;
             }
             case BaseListVector v -> {
+                checkNested(v, index);
                 text = json(v.getObject(index));
                 kind = CellKind.TEXT;
             }
@@ -257,6 +286,18 @@ public final class ArrowTableReader {
         }
         cells[c] = text;
         kinds[c] = text == null ? CellKind.NULL : kind;
+    }
+
+    /** Most values one list cell may hold before it is refused (its JSON text would exceed any cell limit). */
+    static final int MAX_LIST_VALUES = 100_000;
+
+    private static void checkNested(BaseListVector v, int index) {
+        long count = v instanceof org.apache.arrow.vector.complex.FixedSizeListVector fixed ? fixed.getListSize()
+                : v.getElementEndIndex(index) - v.getElementStartIndex(index);
+        if (count > MAX_LIST_VALUES) {
+            throw new ProblemException(ProblemType.UNREADABLE_FILE, "A list value of column '" + v.getName()
+                    + "' holds " + count + " elements; at most " + MAX_LIST_VALUES + " per cell are supported.");
+        }
     }
 
     private static String plain(BigDecimal d) {
@@ -275,7 +316,7 @@ public final class ArrowTableReader {
     /** ISO text of a UTC instant ({@code yyyy-MM-dd HH:mm:ss[.fffffffff]}); years beyond 9999 keep their sign. */
     private static String timestamp(Instant t) {
         LocalDateTime local = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
-        String s = local.toString();
+        String s = local.toString().replace('T', ' ');
         return s.length() == 16 ? s + ":00" : s;
     }
 

@@ -82,7 +82,7 @@ public final class ParquetTableReader {
                         for (int i = 0; i < width; i++) {
                             String v = rs.getString(i + 1);
                             cells[i] = v;
-                            cellKinds[i] = v == null ? CellKind.NULL : cell(kinds.get(i), v, cells, i);
+                            cellKinds[i] = v == null ? CellKind.NULL : cell(kinds.get(i), v, cells, i, names.get(i));
                         }
                         out.add(cells, cellKinds, row);
                     }
@@ -133,7 +133,7 @@ public final class ParquetTableReader {
         };
     }
 
-    private static CellKind cell(Kind kind, String v, String[] cells, int i) {
+    private static CellKind cell(Kind kind, String v, String[] cells, int i, String column) {
         return switch (kind) {
             case INT -> TypedCells.integer(v);
             case FLOAT -> {
@@ -145,7 +145,16 @@ public final class ParquetTableReader {
                 cells[i] = "true".equals(v) ? "True" : "False";
                 yield CellKind.BOOL;
             }
-            case DATE, TIMESTAMP, ZONED_TIMESTAMP -> TypedCells.dateKind(v);
+            case DATE, TIMESTAMP, ZONED_TIMESTAMP -> {
+                if (v.contains("(BC)")) {
+                    // DuckDB wraps INT96 values beyond its range into "BC" dates: refuse rather than show a wrong value.
+                    throw new ProblemException(ProblemType.UNREADABLE_FILE, "Column '" + column + "' of the Parquet file"
+                            + " holds a date or timestamp this reader cannot decode faithfully (it reads as '" + v
+                            + "'; INT96 timestamps beyond the year 2262 or before year 1 are not supported). Write the"
+                            + " column as a timestamp in microseconds, or as text, and upload again.");
+                }
+                yield TypedCells.dateKind(v);
+            }
             case TEXT, NESTED -> CellKind.TEXT;
         };
     }
