@@ -85,10 +85,14 @@ final class ColumnAccumulator {
             case INT -> {
                 ints++;
                 numeric(CellClassifier.toDouble(cell, decimalComma));
+                typed(cell);
+                return;
             }
             case FLOAT -> {
                 floats++;
                 numeric(CellClassifier.toDouble(cell, decimalComma));
+                typed(cell);
+                return;
             }
             case BOOL -> {
                 bools++;
@@ -96,7 +100,11 @@ final class ColumnAccumulator {
                     numeric(CellClassifier.parseBool(cell) ? 1 : 0);
                 }
             }
-            case DATE -> date(DateFormats.parse(cell), DateFormats.family(cell));
+            case DATE -> {
+                date(DateFormats.parse(cell), DateFormats.family(cell));
+                typed(cell);
+                return;
+            }
             default -> texts++;
         }
         distinct.add(cell);

@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +49,23 @@ public final class ParquetTableReader {
     }
 
     private enum Kind {
-        INT, FLOAT, BOOL, TIMESTAMP, ZONED_TIMESTAMP, DATE, TEXT, NESTED
+        /** Integers that fit a Java long, read with getLong. */
+        INT,
+        /** HUGEINT and unsigned 64/128-bit integers, read as text. */
+        BIG_INT,
+        FLOAT32,
+        FLOAT64,
+        DECIMAL,
+        BOOL,
+        /** Timestamps of second to microsecond precision (zoned ones too): epoch microseconds. */
+        TIMESTAMP,
+        /** Nanosecond timestamps: epoch nanoseconds. */
+        TIMESTAMP_NS,
+        DATE,
+        VARCHAR,
+        /** Other scalar types (UUID, ENUM, TIME, INTERVAL, BLOB...), cast to text by DuckDB. */
+        TEXT,
+        NESTED
     }
 
     public ParsedTable read(Path file, String name, Path canonicalOut) throws IOException {
@@ -80,9 +99,7 @@ public final class ParquetTableReader {
                     while (rs.next()) {
                         row++;
                         for (int i = 0; i < width; i++) {
-                            String v = rs.getString(i + 1);
-                            cells[i] = v;
-                            cellKinds[i] = v == null ? CellKind.NULL : cell(kinds.get(i), v, cells, i, names.get(i));
+                            read(rs, i, kinds.get(i), names.get(i), cells, cellKinds);
                         }
                         out.add(cells, cellKinds, row);
                     }
@@ -111,52 +128,114 @@ public final class ParquetTableReader {
         if (t.endsWith("]") || t.startsWith("STRUCT") || t.startsWith("MAP") || t.startsWith("UNION")) {
             return Kind.NESTED;
         }
-        if (t.startsWith("DECIMAL") || t.equals("FLOAT") || t.equals("DOUBLE") || t.equals("REAL")) {
-            return Kind.FLOAT;
+        if (t.startsWith("DECIMAL")) {
+            return Kind.DECIMAL;
         }
         return switch (t) {
-            case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                    "UBIGINT", "UHUGEINT" -> Kind.INT;
+            case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER" -> Kind.INT;
+            case "HUGEINT", "UBIGINT", "UHUGEINT" -> Kind.BIG_INT;
+            case "FLOAT", "REAL" -> Kind.FLOAT32;
+            case "DOUBLE" -> Kind.FLOAT64;
             case "BOOLEAN" -> Kind.BOOL;
             case "DATE" -> Kind.DATE;
-            case "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S" -> Kind.TIMESTAMP;
-            case "TIMESTAMP WITH TIME ZONE" -> Kind.ZONED_TIMESTAMP;
+            case "TIMESTAMP", "TIMESTAMP_MS", "TIMESTAMP_S", "TIMESTAMP WITH TIME ZONE" -> Kind.TIMESTAMP;
+            case "TIMESTAMP_NS" -> Kind.TIMESTAMP_NS;
+            case "VARCHAR" -> Kind.VARCHAR;
             default -> Kind.TEXT;
         };
     }
 
+    /** The SELECT expression for a column: native values where a typed getter is cheap, text otherwise. */
     private static String expression(String column, Kind kind) {
         return switch (kind) {
             case NESTED -> "CAST(to_json(" + column + ") AS VARCHAR)";
-            case ZONED_TIMESTAMP -> "CAST(CAST(" + column + " AS TIMESTAMP) AS VARCHAR)";
-            default -> "CAST(" + column + " AS VARCHAR)";
+            case TIMESTAMP -> "epoch_us(" + column + ")";
+            case TIMESTAMP_NS -> "epoch_ns(" + column + ")";
+            case INT, FLOAT32, FLOAT64, BOOL, VARCHAR -> column;
+            case BIG_INT, DECIMAL, DATE, TEXT -> "CAST(" + column + " AS VARCHAR)";
         };
     }
 
-    private static CellKind cell(Kind kind, String v, String[] cells, int i, String column) {
-        return switch (kind) {
-            case INT -> TypedCells.integer(v);
-            case FLOAT -> {
-                String f = TypedCells.floating(v);
-                cells[i] = f;
-                yield f == null ? CellKind.NULL : CellKind.FLOAT;
+    /** Reads column {@code i} of the current row into {@code cells[i]} and {@code kinds[i]}. */
+    private static void read(ResultSet rs, int i, Kind kind, String column, String[] cells, CellKind[] kinds)
+            throws SQLException {
+        int at = i + 1;
+        String text;
+        CellKind cellKind;
+        switch (kind) {
+            case INT -> {
+                long v = rs.getLong(at);
+                text = rs.wasNull() ? null : Long.toString(v);
+                cellKind = CellKind.INT;
+            }
+            case FLOAT32 -> {
+                float v = rs.getFloat(at);
+                text = rs.wasNull() ? null : TypedCells.floating(Float.toString(v));
+                cellKind = CellKind.FLOAT;
+            }
+            case FLOAT64 -> {
+                double v = rs.getDouble(at);
+                text = rs.wasNull() ? null : TypedCells.floating(Double.toString(v));
+                cellKind = CellKind.FLOAT;
             }
             case BOOL -> {
-                cells[i] = "true".equals(v) ? "True" : "False";
-                yield CellKind.BOOL;
+                boolean v = rs.getBoolean(at);
+                text = rs.wasNull() ? null : v ? "True" : "False";
+                cellKind = CellKind.BOOL;
             }
-            case DATE, TIMESTAMP, ZONED_TIMESTAMP -> {
-                if (v.contains("(BC)")) {
-                    // DuckDB wraps INT96 values beyond its range into "BC" dates: refuse rather than show a wrong value.
-                    throw new ProblemException(ProblemType.UNREADABLE_FILE, "Column '" + column + "' of the Parquet file"
-                            + " holds a date or timestamp this reader cannot decode faithfully (it reads as '" + v
-                            + "'; INT96 timestamps beyond the year 2262 or before year 1 are not supported). Write the"
-                            + " column as a timestamp in microseconds, or as text, and upload again.");
+            case TIMESTAMP, TIMESTAMP_NS -> {
+                long v = rs.getLong(at);
+                if (rs.wasNull()) {
+                    text = null;
+                    cellKind = CellKind.NULL;
+                } else {
+                    text = timestamp(kind == Kind.TIMESTAMP ? Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L),
+                            Math.floorMod(v, 1_000_000L) * 1000L) : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L),
+                                    Math.floorMod(v, 1_000_000_000L)), column);
+                    cellKind = TypedCells.dateKind(text);
                 }
-                yield TypedCells.dateKind(v);
             }
-            case TEXT, NESTED -> CellKind.TEXT;
-        };
+            case DATE -> {
+                text = rs.getString(at);
+                if (text != null && text.contains("(BC)")) {
+                    throw undecodable(column, text);
+                }
+                cellKind = text == null ? CellKind.NULL : TypedCells.dateKind(text);
+            }
+            case BIG_INT -> {
+                text = rs.getString(at);
+                cellKind = text == null ? CellKind.NULL : TypedCells.integer(text);
+            }
+            case DECIMAL -> {
+                text = rs.getString(at);
+                cellKind = CellKind.FLOAT;
+            }
+            case VARCHAR, TEXT, NESTED -> {
+                text = rs.getString(at);
+                cellKind = CellKind.TEXT;
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+        cells[i] = text;
+        kinds[i] = text == null ? CellKind.NULL : cellKind;
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss[.f]} in UTC; a year before 1 means DuckDB wrapped a value it cannot decode. */
+    private static String timestamp(Instant t, String column) {
+        LocalDateTime local = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        if (local.getYear() < 1) {
+            throw undecodable(column, local.toString());
+        }
+        String s = local.toString().replace('T', ' ');
+        return s.length() == 16 ? s + ":00" : s;
+    }
+
+    private static ProblemException undecodable(String column, String value) {
+        // DuckDB (like pyarrow) wraps INT96 values beyond 64-bit nanoseconds: refuse rather than show a wrong value.
+        return new ProblemException(ProblemType.UNREADABLE_FILE, "Column '" + column + "' of the Parquet file holds a"
+                + " date or timestamp this reader cannot decode faithfully (it reads as '" + value + "'; INT96"
+                + " timestamps far beyond the year 2262, or before year 1, are not supported). Write the column as a"
+                + " timestamp in microseconds, or as text, and upload again.");
     }
 
     static String literal(String s) {
