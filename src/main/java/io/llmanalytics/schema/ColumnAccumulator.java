@@ -96,10 +96,14 @@ final class ColumnAccumulator {
             case INT -> {
                 ints++;
                 numeric(CellClassifier.toDouble(cell, decimalComma), cell);
+                typed(cell);
+                return;
             }
             case FLOAT -> {
                 floats++;
                 numeric(CellClassifier.toDouble(cell, decimalComma), cell);
+                typed(cell);
+                return;
             }
             case BOOL -> {
                 bools++;
@@ -107,7 +111,11 @@ final class ColumnAccumulator {
                     numeric(CellClassifier.parseBool(cell) ? 1 : 0, cell);
                 }
             }
-            case DATE -> date(DateFormats.parse(cell), DateFormats.family(cell));
+            case DATE -> {
+                date(DateFormats.parse(cell), DateFormats.family(cell));
+                typed(cell);
+                return;
+            }
             default -> texts++;
         }
         distinct.add(cell);

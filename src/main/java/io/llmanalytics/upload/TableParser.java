@@ -18,7 +18,11 @@ import io.llmanalytics.schema.TooManyCellsException;
 import io.llmanalytics.upload.csv.CsvTableReader;
 import io.llmanalytics.upload.excel.XlsTableReader;
 import io.llmanalytics.upload.excel.XlsxTableReader;
+import io.llmanalytics.upload.arrow.ArrowTableReader;
 import io.llmanalytics.upload.json.JsonTableReader;
+import io.llmanalytics.upload.jsonl.JsonLinesReader;
+import io.llmanalytics.upload.ods.OdsTableReader;
+import io.llmanalytics.upload.parquet.ParquetTableReader;
 
 /** Reads an uploaded file into datasets. Blocking: call it on a worker thread. */
 @ApplicationScoped
@@ -52,10 +56,17 @@ public class TableParser {
                 case XLSX -> new XlsxTableReader(options, limits).read(file, sheetFiles(workDir));
                 case XLS -> new XlsTableReader(options, limits).read(file, sheetFiles(workDir));
                 case SQLITE -> new io.llmanalytics.sources.SqliteFileTables(options, limits).read(file, sheetFiles(workDir));
+                case ODS -> new OdsTableReader(options, limits).read(file, sheetFiles(workDir));
+                case JSONL -> List.of(new JsonLinesReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case PARQUET -> List.of(new ParquetTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case ARROW, ARROW_STREAM -> List.of(new ArrowTableReader(options, limits)
+                        .read(file, format == FileFormat.ARROW_STREAM, base, workDir.resolve("dataset-0.csv")));
             };
             if (tables.isEmpty()) {
                 throw new ProblemException(ProblemType.EMPTY_FILE,
-                        "The workbook has no sheet with a header row and at least one data row.");
+                        format == FileFormat.ODS || format == FileFormat.XLSX || format == FileFormat.XLS
+                                ? "The workbook has no sheet with a header row and at least one data row."
+                                : "The file holds no table.");
             }
             return new ParsedUpload(format, tables);
         } catch (NonFiniteNumberException e) {

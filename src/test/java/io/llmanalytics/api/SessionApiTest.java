@@ -163,7 +163,8 @@ class SessionApiTest {
         assertProblem(Uploads.upload("empty.csv", new byte[0]), 400, "empty");
         assertProblem(Uploads.upload("head.csv", "a,b,c\n".getBytes()), 400, "no data rows");
         assertProblem(Uploads.upload("report.pdf", "%PDF-1.4 ...".getBytes()), 415, ".xlsx");
-        assertProblem(Uploads.upload("data.parquet", "PAR1".getBytes()), 415, "not supported");
+        assertProblem(Uploads.upload("data.parquet", "PAR1".getBytes()), 400, "not a valid Parquet file");
+        assertProblem(Uploads.upload("data.arrows", "a,b\n1,2\n".getBytes()), 400, "Arrow IPC stream");
         byte[] binary = new byte[4096];
         new java.util.Random(7).nextBytes(binary);
         assertProblem(Uploads.upload("image.csv", binary), 400, "binary");

@@ -27,7 +27,7 @@ import io.llmanalytics.upload.csv.Dialect;
  * title rows above the header skipped, the header's cells as column names, typed cells kept typed (numbers, booleans,
  * dates), text classified like CSV text. Rows are buffered only until the header is found.
  */
-final class SheetRows {
+public final class SheetRows {
 
     private static final int MAX_TITLE_ROWS = 10;
     private static final int LOOKAHEAD = 20;
@@ -46,7 +46,7 @@ final class SheetRows {
         }
     }
 
-    SheetRows(String name, Path canonical, ProfileOptions options, TableLimits limits) {
+    public SheetRows(String name, Path canonical, ProfileOptions options, TableLimits limits) {
         this.name = name;
         this.canonical = canonical;
         this.options = options;
@@ -54,7 +54,7 @@ final class SheetRows {
     }
 
     /** Accepts a row of cells (null = empty) with their kinds (null = classify the text). */
-    void row(long rowNumber, String[] cells, CellKind[] kinds) throws IOException {
+    public void row(long rowNumber, String[] cells, CellKind[] kinds) throws IOException {
         limits.checkColumns(cells.length);
         Row row = new Row(rowNumber, cells, kinds);
         if (row.filled() == 0) {
@@ -137,7 +137,7 @@ final class SheetRows {
     }
 
     /** The dataset, or null when the sheet holds no header and data. */
-    ParsedTable finish() throws IOException {
+    public ParsedTable finish() throws IOException {
         if (builder == null) {
             if (pending.size() < 2) {
                 pending.clear();
@@ -165,7 +165,7 @@ final class SheetRows {
         return canonical.resolveSibling(canonical.getFileName() + ".raw");
     }
 
-    void abandon() {
+    public void abandon() {
         try {
             if (writer != null) {
                 writer.close();
@@ -175,7 +175,7 @@ final class SheetRows {
         }
     }
 
-    static ProblemException corrupt(String detail) {
+    public static ProblemException corrupt(String detail) {
         return new ProblemException(ProblemType.UNREADABLE_FILE, detail);
     }
 }
