@@ -81,11 +81,13 @@ public class AccessGate {
             } else if (method == HttpMethod.POST && ANALYZE.matcher(path).matches()) {
                 checkBodySize(ctx);
                 Runnable release = access.limits().openStream(caller);
-                try {
-                    access.limits().admitAnalysis(caller);
-                } catch (ProblemException e) {
-                    release.run();
-                    throw e;
+                if (access.shared().isEmpty()) {
+                    try {
+                        access.limits().admitAnalysis(caller);
+                    } catch (ProblemException e) {
+                        release.run();
+                        throw e;
+                    }
                 }
                 ctx.addEndHandler(ignored -> release.run());
                 proceed(ctx, access.shared().map(s -> sharedAnalysis(s, caller)).orElse(null), () -> watchBodySize(ctx));
@@ -104,16 +106,26 @@ public class AccessGate {
     private static final Runnable NOTHING = () -> {
     };
 
-    /** The analysis' checks in the store: a stream slot, then the count of the minute (giving the slot back if over). */
+    /**
+     * The analysis' checks once this instance's pre-check gave a slot: a slot in the store, then the minute's count
+     * here and in the store (the slot given back if over). Counted only once a slot is had, so that a caller waiting
+     * for a slot does not use up its analyses.
+     */
     private Uni<Runnable> sharedAnalysis(SharedLimits shared, Caller caller) {
         AccessConfig.Limits limits = access.config().limits();
         Uni<Runnable> slot = limits.concurrentStreams() <= 0 ? Uni.createFrom().item(NOTHING)
                 : shared.openStream(caller.limitKey(), limits.concurrentStreams());
-        if (limits.analysesPerMinute() <= 0) {
-            return slot;
-        }
-        return slot.call(release -> shared.count("analysis", caller.limitKey(), limits.analysesPerMinute(),
-                CallerLimits.analysesAllowed(limits.analysesPerMinute())).onFailure().invoke(release));
+        return slot.call(release -> {
+            Uni<Void> counted = Uni.createFrom().item(() -> {
+                access.limits().admitAnalysis(caller);
+                return null;
+            });
+            if (limits.analysesPerMinute() > 0) {
+                counted = counted.chain(() -> shared.count("analysis", caller.limitKey(), limits.analysesPerMinute(),
+                        CallerLimits.analysesAllowed(limits.analysesPerMinute())));
+            }
+            return counted.onFailure().invoke(release);
+        });
     }
 
     /**

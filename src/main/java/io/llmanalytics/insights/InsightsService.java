@@ -225,7 +225,14 @@ public class InsightsService {
                         Updates.combine(Updates.set("insights", stored), Updates.unset(CLAIM)))
                 .ifNoItem().after(store.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
-                .replaceWith(insights);
+                .map(result -> {
+                    if (result.getMatchedCount() == 0) {
+                        Log.debugf("Insights of session %s discarded: its datasets changed meanwhile",
+                                insights.sessionId());
+                        return null;
+                    }
+                    return insights;
+                });
     }
 
     private Uni<SessionInsights> stored(String sessionId) {
