@@ -573,7 +573,7 @@ class ReplicasIT {
                 JsonNode view = it.json(it.send(proxy.uri("/api/session/" + session), seen.getKey(), "GET", null,
                         null), 200);
                 Set<String> stored = ConcurrentHashMap.newKeySet();
-                view.path("history").forEach(h -> stored.add(h.path("conversation_id").asText()));
+                view.path("history").forEach(h -> stored.add(h.path("id").asText()));
                 for (String id : seen.getValue()) {
                     assertTrue(stored.contains(id), "answer " + id + " is in the history of " + session + ": "
                             + view.path("history"));
