@@ -31,7 +31,9 @@ import com.sun.net.httpserver.HttpServer;
  * affinity) would be: each request goes to the next backend in the rotation; a backend that refuses the connection is
  * skipped (nothing was sent to it). Responses are streamed through as they arrive, flushed after every read, so
  * Server-Sent Events pass without buffering. Backends are taken out of and put back into the rotation by the test,
- * as readiness would. Runs standalone for {@code bench/replicas.sh}: {@code ReplicaProxy PORT URL...}.
+ * as readiness would. With {@code hashSession}, a request naming a session ({@code /api/session/{id}/...}) goes to
+ * the backend its id hashes to, as the ingress' consistent hashing in {@code deploy/ingress} does (others round
+ * robin). Runs standalone for {@code bench/replicas.sh}: {@code ReplicaProxy [--hash-session] PORT URL...}.
  */
 public final class ReplicaProxy implements AutoCloseable {
 
@@ -45,15 +47,22 @@ public final class ReplicaProxy implements AutoCloseable {
     private final List<URI> backends = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final Map<URI, AtomicLong> served = new ConcurrentHashMap<>();
+    private final boolean hashSession;
+    private static final java.util.regex.Pattern SESSION = java.util.regex.Pattern.compile("^/api/session/([^/?]+)");
 
-    private ReplicaProxy(HttpServer server, List<URI> backends) {
+    private ReplicaProxy(HttpServer server, List<URI> backends, boolean hashSession) {
         this.server = server;
         this.backends.addAll(backends);
+        this.hashSession = hashSession;
     }
 
     public static ReplicaProxy start(int port, List<URI> backends) throws IOException {
+        return start(port, backends, false);
+    }
+
+    public static ReplicaProxy start(int port, List<URI> backends, boolean hashSession) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
-        ReplicaProxy proxy = new ReplicaProxy(server, backends);
+        ReplicaProxy proxy = new ReplicaProxy(server, backends, hashSession);
         server.setExecutor(proxy.executor);
         server.createContext("/", proxy::handle);
         server.start();
@@ -91,6 +100,10 @@ public final class ReplicaProxy implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             List<URI> rotation = List.copyOf(backends);
             int first = Math.floorMod(next.getAndIncrement(), Math.max(1, rotation.size()));
+            java.util.regex.Matcher session = SESSION.matcher(exchange.getRequestURI().getRawPath());
+            if (hashSession && session.find() && !session.group(1).equals("create")) {
+                first = Math.floorMod(session.group(1).hashCode(), Math.max(1, rotation.size()));
+            }
             for (int i = 0; i < rotation.size(); i++) {
                 URI backend = rotation.get((first + i) % rotation.size());
                 HttpResponse<InputStream> response;
@@ -162,12 +175,14 @@ public final class ReplicaProxy implements AutoCloseable {
 
     /** {@code ReplicaProxy PORT BACKEND_URL...}: runs until killed. */
     public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean hash = rest.remove("--hash-session");
         List<URI> backends = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            backends.add(URI.create(args[i]));
+        for (int i = 1; i < rest.size(); i++) {
+            backends.add(URI.create(rest.get(i)));
         }
-        ReplicaProxy proxy = start(Integer.parseInt(args[0]), backends);
-        System.out.println("proxy listening on " + proxy.base() + " -> " + backends);
+        ReplicaProxy proxy = start(Integer.parseInt(rest.get(0)), backends, hash);
+        System.out.println("proxy listening on " + proxy.base() + " -> " + backends + (hash ? " (session hashing)" : ""));
         Thread.currentThread().join();
     }
 }
