@@ -10,7 +10,10 @@ import jakarta.enterprise.event.Observes;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -24,11 +27,13 @@ public class Access {
 
     private final KeyRing keys;
     private final CallerLimits limits;
+    private final SharedLimits shared;
     private final AccessConfig config;
     private final Vertx vertx;
     private long sweeper = -1;
+    private long heartbeat = -1;
 
-    public Access(AccessConfig config, Vertx vertx) {
+    public Access(AccessConfig config, Vertx vertx, ReactiveMongoClient client, StoreConfig store) {
         this.config = config;
         this.vertx = vertx;
         try {
@@ -37,16 +42,39 @@ public class Access {
             throw new IllegalStateException("Invalid access setting: " + e.getMessage(), e);
         }
         this.limits = new CallerLimits(config.limits(), System::nanoTime);
+        AccessConfig.Limits l = config.limits();
+        boolean anyLimit = l.uploadsPerMinute() > 0 || l.analysesPerMinute() > 0 || l.concurrentStreams() > 0;
+        if (config.shared().enabled() && anyLimit) {
+            ReactiveMongoDatabase db = client.getDatabase(store.database());
+            this.shared = new SharedLimits(db.getCollection(SharedLimits.WINDOWS), db.getCollection(SharedLimits.STREAMS),
+                    store.timeout(), config.shared().streamLease(), System::currentTimeMillis);
+        } else {
+            this.shared = null;
+        }
     }
 
     void start(@Observes StartupEvent event) {
         announce();
-        sweeper = vertx.setPeriodic(RateWindow.WINDOW_NANOS / 1_000_000, id -> limits.sweep());
+        sweeper = vertx.setPeriodic(RateWindow.WINDOW_NANOS / 1_000_000, id -> {
+            limits.sweep();
+            if (shared != null) {
+                shared.sweep().subscribe().with(done -> {
+                }, e -> Log.debugf("Expired limit documents not swept: %s", e.getMessage()));
+            }
+        });
+        if (shared != null) {
+            long every = Math.max(100, config.shared().streamLease().toMillis() / 3);
+            heartbeat = vertx.setPeriodic(every, id -> shared.heartbeat().subscribe().with(done -> {
+            }, e -> Log.debugf("Stream leases not refreshed: %s", e.getMessage())));
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (sweeper >= 0) {
             vertx.cancelTimer(sweeper);
+        }
+        if (heartbeat >= 0) {
+            vertx.cancelTimer(heartbeat);
         }
     }
 
@@ -73,6 +101,11 @@ public class Access {
 
     CallerLimits limits() {
         return limits;
+    }
+
+    /** The limits in the store; empty when sharing is off or no limit is on. */
+    Optional<SharedLimits> shared() {
+        return Optional.ofNullable(shared);
     }
 
     AccessConfig config() {
@@ -106,6 +139,12 @@ public class Access {
         details.put("concurrent_streams", l.concurrentStreams());
         details.put("stored_bytes", l.storedBytes().asLongValue());
         details.put("tracked_callers", limits.tracked());
+        details.put("counted_in", shared == null ? "this instance" : "store, across instances");
+        if (shared != null) {
+            details.put("stream_lease_seconds", config.shared().streamLease().toSeconds());
+            details.put("streams_held_here", shared.held());
+            details.put("store_round_trips", shared.roundTrips());
+        }
         return details;
     }
 }

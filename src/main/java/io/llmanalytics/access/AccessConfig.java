@@ -13,7 +13,8 @@ import io.smallrye.config.WithDefault;
 
 /**
  * Who may call {@code /api}, and how much each caller may do. Without keys the service is in open mode (one user, or a
- * trusted network); limits then apply per client address. Limits are kept in memory by each instance.
+ * trusted network); limits then apply per client address. Limits are counted in the store, so that they hold in
+ * total across all instances serving it, with a per-instance pre-check in memory in front.
  */
 @ConfigMapping(prefix = "access")
 public interface AccessConfig {
@@ -32,6 +33,27 @@ public interface AccessConfig {
 
     /** Uploads that trickle. */
     Upload upload();
+
+    /** The limits' shared part, in the store. */
+    Shared shared();
+
+    /** Limits counted in the store, for all instances together. */
+    interface Shared {
+
+        /**
+         * Whether the limits are also counted in the store ({@code SHARED_LIMITS}); off, each instance counts only
+         * its own requests, so a caller spread over N instances gets N times every limit.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How long a stream slot outlives its last heartbeat ({@code STREAM_LEASE}); an instance that dies gives its
+         * slots back within this time. Heartbeats come every third of it.
+         */
+        @WithDefault("30s")
+        Duration streamLease();
+    }
 
     /** Limits per caller (per key, or per client address in open mode); 0 turns a limit off. */
     interface Limits {

@@ -14,7 +14,10 @@ import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreFailures;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.logging.Log;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -69,18 +72,26 @@ public class AccessGate {
             if (method == HttpMethod.POST
                     && (path.equals(CREATE) || path.equals(CREATE + "/") || ADD_DATASETS.matcher(path).matches())) {
                 access.limits().admitUpload(caller);
-                watchPace(ctx);
+                int limit = access.config().limits().uploadsPerMinute();
+                Uni<Runnable> shared = limit <= 0 || access.shared().isEmpty() ? null
+                        : access.shared().get().count("upload", caller.limitKey(), limit,
+                                CallerLimits.uploadsAllowed(limit)).replaceWith(NOTHING);
+                proceed(ctx, shared, () -> watchPace(ctx));
+                return;
             } else if (method == HttpMethod.POST && ANALYZE.matcher(path).matches()) {
                 checkBodySize(ctx);
                 Runnable release = access.limits().openStream(caller);
-                try {
-                    access.limits().admitAnalysis(caller);
-                } catch (ProblemException e) {
-                    release.run();
-                    throw e;
+                if (access.shared().isEmpty()) {
+                    try {
+                        access.limits().admitAnalysis(caller);
+                    } catch (ProblemException e) {
+                        release.run();
+                        throw e;
+                    }
                 }
                 ctx.addEndHandler(ignored -> release.run());
-                watchBodySize(ctx);
+                proceed(ctx, access.shared().map(s -> sharedAnalysis(s, caller)).orElse(null), () -> watchBodySize(ctx));
+                return;
             } else if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
                 checkBodySize(ctx);
                 watchBodySize(ctx);
@@ -90,6 +101,61 @@ public class AccessGate {
             return;
         }
         ctx.next();
+    }
+
+    private static final Runnable NOTHING = () -> {
+    };
+
+    /**
+     * The analysis' checks once this instance's pre-check gave a slot: a slot in the store, then the minute's count
+     * here and in the store (the slot given back if over). Counted only once a slot is had, so that a caller waiting
+     * for a slot does not use up its analyses.
+     */
+    private Uni<Runnable> sharedAnalysis(SharedLimits shared, Caller caller) {
+        AccessConfig.Limits limits = access.config().limits();
+        Uni<Runnable> slot = limits.concurrentStreams() <= 0 ? Uni.createFrom().item(NOTHING)
+                : shared.openStream(caller.limitKey(), limits.concurrentStreams());
+        return slot.call(release -> {
+            Uni<Void> counted = Uni.createFrom().item(() -> {
+                access.limits().admitAnalysis(caller);
+                return null;
+            });
+            if (limits.analysesPerMinute() > 0) {
+                counted = counted.chain(() -> shared.count("analysis", caller.limitKey(), limits.analysesPerMinute(),
+                        CallerLimits.analysesAllowed(limits.analysesPerMinute())));
+            }
+            return counted.onFailure().invoke(release);
+        });
+    }
+
+    /**
+     * Continues with the request once the store has admitted it ({@code shared} null: nothing to ask), back on the
+     * request's context; a refusal (429, or 503 when the store does not answer) ends it with its problem. The request
+     * stays paused meanwhile (Quarkus pauses it until a handler reads the body). The release given by the store is
+     * run when the response ends, or at once when the client went away while the store was asked.
+     */
+    private void proceed(RoutingContext ctx, Uni<Runnable> shared, Runnable then) {
+        if (shared == null) {
+            then.run();
+            ctx.next();
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        shared.subscribe().with(release -> context.runOnContext(v -> {
+            if (ctx.response().ended() || ctx.response().closed()) {
+                release.run();
+                return;
+            }
+            ctx.addEndHandler(ignored -> release.run());
+            then.run();
+            ctx.next();
+        }), e -> context.runOnContext(v -> {
+            ProblemException problem = e instanceof ProblemException p ? p
+                    : (ProblemException) StoreFailures.unavailable(e);
+            if (!ctx.response().ended() && !ctx.response().closed()) {
+                refuse(ctx, problem.problem(), problem.retryAfter(), null);
+            }
+        }));
     }
 
     private static boolean isApi(String path) {

@@ -12,7 +12,9 @@ import io.llmanalytics.problem.ProblemType;
 
 /**
  * The counters of each caller: uploads and analyses in the last minute, analyses running now. In memory, per instance;
- * callers idle for a minute with nothing running are forgotten, and at most {@code maxCallers} are kept.
+ * callers idle for a minute with nothing running are forgotten, and at most {@code maxCallers} are kept. This is the
+ * pre-check in front of {@link SharedLimits}: it counts only this instance's requests, a part of the total, so it can
+ * refuse early (without a store round trip) but never lets through more than the store's count allows.
  */
 final class CallerLimits {
 
@@ -50,15 +52,21 @@ final class CallerLimits {
     /** Counts an upload, or throws 429 when the caller already started its uploads of the minute. */
     void admitUpload(Caller caller) {
         int limit = limits.uploadsPerMinute();
-        admit(caller, limit, state -> state.uploads,
-                "start at most " + limit + " uploads per minute (RATE_LIMIT_UPLOADS_PER_MINUTE=" + limit + ")");
+        admit(caller, limit, state -> state.uploads, uploadsAllowed(limit));
+    }
+
+    static String uploadsAllowed(int limit) {
+        return "start at most " + limit + " uploads per minute (RATE_LIMIT_UPLOADS_PER_MINUTE=" + limit + ")";
+    }
+
+    static String analysesAllowed(int limit) {
+        return "ask for at most " + limit + " analyses per minute (RATE_LIMIT_ANALYSES_PER_MINUTE=" + limit + ")";
     }
 
     /** Counts an analysis, or throws 429 when the caller already asked its analyses of the minute. */
     void admitAnalysis(Caller caller) {
         int limit = limits.analysesPerMinute();
-        admit(caller, limit, state -> state.analyses,
-                "ask for at most " + limit + " analyses per minute (RATE_LIMIT_ANALYSES_PER_MINUTE=" + limit + ")");
+        admit(caller, limit, state -> state.analyses, analysesAllowed(limit));
     }
 
     /** Counts one more event in the caller's {@code window} (unless the limit is off), or throws 429 naming it. */

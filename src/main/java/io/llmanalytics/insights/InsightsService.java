@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -45,6 +44,13 @@ import io.smallrye.mutiny.Uni;
  * <p>What the data or the code caused (a dataset that cannot be loaded, the deadline) is stored as {@code failed};
  * what the service caused (worker busy or restarting, store unavailable) is reported as {@code failed} for
  * {@code insights.retry-after} and then tried again.
+ *
+ * <p>Runs once across instances: whoever computes first claims the session in the store ({@code insights_claim:
+ * {token, until, detail?}}, set only where no insights and no live claim exist), and the result is saved only while
+ * that claim is still the session's (a refresh drops it, so a computation of the old datasets saves nothing). A claim
+ * outlives the longest computation ({@link #claimMillis}); an instance that dies while computing leaves a claim that
+ * another takes over once it ended. A transient failure turns the claim into the {@code failed} answer until
+ * {@code insights.retry-after}. Nothing about insights is kept in memory.
  */
 @ApplicationScoped
 public class InsightsService {
@@ -56,8 +62,7 @@ public class InsightsService {
     private static final TypeReference<Map<String, List<Insight>>> HOLDER = new TypeReference<>() {
     };
 
-    private record Failure(String detail, Instant until) {
-    }
+    static final String CLAIM = "insights_claim";
 
     private final Sandbox sandbox;
     private final SessionService sessions;
@@ -66,8 +71,6 @@ public class InsightsService {
     private final SandboxConfig sandboxConfig;
     private final StoreConfig store;
     private final ObjectMapper json;
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
     public InsightsService(Sandbox sandbox, SessionService sessions, SessionRepository repository,
             InsightsConfig config, SandboxConfig sandboxConfig, StoreConfig store, ObjectMapper json) {
@@ -86,36 +89,63 @@ public class InsightsService {
             if (found != null) {
                 return found;
             }
-            Failure failure = failures.get(session.id);
-            if (failure != null && Instant.now().isBefore(failure.until())) {
-                return SessionInsights.failed(session.id, failure.detail());
-            }
             start(session);
             return SessionInsights.pending(session.id);
         }));
     }
 
-    /** Starts computing the session's insights in the background, unless that is under way already. */
+    /**
+     * Starts computing the session's insights in the background, unless they are stored, or being computed (here or
+     * on another instance), or failed for the service's reasons less than {@code insights.retry-after} ago.
+     */
     public void start(SessionDocument session) {
         String id = session.id;
-        if (!running.add(id)) {
-            return;
-        }
-        failures.remove(id);
-        compute(session)
-                .chain(insights -> save(insights))
-                .onFailure().invoke(e -> {
-                    ProblemException problem = ProblemFailures.find(e);
-                    String detail = problem != null ? problem.problem().detail() : "the insights could not be computed";
-                    failures.put(id, new Failure(detail, Instant.now().plus(config.retryAfter())));
-                    // the reason can quote the data: only its kind at INFO
-                    Log.infof("Insights of session %s not computed (%s); they are tried again later", id,
-                            problem != null ? problem.type().title() : e.getClass().getSimpleName());
-                    Log.debugf("Insights of session %s not computed: %s", id, e.getMessage());
-                })
-                .onTermination().invoke(() -> running.remove(id))
-                .subscribe().with(saved -> Log.debugf("Insights of session %s: %s", id, saved.status()), e -> {
-                });
+        String token = java.util.UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        claim(id, token, now)
+                .chain(claimed -> !claimed ? Uni.createFrom().<SessionInsights>nullItem()
+                        : compute(session).chain(insights -> save(insights, token))
+                                .onFailure().call(e -> failed(id, token, e)))
+                .subscribe().with(saved -> {
+                    if (saved != null) {
+                        Log.debugf("Insights of session %s: %s", id, saved.status());
+                    }
+                }, e -> Log.debugf("Insights of session %s not started: %s", id, e.getMessage()));
+    }
+
+    /** Claims the session's computation in the store: true when this call won it. */
+    private Uni<Boolean> claim(String id, String token, long now) {
+        return repository.mongoCollection()
+                .updateOne(Filters.and(Filters.eq("_id", id), Filters.exists("insights", false),
+                        Filters.or(Filters.exists(CLAIM, false), Filters.lt(CLAIM + ".until", now))),
+                        Updates.set(CLAIM, new Document("token", token).append("until", now + claimMillis())))
+                .ifNoItem().after(store.timeout()).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .map(result -> result.getModifiedCount() > 0);
+    }
+
+    /**
+     * The longest a computation may hold its claim: queueing for the worker and two runs of at most the sandbox
+     * deadline each, with room to spare.
+     */
+    long claimMillis() {
+        return 3 * sandboxConfig.timeout().toMillis() + 60_000;
+    }
+
+    /** Records a failure of the service in the claim, as the answer until it is tried again. */
+    private Uni<Void> failed(String id, String token, Throwable e) {
+        ProblemException problem = ProblemFailures.find(e);
+        String detail = problem != null ? problem.problem().detail() : "the insights could not be computed";
+        // the reason can quote the data: only its kind at INFO
+        Log.infof("Insights of session %s not computed (%s); they are tried again later", id,
+                problem != null ? problem.type().title() : e.getClass().getSimpleName());
+        Log.debugf("Insights of session %s not computed: %s", id, e.getMessage());
+        long until = System.currentTimeMillis() + config.retryAfter().toMillis();
+        return repository.mongoCollection()
+                .updateOne(Filters.and(Filters.eq("_id", id), Filters.eq(CLAIM + ".token", token)),
+                        Updates.set(CLAIM, new Document("token", token).append("until", until).append("detail", detail)))
+                .ifNoItem().after(store.timeout()).fail()
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /**
@@ -123,7 +153,8 @@ public class InsightsService {
      * session as given must hold its new datasets.
      */
     public Uni<Void> refresh(SessionDocument session) {
-        return repository.mongoCollection().updateOne(Filters.eq("_id", session.id), Updates.unset("insights"))
+        return repository.mongoCollection().updateOne(Filters.eq("_id", session.id),
+                Updates.combine(Updates.unset("insights"), Updates.unset(CLAIM)))
                 .ifNoItem().after(store.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
                 .invoke(() -> start(session))
@@ -176,7 +207,8 @@ public class InsightsService {
         return options;
     }
 
-    private Uni<SessionInsights> save(SessionInsights insights) {
+    /** Stores the insights if the claim {@code token} is still the session's (no refresh came meanwhile). */
+    private Uni<SessionInsights> save(SessionInsights insights, String token) {
         Document stored = new Document("status", insights.status()).append("computed_at", Instant.now().toString());
         try {
             stored.append("insights", Document.parse("{\"list\":" + json.writeValueAsString(insights.insights()) + "}")
@@ -189,20 +221,43 @@ public class InsightsService {
             stored.append("detail", insights.detail());
         }
         return repository.mongoCollection()
-                .updateOne(Filters.eq("_id", insights.sessionId()), Updates.set("insights", stored))
+                .updateOne(Filters.and(Filters.eq("_id", insights.sessionId()), Filters.eq(CLAIM + ".token", token)),
+                        Updates.combine(Updates.set("insights", stored), Updates.unset(CLAIM)))
                 .ifNoItem().after(store.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
-                .replaceWith(insights);
+                .map(result -> {
+                    if (result.getMatchedCount() == 0) {
+                        Log.debugf("Insights of session %s discarded: its datasets changed meanwhile",
+                                insights.sessionId());
+                        return null;
+                    }
+                    return insights;
+                });
     }
 
     private Uni<SessionInsights> stored(String sessionId) {
         return repository.mongoCollection()
                 .find(Filters.eq("_id", sessionId), Document.class,
-                        new FindOptions().projection(new Document("insights", 1)))
+                        new FindOptions().projection(new Document("insights", 1).append(CLAIM, 1)))
                 .collect().first()
                 .ifNoItem().after(store.timeout()).fail()
                 .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
-                .map(doc -> doc == null ? null : read(sessionId, doc.get("insights", Document.class)));
+                .map(doc -> doc == null ? null : readOrClaim(sessionId, doc));
+    }
+
+    /** The stored insights; else what a live claim says (pending, or failed until it is tried again); else null. */
+    private SessionInsights readOrClaim(String sessionId, Document doc) {
+        SessionInsights found = read(sessionId, doc.get("insights", Document.class));
+        if (found != null) {
+            return found;
+        }
+        Document claim = doc.get(CLAIM, Document.class);
+        if (claim == null || !(claim.get("until") instanceof Number until)
+                || until.longValue() < System.currentTimeMillis()) {
+            return null;
+        }
+        String detail = claim.getString("detail");
+        return detail == null ? SessionInsights.pending(sessionId) : SessionInsights.failed(sessionId, detail);
     }
 
     private SessionInsights read(String sessionId, Document stored) {

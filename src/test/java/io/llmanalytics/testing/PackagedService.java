@@ -40,8 +40,9 @@ public final class PackagedService implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
+        // the embedded store unless the test names one (replica tests share a standalone store)
         builder.environment().remove("MONGODB_URL");
+        builder.environment().putAll(env);
         Path log = Files.createTempFile("service-", ".log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         PackagedService service = new PackagedService(builder.start(), port, log);
@@ -86,6 +87,11 @@ public final class PackagedService implements AutoCloseable {
             }
         }
         throw new IllegalStateException("the service was not ready within " + timeout + ":\n" + log());
+    }
+
+    /** Kills the service at once (SIGKILL), as a node failure would: nothing is given back on the way out. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Stops the service as a container runtime would (SIGTERM), waiting for it to exit. */

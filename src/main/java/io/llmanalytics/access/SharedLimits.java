@@ -1,0 +1,251 @@
+package io.llmanalytics.access;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.bson.Document;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+
+import io.llmanalytics.store.StoreFailures;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The per-caller limits kept in the store, so that they hold in total across every instance serving one store.
+ *
+ * <p><b>Per-minute counts</b>: one document per caller, kind and minute ({@code _id = kind|caller|minute}), counted
+ * with one {@code findOneAndUpdate} ({@code $inc}, upsert, the document after): the count of that minute across all
+ * instances. Minutes are wall-clock minutes (epoch millis / 60 000), so instances agree as far as their clocks do.
+ * Documents of past minutes are never read again (their id names the minute); {@link #sweep} deletes them by comparing
+ * timestamps, not by a TTL index (the embedded server does not expire documents).
+ *
+ * <p><b>Stream slots</b>: one document per caller holding its leases ({@code leases: [{id, pod, until}]}) and a
+ * version {@code v}. A slot is taken by compare-and-set: read the document, drop expired leases, refuse when the live
+ * ones fill the limit, else write the new list on condition that {@code v} is unchanged (two round trips, retried on a
+ * conflict). A lease lives {@code lease} past its last heartbeat: the instance refreshes its own leases every third of
+ * that ({@link #heartbeat}), so a killed instance's slots come back within one lease time. Released with one
+ * {@code $pull}.
+ */
+final class SharedLimits {
+
+    static final String WINDOWS = "caller_windows";
+    static final String STREAMS = "caller_streams";
+    static final long MINUTE_MILLIS = 60_000;
+    private static final int CAS_TRIES = 8;
+    private static final int DUPLICATE_KEY = 11000;
+
+    /** A slot held by this instance, refreshed by the heartbeat until released or too old. */
+    private record Held(String caller, long since) {
+    }
+
+    /** Thrown when another instance changed the caller's leases between read and write: try again. */
+    private static final class Conflict extends RuntimeException {
+        Conflict() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final ReactiveMongoCollection<Document> windows;
+    private final ReactiveMongoCollection<Document> streams;
+    private final Duration timeout;
+    private final long leaseMillis;
+    private final LongSupplier clock;
+    private final String pod = UUID.randomUUID().toString();
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final AtomicLong roundTrips = new AtomicLong();
+
+    SharedLimits(ReactiveMongoCollection<Document> windows, ReactiveMongoCollection<Document> streams,
+            Duration timeout, Duration lease, LongSupplier wallClockMillis) {
+        this.windows = windows;
+        this.streams = streams;
+        this.timeout = timeout;
+        this.leaseMillis = lease.toMillis();
+        this.clock = wallClockMillis;
+    }
+
+    /**
+     * Counts one more event of {@code kind} for {@code caller} in this minute across all instances; fails with 429
+     * (Retry-After: the rest of the minute) when the count passes {@code limit}.
+     */
+    Uni<Void> count(String kind, String caller, int limit, String allowed) {
+        long now = clock.getAsLong();
+        long minute = now / MINUTE_MILLIS;
+        String id = kind + "|" + caller + "|" + minute;
+        Uni<Document> counted = Uni.createFrom().deferred(() -> {
+            roundTrips.incrementAndGet();
+            return windows.findOneAndUpdate(Filters.eq("_id", id),
+                    Updates.combine(Updates.inc("n", 1), Updates.setOnInsert("expires", (minute + 1) * MINUTE_MILLIS)),
+                    new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        });
+        return guard(counted.onFailure(SharedLimits::duplicateKey).retry().atMost(2)).invoke(doc -> {
+            long n = ((Number) doc.get("n")).longValue();
+            if (n > limit) {
+                throw CallerLimits.tooMany("This caller may " + allowed,
+                        Duration.ofMillis((minute + 1) * MINUTE_MILLIS - now));
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Takes one of {@code caller}'s {@code limit} stream slots across all instances, or fails with 429. The item is
+     * the release (idempotent, never failing: a release that cannot reach the store leaves the lease to expire).
+     */
+    Uni<Runnable> openStream(String caller, int limit) {
+        String leaseId = UUID.randomUUID().toString();
+        Uni<Void> take = Uni.createFrom().deferred(() -> tryTake(caller, leaseId, limit))
+                .onFailure(Conflict.class).retry().atMost(CAS_TRIES - 1)
+                .onFailure(Conflict.class).transform(e -> CallerLimits.tooMany("This caller has " + limit
+                        + " analyses starting at once on several instances (RATE_LIMIT_CONCURRENT_STREAMS=" + limit
+                        + ")", CallerLimits.STREAM_RETRY));
+        return guard(take).map(ignored -> {
+            held.put(leaseId, new Held(caller, clock.getAsLong()));
+            return () -> release(caller, leaseId);
+        });
+    }
+
+    private Uni<Void> tryTake(String caller, String leaseId, int limit) {
+        roundTrips.incrementAndGet();
+        return streams.find(Filters.eq("_id", caller)).collect().first().chain(doc -> {
+            long now = clock.getAsLong();
+            List<Document> live = live(doc, now);
+            if (live.size() >= limit) {
+                throw CallerLimits.tooMany("This caller may have at most " + limit + " analyses running at once "
+                        + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit + "), counted across all instances; wait for one "
+                        + "to finish", CallerLimits.STREAM_RETRY);
+            }
+            live.add(new Document("id", leaseId).append("pod", pod).append("until", now + leaseMillis));
+            return write(caller, doc, live);
+        });
+    }
+
+    /** Writes {@code leases} if the document is still the one read (compare-and-set on {@code v}). */
+    private Uni<Void> write(String caller, Document read, List<Document> leases) {
+        roundTrips.incrementAndGet();
+        if (read == null) {
+            return streams.insertOne(new Document("_id", caller).append("v", 1L).append("leases", leases)
+                    .append("until", lastUntil(leases)))
+                    .onFailure(SharedLimits::duplicateKey).transform(e -> new Conflict()).replaceWithVoid();
+        }
+        long v = ((Number) read.get("v")).longValue();
+        return streams.updateOne(Filters.and(Filters.eq("_id", caller), Filters.eq("v", v)),
+                Updates.combine(Updates.set("leases", leases), Updates.set("v", v + 1),
+                        Updates.set("until", lastUntil(leases)))).invoke(result -> {
+                    if (result.getMatchedCount() == 0) {
+                        throw new Conflict();
+                    }
+                }).replaceWithVoid();
+    }
+
+    private static long lastUntil(List<Document> leases) {
+        return leases.stream().mapToLong(d -> ((Number) d.get("until")).longValue()).max().orElse(0);
+    }
+
+    private static List<Document> live(Document doc, long now) {
+        List<Document> live = new ArrayList<>();
+        if (doc != null && doc.get("leases") instanceof List<?> leases) {
+            for (Object lease : leases) {
+                if (lease instanceof Document d && d.get("until") instanceof Number until && until.longValue() > now) {
+                    live.add(d);
+                }
+            }
+        }
+        return live;
+    }
+
+    private void release(String caller, String leaseId) {
+        if (held.remove(leaseId) == null) {
+            return;
+        }
+        roundTrips.incrementAndGet();
+        guard(streams.updateOne(Filters.eq("_id", caller),
+                Updates.combine(Updates.pull("leases", Filters.eq("id", leaseId)), Updates.inc("v", 1L))))
+                .subscribe().with(done -> {
+                }, e -> io.quarkus.logging.Log.debugf("A stream slot was not given back (%s); its lease expires",
+                        e.getClass().getSimpleName()));
+    }
+
+    /**
+     * Extends this instance's live leases by another lease time (one compare-and-set per caller with streams here).
+     * Slots held longer than {@link CallerLimits#STREAM_MAX_AGE_NANOS} are no longer refreshed.
+     */
+    Uni<Void> heartbeat() {
+        long now = clock.getAsLong();
+        long maxAge = CallerLimits.STREAM_MAX_AGE_NANOS / 1_000_000;
+        held.values().removeIf(h -> now - h.since() > maxAge);
+        List<String> callers = held.values().stream().map(Held::caller).distinct().toList();
+        if (callers.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(callers.stream().map(this::refresh).toList()).andCollectFailures().replaceWithVoid();
+    }
+
+    private Uni<Void> refresh(String caller) {
+        return guard(Uni.createFrom().deferred(() -> {
+            roundTrips.incrementAndGet();
+            return streams.find(Filters.eq("_id", caller)).collect().first().chain(doc -> {
+                long now = clock.getAsLong();
+                List<Document> live = live(doc, now);
+                if (doc == null) {
+                    return Uni.createFrom().voidItem();
+                }
+                for (Document lease : live) {
+                    if (held.containsKey(lease.getString("id"))) {
+                        lease.put("until", now + leaseMillis);
+                    }
+                }
+                return write(caller, doc, live);
+            });
+        }).onFailure(Conflict.class).retry().atMost(CAS_TRIES - 1));
+    }
+
+    /**
+     * Deletes the count documents of past minutes and the lease documents whose last lease ended (each document's
+     * {@code until} is the latest of its leases when written). A write racing with the delete finds no document,
+     * which is a conflict: it is tried again.
+     */
+    Uni<Void> sweep() {
+        long now = clock.getAsLong();
+        roundTrips.addAndGet(2);
+        return guard(windows.deleteMany(Filters.lt("expires", now))
+                .chain(() -> streams.deleteMany(Filters.lt("until", now))))
+                .replaceWithVoid();
+    }
+
+    /** Live slots of {@code caller} in the store (all instances). */
+    Uni<Integer> streams(String caller) {
+        return guard(streams.find(Filters.eq("_id", caller)).collect().first())
+                .map(doc -> live(doc, clock.getAsLong()).size());
+    }
+
+    /** Slots this instance holds. */
+    int held() {
+        return held.size();
+    }
+
+    /** Store operations made for limits so far (for the benchmark and health). */
+    long roundTrips() {
+        return roundTrips.get();
+    }
+
+    /** Bounds a store call by the store timeout and maps failures to reach the store to a 503 problem. */
+    private <T> Uni<T> guard(Uni<T> call) {
+        return call.ifNoItem().after(timeout).fail()
+                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+    }
+
+    private static boolean duplicateKey(Throwable e) {
+        return e instanceof MongoWriteException w && w.getError().getCode() == DUPLICATE_KEY
+                || e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == DUPLICATE_KEY;
+    }
+}
