@@ -36,6 +36,7 @@ public class TableParser {
 
     /** The upload's format and datasets; canonical files are created in {@code workDir}. */
     public ParsedUpload parse(Path file, String fileName, Path workDir) {
+        FileFormat format = FileFormat.CSV;
         try {
             byte[] head = new byte[8192];
             int length;
@@ -45,7 +46,7 @@ public class TableParser {
             if (length == 0) {
                 throw new ProblemException(ProblemType.EMPTY_FILE, "The file is empty (0 bytes).");
             }
-            FileFormat format = FormatDetector.detect(fileName, head, length);
+            format = FormatDetector.detect(fileName, head, length);
             ProfileOptions options = new ProfileOptions(config.sampleRows(), config.distinctExactBound(),
                     config.topValues(), config.maxCells());
             TableLimits limits = new TableLimits(config.maxColumns(), config.maxCellChars());
@@ -70,14 +71,23 @@ public class TableParser {
             }
             return new ParsedUpload(format, tables);
         } catch (NonFiniteNumberException e) {
-            throw NumberRules.notFinite("Row " + e.row() + " after the header, column " + NumberRules.quoted(e.column()),
-                    e.value());
+            throw NumberRules.notFinite(where(format, e.row()) + NumberRules.quoted(e.column()), e.value());
         } catch (TooManyCellsException e) {
             throw new ProblemException(ProblemType.TOO_MANY_CELLS, "The dataset has more than " + config.maxCells()
                     + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Upload fewer rows or columns.");
         } catch (IOException | UncheckedIOException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, "The file could not be read: " + e.getMessage());
         }
+    }
+
+    /** Where a data row is, in the words of its format: rows after a header, records of a JSON Lines file, rows. */
+    private static String where(FileFormat format, long row) {
+        return switch (format) {
+            case CSV, XLSX, XLS, ODS -> "Row " + row + " after the header, column ";
+            case JSON -> "Record " + row + ", field ";
+            case JSONL -> "Record " + row + " of the JSON Lines file (line " + row + " when it has no blank lines), field ";
+            case PARQUET, ARROW, ARROW_STREAM, SQLITE -> "Row " + row + ", column ";
+        };
     }
 
     private static java.util.function.Function<String, Path> sheetFiles(Path workDir) {

@@ -66,6 +66,25 @@ class NumberUploadTest {
     }
 
     @Test
+    void jsonLinesNumbersThatAreNotFiniteAreRefusedByName() {
+        // the same rule for every reader: JSON Lines uploads name the line and the value too
+        for (String value : new String[] { "1e999999", "-1e999999", "NaN", "Infinity", "-Infinity" }) {
+            String jsonl = "{\"item\": \"a\", \"price\": 1.5}\n{\"item\": \"b\", \"price\": 2}\n"
+                    + "{\"item\": \"c\", \"price\": " + value + "}\n";
+            Response r = Uploads.upload("data.jsonl", jsonl.getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, r.statusCode(), value + ": " + r.asString());
+            String detail = r.jsonPath().getString("detail");
+            assertTrue(detail.contains(value) && detail.toLowerCase(java.util.Locale.ROOT).contains("line 3"),
+                    value + ": " + detail);
+        }
+        String digits = "7".repeat(100_000);
+        Response r = Uploads.upload("data.jsonl", ("{\"a\": 1}\n{\"a\": " + digits + "}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, r.statusCode(), r.asString().substring(0, Math.min(500, r.asString().length())));
+        assertTrue(r.jsonPath().getString("detail").contains("100000 characters"), r.jsonPath().getString("detail"));
+    }
+
+    @Test
     void hugeNumbersAreRefusedForTheirSize() {
         String digits = "7".repeat(100_000);
         Response r = Uploads.upload("data.json", ("[{\"a\": 1}, {\"a\": " + digits + "}]").getBytes(StandardCharsets.UTF_8));

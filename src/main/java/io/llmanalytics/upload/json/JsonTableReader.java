@@ -13,8 +13,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import io.llmanalytics.problem.ProblemException;
@@ -37,24 +35,14 @@ import io.llmanalytics.upload.TableLimits;
  * <p>Numbers: what is accepted is what the worker loads. A number that is not a finite 64-bit float ({@code 1e999999},
  * {@code -1e999999}, and the non-standard tokens {@code NaN}, {@code Infinity}, {@code -Infinity}) is refused with a
  * 400 naming the record, the field and the value ({@link NumberRules}), as is a number longer than
- * {@value #MAX_NUMBER_LENGTH} characters. A number that underflows ({@code 1e-999999}) is 0.0, as in Python's
+ * {@value JsonNumbers#MAX_NUMBER_LENGTH} characters. A number that underflows ({@code 1e-999999}) is 0.0, as in Python's
  * {@code json} and pandas' {@code read_csv}; integers beyond int64 are text (an {@code object} column), as pandas
  * reads them from the canonical CSV.
  */
 public final class JsonTableReader {
 
-    private static final int MAX_DEPTH = 64;
-    /** Characters a number may have (Jackson's own default); longer ones are refused with a message about their size. */
-    static final int MAX_NUMBER_LENGTH = 1000;
-    /**
-     * Jackson's number-length limit is set far above ours (the upload's size caps the file) so that a long number
-     * reaches {@link #value} and is refused there with its record and field; NaN and Infinity tokens are read so that
-     * they can be refused by name instead of as a syntax error.
-     */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-                    .maxNumberLength(Integer.MAX_VALUE).build()).build();
+    private static final int MAX_DEPTH = JsonNumbers.MAX_DEPTH;
+    private static final JsonFactory FACTORY = JsonNumbers.FACTORY;
 
     private final ProfileOptions options;
     private final TableLimits limits;
@@ -123,19 +111,10 @@ public final class JsonTableReader {
         }
     }
 
-    /** Refuses a number longer than {@value #MAX_NUMBER_LENGTH} characters, or one that is not a finite double. */
+    /** Refuses a number that is too long or not a finite double, naming its record, line and field. */
     private static void checkNumber(JsonParser parser, long record, String field) throws IOException {
-        String text = parser.getText();
-        String where = "record " + record + " (line " + parser.currentLocation().getLineNr() + "), field "
-                + NumberRules.quoted(field);
-        if (text.length() > MAX_NUMBER_LENGTH) {
-            throw new ProblemException(ProblemType.NUMBER_OUT_OF_RANGE, where + ": a number of " + text.length()
-                    + " characters (" + text.substring(0, 12) + "...) is longer than the " + MAX_NUMBER_LENGTH
-                    + " characters a number may have; write it as a string in quotes to keep it as text, or round it.");
-        }
-        if (parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT && (parser.isNaN() || !NumberRules.finite(text))) {
-            throw NumberRules.notFinite(where, text);
-        }
+        JsonNumbers.check(parser, "record " + record + " (line " + parser.currentLocation().getLineNr() + "), field "
+                + NumberRules.quoted(field));
     }
 
     private static void value(JsonParser parser, String[] cells, CellKind[] kinds, int i) throws IOException {

@@ -20,11 +20,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.upload.NumberRules;
+import io.llmanalytics.upload.json.JsonNumbers;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.DateFormats;
 import io.llmanalytics.schema.ProfileOptions;
@@ -42,9 +43,8 @@ import io.llmanalytics.upload.TypedTableWriter;
  */
 public final class JsonLinesReader {
 
-    private static final int MAX_DEPTH = 64;
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+    private static final int MAX_DEPTH = JsonNumbers.MAX_DEPTH;
+    private static final JsonFactory FACTORY = JsonNumbers.FACTORY;
 
     private final ProfileOptions options;
     private final TableLimits limits;
@@ -76,8 +76,12 @@ public final class JsonLinesReader {
                 try (JsonParser parser = FACTORY.createParser(line)) {
                     parser.nextToken();
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                        int i = index.get(parser.currentName());
-                        parser.nextToken();
+                        String field = parser.currentName();
+                        int i = index.get(field);
+                        if (parser.nextToken().isNumeric()) {
+                            JsonNumbers.check(parser, "Line " + lines.number() + " of the JSON Lines file, field "
+                                    + NumberRules.quoted(field));
+                        }
                         value(parser, cells, kinds, i);
                     }
                 }
