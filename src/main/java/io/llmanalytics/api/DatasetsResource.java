@@ -42,7 +42,7 @@ public class DatasetsResource {
     @ExistingSession
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DatasetsAddedResponse>> addFromSource(@PathParam("id") String id,
-            io.llmanalytics.sources.SourceRequest request, RoutingContext routing) {
+            io.llmanalytics.sources.SourceRequest request, @Context RoutingContext routing) {
         return quota.remaining(Callers.of(routing))
                 .chain(budget -> sources.add(id, request, budget))
                 .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse> created(URI.create("/api/session/" + id))
@@ -54,7 +54,7 @@ public class DatasetsResource {
     @ExistingSession
     @Path("/{name}/refresh")
     public Uni<DatasetsAddedResponse> refresh(@PathParam("id") String id, @PathParam("name") String name,
-            RoutingContext routing) {
+            @Context RoutingContext routing) {
         return quota.remaining(Callers.of(routing)).chain(budget -> sources.refresh(id, name, budget)).map(DatasetsAddedResponse::of);
     }
 

@@ -54,7 +54,7 @@ public class SessionResource {
     @Path("/session/create")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<SessionCreatedResponse>> createFromSource(io.llmanalytics.sources.SourceRequest request,
-            RoutingContext routing) {
+            @Context RoutingContext routing) {
         Caller caller = Callers.of(routing);
         return quota.remaining(caller)
                 .chain(budget -> sources.create(request, caller.owner(), budget))
