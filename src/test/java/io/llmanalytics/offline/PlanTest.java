@@ -1,6 +1,7 @@
 package io.llmanalytics.offline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,5 +94,20 @@ class PlanTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new Scope(List.of(), List.of(), "stock_value", List.of(), null, Chart.NONE, null),
                 "a computed column without its factors");
+    }
+
+    @Test
+    void aFollowUpTheKindCannotTakeIsDeclinedNotIgnored() {
+        Lexicon titanic = Lexicon.of(TestTables.dabenchSchema("titanic.csv"));
+        Plan distribution = new Planner(titanic).plan(new QuestionReader(titanic).read("distribution of age"));
+        NotUnderstood top = assertThrows(NotUnderstood.class, () -> new FollowUp(titanic)
+                .merge(new QuestionReader(titanic).read("and the top 3?"), distribution));
+        assertTrue(top.getMessage().contains("no groups to rank"), top::getMessage);
+        Plan count = new Planner(titanic).plan(new QuestionReader(titanic).read("how many passengers survived"));
+        assertThrows(NotUnderstood.class, () -> new FollowUp(titanic)
+                .merge(new QuestionReader(titanic).read("and the top 3?"), count), "one count has nothing to rank");
+        Plan byClass = new Planner(titanic).plan(new QuestionReader(titanic).read("number of passengers by class"));
+        Plan ranked = new FollowUp(titanic).merge(new QuestionReader(titanic).read("and the top 2?"), byClass);
+        assertEquals(new Rank(2, false), assertInstanceOf(Plan.Count.class, ranked).rank());
     }
 }
