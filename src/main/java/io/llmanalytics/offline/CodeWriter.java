@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
-import io.llmanalytics.offline.Plan.Task;
+import io.llmanalytics.offline.Plan.Rank;
+import io.llmanalytics.offline.Plan.Scope;
 import io.llmanalytics.python.PythonLiterals;
 
 /**
@@ -37,37 +38,38 @@ final class CodeWriter {
 
     String write(Plan plan) {
         Code code = new Code();
+        Scope scope = plan.scope();
         code.line(PlanComment.write(plan));
         code.line("data = %s", source);
-        join(code, plan.join());
-        if (!plan.derived().isEmpty()) {
+        join(code, scope.join());
+        if (scope.measured() != null) {
             code.line("data = data.copy()");
-            code.line("data[%s] = %s", col(plan.column()), plan.derived().stream().map(c -> "data[" + col(c) + "]")
+            code.line("data[%s] = %s", col(scope.measured()), scope.derived().stream().map(c -> "data[" + col(c) + "]")
                     .collect(Collectors.joining(" * ")));
         }
-        filters(code, plan.filters());
-        switch (plan.task()) {
-            case COUNT -> count(code, plan);
-            case AGGREGATE -> aggregate(code, plan);
-            case TOP_ROWS -> topRows(code, plan);
-            case SHARE -> share(code, plan);
-            case VALUES -> code.line("result = data[%s].value_counts()", col(plan.column()));
-            case COLUMNS -> code.line("result = data.dtypes.astype(str)");
-            case SHAPE -> code.line("result = {'rows': int(data.shape[0]), 'columns': int(data.shape[1])}");
-            case MISSING -> code.line(plan.column() == null ? "result = data.isna().sum()"
-                    : "result = int(data[" + col(plan.column()) + "].isna().sum())");
-            case DESCRIBE -> code.line(plan.column() == null ? "result = data.describe()"
-                    : "result = data[" + col(plan.column()) + "].describe()");
-            case CORRELATION -> code.line("result = float(data[%s].corr(data[%s]))", col(plan.column()),
-                    col(plan.other()));
-            case CORRELATIONS -> correlations(code, plan);
-            case TREND -> trend(code, plan);
-            case DISTRIBUTION -> distribution(code, plan);
-            case OUTLIERS -> outliers(code, plan);
-            case HEAD -> code.line("result = data.%s(%d)", plan.ascending() ? "head" : "tail", plan.limit());
-            case COMPARE -> compare(code, plan);
-            case VALUE -> {
-                code.line("values = data[%s]", col(plan.column()));
+        filters(code, scope.filters());
+        switch (plan) {
+            case Plan.Count c -> count(code, c);
+            case Plan.Aggregate a -> aggregate(code, a);
+            case Plan.TopRows t -> topRows(code, t);
+            case Plan.Share s -> share(code, s);
+            case Plan.Values v -> code.line("result = data[%s].value_counts()", col(v.column()));
+            case Plan.Columns c -> code.line("result = data.dtypes.astype(str)");
+            case Plan.Shape s -> code.line("result = {'rows': int(data.shape[0]), 'columns': int(data.shape[1])}");
+            case Plan.Missing m -> code.line(m.column() == null ? "result = data.isna().sum()"
+                    : "result = int(data[" + col(m.column()) + "].isna().sum())");
+            case Plan.Summary s -> code.line(s.column() == null ? "result = data.describe()"
+                    : "result = data[" + col(s.column()) + "].describe()");
+            case Plan.Correlation c -> code.line("result = float(data[%s].corr(data[%s]))", col(c.column()),
+                    col(c.other()));
+            case Plan.Correlations c -> correlations(code, c);
+            case Plan.Trend t -> trend(code, t);
+            case Plan.Distribution d -> distribution(code, d);
+            case Plan.Outliers o -> outliers(code, o);
+            case Plan.Head h -> code.line("result = data.%s(%d)", h.first() ? "head" : "tail", h.limit());
+            case Plan.Compare c -> compare(code, c);
+            case Plan.Value v -> {
+                code.line("values = data[%s]", col(v.column()));
                 code.line("distinct = values.dropna().unique()");
                 code.line("result = distinct[0] if len(distinct) == 1 else values");
             }
@@ -93,7 +95,7 @@ final class CodeWriter {
     }
 
     /** One figure per side, then their difference and ratio (when both are positive). */
-    private void compare(Code code, Plan plan) {
+    private void compare(Code code, Plan.Compare plan) {
         code.line("figures = {}");
         for (Filter side : plan.sides()) {
             code.line("side = data[%s]", condition(side));
@@ -102,8 +104,8 @@ final class CodeWriter {
                 value = "float((" + condition(plan.condition()).replace("data[", "side[") + ").mean() * 100)";
             } else if (plan.column() == null || plan.agg() == Agg.COUNT) {
                 value = "int(len(side))";
-            } else if (plan.other() != null) {
-                value = "side.groupby(" + col(plan.other()) + ")[" + col(plan.column()) + "].sum()." + plan.agg()
+            } else if (plan.per() != null) {
+                value = "side.groupby(" + col(plan.per()) + ")[" + col(plan.column()) + "].sum()." + plan.agg()
                         .method() + "()";
             } else {
                 value = "side[" + col(plan.column()) + "]." + plan.agg().method() + "()";
@@ -213,20 +215,20 @@ final class CodeWriter {
         };
     }
 
-    private void count(Code code, Plan plan) {
+    private void count(Code code, Plan.Count plan) {
         if (plan.groupBy().isEmpty()) {
             code.line("result = int(len(data))");
             return;
         }
-        code.line("result = data.groupby(%s).size().rename('count')", groups(plan));
-        order(code, plan);
+        code.line("result = data.groupby(%s).size().rename('count')", groups(plan.groupBy()));
+        order(code, plan.groupBy(), plan.rank());
     }
 
-    private void aggregate(Code code, Plan plan) {
+    private void aggregate(Code code, Plan.Aggregate plan) {
         String column = "[" + col(plan.column()) + "]";
-        if (plan.other() != null && plan.groupBy().isEmpty()) {
+        if (plan.per() != null) {
             // "median revenue per order": each order's total first
-            code.line("totals = data.groupby(%s)%s.sum()", col(plan.other()), column);
+            code.line("totals = data.groupby(%s)%s.sum()", col(plan.per()), column);
             code.line("result = totals.%s()", plan.agg().method());
             return;
         }
@@ -236,39 +238,40 @@ final class CodeWriter {
             code.line("result = %s", whole ? "int(" + value + ")" : value);
             return;
         }
-        code.line("result = data.groupby(%s)%s.%s()", groups(plan), column, plan.agg().method());
-        order(code, plan);
+        code.line("result = data.groupby(%s)%s.%s()", groups(plan.groupBy()), column, plan.agg().method());
+        order(code, plan.groupBy(), plan.rank());
     }
 
     /** Sorts grouped results by value (largest first) unless the groups have an order of their own. */
-    private void order(Code code, Plan plan) {
-        boolean natural = plan.limit() == null && plan.groupBy().size() == 1 && lexicon.column(plan.groupBy().get(0))
+    private void order(Code code, List<String> groupBy, Rank rank) {
+        boolean natural = rank == null && groupBy.size() == 1 && lexicon.column(groupBy.get(0))
                 .map(c -> c.numeric() || c.date()).orElse(false);
-        if (plan.limit() != null) {
-            cut(code, plan);
+        if (rank != null) {
+            cut(code, rank);
         } else if (!natural) {
             code.line("result = result.sort_values(ascending=False)");
         }
     }
 
-    private void topRows(Code code, Plan plan) {
-        String method = plan.ascending() ? "nsmallest" : "nlargest";
+    private void topRows(Code code, Plan.TopRows plan) {
+        Rank rank = plan.rank();
+        String method = rank.ascending() ? "nsmallest" : "nlargest";
         boolean date = lexicon.column(plan.column()).map(Column::date).orElse(false);
         if (date) {
             code.line("result = data.dropna(subset=[%s]).sort_values(%s, ascending=%s)", col(plan.column()),
-                    col(plan.column()), py(plan.ascending()));
-            code.line("if len(result) > %d:", plan.limit());
+                    col(plan.column()), py(rank.ascending()));
+            code.line("if len(result) > %d:", rank.limit());
             code.line("    result = result[result[%s] %s result[%s].iloc[%d]]", col(plan.column()),
-                    plan.ascending() ? "<=" : ">=", col(plan.column()), plan.limit() - 1);
+                    rank.ascending() ? "<=" : ">=", col(plan.column()), rank.limit() - 1);
         } else {
-            code.line("result = data.%s(%d, %s, keep='all')", method, plan.limit(), col(plan.column()));
+            code.line("result = data.%s(%d, %s, keep='all')", method, rank.limit(), col(plan.column()));
         }
-        if (plan.other() != null) {
-            code.line("result = result[[%s, %s]]", col(plan.other()), col(plan.column()));
+        if (plan.label() != null) {
+            code.line("result = result[[%s, %s]]", col(plan.label()), col(plan.column()));
         }
     }
 
-    private void share(Code code, Plan plan) {
+    private void share(Code code, Plan.Share plan) {
         String measure = plan.column() == null ? null : "data[" + col(plan.column()) + "]";
         if (plan.condition() != null) {
             code.line("hit = %s", condition(plan.condition()));
@@ -285,15 +288,15 @@ final class CodeWriter {
                     : "result = " + measure + ".where(hit, 0).groupby(" + keys + ").sum() / " + measure + ".groupby("
                             + keys + ").sum() * 100");
         } else {
-            code.line(measure == null ? "totals = data.groupby(" + groups(plan) + ").size()"
+            code.line(measure == null ? "totals = data.groupby(" + groups(plan.groupBy()) + ").size()"
                     : "totals = " + measure + ".groupby(" + keys + ").sum()");
             code.line("result = totals / totals.sum() * 100");
         }
         code.line("result = result.rename('percent')");
-        order(code, plan);
+        order(code, plan.groupBy(), null);
     }
 
-    private void correlations(Code code, Plan plan) {
+    private void correlations(Code code, Plan.Correlations plan) {
         List<String> numeric = lexicon.columns().stream().filter(c -> c.numeric() && !c.identifier())
                 .map(Column::name).toList();
         code.line("numeric = data[[%s]]", numeric.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")));
@@ -307,32 +310,32 @@ final class CodeWriter {
         code.line("result = pairs.reindex(pairs.abs().sort_values(ascending=False).index).head(%d)", limit);
     }
 
-    private void trend(Code code, Plan plan) {
+    private void trend(Code code, Plan.Trend plan) {
         code.line("periods = data[%s].dt.to_period(%s)", col(plan.date()), string(plan.grain().code()));
         if (plan.agg() == Agg.COUNT || plan.column() == null) {
             code.line("result = data.groupby(periods).size().rename('count')");
         } else {
             code.line("result = data.groupby(periods)[%s].%s()", col(plan.column()), plan.agg().method());
         }
-        if (plan.limit() != null) {
-            cut(code, plan);
+        if (plan.rank() != null) {
+            cut(code, plan.rank());
         }
     }
 
     /** Keeps the first {@code limit} values, and those tied with the last of them: a tie is never hidden. */
-    private static void cut(Code code, Plan plan) {
-        code.line("result = result.sort_values(ascending=%s)", py(plan.ascending()));
-        code.line("if len(result) > %d:", plan.limit());
-        code.line("    result = result[result %s result.iloc[%d]]", plan.ascending() ? "<=" : ">=", plan.limit() - 1);
+    private static void cut(Code code, Rank rank) {
+        code.line("result = result.sort_values(ascending=%s)", py(rank.ascending()));
+        code.line("if len(result) > %d:", rank.limit());
+        code.line("    result = result[result %s result.iloc[%d]]", rank.ascending() ? "<=" : ">=", rank.limit() - 1);
     }
 
-    private void distribution(Code code, Plan plan) {
+    private void distribution(Code code, Plan.Distribution plan) {
         boolean numeric = lexicon.column(plan.column()).map(Column::numeric).orElse(false);
         code.line(numeric ? "result = data[" + col(plan.column()) + "].describe()"
                 : "result = data[" + col(plan.column()) + "].value_counts()");
     }
 
-    private void outliers(Code code, Plan plan) {
+    private void outliers(Code code, Plan.Outliers plan) {
         String c = col(plan.column());
         code.line("values = data[%s].dropna()", c);
         code.line("q1 = values.quantile(0.25)");
@@ -344,25 +347,69 @@ final class CodeWriter {
                 + " 'rows_checked': int(len(values)), 'outliers': outliers}");
     }
 
+    /** The chart that suits a plan's result when the question only says "plot" or "chart". */
+    static Chart suited(Plan plan) {
+        return switch (plan) {
+            case Plan.Trend t -> Chart.LINE;
+            case Plan.Distribution d -> Chart.HISTOGRAM;
+            case Plan.Correlation c -> Chart.SCATTER;
+            case Plan.Count c -> Chart.BAR;
+            case Plan.Aggregate a -> Chart.BAR;
+            case Plan.TopRows t -> Chart.BAR;
+            case Plan.Share s -> Chart.BAR;
+            case Plan.Values v -> Chart.BAR;
+            case Plan.Columns c -> Chart.BAR;
+            case Plan.Shape s -> Chart.BAR;
+            case Plan.Missing m -> Chart.BAR;
+            case Plan.Summary s -> Chart.BAR;
+            case Plan.Correlations c -> Chart.BAR;
+            case Plan.Outliers o -> Chart.BAR;
+            case Plan.Head h -> Chart.BAR;
+            case Plan.Value v -> Chart.BAR;
+            case Plan.Compare c -> Chart.BAR;
+        };
+    }
+
     /** The chart the code draws for a plan, or {@code NONE} when its result is not something to chart. */
     static Chart drawn(Plan plan, Lexicon lexicon) {
-        if (plan.chart() == Chart.NONE) {
+        Chart asked = plan.scope().chart();
+        if (asked == Chart.NONE) {
             return Chart.NONE;
         }
-        boolean numeric = plan.column() != null && lexicon.column(plan.column()).map(Column::numeric).orElse(false);
-        if (plan.task() == Task.CORRELATION) {
+        String column = Plan.column(plan);
+        boolean numeric = column != null && lexicon.column(column).map(Column::numeric).orElse(false);
+        boolean series = switch (plan) {
+            case Plan.Count c -> !c.groupBy().isEmpty();
+            case Plan.Aggregate a -> !a.groupBy().isEmpty();
+            case Plan.Share s -> !s.groupBy().isEmpty();
+            case Plan.Compare c -> true;
+            case Plan.Trend t -> true;
+            case Plan.Values v -> true;
+            case Plan.Correlations c -> true;
+            case Plan.Missing m -> true;
+            case Plan.Distribution d -> true;
+            case Plan.TopRows t -> true;
+            case Plan.Columns c -> false;
+            case Plan.Shape s -> false;
+            case Plan.Summary s -> false;
+            case Plan.Correlation c -> false;
+            case Plan.Outliers o -> false;
+            case Plan.Head h -> false;
+            case Plan.Value v -> false;
+        };
+        if (plan instanceof Plan.Correlation) {
             return Chart.SCATTER;
         }
-        if (plan.task() == Task.DISTRIBUTION && numeric) {
+        if (plan instanceof Plan.Distribution && numeric) {
             return Chart.HISTOGRAM;
         }
-        if (plan.chart() == Chart.HISTOGRAM && numeric && !seriesResult(plan)) {
+        if (asked == Chart.HISTOGRAM && numeric && !series) {
             return Chart.HISTOGRAM;
         }
-        if (!seriesResult(plan)) {
+        if (!series) {
             return Chart.NONE;
         }
-        return plan.chart() == Chart.HISTOGRAM || plan.chart() == Chart.SCATTER ? Chart.BAR : plan.chart();
+        return asked == Chart.HISTOGRAM || asked == Chart.SCATTER ? Chart.BAR : asked;
     }
 
     private void chart(Code code, Plan plan) {
@@ -370,29 +417,30 @@ final class CodeWriter {
         if (kind == Chart.NONE) {
             return;
         }
+        String column = Plan.column(plan);
         switch (kind) {
             case HISTOGRAM -> {
                 code.line("fig, ax = plt.subplots(figsize=(9, 5))");
-                code.line("ax.hist(data[%s].dropna(), bins=30, color='#4C72B0', edgecolor='white')",
-                        col(plan.column()));
-                code.line("ax.set_xlabel(%s)", string(plan.column()));
+                code.line("ax.hist(data[%s].dropna(), bins=30, color='#4C72B0', edgecolor='white')", col(column));
+                code.line("ax.set_xlabel(%s)", string(column));
                 code.line("ax.set_ylabel('rows')");
             }
             case SCATTER -> {
+                Plan.Correlation c = (Plan.Correlation) plan;
                 code.line("fig, ax = plt.subplots(figsize=(9, 5))");
-                code.line("ax.scatter(data[%s], data[%s], s=12, alpha=0.6)", col(plan.column()), col(plan.other()));
-                code.line("ax.set_xlabel(%s)", string(plan.column()));
-                code.line("ax.set_ylabel(%s)", string(plan.other()));
+                code.line("ax.scatter(data[%s], data[%s], s=12, alpha=0.6)", col(c.column()), col(c.other()));
+                code.line("ax.set_xlabel(%s)", string(c.column()));
+                code.line("ax.set_ylabel(%s)", string(c.other()));
             }
             default -> {
                 String series = "result";
-                if (plan.task() == Task.COMPARE) {
-                    series = "result.iloc[:" + plan.sides().size() + "]"; // the sides, not their difference
+                if (plan instanceof Plan.Compare c) {
+                    series = "result.iloc[:" + c.sides().size() + "]"; // the sides, not their difference
                 }
-                if (plan.task() == Task.TOP_ROWS) {
-                    String label = labelColumn(plan);
-                    series = label == null ? "result[" + col(plan.column()) + "]"
-                            : "result.set_index(" + col(label) + ")[" + col(plan.column()) + "]";
+                if (plan instanceof Plan.TopRows t) {
+                    String label = labelColumn(t);
+                    series = label == null ? "result[" + col(t.column()) + "]"
+                            : "result.set_index(" + col(label) + ")[" + col(t.column()) + "]";
                 }
                 code.line("shown = %s.head(%d)", series, kind == Chart.LINE ? 1000 : MAX_BARS);
                 code.line("labels = [str(label) for label in shown.index]");
@@ -417,21 +465,10 @@ final class CodeWriter {
         code.line("fig.tight_layout()");
     }
 
-    /** Whether the result is a series of labelled numbers that a bar, line or pie chart can show. */
-    private static boolean seriesResult(Plan plan) {
-        return switch (plan.task()) {
-            case COUNT, AGGREGATE, SHARE -> !plan.groupBy().isEmpty();
-            case COMPARE -> true;
-            case TREND, VALUES, CORRELATIONS, MISSING -> true;
-            case DISTRIBUTION, TOP_ROWS -> true;
-            default -> false;
-        };
-    }
-
     /** The column naming the rows of a ranking: the ranked group column, else one called a name or title. */
-    private String labelColumn(Plan plan) {
-        if (plan.other() != null) {
-            return plan.other();
+    private String labelColumn(Plan.TopRows plan) {
+        if (plan.label() != null) {
+            return plan.label();
         }
         return lexicon.columns().stream().filter(c -> c.text() && (c.words().contains("name") || c.words().contains(
                 "title"))).map(Column::name).findFirst().orElse(null);
@@ -445,9 +482,9 @@ final class CodeWriter {
         return string(name);
     }
 
-    private static String groups(Plan plan) {
-        return plan.groupBy().size() == 1 ? string(plan.groupBy().get(0))
-                : "[" + plan.groupBy().stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "]";
+    private static String groups(List<String> groupBy) {
+        return groupBy.size() == 1 ? string(groupBy.get(0))
+                : "[" + groupBy.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "]";
     }
 
     private static String py(boolean b) {

@@ -19,7 +19,7 @@ final class Describe {
 
     /** What was computed, e.g. "Total revenue by category where region is North". */
     static String subject(Plan plan) {
-        return what(plan) + conditions(plan.filters());
+        return what(plan) + conditions(plan.scope().filters());
     }
 
     /**
@@ -28,77 +28,104 @@ final class Describe {
      * and any column computed or brought in from another dataset.
      */
     static String reading(Plan plan) {
+        Plan.Scope scope = plan.scope();
         List<String> parts = new java.util.ArrayList<>();
         parts.add(what(plan));
-        if (!plan.derived().isEmpty()) {
-            parts.add(name(plan.column()) + " = " + plan.derived().stream().map(Describe::name)
+        if (scope.measured() != null) {
+            parts.add(name(scope.measured()) + " = " + scope.derived().stream().map(Describe::name)
                     .collect(Collectors.joining(" × ")));
         }
-        if (plan.join() != null) {
-            parts.add(String.join(", ", plan.join().columns().stream().map(Describe::name).toList()) + " from "
-                    + plan.join().dataset() + ", joined on " + name(plan.join().leftKey())
-                    + (plan.join().leftKey().equals(plan.join().rightKey()) ? "" : " = " + name(plan.join().rightKey())));
+        if (scope.join() != null) {
+            Plan.Join join = scope.join();
+            parts.add(String.join(", ", join.columns().stream().map(Describe::name).toList()) + " from "
+                    + join.dataset() + ", joined on " + name(join.leftKey())
+                    + (join.leftKey().equals(join.rightKey()) ? "" : " = " + name(join.rightKey())));
         }
-        if (plan.task() == Plan.Task.AGGREGATE && plan.other() != null && plan.groupBy().isEmpty()) {
-            parts.add("over each " + name(plan.other()) + "'s total");
+        String ranked = switch (plan) {
+            case Plan.Count c -> ranked(c.rank());
+            case Plan.Aggregate a -> a.per() == null ? ranked(a.rank()) : "over each " + name(a.per()) + "'s total";
+            case Plan.TopRows t -> ranked(t.rank());
+            case Plan.Trend t -> ranked(t.rank());
+            case Plan.Correlations c -> c.limit() == null ? null : "highest " + c.limit();
+            case Plan.Share s -> null;
+            case Plan.Values v -> null;
+            case Plan.Columns c -> null;
+            case Plan.Shape s -> null;
+            case Plan.Missing m -> null;
+            case Plan.Summary s -> null;
+            case Plan.Correlation c -> null;
+            case Plan.Distribution d -> null;
+            case Plan.Outliers o -> null;
+            case Plan.Head h -> null;
+            case Plan.Value v -> null;
+            case Plan.Compare c -> null;
+        };
+        if (ranked != null) {
+            parts.add(ranked);
         }
-        if (plan.limit() != null && plan.task() != Plan.Task.HEAD) {
-            parts.add((plan.ascending() ? "lowest " : "highest ") + plan.limit());
-        }
-        for (Filter f : plan.filters()) {
+        for (Filter f : scope.filters()) {
             String c = f.op() == Filter.Op.LOOKUP ? "a text column holds " + quoted(f.texts().get(0)) : condition(f);
-            parts.add(plan.inherited().contains(f) ? c + " (kept from the previous question)" : c);
+            parts.add(scope.inherited().contains(f) ? c + " (kept from the previous question)" : c);
         }
-        if (plan.task() == Plan.Task.COMPARE) {
-            parts.add(plan.sides().stream().map(Describe::condition).collect(Collectors.joining(", and ")));
-            parts.add("side by side" + (plan.sides().size() == 2 ? ", with their difference and ratio" : ""));
+        if (plan instanceof Plan.Compare compare) {
+            parts.add(compare.sides().stream().map(Describe::condition).collect(Collectors.joining(", and ")));
+            parts.add("side by side" + (compare.sides().size() == 2 ? ", with their difference and ratio" : ""));
         }
-        if (plan.chart() != Plan.Chart.NONE) {
-            parts.add(plan.chart().name().toLowerCase(Locale.ROOT) + " chart");
+        if (scope.chart() != Plan.Chart.NONE) {
+            parts.add(scope.chart().name().toLowerCase(Locale.ROOT) + " chart");
         }
         return String.join(" · ", parts);
     }
 
+    private static String ranked(Plan.Rank rank) {
+        return rank == null ? null : (rank.ascending() ? "lowest " : "highest ") + rank.limit();
+    }
+
     private static String what(Plan plan) {
-        return switch (plan.task()) {
-            case COUNT -> "Number of " + rows(plan) + by(plan);
-            case AGGREGATE -> capital(measure(plan)) + by(plan);
-            case TOP_ROWS -> (plan.ascending() ? "Lowest " : "Highest ") + name(plan.column());
-            case SHARE -> "Share of " + (plan.column() == null ? rows(plan) : name(plan.column())) + by(plan);
-            case VALUES -> "Values of " + name(plan.column());
-            case TREND -> capital(plan.column() == null ? "number of " + rows(plan) : measure(plan)) + " per "
-                    + plan.grain().noun();
-            case DISTRIBUTION -> "Distribution of " + name(plan.column());
-            case CORRELATION -> name(plan.column()) + " and " + name(plan.other());
-            case CORRELATIONS -> "Strongest correlations" + (plan.column() == null ? "" : " with " + name(plan.column()));
-            case MISSING -> "Missing values";
-            case COMPARE -> capital(plan.condition() != null ? "share of " + rows(plan) + " where "
-                    + condition(plan.condition())
-                    : plan.column() == null || plan.agg() == Agg.COUNT ? "number of " + rows(plan) : measure(plan));
-            case VALUE -> "Value of " + name(plan.column());
-            case COLUMNS -> "Columns and their types";
-            case SHAPE -> "Number of rows and columns";
-            case DESCRIBE -> "Summary statistics" + (plan.column() == null ? "" : " of " + name(plan.column()));
-            case OUTLIERS -> "Outliers of " + name(plan.column()) + " (beyond 1.5 interquartile ranges)";
-            case HEAD -> (plan.ascending() ? "First " : "Last ") + plan.limit() + " rows";
+        return switch (plan) {
+            case Plan.Count c -> "Number of " + rows(c) + by(c.groupBy());
+            case Plan.Aggregate a -> capital(measure(a.agg(), a.column())) + by(a.groupBy());
+            case Plan.TopRows t -> (t.rank().ascending() ? "Lowest " : "Highest ") + name(t.column());
+            case Plan.Share s -> "Share of " + (s.column() == null ? rows(s) : name(s.column())) + by(s.groupBy());
+            case Plan.Values v -> "Values of " + name(v.column());
+            case Plan.Trend t -> capital(t.column() == null ? "number of " + rows(t) : measure(t.agg(), t.column()))
+                    + " per " + t.grain().noun();
+            case Plan.Distribution d -> "Distribution of " + name(d.column());
+            case Plan.Correlation c -> name(c.column()) + " and " + name(c.other());
+            case Plan.Correlations c -> "Strongest correlations" + (c.column() == null ? "" : " with "
+                    + name(c.column()));
+            case Plan.Missing m -> "Missing values";
+            case Plan.Compare c -> capital(compared(c));
+            case Plan.Value v -> "Value of " + name(v.column());
+            case Plan.Columns c -> "Columns and their types";
+            case Plan.Shape s -> "Number of rows and columns";
+            case Plan.Summary s -> "Summary statistics" + (s.column() == null ? "" : " of " + name(s.column()));
+            case Plan.Outliers o -> "Outliers of " + name(o.column()) + " (beyond 1.5 interquartile ranges)";
+            case Plan.Head h -> (h.first() ? "First " : "Last ") + h.limit() + " rows";
         };
     }
 
+    /** What each side of a comparison gives: "share of rows where smoker is yes", "number of rows", "total revenue". */
+    static String compared(Plan.Compare c) {
+        return c.condition() != null ? "share of " + rows(c) + " where " + condition(c.condition())
+                : c.column() == null || c.agg() == Agg.COUNT ? "number of " + rows(c) : measure(c.agg(), c.column());
+    }
+
     /** "total revenue", "average Fare", "number of distinct product". */
-    static String measure(Plan plan) {
-        Agg agg = plan.agg();
-        if (agg == Agg.SUM && plan.column() != null && Words.nameWords(plan.column()).contains("total")) {
-            return "sum of " + name(plan.column()); // not "total total_votes"
+    static String measure(Agg agg, String column) {
+        if (agg == Agg.SUM && column != null && Words.nameWords(column).contains("total")) {
+            return "sum of " + name(column); // not "total total_votes"
         }
-        return (agg == null ? "" : agg.words() + " ") + name(plan.column());
+        return (agg == null ? "" : agg.words() + " ") + name(column);
     }
 
     static String rows(Plan plan) {
-        return plan.entity() == null ? "rows" : plan.entity().toLowerCase(Locale.ROOT);
+        String entity = plan.scope().entity();
+        return entity == null ? "rows" : entity.toLowerCase(Locale.ROOT);
     }
 
-    private static String by(Plan plan) {
-        return plan.groupBy().isEmpty() ? "" : " by " + plan.groupBy().stream().map(Describe::name)
+    private static String by(List<String> groupBy) {
+        return groupBy.isEmpty() ? "" : " by " + groupBy.stream().map(Describe::name)
                 .collect(Collectors.joining(" and "));
     }
 

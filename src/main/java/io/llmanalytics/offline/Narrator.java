@@ -52,13 +52,13 @@ final class Narrator {
         } catch (RuntimeException e) {
             sentences.clear(); // an unexpected result shape: described generically below
         }
-        if (plan.chart() != Plan.Chart.NONE) {
+        if (plan.scope().chart() != Plan.Chart.NONE) {
             String subject = Describe.subject(plan);
             sentences.add(List.of("The chart shows the " + Character.toLowerCase(subject.charAt(0)) + subject.substring(1)
                     + "."));
         }
-        String plain = Describe.conditions(plan.filters());
-        String coded = Describe.conditions(plan.filters(), true);
+        String plain = Describe.conditions(plan.scope().filters());
+        String coded = Describe.conditions(plan.scope().filters(), true);
         List<String> kept = new ArrayList<>();
         for (List<String> options : sentences) {
             List<String> all = new ArrayList<>(options);
@@ -76,55 +76,54 @@ final class Narrator {
         if (kept.isEmpty()) {
             kept.add(FallbackInterpretation.describe(result, whole));
         }
-        if (!plan.inherited().isEmpty()) {
-            kept.add("As in the previous question, this is only for rows" + Describe.conditions(plan.inherited(), true)
-                    + ".");
+        if (!plan.scope().inherited().isEmpty()) {
+            kept.add("As in the previous question, this is only for rows"
+                    + Describe.conditions(plan.scope().inherited(), true) + ".");
         }
         return String.join(" ", kept);
     }
 
     private static List<String> sentences(Plan plan, Whole w) {
         JsonNode r = w.result();
-        String where = Describe.conditions(plan.filters());
-        return switch (plan.task()) {
-            case COUNT -> plan.groupBy().isEmpty()
-                    ? List.of("There are " + number(r.asDouble()) + " " + Describe.rows(plan) + where + ".")
-                    : groups(plan, w, "the most " + Describe.rows(plan), "the fewest", true);
-            case AGGREGATE -> plan.groupBy().isEmpty()
-                    ? List.of("The " + Describe.measure(plan) + where + " is " + scalar(r) + ".")
-                    : groups(plan, w, "the highest " + Describe.measure(plan), "the lowest",
-                            plan.agg() == Agg.SUM || plan.agg() == Agg.COUNT);
-            case TOP_ROWS -> topRows(plan, r);
-            case SHARE -> share(plan, r, where);
-            case VALUES -> values(plan, r);
-            case COLUMNS -> List.of("The data has " + number(r.path("length").asDouble()) + " columns: "
+        String where = Describe.conditions(plan.scope().filters());
+        return switch (plan) {
+            case Plan.Count c -> c.groupBy().isEmpty()
+                    ? List.of("There are " + number(r.asDouble()) + " " + Describe.rows(c) + where + ".")
+                    : groups(c, c.groupBy(), c.rank(), w, "the most " + Describe.rows(c), "the fewest", true, null);
+            case Plan.Aggregate a -> a.groupBy().isEmpty()
+                    ? List.of("The " + Describe.measure(a.agg(), a.column()) + where + " is " + scalar(r) + ".")
+                    : groups(a, a.groupBy(), a.rank(), w, "the highest " + Describe.measure(a.agg(), a.column()),
+                            "the lowest", a.agg() == Agg.SUM || a.agg() == Agg.COUNT,
+                            Describe.measure(a.agg(), a.column()));
+            case Plan.TopRows t -> topRows(t, r);
+            case Plan.Share s -> share(s, r, where);
+            case Plan.Values v -> values(v.column(), r);
+            case Plan.Columns c -> List.of("The data has " + number(r.path("length").asDouble()) + " columns: "
                     + listed(entries(r), 8, false) + ".");
-            case SHAPE -> List.of("The data has " + number(r.path("rows").asDouble()) + " rows and "
+            case Plan.Shape s -> List.of("The data has " + number(r.path("rows").asDouble()) + " rows and "
                     + number(r.path("columns").asDouble()) + " columns.");
-            case MISSING -> missing(plan, r);
-            case DESCRIBE, DISTRIBUTION -> describe(plan, w);
-            case CORRELATION -> correlation(plan, r);
-            case CORRELATIONS -> correlations(plan, r);
-            case TREND -> trend(plan, w);
-            case OUTLIERS -> outliers(plan, r);
-            case VALUE -> r.isNumber() || r.isTextual()
-                    ? List.of("The " + name(plan.column()) + where + " is " + cell(r) + ".")
-                    : values(plan, w, where);
-            case HEAD -> List.of("Here are the " + (plan.ascending() ? "first " : "last ")
+            case Plan.Missing m -> missing(m, r);
+            case Plan.Summary s -> describe(s.column(), w);
+            case Plan.Distribution d -> describe(d.column(), w);
+            case Plan.Correlation c -> correlation(c, r);
+            case Plan.Correlations c -> correlations(c, r);
+            case Plan.Trend t -> trend(t, w);
+            case Plan.Outliers o -> outliers(o, r);
+            case Plan.Value v -> r.isNumber() || r.isTextual()
+                    ? List.of("The " + name(v.column()) + where + " is " + cell(r) + ".")
+                    : values(v.column(), w, where);
+            case Plan.Head h -> List.of("Here are the " + (h.first() ? "first " : "last ")
                     + number(r.path("data").size()) + " rows" + where + ".");
-            case COMPARE -> compare(plan, r, where);
+            case Plan.Compare c -> compare(c, r, where);
         };
     }
 
     /** "The total revenue is 11,132,991 for East and 10,768,958 for West: East's is higher by 364,033 (1.03 times)." */
-    private static List<String> compare(Plan plan, JsonNode r, String where) {
+    private static List<String> compare(Plan.Compare plan, JsonNode r, String where) {
         List<Entry> entries = entries(r);
         int n = plan.sides().size();
         List<Entry> sides = entries.subList(0, Math.min(n, entries.size()));
-        String what = plan.condition() != null ? "share of " + Describe.rows(plan) + " where "
-                + Describe.condition(plan.condition()) + " (%)"
-                : plan.column() == null || plan.agg() == Agg.COUNT ? "number of " + Describe.rows(plan)
-                : Describe.measure(plan);
+        String what = Describe.compared(plan) + (plan.condition() != null ? " (%)" : "");
         List<String> parts = new ArrayList<>();
         for (Entry e : sides) {
             parts.add(number(e.value()) + " for " + Describe.quoted(e.label()));
@@ -157,11 +156,11 @@ final class Narrator {
     }
 
     /** Group labels people can read: "Pclass 1" rather than "1", "smoker = yes" rather than "yes". */
-    private static List<Entry> labelled(Plan plan, List<Entry> entries) {
-        if (plan.groupBy().size() != 1) {
+    private static List<Entry> labelled(List<String> groupBy, List<Entry> entries) {
+        if (groupBy.size() != 1) {
             return entries;
         }
-        String column = name(plan.groupBy().get(0));
+        String column = name(groupBy.get(0));
         return entries.stream().map(e -> {
             String label = e.label();
             if (label.matches("-?\\d+(\\.\\d+)?")) {
@@ -173,18 +172,23 @@ final class Narrator {
         }).toList();
     }
 
-    private static List<String> groups(Plan plan, Whole w, String most, String least, boolean additive) {
+    /**
+     * @param measure what an {@link Plan.Aggregate} computes ("total revenue"); null for a count of rows
+     */
+    private static List<String> groups(Plan plan, List<String> groupBy, Plan.Rank rank, Whole w, String most,
+            String least, boolean additive, String measure) {
         JsonNode r = w.result();
-        List<Entry> entries = labelled(plan, entries(r));
+        List<Entry> entries = labelled(groupBy, entries(r));
         if (entries.isEmpty()) {
-            return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
+            return List.of("No rows match" + Describe.conditions(plan.scope().filters()) + ".");
         }
         List<String> out = new ArrayList<>();
-        Entry top = labelled(plan, w.max(entries));
-        Entry bottom = labelled(plan, w.min(entries));
-        if (plan.limit() != null) {
-            String ranked = plan.ascending() ? least.replace("the lowest", "the lowest " + Describe.measure(plan))
-                    .replace("the fewest", "the fewest " + Describe.rows(plan)) : most;
+        Entry top = labelled(groupBy, w.max(entries));
+        Entry bottom = labelled(groupBy, w.min(entries));
+        if (rank != null) {
+            String ranked = !rank.ascending() ? most : measure != null
+                    ? least.replace("the lowest", "the lowest " + measure)
+                    : least.replace("the fewest", "the fewest " + Describe.rows(plan));
             Entry first = entries.get(0);
             if (entries.size() == 1) {
                 out.add(capital(first.label()) + " has " + ranked + ": " + number(first.value()) + ".");
@@ -192,7 +196,7 @@ final class Narrator {
                 out.add(capital(listed(entries, 5, false)) + " are tied with " + ranked + ": " + number(first.value())
                         + ".");
             } else {
-                out.add("The " + entries.size() + " with " + ranked + (entries.size() > plan.limit()
+                out.add("The " + entries.size() + " with " + ranked + (entries.size() > rank.limit()
                         ? " (ties included)" : "") + " are " + listed(entries, 5, true) + ".");
             }
             return out;
@@ -212,15 +216,15 @@ final class Narrator {
         return out;
     }
 
-    private static List<String> topRows(Plan plan, JsonNode r) {
+    private static List<String> topRows(Plan.TopRows plan, JsonNode r) {
         JsonNode rows = r.path("data");
         if (rows.isEmpty()) {
-            return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
+            return List.of("No rows match" + Describe.conditions(plan.scope().filters()) + ".");
         }
         String column = plan.column();
         String label = label(plan, rows.get(0));
         JsonNode first = rows.get(0).path(column);
-        String which = plan.ascending() ? "lowest" : "highest";
+        String which = plan.rank().ascending() ? "lowest" : "highest";
         if (rows.size() == 1) {
             return List.of("The " + which + " " + name(column) + " is " + cell(first)
                     + (label == null ? "" : ", for " + label) + ".");
@@ -234,7 +238,7 @@ final class Narrator {
                 labels.add(l);
             }
         }
-        if (tied && plan.limit() != null && plan.limit() == 1) {
+        if (tied && plan.rank().limit() == 1) {
             return List.of("The " + which + " " + name(column) + " is " + cell(first) + ", shared by "
                     + rows.size() + " rows" + (labels.isEmpty() ? "" : ": " + String.join("; ", labels)) + ".");
         }
@@ -244,9 +248,9 @@ final class Narrator {
     }
 
     /** The text that names a row: the ranked group column, else a column called a name or title. */
-    private static String label(Plan plan, JsonNode row) {
-        if (plan.other() != null && row.path(plan.other()).isTextual()) {
-            return row.path(plan.other()).asText();
+    private static String label(Plan.TopRows plan, JsonNode row) {
+        if (plan.label() != null && row.path(plan.label()).isTextual()) {
+            return row.path(plan.label()).asText();
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> cell = it.next();
@@ -263,7 +267,7 @@ final class Narrator {
         return v.isNumber() ? number(v.asDouble()) : Describe.quoted(v.asText());
     }
 
-    private static List<String> share(Plan plan, JsonNode r, String where) {
+    private static List<String> share(Plan.Share plan, JsonNode r, String where) {
         String of = plan.column() == null ? Describe.rows(plan) : "the total " + name(plan.column());
         if (plan.groupBy().isEmpty()) {
             if (!r.isNumber()) {
@@ -274,7 +278,7 @@ final class Narrator {
                     ? capital(condition) + " for " + percent(r.asDouble()) + " of the " + of + where + "."
                     : "Rows where " + condition + " account for " + percent(r.asDouble()) + " of " + of + where + ".");
         }
-        List<Entry> entries = labelled(plan, entries(r));
+        List<Entry> entries = labelled(plan.groupBy(), entries(r));
         if (entries.isEmpty()) {
             return List.of("No rows match" + where + ".");
         }
@@ -291,28 +295,28 @@ final class Narrator {
                 + ".");
     }
 
-    private static List<String> values(Plan plan, JsonNode r) {
+    private static List<String> values(String column, JsonNode r) {
         List<Entry> entries = entries(r);
         long distinct = r.path("length").asLong(entries.size());
-        return List.of(name(plan.column()) + " has " + number(distinct) + " distinct values; the most common are "
+        return List.of(name(column) + " has " + number(distinct) + " distinct values; the most common are "
                 + listed(entries, 5, true) + " rows.");
     }
 
-    private static List<String> values(Plan plan, Whole w, String where) {
+    private static List<String> values(String column, Whole w, String where) {
         JsonNode r = w.result();
         List<Entry> entries = entries(r);
         if (entries.isEmpty()) {
             return List.of("No rows match" + where + ".");
         }
         return List.of(number(r.path("length").asDouble(entries.size())) + " rows match" + where + "; their "
-                + name(plan.column()) + " goes from " + number(w.min(entries).value()) + " to "
+                + name(column) + " goes from " + number(w.min(entries).value()) + " to "
                 + number(w.max(entries).value()) + ".");
     }
 
-    private static List<String> missing(Plan plan, JsonNode r) {
+    private static List<String> missing(Plan.Missing plan, JsonNode r) {
         if (plan.column() != null) {
             return List.of(name(plan.column()) + " has " + number(r.asDouble()) + " missing values"
-                    + Describe.conditions(plan.filters()) + ".");
+                    + Describe.conditions(plan.scope().filters()) + ".");
         }
         List<Entry> missing = entries(r).stream().filter(e -> e.value() > 0).toList();
         if (missing.isEmpty()) {
@@ -321,7 +325,7 @@ final class Narrator {
         return List.of("Columns with missing values: " + listed(missing, 8, true) + "; the others have none.");
     }
 
-    private static List<String> describe(Plan plan, Whole w) {
+    private static List<String> describe(String described, Whole w) {
         JsonNode r = w.result();
         if (!"series".equals(r.path("type").asText())) {
             if ("dataframe".equals(r.path("type").asText())) {
@@ -331,7 +335,7 @@ final class Narrator {
             return List.of();
         }
         JsonNode d = r.path("data");
-        String column = name(plan.column());
+        String column = name(described);
         if (d.has("mean")) {
             List<String> out = new ArrayList<>();
             out.add(capital(column) + " averages " + number(d.path("mean").asDouble()) + " (median "
@@ -358,7 +362,7 @@ final class Narrator {
         return out;
     }
 
-    private static List<String> correlation(Plan plan, JsonNode r) {
+    private static List<String> correlation(Plan.Correlation plan, JsonNode r) {
         if (!r.isNumber()) {
             return List.of("The correlation cannot be computed (too few values).");
         }
@@ -373,7 +377,7 @@ final class Narrator {
         return s + (a < 0.1 ? " linear relationship" : r > 0 ? " positive relationship" : " negative relationship");
     }
 
-    private static List<String> correlations(Plan plan, JsonNode r) {
+    private static List<String> correlations(Plan.Correlations plan, JsonNode r) {
         List<Entry> entries = entries(r);
         if (entries.isEmpty()) {
             return List.of("There are not enough numeric columns to correlate.");
@@ -388,15 +392,16 @@ final class Narrator {
                 : capital(name(plan.column())) + " correlates most with " + String.join("; ", parts) + ".");
     }
 
-    private static List<String> trend(Plan plan, Whole w) {
+    private static List<String> trend(Plan.Trend plan, Whole w) {
         List<Entry> entries = entries(w.result());
         if (entries.isEmpty()) {
-            return List.of("No rows match" + Describe.conditions(plan.filters()) + ".");
+            return List.of("No rows match" + Describe.conditions(plan.scope().filters()) + ".");
         }
-        String what = plan.column() == null ? "the number of " + Describe.rows(plan) : "the " + Describe.measure(plan);
-        if (plan.limit() != null) {
+        String what = plan.column() == null ? "the number of " + Describe.rows(plan)
+                : "the " + Describe.measure(plan.agg(), plan.column());
+        if (plan.rank() != null) {
             Entry first = entries.get(0);
-            String which = plan.ascending() ? "the lowest " : "the highest ";
+            String which = plan.rank().ascending() ? "the lowest " : "the highest ";
             if (entries.size() > 1) {
                 return List.of(capital(listed(entries, 5, true)) + " had " + which + what.replaceFirst("^the ", "")
                         + ".");
@@ -426,7 +431,7 @@ final class Narrator {
         return out;
     }
 
-    private static List<String> outliers(Plan plan, JsonNode r) {
+    private static List<String> outliers(Plan.Outliers plan, JsonNode r) {
         double count = r.path("count").asDouble();
         String column = name(plan.column());
         List<String> out = new ArrayList<>();
@@ -439,8 +444,8 @@ final class Narrator {
         return out;
     }
 
-    private static Entry labelled(Plan plan, Entry entry) {
-        return labelled(plan, List.of(entry)).get(0);
+    private static Entry labelled(List<String> groupBy, Entry entry) {
+        return labelled(groupBy, List.of(entry)).get(0);
     }
 
     /**

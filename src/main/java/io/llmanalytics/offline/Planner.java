@@ -4,17 +4,21 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
-import io.llmanalytics.offline.Plan.Task;
+import io.llmanalytics.offline.Plan.Rank;
+import io.llmanalytics.offline.Plan.Scope;
 
 /**
- * Decides what a question asks from its {@link Parts}, or says why it cannot without guessing. The decisions, in
- * order: questions about the table itself (missing values, columns, size, summary), correlations, outliers,
- * distributions, first rows, lists of values, shares, trends, rankings, aggregations and counts.
+ * Decides what a question asks from its {@link Parts}, or says why it cannot without guessing. Two sides make a
+ * comparison; otherwise the first of the ordered {@link #rules() rules} that applies decides: questions about the table
+ * itself (missing values, columns, size), correlations, outliers, summaries, distributions, first rows, lists of
+ * values, shares, trends, rankings, and last statistics and counts.
  */
 final class Planner {
 
@@ -37,14 +41,63 @@ final class Planner {
         this.lexicon = lexicon;
     }
 
+    /**
+     * A rule of precedence: when it {@code applies} to the parts of a question, its {@code plan} is the reading.
+     *
+     * @param name what the rule reads, for people
+     */
+    record Rule(String name, Predicate<Parts> applies, Function<Parts, Plan> plan) {
+
+        /** The plan of this rule, or empty when the rule does not apply (a rule that applies may decline). */
+        Optional<Plan> apply(Parts p) {
+            return applies.test(p) ? Optional.of(plan.apply(p)) : Optional.empty();
+        }
+    }
+
+    /**
+     * The precedence of the readings, in one place: the first rule that applies decides (and may decline). A question
+     * with two sides is first taken out as a comparison ({@link #plan}), whose one figure per side is read by these
+     * same rules.
+     */
+    private List<Rule> rules() {
+        return List.of(
+                new Rule("missing values", p -> p.tasks.contains(Cue.MISSING), this::missing),
+                new Rule("column types", p -> p.tasks.contains(Cue.TYPES), p -> new Plan.Columns(Scope.ALL)),
+                new Rule("correlation", p -> p.tasks.contains(Cue.CORRELATION), this::correlation),
+                new Rule("column names", p -> p.tasks.contains(Cue.COLUMNS) && p.measures.isEmpty(),
+                        p -> new Plan.Columns(Scope.ALL)),
+                new Rule("size", p -> p.tasks.contains(Cue.SHAPE), p -> new Plan.Shape(Scope.ALL)),
+                new Rule("outliers", p -> p.tasks.contains(Cue.OUTLIER), this::outliers),
+                new Rule("summary", p -> p.tasks.contains(Cue.DESCRIBE), this::summary),
+                new Rule("distribution", p -> (p.tasks.contains(Cue.DISTRIBUTION) || p.chart == Chart.HISTOGRAM)
+                        && p.aggs.isEmpty(), this::distribution),
+                new Rule("first or last rows", p -> (p.tasks.contains(Cue.FIRST) || p.tasks.contains(Cue.LAST))
+                        && p.measures.isEmpty() && p.groups.isEmpty() && p.superlative == null,
+                        p -> new Plan.Head(Scope.of(filters(p, true), null), p.limit == null ? 5 : p.limit,
+                                p.tasks.contains(Cue.FIRST))),
+                new Rule("list of values", Planner::listsValues,
+                        p -> new Plan.Values(Scope.of(filters(p, true), null), p.measures.get(0).name())),
+                new Rule("share", p -> p.tasks.contains(Cue.SHARE) || p.tasks.contains(Cue.RATE), this::share),
+                new Rule("trend", p -> p.tasks.contains(Cue.TREND) || p.timeGrouping || p.periodTarget, this::trend),
+                new Rule("ranking", p -> p.superlative != null || p.limit != null, this::ranking),
+                new Rule("statistic or count", p -> true, this::aggregate));
+    }
+
     Plan plan(Parts p) {
         if (!p.problems.isEmpty()) {
             throw new NotUnderstood(p.problems, p.unrecognized);
         }
+        if (p.limit != null && p.limit < 1) {
+            throw new NotUnderstood("say how many to show: a number of at least 1");
+        }
         List<Filter> sides = sides(p);
         Plan plan = sides.isEmpty() ? core(p) : compare(p, sides);
         if (!p.derived.isEmpty()) {
-            plan = plan.withDerived(p.derived);
+            String computed = Plan.column(plan);
+            if (computed == null) {
+                throw new NotUnderstood("say what to compute of the " + String.join(" × ", p.derived));
+            }
+            plan = plan.withScope(plan.scope().withDerived(computed, p.derived));
         }
         return chart(plan, p);
     }
@@ -95,85 +148,80 @@ final class Planner {
             throw new NotUnderstood("a comparison gives one figure per side; ask it without a ranking or 'by', or"
                     + " ask 'by' the column of the sides");
         }
-        Plan one = core(p);
-        if (one.task() != Task.COUNT && one.task() != Task.AGGREGATE && one.task() != Task.SHARE
-                || !one.groupBy().isEmpty() || one.limit() != null || one.task() == Task.SHARE
-                        && one.column() != null) {
-            throw new NotUnderstood("a comparison gives one figure per side: a count, a total, an average, a median,"
-                    + " a minimum or a maximum");
-        }
-        if (one.task() == Task.SHARE) {
-            if (one.condition() == null) {
-                throw new NotUnderstood("say what the share is of");
-            }
-            return Plan.of(Task.COMPARE).withTask(Task.COMPARE).withCondition(one.condition())
-                    .withFilters(one.filters()).withSides(sides).withEntity(one.entity()).withOther(one.other());
-        }
-        return Plan.of(Task.COMPARE).withColumn(one.column()).withAgg(one.task() == Task.COUNT ? Agg.COUNT : one.agg())
-                .withFilters(one.filters()).withSides(sides).withEntity(one.entity()).withOther(one.other());
+        String oneFigure = "a comparison gives one figure per side: a count, a total, an average, a median, a minimum"
+                + " or a maximum";
+        return switch (core(p)) {
+            case Plan.Count c when c.groupBy().isEmpty() -> new Plan.Compare(c.scope(), null, Agg.COUNT, null, sides,
+                    null);
+            case Plan.Aggregate a when a.groupBy().isEmpty() -> new Plan.Compare(a.scope(),
+                    a.agg() == Agg.COUNT ? null : a.column(), a.agg(), null, sides, a.per());
+            case Plan.Share s when s.groupBy().isEmpty() && s.column() == null -> new Plan.Compare(s.scope(), null,
+                    null, s.condition(), sides, null);
+            case Plan.Count c -> throw new NotUnderstood(oneFigure);
+            case Plan.Aggregate a -> throw new NotUnderstood(oneFigure);
+            case Plan.Share s -> throw new NotUnderstood(oneFigure);
+            case Plan.TopRows t -> throw new NotUnderstood(oneFigure);
+            case Plan.Values v -> throw new NotUnderstood(oneFigure);
+            case Plan.Columns c -> throw new NotUnderstood(oneFigure);
+            case Plan.Shape s -> throw new NotUnderstood(oneFigure);
+            case Plan.Missing m -> throw new NotUnderstood(oneFigure);
+            case Plan.Summary s -> throw new NotUnderstood(oneFigure);
+            case Plan.Correlation c -> throw new NotUnderstood(oneFigure);
+            case Plan.Correlations c -> throw new NotUnderstood(oneFigure);
+            case Plan.Trend t -> throw new NotUnderstood(oneFigure);
+            case Plan.Distribution d -> throw new NotUnderstood(oneFigure);
+            case Plan.Outliers o -> throw new NotUnderstood(oneFigure);
+            case Plan.Head h -> throw new NotUnderstood(oneFigure);
+            case Plan.Value v -> throw new NotUnderstood(oneFigure);
+            case Plan.Compare c -> throw new NotUnderstood(oneFigure);
+        };
     }
 
+    /** The reading of the first rule that applies. */
     private Plan core(Parts p) {
+        for (Rule rule : rules()) {
+            Optional<Plan> plan = rule.apply(p);
+            if (plan.isPresent()) {
+                return plan.get();
+            }
+        }
+        throw new IllegalStateException("the last rule applies to every question");
+    }
+
+    private static boolean listsValues(Parts p) {
         var tasks = p.tasks;
-        if (tasks.contains(Cue.MISSING)) {
-            noGroups(p, "missing values");
-            return Plan.of(Task.MISSING).withColumn(single(p.measures, c -> true, "missing values"))
-                    .withFilters(filters(p, true));
-        }
-        if (tasks.contains(Cue.TYPES)) {
-            return Plan.of(Task.COLUMNS);
-        }
-        if (tasks.contains(Cue.CORRELATION)) {
-            return correlation(p);
-        }
-        if (tasks.contains(Cue.COLUMNS) && p.measures.isEmpty()) {
-            return Plan.of(Task.COLUMNS);
-        }
-        if (tasks.contains(Cue.SHAPE)) {
-            return Plan.of(Task.SHAPE);
-        }
-        if (tasks.contains(Cue.OUTLIER)) {
-            noGroups(p, "outliers");
-            String column = single(p.measures, Column::measure, "outliers");
-            if (column == null) {
-                throw new NotUnderstood("name the numeric column to look for outliers in");
-            }
-            return Plan.of(Task.OUTLIERS).withColumn(column).withFilters(filters(p, true));
-        }
-        if (tasks.contains(Cue.DESCRIBE)) {
-            noGroups(p, "a summary");
-            return Plan.of(Task.DESCRIBE).withColumn(single(p.measures, c -> true, "a summary"))
-                    .withFilters(filters(p, true));
-        }
-        if ((tasks.contains(Cue.DISTRIBUTION) || p.chart == Chart.HISTOGRAM) && p.aggs.isEmpty()) {
-            noGroups(p, "a distribution");
-            String column = single(p.measures, c -> !c.identifier(), "a distribution");
-            if (column == null) {
-                throw new NotUnderstood("name the column whose distribution you want");
-            }
-            return Plan.of(Task.DISTRIBUTION).withColumn(column).withFilters(filters(p, true)).withEntity(p.entity);
-        }
-        if ((tasks.contains(Cue.FIRST) || tasks.contains(Cue.LAST)) && p.measures.isEmpty() && p.groups.isEmpty()
-                && p.superlative == null) {
-            return Plan.of(Task.HEAD).withLimit(p.limit == null ? 5 : p.limit, tasks.contains(Cue.FIRST))
-                    .withFilters(filters(p, true));
-        }
-        if ((tasks.contains(Cue.LIST) || tasks.contains(Cue.VALUES) || tasks.contains(Cue.DISTINCT)
+        return (tasks.contains(Cue.LIST) || tasks.contains(Cue.VALUES) || tasks.contains(Cue.DISTINCT)
                 || p.asked && p.superlative == null && p.limit == null) && !p.howMany && p.aggs.isEmpty()
                 && p.groups.isEmpty() && p.measures.size() == 1 && !p.measures.get(0).measure()
-                && p.superlative == null && !p.timeGrouping) {
-            return Plan.of(Task.VALUES).withColumn(p.measures.get(0).name()).withFilters(filters(p, true));
+                && p.superlative == null && !p.timeGrouping;
+    }
+
+    private Plan missing(Parts p) {
+        noGroups(p, "missing values");
+        return new Plan.Missing(Scope.of(filters(p, true), null), single(p.measures, c -> true, "missing values"));
+    }
+
+    private Plan outliers(Parts p) {
+        noGroups(p, "outliers");
+        String column = single(p.measures, Column::measure, "outliers");
+        if (column == null) {
+            throw new NotUnderstood("name the numeric column to look for outliers in");
         }
-        if (tasks.contains(Cue.SHARE) || tasks.contains(Cue.RATE)) {
-            return share(p);
+        return new Plan.Outliers(Scope.of(filters(p, true), null), column);
+    }
+
+    private Plan summary(Parts p) {
+        noGroups(p, "a summary");
+        return new Plan.Summary(Scope.of(filters(p, true), null), single(p.measures, c -> true, "a summary"));
+    }
+
+    private Plan distribution(Parts p) {
+        noGroups(p, "a distribution");
+        String column = single(p.measures, c -> !c.identifier(), "a distribution");
+        if (column == null) {
+            throw new NotUnderstood("name the column whose distribution you want");
         }
-        if (tasks.contains(Cue.TREND) || p.timeGrouping || p.periodTarget) {
-            return trend(p);
-        }
-        if (p.superlative != null || p.limit != null) {
-            return ranking(p);
-        }
-        return aggregate(p);
+        return new Plan.Distribution(Scope.of(filters(p, true), p.entity), column);
     }
 
     private Plan correlation(Parts p) {
@@ -182,13 +230,11 @@ final class Planner {
         if (numeric.size() != p.measures.size() || numeric.size() > 2) {
             throw new NotUnderstood("correlations are between numeric columns; name one or two of them");
         }
-        List<Filter> filters = filters(p, true);
+        Scope scope = Scope.of(filters(p, true), null);
         if (numeric.size() == 2) {
-            return Plan.of(Task.CORRELATION).withColumn(numeric.get(0).name()).withOther(numeric.get(1).name())
-                    .withFilters(filters);
+            return new Plan.Correlation(scope, numeric.get(0).name(), numeric.get(1).name());
         }
-        Plan plan = Plan.of(Task.CORRELATIONS).withFilters(filters).withLimit(p.limit, false);
-        return numeric.isEmpty() ? plan : plan.withColumn(numeric.get(0).name());
+        return new Plan.Correlations(scope, numeric.isEmpty() ? null : numeric.get(0).name(), p.limit);
     }
 
     private Plan share(Parts p) {
@@ -222,9 +268,8 @@ final class Planner {
             throw new NotUnderstood("a share of '" + measure.name() + "' would add up values that are not"
                     + " amounts; ask for a share of rows, or of a total such as revenue or quantity");
         }
-        return Plan.of(Task.SHARE).withColumn(measure == null ? null : measure.name())
-                .withGroupBy(groups.stream().map(Column::name).toList()).withFilters(filters).withCondition(condition)
-                .withEntity(p.entity);
+        return new Plan.Share(Scope.of(filters, p.entity), measure == null ? null : measure.name(),
+                groups.stream().map(Column::name).toList(), condition);
     }
 
     private Plan trend(Parts p) {
@@ -249,12 +294,11 @@ final class Planner {
         }
         Agg agg = measure == null ? Agg.COUNT : defaultAgg(measure, p);
         Plan.Grain grain = p.grain != null ? p.grain : p.dateNamed ? Plan.Grain.DAY : grainFor(date);
-        Plan plan = Plan.of(Task.TREND).withColumn(measure == null ? null : measure.name()).withAgg(agg)
-                .withTime(date.name(), grain).withFilters(filters(p, true)).withEntity(p.entity);
-        if (p.superlative != null || p.limit != null) {
-            plan = plan.withLimit(p.limit != null ? p.limit : 1, Boolean.FALSE.equals(p.highest));
-        }
-        return plan;
+        Rank rank = p.superlative != null || p.limit != null
+                ? new Rank(p.limit != null ? p.limit : 1, Boolean.FALSE.equals(p.highest))
+                : null;
+        return new Plan.Trend(Scope.of(filters(p, true), p.entity), measure == null ? null : measure.name(), agg,
+                date.name(), grain, rank);
     }
 
     private Plan ranking(Parts p) {
@@ -270,9 +314,8 @@ final class Planner {
             if (target == null) {
                 throw new NotUnderstood("say which column's most common value you want");
             }
-            return Plan.of(Task.COUNT).withGroupBy(List.of(target.name()))
-                    .withLimit(p.limit != null ? p.limit : 1, ascending).withFilters(filters(p, true))
-                    .withEntity(p.entity);
+            return new Plan.Count(Scope.of(filters(p, true), p.entity), List.of(target.name()),
+                    new Rank(p.limit != null ? p.limit : 1, ascending));
         }
         Column measure = measure(p, "a ranking");
         if (measure == null) {
@@ -292,9 +335,8 @@ final class Planner {
         }
         if (rowsId != null && measure != null && additive(measure) && (p.agg() == null || p.agg() == Agg.SUM)) {
             // "top 5 orders by revenue": each order's total, identified by its id (order lines add up)
-            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(Agg.SUM)
-                    .withGroupBy(List.of(rowsId.name())).withLimit(p.limit != null ? p.limit : 1, ascending)
-                    .withFilters(filters(p, true)).withEntity(p.entity);
+            return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), Agg.SUM,
+                    List.of(rowsId.name()), new Rank(p.limit != null ? p.limit : 1, ascending), null);
         }
         if (measure == null && p.target != null && p.target.identifier() && (s == Cue.HIGH || s == Cue.LOW)) {
             // "the largest single order": by the one money column of the rows, and the reading says so
@@ -307,11 +349,10 @@ final class Planner {
         if (p.target != null) {
             List<String> groups = new ArrayList<>(List.of(p.target.name()));
             p.groups.forEach(g -> groups.add(g.name()));
-            int limit = p.limit != null ? p.limit : 1;
+            Rank rank = new Rank(p.limit != null ? p.limit : 1, ascending);
             if (measure == null) {
                 if ((s == Cue.HIGH || s == Cue.LOW) && (p.entity != null || p.howMany)) {
-                    return Plan.of(Task.COUNT).withGroupBy(groups).withLimit(limit, ascending)
-                            .withFilters(filters(p, true)).withEntity(p.entity);
+                    return new Plan.Count(Scope.of(filters(p, true), p.entity), groups, rank);
                 }
                 throw new NotUnderstood("say which column to rank '" + p.target.name() + "' by");
             }
@@ -319,14 +360,12 @@ final class Planner {
                     : !measure.numeric() && !measure.date() && (s == Cue.HIGH || s == Cue.LOW) ? Agg.NUNIQUE
                     : defaultAggOrNull(measure, p);
             if (agg == null && lexicon.unique(p.target) && p.groups.isEmpty()) {
-                return Plan.of(Task.TOP_ROWS).withColumn(measure.name()).withLimit(limit, ascending)
-                        .withFilters(filters(p, true)).withOther(p.target.name()).withEntity(p.entity);
+                return new Plan.TopRows(Scope.of(filters(p, true), p.entity), measure.name(), rank, p.target.name());
             }
             if (agg == null) {
                 throw new NotUnderstood(whichStatistic(measure));
             }
-            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg).withGroupBy(groups)
-                    .withLimit(limit, ascending).withFilters(filters(p, true)).withEntity(p.entity);
+            return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), agg, groups, rank, null);
         }
         if (measure == null) {
             throw new NotUnderstood("say which column to rank by");
@@ -337,26 +376,19 @@ final class Planner {
                 throw new NotUnderstood("rows are ranked by a numeric or date column, and '" + measure.name()
                         + "' holds text");
             }
-            return Plan.of(Task.TOP_ROWS).withColumn(measure.name())
-                    .withLimit(p.limit != null ? p.limit : p.asked || p.rowTarget ? 1 : 5, ascending)
-                    .withFilters(filters(p, true)).withEntity(p.entity);
+            return new Plan.TopRows(Scope.of(filters(p, true), p.entity), measure.name(),
+                    new Rank(p.limit != null ? p.limit : p.asked || p.rowTarget ? 1 : 5, ascending), null);
         }
         // "the highest fare", "highest fare by class": a statistic, not a ranking
         Agg agg = p.agg() != null ? p.agg() : ascending ? Agg.MIN : Agg.MAX;
+        List<String> groups = p.groups.stream().map(Column::name).toList();
+        Rank rank = null;
         if (p.limit != null && !p.groups.isEmpty()) {
-            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg)
-                    .withGroupBy(p.groups.stream().map(Column::name).toList()).withLimit(p.limit, ascending)
-                    .withFilters(filters(p, true)).withEntity(p.entity);
+            rank = new Rank(p.limit, ascending);
+        } else if (p.agg() != null && p.aggs.size() == 1 && p.superlative != null && !p.groups.isEmpty()) {
+            rank = new Rank(1, ascending); // "which has the highest average" without a target: rank the groups
         }
-        if (p.agg() != null && p.aggs.size() == 1 && p.superlative != null && !p.groups.isEmpty()) {
-            // "which has the highest average" without a target: rank the groups
-            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg)
-                    .withGroupBy(p.groups.stream().map(Column::name).toList()).withLimit(1, ascending)
-                    .withFilters(filters(p, true)).withEntity(p.entity);
-        }
-        return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg)
-                .withGroupBy(p.groups.stream().map(Column::name).toList()).withFilters(filters(p, true))
-                .withEntity(p.entity);
+        return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), agg, groups, rank, null);
     }
 
     private Plan aggregate(Parts p) {
@@ -366,16 +398,15 @@ final class Planner {
             if (p.measures.size() > 1) {
                 throw new NotUnderstood("say which one column to count");
             }
+            Scope scope = Scope.of(filters(p, true), p.entity);
             if (counted == null || counted.date()) {
-                return Plan.of(Task.COUNT).withGroupBy(groups).withFilters(filters(p, true)).withEntity(p.entity);
+                return new Plan.Count(scope, groups, null);
             }
             if (!counted.numeric()) {
-                return Plan.of(Task.AGGREGATE).withColumn(counted.name()).withAgg(Agg.NUNIQUE).withGroupBy(groups)
-                        .withFilters(filters(p, true)).withEntity(p.entity);
+                return new Plan.Aggregate(scope, counted.name(), Agg.NUNIQUE, groups, null, null);
             }
             if (summable(counted)) {
-                return Plan.of(Task.AGGREGATE).withColumn(counted.name()).withAgg(Agg.SUM).withGroupBy(groups)
-                        .withFilters(filters(p, true)).withEntity(p.entity);
+                return new Plan.Aggregate(scope, counted.name(), Agg.SUM, groups, null, null);
             }
             throw new NotUnderstood("'how many' with '" + counted.name() + "' could mean a count of rows or a"
                     + " total of the column; ask for the 'number of rows' or the 'total " + counted.name() + "'");
@@ -400,7 +431,7 @@ final class Planner {
                 || f.op() == Filter.Op.LOOKUP || f.op() == Filter.Op.IN);
         if (agg == null && identified && groups.isEmpty()) {
             // "the happiness score of Denmark": the value itself, not a statistic
-            return Plan.of(Task.VALUE).withColumn(measure.name()).withFilters(filters(p, true)).withEntity(p.entity);
+            return new Plan.Value(Scope.of(filters(p, true), p.entity), measure.name());
         }
         if (agg == null) {
             throw new NotUnderstood(whichStatistic(measure));
@@ -416,11 +447,10 @@ final class Planner {
                 throw new NotUnderstood("'per " + p.perEntity.name() + "' is for a statistic of each one's total,"
                         + " e.g. the average or median");
             }
-            return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg).withOther(p.perEntity.name())
-                    .withFilters(filters(p, true)).withEntity(p.entity);
+            return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), agg, List.of(), null,
+                    p.perEntity.name());
         }
-        return Plan.of(Task.AGGREGATE).withColumn(measure.name()).withAgg(agg).withGroupBy(groups)
-                .withFilters(filters(p, true)).withEntity(p.entity);
+        return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), agg, groups, null, null);
     }
 
     /** The one column the question measures, or null; several are a problem. */
@@ -551,13 +581,8 @@ final class Planner {
 
     /** The plan with the chart that suits it ({@code asked} when given); refused when the result is one value. */
     static Plan withChart(Plan plan, Chart asked, Lexicon lexicon) {
-        Chart kind = asked != null ? asked : switch (plan.task()) {
-            case TREND -> Chart.LINE;
-            case DISTRIBUTION -> Chart.HISTOGRAM;
-            case CORRELATION -> Chart.SCATTER;
-            default -> Chart.BAR;
-        };
-        Plan charted = plan.withChart(kind);
+        Chart kind = asked != null ? asked : CodeWriter.suited(plan);
+        Plan charted = plan.withScope(plan.scope().withChart(kind));
         if (CodeWriter.drawn(charted, lexicon) == Chart.NONE) {
             throw new NotUnderstood("the answer is a single value, which has no chart; ask for it by a column"
                     + " (e.g. 'by category') or over time to get a chart");

@@ -68,7 +68,8 @@ final class QuestionParser {
                 if (brought.isEmpty()) {
                     continue;
                 }
-                return new Understood(plan.withJoin(new Plan.Join(otherName, ownKey, otherKey, brought)), 0, joined);
+                return new Understood(plan.withScope(plan.scope().withJoin(new Plan.Join(otherName, ownKey, otherKey,
+                        brought))), 0, joined);
             } catch (NotUnderstood e) {
                 // not through this join either
             }
@@ -78,17 +79,7 @@ final class QuestionParser {
 
     /** Every column a plan names. */
     private static List<String> used(Plan plan) {
-        List<String> columns = new ArrayList<>(plan.groupBy());
-        columns.add(plan.column());
-        columns.add(plan.other());
-        columns.add(plan.date());
-        plan.filters().forEach(f -> columns.add(f.column()));
-        plan.sides().forEach(f -> columns.add(f.column()));
-        if (plan.condition() != null) {
-            columns.add(plan.condition().column());
-        }
-        columns.removeIf(java.util.Objects::isNull);
-        return columns;
+        return new ArrayList<>(Plan.columns(plan));
     }
 
     static Plan plan(String question, Lexicon lexicon, List<Interaction> context) {
@@ -149,11 +140,13 @@ final class QuestionParser {
 
     /** Whether every column the plan uses is a column of this dataset. */
     private static boolean about(Plan plan, Lexicon lexicon) {
-        if (plan.join() != null) {
+        if (plan.scope().join() != null) {
             return false;
         }
         List<String> columns = used(plan);
-        columns.removeAll(plan.derived().isEmpty() ? List.of() : List.of(plan.column()));
+        if (plan.scope().measured() != null) {
+            columns.remove(plan.scope().measured());
+        }
         return columns.stream().allMatch(c -> lexicon.column(c).isPresent());
     }
 }

@@ -20,6 +20,17 @@
  * {@link io.llmanalytics.offline.Narrator} explains the executed result in one to three grounded sentences.</li>
  * </ol>
  *
+ * <h2>Where a new kind of question goes</h2>
+ * <p>In one place: a record in {@link io.llmanalytics.offline.Plan} (the sealed interface), holding exactly the parts
+ * its kind uses (the shared ones are in {@link io.llmanalytics.offline.Plan.Scope}), added to its {@code permits} list
+ * and to its {@code @JsonSubTypes} (a test checks that the two agree). The compiler then lists every switch that must
+ * handle it: the code ({@link io.llmanalytics.offline.CodeWriter}), the explanation
+ * ({@link io.llmanalytics.offline.Narrator}), the reading and subject ({@link io.llmanalytics.offline.Describe}) and
+ * the chart choice switch over the plan without a {@code default}. Then a
+ * {@link io.llmanalytics.offline.Planner.Rule} that reads the question as the new kind goes into the planner's
+ * ordered rules, at the place of its precedence (the first rule that applies decides), and
+ * {@link io.llmanalytics.offline.FollowUp} says which follow-ups it takes (any other is declined).
+ *
  * <p>Questions it cannot place fail with {@code QUESTION_NOT_UNDERSTOOD} (422) at once: the detail says why, lists
  * example questions built from the dataset ({@link io.llmanalytics.offline.Suggestions}) and how to configure a
  * language model. A second attempt (after code that failed when it ran) ends the analysis instead of repeating it.

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
-import io.llmanalytics.offline.Plan.Task;
+import io.llmanalytics.offline.Plan.Scope;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.python.PythonLiterals;
 
@@ -109,8 +109,8 @@ class CodeWriterTest {
         assertEquals("2.5", PythonLiterals.number(2.5));
         DatasetSchema odd = TestTables.csv("odd", "it's col,value\na,1\nb,2\n");
         Lexicon lexicon = Lexicon.of(odd);
-        Plan plan = Plan.of(Task.AGGREGATE).withColumn("value").withAgg(Agg.SUM).withGroupBy(List.of("it's col"))
-                .withFilters(List.of(Filter.text("it's col", Filter.Op.EQ, List.of("x'); import os #"))));
+        Plan plan = new Plan.Aggregate(Scope.of(List.of(Filter.text("it's col", Filter.Op.EQ,
+                List.of("x'); import os #"))), null), "value", Agg.SUM, List.of("it's col"), null, null);
         String code = new CodeWriter(lexicon, "dfs['odd']").write(plan);
         assertTrue(code.contains("data = dfs['odd']"));
         assertTrue(code.contains("data[data['it\\'s col'] == 'x\\'); import os #']"), code);
@@ -118,9 +118,9 @@ class CodeWriterTest {
 
     @Test
     void thePlanTravelsInTheCode() {
-        Plan plan = Plan.of(Task.SHARE).withColumn("revenue").withGroupBy(List.of("region"))
-                .withFilters(List.of(Filter.text("category", Filter.Op.EQ, List.of("Électronique \"quoted\"\n"))))
-                .withCondition(Filter.number("quantity", Filter.Op.GT, List.of(2.0))).withChart(Chart.PIE).withLimit(3, true).withEntity("orders");
+        Plan plan = new Plan.Share(Scope.of(List.of(Filter.text("category", Filter.Op.EQ,
+                List.of("Électronique \"quoted\"\n"))), "orders").withChart(Chart.PIE), "revenue", List.of("region"),
+                Filter.number("quantity", Filter.Op.GT, List.of(2.0)));
         String code = new CodeWriter(LEXICON, "df").write(plan);
         assertTrue(code.startsWith(PlanComment.PREFIX));
         assertTrue(code.lines().findFirst().orElseThrow().chars().allMatch(c -> c < 128), "ASCII only");

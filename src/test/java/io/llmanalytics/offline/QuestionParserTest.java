@@ -14,7 +14,6 @@ import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
 import io.llmanalytics.offline.Plan.Grain;
-import io.llmanalytics.offline.Plan.Task;
 import io.llmanalytics.schema.DatasetSchema;
 
 /** What questions are understood to ask (the plan), what follow-ups change, and what is refused rather than guessed. */
@@ -32,8 +31,8 @@ class QuestionParserTest {
     }
 
     private static Filter only(Plan plan) {
-        assertEquals(1, plan.filters().size(), () -> "filters of " + plan);
-        return plan.filters().get(0);
+        assertEquals(1, PlanParts.filters(plan).size(), () -> "filters of " + plan);
+        return PlanParts.filters(plan).get(0);
     }
 
     private static List<String> refused(DatasetSchema schema, String question) {
@@ -43,31 +42,31 @@ class QuestionParserTest {
     @Test
     void aggregatesOverallAndByGroups() {
         Plan p = sales("What's the total revenue by category?");
-        assertEquals(Task.AGGREGATE, p.task());
-        assertEquals("revenue", p.column());
-        assertEquals(Agg.SUM, p.agg());
-        assertEquals(List.of("category"), p.groupBy());
-        assertEquals(Agg.MEAN, sales("avg price").agg());
-        assertEquals(Agg.MEDIAN, sales("median quantity per region").agg());
-        assertEquals(Agg.MAX, sales("what is the maximum price").agg());
-        assertEquals(Agg.MIN, sales("the lowest price").agg());
-        assertEquals(Agg.STD, sales("standard deviation of revenue").agg());
-        assertEquals(List.of("category", "region"), sales("revenue by category and region").groupBy());
-        assertEquals(Agg.SUM, sales("revenue by region").agg(), "revenue adds up");
-        assertEquals(Agg.NUNIQUE, sales("how many different products").agg());
+        assertEquals(Plan.Aggregate.class, p.getClass());
+        assertEquals("revenue", PlanParts.column(p));
+        assertEquals(Agg.SUM, PlanParts.agg(p));
+        assertEquals(List.of("category"), PlanParts.groupBy(p));
+        assertEquals(Agg.MEAN, PlanParts.agg(sales("avg price")));
+        assertEquals(Agg.MEDIAN, PlanParts.agg(sales("median quantity per region")));
+        assertEquals(Agg.MAX, PlanParts.agg(sales("what is the maximum price")));
+        assertEquals(Agg.MIN, PlanParts.agg(sales("the lowest price")));
+        assertEquals(Agg.STD, PlanParts.agg(sales("standard deviation of revenue")));
+        assertEquals(List.of("category", "region"), PlanParts.groupBy(sales("revenue by category and region")));
+        assertEquals(Agg.SUM, PlanParts.agg(sales("revenue by region")), "revenue adds up");
+        assertEquals(Agg.NUNIQUE, PlanParts.agg(sales("how many different products")));
     }
 
     @Test
     void countsRowsWithConditions() {
         Plan p = plan(TITANIC, "How many passengers survived?");
-        assertEquals(Task.COUNT, p.task());
+        assertEquals(Plan.Count.class, p.getClass());
         assertEquals(Filter.Op.YES, only(p).op());
-        assertEquals("passengers", p.entity());
+        assertEquals("passengers", p.scope().entity());
         assertEquals(Filter.Op.NO, only(plan(TITANIC, "how many passengers did not survive")).op());
         Plan female = plan(TITANIC, "number of female passengers by class");
-        assertEquals(List.of("Pclass"), female.groupBy());
+        assertEquals(List.of("Pclass"), PlanParts.groupBy(female));
         assertEquals(new Filter("Sex", Filter.Op.EQ, List.of("female"), List.of()), only(female));
-        assertEquals(Task.COUNT, sales("How many rows are there?").task());
+        assertEquals(Plan.Count.class, sales("How many rows are there?").getClass());
     }
 
     @Test
@@ -92,7 +91,7 @@ class QuestionParserTest {
         assertEquals(Filter.text("category", Filter.Op.EQ, List.of("Electronics")), only(sales("revenue in Electronics")));
         // two values of one column are compared side by side, never pooled (issue 14)
         assertEquals(List.of(Filter.text("region", Filter.Op.EQ, List.of("North")),
-                Filter.text("region", Filter.Op.EQ, List.of("South"))), sales("total revenue in north or south").sides());
+                Filter.text("region", Filter.Op.EQ, List.of("South"))), ((Plan.Compare) sales("total revenue in north or south")).sides());
         assertEquals(Filter.text("category", Filter.Op.NE, List.of("Electronics")),
                 only(sales("total revenue excluding electronics")));
         assertEquals(Filter.text(null, Filter.Op.LOOKUP, List.of("Stapler")), only(sales("total revenue for Stapler")));
@@ -113,76 +112,76 @@ class QuestionParserTest {
     @Test
     void ranksGroupsAndRows() {
         Plan top = sales("Top 3 products by revenue");
-        assertEquals(Task.AGGREGATE, top.task());
-        assertEquals(List.of("product"), top.groupBy());
-        assertEquals(3, top.limit());
+        assertEquals(Plan.Aggregate.class, top.getClass());
+        assertEquals(List.of("product"), PlanParts.groupBy(top));
+        assertEquals(3, PlanParts.limit(top));
         Plan least = sales("which region has the lowest average price");
-        assertEquals(1, least.limit());
-        assertTrue(least.ascending());
-        assertEquals(Agg.MEAN, least.agg());
+        assertEquals(1, PlanParts.limit(least));
+        assertTrue(PlanParts.ascending(least));
+        assertEquals(Agg.MEAN, PlanParts.agg(least));
         Plan who = plan(TITANIC, "Who paid the highest fare?");
-        assertEquals(Task.TOP_ROWS, who.task());
-        assertEquals("Fare", who.column());
-        assertEquals(1, who.limit());
+        assertEquals(Plan.TopRows.class, who.getClass());
+        assertEquals("Fare", PlanParts.column(who));
+        assertEquals(1, PlanParts.limit(who));
         Plan common = plan(TITANIC, "most common Embarked value");
-        assertEquals(Task.COUNT, common.task());
-        assertEquals(List.of("Embarked"), common.groupBy());
+        assertEquals(Plan.Count.class, common.getClass());
+        assertEquals(List.of("Embarked"), PlanParts.groupBy(common));
         Plan expensive = sales("5 most expensive orders");
-        assertEquals(Task.TOP_ROWS, expensive.task());
-        assertEquals("price", expensive.column(), "expensive means the price column");
+        assertEquals(Plan.TopRows.class, expensive.getClass());
+        assertEquals("price", PlanParts.column(expensive), "expensive means the price column");
         Plan unique = plan(TestTables.dabenchSchema("2015.csv"), "Which country has the highest happiness score?");
-        assertEquals(Task.TOP_ROWS, unique.task(), "one row per country: the rows themselves");
-        assertEquals("Country", unique.other());
+        assertEquals(Plan.TopRows.class, unique.getClass(), "one row per country: the rows themselves");
+        assertEquals("Country", PlanParts.other(unique));
         Plan max = plan(TITANIC, "what is the highest fare");
-        assertEquals(Task.AGGREGATE, max.task());
-        assertEquals(Agg.MAX, max.agg());
+        assertEquals(Plan.Aggregate.class, max.getClass());
+        assertEquals(Agg.MAX, PlanParts.agg(max));
     }
 
     @Test
     void trendsSharesAndTableQuestions() {
         Plan trend = sales("monthly revenue trend");
-        assertEquals(Task.TREND, trend.task());
-        assertEquals(Grain.MONTH, trend.grain());
-        assertEquals("date", trend.date());
-        assertEquals(Grain.QUARTER, sales("revenue by quarter").grain());
-        assertEquals(Grain.DAY, sales("revenue by date").grain());
-        assertEquals(Grain.MONTH, sales("revenue over time").grain(), "two years of data: per month");
-        assertEquals(Grain.YEAR, sales("revenue per year").grain());
-        assertEquals(Grain.WEEK, sales("weekly number of orders").grain());
-        assertEquals(Agg.COUNT, sales("weekly number of orders").agg());
+        assertEquals(Plan.Trend.class, trend.getClass());
+        assertEquals(Grain.MONTH, PlanParts.grain(trend));
+        assertEquals("date", PlanParts.date(trend));
+        assertEquals(Grain.QUARTER, PlanParts.grain(sales("revenue by quarter")));
+        assertEquals(Grain.DAY, PlanParts.grain(sales("revenue by date")));
+        assertEquals(Grain.MONTH, PlanParts.grain(sales("revenue over time")), "two years of data: per month");
+        assertEquals(Grain.YEAR, PlanParts.grain(sales("revenue per year")));
+        assertEquals(Grain.WEEK, PlanParts.grain(sales("weekly number of orders")));
+        assertEquals(Agg.COUNT, PlanParts.agg(sales("weekly number of orders")));
         Plan best = sales("Which month had the highest revenue?");
-        assertEquals(Task.TREND, best.task());
-        assertEquals(1, best.limit());
+        assertEquals(Plan.Trend.class, best.getClass());
+        assertEquals(1, PlanParts.limit(best));
         Plan share = sales("what share of revenue comes from each category");
-        assertEquals(Task.SHARE, share.task());
-        assertEquals(List.of("category"), share.groupBy());
+        assertEquals(Plan.Share.class, share.getClass());
+        assertEquals(List.of("category"), PlanParts.groupBy(share));
         Plan rate = plan(TITANIC, "survival rate by sex");
-        assertEquals(Filter.flag("Survived", true), rate.condition());
-        assertEquals(Task.MISSING, plan(TITANIC, "Which columns have missing values?").task());
-        assertEquals("Age", plan(TITANIC, "how many missing values in age").column());
-        assertEquals(Task.COLUMNS, sales("what columns are there").task());
-        assertEquals(Task.SHAPE, sales("what is the shape of the data").task());
-        assertEquals(Task.DESCRIBE, sales("give me a summary of the data").task());
-        assertEquals("price", sales("describe price").column());
-        assertEquals(Task.CORRELATION, plan(TITANIC, "correlation between age and fare").task());
-        assertEquals(Task.CORRELATIONS, plan(TITANIC, "what is most correlated with fare").task());
-        assertEquals(Task.CORRELATIONS, sales("strongest correlations").task());
-        assertEquals(Task.OUTLIERS, plan(TITANIC, "are there outliers in fare?").task());
-        assertEquals(Task.DISTRIBUTION, plan(TITANIC, "distribution of age").task());
-        assertEquals(Task.VALUES, sales("what are the different regions?").task());
-        assertEquals(Task.HEAD, sales("show the first 10 rows").task());
-        assertEquals(10, sales("show the first 10 rows").limit());
-        assertEquals(Task.VALUE, plan(TestTables.dabenchSchema("2015.csv"), "happiness score of Denmark").task());
+        assertEquals(Filter.flag("Survived", true), PlanParts.condition(rate));
+        assertEquals(Plan.Missing.class, plan(TITANIC, "Which columns have missing values?").getClass());
+        assertEquals("Age", PlanParts.column(plan(TITANIC, "how many missing values in age")));
+        assertEquals(Plan.Columns.class, sales("what columns are there").getClass());
+        assertEquals(Plan.Shape.class, sales("what is the shape of the data").getClass());
+        assertEquals(Plan.Summary.class, sales("give me a summary of the data").getClass());
+        assertEquals("price", PlanParts.column(sales("describe price")));
+        assertEquals(Plan.Correlation.class, plan(TITANIC, "correlation between age and fare").getClass());
+        assertEquals(Plan.Correlations.class, plan(TITANIC, "what is most correlated with fare").getClass());
+        assertEquals(Plan.Correlations.class, sales("strongest correlations").getClass());
+        assertEquals(Plan.Outliers.class, plan(TITANIC, "are there outliers in fare?").getClass());
+        assertEquals(Plan.Distribution.class, plan(TITANIC, "distribution of age").getClass());
+        assertEquals(Plan.Values.class, sales("what are the different regions?").getClass());
+        assertEquals(Plan.Head.class, sales("show the first 10 rows").getClass());
+        assertEquals(10, PlanParts.limit(sales("show the first 10 rows")));
+        assertEquals(Plan.Value.class, plan(TestTables.dabenchSchema("2015.csv"), "happiness score of Denmark").getClass());
     }
 
     @Test
     void chartsAskedForAreDrawn() {
-        assertEquals(Chart.BAR, sales("plot revenue by region").chart());
-        assertEquals(Chart.LINE, sales("chart the monthly revenue").chart());
-        assertEquals(Chart.PIE, sales("revenue by category as a pie chart").chart());
-        assertEquals(Chart.HISTOGRAM, plan(TITANIC, "histogram of age").chart());
-        assertEquals(Chart.SCATTER, plan(TITANIC, "scatter plot of age and fare correlation").chart());
-        assertEquals(Chart.NONE, sales("revenue by region").chart());
+        assertEquals(Chart.BAR, PlanParts.chart(sales("plot revenue by region")));
+        assertEquals(Chart.LINE, PlanParts.chart(sales("chart the monthly revenue")));
+        assertEquals(Chart.PIE, PlanParts.chart(sales("revenue by category as a pie chart")));
+        assertEquals(Chart.HISTOGRAM, PlanParts.chart(plan(TITANIC, "histogram of age")));
+        assertEquals(Chart.SCATTER, PlanParts.chart(plan(TITANIC, "scatter plot of age and fare correlation")));
+        assertEquals(Chart.NONE, PlanParts.chart(sales("revenue by region")));
     }
 
     @Test
@@ -190,23 +189,23 @@ class QuestionParserTest {
         List<Interaction> context = new ArrayList<>();
         Plan first = ask("What's the total revenue by category?", context);
         Plan furniture = ask("and for Furniture?", context);
-        assertEquals(List.of(), furniture.groupBy(), "one category is asked for, not the breakdown");
+        assertEquals(List.of(), PlanParts.groupBy(furniture), "one category is asked for, not the breakdown");
         assertEquals(Filter.text("category", Filter.Op.EQ, List.of("Furniture")), only(furniture));
-        assertEquals(first.column(), furniture.column());
+        assertEquals(PlanParts.column(first), PlanParts.column(furniture));
         Plan region = ask("now by region", context);
-        assertEquals(List.of("region"), region.groupBy());
+        assertEquals(List.of("region"), PlanParts.groupBy(region));
         assertEquals(only(furniture), only(region), "the condition stays");
         Plan chart = ask("show that as a chart", context);
-        assertEquals(Chart.BAR, chart.chart());
-        assertEquals(region.groupBy(), chart.groupBy());
+        assertEquals(Chart.BAR, PlanParts.chart(chart));
+        assertEquals(PlanParts.groupBy(region), PlanParts.groupBy(chart));
         Plan median = ask("what about the median?", context);
-        assertEquals(Agg.MEDIAN, median.agg());
+        assertEquals(Agg.MEDIAN, PlanParts.agg(median));
         Plan quantity = ask("and quantity?", context);
-        assertEquals("quantity", quantity.column());
+        assertEquals("quantity", PlanParts.column(quantity));
         Plan monthly = ask("monthly", context);
-        assertEquals(Task.TREND, monthly.task());
+        assertEquals(Plan.Trend.class, monthly.getClass());
         Plan north = ask("only in the north", context);
-        assertEquals(2, north.filters().size());
+        assertEquals(2, PlanParts.filters(north).size());
     }
 
     @Test
@@ -217,21 +216,21 @@ class QuestionParserTest {
         assertThrows(NotUnderstood.class, () -> ask("and the top 3?", context), "nothing to rank");
         assertThrows(NotUnderstood.class, () -> ask("and for the customers?", context), "new rows");
         Plan trend = ask("now per month", context);
-        assertEquals(Task.TREND, trend.task());
-        assertEquals(Grain.MONTH, trend.grain());
+        assertEquals(Plan.Trend.class, trend.getClass());
+        assertEquals(Grain.MONTH, PlanParts.grain(trend));
         Plan byRegion = ask("and by region", context);
-        assertEquals(Task.AGGREGATE, byRegion.task(), "a trend broken down by a column is a grouping");
-        assertEquals(List.of("region"), byRegion.groupBy());
+        assertEquals(Plan.Aggregate.class, byRegion.getClass(), "a trend broken down by a column is a grouping");
+        assertEquals(List.of("region"), PlanParts.groupBy(byRegion));
         Plan top = ask("and the top 2?", context);
-        assertEquals(2, top.limit());
+        assertEquals(2, PlanParts.limit(top));
         Plan count = ask("how many orders by category", context);
-        assertEquals(Task.COUNT, count.task());
+        assertEquals(Plan.Count.class, count.getClass());
         Plan revenue = ask("what about revenue?", context);
-        assertEquals(Task.AGGREGATE, revenue.task());
-        assertEquals(Agg.SUM, revenue.agg());
-        assertEquals(List.of("category"), revenue.groupBy());
+        assertEquals(Plan.Aggregate.class, revenue.getClass());
+        assertEquals(Agg.SUM, PlanParts.agg(revenue));
+        assertEquals(List.of("category"), PlanParts.groupBy(revenue));
         assertThrows(NotUnderstood.class, () -> ask("what about price?", context), "the total or the average?");
-        assertEquals(Task.CORRELATION, ask("then the correlation between price and quantity", context).task(),
+        assertEquals(Plan.Correlation.class, ask("then the correlation between price and quantity", context).getClass(),
                 "a complete question is answered as asked");
     }
 
@@ -240,8 +239,8 @@ class QuestionParserTest {
         List<Interaction> context = List.of(new Interaction("average fare by sex",
                 "result = df.groupby('Sex')['Fare'].mean()", "a series"));
         Plan p = QuestionParser.understand("and for first class?", List.of(TITANIC), context).plan();
-        assertEquals(Agg.MEAN, p.agg());
-        assertEquals(List.of("Sex"), p.groupBy());
+        assertEquals(Agg.MEAN, PlanParts.agg(p));
+        assertEquals(List.of("Sex"), PlanParts.groupBy(p));
         assertEquals(Filter.number("Pclass", Filter.Op.EQ, List.of(1.0)), only(p));
     }
 

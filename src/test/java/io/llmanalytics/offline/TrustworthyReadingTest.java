@@ -2,6 +2,7 @@ package io.llmanalytics.offline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,6 @@ import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.Generation;
 import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.offline.Plan.Agg;
-import io.llmanalytics.offline.Plan.Task;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.schema.DatasetSchema;
 
@@ -64,18 +64,17 @@ class TrustworthyReadingTest {
         for (String q : List.of("Compare revenue for East vs West", "total revenue East versus West",
                 "compare total revenue between East and West", "difference in total revenue between East and West",
                 "total revenue for East and West")) {
-            Plan p = plan(LEDGER, q);
-            assertEquals(Task.COMPARE, p.task(), q);
+            Plan.Compare p = assertInstanceOf(Plan.Compare.class, plan(LEDGER, q), q);
             assertEquals("revenue", p.column(), q);
             assertEquals(Agg.SUM, p.agg(), q);
             assertEquals(List.of(Filter.text("region", Filter.Op.EQ, List.of("East")),
                     Filter.text("region", Filter.Op.EQ, List.of("West"))), p.sides(), q);
-            assertTrue(p.filters().isEmpty(), () -> q + ": no pooled IN filter " + p.filters());
+            assertTrue(p.scope().filters().isEmpty(), () -> q + ": no pooled IN filter " + p.scope().filters());
         }
-        Plan smokers = plan(INSURANCE, "average charges for smokers vs non-smokers");
-        assertEquals(Task.COMPARE, smokers.task());
+        Plan.Compare smokers = assertInstanceOf(Plan.Compare.class,
+                plan(INSURANCE, "average charges for smokers vs non-smokers"));
         assertEquals(List.of(Filter.flag("smoker", true), Filter.flag("smoker", false)), smokers.sides());
-        assertTrue(smokers.filters().isEmpty(), "never smoker == yes AND smoker == no");
+        assertTrue(smokers.scope().filters().isEmpty(), "never smoker == yes AND smoker == no");
         String code = new CodeWriter(Lexicon.of(LEDGER), "df").write(plan(LEDGER, "average discount for Technology"
                 + " vs Furniture"));
         assertTrue(code.contains("figures['Technology'] = side['discount'].mean()"), code);
@@ -85,18 +84,18 @@ class TrustworthyReadingTest {
 
     @Test
     void rowQuestionsAreAboutOrdersNeverTheirDates() {
-        Plan largest = plan(LEDGER, "largest single order");
+        Plan.Aggregate largest = assertInstanceOf(Plan.Aggregate.class, plan(LEDGER, "largest single order"));
         assertEquals(List.of("order_id"), largest.groupBy());
         assertEquals("revenue", largest.column());
-        assertEquals(1, largest.limit());
-        Plan top = plan(LEDGER, "top 5 orders by revenue");
+        assertEquals(1, largest.rank().limit());
+        Plan.Aggregate top = assertInstanceOf(Plan.Aggregate.class, plan(LEDGER, "top 5 orders by revenue"));
         assertEquals(List.of("order_id"), top.groupBy());
-        assertEquals(5, top.limit());
-        assertEquals(List.of("order_id"), plan(LEDGER, "which order had the highest revenue").groupBy());
-        Plan median = plan(LEDGER, "median revenue per order");
-        assertEquals(Task.AGGREGATE, median.task());
+        assertEquals(5, top.rank().limit());
+        assertEquals(List.of("order_id"), assertInstanceOf(Plan.Aggregate.class,
+                plan(LEDGER, "which order had the highest revenue")).groupBy());
+        Plan.Aggregate median = assertInstanceOf(Plan.Aggregate.class, plan(LEDGER, "median revenue per order"));
         assertEquals(Agg.MEDIAN, median.agg());
-        assertEquals("order_id", median.other(), "each order's total first");
+        assertEquals("order_id", median.per(), "each order's total first");
         assertTrue(median.groupBy().isEmpty());
         String code = new CodeWriter(Lexicon.of(LEDGER), "df").write(median);
         assertTrue(code.contains("totals = data.groupby('order_id')['revenue'].sum()"), code);
@@ -105,8 +104,9 @@ class TrustworthyReadingTest {
 
     @Test
     void derivedMeasuresComeFromNamedColumnsOrAreDeclined() {
-        Plan value = plan(PRODUCTS, "total stock value");
-        assertEquals(List.of("price", "stock"), value.derived());
+        Plan.Aggregate value = assertInstanceOf(Plan.Aggregate.class, plan(PRODUCTS, "total stock value"));
+        assertEquals(List.of("price", "stock"), value.scope().derived());
+        assertEquals("stock_value", value.scope().measured());
         assertEquals(Agg.SUM, value.agg());
         String code = new CodeWriter(Lexicon.of(PRODUCTS), "df").write(value);
         assertTrue(code.contains("data['stock_value'] = data['price'] * data['stock']"), code);
@@ -140,8 +140,8 @@ class TrustworthyReadingTest {
         QuestionParser.Understood u = QuestionParser.understand("total revenue by team", List.of(LEDGER, REPS),
                 List.of(), List.of(REP_KEY));
         assertEquals(0, u.dataset());
-        assertEquals(List.of("team"), u.plan().groupBy());
-        assertEquals(new Plan.Join("reps", "sales_rep", "sales_rep", List.of("team")), u.plan().join());
+        assertEquals(List.of("team"), assertInstanceOf(Plan.Aggregate.class, u.plan()).groupBy());
+        assertEquals(new Plan.Join("reps", "sales_rep", "sales_rep", List.of("team")), u.plan().scope().join());
         String code = new CodeWriter(u.lexicon(), "df").write(u.plan());
         assertTrue(code.contains("data = data.merge(other, left_on='sales_rep', right_on='sales_rep', how='left')"),
                 code);
@@ -167,8 +167,8 @@ class TrustworthyReadingTest {
                 List.of(new Interaction("total revenue in 2023", new CodeWriter(lexicon, "df").write(first), ""))));
         Plan units = QuestionParser.plan("what about units?", lexicon, List.of(
                 new Interaction("and for 2024 only?", code2024, "")));
-        assertEquals("units", units.column());
-        assertEquals(1, units.inherited().size(), units::toString);
+        assertEquals("units", Plan.column(units));
+        assertEquals(1, units.scope().inherited().size(), units::toString);
         assertTrue(Describe.reading(units).contains("(kept from the previous question)"), Describe.reading(units));
         String text = Narrator.explain(units, com.fasterxml.jackson.databind.node.DoubleNode.valueOf(39), "what about"
                 + " units?");
