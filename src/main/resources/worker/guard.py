@@ -492,7 +492,7 @@ def _hook_body(event, args, S=None):
      exact, trees, denied_exact, denied_trees, parents, _roots, posix_open, posix_read, posix_close, O_RDONLY,
      real, from_user, caller, allowed_load, file_is, code_prefixes) = S2
     ast_globals, ast_parse_code, real_compile, generated, generation_allowed, extension_init, ast_intact = S3[:7]
-    numpy_internals, numpy_bytecode, code_type = S3[17:20]
+    numpy_internals, numpy_bytecode, code_type, in_import = S3[17:21]
     if event == 'object.__getattr__':
         if args[1] == 'f_code':
             return  # read by this hook itself to tell analysis code from libraries: never judged by frames
@@ -559,7 +559,8 @@ def _hook_body(event, args, S=None):
     if event == 'import':
         module = args[0]
         if not allowed_load(module, S2) and from_user(S2):
-            raise ImportError_('import of module %r is not allowed in analysis code' % module, name=module)
+            if not in_import(S2, S3):
+                raise ImportError_('import of module %r is not allowed in analysis code' % module, name=module)
         return
     if event in path_events:
         path = args[0] if args else None
@@ -586,7 +587,7 @@ def _hook_body(event, args, S=None):
             if isinstance_(obj, opaque_types):
                 raise PermissionError_('gc.get_referents of frames, functions or code is not allowed')
         return
-    if event in user_denied and from_user(S2):
+    if event in user_denied and from_user(S2) and not in_import(S2, S3):
         raise PermissionError_('%s is not allowed in analysis code (%s)' % (event, event))
 
 
@@ -670,6 +671,17 @@ def _extension_init(frame, S3):
         return False
     return (ext_globals.get('_imp') is imp_module and type_(imp_module) is module_type
             and imp_dict.get('exec_dynamic') is exec_dynamic)
+
+
+def _in_import(S2, S3):
+    """Whether the event comes from generated code that a library module's import runs (patsy's import executes
+    ``from patsy.builtins import *``): that import then loads modules like any other library import."""
+    frame = S2[11](0).f_back.f_back  # this function <- the hook <- whoever raised the event
+    while frame is not None and frame.f_code.co_filename.startswith('<frozen importlib'):
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_filename == S2[10]:
+        return False
+    return S3[4](frame.f_back, S2, S3)
 
 
 def _generation_allowed(frame, S2, S3):
@@ -807,7 +819,7 @@ def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), us
           _sealed(_file_is), code_prefixes(root_set))
     own_codes = frozenset({_hook_body.__code__, _from_user.__code__, _caller.__code__, _real_path.__code__,
                            _file_is.__code__, _allowed_load.__code__, _generated.__code__, _ast_intact.__code__,
-                           _extension_init.__code__, _generation_allowed.__code__})
+                           _extension_init.__code__, _generation_allowed.__code__, _in_import.__code__})
     opaque = (types.FrameType, types.FunctionType, types.CodeType, types.CellType, types.TracebackType,
               types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType, types.MethodType,
               types.ModuleType)
@@ -822,7 +834,7 @@ def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), us
           _sealed(_extension_init), _sealed(_ast_intact), bootstrap._call_with_frames_removed.__code__,
           external.ExtensionFileLoader.exec_module.__code__, vars(external), _imp, vars(_imp), _imp.exec_dynamic,
           types.ModuleType, _TRUSTED_SITES, ast.PyCF_ONLY_AST, type, _NUMPY_INTERNALS, _numpy_wrapper_bytecode(),
-          types.CodeType)
+          types.CodeType, _sealed(_in_import))
     state = state + (S3,)
     hook = types.FunctionType(_hook_body.__code__, {'__builtins__': {}}, 'audit_hook', (state,))
     sys.addaudithook(hook)
