@@ -147,6 +147,21 @@ class GeneratedCodeStaysAnalysisCodeTest(unittest.TestCase):
         finally:
             case.tearDownClass()
 
+    def test_source_steered_into_a_trusted_site_runs_as_analysis_code(self):
+        # with real builtins and only the hook: a template planted in a scipy.stats distribution is compiled and run
+        # by scipy's own generator, but its frames are analysis code, so frames stay out of its reach
+        code = ("sy = pd.core.common.inspect.sys\nd = sy.modules['scipy.stats'].norm\n"
+                "d._parse_arg_template = 'import sys\\nx = sys._getframe(0).f_back.f_back.f_globals\\n"
+                "def _parse_args(): pass\\n_parse_args_stats = _parse_args_rvs = _parse_args'\n"
+                "d._attach_argparser_methods()\nresult = 1")
+        for layers in (test_layers.only('audit'), guard.ALL._replace(builtins=False)):
+            with self.subTest(layers=layers):
+                header, body, raw = test_layers.run(code, layers, timeout=30.0, cpu_seconds=30)
+                self.assertEqual('error', body['status'], raw[:500])
+                self.assertIn('sys._getframe is not allowed', body['error']['message'])
+        header, body, raw = test_layers.run(code, guard.NONE, timeout=30.0, cpu_seconds=30)
+        self.assertEqual('ok', body['status'], raw[:500])  # the control: without the hook it reaches the frames
+
 
 if __name__ == '__main__':
     unittest.main()
