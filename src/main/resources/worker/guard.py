@@ -770,10 +770,14 @@ def _file_is(filename, source, S2):
     return source == data
 
 
-def code_prefixes(root_set):
-    """Where library code lives: beneath the library roots, and the worker's own modules (this directory)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    return tuple(sorted(set(root_set[1]) | {here + '/', os.path.realpath(here) + '/'}))
+def code_prefixes(root_set, code_dirs=()):
+    """Where library code lives: beneath the library roots, the worker's own modules (this directory) and
+    ``code_dirs`` (the directory of a test's own result function, run by the child after the analysis code)."""
+    dirs = {os.path.dirname(os.path.abspath(__file__))} | set(code_dirs)
+    prefixes = set(root_set[1])
+    for d in dirs:
+        prefixes |= {os.path.abspath(d) + '/', os.path.realpath(d) + '/'}
+    return tuple(sorted(prefixes))
 
 
 _NUMPY_INTERNALS = '<__array_function__ internals>'
@@ -801,7 +805,8 @@ def _sealed(function):
     return types.FunctionType(function.__code__, {'__builtins__': {}}, function.__name__)
 
 
-def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), user_filename=USER_FILENAME):
+def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), user_filename=USER_FILENAME,
+                       code_dirs=()):
     """Installs the hook (it cannot be removed). ``policy`` is an ImportPolicy, ``roots`` the readable directories,
     ``analysis_code`` the one code object (compiled before) that may be executed besides the libraries' modules,
     ``trusted_runners`` code objects of trusted functions that compile and run fixed snippets as analysis code (the
@@ -816,7 +821,7 @@ def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), us
     S2 = (str, bytes, isinstance, type, len, range, OSError, os.lstat, os.readlink, stat.S_ISLNK, user_filename,
           sys._getframe, exact, trees, denied_exact, denied_trees, parents, root_set, os.open, os.read, os.close,
           os.O_RDONLY, _sealed(_real_path), _sealed(_from_user), _sealed(_caller), _sealed(_allowed_load),
-          _sealed(_file_is), code_prefixes(root_set))
+          _sealed(_file_is), code_prefixes(root_set, code_dirs))
     own_codes = frozenset({_hook_body.__code__, _from_user.__code__, _caller.__code__, _real_path.__code__,
                            _file_is.__code__, _allowed_load.__code__, _generated.__code__, _ast_intact.__code__,
                            _extension_init.__code__, _generation_allowed.__code__, _in_import.__code__})
