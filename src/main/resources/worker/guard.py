@@ -431,14 +431,15 @@ def hide_modules():
 # made while the hook runs is judged like any other: the hook is re-entrant by construction.
 # After installation every compile, exec and eval is treated as analysis code wherever it comes from:
 # * "Library code" is code whose file name is beneath the library roots or the worker's directory, or a frozen module
-#   (``<frozen os>``): code objects
-#   with such names come only from the libraries' own files, because compiling under any other name than a generated
-#   one (``<string>``, ``<decorator-gen-1>``...) is refused unless the text is exactly that file's, ``ast.parse`` is
-#   trusted only while ``ast``'s flags still make it return a tree, and code objects cannot be made or altered
-#   (``code.__new__``, also raised by ``code.replace``) except by an extension module's own initialisation, whose
-#   fixed C code names them ``pkg/mod.pyx`` or ``stringsource``. Every other frame (``<analysis>``, ``<string>``,
-#   relative names) is analysis code for the frames, import and marshal rules: "raised from a library" cannot be
-#   spoofed by code made at run time.
+#   (``<frozen os>``): code objects with such names come only from the libraries' own files, because compiling under
+#   any other name than a generated one (``<string>``, ``<decorator-gen-1>``...) is refused unless the text is exactly
+#   that file's, ``ast.parse`` is trusted only while ``ast``'s flags still make it return a tree, and code objects
+#   cannot be made or altered (``code.__new__``, also raised by ``code.replace``) except by an extension module's own
+#   initialisation, whose fixed C code names them after its build paths (``/build/.../x.pyx``, ``stringsource``),
+#   and numpy's renaming of its fixed ``public_api`` wrapper (same bytecode, ``<__array_function__ internals>``).
+#   Every other frame (``<analysis>``, ``<string>``, build paths) is analysis code for the frames, import and marshal
+#   rules: "raised from a library" cannot be spoofed by code made at run time. Generated code that a library
+#   module's import runs (patsy executes ``from patsy.builtins import *``) may import and unmarshal like that import.
 # * Compiling and executing generated code (a generated name, never a library path) is allowed only
 #   - while a library module is being imported: between the event and any analysis frame there is a library module's
 #     top level (a ``<module>`` frame run by importlib). A module's top level is fixed code; what it generates
