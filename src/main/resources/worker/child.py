@@ -180,7 +180,10 @@ def _run(job, out_fd, parent_pid, layers, finish):
             guard.install_seccomp()
         if layers.audit:
             guard.hide_modules()
-            guard.install_audit_hook(job.policy, job.roots, code, job.trusted_runners)
+            # the function that converts the result runs after the analysis code: its directory holds library code
+            # (the worker's own, or a test's)
+            finish_dir = os.path.dirname(os.path.abspath(finish.__code__.co_filename))
+            guard.install_audit_hook(job.policy, job.roots, code, job.trusted_runners, code_dirs=(finish_dir,))
         names['__builtins__'] = guard.restricted_builtins(job.policy) if layers.builtins else dict(vars(builtins))
     except BaseException as e:  # noqa
         return _setup_failed(e)

@@ -369,10 +369,9 @@ def _probe_confinement(read_roots, probe_file, parent, rights):
 _ALWAYS_DENIED = frozenset({
     'os.system', 'os.exec', 'os.fork', 'os.forkpty', 'os.posix_spawn', 'os.spawn', 'os.kill', 'os.killpg',
     'os.startfile', 'os.chdir', 'os.chmod', 'os.chown', 'os.chflags', 'os.lchflags', 'os.lchmod', 'os.link',
-    'os.symlink', 'os.mkdir', 'os.remove', 'os.rename', 'os.rmdir', 'os.truncate', 'os.utime', 'os.putenv',
-    'os.unsetenv', 'os.setxattr', 'os.removexattr', 'os.lockf', 'signal.pthread_kill', 'pickle.find_class',
+    'os.symlink', 'os.mkdir', 'os.remove', 'os.rename', 'os.rmdir', 'os.truncate', 'os.utime', 'os.setxattr', 'os.removexattr', 'os.lockf', 'signal.pthread_kill', 'pickle.find_class',
     'sys.addaudithook', 'sys._current_frames', 'sys._current_exceptions', 'builtins.input', 'builtins.breakpoint',
-    'setopencode', 'gc.get_objects', 'gc.get_referrers', 'code.__new__', 'function.__new__', 'sys.settrace',
+    'setopencode', 'gc.get_objects', 'gc.get_referrers', 'function.__new__', 'sys.settrace',
     'sys.setprofile',
 })
 _ALWAYS_DENIED_PREFIXES = (
@@ -430,24 +429,71 @@ def hide_modules():
 # default argument, an immutable tuple of frozensets, strings, code objects and C functions (whose behaviour no
 # monkey-patching reaches). Nothing mutable is reachable from the hook, there is no "busy" flag to set, and a call
 # made while the hook runs is judged like any other: the hook is re-entrant by construction.
-# After installation every compile, exec and eval is treated as analysis code wherever it comes from: compiling
-# source is refused unless it is provably harmless (ast.parse, which only ever yields a tree; namedtuple's fixed
-# template; the exact text of a library file), code objects are executed only when they are library modules, and
-# code/function objects cannot be made or altered. So the only code that runs is the analysis code itself and the
-# libraries' files, and "raised from analysis code" (a frame of ``<analysis>``) cannot be spoofed by code compiled
-# at run time.
+# After installation every compile, exec and eval is treated as analysis code wherever it comes from:
+# * "Library code" is code whose file name is beneath the library roots or the worker's directory, or a frozen module
+#   (``<frozen os>``): code objects with such names come only from the libraries' own files, because compiling under
+#   any other name than a generated one (``<string>``, ``<decorator-gen-1>``...) is refused unless the text is exactly
+#   that file's, ``ast.parse`` is trusted only while ``ast``'s flags still make it return a tree, and code objects
+#   cannot be made or altered (``code.__new__``, also raised by ``code.replace``) except by an extension module's own
+#   initialisation, whose fixed C code names them after its build paths (``/build/.../x.pyx``, ``stringsource``),
+#   and numpy's renaming of its fixed ``public_api`` wrapper (same bytecode, ``<__array_function__ internals>``).
+#   Every other frame (``<analysis>``, ``<string>``, build paths) is analysis code for the frames, import and marshal
+#   rules: "raised from a library" cannot be spoofed by code made at run time. Generated code that a library
+#   module's import runs (patsy executes ``from patsy.builtins import *``) may import and unmarshal like that import.
+# * Compiling and executing generated code (a generated name, never a library path) is allowed only
+#   - while a library module is being imported: between the event and any analysis frame there is a library module's
+#     top level (a ``<module>`` frame run by importlib). A module's top level is fixed code; what it generates
+#     (dataclasses, typing's forward references, scipy's distributions, patsy's builtins) depends on its text, not on
+#     analysis code, which would need a frame of its own on the stack to steer it. Extension modules (Cython) compile
+#     and make code objects in their initialisation, run by ``ExtensionFileLoader.exec_module`` (checked with the
+#     genuine ``_imp.exec_dynamic`` still in place), whose fixed C code makes them;
+#   - at run time, from the trusted call sites of ``_TRUSTED_SITES`` (each reasoned about there);
+#   - namedtuple's fixed template (field names are checked identifiers), and the insights' runner.
+#   Whatever runs that way is generated code, so it is still analysis code to every rule below, and the OS layers
+#   (Landlock, seccomp, rlimits) hold whatever it does.
+# * ``os.putenv``/``os.unsetenv`` are allowed: the child's environment was cleared and it can never start a program
+#   (seccomp refuses execve, Landlock grants no execute right), so the environment reaches no other process; joblib
+#   sets ``KMP_INIT_AT_FORK`` when scikit-learn is imported.
 
 _NAMEDTUPLE_TEMPLATE = r'lambda _cls(?:, [A-Za-z_][A-Za-z0-9_]*)*: _tuple_new\(_cls, \((?:[A-Za-z_][A-Za-z0-9_]*, )*' \
                        r'(?:[A-Za-z_][A-Za-z0-9_]*)?\)\)'
 
 
+# Run-time call sites that may compile and execute generated source: (file name ending, function name, whether the
+# nearest caller outside that file must be library code). A site is recognised by its code object's file name (an
+# path beneath the library roots, which only the library's own file can carry, see above) and name.
+_TRUSTED_SITES = (
+    # patsy's EvalEnvironment.eval: evaluates the terms of a statsmodels formula (``smf.ols('y ~ np.log(x)', df)``).
+    # Analysis code chooses the formula, so it steers the source: the validator checks formula strings like code
+    # (names, calls and attributes of the policy), the evaluated code is analysis code to this hook (``<string>``),
+    # and the OS layers hold whatever it does.
+    ('/patsy/eval.py', 'eval', False),
+    # scipy.stats distributions generate their argument parsers (``_parse_args``...) from their shape names, which
+    # scipy checks are identifiers and not keywords; analysis code can only choose those names (subclassing
+    # rv_continuous), and the parsers only return their arguments.
+    ('/scipy/stats/_distn_infrastructure.py', '_attach_argparser_methods', False),
+    # scipy's decorator package builds signature-preserving wrappers ``def f(a, b): return _call_(_func_, a, b)``
+    # from an existing function's signature (names only; defaults are passed as objects, not as text).
+    ('/scipy/_lib/decorator.py', 'make', False),
+    # scipy's _make_tuple_bunch: a namedtuple-like template whose field names scipy checks are identifiers.
+    ('/scipy/_lib/_bunch.py', '_make_tuple_bunch', False),
+    # dataclasses writes __init__/__repr__/__eq__... from field names taken from the class's annotations, which
+    # nothing checks: a class written by analysis code could inject source. Only for classes a library decorates
+    # (its nearest caller outside dataclasses.py is library code); analysis code cannot declare dataclasses (the
+    # validator refuses annotations), nor does it need to.
+    ('/dataclasses.py', '_create_fn', True),
+)
+
+
 def _hook_body(event, args, S=None):
     (roots, always, always_prefixes, user_denied, path_events, write_flags, own_codes, compile_only_codes,
      namedtuple_match, namedtuple_code, opaque_types, function_type, PermissionError_, ImportError_, int_,
-     analysis_code, trusted_runners, S2) = S
+     analysis_code, trusted_runners, S2, S3) = S
     (str_, bytes_, isinstance_, type_, len_, range_, OSError_, lstat, readlink, islnk, user_filename, getframe,
      exact, trees, denied_exact, denied_trees, parents, _roots, posix_open, posix_read, posix_close, O_RDONLY,
-     real, from_user, caller, allowed_load, file_is) = S2
+     real, from_user, caller, allowed_load, file_is, code_prefixes) = S2
+    ast_globals, ast_parse_code, real_compile, generated, generation_allowed, extension_init, ast_intact = S3[:7]
+    numpy_internals, numpy_bytecode, code_type, in_import = S3[17:21]
     if event == 'object.__getattr__':
         if args[1] == 'f_code':
             return  # read by this hook itself to tell analysis code from libraries: never judged by frames
@@ -477,13 +523,18 @@ def _hook_body(event, args, S=None):
             # whoever called compile: ast.parse only ever produces a tree; typing.ForwardRef keeps the code of an
             # annotation, which can only be evaluated through exec (refused below)
             frame = caller(S2)
-            if frame is not None and (frame.f_code in compile_only_codes or frame.f_code in trusted_runners):
+            if frame is not None and frame.f_code in compile_only_codes:
+                if frame.f_code is not ast_parse_code or ast_intact(S3, type_, int_):
+                    return  # not when ast's globals were changed to make ast.parse compile code
+            if frame is not None and frame.f_code in trusted_runners:
                 return
             text = source.decode('latin-1') if type_(source) is bytes_ else source
             if filename == '<string>' and namedtuple_match(text) is not None:
                 return
             if file_is(filename, source, S2):
                 return
+            if generated(filename, str_, type_) and generation_allowed(frame, S2, S3):
+                return  # a library module's import, or a trusted site at run time: still analysis code (see above)
         raise PermissionError_('compiling code is not allowed in analysis code (compile)')
     if event == 'exec':
         if args[0] is analysis_code:
@@ -495,11 +546,22 @@ def _hook_body(event, args, S=None):
         if type_(filename) is str_ and (filename.startswith('<frozen ') or
                                         (filename.endswith('.py') and file_is(filename, None, S2))):
             return  # a library module, executed by the import system
+        if generated(filename, str_, type_) and generation_allowed(frame, S2, S3):
+            return  # generated code of a library module's import or of a trusted site: still analysis code
         raise PermissionError_('executing code objects is not allowed in analysis code (exec)')
+    if event == 'code.__new__':
+        filename = args[1] if len_(args) > 1 else None
+        if type_(filename) is str_ and not filename.startswith(code_prefixes) and not filename.startswith('<frozen'):
+            if filename == numpy_internals and args[0] == numpy_bytecode:
+                return  # numpy's array_function_dispatch renaming its fixed public_api wrapper (code.replace)
+            if not filename.startswith('<') and generation_allowed(caller(S2), S2, S3):
+                return  # an extension module's initialisation (Cython): fixed code, names that count as analysis code
+        raise PermissionError_('code.__new__ is not allowed in analysis code (code.__new__)')
     if event == 'import':
         module = args[0]
         if not allowed_load(module, S2) and from_user(S2):
-            raise ImportError_('import of module %r is not allowed in analysis code' % module, name=module)
+            if not in_import(S2, S3):
+                raise ImportError_('import of module %r is not allowed in analysis code' % module, name=module)
         return
     if event in path_events:
         path = args[0] if args else None
@@ -510,7 +572,13 @@ def _hook_body(event, args, S=None):
     if event in always or event.startswith(always_prefixes):
         raise PermissionError_('%s is not allowed in analysis code (%s)' % (event, event))
     if event == 'object.__setattr__':
-        if args[1] == '__code__' or (type_(args[0]) is function_type and args[0].__code__ in own_codes):
+        if type_(args[0]) is function_type and args[0].__code__ in own_codes:
+            raise PermissionError_('changing %s is not allowed in analysis code' % args[1])
+        if args[1] == '__code__':
+            new = args[2]
+            if (type_(args[0]) is function_type and type_(new) is code_type and new.co_filename == numpy_internals
+                    and new.co_code == numpy_bytecode and args[0].__code__.co_code == numpy_bytecode):
+                return  # numpy's public_api wrapper getting its renamed copy (same bytecode, generated file name)
             raise PermissionError_('changing %s is not allowed in analysis code' % args[1])
         if args[1] in ('__defaults__', '__kwdefaults__') and from_user(S2):
             raise PermissionError_('changing %s is not allowed in analysis code' % args[1])
@@ -520,7 +588,7 @@ def _hook_body(event, args, S=None):
             if isinstance_(obj, opaque_types):
                 raise PermissionError_('gc.get_referents of frames, functions or code is not allowed')
         return
-    if event in user_denied and from_user(S2):
+    if event in user_denied and from_user(S2) and not in_import(S2, S3):
         raise PermissionError_('%s is not allowed in analysis code (%s)' % (event, event))
 
 
@@ -565,16 +633,90 @@ def _real_path(path, S2):
 
 def _from_user(S2):
     """Whether the code that raised the event is analysis code: the first frame below the hook that is not the
-    import system's."""
-    user_filename, getframe = S2[10], S2[11]
+    import system's is not library code (a path beneath the library roots or a frozen module; see the comment above
+    the hook)."""
+    getframe, roots = S2[11], S2[27]
     frame = getframe(0).f_back.f_back  # this function <- the hook <- whoever raised the event
     while frame is not None:
         name = frame.f_code.co_filename
         if name.startswith('<frozen importlib'):
             frame = frame.f_back
             continue
-        return name == user_filename
+        return not (name.startswith(roots) or name.startswith('<frozen '))
     return None
+
+
+def _generated(filename, str_, type_):
+    """Whether ``filename`` is a generated code name (``<string>``...), never a library's."""
+    return type_(filename) is str_ and filename.startswith('<') and not filename.startswith('<frozen')
+
+
+def _ast_intact(S3, type_, int_):
+    """Whether ast.parse still compiles to a tree only: its flag globals are the real ints, compile the real one."""
+    ast_globals, real_compile, only_ast = S3[0], S3[2], S3[15]
+    flag = ast_globals.get('PyCF_ONLY_AST')
+    comments = ast_globals.get('PyCF_TYPE_COMMENTS')
+    return (type_(flag) is int_ and flag == only_ast and type_(comments) is int_
+            and ast_globals.get('compile', real_compile) is real_compile)
+
+
+def _extension_init(frame, S3):
+    """Whether ``frame`` is importlib running an extension module's initialisation with the genuine
+    ``_imp.exec_dynamic`` (``ExtensionFileLoader.exec_module`` -> ``_call_with_frames_removed`` -> C code)."""
+    frames_removed, ext_exec_module, ext_globals, imp_module, imp_dict, exec_dynamic, module_type = S3[7:14]
+    type_ = S3[16]
+    if frame is None or frame.f_code is not frames_removed:
+        return False
+    up = frame.f_back
+    if up is None or up.f_code is not ext_exec_module:
+        return False
+    return (ext_globals.get('_imp') is imp_module and type_(imp_module) is module_type
+            and imp_dict.get('exec_dynamic') is exec_dynamic)
+
+
+def _in_import(S2, S3):
+    """Whether the event comes from generated code that a library module's import runs (patsy's import executes
+    ``from patsy.builtins import *``): that import then loads modules like any other library import."""
+    frame = S2[11](0).f_back.f_back  # this function <- the hook <- whoever raised the event
+    while frame is not None and frame.f_code.co_filename.startswith('<frozen importlib'):
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_filename == S2[10]:
+        return False
+    return S3[4](frame.f_back, S2, S3)
+
+
+def _generation_allowed(frame, S2, S3):
+    """Whether generated code may be compiled or executed by the function of ``frame`` (the caller of compile or
+    exec): a trusted site of ``_TRUSTED_SITES``, a library module's import, or an extension module's initialisation.
+    """
+    roots = S2[27]
+    frames_removed, sites, extension_init = S3[7], S3[14], S3[5]
+    if frame is None:
+        return False
+    code = frame.f_code
+    name = code.co_filename
+    for suffix, function, library_callers in sites:
+        if code.co_name == function and name.endswith(suffix) and name.startswith(roots):
+            if not library_callers:
+                return True
+            up = frame.f_back
+            while up is not None and up.f_code.co_filename == name:
+                up = up.f_back
+            if up is not None and up.f_code.co_filename.startswith(roots):
+                return True
+            break
+    up = frame
+    while up is not None:
+        name = up.f_code.co_filename
+        if not (name.startswith(roots) or name.startswith('<frozen ')):
+            return False  # analysis or generated code before any module's top level
+        if (up.f_code.co_name == '<module>' and name.startswith(roots) and up.f_back is not None
+                and up.f_back.f_code is frames_removed):
+            return True  # a library module's top level, run by importlib
+        if up.f_code is frames_removed and extension_init(up, S3):
+            return True  # an extension module's initialisation (its C code, and library code it calls)
+        up = up.f_back
+    return False
 
 
 def _caller(S2):
@@ -629,12 +771,43 @@ def _file_is(filename, source, S2):
     return source == data
 
 
+def code_prefixes(root_set, code_dirs=()):
+    """Where library code lives: beneath the library roots, the worker's own modules (this directory) and
+    ``code_dirs`` (the directory of a test's own result function, run by the child after the analysis code)."""
+    dirs = {os.path.dirname(os.path.abspath(__file__))} | set(code_dirs)
+    prefixes = set(root_set[1])
+    for d in dirs:
+        prefixes |= {os.path.abspath(d) + '/', os.path.realpath(d) + '/'}
+    return tuple(sorted(prefixes))
+
+
+_NUMPY_INTERNALS = '<__array_function__ internals>'
+
+
+def _numpy_wrapper_bytecode():
+    """The bytecode of numpy's ``public_api`` wrapper (numpy.core.overrides.array_function_dispatch), which numpy
+    renames with ``code.replace(co_filename='<__array_function__ internals>')`` for every function it decorates:
+    the same fixed code under a generated name (so analysis code to the hook). None when numpy has no such wrapper."""
+    try:
+        from numpy.core import overrides
+    except ImportError:
+        return None
+    todo = [overrides.array_function_dispatch.__code__]
+    while todo:
+        code = todo.pop()
+        if code.co_name == 'public_api':
+            return code.co_code
+        todo.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return None
+
+
 def _sealed(function):
     """A copy of ``function`` that sees no globals, builtins included: it uses only what it is given."""
     return types.FunctionType(function.__code__, {'__builtins__': {}}, function.__name__)
 
 
-def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), user_filename=USER_FILENAME):
+def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), user_filename=USER_FILENAME,
+                       code_dirs=()):
     """Installs the hook (it cannot be removed). ``policy`` is an ImportPolicy, ``roots`` the readable directories,
     ``analysis_code`` the one code object (compiled before) that may be executed besides the libraries' modules,
     ``trusted_runners`` code objects of trusted functions that compile and run fixed snippets as analysis code (the
@@ -649,9 +822,10 @@ def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), us
     S2 = (str, bytes, isinstance, type, len, range, OSError, os.lstat, os.readlink, stat.S_ISLNK, user_filename,
           sys._getframe, exact, trees, denied_exact, denied_trees, parents, root_set, os.open, os.read, os.close,
           os.O_RDONLY, _sealed(_real_path), _sealed(_from_user), _sealed(_caller), _sealed(_allowed_load),
-          _sealed(_file_is))
+          _sealed(_file_is), code_prefixes(root_set, code_dirs))
     own_codes = frozenset({_hook_body.__code__, _from_user.__code__, _caller.__code__, _real_path.__code__,
-                           _file_is.__code__, _allowed_load.__code__})
+                           _file_is.__code__, _allowed_load.__code__, _generated.__code__, _ast_intact.__code__,
+                           _extension_init.__code__, _generation_allowed.__code__, _in_import.__code__})
     opaque = (types.FrameType, types.FunctionType, types.CodeType, types.CellType, types.TracebackType,
               types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType, types.MethodType,
               types.ModuleType)
@@ -659,6 +833,15 @@ def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), us
              frozenset({ast.parse.__code__, typing.ForwardRef.__init__.__code__}), re.compile(_NAMEDTUPLE_TEMPLATE).fullmatch,
              collections.namedtuple.__code__, opaque, types.FunctionType,
              PermissionError, ImportError, int, analysis_code, frozenset(trusted_runners), S2)
+    import _imp
+    bootstrap = sys.modules['_frozen_importlib']
+    external = sys.modules['_frozen_importlib_external']
+    S3 = (vars(ast), ast.parse.__code__, compile, _sealed(_generated), _sealed(_generation_allowed),
+          _sealed(_extension_init), _sealed(_ast_intact), bootstrap._call_with_frames_removed.__code__,
+          external.ExtensionFileLoader.exec_module.__code__, vars(external), _imp, vars(_imp), _imp.exec_dynamic,
+          types.ModuleType, _TRUSTED_SITES, ast.PyCF_ONLY_AST, type, _NUMPY_INTERNALS, _numpy_wrapper_bytecode(),
+          types.CodeType, _sealed(_in_import))
+    state = state + (S3,)
     hook = types.FunctionType(_hook_body.__code__, {'__builtins__': {}}, 'audit_hook', (state,))
     sys.addaudithook(hook)
 

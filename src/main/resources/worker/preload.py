@@ -19,8 +19,9 @@ import scipy.stats  # noqa: E402,F401
 import output  # noqa: E402
 
 # Loaded here too, as they are cheap; scikit-learn and statsmodels are not (0.5 s, 40 MB and more work for every
-# fork): analysis code that needs them imports them itself.
-OPTIONAL = ('seaborn',)
+# fork): analysis code that needs them imports them itself. threadpoolctl (scikit-learn's, 20 ms) imports ctypes,
+# which an execution child could not load again (ctypes is hidden from it and its loading refused by the audit hook).
+OPTIONAL = ('seaborn', 'threadpoolctl')
 
 
 def _optional_imports():
@@ -29,6 +30,23 @@ def _optional_imports():
             __import__(name)
         except Exception:  # noqa: an optional library that is missing or broken is simply not preloaded
             pass
+
+
+def _no_thread_pools_to_control():
+    """threadpoolctl (scikit-learn's KMeans, and others, limit BLAS/OpenMP threads through it) finds the loaded
+    libraries with ctypes calls and a ``find_library`` that runs a compiler in a temporary directory: none of which an
+    execution child may do (the audit hook refuses ctypes, seccomp exec, Landlock writes). The supervisor starts with
+    OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1 and a child cannot start threads beyond that anyway, so there is nothing
+    to limit: its controllers see no library, and ``threadpool_limits`` does nothing instead of failing."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return
+
+    def _load_libraries(self):
+        self.lib_controllers = []
+
+    threadpoolctl.ThreadpoolController._load_libraries = _load_libraries
 
 
 def _warm_up():
@@ -60,4 +78,5 @@ def _warm_up():
 
 
 _optional_imports()
+_no_thread_pools_to_control()
 _warm_up()
