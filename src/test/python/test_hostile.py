@@ -60,9 +60,18 @@ class HostileCodeTest(unittest.TestCase):
             body = support.parse(raw)
             reached = self.world.reached(goal, header, raw,
                                          probe=lambda probe: self.probe_everywhere(probe, goal['leaked']))
+            if case.get('stopped_by') == 'validator':
+                # reads of attributes through format fields: only the validator can refuse them (the worker's
+                # layers keep files, processes and the network out of reach, not Python's own objects); here the
+                # worker must only stay healthy
+                self.assert_benign_answer('hostile')
+                return
             self.assertFalse(reached, 'case %s reached its goal: %s %s' % (case['id'], header, (raw or b'')[:300]))
+            # code that catches its own exceptions ends "ok" once every attempt has failed, and a search of the
+            # child's own memory may find this session's own text: for those, the goal decides
             if header['outcome'] == 'completed' and body is not None and goal['kind'] not in ('state_leak',
-                                                                                              'output_exceeds'):
+                                                                                              'output_exceeds') \
+                    and 'try:' not in case['code'] and case['category'] != 'info-leak':
                 self.assertEqual('error', body['status'], 'case %s ended without an error: %s' % (case['id'],
                                                                                              (raw or b'')[:300]))
             self.assert_benign_answer('hostile')
