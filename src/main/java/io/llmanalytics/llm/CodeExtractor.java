@@ -36,7 +36,8 @@ public final class CodeExtractor {
     private static final Pattern STATEMENT = Pattern.compile(
             "^\\s*(import\\s+\\w|from\\s+[\\w.]+\\s+import\\s|for\\s.+:|while\\s.+:|if\\s.+:|elif\\s.+:|else\\s*:|try\\s*:"
                     + "|except\\b.*:|finally\\s*:|with\\s.+:|def\\s+\\w+\\s*\\(|class\\s+\\w+|return\\b|print\\s*\\(|pass$"
-                    + "|break$|continue$|raise\\b|assert\\b|del\\s|global\\s|lambda\\b)", UNICODE);
+                    + "|break$|continue$|raise\\b|assert\\b|del\\s|global\\s|nonlocal\\s|lambda\\b|yield\\b"
+                    + "|match\\s.+:|case\\s.+:|@[\\p{L}_][\\w.]*)", UNICODE);
     private static final Pattern EXPRESSION = Pattern.compile(
             "^\\s*(df|dfs|pd|np|plt|result|sns|math|statistics)\\b[\\w.\\[\\]'\"]*[.(\\[].*", UNICODE);
     private static final Pattern CALL = Pattern.compile("^\\s*[\\p{L}_][\\w.]*\\s*\\(.*\\)\\s*$", UNICODE);
