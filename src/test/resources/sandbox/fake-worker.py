@@ -25,7 +25,11 @@ def send_raw(data):
     os.write(1, data)
 
 
-send({'type': 'ready', 'pid': os.getpid(), 'python': 'fake', 'pandas': 'fake'})
+# the JVM refuses to run code on a worker that does not report its confinement: this fake one tests the protocol
+# framing only and runs no analysis code, so it reports what a confined worker reports
+send({'type': 'ready', 'pid': os.getpid(), 'python': 'fake', 'pandas': 'fake',
+      'confinement': {'confined': True, 'landlock_abi': 7, 'filesystem': True, 'network': True, 'signals': True,
+                      'problem': None, 'allow_unconfined': False}})
 while True:
     (total,) = struct.unpack('>I', read_exactly(4))
     payload = read_exactly(total)
