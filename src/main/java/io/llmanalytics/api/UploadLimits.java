@@ -28,6 +28,11 @@ public class UploadLimits {
     static final String ADD = "/api/session/:id/datasets";
     static final String TOO_LARGE = "too_large";
     private static final long WATCH_INTERVAL_MS = 200;
+    /**
+     * How long the rest of a refused body is read and dropped before the connection is closed ("lingering close"):
+     * closing while the client still sends makes its kernel discard the 413 on the reset that follows.
+     */
+    private static final long LINGER_MS = 3000;
 
     private final UploadConfig config;
     private final UploadMetrics metrics;
@@ -89,7 +94,25 @@ public class UploadLimits {
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(Json.encode(new ProblemBody(problem)))
-                .onComplete(sent -> ctx.request().connection().close());
+                .onComplete(sent -> linger(ctx));
+    }
+
+    /** Reads and drops what the client still sends, then closes: at the body's end, or after {@link #LINGER_MS}. */
+    private static void linger(RoutingContext ctx) {
+        var request = ctx.request();
+        if (request.isEnded()) {
+            request.connection().close();
+            return;
+        }
+        long timer = ctx.vertx().setTimer(LINGER_MS, id -> request.connection().close());
+        request.handler(dropped -> {
+        });
+        request.endHandler(ended -> {
+            ctx.vertx().cancelTimer(timer);
+            request.connection().close();
+        });
+        request.exceptionHandler(failed -> ctx.vertx().cancelTimer(timer));
+        request.resume();
     }
 
     private boolean declaredTooLarge(String length) {
