@@ -18,7 +18,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.DateFormats;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.SchemaBuilder;
 import io.llmanalytics.upload.CanonicalCsvWriter;
@@ -118,38 +117,7 @@ public final class JsonTableReader {
     }
 
     private static void value(JsonParser parser, String[] cells, CellKind[] kinds, int i) throws IOException {
-        JsonToken token = parser.currentToken();
-        switch (token) {
-            case VALUE_NULL -> {
-                cells[i] = "";
-                kinds[i] = CellKind.NULL;
-            }
-            case VALUE_NUMBER_INT -> {
-                cells[i] = parser.getText();
-                kinds[i] = parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? CellKind.BIG_INT : CellKind.INT;
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                cells[i] = parser.getText();
-                kinds[i] = CellKind.FLOAT;
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                cells[i] = token == JsonToken.VALUE_TRUE ? "True" : "False";
-                kinds[i] = CellKind.BOOL;
-            }
-            case VALUE_STRING -> {
-                cells[i] = parser.getText();
-                kinds[i] = cells[i].isEmpty() ? CellKind.TEXT
-                        : DateFormats.match(cells[i]) == DateFormats.Family.ISO ? CellKind.DATE : CellKind.TEXT;
-            }
-            default -> {
-                java.io.StringWriter nested = new java.io.StringWriter();
-                try (var generator = FACTORY.createGenerator(nested)) {
-                    generator.copyCurrentStructure(parser);
-                }
-                cells[i] = nested.toString();
-                kinds[i] = CellKind.TEXT;
-            }
-        }
+        JsonCells.read(parser, cells, kinds, i, "");
     }
 
     /** First pass: checks the shape and collects the field names in order of first appearance. */

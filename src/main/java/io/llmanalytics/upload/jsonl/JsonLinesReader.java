@@ -3,7 +3,6 @@ package io.llmanalytics.upload.jsonl;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.StringWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -25,9 +23,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.upload.NumberRules;
+import io.llmanalytics.upload.json.JsonCells;
 import io.llmanalytics.upload.json.JsonNumbers;
 import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.DateFormats;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
@@ -141,38 +139,7 @@ public final class JsonLinesReader {
     }
 
     private static void value(JsonParser parser, String[] cells, CellKind[] kinds, int i) throws IOException {
-        JsonToken token = parser.currentToken();
-        switch (token) {
-            case VALUE_NULL -> {
-                cells[i] = null;
-                kinds[i] = CellKind.NULL;
-            }
-            case VALUE_NUMBER_INT -> {
-                cells[i] = parser.getText();
-                kinds[i] = parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? CellKind.BIG_INT : CellKind.INT;
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                cells[i] = parser.getText();
-                kinds[i] = CellKind.FLOAT;
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                cells[i] = token == JsonToken.VALUE_TRUE ? "True" : "False";
-                kinds[i] = CellKind.BOOL;
-            }
-            case VALUE_STRING -> {
-                String s = parser.getText();
-                cells[i] = s;
-                kinds[i] = !s.isEmpty() && DateFormats.match(s) == DateFormats.Family.ISO ? CellKind.DATE : CellKind.TEXT;
-            }
-            default -> {
-                StringWriter nested = new StringWriter();
-                try (JsonGenerator generator = FACTORY.createGenerator(nested)) {
-                    generator.copyCurrentStructure(parser);
-                }
-                cells[i] = nested.toString();
-                kinds[i] = CellKind.TEXT;
-            }
-        }
+        JsonCells.read(parser, cells, kinds, i, null);
     }
 
     private static String describe(JsonToken token) {
