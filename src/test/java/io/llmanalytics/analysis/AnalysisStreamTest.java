@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.llmanalytics.sandbox.Sandbox;
+import io.llmanalytics.testing.Conditions;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
@@ -342,6 +343,9 @@ class AnalysisStreamTest {
     @Test
     void aClientThatDisconnectsKillsTheExecution() throws Exception {
         String session = Uploads.sessionOf("sales.csv", SALES);
+        // executions that earlier tests in this application (same profile) started must end first: this test counts
+        Conditions.until("no execution left running by earlier tests", Duration.ofSeconds(15),
+                () -> sandbox.status().running() == 0);
         script(List.of(StubResponse.code("x = 0\nwhile True:\n    x += 1\nresult = x")), List.of());
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/session/" + session + "/analyze"))
                 .header("Content-Type", "application/json").header("Accept", "text/event-stream")
@@ -353,18 +357,11 @@ class AnalysisStreamTest {
                 while ((line = lines.readLine()) != null && !line.contains("\"executing\"")) {
                     // read until the execution starts
                 }
-                long deadline = System.nanoTime() + 3_000_000_000L;
-                while (sandbox.status().running() == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertEquals(1, sandbox.status().running(), "the execution is running");
+                Conditions.until("the execution is running", Duration.ofSeconds(3), () -> sandbox.status().running() == 1);
             }
         }
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (sandbox.status().running() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, sandbox.status().running(), "the disconnect killed the execution well before its 5 s deadline");
+        Conditions.until("the disconnect killed the execution well before its 5 s deadline", Duration.ofSeconds(2),
+                () -> sandbox.status().running() == 0);
     }
 
     @Test
