@@ -1,12 +1,5 @@
 package io.llmanalytics.access;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
@@ -17,6 +10,11 @@ import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The service's access settings at run time: the API keys (none: open mode) and each caller's limits. Built at
@@ -46,8 +44,12 @@ public class Access {
         boolean anyLimit = l.uploadsPerMinute() > 0 || l.analysesPerMinute() > 0 || l.concurrentStreams() > 0;
         if (config.shared().enabled() && anyLimit) {
             ReactiveMongoDatabase db = client.getDatabase(store.database());
-            this.shared = new SharedLimits(db.getCollection(SharedLimits.WINDOWS), db.getCollection(SharedLimits.STREAMS),
-                    store.timeout(), config.shared().streamLease(), System::currentTimeMillis);
+            this.shared = new SharedLimits(
+                    db.getCollection(SharedLimits.WINDOWS),
+                    db.getCollection(SharedLimits.STREAMS),
+                    store.timeout(),
+                    config.shared().streamLease(),
+                    System::currentTimeMillis);
         } else {
             this.shared = null;
         }
@@ -58,14 +60,18 @@ public class Access {
         sweeper = vertx.setPeriodic(RateWindow.WINDOW_NANOS / 1_000_000, id -> {
             limits.sweep();
             if (shared != null) {
-                shared.sweep().subscribe().with(done -> {
-                }, e -> Log.debugf("Expired limit documents not swept: %s", e.getMessage()));
+                shared.sweep()
+                        .subscribe()
+                        .with(done -> {}, e -> Log.debugf("Expired limit documents not swept: %s", e.getMessage()));
             }
         });
         if (shared != null) {
             long every = Math.max(100, config.shared().streamLease().toMillis() / 3);
-            heartbeat = vertx.setPeriodic(every, id -> shared.heartbeat().subscribe().with(done -> {
-            }, e -> Log.debugf("Stream leases not refreshed: %s", e.getMessage())));
+            heartbeat = vertx.setPeriodic(
+                    every,
+                    id -> shared.heartbeat()
+                            .subscribe()
+                            .with(done -> {}, e -> Log.debugf("Stream leases not refreshed: %s", e.getMessage())));
         }
     }
 
@@ -85,8 +91,10 @@ public class Access {
                     + "/api can upload, read and delete every session; limits apply per client address. Set API_KEYS "
                     + "or API_KEYS_FILE before sharing this service.");
         } else {
-            Log.infof("Access: API keys (%d configured); every /api call needs 'Authorization: Bearer <key>', and "
-                    + "sessions are visible only to the key that created them.", keys.size());
+            Log.infof(
+                    "Access: API keys (%d configured); every /api call needs 'Authorization: Bearer <key>', and "
+                            + "sessions are visible only to the key that created them.",
+                    keys.size());
         }
     }
 
@@ -120,8 +128,10 @@ public class Access {
     /** The 413 problem of a JSON body over the limit. */
     ProblemException jsonBodyTooLarge() {
         long max = maxJsonBody();
-        return new ProblemException(Problem.of(ProblemType.BODY_TOO_LARGE, "A JSON request body (such as an analyze "
-                + "question) may have at most " + max + " bytes (MAX_JSON_BODY_SIZE); send just the question.")
+        return new ProblemException(Problem.of(
+                        ProblemType.BODY_TOO_LARGE,
+                        "A JSON request body (such as an analyze " + "question) may have at most " + max
+                                + " bytes (MAX_JSON_BODY_SIZE); send just the question.")
                 .with("max_bytes", max));
     }
 

@@ -1,15 +1,13 @@
 package io.llmanalytics.access;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
-
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Positive;
-
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Who may call {@code /api}, and how much each caller may do. Without keys the service is in open mode (one user, or a
@@ -60,18 +58,15 @@ public interface AccessConfig {
 
         /** Uploads one caller may start per minute ({@code RATE_LIMIT_UPLOADS_PER_MINUTE}). */
         @WithDefault("30")
-        @Min(0)
-        int uploadsPerMinute();
+        @Min(0) int uploadsPerMinute();
 
         /** Analyses one caller may ask for per minute ({@code RATE_LIMIT_ANALYSES_PER_MINUTE}). */
         @WithDefault("60")
-        @Min(0)
-        int analysesPerMinute();
+        @Min(0) int analysesPerMinute();
 
         /** Analyses one caller may have running at once ({@code RATE_LIMIT_CONCURRENT_STREAMS}). */
         @WithDefault("4")
-        @Min(0)
-        int concurrentStreams();
+        @Min(0) int concurrentStreams();
 
         /** Total size of the files one caller may keep stored ({@code MAX_STORED_BYTES_PER_CALLER}); 0: no limit. */
         @WithDefault("2G")
@@ -83,8 +78,7 @@ public interface AccessConfig {
 
         /** Callers whose counters are kept; the least recently seen idle ones are forgotten beyond this. */
         @WithDefault("10000")
-        @Positive
-        int maxCallers();
+        @Positive int maxCallers();
     }
 
     /** An upload slower than a floor is cut off with 408. */

@@ -1,22 +1,14 @@
 package io.llmanalytics.access;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.regex.Pattern;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.store.StoreFailures;
-import io.smallrye.mutiny.Uni;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -24,6 +16,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The first route of every request, before any body is read. For {@code /api}: checks the API key (401), counts
@@ -61,7 +58,8 @@ public class AccessGate {
 
     void handle(RoutingContext ctx) {
         String path = SLASHES.matcher(ctx.normalizedPath()).replaceAll("/");
-        if (!isApi(path) && !isApi(SLASHES.matcher(String.valueOf(ctx.request().path())).replaceAll("/"))) {
+        if (!isApi(path)
+                && !isApi(SLASHES.matcher(String.valueOf(ctx.request().path())).replaceAll("/"))) {
             ctx.next();
             return;
         }
@@ -70,12 +68,17 @@ public class AccessGate {
             ctx.put(Callers.KEY, caller);
             HttpMethod method = ctx.request().method();
             if (method == HttpMethod.POST
-                    && (path.equals(CREATE) || path.equals(CREATE + "/") || ADD_DATASETS.matcher(path).matches())) {
+                    && (path.equals(CREATE)
+                            || path.equals(CREATE + "/")
+                            || ADD_DATASETS.matcher(path).matches())) {
                 access.limits().admitUpload(caller);
                 int limit = access.config().limits().uploadsPerMinute();
-                Uni<Runnable> shared = limit <= 0 || access.shared().isEmpty() ? null
-                        : access.shared().get().count("upload", caller.limitKey(), limit,
-                                CallerLimits.uploadsAllowed(limit)).replaceWith(NOTHING);
+                Uni<Runnable> shared = limit <= 0 || access.shared().isEmpty()
+                        ? null
+                        : access.shared()
+                                .get()
+                                .count("upload", caller.limitKey(), limit, CallerLimits.uploadsAllowed(limit))
+                                .replaceWith(NOTHING);
                 proceed(ctx, shared, () -> watchPace(ctx));
                 return;
             } else if (method == HttpMethod.POST && ANALYZE.matcher(path).matches()) {
@@ -90,7 +93,10 @@ public class AccessGate {
                     }
                 }
                 ctx.addEndHandler(ignored -> release.run());
-                proceed(ctx, access.shared().map(s -> sharedAnalysis(s, caller)).orElse(null), () -> watchBodySize(ctx));
+                proceed(
+                        ctx,
+                        access.shared().map(s -> sharedAnalysis(s, caller)).orElse(null),
+                        () -> watchBodySize(ctx));
                 return;
             } else if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
                 checkBodySize(ctx);
@@ -103,8 +109,7 @@ public class AccessGate {
         ctx.next();
     }
 
-    private static final Runnable NOTHING = () -> {
-    };
+    private static final Runnable NOTHING = () -> {};
 
     /**
      * The analysis' checks once this instance's pre-check gave a slot: a slot in the store, then the minute's count
@@ -113,7 +118,8 @@ public class AccessGate {
      */
     private Uni<Runnable> sharedAnalysis(SharedLimits shared, Caller caller) {
         AccessConfig.Limits limits = access.config().limits();
-        Uni<Runnable> slot = limits.concurrentStreams() <= 0 ? Uni.createFrom().item(NOTHING)
+        Uni<Runnable> slot = limits.concurrentStreams() <= 0
+                ? Uni.createFrom().item(NOTHING)
                 : shared.openStream(caller.limitKey(), limits.concurrentStreams());
         return slot.call(release -> {
             Uni<Void> counted = Uni.createFrom().item(() -> {
@@ -121,7 +127,10 @@ public class AccessGate {
                 return null;
             });
             if (limits.analysesPerMinute() > 0) {
-                counted = counted.chain(() -> shared.count("analysis", caller.limitKey(), limits.analysesPerMinute(),
+                counted = counted.chain(() -> shared.count(
+                        "analysis",
+                        caller.limitKey(),
+                        limits.analysesPerMinute(),
                         CallerLimits.analysesAllowed(limits.analysesPerMinute())));
             }
             return counted.onFailure().invoke(release);
@@ -141,21 +150,25 @@ public class AccessGate {
             return;
         }
         Context context = vertx.getOrCreateContext();
-        shared.subscribe().with(release -> context.runOnContext(v -> {
-            if (ctx.response().ended() || ctx.response().closed()) {
-                release.run();
-                return;
-            }
-            ctx.addEndHandler(ignored -> release.run());
-            then.run();
-            ctx.next();
-        }), e -> context.runOnContext(v -> {
-            ProblemException problem = e instanceof ProblemException p ? p
-                    : (ProblemException) StoreFailures.unavailable(e);
-            if (!ctx.response().ended() && !ctx.response().closed()) {
-                refuse(ctx, problem.problem(), problem.retryAfter(), null);
-            }
-        }));
+        shared.subscribe()
+                .with(
+                        release -> context.runOnContext(v -> {
+                            if (ctx.response().ended() || ctx.response().closed()) {
+                                release.run();
+                                return;
+                            }
+                            ctx.addEndHandler(ignored -> release.run());
+                            then.run();
+                            ctx.next();
+                        }),
+                        e -> context.runOnContext(v -> {
+                            ProblemException problem = e instanceof ProblemException p
+                                    ? p
+                                    : (ProblemException) StoreFailures.unavailable(e);
+                            if (!ctx.response().ended() && !ctx.response().closed()) {
+                                refuse(ctx, problem.problem(), problem.retryAfter(), null);
+                            }
+                        }));
     }
 
     private static boolean isApi(String path) {
@@ -168,20 +181,23 @@ public class AccessGate {
         }
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            throw new ProblemException(ProblemType.UNAUTHORIZED,
+            throw new ProblemException(
+                    ProblemType.UNAUTHORIZED,
                     "This service needs an API key: send it as 'Authorization: Bearer <key>'.");
         }
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new ProblemException(ProblemType.UNAUTHORIZED,
+            throw new ProblemException(
+                    ProblemType.UNAUTHORIZED,
                     "Send the API key with the Bearer scheme: 'Authorization: Bearer <key>'.");
         }
-        String id = access.idOf(header.substring(BEARER.length()).strip()).orElseThrow(
-                () -> new ProblemException(ProblemType.UNAUTHORIZED, "The API key is not valid."));
+        String id = access.idOf(header.substring(BEARER.length()).strip())
+                .orElseThrow(() -> new ProblemException(ProblemType.UNAUTHORIZED, "The API key is not valid."));
         return new Caller(id, true);
     }
 
     private static String challenge(RoutingContext ctx) {
-        return ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null ? "Bearer realm=\"llm-analytics\""
+        return ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null
+                ? "Bearer realm=\"llm-analytics\""
                 : "Bearer realm=\"llm-analytics\", error=\"invalid_token\"";
     }
 
@@ -246,10 +262,17 @@ public class AccessGate {
                 vertx.cancelTimer(id);
                 long rate = pace.rate(now, bytes);
                 Log.infof("Cut off an upload arriving at %d bytes/s (floor %d bytes/s)", rate, floor);
-                cutOff(ctx, Problem.of(ProblemType.UPLOAD_TOO_SLOW, "The upload arrived at " + rate
-                        + " bytes/s over the last " + upload.rateWindow().toSeconds() + " s, slower than the "
-                        + floor + " bytes/s the service accepts (UPLOAD_MIN_BYTES_PER_SECOND); it was cut off.")
-                        .with("min_bytes_per_second", floor), Optional.empty());
+                cutOff(
+                        ctx,
+                        Problem.of(
+                                        ProblemType.UPLOAD_TOO_SLOW,
+                                        "The upload arrived at " + rate
+                                                + " bytes/s over the last "
+                                                + upload.rateWindow().toSeconds() + " s, slower than the "
+                                                + floor
+                                                + " bytes/s the service accepts (UPLOAD_MIN_BYTES_PER_SECOND); it was cut off.")
+                                .with("min_bytes_per_second", floor),
+                        Optional.empty());
             }
         });
         ctx.addEndHandler(ignored -> vertx.cancelTimer(timer));
@@ -257,7 +280,9 @@ public class AccessGate {
 
     /** Answers with the problem if nothing was sent yet, and closes the connection in any case. */
     private void cutOff(RoutingContext ctx, Problem problem, Optional<Duration> retryAfter) {
-        if (ctx.response().headWritten() || ctx.response().ended() || ctx.response().closed()) {
+        if (ctx.response().headWritten()
+                || ctx.response().ended()
+                || ctx.response().closed()) {
             ctx.request().connection().close();
             return;
         }
@@ -266,8 +291,8 @@ public class AccessGate {
 
     private void refuse(RoutingContext ctx, Problem problem, Optional<Duration> retryAfter, String challenge) {
         Problem body = problem.withInstance(ctx.normalizedPath()).with(RequestIds.KEY, RequestIds.of(ctx));
-        var response = ctx.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        var response =
+                ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         retryAfter.ifPresent(d -> response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(CallerLimits.seconds(d))));
         if (challenge != null) {
             response.putHeader("WWW-Authenticate", challenge);
@@ -291,7 +316,8 @@ public class AccessGate {
 
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || length != null && !length.strip().equals("0");
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || length != null && !length.strip().equals("0");
     }
 
     /** The client's address (the forwarded one when {@code quarkus.http.proxy.proxy-address-forwarding} is on). */

@@ -1,10 +1,9 @@
 package io.llmanalytics.access;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.health.ComponentHealth;
 import io.llmanalytics.health.HealthContributor;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /** Shows in {@code GET /api/health} whether the service is open or needs API keys, and the limits per caller. */
 @ApplicationScoped

@@ -1,14 +1,13 @@
 package io.llmanalytics.access;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
 
 /**
  * The counters of each caller: uploads and analyses in the last minute, analyses running now. In memory, per instance;
@@ -41,6 +40,7 @@ final class CallerLimits {
         final RateWindow analyses = new RateWindow();
         /** When each slot in use was taken. */
         final java.util.Set<long[]> streams = ConcurrentHashMap.newKeySet();
+
         volatile long lastSeen;
 
         int streams(long now) {
@@ -87,15 +87,16 @@ final class CallerLimits {
     Runnable openStream(Caller caller) {
         int limit = limits.concurrentStreams();
         if (limit <= 0) {
-            return () -> {
-            };
+            return () -> {};
         }
         State state = state(caller);
-        long[] slot = { clock.getAsLong() };
+        long[] slot = {clock.getAsLong()};
         synchronized (state) {
             if (state.streams(slot[0]) >= limit) {
-                throw tooMany("This caller may have at most " + limit + " analyses running at once "
-                        + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit + "); wait for one to finish", STREAM_RETRY);
+                throw tooMany(
+                        "This caller may have at most " + limit + " analyses running at once "
+                                + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit + "); wait for one to finish",
+                        STREAM_RETRY);
             }
             state.streams.add(slot);
         }
@@ -140,20 +141,26 @@ final class CallerLimits {
         sweep();
         int excess = callers.size() - limits.maxCallers() + 1;
         if (excess > 0) {
-            callers.entrySet().stream().filter(e -> e.getValue().streams(now) == 0)
-                    .sorted(Comparator.comparingLong(e -> e.getValue().lastSeen)).limit(excess).map(Map.Entry::getKey)
-                    .toList().forEach(callers::remove);
+            callers.entrySet().stream()
+                    .filter(e -> e.getValue().streams(now) == 0)
+                    .sorted(Comparator.comparingLong(e -> e.getValue().lastSeen))
+                    .limit(excess)
+                    .map(Map.Entry::getKey)
+                    .toList()
+                    .forEach(callers::remove);
         }
     }
 
     private static boolean idle(State state, long now) {
-        return state.streams(now) == 0 && now - state.lastSeen >= RateWindow.WINDOW_NANOS
-                && state.uploads.isEmpty(now) && state.analyses.isEmpty(now);
+        return state.streams(now) == 0
+                && now - state.lastSeen >= RateWindow.WINDOW_NANOS
+                && state.uploads.isEmpty(now)
+                && state.analyses.isEmpty(now);
     }
 
     static ProblemException tooMany(String limit, Duration wait) {
-        return ProblemException.retryLater(ProblemType.TOO_MANY_REQUESTS,
-                limit + ". Try again in " + seconds(wait) + " s.", wait);
+        return ProblemException.retryLater(
+                ProblemType.TOO_MANY_REQUESTS, limit + ". Try again in " + seconds(wait) + " s.", wait);
     }
 
     static long seconds(Duration wait) {

@@ -7,8 +7,7 @@ public final class Callers {
 
     static final String KEY = "llm-analytics.caller";
 
-    private Callers() {
-    }
+    private Callers() {}
 
     /**
      * The caller of the request {@code ctx} handles. Every {@code /api} request passed the gate, which recorded it;

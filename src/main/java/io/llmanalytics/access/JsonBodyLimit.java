@@ -1,15 +1,12 @@
 package io.llmanalytics.access;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
-
-import io.llmanalytics.problem.ProblemException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Stops reading a JSON request body (an analyze question) at {@code MAX_JSON_BODY_SIZE} with a 413 problem, however

@@ -60,8 +60,8 @@ public final class KeyRing {
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(FILE_SETTING + ": cannot read " + path + " ("
-                    + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalArgumentException(
+                    FILE_SETTING + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")", e);
         }
         List<String> hexes = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -1,10 +1,5 @@
 package io.llmanalytics.access;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Response;
-
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
@@ -12,6 +7,9 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * With API keys, a session is visible only to the key that created it: every endpoint under
@@ -40,11 +38,15 @@ public class SessionOwnership {
         String path = request.getUriInfo().getPath();
         return sessions.find(id)
                 .map(session -> caller.owns(session.owner) ? (Response) null : notFound(id, path))
-                .onFailure().recoverWithItem(e -> {
-                    ProblemException problem = e instanceof ProblemException p ? p
+                .onFailure()
+                .recoverWithItem(e -> {
+                    ProblemException problem = e instanceof ProblemException p
+                            ? p
                             : new ProblemException(ProblemType.INTERNAL, "Could not check who owns the session.", e);
-                    return ProblemResponses.of(new ProblemException(problem.problem().withInstance(path),
-                            problem.retryAfter().orElse(null), null));
+                    return ProblemResponses.of(new ProblemException(
+                            problem.problem().withInstance(path),
+                            problem.retryAfter().orElse(null),
+                            null));
                 });
     }
 

@@ -1,5 +1,13 @@
 package io.llmanalytics.access;
 
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import io.llmanalytics.store.StoreFailures;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,18 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-
 import org.bson.Document;
-
-import com.mongodb.MongoWriteException;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
-import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.Updates;
-
-import io.llmanalytics.store.StoreFailures;
-import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
-import io.smallrye.mutiny.Uni;
 
 /**
  * The per-caller limits kept in the store, so that they hold in total across every instance serving one store.
@@ -46,8 +43,7 @@ final class SharedLimits {
     private static final int DUPLICATE_KEY = 11000;
 
     /** A slot held by this instance, refreshed by the heartbeat until released or too old. */
-    private record Held(String caller, long since) {
-    }
+    private record Held(String caller, long since) {}
 
     /** Thrown when another instance changed the caller's leases between read and write: try again. */
     private static final class Conflict extends RuntimeException {
@@ -65,8 +61,12 @@ final class SharedLimits {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final AtomicLong roundTrips = new AtomicLong();
 
-    SharedLimits(ReactiveMongoCollection<Document> windows, ReactiveMongoCollection<Document> streams,
-            Duration timeout, Duration lease, LongSupplier wallClockMillis) {
+    SharedLimits(
+            ReactiveMongoCollection<Document> windows,
+            ReactiveMongoCollection<Document> streams,
+            Duration timeout,
+            Duration lease,
+            LongSupplier wallClockMillis) {
         this.windows = windows;
         this.streams = streams;
         this.timeout = timeout;
@@ -84,17 +84,20 @@ final class SharedLimits {
         String id = kind + "|" + caller + "|" + minute;
         Uni<Document> counted = Uni.createFrom().deferred(() -> {
             roundTrips.incrementAndGet();
-            return windows.findOneAndUpdate(Filters.eq("_id", id),
+            return windows.findOneAndUpdate(
+                    Filters.eq("_id", id),
                     Updates.combine(Updates.inc("n", 1), Updates.setOnInsert("expires", (minute + 1) * MINUTE_MILLIS)),
                     new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
         });
-        return guard(counted.onFailure(SharedLimits::duplicateKey).retry().atMost(2)).invoke(doc -> {
-            long n = ((Number) doc.get("n")).longValue();
-            if (n > limit) {
-                throw CallerLimits.tooMany("This caller may " + allowed,
-                        Duration.ofMillis((minute + 1) * MINUTE_MILLIS - now));
-            }
-        }).replaceWithVoid();
+        return guard(counted.onFailure(SharedLimits::duplicateKey).retry().atMost(2))
+                .invoke(doc -> {
+                    long n = ((Number) doc.get("n")).longValue();
+                    if (n > limit) {
+                        throw CallerLimits.tooMany(
+                                "This caller may " + allowed, Duration.ofMillis((minute + 1) * MINUTE_MILLIS - now));
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /**
@@ -103,11 +106,18 @@ final class SharedLimits {
      */
     Uni<Runnable> openStream(String caller, int limit) {
         String leaseId = UUID.randomUUID().toString();
-        Uni<Void> take = Uni.createFrom().deferred(() -> tryTake(caller, leaseId, limit))
-                .onFailure(Conflict.class).retry().atMost(CAS_TRIES - 1)
-                .onFailure(Conflict.class).transform(e -> CallerLimits.tooMany("This caller has " + limit
-                        + " analyses starting at once on several instances (RATE_LIMIT_CONCURRENT_STREAMS=" + limit
-                        + ")", CallerLimits.STREAM_RETRY));
+        Uni<Void> take = Uni.createFrom()
+                .deferred(() -> tryTake(caller, leaseId, limit))
+                .onFailure(Conflict.class)
+                .retry()
+                .atMost(CAS_TRIES - 1)
+                .onFailure(Conflict.class)
+                .transform(e -> CallerLimits.tooMany(
+                        "This caller has " + limit
+                                + " analyses starting at once on several instances (RATE_LIMIT_CONCURRENT_STREAMS="
+                                + limit
+                                + ")",
+                        CallerLimits.STREAM_RETRY));
         return guard(take).map(ignored -> {
             held.put(leaseId, new Held(caller, clock.getAsLong()));
             return () -> release(caller, leaseId);
@@ -120,9 +130,12 @@ final class SharedLimits {
             long now = clock.getAsLong();
             List<Document> live = live(doc, now);
             if (live.size() >= limit) {
-                throw CallerLimits.tooMany("This caller may have at most " + limit + " analyses running at once "
-                        + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit + "), counted across all instances; wait for one "
-                        + "to finish", CallerLimits.STREAM_RETRY);
+                throw CallerLimits.tooMany(
+                        "This caller may have at most " + limit + " analyses running at once "
+                                + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit
+                                + "), counted across all instances; wait for one "
+                                + "to finish",
+                        CallerLimits.STREAM_RETRY);
             }
             live.add(new Document("id", leaseId).append("pod", pod).append("until", now + leaseMillis));
             return write(caller, doc, live);
@@ -133,22 +146,34 @@ final class SharedLimits {
     private Uni<Void> write(String caller, Document read, List<Document> leases) {
         roundTrips.incrementAndGet();
         if (read == null) {
-            return streams.insertOne(new Document("_id", caller).append("v", 1L).append("leases", leases)
-                    .append("until", lastUntil(leases)))
-                    .onFailure(SharedLimits::duplicateKey).transform(e -> new Conflict()).replaceWithVoid();
+            return streams.insertOne(new Document("_id", caller)
+                            .append("v", 1L)
+                            .append("leases", leases)
+                            .append("until", lastUntil(leases)))
+                    .onFailure(SharedLimits::duplicateKey)
+                    .transform(e -> new Conflict())
+                    .replaceWithVoid();
         }
         long v = ((Number) read.get("v")).longValue();
-        return streams.updateOne(Filters.and(Filters.eq("_id", caller), Filters.eq("v", v)),
-                Updates.combine(Updates.set("leases", leases), Updates.set("v", v + 1),
-                        Updates.set("until", lastUntil(leases)))).invoke(result -> {
+        return streams.updateOne(
+                        Filters.and(Filters.eq("_id", caller), Filters.eq("v", v)),
+                        Updates.combine(
+                                Updates.set("leases", leases),
+                                Updates.set("v", v + 1),
+                                Updates.set("until", lastUntil(leases))))
+                .invoke(result -> {
                     if (result.getMatchedCount() == 0) {
                         throw new Conflict();
                     }
-                }).replaceWithVoid();
+                })
+                .replaceWithVoid();
     }
 
     private static long lastUntil(List<Document> leases) {
-        return leases.stream().mapToLong(d -> ((Number) d.get("until")).longValue()).max().orElse(0);
+        return leases.stream()
+                .mapToLong(d -> ((Number) d.get("until")).longValue())
+                .max()
+                .orElse(0);
     }
 
     private static List<Document> live(Document doc, long now) {
@@ -168,11 +193,15 @@ final class SharedLimits {
             return;
         }
         roundTrips.incrementAndGet();
-        guard(streams.updateOne(Filters.eq("_id", caller),
-                Updates.combine(Updates.pull("leases", Filters.eq("id", leaseId)), Updates.inc("v", 1L))))
-                .subscribe().with(done -> {
-                }, e -> io.quarkus.logging.Log.debugf("A stream slot was not given back (%s); its lease expires",
-                        e.getClass().getSimpleName()));
+        guard(streams.updateOne(
+                        Filters.eq("_id", caller),
+                        Updates.combine(Updates.pull("leases", Filters.eq("id", leaseId)), Updates.inc("v", 1L))))
+                .subscribe()
+                .with(
+                        done -> {},
+                        e -> io.quarkus.logging.Log.debugf(
+                                "A stream slot was not given back (%s); its lease expires",
+                                e.getClass().getSimpleName()));
     }
 
     /**
@@ -183,30 +212,41 @@ final class SharedLimits {
         long now = clock.getAsLong();
         long maxAge = CallerLimits.STREAM_MAX_AGE_NANOS / 1_000_000;
         held.values().removeIf(h -> now - h.since() > maxAge);
-        List<String> callers = held.values().stream().map(Held::caller).distinct().toList();
+        List<String> callers =
+                held.values().stream().map(Held::caller).distinct().toList();
         if (callers.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.join().all(callers.stream().map(this::refresh).toList()).andCollectFailures().replaceWithVoid();
+        return Uni.join()
+                .all(callers.stream().map(this::refresh).toList())
+                .andCollectFailures()
+                .replaceWithVoid();
     }
 
     private Uni<Void> refresh(String caller) {
-        return guard(Uni.createFrom().deferred(() -> {
-            roundTrips.incrementAndGet();
-            return streams.find(Filters.eq("_id", caller)).collect().first().chain(doc -> {
-                long now = clock.getAsLong();
-                List<Document> live = live(doc, now);
-                if (doc == null) {
-                    return Uni.createFrom().voidItem();
-                }
-                for (Document lease : live) {
-                    if (held.containsKey(lease.getString("id"))) {
-                        lease.put("until", now + leaseMillis);
-                    }
-                }
-                return write(caller, doc, live);
-            });
-        }).onFailure(Conflict.class).retry().atMost(CAS_TRIES - 1));
+        return guard(Uni.createFrom()
+                .deferred(() -> {
+                    roundTrips.incrementAndGet();
+                    return streams.find(Filters.eq("_id", caller))
+                            .collect()
+                            .first()
+                            .chain(doc -> {
+                                long now = clock.getAsLong();
+                                List<Document> live = live(doc, now);
+                                if (doc == null) {
+                                    return Uni.createFrom().voidItem();
+                                }
+                                for (Document lease : live) {
+                                    if (held.containsKey(lease.getString("id"))) {
+                                        lease.put("until", now + leaseMillis);
+                                    }
+                                }
+                                return write(caller, doc, live);
+                            });
+                })
+                .onFailure(Conflict.class)
+                .retry()
+                .atMost(CAS_TRIES - 1));
     }
 
     /**
@@ -218,7 +258,7 @@ final class SharedLimits {
         long now = clock.getAsLong();
         roundTrips.addAndGet(2);
         return guard(windows.deleteMany(Filters.lt("expires", now))
-                .chain(() -> streams.deleteMany(Filters.lt("until", now))))
+                        .chain(() -> streams.deleteMany(Filters.lt("until", now))))
                 .replaceWithVoid();
     }
 
@@ -240,8 +280,11 @@ final class SharedLimits {
 
     /** Bounds a store call by the store timeout and maps failures to reach the store to a 503 problem. */
     private <T> Uni<T> guard(Uni<T> call) {
-        return call.ifNoItem().after(timeout).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+        return call.ifNoItem()
+                .after(timeout)
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable);
     }
 
     private static boolean duplicateKey(Throwable e) {

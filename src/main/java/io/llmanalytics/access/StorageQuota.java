@@ -1,12 +1,5 @@
 package io.llmanalytics.access;
 
-import java.time.Duration;
-import java.util.List;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
-
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
@@ -14,6 +7,10 @@ import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.store.StoreFailures;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import org.bson.Document;
 
 /**
  * The total size of the files a caller keeps (the uploaded files' sizes, as sessions record them), and the check that
@@ -40,10 +37,16 @@ public class StorageQuota {
         List<org.bson.conversions.Bson> pipeline = List.of(
                 new Document("$match", new Document("owner", caller.owner())),
                 new Document("$group", new Document("_id", null).append("total", new Document("$sum", "$fileSize"))));
-        return sessions.mongoCollection().aggregate(pipeline, Document.class).collect().first()
+        return sessions.mongoCollection()
+                .aggregate(pipeline, Document.class)
+                .collect()
+                .first()
                 .map(d -> d == null ? 0L : ((Number) d.get("total")).longValue())
-                .ifNoItem().after(store.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+                .ifNoItem()
+                .after(store.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable);
     }
 
     /**
@@ -64,13 +67,22 @@ public class StorageQuota {
         if (quota <= 0) {
             return Uni.createFrom().voidItem();
         }
-        return used(caller).invoke(used -> {
-            if (used + bytes > quota) {
-                throw new ProblemException(Problem.of(ProblemType.QUOTA_EXCEEDED, "This caller stores " + used
-                        + " bytes; with this upload of " + bytes + " bytes it would pass its quota of " + quota
-                        + " bytes (MAX_STORED_BYTES_PER_CALLER). Delete sessions to make room.")
-                        .with("quota_bytes", quota).with("used_bytes", used), RETRY, null);
-            }
-        }).replaceWithVoid();
+        return used(caller)
+                .invoke(used -> {
+                    if (used + bytes > quota) {
+                        throw new ProblemException(
+                                Problem.of(
+                                                ProblemType.QUOTA_EXCEEDED,
+                                                "This caller stores " + used
+                                                        + " bytes; with this upload of " + bytes
+                                                        + " bytes it would pass its quota of " + quota
+                                                        + " bytes (MAX_STORED_BYTES_PER_CALLER). Delete sessions to make room.")
+                                        .with("quota_bytes", quota)
+                                        .with("used_bytes", used),
+                                RETRY,
+                                null);
+                    }
+                })
+                .replaceWithVoid();
     }
 }

@@ -8,8 +8,7 @@ import java.util.ArrayDeque;
  */
 final class UploadPace {
 
-    private record Sample(long nanos, long bytes) {
-    }
+    private record Sample(long nanos, long bytes) {}
 
     private final long floorBytesPerSecond;
     private final long windowNanos;

@@ -1,13 +1,11 @@
 package io.llmanalytics.analysis;
 
-import java.time.Duration;
-
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Positive;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Analyses: the question-to-answer pipeline, its stream and its memory. */
 @ConfigMapping(prefix = "analysis")
@@ -15,14 +13,11 @@ public interface AnalysisConfig {
 
     /** Interactions kept in a session's history ({@code MAX_CONVERSATION_HISTORY}). */
     @WithDefault("10")
-    @Min(1)
-    @Max(1000)
-    int maxHistory();
+    @Min(1) @Max(1000) int maxHistory();
 
     /** Longest question accepted, in characters after trimming. */
     @WithDefault("1000")
-    @Positive
-    int maxQuestionLength();
+    @Positive int maxQuestionLength();
 
     /** Interval of the comment heartbeat on event streams. */
     @WithDefault("15s")
@@ -41,16 +36,13 @@ public interface AnalysisConfig {
 
     /** Results kept by the result cache (same code on the same dataset content). */
     @WithDefault("256")
-    @Min(0)
-    int resultCacheEntries();
+    @Min(0) int resultCacheEntries();
 
     /** Approximate bytes the result cache may hold. */
     @WithDefault("67108864")
-    @Min(0)
-    long resultCacheBytes();
+    @Min(0) long resultCacheBytes();
 
     /** Longest result kept in history, in characters of JSON; longer ones keep only their summary. */
     @WithDefault("20000")
-    @Positive
-    int maxStoredResultChars();
+    @Positive int maxStoredResultChars();
 }

@@ -1,13 +1,11 @@
 package io.llmanalytics.analysis;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.validation.Violation;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 
 /**
  * What an analysis streams, one record per named Server-Sent Event. Every stream ends with exactly one {@link Done}
@@ -120,8 +118,14 @@ public sealed interface AnalysisEvent {
      */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Error(String type, String title, int status, String detail, String conversationId,
-            @JsonIgnore java.util.Map<String, Object> extensions) implements AnalysisEvent {
+    record Error(
+            String type,
+            String title,
+            int status,
+            String detail,
+            String conversationId,
+            @JsonIgnore java.util.Map<String, Object> extensions)
+            implements AnalysisEvent {
 
         public Error {
             extensions = extensions == null ? java.util.Map.of() : java.util.Map.copyOf(extensions);

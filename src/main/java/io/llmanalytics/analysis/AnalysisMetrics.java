@@ -1,14 +1,12 @@
 package io.llmanalytics.analysis;
 
-import java.util.concurrent.TimeUnit;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
 
 /** Stage durations, attempts per answer and outcomes of analyses. */
 @ApplicationScoped
@@ -19,7 +17,8 @@ public class AnalysisMetrics {
 
     public AnalysisMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.attempts = DistributionSummary.builder("analysis.attempts").description("Attempts per analysis")
+        this.attempts = DistributionSummary.builder("analysis.attempts")
+                .description("Attempts per analysis")
                 .register(registry);
     }
 
@@ -34,14 +33,19 @@ public class AnalysisMetrics {
                 long nanos = System.nanoTime() - start;
                 elapsed.accept(nanos);
                 Timer.builder("analysis.stage.duration")
-                        .tag("stage", stage).tag("outcome", cancelled ? "cancelled" : failure == null ? "ok" : "failed")
-                        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                        .tag("stage", stage)
+                        .tag("outcome", cancelled ? "cancelled" : failure == null ? "ok" : "failed")
+                        .register(registry)
+                        .record(nanos, TimeUnit.NANOSECONDS);
             });
         });
     }
 
     void finished(String outcome, int attemptCount) {
         attempts.record(attemptCount);
-        Counter.builder("analysis.outcomes").tag("outcome", outcome).register(registry).increment();
+        Counter.builder("analysis.outcomes")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 }

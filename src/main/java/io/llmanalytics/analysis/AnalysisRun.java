@@ -1,12 +1,5 @@
 package io.llmanalytics.analysis;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.function.Consumer;
-
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.Generation;
@@ -24,6 +17,12 @@ import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.validation.Verdict;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * One question answered: code generation, validation and execution, repeated with the failure as feedback up to the
@@ -53,24 +52,32 @@ final class AnalysisRun {
         this.services = services;
         this.prepared = prepared;
         this.emit = emit;
-        this.sources = prepared.session().datasets.stream().map(DatasetDocument::source).toList();
+        this.sources = prepared.session().datasets.stream()
+                .map(DatasetDocument::source)
+                .toList();
     }
 
     Uni<Void> run(Duration timeout) {
         emit.accept(new AnalysisEvent.Status("generating", 1));
-        CodeRequest request = CodeRequest.first(prepared.question(),
-                prepared.session().datasets.stream().map(DatasetDocument::schema).toList(),
-                History.context(prepared.session()), prepared.privacy())
+        CodeRequest request = CodeRequest.first(
+                        prepared.question(),
+                        prepared.session().datasets.stream()
+                                .map(DatasetDocument::schema)
+                                .toList(),
+                        History.context(prepared.session()),
+                        prepared.privacy())
                 .withSharedColumns(prepared.session().sharedColumns);
         return attempt(request, false)
                 .chain(this::answer)
-                .ifNoItem().after(timeout).failWith(() -> new ProblemException(ProblemType.TIMEOUT,
-                        "The analysis did not finish within " + timeout.toSeconds() + " s."))
-                .onFailure().recoverWithUni(this::fail);
+                .ifNoItem()
+                .after(timeout)
+                .failWith(() -> new ProblemException(
+                        ProblemType.TIMEOUT, "The analysis did not finish within " + timeout.toSeconds() + " s."))
+                .onFailure()
+                .recoverWithUni(this::fail);
     }
 
-    private record Executed(int attempt, String code, ExecutionResult result, String reading) {
-    }
+    private record Executed(int attempt, String code, ExecutionResult result, String reading) {}
 
     private Uni<Executed> attempt(CodeRequest request, boolean announce) {
         int n = request.attempt();
@@ -94,7 +101,9 @@ final class AnalysisRun {
             emit.accept(validation);
             if (!verdict.ok()) {
                 attempts.add(new Answer.Attempt(n, code, validation, null));
-                return next(request, PreviousAttempt.validation(code, feedback(generation, verdict)),
+                return next(
+                        request,
+                        PreviousAttempt.validation(code, feedback(generation, verdict)),
                         "the validator refused the code: " + verdict.feedback());
             }
             emit.accept(new AnalysisEvent.Status("executing", n));
@@ -103,7 +112,8 @@ final class AnalysisRun {
     }
 
     private static String feedback(Generation generation, Verdict verdict) {
-        return generation.hasCode() ? verdict.feedback()
+        return generation.hasCode()
+                ? verdict.feedback()
                 : "The answer held no Python code. Reply with one ```python code block that assigns the answer to `result`.";
     }
 
@@ -117,12 +127,17 @@ final class AnalysisRun {
         return line.length() <= MAX_READING ? line : line.substring(0, MAX_READING - 1) + "…";
     }
 
-    private Uni<Executed> executed(CodeRequest request, String code, AnalysisEvent.Validation validation,
-            Cached result, String reading) {
+    private Uni<Executed> executed(
+            CodeRequest request, String code, AnalysisEvent.Validation validation, Cached result, String reading) {
         int n = request.attempt();
         ExecutionResult r = result.result();
-        AnalysisEvent.Execution execution = new AnalysisEvent.Execution(n, r.succeeded(), r.stdout(), errorText(r),
-                seconds(r.duration()), result.cached() ? Boolean.TRUE : null);
+        AnalysisEvent.Execution execution = new AnalysisEvent.Execution(
+                n,
+                r.succeeded(),
+                r.stdout(),
+                errorText(r),
+                seconds(r.duration()),
+                result.cached() ? Boolean.TRUE : null);
         emit.accept(execution);
         attempts.add(new Answer.Attempt(n, code, validation, execution));
         if (r.succeeded()) {
@@ -133,22 +148,35 @@ final class AnalysisRun {
 
     private Uni<Executed> next(CodeRequest request, PreviousAttempt failed, String why) {
         if (request.attempt() >= services.maxAttempts()) {
-            return Uni.createFrom().failure(new ProblemException(ProblemType.ANALYSIS_FAILED, "No working code after "
-                    + request.attempt() + (request.attempt() == 1 ? " attempt" : " attempts") + "; the last one failed: "
-                    + abbreviate(why, 600) + " Try rephrasing the question, or name the columns to use."));
+            return Uni.createFrom()
+                    .failure(new ProblemException(
+                            ProblemType.ANALYSIS_FAILED,
+                            "No working code after "
+                                    + request.attempt() + (request.attempt() == 1 ? " attempt" : " attempts")
+                                    + "; the last one failed: "
+                                    + abbreviate(why, 600)
+                                    + " Try rephrasing the question, or name the columns to use."));
         }
         return attempt(request.retry(failed), true);
     }
 
-    private record Cached(ExecutionResult result, boolean cached) {
-    }
+    private record Cached(ExecutionResult result, boolean cached) {}
 
     private Uni<Cached> execute(String code) {
         String key = ResultCache.key(sources, code);
-        return services.cache().get(key).map(hit -> Uni.createFrom().item(new Cached(hit, true)))
-                .orElseGet(() -> stage("execution", services.sandbox().execute(prepared.session().id, sources, code)
-                        // the worker died under this execution (its standby takes over at once): run it again, once
-                        .onFailure(AnalysisRun::workerLost).retry().withBackOff(WORKER_RETRY_DELAY).atMost(1))
+        return services.cache()
+                .get(key)
+                .map(hit -> Uni.createFrom().item(new Cached(hit, true)))
+                .orElseGet(() -> stage(
+                                "execution",
+                                services.sandbox()
+                                        .execute(prepared.session().id, sources, code)
+                                        // the worker died under this execution (its standby takes over at once): run it
+                                        // again, once
+                                        .onFailure(AnalysisRun::workerLost)
+                                        .retry()
+                                        .withBackOff(WORKER_RETRY_DELAY)
+                                        .atMost(1))
                         .invoke(result -> services.cache().put(key, result))
                         .map(result -> new Cached(result, false)));
     }
@@ -164,37 +192,63 @@ final class AnalysisRun {
         }
         emit.accept(new AnalysisEvent.Result(executed.attempt(), result.result(), result.resultTruncated()));
         List<AnalysisEvent.Chart> charts = result.charts().stream()
-                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height(), c.plot())).toList();
+                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height(), c.plot()))
+                .toList();
         charts.forEach(emit);
         emit.accept(new AnalysisEvent.Status("interpreting", executed.attempt()));
         ResultSummary whole = ResultSummary.of(result.summary()).orElse(null);
-        InterpretationRequest request = InterpretationRequest.of(prepared.question(), result.result(), executed.code(),
-                result.stdout(), prepared.privacy()).withSummary(whole);
-        Uni<InterpretationEvent.Final> interpretation = services.interpreter().interpret(prepared.analyst(), request)
-                .onItem().invoke(event -> {
+        InterpretationRequest request = InterpretationRequest.of(
+                        prepared.question(), result.result(), executed.code(), result.stdout(), prepared.privacy())
+                .withSummary(whole);
+        Uni<InterpretationEvent.Final> interpretation = services.interpreter()
+                .interpret(prepared.analyst(), request)
+                .onItem()
+                .invoke(event -> {
                     if (event instanceof InterpretationEvent.Delta delta) {
                         emit.accept(new AnalysisEvent.Interpretation(delta.text(), false));
                     } else if (event instanceof InterpretationEvent.Retracted) {
                         emit.accept(new AnalysisEvent.Interpretation("", true));
                     }
                 })
-                .select().where(e -> e instanceof InterpretationEvent.Final)
+                .select()
+                .where(e -> e instanceof InterpretationEvent.Final)
                 .map(e -> (InterpretationEvent.Final) e)
-                .collect().last();
+                .collect()
+                .last();
         return stage("interpretation", interpretation).chain(done -> {
             usage = usage.plus(done.usage());
             if (done.model() != null) {
                 model = done.model();
             }
-            Answer answer = new Answer(prepared.question(), executed.code(), result.result(), done.text(), null,
-                    seconds(result.duration()), conversationId, List.copyOf(attempts), charts, usage(), done.grounding(),
-                    timings(), executed.reading());
+            Answer answer = new Answer(
+                    prepared.question(),
+                    executed.code(),
+                    result.result(),
+                    done.text(),
+                    null,
+                    seconds(result.duration()),
+                    conversationId,
+                    List.copyOf(attempts),
+                    charts,
+                    usage(),
+                    done.grounding(),
+                    timings(),
+                    executed.reading());
             String sessionId = prepared.session().id;
-            return services.history().storeCharts(sessionId, conversationId, charts)
-                    .chain(stored -> services.history().append(sessionId,
-                            services.history().entry(answer, whole, stored ? sessionId : null, started,
-                                    prepared.privacy()))
-                            .onFailure().call(() -> services.history().forgetCharts(sessionId, conversationId)))
+            return services.history()
+                    .storeCharts(sessionId, conversationId, charts)
+                    .chain(stored -> services.history()
+                            .append(
+                                    sessionId,
+                                    services.history()
+                                            .entry(
+                                                    answer,
+                                                    whole,
+                                                    stored ? sessionId : null,
+                                                    started,
+                                                    prepared.privacy()))
+                            .onFailure()
+                            .call(() -> services.history().forgetCharts(sessionId, conversationId)))
                     .invoke(() -> {
                         services.metrics().finished("done", attempts.size());
                         emit.accept(new AnalysisEvent.Done(answer));
@@ -204,24 +258,49 @@ final class AnalysisRun {
 
     private Uni<Void> fail(Throwable failure) {
         ProblemException known = ProblemFailures.find(failure);
-        Problem problem = known != null ? known.problem()
+        Problem problem = known != null
+                ? known.problem()
                 : Problem.of(ProblemType.INTERNAL, "The analysis failed unexpectedly; the error has been logged.");
         if (known == null) {
             Log.errorf(failure, "Analysis of session %s failed", prepared.session().id);
         }
-        Answer failed = new Answer(prepared.question(), lastCode, null, null, problem.detail(), 0, conversationId,
-                List.copyOf(attempts), List.of(), usage(), null, timings(), null);
-        AnalysisEvent.Error error = new AnalysisEvent.Error(problem.type(), problem.title(), problem.status(),
-                problem.detail(), conversationId, problem.extensions());
+        Answer failed = new Answer(
+                prepared.question(),
+                lastCode,
+                null,
+                null,
+                problem.detail(),
+                0,
+                conversationId,
+                List.copyOf(attempts),
+                List.of(),
+                usage(),
+                null,
+                timings(),
+                null);
+        AnalysisEvent.Error error = new AnalysisEvent.Error(
+                problem.type(),
+                problem.title(),
+                problem.status(),
+                problem.detail(),
+                conversationId,
+                problem.extensions());
         // A session deleted meanwhile is what the client must hear, whatever failed first (the dataset's GridFS file
         // gone under the worker's load, a history write that matched nothing): the append never upserts, so the
         // failed interaction is not stored either and nothing of the session comes back.
-        return services.history().append(prepared.session().id, services.history().entry(failed, null, null, started, prepared.privacy())
-                .append("problem", History.problem(problem)))
+        return services.history()
+                .append(
+                        prepared.session().id,
+                        services.history()
+                                .entry(failed, null, null, started, prepared.privacy())
+                                .append("problem", History.problem(problem)))
                 .map(stored -> error)
-                .onFailure(AnalysisRun::sessionGone).recoverWithItem(e -> deleted())
-                .onFailure().invoke(e -> Log.warnf("History of a failed analysis not stored: %s", e.getMessage()))
-                .onFailure().recoverWithItem(error)
+                .onFailure(AnalysisRun::sessionGone)
+                .recoverWithItem(e -> deleted())
+                .onFailure()
+                .invoke(e -> Log.warnf("History of a failed analysis not stored: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithItem(error)
                 .invoke(event -> {
                     services.metrics().finished("error", attempts.size());
                     emit.accept(event);
@@ -237,7 +316,8 @@ final class AnalysisRun {
 
     private AnalysisEvent.Error deleted() {
         Problem problem = Problem.of(ProblemType.NOT_FOUND, History.SESSION_DELETED);
-        return new AnalysisEvent.Error(problem.type(), problem.title(), problem.status(), problem.detail(), conversationId);
+        return new AnalysisEvent.Error(
+                problem.type(), problem.title(), problem.status(), problem.detail(), conversationId);
     }
 
     private <T> Uni<T> stage(String name, Uni<T> uni) {
@@ -255,8 +335,8 @@ final class AnalysisRun {
     }
 
     private Answer.Usage usage() {
-        return new Answer.Usage(prepared.analyst().name(), model, usage.inputTokens(), usage.outputTokens(),
-                usage.totalTokens());
+        return new Answer.Usage(
+                prepared.analyst().name(), model, usage.inputTokens(), usage.outputTokens(), usage.totalTokens());
     }
 
     private String errorText(ExecutionResult r) {
@@ -264,10 +344,15 @@ final class AnalysisRun {
             return null;
         }
         return switch (r.outcome()) {
-            case TIMEOUT -> "The code did not finish within " + services.executionTimeout().toSeconds() + " s and was stopped.";
-            case KILLED -> "The code was stopped for exceeding its CPU or memory limit"
-                    + (r.error() == null ? "." : ": " + r.error().message());
-            default -> r.error() == null ? "The code failed." : r.error().type() + ": " + r.error().message();
+            case TIMEOUT ->
+                "The code did not finish within " + services.executionTimeout().toSeconds() + " s and was stopped.";
+            case KILLED ->
+                "The code was stopped for exceeding its CPU or memory limit"
+                        + (r.error() == null ? "." : ": " + r.error().message());
+            default ->
+                r.error() == null
+                        ? "The code failed."
+                        : r.error().type() + ": " + r.error().message();
         };
     }
 
@@ -275,8 +360,13 @@ final class AnalysisRun {
         return switch (r.outcome()) {
             case TIMEOUT -> errorText(r) + " Avoid Python loops over rows and use vectorised pandas operations.";
             case KILLED -> errorText(r) + " Work on aggregates instead of copies or cross joins of the data.";
-            default -> r.error() == null ? errorText(r)
-                    : errorText(r) + (r.error().traceback() == null ? "" : "\n" + r.error().traceback());
+            default ->
+                r.error() == null
+                        ? errorText(r)
+                        : errorText(r)
+                                + (r.error().traceback() == null
+                                        ? ""
+                                        : "\n" + r.error().traceback());
         };
     }
 

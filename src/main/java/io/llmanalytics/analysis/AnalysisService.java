@@ -1,10 +1,5 @@
 package io.llmanalytics.analysis;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.llm.Analyst;
 import io.llmanalytics.llm.AnalystSelector;
 import io.llmanalytics.llm.GroundedInterpreter;
@@ -20,6 +15,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Answers questions about a session's data as a stream of {@link AnalysisEvent}s. Cancelling the stream (a client
@@ -29,9 +27,15 @@ import io.vertx.core.Vertx;
 public class AnalysisService {
 
     /** What a run uses. */
-    record Services(AnalysisMetrics metrics, CodeValidator validator, Sandbox sandbox, GroundedInterpreter interpreter,
-            History history, ResultCache cache, int maxAttempts, Duration executionTimeout) {
-    }
+    record Services(
+            AnalysisMetrics metrics,
+            CodeValidator validator,
+            Sandbox sandbox,
+            GroundedInterpreter interpreter,
+            History history,
+            ResultCache cache,
+            int maxAttempts,
+            Duration executionTimeout) {}
 
     private final SessionService sessions;
     private final AnalystSelector analysts;
@@ -41,17 +45,28 @@ public class AnalysisService {
     private final StreamDrain drain;
     private final Services services;
 
-    public AnalysisService(SessionService sessions, AnalystSelector analysts, CodeValidator validator, Sandbox sandbox,
-            GroundedInterpreter interpreter, History history, ResultCache cache, AnalysisMetrics metrics,
-            AnalysisConfig config, LlmConfig llm, SandboxConfig sandboxConfig, Vertx vertx, StreamDrain drain) {
+    public AnalysisService(
+            SessionService sessions,
+            AnalystSelector analysts,
+            CodeValidator validator,
+            Sandbox sandbox,
+            GroundedInterpreter interpreter,
+            History history,
+            ResultCache cache,
+            AnalysisMetrics metrics,
+            AnalysisConfig config,
+            LlmConfig llm,
+            SandboxConfig sandboxConfig,
+            Vertx vertx,
+            StreamDrain drain) {
         this.sessions = sessions;
         this.analysts = analysts;
         this.config = config;
         this.llm = llm;
         this.vertx = vertx;
         this.drain = drain;
-        this.services = new Services(metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(),
-                sandboxConfig.timeout());
+        this.services = new Services(
+                metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(), sandboxConfig.timeout());
     }
 
     /**
@@ -80,8 +95,10 @@ public class AnalysisService {
         drain.refuseIfDraining();
         String trimmed = question == null ? "" : question.strip();
         if (trimmed.isEmpty() || trimmed.length() > config.maxQuestionLength()) {
-            throw new ProblemException(ProblemType.VALIDATION_FAILED, "question must be 1 to "
-                    + config.maxQuestionLength() + " characters after trimming (it has " + trimmed.length() + ").");
+            throw new ProblemException(
+                    ProblemType.VALIDATION_FAILED,
+                    "question must be 1 to " + config.maxQuestionLength() + " characters after trimming (it has "
+                            + trimmed.length() + ").");
         }
         analysts.active();
         return trimmed;
@@ -94,8 +111,8 @@ public class AnalysisService {
     public Multi<AnalysisEvent> stream(PreparedAnalysis prepared) {
         return Multi.createFrom().emitter(emitter -> {
             Gate gate = new Gate(emitter);
-            long heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(),
-                    id -> gate.emit(new AnalysisEvent.Heartbeat()));
+            long heartbeat =
+                    vertx.setPeriodic(config.heartbeat().toMillis(), id -> gate.emit(new AnalysisEvent.Heartbeat()));
             AtomicReference<Cancellable> running = new AtomicReference<>();
             Runnable deregister = drain.register(error -> {
                 if (gate.emit(error)) {
@@ -111,13 +128,16 @@ public class AnalysisService {
             });
             AnalysisRun run = new AnalysisRun(services, prepared, gate::emit);
             running.set(run.run(config.timeout())
-                    .subscribe().with(done -> {
-                        vertx.cancelTimer(heartbeat);
-                        emitter.complete();
-                    }, failure -> {
-                        vertx.cancelTimer(heartbeat);
-                        emitter.fail(failure);
-                    }));
+                    .subscribe()
+                    .with(
+                            done -> {
+                                vertx.cancelTimer(heartbeat);
+                                emitter.complete();
+                            },
+                            failure -> {
+                                vertx.cancelTimer(heartbeat);
+                                emitter.fail(failure);
+                            }));
             if (gate.ended()) {
                 cancel(running); // ended (drained or cancelled) before the run started
             }

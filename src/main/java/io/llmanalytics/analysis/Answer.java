@@ -1,11 +1,9 @@
 package io.llmanalytics.analysis;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.llm.Grounding;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 
 /**
  * The complete answer to a question ({@code done}); the first seven fields are named as in the original design.
@@ -26,17 +24,27 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param reading what the executed code computes, in plain words, as the analyst stated it; null when it stated none
  */
 @RegisterForReflection
-public record Answer(String question, String generatedCode, JsonNode rawResult, String interpretation, String error,
-        double executionTime, String conversationId, List<Attempt> attempts, List<AnalysisEvent.Chart> charts,
-        Usage usage, Grounding grounding, java.util.Map<String, Double> timings, String reading) {
+public record Answer(
+        String question,
+        String generatedCode,
+        JsonNode rawResult,
+        String interpretation,
+        String error,
+        double executionTime,
+        String conversationId,
+        List<Attempt> attempts,
+        List<AnalysisEvent.Chart> charts,
+        Usage usage,
+        Grounding grounding,
+        java.util.Map<String, Double> timings,
+        String reading) {
 
     /** One attempt of the self-healing loop. */
     @RegisterForReflection
-    public record Attempt(int attempt, String code, AnalysisEvent.Validation validation, AnalysisEvent.Execution execution) {
-    }
+    public record Attempt(
+            int attempt, String code, AnalysisEvent.Validation validation, AnalysisEvent.Execution execution) {}
 
     /** Who answered and what it cost. */
     @RegisterForReflection
-    public record Usage(String analyst, String model, int inputTokens, int outputTokens, int totalTokens) {
-    }
+    public record Usage(String analyst, String model, int inputTokens, int outputTokens, int totalTokens) {}
 }

@@ -1,13 +1,5 @@
 package io.llmanalytics.analysis;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +7,6 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-
 import io.llmanalytics.llm.FallbackInterpretation;
 import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.llm.ResultSummary;
@@ -28,6 +19,11 @@ import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
 
 /**
  * A session's conversation: every interaction is appended atomically ({@code $push} with {@code $slice}, keeping the
@@ -46,7 +42,11 @@ public class History {
     private final ObjectMapper json;
     private final ChartStore charts;
 
-    public History(SessionRepository sessions, AnalysisConfig config, StoreConfig store, ObjectMapper json,
+    public History(
+            SessionRepository sessions,
+            AnalysisConfig config,
+            StoreConfig store,
+            ObjectMapper json,
             ChartStore charts) {
         this.sessions = sessions;
         this.config = config;
@@ -68,11 +68,18 @@ public class History {
         for (int n = 0; n < drawn.size(); n++) {
             AnalysisEvent.Chart c = drawn.get(n);
             byte[] image = ChartStore.decode(c.data()).orElse(new byte[0]);
-            stored.add(new ChartStore.StoredChart(n, c.mime(), c.width(), c.height(), image,
+            stored.add(new ChartStore.StoredChart(
+                    n,
+                    c.mime(),
+                    c.width(),
+                    c.height(),
+                    image,
                     c.plot() == null || c.plot().isNull() ? null : c.plot().toString()));
         }
-        return charts.save(sessionId, interactionId, stored).replaceWith(true)
-                .onFailure().recoverWithItem(e -> {
+        return charts.save(sessionId, interactionId, stored)
+                .replaceWith(true)
+                .onFailure()
+                .recoverWithItem(e -> {
                     Log.warnf("Charts of interaction %s not stored: %s", interactionId, e.getMessage());
                     return false;
                 });
@@ -80,12 +87,16 @@ public class History {
 
     /** Removes the charts of an interaction whose history entry could not be stored. */
     Uni<Void> forgetCharts(String sessionId, String interactionId) {
-        return charts.deleteInteraction(sessionId, interactionId).onFailure().recoverWithNull().replaceWithVoid();
+        return charts.deleteInteraction(sessionId, interactionId)
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** The extension members of a failure's problem (a declined question's unrecognized words and suggestions). */
     static Document problem(io.llmanalytics.problem.Problem problem) {
-        Document doc = new Document("type", problem.type()).append("title", problem.title())
+        Document doc = new Document("type", problem.type())
+                .append("title", problem.title())
                 .append("status", problem.status());
         problem.extensions().forEach((key, value) -> {
             if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
@@ -103,11 +114,15 @@ public class History {
      */
     public Uni<Void> append(String sessionId, Document entry) {
         return sessions.mongoCollection()
-                .updateOne(Filters.eq("_id", sessionId),
+                .updateOne(
+                        Filters.eq("_id", sessionId),
                         Updates.pushEach("history", List.of(entry), new PushOptions().slice(-config.maxHistory())),
                         new UpdateOptions().upsert(false))
-                .ifNoItem().after(store.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .ifNoItem()
+                .after(store.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
                         throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);
@@ -139,7 +154,8 @@ public class History {
      *        null when they could not be stored
      */
     Document entry(Answer answer, ResultSummary whole, String chartsOf, Instant started, boolean privacy) {
-        Document usage = new Document("analyst", answer.usage().analyst()).append("model", answer.usage().model())
+        Document usage = new Document("analyst", answer.usage().analyst())
+                .append("model", answer.usage().model())
                 .append("input_tokens", answer.usage().inputTokens())
                 .append("output_tokens", answer.usage().outputTokens())
                 .append("total_tokens", answer.usage().totalTokens());
@@ -147,15 +163,24 @@ public class History {
         for (Answer.Attempt a : answer.attempts()) {
             Document attempt = new Document("attempt", a.attempt()).append("code", a.code());
             if (a.validation() != null) {
-                attempt.append("validation", new Document("ok", a.validation().ok()).append("violations",
-                        a.validation().violations().stream().map(v -> new Document("rule", v.rule())
-                                .append("message", v.message()).append("line", v.line()).append("column", v.column()))
-                                .toList()));
+                attempt.append(
+                        "validation",
+                        new Document("ok", a.validation().ok())
+                                .append(
+                                        "violations",
+                                        a.validation().violations().stream()
+                                                .map(v -> new Document("rule", v.rule())
+                                                        .append("message", v.message())
+                                                        .append("line", v.line())
+                                                        .append("column", v.column()))
+                                                .toList()));
             }
             if (a.execution() != null) {
-                attempt.append("execution", new Document("success", a.execution().success())
-                        .append("error", a.execution().error())
-                        .append("execution_time", a.execution().executionTime()));
+                attempt.append(
+                        "execution",
+                        new Document("success", a.execution().success())
+                                .append("error", a.execution().error())
+                                .append("execution_time", a.execution().executionTime()));
             }
             attempts.add(attempt);
         }
@@ -165,8 +190,9 @@ public class History {
                 .append("question", answer.question())
                 .append("generated_code", answer.generatedCode())
                 .append("attempts", attempts)
-                .append("result_summary", answer.rawResult() == null ? null
-                        : FallbackInterpretation.describe(answer.rawResult(), whole))
+                .append(
+                        "result_summary",
+                        answer.rawResult() == null ? null : FallbackInterpretation.describe(answer.rawResult(), whole))
                 .append("reading", answer.reading())
                 .append("raw_result", bounded(answer.rawResult()))
                 .append("interpretation", answer.interpretation())
@@ -176,7 +202,10 @@ public class History {
                 .append("privacy", privacy)
                 .append("usage", usage);
         if (answer.grounding() != null) {
-            entry.append("grounding", new Document("ok", answer.grounding().ok()).append("ungrounded", answer.grounding().ungrounded()));
+            entry.append(
+                    "grounding",
+                    new Document("ok", answer.grounding().ok())
+                            .append("ungrounded", answer.grounding().ungrounded()));
         }
         return entry;
     }
@@ -186,10 +215,16 @@ public class History {
         List<Document> out = new ArrayList<>();
         for (int n = 0; n < answer.charts().size(); n++) {
             AnalysisEvent.Chart c = answer.charts().get(n);
-            String plot = c.plot() == null || c.plot().isNull() ? null : c.plot().toString();
-            out.add(new Document("mime", c.mime()).append("width", c.width()).append("height", c.height())
-                    .append("plot", plot != null && plot.length() <= config.maxStoredResultChars()
-                            ? JsonBson.toBson(c.plot()) : null)
+            String plot =
+                    c.plot() == null || c.plot().isNull() ? null : c.plot().toString();
+            out.add(new Document("mime", c.mime())
+                    .append("width", c.width())
+                    .append("height", c.height())
+                    .append(
+                            "plot",
+                            plot != null && plot.length() <= config.maxStoredResultChars()
+                                    ? JsonBson.toBson(c.plot())
+                                    : null)
                     .append("href", chartsOf == null ? null : ChartStore.href(chartsOf, answer.conversationId(), n)));
         }
         return out;
@@ -201,8 +236,10 @@ public class History {
         }
         try {
             if (json.writeValueAsString(result).length() > config.maxStoredResultChars()) {
-                return new Document("type", "omitted").append("reason", "larger than " + config.maxStoredResultChars()
-                        + " characters; see result_summary");
+                return new Document("type", "omitted")
+                        .append(
+                                "reason",
+                                "larger than " + config.maxStoredResultChars() + " characters; see result_summary");
             }
         } catch (JsonProcessingException e) {
             return null;

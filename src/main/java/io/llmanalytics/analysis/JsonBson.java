@@ -1,18 +1,15 @@
 package io.llmanalytics.analysis;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.bson.Document;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** Converts JSON trees to the plain values BSON documents hold. */
 final class JsonBson {
 
-    private JsonBson() {
-    }
+    private JsonBson() {}
 
     static Object toBson(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {

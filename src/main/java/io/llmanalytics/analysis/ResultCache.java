@@ -1,5 +1,11 @@
 package io.llmanalytics.analysis;
 
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.sandbox.Chart;
+import io.llmanalytics.sandbox.ExecutionResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,14 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import io.llmanalytics.dataset.DatasetSource;
-import io.llmanalytics.sandbox.Chart;
-import io.llmanalytics.sandbox.ExecutionResult;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Successful execution results by (dataset content, code): the same code on the same data is not run again. A bounded
@@ -31,14 +29,15 @@ public class ResultCache {
     private final Counter misses;
     private long bytes;
 
-    private record Entry(ExecutionResult result, long size) {
-    }
+    private record Entry(ExecutionResult result, long size) {}
 
     public ResultCache(AnalysisConfig config, MeterRegistry registry) {
         this.maxEntries = config.resultCacheEntries();
         this.maxBytes = config.resultCacheBytes();
-        this.hits = Counter.builder("analysis.result.cache").tag("outcome", "hit").register(registry);
-        this.misses = Counter.builder("analysis.result.cache").tag("outcome", "miss").register(registry);
+        this.hits =
+                Counter.builder("analysis.result.cache").tag("outcome", "hit").register(registry);
+        this.misses =
+                Counter.builder("analysis.result.cache").tag("outcome", "miss").register(registry);
     }
 
     /** The key of {@code code} run on {@code datasets}: their content hashes (the default first) and the code. */
@@ -81,7 +80,9 @@ public class ResultCache {
     }
 
     private static long size(ExecutionResult result) {
-        long size = 256 + result.stdout().length() * 2L + (result.result() == null ? 0 : result.result().toString().length() * 2L);
+        long size = 256
+                + result.stdout().length() * 2L
+                + (result.result() == null ? 0 : result.result().toString().length() * 2L);
         for (Chart chart : result.charts()) {
             size += chart.data().length();
         }

@@ -1,19 +1,17 @@
 package io.llmanalytics.analysis;
 
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Ends analysis streams cleanly when the service stops. Shutdown starts with Quarkus' shutdown-delay event (fired as
@@ -51,8 +49,9 @@ public class StreamDrain {
     /** Refuses new analyses from now on, and ends the streams still open after {@code grace}. */
     void begin(Duration grace) {
         if (!draining) {
-            Log.infof("Shutting down: new analyses are refused; %d open streams get %d s to finish", open.size(),
-                    grace.toSeconds());
+            Log.infof(
+                    "Shutting down: new analyses are refused; %d open streams get %d s to finish",
+                    open.size(), grace.toSeconds());
         }
         draining = true;
         if (grace.isZero() || grace.isNegative()) {
@@ -75,7 +74,8 @@ public class StreamDrain {
     /** Throws the 503 {@code shutting-down} problem while draining. */
     void refuseIfDraining() {
         if (draining) {
-            throw ProblemException.retryLater(ProblemType.SHUTTING_DOWN,
+            throw ProblemException.retryLater(
+                    ProblemType.SHUTTING_DOWN,
                     "This instance is shutting down; ask again in a moment and another instance will answer.",
                     RETRY_AFTER);
         }
@@ -92,8 +92,10 @@ public class StreamDrain {
     }
 
     private void endAll() {
-        AnalysisEvent.Error error = new AnalysisEvent.Error(ProblemType.SHUTTING_DOWN.uri(),
-                ProblemType.SHUTTING_DOWN.title(), ProblemType.SHUTTING_DOWN.status(),
+        AnalysisEvent.Error error = new AnalysisEvent.Error(
+                ProblemType.SHUTTING_DOWN.uri(),
+                ProblemType.SHUTTING_DOWN.title(),
+                ProblemType.SHUTTING_DOWN.status(),
                 "This instance shut down before the analysis finished; ask again and another instance will answer.",
                 null);
         for (Consumer<AnalysisEvent.Error> end : Set.copyOf(open)) {

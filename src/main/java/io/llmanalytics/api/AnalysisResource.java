@@ -1,7 +1,14 @@
 package io.llmanalytics.api;
 
-import java.util.concurrent.atomic.AtomicLong;
-
+import io.llmanalytics.analysis.AnalysisEvent;
+import io.llmanalytics.analysis.AnalysisService;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemResponses;
+import io.llmanalytics.problem.ProblemType;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,22 +19,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.jboss.resteasy.reactive.RestStreamElementType;
-
-import io.llmanalytics.analysis.AnalysisEvent;
-import io.llmanalytics.analysis.AnalysisService;
-import io.llmanalytics.problem.Problem;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemResponses;
-import io.llmanalytics.problem.ProblemType;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
  * Asks a question about a session's data. With {@code Accept: text/event-stream} every stage streams as named
@@ -49,20 +46,35 @@ public class AnalysisResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @APIResponses({
-            @APIResponse(responseCode = "200", description = "Named events (status, code, validation, execution, "
-                    + "reading, result, chart, interpretation) ending with done (the answer) or error (a problem).",
-                    content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
-                            schema = @Schema(implementation = String.class))),
-            @APIResponse(responseCode = "400", description = "Malformed JSON, or a question that is empty or too long.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "404", description = "No such session (or another key's).",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "415", description = "The body is not application/json.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "429", description = "Too many analyses or open streams.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "503", description = "No analyst available, or the instance is shutting down.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))) })
+        @APIResponse(
+                responseCode = "200",
+                description = "Named events (status, code, validation, execution, "
+                        + "reading, result, chart, interpretation) ending with done (the answer) or error (a problem).",
+                content =
+                        @Content(
+                                mediaType = MediaType.SERVER_SENT_EVENTS,
+                                schema = @Schema(implementation = String.class))),
+        @APIResponse(
+                responseCode = "400",
+                description = "Malformed JSON, or a question that is empty or too long.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "404",
+                description = "No such session (or another key's).",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "415",
+                description = "The body is not application/json.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "429",
+                description = "Too many analyses or open streams.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "503",
+                description = "No analyst available, or the instance is shutting down.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    })
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, AnalyzeRequest request, @Context Sse sse) {
         analyses.check(question(request));
@@ -70,32 +82,52 @@ public class AnalysisResource {
         // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
         // SSE writer must see them one at a time, in order, on the request's own event loop.
         io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events = analyses.prepare(id, question(request), privacy(request)).toMulti()
+        Multi<OutboundSseEvent> events = analyses.prepare(id, question(request), privacy(request))
+                .toMulti()
                 .flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
         return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @APIResponses({
-            @APIResponse(responseCode = "200", description = "The answer (the done event's document).",
-                    content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = io.llmanalytics.analysis.Answer.class))),
-            @APIResponse(responseCode = "400", description = "Malformed JSON, or a question that is empty or too long.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "404", description = "No such session (or another key's).",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "415", description = "The body is not application/json.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "422", description = "The question was declined or no working code was found "
-                    + "(a declined question's problem lists unrecognized words and suggestions).",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "503", description = "No analyst available, or the instance is shutting down.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))) })
+        @APIResponse(
+                responseCode = "200",
+                description = "The answer (the done event's document).",
+                content =
+                        @Content(
+                                mediaType = MediaType.APPLICATION_JSON,
+                                schema = @Schema(implementation = io.llmanalytics.analysis.Answer.class))),
+        @APIResponse(
+                responseCode = "400",
+                description = "Malformed JSON, or a question that is empty or too long.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "404",
+                description = "No such session (or another key's).",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "415",
+                description = "The body is not application/json.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "422",
+                description = "The question was declined or no working code was found "
+                        + "(a declined question's problem lists unrecognized words and suggestions).",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "503",
+                description = "No analyst available, or the instance is shutting down.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    })
     public Uni<Response> answer(@PathParam("id") String id, AnalyzeRequest request) {
         return analyses.prepare(id, question(request), privacy(request))
-                .chain(prepared -> analyses.stream(prepared).select().where(AnalysisEvent::terminal).collect().first())
+                .chain(prepared -> analyses.stream(prepared)
+                        .select()
+                        .where(AnalysisEvent::terminal)
+                        .collect()
+                        .first())
                 .map(AnalysisResource::toResponse);
     }
 
@@ -108,7 +140,8 @@ public class AnalysisResource {
             if (error.conversationId() != null) {
                 extensions.put("conversation_id", error.conversationId());
             }
-            Problem problem = new Problem(error.type(), error.title(), error.status(), error.detail(), null, extensions);
+            Problem problem =
+                    new Problem(error.type(), error.title(), error.status(), error.detail(), null, extensions);
             return ProblemResponses.of(problem);
         }
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL, "The analysis ended without an answer."));
@@ -119,13 +152,17 @@ public class AnalysisResource {
             return sse.newEventBuilder().comment("heartbeat").build();
         }
         Object data = event instanceof AnalysisEvent.Done done ? done.answer() : event;
-        return sse.newEventBuilder().id(Long.toString(ids.incrementAndGet())).name(event.name())
-                .data(data).build();
+        return sse.newEventBuilder()
+                .id(Long.toString(ids.incrementAndGet()))
+                .name(event.name())
+                .data(data)
+                .build();
     }
 
     private static String question(AnalyzeRequest request) {
         if (request == null) {
-            throw new ProblemException(ProblemType.BAD_REQUEST,
+            throw new ProblemException(
+                    ProblemType.BAD_REQUEST,
                     "Send a JSON body like {\"question\": \"What is the total revenue by category?\"}.");
         }
         return request.question();

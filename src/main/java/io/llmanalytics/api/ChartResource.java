@@ -1,14 +1,13 @@
 package io.llmanalytics.api;
 
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.ChartStore;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
 
 /**
  * The image of a chart an answer drew, as stored with its interaction ({@code href} of a history entry's chart).
@@ -18,8 +17,8 @@ import io.smallrye.mutiny.Uni;
 public class ChartResource {
 
     /** The only types served: anything else the worker claimed is never sent as it is. */
-    private static final java.util.Set<String> IMAGES = java.util.Set.of("image/png", "image/jpeg", "image/gif",
-            "image/webp");
+    private static final java.util.Set<String> IMAGES =
+            java.util.Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
 
     private final ChartStore charts;
 
@@ -31,14 +30,18 @@ public class ChartResource {
     @ExistingSession
     public Uni<Response> image(@PathParam("id") String id, @PathParam("iid") String iid, @PathParam("n") String n) {
         int index = index(n);
-        return charts.find(id, iid, index).map(found -> found
-                .filter(chart -> chart.image().length > 0 && IMAGES.contains(chart.mime()))
-                .map(chart -> Response.ok(chart.image(), chart.mime())
-                        .header("Cache-Control", "private, max-age=86400, immutable")
-                        .header("X-Content-Type-Options", "nosniff").build())
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "Interaction '" + shortened(iid)
-                        + "' of this session has no chart " + index + " (charts count from 0; see the charts of its "
-                        + "history entry).")));
+        return charts.find(id, iid, index)
+                .map(found -> found.filter(chart -> chart.image().length > 0 && IMAGES.contains(chart.mime()))
+                        .map(chart -> Response.ok(chart.image(), chart.mime())
+                                .header("Cache-Control", "private, max-age=86400, immutable")
+                                .header("X-Content-Type-Options", "nosniff")
+                                .build())
+                        .orElseThrow(() -> new ProblemException(
+                                ProblemType.NOT_FOUND,
+                                "Interaction '" + shortened(iid)
+                                        + "' of this session has no chart " + index
+                                        + " (charts count from 0; see the charts of its "
+                                        + "history entry).")));
     }
 
     private static int index(String n) {
@@ -50,8 +53,8 @@ public class ChartResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ProblemException(ProblemType.NOT_FOUND, "Charts are numbered 0, 1, 2...; '" + shortened(n)
-                + "' is not a chart number.");
+        throw new ProblemException(
+                ProblemType.NOT_FOUND, "Charts are numbered 0, 1, 2...; '" + shortened(n) + "' is not a chart number.");
     }
 
     private static String shortened(String s) {

@@ -1,14 +1,12 @@
 package io.llmanalytics.api;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Response;
-
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.session.SessionService;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Answers 404 for an unknown session before a streaming endpoint starts: once an event stream has begun, its status
@@ -26,9 +24,14 @@ public class ExistingSessionFilter {
     @ServerRequestFilter
     public Uni<Response> sessionExists(ContainerRequestContext request) {
         String id = request.getUriInfo().getPathParameters().getFirst("id");
-        return sessions.find(id).map(found -> (Response) null)
-                .onFailure(ProblemException.class).recoverWithItem(e -> ProblemResponses.of(
-                        new ProblemException(((ProblemException) e).problem().withInstance(request.getUriInfo().getPath()),
-                                ((ProblemException) e).retryAfter().orElse(null), null)));
+        return sessions.find(id)
+                .map(found -> (Response) null)
+                .onFailure(ProblemException.class)
+                .recoverWithItem(e -> ProblemResponses.of(new ProblemException(
+                        ((ProblemException) e)
+                                .problem()
+                                .withInstance(request.getUriInfo().getPath()),
+                        ((ProblemException) e).retryAfter().orElse(null),
+                        null)));
     }
 }

@@ -1,15 +1,5 @@
 package io.llmanalytics.api;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
-
 import io.llmanalytics.export.DatasetExporter;
 import io.llmanalytics.export.ExportFormat;
 import io.llmanalytics.problem.ProblemException;
@@ -19,6 +9,14 @@ import io.llmanalytics.session.GridFsFiles;
 import io.llmanalytics.session.SessionService;
 import io.llmanalytics.store.StoreConfig;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /** Downloads a session's dataset as CSV or XLSX, with formula-like text neutralised. */
 @jakarta.ws.rs.Path("/api/session/{id}/export")
@@ -38,15 +36,22 @@ public class ExportResource {
 
     @GET
     @Blocking
-    public Response export(@PathParam("id") String id, @QueryParam("dataset") String dataset,
-            @QueryParam("format") String format) {
+    public Response export(
+            @PathParam("id") String id, @QueryParam("dataset") String dataset, @QueryParam("format") String format) {
         ExportFormat kind = ExportFormat.of(format);
         Duration wait = store.timeout().multipliedBy(6);
         var session = sessions.find(id).await().atMost(wait);
-        DatasetDocument chosen = dataset == null || dataset.isBlank() ? session.defaultDataset()
-                : session.datasets.stream().filter(d -> d.name().equals(dataset)).findFirst()
-                        .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "The session has no dataset '"
-                                + dataset + "'; it has " + session.datasets.stream().map(DatasetDocument::name).toList() + "."));
+        DatasetDocument chosen = dataset == null || dataset.isBlank()
+                ? session.defaultDataset()
+                : session.datasets.stream()
+                        .filter(d -> d.name().equals(dataset))
+                        .findFirst()
+                        .orElseThrow(() -> new ProblemException(
+                                ProblemType.NOT_FOUND,
+                                "The session has no dataset '" + dataset + "'; it has "
+                                        + session.datasets.stream()
+                                                .map(DatasetDocument::name)
+                                                .toList() + "."));
         Path canonical = files.materialise(chosen.source()).await().atMost(wait);
         StreamingOutput body = out -> {
             try {

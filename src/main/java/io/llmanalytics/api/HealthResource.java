@@ -1,22 +1,19 @@
 package io.llmanalytics.api;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
+import io.llmanalytics.health.ComponentHealth;
+import io.llmanalytics.health.HealthContributor;
+import io.llmanalytics.health.HealthReport;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jboss.resteasy.reactive.RestResponse;
-
-import io.llmanalytics.health.ComponentHealth;
-import io.llmanalytics.health.HealthContributor;
-import io.llmanalytics.health.HealthReport;
-import io.smallrye.mutiny.Uni;
 
 /** The service's own view of its dependencies, for people and dashboards. */
 @Path("/api/health")
@@ -34,9 +31,13 @@ public class HealthResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<HealthReport>> health() {
         List<Uni<ComponentHealth>> checks = contributors.stream()
-                .map(c -> c.check().ifNoItem().after(CHECK_TIMEOUT)
-                        .recoverWithItem(() -> ComponentHealth.down(Map.of("error", "no answer within " + CHECK_TIMEOUT.toSeconds() + " s")))
-                        .onFailure().recoverWithItem(e -> ComponentHealth.down(Map.of("error", String.valueOf(e.getMessage())))))
+                .map(c -> c.check()
+                        .ifNoItem()
+                        .after(CHECK_TIMEOUT)
+                        .recoverWithItem(() -> ComponentHealth.down(
+                                Map.of("error", "no answer within " + CHECK_TIMEOUT.toSeconds() + " s")))
+                        .onFailure()
+                        .recoverWithItem(e -> ComponentHealth.down(Map.of("error", String.valueOf(e.getMessage())))))
                 .toList();
         if (checks.isEmpty()) {
             return Uni.createFrom().item(RestResponse.ok(new HealthReport(ComponentHealth.UP, Map.of())));

@@ -1,14 +1,13 @@
 package io.llmanalytics.api;
 
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
-
 import io.llmanalytics.export.InteractionExports;
 import io.llmanalytics.export.ResultTable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
 
 /** Taking an answer elsewhere: its table result as CSV or XLSX, its code (interaction ids are conversation ids). */
 @Path("/api/session/{id}/interactions/{iid}")
@@ -26,15 +25,18 @@ public class InteractionExportResource {
     @Path("/result.csv")
     @ExistingSession
     public Uni<Response> csv(@PathParam("id") String id, @PathParam("iid") String iid) {
-        return exports.table(id, iid).emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(table -> table(attachment(table.csv(), "text/csv; charset=UTF-8", "result-" + iid + ".csv"), table));
+        return exports.table(id, iid)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(table ->
+                        table(attachment(table.csv(), "text/csv; charset=UTF-8", "result-" + iid + ".csv"), table));
     }
 
     @GET
     @Path("/result.xlsx")
     @ExistingSession
     public Uni<Response> xlsx(@PathParam("id") String id, @PathParam("iid") String iid) {
-        return exports.table(id, iid).emitOn(Infrastructure.getDefaultWorkerPool())
+        return exports.table(id, iid)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(table -> table(attachment(table.xlsx("result"), XLSX, "result-" + iid + ".xlsx"), table));
     }
 
@@ -42,8 +44,11 @@ public class InteractionExportResource {
     @Path("/code.py")
     @ExistingSession
     public Uni<Response> code(@PathParam("id") String id, @PathParam("iid") String iid) {
-        return exports.code(id, iid).map(code -> attachment(code.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                "text/x-python; charset=UTF-8", "code-" + iid + ".py"));
+        return exports.code(id, iid)
+                .map(code -> attachment(
+                        code.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "text/x-python; charset=UTF-8",
+                        "code-" + iid + ".py"));
     }
 
     private static Response table(Response response, ResultTable table) {
@@ -53,7 +58,9 @@ public class InteractionExportResource {
 
     static Response attachment(byte[] body, String type, String fileName) {
         return Response.ok(body, type)
-                .header("Content-Disposition", "attachment; filename=\"" + fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
+                .header(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
                 .build();
     }
 }

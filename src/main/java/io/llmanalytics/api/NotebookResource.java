@@ -1,12 +1,11 @@
 package io.llmanalytics.api;
 
+import io.llmanalytics.export.InteractionExports;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-
-import io.llmanalytics.export.InteractionExports;
-import io.smallrye.mutiny.Uni;
 
 /** The session as a Jupyter notebook that loads the datasets' CSV exports and replays the answered questions. */
 @Path("/api/session/{id}/notebook")

@@ -1,17 +1,6 @@
 package io.llmanalytics.api;
 
-import java.util.List;
-import java.util.Map;
-
-import jakarta.validation.ConstraintViolationException;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
-
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -20,6 +9,13 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.upload.UploadConfig;
 import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.logging.Log;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Every error leaves the API as {@code application/problem+json}, never as a stack trace. */
 public class ProblemMappers {
@@ -37,8 +33,8 @@ public class ProblemMappers {
         if (e.problem().status() >= 500) {
             Log.warnf("%s %s: %s", e.problem().status(), uri.getPath(), e.getMessage());
         }
-        return ProblemResponses.of(new ProblemException(e.problem().withInstance(uri.getPath()),
-                e.retryAfter().orElse(null), null));
+        return ProblemResponses.of(new ProblemException(
+                e.problem().withInstance(uri.getPath()), e.retryAfter().orElse(null), null));
     }
 
     @ServerExceptionMapper
@@ -77,16 +73,17 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        String reason = e.getOriginalMessage() == null ? "malformed JSON"
+        String reason = e.getOriginalMessage() == null
+                ? "malformed JSON"
                 : e.getOriginalMessage().lines().findFirst().orElse("malformed JSON");
         com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 1 ? ""
-                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String where =
+                at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
         String detail = e instanceof com.fasterxml.jackson.core.JsonParseException
-                || e instanceof com.fasterxml.jackson.core.io.JsonEOFException
-                        ? "The request body is malformed JSON" + where + ": " + reason + ". Send a JSON object such as "
-                                + "{\"question\": \"What is the total revenue by region?\"}."
-                        : "The request body is JSON but not what this endpoint takes" + where + ": " + reason + ".";
+                        || e instanceof com.fasterxml.jackson.core.io.JsonEOFException
+                ? "The request body is malformed JSON" + where + ": " + reason + ". Send a JSON object such as "
+                        + "{\"question\": \"What is the total revenue by region?\"}."
+                : "The request body is JSON but not what this endpoint takes" + where + ": " + reason + ".";
         Problem problem = Problem.of(ProblemType.BAD_REQUEST, detail).withInstance(uri.getPath());
         if (at != null && at.getLineNr() > 0) {
             problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
@@ -99,10 +96,13 @@ public class ProblemMappers {
         List<Map<String, String>> violations = e.getConstraintViolations().stream()
                 .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
                 .toList();
-        String detail = violations.stream().map(v -> v.get("field") + " " + v.get("message"))
-                .reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        String detail = violations.stream()
+                .map(v -> v.get("field") + " " + v.get("message"))
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid request");
         return ProblemResponses.of(Problem.of(ProblemType.VALIDATION_FAILED, detail)
-                .withInstance(uri.getPath()).with("violations", violations));
+                .withInstance(uri.getPath())
+                .with("violations", violations));
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
@@ -112,8 +112,9 @@ public class ProblemMappers {
             return problem(known, uri);
         }
         Log.errorf(e, "Unexpected failure on %s", uri.getPath());
-        return ProblemResponses.of(Problem.of(ProblemType.INTERNAL,
-                "The service failed unexpectedly; the error has been logged.").withInstance(uri.getPath()));
+        return ProblemResponses.of(
+                Problem.of(ProblemType.INTERNAL, "The service failed unexpectedly; the error has been logged.")
+                        .withInstance(uri.getPath()));
     }
 
     private static String lastNode(String path) {

@@ -1,12 +1,10 @@
 package io.llmanalytics.api;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerResponseContext;
-
-import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-
 import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Adds the request's correlation id ({@code request_id}) to every problem document the API answers with, whether it
@@ -17,7 +15,8 @@ public class ProblemRequestIds {
 
     @ServerResponseFilter
     public void addRequestId(ContainerRequestContext request, ContainerResponseContext response) {
-        if (response.getEntity() instanceof Problem problem && !problem.extensions().containsKey(RequestIds.KEY)) {
+        if (response.getEntity() instanceof Problem problem
+                && !problem.extensions().containsKey(RequestIds.KEY)) {
             String id = request.getHeaderString(RequestIds.HEADER);
             if (id != null) {
                 response.setEntity(problem.with(RequestIds.KEY, id));

@@ -1,7 +1,14 @@
 package io.llmanalytics.api;
 
-import java.net.URI;
-
+import io.llmanalytics.access.Caller;
+import io.llmanalytics.access.Callers;
+import io.llmanalytics.access.StorageQuota;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.SessionService;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -13,7 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -21,16 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
-
-import io.llmanalytics.access.Caller;
-import io.llmanalytics.access.Callers;
-import io.llmanalytics.access.StorageQuota;
-import io.llmanalytics.problem.Problem;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.session.SessionService;
-import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.RoutingContext;
 
 /** Sessions: upload a table, read it back, list and delete. */
 @Path("/api")
@@ -43,7 +40,8 @@ public class SessionResource {
     private final StorageQuota quota;
     private final io.llmanalytics.session.SourceSessions sources;
 
-    public SessionResource(SessionService sessions, StorageQuota quota, io.llmanalytics.session.SourceSessions sources) {
+    public SessionResource(
+            SessionService sessions, StorageQuota quota, io.llmanalytics.session.SourceSessions sources) {
         this.sessions = sessions;
         this.quota = quota;
         this.sources = sources;
@@ -53,44 +51,67 @@ public class SessionResource {
     @POST
     @Path("/session/create")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<SessionCreatedResponse>> createFromSource(io.llmanalytics.sources.SourceRequest request,
-            @Context RoutingContext routing) {
+    public Uni<RestResponse<SessionCreatedResponse>> createFromSource(
+            io.llmanalytics.sources.SourceRequest request, @Context RoutingContext routing) {
         Caller caller = Callers.of(routing);
         return quota.remaining(caller)
                 .chain(budget -> sources.create(request, caller.owner(), budget))
-                .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse> created(URI.create("/api/session/" + doc.id))
-                        .entity(SessionCreatedResponse.of(doc)).build());
+                .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse>created(
+                                URI.create("/api/session/" + doc.id))
+                        .entity(SessionCreatedResponse.of(doc))
+                        .build());
     }
 
     @POST
     @Path("/session/create")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @APIResponses({
-            @APIResponse(responseCode = "201", description = "The session was created; Location names it.",
-                    content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = SessionCreatedResponse.class))),
-            @APIResponse(responseCode = "400", description = "No file field, or a file that cannot be read as a table.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "413", description = "The file is larger than the upload limit.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "415", description = "Not a supported table format (CSV, Excel, JSON...).",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "422", description = "A table the service cannot hold (too many cells...).",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "429", description = "Too many uploads; Retry-After says when to try again.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
-            @APIResponse(responseCode = "503", description = "The store is unavailable; try again later.",
-                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))) })
-    public Uni<RestResponse<SessionCreatedResponse>> create(@RestForm("file") FileUpload file, @Context RoutingContext routing) {
+        @APIResponse(
+                responseCode = "201",
+                description = "The session was created; Location names it.",
+                content =
+                        @Content(
+                                mediaType = MediaType.APPLICATION_JSON,
+                                schema = @Schema(implementation = SessionCreatedResponse.class))),
+        @APIResponse(
+                responseCode = "400",
+                description = "No file field, or a file that cannot be read as a table.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "413",
+                description = "The file is larger than the upload limit.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "415",
+                description = "Not a supported table format (CSV, Excel, JSON...).",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "422",
+                description = "A table the service cannot hold (too many cells...).",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "429",
+                description = "Too many uploads; Retry-After says when to try again.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "503",
+                description = "The store is unavailable; try again later.",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    })
+    public Uni<RestResponse<SessionCreatedResponse>> create(
+            @RestForm("file") FileUpload file, @Context RoutingContext routing) {
         if (file == null || file.uploadedFile() == null) {
-            throw new ProblemException(ProblemType.BAD_REQUEST,
+            throw new ProblemException(
+                    ProblemType.BAD_REQUEST,
                     "Send the table as a multipart/form-data field named 'file' (curl -F file=@data.csv ...).");
         }
         Caller caller = Callers.of(routing);
         return quota.admit(caller, file.size())
                 .chain(() -> sessions.create(file.uploadedFile(), file.fileName(), caller.owner()))
-                .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse> created(URI.create("/api/session/" + doc.id))
-                        .entity(SessionCreatedResponse.of(doc)).build());
+                .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse>created(
+                                URI.create("/api/session/" + doc.id))
+                        .entity(SessionCreatedResponse.of(doc))
+                        .build());
     }
 
     @GET
@@ -101,14 +122,19 @@ public class SessionResource {
 
     @GET
     @Path("/sessions")
-    public Uni<SessionList> list(@QueryParam("limit") @DefaultValue("100") int limit,
-            @QueryParam("offset") @DefaultValue("0") int offset, @Context RoutingContext routing) {
+    public Uni<SessionList> list(
+            @QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("offset") @DefaultValue("0") int offset,
+            @Context RoutingContext routing) {
         if (limit < 1 || offset < 0) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "limit must be 1.." + MAX_LIMIT + " and offset >= 0.");
         }
         Caller caller = Callers.of(routing);
-        return sessions.list(Math.min(limit, MAX_LIMIT), offset, caller.keyed() ? java.util.Optional.of(caller.id())
-                : java.util.Optional.empty()).map(SessionList::of);
+        return sessions.list(
+                        Math.min(limit, MAX_LIMIT),
+                        offset,
+                        caller.keyed() ? java.util.Optional.of(caller.id()) : java.util.Optional.empty())
+                .map(SessionList::of);
     }
 
     @DELETE

@@ -1,19 +1,31 @@
 package io.llmanalytics.api;
 
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.SessionDocument;
 import java.time.Instant;
 import java.util.List;
 
-import io.llmanalytics.session.DatasetDocument;
-import io.llmanalytics.session.SessionDocument;
-
 /** A line of the session list. */
-public record SessionSummary(String sessionId, Instant createdAt, String fileName, String format, long rows,
-        int columns, List<String> datasets, int interactions) {
+public record SessionSummary(
+        String sessionId,
+        Instant createdAt,
+        String fileName,
+        String format,
+        long rows,
+        int columns,
+        List<String> datasets,
+        int interactions) {
 
     public static SessionSummary of(SessionDocument doc) {
         DatasetDocument main = doc.defaultDataset();
-        return new SessionSummary(doc.id, doc.createdAt, doc.fileName, doc.format, main.schema().rows(),
-                main.schema().columns().size(), doc.datasets.stream().map(DatasetDocument::name).toList(),
+        return new SessionSummary(
+                doc.id,
+                doc.createdAt,
+                doc.fileName,
+                doc.format,
+                main.schema().rows(),
+                main.schema().columns().size(),
+                doc.datasets.stream().map(DatasetDocument::name).toList(),
                 doc.history == null ? 0 : doc.history.size());
     }
 }

@@ -1,19 +1,17 @@
 package io.llmanalytics.api;
 
-import java.util.List;
-
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-
 import io.llmanalytics.sources.Source;
 import io.llmanalytics.sources.SourceCatalog;
 import io.llmanalytics.sources.SourceImporter;
 import io.llmanalytics.sources.TableInfo;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 
 /** The database sources the operator configured, and their tables. Never shows a URL, host, user or password. */
 @Path("/api/sources")
@@ -45,6 +43,8 @@ public class SourcesResource {
     @Path("/{name}/tables")
     public Uni<List<TableInfo>> tables(@PathParam("name") String name) {
         catalog.get(name);
-        return Uni.createFrom().item(() -> importer.tables(name)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom()
+                .item(() -> importer.tables(name))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -1,20 +1,19 @@
 package io.llmanalytics.api;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.core.Response;
-
 import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.upload.UploadConfig;
 import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.Response;
 
 /**
  * Refuses uploads over {@code MAX_UPLOAD_SIZE} with a 413 problem: at once when the request declares its length
@@ -90,7 +89,8 @@ public class UploadLimits {
     private void refuse(RoutingContext ctx) {
         metrics.rejected(TOO_LARGE);
         Problem problem = problem(config, ctx.request().path()).with(RequestIds.KEY, RequestIds.of(ctx));
-        ctx.response().setStatusCode(413)
+        ctx.response()
+                .setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(Json.encode(new ProblemBody(problem)))
@@ -105,8 +105,7 @@ public class UploadLimits {
             return;
         }
         long timer = ctx.vertx().setTimer(LINGER_MS, id -> request.connection().close());
-        request.handler(dropped -> {
-        });
+        request.handler(dropped -> {});
         request.endHandler(ended -> {
             ctx.vertx().cancelTimer(timer);
             request.connection().close();
@@ -124,15 +123,21 @@ public class UploadLimits {
     }
 
     static Response tooLarge(UploadConfig config, String path) {
-        return Response.status(413).type(Problem.MEDIA_TYPE).header("Connection", "close")
-                .entity(problem(config, path)).build();
+        return Response.status(413)
+                .type(Problem.MEDIA_TYPE)
+                .header("Connection", "close")
+                .entity(problem(config, path))
+                .build();
     }
 
     static Problem problem(UploadConfig config, String path) {
         long mb = config.maxSize().asLongValue() / (1024 * 1024);
-        return Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The upload is larger than " + mb
-                + " MB, the limit set by MAX_UPLOAD_SIZE. Upload a smaller file (or fewer rows).")
-                .withInstance(path).with("max_bytes", config.maxSize().asLongValue());
+        return Problem.of(
+                        ProblemType.PAYLOAD_TOO_LARGE,
+                        "The upload is larger than " + mb
+                                + " MB, the limit set by MAX_UPLOAD_SIZE. Upload a smaller file (or fewer rows).")
+                .withInstance(path)
+                .with("max_bytes", config.maxSize().asLongValue());
     }
 
     /**
@@ -140,10 +145,16 @@ public class UploadLimits {
      * reflection because Jackson serialises it outside of any REST endpoint.
      */
     @RegisterForReflection
-    record ProblemBody(String type, String title, int status, String detail, String instance, long max_bytes,
-            String request_id) {
+    record ProblemBody(
+            String type, String title, int status, String detail, String instance, long max_bytes, String request_id) {
         ProblemBody(Problem p) {
-            this(p.type(), p.title(), p.status(), p.detail(), p.instance(), (Long) p.extensions().get("max_bytes"),
+            this(
+                    p.type(),
+                    p.title(),
+                    p.status(),
+                    p.detail(),
+                    p.instance(),
+                    (Long) p.extensions().get("max_bytes"),
                     (String) p.extensions().get(RequestIds.KEY));
         }
     }

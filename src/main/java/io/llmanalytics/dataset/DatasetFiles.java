@@ -1,8 +1,7 @@
 package io.llmanalytics.dataset;
 
-import java.nio.file.Path;
-
 import io.smallrye.mutiny.Uni;
+import java.nio.file.Path;
 
 /** Gives the worker local copies of canonical dataset files, from wherever they are stored. */
 public interface DatasetFiles {

@@ -23,6 +23,13 @@ import java.util.Map;
  * @param rows row count
  * @param naValues the text to read as missing values
  */
-public record DatasetSource(String name, boolean isDefault, String fileId, String contentHash, List<String> columns,
-        Map<String, String> dtypes, List<String> dateColumns, long rows, List<String> naValues) {
-}
+public record DatasetSource(
+        String name,
+        boolean isDefault,
+        String fileId,
+        String contentHash,
+        List<String> columns,
+        Map<String, String> dtypes,
+        List<String> dateColumns,
+        long rows,
+        List<String> naValues) {}

@@ -21,6 +21,15 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param sampled whether a column had more distinct values than were collected (the counts are then lower bounds)
  */
 @RegisterForReflection
-public record SharedColumn(String leftDataset, String leftColumn, String rightDataset, String rightColumn, String dtype,
-        long leftDistinct, long rightDistinct, long common, double overlap, boolean sameName, boolean sampled) {
-}
+public record SharedColumn(
+        String leftDataset,
+        String leftColumn,
+        String rightDataset,
+        String rightColumn,
+        String dtype,
+        long leftDistinct,
+        long rightDistinct,
+        long common,
+        double overlap,
+        boolean sameName,
+        boolean sampled) {}

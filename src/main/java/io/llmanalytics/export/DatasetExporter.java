@@ -1,5 +1,15 @@
 package io.llmanalytics.export;
 
+import io.llmanalytics.schema.CellClassifier;
+import io.llmanalytics.schema.ColumnSchema;
+import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.PandasType;
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.upload.CanonicalCsvWriter;
+import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.upload.csv.CsvRecords;
+import io.llmanalytics.upload.csv.Dialect;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,23 +20,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Set;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import org.apache.poi.ss.usermodel.CellStyle;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
-
-import io.llmanalytics.schema.CellClassifier;
-import io.llmanalytics.schema.ColumnSchema;
-import io.llmanalytics.schema.DatasetSchema;
-import io.llmanalytics.schema.PandasType;
-import io.llmanalytics.session.DatasetDocument;
-import io.llmanalytics.upload.CanonicalCsvWriter;
-import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.csv.CsvRecords;
-import io.llmanalytics.upload.csv.Dialect;
 
 /**
  * Writes a dataset, read from its canonical CSV, as CSV or XLSX, streaming (XLSX through POI's SXSSF, so the sheet is
@@ -36,12 +33,13 @@ import io.llmanalytics.upload.csv.Dialect;
 public class DatasetExporter {
 
     /** Temporary files hold a dataset: 0600, the service's own user only. */
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions
-            .asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private static final TableLimits LIMITS = new TableLimits(Integer.MAX_VALUE, Integer.MAX_VALUE / 8);
 
-    public void write(DatasetDocument dataset, Path canonical, ExportFormat format, OutputStream out) throws IOException {
+    public void write(DatasetDocument dataset, Path canonical, ExportFormat format, OutputStream out)
+            throws IOException {
         if (format == ExportFormat.CSV) {
             csv(dataset, canonical, out);
         } else {
@@ -56,13 +54,17 @@ public class DatasetExporter {
             try (CsvRecords records = new CsvRecords(canonical, Dialect.CANONICAL, LIMITS);
                     CanonicalCsvWriter writer = new CanonicalCsvWriter(tmp)) {
                 records.header();
-                writer.header(dataset.schema().columnNames().stream().map(FormulaGuard::neutralise).toList());
+                writer.header(dataset.schema().columnNames().stream()
+                        .map(FormulaGuard::neutralise)
+                        .toList());
                 String[] record;
                 String[] cells = new String[types.length];
                 while ((record = records.next()) != null) {
                     for (int i = 0; i < types.length; i++) {
                         String cell = i < record.length ? record[i] : "";
-                        cells[i] = missing(cell, dataset) ? null : types[i] == PandasType.OBJECT ? FormulaGuard.neutralise(cell) : cell;
+                        cells[i] = missing(cell, dataset)
+                                ? null
+                                : types[i] == PandasType.OBJECT ? FormulaGuard.neutralise(cell) : cell;
                     }
                     writer.write(cells);
                 }
@@ -101,8 +103,8 @@ public class DatasetExporter {
                         case BOOL -> row.createCell(i).setCellValue(CellClassifier.parseBool(cell));
                         case DATETIME64 -> {
                             var c = row.createCell(i);
-                            c.setCellValue(LocalDateTime.parse(io.llmanalytics.schema.DateFormats
-                                    .iso(io.llmanalytics.schema.DateFormats.parse(cell))));
+                            c.setCellValue(LocalDateTime.parse(io.llmanalytics.schema.DateFormats.iso(
+                                    io.llmanalytics.schema.DateFormats.parse(cell))));
                             c.setCellStyle(dates);
                         }
                         case OBJECT -> row.createCell(i).setCellValue(FormulaGuard.neutralise(cell));

@@ -1,9 +1,8 @@
 package io.llmanalytics.export;
 
-import java.util.Locale;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import java.util.Locale;
 
 /** The formats a dataset can be exported in. */
 public enum ExportFormat {

@@ -7,8 +7,7 @@ package io.llmanalytics.export;
  */
 public final class FormulaGuard {
 
-    private FormulaGuard() {
-    }
+    private FormulaGuard() {}
 
     public static String neutralise(String text) {
         if (text == null || text.isEmpty()) {

@@ -1,18 +1,8 @@
 package io.llmanalytics.export;
 
-import java.util.Base64;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Executor;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.Chart;
@@ -26,6 +16,12 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.bson.Document;
 
 /**
  * Exports of a session's answers: the code of one interaction, its table result as CSV or XLSX, and the whole
@@ -74,38 +70,55 @@ public class InteractionExports {
             Document entry = entry(session, interactionId);
             String code = entry.getString("generated_code");
             if (entry.get("error") != null || code == null) {
-                throw new ProblemException(ProblemType.NOT_FOUND, "Interaction '" + interactionId
-                        + "' has no result: it ended with an error.");
+                throw new ProblemException(
+                        ProblemType.NOT_FOUND,
+                        "Interaction '" + interactionId + "' has no result: it ended with an error.");
             }
             JsonNode stored = json(entry.get("raw_result"));
             String type = stored == null ? "" : stored.path("type").asText("");
             if (!type.equals("dataframe") && !type.equals("series") && !type.equals("omitted")) {
                 throw notATable(interactionId);
             }
-            return sandbox.executeForExport(session.id, sources(session), code, MAX_EXPORT_ROWS).map(result -> {
-                if (!result.succeeded()) {
-                    throw new ProblemException(ProblemType.UNPROCESSABLE, "The code of interaction '" + interactionId
-                            + "' did not run again: " + (result.error() == null ? result.outcome() : result.error().type()));
-                }
-                if (result.result() != null && "object".equals(result.result().path("type").asText())) {
-                    throw new ProblemException(ProblemType.UNPROCESSABLE, "The table of interaction '" + interactionId
-                            + "' is larger than an export holds (" + MAX_EXPORT_ROWS + " rows, 2 MB); ask for fewer "
-                            + "rows or columns and export that answer.");
-                }
-                return ResultTable.of(result.result()).orElseThrow(() -> notATable(interactionId));
-            });
+            return sandbox.executeForExport(session.id, sources(session), code, MAX_EXPORT_ROWS)
+                    .map(result -> {
+                        if (!result.succeeded()) {
+                            throw new ProblemException(
+                                    ProblemType.UNPROCESSABLE,
+                                    "The code of interaction '" + interactionId + "' did not run again: "
+                                            + (result.error() == null
+                                                    ? result.outcome()
+                                                    : result.error().type()));
+                        }
+                        if (result.result() != null
+                                && "object".equals(result.result().path("type").asText())) {
+                            throw new ProblemException(
+                                    ProblemType.UNPROCESSABLE,
+                                    "The table of interaction '" + interactionId
+                                            + "' is larger than an export holds (" + MAX_EXPORT_ROWS
+                                            + " rows, 2 MB); ask for fewer "
+                                            + "rows or columns and export that answer.");
+                        }
+                        return ResultTable.of(result.result()).orElseThrow(() -> notATable(interactionId));
+                    });
         });
     }
 
     /** The session as a notebook (JSON bytes), each answered question's code run again for its outputs. */
     public Uni<byte[]> notebook(String sessionId) {
         return sessions.find(sessionId).chain(session -> {
-            List<Document> answered = session.history == null ? List.of()
-                    : session.history.stream().filter(e -> e.get("error") == null && e.getString("generated_code") != null
-                            && e.getString("id") != null).toList();
-            return Multi.createFrom().iterable(answered)
-                    .onItem().transformToUniAndConcatenate(entry -> replay(session, entry))
-                    .collect().asList()
+            List<Document> answered = session.history == null
+                    ? List.of()
+                    : session.history.stream()
+                            .filter(e -> e.get("error") == null
+                                    && e.getString("generated_code") != null
+                                    && e.getString("id") != null)
+                            .toList();
+            return Multi.createFrom()
+                    .iterable(answered)
+                    .onItem()
+                    .transformToUniAndConcatenate(entry -> replay(session, entry))
+                    .collect()
+                    .asList()
                     .emitOn(blocking)
                     .map(steps -> Notebook.write(session.id, session.datasets, steps));
         });
@@ -117,13 +130,16 @@ public class InteractionExports {
      */
     private Uni<Notebook.Step> replay(SessionDocument session, Document entry) {
         String code = entry.getString("generated_code");
-        return storedCharts(session.id, entry).chain(images -> sandbox.execute(session.id, sources(session), code)
-                .map(result -> result.succeeded() ? step(entry, result, images) : stored(entry, images))
-                .onFailure().recoverWithItem(e -> {
-                    Log.debugf("Interaction %s of session %s not replayed: %s", entry.getString("id"), session.id,
-                            e.getMessage());
-                    return stored(entry, images);
-                }));
+        return storedCharts(session.id, entry)
+                .chain(images -> sandbox.execute(session.id, sources(session), code)
+                        .map(result -> result.succeeded() ? step(entry, result, images) : stored(entry, images))
+                        .onFailure()
+                        .recoverWithItem(e -> {
+                            Log.debugf(
+                                    "Interaction %s of session %s not replayed: %s",
+                                    entry.getString("id"), session.id, e.getMessage());
+                            return stored(entry, images);
+                        }));
     }
 
     /** The PNG images (base64) stored with an answer, in drawing order; none when it drew none or they are gone. */
@@ -132,9 +148,12 @@ public class InteractionExports {
             return Uni.createFrom().item(List.of());
         }
         return charts.list(sessionId, entry.getString("id"))
-                .map(found -> found.stream().filter(c -> "image/png".equals(c.mime()) && c.image().length > 0)
-                        .map(c -> Base64.getEncoder().encodeToString(c.image())).toList())
-                .onFailure().recoverWithItem(e -> {
+                .map(found -> found.stream()
+                        .filter(c -> "image/png".equals(c.mime()) && c.image().length > 0)
+                        .map(c -> Base64.getEncoder().encodeToString(c.image()))
+                        .toList())
+                .onFailure()
+                .recoverWithItem(e -> {
                     Log.debugf("Charts of interaction %s not read: %s", entry.getString("id"), e.getMessage());
                     return List.of();
                 });
@@ -142,10 +161,20 @@ public class InteractionExports {
 
     private static Notebook.Step step(Document entry, ExecutionResult result, List<String> storedImages) {
         List<String> images = storedImages.isEmpty()
-                ? result.charts().stream().filter(c -> "png".equals(c.format())).map(Chart::data).toList()
+                ? result.charts().stream()
+                        .filter(c -> "png".equals(c.format()))
+                        .map(Chart::data)
+                        .toList()
                 : storedImages;
-        return new Notebook.Step(entry.getString("id"), entry.getString("question"), entry.getString("interpretation"),
-                entry.getString("generated_code"), result.stdout(), result.result(), images, true);
+        return new Notebook.Step(
+                entry.getString("id"),
+                entry.getString("question"),
+                entry.getString("interpretation"),
+                entry.getString("generated_code"),
+                result.stdout(),
+                result.result(),
+                images,
+                true);
     }
 
     private static Notebook.Step stored(Document entry, List<String> images) {
@@ -153,8 +182,15 @@ public class InteractionExports {
         if (result != null && "omitted".equals(result.path("type").asText())) {
             result = null;
         }
-        return new Notebook.Step(entry.getString("id"), entry.getString("question"), entry.getString("interpretation"),
-                entry.getString("generated_code"), "", result, images, false);
+        return new Notebook.Step(
+                entry.getString("id"),
+                entry.getString("question"),
+                entry.getString("interpretation"),
+                entry.getString("generated_code"),
+                "",
+                result,
+                images,
+                false);
     }
 
     private static List<io.llmanalytics.dataset.DatasetSource> sources(SessionDocument session) {
@@ -162,18 +198,26 @@ public class InteractionExports {
     }
 
     private static Document entry(SessionDocument session, String interactionId) {
-        Optional<Document> found = session.history == null ? Optional.empty()
-                : session.history.stream().filter(e -> interactionId != null && interactionId.equals(e.getString("id")))
+        Optional<Document> found = session.history == null
+                ? Optional.empty()
+                : session.history.stream()
+                        .filter(e -> interactionId != null && interactionId.equals(e.getString("id")))
                         .findFirst();
-        return found.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "The session has no interaction '"
-                + (interactionId == null ? "" : interactionId.length() > 64 ? interactionId.substring(0, 64) : interactionId)
-                + "' (interaction ids are the conversation_id of answers, listed in the session's history)."));
+        return found.orElseThrow(() -> new ProblemException(
+                ProblemType.NOT_FOUND,
+                "The session has no interaction '"
+                        + (interactionId == null
+                                ? ""
+                                : interactionId.length() > 64 ? interactionId.substring(0, 64) : interactionId)
+                        + "' (interaction ids are the conversation_id of answers, listed in the session's history)."));
     }
 
     private static ProblemException notATable(String interactionId) {
-        return new ProblemException(ProblemType.NOT_FOUND, "The result of interaction '" + interactionId
-                + "' is not a table (a DataFrame or a Series): there is no result.csv or result.xlsx for it; see its "
-                + "raw_result in the history.");
+        return new ProblemException(
+                ProblemType.NOT_FOUND,
+                "The result of interaction '" + interactionId
+                        + "' is not a table (a DataFrame or a Series): there is no result.csv or result.xlsx for it; see its "
+                        + "raw_result in the history.");
     }
 
     /** A stored BSON value as JSON (numbers, text, lists and documents). */

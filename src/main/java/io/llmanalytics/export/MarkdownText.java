@@ -15,8 +15,7 @@ public final class MarkdownText {
 
     private static final String PUNCTUATION = "!\"#$%'()*+,-./:;=?@[\\]^_`{|}~";
 
-    private MarkdownText() {
-    }
+    private MarkdownText() {}
 
     /** {@code text} as markdown that renders as exactly that text (lines kept, line breaks normalised). */
     public static String escape(String text) {
@@ -53,7 +52,12 @@ public final class MarkdownText {
 
     /** Every line break variant ({@code \r\n}, {@code \r}, U+0085, U+2028, U+2029, vertical tab, form feed) as {@code \n}. */
     static String normaliseLineBreaks(String text) {
-        return text.replace("\r\n", "\n").replace('\r', '\n').replace('\u0085', '\n').replace('\u2028', '\n')
-                .replace('\u2029', '\n').replace('\u000b', '\n').replace('\f', '\n');
+        return text.replace("\r\n", "\n")
+                .replace('\r', '\n')
+                .replace('\u0085', '\n')
+                .replace('\u2028', '\n')
+                .replace('\u2029', '\n')
+                .replace('\u000b', '\n')
+                .replace('\f', '\n');
     }
 }

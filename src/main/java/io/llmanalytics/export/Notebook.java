@@ -1,16 +1,14 @@
 package io.llmanalytics.export;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import io.llmanalytics.python.PythonLiterals;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.session.DatasetDocument;
-import io.llmanalytics.python.PythonLiterals;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a session as a Jupyter notebook (nbformat 4.5): a markdown cell saying which dataset files to put next to
@@ -23,9 +21,15 @@ public final class Notebook {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One answered question: the history entry's text and what running its code gave. */
-    public record Step(String id, String question, String interpretation, String code, String stdout, JsonNode result,
-            List<String> pngCharts, boolean replayed) {
-    }
+    public record Step(
+            String id,
+            String question,
+            String interpretation,
+            String code,
+            String stdout,
+            JsonNode result,
+            List<String> pngCharts,
+            boolean replayed) {}
 
     private final ArrayNode cells = JSON.createArrayNode();
     private int executionCount;
@@ -39,7 +43,10 @@ public final class Notebook {
         ObjectNode root = JSON.createObjectNode();
         root.put("nbformat", 4).put("nbformat_minor", 5);
         ObjectNode meta = root.putObject("metadata");
-        meta.putObject("kernelspec").put("name", "python3").put("display_name", "Python 3").put("language", "python");
+        meta.putObject("kernelspec")
+                .put("name", "python3")
+                .put("display_name", "Python 3")
+                .put("language", "python");
         meta.putObject("language_info").put("name", "python");
         root.set("cells", notebook.cells);
         try {
@@ -55,14 +62,23 @@ public final class Notebook {
     }
 
     private void introduction(String sessionId, List<DatasetDocument> datasets) {
-        StringBuilder md = new StringBuilder("# Analysis session ").append(MarkdownText.escapeLine(sessionId)).append("\n\n")
+        StringBuilder md = new StringBuilder("# Analysis session ")
+                .append(MarkdownText.escapeLine(sessionId))
+                .append("\n\n")
                 .append("Put these files next to this notebook before running it (the service's CSV exports of the ")
                 .append("session's datasets):\n\n");
         for (DatasetDocument d : datasets) {
-            md.append("- `").append(fileName(d).replace('`', '\'')).append("`: `GET /api/session/").append(sessionId)
-                    .append("/export?dataset=").append(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8))
-                    .append("&format=csv`").append(d.isDefault() ? " (`df`)" : "").append(", ")
-                    .append(d.schema().rows()).append(" rows\n");
+            md.append("- `")
+                    .append(fileName(d).replace('`', '\''))
+                    .append("`: `GET /api/session/")
+                    .append(sessionId)
+                    .append("/export?dataset=")
+                    .append(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8))
+                    .append("&format=csv`")
+                    .append(d.isDefault() ? " (`df`)" : "")
+                    .append(", ")
+                    .append(d.schema().rows())
+                    .append(" rows\n");
         }
         md.append("\nEvery answer below starts from a fresh copy of the data, as in the service; `result` is what ")
                 .append("each answer computed.");
@@ -73,25 +89,38 @@ public final class Notebook {
         StringBuilder py = new StringBuilder();
         py.append("import datetime\nimport math\nimport statistics\n\nimport matplotlib.pyplot as plt\n")
                 .append("import numpy as np\nimport pandas as pd\n\n");
-        py.append("# The stored schema of every dataset: the CSV exports load with exactly the dtypes the answers saw.\n");
+        py.append(
+                "# The stored schema of every dataset: the CSV exports load with exactly the dtypes the answers saw.\n");
         py.append("DATASETS = {\n");
-        String defaultName = datasets.stream().filter(DatasetDocument::isDefault).map(DatasetDocument::name).findFirst()
+        String defaultName = datasets.stream()
+                .filter(DatasetDocument::isDefault)
+                .map(DatasetDocument::name)
+                .findFirst()
                 .orElse(datasets.get(0).name());
         for (DatasetDocument d : datasets) {
             DatasetSchema s = d.schema();
             List<String> dates = s.dateColumns();
-            py.append("    ").append(PythonLiterals.string(d.name())).append(": {'file': ").append(PythonLiterals.string(fileName(d)))
-                    .append(", 'columns': ").append(PythonLiterals.list(s.columnNames())).append(",\n        'dtype': {");
+            py.append("    ")
+                    .append(PythonLiterals.string(d.name()))
+                    .append(": {'file': ")
+                    .append(PythonLiterals.string(fileName(d)))
+                    .append(", 'columns': ")
+                    .append(PythonLiterals.list(s.columnNames()))
+                    .append(",\n        'dtype': {");
             boolean first = true;
             for (Map.Entry<String, String> e : s.dataTypes().entrySet()) {
                 if (dates.contains(e.getKey()) || e.getValue().startsWith("datetime")) {
                     continue;
                 }
-                py.append(first ? "" : ", ").append(PythonLiterals.string(e.getKey())).append(": ")
+                py.append(first ? "" : ", ")
+                        .append(PythonLiterals.string(e.getKey()))
+                        .append(": ")
                         .append(PythonLiterals.string(e.getValue()));
                 first = false;
             }
-            py.append("},\n        'parse_dates': ").append(PythonLiterals.list(dates)).append("},\n");
+            py.append("},\n        'parse_dates': ")
+                    .append(PythonLiterals.list(dates))
+                    .append("},\n");
         }
         py.append("}\n\n");
         py.append("""
@@ -127,7 +156,9 @@ public final class Notebook {
     }
 
     private void step(Step step) {
-        StringBuilder md = new StringBuilder("## ").append(MarkdownText.escapeLine(step.question().strip())).append("\n\n");
+        StringBuilder md = new StringBuilder("## ")
+                .append(MarkdownText.escapeLine(step.question().strip()))
+                .append("\n\n");
         if (step.interpretation() != null && !step.interpretation().isBlank()) {
             md.append(MarkdownText.escape(step.interpretation().strip())).append("\n\n");
         }
@@ -143,7 +174,8 @@ public final class Notebook {
             stream.set("text", lines(step.stdout()));
         }
         if (step.result() != null && !step.result().isNull()) {
-            ObjectNode result = outputs.addObject().put("output_type", "execute_result").put("execution_count", count);
+            ObjectNode result =
+                    outputs.addObject().put("output_type", "execute_result").put("execution_count", count);
             ObjectNode data = result.putObject("data");
             data.set("text/plain", lines(ResultText.plain(step.result())));
             String html = ResultText.html(step.result());

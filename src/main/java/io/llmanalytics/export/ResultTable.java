@@ -1,5 +1,7 @@
 package io.llmanalytics.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.opencsv.CSVWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -10,14 +12,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.opencsv.CSVWriter;
 
 /**
  * A table result (the worker's typed JSON of a DataFrame or a Series) as rows: the index first when it carries
@@ -77,26 +75,28 @@ public record ResultTable(List<String> header, List<List<JsonNode>> rows, boolea
 
     private static ResultTable series(JsonNode series) {
         JsonNode names = series.path("index_names");
-        String label = names.size() == 1 && names.get(0).isTextual() ? names.get(0).asText() : "index";
+        String label =
+                names.size() == 1 && names.get(0).isTextual() ? names.get(0).asText() : "index";
         String value = series.path("name").isTextual() ? series.path("name").asText() : "value";
         List<List<JsonNode>> rows = new ArrayList<>();
         JsonNode data = series.path("data");
         if (data.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 rows.add(List.of(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()), e.getValue()));
             }
         } else {
             data.forEach(pair -> rows.add(List.of(pair.path(0), pair.path(1))));
         }
-        return new ResultTable(List.of(label, value), rows, series.path("truncated").asBoolean(false));
+        return new ResultTable(
+                List.of(label, value), rows, series.path("truncated").asBoolean(false));
     }
 
     /** RFC 4180 CSV, UTF-8. */
     public byte[] csv() {
         StringWriter text = new StringWriter();
-        try (CSVWriter writer = new CSVWriter(text, ',', CSVWriter.DEFAULT_QUOTE_CHARACTER,
-                CSVWriter.DEFAULT_ESCAPE_CHARACTER, "\n")) {
+        try (CSVWriter writer =
+                new CSVWriter(text, ',', CSVWriter.DEFAULT_QUOTE_CHARACTER, CSVWriter.DEFAULT_ESCAPE_CHARACTER, "\n")) {
             writer.writeNext(header.stream().map(FormulaGuard::neutralise).toArray(String[]::new), false);
             for (List<JsonNode> row : rows) {
                 writer.writeNext(row.stream().map(ResultTable::csvCell).toArray(String[]::new), false);
@@ -119,7 +119,8 @@ public record ResultTable(List<String> header, List<List<JsonNode>> rows, boolea
 
     /** An XLSX workbook with one sheet: numbers and booleans as such, text neutralised. Blocking (POI). */
     public byte[] xlsx(String sheetName) {
-        try (XSSFWorkbook workbook = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XSSFWorkbook workbook = new XSSFWorkbook();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             Sheet sheet = workbook.createSheet(DatasetExporter.sheetName(sheetName));
             Row first = sheet.createRow(0);
             for (int i = 0; i < header.size(); i++) {
@@ -139,7 +140,8 @@ public record ResultTable(List<String> header, List<List<JsonNode>> rows, boolea
                     } else if (cell.isBoolean()) {
                         target.setCellValue(cell.asBoolean());
                     } else {
-                        target.setCellValue(FormulaGuard.neutralise(cell.isTextual() ? cell.asText() : cell.toString()));
+                        target.setCellValue(
+                                FormulaGuard.neutralise(cell.isTextual() ? cell.asText() : cell.toString()));
                     }
                 }
             }

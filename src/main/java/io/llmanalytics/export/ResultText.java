@@ -1,15 +1,13 @@
 package io.llmanalytics.export;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.python.PythonLiterals;
+import java.util.List;
 
 /** A result (the worker's typed JSON) as notebook output: plain text, and an HTML table for tables. */
 final class ResultText {
 
-    private ResultText() {
-    }
+    private ResultText() {}
 
     static String plain(JsonNode result) {
         if (result.isTextual()) {
@@ -21,7 +19,9 @@ final class ResultText {
         if (result.isNull()) {
             return "None";
         }
-        if (result.isObject() && "object".equals(result.path("type").asText()) && result.path("repr").isTextual()) {
+        if (result.isObject()
+                && "object".equals(result.path("type").asText())
+                && result.path("repr").isTextual()) {
             return result.path("repr").asText();
         }
         var table = ResultTable.of(result);
@@ -70,6 +70,9 @@ final class ResultText {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

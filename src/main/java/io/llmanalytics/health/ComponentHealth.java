@@ -1,8 +1,7 @@
 package io.llmanalytics.health;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
 
 /** The state of one part of the service. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

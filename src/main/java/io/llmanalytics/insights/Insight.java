@@ -1,11 +1,9 @@
 package io.llmanalytics.insights;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One automatic insight about a dataset.
@@ -22,8 +20,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true) // the worker also sends its ranking score
-public record Insight(String kind, String dataset, List<String> columns, String sentence, Map<String, Object> numbers,
-        String code, String question) {
+public record Insight(
+        String kind,
+        String dataset,
+        List<String> columns,
+        String sentence,
+        Map<String, Object> numbers,
+        String code,
+        String question) {
 
     public Insight {
         columns = columns == null ? List.of() : List.copyOf(columns);

@@ -1,11 +1,10 @@
 package io.llmanalytics.insights;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import io.llmanalytics.session.SessionCreated;
 import io.llmanalytics.session.SessionDatasetsAdded;
 import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Starts computing a session's insights right after upload, and again when datasets are added, off the request
@@ -30,8 +29,12 @@ public class InsightsAtUpload {
 
     void added(@Observes SessionDatasetsAdded event) {
         if (config.atUpload()) {
-            insights.refresh(event.session()).subscribe().with(done -> {
-            }, e -> Log.debugf("Insights of session %s not refreshed: %s", event.session().id, e.getMessage()));
+            insights.refresh(event.session())
+                    .subscribe()
+                    .with(
+                            done -> {},
+                            e -> Log.debugf(
+                                    "Insights of session %s not refreshed: %s", event.session().id, e.getMessage()));
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.llmanalytics.insights;
 
-import java.time.Duration;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Automatic insights computed in the worker right after upload (see {@link InsightsService}). */
 @ConfigMapping(prefix = "insights")

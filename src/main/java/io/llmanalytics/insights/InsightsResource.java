@@ -1,18 +1,15 @@
 package io.llmanalytics.insights;
 
-import java.time.Duration;
-
+import io.llmanalytics.api.ExistingSession;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
+import java.time.Duration;
 import org.jboss.resteasy.reactive.RestStreamElementType;
-
-import io.llmanalytics.api.ExistingSession;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 
 /**
  * {@code GET /api/session/{id}/insights} → {@code {session_id, status: ready|pending|failed, insights: [...],
@@ -43,9 +40,14 @@ public class InsightsResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @ExistingSession
     public Multi<SessionInsights> stream(@PathParam("id") String id) {
-        return Multi.createBy().repeating().uni(() -> insights.of(id)).withDelay(POLL)
+        return Multi.createBy()
+                .repeating()
+                .uni(() -> insights.of(id))
+                .withDelay(POLL)
                 .whilst(found -> SessionInsights.PENDING.equals(found.status()))
-                .skip().repetitions()
-                .select().first(MAX_POLLS);
+                .skip()
+                .repetitions()
+                .select()
+                .first(MAX_POLLS);
     }
 }

@@ -1,22 +1,11 @@
 package io.llmanalytics.insights;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -34,6 +23,13 @@ import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.Document;
 
 /**
  * Automatic insights: computed by the worker ({@link Sandbox#insights}) in the background right after upload, stored
@@ -55,12 +51,14 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class InsightsService {
 
-    private static final Set<ProblemType> TRANSIENT = Set.of(ProblemType.WORKER_BUSY, ProblemType.WORKER_UNAVAILABLE,
-            ProblemType.STORE_UNAVAILABLE, ProblemType.TIMEOUT, ProblemType.SHUTTING_DOWN);
-    private static final TypeReference<List<Insight>> INSIGHTS = new TypeReference<>() {
-    };
-    private static final TypeReference<Map<String, List<Insight>>> HOLDER = new TypeReference<>() {
-    };
+    private static final Set<ProblemType> TRANSIENT = Set.of(
+            ProblemType.WORKER_BUSY,
+            ProblemType.WORKER_UNAVAILABLE,
+            ProblemType.STORE_UNAVAILABLE,
+            ProblemType.TIMEOUT,
+            ProblemType.SHUTTING_DOWN);
+    private static final TypeReference<List<Insight>> INSIGHTS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, List<Insight>>> HOLDER = new TypeReference<>() {};
 
     static final String CLAIM = "insights_claim";
 
@@ -72,8 +70,14 @@ public class InsightsService {
     private final StoreConfig store;
     private final ObjectMapper json;
 
-    public InsightsService(Sandbox sandbox, SessionService sessions, SessionRepository repository,
-            InsightsConfig config, SandboxConfig sandboxConfig, StoreConfig store, ObjectMapper json) {
+    public InsightsService(
+            Sandbox sandbox,
+            SessionService sessions,
+            SessionRepository repository,
+            InsightsConfig config,
+            SandboxConfig sandboxConfig,
+            StoreConfig store,
+            ObjectMapper json) {
         this.sandbox = sandbox;
         this.sessions = sessions;
         this.repository = repository;
@@ -85,13 +89,14 @@ public class InsightsService {
 
     /** The session's insights; 404 problem for an unknown session. Starts computing them when none are stored. */
     public Uni<SessionInsights> of(String sessionId) {
-        return sessions.find(sessionId).chain(session -> stored(session.id).map(found -> {
-            if (found != null) {
-                return found;
-            }
-            start(session);
-            return SessionInsights.pending(session.id);
-        }));
+        return sessions.find(sessionId)
+                .chain(session -> stored(session.id).map(found -> {
+                    if (found != null) {
+                        return found;
+                    }
+                    start(session);
+                    return SessionInsights.pending(session.id);
+                }));
     }
 
     /**
@@ -103,24 +108,37 @@ public class InsightsService {
         String token = java.util.UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
         claim(id, token, now)
-                .chain(claimed -> !claimed ? Uni.createFrom().<SessionInsights>nullItem()
-                        : compute(session).chain(insights -> save(insights, token))
-                                .onFailure().call(e -> failed(id, token, e)))
-                .subscribe().with(saved -> {
-                    if (saved != null) {
-                        Log.debugf("Insights of session %s: %s", id, saved.status());
-                    }
-                }, e -> Log.debugf("Insights of session %s not started: %s", id, e.getMessage()));
+                .chain(claimed -> !claimed
+                        ? Uni.createFrom().<SessionInsights>nullItem()
+                        : compute(session)
+                                .chain(insights -> save(insights, token))
+                                .onFailure()
+                                .call(e -> failed(id, token, e)))
+                .subscribe()
+                .with(
+                        saved -> {
+                            if (saved != null) {
+                                Log.debugf("Insights of session %s: %s", id, saved.status());
+                            }
+                        },
+                        e -> Log.debugf("Insights of session %s not started: %s", id, e.getMessage()));
     }
 
     /** Claims the session's computation in the store: true when this call won it. */
     private Uni<Boolean> claim(String id, String token, long now) {
-        return repository.mongoCollection()
-                .updateOne(Filters.and(Filters.eq("_id", id), Filters.exists("insights", false),
-                        Filters.or(Filters.exists(CLAIM, false), Filters.lt(CLAIM + ".until", now))),
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(
+                                Filters.eq("_id", id),
+                                Filters.exists("insights", false),
+                                Filters.or(Filters.exists(CLAIM, false), Filters.lt(CLAIM + ".until", now))),
                         Updates.set(CLAIM, new Document("token", token).append("until", now + claimMillis())))
-                .ifNoItem().after(store.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .ifNoItem()
+                .after(store.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(result -> result.getModifiedCount() > 0);
     }
 
@@ -137,15 +155,26 @@ public class InsightsService {
         ProblemException problem = ProblemFailures.find(e);
         String detail = problem != null ? problem.problem().detail() : "the insights could not be computed";
         // the reason can quote the data: only its kind at INFO
-        Log.infof("Insights of session %s not computed (%s); they are tried again later", id,
-                problem != null ? problem.type().title() : e.getClass().getSimpleName());
+        Log.infof(
+                "Insights of session %s not computed (%s); they are tried again later",
+                id, problem != null ? problem.type().title() : e.getClass().getSimpleName());
         Log.debugf("Insights of session %s not computed: %s", id, e.getMessage());
         long until = System.currentTimeMillis() + config.retryAfter().toMillis();
-        return repository.mongoCollection()
-                .updateOne(Filters.and(Filters.eq("_id", id), Filters.eq(CLAIM + ".token", token)),
-                        Updates.set(CLAIM, new Document("token", token).append("until", until).append("detail", detail)))
-                .ifNoItem().after(store.timeout()).fail()
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", id), Filters.eq(CLAIM + ".token", token)),
+                        Updates.set(
+                                CLAIM,
+                                new Document("token", token)
+                                        .append("until", until)
+                                        .append("detail", detail)))
+                .ifNoItem()
+                .after(store.timeout())
+                .fail()
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /**
@@ -153,17 +182,23 @@ public class InsightsService {
      * session as given must hold its new datasets.
      */
     public Uni<Void> refresh(SessionDocument session) {
-        return repository.mongoCollection().updateOne(Filters.eq("_id", session.id),
-                Updates.combine(Updates.unset("insights"), Updates.unset(CLAIM)))
-                .ifNoItem().after(store.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.eq("_id", session.id), Updates.combine(Updates.unset("insights"), Updates.unset(CLAIM)))
+                .ifNoItem()
+                .after(store.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .invoke(() -> start(session))
                 .replaceWithVoid();
     }
 
     /** Runs the worker's insights; a failure of the service fails the Uni, anything else gives a stored outcome. */
     private Uni<SessionInsights> compute(SessionDocument session) {
-        List<DatasetSource> sources = session.datasets.stream().map(DatasetDocument::source).toList();
+        List<DatasetSource> sources =
+                session.datasets.stream().map(DatasetDocument::source).toList();
         return sandbox.insights(session.id, sources, options(1))
                 .chain(result -> result.outcome() == Outcome.TIMEOUT || result.outcome() == Outcome.KILLED
                         // a table where one step alone outlasted the deadline: once more, leaving the slow steps out
@@ -174,12 +209,15 @@ public class InsightsService {
                     ProblemException problem = ProblemFailures.find(e);
                     return problem != null && !TRANSIENT.contains(problem.type());
                 })
-                .recoverWithItem(e -> SessionInsights.failed(session.id, ProblemFailures.find(e).problem().detail()));
+                .recoverWithItem(e -> SessionInsights.failed(
+                        session.id, ProblemFailures.find(e).problem().detail()));
     }
 
     SessionInsights outcome(String sessionId, ExecutionResult result) {
         if (!result.succeeded()) {
-            String detail = result.error() == null ? result.outcome().name().toLowerCase() : result.error().message();
+            String detail = result.error() == null
+                    ? result.outcome().name().toLowerCase()
+                    : result.error().message();
             return SessionInsights.failed(sessionId, "the insights could not be computed: " + detail);
         }
         JsonNode body = result.result();
@@ -209,25 +247,34 @@ public class InsightsService {
 
     /** Stores the insights if the claim {@code token} is still the session's (no refresh came meanwhile). */
     private Uni<SessionInsights> save(SessionInsights insights, String token) {
-        Document stored = new Document("status", insights.status()).append("computed_at", Instant.now().toString());
+        Document stored = new Document("status", insights.status())
+                .append("computed_at", Instant.now().toString());
         try {
-            stored.append("insights", Document.parse("{\"list\":" + json.writeValueAsString(insights.insights()) + "}")
-                    .get("list"));
+            stored.append(
+                    "insights",
+                    Document.parse("{\"list\":" + json.writeValueAsString(insights.insights()) + "}")
+                            .get("list"));
         } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new ProblemException(ProblemType.INTERNAL,
-                    "the insights could not be stored", e));
+            return Uni.createFrom()
+                    .failure(new ProblemException(ProblemType.INTERNAL, "the insights could not be stored", e));
         }
         if (insights.detail() != null) {
             stored.append("detail", insights.detail());
         }
-        return repository.mongoCollection()
-                .updateOne(Filters.and(Filters.eq("_id", insights.sessionId()), Filters.eq(CLAIM + ".token", token)),
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", insights.sessionId()), Filters.eq(CLAIM + ".token", token)),
                         Updates.combine(Updates.set("insights", stored), Updates.unset(CLAIM)))
-                .ifNoItem().after(store.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .ifNoItem()
+                .after(store.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
-                        Log.debugf("Insights of session %s discarded: its datasets changed meanwhile",
+                        Log.debugf(
+                                "Insights of session %s discarded: its datasets changed meanwhile",
                                 insights.sessionId());
                         return null;
                     }
@@ -236,12 +283,19 @@ public class InsightsService {
     }
 
     private Uni<SessionInsights> stored(String sessionId) {
-        return repository.mongoCollection()
-                .find(Filters.eq("_id", sessionId), Document.class,
+        return repository
+                .mongoCollection()
+                .find(
+                        Filters.eq("_id", sessionId),
+                        Document.class,
                         new FindOptions().projection(new Document("insights", 1).append(CLAIM, 1)))
-                .collect().first()
-                .ifNoItem().after(store.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+                .collect()
+                .first()
+                .ifNoItem()
+                .after(store.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(doc -> doc == null ? null : readOrClaim(sessionId, doc));
     }
 
@@ -252,7 +306,8 @@ public class InsightsService {
             return found;
         }
         Document claim = doc.get(CLAIM, Document.class);
-        if (claim == null || !(claim.get("until") instanceof Number until)
+        if (claim == null
+                || !(claim.get("until") instanceof Number until)
                 || until.longValue() < System.currentTimeMillis()) {
             return null;
         }
@@ -268,7 +323,8 @@ public class InsightsService {
         Object list = stored.get("insights");
         if (list != null) {
             try {
-                insights = json.readValue(new Document("list", list).toJson(), HOLDER).get("list");
+                insights = json.readValue(new Document("list", list).toJson(), HOLDER)
+                        .get("list");
             } catch (JsonProcessingException e) {
                 Log.warnf("Stored insights of session %s are unreadable; computing them again", sessionId);
                 return null;

@@ -1,10 +1,8 @@
 package io.llmanalytics.insights;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 
 /**
  * The insights of a session, as {@code GET /api/session/{id}/insights} returns them.

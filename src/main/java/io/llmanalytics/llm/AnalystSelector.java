@@ -1,15 +1,13 @@
 package io.llmanalytics.llm;
 
-import java.util.List;
-import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.Instance;
-
 import io.llmanalytics.llm.openai.OpenAiEndpoint;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Picks the analyst that answers, from {@code ANALYST}: {@code openai}, {@code offline}, or {@code auto} (the OpenAI
@@ -55,14 +53,17 @@ public class AnalystSelector {
     public Analyst active() {
         String mode = mode();
         if (OPENAI.equals(mode) && !endpoint.configured()) {
-            throw new ProblemException(ProblemType.LLM_NOT_CONFIGURED,
+            throw new ProblemException(
+                    ProblemType.LLM_NOT_CONFIGURED,
                     "ANALYST=openai but no language model endpoint is configured. " + HOW_TO_CONFIGURE);
         }
-        return byName(mode).orElseThrow(() -> new ProblemException(ProblemType.LLM_NOT_CONFIGURED,
-                OFFLINE.equals(mode)
-                        ? "No language model is configured, and the built-in offline analyst is not available in"
-                                + " this version. " + HOW_TO_CONFIGURE
-                        : "The analyst '" + mode + "' is not available. " + HOW_TO_CONFIGURE));
+        return byName(mode)
+                .orElseThrow(() -> new ProblemException(
+                        ProblemType.LLM_NOT_CONFIGURED,
+                        OFFLINE.equals(mode)
+                                ? "No language model is configured, and the built-in offline analyst is not available in"
+                                        + " this version. " + HOW_TO_CONFIGURE
+                                : "The analyst '" + mode + "' is not available. " + HOW_TO_CONFIGURE));
     }
 
     /** The analyst with this name, if the build has one. */

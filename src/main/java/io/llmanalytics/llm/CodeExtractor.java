@@ -27,8 +27,8 @@ public final class CodeExtractor {
     // Python identifiers may be any letters (größe = ..., ｒｅｓｕｌｔ): a line using them is code, never dropped as
     // prose
     private static final int UNICODE = Pattern.UNICODE_CHARACTER_CLASS;
-    private static final Pattern ASSIGNS_RESULT = Pattern.compile(
-            "(?m)^\\s*result\\s*(\\[[^\\]]*\\]\\s*)?(=|\\+=)(?!=)", UNICODE);
+    private static final Pattern ASSIGNS_RESULT =
+            Pattern.compile("(?m)^\\s*result\\s*(\\[[^\\]]*\\]\\s*)?(=|\\+=)(?!=)", UNICODE);
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "^\\s*[\\p{L}_][\\w.]*(\\[[^\\]]*\\])*(\\s*,\\s*[\\p{L}_][\\w.]*)*\\s*([-+*/%|&]|//|\\*\\*)?=(?!=).*",
             UNICODE);
@@ -37,19 +37,18 @@ public final class CodeExtractor {
             "^\\s*(import\\s+\\w|from\\s+[\\w.]+\\s+import\\s|for\\s.+:|while\\s.+:|if\\s.+:|elif\\s.+:|else\\s*:|try\\s*:"
                     + "|except\\b.*:|finally\\s*:|with\\s.+:|def\\s+\\w+\\s*\\(|class\\s+\\w+|return\\b|print\\s*\\(|pass$"
                     + "|break$|continue$|raise\\b|assert\\b|del\\s|global\\s|nonlocal\\s|lambda\\b|yield\\b"
-                    + "|match\\s.+:|case\\s.+:|@[\\p{L}_][\\w.]*)", UNICODE);
-    private static final Pattern EXPRESSION = Pattern.compile(
-            "^\\s*(df|dfs|pd|np|plt|result|sns|math|statistics)\\b[\\w.\\[\\]'\"]*[.(\\[].*", UNICODE);
+                    + "|match\\s.+:|case\\s.+:|@[\\p{L}_][\\w.]*)",
+            UNICODE);
+    private static final Pattern EXPRESSION =
+            Pattern.compile("^\\s*(df|dfs|pd|np|plt|result|sns|math|statistics)\\b[\\w.\\[\\]'\"]*[.(\\[].*", UNICODE);
     private static final Pattern CALL = Pattern.compile("^\\s*[\\p{L}_][\\w.]*\\s*\\(.*\\)\\s*$", UNICODE);
-    private static final Pattern READING = Pattern.compile("^\\s*#+\\s*reading\\s*:(.*)$",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern READING = Pattern.compile("^\\s*#+\\s*reading\\s*:(.*)$", Pattern.CASE_INSENSITIVE);
     private static final int READING_LINES = 5;
     private static final Pattern INLINE_SPAN = Pattern.compile("`([^`\\n]+)`");
-    private static final Set<String> CODE_TAGS = Set.of("", "python", "py", "python3", "py3", "pandas", "ipython",
-            "code");
+    private static final Set<String> CODE_TAGS =
+            Set.of("", "python", "py", "python3", "py3", "pandas", "ipython", "code");
 
-    private CodeExtractor() {
-    }
+    private CodeExtractor() {}
 
     public static String extract(String answer) {
         if (answer == null || answer.isBlank()) {
@@ -101,8 +100,7 @@ public final class CodeExtractor {
         return found;
     }
 
-    private record Block(String tag, String body) {
-    }
+    private record Block(String tag, String body) {}
 
     private static List<Block> fencedBlocks(String text) {
         List<Block> blocks = new ArrayList<>();
@@ -173,8 +171,10 @@ public final class CodeExtractor {
         Set<String> own = definitions(best.body());
         for (Block b : earlier) {
             for (String name : definitions(b.body())) {
-                if (!own.contains(name) && Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(best.body())
-                        .find()) {
+                if (!own.contains(name)
+                        && Pattern.compile("\\b" + Pattern.quote(name) + "\\b")
+                                .matcher(best.body())
+                                .find()) {
                     return true;
                 }
             }
@@ -224,7 +224,8 @@ public final class CodeExtractor {
         for (int i = 0; i <= lines.length; i++) {
             String line = i < lines.length ? stripInlineTicks(lines[i]) : null;
             boolean blank = line != null && line.isBlank();
-            boolean code = line != null && !blank
+            boolean code = line != null
+                    && !blank
                     && (looksLikeCode(line, continuation) || (start >= 0 && isIndented(line) && !isProse(line)));
             if (code) {
                 if (start < 0) {
@@ -312,7 +313,9 @@ public final class CodeExtractor {
         if (words.length < 4) {
             return false;
         }
-        long wordy = java.util.Arrays.stream(words).filter(w -> w.matches("[\\p{L}'’,.;:!?()-]+")).count();
+        long wordy = java.util.Arrays.stream(words)
+                .filter(w -> w.matches("[\\p{L}'’,.;:!?()-]+"))
+                .count();
         return wordy >= words.length * 0.7;
     }
 

@@ -1,10 +1,9 @@
 package io.llmanalytics.llm;
 
-import java.util.List;
-import java.util.Objects;
-
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.schema.DatasetSchema;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * What code generation needs for one attempt.
@@ -17,12 +16,23 @@ import io.llmanalytics.schema.DatasetSchema;
  * @param previous the failed attempt to repair, or null on the first attempt
  * @param sharedColumns candidate join keys between the datasets, with their measured value overlap
  */
-public record CodeRequest(String question, List<DatasetSchema> datasets, List<Interaction> context, boolean privacy,
-        int attempt, PreviousAttempt previous, List<SharedColumn> sharedColumns) {
+public record CodeRequest(
+        String question,
+        List<DatasetSchema> datasets,
+        List<Interaction> context,
+        boolean privacy,
+        int attempt,
+        PreviousAttempt previous,
+        List<SharedColumn> sharedColumns) {
 
     /** A request without join keys (a session with one dataset). */
-    public CodeRequest(String question, List<DatasetSchema> datasets, List<Interaction> context, boolean privacy,
-            int attempt, PreviousAttempt previous) {
+    public CodeRequest(
+            String question,
+            List<DatasetSchema> datasets,
+            List<Interaction> context,
+            boolean privacy,
+            int attempt,
+            PreviousAttempt previous) {
         this(question, datasets, context, privacy, attempt, previous, List.of());
     }
 
@@ -38,8 +48,8 @@ public record CodeRequest(String question, List<DatasetSchema> datasets, List<In
     }
 
     /** A first attempt. */
-    public static CodeRequest first(String question, List<DatasetSchema> datasets, List<Interaction> context,
-            boolean privacy) {
+    public static CodeRequest first(
+            String question, List<DatasetSchema> datasets, List<Interaction> context, boolean privacy) {
         return new CodeRequest(question, datasets, context, privacy, 1, null);
     }
 

@@ -1,5 +1,6 @@
 package io.llmanalytics.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * A plain description of a result, built from the result alone, used when interpretation fails or stays ungrounded
  * after its regeneration. Every number it states comes from the result, so it always passes the {@link
@@ -23,8 +22,7 @@ public final class FallbackInterpretation {
     private static final int LISTED = 3;
     private static final int MAX_TEXT = 200;
 
-    private FallbackInterpretation() {
-    }
+    private FallbackInterpretation() {}
 
     public static String describe(JsonNode result) {
         return describe(result, null);
@@ -47,7 +45,8 @@ public final class FallbackInterpretation {
             return "The answer is " + (result.asBoolean() ? "yes" : "no") + ".";
         }
         if (result.isTextual()) {
-            return result.asText().isBlank() ? "The result is an empty text."
+            return result.asText().isBlank()
+                    ? "The result is an empty text."
                     : "The result is “" + text(result.asText()) + "”.";
         }
         if (result.isArray()) {
@@ -57,8 +56,9 @@ public final class FallbackInterpretation {
             case "series" -> series(result, summary);
             case "dataframe" -> dataframe(result, summary);
             case "index", "ndarray" -> list(result.path("data"));
-            case "object" -> "The result is a " + result.path("class").asText("Python object") + ": "
-                    + text(result.path("repr").asText("")) + ".";
+            case "object" ->
+                "The result is a " + result.path("class").asText("Python object") + ": "
+                        + text(result.path("repr").asText("")) + ".";
             default -> mapping(result);
         };
     }
@@ -66,23 +66,38 @@ public final class FallbackInterpretation {
     private static String series(JsonNode series, ResultSummary summary) {
         List<Map.Entry<String, JsonNode>> entries = entries(series.path("data"));
         long length = series.path("length").asLong(entries.size());
-        String of = series.path("name").isTextual() ? " of " + text(series.path("name").asText()) : "";
+        String of = series.path("name").isTextual()
+                ? " of " + text(series.path("name").asText())
+                : "";
         if (entries.isEmpty()) {
             return "The result is an empty series" + of + ".";
         }
         if (length == 1) {
-            return "The result is " + value(entries.get(0).getValue()) + " for " + entries.get(0).getKey() + ".";
+            return "The result is " + value(entries.get(0).getValue()) + " for "
+                    + entries.get(0).getKey() + ".";
         }
-        StringBuilder out = new StringBuilder("The result lists ").append(count(length)).append(" values").append(of);
-        ResultSummary.Column whole = summary == null || summary.columns().size() != 1 ? null
+        StringBuilder out = new StringBuilder("The result lists ")
+                .append(count(length))
+                .append(" values")
+                .append(of);
+        ResultSummary.Column whole = summary == null || summary.columns().size() != 1
+                ? null
                 : summary.columns().get(0);
         if (whole != null && whole.hasValues()) {
             if (whole.max().equals(whole.min())) {
-                return out.append(", all ").append(number(whole.max())).append('.').toString();
+                return out.append(", all ")
+                        .append(number(whole.max()))
+                        .append('.')
+                        .toString();
             }
-            return out.append("; the highest is ").append(number(whole.max())).append(labelled(whole.maxLabel()))
-                    .append(" and the lowest is ").append(number(whole.min())).append(labelled(whole.minLabel()))
-                    .append('.').toString();
+            return out.append("; the highest is ")
+                    .append(number(whole.max()))
+                    .append(labelled(whole.maxLabel()))
+                    .append(" and the lowest is ")
+                    .append(number(whole.min()))
+                    .append(labelled(whole.minLabel()))
+                    .append('.')
+                    .toString();
         }
         Map.Entry<String, JsonNode> max = null;
         Map.Entry<String, JsonNode> min = null;
@@ -99,8 +114,14 @@ public final class FallbackInterpretation {
         }
         if (max != null && min != null && max != min) {
             out.append(entries.size() < length ? "; among the values shown, the highest is " : "; the highest is ")
-                    .append(value(max.getValue())).append(" (").append(max.getKey()).append(") and the lowest is ")
-                    .append(value(min.getValue())).append(" (").append(min.getKey()).append(")");
+                    .append(value(max.getValue()))
+                    .append(" (")
+                    .append(max.getKey())
+                    .append(") and the lowest is ")
+                    .append(value(min.getValue()))
+                    .append(" (")
+                    .append(min.getKey())
+                    .append(")");
         } else {
             out.append(", starting with ").append(listed(entries));
         }
@@ -112,15 +133,19 @@ public final class FallbackInterpretation {
     }
 
     private static String dataframe(JsonNode frame, ResultSummary summary) {
-        long rows = frame.path("total_rows").asLong(frame.path("shape").path(0).asLong(frame.path("data").size()));
+        long rows = frame.path("total_rows")
+                .asLong(frame.path("shape").path(0).asLong(frame.path("data").size()));
         long columns = frame.path("shape").path(1).asLong(frame.path("columns").size());
         List<String> names = new ArrayList<>();
         frame.path("columns").forEach(c -> names.add(text(c.asText())));
         if (rows == 0) {
             return "The result is an empty table with the columns " + join(names, names.size()) + ".";
         }
-        StringBuilder out = new StringBuilder("The result is a table of ").append(count(rows))
-                .append(rows == 1 ? " row" : " rows").append(" and ").append(count(columns))
+        StringBuilder out = new StringBuilder("The result is a table of ")
+                .append(count(rows))
+                .append(rows == 1 ? " row" : " rows")
+                .append(" and ")
+                .append(count(columns))
                 .append(columns == 1 ? " column" : " columns");
         if (!names.isEmpty()) {
             out.append(" (").append(join(names, 5)).append(')');
@@ -136,10 +161,13 @@ public final class FallbackInterpretation {
             int described = 0;
             for (ResultSummary.Column c : summary.columns()) {
                 if (c.hasValues() && c.name() != null && described++ < 2) {
-                    out.append(' ').append(c.max().equals(c.min())
-                            ? capitalized(text(c.name())) + " is " + number(c.max()) + " in every row."
-                            : "The highest " + text(c.name()) + " is " + number(c.max()) + labelled(c.maxLabel())
-                                    + " and the lowest " + number(c.min()) + labelled(c.minLabel()) + ".");
+                    out.append(' ')
+                            .append(
+                                    c.max().equals(c.min())
+                                            ? capitalized(text(c.name())) + " is " + number(c.max()) + " in every row."
+                                            : "The highest " + text(c.name()) + " is " + number(c.max())
+                                                    + labelled(c.maxLabel()) + " and the lowest " + number(c.min())
+                                                    + labelled(c.minLabel()) + ".");
                 }
             }
         }
@@ -170,7 +198,7 @@ public final class FallbackInterpretation {
     private static List<Map.Entry<String, JsonNode>> entries(JsonNode data) {
         List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
         if (data.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 entries.add(Map.entry(text(e.getKey()), e.getValue()));
             }
@@ -191,7 +219,9 @@ public final class FallbackInterpretation {
             if (i > 0) {
                 out.append(", ");
             }
-            out.append(entries.get(i).getKey()).append(" = ").append(value(entries.get(i).getValue()));
+            out.append(entries.get(i).getKey())
+                    .append(" = ")
+                    .append(value(entries.get(i).getValue()));
         }
         if (entries.size() > n) {
             out.append(", …");
@@ -252,7 +282,9 @@ public final class FallbackInterpretation {
             return String.format(Locale.ROOT, "%,d", (long) v);
         }
         if (Math.abs(v) < 1) {
-            return new BigDecimal(v).round(new MathContext(4, RoundingMode.HALF_UP)).stripTrailingZeros()
+            return new BigDecimal(v)
+                    .round(new MathContext(4, RoundingMode.HALF_UP))
+                    .stripTrailingZeros()
                     .toPlainString();
         }
         DecimalFormat format = new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT));

@@ -1,8 +1,7 @@
 package io.llmanalytics.llm;
 
-import java.util.List;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 
 /**
  * Whether an interpretation states only numbers its result supports ({@code done.grounding}).

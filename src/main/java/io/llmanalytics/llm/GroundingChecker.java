@@ -1,5 +1,6 @@
 package io.llmanalytics.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -8,8 +9,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Checks that every number an interpretation states can be traced to the executed result. Analyst-independent: the
@@ -34,16 +33,16 @@ public final class GroundingChecker {
 
     private static final Pattern CODE_SPAN = Pattern.compile("`[^`]*`");
     private static final Pattern LIST_MARKER = Pattern.compile("(?m)^\\s*\\d{1,2}[.)]\\s");
-    private static final Pattern DATE = Pattern.compile("(?<![\\w-])(\\d{4}-\\d{2}(?:-\\d{2})?)(?:[T ][\\d:.]+)?(?![\\w-])");
-    private static final Pattern NUMBER = Pattern.compile(
-            "(?<![\\p{L}\\p{N}_.,])([-+−]?)([$€£¥]\\s?)?(\\d{1,3}(?:,\\d{3})+|\\d+)(\\.\\d+)?"
+    private static final Pattern DATE =
+            Pattern.compile("(?<![\\w-])(\\d{4}-\\d{2}(?:-\\d{2})?)(?:[T ][\\d:.]+)?(?![\\w-])");
+    private static final Pattern NUMBER =
+            Pattern.compile("(?<![\\p{L}\\p{N}_.,])([-+−]?)([$€£¥]\\s?)?(\\d{1,3}(?:,\\d{3})+|\\d+)(\\.\\d+)?"
                     + "(\\s?(?:%|percent\\b|per cent\\b|pct\\b|thousand\\b|million\\b|billion\\b|trillion\\b"
                     + "|mn\\b|bn\\b|tn\\b|k\\b|K\\b|M\\b|B\\b|T\\b))?");
     private static final int PAIRWISE_LIMIT = 12;
     private static final int SHARE_COLUMNS = 5;
 
-    private GroundingChecker() {
-    }
+    private GroundingChecker() {}
 
     /**
      * @param text the interpretation
@@ -109,7 +108,9 @@ public final class GroundingChecker {
             double value = Double.parseDouble(integer + fraction);
             int decimals = fraction.isEmpty() ? 0 : fraction.length() - 1;
             double unit = Math.pow(10, -decimals);
-            boolean percent = suffix.equals("%") || suffix.startsWith("percent") || suffix.startsWith("per cent")
+            boolean percent = suffix.equals("%")
+                    || suffix.startsWith("percent")
+                    || suffix.startsWith("per cent")
                     || suffix.equals("pct");
             double scale = switch (suffix) {
                 case "k", "thousand" -> 1e3;
@@ -259,7 +260,10 @@ public final class GroundingChecker {
         }
 
         private static double[] sorted(List<Double> values) {
-            return values.stream().filter(v -> v != null && Double.isFinite(v)).mapToDouble(Math::abs).sorted()
+            return values.stream()
+                    .filter(v -> v != null && Double.isFinite(v))
+                    .mapToDouble(Math::abs)
+                    .sorted()
                     .toArray();
         }
     }

@@ -7,5 +7,4 @@ package io.llmanalytics.llm;
  * @param code the code that answered it (the prompt keeps its first {@code llm.prompt.max-context-code-chars})
  * @param resultSummary a short description of its result (left out in privacy mode: it holds data values); may be null
  */
-public record Interaction(String question, String code, String resultSummary) {
-}
+public record Interaction(String question, String code, String resultSummary) {}

@@ -6,8 +6,7 @@ import java.util.List;
 public sealed interface InterpretationEvent {
 
     /** The next piece of the interpretation being written; show it as it comes. */
-    record Delta(String text) implements InterpretationEvent {
-    }
+    record Delta(String text) implements InterpretationEvent {}
 
     /**
      * The text streamed so far is withdrawn: it stated numbers the result does not support ({@code ungrounded}, and a
@@ -33,7 +32,13 @@ public sealed interface InterpretationEvent {
      * @param model the model that wrote the last text, or null
      * @param rounds model calls made (0 to 2)
      */
-    record Final(String text, Grounding grounding, boolean fallback, String fallbackReason, TokenUsage usage,
-            String model, int rounds) implements InterpretationEvent {
-    }
+    record Final(
+            String text,
+            Grounding grounding,
+            boolean fallback,
+            String fallbackReason,
+            TokenUsage usage,
+            String model,
+            int rounds)
+            implements InterpretationEvent {}
 }

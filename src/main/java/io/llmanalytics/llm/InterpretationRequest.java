@@ -1,10 +1,9 @@
 package io.llmanalytics.llm;
 
-import java.util.List;
-import java.util.Objects;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * What interpretation needs: the question and the executed result.
@@ -20,8 +19,14 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * @param summary the worker's facts of the whole result (count, total, highest, lowest, first, last over every row,
  *        not only the sample in {@code result}); null when it sent none
  */
-public record InterpretationRequest(String question, JsonNode result, String code, String stdout, boolean privacy,
-        List<String> ungroundedBefore, ResultSummary summary) {
+public record InterpretationRequest(
+        String question,
+        JsonNode result,
+        String code,
+        String stdout,
+        boolean privacy,
+        List<String> ungroundedBefore,
+        ResultSummary summary) {
 
     public InterpretationRequest {
         Objects.requireNonNull(question, "question");
@@ -29,8 +34,8 @@ public record InterpretationRequest(String question, JsonNode result, String cod
         ungroundedBefore = ungroundedBefore == null ? List.of() : List.copyOf(ungroundedBefore);
     }
 
-    public static InterpretationRequest of(String question, JsonNode result, String code, String stdout,
-            boolean privacy) {
+    public static InterpretationRequest of(
+            String question, JsonNode result, String code, String stdout, boolean privacy) {
         return new InterpretationRequest(question, result, code, stdout, privacy, List.of(), null);
     }
 

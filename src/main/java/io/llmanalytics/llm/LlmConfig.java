@@ -1,10 +1,9 @@
 package io.llmanalytics.llm;
 
-import java.time.Duration;
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The language-model stage: which analyst answers, how the OpenAI-compatible endpoint is reached, and how hard the

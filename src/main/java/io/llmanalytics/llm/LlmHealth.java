@@ -1,17 +1,15 @@
 package io.llmanalytics.llm;
 
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.health.ComponentHealth;
 import io.llmanalytics.health.HealthContributor;
 import io.llmanalytics.llm.openai.CircuitBreaker;
 import io.llmanalytics.llm.openai.LlmGuard;
 import io.llmanalytics.llm.openai.OpenAiEndpoint;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The language-model stage in {@code GET /api/health} as {@code llm}: mode ({@code openai}/{@code offline}), model,
@@ -48,8 +46,10 @@ public class LlmHealth implements HealthContributor {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("mode", mode);
             if (AnalystSelector.OFFLINE.equals(mode)) {
-                details.put("available", selector.byName(AnalystSelector.OFFLINE).isPresent());
-                return selector.byName(AnalystSelector.OFFLINE).isPresent() ? ComponentHealth.up(details)
+                details.put(
+                        "available", selector.byName(AnalystSelector.OFFLINE).isPresent());
+                return selector.byName(AnalystSelector.OFFLINE).isPresent()
+                        ? ComponentHealth.up(details)
                         : ComponentHealth.down(details);
             }
             details.put("model", endpoint.model());

@@ -1,5 +1,6 @@
 package io.llmanalytics.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -7,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What a worker result states, read structurally: its numbers, the groups of numbers that belong together (a
@@ -30,6 +29,7 @@ final class ResultFacts {
     final List<List<Double>> groups = new ArrayList<>();
     /** Groups of a container cut to its sample: their values are facts, their total or mean are not. */
     final List<List<Double>> cutGroups = new ArrayList<>();
+
     final List<Double> counts = new ArrayList<>();
     final List<String> texts = new ArrayList<>();
     private int items;
@@ -58,7 +58,8 @@ final class ResultFacts {
                 case "index", "ndarray" -> {
                     count(node.get("length"));
                     node.path("shape").forEach(this::count);
-                    if (node.path("truncated").asBoolean(false) && node.path("data").isArray()) {
+                    if (node.path("truncated").asBoolean(false)
+                            && node.path("data").isArray()) {
                         List<Double> cut = new ArrayList<>();
                         node.path("data").forEach(item -> addMember(item, cut));
                         addGroup(cut, true);
@@ -81,7 +82,7 @@ final class ResultFacts {
         JsonNode data = node.path("data");
         List<Double> group = new ArrayList<>();
         if (data.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 text(entry.getKey());
                 addMember(entry.getValue(), group);
@@ -112,7 +113,7 @@ final class ResultFacts {
         for (JsonNode row : data) {
             List<Double> rowGroup = new ArrayList<>();
             if (row.isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> cell = it.next();
                     List<Double> column = columns.computeIfAbsent(cell.getKey(), k -> new ArrayList<>());
                     addMember(cell.getValue(), column, rowGroup);
@@ -125,7 +126,8 @@ final class ResultFacts {
             }
             addGroup(rowGroup); // a row is whole even when the table was cut
         }
-        boolean cut = node.path("truncated").asBoolean(false) || data.size() < node.path("total_rows").asInt(0);
+        boolean cut = node.path("truncated").asBoolean(false)
+                || data.size() < node.path("total_rows").asInt(0);
         if (!cut) {
             counts.add((double) data.size());
         }
@@ -141,10 +143,11 @@ final class ResultFacts {
                 group.add(item.asDouble());
                 values.add(item.asDouble());
             } else if (item.isObject() && !item.has("type")) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (e.getValue().isNumber()) {
-                        byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().asDouble());
+                        byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                .add(e.getValue().asDouble());
                     }
                 }
                 walk(item);
@@ -159,7 +162,7 @@ final class ResultFacts {
     private void object(JsonNode node) {
         counts.add((double) node.size());
         List<Double> group = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             text(entry.getKey());
             JsonNode value = entry.getValue();

@@ -1,12 +1,10 @@
 package io.llmanalytics.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Facts of the whole result, computed by the worker before the result is cut to the sample the client gets
@@ -29,8 +27,20 @@ public record ResultSummary(long rows, List<Column> columns) {
      * row's index label, or for a table with a default index its first text or date column's value.
      */
     @RegisterForReflection
-    public record Column(String name, long count, Double sum, Double mean, Double min, String minLabel, long minTies,
-            Double max, String maxLabel, long maxTies, Double first, String firstLabel, Double last,
+    public record Column(
+            String name,
+            long count,
+            Double sum,
+            Double mean,
+            Double min,
+            String minLabel,
+            long minTies,
+            Double max,
+            String maxLabel,
+            long maxTies,
+            Double first,
+            String firstLabel,
+            Double last,
             String lastLabel) {
 
         /** Whether the column holds at least one number. */
@@ -46,10 +56,20 @@ public record ResultSummary(long rows, List<Column> columns) {
         }
         List<Column> columns = new ArrayList<>();
         for (JsonNode c : node.path("columns")) {
-            columns.add(new Column(text(c.get("name")), c.path("count").asLong(0), number(c.get("sum")),
-                    number(c.get("mean")), number(c.get("min")), text(c.get("min_label")), c.path("min_ties").asLong(1),
-                    number(c.get("max")), text(c.get("max_label")), c.path("max_ties").asLong(1),
-                    number(c.get("first")), text(c.get("first_label")), number(c.get("last")),
+            columns.add(new Column(
+                    text(c.get("name")),
+                    c.path("count").asLong(0),
+                    number(c.get("sum")),
+                    number(c.get("mean")),
+                    number(c.get("min")),
+                    text(c.get("min_label")),
+                    c.path("min_ties").asLong(1),
+                    number(c.get("max")),
+                    text(c.get("max_label")),
+                    c.path("max_ties").asLong(1),
+                    number(c.get("first")),
+                    text(c.get("first_label")),
+                    number(c.get("last")),
                     text(c.get("last_label"))));
         }
         return Optional.of(new ResultSummary(node.path("rows").asLong(), columns));
@@ -73,7 +93,7 @@ public record ResultSummary(long rows, List<Column> columns) {
         numbers.add((double) rows);
         for (Column c : columns) {
             numbers.add((double) c.count());
-            for (Double v : new Double[] { c.sum(), c.mean(), c.min(), c.max(), c.first(), c.last() }) {
+            for (Double v : new Double[] {c.sum(), c.mean(), c.min(), c.max(), c.first(), c.last()}) {
                 if (v != null) {
                     numbers.add(v);
                 }
@@ -97,7 +117,7 @@ public record ResultSummary(long rows, List<Column> columns) {
     List<String> labels() {
         List<String> labels = new ArrayList<>();
         for (Column c : columns) {
-            for (String label : new String[] { c.name(), c.minLabel(), c.maxLabel(), c.firstLabel(), c.lastLabel() }) {
+            for (String label : new String[] {c.name(), c.minLabel(), c.maxLabel(), c.firstLabel(), c.lastLabel()}) {
                 if (label != null) {
                     labels.add(label);
                 }

@@ -15,8 +15,11 @@ public record TokenUsage(int inputTokens, int outputTokens, int totalTokens) {
     }
 
     public TokenUsage plus(TokenUsage other) {
-        return other == null ? this
-                : new TokenUsage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+        return other == null
+                ? this
+                : new TokenUsage(
+                        inputTokens + other.inputTokens,
+                        outputTokens + other.outputTokens,
                         totalTokens + other.totalTokens);
     }
 }

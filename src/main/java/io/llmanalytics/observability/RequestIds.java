@@ -1,15 +1,12 @@
 package io.llmanalytics.observability;
 
-import java.util.UUID;
-import java.util.regex.Pattern;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
-import org.jboss.logging.MDC;
-
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jboss.logging.MDC;
 
 /**
  * Gives every HTTP request a correlation id: the caller's {@code X-Request-Id} when it looks like an id (1 to 128
@@ -30,10 +27,12 @@ public class RequestIds {
     private static final Pattern PLAUSIBLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     void register(@Observes Filters filters) {
-        filters.register(ctx -> {
-            of(ctx);
-            ctx.next();
-        }, PRIORITY);
+        filters.register(
+                ctx -> {
+                    of(ctx);
+                    ctx.next();
+                },
+                PRIORITY);
     }
 
     /**
@@ -46,7 +45,9 @@ public class RequestIds {
             return id;
         }
         String given = ctx.request().getHeader(HEADER);
-        id = given != null && PLAUSIBLE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        id = given != null && PLAUSIBLE.matcher(given).matches()
+                ? given
+                : UUID.randomUUID().toString();
         ctx.put(CONTEXT_KEY, id);
         ctx.request().headers().set(HEADER, id);
         ctx.response().putHeader(HEADER, id);

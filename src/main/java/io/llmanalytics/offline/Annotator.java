@@ -38,15 +38,20 @@ final class Annotator {
             case QUOTED -> quoted(t, i);
             case DATE -> Item.date(t.raw(), i);
             case NUMBER -> Item.number(t.number(), i, t.raw());
-            case SYMBOL -> Item.cue(switch (t.raw()) {
-                case ">" -> Cue.GT;
-                case ">=" -> Cue.GE;
-                case "<" -> Cue.LT;
-                case "<=" -> Cue.LE;
-                case "!=" -> Cue.NE;
-                case "%" -> Cue.SHARE;
-                default -> Cue.EQ;
-            }, i, i + 1, t.raw());
+            case SYMBOL ->
+                Item.cue(
+                        switch (t.raw()) {
+                            case ">" -> Cue.GT;
+                            case ">=" -> Cue.GE;
+                            case "<" -> Cue.LT;
+                            case "<=" -> Cue.LE;
+                            case "!=" -> Cue.NE;
+                            case "%" -> Cue.SHARE;
+                            default -> Cue.EQ;
+                        },
+                        i,
+                        i + 1,
+                        t.raw());
             case WORD -> word(tokens, i);
         };
     }
@@ -115,7 +120,8 @@ final class Annotator {
             return new Item(Item.Kind.QUARTER, i, i + 1, first.raw(), null, null, null, quarter, List.of());
         }
         Integer month = Vocabulary.MONTHS.get(first.word());
-        if (month != null && (month != 5 || i + 1 < tokens.size() && tokens.get(i + 1).isYear())) {
+        if (month != null
+                && (month != 5 || i + 1 < tokens.size() && tokens.get(i + 1).isYear())) {
             return Item.month(month, i, i + 1, first.raw());
         }
         for (int length = longest; length >= 1; length--) {
@@ -123,7 +129,8 @@ final class Annotator {
             if (!spannable(span)) {
                 continue;
             }
-            List<Column> partial = lexicon.partial(span.stream().map(Token::stem).toList());
+            List<Column> partial =
+                    lexicon.partial(span.stream().map(Token::stem).toList());
             String raw = String.join(" ", span.stream().map(Token::raw).toList());
             if (partial.size() == 1) {
                 return Item.column(partial.get(0), i, i + length, raw);
@@ -145,7 +152,9 @@ final class Annotator {
         if (sex == null) {
             return null;
         }
-        return lexicon.columns().stream().filter(c -> c.yesNo() && c.words().equals(List.of(sex))).findFirst()
+        return lexicon.columns().stream()
+                .filter(c -> c.yesNo() && c.words().equals(List.of(sex)))
+                .findFirst()
                 .orElse(null);
     }
 
@@ -153,11 +162,16 @@ final class Annotator {
     private Item close(List<Token> tokens, int i) {
         for (int length = Math.min(3, tokens.size() - i); length >= 2; length--) {
             List<Token> span = tokens.subList(i, i + length);
-            if (spannable(span) && !Vocabulary.STRUCTURAL.contains(span.get(0).stem())
+            if (spannable(span)
+                    && !Vocabulary.STRUCTURAL.contains(span.get(0).stem())
                     && !Vocabulary.STRUCTURAL.contains(span.get(span.size() - 1).stem())) {
-                List<Column> columns = lexicon.close(span.stream().map(Token::stem).toList());
+                List<Column> columns =
+                        lexicon.close(span.stream().map(Token::stem).toList());
                 if (columns.size() == 1) {
-                    return Item.column(columns.get(0), i, i + length,
+                    return Item.column(
+                            columns.get(0),
+                            i,
+                            i + length,
                             String.join(" ", span.stream().map(Token::raw).toList()));
                 }
             }
@@ -190,7 +204,8 @@ final class Annotator {
         if (columns.size() == 1) {
             return Item.value(columns.get(0), values.get(0).value(), start, end, raw);
         }
-        return new Item(Item.Kind.VALUE, start, end, raw, null, null, values.get(0).value(), Double.NaN, columns);
+        return new Item(
+                Item.Kind.VALUE, start, end, raw, null, null, values.get(0).value(), Double.NaN, columns);
     }
 
     private static Cue cue(List<String> stems) {

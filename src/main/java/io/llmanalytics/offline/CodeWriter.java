@@ -1,17 +1,16 @@
 package io.llmanalytics.offline;
 
-import static io.llmanalytics.python.PythonLiterals.string;
 import static io.llmanalytics.python.PythonLiterals.number;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
+import static io.llmanalytics.python.PythonLiterals.string;
 
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
 import io.llmanalytics.offline.Plan.Rank;
 import io.llmanalytics.offline.Plan.Scope;
 import io.llmanalytics.python.PythonLiterals;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Writes the pandas code of a {@link Plan}: plain, readable code a person could have written, using only the names the
@@ -22,6 +21,7 @@ final class CodeWriter {
 
     /** The marker of the error raised when a looked-up value is in no text column (see {@link OfflineAnalyst}). */
     static final String LOOKUP_FAILED = "Value not found:";
+
     private static final int MAX_BARS = 30;
 
     private final Lexicon lexicon;
@@ -44,8 +44,10 @@ final class CodeWriter {
         join(code, scope.join());
         if (scope.measured() != null) {
             code.line("data = data.copy()");
-            code.line("data[%s] = %s", col(scope.measured()), scope.derived().stream().map(c -> "data[" + col(c) + "]")
-                    .collect(Collectors.joining(" * ")));
+            code.line(
+                    "data[%s] = %s",
+                    col(scope.measured()),
+                    scope.derived().stream().map(c -> "data[" + col(c) + "]").collect(Collectors.joining(" * ")));
         }
         filters(code, scope.filters());
         switch (plan) {
@@ -56,12 +58,18 @@ final class CodeWriter {
             case Plan.Values v -> code.line("result = data[%s].value_counts()", col(v.column()));
             case Plan.Columns c -> code.line("result = data.dtypes.astype(str)");
             case Plan.Shape s -> code.line("result = {'rows': int(data.shape[0]), 'columns': int(data.shape[1])}");
-            case Plan.Missing m -> code.line(m.column() == null ? "result = data.isna().sum()"
-                    : "result = int(data[" + col(m.column()) + "].isna().sum())");
-            case Plan.Summary s -> code.line(s.column() == null ? "result = data.describe()"
-                    : "result = data[" + col(s.column()) + "].describe()");
-            case Plan.Correlation c -> code.line("result = float(data[%s].corr(data[%s]))", col(c.column()),
-                    col(c.other()));
+            case Plan.Missing m ->
+                code.line(
+                        m.column() == null
+                                ? "result = data.isna().sum()"
+                                : "result = int(data[" + col(m.column()) + "].isna().sum())");
+            case Plan.Summary s ->
+                code.line(
+                        s.column() == null
+                                ? "result = data.describe()"
+                                : "result = data[" + col(s.column()) + "].describe()");
+            case Plan.Correlation c ->
+                code.line("result = float(data[%s].corr(data[%s]))", col(c.column()), col(c.other()));
             case Plan.Correlations c -> correlations(code, c);
             case Plan.Trend t -> trend(code, t);
             case Plan.Distribution d -> distribution(code, d);
@@ -85,13 +93,20 @@ final class CodeWriter {
         }
         List<String> columns = new ArrayList<>(List.of(join.rightKey()));
         columns.addAll(join.columns());
-        code.line("other = dfs[%s][[%s]]", string(join.dataset()), columns.stream().map(PythonLiterals::string)
-                .collect(Collectors.joining(", ")));
+        code.line(
+                "other = dfs[%s][[%s]]",
+                string(join.dataset()),
+                columns.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")));
         code.line("if other[%s].duplicated().any():", col(join.rightKey()));
-        code.line("    raise ValueError(%s)", string("'" + join.rightKey() + "' repeats in " + join.dataset()
-                + ", so joining on it would count rows twice"));
-        code.line("data = data.merge(other, left_on=%s, right_on=%s, how='left'%s)", col(join.leftKey()),
-                col(join.rightKey()), join.leftKey().equals(join.rightKey()) ? "" : ", suffixes=('', '_joined')");
+        code.line(
+                "    raise ValueError(%s)",
+                string("'" + join.rightKey() + "' repeats in " + join.dataset()
+                        + ", so joining on it would count rows twice"));
+        code.line(
+                "data = data.merge(other, left_on=%s, right_on=%s, how='left'%s)",
+                col(join.leftKey()),
+                col(join.rightKey()),
+                join.leftKey().equals(join.rightKey()) ? "" : ", suffixes=('', '_joined')");
     }
 
     /** One figure per side, then their difference and ratio (when both are positive). */
@@ -105,8 +120,8 @@ final class CodeWriter {
             } else if (plan.column() == null || plan.agg() == Agg.COUNT) {
                 value = "int(len(side))";
             } else if (plan.per() != null) {
-                value = "side.groupby(" + col(plan.per()) + ")[" + col(plan.column()) + "].sum()." + plan.agg()
-                        .method() + "()";
+                value = "side.groupby(" + col(plan.per()) + ")[" + col(plan.column()) + "].sum()."
+                        + plan.agg().method() + "()";
             } else {
                 value = "side[" + col(plan.column()) + "]." + plan.agg().method() + "()";
             }
@@ -126,7 +141,10 @@ final class CodeWriter {
         return switch (side.op()) {
             case YES -> side.column() + ": yes";
             case NO -> side.column() + ": no";
-            default -> side.texts().isEmpty() ? Describe.value(side.numbers().get(0)) : side.texts().get(0);
+            default ->
+                side.texts().isEmpty()
+                        ? Describe.value(side.numbers().get(0))
+                        : side.texts().get(0);
         };
     }
 
@@ -142,7 +160,9 @@ final class CodeWriter {
         if (conditions.size() == 1) {
             code.line("data = data[%s]", conditions.get(0));
         } else if (!conditions.isEmpty()) {
-            code.line("data = data[%s]", conditions.stream().map(c -> "(" + c + ")").collect(Collectors.joining(" & ")));
+            code.line(
+                    "data = data[%s]",
+                    conditions.stream().map(c -> "(" + c + ")").collect(Collectors.joining(" & ")));
         }
     }
 
@@ -156,10 +176,13 @@ final class CodeWriter {
         }
         code.line("needles = [%s]", needles.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")));
         code.line("text_columns = [c for c in data.columns if data[c].dtype == object]");
-        code.line("holding = [c for c in text_columns if data[c].astype(str).str.strip().str.lower().isin(needles).any()]");
+        code.line(
+                "holding = [c for c in text_columns if data[c].astype(str).str.strip().str.lower().isin(needles).any()]");
         code.line("if len(holding) != 1:");
-        code.line("    raise ValueError(%s + ' ' + %s + (' is in no text column' if not holding else ' is in several"
-                + " columns: ' + ', '.join(holding)))", string(LOOKUP_FAILED), string(value));
+        code.line(
+                "    raise ValueError(%s + ' ' + %s + (' is in no text column' if not holding else ' is in several"
+                        + " columns: ' + ', '.join(holding)))",
+                string(LOOKUP_FAILED), string(value));
         code.line("data = data[data[holding[0]].astype(str).str.strip().str.lower().isin(needles)]");
     }
 
@@ -169,36 +192,51 @@ final class CodeWriter {
         return switch (f.op()) {
             case EQ -> c + " == " + operand(f);
             case NE -> c + " != " + operand(f);
-            case IN -> c + ".isin([" + f.texts().stream().map(PythonLiterals::string).collect(Collectors.joining(", "))
-                    + "])";
-            case NOT_IN -> "~" + c + ".isin([" + f.texts().stream().map(PythonLiterals::string)
-                    .collect(Collectors.joining(", ")) + "])";
-            case GT, GE, LT, LE -> c + " " + symbol(f.op()) + " "
-                    + (date ? "pd.Timestamp(" + string(f.texts().get(0)) + ")" : number(f.numbers().get(0)));
-            case BETWEEN -> c + ".between(" + number(f.numbers().get(0)) + ", " + number(f.numbers().get(1)) + ")";
+            case IN ->
+                c + ".isin([" + f.texts().stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "])";
+            case NOT_IN ->
+                "~" + c + ".isin(["
+                        + f.texts().stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "])";
+            case GT, GE, LT, LE ->
+                c + " " + symbol(f.op()) + " "
+                        + (date
+                                ? "pd.Timestamp(" + string(f.texts().get(0)) + ")"
+                                : number(f.numbers().get(0)));
+            case BETWEEN ->
+                c + ".between(" + number(f.numbers().get(0)) + ", "
+                        + number(f.numbers().get(1)) + ")";
             case CONTAINS -> c + ".str.contains(" + string(f.texts().get(0)) + ", case=False, regex=False, na=False)";
-            case STARTS -> c + ".str.lower().str.startswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
-                    + ", na=False)";
-            case ENDS -> c + ".str.lower().str.endswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
-                    + ", na=False)";
+            case STARTS ->
+                c + ".str.lower().str.startswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
+                        + ", na=False)";
+            case ENDS ->
+                c + ".str.lower().str.endswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
+                        + ", na=False)";
             case YES -> c + " == " + flagValue(f.column(), true);
             case NO -> c + " == " + flagValue(f.column(), false);
-            case PERIOD -> c + ".dt.strftime(" + string(switch (f.texts().get(0).length()) {
-                case 4 -> "%Y";
-                case 7 -> "%Y-%m";
-                default -> "%Y-%m-%d";
-            }) + ") == " + string(f.texts().get(0));
+            case PERIOD ->
+                c + ".dt.strftime("
+                        + string(
+                                switch (f.texts().get(0).length()) {
+                                    case 4 -> "%Y";
+                                    case 7 -> "%Y-%m";
+                                    default -> "%Y-%m-%d";
+                                })
+                        + ") == " + string(f.texts().get(0));
             case MONTH -> c + ".dt.month == " + number(f.numbers().get(0));
-            case QUARTER -> f.numbers().size() > 1
-                    ? "(" + c + ".dt.quarter == " + number(f.numbers().get(0)) + ") & (" + c + ".dt.year == "
-                            + number(f.numbers().get(1)) + ")"
-                    : c + ".dt.quarter == " + number(f.numbers().get(0));
+            case QUARTER ->
+                f.numbers().size() > 1
+                        ? "(" + c + ".dt.quarter == " + number(f.numbers().get(0)) + ") & (" + c + ".dt.year == "
+                                + number(f.numbers().get(1)) + ")"
+                        : c + ".dt.quarter == " + number(f.numbers().get(0));
             case LOOKUP -> throw new IllegalArgumentException("a lookup is not a condition");
         };
     }
 
     private static String operand(Filter f) {
-        return f.texts().isEmpty() ? number(f.numbers().get(0)) : string(f.texts().get(0));
+        return f.texts().isEmpty()
+                ? number(f.numbers().get(0))
+                : string(f.texts().get(0));
     }
 
     private String flagValue(String column, boolean yes) {
@@ -238,14 +276,19 @@ final class CodeWriter {
             code.line("result = %s", whole ? "int(" + value + ")" : value);
             return;
         }
-        code.line("result = data.groupby(%s)%s.%s()", groups(plan.groupBy()), column, plan.agg().method());
+        code.line(
+                "result = data.groupby(%s)%s.%s()",
+                groups(plan.groupBy()), column, plan.agg().method());
         order(code, plan.groupBy(), plan.rank());
     }
 
     /** Sorts grouped results by value (largest first) unless the groups have an order of their own. */
     private void order(Code code, List<String> groupBy, Rank rank) {
-        boolean natural = rank == null && groupBy.size() == 1 && lexicon.column(groupBy.get(0))
-                .map(c -> c.numeric() || c.date()).orElse(false);
+        boolean natural = rank == null
+                && groupBy.size() == 1
+                && lexicon.column(groupBy.get(0))
+                        .map(c -> c.numeric() || c.date())
+                        .orElse(false);
         if (rank != null) {
             cut(code, rank);
         } else if (!natural) {
@@ -258,11 +301,13 @@ final class CodeWriter {
         String method = rank.ascending() ? "nsmallest" : "nlargest";
         boolean date = lexicon.column(plan.column()).map(Column::date).orElse(false);
         if (date) {
-            code.line("result = data.dropna(subset=[%s]).sort_values(%s, ascending=%s)", col(plan.column()),
-                    col(plan.column()), py(rank.ascending()));
+            code.line(
+                    "result = data.dropna(subset=[%s]).sort_values(%s, ascending=%s)",
+                    col(plan.column()), col(plan.column()), py(rank.ascending()));
             code.line("if len(result) > %d:", rank.limit());
-            code.line("    result = result[result[%s] %s result[%s].iloc[%d]]", col(plan.column()),
-                    rank.ascending() ? "<=" : ">=", col(plan.column()), rank.limit() - 1);
+            code.line(
+                    "    result = result[result[%s] %s result[%s].iloc[%d]]",
+                    col(plan.column()), rank.ascending() ? "<=" : ">=", col(plan.column()), rank.limit() - 1);
         } else {
             code.line("result = data.%s(%d, %s, keep='all')", method, rank.limit(), col(plan.column()));
         }
@@ -277,19 +322,25 @@ final class CodeWriter {
             code.line("hit = %s", condition(plan.condition()));
         }
         if (plan.groupBy().isEmpty()) {
-            code.line(measure == null ? "result = float(hit.mean() * 100)"
-                    : "result = float(" + measure + "[hit].sum() / " + measure + ".sum() * 100)");
+            code.line(
+                    measure == null
+                            ? "result = float(hit.mean() * 100)"
+                            : "result = float(" + measure + "[hit].sum() / " + measure + ".sum() * 100)");
             return;
         }
         String keys = plan.groupBy().stream().map(g -> "data[" + col(g) + "]").collect(Collectors.joining(", "));
         keys = plan.groupBy().size() == 1 ? keys : "[" + keys + "]";
         if (plan.condition() != null) {
-            code.line(measure == null ? "result = hit.groupby(" + keys + ").mean() * 100"
-                    : "result = " + measure + ".where(hit, 0).groupby(" + keys + ").sum() / " + measure + ".groupby("
-                            + keys + ").sum() * 100");
+            code.line(
+                    measure == null
+                            ? "result = hit.groupby(" + keys + ").mean() * 100"
+                            : "result = " + measure + ".where(hit, 0).groupby(" + keys + ").sum() / " + measure
+                                    + ".groupby(" + keys + ").sum() * 100");
         } else {
-            code.line(measure == null ? "totals = data.groupby(" + groups(plan.groupBy()) + ").size()"
-                    : "totals = " + measure + ".groupby(" + keys + ").sum()");
+            code.line(
+                    measure == null
+                            ? "totals = data.groupby(" + groups(plan.groupBy()) + ").size()"
+                            : "totals = " + measure + ".groupby(" + keys + ").sum()");
             code.line("result = totals / totals.sum() * 100");
         }
         code.line("result = result.rename('percent')");
@@ -297,9 +348,13 @@ final class CodeWriter {
     }
 
     private void correlations(Code code, Plan.Correlations plan) {
-        List<String> numeric = lexicon.columns().stream().filter(c -> c.numeric() && !c.identifier())
-                .map(Column::name).toList();
-        code.line("numeric = data[[%s]]", numeric.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")));
+        List<String> numeric = lexicon.columns().stream()
+                .filter(c -> c.numeric() && !c.identifier())
+                .map(Column::name)
+                .toList();
+        code.line(
+                "numeric = data[[%s]]",
+                numeric.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")));
         code.line("matrix = numeric.corr()");
         int limit = plan.limit() != null ? plan.limit() : 10;
         if (plan.column() != null) {
@@ -311,11 +366,15 @@ final class CodeWriter {
     }
 
     private void trend(Code code, Plan.Trend plan) {
-        code.line("periods = data[%s].dt.to_period(%s)", col(plan.date()), string(plan.grain().code()));
+        code.line(
+                "periods = data[%s].dt.to_period(%s)",
+                col(plan.date()), string(plan.grain().code()));
         if (plan.agg() == Agg.COUNT || plan.column() == null) {
             code.line("result = data.groupby(periods).size().rename('count')");
         } else {
-            code.line("result = data.groupby(periods)[%s].%s()", col(plan.column()), plan.agg().method());
+            code.line(
+                    "result = data.groupby(periods)[%s].%s()",
+                    col(plan.column()), plan.agg().method());
         }
         if (plan.rank() != null) {
             cut(code, plan.rank());
@@ -331,8 +390,10 @@ final class CodeWriter {
 
     private void distribution(Code code, Plan.Distribution plan) {
         boolean numeric = lexicon.column(plan.column()).map(Column::numeric).orElse(false);
-        code.line(numeric ? "result = data[" + col(plan.column()) + "].describe()"
-                : "result = data[" + col(plan.column()) + "].value_counts()");
+        code.line(
+                numeric
+                        ? "result = data[" + col(plan.column()) + "].describe()"
+                        : "result = data[" + col(plan.column()) + "].value_counts()");
     }
 
     private void outliers(Code code, Plan.Outliers plan) {
@@ -377,7 +438,8 @@ final class CodeWriter {
             return Chart.NONE;
         }
         String column = Plan.column(plan);
-        boolean numeric = column != null && lexicon.column(column).map(Column::numeric).orElse(false);
+        boolean numeric =
+                column != null && lexicon.column(column).map(Column::numeric).orElse(false);
         boolean series = switch (plan) {
             case Plan.Count c -> !c.groupBy().isEmpty();
             case Plan.Aggregate a -> !a.groupBy().isEmpty();
@@ -439,7 +501,8 @@ final class CodeWriter {
                 }
                 if (plan instanceof Plan.TopRows t) {
                     String label = labelColumn(t);
-                    series = label == null ? "result[" + col(t.column()) + "]"
+                    series = label == null
+                            ? "result[" + col(t.column()) + "]"
                             : "result.set_index(" + col(label) + ")[" + col(t.column()) + "]";
                 }
                 code.line("shown = %s.head(%d)", series, kind == Chart.LINE ? 1000 : MAX_BARS);
@@ -470,8 +533,12 @@ final class CodeWriter {
         if (plan.label() != null) {
             return plan.label();
         }
-        return lexicon.columns().stream().filter(c -> c.text() && (c.words().contains("name") || c.words().contains(
-                "title"))).map(Column::name).findFirst().orElse(null);
+        return lexicon.columns().stream()
+                .filter(c ->
+                        c.text() && (c.words().contains("name") || c.words().contains("title")))
+                .map(Column::name)
+                .findFirst()
+                .orElse(null);
     }
 
     static String title(Plan plan) {
@@ -483,7 +550,8 @@ final class CodeWriter {
     }
 
     private static String groups(List<String> groupBy) {
-        return groupBy.size() == 1 ? string(groupBy.get(0))
+        return groupBy.size() == 1
+                ? string(groupBy.get(0))
                 : "[" + groupBy.stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "]";
     }
 
@@ -496,7 +564,8 @@ final class CodeWriter {
         private final StringBuilder text = new StringBuilder();
 
         void line(String format, Object... args) {
-            text.append(args.length == 0 ? format : String.format(java.util.Locale.ROOT, format, args)).append('\n');
+            text.append(args.length == 0 ? format : String.format(java.util.Locale.ROOT, format, args))
+                    .append('\n');
         }
 
         @Override

@@ -1,13 +1,12 @@
 package io.llmanalytics.offline;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-
+import io.llmanalytics.python.PythonLiterals;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ValueCount;
-import io.llmanalytics.python.PythonLiterals;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * A column as the offline analyst sees it: its name split into words, its kind, and for yes/no columns the value that
@@ -23,8 +22,15 @@ import io.llmanalytics.python.PythonLiterals;
  * @param minDate the earliest date of a date column (ISO), else null
  * @param maxDate the latest date of a date column (ISO), else null
  */
-record Column(String name, PandasType type, List<String> words, String truthy, String falsy, Long distinct,
-        String minDate, String maxDate) {
+record Column(
+        String name,
+        PandasType type,
+        List<String> words,
+        String truthy,
+        String falsy,
+        Long distinct,
+        String minDate,
+        String maxDate) {
 
     private static final Set<String> YES = Set.of("yes", "y", "true", "t");
     private static final Set<String> NO = Set.of("no", "n", "false", "f");
@@ -36,12 +42,20 @@ record Column(String name, PandasType type, List<String> words, String truthy, S
         if (schema.type() == PandasType.BOOL) {
             truthy = "True";
             falsy = "False";
-        } else if (schema.type() == PandasType.INT64 && profile != null && profile.min() != null
-                && profile.min() == 0 && profile.max() != null && profile.max() == 1) {
+        } else if (schema.type() == PandasType.INT64
+                && profile != null
+                && profile.min() != null
+                && profile.min() == 0
+                && profile.max() != null
+                && profile.max() == 1) {
             truthy = "1";
             falsy = "0";
-        } else if (schema.type() == PandasType.OBJECT && profile != null && profile.distinct() != null
-                && profile.distinct() == 2 && profile.topValues() != null && profile.topValues().size() == 2) {
+        } else if (schema.type() == PandasType.OBJECT
+                && profile != null
+                && profile.distinct() != null
+                && profile.distinct() == 2
+                && profile.topValues() != null
+                && profile.topValues().size() == 2) {
             for (ValueCount v : profile.topValues()) {
                 String folded = Words.fold(v.value().strip());
                 if (YES.contains(folded)) {
@@ -55,10 +69,16 @@ record Column(String name, PandasType type, List<String> words, String truthy, S
                 falsy = null;
             }
         }
-        Long distinct = profile == null || Boolean.TRUE.equals(profile.distinctEstimated()) ? null
-                : profile.distinct();
-        return new Column(schema.name(), schema.type(), Words.nameWords(schema.name()), truthy, falsy, distinct,
-                profile == null ? null : profile.minDate(), profile == null ? null : profile.maxDate());
+        Long distinct = profile == null || Boolean.TRUE.equals(profile.distinctEstimated()) ? null : profile.distinct();
+        return new Column(
+                schema.name(),
+                schema.type(),
+                Words.nameWords(schema.name()),
+                truthy,
+                falsy,
+                distinct,
+                profile == null ? null : profile.minDate(),
+                profile == null ? null : profile.maxDate());
     }
 
     boolean numeric() {
@@ -86,7 +106,8 @@ record Column(String name, PandasType type, List<String> words, String truthy, S
     /** Whether the name says it identifies rows ({@code id}, {@code PassengerId}, {@code Unnamed: 0}). */
     boolean identifier() {
         String last = words.isEmpty() ? "" : words.get(words.size() - 1);
-        return last.equals("id") || name.toLowerCase(Locale.ROOT).startsWith("unnamed")
+        return last.equals("id")
+                || name.toLowerCase(Locale.ROOT).startsWith("unnamed")
                 || words.equals(List.of("index"));
     }
 

@@ -1,5 +1,6 @@
 package io.llmanalytics.offline;
 
+import io.llmanalytics.offline.Plan.Agg;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -9,13 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import io.llmanalytics.offline.Plan.Agg;
-
 /** Plans and values in words, for chart titles and explanations. */
 final class Describe {
 
-    private Describe() {
-    }
+    private Describe() {}
 
     /** What was computed, e.g. "Total revenue by category where region is North". */
     static String subject(Plan plan) {
@@ -32,12 +30,13 @@ final class Describe {
         List<String> parts = new java.util.ArrayList<>();
         parts.add(what(plan));
         if (scope.measured() != null) {
-            parts.add(name(scope.measured()) + " = " + scope.derived().stream().map(Describe::name)
-                    .collect(Collectors.joining(" × ")));
+            parts.add(name(scope.measured()) + " = "
+                    + scope.derived().stream().map(Describe::name).collect(Collectors.joining(" × ")));
         }
         if (scope.join() != null) {
             Plan.Join join = scope.join();
-            parts.add(String.join(", ", join.columns().stream().map(Describe::name).toList()) + " from "
+            parts.add(String.join(
+                            ", ", join.columns().stream().map(Describe::name).toList()) + " from "
                     + join.dataset() + ", joined on " + name(join.leftKey())
                     + (join.leftKey().equals(join.rightKey()) ? "" : " = " + name(join.rightKey())));
         }
@@ -64,7 +63,9 @@ final class Describe {
             parts.add(ranked);
         }
         for (Filter f : scope.filters()) {
-            String c = f.op() == Filter.Op.LOOKUP ? "a text column holds " + quoted(f.texts().get(0)) : condition(f);
+            String c = f.op() == Filter.Op.LOOKUP
+                    ? "a text column holds " + quoted(f.texts().get(0))
+                    : condition(f);
             parts.add(scope.inherited().contains(f) ? c + " (kept from the previous question)" : c);
         }
         if (plan instanceof Plan.Compare compare) {
@@ -88,12 +89,13 @@ final class Describe {
             case Plan.TopRows t -> (t.rank().ascending() ? "Lowest " : "Highest ") + name(t.column());
             case Plan.Share s -> "Share of " + (s.column() == null ? rows(s) : name(s.column())) + by(s.groupBy());
             case Plan.Values v -> "Values of " + name(v.column());
-            case Plan.Trend t -> capital(t.column() == null ? "number of " + rows(t) : measure(t.agg(), t.column()))
-                    + " per " + t.grain().noun();
+            case Plan.Trend t ->
+                capital(t.column() == null ? "number of " + rows(t) : measure(t.agg(), t.column())) + " per "
+                        + t.grain().noun();
             case Plan.Distribution d -> "Distribution of " + name(d.column());
             case Plan.Correlation c -> name(c.column()) + " and " + name(c.other());
-            case Plan.Correlations c -> "Strongest correlations" + (c.column() == null ? "" : " with "
-                    + name(c.column()));
+            case Plan.Correlations c ->
+                "Strongest correlations" + (c.column() == null ? "" : " with " + name(c.column()));
             case Plan.Missing m -> "Missing values";
             case Plan.Compare c -> capital(compared(c));
             case Plan.Value v -> "Value of " + name(v.column());
@@ -107,7 +109,8 @@ final class Describe {
 
     /** What each side of a comparison gives: "share of rows where smoker is yes", "number of rows", "total revenue". */
     static String compared(Plan.Compare c) {
-        return c.condition() != null ? "share of " + rows(c) + " where " + condition(c.condition())
+        return c.condition() != null
+                ? "share of " + rows(c) + " where " + condition(c.condition())
                 : c.column() == null || c.agg() == Agg.COUNT ? "number of " + rows(c) : measure(c.agg(), c.column());
     }
 
@@ -125,8 +128,9 @@ final class Describe {
     }
 
     private static String by(List<String> groupBy) {
-        return groupBy.isEmpty() ? "" : " by " + groupBy.stream().map(Describe::name)
-                .collect(Collectors.joining(" and "));
+        return groupBy.isEmpty()
+                ? ""
+                : " by " + groupBy.stream().map(Describe::name).collect(Collectors.joining(" and "));
     }
 
     /** " for Laptop in 2024 where Sex is female and Fare is over 100", or "". */
@@ -145,14 +149,18 @@ final class Describe {
 
     private static String conditions0(List<Filter> filters) {
         StringBuilder out = new StringBuilder();
-        filters.stream().filter(f -> f.op() == Filter.Op.LOOKUP)
+        filters.stream()
+                .filter(f -> f.op() == Filter.Op.LOOKUP)
                 .forEach(f -> out.append(" for ").append(quoted(f.texts().get(0))));
-        filters.stream().filter(f -> f.op() == Filter.Op.PERIOD)
+        filters.stream()
+                .filter(f -> f.op() == Filter.Op.PERIOD)
                 .forEach(f -> out.append(" in ").append(period(f.texts().get(0))));
-        List<Filter> others = filters.stream().filter(f -> f.op() != Filter.Op.LOOKUP && f.op() != Filter.Op.PERIOD)
+        List<Filter> others = filters.stream()
+                .filter(f -> f.op() != Filter.Op.LOOKUP && f.op() != Filter.Op.PERIOD)
                 .toList();
         if (!others.isEmpty()) {
-            out.append(" where ").append(others.stream().map(Describe::condition).collect(Collectors.joining(" and ")));
+            out.append(" where ")
+                    .append(others.stream().map(Describe::condition).collect(Collectors.joining(" and ")));
         }
         return out.toString();
     }
@@ -173,23 +181,30 @@ final class Describe {
             case GE -> c + (f.texts().isEmpty() ? " is at least " : " is on or after ") + operand(f, 0);
             case LT -> c + (f.texts().isEmpty() ? " is under " : " is before ") + operand(f, 0);
             case LE -> c + " is at most " + operand(f, 0);
-            case BETWEEN -> c + " is between " + value(f.numbers().get(0)) + " and " + value(f.numbers().get(1));
+            case BETWEEN ->
+                c + " is between " + value(f.numbers().get(0)) + " and "
+                        + value(f.numbers().get(1));
             case CONTAINS -> c + " contains " + quoted(f.texts().get(0));
             case STARTS -> c + " starts with " + quoted(f.texts().get(0));
             case ENDS -> c + " ends with " + quoted(f.texts().get(0));
             case YES -> c + " is yes";
             case NO -> c + " is no";
             case PERIOD -> c + " is in " + period(f.texts().get(0));
-            case MONTH -> c + " is in " + java.time.Month.of(f.numbers().get(0).intValue()).getDisplayName(
-                    java.time.format.TextStyle.FULL, Locale.ENGLISH);
+            case MONTH ->
+                c + " is in "
+                        + java.time.Month.of(f.numbers().get(0).intValue())
+                                .getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH);
             case LOOKUP -> "a value is " + quoted(f.texts().get(0));
-            case QUARTER -> c + " is in Q" + f.numbers().get(0).intValue()
-                    + (f.numbers().size() > 1 ? " " + value(f.numbers().get(1)) : "");
+            case QUARTER ->
+                c + " is in Q" + f.numbers().get(0).intValue()
+                        + (f.numbers().size() > 1 ? " " + value(f.numbers().get(1)) : "");
         };
     }
 
     private static String operand(Filter f, int i) {
-        return f.texts().isEmpty() ? value(f.numbers().get(i)) : quoted(f.texts().get(i));
+        return f.texts().isEmpty()
+                ? value(f.numbers().get(i))
+                : quoted(f.texts().get(i));
     }
 
     private static String texts(Filter f, String joint) {
@@ -220,11 +235,13 @@ final class Describe {
             return String.format(Locale.ROOT, "%,d", (long) v);
         }
         if (Math.abs(v) < 1) {
-            return new BigDecimal(v).round(new MathContext(3, RoundingMode.HALF_UP)).stripTrailingZeros()
+            return new BigDecimal(v)
+                    .round(new MathContext(3, RoundingMode.HALF_UP))
+                    .stripTrailingZeros()
                     .toPlainString();
         }
-        DecimalFormat format = new DecimalFormat(Math.abs(v) >= 10_000 ? "#,##0" : "#,##0.##",
-                DecimalFormatSymbols.getInstance(Locale.ROOT));
+        DecimalFormat format = new DecimalFormat(
+                Math.abs(v) >= 10_000 ? "#,##0" : "#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT));
         format.setRoundingMode(RoundingMode.HALF_UP);
         return format.format(v);
     }

@@ -16,7 +16,18 @@ import java.util.List;
 record Filter(String column, Op op, List<String> texts, List<Double> numbers) {
 
     enum Op {
-        EQ, NE, IN, NOT_IN, GT, GE, LT, LE, BETWEEN, CONTAINS, STARTS, ENDS,
+        EQ,
+        NE,
+        IN,
+        NOT_IN,
+        GT,
+        GE,
+        LT,
+        LE,
+        BETWEEN,
+        CONTAINS,
+        STARTS,
+        ENDS,
         /** A yes/no column is yes. */
         YES,
         /** A yes/no column is no. */

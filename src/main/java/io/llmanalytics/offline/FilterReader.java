@@ -17,11 +17,35 @@ final class FilterReader {
     private static final Set<String> AGE = Set.of("older", "younger", "aged");
     private static final Set<String> PRICE = Set.of("cheaper", "expensive", "pricier", "costlier");
     private static final Set<String> TIME = Set.of("after", "before", "since", "until", "later", "earlier");
-    private static final Set<String> PERSONS = Set.of("person", "people", "passenger", "customer", "patient",
-            "client", "member", "employee", "adult", "individual", "aged", "applicant", "borrower", "player", "kid",
-            "child", "children", "teenager", "teen", "senior", "infant", "baby", "men", "man", "women", "woman");
-    private static final java.util.Map<String, Integer> ORDINALS = java.util.Map.of("first", 1, "second", 2,
-            "third", 3, "fourth", 4, "fifth", 5);
+    private static final Set<String> PERSONS = Set.of(
+            "person",
+            "people",
+            "passenger",
+            "customer",
+            "patient",
+            "client",
+            "member",
+            "employee",
+            "adult",
+            "individual",
+            "aged",
+            "applicant",
+            "borrower",
+            "player",
+            "kid",
+            "child",
+            "children",
+            "teenager",
+            "teen",
+            "senior",
+            "infant",
+            "baby",
+            "men",
+            "man",
+            "women",
+            "woman");
+    private static final java.util.Map<String, Integer> ORDINALS =
+            java.util.Map.of("first", 1, "second", 2, "third", 3, "fourth", 4, "fifth", 5);
 
     private final Reading r;
     private final Parts parts;
@@ -50,7 +74,8 @@ final class FilterReader {
             Cue cue = r.get(i).cue();
             int operand = r.next(i);
             boolean trailing = false;
-            if ((cue == Cue.GE || cue == Cue.LE) && r.isKind(r.prev(i), Item.Kind.NUMBER)
+            if ((cue == Cue.GE || cue == Cue.LE)
+                    && r.isKind(r.prev(i), Item.Kind.NUMBER)
                     && r.get(i).text().matches("(?i)(or|and) .*")) {
                 operand = r.prev(i); // "30 or more"
                 trailing = true;
@@ -59,19 +84,30 @@ final class FilterReader {
                 continue;
             }
             Item o = r.get(operand);
-            boolean timeWord = TIME.stream().anyMatch(w -> Words.fold(r.get(i).text()).contains(w));
-            if (o.kind() == Item.Kind.NUMBER && timeWord && isYear(o) && implied(r.get(i).text(), true) != null) {
+            boolean timeWord =
+                    TIME.stream().anyMatch(w -> Words.fold(r.get(i).text()).contains(w));
+            if (o.kind() == Item.Kind.NUMBER
+                    && timeWord
+                    && isYear(o)
+                    && implied(r.get(i).text(), true) != null) {
                 // "revenue after 2023": a year after a time word is about the date column
                 int subject = subjectBefore(i);
                 Column date = implied(r.get(i).text(), true);
-                dateComparison(date, cue, String.valueOf((int) o.number()), i, operand,
+                dateComparison(
+                        date,
+                        cue,
+                        String.valueOf((int) o.number()),
+                        i,
+                        operand,
                         subject >= 0 && r.get(subject).column().equals(date) ? subject : -1);
             } else if (o.kind() == Item.Kind.NUMBER) {
                 int subject = trailing ? subjectBefore(operand) : subjectBefore(i);
                 if (subject < 0) {
                     subject = subjectAfter(trailing ? i : operand);
                 }
-                Column column = subject >= 0 ? r.get(subject).column() : implied(r.get(i).text(), false, i);
+                Column column = subject >= 0
+                        ? r.get(subject).column()
+                        : implied(r.get(i).text(), false, i);
                 if (column == null) {
                     continue;
                 }
@@ -92,7 +128,8 @@ final class FilterReader {
             } else if (o.kind() == Item.Kind.DATE || o.kind() == Item.Kind.MONTH) {
                 int subject = subjectBefore(i);
                 boolean named = subject >= 0 && r.get(subject).column().date();
-                Column column = named ? r.get(subject).column() : implied(r.get(i).text(), true);
+                Column column =
+                        named ? r.get(subject).column() : implied(r.get(i).text(), true);
                 String period = period(operand);
                 if (column != null && period != null && cue != Cue.EQ && cue != Cue.NE) {
                     dateComparison(column, cue, period, i, operand, named ? subject : -1);
@@ -106,8 +143,8 @@ final class FilterReader {
             int a = r.next(i);
             int and = a < 0 ? -1 : r.next(a);
             int b = and < 0 ? -1 : r.next(and);
-            boolean numbers = r.isKind(a, Item.Kind.NUMBER) && r.isCue(and, Cue.AND, Cue.TO)
-                    && r.isKind(b, Item.Kind.NUMBER);
+            boolean numbers =
+                    r.isKind(a, Item.Kind.NUMBER) && r.isCue(and, Cue.AND, Cue.TO) && r.isKind(b, Item.Kind.NUMBER);
             if (!numbers) {
                 r.use(i); // "revenue from Electronics", "correlation between age and fare": only a preposition
                 continue;
@@ -116,7 +153,8 @@ final class FilterReader {
             if (subject < 0) {
                 subject = subjectAfter(b);
             }
-            Column column = subject >= 0 ? r.get(subject).column() : implied(r.get(i).text(), false);
+            Column column =
+                    subject >= 0 ? r.get(subject).column() : implied(r.get(i).text(), false);
             if (column == null && r.prev(i) >= 0) {
                 column = implied(r.get(r.prev(i)).text(), false);
             }
@@ -176,7 +214,8 @@ final class FilterReader {
             if (negated) {
                 taken.add(before);
             }
-            Filter.Op op = values.size() == 1 ? (negated ? Filter.Op.NE : Filter.Op.EQ)
+            Filter.Op op = values.size() == 1
+                    ? (negated ? Filter.Op.NE : Filter.Op.EQ)
                     : (negated ? Filter.Op.NOT_IN : Filter.Op.IN);
             parts.filters.add(Filter.text(column.name(), op, values));
             taken.forEach(r::use);
@@ -191,8 +230,9 @@ final class FilterReader {
         if (item.column() != null) {
             return item.column();
         }
-        for (int near : new int[] { r.prev(i), r.next(i) }) {
-            if (r.isKind(near, Item.Kind.COLUMN) && item.candidates().contains(r.get(near).column())) {
+        for (int near : new int[] {r.prev(i), r.next(i)}) {
+            if (r.isKind(near, Item.Kind.COLUMN)
+                    && item.candidates().contains(r.get(near).column())) {
                 r.use(near);
                 return r.get(near).column();
             }
@@ -202,7 +242,7 @@ final class FilterReader {
 
     /** "region is North", "North region": the column named beside its value is part of the condition. */
     private void useNamedColumn(Column column, int before, int after) {
-        for (int near : new int[] { before, after }) {
+        for (int near : new int[] {before, after}) {
             if (r.isKind(near, Item.Kind.COLUMN) && r.get(near).column().equals(column)) {
                 r.use(near);
             }
@@ -228,9 +268,13 @@ final class FilterReader {
         }
         for (int i : r.unused(Item.Kind.QUOTED)) {
             int after = r.next(i);
-            if (r.isKind(after, Item.Kind.COLUMN) && !r.used(after) && r.get(after).column().text()) {
+            if (r.isKind(after, Item.Kind.COLUMN)
+                    && !r.used(after)
+                    && r.get(after).column().text()) {
                 // "with 'Inn' in the name"
-                parts.filters.add(Filter.text(r.get(after).column().name(), Filter.Op.CONTAINS,
+                parts.filters.add(Filter.text(
+                        r.get(after).column().name(),
+                        Filter.Op.CONTAINS,
                         List.of(r.get(i).value())));
                 r.use(i, after);
             }
@@ -247,12 +291,16 @@ final class FilterReader {
             }
             Item item = r.get(i);
             boolean year = isYear(item);
-            if (!year && item.kind() != Item.Kind.DATE && item.kind() != Item.Kind.MONTH
+            if (!year
+                    && item.kind() != Item.Kind.DATE
+                    && item.kind() != Item.Kind.MONTH
                     && item.kind() != Item.Kind.QUARTER) {
                 continue;
             }
             int subject = subjectBefore(i);
-            Column named = subject >= 0 && r.get(subject).column().date() ? r.get(subject).column() : null;
+            Column named = subject >= 0 && r.get(subject).column().date()
+                    ? r.get(subject).column()
+                    : null;
             if (named == null && dateColumns.size() == 1) {
                 named = dateColumns.get(0);
                 subject = -1;
@@ -267,8 +315,10 @@ final class FilterReader {
             }
             if (item.kind() == Item.Kind.QUARTER) {
                 boolean withYear = isYear(next(i));
-                parts.filters.add(Filter.number(named.name(), Filter.Op.QUARTER, withYear
-                        ? List.of(item.number(), next(i).number()) : List.of(item.number())));
+                parts.filters.add(Filter.number(
+                        named.name(),
+                        Filter.Op.QUARTER,
+                        withYear ? List.of(item.number(), next(i).number()) : List.of(item.number())));
                 r.use(i, subject, withYear ? r.next(i) : -1);
                 continue;
             }
@@ -293,7 +343,9 @@ final class FilterReader {
         for (int i : r.all(Cue.NOT)) {
             int next = r.next(i);
             String word = Words.fold(r.get(i).text());
-            if ((word.equals("no") || word.equals("without")) && r.isKind(next, Item.Kind.COLUMN) && !r.used(next)
+            if ((word.equals("no") || word.equals("without"))
+                    && r.isKind(next, Item.Kind.COLUMN)
+                    && !r.used(next)
                     && r.get(next).column().measure()) {
                 parts.filters.add(Filter.number(r.get(next).column().name(), Filter.Op.EQ, List.of(0.0)));
                 r.use(i, next);
@@ -311,7 +363,10 @@ final class FilterReader {
                 n = (int) item.number();
             }
             int next = r.next(i);
-            if (n != null && !r.used(i) && r.isKind(next, Item.Kind.COLUMN) && !r.used(next)
+            if (n != null
+                    && !r.used(i)
+                    && r.isKind(next, Item.Kind.COLUMN)
+                    && !r.used(next)
                     && r.get(next).column().type() == io.llmanalytics.schema.PandasType.INT64
                     && !r.get(next).column().identifier()) {
                 parts.filters.add(Filter.number(r.get(next).column().name(), Filter.Op.EQ, List.of((double) n)));
@@ -328,9 +383,13 @@ final class FilterReader {
                 continue;
             }
             // nearest first: "4 star hotels" and "class 1" before "bubble score for 4", "balance of 0"
-            for (int near : new int[] { i + 1, i - 1, r.prev(i), r.next(i) }) {
-                if (near >= 0 && near < r.size() && r.isKind(near, Item.Kind.COLUMN) && !r.used(near)
-                        && r.get(near).column().numeric() && !r.get(near).column().identifier()) {
+            for (int near : new int[] {i + 1, i - 1, r.prev(i), r.next(i)}) {
+                if (near >= 0
+                        && near < r.size()
+                        && r.isKind(near, Item.Kind.COLUMN)
+                        && !r.used(near)
+                        && r.get(near).column().numeric()
+                        && !r.get(near).column().identifier()) {
                     parts.filters.add(Filter.number(r.get(near).column().name(), Filter.Op.EQ, List.of(n.number())));
                     r.use(i, near);
                     break;
@@ -382,7 +441,9 @@ final class FilterReader {
 
     private static LocalDate start(String period) {
         String[] p = period.split("-");
-        return LocalDate.of(Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 1,
+        return LocalDate.of(
+                Integer.parseInt(p[0]),
+                p.length > 1 ? Integer.parseInt(p[1]) : 1,
                 p.length > 2 ? Integer.parseInt(p[2]) : 1);
     }
 
@@ -393,8 +454,11 @@ final class FilterReader {
     }
 
     private static boolean isYear(Item item) {
-        return item != null && item.kind() == Item.Kind.NUMBER && item.text().matches("\\d{4}")
-                && item.number() >= 1800 && item.number() <= 2100;
+        return item != null
+                && item.kind() == Item.Kind.NUMBER
+                && item.text().matches("\\d{4}")
+                && item.number() >= 1800
+                && item.number() <= 2100;
     }
 
     /** An unused column item right before {@code i} (filler words aside), or -1. */
@@ -418,8 +482,10 @@ final class FilterReader {
 
     private Column implied(String words, boolean dateOperand, int cue) {
         int before = cue < 0 ? -1 : r.prev(cue);
-        if (before >= 0 && r.get(before).kind() == Item.Kind.UNKNOWN
-                && PERSONS.contains(Words.singular(Words.fold(r.get(before).text()))) && !dateOperand) {
+        if (before >= 0
+                && r.get(before).kind() == Item.Kind.UNKNOWN
+                && PERSONS.contains(Words.singular(Words.fold(r.get(before).text())))
+                && !dateOperand) {
             Column age = only(c -> c.numeric() && c.words().contains("age"));
             if (age != null) {
                 return age; // "people over 50"
@@ -431,8 +497,10 @@ final class FilterReader {
                 return only(c -> c.numeric() && c.words().contains("age"));
             }
             if (PRICE.contains(w)) {
-                return only(c -> c.measure() && (c.words().contains("price") || c.words().contains("cost")
-                        || c.words().contains("fare")));
+                return only(c -> c.measure()
+                        && (c.words().contains("price")
+                                || c.words().contains("cost")
+                                || c.words().contains("fare")));
             }
             if (TIME.contains(w) || dateOperand) {
                 return only(Column::date);

@@ -16,7 +16,15 @@ import java.util.List;
  * @param number the number ({@link Kind#NUMBER}, a month's number for a month name), else NaN
  * @param candidates the columns a word could mean ({@link Kind#AMBIGUOUS})
  */
-record Item(Kind kind, int start, int end, String text, Cue cue, Column column, String value, double number,
+record Item(
+        Kind kind,
+        int start,
+        int end,
+        String text,
+        Cue cue,
+        Column column,
+        String value,
+        double number,
         List<Column> candidates) {
 
     enum Kind {

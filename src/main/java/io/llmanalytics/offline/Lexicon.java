@@ -1,5 +1,9 @@
 package io.llmanalytics.offline;
 
+import io.llmanalytics.schema.ColumnSchema;
+import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.PandasType;
+import io.llmanalytics.schema.ValueCount;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,11 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import io.llmanalytics.schema.ColumnSchema;
-import io.llmanalytics.schema.DatasetSchema;
-import io.llmanalytics.schema.PandasType;
-import io.llmanalytics.schema.ValueCount;
-
 /**
  * What a question can name in one dataset: its columns (by their words, their joined words, close spellings, or part
  * of a longer name) and the text values the schema shows (most frequent values and sample rows of text columns).
@@ -21,17 +20,18 @@ import io.llmanalytics.schema.ValueCount;
 final class Lexicon {
 
     /** Words that never identify a column on their own ("of" in "number_of_runs"). */
-    static final Set<String> GENERIC = Set.of("of", "the", "a", "an", "in", "on", "at", "to", "for", "by", "and", "or",
-            "per", "number", "num", "no", "total", "count", "value", "data", "is", "with", "from", "name");
+    static final Set<String> GENERIC = Set.of(
+            "of", "the", "a", "an", "in", "on", "at", "to", "for", "by", "and", "or", "per", "number", "num", "no",
+            "total", "count", "value", "data", "is", "with", "from", "name");
 
     private static final int MAX_VALUE_WORDS = 6;
     private static final int MAX_VALUE_LENGTH = 60;
-    private static final Set<String> NOT_VALUES = Set.of("yes", "no", "y", "n", "true", "false", "t", "f", "na",
-            "n/a", "none", "null", "nan", "unknown", "other", "-", "?", "all", "total", "x");
+    private static final Set<String> NOT_VALUES = Set.of(
+            "yes", "no", "y", "n", "true", "false", "t", "f", "na", "n/a", "none", "null", "nan", "unknown", "other",
+            "-", "?", "all", "total", "x");
 
     /** A text value of a column, with its words. */
-    record Value(Column column, String value, List<String> words) {
-    }
+    record Value(Column column, String value, List<String> words) {}
 
     private final String dataset;
     private final long rows;
@@ -79,12 +79,17 @@ final class Lexicon {
      */
     private static void addValue(Map<String, Value> values, Column column, String value, Set<String> nameWords) {
         String trimmed = value.strip();
-        if (trimmed.isEmpty() || trimmed.length() > MAX_VALUE_LENGTH || NOT_VALUES.contains(Words.fold(trimmed))
+        if (trimmed.isEmpty()
+                || trimmed.length() > MAX_VALUE_LENGTH
+                || NOT_VALUES.contains(Words.fold(trimmed))
                 || trimmed.matches("[-+.,\\d\\s/:%$]+")) {
             return;
         }
-        List<String> words = Words.nameWords(trimmed).stream().map(String::toLowerCase).toList();
-        if (words.isEmpty() || words.size() > MAX_VALUE_WORDS || words.size() == 1 && words.get(0).length() < 2
+        List<String> words =
+                Words.nameWords(trimmed).stream().map(String::toLowerCase).toList();
+        if (words.isEmpty()
+                || words.size() > MAX_VALUE_WORDS
+                || words.size() == 1 && words.get(0).length() < 2
                 || words.size() == 1 && nameWords.contains(words.get(0))) {
             return;
         }
@@ -99,9 +104,12 @@ final class Lexicon {
         Set<String> own = new java.util.HashSet<>();
         columns.forEach(c -> own.add(c.name()));
         List<Column> more = new ArrayList<>(columns);
-        other.columns.stream().filter(c -> !c.name().equals(otherKey) && !own.contains(c.name())).forEach(more::add);
+        other.columns.stream()
+                .filter(c -> !c.name().equals(otherKey) && !own.contains(c.name()))
+                .forEach(more::add);
         List<Value> moreValues = new ArrayList<>(values);
-        other.values.stream().filter(v -> more.contains(v.column()) && !columns.contains(v.column()))
+        other.values.stream()
+                .filter(v -> more.contains(v.column()) && !columns.contains(v.column()))
                 .forEach(moreValues::add);
         return new Lexicon(dataset, rows, more, moreValues);
     }
@@ -109,8 +117,10 @@ final class Lexicon {
     /** The identifier column of the rows a word names ("order" → {@code order_id}), or null. */
     Column idFor(String word) {
         String stem = Words.singular(Words.fold(word));
-        return columns.stream().filter(c -> c.identifier() && !c.date() && c.words().equals(List.of(stem, "id")))
-                .findFirst().orElse(null);
+        return columns.stream()
+                .filter(c -> c.identifier() && !c.date() && c.words().equals(List.of(stem, "id")))
+                .findFirst()
+                .orElse(null);
     }
 
     String dataset() {
@@ -164,11 +174,16 @@ final class Lexicon {
                 wordwise = Words.close(c.words().get(i), words.get(i));
             }
             boolean joinedClose = words.size() > 1 && Words.close(c.joined(), joined);
-            boolean prefixed = words.size() == 1 && c.words().size() == 1 && joined.length() >= 4
-                    && c.joined().endsWith(joined) && c.joined().length() - joined.length() <= 2;
+            boolean prefixed = words.size() == 1
+                    && c.words().size() == 1
+                    && joined.length() >= 4
+                    && c.joined().endsWith(joined)
+                    && c.joined().length() - joined.length() <= 2;
             boolean abbreviated = words.size() > 1 && c.words().size() == 1 && abbreviates(c.joined(), words);
             String name = c.joined();
-            boolean shortened = words.size() == 1 && c.words().size() == 1 && Character.isLetter(joined.charAt(0))
+            boolean shortened = words.size() == 1
+                    && c.words().size() == 1
+                    && Character.isLetter(joined.charAt(0))
                     && (joined.startsWith(name) && name.length() >= 4 && joined.length() - name.length() <= 6
                             || name.startsWith(joined) && joined.length() >= 4); // educ/education, temp/temperature
             abbreviated |= shortened;
@@ -189,7 +204,8 @@ final class Lexicon {
         }
         String word = words.get(0);
         for (int n = Math.min(word.length(), name.length()); n >= Math.min(3, word.length()); n--) {
-            if (word.startsWith(name.substring(0, n)) && abbreviates(name.substring(n), words.subList(1, words.size()))) {
+            if (word.startsWith(name.substring(0, n))
+                    && abbreviates(name.substring(n), words.subList(1, words.size()))) {
                 return true;
             }
         }
@@ -204,7 +220,9 @@ final class Lexicon {
         List<Column> found = new ArrayList<>();
         boolean rowsNamed = false;
         for (Column c : columns) {
-            if (c.identifier() && !c.date() && c.words().size() == words.size() + 1
+            if (c.identifier()
+                    && !c.date()
+                    && c.words().size() == words.size() + 1
                     && c.words().subList(0, words.size()).equals(words)
                     && Vocabulary.ROW_WORDS.contains(Words.singular(String.join(" ", words)))) {
                 rowsNamed = true; // "order" names the rows (identified by order_id), never order_date
@@ -222,9 +240,14 @@ final class Lexicon {
     }
 
     /** Everyday words for the values of a sex or gender column. */
-    private static final Map<String, String> SYNONYMS = Map.ofEntries(Map.entry("man", "male"),
-            Map.entry("boy", "male"), Map.entry("gentleman", "male"), Map.entry("guy", "male"),
-            Map.entry("woman", "female"), Map.entry("girl", "female"), Map.entry("lady", "female"));
+    private static final Map<String, String> SYNONYMS = Map.ofEntries(
+            Map.entry("man", "male"),
+            Map.entry("boy", "male"),
+            Map.entry("gentleman", "male"),
+            Map.entry("guy", "male"),
+            Map.entry("woman", "female"),
+            Map.entry("girl", "female"),
+            Map.entry("lady", "female"));
 
     /** Known values that are exactly these words (case and plural aside), with their columns. */
     List<Value> valuesOf(List<String> words, String raw) {
@@ -251,7 +274,9 @@ final class Lexicon {
             return found;
         }
         for (Value v : values) {
-            if (v.words().size() == 1 && v.words().get(0).length() >= 5 && Words.close(v.words().get(0), word)) {
+            if (v.words().size() == 1
+                    && v.words().get(0).length() >= 5
+                    && Words.close(v.words().get(0), word)) {
                 found.add(v);
             }
         }

@@ -5,17 +5,15 @@ import static io.llmanalytics.offline.Describe.name;
 import static io.llmanalytics.offline.Describe.number;
 import static io.llmanalytics.offline.Describe.percent;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.llm.FallbackInterpretation;
 import io.llmanalytics.llm.GroundingChecker;
 import io.llmanalytics.llm.ResultSummary;
 import io.llmanalytics.offline.Plan.Agg;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Explains an executed result in one to three sentences built from the result itself: the value, the largest and
@@ -26,14 +24,12 @@ import io.llmanalytics.offline.Plan.Agg;
 final class Narrator {
 
     /** A labelled number of a series result. */
-    record Entry(String label, double value) {
-    }
+    record Entry(String label, double value) {}
 
     /** Separates a sentence from a plainer one to use when the first states a number the checker cannot trace. */
     private static final String ALTERNATIVE = "\u0001";
 
-    private Narrator() {
-    }
+    private Narrator() {}
 
     static String explain(Plan plan, JsonNode result, String question) {
         return explain(plan, result, null, question);
@@ -54,8 +50,8 @@ final class Narrator {
         }
         if (plan.scope().chart() != Plan.Chart.NONE) {
             String subject = Describe.subject(plan);
-            sentences.add(List.of("The chart shows the " + Character.toLowerCase(subject.charAt(0)) + subject.substring(1)
-                    + "."));
+            sentences.add(List.of(
+                    "The chart shows the " + Character.toLowerCase(subject.charAt(0)) + subject.substring(1) + "."));
         }
         String plain = Describe.conditions(plan.scope().filters());
         String coded = Describe.conditions(plan.scope().filters(), true);
@@ -67,7 +63,8 @@ final class Narrator {
                 options.forEach(s -> all.add(s.replace(plain, coded)));
             }
             for (String s : all) {
-                if (kept.size() < 3 && GroundingChecker.check(s, result, whole, question).ok()) {
+                if (kept.size() < 3
+                        && GroundingChecker.check(s, result, whole, question).ok()) {
                     kept.add(s);
                     break;
                 }
@@ -87,21 +84,31 @@ final class Narrator {
         JsonNode r = w.result();
         String where = Describe.conditions(plan.scope().filters());
         return switch (plan) {
-            case Plan.Count c -> c.groupBy().isEmpty()
-                    ? List.of("There are " + number(r.asDouble()) + " " + Describe.rows(c) + where + ".")
-                    : groups(c, c.groupBy(), c.rank(), w, "the most " + Describe.rows(c), "the fewest", true, null);
-            case Plan.Aggregate a -> a.groupBy().isEmpty()
-                    ? List.of("The " + Describe.measure(a.agg(), a.column()) + where + " is " + scalar(r) + ".")
-                    : groups(a, a.groupBy(), a.rank(), w, "the highest " + Describe.measure(a.agg(), a.column()),
-                            "the lowest", a.agg() == Agg.SUM || a.agg() == Agg.COUNT,
-                            Describe.measure(a.agg(), a.column()));
+            case Plan.Count c ->
+                c.groupBy().isEmpty()
+                        ? List.of("There are " + number(r.asDouble()) + " " + Describe.rows(c) + where + ".")
+                        : groups(c, c.groupBy(), c.rank(), w, "the most " + Describe.rows(c), "the fewest", true, null);
+            case Plan.Aggregate a ->
+                a.groupBy().isEmpty()
+                        ? List.of("The " + Describe.measure(a.agg(), a.column()) + where + " is " + scalar(r) + ".")
+                        : groups(
+                                a,
+                                a.groupBy(),
+                                a.rank(),
+                                w,
+                                "the highest " + Describe.measure(a.agg(), a.column()),
+                                "the lowest",
+                                a.agg() == Agg.SUM || a.agg() == Agg.COUNT,
+                                Describe.measure(a.agg(), a.column()));
             case Plan.TopRows t -> topRows(t, r);
             case Plan.Share s -> share(s, r, where);
             case Plan.Values v -> values(v.column(), r);
-            case Plan.Columns c -> List.of("The data has " + number(r.path("length").asDouble()) + " columns: "
-                    + listed(entries(r), 8, false) + ".");
-            case Plan.Shape s -> List.of("The data has " + number(r.path("rows").asDouble()) + " rows and "
-                    + number(r.path("columns").asDouble()) + " columns.");
+            case Plan.Columns c ->
+                List.of("The data has " + number(r.path("length").asDouble()) + " columns: "
+                        + listed(entries(r), 8, false) + ".");
+            case Plan.Shape s ->
+                List.of("The data has " + number(r.path("rows").asDouble()) + " rows and "
+                        + number(r.path("columns").asDouble()) + " columns.");
             case Plan.Missing m -> missing(m, r);
             case Plan.Summary s -> describe(s.column(), w);
             case Plan.Distribution d -> describe(d.column(), w);
@@ -109,11 +116,13 @@ final class Narrator {
             case Plan.Correlations c -> correlations(c, r);
             case Plan.Trend t -> trend(t, w);
             case Plan.Outliers o -> outliers(o, r);
-            case Plan.Value v -> r.isNumber() || r.isTextual()
-                    ? List.of("The " + name(v.column()) + where + " is " + cell(r) + ".")
-                    : values(v.column(), w, where);
-            case Plan.Head h -> List.of("Here are the " + (h.first() ? "first " : "last ")
-                    + number(r.path("data").size()) + " rows" + where + ".");
+            case Plan.Value v ->
+                r.isNumber() || r.isTextual()
+                        ? List.of("The " + name(v.column()) + where + " is " + cell(r) + ".")
+                        : values(v.column(), w, where);
+            case Plan.Head h ->
+                List.of("Here are the " + (h.first() ? "first " : "last ")
+                        + number(r.path("data").size()) + " rows" + where + ".");
             case Plan.Compare c -> compare(c, r, where);
         };
     }
@@ -140,7 +149,11 @@ final class Narrator {
                 Entry higher = diff > 0 ? a : b;
                 Entry lower = diff > 0 ? b : a;
                 String ratio = entries.size() > 3 && entries.get(3).label().equals("ratio")
-                        ? " (" + number(diff > 0 ? entries.get(3).value() : 1 / entries.get(3).value()) + " times)"
+                        ? " ("
+                                + number(
+                                        diff > 0
+                                                ? entries.get(3).value()
+                                                : 1 / entries.get(3).value()) + " times)"
                         : "";
                 out.add(capital(Describe.quoted(higher.label())) + " is higher than " + Describe.quoted(lower.label())
                         + " by " + number(Math.abs(diff)) + ratio + "." + ALTERNATIVE
@@ -161,22 +174,31 @@ final class Narrator {
             return entries;
         }
         String column = name(groupBy.get(0));
-        return entries.stream().map(e -> {
-            String label = e.label();
-            if (label.matches("-?\\d+(\\.\\d+)?")) {
-                label = column + " " + label;
-            } else if (label.matches("(?i)yes|no|true|false|y|n")) {
-                label = column + " = " + label;
-            }
-            return new Entry(label, e.value());
-        }).toList();
+        return entries.stream()
+                .map(e -> {
+                    String label = e.label();
+                    if (label.matches("-?\\d+(\\.\\d+)?")) {
+                        label = column + " " + label;
+                    } else if (label.matches("(?i)yes|no|true|false|y|n")) {
+                        label = column + " = " + label;
+                    }
+                    return new Entry(label, e.value());
+                })
+                .toList();
     }
 
     /**
      * @param measure what an {@link Plan.Aggregate} computes ("total revenue"); null for a count of rows
      */
-    private static List<String> groups(Plan plan, List<String> groupBy, Plan.Rank rank, Whole w, String most,
-            String least, boolean additive, String measure) {
+    private static List<String> groups(
+            Plan plan,
+            List<String> groupBy,
+            Plan.Rank rank,
+            Whole w,
+            String most,
+            String least,
+            boolean additive,
+            String measure) {
         JsonNode r = w.result();
         List<Entry> entries = labelled(groupBy, entries(r));
         if (entries.isEmpty()) {
@@ -186,9 +208,11 @@ final class Narrator {
         Entry top = labelled(groupBy, w.max(entries));
         Entry bottom = labelled(groupBy, w.min(entries));
         if (rank != null) {
-            String ranked = !rank.ascending() ? most : measure != null
-                    ? least.replace("the lowest", "the lowest " + measure)
-                    : least.replace("the fewest", "the fewest " + Describe.rows(plan));
+            String ranked = !rank.ascending()
+                    ? most
+                    : measure != null
+                            ? least.replace("the lowest", "the lowest " + measure)
+                            : least.replace("the fewest", "the fewest " + Describe.rows(plan));
             Entry first = entries.get(0);
             if (entries.size() == 1) {
                 out.add(capital(first.label()) + " has " + ranked + ": " + number(first.value()) + ".");
@@ -196,21 +220,21 @@ final class Narrator {
                 out.add(capital(listed(entries, 5, false)) + " are tied with " + ranked + ": " + number(first.value())
                         + ".");
             } else {
-                out.add("The " + entries.size() + " with " + ranked + (entries.size() > rank.limit()
-                        ? " (ties included)" : "") + " are " + listed(entries, 5, true) + ".");
+                out.add("The " + entries.size() + " with " + ranked
+                        + (entries.size() > rank.limit() ? " (ties included)" : "") + " are " + listed(entries, 5, true)
+                        + ".");
             }
             return out;
         }
         long groups = w.count(entries);
         out.add(capital(top.label()) + " has " + most + " (" + number(top.value()) + ")"
-                + (groups > 1 ? " and " + bottom.label() + " " + least + " (" + number(bottom.value()) + ")"
-                        : "")
+                + (groups > 1 ? " and " + bottom.label() + " " + least + " (" + number(bottom.value()) + ")" : "")
                 + " among " + groups + " groups.");
         if (additive && w.total(entries) != null && groups > 1) {
             double total = w.total(entries);
             if (total > 0 && top.value() >= 0) {
-                out.add(capital(top.label()) + " accounts for " + percent(top.value() / total * 100) + " of the total of "
-                        + number(total) + ".");
+                out.add(capital(top.label()) + " accounts for " + percent(top.value() / total * 100)
+                        + " of the total of " + number(total) + ".");
             }
         }
         return out;
@@ -239,8 +263,8 @@ final class Narrator {
             }
         }
         if (tied && plan.rank().limit() == 1) {
-            return List.of("The " + which + " " + name(column) + " is " + cell(first) + ", shared by "
-                    + rows.size() + " rows" + (labels.isEmpty() ? "" : ": " + String.join("; ", labels)) + ".");
+            return List.of("The " + which + " " + name(column) + " is " + cell(first) + ", shared by " + rows.size()
+                    + " rows" + (labels.isEmpty() ? "" : ": " + String.join("; ", labels)) + ".");
         }
         JsonNode last = rows.get(rows.size() - 1).path(column);
         return List.of("The " + rows.size() + " rows with the " + which + " " + name(column) + " range from "
@@ -252,10 +276,11 @@ final class Narrator {
         if (plan.label() != null && row.path(plan.label()).isTextual()) {
             return row.path(plan.label()).asText();
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> cell = it.next();
             List<String> words = Words.nameWords(cell.getKey());
-            if ((words.contains("name") || words.contains("title")) && cell.getValue().isTextual()
+            if ((words.contains("name") || words.contains("title"))
+                    && cell.getValue().isTextual()
                     && cell.getValue().asText().length() <= 80) {
                 return cell.getValue().asText();
             }
@@ -274,9 +299,11 @@ final class Narrator {
                 return List.of("No rows match" + where + ".");
             }
             String condition = Describe.condition(plan.condition());
-            return List.of(plan.column() == null
-                    ? capital(condition) + " for " + percent(r.asDouble()) + " of the " + of + where + "."
-                    : "Rows where " + condition + " account for " + percent(r.asDouble()) + " of " + of + where + ".");
+            return List.of(
+                    plan.column() == null
+                            ? capital(condition) + " for " + percent(r.asDouble()) + " of the " + of + where + "."
+                            : "Rows where " + condition + " account for " + percent(r.asDouble()) + " of " + of + where
+                                    + ".");
         }
         List<Entry> entries = labelled(plan.groupBy(), entries(r));
         if (entries.isEmpty()) {
@@ -290,7 +317,8 @@ final class Narrator {
                     + ", the highest, and " + percent(bottom.value()) + " in " + bottom.label() + ", the lowest.");
         }
         return List.of(capital(top.label()) + " has the largest share of " + of + " (" + percent(top.value()) + ")"
-                + (entries.size() > 1 ? " and " + bottom.label() + " the smallest (" + percent(bottom.value()) + ")"
+                + (entries.size() > 1
+                        ? " and " + bottom.label() + " the smallest (" + percent(bottom.value()) + ")"
                         : "")
                 + ".");
     }
@@ -339,22 +367,26 @@ final class Narrator {
         if (d.has("mean")) {
             List<String> out = new ArrayList<>();
             out.add(capital(column) + " averages " + number(d.path("mean").asDouble()) + " (median "
-                    + number(d.path("50%").asDouble()) + ") over " + number(d.path("count").asDouble()) + " values.");
-            out.add("It ranges from " + number(d.path("min").asDouble()) + " to " + number(d.path("max").asDouble())
-                    + ", with half of the values between " + number(d.path("25%").asDouble()) + " and "
+                    + number(d.path("50%").asDouble()) + ") over "
+                    + number(d.path("count").asDouble()) + " values.");
+            out.add("It ranges from " + number(d.path("min").asDouble()) + " to "
+                    + number(d.path("max").asDouble())
+                    + ", with half of the values between "
+                    + number(d.path("25%").asDouble()) + " and "
                     + number(d.path("75%").asDouble()) + ".");
             return out;
         }
         if (d.has("top")) {
             return List.of(capital(column) + " has " + number(d.path("unique").asDouble()) + " distinct values among "
-                    + number(d.path("count").asDouble()) + "; the most common is " + Describe.quoted(d.path("top").asText())
+                    + number(d.path("count").asDouble()) + "; the most common is "
+                    + Describe.quoted(d.path("top").asText())
                     + " (" + number(d.path("freq").asDouble()) + " rows).");
         }
         List<Entry> entries = entries(r);
         Entry top = w.max(entries);
         List<String> out = new ArrayList<>();
-        out.add("The most common " + column + " is " + top.label() + " (" + number(top.value())
-                + " rows) among " + w.count(entries) + " values.");
+        out.add("The most common " + column + " is " + top.label() + " (" + number(top.value()) + " rows) among "
+                + w.count(entries) + " values.");
         if (w.total(entries) != null) {
             double total = w.total(entries);
             out.add("That is " + percent(top.value() / total * 100) + " of the " + number(total) + " rows.");
@@ -387,9 +419,10 @@ final class Narrator {
             parts.add(e.label().replace("(", "").replace(")", "").replace(", ", " and ") + " ("
                     + String.format(java.util.Locale.ROOT, "%.2f", e.value()) + ")");
         }
-        return List.of(plan.column() == null
-                ? "The strongest correlations are between " + String.join("; ", parts) + "."
-                : capital(name(plan.column())) + " correlates most with " + String.join("; ", parts) + ".");
+        return List.of(
+                plan.column() == null
+                        ? "The strongest correlations are between " + String.join("; ", parts) + "."
+                        : capital(name(plan.column())) + " correlates most with " + String.join("; ", parts) + ".");
     }
 
     private static List<String> trend(Plan.Trend plan, Whole w) {
@@ -397,27 +430,27 @@ final class Narrator {
         if (entries.isEmpty()) {
             return List.of("No rows match" + Describe.conditions(plan.scope().filters()) + ".");
         }
-        String what = plan.column() == null ? "the number of " + Describe.rows(plan)
+        String what = plan.column() == null
+                ? "the number of " + Describe.rows(plan)
                 : "the " + Describe.measure(plan.agg(), plan.column());
         if (plan.rank() != null) {
             Entry first = entries.get(0);
             String which = plan.rank().ascending() ? "the lowest " : "the highest ";
             if (entries.size() > 1) {
-                return List.of(capital(listed(entries, 5, true)) + " had " + which + what.replaceFirst("^the ", "")
-                        + ".");
+                return List.of(
+                        capital(listed(entries, 5, true)) + " had " + which + what.replaceFirst("^the ", "") + ".");
             }
-            return List.of(capital(first.label()) + " had " + which + what.replaceFirst("^the ", "")
-                    + ": " + number(first.value()) + ".");
+            return List.of(capital(first.label()) + " had " + which + what.replaceFirst("^the ", "") + ": "
+                    + number(first.value()) + ".");
         }
         List<String> out = new ArrayList<>();
         Entry first = w.first(entries);
         Entry last = w.last(entries);
         if (w.count(entries) > 1 && w.knowsLast()) {
-            String direction = last.value() > first.value() ? "rose" : last.value() < first.value() ? "fell"
-                    : "stayed";
+            String direction = last.value() > first.value() ? "rose" : last.value() < first.value() ? "fell" : "stayed";
             String change = first.value() != 0 && last.value() != first.value()
-                    ? " (" + (last.value() > first.value() ? "+" : "") + percent((last.value() - first.value())
-                            / Math.abs(first.value()) * 100) + ")"
+                    ? " (" + (last.value() > first.value() ? "+" : "")
+                            + percent((last.value() - first.value()) / Math.abs(first.value()) * 100) + ")"
                     : "";
             String sentence = capital(what) + " per " + plan.grain().noun() + " " + direction + " from "
                     + number(first.value()) + " in " + first.label() + " to " + number(last.value())
@@ -426,8 +459,8 @@ final class Narrator {
         }
         Entry top = w.max(entries);
         Entry bottom = w.min(entries);
-        out.add("The highest was " + top.label() + " (" + number(top.value()) + ") and the lowest "
-                + bottom.label() + " (" + number(bottom.value()) + ").");
+        out.add("The highest was " + top.label() + " (" + number(top.value()) + ") and the lowest " + bottom.label()
+                + " (" + number(bottom.value()) + ").");
         return out;
     }
 
@@ -435,8 +468,9 @@ final class Narrator {
         double count = r.path("count").asDouble();
         String column = name(plan.column());
         List<String> out = new ArrayList<>();
-        out.add(number(count) + " values of " + column + " are outliers: outside " + number(r.path("lower_bound")
-                .asDouble()) + " to " + number(r.path("upper_bound").asDouble()) + " (the interquartile-range rule).");
+        out.add(number(count) + " values of " + column + " are outliers: outside "
+                + number(r.path("lower_bound").asDouble()) + " to "
+                + number(r.path("upper_bound").asDouble()) + " (the interquartile-range rule).");
         if (r.path("rows_checked").asDouble() > 0) {
             out.add("That is " + percent(count / r.path("rows_checked").asDouble() * 100) + " of the "
                     + number(r.path("rows_checked").asDouble()) + " values.");
@@ -455,8 +489,14 @@ final class Narrator {
     record Whole(JsonNode result, ResultSummary.Column column, long rows) {
 
         static Whole of(JsonNode result, ResultSummary summary) {
-            ResultSummary.Column only = summary == null ? null : summary.column(result.path("name").isTextual()
-                    ? result.path("name").asText() : null).filter(ResultSummary.Column::hasValues).orElse(null);
+            ResultSummary.Column only = summary == null
+                    ? null
+                    : summary.column(
+                                    result.path("name").isTextual()
+                                            ? result.path("name").asText()
+                                            : null)
+                            .filter(ResultSummary.Column::hasValues)
+                            .orElse(null);
             return new Whole(result, only, summary == null ? -1 : summary.rows());
         }
 
@@ -473,13 +513,15 @@ final class Narrator {
         }
 
         Entry first(List<Entry> sample) {
-            return column != null && column.first() != null ? new Entry(column.firstLabel(), column.first())
+            return column != null && column.first() != null
+                    ? new Entry(column.firstLabel(), column.first())
                     : sample.get(0);
         }
 
         /** The last entry of the whole result; of a cut sample without facts, the last one shown (labelled so). */
         Entry last(List<Entry> sample) {
-            return column != null && column.last() != null ? new Entry(column.lastLabel(), column.last())
+            return column != null && column.last() != null
+                    ? new Entry(column.lastLabel(), column.last())
                     : sample.get(sample.size() - 1);
         }
 
@@ -506,15 +548,17 @@ final class Narrator {
         JsonNode data = "series".equals(r.path("type").asText()) ? r.path("data") : r;
         List<Entry> entries = new ArrayList<>();
         if (data.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                entries.add(new Entry(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
+                entries.add(new Entry(
+                        e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
             }
         } else if (data.isArray()) {
             for (JsonNode pair : data) {
                 if (pair.isArray() && pair.size() == 2) {
-                    entries.add(new Entry(pair.get(0).asText(), pair.get(1).isNumber() ? pair.get(1).asDouble()
-                            : Double.NaN));
+                    entries.add(new Entry(
+                            pair.get(0).asText(),
+                            pair.get(1).isNumber() ? pair.get(1).asDouble() : Double.NaN));
                 }
             }
         }
@@ -549,11 +593,12 @@ final class Narrator {
     private static String listed(List<Entry> entries, int max, boolean withValues) {
         List<String> shown = new ArrayList<>();
         for (Entry e : entries.subList(0, Math.min(max, entries.size()))) {
-            shown.add(e.label() + (withValues ? " (" + (Double.isNaN(e.value()) ? "n/a"
-                    : number(e.value())) + ")" : ""));
+            shown.add(
+                    e.label() + (withValues ? " (" + (Double.isNaN(e.value()) ? "n/a" : number(e.value())) + ")" : ""));
         }
-        String text = shown.size() > 1 ? String.join(", ", shown.subList(0, shown.size() - 1)) + " and "
-                + shown.get(shown.size() - 1) : String.join("", shown);
+        String text = shown.size() > 1
+                ? String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1)
+                : String.join("", shown);
         return entries.size() > max ? text + " among others" : text;
     }
 }

@@ -1,12 +1,5 @@
 package io.llmanalytics.offline;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.llm.Analyst;
 import io.llmanalytics.llm.AnalystSelector;
 import io.llmanalytics.llm.CodeRequest;
@@ -18,12 +11,17 @@ import io.llmanalytics.llm.PreviousAttempt;
 import io.llmanalytics.llm.TokenUsage;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.python.PythonLiterals;
+import io.llmanalytics.schema.DatasetSchema;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The built-in, rule-based analyst: answers the common questions of business users without any language model, so
@@ -65,14 +63,17 @@ public class OfflineAnalyst implements Analyst {
         }
         QuestionParser.Understood understood;
         try {
-            understood = QuestionParser.understand(request.question(), request.datasets(), request.context(),
-                    request.sharedColumns());
+            understood = QuestionParser.understand(
+                    request.question(), request.datasets(), request.context(), request.sharedColumns());
         } catch (NotUnderstood e) {
             Log.debugf("Offline analyst did not understand a question: %s", e.getMessage());
             throw notUnderstood(e.reasons(), e.unrecognized(), request.question(), request.primary());
         }
-        String source = understood.dataset() == 0 ? "df"
-                : "dfs[" + PythonLiterals.string(request.datasets().get(understood.dataset()).name()) + "]";
+        String source = understood.dataset() == 0
+                ? "df"
+                : "dfs["
+                        + PythonLiterals.string(
+                                request.datasets().get(understood.dataset()).name()) + "]";
         String code = new CodeWriter(understood.lexicon(), source).write(understood.plan());
         return new Generation(code, code, TokenUsage.NONE, MODEL, name(), Describe.reading(understood.plan()));
     }
@@ -104,13 +105,20 @@ public class OfflineAnalyst implements Analyst {
         if (lookup.find()) {
             return notUnderstood(List.of(lookup.group(1).strip().replaceAll("[.']+$", "")), request.primary());
         }
-        String first = feedback.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("no details").strip();
-        return new ProblemException(ProblemType.ANALYSIS_FAILED, "The offline analyst's code "
-                + (previous.failure() == PreviousAttempt.Failure.VALIDATION ? "was refused by the validator"
-                        : "failed")
-                + " (" + abbreviate(first, 300) + "); it would write the same code again, so it stops here."
-                + " Rephrase the question, or " + Character.toLowerCase(HOW_TO_CONFIGURE.charAt(0))
-                + HOW_TO_CONFIGURE.substring(1));
+        String first = feedback.lines()
+                .filter(l -> !l.isBlank())
+                .reduce((a, b) -> b)
+                .orElse("no details")
+                .strip();
+        return new ProblemException(
+                ProblemType.ANALYSIS_FAILED,
+                "The offline analyst's code "
+                        + (previous.failure() == PreviousAttempt.Failure.VALIDATION
+                                ? "was refused by the validator"
+                                : "failed")
+                        + " (" + abbreviate(first, 300) + "); it would write the same code again, so it stops here."
+                        + " Rephrase the question, or " + Character.toLowerCase(HOW_TO_CONFIGURE.charAt(0))
+                        + HOW_TO_CONFIGURE.substring(1));
     }
 
     static ProblemException notUnderstood(List<String> reasons, DatasetSchema schema) {
@@ -122,22 +130,28 @@ public class OfflineAnalyst implements Analyst {
      * words it did not understand ({@code unrecognized}) and the closest questions it would answer
      * ({@code suggestions}, each checked to parse into a plan).
      */
-    static ProblemException notUnderstood(List<String> reasons, List<String> unrecognized, String question,
-            DatasetSchema schema) {
+    static ProblemException notUnderstood(
+            List<String> reasons, List<String> unrecognized, String question, DatasetSchema schema) {
         List<String> suggestions = Suggestions.closest(question, unrecognized, schema, EXAMPLES);
-        StringBuilder detail = new StringBuilder("The offline analyst could not understand this question without"
-                + " guessing");
+        StringBuilder detail =
+                new StringBuilder("The offline analyst could not understand this question without" + " guessing");
         if (!reasons.isEmpty()) {
             detail.append(": ").append(String.join("; ", reasons));
         }
         detail.append(". ");
         if (!suggestions.isEmpty()) {
-            detail.append("Questions it can answer about '").append(schema.name()).append("' look like: ");
-            detail.append(String.join(", ", suggestions.stream().map(q -> "\"" + q + "\"").toList())).append(". ");
+            detail.append("Questions it can answer about '")
+                    .append(schema.name())
+                    .append("' look like: ");
+            detail.append(String.join(
+                            ", ", suggestions.stream().map(q -> "\"" + q + "\"").toList()))
+                    .append(". ");
         }
         detail.append(HOW_TO_CONFIGURE);
-        return new ProblemException(io.llmanalytics.problem.Problem.of(ProblemType.QUESTION_NOT_UNDERSTOOD,
-                detail.toString()).with("unrecognized", List.copyOf(unrecognized)).with("suggestions", suggestions));
+        return new ProblemException(
+                io.llmanalytics.problem.Problem.of(ProblemType.QUESTION_NOT_UNDERSTOOD, detail.toString())
+                        .with("unrecognized", List.copyOf(unrecognized))
+                        .with("suggestions", suggestions));
     }
 
     private static String abbreviate(String s, int max) {

@@ -14,8 +14,7 @@ import java.util.Set;
 final class Parts {
 
     /** A yes/no column mentioned as such ("smokers", "survived", "did not survive"). */
-    record Flag(Column column, boolean yes, int item) {
-    }
+    record Flag(Column column, boolean yes, int item) {}
 
     final List<Filter> filters = new ArrayList<>();
     final List<Column> groups = new ArrayList<>();
@@ -36,6 +35,7 @@ final class Parts {
 
     /** A date column to group by (a trend), with the grain if the question named one. */
     Column timeColumn;
+
     Plan.Grain grain;
     boolean timeGrouping;
     /** The date column itself was grouped by ("revenue by date"). */
@@ -43,10 +43,12 @@ final class Parts {
 
     /** Chart words: {@code chartAsked} for any, {@code chart} for a named kind. */
     boolean chartAsked;
+
     Plan.Chart chart;
 
     /** Ranking: how many, which way, and what is ranked (a column's groups, rows, or periods). */
     Integer limit;
+
     Boolean highest;
     Cue superlative;
     Column target;
@@ -62,8 +64,15 @@ final class Parts {
 
     /** Whether the question stated anything a follow-up can change. */
     boolean hasChanges() {
-        return !filters.isEmpty() || !groups.isEmpty() || timeGrouping || chartAsked || !aggs.isEmpty()
-                || !measures.isEmpty() || limit != null || highest != null || !flags.isEmpty();
+        return !filters.isEmpty()
+                || !groups.isEmpty()
+                || timeGrouping
+                || chartAsked
+                || !aggs.isEmpty()
+                || !measures.isEmpty()
+                || limit != null
+                || highest != null
+                || !flags.isEmpty();
     }
 
     /** A single explicit aggregation, or null (several are a problem reported by the reader). */

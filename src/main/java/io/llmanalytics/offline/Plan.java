@@ -1,11 +1,10 @@
 package io.llmanalytics.offline;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * What the offline analyst understood a question to ask, independent of how it is computed: one record per kind of
@@ -18,27 +17,44 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * {@link Describe}, {@link FollowUp}...).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-@JsonSubTypes({ @JsonSubTypes.Type(value = Plan.Count.class, name = "count"),
-        @JsonSubTypes.Type(value = Plan.Aggregate.class, name = "aggregate"),
-        @JsonSubTypes.Type(value = Plan.TopRows.class, name = "top_rows"),
-        @JsonSubTypes.Type(value = Plan.Share.class, name = "share"),
-        @JsonSubTypes.Type(value = Plan.Values.class, name = "values"),
-        @JsonSubTypes.Type(value = Plan.Columns.class, name = "columns"),
-        @JsonSubTypes.Type(value = Plan.Shape.class, name = "shape"),
-        @JsonSubTypes.Type(value = Plan.Missing.class, name = "missing"),
-        @JsonSubTypes.Type(value = Plan.Summary.class, name = "summary"),
-        @JsonSubTypes.Type(value = Plan.Correlation.class, name = "correlation"),
-        @JsonSubTypes.Type(value = Plan.Correlations.class, name = "correlations"),
-        @JsonSubTypes.Type(value = Plan.Trend.class, name = "trend"),
-        @JsonSubTypes.Type(value = Plan.Distribution.class, name = "distribution"),
-        @JsonSubTypes.Type(value = Plan.Outliers.class, name = "outliers"),
-        @JsonSubTypes.Type(value = Plan.Head.class, name = "head"),
-        @JsonSubTypes.Type(value = Plan.Value.class, name = "value"),
-        @JsonSubTypes.Type(value = Plan.Compare.class, name = "compare") })
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Plan.Count.class, name = "count"),
+    @JsonSubTypes.Type(value = Plan.Aggregate.class, name = "aggregate"),
+    @JsonSubTypes.Type(value = Plan.TopRows.class, name = "top_rows"),
+    @JsonSubTypes.Type(value = Plan.Share.class, name = "share"),
+    @JsonSubTypes.Type(value = Plan.Values.class, name = "values"),
+    @JsonSubTypes.Type(value = Plan.Columns.class, name = "columns"),
+    @JsonSubTypes.Type(value = Plan.Shape.class, name = "shape"),
+    @JsonSubTypes.Type(value = Plan.Missing.class, name = "missing"),
+    @JsonSubTypes.Type(value = Plan.Summary.class, name = "summary"),
+    @JsonSubTypes.Type(value = Plan.Correlation.class, name = "correlation"),
+    @JsonSubTypes.Type(value = Plan.Correlations.class, name = "correlations"),
+    @JsonSubTypes.Type(value = Plan.Trend.class, name = "trend"),
+    @JsonSubTypes.Type(value = Plan.Distribution.class, name = "distribution"),
+    @JsonSubTypes.Type(value = Plan.Outliers.class, name = "outliers"),
+    @JsonSubTypes.Type(value = Plan.Head.class, name = "head"),
+    @JsonSubTypes.Type(value = Plan.Value.class, name = "value"),
+    @JsonSubTypes.Type(value = Plan.Compare.class, name = "compare")
+})
 @io.quarkus.runtime.annotations.RegisterForReflection
-sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Share, Plan.Values, Plan.Columns,
-        Plan.Shape, Plan.Missing, Plan.Summary, Plan.Correlation, Plan.Correlations, Plan.Trend, Plan.Distribution,
-        Plan.Outliers, Plan.Head, Plan.Value, Plan.Compare {
+sealed interface Plan
+        permits Plan.Count,
+                Plan.Aggregate,
+                Plan.TopRows,
+                Plan.Share,
+                Plan.Values,
+                Plan.Columns,
+                Plan.Shape,
+                Plan.Missing,
+                Plan.Summary,
+                Plan.Correlation,
+                Plan.Correlations,
+                Plan.Trend,
+                Plan.Distribution,
+                Plan.Outliers,
+                Plan.Head,
+                Plan.Value,
+                Plan.Compare {
 
     /** The rows and columns every kind works on: conditions, computed and joined columns, the chart, the row word. */
     Scope scope();
@@ -65,8 +81,7 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
      * {@code per} value's total ("median revenue per order").
      */
     @io.quarkus.runtime.annotations.RegisterForReflection
-    record Aggregate(Scope scope, String column, Agg agg, List<String> groupBy, Rank rank, String per)
-            implements Plan {
+    record Aggregate(Scope scope, String column, Agg agg, List<String> groupBy, Rank rank, String per) implements Plan {
         public Aggregate {
             groupBy = copy(groupBy);
             require(column != null && agg != null, "an aggregate has a column and a statistic");
@@ -257,7 +272,8 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
         public Compare {
             sides = copy(sides);
             require(sides.size() >= 2, "a comparison has two sides or more");
-            require(condition != null ? column == null && agg == null : agg != null,
+            require(
+                    condition != null ? column == null && agg == null : agg != null,
                     "a comparison is of a statistic or of a share of rows");
             require(agg != Agg.COUNT || column == null, "a count of rows has no column");
         }
@@ -281,8 +297,14 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
      * @param entity what the rows are called in the question ("passengers"), for the explanation; may be null
      */
     @io.quarkus.runtime.annotations.RegisterForReflection
-    record Scope(List<Filter> filters, List<Filter> inherited, String measured, List<String> derived, Join join,
-            Chart chart, String entity) {
+    record Scope(
+            List<Filter> filters,
+            List<Filter> inherited,
+            String measured,
+            List<String> derived,
+            Join join,
+            Chart chart,
+            String entity) {
         static final Scope ALL = new Scope(List.of(), List.of(), null, List.of(), null, Chart.NONE, null);
 
         public Scope {
@@ -321,8 +343,9 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
         Scope withFiltersReplaced(List<Filter> replaced) {
             List<Filter> kept = new ArrayList<>();
             for (Filter f : filters) {
-                boolean sameColumn = replaced.stream().anyMatch(r -> r.column() != null && r.column().equals(f.column())
-                        || r.column() == null && f.column() == null);
+                boolean sameColumn = replaced.stream()
+                        .anyMatch(r -> r.column() != null && r.column().equals(f.column())
+                                || r.column() == null && f.column() == null);
                 if (!sameColumn) {
                     kept.add(f);
                 }
@@ -357,9 +380,15 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
     }
 
     enum Agg {
-        SUM("total", "sum"), MEAN("average", "mean"), MEDIAN("median", "median"), MIN("minimum", "min"),
-        MAX("maximum", "max"), STD("standard deviation", "std"), VAR("variance", "var"),
-        NUNIQUE("number of distinct values of", "nunique"), COUNT("count", "count");
+        SUM("total", "sum"),
+        MEAN("average", "mean"),
+        MEDIAN("median", "median"),
+        MIN("minimum", "min"),
+        MAX("maximum", "max"),
+        STD("standard deviation", "std"),
+        VAR("variance", "var"),
+        NUNIQUE("number of distinct values of", "nunique"),
+        COUNT("count", "count");
 
         private final String words;
         private final String method;
@@ -381,8 +410,11 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
     }
 
     enum Grain {
-        DAY("D", "day", "daily"), WEEK("W", "week", "weekly"), MONTH("M", "month", "monthly"),
-        QUARTER("Q", "quarter", "quarterly"), YEAR("Y", "year", "yearly");
+        DAY("D", "day", "daily"),
+        WEEK("W", "week", "weekly"),
+        MONTH("M", "month", "monthly"),
+        QUARTER("Q", "quarter", "quarterly"),
+        YEAR("Y", "year", "yearly");
 
         private final String code;
         private final String noun;
@@ -409,7 +441,12 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
     }
 
     enum Chart {
-        NONE, BAR, LINE, PIE, HISTOGRAM, SCATTER
+        NONE,
+        BAR,
+        LINE,
+        PIE,
+        HISTOGRAM,
+        SCATTER
     }
 
     /** The column the question measures or lists, or null (rows counted, the whole table). */
@@ -457,26 +494,16 @@ sealed interface Plan permits Plan.Count, Plan.Aggregate, Plan.TopRows, Plan.Sha
                 columns.add(c.condition() == null ? null : c.condition().column());
                 c.sides().forEach(f -> columns.add(f.column()));
             }
-            case Values v -> {
-            }
-            case Columns c -> {
-            }
-            case Shape s -> {
-            }
-            case Missing m -> {
-            }
-            case Summary s -> {
-            }
-            case Correlations c -> {
-            }
-            case Distribution d -> {
-            }
-            case Outliers o -> {
-            }
-            case Head h -> {
-            }
-            case Value v -> {
-            }
+            case Values v -> {}
+            case Columns c -> {}
+            case Shape s -> {}
+            case Missing m -> {}
+            case Summary s -> {}
+            case Correlations c -> {}
+            case Distribution d -> {}
+            case Outliers o -> {}
+            case Head h -> {}
+            case Value v -> {}
         }
         plan.scope().filters().forEach(f -> columns.add(f.column()));
         columns.removeIf(Objects::isNull);

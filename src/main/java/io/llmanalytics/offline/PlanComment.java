@@ -1,14 +1,13 @@
 package io.llmanalytics.offline;
 
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The plan as one comment line of the generated code, {@code # offline-plan: {...}} (JSON, ASCII only), so that a
@@ -23,8 +22,7 @@ final class PlanComment {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private PlanComment() {
-    }
+    private PlanComment() {}
 
     static String write(Plan plan) {
         try {

@@ -1,5 +1,9 @@
 package io.llmanalytics.offline;
 
+import io.llmanalytics.offline.Plan.Agg;
+import io.llmanalytics.offline.Plan.Chart;
+import io.llmanalytics.offline.Plan.Rank;
+import io.llmanalytics.offline.Plan.Scope;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -8,11 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-
-import io.llmanalytics.offline.Plan.Agg;
-import io.llmanalytics.offline.Plan.Chart;
-import io.llmanalytics.offline.Plan.Rank;
-import io.llmanalytics.offline.Plan.Scope;
 
 /**
  * Decides what a question asks from its {@link Parts}, or says why it cannot without guessing. Two sides make a
@@ -23,17 +22,63 @@ import io.llmanalytics.offline.Plan.Scope;
 final class Planner {
 
     /** Words of column names whose values add up to a meaningful total (revenue, quantity, votes...). */
-    private static final Set<String> ADDITIVE = Set.of("revenue", "sale", "amount", "quantity", "qty", "profit",
-            "spend", "spending", "expense", "earning", "vote", "count", "sold", "volume", "population", "pop",
-            "order", "booking", "visit", "view", "download", "click", "death", "case", "vaccination", "donation",
-            "budget", "gross", "turnover", "unit", "item", "total", "run", "hit", "goal", "sum");
+    private static final Set<String> ADDITIVE = Set.of(
+            "revenue",
+            "sale",
+            "amount",
+            "quantity",
+            "qty",
+            "profit",
+            "spend",
+            "spending",
+            "expense",
+            "earning",
+            "vote",
+            "count",
+            "sold",
+            "volume",
+            "population",
+            "pop",
+            "order",
+            "booking",
+            "visit",
+            "view",
+            "download",
+            "click",
+            "death",
+            "case",
+            "vaccination",
+            "donation",
+            "budget",
+            "gross",
+            "turnover",
+            "unit",
+            "item",
+            "total",
+            "run",
+            "hit",
+            "goal",
+            "sum");
     /** Words of column names whose values do not add up (averages, rates, prices...). */
-    private static final Set<String> INTENSIVE = Set.of("per", "rate", "ratio", "average", "avg", "mean", "pct",
-            "percent", "percentage", "price", "index", "score", "rating", "share");
+    private static final Set<String> INTENSIVE = Set.of(
+            "per",
+            "rate",
+            "ratio",
+            "average",
+            "avg",
+            "mean",
+            "pct",
+            "percent",
+            "percentage",
+            "price",
+            "index",
+            "score",
+            "rating",
+            "share");
 
     /** Words of column names that hold money amounts of a row (what "the largest order" is measured by). */
-    private static final Set<String> MONEY = Set.of("revenue", "sale", "sales", "amount", "turnover", "spend",
-            "spending");
+    private static final Set<String> MONEY =
+            Set.of("revenue", "sale", "sales", "amount", "turnover", "spend", "spending");
 
     private final Lexicon lexicon;
 
@@ -64,19 +109,33 @@ final class Planner {
                 new Rule("missing values", p -> p.tasks.contains(Cue.MISSING), this::missing),
                 new Rule("column types", p -> p.tasks.contains(Cue.TYPES), p -> new Plan.Columns(Scope.ALL)),
                 new Rule("correlation", p -> p.tasks.contains(Cue.CORRELATION), this::correlation),
-                new Rule("column names", p -> p.tasks.contains(Cue.COLUMNS) && p.measures.isEmpty(),
+                new Rule(
+                        "column names",
+                        p -> p.tasks.contains(Cue.COLUMNS) && p.measures.isEmpty(),
                         p -> new Plan.Columns(Scope.ALL)),
                 new Rule("size", p -> p.tasks.contains(Cue.SHAPE), p -> new Plan.Shape(Scope.ALL)),
                 new Rule("outliers", p -> p.tasks.contains(Cue.OUTLIER), this::outliers),
                 new Rule("summary", p -> p.tasks.contains(Cue.DESCRIBE), this::summary),
-                new Rule("distribution", p -> (p.tasks.contains(Cue.DISTRIBUTION) || p.chart == Chart.HISTOGRAM)
-                        && p.aggs.isEmpty(), this::distribution),
-                new Rule("first or last rows", p -> (p.tasks.contains(Cue.FIRST) || p.tasks.contains(Cue.LAST))
-                        && p.measures.isEmpty() && p.groups.isEmpty() && p.superlative == null,
-                        p -> new Plan.Head(Scope.of(filters(p, true), null), p.limit == null ? 5 : p.limit,
+                new Rule(
+                        "distribution",
+                        p -> (p.tasks.contains(Cue.DISTRIBUTION) || p.chart == Chart.HISTOGRAM) && p.aggs.isEmpty(),
+                        this::distribution),
+                new Rule(
+                        "first or last rows",
+                        p -> (p.tasks.contains(Cue.FIRST) || p.tasks.contains(Cue.LAST))
+                                && p.measures.isEmpty()
+                                && p.groups.isEmpty()
+                                && p.superlative == null,
+                        p -> new Plan.Head(
+                                Scope.of(filters(p, true), null),
+                                p.limit == null ? 5 : p.limit,
                                 p.tasks.contains(Cue.FIRST))),
-                new Rule("list of values", Planner::listsValues,
-                        p -> new Plan.Values(Scope.of(filters(p, true), null), p.measures.get(0).name())),
+                new Rule(
+                        "list of values",
+                        Planner::listsValues,
+                        p -> new Plan.Values(
+                                Scope.of(filters(p, true), null),
+                                p.measures.get(0).name())),
                 new Rule("share", p -> p.tasks.contains(Cue.SHARE) || p.tasks.contains(Cue.RATE), this::share),
                 new Rule("trend", p -> p.tasks.contains(Cue.TREND) || p.timeGrouping || p.periodTarget, this::trend),
                 new Rule("ranking", p -> p.superlative != null || p.limit != null, this::ranking),
@@ -110,7 +169,9 @@ final class Planner {
     private List<Filter> sides(Parts p) {
         List<Filter> sides = new ArrayList<>();
         for (Filter f : List.copyOf(p.filters)) {
-            if (f.op() == Filter.Op.IN && f.texts().size() >= 2 && sides.isEmpty()
+            if (f.op() == Filter.Op.IN
+                    && f.texts().size() >= 2
+                    && sides.isEmpty()
                     && p.groups.stream().noneMatch(g -> g.name().equals(f.column()))) {
                 if (!p.groups.isEmpty() || p.timeGrouping) {
                     // "revenue by category for East and West": each side is a group of its own, never pooled
@@ -151,12 +212,14 @@ final class Planner {
         String oneFigure = "a comparison gives one figure per side: a count, a total, an average, a median, a minimum"
                 + " or a maximum";
         return switch (core(p)) {
-            case Plan.Count c when c.groupBy().isEmpty() -> new Plan.Compare(c.scope(), null, Agg.COUNT, null, sides,
-                    null);
-            case Plan.Aggregate a when a.groupBy().isEmpty() -> new Plan.Compare(a.scope(),
-                    a.agg() == Agg.COUNT ? null : a.column(), a.agg(), null, sides, a.per());
-            case Plan.Share s when s.groupBy().isEmpty() && s.column() == null -> new Plan.Compare(s.scope(), null,
-                    null, s.condition(), sides, null);
+            case Plan.Count c
+            when c.groupBy().isEmpty() -> new Plan.Compare(c.scope(), null, Agg.COUNT, null, sides, null);
+            case Plan.Aggregate a
+            when a.groupBy().isEmpty() ->
+                new Plan.Compare(a.scope(), a.agg() == Agg.COUNT ? null : a.column(), a.agg(), null, sides, a.per());
+            case Plan.Share s
+            when s.groupBy().isEmpty() && s.column() == null ->
+                new Plan.Compare(s.scope(), null, null, s.condition(), sides, null);
             case Plan.Count c -> throw new NotUnderstood(oneFigure);
             case Plan.Aggregate a -> throw new NotUnderstood(oneFigure);
             case Plan.Share s -> throw new NotUnderstood(oneFigure);
@@ -190,10 +253,17 @@ final class Planner {
 
     private static boolean listsValues(Parts p) {
         var tasks = p.tasks;
-        return (tasks.contains(Cue.LIST) || tasks.contains(Cue.VALUES) || tasks.contains(Cue.DISTINCT)
-                || p.asked && p.superlative == null && p.limit == null) && !p.howMany && p.aggs.isEmpty()
-                && p.groups.isEmpty() && p.measures.size() == 1 && !p.measures.get(0).measure()
-                && p.superlative == null && !p.timeGrouping;
+        return (tasks.contains(Cue.LIST)
+                        || tasks.contains(Cue.VALUES)
+                        || tasks.contains(Cue.DISTINCT)
+                        || p.asked && p.superlative == null && p.limit == null)
+                && !p.howMany
+                && p.aggs.isEmpty()
+                && p.groups.isEmpty()
+                && p.measures.size() == 1
+                && !p.measures.get(0).measure()
+                && p.superlative == null
+                && !p.timeGrouping;
     }
 
     private Plan missing(Parts p) {
@@ -232,9 +302,11 @@ final class Planner {
         }
         Scope scope = Scope.of(filters(p, true), null);
         if (numeric.size() == 2) {
-            return new Plan.Correlation(scope, numeric.get(0).name(), numeric.get(1).name());
+            return new Plan.Correlation(
+                    scope, numeric.get(0).name(), numeric.get(1).name());
         }
-        return new Plan.Correlations(scope, numeric.isEmpty() ? null : numeric.get(0).name(), p.limit);
+        return new Plan.Correlations(
+                scope, numeric.isEmpty() ? null : numeric.get(0).name(), p.limit);
     }
 
     private Plan share(Parts p) {
@@ -255,12 +327,14 @@ final class Planner {
             if (p.flags.size() > 1) {
                 throw new NotUnderstood("a share of rows is for one yes/no condition at a time");
             }
-            condition = Filter.flag(p.flags.get(0).column().name(), p.flags.get(0).yes());
+            condition =
+                    Filter.flag(p.flags.get(0).column().name(), p.flags.get(0).yes());
         } else if (groups.isEmpty()) {
             if (filters.size() != 1) {
-                throw new NotUnderstood(filters.isEmpty()
-                        ? "say what the share is of, e.g. a value ('share of revenue from Books') or 'by' a column"
-                        : "say which of the conditions is the share and which the whole");
+                throw new NotUnderstood(
+                        filters.isEmpty()
+                                ? "say what the share is of, e.g. a value ('share of revenue from Books') or 'by' a column"
+                                : "say which of the conditions is the share and which the whole");
             }
             condition = filters.remove(0);
         }
@@ -268,8 +342,11 @@ final class Planner {
             throw new NotUnderstood("a share of '" + measure.name() + "' would add up values that are not"
                     + " amounts; ask for a share of rows, or of a total such as revenue or quantity");
         }
-        return new Plan.Share(Scope.of(filters, p.entity), measure == null ? null : measure.name(),
-                groups.stream().map(Column::name).toList(), condition);
+        return new Plan.Share(
+                Scope.of(filters, p.entity),
+                measure == null ? null : measure.name(),
+                groups.stream().map(Column::name).toList(),
+                condition);
     }
 
     private Plan trend(Parts p) {
@@ -277,10 +354,13 @@ final class Planner {
         if (date == null) {
             List<Column> dates = lexicon.dateColumns();
             if (dates.size() != 1) {
-                throw new NotUnderstood(dates.isEmpty()
-                        ? "this dataset has no date column to follow over time"
-                        : "name the date column to use (" + String.join(", ",
-                                dates.stream().map(Column::name).toList()) + ")");
+                throw new NotUnderstood(
+                        dates.isEmpty()
+                                ? "this dataset has no date column to follow over time"
+                                : "name the date column to use ("
+                                        + String.join(
+                                                ", ",
+                                                dates.stream().map(Column::name).toList()) + ")");
             }
             date = dates.get(0);
         }
@@ -289,16 +369,21 @@ final class Planner {
         }
         Column measure = measure(p, "a trend");
         if (measure == null && !p.howMany && p.entity == null) {
-            throw new NotUnderstood("say what to follow over time, e.g. 'total revenue per month' or 'number of"
-                    + " rows per month'");
+            throw new NotUnderstood(
+                    "say what to follow over time, e.g. 'total revenue per month' or 'number of" + " rows per month'");
         }
         Agg agg = measure == null ? Agg.COUNT : defaultAgg(measure, p);
         Plan.Grain grain = p.grain != null ? p.grain : p.dateNamed ? Plan.Grain.DAY : grainFor(date);
         Rank rank = p.superlative != null || p.limit != null
                 ? new Rank(p.limit != null ? p.limit : 1, Boolean.FALSE.equals(p.highest))
                 : null;
-        return new Plan.Trend(Scope.of(filters(p, true), p.entity), measure == null ? null : measure.name(), agg,
-                date.name(), grain, rank);
+        return new Plan.Trend(
+                Scope.of(filters(p, true), p.entity),
+                measure == null ? null : measure.name(),
+                agg,
+                date.name(),
+                grain,
+                rank);
     }
 
     private Plan ranking(Parts p) {
@@ -314,7 +399,9 @@ final class Planner {
             if (target == null) {
                 throw new NotUnderstood("say which column's most common value you want");
             }
-            return new Plan.Count(Scope.of(filters(p, true), p.entity), List.of(target.name()),
+            return new Plan.Count(
+                    Scope.of(filters(p, true), p.entity),
+                    List.of(target.name()),
                     new Rank(p.limit != null ? p.limit : 1, ascending));
         }
         Column measure = measure(p, "a ranking");
@@ -322,12 +409,14 @@ final class Planner {
             measure = implied(s);
         }
         // rows named by a word whose id column identifies them, in a table without a name column to show instead
-        boolean named = lexicon.columns().stream().anyMatch(c -> c.text() && (c.words().contains("name")
-                || c.words().contains("title")));
-        Column rowsId = p.rowTarget && p.entity != null && p.groups.isEmpty() && !named ? lexicon.idFor(p.entity)
-                : null;
+        boolean named = lexicon.columns().stream()
+                .anyMatch(c ->
+                        c.text() && (c.words().contains("name") || c.words().contains("title")));
+        Column rowsId =
+                p.rowTarget && p.entity != null && p.groups.isEmpty() && !named ? lexicon.idFor(p.entity) : null;
         if (measure == null && rowsId != null && (s == Cue.HIGH || s == Cue.LOW)) {
-            List<Column> money = lexicon.columns().stream().filter(Planner::additiveMoney).toList();
+            List<Column> money =
+                    lexicon.columns().stream().filter(Planner::additiveMoney).toList();
             if (money.size() != 1) {
                 throw new NotUnderstood("say what makes a '" + p.entity + "' large or small (which column)");
             }
@@ -335,12 +424,18 @@ final class Planner {
         }
         if (rowsId != null && measure != null && additive(measure) && (p.agg() == null || p.agg() == Agg.SUM)) {
             // "top 5 orders by revenue": each order's total, identified by its id (order lines add up)
-            return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), Agg.SUM,
-                    List.of(rowsId.name()), new Rank(p.limit != null ? p.limit : 1, ascending), null);
+            return new Plan.Aggregate(
+                    Scope.of(filters(p, true), p.entity),
+                    measure.name(),
+                    Agg.SUM,
+                    List.of(rowsId.name()),
+                    new Rank(p.limit != null ? p.limit : 1, ascending),
+                    null);
         }
         if (measure == null && p.target != null && p.target.identifier() && (s == Cue.HIGH || s == Cue.LOW)) {
             // "the largest single order": by the one money column of the rows, and the reading says so
-            List<Column> money = lexicon.columns().stream().filter(Planner::additiveMoney).toList();
+            List<Column> money =
+                    lexicon.columns().stream().filter(Planner::additiveMoney).toList();
             if (money.size() != 1) {
                 throw new NotUnderstood("say what makes a '" + p.target.name() + "' large or small (which column)");
             }
@@ -356,9 +451,13 @@ final class Planner {
                 }
                 throw new NotUnderstood("say which column to rank '" + p.target.name() + "' by");
             }
-            Agg agg = p.agg() != null ? p.agg() : itemLevel(s) ? (ascending ? Agg.MIN : Agg.MAX)
-                    : !measure.numeric() && !measure.date() && (s == Cue.HIGH || s == Cue.LOW) ? Agg.NUNIQUE
-                    : defaultAggOrNull(measure, p);
+            Agg agg = p.agg() != null
+                    ? p.agg()
+                    : itemLevel(s)
+                            ? (ascending ? Agg.MIN : Agg.MAX)
+                            : !measure.numeric() && !measure.date() && (s == Cue.HIGH || s == Cue.LOW)
+                                    ? Agg.NUNIQUE
+                                    : defaultAggOrNull(measure, p);
             if (agg == null && lexicon.unique(p.target) && p.groups.isEmpty()) {
                 return new Plan.TopRows(Scope.of(filters(p, true), p.entity), measure.name(), rank, p.target.name());
             }
@@ -373,11 +472,14 @@ final class Planner {
         if (p.rowTarget || p.limit != null && p.groups.isEmpty() && p.aggs.isEmpty()) {
             noGroups(p, "a list of rows");
             if (!measure.numeric() && !measure.date()) {
-                throw new NotUnderstood("rows are ranked by a numeric or date column, and '" + measure.name()
-                        + "' holds text");
+                throw new NotUnderstood(
+                        "rows are ranked by a numeric or date column, and '" + measure.name() + "' holds text");
             }
-            return new Plan.TopRows(Scope.of(filters(p, true), p.entity), measure.name(),
-                    new Rank(p.limit != null ? p.limit : p.asked || p.rowTarget ? 1 : 5, ascending), null);
+            return new Plan.TopRows(
+                    Scope.of(filters(p, true), p.entity),
+                    measure.name(),
+                    new Rank(p.limit != null ? p.limit : p.asked || p.rowTarget ? 1 : 5, ascending),
+                    null);
         }
         // "the highest fare", "highest fare by class": a statistic, not a ranking
         Agg agg = p.agg() != null ? p.agg() : ascending ? Agg.MIN : Agg.MAX;
@@ -415,20 +517,25 @@ final class Planner {
             throw new NotUnderstood("say which column's distinct values to count");
         }
         Column measure = measure(p, "a statistic");
-        if (measure == null && p.agg() != null && p.flags.size() == 1 && p.flags.get(0).column().numeric()
+        if (measure == null
+                && p.agg() != null
+                && p.flags.size() == 1
+                && p.flags.get(0).column().numeric()
                 && p.flags.get(0).yes()) {
             Column flag = p.flags.get(0).column();
             p.flags.clear();
             measure = flag; // "average survived": the mean of a 0/1 column
         }
         if (measure == null) {
-            throw new NotUnderstood(p.aggs.isEmpty()
-                    ? "I could not tell what to compute; name a column and what to compute, e.g. its total or average"
-                    : "say which column to compute the " + p.agg().words() + " of");
+            throw new NotUnderstood(
+                    p.aggs.isEmpty()
+                            ? "I could not tell what to compute; name a column and what to compute, e.g. its total or average"
+                            : "say which column to compute the " + p.agg().words() + " of");
         }
         Agg agg = p.agg() != null ? p.agg() : defaultAggOrNull(measure, p);
-        boolean identified = !p.filters.isEmpty() && p.filters.stream().allMatch(f -> f.op() == Filter.Op.EQ
-                || f.op() == Filter.Op.LOOKUP || f.op() == Filter.Op.IN);
+        boolean identified = !p.filters.isEmpty()
+                && p.filters.stream()
+                        .allMatch(f -> f.op() == Filter.Op.EQ || f.op() == Filter.Op.LOOKUP || f.op() == Filter.Op.IN);
         if (agg == null && identified && groups.isEmpty()) {
             // "the happiness score of Denmark": the value itself, not a statistic
             return new Plan.Value(Scope.of(filters(p, true), p.entity), measure.name());
@@ -436,19 +543,18 @@ final class Planner {
         if (agg == null) {
             throw new NotUnderstood(whichStatistic(measure));
         }
-        if (!measure.numeric() && agg != Agg.MIN && agg != Agg.MAX || measure.date() && agg != Agg.MIN
-                && agg != Agg.MAX) {
+        if (!measure.numeric() && agg != Agg.MIN && agg != Agg.MAX
+                || measure.date() && agg != Agg.MIN && agg != Agg.MAX) {
             throw new NotUnderstood("'" + measure.name() + "' holds " + (measure.date() ? "dates" : "text")
                     + ", so it has no " + agg.words());
         }
         if (p.perEntity != null) {
-            if (!measure.numeric() || !groups.isEmpty() || agg == Agg.SUM || agg == Agg.COUNT
-                    || agg == Agg.NUNIQUE) {
+            if (!measure.numeric() || !groups.isEmpty() || agg == Agg.SUM || agg == Agg.COUNT || agg == Agg.NUNIQUE) {
                 throw new NotUnderstood("'per " + p.perEntity.name() + "' is for a statistic of each one's total,"
                         + " e.g. the average or median");
             }
-            return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), agg, List.of(), null,
-                    p.perEntity.name());
+            return new Plan.Aggregate(
+                    Scope.of(filters(p, true), p.entity), measure.name(), agg, List.of(), null, p.perEntity.name());
         }
         return new Plan.Aggregate(Scope.of(filters(p, true), p.entity), measure.name(), agg, groups, null, null);
     }
@@ -459,14 +565,18 @@ final class Planner {
             List<Column> numeric = p.measures.stream().filter(Column::measure).toList();
             if (numeric.size() == 1) {
                 // "average price of products": the text column names the rows, the number is measured
-                p.measures.stream().filter(c -> !c.numeric() && !c.date()).findFirst()
+                p.measures.stream()
+                        .filter(c -> !c.numeric() && !c.date())
+                        .findFirst()
                         .ifPresent(c -> p.entity = p.entity == null ? c.name() : p.entity);
                 p.measures.retainAll(numeric);
             }
         }
         if (p.measures.size() > 1) {
             throw new NotUnderstood(what + " is computed on one column, and the question names "
-                    + String.join(", ", p.measures.stream().map(c -> "'" + c.name() + "'").toList()));
+                    + String.join(
+                            ", ",
+                            p.measures.stream().map(c -> "'" + c.name() + "'").toList()));
         }
         return p.measures.isEmpty() ? null : p.measures.get(0);
     }
@@ -490,8 +600,7 @@ final class Planner {
     }
 
     private static String whichStatistic(Column measure) {
-        return "say which statistic of '" + measure.name()
-                + "' you want: total, average, median, minimum or maximum";
+        return "say which statistic of '" + measure.name() + "' you want: total, average, median, minimum or maximum";
     }
 
     /** An amount of money per row (revenue, sales, amount). */
@@ -500,7 +609,8 @@ final class Planner {
     }
 
     static boolean additive(Column c) {
-        return c.measure() && c.words().stream().anyMatch(ADDITIVE::contains)
+        return c.measure()
+                && c.words().stream().anyMatch(ADDITIVE::contains)
                 && c.words().stream().noneMatch(INTENSIVE::contains);
     }
 
@@ -514,8 +624,11 @@ final class Planner {
     /** "most expensive" ranks by price, "oldest" by age: the one such column, if there is one. */
     private Column implied(Cue s) {
         Predicate<Column> test = switch (s) {
-            case EXPENSIVE, CHEAP -> c -> c.measure() && (c.words().contains("price") || c.words().contains("cost")
-                    || c.words().contains("fare"));
+            case EXPENSIVE, CHEAP ->
+                c -> c.measure()
+                        && (c.words().contains("price")
+                                || c.words().contains("cost")
+                                || c.words().contains("fare"));
             case OLDEST, YOUNGEST -> c -> c.measure() && c.words().contains("age");
             case LATEST, EARLIEST -> Column::date;
             default -> c -> false;
@@ -525,7 +638,11 @@ final class Planner {
     }
 
     private static boolean itemLevel(Cue s) {
-        return s == Cue.EXPENSIVE || s == Cue.CHEAP || s == Cue.OLDEST || s == Cue.YOUNGEST || s == Cue.LATEST
+        return s == Cue.EXPENSIVE
+                || s == Cue.CHEAP
+                || s == Cue.OLDEST
+                || s == Cue.YOUNGEST
+                || s == Cue.LATEST
                 || s == Cue.EARLIEST;
     }
 
@@ -537,7 +654,8 @@ final class Planner {
             return null;
         }
         if (!test.test(columns.get(0))) {
-            throw new NotUnderstood(what + " is not available for '" + columns.get(0).name() + "'");
+            throw new NotUnderstood(
+                    what + " is not available for '" + columns.get(0).name() + "'");
         }
         return columns.get(0).name();
     }
@@ -562,10 +680,12 @@ final class Planner {
             return Plan.Grain.MONTH;
         }
         try {
-            long days = ChronoUnit.DAYS.between(LocalDate.parse(date.minDate().substring(0, 10)),
+            long days = ChronoUnit.DAYS.between(
+                    LocalDate.parse(date.minDate().substring(0, 10)),
                     LocalDate.parse(date.maxDate().substring(0, 10)));
-            return days > 3 * 365 ? Plan.Grain.YEAR : days > 90 ? Plan.Grain.MONTH : days > 21 ? Plan.Grain.WEEK
-                    : Plan.Grain.DAY;
+            return days > 3 * 365
+                    ? Plan.Grain.YEAR
+                    : days > 90 ? Plan.Grain.MONTH : days > 21 ? Plan.Grain.WEEK : Plan.Grain.DAY;
         } catch (RuntimeException e) {
             return Plan.Grain.MONTH;
         }

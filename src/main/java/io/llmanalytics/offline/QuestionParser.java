@@ -1,11 +1,10 @@
 package io.llmanalytics.offline;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.schema.DatasetSchema;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Understands a question about a session's datasets: reads it against each dataset (the default one first) and
@@ -16,11 +15,9 @@ import io.llmanalytics.schema.DatasetSchema;
 final class QuestionParser {
 
     /** A plan and the dataset it is about (its index in the session; 0 is {@code df}). */
-    record Understood(Plan plan, int dataset, Lexicon lexicon) {
-    }
+    record Understood(Plan plan, int dataset, Lexicon lexicon) {}
 
-    private QuestionParser() {
-    }
+    private QuestionParser() {}
 
     static Understood understand(String question, List<DatasetSchema> datasets, List<Interaction> context) {
         return understand(question, datasets, context, List.of());
@@ -30,8 +27,8 @@ final class QuestionParser {
      * Reads the question against each dataset on its own, then against the default dataset joined with another one
      * through a detected join key whose values are unique in the other dataset (so the join adds columns, never rows).
      */
-    static Understood understand(String question, List<DatasetSchema> datasets, List<Interaction> context,
-            List<SharedColumn> shared) {
+    static Understood understand(
+            String question, List<DatasetSchema> datasets, List<Interaction> context, List<SharedColumn> shared) {
         List<String> reasons = new ArrayList<>();
         List<String> unrecognized = new ArrayList<>();
         for (int i = 0; i < datasets.size(); i++) {
@@ -55,7 +52,10 @@ final class QuestionParser {
             String ownKey = left ? key.leftColumn() : key.rightColumn();
             String otherKey = left ? key.rightColumn() : key.leftColumn();
             long otherDistinct = left ? key.rightDistinct() : key.leftDistinct();
-            DatasetSchema other = datasets.stream().filter(d -> d.name().equals(otherName)).findFirst().orElse(null);
+            DatasetSchema other = datasets.stream()
+                    .filter(d -> d.name().equals(otherName))
+                    .findFirst()
+                    .orElse(null);
             if (other == null || key.sampled() || otherDistinct != other.rows()) {
                 continue; // a key that repeats in the other dataset would count rows twice
             }
@@ -64,12 +64,17 @@ final class QuestionParser {
             Lexicon joined = own.joined(theirs, otherKey);
             try {
                 Plan plan = plan(question, joined, List.of());
-                List<String> brought = used(plan).stream().filter(c -> own.column(c).isEmpty()).distinct().toList();
+                List<String> brought = used(plan).stream()
+                        .filter(c -> own.column(c).isEmpty())
+                        .distinct()
+                        .toList();
                 if (brought.isEmpty()) {
                     continue;
                 }
-                return new Understood(plan.withScope(plan.scope().withJoin(new Plan.Join(otherName, ownKey, otherKey,
-                        brought))), 0, joined);
+                return new Understood(
+                        plan.withScope(plan.scope().withJoin(new Plan.Join(otherName, ownKey, otherKey, brought))),
+                        0,
+                        joined);
             } catch (NotUnderstood e) {
                 // not through this join either
             }
@@ -100,8 +105,10 @@ final class QuestionParser {
         } catch (NotUnderstood standalone) {
             // a question with a statistic of its own ("total sales by category") is never merged into the previous
             // one unless it says it follows up ("what about the median?")
-            Plan previous = parts.problems.isEmpty() && parts.hasChanges()
-                    && (partial(parts) || parts.followUp || parts.refers) ? previous(lexicon, context) : null;
+            Plan previous =
+                    parts.problems.isEmpty() && parts.hasChanges() && (partial(parts) || parts.followUp || parts.refers)
+                            ? previous(lexicon, context)
+                            : null;
             if (previous == null) {
                 throw standalone;
             }
@@ -115,7 +122,11 @@ final class QuestionParser {
 
     /** Whether a question says only what changes: no statistic, count, ranking or task of its own. */
     private static boolean partial(Parts p) {
-        return p.aggs.isEmpty() && !p.howMany && !p.howMuch && p.superlative == null && p.limit == null
+        return p.aggs.isEmpty()
+                && !p.howMany
+                && !p.howMuch
+                && p.superlative == null
+                && p.limit == null
                 && p.tasks.stream().allMatch(c -> c == Cue.ROWS);
     }
 
@@ -123,7 +134,9 @@ final class QuestionParser {
     static Plan previous(Lexicon lexicon, List<Interaction> context) {
         for (int i = context.size() - 1; i >= 0; i--) {
             Interaction interaction = context.get(i);
-            Plan plan = PlanComment.read(interaction.code()).filter(p -> about(p, lexicon)).orElse(null);
+            Plan plan = PlanComment.read(interaction.code())
+                    .filter(p -> about(p, lexicon))
+                    .orElse(null);
             if (plan == null && interaction.question() != null) {
                 try {
                     plan = new Planner(lexicon).plan(new QuestionReader(lexicon).read(interaction.question()));

@@ -13,13 +13,49 @@ import java.util.Set;
 final class QuestionReader {
 
     /** Cues that change nothing when they are not part of anything (what, which, and, or, that...). */
-    private static final Set<Cue> SOFT = EnumSet.of(Cue.WHICH, Cue.WHO, Cue.FOLLOW, Cue.REFER, Cue.AND, Cue.OR,
-            Cue.VALUES, Cue.LIST, Cue.RANK, Cue.HOW_MUCH, Cue.DISTINCT, Cue.ASCENDING_ORDER);
-    private static final Set<Cue> SUPERLATIVES = EnumSet.of(Cue.HIGH, Cue.LOW, Cue.EXPENSIVE, Cue.CHEAP, Cue.OLDEST,
-            Cue.YOUNGEST, Cue.COMMON, Cue.RARE, Cue.LATEST, Cue.EARLIEST);
-    private static final Set<Cue> TASKS = EnumSet.of(Cue.MISSING, Cue.COLUMNS, Cue.ROWS, Cue.SHAPE, Cue.TYPES,
-            Cue.DESCRIBE, Cue.CORRELATION, Cue.OUTLIER, Cue.DISTRIBUTION, Cue.TREND, Cue.SHARE, Cue.RATE, Cue.LIST,
-            Cue.VALUES, Cue.DISTINCT, Cue.FIRST, Cue.LAST);
+    private static final Set<Cue> SOFT = EnumSet.of(
+            Cue.WHICH,
+            Cue.WHO,
+            Cue.FOLLOW,
+            Cue.REFER,
+            Cue.AND,
+            Cue.OR,
+            Cue.VALUES,
+            Cue.LIST,
+            Cue.RANK,
+            Cue.HOW_MUCH,
+            Cue.DISTINCT,
+            Cue.ASCENDING_ORDER);
+
+    private static final Set<Cue> SUPERLATIVES = EnumSet.of(
+            Cue.HIGH,
+            Cue.LOW,
+            Cue.EXPENSIVE,
+            Cue.CHEAP,
+            Cue.OLDEST,
+            Cue.YOUNGEST,
+            Cue.COMMON,
+            Cue.RARE,
+            Cue.LATEST,
+            Cue.EARLIEST);
+    private static final Set<Cue> TASKS = EnumSet.of(
+            Cue.MISSING,
+            Cue.COLUMNS,
+            Cue.ROWS,
+            Cue.SHAPE,
+            Cue.TYPES,
+            Cue.DESCRIBE,
+            Cue.CORRELATION,
+            Cue.OUTLIER,
+            Cue.DISTRIBUTION,
+            Cue.TREND,
+            Cue.SHARE,
+            Cue.RATE,
+            Cue.LIST,
+            Cue.VALUES,
+            Cue.DISTINCT,
+            Cue.FIRST,
+            Cue.LAST);
     private static final Set<Cue> GRAINS = EnumSet.of(Cue.DAY, Cue.WEEK, Cue.MONTH, Cue.QUARTER, Cue.YEAR);
 
     private final Lexicon lexicon;
@@ -77,7 +113,8 @@ final class QuestionReader {
     private static void derived(Reading r, Parts parts, List<Token> tokens) {
         for (int i = 0; i + 1 < r.size(); i++) {
             Item item = r.get(i);
-            boolean valued = Set.of("value", "worth").contains(Words.fold(r.get(i + 1).text()));
+            boolean valued =
+                    Set.of("value", "worth").contains(Words.fold(r.get(i + 1).text()));
             if (valued && (item.kind() == Item.Kind.UNKNOWN || item.is(Cue.ROWS)) && !r.used(i)) {
                 String phrase = item.text() + " " + r.get(i + 1).text(); // "order value": no such column
                 parts.unrecognized.add(phrase);
@@ -89,15 +126,22 @@ final class QuestionReader {
         for (int i : r.unused(Item.Kind.COLUMN)) {
             Item item = r.get(i);
             int after = i + 1;
-            if (after >= r.size() || !Set.of("value", "worth").contains(Words.fold(r.get(after).text()))) {
+            if (after >= r.size()
+                    || !Set.of("value", "worth")
+                            .contains(Words.fold(r.get(after).text()))) {
                 continue;
             }
             Column quantity = item.column();
-            List<Column> prices = r.lexicon.columns().stream().filter(c -> c.measure() && !c.equals(quantity)
-                    && (c.words().contains("price") || c.words().contains("cost"))).toList();
+            List<Column> prices = r.lexicon.columns().stream()
+                    .filter(c -> c.measure()
+                            && !c.equals(quantity)
+                            && (c.words().contains("price") || c.words().contains("cost")))
+                    .toList();
             String phrase = item.text() + " " + r.get(after).text();
-            boolean countable = quantity.measure() && !quantity.words().contains("price")
-                    && !quantity.words().contains("cost") && !Planner.additiveMoney(quantity);
+            boolean countable = quantity.measure()
+                    && !quantity.words().contains("price")
+                    && !quantity.words().contains("cost")
+                    && !Planner.additiveMoney(quantity);
             if (!countable || prices.size() != 1) {
                 parts.unrecognized.add(phrase);
                 parts.problems.add("'" + phrase + "' is not a column, and I cannot tell how to compute it from the"
@@ -109,8 +153,15 @@ final class QuestionReader {
             parts.derived.clear();
             parts.derived.add(prices.get(0).name());
             parts.derived.add(quantity.name());
-            parts.measures.add(new Column(name, io.llmanalytics.schema.PandasType.FLOAT64,
-                    Words.nameWords(name), null, null, null, null, null));
+            parts.measures.add(new Column(
+                    name,
+                    io.llmanalytics.schema.PandasType.FLOAT64,
+                    Words.nameWords(name),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
             r.use(i, after);
         }
     }
@@ -135,10 +186,23 @@ final class QuestionReader {
 
     /** "top 5", "5 most expensive", "the 3 highest", "first 10 rows". */
     private static void limits(Reading r, Parts parts) {
-        for (int i : r.all(Cue.HIGH, Cue.LOW, Cue.EXPENSIVE, Cue.CHEAP, Cue.OLDEST, Cue.YOUNGEST, Cue.COMMON,
-                Cue.RARE, Cue.LATEST, Cue.EARLIEST, Cue.FIRST, Cue.LAST)) {
-            for (int n : new int[] { r.next(i), r.prev(i) }) {
-                if (r.isKind(n, Item.Kind.NUMBER) && !r.used(n) && wholeCount(r.get(n).number())) {
+        for (int i : r.all(
+                Cue.HIGH,
+                Cue.LOW,
+                Cue.EXPENSIVE,
+                Cue.CHEAP,
+                Cue.OLDEST,
+                Cue.YOUNGEST,
+                Cue.COMMON,
+                Cue.RARE,
+                Cue.LATEST,
+                Cue.EARLIEST,
+                Cue.FIRST,
+                Cue.LAST)) {
+            for (int n : new int[] {r.next(i), r.prev(i)}) {
+                if (r.isKind(n, Item.Kind.NUMBER)
+                        && !r.used(n)
+                        && wholeCount(r.get(n).number())) {
                     parts.limit = (int) r.get(n).number();
                     r.use(n);
                     return;
@@ -175,7 +239,9 @@ final class QuestionReader {
                     r.use(i); // "top 5 products by revenue": by names what is ranked, not a grouping
                     continue;
                 }
-                if (c.identifier() && !c.date() && r.has(Cue.MEAN, Cue.MEDIAN, Cue.MIN, Cue.MAX, Cue.STD)
+                if (c.identifier()
+                        && !c.date()
+                        && r.has(Cue.MEAN, Cue.MEDIAN, Cue.MIN, Cue.MAX, Cue.STD)
                         && parts.groups.isEmpty()) {
                     // "median revenue per order": the statistic of each order's total
                     parts.perEntity = c;
@@ -187,7 +253,9 @@ final class QuestionReader {
                 addGroup(parts, c);
                 int joint = r.next(n);
                 int second = joint < 0 ? -1 : r.next(joint);
-                if (r.isCue(joint, Cue.AND) && r.isKind(second, Item.Kind.COLUMN) && !r.used(second)
+                if (r.isCue(joint, Cue.AND)
+                        && r.isKind(second, Item.Kind.COLUMN)
+                        && !r.used(second)
                         && !r.get(second).column().measure()) {
                     r.use(joint, second);
                     addGroup(parts, r.get(second).column());
@@ -200,9 +268,11 @@ final class QuestionReader {
                     && (Vocabulary.ROW_WORDS.contains(Words.singular(Words.fold(item.text()))) || item.is(Cue.ROWS))) {
                 String stem = Words.singular(Words.fold(item.text()));
                 int verb = i - 1;
-                boolean who = r.get(i).text().equalsIgnoreCase("by") && verb >= 0
+                boolean who = r.get(i).text().equalsIgnoreCase("by")
+                        && verb >= 0
                         && Vocabulary.BY_VERBS.contains(Words.fold(r.get(verb).text()));
-                boolean ofRows = !r.get(i).text().equalsIgnoreCase("by") && r.has(Cue.MEAN, Cue.MEDIAN)
+                boolean ofRows = !r.get(i).text().equalsIgnoreCase("by")
+                        && r.has(Cue.MEAN, Cue.MEDIAN)
                         && (Vocabulary.GENERIC_ROWS.contains(stem) || item.is(Cue.ROWS));
                 if (who || ofRows) {
                     // "paid by passengers" names who; "average revenue per order" is the average of the rows, or of
@@ -255,8 +325,10 @@ final class QuestionReader {
                 continue;
             }
             Item item = r.get(i);
-            if (item.kind() == Item.Kind.COLUMN && !item.column().measure() || item.kind() == Item.Kind.UNKNOWN
-                    || item.kind() == Item.Kind.AMBIGUOUS || item.is(Cue.ROWS)) {
+            if (item.kind() == Item.Kind.COLUMN && !item.column().measure()
+                    || item.kind() == Item.Kind.UNKNOWN
+                    || item.kind() == Item.Kind.AMBIGUOUS
+                    || item.is(Cue.ROWS)) {
                 return true;
             }
         }
@@ -295,21 +367,34 @@ final class QuestionReader {
             }
         }
         if (parts.target == null && !parts.rowTarget && !parts.periodTarget) {
-            for (int i : r.all(Cue.HIGH, Cue.LOW, Cue.EXPENSIVE, Cue.CHEAP, Cue.OLDEST, Cue.YOUNGEST, Cue.COMMON,
-                    Cue.RARE, Cue.LATEST, Cue.EARLIEST)) {
+            for (int i : r.all(
+                    Cue.HIGH,
+                    Cue.LOW,
+                    Cue.EXPENSIVE,
+                    Cue.CHEAP,
+                    Cue.OLDEST,
+                    Cue.YOUNGEST,
+                    Cue.COMMON,
+                    Cue.RARE,
+                    Cue.LATEST,
+                    Cue.EARLIEST)) {
                 int n = r.next(i);
                 if (r.isKind(n, Item.Kind.NUMBER) && r.used(n)) {
                     n = r.next(n); // "top 5 products"
                 }
-                if (n >= 0 && (r.get(n).kind() != Item.Kind.COLUMN || !r.get(n).column().measure())) {
+                if (n >= 0
+                        && (r.get(n).kind() != Item.Kind.COLUMN
+                                || !r.get(n).column().measure())) {
                     target(r, parts, n);
                 }
             }
         }
         if (parts.target == null && !parts.rowTarget && parts.limit != null) {
             for (int i = 0; i < r.size(); i++) {
-                if (r.get(i).kind() == Item.Kind.UNKNOWN && Vocabulary.ROW_WORDS.contains(Words.singular(
-                        Words.fold(r.get(i).text()))) || r.get(i).is(Cue.ROWS)) {
+                if (r.get(i).kind() == Item.Kind.UNKNOWN
+                                && Vocabulary.ROW_WORDS.contains(
+                                        Words.singular(Words.fold(r.get(i).text())))
+                        || r.get(i).is(Cue.ROWS)) {
                     target(r, parts, i);
                     break;
                 }
@@ -319,7 +404,8 @@ final class QuestionReader {
 
     private static void target(Reading r, Parts parts, int n) {
         Item item = r.get(n);
-        boolean groupable = item.kind() == Item.Kind.COLUMN && !item.column().yesNo()
+        boolean groupable = item.kind() == Item.Kind.COLUMN
+                && !item.column().yesNo()
                 && (!item.column().measure() || otherMeasure(r, n));
         if (groupable && !r.used(n)) {
             if (item.column().date()) {
@@ -343,7 +429,10 @@ final class QuestionReader {
     /** Whether a numeric column other than item {@code n} is named (so {@code n} can be what is ranked). */
     private static boolean otherMeasure(Reading r, int n) {
         for (int i = 0; i < r.size(); i++) {
-            if (i != n && !r.used(i) && r.get(i).kind() == Item.Kind.COLUMN && r.get(i).column().measure()) {
+            if (i != n
+                    && !r.used(i)
+                    && r.get(i).kind() == Item.Kind.COLUMN
+                    && r.get(i).column().measure()) {
                 return true;
             }
         }
@@ -382,7 +471,8 @@ final class QuestionReader {
         }
         if (parts.aggs.size() > 1) {
             parts.problems.add("one aggregation at a time (the question asks for "
-                    + String.join(" and ", parts.aggs.stream().map(Plan.Agg::words).toList()) + ")");
+                    + String.join(
+                            " and ", parts.aggs.stream().map(Plan.Agg::words).toList()) + ")");
         }
     }
 
@@ -417,9 +507,11 @@ final class QuestionReader {
             int before = r.prev(i);
             boolean counted = r.isCue(before, Cue.HOW_MANY, Cue.COUNT, Cue.DISTINCT)
                     || r.isKind(before, Item.Kind.NUMBER) && r.used(before)
-                    || before >= 0 && r.get(before).kind() == Item.Kind.CUE
+                    || before >= 0
+                            && r.get(before).kind() == Item.Kind.CUE
                             && SUPERLATIVES.contains(r.get(before).cue());
-            if (rows || Vocabulary.ROW_WORDS.contains(stem)
+            if (rows
+                    || Vocabulary.ROW_WORDS.contains(stem)
                     || counted && item.text().length() > 2) {
                 parts.entity = parts.entity == null ? item.text() : parts.entity;
                 r.use(i);
@@ -432,7 +524,7 @@ final class QuestionReader {
         if (!capitalised(r.get(i))) {
             return false;
         }
-        for (int near : new int[] { i - 1, i + 1 }) {
+        for (int near : new int[] {i - 1, i + 1}) {
             if (near >= 0 && near < r.size() && r.get(near).kind() == Item.Kind.UNKNOWN && capitalised(r.get(near))) {
                 return true;
             }
@@ -441,7 +533,9 @@ final class QuestionReader {
     }
 
     private static boolean capitalised(Item item) {
-        return item.start() > 0 && !item.text().isEmpty() && Character.isUpperCase(item.text().charAt(0));
+        return item.start() > 0
+                && !item.text().isEmpty()
+                && Character.isUpperCase(item.text().charAt(0));
     }
 
     /** Yes/no columns not grouped by: conditions ("smokers", "did not survive") unless measured. */
@@ -473,7 +567,8 @@ final class QuestionReader {
     /** Quoted text, and capitalised words the dataset does not show: values to look for in the text columns. */
     private static void lookups(Reading r, Parts parts, List<Token> tokens) {
         for (int i : r.unused(Item.Kind.QUOTED)) {
-            parts.filters.add(Filter.text(null, Filter.Op.LOOKUP, List.of(r.get(i).value())));
+            parts.filters.add(
+                    Filter.text(null, Filter.Op.LOOKUP, List.of(r.get(i).value())));
             r.use(i);
         }
         List<Integer> words = new ArrayList<>();
@@ -522,21 +617,27 @@ final class QuestionReader {
                 }
                 case AMBIGUOUS -> parts.problems.add(ambiguity(item));
                 case UNKNOWN -> unknown.add(item.text());
-                case NUMBER, DATE, MONTH, QUOTED -> parts.problems.add("'" + item.text()
-                        + "' is not attached to a column I can compare it with");
+                case NUMBER, DATE, MONTH, QUOTED ->
+                    parts.problems.add("'" + item.text() + "' is not attached to a column I can compare it with");
                 default -> parts.problems.add("'" + item.text() + "' could not be placed");
             }
             r.use(i);
         }
         if (!unknown.isEmpty()) {
             parts.unrecognized.addAll(0, unknown);
-            parts.problems.add(0, (unknown.size() == 1 ? "the word '" : "the words '") + String.join("', '", unknown)
-                    + (unknown.size() == 1 ? "' matches" : "' match") + " no column or value of this dataset");
+            parts.problems.add(
+                    0,
+                    (unknown.size() == 1 ? "the word '" : "the words '") + String.join("', '", unknown)
+                            + (unknown.size() == 1 ? "' matches" : "' match") + " no column or value of this dataset");
         }
     }
 
     static String ambiguity(Item item) {
-        return "'" + item.text() + "' could mean " + String.join(", ",
-                item.candidates().stream().map(c -> "'" + c.name() + "'").toList()) + "; use the full column name";
+        return "'" + item.text() + "' could mean "
+                + String.join(
+                        ", ",
+                        item.candidates().stream()
+                                .map(c -> "'" + c.name() + "'")
+                                .toList()) + "; use the full column name";
     }
 }

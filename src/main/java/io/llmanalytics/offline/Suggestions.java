@@ -1,15 +1,14 @@
 package io.llmanalytics.offline;
 
+import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.PandasType;
+import io.llmanalytics.schema.ValueCount;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import io.llmanalytics.schema.DatasetSchema;
-import io.llmanalytics.schema.PandasType;
-import io.llmanalytics.schema.ValueCount;
 
 /**
  * Example questions for one dataset, built from its own columns and values. Only questions the offline analyst
@@ -22,8 +21,7 @@ final class Suggestions {
     /** Amount words people ask about first. */
     private static final List<String> PREFERRED = List.of("revenue", "sale", "amount", "profit", "spend", "turnover");
 
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     private static int preference(Column c) {
         for (int i = 0; i < PREFERRED.size(); i++) {
@@ -42,13 +40,25 @@ final class Suggestions {
         Lexicon lexicon = Lexicon.of(schema);
         Set<String> candidates = new LinkedHashSet<>();
         if (question != null && !unrecognized.isEmpty()) {
-            String pattern = "(?i)\\b(?:by |per |for each |for )(?:" + String.join("|", unrecognized.stream()
-                    .map(java.util.regex.Pattern::quote).toList()) + ")\\b";
-            lexicon.columns().stream().filter(c -> c.text() && !c.yesNo() && c.distinct() != null
-                    && c.distinct() > 1 && c.distinct() <= MAX_GROUPS).sorted(Comparator.comparingLong(Column::distinct))
-                    .limit(3).forEach(g -> candidates.add(question.replaceAll(pattern, "by " + g.name())
-                            .replaceAll("\\s+", " ").strip()));
-            candidates.add(question.replaceAll(pattern, " ").replaceAll("\\s+", " ").strip());
+            String pattern = "(?i)\\b(?:by |per |for each |for )(?:"
+                    + String.join(
+                            "|",
+                            unrecognized.stream()
+                                    .map(java.util.regex.Pattern::quote)
+                                    .toList()) + ")\\b";
+            lexicon.columns().stream()
+                    .filter(c -> c.text()
+                            && !c.yesNo()
+                            && c.distinct() != null
+                            && c.distinct() > 1
+                            && c.distinct() <= MAX_GROUPS)
+                    .sorted(Comparator.comparingLong(Column::distinct))
+                    .limit(3)
+                    .forEach(g -> candidates.add(question.replaceAll(pattern, "by " + g.name())
+                            .replaceAll("\\s+", " ")
+                            .strip()));
+            candidates.add(
+                    question.replaceAll(pattern, " ").replaceAll("\\s+", " ").strip());
         }
         List<String> understood = new ArrayList<>();
         for (String candidate : candidates) {
@@ -76,19 +86,28 @@ final class Suggestions {
     static List<String> of(DatasetSchema schema, int max) {
         Lexicon lexicon = Lexicon.of(schema);
         List<Column> columns = lexicon.columns();
-        Optional<Column> measure = columns.stream().filter(Planner::additive)
+        Optional<Column> measure = columns.stream()
+                .filter(Planner::additive)
                 .min(Comparator.comparingInt(Suggestions::preference))
-                .or(() -> columns.stream().filter(c -> c.measure() && c.type() == PandasType.FLOAT64).findFirst())
+                .or(() -> columns.stream()
+                        .filter(c -> c.measure() && c.type() == PandasType.FLOAT64)
+                        .findFirst())
                 .or(() -> columns.stream().filter(Column::measure).findFirst());
-        Optional<Column> other = columns.stream().filter(Column::measure)
-                .filter(c -> measure.isEmpty() || !c.equals(measure.get())).findFirst();
+        Optional<Column> other = columns.stream()
+                .filter(Column::measure)
+                .filter(c -> measure.isEmpty() || !c.equals(measure.get()))
+                .findFirst();
         Optional<Column> group = columns.stream()
-                .filter(c -> c.text() && !c.yesNo() && c.distinct() != null && c.distinct() > 1
+                .filter(c -> c.text()
+                        && !c.yesNo()
+                        && c.distinct() != null
+                        && c.distinct() > 1
                         && c.distinct() <= MAX_GROUPS)
                 .min(Comparator.comparingLong(Column::distinct));
         Optional<Column> date = columns.stream().filter(Column::date).findFirst();
         Optional<String> value = group.flatMap(g -> schema.column(g.name()))
-                .flatMap(c -> Optional.ofNullable(c.profile().topValues()).flatMap(t -> t.stream().findFirst()))
+                .flatMap(c -> Optional.ofNullable(c.profile().topValues())
+                        .flatMap(t -> t.stream().findFirst()))
                 .map(ValueCount::value);
 
         Set<String> candidates = new LinkedHashSet<>();
@@ -98,8 +117,8 @@ final class Suggestions {
             date.ifPresent(d -> candidates.add("Show the " + stat + " " + m.name() + " per month as a line chart"));
             group.ifPresent(g -> candidates.add("Which " + g.name() + " has the highest average " + m.name() + "?"));
             value.ifPresent(v -> candidates.add("What is the average " + m.name() + " for " + v + "?"));
-            other.ifPresent(o -> candidates.add("What is the correlation between " + m.name() + " and " + o.name()
-                    + "?"));
+            other.ifPresent(
+                    o -> candidates.add("What is the correlation between " + m.name() + " and " + o.name() + "?"));
             candidates.add("Show the distribution of " + m.name());
             candidates.add("Top 5 rows by " + m.name());
         });

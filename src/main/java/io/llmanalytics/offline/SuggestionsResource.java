@@ -1,7 +1,11 @@
 package io.llmanalytics.offline;
 
-import java.util.List;
-
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.SessionService;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,13 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.session.SessionService;
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.util.List;
 
 /** Example questions for a session, built from its default dataset's columns: {@code GET /api/session/{id}/suggestions}. */
 @Path("/api/session/{id}/suggestions")
@@ -26,8 +24,7 @@ public class SuggestionsResource {
 
     /** The example questions of a session; every one is understood by the offline analyst. */
     @RegisterForReflection
-    public record SessionSuggestions(String sessionId, String dataset, List<String> questions) {
-    }
+    public record SessionSuggestions(String sessionId, String dataset, List<String> questions) {}
 
     private final SessionService sessions;
 
@@ -36,8 +33,8 @@ public class SuggestionsResource {
     }
 
     @GET
-    public Uni<SessionSuggestions> suggestions(@PathParam("id") String id,
-            @QueryParam("limit") @DefaultValue("8") int limit) {
+    public Uni<SessionSuggestions> suggestions(
+            @PathParam("id") String id, @QueryParam("limit") @DefaultValue("8") int limit) {
         if (limit < 1 || limit > MAX) {
             throw new ProblemException(ProblemType.BAD_REQUEST, "limit must be 1.." + MAX + ".");
         }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  */
 final class Tokenizer {
 
-    private static final Pattern TOKEN = Pattern.compile(
-            "(?<quoted>(?<![\\p{L}\\p{N}])[\"“”‘’'`]([^\"“”‘’'`]{1,80})[\"“”‘’'`](?![\\p{L}\\p{N}]))"
+    private static final Pattern TOKEN =
+            Pattern.compile("(?<quoted>(?<![\\p{L}\\p{N}])[\"“”‘’'`]([^\"“”‘’'`]{1,80})[\"“”‘’'`](?![\\p{L}\\p{N}]))"
                     + "|(?<date>\\b\\d{4}-\\d{1,2}(?:-\\d{1,2})?\\b)"
                     + "|(?<number>[$€£]?(?<![\\p{L}])(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?"
                     + "(?:\\s?(?<scale>k|m|bn|million|billion|thousand)\\b|(?<ordinal>st|nd|rd|th)\\b)?)"
@@ -22,8 +22,7 @@ final class Tokenizer {
                     + "|(?<symbol>>=|<=|!=|==|=>|=<|[<>=%≥≤≠])"
                     + "|(?<word>\\p{L}[\\p{L}\\p{N}]*(?:'s\\b|’s\\b)?)");
 
-    private Tokenizer() {
-    }
+    private Tokenizer() {}
 
     static List<Token> tokenize(String question) {
         List<Token> tokens = new ArrayList<>();

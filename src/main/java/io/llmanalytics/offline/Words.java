@@ -17,14 +17,23 @@ final class Words {
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     private static final Pattern NAME_PART = Pattern.compile("\\p{Lu}+(?![\\p{Ll}])|\\p{Lu}?\\p{Ll}+|\\p{L}+|\\p{N}+");
     private static final Map<String, String> IRREGULAR = Map.ofEntries(
-            Map.entry("people", "person"), Map.entry("children", "child"), Map.entry("men", "man"),
-            Map.entry("women", "woman"), Map.entry("data", "data"), Map.entry("indices", "index"),
-            Map.entry("analyses", "analysis"), Map.entry("statuses", "status"), Map.entry("series", "series"),
-            Map.entry("species", "species"), Map.entry("news", "news"), Map.entry("criteria", "criterion"),
-            Map.entry("feet", "foot"), Map.entry("teeth", "tooth"), Map.entry("mice", "mouse"));
+            Map.entry("people", "person"),
+            Map.entry("children", "child"),
+            Map.entry("men", "man"),
+            Map.entry("women", "woman"),
+            Map.entry("data", "data"),
+            Map.entry("indices", "index"),
+            Map.entry("analyses", "analysis"),
+            Map.entry("statuses", "status"),
+            Map.entry("series", "series"),
+            Map.entry("species", "species"),
+            Map.entry("news", "news"),
+            Map.entry("criteria", "criterion"),
+            Map.entry("feet", "foot"),
+            Map.entry("teeth", "tooth"),
+            Map.entry("mice", "mouse"));
 
-    private Words() {
-    }
+    private Words() {}
 
     /** Lower case without accents: {@code Électronique} becomes {@code electronique}. */
     static String fold(String text) {
@@ -48,7 +57,10 @@ final class Words {
         if (word.endsWith("ies") && n > 4) {
             return word.substring(0, n - 3) + "y";
         }
-        if (word.endsWith("sses") || word.endsWith("xes") || word.endsWith("ches") || word.endsWith("shes")
+        if (word.endsWith("sses")
+                || word.endsWith("xes")
+                || word.endsWith("ches")
+                || word.endsWith("shes")
                 || word.endsWith("zes")) {
             return word.substring(0, n - 2);
         }

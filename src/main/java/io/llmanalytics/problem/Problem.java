@@ -1,13 +1,11 @@
 package io.llmanalytics.problem;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * An RFC 9457 problem document. Extension members (for example {@code violations} or {@code accepted}) are
@@ -15,9 +13,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "type", "title", "status", "detail", "instance" })
-public record Problem(String type, String title, int status, String detail, String instance,
-        Map<String, Object> extensions) {
+@JsonPropertyOrder({"type", "title", "status", "detail", "instance"})
+public record Problem(
+        String type, String title, int status, String detail, String instance, Map<String, Object> extensions) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 

@@ -3,8 +3,7 @@ package io.llmanalytics.problem;
 /** Finds the problem behind a wrapped failure. */
 public final class ProblemFailures {
 
-    private ProblemFailures() {
-    }
+    private ProblemFailures() {}
 
     /** The first {@link ProblemException} in the cause chain, or {@code null}. */
     public static ProblemException find(Throwable failure) {

@@ -8,8 +8,7 @@ import java.util.List;
  */
 public final class PythonLiterals {
 
-    private PythonLiterals() {
-    }
+    private PythonLiterals() {}
 
     /** A single-quoted Python string literal of {@code text}, any character escaped that needs it. */
     public static String string(String text) {
@@ -23,8 +22,12 @@ public final class PythonLiterals {
                 case '\t' -> out.append("\\t");
                 default -> {
                     int type = Character.getType(c);
-                    if (c < 0x20 || c == 0x7f || type == Character.CONTROL || type == Character.LINE_SEPARATOR
-                            || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT
+                    if (c < 0x20
+                            || c == 0x7f
+                            || type == Character.CONTROL
+                            || type == Character.LINE_SEPARATOR
+                            || type == Character.PARAGRAPH_SEPARATOR
+                            || type == Character.FORMAT
                             || type == Character.SURROGATE) {
                         out.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
                     } else {

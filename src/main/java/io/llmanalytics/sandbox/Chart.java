@@ -1,7 +1,6 @@
 package io.llmanalytics.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

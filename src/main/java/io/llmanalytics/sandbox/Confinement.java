@@ -1,7 +1,6 @@
 package io.llmanalytics.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -20,19 +19,29 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param allowUnconfined whether the unsafe development setting lets analysis code run unconfined
  */
 @RegisterForReflection
-public record Confinement(boolean confined, int landlockAbi, boolean filesystem, boolean network, boolean signals,
-        String problem, boolean allowUnconfined) {
+public record Confinement(
+        boolean confined,
+        int landlockAbi,
+        boolean filesystem,
+        boolean network,
+        boolean signals,
+        String problem,
+        boolean allowUnconfined) {
 
     /** Reads the {@code confinement} object of a {@code ready} message; a worker that sends none is not confined. */
     static Confinement of(JsonNode node) {
         if (node == null || !node.isObject()) {
-            return new Confinement(false, 0, false, false, false, "the worker reported no confinement self-test",
-                    false);
+            return new Confinement(
+                    false, 0, false, false, false, "the worker reported no confinement self-test", false);
         }
         boolean confined = node.path("confined").asBoolean(false);
         String problem = node.path("problem").isTextual() ? node.path("problem").asText() : null;
-        return new Confinement(confined, node.path("landlock_abi").asInt(0), node.path("filesystem").asBoolean(false),
-                node.path("network").asBoolean(false), node.path("signals").asBoolean(false),
+        return new Confinement(
+                confined,
+                node.path("landlock_abi").asInt(0),
+                node.path("filesystem").asBoolean(false),
+                node.path("network").asBoolean(false),
+                node.path("signals").asBoolean(false),
                 confined ? null : problem == null ? "the confinement self-test failed" : problem,
                 node.path("allow_unconfined").asBoolean(false));
     }
@@ -43,7 +52,8 @@ public record Confinement(boolean confined, int landlockAbi, boolean filesystem,
     }
 
     String describe() {
-        return confined ? "confined by Landlock ABI " + landlockAbi + " (network " + network + ", signals " + signals
-                + ")" : "NOT confined: " + problem;
+        return confined
+                ? "confined by Landlock ABI " + landlockAbi + " (network " + network + ", signals " + signals + ")"
+                : "NOT confined: " + problem;
     }
 }

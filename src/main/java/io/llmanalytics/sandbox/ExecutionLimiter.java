@@ -1,16 +1,15 @@
 package io.llmanalytics.sandbox;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * Bounded concurrency with a bounded queue: at most {@code slots} executions at once, at most {@code queueSize}
@@ -69,37 +68,42 @@ final class ExecutionLimiter {
     /** A slot, now or when one frees up; WORKER_BUSY when the queue is full or the wait too long. */
     Uni<Permit> acquire() {
         AtomicReference<Waiter> created = new AtomicReference<>();
-        return Uni.createFrom().<Permit> emitter(emitter -> {
-            Waiter waiter = new Waiter(emitter);
-            created.set(waiter);
-            boolean granted = false;
-            boolean full = false;
-            lock.lock();
-            try {
-                if (available > 0) {
-                    available--;
-                    granted = true;
-                } else if (queue.size() < queueSize) {
-                    queue.addLast(waiter);
-                } else {
-                    full = true;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (granted) {
-                grant(waiter);
-            } else if (full) {
-                emitter.fail(busy("all " + slots + " analysis slots are in use and " + queueSize
-                        + " executions are waiting"));
-            }
-        }).onCancellation().invoke(() -> {
-            Waiter waiter = created.get();
-            if (waiter != null) {
-                abandon(waiter);
-            }
-        }).ifNoItem().after(queueTimeout).failWith(() -> busy("no analysis slot became free within "
-                + queueTimeout.toSeconds() + " s"));
+        return Uni.createFrom()
+                .<Permit>emitter(emitter -> {
+                    Waiter waiter = new Waiter(emitter);
+                    created.set(waiter);
+                    boolean granted = false;
+                    boolean full = false;
+                    lock.lock();
+                    try {
+                        if (available > 0) {
+                            available--;
+                            granted = true;
+                        } else if (queue.size() < queueSize) {
+                            queue.addLast(waiter);
+                        } else {
+                            full = true;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (granted) {
+                        grant(waiter);
+                    } else if (full) {
+                        emitter.fail(busy("all " + slots + " analysis slots are in use and " + queueSize
+                                + " executions are waiting"));
+                    }
+                })
+                .onCancellation()
+                .invoke(() -> {
+                    Waiter waiter = created.get();
+                    if (waiter != null) {
+                        abandon(waiter);
+                    }
+                })
+                .ifNoItem()
+                .after(queueTimeout)
+                .failWith(() -> busy("no analysis slot became free within " + queueTimeout.toSeconds() + " s"));
     }
 
     int running() {
@@ -166,7 +170,7 @@ final class ExecutionLimiter {
     }
 
     private ProblemException busy(String detail) {
-        return ProblemException.retryLater(ProblemType.WORKER_BUSY, detail + "; retry in " + retryAfter.toSeconds()
-                + " s", retryAfter);
+        return ProblemException.retryLater(
+                ProblemType.WORKER_BUSY, detail + "; retry in " + retryAfter.toSeconds() + " s", retryAfter);
     }
 }

@@ -1,11 +1,9 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What one execution of analysis code gave.
@@ -31,9 +29,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *        results without rows and failed executions
  */
 @RegisterForReflection
-public record ExecutionResult(Outcome outcome, JsonNode result, boolean resultTruncated, String stdout,
-        boolean stdoutTruncated, List<Chart> charts, boolean chartsTruncated, ExecutionError error,
-        Duration duration, JsonNode summary) {
+public record ExecutionResult(
+        Outcome outcome,
+        JsonNode result,
+        boolean resultTruncated,
+        String stdout,
+        boolean stdoutTruncated,
+        List<Chart> charts,
+        boolean chartsTruncated,
+        ExecutionError error,
+        Duration duration,
+        JsonNode summary) {
 
     public ExecutionResult {
         stdout = stdout == null ? "" : stdout;
@@ -41,8 +47,15 @@ public record ExecutionResult(Outcome outcome, JsonNode result, boolean resultTr
     }
 
     /** A result without facts of the whole result. */
-    public ExecutionResult(Outcome outcome, JsonNode result, boolean resultTruncated, String stdout,
-            boolean stdoutTruncated, List<Chart> charts, boolean chartsTruncated, ExecutionError error,
+    public ExecutionResult(
+            Outcome outcome,
+            JsonNode result,
+            boolean resultTruncated,
+            String stdout,
+            boolean stdoutTruncated,
+            List<Chart> charts,
+            boolean chartsTruncated,
+            ExecutionError error,
             Duration duration) {
         this(outcome, result, resultTruncated, stdout, stdoutTruncated, charts, chartsTruncated, error, duration, null);
     }

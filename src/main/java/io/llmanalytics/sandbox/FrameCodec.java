@@ -1,11 +1,5 @@
 package io.llmanalytics.sandbox;
 
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -13,6 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 
 /**
  * The worker protocol's framing (see supervisor.py): {@code uint32 total}, then {@code uint32 header length}, a
@@ -25,12 +24,15 @@ final class FrameCodec {
 
     /** Parses worker JSON with bounds on nesting and sizes; nothing else is ever done with what a child wrote. */
     static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(64).maxStringLength(32 * 1024 * 1024).maxNumberLength(400).build())
-            .build()).build();
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64)
+                            .maxStringLength(32 * 1024 * 1024)
+                            .maxNumberLength(400)
+                            .build())
+                    .build())
+            .build();
 
-    private FrameCodec() {
-    }
+    private FrameCodec() {}
 
     static byte[] encode(ObjectNode header, byte[] body) {
         byte[] head;
@@ -40,7 +42,10 @@ final class FrameCodec {
             throw new IllegalArgumentException("header cannot be written as JSON", e);
         }
         ByteBuffer buffer = ByteBuffer.allocate(8 + head.length + body.length);
-        buffer.putInt(4 + head.length + body.length).putInt(head.length).put(head).put(body);
+        buffer.putInt(4 + head.length + body.length)
+                .putInt(head.length)
+                .put(head)
+                .put(body);
         return buffer.array();
     }
 
@@ -55,7 +60,9 @@ final class FrameCodec {
         if (first < 0) {
             return null;
         }
-        long total = ((long) first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
+        long total = ((long) first << 24)
+                | (in.readUnsignedByte() << 16)
+                | (in.readUnsignedByte() << 8)
                 | in.readUnsignedByte();
         if (total < 4) {
             throw new ProtocolException("frame of " + total + " bytes is shorter than its header length");

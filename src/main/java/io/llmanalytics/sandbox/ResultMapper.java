@@ -1,15 +1,13 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
 
 /**
  * Turns a {@code result} frame into an {@link ExecutionResult}. What the code caused (its exceptions, its deadline,
@@ -30,32 +28,56 @@ final class ResultMapper {
         String outcome = header.path("outcome").asText("");
         return switch (outcome) {
             case "completed" -> completed(frame, duration);
-            case "timeout" -> ExecutionResult.failed(Outcome.TIMEOUT, ExecutionError.of("TimeoutError",
-                    "the code did not finish within " + seconds(settings.timeout())), duration);
-            case "cpu_limit" -> ExecutionResult.failed(Outcome.KILLED, ExecutionError.of("CpuTimeExceeded",
-                    "the code used more than " + settings.cpuSeconds() + " s of CPU time"), duration);
-            case "killed" -> ExecutionResult.failed(Outcome.KILLED, ExecutionError.of("Killed",
-                    "the code was stopped by signal " + header.path("signal").asInt()
-                            + (header.path("signal").asInt() == 9 ? " (out of memory?)" : "")),
-                    duration);
-            case "crashed" -> ExecutionResult.failed(Outcome.KILLED, ExecutionError.of("Crashed",
-                    "the execution ended unexpectedly (exit code " + header.path("exit_code").asInt(-1) + ")"),
-                    duration);
+            case "timeout" ->
+                ExecutionResult.failed(
+                        Outcome.TIMEOUT,
+                        ExecutionError.of(
+                                "TimeoutError", "the code did not finish within " + seconds(settings.timeout())),
+                        duration);
+            case "cpu_limit" ->
+                ExecutionResult.failed(
+                        Outcome.KILLED,
+                        ExecutionError.of(
+                                "CpuTimeExceeded",
+                                "the code used more than " + settings.cpuSeconds() + " s of CPU time"),
+                        duration);
+            case "killed" ->
+                ExecutionResult.failed(
+                        Outcome.KILLED,
+                        ExecutionError.of(
+                                "Killed",
+                                "the code was stopped by signal "
+                                        + header.path("signal").asInt()
+                                        + (header.path("signal").asInt() == 9 ? " (out of memory?)" : "")),
+                        duration);
+            case "crashed" ->
+                ExecutionResult.failed(
+                        Outcome.KILLED,
+                        ExecutionError.of(
+                                "Crashed",
+                                "the execution ended unexpectedly (exit code "
+                                        + header.path("exit_code").asInt(-1) + ")"),
+                        duration);
             case "no_output" -> invalid("the code ended its process without a result", duration);
             case "too_large" -> invalid("the result was larger than the worker accepts", duration);
-            case "worker_died" -> throw new ProblemException(ProblemType.WORKER_UNAVAILABLE,
-                    header.path("error").asText("the worker process of this session stopped")
-                            + "; the session's data is loaded again on the next request");
+            case "worker_died" ->
+                throw new ProblemException(
+                        ProblemType.WORKER_UNAVAILABLE,
+                        header.path("error").asText("the worker process of this session stopped")
+                                + "; the session's data is loaded again on the next request");
             case "cancelled" -> throw new ProblemException(ProblemType.TIMEOUT, "the execution was cancelled");
-            default -> throw new ProblemException(ProblemType.INTERNAL,
-                    "the analysis worker could not run the code: " + header.path("error").asText(outcome));
+            default ->
+                throw new ProblemException(
+                        ProblemType.INTERNAL,
+                        "the analysis worker could not run the code: "
+                                + header.path("error").asText(outcome));
         };
     }
 
     private ExecutionResult completed(Frame frame, Duration duration) {
         if (frame.oversized()) {
-            return invalid("the result was larger than " + WorkerConnection.MAX_FRAME / (1024 * 1024) + " MiB",
-                    duration);
+            return invalid(
+                    "the result was larger than " + WorkerConnection.MAX_FRAME / (1024 * 1024) + " MiB", duration);
         }
         JsonNode body;
         try {
@@ -70,14 +92,33 @@ final class ResultMapper {
         String stdout = body.path("stdout").isTextual() ? body.path("stdout").asText() : "";
         boolean stdoutTruncated = body.path("stdout_truncated").asBoolean(false);
         return switch (status) {
-            case "ok" -> new ExecutionResult(Outcome.SUCCESS, body.has("result") ? body.get("result") : null,
-                    body.path("result_truncated").asBoolean(false), stdout, stdoutTruncated, charts(body),
-                    body.path("figures_truncated").asBoolean(false), null, duration,
-                    body.path("summary").isObject() ? body.get("summary") : null);
-            case "error" -> new ExecutionResult(Outcome.ERROR, null, false, stdout, stdoutTruncated, List.of(), false,
-                    error(body.path("error")), duration);
-            case "setup_failed" -> throw new ProblemException(ProblemType.WORKER_UNAVAILABLE,
-                    body.path("error").path("message").asText("the sandbox could not be set up"));
+            case "ok" ->
+                new ExecutionResult(
+                        Outcome.SUCCESS,
+                        body.has("result") ? body.get("result") : null,
+                        body.path("result_truncated").asBoolean(false),
+                        stdout,
+                        stdoutTruncated,
+                        charts(body),
+                        body.path("figures_truncated").asBoolean(false),
+                        null,
+                        duration,
+                        body.path("summary").isObject() ? body.get("summary") : null);
+            case "error" ->
+                new ExecutionResult(
+                        Outcome.ERROR,
+                        null,
+                        false,
+                        stdout,
+                        stdoutTruncated,
+                        List.of(),
+                        false,
+                        error(body.path("error")),
+                        duration);
+            case "setup_failed" ->
+                throw new ProblemException(
+                        ProblemType.WORKER_UNAVAILABLE,
+                        body.path("error").path("message").asText("the sandbox could not be set up"));
             default -> invalid("the code's output is not a result", duration);
         };
     }
@@ -85,7 +126,10 @@ final class ResultMapper {
     private static ExecutionError error(JsonNode node) {
         String type = text(node.path("type"), "Error");
         String message = text(node.path("message"), "");
-        return new ExecutionError(type, message, text(node.path("traceback"), type + ": " + message),
+        return new ExecutionError(
+                type,
+                message,
+                text(node.path("traceback"), type + ": " + message),
                 node.path("line").isInt() ? node.path("line").asInt() : null);
     }
 
@@ -93,8 +137,11 @@ final class ResultMapper {
         List<Chart> charts = new ArrayList<>();
         for (JsonNode figure : body.path("figures")) {
             if (figure.path("data").isTextual()) {
-                charts.add(new Chart(text(figure.path("format"), "png"), figure.path("width").asInt(),
-                        figure.path("height").asInt(), figure.path("data").asText(),
+                charts.add(new Chart(
+                        text(figure.path("format"), "png"),
+                        figure.path("width").asInt(),
+                        figure.path("height").asInt(),
+                        figure.path("data").asText(),
                         figure.path("plot").isObject() ? figure.get("plot") : null));
             }
         }

@@ -1,5 +1,21 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmanalytics.dataset.DatasetFiles;
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,25 +32,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
-import jakarta.inject.Inject;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.llmanalytics.dataset.DatasetFiles;
-import io.llmanalytics.dataset.DatasetSource;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.logging.Log;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Runs generated analysis code against a session's datasets in the sandboxed, time-boxed CPython worker.
@@ -72,11 +69,14 @@ public class Sandbox {
         this.settings = settings;
         this.files = files;
         this.metrics = new SandboxMetrics(registry);
-        this.limiter = new ExecutionLimiter(settings.concurrency(), settings.queueSize(), settings.queueTimeout(),
-                settings.retryAfter());
+        this.limiter = new ExecutionLimiter(
+                settings.concurrency(), settings.queueSize(), settings.queueTimeout(), settings.retryAfter());
         this.mapper = new ResultMapper(settings);
         this.allowedModules = WorkerFiles.allowedModules();
-        metrics.gauges(limiter::queued, limiter::running, cached::size,
+        metrics.gauges(
+                limiter::queued,
+                limiter::running,
+                cached::size,
                 () -> cached.values().stream().mapToLong(Long::longValue).sum());
     }
 
@@ -131,21 +131,24 @@ public class Sandbox {
      * Series or list (instead of the configured sample bounds), for exports of a result; the worker's bound on the size
      * of a result (2 MB of JSON) still applies.
      */
-    public Uni<ExecutionResult> executeForExport(String sessionId, List<DatasetSource> sources, String code,
-            int maxRows) {
+    public Uni<ExecutionResult> executeForExport(
+            String sessionId, List<DatasetSource> sources, String code, int maxRows) {
         return execute(sessionId, sources, code, maxRows, maxRows);
     }
 
-    private Uni<ExecutionResult> execute(String sessionId, List<DatasetSource> sources, String code, int maxRows,
-            int maxItems) {
+    private Uni<ExecutionResult> execute(
+            String sessionId, List<DatasetSource> sources, String code, int maxRows, int maxItems) {
         Objects.requireNonNull(sessionId, "sessionId");
         List<DatasetSource> datasets = sources == null ? List.of() : sources;
         if (code == null || code.isBlank()) {
             return Uni.createFrom().failure(new ProblemException(ProblemType.UNPROCESSABLE, "there is no code to run"));
         }
         if (code.length() > settings.maxCodeSize()) {
-            return Uni.createFrom().failure(new ProblemException(ProblemType.UNPROCESSABLE, "the code is "
-                    + code.length() + " characters long; the limit is " + settings.maxCodeSize()));
+            return Uni.createFrom()
+                    .failure(new ProblemException(
+                            ProblemType.UNPROCESSABLE,
+                            "the code is " + code.length() + " characters long; the limit is "
+                                    + settings.maxCodeSize()));
         }
         WorkerConnection worker = connection;
         if (worker == null) {
@@ -153,13 +156,15 @@ public class Sandbox {
         }
         String key = key(datasets);
         long started = System.nanoTime();
-        return confined(worker).chain(limiter::acquire)
+        return confined(worker)
+                .chain(limiter::acquire)
                 .onFailure(e -> e instanceof ProblemException p && p.type() == ProblemType.WORKER_BUSY)
                 .invoke(e -> metrics.execution("busy", null))
                 .chain(permit -> run(worker, sessionId, datasets, key, code, null, true, maxRows, maxItems)
-                        .onTermination().invoke(permit::release))
-                .invoke(result -> metrics.execution(result.outcome().name().toLowerCase(),
-                        Duration.ofNanos(System.nanoTime() - started)))
+                        .onTermination()
+                        .invoke(permit::release))
+                .invoke(result -> metrics.execution(
+                        result.outcome().name().toLowerCase(), Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure(e -> !(e instanceof ProblemException p && p.type() == ProblemType.WORKER_BUSY))
                 .invoke(e -> metrics.execution("failed", Duration.ofNanos(System.nanoTime() - started)))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
@@ -181,10 +186,20 @@ public class Sandbox {
         }
         ObjectNode insightOptions = FrameCodec.JSON.valueToTree(options == null ? Map.of() : options);
         String key = key(datasets);
-        return confined(worker).chain(limiter::acquire)
-                .chain(permit -> run(worker, sessionId, datasets, key, null, insightOptions, true,
-                        settings.maxSampleRows(), settings.maxSeriesItems())
-                        .onTermination().invoke(permit::release))
+        return confined(worker)
+                .chain(limiter::acquire)
+                .chain(permit -> run(
+                                worker,
+                                sessionId,
+                                datasets,
+                                key,
+                                null,
+                                insightOptions,
+                                true,
+                                settings.maxSampleRows(),
+                                settings.maxSeriesItems())
+                        .onTermination()
+                        .invoke(permit::release))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -196,7 +211,8 @@ public class Sandbox {
         if (worker == null) {
             return Uni.createFrom().failure(disabled());
         }
-        return confined(worker).chain(() -> load(worker, sessionId, datasets, key(datasets)))
+        return confined(worker)
+                .chain(() -> load(worker, sessionId, datasets, key(datasets)))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -204,7 +220,8 @@ public class Sandbox {
     public void evict(String sessionId) {
         WorkerConnection worker = connection;
         if (worker != null) {
-            ObjectNode request = FrameCodec.JSON.createObjectNode().put("op", "evict").put("session", sessionId);
+            ObjectNode request =
+                    FrameCodec.JSON.createObjectNode().put("op", "evict").put("session", sessionId);
             worker.send(request);
         }
         cached.remove(sessionId);
@@ -214,18 +231,31 @@ public class Sandbox {
     public SandboxStatus status() {
         WorkerConnection worker = connection;
         WorkerConnection.Info info = worker == null ? null : worker.info();
-        return new SandboxStatus(settings.enabled(), info != null, info == null ? null : info.pid(),
-                info == null ? null : info.python(), info == null ? null : info.pandas(),
-                info == null ? null : info.confinement(), settings.allowUnconfined(), cached.size(),
-                cached.values().stream().mapToLong(Long::longValue).sum(), limiter.running(), limiter.queued(),
-                limiter.slots(), settings.queueSize(), worker != null && worker.standbyReady(),
-                worker == null ? 0 : worker.restarts(), worker == null ? null : worker.lastProblem());
+        return new SandboxStatus(
+                settings.enabled(),
+                info != null,
+                info == null ? null : info.pid(),
+                info == null ? null : info.python(),
+                info == null ? null : info.pandas(),
+                info == null ? null : info.confinement(),
+                settings.allowUnconfined(),
+                cached.size(),
+                cached.values().stream().mapToLong(Long::longValue).sum(),
+                limiter.running(),
+                limiter.queued(),
+                limiter.slots(),
+                settings.queueSize(),
+                worker != null && worker.standbyReady(),
+                worker == null ? 0 : worker.restarts(),
+                worker == null ? null : worker.lastProblem());
     }
 
     /** Completes when the worker is ready to execute (at most the start timeout). */
     public Uni<Void> awaitReady() {
         WorkerConnection worker = connection;
-        return worker == null ? Uni.createFrom().failure(disabled()) : worker.whenReady().replaceWithVoid();
+        return worker == null
+                ? Uni.createFrom().failure(disabled())
+                : worker.whenReady().replaceWithVoid();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -251,40 +281,71 @@ public class Sandbox {
     }
 
     /** Runs {@code code}, or the insights with {@code insightOptions} when that is not null. */
-    private Uni<ExecutionResult> run(WorkerConnection worker, String sessionId, List<DatasetSource> datasets,
-            String key, String code, ObjectNode insightOptions, boolean mayLoad, int maxRows, int maxItems) {
+    private Uni<ExecutionResult> run(
+            WorkerConnection worker,
+            String sessionId,
+            List<DatasetSource> datasets,
+            String key,
+            String code,
+            ObjectNode insightOptions,
+            boolean mayLoad,
+            int maxRows,
+            int maxItems) {
         long id = worker.nextId();
-        ObjectNode request = FrameCodec.JSON.createObjectNode().put("op", insightOptions == null ? "exec" : "insights")
-                .put("id", id).put("session", sessionId).put("key", key);
+        ObjectNode request = FrameCodec.JSON
+                .createObjectNode()
+                .put("op", insightOptions == null ? "exec" : "insights")
+                .put("id", id)
+                .put("session", sessionId)
+                .put("key", key);
         if (insightOptions == null) {
             request.put("code", code);
         } else {
             request.set("options", insightOptions);
         }
-        request.putObject("limits").put("timeout_ms", settings.timeout().toMillis())
+        request.putObject("limits")
+                .put("timeout_ms", settings.timeout().toMillis())
                 .put("cpu_seconds", settings.cpuSeconds())
                 .put("address_space_headroom", settings.addressSpaceHeadroom())
                 .put("max_open_files", settings.maxOpenFiles());
-        request.putObject("output").put("max_output", settings.maxOutput())
-                .put("max_sample_rows", maxRows).put("max_series_items", maxItems)
-                .put("max_figures", settings.maxCharts()).put("max_figure_bytes", settings.maxChartBytes());
+        request.putObject("output")
+                .put("max_output", settings.maxOutput())
+                .put("max_sample_rows", maxRows)
+                .put("max_series_items", maxItems)
+                .put("max_figures", settings.maxCharts())
+                .put("max_figure_bytes", settings.maxChartBytes());
         Duration wait = settings.timeout().plus(settings.grace());
         return worker.request(request)
-                .ifNoItem().after(wait).recoverWithUni(() -> stuck(worker, id))
-                .onCancellation().invoke(() -> {
+                .ifNoItem()
+                .after(wait)
+                .recoverWithUni(() -> stuck(worker, id))
+                .onCancellation()
+                .invoke(() -> {
                     metrics.kill();
-                    worker.send(FrameCodec.JSON.createObjectNode().put("op", "cancel").put("id", id));
+                    worker.send(FrameCodec.JSON
+                            .createObjectNode()
+                            .put("op", "cancel")
+                            .put("id", id));
                 })
                 .chain(frame -> {
                     if ("not_loaded".equals(frame.type())) {
                         if (!mayLoad) {
-                            return Uni.createFrom().failure(WorkerConnection.unavailable(
-                                    "the worker dropped the session's datasets right after loading them"));
+                            return Uni.createFrom()
+                                    .failure(WorkerConnection.unavailable(
+                                            "the worker dropped the session's datasets right after loading them"));
                         }
                         metrics.miss();
                         cached.remove(sessionId);
                         return load(worker, sessionId, datasets, key)
-                                .chain(() -> run(worker, sessionId, datasets, key, code, insightOptions, false, maxRows,
+                                .chain(() -> run(
+                                        worker,
+                                        sessionId,
+                                        datasets,
+                                        key,
+                                        code,
+                                        insightOptions,
+                                        false,
+                                        maxRows,
                                         maxItems));
                     }
                     if (mayLoad) {
@@ -306,11 +367,17 @@ public class Sandbox {
         worker.send(FrameCodec.JSON.createObjectNode().put("op", "cancel").put("id", id));
         long probe = worker.nextId();
         worker.request(FrameCodec.JSON.createObjectNode().put("op", "stats").put("id", probe))
-                .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .subscribe().with(ok -> {
-                }, e -> worker.restart("it stopped answering (" + e.getMessage() + ")"));
-        ObjectNode header = FrameCodec.JSON.createObjectNode().put("type", "result").put("id", id)
-                .put("outcome", "timeout").put("duration_ms", settings.timeout().plus(settings.grace()).toMillis());
+                .ifNoItem()
+                .after(Duration.ofSeconds(2))
+                .fail()
+                .subscribe()
+                .with(ok -> {}, e -> worker.restart("it stopped answering (" + e.getMessage() + ")"));
+        ObjectNode header = FrameCodec.JSON
+                .createObjectNode()
+                .put("type", "result")
+                .put("id", id)
+                .put("outcome", "timeout")
+                .put("duration_ms", settings.timeout().plus(settings.grace()).toMillis());
         return Uni.createFrom().item(new Frame(header));
     }
 
@@ -318,8 +385,10 @@ public class Sandbox {
         String name = sessionId + '\u0000' + key;
         return loading.computeIfAbsent(name, k -> {
             Uni<Void> shared = doLoad(worker, sessionId, datasets, key)
-                    .onTermination().invoke(() -> loading.remove(k))
-                    .memoize().indefinitely();
+                    .onTermination()
+                    .invoke(() -> loading.remove(k))
+                    .memoize()
+                    .indefinitely();
             return shared;
         });
     }
@@ -327,39 +396,54 @@ public class Sandbox {
     private Uni<Void> doLoad(WorkerConnection worker, String sessionId, List<DatasetSource> datasets, String key) {
         DatasetFiles store = datasets.isEmpty() ? null : files.get();
         if (!datasets.isEmpty() && store == null) {
-            return Uni.createFrom().failure(WorkerConnection.unavailable(
-                    "no dataset store is available to load the session's datasets"));
+            return Uni.createFrom()
+                    .failure(WorkerConnection.unavailable(
+                            "no dataset store is available to load the session's datasets"));
         }
         long started = System.nanoTime();
-        List<Uni<Path>> materialised = datasets.stream().map(source -> store.materialise(source)).toList();
-        Uni<List<Path>> paths = materialised.isEmpty() ? Uni.createFrom().item(List.of())
+        List<Uni<Path>> materialised =
+                datasets.stream().map(source -> store.materialise(source)).toList();
+        Uni<List<Path>> paths = materialised.isEmpty()
+                ? Uni.createFrom().item(List.of())
                 : Uni.join().all(materialised).andFailFast();
         return paths.chain(local -> {
-            ObjectNode request = FrameCodec.JSON.createObjectNode().put("op", "load").put("id", worker.nextId())
-                    .put("session", sessionId).put("key", key);
-            ArrayNode specs = request.putArray("datasets");
-            for (int i = 0; i < datasets.size(); i++) {
-                specs.add(spec(datasets.get(i), local.get(i)));
-            }
-            return worker.request(request)
-                    .ifNoItem().after(settings.loadTimeout()).failWith(() -> WorkerConnection.unavailable(
-                            "loading the session's datasets took longer than " + settings.loadTimeout().toSeconds()
-                                    + " s"))
-                    .eventually(() -> deleteLater(local));
-        }).map(reply -> {
-            if (!"loaded".equals(reply.type())) {
-                throw new ProblemException(ProblemType.UNPROCESSABLE, "the session's data could not be loaded for "
-                        + "analysis: " + reply.header().path("error").asText("unknown error"));
-            }
-            cached.put(sessionId, reply.header().path("bytes").asLong());
-            metrics.load(Duration.ofNanos(System.nanoTime() - started));
-            return null;
-        });
+                    ObjectNode request = FrameCodec.JSON
+                            .createObjectNode()
+                            .put("op", "load")
+                            .put("id", worker.nextId())
+                            .put("session", sessionId)
+                            .put("key", key);
+                    ArrayNode specs = request.putArray("datasets");
+                    for (int i = 0; i < datasets.size(); i++) {
+                        specs.add(spec(datasets.get(i), local.get(i)));
+                    }
+                    return worker.request(request)
+                            .ifNoItem()
+                            .after(settings.loadTimeout())
+                            .failWith(() ->
+                                    WorkerConnection.unavailable("loading the session's datasets took longer than "
+                                            + settings.loadTimeout().toSeconds() + " s"))
+                            .eventually(() -> deleteLater(local));
+                })
+                .map(reply -> {
+                    if (!"loaded".equals(reply.type())) {
+                        throw new ProblemException(
+                                ProblemType.UNPROCESSABLE,
+                                "the session's data could not be loaded for " + "analysis: "
+                                        + reply.header().path("error").asText("unknown error"));
+                    }
+                    cached.put(sessionId, reply.header().path("bytes").asLong());
+                    metrics.load(Duration.ofNanos(System.nanoTime() - started));
+                    return null;
+                });
     }
 
     private static ObjectNode spec(DatasetSource source, Path path) {
-        ObjectNode spec = FrameCodec.JSON.createObjectNode().put("name", source.name())
-                .put("default", source.isDefault()).put("path", path.toAbsolutePath().toString());
+        ObjectNode spec = FrameCodec.JSON
+                .createObjectNode()
+                .put("name", source.name())
+                .put("default", source.isDefault())
+                .put("path", path.toAbsolutePath().toString());
         ArrayNode columns = spec.putArray("columns");
         source.columns().forEach(columns::add);
         ObjectNode dtypes = spec.putObject("dtypes");
@@ -367,21 +451,24 @@ public class Sandbox {
         ArrayNode dates = spec.putArray("date_columns");
         source.dateColumns().forEach(dates::add);
         ArrayNode naValues = spec.putArray("na_values");
-        (source.naValues() == null || source.naValues().isEmpty() ? List.of("") : source.naValues()).forEach(naValues::add);
+        (source.naValues() == null || source.naValues().isEmpty() ? List.of("") : source.naValues())
+                .forEach(naValues::add);
         return spec;
     }
 
     private static Uni<Void> deleteLater(List<Path> paths) {
-        return Uni.createFrom().<Void> item(() -> {
-            for (Path path : paths) {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    Log.debugf("could not delete %s: %s", path, e.getMessage());
-                }
-            }
-            return null;
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom()
+                .<Void>item(() -> {
+                    for (Path path : paths) {
+                        try {
+                            Files.deleteIfExists(path);
+                        } catch (IOException e) {
+                            Log.debugf("could not delete %s: %s", path, e.getMessage());
+                        }
+                    }
+                    return null;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private void onEvent(Frame frame) {
@@ -390,18 +477,42 @@ public class Sandbox {
             metrics.eviction();
         }
         cached.remove(session);
-        Log.debugf("worker dropped session %s: %s", session, frame.header().path("reason").asText());
+        Log.debugf(
+                "worker dropped session %s: %s",
+                session, frame.header().path("reason").asText());
     }
 
     private SupervisorProcess launch(WorkerFiles files, SupervisorProcess.Listener listener) throws IOException {
-        Map<String, String> environment = Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8",
-                "HOME", files.directory().toString(), "OPENBLAS_NUM_THREADS", "1", "OMP_NUM_THREADS", "1",
-                "MKL_NUM_THREADS", "1", "MPLBACKEND", "Agg", "MPLCONFIGDIR", files.matplotlibCache().toString());
+        Map<String, String> environment = Map.of(
+                "PATH",
+                "/usr/bin:/bin",
+                "LANG",
+                "C.UTF-8",
+                "LC_ALL",
+                "C.UTF-8",
+                "HOME",
+                files.directory().toString(),
+                "OPENBLAS_NUM_THREADS",
+                "1",
+                "OMP_NUM_THREADS",
+                "1",
+                "MKL_NUM_THREADS",
+                "1",
+                "MPLBACKEND",
+                "Agg",
+                "MPLCONFIGDIR",
+                files.matplotlibCache().toString());
         SupervisorProcess process = SupervisorProcess.start(
-                List.of(settings.python(), "-I", "-B", files.supervisor().toString()), environment, files.directory(),
-                WorkerConnection.MAX_FRAME, listener);
-        ObjectNode configure = FrameCodec.JSON.createObjectNode().put("op", "configure")
-                .put("allowed_modules", allowedModules).put("memory_budget", settings.memoryBudget())
+                List.of(settings.python(), "-I", "-B", files.supervisor().toString()),
+                environment,
+                files.directory(),
+                WorkerConnection.MAX_FRAME,
+                listener);
+        ObjectNode configure = FrameCodec.JSON
+                .createObjectNode()
+                .put("op", "configure")
+                .put("allowed_modules", allowedModules)
+                .put("memory_budget", settings.memoryBudget())
                 .put("allow_unconfined", settings.allowUnconfined())
                 .put("landlock", settings.landlockTestOff() ? "off" : "auto")
                 .put("idle_seconds", settings.idleTimeout().toMillis() / 1000.0);
@@ -413,8 +524,19 @@ public class Sandbox {
     static String key(List<DatasetSource> datasets) {
         List<String> parts = new ArrayList<>();
         for (DatasetSource d : datasets) {
-            parts.add(d.name() + '\u0001' + d.isDefault() + '\u0001' + d.fileId() + '\u0001' + d.contentHash() + '\u0001'
-                    + d.columns() + '\u0001' + new TreeMap<>(d.dtypes()) + '\u0001' + d.dateColumns());
+            parts.add(d.name()
+                    + '\u0001'
+                    + d.isDefault()
+                    + '\u0001'
+                    + d.fileId()
+                    + '\u0001'
+                    + d.contentHash()
+                    + '\u0001'
+                    + d.columns()
+                    + '\u0001'
+                    + new TreeMap<>(d.dtypes())
+                    + '\u0001'
+                    + d.dateColumns());
         }
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -1,12 +1,11 @@
 package io.llmanalytics.sandbox;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.OptionalInt;
-
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The CPython worker that runs generated analysis code: its process, limits, output bounds and capacity. */
 @ConfigMapping(prefix = "sandbox")

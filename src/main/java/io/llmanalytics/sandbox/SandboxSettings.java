@@ -8,11 +8,31 @@ import java.util.List;
  * The worker's settings, checked: every value is within its range, or start-up fails with a message naming the
  * setting. {@code landlockTestOff} simulates a kernel without Landlock (tests only: configuration cannot set it).
  */
-public record SandboxSettings(boolean enabled, String python, Duration timeout, Duration cpuTime, int maxOutput,
-        int maxSampleRows, int maxSeriesItems, int maxCharts, long maxChartBytes, int maxCodeSize, long memoryBudget,
-        long addressSpaceHeadroom, int maxOpenFiles, int concurrency, int queueSize, Duration queueTimeout,
-        Duration retryAfter, Duration loadTimeout, Duration startTimeout, Duration grace, boolean standby,
-        Duration idleTimeout, boolean allowUnconfined, boolean landlockTestOff) {
+public record SandboxSettings(
+        boolean enabled,
+        String python,
+        Duration timeout,
+        Duration cpuTime,
+        int maxOutput,
+        int maxSampleRows,
+        int maxSeriesItems,
+        int maxCharts,
+        long maxChartBytes,
+        int maxCodeSize,
+        long memoryBudget,
+        long addressSpaceHeadroom,
+        int maxOpenFiles,
+        int concurrency,
+        int queueSize,
+        Duration queueTimeout,
+        Duration retryAfter,
+        Duration loadTimeout,
+        Duration startTimeout,
+        Duration grace,
+        boolean standby,
+        Duration idleTimeout,
+        boolean allowUnconfined,
+        boolean landlockTestOff) {
 
     private static final long MIB = 1024L * 1024;
 
@@ -57,13 +77,31 @@ public record SandboxSettings(boolean enabled, String python, Duration timeout, 
 
     /** Reads and checks the configuration. */
     public static SandboxSettings from(SandboxConfig config) {
-        return new SandboxSettings(config.enabled(), config.python(), config.timeout(), config.cpuTime().orElse(null),
-                config.maxOutput(), config.maxSampleRows(), config.maxSeriesItems(), config.maxCharts(),
-                config.maxChartSize().asLongValue(), config.maxCodeSize(), config.memoryBudget().asLongValue(),
-                config.addressSpaceHeadroom().asLongValue(), config.maxOpenFiles(),
-                config.concurrency().orElse(Runtime.getRuntime().availableProcessors()), config.queueSize(),
-                config.queueTimeout(), config.retryAfter(), config.loadTimeout(), config.startTimeout(),
-                config.grace(), config.standby(), config.idleTimeout(), config.allowUnconfined(), false);
+        return new SandboxSettings(
+                config.enabled(),
+                config.python(),
+                config.timeout(),
+                config.cpuTime().orElse(null),
+                config.maxOutput(),
+                config.maxSampleRows(),
+                config.maxSeriesItems(),
+                config.maxCharts(),
+                config.maxChartSize().asLongValue(),
+                config.maxCodeSize(),
+                config.memoryBudget().asLongValue(),
+                config.addressSpaceHeadroom().asLongValue(),
+                config.maxOpenFiles(),
+                config.concurrency().orElse(Runtime.getRuntime().availableProcessors()),
+                config.queueSize(),
+                config.queueTimeout(),
+                config.retryAfter(),
+                config.loadTimeout(),
+                config.startTimeout(),
+                config.grace(),
+                config.standby(),
+                config.idleTimeout(),
+                config.allowUnconfined(),
+                false);
     }
 
     /** CPU seconds for the child's RLIMIT_CPU. */

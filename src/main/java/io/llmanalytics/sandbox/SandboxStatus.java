@@ -23,8 +23,20 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param lastProblem why the supervisor last stopped or failed to start (null when none since it became ready)
  */
 @RegisterForReflection
-public record SandboxStatus(boolean enabled, boolean ready, Long pid, String python, String pandas,
-        Confinement confinement, boolean allowUnconfined, int cachedSessions, long cachedBytes, int running, int queued, int slots, int queueSize, boolean standbyReady,
+public record SandboxStatus(
+        boolean enabled,
+        boolean ready,
+        Long pid,
+        String python,
+        String pandas,
+        Confinement confinement,
+        boolean allowUnconfined,
+        int cachedSessions,
+        long cachedBytes,
+        int running,
+        int queued,
+        int slots,
+        int queueSize,
+        boolean standbyReady,
         long restarts,
-        String lastProblem) {
-}
+        String lastProblem) {}

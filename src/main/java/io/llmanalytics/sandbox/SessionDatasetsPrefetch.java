@@ -1,14 +1,13 @@
 package io.llmanalytics.sandbox;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.SessionCreated;
 import io.llmanalytics.session.SessionDeleted;
 import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Keeps the worker's cache in step with sessions: a new session's datasets are loaded in the background right after
@@ -25,12 +24,21 @@ public class SessionDatasetsPrefetch {
 
     void created(@Observes SessionCreated event) {
         String id = event.session().id;
-        sandbox.prefetch(id, event.session().datasets.stream().map(DatasetDocument::source).toList())
-                .subscribe().with(ok -> Log.debugf("Datasets of session %s loaded in the worker", id), e -> {
+        sandbox.prefetch(
+                        id,
+                        event.session().datasets.stream()
+                                .map(DatasetDocument::source)
+                                .toList())
+                .subscribe()
+                .with(ok -> Log.debugf("Datasets of session %s loaded in the worker", id), e -> {
                     // the reason can quote the data (pandas' parse errors do): only its kind at INFO
                     ProblemException problem = ProblemFailures.find(e);
-                    Log.infof("Datasets of session %s not prefetched (%s); they load on the first question", id,
-                            problem != null ? problem.type().title() : e.getClass().getSimpleName());
+                    Log.infof(
+                            "Datasets of session %s not prefetched (%s); they load on the first question",
+                            id,
+                            problem != null
+                                    ? problem.type().title()
+                                    : e.getClass().getSimpleName());
                     Log.debugf("Datasets of session %s not prefetched: %s", id, e.getMessage());
                 });
     }
@@ -38,10 +46,17 @@ public class SessionDatasetsPrefetch {
     void added(@Observes io.llmanalytics.session.SessionDatasetsAdded event) {
         // the set of datasets changed: its key changed, so the worker loads the new set (the old one is replaced)
         String id = event.session().id;
-        sandbox.prefetch(id, event.session().datasets.stream().map(DatasetDocument::source).toList())
-                .subscribe().with(ok -> Log.debugf("Datasets of session %s reloaded in the worker", id),
-                        e -> Log.infof("Datasets of session %s not prefetched after an addition (%s)", id,
-                                e.getClass().getSimpleName()));
+        sandbox.prefetch(
+                        id,
+                        event.session().datasets.stream()
+                                .map(DatasetDocument::source)
+                                .toList())
+                .subscribe()
+                .with(
+                        ok -> Log.debugf("Datasets of session %s reloaded in the worker", id),
+                        e -> Log.infof(
+                                "Datasets of session %s not prefetched after an addition (%s)",
+                                id, e.getClass().getSimpleName()));
     }
 
     void deleted(@Observes SessionDeleted event) {

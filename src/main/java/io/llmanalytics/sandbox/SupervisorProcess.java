@@ -1,5 +1,6 @@
 package io.llmanalytics.sandbox;
 
+import io.quarkus.logging.Log;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,8 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import io.quarkus.logging.Log;
 
 /**
  * One running worker supervisor (a Python process) and the threads that talk to it: frames are read and written on
@@ -46,13 +45,16 @@ final class SupervisorProcess {
         this.listener = listener;
         this.maxFrame = maxFrame;
         this.stdin = process.getOutputStream();
-        this.writer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
-                .name("sandbox-writer-" + process.pid()).unstarted(r));
+        this.writer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
+                .daemon()
+                .name("sandbox-writer-" + process.pid())
+                .unstarted(r));
     }
 
     /** Starts {@code command} in {@code directory} with exactly {@code environment}. */
-    static SupervisorProcess start(List<String> command, Map<String, String> environment, Path directory,
-            int maxFrame, Listener listener) throws IOException {
+    static SupervisorProcess start(
+            List<String> command, Map<String, String> environment, Path directory, int maxFrame, Listener listener)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
@@ -158,8 +160,8 @@ final class SupervisorProcess {
     }
 
     private void logErrors() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 String bounded = line.length() > MAX_LOG_LINE ? line.substring(0, MAX_LOG_LINE) + "..." : line;

@@ -1,5 +1,11 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -14,14 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
-
 /**
  * The service's side of the worker protocol: starts the supervisor, restarts it whenever it dies (requests in
  * flight then fail with {@link ProblemType#WORKER_UNAVAILABLE}), and matches replies to requests by id.
@@ -34,6 +32,7 @@ final class WorkerConnection implements SupervisorProcess.Listener {
 
     /** Largest frame accepted from the worker; the worker itself caps a result at 16 MiB. */
     static final int MAX_FRAME = 24 * 1024 * 1024;
+
     private static final long HEALTHY_AFTER_MILLIS = 30_000;
     private static final long STANDBY_DELAY_MILLIS = 3_000;
 
@@ -43,11 +42,9 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     }
 
     /** Facts about the running supervisor, from its {@code ready} message. */
-    record Info(long pid, String python, String pandas, Confinement confinement) {
-    }
+    record Info(long pid, String python, String pandas, Confinement confinement) {}
 
-    private record Pending(UniEmitter<? super Frame> emitter, SupervisorProcess process) {
-    }
+    private record Pending(UniEmitter<? super Frame> emitter, SupervisorProcess process) {}
 
     private enum Role {
         CURRENT,
@@ -76,8 +73,8 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     private volatile String lastProblem;
     private Role launching;
 
-    WorkerConnection(Launcher launcher, Duration startTimeout, boolean useStandby, Consumer<Frame> events,
-            Runnable onRestart) {
+    WorkerConnection(
+            Launcher launcher, Duration startTimeout, boolean useStandby, Consumer<Frame> events, Runnable onRestart) {
         this.launcher = launcher;
         this.startTimeout = startTimeout;
         this.useStandby = useStandby;
@@ -122,8 +119,10 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         if (closed) {
             return Uni.createFrom().failure(unavailable("the analysis worker is shut down"));
         }
-        return Uni.createFrom().completionStage(() -> ready)
-                .ifNoItem().after(startTimeout)
+        return Uni.createFrom()
+                .completionStage(() -> ready)
+                .ifNoItem()
+                .after(startTimeout)
                 .failWith(() -> unavailable("the analysis worker did not become ready within "
                         + startTimeout.toSeconds() + " s" + (lastProblem == null ? "" : " (" + lastProblem + ")")));
     }
@@ -134,16 +133,17 @@ final class WorkerConnection implements SupervisorProcess.Listener {
      */
     Uni<Frame> request(ObjectNode header) {
         long id = header.path("id").asLong();
-        return whenReady().chain(process -> Uni.createFrom().<Frame> emitter(emitter -> {
-            pending.put(id, new Pending(emitter, process));
-            emitter.onTermination(() -> pending.remove(id));
-            if (!process.alive()) {
-                pending.remove(id);
-                emitter.fail(unavailable("the analysis worker stopped; it is being restarted"));
-                return;
-            }
-            process.send(FrameCodec.encode(header));
-        }));
+        return whenReady()
+                .chain(process -> Uni.createFrom().<Frame>emitter(emitter -> {
+                    pending.put(id, new Pending(emitter, process));
+                    emitter.onTermination(() -> pending.remove(id));
+                    if (!process.alive()) {
+                        pending.remove(id);
+                        emitter.fail(unavailable("the analysis worker stopped; it is being restarted"));
+                        return;
+                    }
+                    process.send(FrameCodec.encode(header));
+                }));
     }
 
     /** Sends {@code header} to the serving supervisor, if any, without waiting for anything. */
@@ -165,7 +165,7 @@ final class WorkerConnection implements SupervisorProcess.Listener {
 
     void close() {
         closed = true;
-        for (SupervisorProcess process : new SupervisorProcess[] { current, standby }) {
+        for (SupervisorProcess process : new SupervisorProcess[] {current, standby}) {
             if (process != null) {
                 process.stop(2000);
             }
@@ -192,8 +192,11 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     public void onFrame(SupervisorProcess process, Frame frame) {
         adopt(process);
         if ("ready".equals(frame.type())) {
-            Info started = new Info(frame.header().path("pid").asLong(), frame.header().path("python").asText(),
-                    frame.header().path("pandas").asText(), Confinement.of(frame.header().path("confinement")));
+            Info started = new Info(
+                    frame.header().path("pid").asLong(),
+                    frame.header().path("python").asText(),
+                    frame.header().path("pandas").asText(),
+                    Confinement.of(frame.header().path("confinement")));
             synchronized (lock) {
                 if (process == standby) {
                     standbyInfo = started;
@@ -229,10 +232,16 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         info = started;
         readySince = System.currentTimeMillis();
         lastProblem = null;
-        Log.infof("analysis worker ready: pid %d, Python %s, pandas %s; %s", started.pid(), started.python(),
-                started.pandas(), started.confinement().describe());
+        Log.infof(
+                "analysis worker ready: pid %d, Python %s, pandas %s; %s",
+                started.pid(),
+                started.python(),
+                started.pandas(),
+                started.confinement().describe());
         if (!started.confinement().confined()) {
-            Log.errorf("ANALYSIS CODE CANNOT BE CONFINED ON THIS HOST: %s. %s", started.confinement().problem(),
+            Log.errorf(
+                    "ANALYSIS CODE CANNOT BE CONFINED ON THIS HOST: %s. %s",
+                    started.confinement().problem(),
                     started.confinement().allowUnconfined()
                             ? "It runs UNCONFINED because sandbox.allow-unconfined is on (development only)."
                             : "Analyses are refused (503) until the service runs on a kernel with Landlock.");
@@ -277,8 +286,10 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         }
         for (Map.Entry<Long, Pending> entry : List.copyOf(pending.entrySet())) {
             if (entry.getValue().process() == process && pending.remove(entry.getKey(), entry.getValue())) {
-                entry.getValue().emitter().fail(unavailable("the analysis worker stopped while running this request ("
-                        + reason + "); it is being restarted, please retry"));
+                entry.getValue()
+                        .emitter()
+                        .fail(unavailable("the analysis worker stopped while running this request (" + reason
+                                + "); it is being restarted, please retry"));
             }
         }
         if (closed || "stopped".equals(reason)) {

@@ -19,8 +19,20 @@ import java.util.stream.Stream;
 final class WorkerFiles {
 
     /** Every module of the worker; WorkerFilesTest checks the list against the source folder. */
-    static final List<String> MODULES = List.of("supervisor.py", "preload.py", "zygote.py", "executor.py", "child.py",
-            "guard.py", "output.py", "policy.py", "protocol.py", "datasets.py", "insights.py", "plotdata.py");
+    static final List<String> MODULES = List.of(
+            "supervisor.py",
+            "preload.py",
+            "zygote.py",
+            "executor.py",
+            "child.py",
+            "guard.py",
+            "output.py",
+            "policy.py",
+            "protocol.py",
+            "datasets.py",
+            "insights.py",
+            "plotdata.py");
+
     static final String ALLOWED_MODULES = "policy/allowed-modules.txt";
 
     private final Path directory;
@@ -34,7 +46,8 @@ final class WorkerFiles {
     /** Copies the sources to a new private directory. */
     static WorkerFiles install() {
         try {
-            Path directory = Files.createTempDirectory("llm-analytics-worker-",
+            Path directory = Files.createTempDirectory(
+                    "llm-analytics-worker-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             for (String module : MODULES) {
                 try (InputStream in = resource("worker/" + module)) {
@@ -43,7 +56,8 @@ final class WorkerFiles {
                     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
                 }
             }
-            Path cache = Path.of(System.getProperty("java.io.tmpdir"),
+            Path cache = Path.of(
+                    System.getProperty("java.io.tmpdir"),
                     "llm-analytics-matplotlib-" + System.getProperty("user.name", "worker"));
             Files.createDirectories(cache);
             Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
@@ -75,7 +89,8 @@ final class WorkerFiles {
 
     void delete() {
         try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // a temporary directory left behind is harmless
         }

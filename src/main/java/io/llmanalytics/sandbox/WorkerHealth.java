@@ -1,13 +1,11 @@
 package io.llmanalytics.sandbox;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.health.ComponentHealth;
 import io.llmanalytics.health.HealthContributor;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The worker in {@code GET /api/health}: up when its supervisor is ready. */
 @ApplicationScoped

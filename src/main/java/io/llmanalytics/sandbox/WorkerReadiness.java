@@ -1,7 +1,6 @@
 package io.llmanalytics.sandbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -20,8 +19,11 @@ public class WorkerReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         SandboxStatus status = sandbox.status();
-        return HealthCheckResponse.named("worker").status(status.ready() || !status.enabled())
-                .withData("enabled", status.enabled()).withData("cached_sessions", status.cachedSessions())
-                .withData("queued", status.queued()).build();
+        return HealthCheckResponse.named("worker")
+                .status(status.ready() || !status.enabled())
+                .withData("enabled", status.enabled())
+                .withData("cached_sessions", status.cachedSessions())
+                .withData("queued", status.queued())
+                .build();
     }
 }

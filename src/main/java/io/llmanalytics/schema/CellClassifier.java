@@ -10,11 +10,28 @@ import java.util.Set;
 public final class CellClassifier {
 
     /** pandas' default {@code na_values}. */
-    public static final Set<String> NA_TOKENS = Set.of("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN",
-            "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
+    public static final Set<String> NA_TOKENS = Set.of(
+            "",
+            "#N/A",
+            "#N/A N/A",
+            "#NA",
+            "-1.#IND",
+            "-1.#QNAN",
+            "-NaN",
+            "-nan",
+            "1.#IND",
+            "1.#QNAN",
+            "<NA>",
+            "N/A",
+            "NA",
+            "NULL",
+            "NaN",
+            "None",
+            "n/a",
+            "nan",
+            "null");
 
-    private CellClassifier() {
-    }
+    private CellClassifier() {}
 
     /**
      * Classifies text written with a decimal comma ({@code 12,5}), as pandas does with {@code decimal=','}: a dot

@@ -28,11 +28,13 @@ final class ColumnAccumulator {
     private int typedTracked;
     /** Some typed cells were not counted (the column looked typed); counts of a column that became text are estimates. */
     private boolean typedUntracked;
+
     private long dateMax = Long.MIN_VALUE;
     /** Cells added so far: the data row of the cell being added. */
     private long cells;
     /** The first number that is not a finite double, and its row (0: none). */
     private String nonFinite;
+
     private long nonFiniteRow;
 
     ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions) {
@@ -198,10 +200,32 @@ final class ColumnAccumulator {
         PandasType type = type();
         return switch (type) {
             case INT64, FLOAT64 -> numericProfile(type);
-            case DATETIME64 -> new ColumnProfile(type.dtype(), nulls, null, null, null, null, null, null, null,
-                    DateFormats.iso(dateMin), DateFormats.iso(dateMax));
-            default -> new ColumnProfile(type.dtype(), nulls, null, null, null, null, distinct.distinct(),
-                    distinct.estimated() || typedUntracked ? Boolean.TRUE : null, distinct.top(), null, null);
+            case DATETIME64 ->
+                new ColumnProfile(
+                        type.dtype(),
+                        nulls,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        DateFormats.iso(dateMin),
+                        DateFormats.iso(dateMax));
+            default ->
+                new ColumnProfile(
+                        type.dtype(),
+                        nulls,
+                        null,
+                        null,
+                        null,
+                        null,
+                        distinct.distinct(),
+                        distinct.estimated() || typedUntracked ? Boolean.TRUE : null,
+                        distinct.top(),
+                        null,
+                        null);
         };
     }
 

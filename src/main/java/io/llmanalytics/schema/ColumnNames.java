@@ -8,8 +8,7 @@ import java.util.Map;
 /** Column names as pandas makes them: blank names become {@code Unnamed: i}, duplicates {@code a.1}, {@code a.2}. */
 public final class ColumnNames {
 
-    private ColumnNames() {
-    }
+    private ColumnNames() {}
 
     public static List<String> normalise(List<String> raw) {
         List<String> names = new ArrayList<>(raw.size());

@@ -29,17 +29,25 @@ public record DatasetSchema(String name, long rows, List<ColumnSchema> columns, 
     }
 
     public List<String> numericColumns() {
-        return columns.stream().filter(c -> c.type().numeric()).map(ColumnSchema::name).toList();
+        return columns.stream()
+                .filter(c -> c.type().numeric())
+                .map(ColumnSchema::name)
+                .toList();
     }
 
     /** Columns pandas' {@code select_dtypes(include=['object', 'bool'])} would list. */
     public List<String> categoricalColumns() {
-        return columns.stream().filter(c -> c.type() == PandasType.OBJECT || c.type() == PandasType.BOOL)
-                .map(ColumnSchema::name).toList();
+        return columns.stream()
+                .filter(c -> c.type() == PandasType.OBJECT || c.type() == PandasType.BOOL)
+                .map(ColumnSchema::name)
+                .toList();
     }
 
     public List<String> dateColumns() {
-        return columns.stream().filter(c -> c.type() == PandasType.DATETIME64).map(ColumnSchema::name).toList();
+        return columns.stream()
+                .filter(c -> c.type() == PandasType.DATETIME64)
+                .map(ColumnSchema::name)
+                .toList();
     }
 
     public Optional<ColumnSchema> column(String name) {

@@ -19,8 +19,7 @@ public final class DateFormats {
 
     private static final DateTimeFormatter ISO_OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
-    private DateFormats() {
-    }
+    private DateFormats() {}
 
     /** The family of a string {@link #parse} accepted. */
     static Family family(String s) {
@@ -41,7 +40,7 @@ public final class DateFormats {
         if (n < 8 || n > 32) {
             return Long.MIN_VALUE;
         }
-        int[] pos = { 0 };
+        int[] pos = {0};
         int year;
         int month;
         int day;
@@ -190,7 +189,9 @@ public final class DateFormats {
 
     /** ISO 8601 text of epoch millis as pandas prints a Timestamp's isoformat (seconds, millis when present). */
     public static String iso(long epochMillis) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), (int) Math.floorMod(epochMillis, 1000) * 1_000_000,
+        LocalDateTime t = LocalDateTime.ofEpochSecond(
+                Math.floorDiv(epochMillis, 1000),
+                (int) Math.floorMod(epochMillis, 1000) * 1_000_000,
                 java.time.ZoneOffset.UTC);
         String base = t.format(ISO_OUT);
         int millis = (int) Math.floorMod(epochMillis, 1000);

@@ -37,7 +37,7 @@ final class DistinctCounter {
                 add(value);
                 return;
             }
-            counts.put(value, new long[] { 1 });
+            counts.put(value, new long[] {1});
         } else {
             count[0]++;
         }

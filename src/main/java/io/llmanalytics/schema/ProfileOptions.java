@@ -8,5 +8,4 @@ package io.llmanalytics.schema;
  * @param topValues most frequent values reported per text column
  * @param maxCells refuse datasets with more cells than this
  */
-public record ProfileOptions(int sampleRows, int distinctBound, int topValues, long maxCells) {
-}
+public record ProfileOptions(int sampleRows, int distinctBound, int topValues, long maxCells) {}

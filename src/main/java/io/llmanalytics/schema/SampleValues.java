@@ -3,8 +3,7 @@ package io.llmanalytics.schema;
 /** Cell text as the JSON value pandas would show for it in a column of the given dtype. */
 public final class SampleValues {
 
-    private SampleValues() {
-    }
+    private SampleValues() {}
 
     /** Cell text as the canonical CSV writes it for a column of the given dtype (null = missing). */
     public static String canonical(String cell, PandasType type, CellConventions conventions) {
@@ -33,9 +32,11 @@ public final class SampleValues {
             return null;
         }
         return switch (type) {
-            case INT64 -> CellClassifier.isBool(cell) ? (CellClassifier.parseBool(cell) ? 1L : 0L) : CellClassifier.toLong(cell);
+            case INT64 ->
+                CellClassifier.isBool(cell) ? (CellClassifier.parseBool(cell) ? 1L : 0L) : CellClassifier.toLong(cell);
             case FLOAT64 -> {
-                double v = CellClassifier.isBool(cell) ? (CellClassifier.parseBool(cell) ? 1 : 0)
+                double v = CellClassifier.isBool(cell)
+                        ? (CellClassifier.parseBool(cell) ? 1 : 0)
                         : CellClassifier.toDouble(cell, decimalComma);
                 yield Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : v;
             }

@@ -1,21 +1,7 @@
 package io.llmanalytics.session;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
-import java.util.List;
-import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
-import org.bson.Document;
-import org.bson.types.Binary;
-
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
-
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
@@ -23,6 +9,16 @@ import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.types.Binary;
 
 /**
  * The charts of answered questions, one document per chart in their own collection ({@code charts}), never in the
@@ -37,8 +33,7 @@ public class ChartStore {
     public static final String COLLECTION = "charts";
 
     /** One chart as stored: {@code n} counts from 0 in the order the code drew them. */
-    public record StoredChart(int n, String mime, int width, int height, byte[] image, String plotJson) {
-    }
+    public record StoredChart(int n, String mime, int width, int height, byte[] image, String plotJson) {}
 
     private final ReactiveMongoCollection<Document> charts;
     private final StoreConfig config;
@@ -50,8 +45,11 @@ public class ChartStore {
 
     void onStart(@Observes StartupEvent event) {
         charts.createIndex(Indexes.ascending("session_id", "interaction_id", "n"))
-                .ifNoItem().after(config.timeout()).fail()
-                .subscribe().with(name -> { }, e -> Log.warnf("Index of the charts not created: %s", e.getMessage()));
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
+                .subscribe()
+                .with(name -> {}, e -> Log.warnf("Index of the charts not created: %s", e.getMessage()));
     }
 
     /** Stores the charts of one interaction; images come as base64 (as the worker sends them). */
@@ -62,57 +60,92 @@ public class ChartStore {
         Date now = Date.from(Instant.now());
         List<Document> docs = new ArrayList<>();
         for (StoredChart c : drawn) {
-            docs.add(new Document("_id", id(sessionId, interactionId, c.n())).append("session_id", sessionId)
-                    .append("interaction_id", interactionId).append("n", c.n()).append("mime", c.mime())
-                    .append("width", c.width()).append("height", c.height()).append("image", new Binary(c.image()))
-                    .append("plot", c.plotJson()).append("created_at", now));
+            docs.add(new Document("_id", id(sessionId, interactionId, c.n()))
+                    .append("session_id", sessionId)
+                    .append("interaction_id", interactionId)
+                    .append("n", c.n())
+                    .append("mime", c.mime())
+                    .append("width", c.width())
+                    .append("height", c.height())
+                    .append("image", new Binary(c.image()))
+                    .append("plot", c.plotJson())
+                    .append("created_at", now));
         }
-        return charts.insertMany(docs).ifNoItem().after(config.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        return charts.insertMany(docs)
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .replaceWithVoid();
     }
 
     /** One chart of an interaction, or empty when there is none at {@code n}. */
     public Uni<Optional<StoredChart>> find(String sessionId, String interactionId, int n) {
-        return charts.find(Filters.eq("_id", id(sessionId, interactionId, n))).collect().first()
-                .ifNoItem().after(config.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        return charts.find(Filters.eq("_id", id(sessionId, interactionId, n)))
+                .collect()
+                .first()
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(doc -> Optional.ofNullable(doc).map(ChartStore::chart));
     }
 
     /** Every chart of an interaction, in drawing order. */
     public Uni<List<StoredChart>> list(String sessionId, String interactionId) {
-        return charts.find(Filters.and(Filters.eq("session_id", sessionId), Filters.eq("interaction_id", interactionId)))
-                .collect().asList()
-                .ifNoItem().after(config.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
-                .map(docs -> docs.stream().map(ChartStore::chart)
-                        .sorted(java.util.Comparator.comparingInt(StoredChart::n)).toList());
+        return charts.find(
+                        Filters.and(Filters.eq("session_id", sessionId), Filters.eq("interaction_id", interactionId)))
+                .collect()
+                .asList()
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
+                .map(docs -> docs.stream()
+                        .map(ChartStore::chart)
+                        .sorted(java.util.Comparator.comparingInt(StoredChart::n))
+                        .toList());
     }
 
     /** Deletes every chart of a session; returns how many. */
     public Uni<Long> deleteSession(String sessionId) {
-        return charts.deleteMany(Filters.eq("session_id", sessionId)).ifNoItem().after(config.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        return charts.deleteMany(Filters.eq("session_id", sessionId))
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(result -> result.getDeletedCount());
     }
 
     /** Deletes the charts of one interaction (its history entry could not be stored). */
     public Uni<Void> deleteInteraction(String sessionId, String interactionId) {
-        return charts.deleteMany(Filters.and(Filters.eq("session_id", sessionId),
-                Filters.eq("interaction_id", interactionId))).ifNoItem().after(config.timeout()).fail()
+        return charts.deleteMany(
+                        Filters.and(Filters.eq("session_id", sessionId), Filters.eq("interaction_id", interactionId)))
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
                 .replaceWithVoid();
     }
 
     /** How many charts a session has stored. */
     public Uni<Long> count(String sessionId) {
-        return charts.countDocuments(Filters.eq("session_id", sessionId)).ifNoItem().after(config.timeout()).fail();
+        return charts.countDocuments(Filters.eq("session_id", sessionId))
+                .ifNoItem()
+                .after(config.timeout())
+                .fail();
     }
 
     void sessionDeleted(@Observes SessionDeleted event) {
-        deleteSession(event.sessionId()).subscribe().with(
-                removed -> Log.debugf("Deleted %d charts of session %s", removed, event.sessionId()),
-                e -> Log.warnf("Charts of deleted session %s not removed: %s", event.sessionId(), e.getMessage()));
+        deleteSession(event.sessionId())
+                .subscribe()
+                .with(
+                        removed -> Log.debugf("Deleted %d charts of session %s", removed, event.sessionId()),
+                        e -> Log.warnf(
+                                "Charts of deleted session %s not removed: %s", event.sessionId(), e.getMessage()));
     }
 
     /** The path that serves a chart's image. */
@@ -135,7 +168,12 @@ public class ChartStore {
 
     private static StoredChart chart(Document doc) {
         Binary image = doc.get("image", Binary.class);
-        return new StoredChart(doc.getInteger("n", 0), doc.getString("mime"), doc.getInteger("width", 0),
-                doc.getInteger("height", 0), image == null ? new byte[0] : image.getData(), doc.getString("plot"));
+        return new StoredChart(
+                doc.getInteger("n", 0),
+                doc.getString("mime"),
+                doc.getInteger("width", 0),
+                doc.getInteger("height", 0),
+                image == null ? new byte[0] : image.getData(),
+                doc.getString("plot"));
     }
 }

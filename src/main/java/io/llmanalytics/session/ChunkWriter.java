@@ -1,14 +1,12 @@
 package io.llmanalytics.session;
 
+import io.smallrye.mutiny.subscription.UniEmitter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
-
-import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * Writes a GridFS download to a file, asking for a few chunks at a time so that every database reply stays small.

@@ -1,9 +1,8 @@
 package io.llmanalytics.session;
 
-import java.util.List;
-
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.schema.DatasetSchema;
+import java.util.List;
 
 /**
  * One dataset of a session as stored: its schema (with profile and sample) and where its canonical CSV is.
@@ -17,11 +16,22 @@ import io.llmanalytics.schema.DatasetSchema;
  * @param origin the database source, table or query and import time of a dataset imported from a source; null for
  *        uploads
  */
-public record DatasetDocument(String name, boolean isDefault, String fileId, String contentHash, List<String> naValues,
-        DatasetSchema schema, io.llmanalytics.sources.DatasetOrigin origin) {
+public record DatasetDocument(
+        String name,
+        boolean isDefault,
+        String fileId,
+        String contentHash,
+        List<String> naValues,
+        DatasetSchema schema,
+        io.llmanalytics.sources.DatasetOrigin origin) {
 
     /** A dataset read from an uploaded file. */
-    public DatasetDocument(String name, boolean isDefault, String fileId, String contentHash, List<String> naValues,
+    public DatasetDocument(
+            String name,
+            boolean isDefault,
+            String fileId,
+            String contentHash,
+            List<String> naValues,
             DatasetSchema schema) {
         this(name, isDefault, fileId, contentHash, naValues, schema, null);
     }
@@ -32,7 +42,15 @@ public record DatasetDocument(String name, boolean isDefault, String fileId, Str
     }
 
     public DatasetSource source() {
-        return new DatasetSource(name, isDefault, fileId, contentHash, schema.columnNames(), schema.dataTypes(),
-                schema.dateColumns(), schema.rows(), naValues);
+        return new DatasetSource(
+                name,
+                isDefault,
+                fileId,
+                contentHash,
+                schema.columnNames(),
+                schema.dataTypes(),
+                schema.dateColumns(),
+                schema.rows(),
+                naValues);
     }
 }

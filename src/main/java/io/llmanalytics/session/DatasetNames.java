@@ -12,13 +12,15 @@ public final class DatasetNames {
 
     static final int MAX_LENGTH = 60;
 
-    private DatasetNames() {
-    }
+    private DatasetNames() {}
 
     /** {@code "Orders 2024 (Q1).csv"} gives {@code orders_2024_q1}: ASCII letters, digits and underscores. */
     public static String key(String raw) {
-        String ascii = Normalizer.normalize(raw == null ? "" : raw, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
-        String key = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_").replaceAll("_+", "_")
+        String ascii = Normalizer.normalize(raw == null ? "" : raw, Normalizer.Form.NFKD)
+                .replaceAll("\\p{M}", "");
+        String key = ascii.toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]+", "_")
+                .replaceAll("_+", "_")
                 .replaceAll("^_|_$", "");
         if (key.isEmpty()) {
             key = "data";

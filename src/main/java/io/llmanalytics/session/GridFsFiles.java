@@ -1,5 +1,18 @@
 package io.llmanalytics.session;
 
+import com.mongodb.client.gridfs.model.GridFSUploadOptions;
+import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
+import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
+import io.llmanalytics.dataset.DatasetFiles;
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.store.StoreFailures;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,29 +29,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.Executor;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
-import org.bson.types.ObjectId;
-
-import com.mongodb.client.gridfs.model.GridFSUploadOptions;
-import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
-import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
-
-import io.llmanalytics.dataset.DatasetFiles;
-import io.llmanalytics.dataset.DatasetSource;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
-import io.quarkus.mongodb.reactive.ReactiveMongoClient;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
 import mutiny.zero.flow.adapters.AdaptersToReactiveStreams;
+import org.bson.Document;
+import org.bson.types.ObjectId;
 
 /**
  * Keeps uploaded files and canonical datasets in GridFS through the reactive driver. File reads and writes happen on
@@ -48,11 +42,12 @@ import mutiny.zero.flow.adapters.AdaptersToReactiveStreams;
 public class GridFsFiles implements DatasetFiles {
 
     /** Temporary files hold a dataset: 0600, the service's own user only. */
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions
-            .asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** The GridFS bucket holding uploads and canonical datasets. */
     public static final String BUCKET = "datasets";
+
     private static final int READ_CHUNK = 1 << 20;
     private static final int CHUNK_SIZE = 1 << 20;
     /** Chunks requested per batch when downloading (mongo-java-server ignores the 16 MB reply cap). */
@@ -70,68 +65,96 @@ public class GridFsFiles implements DatasetFiles {
     /** Stores {@code file}, hashing it on the way. */
     public Uni<StoredFile> store(Path file, String filename, Document metadata) {
         MessageDigest digest = sha256();
-        long[] length = { 0 };
-        Multi<ByteBuffer> content = Multi.createFrom().<ByteBuffer> emitter(emitter -> {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                while (!emitter.isCancelled()) {
-                    ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
-                    int read = channel.read(buffer);
-                    if (read < 0) {
-                        break;
-                    }
-                    buffer.flip();
-                    digest.update(buffer.duplicate());
-                    length[0] += read;
-                    emitter.emit(buffer);
-                }
-                emitter.complete();
-            } catch (IOException e) {
-                emitter.fail(e);
-            }
-        }, BackPressureStrategy.BUFFER).runSubscriptionOn(blocking);
-        GridFSUploadOptions options = new GridFSUploadOptions().chunkSizeBytes(CHUNK_SIZE).metadata(metadata);
-        return Uni.createFrom().publisher(AdaptersToFlow.publisher(
-                bucket.uploadFromPublisher(filename, AdaptersToReactiveStreams.publisher(content), options)))
-                .ifNoItem().after(timeoutFor(sizeOf(file))).fail()
-                .map(id -> new StoredFile(id.toHexString(), length[0], HexFormat.of().formatHex(digest.digest())))
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+        long[] length = {0};
+        Multi<ByteBuffer> content = Multi.createFrom()
+                .<ByteBuffer>emitter(
+                        emitter -> {
+                            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                                while (!emitter.isCancelled()) {
+                                    ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
+                                    int read = channel.read(buffer);
+                                    if (read < 0) {
+                                        break;
+                                    }
+                                    buffer.flip();
+                                    digest.update(buffer.duplicate());
+                                    length[0] += read;
+                                    emitter.emit(buffer);
+                                }
+                                emitter.complete();
+                            } catch (IOException e) {
+                                emitter.fail(e);
+                            }
+                        },
+                        BackPressureStrategy.BUFFER)
+                .runSubscriptionOn(blocking);
+        GridFSUploadOptions options =
+                new GridFSUploadOptions().chunkSizeBytes(CHUNK_SIZE).metadata(metadata);
+        return Uni.createFrom()
+                .publisher(AdaptersToFlow.publisher(
+                        bucket.uploadFromPublisher(filename, AdaptersToReactiveStreams.publisher(content), options)))
+                .ifNoItem()
+                .after(timeoutFor(sizeOf(file)))
+                .fail()
+                .map(id -> new StoredFile(
+                        id.toHexString(), length[0], HexFormat.of().formatHex(digest.digest())))
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable);
     }
 
     public Uni<Void> delete(String id) {
-        return Uni.createFrom().publisher(AdaptersToFlow.publisher(bucket.delete(new ObjectId(id))))
-                .ifNoItem().after(config.timeout()).fail()
+        return Uni.createFrom()
+                .publisher(AdaptersToFlow.publisher(bucket.delete(new ObjectId(id))))
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
                 .replaceWithVoid()
-                .onFailure(e -> e instanceof com.mongodb.MongoGridFSException).recoverWithNull()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+                .onFailure(e -> e instanceof com.mongodb.MongoGridFSException)
+                .recoverWithNull()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable);
     }
 
     /** Copies a stored file to {@code target}. */
     public Uni<Path> download(String id, Path target) {
-        Uni<Path> copy = Uni.createFrom().<Path> emitter(emitter -> {
+        Uni<Path> copy = Uni.createFrom().<Path>emitter(emitter -> {
             FileChannel channel;
             try {
-                channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                channel = FileChannel.open(
+                        target,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
                 emitter.fail(e);
                 return;
             }
-            bucket.downloadToPublisher(new ObjectId(id)).subscribe(new ChunkWriter(channel, target, emitter, DOWNLOAD_DEMAND));
+            bucket.downloadToPublisher(new ObjectId(id))
+                    .subscribe(new ChunkWriter(channel, target, emitter, DOWNLOAD_DEMAND));
         });
-        return copy.ifNoItem().after(timeoutFor(0)).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable);
+        return copy.ifNoItem()
+                .after(timeoutFor(0))
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable);
     }
 
     @Override
     public Uni<Path> materialise(DatasetSource source) {
-        return Uni.createFrom().item(() -> {
-            try {
-                return Files.createTempFile("dataset-", ".csv", OWNER_ONLY);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).runSubscriptionOn(blocking).chain(path -> download(source.fileId(), path)
-                .onFailure().call(() -> Uni.createFrom().item(() -> path.toFile().delete()).runSubscriptionOn(blocking)));
+        return Uni.createFrom()
+                .item(() -> {
+                    try {
+                        return Files.createTempFile("dataset-", ".csv", OWNER_ONLY);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .runSubscriptionOn(blocking)
+                .chain(path -> download(source.fileId(), path)
+                        .onFailure()
+                        .call(() -> Uni.createFrom()
+                                .item(() -> path.toFile().delete())
+                                .runSubscriptionOn(blocking)));
     }
 
     private Duration timeoutFor(long bytes) {
@@ -146,7 +169,6 @@ public class GridFsFiles implements DatasetFiles {
             return 0;
         }
     }
-
 
     private static MessageDigest sha256() {
         try {

@@ -1,5 +1,4 @@
 package io.llmanalytics.session;
 
 /** Fired once a session has been stored, so that the worker can start loading its datasets. */
-public record SessionCreated(SessionDocument session) {
-}
+public record SessionCreated(SessionDocument session) {}

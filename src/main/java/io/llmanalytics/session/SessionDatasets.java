@@ -1,23 +1,7 @@
 package io.llmanalytics.session;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executor;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-
-import org.bson.Document;
-
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
@@ -30,6 +14,18 @@ import io.llmanalytics.upload.TableParser;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.bson.Document;
 
 /**
  * More datasets in a session: a file added to an existing session (found through {@link SessionService#find}) is
@@ -49,8 +45,13 @@ public class SessionDatasets {
     private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
-    public SessionDatasets(SessionService sessions, TableParser parser, GridFsFiles files, SessionRepository repository,
-            StoreConfig storeConfig, Event<SessionDatasetsAdded> datasetsAdded) {
+    public SessionDatasets(
+            SessionService sessions,
+            TableParser parser,
+            GridFsFiles files,
+            SessionRepository repository,
+            StoreConfig storeConfig,
+            Event<SessionDatasetsAdded> datasetsAdded) {
         this.sessions = sessions;
         this.parser = parser;
         this.files = files;
@@ -67,13 +68,13 @@ public class SessionDatasets {
      * candidate join keys with the session's other datasets measured on the data. Returns the session as it is now.
      */
     public Uni<Added> addDatasets(String id, Path upload, String fileName) {
-        return sessions.find(id).chain(session -> sessions.intake(upload,
-                intake -> add(session, upload, fileName, intake), added -> null));
+        return sessions.find(id)
+                .chain(session ->
+                        sessions.intake(upload, intake -> add(session, upload, fileName, intake), added -> null));
     }
 
     /** The session after datasets were added, and the new datasets. */
-    public record Added(SessionDocument session, List<DatasetDocument> datasets) {
-    }
+    public record Added(SessionDocument session, List<DatasetDocument> datasets) {}
 
     private Uni<Added> add(SessionDocument session, Path upload, String fileName, SessionService.Intake intake) {
         return add(session, workDir -> parser.parse(upload, fileName, workDir), upload, intake, d -> d);
@@ -83,18 +84,29 @@ public class SessionDatasets {
      * Adds the datasets {@code read} produces in the work directory (a database import: no upload, every table has
      * its canonical file, which counts in the session's size), each passed through {@code decorate}.
      */
-    Uni<Added> add(SessionDocument session, java.util.function.Function<Path, ParsedUpload> read, Path upload,
-            SessionService.Intake intake, java.util.function.UnaryOperator<DatasetDocument> decorate) {
+    Uni<Added> add(
+            SessionDocument session,
+            java.util.function.Function<Path, ParsedUpload> read,
+            Path upload,
+            SessionService.Intake intake,
+            java.util.function.UnaryOperator<DatasetDocument> decorate) {
         List<String> stored = new ArrayList<>();
-        return Uni.createFrom().item(() -> named(session, read.apply(intake.workDir())))
+        return Uni.createFrom()
+                .item(() -> named(session, read.apply(intake.workDir())))
                 .runSubscriptionOn(blocking)
-                .chain(tables -> storeAdded(session.id, tables, upload, stored).map(docs -> docs.stream().map(decorate).toList())
+                .chain(tables -> storeAdded(session.id, tables, upload, stored)
+                        .map(docs -> docs.stream().map(decorate).toList())
                         .chain(added -> sharedColumns(session, added, tables, upload)
-                                .chain(shared -> save(session, added, shared,
+                                .chain(shared -> save(
+                                        session,
+                                        added,
+                                        shared,
                                         upload != null ? intake.bytes() : canonicalBytes(tables)))))
                 .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
-                .onFailure().call(e -> sessions.deleteAll(stored))
-                .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+                .onFailure()
+                .call(e -> sessions.deleteAll(stored))
+                .onFailure(io.smallrye.mutiny.CompositeException.class)
+                .transform(SessionService::firstProblem);
     }
 
     static long canonicalBytes(List<ParsedTable> tables) {
@@ -112,36 +124,44 @@ public class SessionDatasets {
     /** The parsed tables renamed with keys unique in the session. */
     private static List<ParsedTable> named(SessionDocument session, ParsedUpload parsed) {
         if (session.datasets.size() + parsed.tables().size() > MAX_DATASETS) {
-            throw new ProblemException(ProblemType.UNPROCESSABLE, "A session holds at most " + MAX_DATASETS
-                    + " datasets; this one has " + session.datasets.size() + " and the file adds "
-                    + parsed.tables().size() + ".");
+            throw new ProblemException(
+                    ProblemType.UNPROCESSABLE,
+                    "A session holds at most " + MAX_DATASETS
+                            + " datasets; this one has " + session.datasets.size() + " and the file adds "
+                            + parsed.tables().size() + ".");
         }
-        List<String> taken = new ArrayList<>(session.datasets.stream().map(DatasetDocument::name).toList());
+        List<String> taken = new ArrayList<>(
+                session.datasets.stream().map(DatasetDocument::name).toList());
         List<ParsedTable> tables = new ArrayList<>();
         for (ParsedTable table : parsed.tables()) {
             String name = DatasetNames.unique(table.schema().name(), taken);
             taken.add(name);
             var schema = table.schema();
-            tables.add(new ParsedTable(new DatasetSchema(name, schema.rows(), schema.columns(),
-                    schema.sample()), table.canonical(), table.naValues()));
+            tables.add(new ParsedTable(
+                    new DatasetSchema(name, schema.rows(), schema.columns(), schema.sample()),
+                    table.canonical(),
+                    table.naValues()));
         }
         return tables;
     }
 
-    private Uni<List<DatasetDocument>> storeAdded(String id, List<ParsedTable> tables, Path upload, List<String> stored) {
+    private Uni<List<DatasetDocument>> storeAdded(
+            String id, List<ParsedTable> tables, Path upload, List<String> stored) {
         List<Uni<DatasetDocument>> unis = new ArrayList<>();
         for (ParsedTable table : tables) {
             String name = table.schema().name();
             Path canonical = table.canonical() == null ? upload : table.canonical();
-            Document meta = new Document("session", id).append("kind", "canonical").append("dataset", name);
-            unis.add(files.store(canonical, name + ".csv", meta).invoke(f -> stored.add(f.id()))
+            Document meta =
+                    new Document("session", id).append("kind", "canonical").append("dataset", name);
+            unis.add(files.store(canonical, name + ".csv", meta)
+                    .invoke(f -> stored.add(f.id()))
                     .map(f -> new DatasetDocument(name, false, f.id(), f.sha256(), table.naValues(), table.schema())));
         }
         return Uni.join().all(unis).andCollectFailures();
     }
 
-    Uni<List<SharedColumn>> sharedColumns(SessionDocument session,
-            List<DatasetDocument> added, List<ParsedTable> tables, Path upload) {
+    Uni<List<SharedColumn>> sharedColumns(
+            SessionDocument session, List<DatasetDocument> added, List<ParsedTable> tables, Path upload) {
         List<SharedColumns.Candidate> candidates = SharedColumns.candidates(session.datasets, added);
         Set<String> needed = new HashSet<>();
         candidates.forEach(c -> {
@@ -150,46 +170,64 @@ public class SessionDatasets {
         });
         Map<String, Path> local = new HashMap<>();
         for (int i = 0; i < added.size(); i++) {
-            local.put(added.get(i).name(), tables.get(i).canonical() == null ? upload : tables.get(i).canonical());
+            local.put(
+                    added.get(i).name(),
+                    tables.get(i).canonical() == null ? upload : tables.get(i).canonical());
         }
-        List<DatasetDocument> fetch = session.datasets.stream().filter(d -> needed.contains(d.name())).toList();
-        Uni<List<Path>> fetched = fetch.isEmpty() ? Uni.createFrom().item(List.of())
-                : Uni.join().all(fetch.stream().map(d -> files.materialise(d.source())).toList()).andFailFast();
-        return fetched.chain(paths -> Uni.createFrom().item(() -> {
-            try {
-                Map<String, Path> all = new HashMap<>(local);
-                for (int i = 0; i < fetch.size(); i++) {
-                    all.put(fetch.get(i).name(), paths.get(i));
-                }
-                return SharedColumns.merge(session.sharedColumns,
-                        new SharedColumns(SessionService.MAX_DISTINCT_FOR_OVERLAP).measure(candidates, all));
-            } catch (IOException e) {
-                Log.infof("Join keys of session %s not measured: %s", session.id, e.getClass().getSimpleName());
-                return session.sharedColumns == null ? List.<SharedColumn> of()
-                        : session.sharedColumns;
-            } finally {
-                paths.forEach(p -> p.toFile().delete());
-            }
-        }).runSubscriptionOn(blocking));
+        List<DatasetDocument> fetch =
+                session.datasets.stream().filter(d -> needed.contains(d.name())).toList();
+        Uni<List<Path>> fetched = fetch.isEmpty()
+                ? Uni.createFrom().item(List.of())
+                : Uni.join()
+                        .all(fetch.stream()
+                                .map(d -> files.materialise(d.source()))
+                                .toList())
+                        .andFailFast();
+        return fetched.chain(paths -> Uni.createFrom()
+                .item(() -> {
+                    try {
+                        Map<String, Path> all = new HashMap<>(local);
+                        for (int i = 0; i < fetch.size(); i++) {
+                            all.put(fetch.get(i).name(), paths.get(i));
+                        }
+                        return SharedColumns.merge(
+                                session.sharedColumns,
+                                new SharedColumns(SessionService.MAX_DISTINCT_FOR_OVERLAP).measure(candidates, all));
+                    } catch (IOException e) {
+                        Log.infof(
+                                "Join keys of session %s not measured: %s",
+                                session.id, e.getClass().getSimpleName());
+                        return session.sharedColumns == null ? List.<SharedColumn>of() : session.sharedColumns;
+                    } finally {
+                        paths.forEach(p -> p.toFile().delete());
+                    }
+                })
+                .runSubscriptionOn(blocking));
     }
 
     /** Adds the datasets to the session; their upload counts in the session's size (and its owner's stored bytes). */
-    private Uni<Added> save(SessionDocument session, List<DatasetDocument> added, List<SharedColumn> shared,
-            long bytes) {
+    private Uni<Added> save(
+            SessionDocument session, List<DatasetDocument> added, List<SharedColumn> shared, long bytes) {
         List<String> names = added.stream().map(DatasetDocument::name).toList();
-        var filter = Filters.and(Filters.eq("_id", session.id),
-                Filters.nin("datasets.name", names));
+        var filter = Filters.and(Filters.eq("_id", session.id), Filters.nin("datasets.name", names));
         var update = Updates.combine(
                 Updates.pushEach("datasets", added),
                 Updates.set("sharedColumns", shared),
                 Updates.inc("fileSize", bytes));
-        return repository.mongoCollection().updateOne(filter, update)
-                .ifNoItem().after(storeConfig.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        return repository
+                .mongoCollection()
+                .updateOne(filter, update)
+                .ifNoItem()
+                .after(storeConfig.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
-                        throw new ProblemException(ProblemType.CONFLICT, "The session was deleted, or a dataset named "
-                                + names + " was added to it meanwhile; send the file again.");
+                        throw new ProblemException(
+                                ProblemType.CONFLICT,
+                                "The session was deleted, or a dataset named " + names
+                                        + " was added to it meanwhile; send the file again.");
                     }
                     SessionDocument now = copy(session);
                     now.datasets = new ArrayList<>(session.datasets);

@@ -8,5 +8,4 @@ import java.util.List;
  * @param session the session with all its datasets, the new ones included
  * @param added the new datasets
  */
-public record SessionDatasetsAdded(SessionDocument session, List<DatasetDocument> added) {
-}
+public record SessionDatasetsAdded(SessionDocument session, List<DatasetDocument> added) {}

@@ -1,5 +1,4 @@
 package io.llmanalytics.session;
 
 /** Fired once a session and its files have been deleted. */
-public record SessionDeleted(String sessionId) {
-}
+public record SessionDeleted(String sessionId) {}

@@ -1,12 +1,10 @@
 package io.llmanalytics.session;
 
+import io.quarkus.mongodb.panache.common.MongoEntity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.bson.codecs.pojo.annotations.BsonId;
-
-import io.quarkus.mongodb.panache.common.MongoEntity;
 
 /**
  * A session as stored in the {@code sessions} collection: metadata, the datasets' schemas and where their files are,
@@ -17,6 +15,7 @@ public class SessionDocument {
 
     @BsonId
     public String id;
+
     public Instant createdAt;
     public String fileName;
     public long fileSize;

@@ -1,10 +1,8 @@
 package io.llmanalytics.session;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /** Sessions in MongoDB, keyed by their UUID. */
 @ApplicationScoped
-public class SessionRepository implements ReactivePanacheMongoRepositoryBase<SessionDocument, String> {
-}
+public class SessionRepository implements ReactivePanacheMongoRepositoryBase<SessionDocument, String> {}

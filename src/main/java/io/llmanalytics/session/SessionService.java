@@ -1,5 +1,20 @@
 package io.llmanalytics.session;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.store.StoreFailures;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.ParsedUpload;
+import io.llmanalytics.upload.TableParser;
+import io.llmanalytics.upload.UploadConfig;
+import io.llmanalytics.upload.UploadMetrics;
+import io.quarkus.logging.Log;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,25 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-
 import org.bson.Document;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.ParsedUpload;
-import io.llmanalytics.upload.TableParser;
-import io.llmanalytics.upload.UploadConfig;
-import io.llmanalytics.upload.UploadMetrics;
-import io.quarkus.logging.Log;
-import io.quarkus.panache.common.Sort;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Sessions: created from an upload (parsed and profiled on a worker thread while the original is stored), read,
@@ -53,8 +50,14 @@ public class SessionService {
     private final UploadMetrics metrics;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
-    public SessionService(TableParser parser, GridFsFiles files, SessionRepository repository, UploadConfig uploadConfig,
-            StoreConfig storeConfig, Event<SessionCreated> created, Event<SessionDeleted> deleted,
+    public SessionService(
+            TableParser parser,
+            GridFsFiles files,
+            SessionRepository repository,
+            UploadConfig uploadConfig,
+            StoreConfig storeConfig,
+            Event<SessionCreated> created,
+            Event<SessionDeleted> deleted,
             UploadMetrics metrics) {
         this.parser = parser;
         this.files = files;
@@ -73,8 +76,7 @@ public class SessionService {
     }
 
     /** Where an upload is worked on, and its size. */
-    record Intake(Path workDir, long bytes) {
-    }
+    record Intake(Path workDir, long bytes) {}
 
     /**
      * Works on an upload in a fresh work directory, deleted afterwards whatever the outcome, and records the ingest
@@ -82,11 +84,16 @@ public class SessionService {
      */
     <T> Uni<T> intake(Path upload, Function<Intake, Uni<T>> work, Function<T, String> format) {
         long start = System.nanoTime();
-        return Uni.createFrom().item(() -> new Intake(workDir(), size(upload))).runSubscriptionOn(blocking)
+        return Uni.createFrom()
+                .item(() -> new Intake(workDir(), size(upload)))
+                .runSubscriptionOn(blocking)
                 .chain(intake -> work.apply(intake)
-                        .eventually(() -> Uni.createFrom().item(() -> deleteTree(intake.workDir()))
+                        .eventually(() -> Uni.createFrom()
+                                .item(() -> deleteTree(intake.workDir()))
                                 .runSubscriptionOn(blocking))
-                        .onTermination().invoke((result, failure, cancelled) -> metrics.ingested(intake.bytes(),
+                        .onTermination()
+                        .invoke((result, failure, cancelled) -> metrics.ingested(
+                                intake.bytes(),
                                 Duration.ofNanos(System.nanoTime() - start),
                                 result == null ? null : format.apply(result),
                                 UploadMetrics.outcome(failure, cancelled))));
@@ -102,19 +109,31 @@ public class SessionService {
 
     private Uni<SessionDocument> ingest(String id, Path upload, String fileName, String owner, Path workDir) {
         List<String> stored = new ArrayList<>();
-        Uni<ParsedUpload> parse = Uni.createFrom().item(() -> parser.parse(upload, fileName, workDir))
+        Uni<ParsedUpload> parse = Uni.createFrom()
+                .item(() -> parser.parse(upload, fileName, workDir))
                 .runSubscriptionOn(blocking);
         Uni<StoredFile> original = files.store(upload, fileName, new Document("session", id).append("kind", "original"))
                 .invoke(f -> stored.add(f.id()));
-        return Uni.combine().all().unis(parse, original).collectFailures().asTuple()
+        return Uni.combine()
+                .all()
+                .unis(parse, original)
+                .collectFailures()
+                .asTuple()
                 .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
                         .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)))
-                .call(doc -> repository.persist(doc).ifNoItem().after(storeConfig.timeout()).fail()
-                        .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable))
+                .call(doc -> repository
+                        .persist(doc)
+                        .ifNoItem()
+                        .after(storeConfig.timeout())
+                        .fail()
+                        .onFailure(StoreFailures::isStoreFailure)
+                        .transform(StoreFailures::unavailable))
                 .invoke(doc -> created.fire(new SessionCreated(doc)))
-                .onFailure().call(e -> deleteAll(stored))
-                .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+                .onFailure()
+                .call(e -> deleteAll(stored))
+                .onFailure(io.smallrye.mutiny.CompositeException.class)
+                .transform(SessionService::firstProblem);
     }
 
     /** The candidate join keys between the sheets of a workbook, measured on the files still in the work directory. */
@@ -122,46 +141,72 @@ public class SessionService {
         if (doc.datasets.size() < 2) {
             return Uni.createFrom().item(doc);
         }
-        return Uni.createFrom().item(() -> {
-            Map<String, Path> local = new HashMap<>();
-            for (int i = 0; i < doc.datasets.size(); i++) {
-                Path canonical = parsed.tables().get(i).canonical();
-                local.put(doc.datasets.get(i).name(), canonical == null ? upload : canonical);
-            }
-            try {
-                doc.sharedColumns = SharedColumns.merge(List.of(), new SharedColumns(MAX_DISTINCT_FOR_OVERLAP).measure(
-                        SharedColumns.candidates(List.of(doc.datasets.get(0)),
-                                doc.datasets.subList(1, doc.datasets.size())), local));
-            } catch (IOException | RuntimeException e) {
-                Log.infof("Join keys between the sheets of session %s not measured: %s", doc.id,
-                        e.getClass().getSimpleName());
-            }
-            return doc;
-        }).runSubscriptionOn(blocking);
+        return Uni.createFrom()
+                .item(() -> {
+                    Map<String, Path> local = new HashMap<>();
+                    for (int i = 0; i < doc.datasets.size(); i++) {
+                        Path canonical = parsed.tables().get(i).canonical();
+                        local.put(doc.datasets.get(i).name(), canonical == null ? upload : canonical);
+                    }
+                    try {
+                        doc.sharedColumns = SharedColumns.merge(
+                                List.of(),
+                                new SharedColumns(MAX_DISTINCT_FOR_OVERLAP)
+                                        .measure(
+                                                SharedColumns.candidates(
+                                                        List.of(doc.datasets.get(0)),
+                                                        doc.datasets.subList(1, doc.datasets.size())),
+                                                local));
+                    } catch (IOException | RuntimeException e) {
+                        Log.infof(
+                                "Join keys between the sheets of session %s not measured: %s",
+                                doc.id, e.getClass().getSimpleName());
+                    }
+                    return doc;
+                })
+                .runSubscriptionOn(blocking);
     }
 
-    Uni<List<DatasetDocument>> storeDatasets(String id, ParsedUpload parsed, StoredFile original,
-            List<String> stored, Path workDir) {
+    Uni<List<DatasetDocument>> storeDatasets(
+            String id, ParsedUpload parsed, StoredFile original, List<String> stored, Path workDir) {
         List<Uni<DatasetDocument>> unis = new ArrayList<>();
         for (int i = 0; i < parsed.tables().size(); i++) {
             ParsedTable table = parsed.tables().get(i);
             boolean isDefault = i == 0;
             if (table.canonical() == null) {
-                unis.add(Uni.createFrom().item(new DatasetDocument(table.schema().name(), isDefault, original.id(),
-                        original.sha256(), table.naValues(), table.schema())));
+                unis.add(Uni.createFrom()
+                        .item(new DatasetDocument(
+                                table.schema().name(),
+                                isDefault,
+                                original.id(),
+                                original.sha256(),
+                                table.naValues(),
+                                table.schema())));
             } else {
-                Document meta = new Document("session", id).append("kind", "canonical").append("dataset", table.schema().name());
+                Document meta = new Document("session", id)
+                        .append("kind", "canonical")
+                        .append("dataset", table.schema().name());
                 unis.add(files.store(table.canonical(), table.schema().name() + ".csv", meta)
                         .invoke(f -> stored.add(f.id()))
-                        .map(f -> new DatasetDocument(table.schema().name(), isDefault, f.id(), f.sha256(),
-                                table.naValues(), table.schema())));
+                        .map(f -> new DatasetDocument(
+                                table.schema().name(),
+                                isDefault,
+                                f.id(),
+                                f.sha256(),
+                                table.naValues(),
+                                table.schema())));
             }
         }
         return Uni.join().all(unis).andCollectFailures();
     }
 
-    static SessionDocument document(String id, String fileName, String owner, ParsedUpload parsed,
-            StoredFile original, List<DatasetDocument> datasets) {
+    static SessionDocument document(
+            String id,
+            String fileName,
+            String owner,
+            ParsedUpload parsed,
+            StoredFile original,
+            List<DatasetDocument> datasets) {
         SessionDocument doc = new SessionDocument();
         doc.id = id;
         doc.createdAt = Instant.now();
@@ -181,9 +226,16 @@ public class SessionService {
         if (!isUuid(id)) {
             return Uni.createFrom().failure(notFound(id));
         }
-        return repository.findById(id).ifNoItem().after(storeConfig.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
-                .onItem().ifNull().failWith(() -> notFound(id));
+        return repository
+                .findById(id)
+                .ifNoItem()
+                .after(storeConfig.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
+                .onItem()
+                .ifNull()
+                .failWith(() -> notFound(id));
     }
 
     public Uni<SessionPage> list(int limit, int offset) {
@@ -194,35 +246,54 @@ public class SessionService {
     public Uni<SessionPage> list(int limit, int offset, java.util.Optional<String> owner) {
         Sort newest = Sort.descending("createdAt");
         var query = owner.isPresent() ? repository.find("owner", newest, owner.get()) : repository.findAll(newest);
-        Uni<List<SessionDocument>> page = query.range(offset, offset + limit - 1).list();
+        Uni<List<SessionDocument>> page =
+                query.range(offset, offset + limit - 1).list();
         Uni<Long> total = owner.isPresent() ? repository.count("owner", owner.get()) : repository.count();
-        return Uni.combine().all().unis(page, total).asTuple()
-                .ifNoItem().after(storeConfig.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        return Uni.combine()
+                .all()
+                .unis(page, total)
+                .asTuple()
+                .ifNoItem()
+                .after(storeConfig.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(t -> new SessionPage(t.getItem1(), t.getItem2(), limit, offset));
     }
 
     /** Deletes the session document, then its files; a later call finds nothing. */
     public Uni<Void> delete(String id) {
-        return find(id).chain(doc -> repository.deleteById(id).ifNoItem().after(storeConfig.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        return find(id).chain(doc -> repository
+                .deleteById(id)
+                .ifNoItem()
+                .after(storeConfig.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .chain(gone -> deleteAll(fileIds(doc)))
                 .invoke(() -> deleted.fire(new SessionDeleted(id))));
     }
 
     static List<String> fileIds(SessionDocument doc) {
-        return Stream.concat(Stream.of(doc.originalFileId), doc.datasets.stream().map(DatasetDocument::fileId))
-                .filter(java.util.Objects::nonNull).distinct().toList();
+        return Stream.concat(
+                        Stream.of(doc.originalFileId), doc.datasets.stream().map(DatasetDocument::fileId))
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toList();
     }
 
     Uni<Void> deleteAll(List<String> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.join().all(List.copyOf(ids).stream().map(files::delete).toList()).andCollectFailures()
+        return Uni.join()
+                .all(List.copyOf(ids).stream().map(files::delete).toList())
+                .andCollectFailures()
                 .replaceWithVoid()
-                .onFailure().invoke(e -> Log.warnf("Could not delete stored files %s: %s", ids, e.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure()
+                .invoke(e -> Log.warnf("Could not delete stored files %s: %s", ids, e.getMessage()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     Path workDir() {
@@ -230,8 +301,10 @@ public class SessionService {
             Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
             Files.createDirectories(base);
             // 0700 (createTempDirectory's POSIX default, stated): the upload's files inside are the service's alone
-            return Files.createTempDirectory(base, "ingest-", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            return Files.createTempDirectory(
+                    base,
+                    "ingest-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -265,10 +338,11 @@ public class SessionService {
         return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "..." : id;
     }
 
-
     static Throwable firstProblem(Throwable e) {
         io.smallrye.mutiny.CompositeException composite = (io.smallrye.mutiny.CompositeException) e;
-        return composite.getCauses().stream().filter(c -> c instanceof ProblemException).findFirst()
+        return composite.getCauses().stream()
+                .filter(c -> c instanceof ProblemException)
+                .findFirst()
                 .orElse(composite.getCauses().get(0));
     }
 }

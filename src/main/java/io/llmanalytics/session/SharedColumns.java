@@ -1,5 +1,12 @@
 package io.llmanalytics.session;
 
+import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.schema.CellClassifier;
+import io.llmanalytics.schema.ColumnSchema;
+import io.llmanalytics.schema.PandasType;
+import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.upload.csv.CsvRecords;
+import io.llmanalytics.upload.csv.Dialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,14 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
-import io.llmanalytics.dataset.SharedColumn;
-import io.llmanalytics.schema.CellClassifier;
-import io.llmanalytics.schema.ColumnSchema;
-import io.llmanalytics.schema.PandasType;
-import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.csv.CsvRecords;
-import io.llmanalytics.upload.csv.Dialect;
 
 /**
  * Finds candidate join keys between datasets and measures them on the data: for each pair of columns of two datasets
@@ -38,13 +37,15 @@ final class SharedColumns {
     private static final TableLimits LIMITS = new TableLimits(Integer.MAX_VALUE, Integer.MAX_VALUE / 8);
 
     /** A dataset and its canonical CSV on local disk. */
-    record Table(DatasetDocument dataset, Path canonical) {
-    }
+    record Table(DatasetDocument dataset, Path canonical) {}
 
     /** A pair of columns to measure. */
-    record Candidate(DatasetDocument left, ColumnSchema leftColumn, DatasetDocument right, ColumnSchema rightColumn,
-            boolean related) {
-    }
+    record Candidate(
+            DatasetDocument left,
+            ColumnSchema leftColumn,
+            DatasetDocument right,
+            ColumnSchema rightColumn,
+            boolean related) {}
 
     private final int maxDistinct;
 
@@ -77,15 +78,18 @@ final class SharedColumns {
         List<Candidate> all = new ArrayList<>(related);
         all.addAll(others);
         return all.size() > MAX_CANDIDATES * Math.max(1, added.size())
-                ? all.subList(0, MAX_CANDIDATES * Math.max(1, added.size())) : all;
+                ? all.subList(0, MAX_CANDIDATES * Math.max(1, added.size()))
+                : all;
     }
 
     /** Measures the candidates on the tables' data and keeps the pairs worth showing, best first. */
     List<SharedColumn> measure(List<Candidate> candidates, Map<String, Path> files) throws IOException {
         Map<String, Set<String>> wanted = new LinkedHashMap<>();
         for (Candidate c : candidates) {
-            wanted.computeIfAbsent(c.left().name(), k -> new HashSet<>()).add(c.leftColumn().name());
-            wanted.computeIfAbsent(c.right().name(), k -> new HashSet<>()).add(c.rightColumn().name());
+            wanted.computeIfAbsent(c.left().name(), k -> new HashSet<>())
+                    .add(c.leftColumn().name());
+            wanted.computeIfAbsent(c.right().name(), k -> new HashSet<>())
+                    .add(c.rightColumn().name());
         }
         Map<String, Values> values = new HashMap<>();
         Map<String, DatasetDocument> byName = new HashMap<>();
@@ -109,9 +113,18 @@ final class SharedColumns {
             long common = small.stream().filter(large::contains).count();
             double overlap = (double) common / small.size();
             if (c.related() ? common > 0 : overlap >= UNRELATED_MIN_OVERLAP && common >= 2) {
-                found.add(new SharedColumn(c.left().name(), c.leftColumn().name(), c.right().name(),
-                        c.rightColumn().name(), c.leftColumn().dtype(), a.distinct.size(), b.distinct.size(), common,
-                        Math.round(overlap * 10_000) / 10_000.0, c.related(), a.capped || b.capped));
+                found.add(new SharedColumn(
+                        c.left().name(),
+                        c.leftColumn().name(),
+                        c.right().name(),
+                        c.rightColumn().name(),
+                        c.leftColumn().dtype(),
+                        a.distinct.size(),
+                        b.distinct.size(),
+                        common,
+                        Math.round(overlap * 10_000) / 10_000.0,
+                        c.related(),
+                        a.capped || b.capped));
             }
         }
         return found;
@@ -121,7 +134,8 @@ final class SharedColumns {
     static List<SharedColumn> merge(List<SharedColumn> previous, List<SharedColumn> found) {
         List<SharedColumn> all = new ArrayList<>(previous == null ? List.of() : previous);
         all.addAll(found);
-        all.sort(Comparator.comparing(SharedColumn::sameName).reversed()
+        all.sort(Comparator.comparing(SharedColumn::sameName)
+                .reversed()
                 .thenComparing(Comparator.comparingDouble(SharedColumn::overlap).reversed())
                 .thenComparing(Comparator.comparingLong(SharedColumn::common).reversed()));
         return all.size() > MAX_PAIRS ? List.copyOf(all.subList(0, MAX_PAIRS)) : List.copyOf(all);
@@ -197,7 +211,10 @@ final class SharedColumns {
 
     private static boolean unique(DatasetDocument dataset, ColumnSchema column) {
         var p = column.profile();
-        return p != null && p.distinct() != null && !Boolean.TRUE.equals(p.distinctEstimated()) && p.distinct() >= 2
+        return p != null
+                && p.distinct() != null
+                && !Boolean.TRUE.equals(p.distinctEstimated())
+                && p.distinct() >= 2
                 && p.distinct() == dataset.schema().rows() - column.nullCount();
     }
 
@@ -219,7 +236,8 @@ final class SharedColumns {
             return false;
         }
         String stem = norm(otherDataset);
-        String singular = stem.endsWith("ies") ? stem.substring(0, stem.length() - 3) + "y"
+        String singular = stem.endsWith("ies")
+                ? stem.substring(0, stem.length() - 3) + "y"
                 : stem.endsWith("s") ? stem.substring(0, stem.length() - 1) : stem;
         return !stem.isEmpty() && (column.equals(stem + otherColumn) || column.equals(singular + otherColumn));
     }

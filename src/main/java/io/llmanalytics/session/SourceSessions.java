@@ -1,21 +1,7 @@
 package io.llmanalytics.session;
 
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-
-import org.bson.Document;
-
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
@@ -29,6 +15,15 @@ import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.ParsedUpload;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.bson.Document;
 
 /**
  * Datasets imported from database sources, through the same path as uploads: the rows are read on a worker thread
@@ -51,8 +46,14 @@ public class SourceSessions {
     private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
-    public SourceSessions(SessionService sessions, SessionDatasets datasets, SourceImporter importer, GridFsFiles files,
-            SessionRepository repository, StoreConfig storeConfig, Event<SessionCreated> created,
+    public SourceSessions(
+            SessionService sessions,
+            SessionDatasets datasets,
+            SourceImporter importer,
+            GridFsFiles files,
+            SessionRepository repository,
+            StoreConfig storeConfig,
+            Event<SessionCreated> created,
             Event<SessionDatasetsAdded> datasetsAdded) {
         this.sessions = sessions;
         this.datasets = datasets;
@@ -73,34 +74,58 @@ public class SourceSessions {
         return inWorkDir(intake -> {
             List<String> stored = new ArrayList<>();
             DatasetOrigin[] origin = new DatasetOrigin[1];
-            return Uni.createFrom().item(() -> {
-                SourceImporter.Imported imported = importer.importTo(request, intake.workDir().resolve("dataset-0.csv"), maxBytes);
-                origin[0] = imported.origin();
-                return new ParsedUpload(null, List.of(imported.table()));
-            }).runSubscriptionOn(blocking)
+            return Uni.createFrom()
+                    .item(() -> {
+                        SourceImporter.Imported imported =
+                                importer.importTo(request, intake.workDir().resolve("dataset-0.csv"), maxBytes);
+                        origin[0] = imported.origin();
+                        return new ParsedUpload(null, List.of(imported.table()));
+                    })
+                    .runSubscriptionOn(blocking)
                     .chain(parsed -> sessions.storeDatasets(id, parsed, null, stored, intake.workDir())
                             .map(docs -> {
-                                SessionDocument doc = SessionService.document(id, "source:" + origin[0].source(), owner,
-                                        parsed, null, docs.stream().map(d -> d.withOrigin(origin[0])).toList());
+                                SessionDocument doc = SessionService.document(
+                                        id,
+                                        "source:" + origin[0].source(),
+                                        owner,
+                                        parsed,
+                                        null,
+                                        docs.stream()
+                                                .map(d -> d.withOrigin(origin[0]))
+                                                .toList());
                                 doc.fileSize = SessionDatasets.canonicalBytes(parsed.tables());
                                 return doc;
                             }))
-                    .call(doc -> repository.persist(doc).ifNoItem().after(storeConfig.timeout()).fail()
-                            .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable))
+                    .call(doc -> repository
+                            .persist(doc)
+                            .ifNoItem()
+                            .after(storeConfig.timeout())
+                            .fail()
+                            .onFailure(StoreFailures::isStoreFailure)
+                            .transform(StoreFailures::unavailable))
                     .invoke(doc -> created.fire(new SessionCreated(doc)))
-                    .onFailure().call(e -> sessions.deleteAll(stored))
-                    .onFailure(io.smallrye.mutiny.CompositeException.class).transform(SessionService::firstProblem);
+                    .onFailure()
+                    .call(e -> sessions.deleteAll(stored))
+                    .onFailure(io.smallrye.mutiny.CompositeException.class)
+                    .transform(SessionService::firstProblem);
         });
     }
 
     /** Adds a dataset imported from a source to an existing session, within {@code maxBytes} (see {@link #create}). */
     public Uni<SessionDatasets.Added> add(String id, SourceRequest request, long maxBytes) {
         DatasetOrigin[] origin = new DatasetOrigin[1];
-        return sessions.find(id).chain(session -> inWorkDir(intake -> datasets.add(session, workDir -> {
-            SourceImporter.Imported imported = importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes);
-            origin[0] = imported.origin();
-            return new ParsedUpload(null, List.of(imported.table()));
-        }, null, intake, d -> d.withOrigin(origin[0]))));
+        return sessions.find(id)
+                .chain(session -> inWorkDir(intake -> datasets.add(
+                        session,
+                        workDir -> {
+                            SourceImporter.Imported imported =
+                                    importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes);
+                            origin[0] = imported.origin();
+                            return new ParsedUpload(null, List.of(imported.table()));
+                        },
+                        null,
+                        intake,
+                        d -> d.withOrigin(origin[0]))));
     }
 
     /**
@@ -109,12 +134,16 @@ public class SourceSessions {
      */
     public Uni<SessionDatasets.Added> refresh(String id, String name, long maxBytes) {
         return sessions.find(id).chain(session -> {
-            DatasetDocument old = session.datasets.stream().filter(d -> d.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "Session " + id
-                            + " has no dataset named '" + clip(name) + "'."));
+            DatasetDocument old = session.datasets.stream()
+                    .filter(d -> d.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new ProblemException(
+                            ProblemType.NOT_FOUND, "Session " + id + " has no dataset named '" + clip(name) + "'."));
             if (old.origin() == null) {
-                throw new ProblemException(ProblemType.CONFLICT, "Dataset '" + clip(name) + "' was uploaded as a file,"
-                        + " not imported from a source; upload the file again to replace it.");
+                throw new ProblemException(
+                        ProblemType.CONFLICT,
+                        "Dataset '" + clip(name) + "' was uploaded as a file,"
+                                + " not imported from a source; upload the file again to replace it.");
             }
             DatasetOrigin from = old.origin();
             SourceRequest request = new SourceRequest(from.source(), from.table(), from.query(), name);
@@ -124,59 +153,92 @@ public class SourceSessions {
         });
     }
 
-    private Uni<SessionDatasets.Added> reimport(SessionDocument session, DatasetDocument old, SourceRequest request,
-            Path workDir, long maxBytes) {
+    private Uni<SessionDatasets.Added> reimport(
+            SessionDocument session, DatasetDocument old, SourceRequest request, Path workDir, long maxBytes) {
         List<String> stored = new ArrayList<>();
-        return Uni.createFrom().item(() -> importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes))
+        return Uni.createFrom()
+                .item(() -> importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes))
                 .runSubscriptionOn(blocking)
                 .chain(imported -> {
                     ParsedTable table = imported.table();
                     DatasetSchema schema = table.schema();
-                    DatasetSchema renamed = new DatasetSchema(old.name(), schema.rows(), schema.columns(), schema.sample());
-                    Document meta = new Document("session", session.id).append("kind", "canonical")
+                    DatasetSchema renamed =
+                            new DatasetSchema(old.name(), schema.rows(), schema.columns(), schema.sample());
+                    Document meta = new Document("session", session.id)
+                            .append("kind", "canonical")
                             .append("dataset", old.name());
-                    return files.store(table.canonical(), old.name() + ".csv", meta).invoke(f -> stored.add(f.id()))
-                            .map(f -> new DatasetDocument(old.name(), old.isDefault(), f.id(), f.sha256(),
-                                    table.naValues(), renamed, imported.origin()))
+                    return files.store(table.canonical(), old.name() + ".csv", meta)
+                            .invoke(f -> stored.add(f.id()))
+                            .map(f -> new DatasetDocument(
+                                    old.name(),
+                                    old.isDefault(),
+                                    f.id(),
+                                    f.sha256(),
+                                    table.naValues(),
+                                    renamed,
+                                    imported.origin()))
                             .chain(fresh -> {
                                 List<DatasetDocument> others = session.datasets.stream()
-                                        .filter(d -> !d.name().equals(old.name())).toList();
+                                        .filter(d -> !d.name().equals(old.name()))
+                                        .toList();
                                 SessionDocument without = SessionDatasets.copy(session);
                                 without.datasets = new ArrayList<>(others);
-                                without.sharedColumns = session.sharedColumns == null ? List.of()
-                                        : session.sharedColumns.stream().filter(c -> !involves(c, old.name())).toList();
-                                return datasets.sharedColumns(without, List.of(fresh),
-                                        List.of(new ParsedTable(renamed, table.canonical(), table.naValues())), null)
-                                        .chain(shared -> save(session, old, fresh, shared,
+                                without.sharedColumns = session.sharedColumns == null
+                                        ? List.of()
+                                        : session.sharedColumns.stream()
+                                                .filter(c -> !involves(c, old.name()))
+                                                .toList();
+                                return datasets.sharedColumns(
+                                                without,
+                                                List.of(fresh),
+                                                List.of(new ParsedTable(renamed, table.canonical(), table.naValues())),
+                                                null)
+                                        .chain(shared -> save(
+                                                session,
+                                                old,
+                                                fresh,
+                                                shared,
                                                 SessionDatasets.canonicalBytes(List.of(table))));
                             });
                 })
                 .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
                 .call(added -> files.delete(old.fileId()).onFailure().recoverWithNull())
-                .onFailure().call(e -> sessions.deleteAll(stored));
+                .onFailure()
+                .call(e -> sessions.deleteAll(stored));
     }
 
     private static boolean involves(SharedColumn c, String name) {
         return c.leftDataset().equals(name) || c.rightDataset().equals(name);
     }
 
-    private Uni<SessionDatasets.Added> save(SessionDocument session, DatasetDocument old, DatasetDocument fresh,
-            List<SharedColumn> shared, long bytes) {
+    private Uni<SessionDatasets.Added> save(
+            SessionDocument session,
+            DatasetDocument old,
+            DatasetDocument fresh,
+            List<SharedColumn> shared,
+            long bytes) {
         List<DatasetDocument> all = new ArrayList<>();
         for (DatasetDocument d : session.datasets) {
             all.add(d.name().equals(old.name()) ? fresh : d);
         }
         long delta = bytes - sizeOf(old);
         var filter = Filters.and(Filters.eq("_id", session.id), Filters.eq("datasets.fileId", old.fileId()));
-        var update = Updates.combine(Updates.set("datasets", all), Updates.set("sharedColumns", shared),
-                Updates.inc("fileSize", delta));
-        return repository.mongoCollection().updateOne(filter, update)
-                .ifNoItem().after(storeConfig.timeout()).fail()
-                .onFailure(StoreFailures::isStoreFailure).transform(StoreFailures::unavailable)
+        var update = Updates.combine(
+                Updates.set("datasets", all), Updates.set("sharedColumns", shared), Updates.inc("fileSize", delta));
+        return repository
+                .mongoCollection()
+                .updateOne(filter, update)
+                .ifNoItem()
+                .after(storeConfig.timeout())
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable)
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
-                        throw new ProblemException(ProblemType.CONFLICT, "The session was deleted, or dataset '"
-                                + old.name() + "' was refreshed meanwhile; try again.");
+                        throw new ProblemException(
+                                ProblemType.CONFLICT,
+                                "The session was deleted, or dataset '" + old.name()
+                                        + "' was refreshed meanwhile; try again.");
                     }
                     SessionDocument now = SessionDatasets.copy(session);
                     now.datasets = all;
@@ -192,9 +254,13 @@ public class SourceSessions {
     }
 
     private <T> Uni<T> inWorkDir(Function<SessionService.Intake, Uni<T>> work) {
-        return Uni.createFrom().item(() -> new SessionService.Intake(sessions.workDir(), 0)).runSubscriptionOn(blocking)
-                .chain(intake -> work.apply(intake).eventually(() -> Uni.createFrom()
-                        .item(() -> SessionService.deleteTree(intake.workDir())).runSubscriptionOn(blocking)));
+        return Uni.createFrom()
+                .item(() -> new SessionService.Intake(sessions.workDir(), 0))
+                .runSubscriptionOn(blocking)
+                .chain(intake -> work.apply(intake)
+                        .eventually(() -> Uni.createFrom()
+                                .item(() -> SessionService.deleteTree(intake.workDir()))
+                                .runSubscriptionOn(blocking)));
     }
 
     private static String clip(String s) {

@@ -7,5 +7,4 @@ package io.llmanalytics.session;
  * @param length its size in bytes
  * @param sha256 hex SHA-256 of its content
  */
-public record StoredFile(String id, long length, String sha256) {
-}
+public record StoredFile(String id, long length, String sha256) {}

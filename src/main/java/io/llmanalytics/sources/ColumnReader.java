@@ -1,5 +1,6 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.schema.CellKind;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -12,8 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-
-import io.llmanalytics.schema.CellKind;
 
 /**
  * Reads one result column as the text and kind of cell the schema pass takes, mapping SQL types the way
@@ -31,7 +30,9 @@ sealed interface ColumnReader {
 
     static ColumnReader of(ResultSetMetaData meta, int index, SourceKind source) throws SQLException {
         int type = meta.getColumnType(index);
-        String name = meta.getColumnTypeName(index) == null ? "" : meta.getColumnTypeName(index).toLowerCase(Locale.ROOT);
+        String name = meta.getColumnTypeName(index) == null
+                ? ""
+                : meta.getColumnTypeName(index).toLowerCase(Locale.ROOT);
         if (source == SourceKind.SQLITE) {
             return sqlite(name);
         }
@@ -112,9 +113,12 @@ sealed interface ColumnReader {
                 return java.util.HexFormat.of().formatHex(bytes);
             }
             String text = v.toString();
-            last = dates && io.llmanalytics.schema.DateFormats.match(text) != null
-                    && io.llmanalytics.schema.DateFormats.match(text) == io.llmanalytics.schema.DateFormats.Family.ISO
-                    ? CellKind.DATE : CellKind.TEXT;
+            last = dates
+                            && io.llmanalytics.schema.DateFormats.match(text) != null
+                            && io.llmanalytics.schema.DateFormats.match(text)
+                                    == io.llmanalytics.schema.DateFormats.Family.ISO
+                    ? CellKind.DATE
+                    : CellKind.TEXT;
             return last == CellKind.DATE ? text.replace('T', ' ') : text;
         }
     }
@@ -218,7 +222,9 @@ sealed interface ColumnReader {
 
         public String read(ResultSet rs, int i) throws SQLException {
             OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-            return t == null ? null : timestamp(t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+            return t == null
+                    ? null
+                    : timestamp(t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
         }
     }
 

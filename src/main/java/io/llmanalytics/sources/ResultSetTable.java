@@ -1,15 +1,5 @@
 package io.llmanalytics.sources;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.BooleanSupplier;
-
 import io.llmanalytics.schema.CellConventions;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.ColumnProfile;
@@ -21,6 +11,15 @@ import io.llmanalytics.schema.SchemaBuilder;
 import io.llmanalytics.upload.CanonicalCsvWriter;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Streams a result set, row by row as the driver fetches them, through the schema pass into a canonical CSV: the same
@@ -29,15 +28,21 @@ import io.llmanalytics.upload.TableLimits;
  */
 final class ResultSetTable {
 
-    private ResultSetTable() {
-    }
+    private ResultSetTable() {}
 
     /**
      * Reads every row of {@code rs} into {@code canonical}. {@code cancelled} is polled between rows (a deadline or
      * a client that went away).
      */
-    static ParsedTable read(ResultSet rs, SourceKind kind, String name, Path canonical, ProfileOptions options,
-            TableLimits limits, BooleanSupplier cancelled) throws SQLException, IOException {
+    static ParsedTable read(
+            ResultSet rs,
+            SourceKind kind,
+            String name,
+            Path canonical,
+            ProfileOptions options,
+            TableLimits limits,
+            BooleanSupplier cancelled)
+            throws SQLException, IOException {
         return read(rs, kind, name, canonical, options, limits, cancelled, Long.MAX_VALUE);
     }
 
@@ -55,8 +60,16 @@ final class ResultSetTable {
      * As above, failing with {@link OverBudget} as soon as the canonical file passes {@code maxBytes} (checked every
      * 1024 rows, give or take the writer's buffer, and exactly at the end).
      */
-    static ParsedTable read(ResultSet rs, SourceKind kind, String name, Path canonical, ProfileOptions options,
-            TableLimits limits, BooleanSupplier cancelled, long maxBytes) throws SQLException, IOException {
+    static ParsedTable read(
+            ResultSet rs,
+            SourceKind kind,
+            String name,
+            Path canonical,
+            ProfileOptions options,
+            TableLimits limits,
+            BooleanSupplier cancelled,
+            long maxBytes)
+            throws SQLException, IOException {
         ResultSetMetaData meta = rs.getMetaData();
         int width = meta.getColumnCount();
         limits.checkColumns(width);
@@ -91,7 +104,8 @@ final class ResultSetTable {
                         written[i] = null;
                     } else {
                         if (text.length() > limits.maxCellChars()) {
-                            throw new io.llmanalytics.problem.ProblemException(io.llmanalytics.problem.ProblemType.UNPROCESSABLE,
+                            throw new io.llmanalytics.problem.ProblemException(
+                                    io.llmanalytics.problem.ProblemType.UNPROCESSABLE,
                                     "Row " + row + " of '" + name + "' holds a value of " + text.length()
                                             + " characters in column '" + header.get(i) + "'; at most "
                                             + limits.maxCellChars() + " are supported. Select a shorter expression.");
@@ -128,9 +142,22 @@ final class ResultSetTable {
                 PandasType type = readers[i].kind() == CellKind.DATE ? PandasType.DATETIME64 : PandasType.OBJECT;
                 if (type != c.type()) {
                     changed = true;
-                    c = new ColumnSchema(c.name(), type, c.nullCount(), new ColumnProfile(type.dtype(), c.nullCount(),
-                            null, null, null, null, type == PandasType.OBJECT ? 0L : null, null,
-                            type == PandasType.OBJECT ? List.of() : null, null, null));
+                    c = new ColumnSchema(
+                            c.name(),
+                            type,
+                            c.nullCount(),
+                            new ColumnProfile(
+                                    type.dtype(),
+                                    c.nullCount(),
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    type == PandasType.OBJECT ? 0L : null,
+                                    null,
+                                    type == PandasType.OBJECT ? List.of() : null,
+                                    null,
+                                    null));
                 }
             }
             columns.add(c);

@@ -20,8 +20,14 @@ import java.util.Optional;
  * @param passwordFile a file holding the password (read at each connection, so a rotated Secret is picked up)
  * @param tables the tables allowed ({@code schema.table}, lower case); empty = every table the user can read
  */
-public record Source(String name, SourceKind kind, String url, Optional<String> username, Optional<String> password,
-        Optional<Path> passwordFile, List<String> tables) {
+public record Source(
+        String name,
+        SourceKind kind,
+        String url,
+        Optional<String> username,
+        Optional<String> password,
+        Optional<Path> passwordFile,
+        List<String> tables) {
 
     /** The password to send: the file's first line when a file is set, else the direct value. */
     Optional<String> secret() {
@@ -31,7 +37,8 @@ public record Source(String name, SourceKind kind, String url, Optional<String> 
                 int end = text.indexOf('\n');
                 return Optional.of(end < 0 ? text : text.substring(0, end).replace("\r", ""));
             } catch (IOException e) {
-                throw new io.llmanalytics.problem.ProblemException(io.llmanalytics.problem.ProblemType.SOURCE_UNAVAILABLE,
+                throw new io.llmanalytics.problem.ProblemException(
+                        io.llmanalytics.problem.ProblemType.SOURCE_UNAVAILABLE,
                         "The password file of source '" + name + "' cannot be read; the operator must fix it.");
             }
         }

@@ -1,5 +1,9 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,14 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import org.eclipse.microprofile.config.Config;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.quarkus.logging.Log;
 
 /**
  * The named connections the operator configured: {@code SOURCES_<NAME>_URL}, {@code _USERNAME}, {@code _PASSWORD},
@@ -28,8 +25,10 @@ import io.quarkus.logging.Log;
 @ApplicationScoped
 public class SourceCatalog {
 
-    private static final Pattern ENV = Pattern.compile("SOURCES_([A-Z0-9][A-Z0-9_]*?)_(URL|USERNAME|PASSWORD_FILE|PASSWORD|TABLES)");
-    private static final Pattern PROPERTY = Pattern.compile("sources\\.\"?([a-z0-9][a-z0-9_-]*)\"?\\.(url|username|password-file|password|tables)");
+    private static final Pattern ENV =
+            Pattern.compile("SOURCES_([A-Z0-9][A-Z0-9_]*?)_(URL|USERNAME|PASSWORD_FILE|PASSWORD|TABLES)");
+    private static final Pattern PROPERTY =
+            Pattern.compile("sources\\.\"?([a-z0-9][a-z0-9_-]*)\"?\\.(url|username|password-file|password|tables)");
 
     private final Map<String, Source> sources;
 
@@ -76,11 +75,23 @@ public class SourceCatalog {
                 Log.warnf("Source '%s' left out: its URL is not a PostgreSQL, MariaDB/MySQL or SQLite JDBC URL", name);
                 return;
             }
-            List<String> tables = p.get("tables") == null ? List.of() : Arrays.stream(p.get("tables").split(","))
-                    .map(String::strip).filter(t -> !t.isEmpty()).map(t -> t.toLowerCase(Locale.ROOT)).toList();
-            out.put(name, new Source(name, kind.get(), url.strip(), nonBlank(p.get("username")),
-                    Optional.ofNullable(p.get("password")).filter(v -> !v.isEmpty()),
-                    nonBlank(p.get("password-file")).map(Path::of), tables));
+            List<String> tables = p.get("tables") == null
+                    ? List.of()
+                    : Arrays.stream(p.get("tables").split(","))
+                            .map(String::strip)
+                            .filter(t -> !t.isEmpty())
+                            .map(t -> t.toLowerCase(Locale.ROOT))
+                            .toList();
+            out.put(
+                    name,
+                    new Source(
+                            name,
+                            kind.get(),
+                            url.strip(),
+                            nonBlank(p.get("username")),
+                            Optional.ofNullable(p.get("password")).filter(v -> !v.isEmpty()),
+                            nonBlank(p.get("password-file")).map(Path::of),
+                            tables));
         });
         return Map.copyOf(out);
     }
@@ -91,15 +102,19 @@ public class SourceCatalog {
 
     /** The sources, by name. */
     public List<Source> all() {
-        return sources.values().stream().sorted(java.util.Comparator.comparing(Source::name)).toList();
+        return sources.values().stream()
+                .sorted(java.util.Comparator.comparing(Source::name))
+                .toList();
     }
 
     /** The source named {@code name}, or a 404 problem. */
     public Source get(String name) {
         Source source = name == null ? null : sources.get(name.toLowerCase(Locale.ROOT));
         if (source == null) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "No source named '" + clip(name)
-                    + "'. GET /api/sources lists the sources the operator configured.");
+            throw new ProblemException(
+                    ProblemType.NOT_FOUND,
+                    "No source named '" + clip(name)
+                            + "'. GET /api/sources lists the sources the operator configured.");
         }
         return source;
     }

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -15,8 +14,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SourceConnections {
 
-    private SourceConnections() {
-    }
+    private SourceConnections() {}
 
     /** A read-only connection to {@code source}, in a transaction (autocommit off) so that cursors stream. */
     public static Connection open(Source source, Duration connectTimeout, Duration queryTimeout) throws SQLException {
@@ -65,7 +63,8 @@ public final class SourceConnections {
         }
     }
 
-    private static void readOnlySession(Connection connection, SourceKind kind, Duration queryTimeout) throws SQLException {
+    private static void readOnlySession(Connection connection, SourceKind kind, Duration queryTimeout)
+            throws SQLException {
         long millis = Math.max(1, queryTimeout.toMillis());
         switch (kind) {
             case POSTGRESQL -> {

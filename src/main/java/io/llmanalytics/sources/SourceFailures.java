@@ -1,10 +1,9 @@
 package io.llmanalytics.sources;
 
-import java.sql.SQLException;
-import java.util.Locale;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import java.sql.SQLException;
+import java.util.Locale;
 
 /**
  * Turns what a database said into a problem: unreachable 503 and credentials refused 502 (both naming the source,
@@ -13,8 +12,7 @@ import io.llmanalytics.problem.ProblemType;
  */
 final class SourceFailures {
 
-    private SourceFailures() {
-    }
+    private SourceFailures() {}
 
     static ProblemException of(Source source, SQLException e, boolean timedOut) {
         String state = state(e);
@@ -23,35 +21,49 @@ final class SourceFailures {
             return timeout(source);
         }
         if (state.startsWith("28") || code == 1045 || code == 1044) {
-            return new ProblemException(ProblemType.SOURCE_CREDENTIALS_REFUSED, "The database of source '"
-                    + source.name() + "' refused the credentials the operator configured for it. Ask the operator"
-                    + " to check its user name and password.");
+            return new ProblemException(
+                    ProblemType.SOURCE_CREDENTIALS_REFUSED,
+                    "The database of source '"
+                            + source.name()
+                            + "' refused the credentials the operator configured for it. Ask the operator"
+                            + " to check its user name and password.");
         }
         if ("25006".equals(state) || code == 1792 || code == 1290) {
-            return new ProblemException(ProblemType.BAD_REQUEST, "The query tries to change the database; source '"
-                    + source.name() + "' is read-only. Send one SELECT statement.");
+            return new ProblemException(
+                    ProblemType.BAD_REQUEST,
+                    "The query tries to change the database; source '" + source.name()
+                            + "' is read-only. Send one SELECT statement.");
         }
         if (state.startsWith("42") || state.startsWith("22") || state.startsWith("0A") || state.startsWith("21")) {
-            return new ProblemException(ProblemType.BAD_REQUEST, "The database of source '" + source.name()
-                    + "' refused the query: " + clean(source, e.getMessage()));
+            return new ProblemException(
+                    ProblemType.BAD_REQUEST,
+                    "The database of source '" + source.name() + "' refused the query: "
+                            + clean(source, e.getMessage()));
         }
-        if (source.kind() == SourceKind.SQLITE && e.getMessage() != null
+        if (source.kind() == SourceKind.SQLITE
+                && e.getMessage() != null
                 && e.getMessage().contains("SQLITE_ERROR")) {
-            return new ProblemException(ProblemType.BAD_REQUEST, "The database of source '" + source.name()
-                    + "' refused the query: " + clean(source, e.getMessage()));
+            return new ProblemException(
+                    ProblemType.BAD_REQUEST,
+                    "The database of source '" + source.name() + "' refused the query: "
+                            + clean(source, e.getMessage()));
         }
         return unreachable(source);
     }
 
     static ProblemException unreachable(Source source) {
-        return new ProblemException(ProblemType.SOURCE_UNAVAILABLE, "The database of source '" + source.name()
-                + "' cannot be reached or stopped answering. Try again later; if it persists, ask the operator.");
+        return new ProblemException(
+                ProblemType.SOURCE_UNAVAILABLE,
+                "The database of source '" + source.name()
+                        + "' cannot be reached or stopped answering. Try again later; if it persists, ask the operator.");
     }
 
     static ProblemException timeout(Source source) {
-        return new ProblemException(ProblemType.SOURCE_TIMEOUT, "The query on source '" + source.name()
-                + "' did not finish within the statement timeout (SOURCES_QUERY_TIMEOUT) and was cancelled."
-                + " Select fewer rows or columns, or filter on an indexed column.");
+        return new ProblemException(
+                ProblemType.SOURCE_TIMEOUT,
+                "The query on source '" + source.name()
+                        + "' did not finish within the statement timeout (SOURCES_QUERY_TIMEOUT) and was cancelled."
+                        + " Select fewer rows or columns, or filter on an indexed column.");
     }
 
     private static String state(SQLException e) {

@@ -1,5 +1,14 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.schema.TooManyCellsException;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.upload.UploadConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,17 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.schema.TooManyCellsException;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.UploadConfig;
 
 /**
  * Lists a source's tables and imports a table or a checked query into a canonical dataset, streaming rows from a
@@ -67,8 +65,7 @@ public class SourceImporter {
     }
 
     /** An imported dataset and where it came from. */
-    public record Imported(ParsedTable table, DatasetOrigin origin) {
-    }
+    public record Imported(ParsedTable table, DatasetOrigin origin) {}
 
     /** Imports what {@code request} names into {@code canonical} (a file in the caller's work directory). */
     public Imported importTo(SourceRequest request, Path canonical) {
@@ -81,8 +78,10 @@ public class SourceImporter {
      */
     public Imported importTo(SourceRequest request, Path canonical, long maxBytes) {
         if (request == null || request.source() == null || request.source().isBlank()) {
-            throw new ProblemException(ProblemType.BAD_REQUEST, "Name the source: {\"source\": \"...\", \"table\":"
-                    + " \"schema.table\"} or {\"source\": \"...\", \"query\": \"SELECT ...\"}.");
+            throw new ProblemException(
+                    ProblemType.BAD_REQUEST,
+                    "Name the source: {\"source\": \"...\", \"table\":"
+                            + " \"schema.table\"} or {\"source\": \"...\", \"query\": \"SELECT ...\"}.");
         }
         boolean hasTable = request.table() != null && !request.table().isBlank();
         boolean hasQuery = request.query() != null && !request.query().isBlank();
@@ -98,7 +97,8 @@ public class SourceImporter {
             String name;
             String table = null;
             if (hasTable) {
-                TableInfo info = SourceTables.resolve(SourceTables.list(source, c), request.table().strip(), defaultSchema);
+                TableInfo info = SourceTables.resolve(
+                        SourceTables.list(source, c), request.table().strip(), defaultSchema);
                 if (info == null) {
                     throw noTable(source, request.table());
                 }
@@ -122,8 +122,8 @@ public class SourceImporter {
             }
             ParsedTable parsed = run(source, c, sql, name, canonical, started, maxBytes);
             long bytes = java.nio.file.Files.size(canonical);
-            return new Imported(parsed, new DatasetOrigin(source.name(), table, hasQuery ? checked.sql() : null, started,
-                    bytes));
+            return new Imported(
+                    parsed, new DatasetOrigin(source.name(), table, hasQuery ? checked.sql() : null, started, bytes));
         } catch (SQLException e) {
             throw SourceFailures.of(source, e, false);
         } catch (IOException e) {
@@ -131,41 +131,58 @@ public class SourceImporter {
         }
     }
 
-    private ParsedTable run(Source source, Connection c, String sql, String name, Path canonical, Instant started,
-            long maxBytes) throws SQLException {
+    private ParsedTable run(
+            Source source, Connection c, String sql, String name, Path canonical, Instant started, long maxBytes)
+            throws SQLException {
         long deadline = started.toEpochMilli() + config.queryTimeout().toMillis();
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             s.setFetchSize(config.fetchSize());
             s.setQueryTimeout((int) Math.max(1, config.queryTimeout().toSeconds()));
-            ScheduledFuture<?> cancel = watchdog.schedule(() -> {
-                timedOut.set(true);
-                try {
-                    s.cancel();
-                } catch (SQLException | RuntimeException ignored) {
-                    // the deadline check between rows ends the import anyway
-                }
-            }, Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> cancel = watchdog.schedule(
+                    () -> {
+                        timedOut.set(true);
+                        try {
+                            s.cancel();
+                        } catch (SQLException | RuntimeException ignored) {
+                            // the deadline check between rows ends the import anyway
+                        }
+                    },
+                    Math.max(1, deadline - System.currentTimeMillis()),
+                    TimeUnit.MILLISECONDS);
             try (ResultSet rs = s.executeQuery(sql)) {
-                ProfileOptions options = new ProfileOptions(upload.sampleRows(), upload.distinctExactBound(),
-                        upload.topValues(), upload.maxCells());
+                ProfileOptions options = new ProfileOptions(
+                        upload.sampleRows(), upload.distinctExactBound(), upload.topValues(), upload.maxCells());
                 TableLimits limits = new TableLimits(upload.maxColumns(), upload.maxCellChars());
-                return ResultSetTable.read(rs, source.kind(), name, canonical, options, limits,
-                        () -> timedOut.get() || System.currentTimeMillis() > deadline, maxBytes);
+                return ResultSetTable.read(
+                        rs,
+                        source.kind(),
+                        name,
+                        canonical,
+                        options,
+                        limits,
+                        () -> timedOut.get() || System.currentTimeMillis() > deadline,
+                        maxBytes);
             } catch (SQLException e) {
                 throw SourceFailures.of(source, e, timedOut.get() || System.currentTimeMillis() > deadline);
             } finally {
                 cancel.cancel(false);
             }
         } catch (ResultSetTable.OverBudget e) {
-            throw new ProblemException(io.llmanalytics.problem.Problem.of(ProblemType.QUOTA_EXCEEDED, "The import from"
-                    + " source '" + source.name() + "' passed what is left of this caller's stored-bytes quota ("
-                    + maxBytes + " bytes, MAX_STORED_BYTES_PER_CALLER) after " + e.rows + " rows and was stopped;"
-                    + " nothing was stored. Select fewer rows or columns, or delete sessions to make room.")
+            throw new ProblemException(io.llmanalytics.problem.Problem.of(
+                            ProblemType.QUOTA_EXCEEDED,
+                            "The import from"
+                                    + " source '" + source.name()
+                                    + "' passed what is left of this caller's stored-bytes quota ("
+                                    + maxBytes + " bytes, MAX_STORED_BYTES_PER_CALLER) after " + e.rows
+                                    + " rows and was stopped;"
+                                    + " nothing was stored. Select fewer rows or columns, or delete sessions to make room.")
                     .with("remaining_bytes", maxBytes));
         } catch (TooManyCellsException e) {
-            throw new ProblemException(ProblemType.TOO_MANY_CELLS, "The result has more than " + upload.maxCells()
-                    + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Select fewer rows or columns.");
+            throw new ProblemException(
+                    ProblemType.TOO_MANY_CELLS,
+                    "The result has more than " + upload.maxCells()
+                            + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Select fewer rows or columns.");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -194,8 +211,10 @@ public class SourceImporter {
     }
 
     private static ProblemException noTable(Source source, String table) {
-        return new ProblemException(ProblemType.NOT_FOUND, "Source '" + source.name() + "' has no table '"
-                + SourceCatalog.clip(table) + "' that can be read. GET /api/sources/" + source.name()
-                + "/tables lists its tables.");
+        return new ProblemException(
+                ProblemType.NOT_FOUND,
+                "Source '" + source.name() + "' has no table '"
+                        + SourceCatalog.clip(table) + "' that can be read. GET /api/sources/" + source.name()
+                        + "/tables lists its tables.");
     }
 }

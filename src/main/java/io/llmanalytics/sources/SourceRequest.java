@@ -9,5 +9,4 @@ package io.llmanalytics.sources;
  * @param query one SELECT statement (instead of a table)
  * @param name the dataset's name (default: the table's name, or {@code query})
  */
-public record SourceRequest(String source, String table, String query, String name) {
-}
+public record SourceRequest(String source, String table, String query, String name) {}

@@ -19,19 +19,19 @@ import java.util.Set;
  */
 final class SourceTables {
 
-    private static final Set<String> SYSTEM = Set.of("pg_catalog", "information_schema", "pg_toast", "mysql",
-            "performance_schema", "sys");
+    private static final Set<String> SYSTEM =
+            Set.of("pg_catalog", "information_schema", "pg_toast", "mysql", "performance_schema", "sys");
 
-    private SourceTables() {
-    }
+    private SourceTables() {}
 
     static List<TableInfo> list(Source source, Connection connection) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         String catalog = source.kind() == SourceKind.MARIADB ? connection.getCatalog() : null;
         Map<String, List<TableInfo.Column>> columns = new LinkedHashMap<>();
         Map<String, String[]> names = new LinkedHashMap<>();
-        try (ResultSet rs = meta.getTables(catalog, null, "%", new String[] { "TABLE", "VIEW", "BASE TABLE",
-                "MATERIALIZED VIEW", "PARTITIONED TABLE" })) {
+        try (ResultSet rs = meta.getTables(catalog, null, "%", new String[] {
+            "TABLE", "VIEW", "BASE TABLE", "MATERIALIZED VIEW", "PARTITIONED TABLE"
+        })) {
             while (rs.next()) {
                 String schema = schemaOf(source, rs.getString("TABLE_CAT"), rs.getString("TABLE_SCHEM"));
                 String table = rs.getString("TABLE_NAME");
@@ -40,7 +40,7 @@ final class SourceTables {
                 }
                 String key = schema + "." + table;
                 if (source.allows(key)) {
-                    names.put(key, new String[] { schema, table });
+                    names.put(key, new String[] {schema, table});
                     columns.put(key, new ArrayList<>());
                 }
             }
@@ -60,7 +60,8 @@ final class SourceTables {
         }
         Map<String, Long> estimates = estimates(source, connection);
         List<TableInfo> out = new ArrayList<>();
-        names.forEach((key, n) -> out.add(new TableInfo(n[0], n[1], List.copyOf(columns.get(key)), estimates.get(key))));
+        names.forEach(
+                (key, n) -> out.add(new TableInfo(n[0], n[1], List.copyOf(columns.get(key)), estimates.get(key))));
         return out;
     }
 
@@ -74,17 +75,20 @@ final class SourceTables {
 
     private static Map<String, Long> estimates(Source source, Connection connection) throws SQLException {
         String sql = switch (source.kind()) {
-            case POSTGRESQL -> "SELECT n.nspname, c.relname, c.reltuples::bigint FROM pg_class c"
-                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm')";
-            case MARIADB -> "SELECT table_schema, table_name, table_rows FROM information_schema.tables"
-                    + " WHERE table_schema = DATABASE()";
+            case POSTGRESQL ->
+                "SELECT n.nspname, c.relname, c.reltuples::bigint FROM pg_class c"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm')";
+            case MARIADB ->
+                "SELECT table_schema, table_name, table_rows FROM information_schema.tables"
+                        + " WHERE table_schema = DATABASE()";
             case SQLITE -> null;
         };
         Map<String, Long> out = new HashMap<>();
         if (sql == null) {
             return out;
         }
-        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = connection.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 long n = rs.getLong(3);
                 if (!rs.wasNull() && n >= 0) {
@@ -124,6 +128,8 @@ final class SourceTables {
     }
 
     private static String quote(SourceKind kind, String name) {
-        return kind == SourceKind.MARIADB ? "`" + name.replace("`", "``") + "`" : "\"" + name.replace("\"", "\"\"") + "\"";
+        return kind == SourceKind.MARIADB
+                ? "`" + name.replace("`", "``") + "`"
+                : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 }

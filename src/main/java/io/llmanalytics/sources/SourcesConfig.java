@@ -1,9 +1,8 @@
 package io.llmanalytics.sources;
 
-import java.time.Duration;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /**
  * Limits of database sources. The connections themselves are named by the operator as

@@ -1,10 +1,11 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
@@ -13,9 +14,6 @@ import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.util.TablesNamesFinder;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
 
 /**
  * The first line of defence for a user's query: exactly one statement, and only a read ({@code SELECT}, {@code WITH}
@@ -28,12 +26,10 @@ public final class SqlGuard {
     /** The longest query text accepted. */
     static final int MAX_QUERY_CHARS = 100_000;
 
-    private SqlGuard() {
-    }
+    private SqlGuard() {}
 
     /** The checked read, with the tables it names (lower case, as written). */
-    public record Checked(String sql, Set<String> tables) {
-    }
+    public record Checked(String sql, Set<String> tables) {}
 
     /** Checks {@code sql}, or fails with a 400 problem that says why. */
     public static Checked check(String sql) {
@@ -41,7 +37,8 @@ public final class SqlGuard {
             throw refused("The query is empty; send one SELECT statement.");
         }
         if (sql.length() > MAX_QUERY_CHARS) {
-            throw refused("The query has " + sql.length() + " characters; at most " + MAX_QUERY_CHARS + " are accepted.");
+            throw refused(
+                    "The query has " + sql.length() + " characters; at most " + MAX_QUERY_CHARS + " are accepted.");
         }
         Statements statements;
         try {
@@ -113,7 +110,11 @@ public final class SqlGuard {
     }
 
     private static String kind(Statement statement) {
-        String name = statement.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toUpperCase(Locale.ROOT);
+        String name = statement
+                .getClass()
+                .getSimpleName()
+                .replaceAll("([a-z])([A-Z])", "$1 $2")
+                .toUpperCase(Locale.ROOT);
         return "a " + name + " statement";
     }
 

@@ -1,5 +1,10 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,15 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
 
 /**
  * An uploaded SQLite database file: every table and view with at least one row becomes a dataset, read through the
@@ -62,8 +60,10 @@ public final class SqliteFileTables {
                 s.execute("PRAGMA query_only = ON");
             }
             List<String> names = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM sqlite_schema"
-                    + " WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT name FROM sqlite_schema"
+                                    + " WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid")) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
                 }
@@ -72,19 +72,28 @@ public final class SqliteFileTables {
             for (String name : names) {
                 try (Statement s = c.createStatement()) {
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-                        timedOut.set(true);
-                        try {
-                            s.cancel();
-                        } catch (SQLException ignored) {
-                            // the deadline check between rows ends the read anyway
-                        }
-                    }, CompletableFuture.delayedExecutor(Math.max(1, left), TimeUnit.MILLISECONDS));
+                    CompletableFuture<Void> watchdog = CompletableFuture.runAsync(
+                            () -> {
+                                timedOut.set(true);
+                                try {
+                                    s.cancel();
+                                } catch (SQLException ignored) {
+                                    // the deadline check between rows ends the read anyway
+                                }
+                            },
+                            CompletableFuture.delayedExecutor(Math.max(1, left), TimeUnit.MILLISECONDS));
                     try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + name.replace("\"", "\"\"") + "\"")) {
                         Path out = canonical.apply(name);
-                        ParsedTable table = ResultSetTable.read(rs, SourceKind.SQLITE, name, out, options, limits,
+                        ParsedTable table = ResultSetTable.read(
+                                rs,
+                                SourceKind.SQLITE,
+                                name,
+                                out,
+                                options,
+                                limits,
                                 () -> timedOut.get() || System.nanoTime() > deadline);
-                        if (table.schema().rows() > 0 && !table.schema().columns().isEmpty()) {
+                        if (table.schema().rows() > 0
+                                && !table.schema().columns().isEmpty()) {
                             tables.add(table);
                         } else {
                             java.nio.file.Files.deleteIfExists(out);
@@ -95,14 +104,16 @@ public final class SqliteFileTables {
                 }
             }
             if (tables.isEmpty()) {
-                throw new ProblemException(ProblemType.EMPTY_FILE,
-                        "The SQLite database has no table or view with at least one row.");
+                throw new ProblemException(
+                        ProblemType.EMPTY_FILE, "The SQLite database has no table or view with at least one row.");
             }
             return tables;
         } catch (SQLException e) {
             if (timedOut.get() || System.nanoTime() > deadline) {
-                throw new ProblemException(ProblemType.UNPROCESSABLE, "Reading the SQLite database took longer than "
-                        + TIME_LIMIT.toSeconds() + " s (a slow view?); upload a smaller database or one without it.");
+                throw new ProblemException(
+                        ProblemType.UNPROCESSABLE,
+                        "Reading the SQLite database took longer than " + TIME_LIMIT.toSeconds()
+                                + " s (a slow view?); upload a smaller database or one without it.");
             }
             throw unreadable(e.getMessage());
         }
@@ -115,7 +126,9 @@ public final class SqliteFileTables {
         if (text.length() > 200) {
             text = text.substring(0, 200) + "...";
         }
-        return new ProblemException(ProblemType.UNREADABLE_FILE, "The SQLite database cannot be read (" + text
-                + "): it may be corrupt, truncated or encrypted. Check it with 'sqlite3 file.db \"PRAGMA integrity_check\"'.");
+        return new ProblemException(
+                ProblemType.UNREADABLE_FILE,
+                "The SQLite database cannot be read (" + text
+                        + "): it may be corrupt, truncated or encrypted. Check it with 'sqlite3 file.db \"PRAGMA integrity_check\"'.");
     }
 }

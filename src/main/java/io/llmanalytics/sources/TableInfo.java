@@ -13,8 +13,7 @@ import java.util.List;
 public record TableInfo(String schema, String table, List<Column> columns, Long rowEstimate) {
 
     /** A column and its database type. */
-    public record Column(String name, String type) {
-    }
+    public record Column(String name, String type) {}
 
     /** {@code schema.table}. */
     public String qualified() {

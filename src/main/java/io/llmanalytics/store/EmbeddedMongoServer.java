@@ -1,5 +1,12 @@
 package io.llmanalytics.store;
 
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -8,15 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-
-import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.quarkus.logging.Log;
 
 /**
  * An in-process MongoDB-wire-compatible server for machines without MongoDB (a laptop, CI, the README's run command).
@@ -39,7 +37,8 @@ public class EmbeddedMongoServer {
             server = new MongoServer(backend());
             server.bind("127.0.0.1", config.embedded().port());
             address = server.getLocalAddress();
-            Log.infof("Embedded MongoDB-compatible store (%s) listening on %s:%d",
+            Log.infof(
+                    "Embedded MongoDB-compatible store (%s) listening on %s:%d",
                     config.embedded().backend().name().toLowerCase(), address.getHostString(), address.getPort());
         }
         return address;

@@ -1,15 +1,14 @@
 package io.llmanalytics.store;
 
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-
-import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * The embedded MongoDB-wire server as a process of its own, so that several service instances can share one store
@@ -23,8 +22,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  */
 public final class StandaloneStore {
 
-    private StandaloneStore() {
-    }
+    private StandaloneStore() {}
 
     public static void main(String[] args) throws Exception {
         int port = 27017;
@@ -42,12 +40,18 @@ public final class StandaloneStore {
         server.bind(host, port);
         InetSocketAddress address = server.getLocalAddress();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdown();
-            System.out.println("store stopped");
-            stopped.countDown();
-        }, "store-shutdown"));
-        System.out.printf("store listening on %s:%d (%s)%n", address.getHostString(), address.getPort(),
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.shutdown();
+                            System.out.println("store stopped");
+                            stopped.countDown();
+                        },
+                        "store-shutdown"));
+        System.out.printf(
+                "store listening on %s:%d (%s)%n",
+                address.getHostString(),
+                address.getPort(),
                 dataDir == null ? "memory" : "h2 in " + dataDir.toAbsolutePath().normalize());
         System.out.flush();
         stopped.await();

@@ -1,16 +1,13 @@
 package io.llmanalytics.store;
 
-import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.ServerAddress;
-
 import io.quarkus.mongodb.runtime.MongoClientCustomizer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Points the Quarkus MongoDB client at {@code MONGODB_URL}, or at the embedded server when none is configured. */
 @ApplicationScoped
@@ -30,11 +27,11 @@ public class StoreClientCustomizer implements MongoClientCustomizer {
             builder.applyConnectionString(new ConnectionString(config.url().get()));
         } else {
             InetSocketAddress address = embedded.address();
-            builder.applyToClusterSettings(c -> c.hosts(List.of(new ServerAddress(address.getHostString(), address.getPort()))));
+            builder.applyToClusterSettings(
+                    c -> c.hosts(List.of(new ServerAddress(address.getHostString(), address.getPort()))));
         }
         long timeoutMs = config.timeout().toMillis();
-        return builder
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(timeoutMs, TimeUnit.MILLISECONDS))
+        return builder.applyToClusterSettings(c -> c.serverSelectionTimeout(timeoutMs, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(s -> s.connectTimeout((int) timeoutMs, TimeUnit.MILLISECONDS)
                         .readTimeout((int) timeoutMs, TimeUnit.MILLISECONDS));
     }

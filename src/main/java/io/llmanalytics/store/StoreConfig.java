@@ -1,11 +1,10 @@
 package io.llmanalytics.store;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** Where sessions and datasets are kept. */
 @ConfigMapping(prefix = "store")

@@ -1,8 +1,6 @@
 package io.llmanalytics.store;
 
-
 import com.mongodb.MongoException;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.smallrye.mutiny.TimeoutException;
@@ -10,17 +8,21 @@ import io.smallrye.mutiny.TimeoutException;
 /** Maps failures to reach the store (driver errors, timeouts) to a 503 problem; other failures pass unchanged. */
 public final class StoreFailures {
 
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     public static boolean isStoreFailure(Throwable e) {
-        return e instanceof MongoException || e instanceof TimeoutException
+        return e instanceof MongoException
+                || e instanceof TimeoutException
                 || e instanceof java.util.concurrent.TimeoutException;
     }
 
     public static Throwable unavailable(Throwable e) {
-        return new ProblemException(io.llmanalytics.problem.Problem.of(ProblemType.STORE_UNAVAILABLE,
-                "The store did not answer (" + e.getClass().getSimpleName() + "); nothing was changed. Try again shortly."),
-                java.time.Duration.ofSeconds(5), e);
+        return new ProblemException(
+                io.llmanalytics.problem.Problem.of(
+                        ProblemType.STORE_UNAVAILABLE,
+                        "The store did not answer (" + e.getClass().getSimpleName()
+                                + "); nothing was changed. Try again shortly."),
+                java.time.Duration.ofSeconds(5),
+                e);
     }
 }

@@ -1,15 +1,12 @@
 package io.llmanalytics.store;
 
-import java.util.Map;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import org.bson.Document;
-
 import io.llmanalytics.health.ComponentHealth;
 import io.llmanalytics.health.HealthContributor;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import org.bson.Document;
 
 /** The store is up when it answers a ping. */
 @ApplicationScoped
@@ -33,10 +30,15 @@ public class StoreHealth implements HealthContributor {
     @Override
     public Uni<ComponentHealth> check() {
         long start = System.nanoTime();
-        return client.getDatabase(config.database()).runCommand(new Document("ping", 1))
-                .map(ok -> ComponentHealth.up(Map.of("kind", customizer.describe(),
-                        "ping_ms", (System.nanoTime() - start) / 1_000_000)))
-                .onFailure().recoverWithItem(e -> ComponentHealth.down(Map.of("kind", customizer.describe(),
-                        "error", "not reachable: " + e.getClass().getSimpleName())));
+        return client.getDatabase(config.database())
+                .runCommand(new Document("ping", 1))
+                .map(ok -> ComponentHealth.up(
+                        Map.of("kind", customizer.describe(), "ping_ms", (System.nanoTime() - start) / 1_000_000)))
+                .onFailure()
+                .recoverWithItem(e -> ComponentHealth.down(Map.of(
+                        "kind",
+                        customizer.describe(),
+                        "error",
+                        "not reachable: " + e.getClass().getSimpleName())));
     }
 }

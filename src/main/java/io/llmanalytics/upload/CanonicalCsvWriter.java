@@ -18,7 +18,8 @@ public final class CanonicalCsvWriter implements Closeable {
     private final BufferedWriter out;
 
     public CanonicalCsvWriter(Path file) throws IOException {
-        this.out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
+        this.out = new BufferedWriter(
+                new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
     }
 
     public void header(List<String> names) throws IOException {

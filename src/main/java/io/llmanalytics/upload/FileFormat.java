@@ -23,7 +23,22 @@ public enum FileFormat {
             + " .sqlite, .sqlite3, .db (SQLite databases)";
 
     /** The accepted extensions, as a list. */
-    public static final java.util.List<String> EXTENSIONS = java.util.List.of(".csv", ".tsv", ".txt", ".xlsx", ".xls",
-            ".ods", ".json", ".jsonl", ".ndjson", ".parquet", ".arrow", ".feather", ".ipc", ".arrows", ".sqlite",
-            ".sqlite3", ".db");
+    public static final java.util.List<String> EXTENSIONS = java.util.List.of(
+            ".csv",
+            ".tsv",
+            ".txt",
+            ".xlsx",
+            ".xls",
+            ".ods",
+            ".json",
+            ".jsonl",
+            ".ndjson",
+            ".parquet",
+            ".arrow",
+            ".feather",
+            ".ipc",
+            ".arrows",
+            ".sqlite",
+            ".sqlite3",
+            ".db");
 }

@@ -1,10 +1,9 @@
 package io.llmanalytics.upload;
 
-import java.util.Locale;
-
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import java.util.Locale;
 
 /**
  * Decides what an upload is from its content first (Parquet, Arrow, zip and OLE2 signatures, JSON) and its name
@@ -14,10 +13,11 @@ import io.llmanalytics.problem.ProblemType;
 public final class FormatDetector {
 
     /** "SQLite format 3" and a NUL: the first 16 bytes of every SQLite 3 database. */
-    private static final int[] SQLITE_MAGIC = { 'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', 0 };
+    private static final int[] SQLITE_MAGIC = {
+        'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f', 'o', 'r', 'm', 'a', 't', ' ', '3', 0
+    };
 
-    private FormatDetector() {
-    }
+    private FormatDetector() {}
 
     public static FileFormat detect(String fileName, byte[] head, int length) {
         String ext = extension(fileName);
@@ -61,24 +61,42 @@ public final class FormatDetector {
                 }
                 yield FileFormat.JSONL;
             }
-            case "xlsx", "xlsm", "xls" -> throw new ProblemException(ProblemType.UNREADABLE_FILE,
-                    "The file is named ." + ext + " but is not an Excel workbook (no workbook signature): it may be"
-                            + " corrupt, or another format renamed.");
-            case "sqlite", "sqlite3", "db" -> throw new ProblemException(ProblemType.UNREADABLE_FILE,
-                    "The file is named ." + ext + " but is not an SQLite database (no 'SQLite format 3' header): it may"
-                            + " be corrupt, encrypted, or another format renamed.");
-            case "parquet", "arrow", "feather", "ipc", "arrows", "ods" -> throw mismatch(fileName, ext,
-                    describeText(head, length));
+            case "xlsx", "xlsm", "xls" ->
+                throw new ProblemException(
+                        ProblemType.UNREADABLE_FILE,
+                        "The file is named ." + ext + " but is not an Excel workbook (no workbook signature): it may be"
+                                + " corrupt, or another format renamed.");
+            case "sqlite", "sqlite3", "db" ->
+                throw new ProblemException(
+                        ProblemType.UNREADABLE_FILE,
+                        "The file is named ." + ext
+                                + " but is not an SQLite database (no 'SQLite format 3' header): it may"
+                                + " be corrupt, encrypted, or another format renamed.");
+            case "parquet", "arrow", "feather", "ipc", "arrows", "ods" ->
+                throw mismatch(fileName, ext, describeText(head, length));
             case "" -> looksLikeJson(head, length) ? FileFormat.JSON : FileFormat.CSV;
             default -> throw unsupported(fileName, "." + ext);
         };
     }
 
     /** What each binary-format extension promises. */
-    private static final java.util.Map<String, String> NAMED = java.util.Map.of("parquet", "a Parquet file", "arrow",
-            "an Arrow IPC file", "feather", "a Feather (Arrow IPC) file", "ipc", "an Arrow IPC file or stream",
-            "arrows", "an Arrow IPC stream", "ods", "an OpenDocument spreadsheet", "jsonl", "a JSON Lines file",
-            "ndjson", "a JSON Lines file");
+    private static final java.util.Map<String, String> NAMED = java.util.Map.of(
+            "parquet",
+            "a Parquet file",
+            "arrow",
+            "an Arrow IPC file",
+            "feather",
+            "a Feather (Arrow IPC) file",
+            "ipc",
+            "an Arrow IPC file or stream",
+            "arrows",
+            "an Arrow IPC stream",
+            "ods",
+            "an OpenDocument spreadsheet",
+            "jsonl",
+            "a JSON Lines file",
+            "ndjson",
+            "a JSON Lines file");
 
     /** The binary format the content's signature names, or null. */
     private static String signature(byte[] head, int length) {
@@ -97,7 +115,8 @@ public final class FormatDetector {
         if (startsWith(head, length, 'F', 'E', 'A', '1')) {
             return "feather-v1";
         }
-        if (startsWith(head, length, 0x50, 0x4B, 0x03, 0x04) && length >= 38 + ODS_MIME.length
+        if (startsWith(head, length, 0x50, 0x4B, 0x03, 0x04)
+                && length >= 38 + ODS_MIME.length
                 && java.util.Arrays.equals(head, 30, 38, MIMETYPE, 0, 8)
                 && java.util.Arrays.equals(head, 38, 38 + ODS_MIME.length, ODS_MIME, 0, ODS_MIME.length)) {
             return "ods";
@@ -106,22 +125,44 @@ public final class FormatDetector {
     }
 
     private static final byte[] MIMETYPE = "mimetype".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ODS_MIME =
+            "application/vnd.oasis.opendocument.spreadsheet".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static FileFormat byContent(String fileName, String ext, String content, byte[] head, int length) {
         return switch (content) {
             case "parquet" -> expect(fileName, ext, FileFormat.PARQUET, "a Parquet file", "parquet");
-            case "parquet-encrypted" -> throw new ProblemException(ProblemType.UNREADABLE_FILE, "'" + fileName
-                    + "' is a Parquet file with an encrypted footer; the service holds no keys. Upload it without"
-                    + " encryption.");
-            case "arrow" -> expect(fileName, ext, FileFormat.ARROW, "an Arrow IPC (Feather v2) file", "arrow",
-                    "feather", "ipc", "arrows");
-            case "arrow-stream" -> expect(fileName, ext, FileFormat.ARROW_STREAM, "an Arrow IPC stream", "arrows",
-                    "ipc", "arrow", "feather");
-            case "feather-v1" -> throw new ProblemException(ProblemType.UNREADABLE_FILE, "'" + fileName
-                    + "' is a Feather version 1 file, which is no longer supported; save it again as Feather v2"
-                    + " (pandas: df.to_feather(path) with pyarrow 0.17 or later) or as Parquet.");
+            case "parquet-encrypted" ->
+                throw new ProblemException(
+                        ProblemType.UNREADABLE_FILE,
+                        "'" + fileName
+                                + "' is a Parquet file with an encrypted footer; the service holds no keys. Upload it without"
+                                + " encryption.");
+            case "arrow" ->
+                expect(
+                        fileName,
+                        ext,
+                        FileFormat.ARROW,
+                        "an Arrow IPC (Feather v2) file",
+                        "arrow",
+                        "feather",
+                        "ipc",
+                        "arrows");
+            case "arrow-stream" ->
+                expect(
+                        fileName,
+                        ext,
+                        FileFormat.ARROW_STREAM,
+                        "an Arrow IPC stream",
+                        "arrows",
+                        "ipc",
+                        "arrow",
+                        "feather");
+            case "feather-v1" ->
+                throw new ProblemException(
+                        ProblemType.UNREADABLE_FILE,
+                        "'" + fileName
+                                + "' is a Feather version 1 file, which is no longer supported; save it again as Feather v2"
+                                + " (pandas: df.to_feather(path) with pyarrow 0.17 or later) or as Parquet.");
             case "ods" -> expect(fileName, ext, FileFormat.ODS, "an OpenDocument spreadsheet", "ods");
             default -> throw new IllegalStateException(content);
         };
@@ -136,15 +177,20 @@ public final class FormatDetector {
                 return format;
             }
         }
-        throw new ProblemException(Problem.of(ProblemType.UNREADABLE_FILE, "'" + fileName + "' is named ." + ext
-                + " but its content is " + what + " (by its signature bytes). Rename it ." + names[0]
-                + " if that is what it is, or upload the intended file.").with("detected", format.name().toLowerCase(Locale.ROOT)));
+        throw new ProblemException(Problem.of(
+                        ProblemType.UNREADABLE_FILE,
+                        "'" + fileName + "' is named ." + ext
+                                + " but its content is " + what + " (by its signature bytes). Rename it ." + names[0]
+                                + " if that is what it is, or upload the intended file.")
+                .with("detected", format.name().toLowerCase(Locale.ROOT)));
     }
 
     private static ProblemException mismatch(String fileName, String ext, String actual) {
-        return new ProblemException(ProblemType.UNREADABLE_FILE, "'" + fileName + "' is named ." + ext + ", which"
-                + " promises " + NAMED.getOrDefault(ext, "another format") + ", but its content is " + actual
-                + " (the signature bytes do not match). Upload the file in the format its name says, or rename it.");
+        return new ProblemException(
+                ProblemType.UNREADABLE_FILE,
+                "'" + fileName + "' is named ." + ext + ", which"
+                        + " promises " + NAMED.getOrDefault(ext, "another format") + ", but its content is " + actual
+                        + " (the signature bytes do not match). Upload the file in the format its name says, or rename it.");
     }
 
     private static String describeText(byte[] head, int length) {
@@ -176,8 +222,10 @@ public final class FormatDetector {
     }
 
     private static ProblemException unsupported(String fileName, String what) {
-        return new ProblemException(Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "'" + fileName + "' is " + what + ", which is not supported. Accepted: " + FileFormat.ACCEPTED + ".")
+        return new ProblemException(Problem.of(
+                        ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                        "'" + fileName + "' is " + what + ", which is not supported. Accepted: " + FileFormat.ACCEPTED
+                                + ".")
                 .with("accepted", FileFormat.EXTENSIONS));
     }
 

@@ -16,8 +16,7 @@ public final class NumberRules {
 
     private static final int SHOWN = 40;
 
-    private NumberRules() {
-    }
+    private NumberRules() {}
 
     /** Whether {@code text} (a number as written) reads as a finite double. */
     public static boolean finite(String text) {
@@ -32,11 +31,14 @@ public final class NumberRules {
     /** The 400 for a number that is not finite; {@code where} names the record or row and the field or column. */
     public static ProblemException notFinite(String where, String text) {
         String shown = text.length() > SHOWN ? text.substring(0, SHOWN) + "..." : text;
-        return new ProblemException(ProblemType.NUMBER_OUT_OF_RANGE, where + ": " + shown + " is "
-                + (text.strip().matches("[+-]?(?i:nan)") ? "not a number"
-                        : "outside the range of a 64-bit float (about ±1.8e308)")
-                + "; numbers must be finite to be analysed. Leave the value empty (null in JSON) if it is missing, "
-                + "or write it within range (in JSON, a string in quotes keeps it as text).");
+        return new ProblemException(
+                ProblemType.NUMBER_OUT_OF_RANGE,
+                where + ": " + shown + " is "
+                        + (text.strip().matches("[+-]?(?i:nan)")
+                                ? "not a number"
+                                : "outside the range of a 64-bit float (about ±1.8e308)")
+                        + "; numbers must be finite to be analysed. Leave the value empty (null in JSON) if it is missing, "
+                        + "or write it within range (in JSON, a string in quotes keeps it as text).");
     }
 
     /** A field or column name for a message, quoted and cut. */

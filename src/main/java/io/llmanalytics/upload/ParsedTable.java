@@ -1,9 +1,8 @@
 package io.llmanalytics.upload;
 
+import io.llmanalytics.schema.DatasetSchema;
 import java.nio.file.Path;
 import java.util.List;
-
-import io.llmanalytics.schema.DatasetSchema;
 
 /**
  * One dataset read from an upload.
@@ -12,5 +11,4 @@ import io.llmanalytics.schema.DatasetSchema;
  * @param canonical its canonical CSV, or null when the uploaded file itself is canonical
  * @param naValues the text pandas must read as missing in the canonical file
  */
-public record ParsedTable(DatasetSchema schema, Path canonical, List<String> naValues) {
-}
+public record ParsedTable(DatasetSchema schema, Path canonical, List<String> naValues) {}

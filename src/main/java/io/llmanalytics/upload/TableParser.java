@@ -1,5 +1,19 @@
 package io.llmanalytics.upload;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.NonFiniteNumberException;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.schema.TooManyCellsException;
+import io.llmanalytics.upload.arrow.ArrowTableReader;
+import io.llmanalytics.upload.csv.CsvTableReader;
+import io.llmanalytics.upload.excel.XlsTableReader;
+import io.llmanalytics.upload.excel.XlsxTableReader;
+import io.llmanalytics.upload.json.JsonTableReader;
+import io.llmanalytics.upload.jsonl.JsonLinesReader;
+import io.llmanalytics.upload.ods.OdsTableReader;
+import io.llmanalytics.upload.parquet.ParquetTableReader;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,22 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.schema.NonFiniteNumberException;
-import io.llmanalytics.schema.TooManyCellsException;
-import io.llmanalytics.upload.csv.CsvTableReader;
-import io.llmanalytics.upload.excel.XlsTableReader;
-import io.llmanalytics.upload.excel.XlsxTableReader;
-import io.llmanalytics.upload.arrow.ArrowTableReader;
-import io.llmanalytics.upload.json.JsonTableReader;
-import io.llmanalytics.upload.jsonl.JsonLinesReader;
-import io.llmanalytics.upload.ods.OdsTableReader;
-import io.llmanalytics.upload.parquet.ParquetTableReader;
 
 /** Reads an uploaded file into datasets. Blocking: call it on a worker thread. */
 @ApplicationScoped
@@ -47,24 +45,31 @@ public class TableParser {
                 throw new ProblemException(ProblemType.EMPTY_FILE, "The file is empty (0 bytes).");
             }
             format = FormatDetector.detect(fileName, head, length);
-            ProfileOptions options = new ProfileOptions(config.sampleRows(), config.distinctExactBound(),
-                    config.topValues(), config.maxCells());
+            ProfileOptions options = new ProfileOptions(
+                    config.sampleRows(), config.distinctExactBound(), config.topValues(), config.maxCells());
             TableLimits limits = new TableLimits(config.maxColumns(), config.maxCellChars());
             String base = baseName(fileName);
             List<ParsedTable> tables = switch (format) {
-                case CSV -> List.of(new CsvTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
-                case JSON -> List.of(new JsonTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case CSV ->
+                    List.of(new CsvTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case JSON ->
+                    List.of(new JsonTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
                 case XLSX -> new XlsxTableReader(options, limits).read(file, sheetFiles(workDir));
                 case XLS -> new XlsTableReader(options, limits).read(file, sheetFiles(workDir));
-                case SQLITE -> new io.llmanalytics.sources.SqliteFileTables(options, limits).read(file, sheetFiles(workDir));
+                case SQLITE ->
+                    new io.llmanalytics.sources.SqliteFileTables(options, limits).read(file, sheetFiles(workDir));
                 case ODS -> new OdsTableReader(options, limits).read(file, sheetFiles(workDir));
-                case JSONL -> List.of(new JsonLinesReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
-                case PARQUET -> List.of(new ParquetTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
-                case ARROW, ARROW_STREAM -> List.of(new ArrowTableReader(options, limits)
-                        .read(file, format == FileFormat.ARROW_STREAM, base, workDir.resolve("dataset-0.csv")));
+                case JSONL ->
+                    List.of(new JsonLinesReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case PARQUET ->
+                    List.of(new ParquetTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                case ARROW, ARROW_STREAM ->
+                    List.of(new ArrowTableReader(options, limits)
+                            .read(file, format == FileFormat.ARROW_STREAM, base, workDir.resolve("dataset-0.csv")));
             };
             if (tables.isEmpty()) {
-                throw new ProblemException(ProblemType.EMPTY_FILE,
+                throw new ProblemException(
+                        ProblemType.EMPTY_FILE,
                         format == FileFormat.ODS || format == FileFormat.XLSX || format == FileFormat.XLS
                                 ? "The workbook has no sheet with a header row and at least one data row."
                                 : "The file holds no table.");
@@ -73,8 +78,10 @@ public class TableParser {
         } catch (NonFiniteNumberException e) {
             throw NumberRules.notFinite(where(format, e.row()) + NumberRules.quoted(e.column()), e.value());
         } catch (TooManyCellsException e) {
-            throw new ProblemException(ProblemType.TOO_MANY_CELLS, "The dataset has more than " + config.maxCells()
-                    + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Upload fewer rows or columns.");
+            throw new ProblemException(
+                    ProblemType.TOO_MANY_CELLS,
+                    "The dataset has more than " + config.maxCells()
+                            + " cells (rows x columns), the limit set by MAX_DATAFRAME_SIZE. Upload fewer rows or columns.");
         } catch (IOException | UncheckedIOException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, "The file could not be read: " + e.getMessage());
         }
@@ -85,7 +92,8 @@ public class TableParser {
         return switch (format) {
             case CSV, XLSX, XLS, ODS -> "Row " + row + " after the header, column ";
             case JSON -> "Record " + row + ", field ";
-            case JSONL -> "Record " + row + " of the JSON Lines file (line " + row + " when it has no blank lines), field ";
+            case JSONL ->
+                "Record " + row + " of the JSON Lines file (line " + row + " when it has no blank lines), field ";
             case PARQUET, ARROW, ARROW_STREAM, SQLITE -> "Row " + row + ", column ";
         };
     }

@@ -7,10 +7,10 @@ public final class TypedCells {
 
     /** datetime64[ns] holds 1677-09-21 00:12:43.145224192 to 2262-04-11 23:47:16.854775807. */
     private static final String MIN = "1677-09-21 00:12:43.145224192";
+
     private static final String MAX = "2262-04-11 23:47:16.854775807";
 
-    private TypedCells() {
-    }
+    private TypedCells() {}
 
     /**
      * DATE when an ISO date or date-time ({@code yyyy-MM-dd[ HH:mm:ss[.f]]}) lies within datetime64[ns]'s range; TEXT

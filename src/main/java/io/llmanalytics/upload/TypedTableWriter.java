@@ -1,15 +1,14 @@
 package io.llmanalytics.upload;
 
-import java.io.Closeable;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.SchemaBuilder;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The common tail of the typed readers (Parquet, Arrow, JSON Lines): rows whose cell kinds the reader knows go through
@@ -78,9 +77,11 @@ public final class TypedTableWriter implements Closeable {
     public ParsedTable finish(String name) throws IOException {
         writer.close();
         if (builder.rows() == 0) {
-            String names = String.join(", ", builder.names().subList(0, Math.min(5, builder.names().size())));
-            throw new ProblemException(ProblemType.EMPTY_FILE, "The table has columns (" + names
-                    + (builder.names().size() > 5 ? ", ..." : "") + ") but no rows.");
+            String names = String.join(
+                    ", ", builder.names().subList(0, Math.min(5, builder.names().size())));
+            throw new ProblemException(
+                    ProblemType.EMPTY_FILE,
+                    "The table has columns (" + names + (builder.names().size() > 5 ? ", ..." : "") + ") but no rows.");
         }
         return new ParsedTable(builder.build(name), canonical, List.of(""));
     }

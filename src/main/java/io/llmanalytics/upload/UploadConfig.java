@@ -1,15 +1,13 @@
 package io.llmanalytics.upload;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Positive;
-
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** Uploads: what is accepted and how much of it is kept as sample and profile. */
 @ConfigMapping(prefix = "upload")
@@ -21,35 +19,27 @@ public interface UploadConfig {
 
     /** Most cells (rows x columns) a dataset may have ({@code MAX_DATAFRAME_SIZE}). */
     @WithDefault("100000000")
-    @Positive
-    long maxCells();
+    @Positive long maxCells();
 
     /** Rows kept as a dataset's sample ({@code DEFAULT_SAMPLE_ROWS}). */
     @WithDefault("5")
-    @Min(0)
-    @Max(1000)
-    int sampleRows();
+    @Min(0) @Max(1000) int sampleRows();
 
     /** Most columns a dataset may have. */
     @WithDefault("10000")
-    @Positive
-    int maxColumns();
+    @Positive int maxColumns();
 
     /** Longest cell accepted, in characters. */
     @WithDefault("1000000")
-    @Positive
-    int maxCellChars();
+    @Positive int maxCellChars();
 
     /** Distinct values counted exactly per text column before the count is estimated. */
     @WithDefault("10000")
-    @Positive
-    int distinctExactBound();
+    @Positive int distinctExactBound();
 
     /** Most frequent values reported per text column. */
     @WithDefault("5")
-    @Min(0)
-    @Max(100)
-    int topValues();
+    @Min(0) @Max(100) int topValues();
 
     /** Directory for temporary files while ingesting; the system temp directory when absent. */
     Optional<Path> workDir();

@@ -1,16 +1,14 @@
 package io.llmanalytics.upload;
 
-import java.time.Duration;
-import java.util.Locale;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Uploads, under {@code upload.*}: {@code upload.size} (bytes of each uploaded file) and {@code upload.duration}
@@ -33,16 +31,28 @@ public class UploadMetrics {
     /** One upload was ingested (or failed to be): its size, how long the ingest took, its format and outcome. */
     public void ingested(long bytes, Duration duration, String format, String outcome) {
         String f = format == null ? UNKNOWN : format;
-        DistributionSummary.builder("upload.size").description("Size of uploaded files").baseUnit("bytes")
-                .tag("format", f).tag("outcome", outcome).register(registry).record(Math.max(0, bytes));
-        Timer.builder("upload.duration").description("Ingest of an upload: parse, profile and store")
-                .tag("format", f).tag("outcome", outcome).register(registry).record(duration);
+        DistributionSummary.builder("upload.size")
+                .description("Size of uploaded files")
+                .baseUnit("bytes")
+                .tag("format", f)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(Math.max(0, bytes));
+        Timer.builder("upload.duration")
+                .description("Ingest of an upload: parse, profile and store")
+                .tag("format", f)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(duration);
     }
 
     /** An upload refused before its body was read in full. */
     public void rejected(String reason) {
-        Counter.builder("upload.rejected").description("Uploads refused before their body was read")
-                .tag("reason", reason).register(registry).increment();
+        Counter.builder("upload.rejected")
+                .description("Uploads refused before their body was read")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     /** The outcome tag of an ingest that ended with {@code failure} ({@code null}: it succeeded). */

@@ -1,16 +1,5 @@
 package io.llmanalytics.validation;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +8,15 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Checks generated analysis code before it runs: Python's own parser and the allow-list policy, in-JVM on GraalPy.
@@ -41,12 +39,21 @@ public class CodeValidator {
         this.config = config;
         this.sources = PolicySources.load();
         this.description = sources.describe(config.maxCodeLength());
-        this.pool = new ValidatorPool(sources, config.poolSize(), config.maxCodeLength(), config.queueCapacity(),
-                config.acquireTimeout(), config.checkTimeout());
-        this.accepted = Timer.builder("validation.check").tag("verdict", "ok")
-                .description("Time to validate generated code").register(registry);
-        this.refused = Timer.builder("validation.check").tag("verdict", "refused")
-                .description("Time to validate generated code").register(registry);
+        this.pool = new ValidatorPool(
+                sources,
+                config.poolSize(),
+                config.maxCodeLength(),
+                config.queueCapacity(),
+                config.acquireTimeout(),
+                config.checkTimeout());
+        this.accepted = Timer.builder("validation.check")
+                .tag("verdict", "ok")
+                .description("Time to validate generated code")
+                .register(registry);
+        this.refused = Timer.builder("validation.check")
+                .tag("verdict", "refused")
+                .description("Time to validate generated code")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -66,31 +73,43 @@ public class CodeValidator {
             return Uni.createFrom().item(early);
         }
         long start = System.nanoTime();
-        return Uni.createFrom().deferred(() -> {
-            CompletableFuture<List<Violation>> check = pool.submit(code);
-            return Uni.createFrom().completionStage(check).onCancellation().invoke(() -> check.cancel(false));
-        })
+        return Uni.createFrom()
+                .deferred(() -> {
+                    CompletableFuture<List<Violation>> check = pool.submit(code);
+                    return Uni.createFrom()
+                            .completionStage(check)
+                            .onCancellation()
+                            .invoke(() -> check.cancel(false));
+                })
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(config.acquireTimeout().plus(config.checkTimeout()).plusSeconds(1))
+                .ifNoItem()
+                .after(config.acquireTimeout().plus(config.checkTimeout()).plusSeconds(1))
                 .failWith(() -> new TimeoutException("validation did not answer in time"))
                 .map(violations -> record(Verdict.of(violations), start))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(CodeValidator::unavailable);
+                .onFailure(e -> !(e instanceof ProblemException))
+                .transform(CodeValidator::unavailable);
     }
 
     /** Validates code on the calling thread's behalf, blocking it; for callers already on a worker thread. */
     public Verdict validateBlocking(String code) {
-        return validate(code).await().atMost(config.acquireTimeout().plus(config.checkTimeout()).plusSeconds(2));
+        return validate(code)
+                .await()
+                .atMost(config.acquireTimeout().plus(config.checkTimeout()).plusSeconds(2));
     }
 
     /** Refusals that need no Python: empty or too long. */
     Verdict precheck(String code) {
         if (code == null || code.isBlank()) {
-            return Verdict.refused(new Violation("code-empty",
-                    "The code is empty: write Python code that assigns the answer to `result`.", 1, 1));
+            return Verdict.refused(new Violation(
+                    "code-empty", "The code is empty: write Python code that assigns the answer to `result`.", 1, 1));
         }
         if (code.length() > config.maxCodeLength()) {
-            return Verdict.refused(new Violation("code-too-long", "The code has " + code.length()
-                    + " characters, more than the " + config.maxCodeLength() + " allowed: make it shorter.", 1, 1));
+            return Verdict.refused(new Violation(
+                    "code-too-long",
+                    "The code has " + code.length() + " characters, more than the " + config.maxCodeLength()
+                            + " allowed: make it shorter.",
+                    1,
+                    1));
         }
         return null;
     }
@@ -104,8 +123,8 @@ public class CodeValidator {
     }
 
     private static Throwable unavailable(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String detail = cause instanceof TimeoutException || cause instanceof RejectedExecutionException
                 ? "The code validator is busy or still starting (" + cause.getMessage() + "); retry shortly."
                 : "The code validator failed: " + cause.getClass().getSimpleName();

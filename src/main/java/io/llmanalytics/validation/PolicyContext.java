@@ -1,5 +1,6 @@
 package io.llmanalytics.validation;
 
+import io.quarkus.logging.Log;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -22,8 +22,6 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 
-import io.quarkus.logging.Log;
-
 /**
  * One GraalPy context with the policy loaded. The context can reach nothing outside itself: no files, no host
  * classes, no native code, no threads, no processes, no environment, no output (GraalPy's {@code CONSTRAINED}
@@ -34,9 +32,8 @@ final class PolicyContext implements AutoCloseable {
     static final String LANGUAGE = "python";
 
     /** No host access at all, not even mappings of mutable host types (the CONSTRAINED policy insists). */
-    private static final HostAccess NO_HOST_ACCESS = HostAccess.newBuilder(HostAccess.NONE)
-            .allowMutableTargetMappings()
-            .build();
+    private static final HostAccess NO_HOST_ACCESS =
+            HostAccess.newBuilder(HostAccess.NONE).allowMutableTargetMappings().build();
 
     private final Context context;
     private final Value check;
@@ -61,8 +58,13 @@ final class PolicyContext implements AutoCloseable {
                 .build();
     }
 
-    static PolicyContext create(Engine engine, PolicySources sources, Source policy, int maxCodeLength,
-            ScheduledExecutorService watchdog, Duration timeout) {
+    static PolicyContext create(
+            Engine engine,
+            PolicySources sources,
+            Source policy,
+            int maxCodeLength,
+            ScheduledExecutorService watchdog,
+            Duration timeout) {
         Context context = Context.newBuilder(LANGUAGE)
                 .engine(engine)
                 .sandbox(SandboxPolicy.CONSTRAINED)
@@ -81,8 +83,8 @@ final class PolicyContext implements AutoCloseable {
         try {
             context.eval(policy);
             Value bindings = context.getBindings(LANGUAGE);
-            bindings.getMember("configure").execute(sources.rulesJson(), sources.allowedModules(),
-                    sources.moduleAttributes(), maxCodeLength);
+            bindings.getMember("configure")
+                    .execute(sources.rulesJson(), sources.allowedModules(), sources.moduleAttributes(), maxCodeLength);
             return new PolicyContext(context, bindings.getMember("check"), watchdog, timeout);
         } catch (RuntimeException e) {
             context.close(true);
@@ -91,7 +93,9 @@ final class PolicyContext implements AutoCloseable {
     }
 
     static Source policySource(PolicySources sources) {
-        return Source.newBuilder(LANGUAGE, sources.policyPy(), "policy.py").cached(true).buildLiteral();
+        return Source.newBuilder(LANGUAGE, sources.policyPy(), "policy.py")
+                .cached(true)
+                .buildLiteral();
     }
 
     /**
@@ -101,27 +105,37 @@ final class PolicyContext implements AutoCloseable {
      */
     List<Violation> check(String code) {
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> alarm = watchdog.schedule(() -> interrupt(timedOut), timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> alarm =
+                watchdog.schedule(() -> interrupt(timedOut), timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             return toViolations(check.execute(code));
         } catch (PolyglotException e) {
             if (timedOut.get() || e.isInterrupted()) {
-                return List.of(new Violation("code-too-complex", "The code took longer than "
-                        + timeout.toMillis() + " ms to check: split it into simpler statements.", 1, 1));
+                return List.of(new Violation(
+                        "code-too-complex",
+                        "The code took longer than " + timeout.toMillis()
+                                + " ms to check: split it into simpler statements.",
+                        1,
+                        1));
             }
             if (e.isCancelled() || e.isInternalError() || e.isExit()) {
                 broken = true;
             }
             if (e.isResourceExhausted()) {
-                return List.of(new Violation("code-too-complex",
-                        "The code is nested too deeply to be checked: split it into simpler statements.", 1, 1));
+                return List.of(new Violation(
+                        "code-too-complex",
+                        "The code is nested too deeply to be checked: split it into simpler statements.",
+                        1,
+                        1));
             }
             // the message can quote names from the checked code: only at DEBUG
             Log.warn("The validation policy failed on a piece of code: the code is refused");
             Log.debugf("The validation policy failed: %s", e.getMessage());
-            return List.of(new Violation("validator-error",
-                    "The validator could not check this code; rewrite it in simpler, plainer Python.", 1, 1));
+            return List.of(new Violation(
+                    "validator-error",
+                    "The validator could not check this code; rewrite it in simpler, plainer Python.",
+                    1,
+                    1));
         } finally {
             alarm.cancel(false);
         }
@@ -146,8 +160,11 @@ final class PolicyContext implements AutoCloseable {
         List<Violation> violations = new ArrayList<>((int) size);
         for (long i = 0; i < size; i++) {
             Value item = result.getArrayElement(i);
-            violations.add(new Violation(item.getArrayElement(0).asString(), item.getArrayElement(1).asString(),
-                    item.getArrayElement(2).asInt(), item.getArrayElement(3).asInt()));
+            violations.add(new Violation(
+                    item.getArrayElement(0).asString(),
+                    item.getArrayElement(1).asString(),
+                    item.getArrayElement(2).asInt(),
+                    item.getArrayElement(3).asInt()));
         }
         return violations;
     }

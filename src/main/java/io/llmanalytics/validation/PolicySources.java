@@ -1,5 +1,7 @@
 package io.llmanalytics.validation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,9 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The policy as shipped in the resources: the checker ({@code validation/policy.py}), its data
@@ -27,8 +26,8 @@ public record PolicySources(String policyPy, String rulesJson, String allowedMod
 
     /** Reads the four files from the class path. */
     public static PolicySources load() {
-        return new PolicySources(resource(POLICY), resource(RULES), resource(ALLOWED_MODULES),
-                resource(MODULE_ATTRIBUTES));
+        return new PolicySources(
+                resource(POLICY), resource(RULES), resource(ALLOWED_MODULES), resource(MODULE_ATTRIBUTES));
     }
 
     static String resource(String name) {
@@ -55,12 +54,16 @@ public record PolicySources(String policyPy, String rulesJson, String allowedMod
             throw new UncheckedIOException("cannot parse " + RULES, e);
         }
         List<PolicyRule> rules = new ArrayList<>();
-        root.path("rules").forEach(rule -> rules.add(new PolicyRule(rule.path("id").asText(),
-                rule.path("summary").asText())));
+        root.path("rules")
+                .forEach(rule -> rules.add(new PolicyRule(
+                        rule.path("id").asText(), rule.path("summary").asText())));
         Map<String, String> namespace = new LinkedHashMap<>();
-        root.path("namespace").path("modules").properties()
+        root.path("namespace")
+                .path("modules")
+                .properties()
                 .forEach(entry -> namespace.put(entry.getKey(), entry.getValue().asText()));
-        List<String> modules = allowedModules.lines()
+        List<String> modules = allowedModules
+                .lines()
                 .map(line -> line.replaceFirst("#.*", "").strip())
                 .filter(line -> !line.isEmpty())
                 .toList();

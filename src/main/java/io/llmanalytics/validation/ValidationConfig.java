@@ -1,9 +1,8 @@
 package io.llmanalytics.validation;
 
-import java.time.Duration;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** How generated code is checked before it runs: a pool of GraalPy contexts running the policy in Python. */
 @ConfigMapping(prefix = "validation")

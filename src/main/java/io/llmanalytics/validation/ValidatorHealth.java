@@ -1,13 +1,11 @@
 package io.llmanalytics.validation;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.health.ComponentHealth;
 import io.llmanalytics.health.HealthContributor;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The validator in {@code GET /api/health}: up when every GraalPy context is created and warm. */
 @ApplicationScoped

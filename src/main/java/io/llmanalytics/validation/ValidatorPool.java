@@ -1,5 +1,6 @@
 package io.llmanalytics.validation;
 
+import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.Source;
-
-import io.quarkus.logging.Log;
 
 /**
  * A fixed set of threads, each owning one long-lived GraalPy context with the policy loaded, all sharing one
@@ -29,12 +27,15 @@ public final class ValidatorPool implements AutoCloseable {
 
     /** The state of the pool, for readiness and health. */
     public enum State {
-        NEW, STARTING, READY, FAILED, CLOSED
+        NEW,
+        STARTING,
+        READY,
+        FAILED,
+        CLOSED
     }
 
     /** A snapshot of the pool for health reports. */
-    public record Status(State state, int size, int ready, long warmUpMillis, long checks, int queued, String error) {
-    }
+    public record Status(State state, int size, int ready, long warmUpMillis, long checks, int queued, String error) {}
 
     private static final int WARM_UP_ROUNDS = 15;
 
@@ -56,8 +57,13 @@ public final class ValidatorPool implements AutoCloseable {
     private volatile Engine engine;
     private volatile Source policy;
 
-    public ValidatorPool(PolicySources sources, int size, int maxCodeLength, int queueCapacity,
-            Duration acquireTimeout, Duration checkTimeout) {
+    public ValidatorPool(
+            PolicySources sources,
+            int size,
+            int maxCodeLength,
+            int queueCapacity,
+            Duration acquireTimeout,
+            Duration checkTimeout) {
         if (size < 1) {
             throw new IllegalArgumentException("the validator pool needs at least one context");
         }
@@ -100,8 +106,8 @@ public final class ValidatorPool implements AutoCloseable {
         }
         Job job = new Job(code, System.nanoTime());
         if (state == State.FAILED || state == State.CLOSED) {
-            job.result.completeExceptionally(new RejectedExecutionException("the validator is " + state.name()
-                    .toLowerCase() + (error == null ? "" : ": " + error)));
+            job.result.completeExceptionally(new RejectedExecutionException(
+                    "the validator is " + state.name().toLowerCase() + (error == null ? "" : ": " + error)));
         } else if (!jobs.offer(job)) {
             job.result.completeExceptionally(new RejectedExecutionException("the validator queue is full"));
         }
@@ -160,15 +166,18 @@ public final class ValidatorPool implements AutoCloseable {
                 engine = PolicyContext.newEngine();
                 policy = PolicyContext.policySource(sources);
             }
-            PolicyContext context = PolicyContext.create(engine, sources, policy, maxCodeLength, watchdog,
-                    checkTimeout);
+            PolicyContext context =
+                    PolicyContext.create(engine, sources, policy, maxCodeLength, watchdog, checkTimeout);
             long created = System.nanoTime();
             String warmUp = PolicySources.resource(PolicySources.WARM_UP);
             for (int i = 0; i < WARM_UP_ROUNDS; i++) {
                 context.check(warmUp);
             }
-            Log.debugf("Validation context on %s: created in %d ms, warmed in %d ms", Thread.currentThread().getName(),
-                    (created - begin) / 1_000_000, (System.nanoTime() - created) / 1_000_000);
+            Log.debugf(
+                    "Validation context on %s: created in %d ms, warmed in %d ms",
+                    Thread.currentThread().getName(),
+                    (created - begin) / 1_000_000,
+                    (System.nanoTime() - created) / 1_000_000);
             if (initial && ready.incrementAndGet() == size) {
                 warmUpMillis = (System.nanoTime() - startedAt) / 1_000_000;
                 if (state == State.STARTING) {

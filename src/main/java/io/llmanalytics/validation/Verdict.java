@@ -1,10 +1,9 @@
 package io.llmanalytics.validation;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The validator's answer for one piece of code: accepted, or refused with the violations found. */
 @RegisterForReflection

@@ -11,5 +11,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param column 1-based column (characters) of the offending code
  */
 @RegisterForReflection
-public record Violation(String rule, String message, int line, int column) {
-}
+public record Violation(String rule, String message, int line, int column) {}

@@ -13,19 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.testing.SseEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * With API keys configured, every {@code /api} endpoint needs a valid key (401 otherwise), and a session is visible
@@ -47,13 +44,16 @@ class AccessControlTest {
     }
 
     static String upload(String key, String name, String csv) {
-        return as(key).multiPart("file", name, csv.getBytes(StandardCharsets.UTF_8)).post("/api/session/create")
-                .then().statusCode(201).extract().path("session_id");
+        return as(key).multiPart("file", name, csv.getBytes(StandardCharsets.UTF_8))
+                .post("/api/session/create")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("session_id");
     }
 
     /** Every request another key can make about a session, with what the owner gets for the same request. */
-    record Call(String name, java.util.function.BiFunction<String, String, Response> send, int ownerStatus) {
-    }
+    record Call(String name, java.util.function.BiFunction<String, String, Response> send, int ownerStatus) {}
 
     static List<Call> perSessionCalls() {
         return List.of(
@@ -61,10 +61,20 @@ class AccessControlTest {
                 new Call("suggestions", (key, id) -> as(key).get("/api/session/" + id + "/suggestions"), 200),
                 new Call("export csv", (key, id) -> as(key).get("/api/session/" + id + "/export?format=csv"), 200),
                 new Call("export xlsx", (key, id) -> as(key).get("/api/session/" + id + "/export?format=xlsx"), 200),
-                new Call("analyze (stream)", (key, id) -> as(key).contentType("application/json")
-                        .accept("text/event-stream").body(QUESTION).post("/api/session/" + id + "/analyze"), 200),
-                new Call("analyze (json)", (key, id) -> as(key).contentType("application/json")
-                        .accept("application/json").body(QUESTION).post("/api/session/" + id + "/analyze"), 200));
+                new Call(
+                        "analyze (stream)",
+                        (key, id) -> as(key).contentType("application/json")
+                                .accept("text/event-stream")
+                                .body(QUESTION)
+                                .post("/api/session/" + id + "/analyze"),
+                        200),
+                new Call(
+                        "analyze (json)",
+                        (key, id) -> as(key).contentType("application/json")
+                                .accept("application/json")
+                                .body(QUESTION)
+                                .post("/api/session/" + id + "/analyze"),
+                        200));
     }
 
     @Test
@@ -83,12 +93,21 @@ class AccessControlTest {
             assertFalse(other.asString().contains(ALICE), "never echoes a key");
         }
         // the list of each key holds its own sessions only
-        List<String> bobList = as(BOB).get("/api/sessions").then().statusCode(200).extract().jsonPath()
+        List<String> bobList = as(BOB).get("/api/sessions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("sessions.session_id");
         assertTrue(bobList.contains(bobs), bobList.toString());
         assertFalse(bobList.contains(alices), "Bob's list shows Alice's session: " + bobList);
         as(BOB).get("/api/sessions").then().body("total", equalTo(bobList.size()));
-        List<String> aliceList = as(ALICE).get("/api/sessions").then().statusCode(200).extract().jsonPath()
+        List<String> aliceList = as(ALICE)
+                .get("/api/sessions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("sessions.session_id");
         assertTrue(aliceList.contains(alices));
         assertFalse(aliceList.contains(bobs));
@@ -100,7 +119,12 @@ class AccessControlTest {
             assertEquals(call.ownerStatus(), mine.statusCode(), call.name() + " by the owner: " + mine.asString());
         }
         Response stream = perSessionCalls().get(4).send().apply(ALICE, alices);
-        assertTrue(SseEvents.parse(stream.asString()).done().path("interpretation").asText().contains("3"),
+        assertTrue(
+                SseEvents.parse(stream.asString())
+                        .done()
+                        .path("interpretation")
+                        .asText()
+                        .contains("3"),
                 stream.asString());
         as(ALICE).delete("/api/session/" + alices).then().statusCode(204);
         as(ALICE).get("/api/session/" + alices).then().statusCode(404);
@@ -136,8 +160,11 @@ class AccessControlTest {
                 new RequestCall("GET", "/api/policy"),
                 new RequestCall("GET", "/api/nothing-here"));
         for (RequestCall call : calls) {
-            for (RequestSpecification spec : List.of(given(), given().header("Authorization", "Bearer wrong-key"),
-                    given().header("Authorization", "Basic " + ALICE), given().header("Authorization", "Bearer "))) {
+            for (RequestSpecification spec : List.of(
+                    given(),
+                    given().header("Authorization", "Bearer wrong-key"),
+                    given().header("Authorization", "Basic " + ALICE),
+                    given().header("Authorization", "Bearer "))) {
                 Response r = spec.contentType("application/json").body("{}").request(call.method(), call.path());
                 assertEquals(401, r.statusCode(), call + ": " + r.asString());
                 assertEquals("application/problem+json", r.contentType(), call.toString());
@@ -149,15 +176,19 @@ class AccessControlTest {
         // a path that only looks like /api once its slashes are collapsed is not served
         int doubled = given().get("//api/sessions").statusCode();
         assertTrue(doubled == 401 || doubled == 404, "//api/sessions answered " + doubled);
-        given().header("Authorization", "Bearer wrong-key").get("/api/sessions").then()
+        given().header("Authorization", "Bearer wrong-key")
+                .get("/api/sessions")
+                .then()
                 .header("WWW-Authenticate", containsString("invalid_token"));
         given().get("/api/sessions").then().header("WWW-Authenticate", not(containsString("invalid_token")));
         // the scheme is case-insensitive; the session was not deleted by the refused calls
-        given().header("Authorization", "bearer " + ALICE).get("/api/session/" + id).then().statusCode(200);
+        given().header("Authorization", "bearer " + ALICE)
+                .get("/api/session/" + id)
+                .then()
+                .statusCode(200);
     }
 
-    record RequestCall(String method, String path) {
-    }
+    record RequestCall(String method, String path) {}
 
     @Test
     void probesAndTheWebPageNeedNoKey() {
@@ -169,11 +200,21 @@ class AccessControlTest {
     @Test
     void anAnswersChartsAreServedToItsOwnerOnly() {
         String heidis = upload(AccessProfile.HEIDI, "heidi.csv", CSV);
-        String body = as(AccessProfile.HEIDI).contentType("application/json").accept("text/event-stream")
-                .body("{\"question\": \"Plot the total amount by category\"}").post("/api/session/" + heidis + "/analyze")
-                .then().statusCode(200).extract().asString();
+        String body = as(AccessProfile.HEIDI)
+                .contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"question\": \"Plot the total amount by category\"}")
+                .post("/api/session/" + heidis + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertEquals(1, SseEvents.parse(body).named("chart").size(), body);
-        String href = as(AccessProfile.HEIDI).get("/api/session/" + heidis).then().statusCode(200).extract()
+        String href = as(AccessProfile.HEIDI)
+                .get("/api/session/" + heidis)
+                .then()
+                .statusCode(200)
+                .extract()
                 .path("history[0].charts[0].href");
         as(AccessProfile.HEIDI).get(href).then().statusCode(200).contentType("image/png");
         Response other = as(BOB).get(href);
@@ -186,7 +227,10 @@ class AccessControlTest {
 
     @Test
     void healthShowsTheKeyMode() {
-        as(ALICE).get("/api/health").then().statusCode(anyOf200or503())
+        as(ALICE)
+                .get("/api/health")
+                .then()
+                .statusCode(anyOf200or503())
                 .body("components.access.status", equalTo("up"))
                 .body("components.access.details.mode", equalTo("api-keys"))
                 .body("components.access.details.keys", equalTo(8))

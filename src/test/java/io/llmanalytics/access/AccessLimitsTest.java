@@ -12,6 +12,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,16 +30,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.response.Response;
 
 /**
  * The limits per caller (uploads and analyses per minute, analyses at once, stored bytes: 429 with an accurate
@@ -59,7 +56,9 @@ class AccessLimitsTest {
         long retryAfter = Long.parseLong(r.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
         for (String text : inDetail) {
-            assertTrue(r.jsonPath().getString("detail").contains(text), r.jsonPath().getString("detail"));
+            assertTrue(
+                    r.jsonPath().getString("detail").contains(text),
+                    r.jsonPath().getString("detail"));
         }
     }
 
@@ -68,9 +67,11 @@ class AccessLimitsTest {
         for (int i = 0; i < AccessProfile.UPLOADS_PER_MINUTE; i++) {
             AccessControlTest.upload(FRANK, "f" + i + ".csv", CSV);
         }
-        Response refused = as(FRANK).multiPart("file", "more.csv", CSV.getBytes(StandardCharsets.UTF_8))
+        Response refused = as(FRANK)
+                .multiPart("file", "more.csv", CSV.getBytes(StandardCharsets.UTF_8))
                 .post("/api/session/create");
-        assertTooMany(refused, AccessProfile.UPLOADS_PER_MINUTE + " uploads per minute", "RATE_LIMIT_UPLOADS_PER_MINUTE");
+        assertTooMany(
+                refused, AccessProfile.UPLOADS_PER_MINUTE + " uploads per minute", "RATE_LIMIT_UPLOADS_PER_MINUTE");
         assertEquals("too-many-requests", refused.jsonPath().getString("type").replaceAll(".*:", ""));
         // the window slides: the wait is what is left of the minute since the first upload, never more
         assertTrue(Long.parseLong(refused.header("Retry-After")) <= 60);
@@ -81,16 +82,28 @@ class AccessLimitsTest {
     @Test
     void analysesPerMinuteCountEveryRequestAndTheOversizedBodyIsRefusedFirst() {
         String big = "{\"question\": \"" + "x".repeat(70 * 1024) + "\"}";
-        as(DAVE).contentType("application/json").body(big).post(MISSING).then().statusCode(413)
-                .contentType("application/problem+json").body("detail", containsString("MAX_JSON_BODY_SIZE"))
+        as(DAVE).contentType("application/json")
+                .body(big)
+                .post(MISSING)
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("detail", containsString("MAX_JSON_BODY_SIZE"))
                 .body("max_bytes", org.hamcrest.Matchers.equalTo(64 * 1024));
         for (int i = 0; i < AccessProfile.ANALYSES_PER_MINUTE; i++) {
-            as(DAVE).contentType("application/json").accept("application/json")
-                    .body(AccessControlTest.QUESTION).post(MISSING).then().statusCode(404);
+            as(DAVE).contentType("application/json")
+                    .accept("application/json")
+                    .body(AccessControlTest.QUESTION)
+                    .post(MISSING)
+                    .then()
+                    .statusCode(404);
         }
-        Response refused = as(DAVE).contentType("application/json").accept("text/event-stream")
-                .body(AccessControlTest.QUESTION).post(MISSING);
-        assertTooMany(refused, AccessProfile.ANALYSES_PER_MINUTE + " analyses per minute", "RATE_LIMIT_ANALYSES_PER_MINUTE");
+        Response refused = as(DAVE).contentType("application/json")
+                .accept("text/event-stream")
+                .body(AccessControlTest.QUESTION)
+                .post(MISSING);
+        assertTooMany(
+                refused, AccessProfile.ANALYSES_PER_MINUTE + " analyses per minute", "RATE_LIMIT_ANALYSES_PER_MINUTE");
     }
 
     @Test
@@ -99,10 +112,13 @@ class AccessLimitsTest {
         String session = AccessControlTest.upload(CAROL, "chunked.csv", CSV);
         byte[] big = ("{\"question\": \"" + "y".repeat(70 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/session/" + session + "/analyze"))
-                .header("Authorization", "Bearer " + CAROL).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + CAROL)
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                .build();
+        try (HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             assertEquals(413, response.statusCode(), response.body());
             assertTrue(response.body().contains("MAX_JSON_BODY_SIZE"), response.body());
@@ -117,21 +133,31 @@ class AccessLimitsTest {
         try (Socket held = new Socket()) {
             held.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
             OutputStream out = held.getOutputStream();
-            out.write(("POST /api/session/" + session + "/analyze HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ERIN
-                    + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: 100\r\n\r\n{\"quest")
+            out.write(("POST /api/session/" + session + "/analyze HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                            + ERIN
+                            + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: 100\r\n\r\n{\"quest")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // its slot is taken in the store before it counts (a round trip): ask only once it holds it, or a question
             // arriving first would take the slot and the held request would be the one refused
-            io.llmanalytics.testing.Conditions.until("the held request has its slot", java.time.Duration.ofSeconds(20),
+            io.llmanalytics.testing.Conditions.until(
+                    "the held request has its slot",
+                    java.time.Duration.ofSeconds(20),
                     () -> access.shared().map(SharedLimits::held).orElse(0) >= 1);
-            Response refused = awaitStatus(429, () -> as(ERIN).contentType("application/json")
-                    .body(AccessControlTest.QUESTION).post(MISSING));
+            Response refused = awaitStatus(
+                    429,
+                    () -> as(ERIN).contentType("application/json")
+                            .body(AccessControlTest.QUESTION)
+                            .post(MISSING));
             assertTooMany(refused, "1 analyses running at once", "RATE_LIMIT_CONCURRENT_STREAMS");
         }
         // the held connection is closed: its slot comes back
-        awaitStatus(404, () -> as(ERIN).contentType("application/json").accept("application/json")
-                .body(AccessControlTest.QUESTION).post(MISSING));
+        awaitStatus(
+                404,
+                () -> as(ERIN).contentType("application/json")
+                        .accept("application/json")
+                        .body(AccessControlTest.QUESTION)
+                        .post(MISSING));
     }
 
     /** Repeats {@code call} until it answers {@code status} (the server sees a socket's bytes or its close a little later). */
@@ -144,15 +170,16 @@ class AccessLimitsTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("expected " + status + " but the last answer was " + last.statusCode() + ": "
-                + last.asString());
+        throw new AssertionError(
+                "expected " + status + " but the last answer was " + last.statusCode() + ": " + last.asString());
     }
 
     @Test
     void storedBytesPerCaller() {
         String rows = "a,b\n" + "1234567890,abcdefghij\n".repeat(1400); // about 30 KB
         AccessControlTest.upload(GRACE, "first.csv", rows);
-        Response refused = as(GRACE).multiPart("file", "second.csv", rows.getBytes(StandardCharsets.UTF_8))
+        Response refused = as(GRACE)
+                .multiPart("file", "second.csv", rows.getBytes(StandardCharsets.UTF_8))
                 .post("/api/session/create");
         assertTooMany(refused, "MAX_STORED_BYTES_PER_CALLER", Integer.toString(AccessProfile.STORED_BYTES));
         assertEquals("quota-exceeded", refused.jsonPath().getString("type").replaceAll(".*:", ""));
@@ -167,9 +194,13 @@ class AccessLimitsTest {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /api/sessions HTTP/1.1\r\nHost: localhost\r\nX-Big: "
-                    + "z".repeat(40 * 1024) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String status = new String(readAll(socket.getInputStream()), StandardCharsets.US_ASCII).lines().findFirst()
+            socket.getOutputStream()
+                    .write(("GET /api/sessions HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "z".repeat(40 * 1024)
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String status = new String(readAll(socket.getInputStream()), StandardCharsets.US_ASCII)
+                    .lines()
+                    .findFirst()
                     .orElse("");
             assertTrue(status.startsWith("HTTP/1.1 431"), status);
         }
@@ -185,7 +216,8 @@ class AccessLimitsTest {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/session/create HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + BOB
-                    + "\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n" + head)
+                            + "\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n"
+                            + head)
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // 100 bytes a second, far below the floor of 2 KiB/s, until the server gives up
@@ -204,7 +236,9 @@ class AccessLimitsTest {
             assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
             JsonNode problem = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
             assertTrue(problem.get("detail").asText().contains("UPLOAD_MIN_BYTES_PER_SECOND"), problem.toString());
-            assertEquals(AccessProfile.MIN_BYTES_PER_SECOND, problem.get("min_bytes_per_second").asInt());
+            assertEquals(
+                    AccessProfile.MIN_BYTES_PER_SECOND,
+                    problem.get("min_bytes_per_second").asInt());
             assertTrue(seconds < 30, "cut off after " + seconds + " s");
         }
     }
@@ -213,7 +247,7 @@ class AccessLimitsTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try {
-            for (int n; (n = in.read(buffer)) >= 0;) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
                 bytes.write(buffer, 0, n);
             }
         } catch (SocketException | java.net.SocketTimeoutException e) {
@@ -221,5 +255,4 @@ class AccessLimitsTest {
         }
         return bytes.toByteArray();
     }
-
 }

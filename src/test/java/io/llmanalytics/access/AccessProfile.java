@@ -1,13 +1,12 @@
 package io.llmanalytics.access;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * API keys and low limits, for every access and limit test (one profile, one application start). Alice and Bob come
@@ -51,8 +50,10 @@ public class AccessProfile implements QuarkusTestProfile {
             Path file = Files.createTempFile("api-keys", ".txt");
             file.toFile().deleteOnExit();
             String carolHash = HexFormat.of().formatHex(KeyRing.sha256(CAROL));
-            Files.writeString(file, "# keys of the access tests\n\nsha256:" + carolHash + "\n" + DAVE + "\n  " + ERIN + "  \n" + FRANK + "\n" + GRACE
-                    + "\n");
+            Files.writeString(
+                    file,
+                    "# keys of the access tests\n\nsha256:" + carolHash + "\n" + DAVE + "\n  " + ERIN + "  \n" + FRANK
+                            + "\n" + GRACE + "\n");
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

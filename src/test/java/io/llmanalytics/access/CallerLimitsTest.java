@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.problem.ProblemException;
 import io.quarkus.runtime.configuration.MemorySize;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 /** The counters per caller, on a clock the test moves. */
 class CallerLimitsTest {
@@ -51,7 +49,10 @@ class CallerLimitsTest {
         now.addAndGet(20 * SECOND);
         ProblemException refused = assertThrows(ProblemException.class, () -> limits.admitUpload(ANN));
         assertEquals(429, refused.problem().status());
-        assertEquals(Duration.ofSeconds(30), refused.retryAfter().orElseThrow(), "the first upload leaves the window in 30 s");
+        assertEquals(
+                Duration.ofSeconds(30),
+                refused.retryAfter().orElseThrow(),
+                "the first upload leaves the window in 30 s");
         assertTrue(refused.getMessage().contains("3 uploads per minute"), refused.getMessage());
         assertTrue(refused.getMessage().contains("Try again in 30 s"), refused.getMessage());
         limits.admitUpload(BEN); // others are counted apart

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +21,13 @@ class KeyRingTest {
     @Test
     void keysFromTheSettingAndTheFileAreKnownByTheirHashOnly() throws Exception {
         Path file = dir.resolve("keys");
-        String hashed = HexFormat.of().formatHex(KeyRing.sha256("from-file-as-hash")).toUpperCase();
+        String hashed =
+                HexFormat.of().formatHex(KeyRing.sha256("from-file-as-hash")).toUpperCase();
         Files.writeString(file, "# comment\n\n from-file \nSHA256:" + hashed + "\n");
         KeyRing ring = KeyRing.load(Optional.of("one, two"), Optional.of(file));
         assertFalse(ring.isOpen());
         assertEquals(4, ring.size());
-        for (String key : new String[] { "one", "two", "from-file", "from-file-as-hash" }) {
+        for (String key : new String[] {"one", "two", "from-file", "from-file-as-hash"}) {
             Optional<String> id = ring.idOf(key);
             assertTrue(id.isPresent(), key);
             assertTrue(id.get().matches("[0-9a-f]{16}"), id.get());
@@ -49,10 +49,13 @@ class KeyRingTest {
 
     @Test
     void aBadSettingIsRefusedNamingIt() throws Exception {
-        assertMessage(() -> KeyRing.load(Optional.of("a,,b"), Optional.empty()), "API_KEYS (access.api-keys), key 2 is empty");
+        assertMessage(
+                () -> KeyRing.load(Optional.of("a,,b"), Optional.empty()),
+                "API_KEYS (access.api-keys), key 2 is empty");
         assertMessage(() -> KeyRing.load(Optional.of("a,"), Optional.empty()), "key 2 is empty");
         assertMessage(() -> KeyRing.load(Optional.of("has space"), Optional.empty()), "printable ASCII");
-        assertMessage(() -> KeyRing.load(Optional.empty(), Optional.of(dir.resolve("missing"))),
+        assertMessage(
+                () -> KeyRing.load(Optional.empty(), Optional.of(dir.resolve("missing"))),
                 "API_KEYS_FILE (access.api-keys-file): cannot read");
         Path empty = Files.writeString(dir.resolve("empty"), "# nothing\n\n");
         assertMessage(() -> KeyRing.load(Optional.empty(), Optional.of(empty)), "holds no key");

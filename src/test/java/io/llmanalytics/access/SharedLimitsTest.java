@@ -4,27 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.bson.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
-
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.llmanalytics.problem.ProblemException;
 import io.quarkus.mongodb.impl.ReactiveMongoClientImpl;
 import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
 import io.smallrye.mutiny.Uni;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The limits in the store, as two instances see them: two {@link SharedLimits} (two "pods", each with its own driver
@@ -55,8 +52,12 @@ class SharedLimitsTest {
         MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
         clients.add(client);
         ReactiveMongoDatabase db = new ReactiveMongoClientImpl(client).getDatabase("limits");
-        return new SharedLimits(db.getCollection(SharedLimits.WINDOWS), db.getCollection(SharedLimits.STREAMS),
-                Duration.ofSeconds(10), LEASE, now::get);
+        return new SharedLimits(
+                db.getCollection(SharedLimits.WINDOWS),
+                db.getCollection(SharedLimits.STREAMS),
+                Duration.ofSeconds(10),
+                LEASE,
+                now::get);
     }
 
     static <T> T await(Uni<T> uni) {
@@ -108,14 +109,14 @@ class SharedLimitsTest {
         assertEquals(2, await(b.streams("key:ann")));
         first.run();
         first.run(); // once only
-        io.llmanalytics.testing.Conditions.until("slot given back", Duration.ofSeconds(10),
-                () -> await(a.streams("key:ann")) == 1);
+        io.llmanalytics.testing.Conditions.until(
+                "slot given back", Duration.ofSeconds(10), () -> await(a.streams("key:ann")) == 1);
         Runnable third = await(b.openStream("key:ann", 2));
         refused(b.openStream("key:ann", 2));
         second.run();
         third.run();
-        io.llmanalytics.testing.Conditions.until("slot given back", Duration.ofSeconds(10),
-                () -> await(a.streams("key:ann")) == 0);
+        io.llmanalytics.testing.Conditions.until(
+                "slot given back", Duration.ofSeconds(10), () -> await(a.streams("key:ann")) == 0);
     }
 
     @Test
@@ -141,8 +142,11 @@ class SharedLimitsTest {
         SharedLimits b = pod();
         List<Uni<Boolean>> attempts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            attempts.add((i % 2 == 0 ? a : b).openStream("key:ann", 3).map(r -> true)
-                    .onFailure(ProblemException.class).recoverWithItem(false));
+            attempts.add((i % 2 == 0 ? a : b)
+                    .openStream("key:ann", 3)
+                    .map(r -> true)
+                    .onFailure(ProblemException.class)
+                    .recoverWithItem(false));
         }
         List<Boolean> taken = await(Uni.join().all(attempts).andFailFast());
         assertEquals(3, taken.stream().filter(t -> t).count(), taken.toString());
@@ -173,9 +177,12 @@ class SharedLimitsTest {
     }
 
     long documents(String collection) {
-        MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
+        MongoClient client = MongoClients.create(
+                "mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
         clients.add(client);
-        return await(new ReactiveMongoClientImpl(client).getDatabase("limits").getCollection(collection, Document.class)
+        return await(new ReactiveMongoClientImpl(client)
+                .getDatabase("limits")
+                .getCollection(collection, Document.class)
                 .countDocuments());
     }
 }

@@ -10,21 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.llmanalytics.session.ChartStore;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
@@ -35,6 +22,15 @@ import io.llmanalytics.testing.llm.StubResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Answers people can trust, end to end with the OpenAI-compatible stub, the real validator and the real worker: the
@@ -72,36 +68,59 @@ class AnswerTrustTest {
     }
 
     private static SseEvents ask(String session, String question) {
-        return SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body(Map.of("question", question)).post("/api/session/" + session + "/analyze").then()
-                .statusCode(200).extract().asString());
+        return SseEvents.parse(given().contentType("application/json")
+                .accept("text/event-stream")
+                .body(Map.of("question", question))
+                .post("/api/session/" + session + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     private static JsonNode history(String session) throws Exception {
-        return JSON.readTree(given().get("/api/session/" + session).then().statusCode(200).extract().asString())
+        return JSON.readTree(given().get("/api/session/" + session)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .get("history");
     }
 
     @Test
     void theModelsReadingComesBeforeTheResultAndIsKept() throws Exception {
         String session = Uploads.sessionOf("sales.csv", SALES);
-        answers("# Reading: sum of revenue per category, all rows\nresult = df.groupby('category')['revenue'].sum()",
+        answers(
+                "# Reading: sum of revenue per category, all rows\nresult = df.groupby('category')['revenue'].sum()",
                 "Electronics leads with 1599.5.");
         SseEvents events = ask(session, "What is the total revenue by category?");
         List<String> names = events.names();
         assertEquals(1, names.stream().filter("reading"::equals).count(), names.toString());
-        assertTrue(names.indexOf("reading") > names.indexOf("execution") && names.indexOf("reading") < names.indexOf("result"),
+        assertTrue(
+                names.indexOf("reading") > names.indexOf("execution")
+                        && names.indexOf("reading") < names.indexOf("result"),
                 "the reading comes right before the result: " + names);
-        assertEquals("sum of revenue per category, all rows", events.named("reading").get(0).data().get("text").asText());
+        assertEquals(
+                "sum of revenue per category, all rows",
+                events.named("reading").get(0).data().get("text").asText());
         JsonNode done = events.done();
-        assertEquals("sum of revenue per category, all rows", done.get("reading").asText());
-        assertEquals("sum of revenue per category, all rows", history(session).get(0).get("reading").asText());
+        assertEquals(
+                "sum of revenue per category, all rows", done.get("reading").asText());
+        assertEquals(
+                "sum of revenue per category, all rows",
+                history(session).get(0).get("reading").asText());
 
         // the JSON answer carries it too
-        JsonNode json = JSON.readTree(given().contentType("application/json").accept("application/json")
+        JsonNode json = JSON.readTree(given().contentType("application/json")
+                .accept("application/json")
                 .body(Map.of("question", "What is the total revenue by category?"))
-                .post("/api/session/" + session + "/analyze").then().statusCode(200).extract().asString());
-        assertEquals("sum of revenue per category, all rows", json.get("reading").asText());
+                .post("/api/session/" + session + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        assertEquals(
+                "sum of revenue per category, all rows", json.get("reading").asText());
     }
 
     @Test
@@ -111,9 +130,13 @@ class AnswerTrustTest {
         SseEvents events = ask(session, "What is the total revenue?");
         assertFalse(events.names().contains("reading"), events.names().toString());
         assertTrue(events.done().get("reading").isNull());
-        assertTrue(history(session).get(0).get("reading") == null || history(session).get(0).get("reading").isNull());
-        assertTrue(stub.requests().stream().filter(r -> !r.streaming())
-                .allMatch(r -> r.systemMessage().contains("# Reading:")), "the prompt asks for the reading line");
+        assertTrue(history(session).get(0).get("reading") == null
+                || history(session).get(0).get("reading").isNull());
+        assertTrue(
+                stub.requests().stream()
+                        .filter(r -> !r.streaming())
+                        .allMatch(r -> r.systemMessage().contains("# Reading:")),
+                "the prompt asks for the reading line");
     }
 
     /** 731 days of revenue: the highest and lowest days lie beyond the first 100 (the client's sample). */
@@ -147,7 +170,9 @@ class AnswerTrustTest {
         assertTrue(result.get("truncated").asBoolean(), "the client gets a sample: " + result);
         assertEquals(731, result.get("result").get("length").asInt());
         JsonNode done = events.done();
-        assertFalse(done.get("grounding").get("ok").asBoolean(), done.get("grounding").toString());
+        assertFalse(
+                done.get("grounding").get("ok").asBoolean(),
+                done.get("grounding").toString());
         String text = done.get("interpretation").asText();
         assertFalse(text.contains(String.format(java.util.Locale.ROOT, "%,.0f", sampleTotal)), text);
         assertTrue(text.contains("99,999") && text.contains("2024-05-15"), "the true highest day: " + text);
@@ -159,10 +184,11 @@ class AnswerTrustTest {
         for (int i = 0; i < 731; i++) {
             total += i == 500 ? 99_999 : i == 600 ? 3 : 1000 + (i * 37 % 101);
         }
-        String right = String.format(java.util.Locale.ROOT,
-                "Revenue totals %,.0f; the best day was 2024-05-15 with 99,999.", total);
+        String right = String.format(
+                java.util.Locale.ROOT, "Revenue totals %,.0f; the best day was 2024-05-15 with 99,999.", total);
         answers("result = df.groupby('day')['revenue'].sum()", right);
-        JsonNode grounded = ask(session, "What is the total revenue per day, again?").done();
+        JsonNode grounded =
+                ask(session, "What is the total revenue per day, again?").done();
         assertTrue(grounded.get("grounding").get("ok").asBoolean(), grounded.toString());
         assertEquals(right, grounded.get("interpretation").asText());
     }
@@ -178,7 +204,8 @@ class AnswerTrustTest {
         answers(CHART, "Electronics leads with 1599.5.");
         JsonNode done = ask(session, "Revenue by category as a chart?").done();
         String iid = done.get("conversation_id").asText();
-        byte[] drawn = Base64.getDecoder().decode(done.get("charts").get(0).get("data").asText());
+        byte[] drawn =
+                Base64.getDecoder().decode(done.get("charts").get(0).get("data").asText());
 
         JsonNode stored = history(session).get(0).get("charts");
         assertEquals(1, stored.size(), stored.toString());
@@ -194,12 +221,20 @@ class AnswerTrustTest {
         image.then().statusCode(200).contentType("image/png").header("X-Content-Type-Options", "nosniff");
         assertArrayEquals(drawn, image.asByteArray(), "the image as drawn");
 
-        given().get("/api/session/" + session + "/interactions/" + iid + "/charts/1").then().statusCode(404)
-                .contentType("application/problem+json").body("detail", containsString("no chart 1"));
-        given().get("/api/session/" + session + "/interactions/nope/charts/0").then().statusCode(404);
-        given().get("/api/session/" + session + "/interactions/" + iid + "/charts/x").then().statusCode(404)
+        given().get("/api/session/" + session + "/interactions/" + iid + "/charts/1")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("no chart 1"));
+        given().get("/api/session/" + session + "/interactions/nope/charts/0")
+                .then()
+                .statusCode(404);
+        given().get("/api/session/" + session + "/interactions/" + iid + "/charts/x")
+                .then()
+                .statusCode(404)
                 .body("detail", containsString("not a chart number"));
-        given().get("/api/session/00000000-0000-0000-0000-000000000000/interactions/" + iid + "/charts/0").then()
+        given().get("/api/session/00000000-0000-0000-0000-000000000000/interactions/" + iid + "/charts/0")
+                .then()
                 .statusCode(404);
 
         assertEquals(1L, charts.count(session).await().atMost(Duration.ofSeconds(10)));
@@ -208,7 +243,11 @@ class AnswerTrustTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         long left = charts.count(session).await().atMost(Duration.ofSeconds(10));
         while (left > 0 && System.nanoTime() < deadline) { // the charts go with the session's deletion event
-            left = charts.count(session).onItem().delayIt().by(Duration.ofMillis(100)).await()
+            left = charts.count(session)
+                    .onItem()
+                    .delayIt()
+                    .by(Duration.ofMillis(100))
+                    .await()
                     .atMost(Duration.ofSeconds(10));
         }
         assertEquals(0L, left, "the session's charts are deleted with it");
@@ -218,9 +257,13 @@ class AnswerTrustTest {
     void malformedJsonIsA400SayingWhere() {
         String session = Uploads.sessionOf("sales.csv", SALES);
         for (String accept : List.of("application/json", "text/event-stream")) {
-            Response r = given().contentType("application/json").accept(accept)
-                    .body("{\n  \"question\": \"total revenue?\",\n  oops\n}").post("/api/session/" + session + "/analyze");
-            r.then().statusCode(400).contentType("application/problem+json")
+            Response r = given().contentType("application/json")
+                    .accept(accept)
+                    .body("{\n  \"question\": \"total revenue?\",\n  oops\n}")
+                    .post("/api/session/" + session + "/analyze");
+            r.then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
                     .body("detail", containsString("malformed JSON"))
                     .body("detail", containsString("line 3"))
                     .body("line", equalTo(3))
@@ -231,22 +274,31 @@ class AnswerTrustTest {
     @Test
     void aFormEncodedBodyIsA415NamingJson() {
         String session = Uploads.sessionOf("sales.csv", SALES);
-        Response r = given().contentType("application/x-www-form-urlencoded").formParam("question", "total revenue?")
+        Response r = given().contentType("application/x-www-form-urlencoded")
+                .formParam("question", "total revenue?")
                 .post("/api/session/" + session + "/analyze");
-        r.then().statusCode(415).contentType("application/problem+json")
+        r.then()
+                .statusCode(415)
+                .contentType("application/problem+json")
                 .body("detail", containsString("application/json"))
                 .body("detail", containsString("{\"question\""));
     }
 
     @Test
     void theOpenApiDocumentShowsCreatesResponsesWithoutInternalTypes() throws Exception {
-        JsonNode doc = JSON.readTree(given().accept("application/json").get("/q/openapi?format=json").then()
-                .statusCode(200).extract().asString());
+        JsonNode doc = JSON.readTree(given().accept("application/json")
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         JsonNode create = doc.at("/paths/~1api~1session~1create/post/responses");
         assertTrue(create.has("201"), create.toString());
         for (String status : List.of("400", "413", "415")) {
             assertTrue(create.has(status), status + " in " + create);
-            assertTrue(create.get(status).at("/content").has("application/problem+json"), create.get(status).toString());
+            assertTrue(
+                    create.get(status).at("/content").has("application/problem+json"),
+                    create.get(status).toString());
         }
         JsonNode analyze = doc.at("/paths/~1api~1session~1{id}~1analyze/post/responses");
         for (String status : List.of("200", "400", "404", "415")) {
@@ -254,16 +306,33 @@ class AnswerTrustTest {
         }
         List<String> schemas = new ArrayList<>();
         doc.path("components").path("schemas").fieldNames().forEachRemaining(schemas::add);
-        for (String internal : List.of("Uni", "Multi", "RoutingContext", "AuthProvider", "User", "Session", "Buffer",
-                "ByteBuf", "JsonArray", "JsonObject", "JsonNode", "JsonNodeType", "FileUpload", "OutboundSseEvent",
-                "RestResponse", "Response", "Sse")) {
+        for (String internal : List.of(
+                "Uni",
+                "Multi",
+                "RoutingContext",
+                "AuthProvider",
+                "User",
+                "Session",
+                "Buffer",
+                "ByteBuf",
+                "JsonArray",
+                "JsonObject",
+                "JsonNode",
+                "JsonNodeType",
+                "FileUpload",
+                "OutboundSseEvent",
+                "RestResponse",
+                "Response",
+                "Sse")) {
             assertFalse(schemas.contains(internal), internal + " in " + schemas);
         }
         String text = doc.toString();
         for (String internal : List.of("RoutingContext", "FileUpload", "OutboundSseEvent", "UniRestResponse")) {
             int at = text.indexOf(internal);
-            assertFalse(at >= 0, () -> internal + " leaks into the OpenAPI document: "
-                    + text.substring(Math.max(0, at - 300), Math.min(text.length(), at + 200)));
+            assertFalse(
+                    at >= 0,
+                    () -> internal + " leaks into the OpenAPI document: "
+                            + text.substring(Math.max(0, at - 300), Math.min(text.length(), at + 200)));
         }
     }
 }

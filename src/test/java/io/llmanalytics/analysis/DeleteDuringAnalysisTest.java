@@ -5,28 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-
-import jakarta.inject.Inject;
-
-import org.bson.Document;
-import org.bson.types.ObjectId;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
-
 import io.llmanalytics.session.GridFsFiles;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.testing.Uploads;
@@ -37,6 +18,21 @@ import io.llmanalytics.testing.llm.StubResponse;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A session deleted while one of its analyses runs: the stream ends with one {@code error} event, status 404, "The
@@ -74,7 +70,8 @@ class DeleteDuringAnalysisTest {
         Stored before = stored(session);
         CompletableFuture<Void> release = new CompletableFuture<>();
         stub.hold(i -> i == 0, release);
-        stub.respond(r -> r.streaming() ? StubResponse.content("Here it is.") : StubResponse.code("result = df['sales'].sum()"));
+        stub.respond(r ->
+                r.streaming() ? StubResponse.content("Here it is.") : StubResponse.code("result = df['sales'].sum()"));
         Stream stream = Stream.open(io.restassured.RestAssured.port, session);
         assertTrue(stub.awaitRequests(1, WAIT), "the model was asked for code");
         delete(session);
@@ -87,7 +84,8 @@ class DeleteDuringAnalysisTest {
         String session = Uploads.sessionOf("sales.csv", CSV);
         Stored before = stored(session);
         // busy until the execution deadline (or until the deletion evicts the session from the worker)
-        stub.respond(r -> r.streaming() ? StubResponse.content("Here it is.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("Here it is.")
                 : StubResponse.code("x = 0\nwhile True:\n    x += 1\nresult = x"));
         Stream stream = Stream.open(io.restassured.RestAssured.port, session);
         stream.awaitEvent(e -> e.path("stage").asText().equals("executing"));
@@ -101,7 +99,8 @@ class DeleteDuringAnalysisTest {
         Stored before = stored(session);
         CompletableFuture<Void> release = new CompletableFuture<>();
         stub.hold(i -> i == 1, release); // the interpretation, asked after the result is known
-        stub.respond(r -> r.streaming() ? StubResponse.content("The total is 35.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("The total is 35.")
                 : StubResponse.code("result = int(df['sales'].sum())"));
         Stream stream = Stream.open(io.restassured.RestAssured.port, session);
         assertTrue(stub.awaitRequests(2, WAIT), "the model was asked to interpret the result");
@@ -130,25 +129,37 @@ class DeleteDuringAnalysisTest {
         assertEquals("error", last.path("event").asText(), events.toString());
         JsonNode error = last.path("data");
         assertEquals(404, error.path("status").asInt(), error.toString());
-        assertEquals("The session was deleted during the analysis.", error.path("detail").asText());
+        assertEquals(
+                "The session was deleted during the analysis.",
+                error.path("detail").asText());
         assertTrue(error.path("type").asText().endsWith("not-found"), error.toString());
-        assertEquals(1, events.stream().filter(e -> List.of("error", "done").contains(e.path("event").asText())).count(),
+        assertEquals(
+                1,
+                events.stream()
+                        .filter(e -> List.of("error", "done")
+                                .contains(e.path("event").asText()))
+                        .count(),
                 "one terminal event: " + events);
         given().get("/api/session/" + session).then().statusCode(404);
         assertFalse(before.files().isEmpty(), "the session had stored files");
         assertEquals(0, count("sessions", Filters.eq("_id", session)), "no session document (and no history)");
-        assertEquals(0, count(GridFsFiles.BUCKET + ".files", Filters.eq("metadata.session", session)), "no GridFS file");
+        assertEquals(
+                0, count(GridFsFiles.BUCKET + ".files", Filters.eq("metadata.session", session)), "no GridFS file");
         assertEquals(0, count(GridFsFiles.BUCKET + ".files", Filters.in("_id", before.files())), "no GridFS file");
         assertEquals(0, count(GridFsFiles.BUCKET + ".chunks", Filters.in("files_id", before.files())), "no chunk");
     }
 
-    private record Stored(List<ObjectId> files) {
-    }
+    private record Stored(List<ObjectId> files) {}
 
     private Stored stored(String session) {
         List<ObjectId> ids = new ArrayList<>();
-        client.getDatabase(store.database()).getCollection(GridFsFiles.BUCKET + ".files")
-                .find(Filters.eq("metadata.session", session)).collect().asList().await().atMost(WAIT)
+        client.getDatabase(store.database())
+                .getCollection(GridFsFiles.BUCKET + ".files")
+                .find(Filters.eq("metadata.session", session))
+                .collect()
+                .asList()
+                .await()
+                .atMost(WAIT)
                 .forEach(d -> ids.add(d.getObjectId("_id")));
         assertEquals(1, count("sessions", Filters.eq("_id", session)));
         assertTrue(count(GridFsFiles.BUCKET + ".chunks", Filters.in("files_id", ids)) > 0, "chunks are stored");
@@ -156,8 +167,11 @@ class DeleteDuringAnalysisTest {
     }
 
     private long count(String collection, org.bson.conversions.Bson filter) {
-        return client.getDatabase(store.database()).getCollection(collection, Document.class).countDocuments(filter)
-                .await().atMost(WAIT);
+        return client.getDatabase(store.database())
+                .getCollection(collection, Document.class)
+                .countDocuments(filter)
+                .await()
+                .atMost(WAIT);
     }
 
     private static void delete(String session) {
@@ -174,29 +188,35 @@ class DeleteDuringAnalysisTest {
 
         static Stream open(int port, String session) {
             Stream stream = new Stream();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/session/" + session
-                    + "/analyze")).header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Total sales?\"}")).build();
-            HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
-                assertEquals(200, response.statusCode());
-                String name = null;
-                StringBuilder data = new StringBuilder();
-                for (String line : (Iterable<String>) response.body()::iterator) {
-                    if (line.startsWith("event:")) {
-                        name = line.substring(6).strip();
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).strip());
-                    } else if (line.isEmpty() && name != null) {
-                        stream.add(name, data.toString());
-                        name = null;
-                        data.setLength(0);
-                    }
-                }
-                stream.ended.complete(List.copyOf(stream.events));
-            }).exceptionally(e -> {
-                stream.ended.completeExceptionally(e);
-                return null;
-            });
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/api/session/" + session + "/analyze"))
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Total sales?\"}"))
+                    .build();
+            HttpClient.newHttpClient()
+                    .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+                    .thenAccept(response -> {
+                        assertEquals(200, response.statusCode());
+                        String name = null;
+                        StringBuilder data = new StringBuilder();
+                        for (String line : (Iterable<String>) response.body()::iterator) {
+                            if (line.startsWith("event:")) {
+                                name = line.substring(6).strip();
+                            } else if (line.startsWith("data:")) {
+                                data.append(line.substring(5).strip());
+                            } else if (line.isEmpty() && name != null) {
+                                stream.add(name, data.toString());
+                                name = null;
+                                data.setLength(0);
+                            }
+                        }
+                        stream.ended.complete(List.copyOf(stream.events));
+                    })
+                    .exceptionally(e -> {
+                        stream.ended.completeExceptionally(e);
+                        return null;
+                    });
             return stream;
         }
 

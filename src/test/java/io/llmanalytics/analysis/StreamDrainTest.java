@@ -4,29 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-
-import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
-
-import org.jboss.logmanager.ExtLogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.testing.SseEvents;
@@ -40,6 +18,24 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Graceful shutdown of the event streams: once shutdown starts, new analyses are refused with a 503 problem (and a
@@ -73,8 +69,10 @@ class StreamDrainTest {
 
     private CompletableFuture<HttpResponse<String>> stream(String session) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/session/" + session + "/analyze"))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Revenue by category?\"}")).build();
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Revenue by category?\"}"))
+                .build();
         return HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -88,8 +86,9 @@ class StreamDrainTest {
         long start = System.nanoTime();
         drain.begin(Duration.ofMillis(300));
         HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "ended at the deadline, not at the end "
-                + "of the model call");
+        assertTrue(
+                System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5),
+                "ended at the deadline, not at the end " + "of the model call");
         assertEquals(200, r.statusCode());
         SseEvents events = SseEvents.parse(r.body());
         assertEquals(List.of("status:generating", "error"), events.sequence(), "a terminal event, not a cut");
@@ -104,14 +103,19 @@ class StreamDrainTest {
     @Test
     void streamsThatFinishWithinTheDrainTimeoutEndNormally() throws Exception {
         String session = Uploads.sessionOf("drain.csv", CSV);
-        stub.respond(r -> r.streaming() ? StubResponse.content("Books and games.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("Books and games.")
                 : StubResponse.code(CODE).delay(Duration.ofMillis(800)));
         CompletableFuture<HttpResponse<String>> response = stream(session);
         assertTrue(stub.awaitRequests(1, Duration.ofSeconds(10)));
         drain.begin(Duration.ofSeconds(30));
         SseEvents events = SseEvents.parse(response.get(30, TimeUnit.SECONDS).body());
         assertEquals("done", events.last().name(), events.names().toString());
-        assertEquals(1, events.names().stream().filter(n -> n.equals("done") || n.equals("error")).count());
+        assertEquals(
+                1,
+                events.names().stream()
+                        .filter(n -> n.equals("done") || n.equals("error"))
+                        .count());
     }
 
     @Test
@@ -120,30 +124,45 @@ class StreamDrainTest {
         Captured logs = Captured.install();
         try {
             drain.begin(Duration.ofSeconds(30));
-            Response sse = given().header(RequestIds.HEADER, "drain-1").contentType("application/json")
-                    .accept("text/event-stream").body("{\"question\": \"Revenue?\"}")
+            Response sse = given().header(RequestIds.HEADER, "drain-1")
+                    .contentType("application/json")
+                    .accept("text/event-stream")
+                    .body("{\"question\": \"Revenue?\"}")
                     .post("/api/session/" + session + "/analyze");
             sse.then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1");
             assertEquals(ProblemType.SHUTTING_DOWN.uri(), sse.jsonPath().getString("type"));
             assertEquals("drain-1", sse.jsonPath().getString("request_id"));
-            given().contentType("application/json").accept("application/json").body("{\"question\": \"Revenue?\"}")
-                    .post("/api/session/" + session + "/analyze").then().statusCode(503);
-            assertTrue(logs.requestIds.contains("drain-1"), "the warning logged for the 503 carries the request id "
-                    + "in its MDC: " + logs.requestIds);
+            given().contentType("application/json")
+                    .accept("application/json")
+                    .body("{\"question\": \"Revenue?\"}")
+                    .post("/api/session/" + session + "/analyze")
+                    .then()
+                    .statusCode(503);
+            assertTrue(
+                    logs.requestIds.contains("drain-1"),
+                    "the warning logged for the 503 carries the request id " + "in its MDC: " + logs.requestIds);
         } finally {
             logs.remove();
         }
         drain.resume();
-        given().contentType("application/json").accept("application/json").body("{\"question\": \"\"}")
-                .post("/api/session/" + session + "/analyze").then().statusCode(400);
+        given().contentType("application/json")
+                .accept("application/json")
+                .body("{\"question\": \"\"}")
+                .post("/api/session/" + session + "/analyze")
+                .then()
+                .statusCode(400);
     }
 
     @Test
     void quarkusShutdownStartsTheDrain() {
         String session = Uploads.sessionOf("drain.csv", CSV);
         shutdownStarting.fire(new ShutdownDelayInitiatedEvent());
-        given().contentType("application/json").accept("text/event-stream").body("{\"question\": \"Revenue?\"}")
-                .post("/api/session/" + session + "/analyze").then().statusCode(503);
+        given().contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"question\": \"Revenue?\"}")
+                .post("/api/session/" + session + "/analyze")
+                .then()
+                .statusCode(503);
     }
 
     /** Captures the request ids in the MDC of warnings logged by the service while installed. */
@@ -173,11 +192,9 @@ class StreamDrainTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -11,22 +11,20 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.llmanalytics.testing.Uploads;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.poi.poifs.crypt.EncryptionInfo;
 import org.apache.poi.poifs.crypt.EncryptionMode;
 import org.apache.poi.poifs.crypt.Encryptor;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
-
-import io.llmanalytics.testing.Uploads;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
 @QuarkusTest
 class SessionApiTest {
@@ -44,13 +42,16 @@ class SessionApiTest {
     @Test
     void uploadReturnsTheSchemaProfileAndSampleAtOnce() {
         Response r = Uploads.upload("sales.csv", SALES.getBytes(StandardCharsets.UTF_8));
-        r.then().statusCode(201)
+        r.then()
+                .statusCode(201)
                 .header("Location", containsString("/api/session/"))
                 .body("session_id", notNullValue())
                 .body("message", containsString("6 rows x 7 columns"))
                 .body("data_info.rows", is(6))
                 .body("data_info.columns", is(7))
-                .body("data_info.column_names", equalTo(List.of("date", "category", "product", "region", "quantity", "price", "revenue")))
+                .body(
+                        "data_info.column_names",
+                        equalTo(List.of("date", "category", "product", "region", "quantity", "price", "revenue")))
                 .body("data_info.data_types.date", is("datetime64[ns]"))
                 .body("data_info.data_types.quantity", is("int64"))
                 .body("data_info.data_types.price", is("float64"))
@@ -78,14 +79,18 @@ class SessionApiTest {
     @Test
     void sessionsRoundTrip() {
         String id = Uploads.sessionOf("round.csv", SALES);
-        given().get("/api/session/" + id).then().statusCode(200)
+        given().get("/api/session/" + id)
+                .then()
+                .statusCode(200)
                 .body("session_id", is(id))
                 .body("file_name", is("round.csv"))
                 .body("data_info.rows", is(6))
                 .body("profile.revenue.max", is(999.99f))
                 .body("history", hasSize(0));
         String newer = Uploads.sessionOf("newer.csv", SALES);
-        given().get("/api/sessions?limit=2").then().statusCode(200)
+        given().get("/api/sessions?limit=2")
+                .then()
+                .statusCode(200)
                 .body("sessions", hasSize(2))
                 .body("sessions[0].session_id", is(newer))
                 .body("sessions[1].session_id", is(id))
@@ -101,8 +106,11 @@ class SessionApiTest {
 
     @Test
     void unknownAndMalformedIdsAreNotFound() {
-        given().get("/api/session/00000000-0000-0000-0000-000000000000").then().statusCode(404)
-                .contentType("application/problem+json").body("detail", containsString("No session"));
+        given().get("/api/session/00000000-0000-0000-0000-000000000000")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("No session"));
         given().get("/api/session/not-a-uuid").then().statusCode(404).body("status", is(404));
         given().get("/api/session/%27%3B%20drop").then().statusCode(404);
     }
@@ -117,7 +125,8 @@ class SessionApiTest {
     @Test
     void multiSheetWorkbooksBecomeOneDatasetPerSheet() throws Exception {
         byte[] xlsx;
-        try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XSSFWorkbook wb = new XSSFWorkbook();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             var orders = wb.createSheet("Orders");
             orders.createRow(0).createCell(0).setCellValue("id");
             orders.getRow(0).createCell(1).setCellValue("amount");
@@ -132,7 +141,9 @@ class SessionApiTest {
             wb.write(out);
             xlsx = out.toByteArray();
         }
-        Uploads.upload("book.xlsx", xlsx).then().statusCode(201)
+        Uploads.upload("book.xlsx", xlsx)
+                .then()
+                .statusCode(201)
                 .body("datasets", hasSize(2))
                 .body("datasets[0].name", is("Orders"))
                 .body("datasets[0].default", is(true))
@@ -149,7 +160,9 @@ class SessionApiTest {
                 [{"city": "Oslo", "temp": 3.5, "sunny": true, "when": "2024-01-01"},
                  {"city": "Rome", "temp": 14, "sunny": false, "when": "2024-01-02", "extra": {"a": 1}}]
                 """;
-        Uploads.upload("weather.json", json.getBytes(StandardCharsets.UTF_8)).then().statusCode(201)
+        Uploads.upload("weather.json", json.getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(201)
                 .body("data_info.column_names", equalTo(List.of("city", "temp", "sunny", "when", "extra")))
                 .body("data_info.data_types.temp", is("float64"))
                 .body("data_info.data_types.sunny", is("bool"))
@@ -168,17 +181,26 @@ class SessionApiTest {
         byte[] binary = new byte[4096];
         new java.util.Random(7).nextBytes(binary);
         assertProblem(Uploads.upload("image.csv", binary), 400, "binary");
-        assertProblem(Uploads.upload("broken.xlsx", "PK\u0003\u0004garbage".getBytes(StandardCharsets.ISO_8859_1)), 400, "workbook");
+        assertProblem(
+                Uploads.upload("broken.xlsx", "PK\u0003\u0004garbage".getBytes(StandardCharsets.ISO_8859_1)),
+                400,
+                "workbook");
         assertProblem(Uploads.upload("fake.xlsx", "a,b\n1,2\n".getBytes()), 400, "not an Excel workbook");
         assertProblem(Uploads.upload("locked.xlsx", encryptedWorkbook()), 400, "password");
         assertProblem(Uploads.upload("ragged.csv", "a,b\n1,2\n3,4,5\n".getBytes()), 400, "Line 3");
         assertProblem(Uploads.upload("nested.json", "[[1,2]]".getBytes()), 400, "object");
         assertProblem(Uploads.upload("object.json", "{\"a\": 1}".getBytes()), 400, "array of records");
         assertProblem(Uploads.upload("bad.json", "[{\"a\": 1},".getBytes()), 400, "JSON");
-        assertProblem(Uploads.upload("deep.json", ("[{\"a\": " + "[".repeat(200) + "]".repeat(200) + "}]").getBytes()), 400, "nested");
+        assertProblem(
+                Uploads.upload("deep.json", ("[{\"a\": " + "[".repeat(200) + "]".repeat(200) + "}]").getBytes()),
+                400,
+                "nested");
         assertProblem(Uploads.upload("nofields.json", "[{}, {}]".getBytes()), 400, "no fields");
         assertProblem(Uploads.upload("quote.csv", "a,b\n1,\"open\n".getBytes()), 400, "quote");
-        given().multiPart("other", "x.csv", "a\n1\n".getBytes()).post("/api/session/create").then().statusCode(400)
+        given().multiPart("other", "x.csv", "a\n1\n".getBytes())
+                .post("/api/session/create")
+                .then()
+                .statusCode(400)
                 .body("detail", containsString("'file'"));
     }
 
@@ -198,7 +220,9 @@ class SessionApiTest {
     }
 
     private static void assertProblem(Response r, int status, String detailPart) {
-        r.then().statusCode(status).contentType("application/problem+json")
+        r.then()
+                .statusCode(status)
+                .contentType("application/problem+json")
                 .body("status", is(status))
                 .body("title", notNullValue())
                 .body("type", containsString("urn:llm-analytics:problem:"))
@@ -213,11 +237,13 @@ class SessionApiTest {
             wb.createSheet("s").createRow(0).createCell(0).setCellValue("secret");
             wb.write(plain);
         }
-        try (POIFSFileSystem fs = new POIFSFileSystem(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (POIFSFileSystem fs = new POIFSFileSystem();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             EncryptionInfo info = new EncryptionInfo(EncryptionMode.agile);
             Encryptor encryptor = info.getEncryptor();
             encryptor.confirmPassword("pass");
-            try (var pkg = org.apache.poi.openxml4j.opc.OPCPackage.open(new java.io.ByteArrayInputStream(plain.toByteArray()));
+            try (var pkg = org.apache.poi.openxml4j.opc.OPCPackage.open(
+                            new java.io.ByteArrayInputStream(plain.toByteArray()));
                     OutputStream os = encryptor.getDataStream(fs)) {
                 pkg.save(os);
             }

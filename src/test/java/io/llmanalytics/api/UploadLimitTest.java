@@ -3,6 +3,10 @@ package io.llmanalytics.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -15,14 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A 150 MB upload (the limit is 100 MB) is refused with a 413 problem, both when the client declares its length and
@@ -58,8 +55,10 @@ class UploadLimitTest {
         HttpRequest request = HttpRequest.newBuilder(create)
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                 .timeout(java.time.Duration.ofMinutes(2)) // a server that stops reading must fail the test, not hang it
-                .POST(publisher).build();
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                .POST(publisher)
+                .build();
+        try (HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             // the server may close the connection while the client is still sending: that is a refusal too,
@@ -70,7 +69,9 @@ class UploadLimitTest {
 
     private static void assertRefused(HttpResponse<String> response) throws IOException {
         assertEquals(413, response.statusCode(), response.body());
-        assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""));
+        assertEquals(
+                "application/problem+json",
+                response.headers().firstValue("content-type").orElse(""));
         JsonNode problem = new ObjectMapper().readTree(response.body());
         assertEquals(413, problem.get("status").asInt());
         assertTrue(problem.get("detail").asText().contains("MAX_UPLOAD_SIZE"), problem.toString());
@@ -87,14 +88,18 @@ class UploadLimitTest {
     }
 
     private static void assertHeapDidNotHoldTheUpload(long before) {
-        long peak = oldPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        long peak =
+                oldPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         long grown = peak - before;
-        assertTrue(grown < 50L * 1024 * 1024, "old generation grew by " + grown / (1024 * 1024) + " MB during a 150 MB upload");
+        assertTrue(
+                grown < 50L * 1024 * 1024,
+                "old generation grew by " + grown / (1024 * 1024) + " MB during a 150 MB upload");
     }
 
     private static List<MemoryPoolMXBean> oldPools() {
         return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP && (p.getName().contains("Old") || p.getName().contains("Tenured")))
+                .filter(p -> p.getType() == MemoryType.HEAP
+                        && (p.getName().contains("Old") || p.getName().contains("Tenured")))
                 .toList();
     }
 
@@ -104,7 +109,8 @@ class UploadLimitTest {
 
     private static byte[] head() {
         return ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\na,b,c\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Type: text/csv\r\n\r\na,b,c\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] tail() {

@@ -7,22 +7,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import org.apache.poi.ss.usermodel.Row;
-import org.apache.poi.ss.usermodel.Sheet;
-import org.apache.poi.xssf.usermodel.XSSFWorkbook;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
@@ -34,6 +19,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Several datasets in one session: adding files, their names, join keys measured on the data, and join questions. */
 @QuarkusTest
@@ -73,18 +70,23 @@ class SessionDatasetsTest {
     @Test
     void aFileAddsADatasetWithMeasuredJoinKeys() {
         String session = Uploads.sessionOf("orders.csv", ORDERS);
-        JsonPath added = add(session, "Customers.csv", CUSTOMERS.getBytes(StandardCharsets.UTF_8)).then()
-                .statusCode(201).contentType("application/json")
+        JsonPath added = add(session, "Customers.csv", CUSTOMERS.getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(201)
+                .contentType("application/json")
                 .body("session_id", is(session))
                 .body("datasets.size()", is(1))
                 .body("datasets[0].name", is("customers"))
                 .body("datasets[0].default", is(false))
                 .body("datasets[0].rows", is(4))
                 .body("dataset_names", equalTo(List.of("orders", "customers")))
-                .extract().jsonPath();
+                .extract()
+                .jsonPath();
         List<Map<String, Object>> shared = added.getList("shared_columns");
-        Map<String, Object> key = shared.stream().filter(c -> "customer_id".equals(c.get("left_column"))
-                && "id".equals(c.get("right_column"))).findFirst().orElseThrow(() -> new AssertionError(shared));
+        Map<String, Object> key = shared.stream()
+                .filter(c -> "customer_id".equals(c.get("left_column")) && "id".equals(c.get("right_column")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(shared));
         // orders has customers {1, 2, 3, 5}, customers {1, 2, 3, 4}: 3 in common of 4
         assertEquals("orders", key.get("left_dataset"));
         assertEquals("customers", key.get("right_dataset"));
@@ -93,7 +95,9 @@ class SessionDatasetsTest {
         assertEquals(4, key.get("right_distinct"));
         assertEquals(0.75, ((Number) key.get("overlap")).doubleValue(), 1e-9);
         assertEquals(true, key.get("same_name"));
-        given().get("/api/session/" + session).then().statusCode(200)
+        given().get("/api/session/" + session)
+                .then()
+                .statusCode(200)
                 .body("datasets.name", equalTo(List.of("orders", "customers")))
                 .body("shared_columns[0].left_column", is("customer_id"));
     }
@@ -101,24 +105,39 @@ class SessionDatasetsTest {
     @Test
     void aJoinQuestionIsAnsweredOnBothDatasets() {
         String session = Uploads.sessionOf("orders.csv", ORDERS);
-        add(session, "customers.csv", CUSTOMERS.getBytes(StandardCharsets.UTF_8)).then().statusCode(201);
+        add(session, "customers.csv", CUSTOMERS.getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(201);
         String code = """
                 merged = dfs['orders'].merge(dfs['customers'], left_on='customer_id', right_on='id')
                 result = merged.groupby('region')['amount'].sum()""";
         stub.respond(r -> r.streaming() ? StubResponse.content("North leads.") : StubResponse.code(code));
-        SseEvents events = SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
+        SseEvents events = SseEvents.parse(given().contentType("application/json")
+                .accept("text/event-stream")
                 .body("{\"question\": \"What is the order amount by customer region?\"}")
-                .post("/api/session/" + session + "/analyze").then().statusCode(200).extract().asString());
+                .post("/api/session/" + session + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         JsonNode result = events.done().get("raw_result");
         assertEquals("series", result.get("type").asText(), events.done().toString());
         Map<String, Double> expected = amountByRegion();
         Map<String, Double> actual = new TreeMap<>();
-        result.get("data").fields().forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asDouble()));
+        result.get("data")
+                .fields()
+                .forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asDouble()));
         assertEquals(expected, actual);
-        StubRequest request = stub.chatRequests().stream().filter(r -> !r.streaming()).findFirst().orElseThrow();
+        StubRequest request = stub.chatRequests().stream()
+                .filter(r -> !r.streaming())
+                .findFirst()
+                .orElseThrow();
         String prompt = request.prompt();
-        assertTrue(prompt.contains("<shared_columns>") && prompt.contains("\"customer_id\"")
-                && prompt.contains("overlap 75%"), prompt);
+        assertTrue(
+                prompt.contains("<shared_columns>")
+                        && prompt.contains("\"customer_id\"")
+                        && prompt.contains("overlap 75%"),
+                prompt);
         assertTrue(prompt.contains("dfs[\\\"customers\\\"]") || prompt.contains("dfs[\"customers\"]"), prompt);
     }
 
@@ -127,7 +146,10 @@ class SessionDatasetsTest {
         Map<String, String> region = new HashMap<>();
         CUSTOMERS.lines().skip(1).map(l -> l.split(",")).forEach(c -> region.put(c[0], c[2]));
         Map<String, Double> sums = new TreeMap<>();
-        ORDERS.lines().skip(1).map(l -> l.split(",")).filter(o -> region.containsKey(o[1]))
+        ORDERS.lines()
+                .skip(1)
+                .map(l -> l.split(","))
+                .filter(o -> region.containsKey(o[1]))
                 .forEach(o -> sums.merge(region.get(o[1]), Double.parseDouble(o[2]), Double::sum));
         return sums;
     }
@@ -135,16 +157,28 @@ class SessionDatasetsTest {
     @Test
     void namesAreUniqueAndWorkbookSheetsEachBecomeADataset() throws Exception {
         String session = Uploads.sessionOf("orders.csv", ORDERS);
-        add(session, "orders.csv", ORDERS.getBytes(StandardCharsets.UTF_8)).then().statusCode(201)
+        add(session, "orders.csv", ORDERS.getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(201)
                 .body("datasets[0].name", is("orders_2"));
-        add(session, "more.xlsx", workbook()).then().statusCode(201)
+        add(session, "more.xlsx", workbook())
+                .then()
+                .statusCode(201)
                 .body("datasets.name", equalTo(List.of("customers", "returns_2024")))
                 .body("dataset_names", equalTo(List.of("orders", "orders_2", "customers", "returns_2024")));
-        stub.respond(r -> r.streaming() ? StubResponse.content("There are 8 rows.")
-                : StubResponse.code("result = len(dfs['customers']) + len(dfs['returns_2024']) + len(dfs['orders_2'])"));
-        JsonNode done = SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body("{\"question\": \"How many rows in all?\"}").post("/api/session/" + session + "/analyze")
-                .then().statusCode(200).extract().asString()).done();
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("There are 8 rows.")
+                : StubResponse.code(
+                        "result = len(dfs['customers']) + len(dfs['returns_2024']) + len(dfs['orders_2'])"));
+        JsonNode done = SseEvents.parse(given().contentType("application/json")
+                        .accept("text/event-stream")
+                        .body("{\"question\": \"How many rows in all?\"}")
+                        .post("/api/session/" + session + "/analyze")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .done();
         assertEquals(4 + 2 + 6, done.get("raw_result").asInt(), done.toString());
     }
 
@@ -154,7 +188,8 @@ class SessionDatasetsTest {
 
     /** A workbook with a sheet per CSV text (sorted by name); numeric text becomes numeric cells. */
     static byte[] workbook(Map<String, String> sheets) throws Exception {
-        try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XSSFWorkbook wb = new XSSFWorkbook();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             for (String name : new TreeMap<>(sheets).keySet()) {
                 Sheet sheet = wb.createSheet(name);
                 List<String[]> rows = new ArrayList<>();
@@ -181,7 +216,9 @@ class SessionDatasetsTest {
         Response created = Uploads.upload("shop.xlsx", workbook(Map.of("customers", CUSTOMERS, "orders", ORDERS)));
         created.then().statusCode(201);
         String session = created.jsonPath().getString("session_id");
-        given().get("/api/session/" + session).then().statusCode(200)
+        given().get("/api/session/" + session)
+                .then()
+                .statusCode(200)
                 .body("datasets.name", equalTo(List.of("customers", "orders")))
                 .body("shared_columns.size()", is(1))
                 .body("shared_columns[0].left_dataset", is("customers"))
@@ -194,16 +231,25 @@ class SessionDatasetsTest {
     @Test
     void problems() throws Exception {
         String session = Uploads.sessionOf("orders.csv", ORDERS);
-        add("00000000-0000-0000-0000-000000000000", "c.csv", CUSTOMERS.getBytes(StandardCharsets.UTF_8)).then()
-                .statusCode(404).contentType("application/problem+json");
-        given().multiPart("other", "x").post("/api/session/" + session + "/datasets").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("'file'"));
+        add("00000000-0000-0000-0000-000000000000", "c.csv", CUSTOMERS.getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().multiPart("other", "x")
+                .post("/api/session/" + session + "/datasets")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("'file'"));
         add(session, "empty.csv", new byte[0]).then().statusCode(400).contentType("application/problem+json");
         Map<String, String> many = new HashMap<>();
         for (int i = 0; i < io.llmanalytics.session.SessionDatasets.MAX_DATASETS; i++) {
             many.put("s" + i, "a\n" + i + "\n");
         }
-        add(session, "many.xlsx", workbook(many)).then().statusCode(422).contentType("application/problem+json")
+        add(session, "many.xlsx", workbook(many))
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
                 .body("detail", containsString("at most 20 datasets"));
         given().get("/api/session/" + session).then().body("datasets.size()", is(1));
     }

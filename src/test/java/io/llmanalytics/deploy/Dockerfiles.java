@@ -1,14 +1,13 @@
 package io.llmanalytics.deploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A small Dockerfile parser (hadolint is not packaged for Debian 12): logical lines (backslash continuations joined,
@@ -18,11 +17,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class Dockerfiles {
 
-    static final Set<String> INSTRUCTIONS = Set.of("FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY",
-            "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL");
+    static final Set<String> INSTRUCTIONS = Set.of(
+            "FROM",
+            "RUN",
+            "CMD",
+            "LABEL",
+            "EXPOSE",
+            "ENV",
+            "ADD",
+            "COPY",
+            "ENTRYPOINT",
+            "VOLUME",
+            "USER",
+            "WORKDIR",
+            "ARG",
+            "ONBUILD",
+            "STOPSIGNAL",
+            "HEALTHCHECK",
+            "SHELL");
 
-    private Dockerfiles() {
-    }
+    private Dockerfiles() {}
 
     /** One instruction: its keyword, {@code --flag=value}s and the rest of the line. */
     record Instruction(int line, String keyword, Map<String, String> flags, String arguments) {
@@ -33,8 +47,8 @@ final class Dockerfiles {
                 try {
                     return List.of(new ObjectMapper().readValue(arguments, String[].class));
                 } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("line " + line + ": " + keyword + " is not a JSON array: "
-                            + arguments, e);
+                    throw new IllegalArgumentException(
+                            "line " + line + ": " + keyword + " is not a JSON array: " + arguments, e);
                 }
             }
             return List.of(arguments.trim().split("\\s+"));
@@ -49,7 +63,9 @@ final class Dockerfiles {
     record Stage(String image, String name, List<Instruction> instructions) {
 
         List<Instruction> all(String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .toList();
         }
 
         /** The arguments of the last {@code ENTRYPOINT}, which must be in exec form. */
@@ -76,7 +92,8 @@ final class Dockerfiles {
 
         /** The text of every {@code RUN}, joined. */
         String runs() {
-            return String.join("\n", all("RUN").stream().map(Instruction::arguments).toList());
+            return String.join(
+                    "\n", all("RUN").stream().map(Instruction::arguments).toList());
         }
     }
 
@@ -88,7 +105,10 @@ final class Dockerfiles {
         }
 
         Stage stage(String name) {
-            return stages.stream().filter(s -> name.equals(s.name())).findFirst().orElse(null);
+            return stages.stream()
+                    .filter(s -> name.equals(s.name()))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.deploy.Dockerfiles.Dockerfile;
+import io.llmanalytics.deploy.Dockerfiles.Instruction;
+import io.llmanalytics.deploy.Dockerfiles.Stage;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,14 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.llmanalytics.deploy.Dockerfiles.Dockerfile;
-import io.llmanalytics.deploy.Dockerfiles.Instruction;
-import io.llmanalytics.deploy.Dockerfiles.Stage;
 
 /**
  * Dockerfile.jvm and Dockerfile.native, checked without a Docker engine: they parse, name only files that exist in
@@ -39,7 +37,8 @@ class DockerfilesTest {
         assertThrows(IllegalArgumentException.class, () -> Dockerfiles.parse("x", "RUN echo\nFROM a:1.0\n"));
         assertThrows(IllegalArgumentException.class, () -> Dockerfiles.parse("x", "FROM a:1.0\nWORKDIR\n"));
         assertThrows(IllegalArgumentException.class, () -> Dockerfiles.parse("x", "FROM a:1.0 AS\n"));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Dockerfiles.parse("x", "FROM a:1.0\nENTRYPOINT [\"java\", \"-jar\"\n"));
         assertThrows(IllegalArgumentException.class, () -> Dockerfiles.parse("x", "FROM a:1.0\nCOPY --from b c\n"));
         Dockerfile ok = Dockerfiles.parse("x", "ARG V=1.2\nFROM a:${V} AS one\n# c\nRUN a \\\n  # inner\n  b\n");
@@ -48,7 +47,7 @@ class DockerfilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "Dockerfile.jvm", "Dockerfile.native" })
+    @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
     void baseImagesArePinned(String file) {
         Dockerfile d = Dockerfiles.parse(file);
         List<String> names = new ArrayList<>();
@@ -61,8 +60,12 @@ class DockerfilesTest {
                 names.add(stage.name());
             }
         }
-        assertFalse(pinned("debian:latest") || pinned("debian") || pinned("debian:bookworm-slim")
-                || pinned("maven:3-eclipse-temurin-25"), "the rule itself");
+        assertFalse(
+                pinned("debian:latest")
+                        || pinned("debian")
+                        || pinned("debian:bookworm-slim")
+                        || pinned("maven:3-eclipse-temurin-25"),
+                "the rule itself");
         assertTrue(pinned("eclipse-temurin:25.0.1_8-jre-noble") && pinned("x/y@sha256:" + "a".repeat(64)));
     }
 
@@ -81,11 +84,14 @@ class DockerfilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "Dockerfile.jvm", "Dockerfile.native" })
+    @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
     void copiesNameFilesThatExistOrThatAnEarlierStageProduces(String file) {
         Dockerfile d = Dockerfiles.parse(file);
-        List<String> ignore = Repository.read(".dockerignore").lines().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        List<String> ignore = Repository.read(".dockerignore")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
         for (int s = 0; s < d.stages().size(); s++) {
             Stage stage = d.stages().get(s);
             for (Instruction copy : stage.instructions()) {
@@ -98,16 +104,19 @@ class DockerfilesTest {
                 String from = copy.flags().get("from");
                 for (String source : sources) {
                     if (from == null) {
-                        assertTrue(Files.exists(Repository.path(source)), file + ":" + copy.line() + ": " + source
-                                + " does not exist");
-                        assertTrue(inContext(source, ignore), file + ":" + copy.line() + ": " + source
-                                + " is excluded by .dockerignore");
+                        assertTrue(
+                                Files.exists(Repository.path(source)),
+                                file + ":" + copy.line() + ": " + source + " does not exist");
+                        assertTrue(
+                                inContext(source, ignore),
+                                file + ":" + copy.line() + ": " + source + " is excluded by .dockerignore");
                     } else {
                         Stage producer = d.stage(from);
                         assertNotNull(producer, file + ":" + copy.line() + ": no stage " + from);
                         assertTrue(d.stages().indexOf(producer) < s, "stage " + from + " comes before");
-                        assertTrue(produces(producer, source), file + ":" + copy.line() + ": stage " + from
-                                + " does not produce " + source);
+                        assertTrue(
+                                produces(producer, source),
+                                file + ":" + copy.line() + ": stage " + from + " does not produce " + source);
                     }
                 }
             }
@@ -122,11 +131,13 @@ class DockerfilesTest {
         String runs = stage.runs();
         String workdir = stage.workdir();
         if (path.equals(workdir + "/" + FAST_JAR)) {
-            return runs.matches("(?s).*mvn .*package.*") && !runs.contains("quarkus.native.enabled=true")
+            return runs.matches("(?s).*mvn .*package.*")
+                    && !runs.contains("quarkus.native.enabled=true")
                     && Repository.property("quarkus.package.jar.type", null) == null;
         }
         if (path.equals(workdir + "/target/native-sources/")) {
-            return runs.matches("(?s).*mvn .*package.*") && runs.contains("-Dquarkus.native.enabled=true")
+            return runs.matches("(?s).*mvn .*package.*")
+                    && runs.contains("-Dquarkus.native.enabled=true")
                     && runs.contains("-Dquarkus.native.sources-only=true");
         }
         Matcher moved = Pattern.compile("mv \\S+ (\\S+)").matcher(runs);
@@ -145,7 +156,9 @@ class DockerfilesTest {
         for (String pattern : patterns) {
             boolean negate = pattern.startsWith("!");
             String glob = (negate ? pattern.substring(1) : pattern).replaceAll("/+$", "");
-            String regex = Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote).reduce((a, b) -> a + "[^/]*" + b)
+            String regex = Arrays.stream(glob.split("\\*", -1))
+                    .map(Pattern::quote)
+                    .reduce((a, b) -> a + "[^/]*" + b)
                     .orElse("");
             boolean matches = p.matches(regex) || p.matches(regex + "/.*");
             if (matches) {
@@ -157,8 +170,11 @@ class DockerfilesTest {
 
     @Test
     void theBuildContextHoldsOnlyWhatTheBuildNeeds() {
-        List<String> ignore = Repository.read(".dockerignore").lines().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        List<String> ignore = Repository.read(".dockerignore")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
         for (String kept : List.of("pom.xml", "src/main/java", "src/main/resources/application.properties")) {
             assertTrue(inContext(kept, ignore), kept);
         }
@@ -168,18 +184,23 @@ class DockerfilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "Dockerfile.jvm", "Dockerfile.native" })
+    @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.native"})
     void theRuntimeRunsAsNonRootWithTheWorkersPython(String file) {
         Stage runtime = Dockerfiles.parse(file).finalStage();
-        assertTrue(runtime.image().matches("debian:12\\.\\d+-slim"), "Debian 12, whose python3 (3.11) and pandas "
-                + "(1.5.3) the worker and the validator's grammar are tested against: " + runtime.image());
+        assertTrue(
+                runtime.image().matches("debian:12\\.\\d+-slim"),
+                "Debian 12, whose python3 (3.11) and pandas "
+                        + "(1.5.3) the worker and the validator's grammar are tested against: " + runtime.image());
         List<Instruction> users = runtime.all("USER");
         assertFalse(users.isEmpty(), "a USER");
         String user = users.get(users.size() - 1).arguments().split(":")[0];
-        assertTrue(user.matches("\\d+") && Integer.parseInt(user) > 0,
+        assertTrue(
+                user.matches("\\d+") && Integer.parseInt(user) > 0,
                 "a numeric non-root uid (runAsNonRoot can check it): " + user);
         int deploymentUid = KustomizeTest.podSpec(Kustomize.render(Repository.path("deploy/overlays/prod")))
-                .path("securityContext").path("runAsUser").asInt();
+                .path("securityContext")
+                .path("runAsUser")
+                .asInt();
         assertEquals(deploymentUid, Integer.parseInt(user), "the Deployment runs as the image's user");
         assertEquals(List.of("8080"), runtime.all("EXPOSE").get(0).words());
         String runs = runtime.runs();
@@ -187,23 +208,27 @@ class DockerfilesTest {
         for (String pkg : workerPackages()) {
             assertTrue(installed.contains(pkg), file + " installs " + pkg + " (bin/lib.sh WORKER_PACKAGES)");
         }
-        for (String pkg : List.of("python3-pandas", "python3-numpy", "python3-matplotlib", "python3-scipy",
-                "python3-seccomp")) {
+        for (String pkg :
+                List.of("python3-pandas", "python3-numpy", "python3-matplotlib", "python3-scipy", "python3-seccomp")) {
             assertTrue(installed.contains(pkg), pkg);
         }
         assertTrue(runs.contains("--no-install-recommends") && runs.contains("rm -rf /var/lib/apt/lists/*"));
         List<String> entrypoint = runtime.entrypoint();
         assertTrue(entrypoint.contains("-Djava.io.tmpdir=/tmp"));
         assertTrue(entrypoint.contains("-Dpolyglot.engine.userResourceCache=/tmp/polyglot-cache"));
-        List<String> copied = runtime.all("COPY").stream().map(c -> c.words().get(c.words().size() - 1)).toList();
+        List<String> copied = runtime.all("COPY").stream()
+                .map(c -> c.words().get(c.words().size() - 1))
+                .toList();
         // umask 077 first: /bin/sh -c 'umask 077 && exec "$0" "$@"' <program> <arguments...>
         assertEquals(List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\""), entrypoint.subList(0, 3));
         String program = entrypoint.get(3);
         if (file.equals("Dockerfile.jvm")) {
             assertTrue(copied.contains("/opt/java/openjdk") && program.equals("/opt/java/openjdk/bin/java"));
-            assertTrue(copied.contains("/app/") && entrypoint.contains("/app/quarkus-run.jar"),
+            assertTrue(
+                    copied.contains("/app/") && entrypoint.contains("/app/quarkus-run.jar"),
                     "the fast-jar's launcher, copied to /app/");
-            assertTrue(entrypoint.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage=")),
+            assertTrue(
+                    entrypoint.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage=")),
                     "the heap follows the container's memory limit");
         } else {
             assertTrue(copied.contains(program), "the entrypoint is the copied executable: " + program);
@@ -212,7 +237,8 @@ class DockerfilesTest {
 
     /** bin/lib.sh's WORKER_PACKAGES: what the run and test commands install for the worker. */
     static List<String> workerPackages() {
-        Matcher m = Pattern.compile("WORKER_PACKAGES=\\(([^)]*)\\)", Pattern.DOTALL).matcher(Repository.read("bin/lib.sh"));
+        Matcher m =
+                Pattern.compile("WORKER_PACKAGES=\\(([^)]*)\\)", Pattern.DOTALL).matcher(Repository.read("bin/lib.sh"));
         assertTrue(m.find());
         return List.of(m.group(1).trim().split("\\s+"));
     }
@@ -221,18 +247,22 @@ class DockerfilesTest {
     void theNativeBuildUsesNativeSourcesAndAGraalVmWithTruffle() {
         Dockerfile d = Dockerfiles.parse("Dockerfile.native");
         Stage sources = d.stages().get(0);
-        assertTrue(sources.runs().contains("-Dquarkus.native.sources-only=true"),
+        assertTrue(
+                sources.runs().contains("-Dquarkus.native.sources-only=true"),
                 "stage 1 is Quarkus' native-sources packaging, the one the test command builds");
         Stage nativeImage = d.stages().get(1);
         assertTrue(nativeImage.runs().contains("native-image $(cat native-image.args)"));
         String builder = nativeImage.image();
-        assertTrue(builder.contains("graalvm") && !builder.contains("mandrel"), "GraalPy is a Truffle language and "
-                + "Mandrel ships without Truffle: the native build needs GraalVM (Community): " + builder);
-        Matcher polyglot = Pattern.compile("<graalpy.version>([\\d.]+)</graalpy.version>").matcher(Repository.read(
-                "pom.xml"));
+        assertTrue(
+                builder.contains("graalvm") && !builder.contains("mandrel"),
+                "GraalPy is a Truffle language and "
+                        + "Mandrel ships without Truffle: the native build needs GraalVM (Community): " + builder);
+        Matcher polyglot =
+                Pattern.compile("<graalpy.version>([\\d.]+)</graalpy.version>").matcher(Repository.read("pom.xml"));
         assertTrue(polyglot.find());
-        assertTrue(builder.endsWith(":" + polyglot.group(1)), "native-image " + builder + " matches polyglot "
-                + polyglot.group(1));
+        assertTrue(
+                builder.endsWith(":" + polyglot.group(1)),
+                "native-image " + builder + " matches polyglot " + polyglot.group(1));
         assertTrue(d.finalStage().entrypoint().stream().anyMatch(a -> a.startsWith("-XX:MaximumHeapSizePercent=")));
     }
 }

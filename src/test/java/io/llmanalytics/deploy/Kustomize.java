@@ -1,5 +1,8 @@
 package io.llmanalytics.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,31 +15,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 /**
  * Renders a kustomization with {@code kubectl kustomize} (kubectl from the machine or Debian's kubernetes-client,
  * which bin/test installs when no kubectl is on the PATH; {@code KUBECTL} names another) and parses the objects.
  */
 final class Kustomize {
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** The rendered objects of a kustomization directory. */
     static Rendered render(Path directory) {
         List<String> command = List.of(kubectl(), "kustomize", directory.toString());
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(false).start();
             byte[] out = process.getInputStream().readAllBytes();
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", command) + " failed: " + err);
             }
             List<JsonNode> objects = new ArrayList<>();
-            try (MappingIterator<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class).readValues(out)) {
+            try (MappingIterator<JsonNode> docs =
+                    new YAMLMapper().readerFor(JsonNode.class).readValues(out)) {
                 while (docs.hasNext()) {
                     JsonNode doc = docs.next();
                     if (doc != null && !doc.isNull() && !doc.isEmpty()) {
@@ -59,8 +59,11 @@ final class Kustomize {
             return configured;
         }
         String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin";
-        return Stream.of(path.split(File.pathSeparator)).map(dir -> Path.of(dir, "kubectl"))
-                .filter(Files::isExecutable).findFirst().map(Path::toString)
+        return Stream.of(path.split(File.pathSeparator))
+                .map(dir -> Path.of(dir, "kubectl"))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .map(Path::toString)
                 .orElseThrow(() -> new AssertionError("kubectl is not installed: bin/test installs Debian's "
                         + "kubernetes-client when no kubectl is on the PATH; or set KUBECTL"));
     }
@@ -69,11 +72,14 @@ final class Kustomize {
     record Rendered(List<JsonNode> objects) {
 
         List<JsonNode> ofKind(String kind) {
-            return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+            return objects.stream()
+                    .filter(o -> kind.equals(o.path("kind").asText()))
+                    .toList();
         }
 
         JsonNode one(String kind, String name) {
-            return find(o -> kind.equals(o.path("kind").asText()) && name.equals(o.path("metadata").path("name").asText()))
+            return find(o -> kind.equals(o.path("kind").asText())
+                            && name.equals(o.path("metadata").path("name").asText()))
                     .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + names()));
         }
 
@@ -82,7 +88,9 @@ final class Kustomize {
         }
 
         List<String> names() {
-            return objects.stream().map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText())
+            return objects.stream()
+                    .map(o -> o.path("kind").asText() + "/"
+                            + o.path("metadata").path("name").asText())
                     .toList();
         }
     }

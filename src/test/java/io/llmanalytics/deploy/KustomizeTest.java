@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.configuration.DurationConverter;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,16 +21,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
  * The Kubernetes manifests as {@code kubectl kustomize} renders the dev and prod overlays: what is deployed, its
@@ -69,28 +66,36 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void everyPartIsThere(String overlay) {
         Kustomize.Rendered r = overlay(overlay);
-        for (String kind : List.of("Deployment", "Service", "ServiceAccount", "HorizontalPodAutoscaler",
-                "PodDisruptionBudget", "NetworkPolicy")) {
+        for (String kind : List.of(
+                "Deployment",
+                "Service",
+                "ServiceAccount",
+                "HorizontalPodAutoscaler",
+                "PodDisruptionBudget",
+                "NetworkPolicy")) {
             r.one(kind, APP);
         }
         assertEquals(1, r.ofKind("ConfigMap").size(), r.names().toString());
         assertTrue(r.ofKind("Secret").isEmpty(), "no Secret is rendered: it is created by the operator");
         JsonNode service = r.one("Service", APP);
         assertTrue(matches(service.path("spec").path("selector"), podLabels(r)), "the Service selects the pods");
-        assertEquals("http", service.path("spec").path("ports").get(0).path("targetPort").asText());
+        assertEquals(
+                "http",
+                service.path("spec").path("ports").get(0).path("targetPort").asText());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void podsRunLockedDown(String overlay) {
         Kustomize.Rendered r = overlay(overlay);
         lockedDown(podSpec(r), overlay + " service pod");
         JsonNode pod = podSpec(r);
         assertFalse(pod.path("automountServiceAccountToken").asBoolean(true), "no API token in the pod");
-        JsonNode account = r.one("ServiceAccount", pod.path("serviceAccountName").asText());
+        JsonNode account =
+                r.one("ServiceAccount", pod.path("serviceAccountName").asText());
         assertFalse(account.path("automountServiceAccountToken").asBoolean(true));
         assertFalse(pod.has("hostNetwork") || pod.has("hostPID") || pod.has("hostIPC"));
     }
@@ -100,7 +105,8 @@ class KustomizeTest {
         JsonNode podContext = pod.path("securityContext");
         assertTrue(podContext.path("runAsNonRoot").asBoolean(), what + ": runAsNonRoot");
         assertTrue(podContext.path("runAsUser").asInt(0) > 0, what + ": a non-root uid");
-        assertEquals("RuntimeDefault", podContext.path("seccompProfile").path("type").asText(), what);
+        assertEquals(
+                "RuntimeDefault", podContext.path("seccompProfile").path("type").asText(), what);
         for (JsonNode c : pod.path("containers")) {
             JsonNode sc = c.path("securityContext");
             String name = what + " container " + c.path("name").asText();
@@ -110,19 +116,22 @@ class KustomizeTest {
             assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(), name + ": readOnlyRootFilesystem");
             assertEquals(List.of("ALL"), texts(sc.path("capabilities").path("drop")), name + ": capabilities");
             assertTrue(sc.path("capabilities").path("add").isMissingNode(), name + ": no capability added");
-            assertEquals("RuntimeDefault", sc.path("seccompProfile").path("type").asText(), name);
+            assertEquals(
+                    "RuntimeDefault", sc.path("seccompProfile").path("type").asText(), name);
             assertTrue(c.path("resources").path("limits").has("memory"), name + ": memory limit");
             assertTrue(c.path("resources").path("requests").has("memory"), name + ": memory request");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void temporaryFilesGoToAnEmptyDirAtTheImagesTempDir(String overlay) {
         Kustomize.Rendered r = overlay(overlay);
         JsonNode c = container(r);
         Map<String, String> mounts = new LinkedHashMap<>();
-        c.path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
+        c.path("volumeMounts")
+                .forEach(m ->
+                        mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
         assertEquals(Set.of("/tmp"), mounts.keySet(), "the only writable place is /tmp");
         JsonNode volume = volume(podSpec(r), mounts.get("/tmp"));
         assertTrue(volume.has("emptyDir"), "/tmp is an emptyDir");
@@ -130,11 +139,13 @@ class KustomizeTest {
         for (String dockerfile : List.of("Dockerfile.jvm", "Dockerfile.native")) {
             List<String> entrypoint = Dockerfiles.parse(dockerfile).finalStage().entrypoint();
             assertTrue(entrypoint.contains("-Djava.io.tmpdir=/tmp"), dockerfile + ": java.io.tmpdir is /tmp");
-            assertTrue(entrypoint.stream().anyMatch(a -> a.startsWith("-Dpolyglot.engine.userResourceCache=/tmp/")),
+            assertTrue(
+                    entrypoint.stream().anyMatch(a -> a.startsWith("-Dpolyglot.engine.userResourceCache=/tmp/")),
                     dockerfile + ": GraalPy unpacks its files under /tmp, not in ~/.cache");
         }
         String uploads = Repository.property("quarkus.http.body.uploads-directory", null);
-        assertTrue(uploads == null || uploads.startsWith("${java.io.tmpdir}"),
+        assertTrue(
+                uploads == null || uploads.startsWith("${java.io.tmpdir}"),
                 "uploads go to java.io.tmpdir (Quarkus' default) unless configured there");
         assertEquals(null, Repository.property("upload.work-dir", null), "ingest work files: java.io.tmpdir");
     }
@@ -149,12 +160,18 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void probesUseQuarkusHealthOnTheHttpPort(String overlay) {
         JsonNode c = container(overlay(overlay));
-        assertEquals("/q/health/live", c.path("livenessProbe").path("httpGet").path("path").asText());
-        assertEquals("/q/health/ready", c.path("readinessProbe").path("httpGet").path("path").asText());
-        assertEquals("/q/health/live", c.path("startupProbe").path("httpGet").path("path").asText());
+        assertEquals(
+                "/q/health/live",
+                c.path("livenessProbe").path("httpGet").path("path").asText());
+        assertEquals(
+                "/q/health/ready",
+                c.path("readinessProbe").path("httpGet").path("path").asText());
+        assertEquals(
+                "/q/health/live",
+                c.path("startupProbe").path("httpGet").path("path").asText());
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             assertEquals("http", c.path(probe).path("httpGet").path("port").asText(), probe);
         }
@@ -162,13 +179,13 @@ class KustomizeTest {
         assertEquals("http", port.path("name").asText());
         assertEquals(8080, port.path("containerPort").asInt());
         assertEquals("${PORT:8080}", Repository.property("quarkus.http.port", null), "the service listens on 8080");
-        int startup = c.path("startupProbe").path("periodSeconds").asInt() * c.path("startupProbe")
-                .path("failureThreshold").asInt();
+        int startup = c.path("startupProbe").path("periodSeconds").asInt()
+                * c.path("startupProbe").path("failureThreshold").asInt();
         assertTrue(startup >= 120, "the startup probe allows the GraalPy warm-up and worker start: " + startup + " s");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void everyEnvironmentVariableIsASettingOfTheService(String overlay) {
         Kustomize.Rendered r = overlay(overlay);
         JsonNode c = container(r);
@@ -178,12 +195,16 @@ class KustomizeTest {
         for (JsonNode from : c.path("envFrom")) {
             if (from.has("secretRef")) {
                 // the operator's database sources (SOURCES_<NAME>_*, names the operator chooses), never rendered
-                assertEquals("llm-analytics-sources", from.path("secretRef").path("name").asText(), from.toString());
+                assertEquals(
+                        "llm-analytics-sources",
+                        from.path("secretRef").path("name").asText(),
+                        from.toString());
                 assertTrue(from.path("secretRef").path("optional").asBoolean(), "a cluster without sources starts");
                 continue;
             }
             assertTrue(from.has("configMapRef"), "settings come from the ConfigMap: " + from);
-            JsonNode map = r.one("ConfigMap", from.path("configMapRef").path("name").asText());
+            JsonNode map =
+                    r.one("ConfigMap", from.path("configMapRef").path("name").asText());
             map.path("data").fieldNames().forEachRemaining(names::add);
         }
         for (String name : names) {
@@ -192,8 +213,11 @@ class KustomizeTest {
             }
         }
         assertEquals(Map.of(), unknown);
-        assertTrue(names.containsAll(settings.dotEnv()), "every .env setting is set: missing "
-                + new TreeSet<>(settings.dotEnv()).stream().filter(n -> !names.contains(n)).toList());
+        assertTrue(
+                names.containsAll(settings.dotEnv()),
+                "every .env setting is set: missing "
+                        + new TreeSet<>(settings.dotEnv())
+                                .stream().filter(n -> !names.contains(n)).toList());
     }
 
     @Test
@@ -201,15 +225,18 @@ class KustomizeTest {
         Map<String, String> env = new LinkedHashMap<>(Repository.envFile(".env"));
         assertTrue(env.keySet().containsAll(SECRETS), ".env documents the secrets (empty)");
         SECRETS.forEach(env::remove);
-        assertEquals(env, Repository.envFile("deploy/base/settings.env"),
+        assertEquals(
+                env,
+                Repository.envFile("deploy/base/settings.env"),
                 "deploy/base/settings.env must equal .env without OPENAI_API_KEY and MONGODB_URL (same names, same "
                         + "defaults); change deployed values in an overlay");
     }
 
     @Test
     void settingsSizedForThePodAreServiceSettings() {
-        assertTrue(settings.serviceMappingNames().contains("SANDBOX_MEMORY_BUDGET"), settings.serviceMappingNames()
-                .toString());
+        assertTrue(
+                settings.serviceMappingNames().contains("SANDBOX_MEMORY_BUDGET"),
+                settings.serviceMappingNames().toString());
         assertTrue(settings.quarkusNames().contains("QUARKUS_HTTP_PORT"));
         assertFalse(settings.quarkusNames().contains("QUARKUS_SHUTDOWN_DELAY_ENABLED"), "build-time: not settable");
         assertTrue(settings.source("NOT_A_SETTING_OF_ANYTHING").isEmpty());
@@ -218,7 +245,7 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void secretsOnlyByReference(String overlay) {
         Kustomize.Rendered r = overlay(overlay);
         JsonNode c = container(r);
@@ -227,12 +254,16 @@ class KustomizeTest {
         JsonNode key = env.get("OPENAI_API_KEY");
         assertNotNull(key, "OPENAI_API_KEY is passed");
         assertFalse(key.has("value"), "OPENAI_API_KEY has no value in the manifests");
-        assertEquals("OPENAI_API_KEY", key.path("valueFrom").path("secretKeyRef").path("key").asText());
+        assertEquals(
+                "OPENAI_API_KEY",
+                key.path("valueFrom").path("secretKeyRef").path("key").asText());
         JsonNode mongo = env.get("MONGODB_URL");
         if (overlay.equals("prod")) {
             assertFalse(mongo.has("value"), "MONGODB_URL (credentials) only from the Secret");
             JsonNode ref = mongo.path("valueFrom").path("secretKeyRef");
-            assertEquals(key.path("valueFrom").path("secretKeyRef").path("name").asText(), ref.path("name").asText());
+            assertEquals(
+                    key.path("valueFrom").path("secretKeyRef").path("name").asText(),
+                    ref.path("name").asText());
             assertFalse(ref.path("optional").asBoolean(false), "prod cannot start without its database");
         } else {
             URI url = URI.create(mongo.path("value").asText());
@@ -241,9 +272,12 @@ class KustomizeTest {
         for (JsonNode map : r.ofKind("ConfigMap")) {
             map.path("data").fields().forEachRemaining(e -> {
                 assertFalse(SECRETS.contains(e.getKey()), "a secret in a ConfigMap: " + e.getKey());
-                assertFalse(e.getKey().matches(".*(KEY|SECRET|PASSWORD|TOKEN).*") && !e.getValue().asText().isEmpty(),
+                assertFalse(
+                        e.getKey().matches(".*(KEY|SECRET|PASSWORD|TOKEN).*")
+                                && !e.getValue().asText().isEmpty(),
                         "a secret-like setting with a value in a ConfigMap: " + e.getKey());
-                assertFalse(e.getValue().asText().matches(".*://[^/\\s]*:[^/\\s]*@.*"),
+                assertFalse(
+                        e.getValue().asText().matches(".*://[^/\\s]*:[^/\\s]*@.*"),
                         "credentials in a URL: " + e.getKey());
             });
         }
@@ -252,7 +286,7 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void networkPolicyAllowsOnlyHttpInAndDnsMongoLlmOut(String overlay) {
         Kustomize.Rendered r = overlay(overlay);
         JsonNode policy = r.one("NetworkPolicy", APP).path("spec");
@@ -268,22 +302,36 @@ class KustomizeTest {
             assertFalse(ports.isEmpty(), "every egress rule names its ports: " + rule);
             out.addAll(ports);
             if (ports.contains("53/UDP")) {
-                assertEquals("kube-dns", rule.path("to").get(0).path("podSelector").path("matchLabels")
-                        .path("k8s-app").asText(), "DNS goes to the cluster DNS only");
+                assertEquals(
+                        "kube-dns",
+                        rule.path("to")
+                                .get(0)
+                                .path("podSelector")
+                                .path("matchLabels")
+                                .path("k8s-app")
+                                .asText(),
+                        "DNS goes to the cluster DNS only");
             } else if (ports.equals(List.of("443/TCP"))) {
-                List<String> except = texts(rule.path("to").get(0).path("ipBlock").path("except"));
-                assertTrue(except.containsAll(List.of("169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12",
-                        "192.168.0.0/16")), "the LLM rule excludes the metadata service and private ranges: " + except);
+                List<String> except =
+                        texts(rule.path("to").get(0).path("ipBlock").path("except"));
+                assertTrue(
+                        except.containsAll(List.of("169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")),
+                        "the LLM rule excludes the metadata service and private ranges: " + except);
             } else if (ports.equals(List.of("27017/TCP"))) {
                 JsonNode peer = rule.path("to").get(0);
                 if (overlay.equals("dev")) {
-                    JsonNode mongoPods = r.one("StatefulSet", "llm-analytics-mongodb").path("spec").path("template")
-                            .path("metadata").path("labels");
-                    assertTrue(matches(peer.path("podSelector").path("matchLabels"), mongoPods),
+                    JsonNode mongoPods = r.one("StatefulSet", "llm-analytics-mongodb")
+                            .path("spec")
+                            .path("template")
+                            .path("metadata")
+                            .path("labels");
+                    assertTrue(
+                            matches(peer.path("podSelector").path("matchLabels"), mongoPods),
                             "dev: MongoDB is the in-cluster pod");
                     assertFalse(peer.has("ipBlock"));
                 } else {
-                    assertTrue(texts(peer.path("ipBlock").path("except")).contains("169.254.0.0/16"),
+                    assertTrue(
+                            texts(peer.path("ipBlock").path("except")).contains("169.254.0.0/16"),
                             "prod: an external MongoDB, never the metadata service");
                 }
             } else {
@@ -295,12 +343,14 @@ class KustomizeTest {
 
     static List<String> ports(JsonNode rule) {
         List<String> ports = new ArrayList<>();
-        rule.path("ports").forEach(p -> ports.add(p.path("port").asText() + "/" + p.path("protocol").asText("TCP")));
+        rule.path("ports")
+                .forEach(p -> ports.add(
+                        p.path("port").asText() + "/" + p.path("protocol").asText("TCP")));
         return ports;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void autoscalerAndDisruptionBudget(String overlay) {
         Kustomize.Rendered r = overlay(overlay);
         assertFalse(deployment(r).path("spec").has("replicas"), "the HorizontalPodAutoscaler owns the replica count");
@@ -309,12 +359,15 @@ class KustomizeTest {
         assertEquals(APP, hpa.path("scaleTargetRef").path("name").asText());
         int min = hpa.path("minReplicas").asInt();
         assertTrue(min >= 1 && hpa.path("maxReplicas").asInt() > min);
-        assertEquals("cpu", hpa.path("metrics").get(0).path("resource").path("name").asText());
+        assertEquals(
+                "cpu", hpa.path("metrics").get(0).path("resource").path("name").asText());
         JsonNode pdb = r.one("PodDisruptionBudget", APP).path("spec");
         assertTrue(matches(pdb.path("selector").path("matchLabels"), podLabels(r)), "the budget covers the pods");
         if (overlay.equals("prod")) {
             assertTrue(min >= 3, "prod runs several replicas");
-            assertTrue(pdb.path("minAvailable").asInt() >= 2 && pdb.path("minAvailable").asInt() < min,
+            assertTrue(
+                    pdb.path("minAvailable").asInt() >= 2
+                            && pdb.path("minAvailable").asInt() < min,
                     "prod keeps at least two pods through disruptions, and nodes can still be drained");
             assertTrue(podSpec(r).path("topologySpreadConstraints").size() > 0, "replicas spread over nodes");
         } else {
@@ -323,12 +376,13 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "dev", "prod" })
+    @ValueSource(strings = {"dev", "prod"})
     void terminationGraceCoversTheShutdownDelayAndTimeout(String overlay) {
         Duration delay = DurationConverter.parseDuration(Repository.property("quarkus.shutdown.delay", "prod"));
         Duration timeout = DurationConverter.parseDuration(Repository.property("quarkus.shutdown.timeout", "prod"));
         assertEquals("true", Repository.property("quarkus.shutdown.delay-enabled", null));
-        long grace = podSpec(overlay(overlay)).path("terminationGracePeriodSeconds").asLong();
+        long grace =
+                podSpec(overlay(overlay)).path("terminationGracePeriodSeconds").asLong();
         assertTrue(grace > delay.plus(timeout).toSeconds(), "grace " + grace + " s > " + delay + " + " + timeout);
     }
 
@@ -337,32 +391,49 @@ class KustomizeTest {
         JsonNode mongo = dev.one("StatefulSet", "llm-analytics-mongodb");
         JsonNode pod = mongo.path("spec").path("template").path("spec");
         JsonNode c = pod.path("containers").get(0);
-        assertTrue(c.path("image").asText().matches("mongo:\\d+\\.\\d+\\.\\d+"), "official image, pinned: "
-                + c.path("image").asText());
+        assertTrue(
+                c.path("image").asText().matches("mongo:\\d+\\.\\d+\\.\\d+"),
+                "official image, pinned: " + c.path("image").asText());
         JsonNode claim = mongo.path("spec").path("volumeClaimTemplates").get(0);
         assertTrue(claim.path("spec").path("resources").path("requests").has("storage"));
         boolean dataOnClaim = false;
         for (JsonNode m : c.path("volumeMounts")) {
             if (m.path("mountPath").asText().equals("/data/db")) {
-                dataOnClaim = m.path("name").asText().equals(claim.path("metadata").path("name").asText());
+                dataOnClaim = m.path("name")
+                        .asText()
+                        .equals(claim.path("metadata").path("name").asText());
             }
         }
         assertTrue(dataOnClaim, "/data/db is on the PersistentVolumeClaim");
         lockedDown(pod, "mongodb pod");
-        JsonNode service = dev.one("Service", mongo.path("spec").path("serviceName").asText());
-        assertTrue(matches(service.path("spec").path("selector"), mongo.path("spec").path("template").path("metadata")
-                .path("labels")));
+        JsonNode service =
+                dev.one("Service", mongo.path("spec").path("serviceName").asText());
+        assertTrue(matches(
+                service.path("spec").path("selector"),
+                mongo.path("spec").path("template").path("metadata").path("labels")));
         String url = container(dev).path("env").findParents("name").stream()
-                .filter(e -> e.path("name").asText().equals("MONGODB_URL")).findFirst().orElseThrow()
-                .path("value").asText();
+                .filter(e -> e.path("name").asText().equals("MONGODB_URL"))
+                .findFirst()
+                .orElseThrow()
+                .path("value")
+                .asText();
         URI uri = URI.create(url);
         assertEquals(service.path("metadata").path("name").asText(), uri.getHost(), "the app uses that MongoDB");
         assertEquals(service.path("spec").path("ports").get(0).path("port").asInt(), uri.getPort());
         JsonNode policy = dev.one("NetworkPolicy", "llm-analytics-mongodb").path("spec");
         assertEquals(List.of("Ingress", "Egress"), texts(policy.path("policyTypes")));
-        assertTrue(policy.path("egress").isMissingNode() || policy.path("egress").isEmpty(), "MongoDB reaches nothing");
-        assertTrue(matches(policy.path("ingress").get(0).path("from").get(0).path("podSelector").path("matchLabels"),
-                podLabels(dev)), "only the service's pods reach MongoDB");
+        assertTrue(
+                policy.path("egress").isMissingNode() || policy.path("egress").isEmpty(), "MongoDB reaches nothing");
+        assertTrue(
+                matches(
+                        policy.path("ingress")
+                                .get(0)
+                                .path("from")
+                                .get(0)
+                                .path("podSelector")
+                                .path("matchLabels"),
+                        podLabels(dev)),
+                "only the service's pods reach MongoDB");
     }
 
     @Test
@@ -370,7 +441,8 @@ class KustomizeTest {
         assertTrue(prod.ofKind("StatefulSet").isEmpty(), "no database in the prod overlay");
         assertTrue(prod.ofKind("PersistentVolumeClaim").isEmpty());
         String image = container(prod).path("image").asText();
-        assertTrue(image.matches(".+:\\d+\\.\\d+\\.\\d+(-[\\w.]+)?|.+@sha256:[0-9a-f]{64}"), "a released tag: " + image);
+        assertTrue(
+                image.matches(".+:\\d+\\.\\d+\\.\\d+(-[\\w.]+)?|.+@sha256:[0-9a-f]{64}"), "a released tag: " + image);
     }
 
     @Test

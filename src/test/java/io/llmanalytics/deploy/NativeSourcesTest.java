@@ -4,6 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.analysis.AnalysisEvent;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.session.SessionDocument;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -26,22 +36,8 @@ import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.analysis.AnalysisEvent;
-import io.llmanalytics.problem.Problem;
-import io.llmanalytics.session.SessionDocument;
 
 /**
  * What can be checked of the native build without GraalVM: Quarkus' native-sources packaging (run by the build
@@ -61,13 +57,17 @@ class NativeSourcesTest {
     @BeforeAll
     static void readNativeSources() throws IOException {
         Path argsFile = SOURCES.resolve("native-image.args");
-        assertTrue(Files.exists(argsFile), "target/native-sources is missing: the build runs Quarkus' native-sources "
-                + "packaging before the tests (execution native-sources in pom.xml; skipped only with -DskipTests or "
-                + "-Dnative-sources.skip)");
+        assertTrue(
+                Files.exists(argsFile),
+                "target/native-sources is missing: the build runs Quarkus' native-sources "
+                        + "packaging before the tests (execution native-sources in pom.xml; skipped only with -DskipTests or "
+                        + "-Dnative-sources.skip)");
         args = Files.readString(argsFile);
         Path runner;
         try (Stream<Path> files = Files.list(SOURCES)) {
-            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst().orElseThrow();
+            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow();
         }
         ObjectMapper json = new ObjectMapper();
         try (JarFile jar = new JarFile(runner.toFile())) {
@@ -76,8 +76,11 @@ class NativeSourcesTest {
             }
             try (InputStream in = jar.getInputStream(jar.getEntry("META-INF/native-image/resource-config.json"))) {
                 resources = new ArrayList<>();
-                json.readTree(in).path("resources").path("includes")
-                        .forEach(i -> resources.add(Pattern.compile(i.path("pattern").asText())));
+                json.readTree(in)
+                        .path("resources")
+                        .path("includes")
+                        .forEach(i ->
+                                resources.add(Pattern.compile(i.path("pattern").asText())));
             }
         }
         try (Stream<Path> files = Files.list(SOURCES.resolve("lib"))) {
@@ -89,7 +92,8 @@ class NativeSourcesTest {
     void theNativeImageInputsAreComplete() {
         assertTrue(args.contains("--no-fallback"), "a real native executable, never a JVM fallback image");
         assertTrue(args.contains("-runner.jar"), args);
-        assertTrue(Repository.read("target/native-sources/graalvm.version").strip().startsWith("25"),
+        assertTrue(
+                Repository.read("target/native-sources/graalvm.version").strip().startsWith("25"),
                 "built for GraalVM 25, the version of org.graalvm.polyglot");
         assertTrue(Repository.read("pom.xml").contains("<id>native</id>"), "a native Maven profile");
     }
@@ -109,25 +113,36 @@ class NativeSourcesTest {
                 }
             }
         }
-        assertEquals(List.of(), missing, "resources a native executable would not find; add them to "
-                + "quarkus.native.resources.includes");
+        assertEquals(
+                List.of(),
+                missing,
+                "resources a native executable would not find; add them to " + "quarkus.native.resources.includes");
     }
 
     @Test
     void everyTypeJacksonOrTheStoreSerialisesIsRegisteredForReflection() throws IOException {
         Set<String> registered = new TreeSet<>();
         for (JsonNode entry : reflect) {
-            boolean members = entry.path("allDeclaredMethods").asBoolean() || entry.path("allPublicMethods").asBoolean()
-                    || entry.path("allDeclaredFields").asBoolean() || entry.path("methods").size() > 0;
+            boolean members = entry.path("allDeclaredMethods").asBoolean()
+                    || entry.path("allPublicMethods").asBoolean()
+                    || entry.path("allDeclaredFields").asBoolean()
+                    || entry.path("methods").size() > 0;
             if (members) {
                 registered.add(entry.path("name").asText());
             }
         }
         Set<Class<?>> reached = serialisedTypes();
         assertTrue(reached.size() > 20, "the walk reaches the API's documents: " + reached);
-        List<String> missing = reached.stream().map(Class::getName).filter(n -> !registered.contains(n)).sorted().toList();
-        assertEquals(List.of(), missing, "serialised types a native executable could not (de)serialise: annotate them "
-                + "with @RegisterForReflection");
+        List<String> missing = reached.stream()
+                .map(Class::getName)
+                .filter(n -> !registered.contains(n))
+                .sorted()
+                .toList();
+        assertEquals(
+                List.of(),
+                missing,
+                "serialised types a native executable could not (de)serialise: annotate them "
+                        + "with @RegisterForReflection");
     }
 
     /**
@@ -136,7 +151,10 @@ class NativeSourcesTest {
      * every type reachable from those through record components, public fields and getters.
      */
     static Set<Class<?>> serialisedTypes() throws IOException {
-        List<Type> roots = new ArrayList<>(List.of(AnalysisEvent.class, Problem.class, SessionDocument.class,
+        List<Type> roots = new ArrayList<>(List.of(
+                AnalysisEvent.class,
+                Problem.class,
+                SessionDocument.class,
                 load("io.llmanalytics.api.UploadLimits$ProblemBody")));
         for (Class<?> type : mainClasses()) {
             for (Method method : type.getDeclaredMethods()) {
@@ -195,7 +213,9 @@ class NativeSourcesTest {
                 }
             }
             for (Method m : c.getMethods()) {
-                if (m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers()) && m.getName().startsWith("get")
+                if (m.getParameterCount() == 0
+                        && !Modifier.isStatic(m.getModifiers())
+                        && m.getName().startsWith("get")
                         && m.getDeclaringClass() == c) {
                     walk(m.getGenericReturnType(), reached);
                 }
@@ -208,7 +228,9 @@ class NativeSourcesTest {
         try (Stream<Path> files = Files.walk(classes)) {
             return files.filter(p -> p.toString().endsWith(".class"))
                     .map(p -> classes.relativize(p).toString().replace('/', '.').replaceAll("\\.class$", ""))
-                    .filter(n -> !n.contains("$$")).map(NativeSourcesTest::load).toList();
+                    .filter(n -> !n.contains("$$"))
+                    .map(NativeSourcesTest::load)
+                    .toList();
         }
     }
 
@@ -229,23 +251,30 @@ class NativeSourcesTest {
     @Test
     void graalPyIsInTheImageWithItsNativeConfiguration() throws IOException {
         Map<String, String> needed = new LinkedHashMap<>();
-        needed.put("org.graalvm.python.python-language-", "META-INF/native-image/org.graalvm.python/python-language/"
-                + "native-image.properties");
+        needed.put(
+                "org.graalvm.python.python-language-",
+                "META-INF/native-image/org.graalvm.python/python-language/" + "native-image.properties");
         needed.put("org.graalvm.python.python-resources-", null);
-        needed.put("org.graalvm.truffle.truffle-runtime-", "META-INF/native-image/org.graalvm.truffle/truffle-runtime/"
-                + "native-image.properties");
+        needed.put(
+                "org.graalvm.truffle.truffle-runtime-",
+                "META-INF/native-image/org.graalvm.truffle/truffle-runtime/" + "native-image.properties");
         needed.put("org.graalvm.polyglot.polyglot-", null);
         for (Map.Entry<String, String> e : needed.entrySet()) {
-            String lib = libs.stream().filter(l -> l.startsWith(e.getKey())).findFirst()
+            String lib = libs.stream()
+                    .filter(l -> l.startsWith(e.getKey()))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(e.getKey() + "* is not among the native-image inputs"));
             if (e.getValue() != null) {
-                try (JarFile jar = new JarFile(SOURCES.resolve("lib").resolve(lib).toFile())) {
+                try (JarFile jar =
+                        new JarFile(SOURCES.resolve("lib").resolve(lib).toFile())) {
                     assertTrue(jar.getEntry(e.getValue()) != null, lib + " carries its native-image configuration");
                 }
             }
         }
-        assertFalse(args.contains("-H:-IncludeLanguageResources"), "GraalPy's standard library stays in the "
-                + "executable; it is unpacked to polyglot.engine.userResourceCache (/tmp in the image)");
+        assertFalse(
+                args.contains("-H:-IncludeLanguageResources"),
+                "GraalPy's standard library stays in the "
+                        + "executable; it is unpacked to polyglot.engine.userResourceCache (/tmp in the image)");
     }
 
     @Test
@@ -259,7 +288,8 @@ class NativeSourcesTest {
                 List<String> lines = Files.readAllLines(file);
                 for (int i = 0; i < lines.size(); i++) {
                     if (dynamic.matcher(lines.get(i)).find()) {
-                        found.add(src.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                        found.add(src.relativize(file) + ":" + (i + 1) + ": "
+                                + lines.get(i).strip());
                     }
                 }
             }

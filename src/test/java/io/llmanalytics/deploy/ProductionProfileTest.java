@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.observability.RequestIds;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,21 +20,12 @@ import java.util.Set;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.MDC;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
-import org.jboss.logging.MDC;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.observability.RequestIds;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * The service as it runs in production (the {@code prod} configuration profile): JSON logs carrying the request id
@@ -58,11 +55,16 @@ class ProductionProfileTest {
         for (Handler h : LogContext.getLogContext().getLogger("").getHandlers()) {
             collect(h, formatters);
         }
-        Formatter json = formatters.stream().filter(f -> f.getClass().getName().toLowerCase().contains("json"))
-                .findFirst().orElseThrow(() -> new AssertionError("no JSON formatter on the console: " + formatters));
-        ExtLogRecord record = new ExtLogRecord(Level.INFO, "Session %s created", ExtLogRecord.FormatStyle.PRINTF,
+        Formatter json = formatters.stream()
+                .filter(f -> f.getClass().getName().toLowerCase().contains("json"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no JSON formatter on the console: " + formatters));
+        ExtLogRecord record = new ExtLogRecord(
+                Level.INFO,
+                "Session %s created",
+                ExtLogRecord.FormatStyle.PRINTF,
                 ProductionProfileTest.class.getName());
-        record.setParameters(new Object[] { "s-1" });
+        record.setParameters(new Object[] {"s-1"});
         record.setLoggerName("io.llmanalytics.session.SessionService");
         MDC.put(RequestIds.KEY, "req-7");
         try {
@@ -75,7 +77,9 @@ class ProductionProfileTest {
         assertEquals("Session s-1 created", line.path("message").asText());
         assertEquals("req-7", line.path("mdc").path(RequestIds.KEY).asText(), line.toString());
         assertEquals("llm-analytics", line.path("service").asText(), line.toString());
-        assertEquals("io.llmanalytics.session.SessionService", line.path("loggerName").asText());
+        assertEquals(
+                "io.llmanalytics.session.SessionService",
+                line.path("loggerName").asText());
     }
 
     private static void collect(Handler handler, List<Formatter> formatters) {
@@ -93,7 +97,8 @@ class ProductionProfileTest {
     void theProbesOfTheManifestsAnswerUp() throws Exception {
         Set<String> paths = new LinkedHashSet<>();
         for (String overlay : List.of("dev", "prod")) {
-            JsonNode container = KustomizeTest.container(Kustomize.render(Repository.path("deploy/overlays/" + overlay)));
+            JsonNode container =
+                    KustomizeTest.container(Kustomize.render(Repository.path("deploy/overlays/" + overlay)));
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                 paths.add(container.path(probe).path("httpGet").path("path").asText());
             }

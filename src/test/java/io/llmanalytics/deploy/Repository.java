@@ -14,8 +14,7 @@ final class Repository {
 
     static final Path ROOT = root();
 
-    private Repository() {
-    }
+    private Repository() {}
 
     static Path path(String relative) {
         return ROOT.resolve(relative);

@@ -1,5 +1,8 @@
 package io.llmanalytics.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.config.ConfigMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,11 +21,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.smallrye.config.ConfigMapping;
 
 /**
  * The environment variables the service really reads, to check deployments against:
@@ -143,7 +141,8 @@ final class ServiceSettings {
         Set<String> names = new TreeSet<>();
         ObjectMapper json = new ObjectMapper();
         try {
-            Enumeration<URL> models = ServiceSettings.class.getClassLoader()
+            Enumeration<URL> models = ServiceSettings.class
+                    .getClassLoader()
                     .getResources("META-INF/quarkus-config-doc/quarkus-config-model.json");
             for (URL url : Collections.list(models)) {
                 try (InputStream in = url.openStream()) {
@@ -159,7 +158,8 @@ final class ServiceSettings {
     private static void collect(JsonNode node, Set<String> names) {
         if (node.isObject()) {
             JsonNode path = node.path("path");
-            if (path.has("environmentVariable") && "RUN_TIME".equals(node.path("phase").asText())) {
+            if (path.has("environmentVariable")
+                    && "RUN_TIME".equals(node.path("phase").asText())) {
                 names.add(path.path("environmentVariable").asText());
             }
             node.elements().forEachRemaining(child -> collect(child, names));

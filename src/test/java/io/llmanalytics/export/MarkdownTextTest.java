@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,13 +14,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Text written into markdown renders as that text and nothing else: checked on a table of inputs, and with two real
@@ -106,8 +104,12 @@ class MarkdownTextTest {
         assertEquals("", MarkdownText.escape(null));
         for (String text : HOSTILE) {
             String escaped = MarkdownText.escape(text);
-            assertFalse(escaped.contains("\r") || escaped.contains("\u2028") || escaped.contains("\u2029")
-                    || escaped.contains("\u0085"), escaped);
+            assertFalse(
+                    escaped.contains("\r")
+                            || escaped.contains("\u2028")
+                            || escaped.contains("\u2029")
+                            || escaped.contains("\u0085"),
+                    escaped);
             assertFalse(MarkdownText.escapeLine(text).contains("\n"), text);
         }
     }
@@ -126,7 +128,9 @@ class MarkdownTextTest {
             for (String renderer : List.of("markdown_it", "mistune")) {
                 String html = rendered.get(i).get(renderer).asText();
                 assertTextOnly(html, renderer + " of " + JSON.writeValueAsString(text));
-                assertEquals(words(original), words(textOf(html)),
+                assertEquals(
+                        words(original),
+                        words(textOf(html)),
                         renderer + " shows the text itself: " + JSON.writeValueAsString(text) + " -> " + html);
             }
         }
@@ -145,8 +149,14 @@ class MarkdownTextTest {
     }
 
     static String textOf(String html) {
-        return TAG.matcher(html).replaceAll(" ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&#x27;", "'").replace("&amp;", "&");
+        return TAG.matcher(html)
+                .replaceAll(" ")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&#x27;", "'")
+                .replace("&amp;", "&");
     }
 
     /** The text with control characters and every run of white space as one space: what a reader sees. */

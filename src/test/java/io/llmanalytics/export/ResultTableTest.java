@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.python.PythonLiterals;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmanalytics.python.PythonLiterals;
 
 /** Table results (the worker's JSON) as CSV, XLSX, plain text and HTML. */
 class ResultTableTest {
@@ -35,7 +33,8 @@ class ResultTableTest {
         ResultTable table = ResultTable.of(frame).orElseThrow();
         assertEquals(List.of("row", "name", "n", "ok"), table.header());
         assertTrue(table.truncated());
-        assertEquals("row,name,n,ok\n3,'=cmd(),1.5,true\n7,\"b, \"\"q\"\"\",,false\n",
+        assertEquals(
+                "row,name,n,ok\n3,'=cmd(),1.5,true\n7,\"b, \"\"q\"\"\",,false\n",
                 new String(table.csv(), StandardCharsets.UTF_8));
         try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(table.xlsx("result")))) {
             Sheet sheet = workbook.getSheetAt(0);

@@ -8,21 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.llm.openai.LlmGuard;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
@@ -34,6 +20,16 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The language model down (connection refused), slow (no answer within the timeout) or answering garbage (not JSON, a
@@ -66,15 +62,18 @@ class LlmFaultTest {
     }
 
     private void answerNormally() {
-        stub.respond(r -> r.streaming() ? StubResponse.content("There were 8 visits.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("There were 8 visits.")
                 : StubResponse.code("result = int(df['visits'].sum())"));
     }
 
     /** One analysis over SSE, failing the test if it does not end within {@link #NO_HANG}. */
     private Timed ask(String session) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/session/" + session + "/analyze"))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"How many visits in total?\"}")).build();
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"How many visits in total?\"}"))
+                .build();
         long start = System.nanoTime();
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
@@ -84,8 +83,7 @@ class LlmFaultTest {
         }
     }
 
-    private record Timed(SseEvents events, Duration took) {
-    }
+    private record Timed(SseEvents events, Duration took) {}
 
     /** The terminal error event carries the problem fields, and nothing claimed an answer. */
     private static JsonNode assertProblemEvent(SseEvents events, int status, String type) {
@@ -104,7 +102,11 @@ class LlmFaultTest {
 
     /** The failed run is in the history as a failure with the same detail, never as an answer. */
     private static void assertStoredAsFailure(String session, JsonNode error) {
-        Response stored = given().get("/api/session/" + session).then().statusCode(200).extract().response();
+        Response stored = given().get("/api/session/" + session)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
         List<Object> history = stored.jsonPath().getList("history");
         assertEquals(1, history.size(), stored.asString());
         assertEquals(error.path("conversation_id").asText(), stored.jsonPath().getString("history[0].id"));
@@ -126,7 +128,8 @@ class LlmFaultTest {
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
         assertEquals(8, events.done().path("raw_result").asInt());
-        assertEquals("There were 8 visits.", events.done().path("interpretation").asText());
+        assertEquals(
+                "There were 8 visits.", events.done().path("interpretation").asText());
     }
 
     @Test
@@ -139,13 +142,19 @@ class LlmFaultTest {
             run = ask(session);
             assertTrue(stub.chatRequests().isEmpty(), "nothing reached the model");
             JsonNode error = assertProblemEvent(run.events(), 503, "llm-unavailable");
-            assertTrue(run.events().named("code").isEmpty() && run.events().named("execution").isEmpty());
+            assertTrue(run.events().named("code").isEmpty()
+                    && run.events().named("execution").isEmpty());
             assertStoredAsFailure(session, error);
             // a JSON client gets the same as problem+json
-            given().contentType("application/json").accept("application/json")
-                    .body("{\"question\": \"How many visits in total?\"}").post("/api/session/" + session + "/analyze")
-                    .then().statusCode(503).contentType("application/problem+json")
-                    .body("type", containsString("llm-unavailable")).body("detail", containsString(""));
+            given().contentType("application/json")
+                    .accept("application/json")
+                    .body("{\"question\": \"How many visits in total?\"}")
+                    .post("/api/session/" + session + "/analyze")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .body("type", containsString("llm-unavailable"))
+                    .body("detail", containsString(""));
         } finally {
             stub.listenAgain();
         }
@@ -162,7 +171,8 @@ class LlmFaultTest {
         int status = error.path("status").asInt();
         assertTrue(status == 504 || status == 503, error.toString());
         assertProblemEvent(run.events(), status, status == 504 ? "timeout" : "llm-unavailable");
-        assertTrue(run.took().compareTo(Duration.ofSeconds(29)) < 0,
+        assertTrue(
+                run.took().compareTo(Duration.ofSeconds(29)) < 0,
                 "gave up well before the model's 30 s answer: " + run.took());
         assertTrue(run.events().comments() >= 1, "heartbeats kept the idle stream alive meanwhile");
         assertStoredAsFailure(session, error);
@@ -188,8 +198,12 @@ class LlmFaultTest {
         assertStoredAsFailure(session, error);
         SseEvents next = ask(session).events();
         assertEquals(8, next.done().path("raw_result").asInt(), "the next question is answered, no restart needed");
-        given().get("/api/session/" + session).then().statusCode(200).body("history.size()", is(2))
-                .body("history[1].raw_result", is(8)).body("history[1].error", is((Object) null));
+        given().get("/api/session/" + session)
+                .then()
+                .statusCode(200)
+                .body("history.size()", is(2))
+                .body("history[1].raw_result", is(8))
+                .body("history[1].error", is((Object) null));
     }
 
     @Test
@@ -213,8 +227,10 @@ class LlmFaultTest {
 
     @Test
     void aTruncatedOrGarbledInterpretationStreamFallsBackToAGroundedAnswer() throws Exception {
-        for (StubResponse broken : List.of(StubResponse.cutAfter("There were 8 visits in", 3),
-                StubResponse.malformed(), StubResponse.raw("data: {\"choices\": [{\"delta\": {\"content\": \"Th"))) {
+        for (StubResponse broken : List.of(
+                StubResponse.cutAfter("There were 8 visits in", 3),
+                StubResponse.malformed(),
+                StubResponse.raw("data: {\"choices\": [{\"delta\": {\"content\": \"Th"))) {
             stub.reset();
             guard.breaker().reset();
             String session = Uploads.sessionOf("cut.csv", CSV);
@@ -225,11 +241,16 @@ class LlmFaultTest {
             String interpretation = done.path("interpretation").asText();
             assertTrue(interpretation.contains("8"), "the fallback states the result: " + interpretation);
             assertFalse(events.interpretation().contains("There were 8 visits in"), "a partial text was withdrawn");
-            if (!events.named("interpretation").isEmpty() && !events.interpretation().isEmpty()) {
+            if (!events.named("interpretation").isEmpty()
+                    && !events.interpretation().isEmpty()) {
                 assertEquals(interpretation, events.interpretation(), "what streamed is what the done document says");
             }
-            given().get("/api/session/" + session).then().statusCode(200).body("history.size()", is(1))
-                    .body("history[0].interpretation", is(interpretation)).body("history[0].raw_result", is(8));
+            given().get("/api/session/" + session)
+                    .then()
+                    .statusCode(200)
+                    .body("history.size()", is(1))
+                    .body("history[0].interpretation", is(interpretation))
+                    .body("history[0].raw_result", is(8));
         }
     }
 }

@@ -7,22 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.session.GridFsFiles;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.testing.SseEvents;
@@ -37,6 +21,19 @@ import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** MongoDB unreachable during upload, analysis and history write: a clear 503, nothing half-written, recovery. */
 @QuarkusTest
@@ -66,8 +63,11 @@ class StoreFaultTest {
     }
 
     private long count(String collection) {
-        return client.getDatabase(config.database()).getCollection(collection).countDocuments()
-                .await().atMost(Duration.ofSeconds(10));
+        return client.getDatabase(config.database())
+                .getCollection(collection)
+                .countDocuments()
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     @Test
@@ -75,7 +75,9 @@ class StoreFaultTest {
         long sessions = count("sessions");
         long files = count(GridFsFiles.BUCKET + ".files");
         store.cut();
-        Uploads.upload("down.csv", CSV.getBytes(StandardCharsets.UTF_8)).then().statusCode(503)
+        Uploads.upload("down.csv", CSV.getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(503)
                 .contentType("application/problem+json")
                 .header("Retry-After", "5")
                 .body("type", containsString("store-unavailable"))
@@ -92,8 +94,13 @@ class StoreFaultTest {
         store.cut();
         given().get("/api/session/" + id).then().statusCode(503).contentType("application/problem+json");
         given().get("/api/sessions").then().statusCode(503);
-        given().contentType("application/json").accept("text/event-stream").body("{\"question\": \"How many visits?\"}")
-                .post("/api/session/" + id + "/analyze").then().statusCode(503).contentType("application/problem+json");
+        given().contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"question\": \"How many visits?\"}")
+                .post("/api/session/" + id + "/analyze")
+                .then()
+                .statusCode(503)
+                .contentType("application/problem+json");
         given().get("/api/health").then().statusCode(503).body("components.store.status", is("down"));
         store.restore();
         given().get("/api/session/" + id).then().statusCode(200);
@@ -103,15 +110,20 @@ class StoreFaultTest {
     void aHistoryWriteThatFailsEndsTheStreamWithAnErrorNotDone() throws Exception {
         String id = Uploads.sessionOf("history.csv", CSV);
         stub.respond(request -> request.streaming()
-                ? StubResponse.content("").tokens("There ", "were ", "8 ", "visits.").tokenDelay(Duration.ofMillis(400))
+                ? StubResponse.content("")
+                        .tokens("There ", "were ", "8 ", "visits.")
+                        .tokenDelay(Duration.ofMillis(400))
                 : StubResponse.code("result = int(df['visits'].sum())"));
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/session/" + id + "/analyze"))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Total visits?\"}")).build();
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Total visits?\"}"))
+                .build();
         List<String> lines = new ArrayList<>();
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     lines.add(line);
@@ -124,14 +136,22 @@ class StoreFaultTest {
         SseEvents events = SseEvents.parse(String.join("\n", lines));
         assertEquals("error", events.last().name(), events.names().toString());
         assertFalse(events.names().contains("done"), "no done without its history entry");
-        assertTrue(events.last().data().get("type").asText().contains("store-unavailable"), events.last().data().toString());
+        assertTrue(
+                events.last().data().get("type").asText().contains("store-unavailable"),
+                events.last().data().toString());
         store.restore();
         given().get("/api/session/" + id).then().statusCode(200).body("history.size()", is(0));
-        stub.respond(r -> r.streaming() ? StubResponse.content("There were 8 visits.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("There were 8 visits.")
                 : StubResponse.code("result = int(df['visits'].sum())"));
-        SseEvents again = SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body("{\"question\": \"Total visits?\"}").post("/api/session/" + id + "/analyze").then().statusCode(200)
-                .extract().asString());
+        SseEvents again = SseEvents.parse(given().contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"question\": \"Total visits?\"}")
+                .post("/api/session/" + id + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         assertEquals(8, again.done().get("raw_result").asInt(), "recovered on its own");
         given().get("/api/session/" + id).then().body("history.size()", is(1));
     }

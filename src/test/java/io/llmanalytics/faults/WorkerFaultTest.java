@@ -6,16 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
@@ -25,6 +16,11 @@ import io.llmanalytics.testing.llm.OpenAiStub;
 import io.llmanalytics.testing.llm.StubResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The worker killed or out of memory mid-execution: what the user sees, what is stored, and recovery. */
 @QuarkusTest
@@ -49,15 +45,21 @@ class WorkerFaultTest {
     }
 
     private static SseEvents ask(String session, String question) {
-        return SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body("{\"question\": \"" + question + "\"}").post("/api/session/" + session + "/analyze")
-                .then().statusCode(200).extract().asString());
+        return SseEvents.parse(given().contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"question\": \"" + question + "\"}")
+                .post("/api/session/" + session + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     @Test
     void theSupervisorKilledMidExecutionIsRetriedOnItsStandby() throws Exception {
         String id = Uploads.sessionOf("kill.csv", CSV);
-        stub.respond(r -> r.streaming() ? StubResponse.content("The sum is 6.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("The sum is 6.")
                 : StubResponse.code("import time\ntime.sleep(1.5)\nresult = int(df['n'].sum())"));
         CompletableFuture<SseEvents> answer = CompletableFuture.supplyAsync(() -> ask(id, "Sum after a pause?"));
         long deadline = System.nanoTime() + 20_000_000_000L;
@@ -69,7 +71,8 @@ class WorkerFaultTest {
         SseEvents events = answer.get();
         assertEquals(6, events.done().get("raw_result").asInt(), "the user got the answer: " + events.names());
         assertEquals(1, events.named("execution").size(), "one attempt, its execution retried on the standby");
-        given().get("/api/session/" + id).then().body("history.size()", is(1)).body("history[0].error", is((Object) null));
+        given().get("/api/session/" + id).then().body("history.size()", is(1)).body("history[0].error", is((Object)
+                null));
         assertTrue(sandbox.status().ready(), "the worker is ready again");
     }
 
@@ -79,12 +82,15 @@ class WorkerFaultTest {
         List<StubResponse> codes = new java.util.ArrayList<>(List.of(
                 StubResponse.code("big = [0] * (10 ** 10)\nresult = len(big)"),
                 StubResponse.code("result = int(df['n'].max())")));
-        stub.respond(r -> r.streaming() ? StubResponse.content("The largest is 3.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("The largest is 3.")
                 : codes.size() > 1 ? codes.remove(0) : codes.get(0));
         SseEvents events = ask(id, "Largest n?");
         JsonNode failed = events.named("execution").get(0).data();
         assertFalse(failed.get("success").asBoolean());
-        assertTrue(failed.get("error").asText().contains("Memory") || failed.get("error").asText().contains("limit"),
+        assertTrue(
+                failed.get("error").asText().contains("Memory")
+                        || failed.get("error").asText().contains("limit"),
                 failed.toString());
         assertEquals(3, events.done().get("raw_result").asInt());
         given().get("/api/session/" + id).then().body("history[0].attempts.size()", is(2));

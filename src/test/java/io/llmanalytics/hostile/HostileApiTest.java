@@ -6,6 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmanalytics.hostile.HostileReport.Outcome;
+import io.llmanalytics.hostile.HostileReport.Stop;
+import io.llmanalytics.llm.openai.LlmGuard;
+import io.llmanalytics.testing.SseEvents;
+import io.llmanalytics.testing.Uploads;
+import io.llmanalytics.testing.llm.InjectOpenAiStub;
+import io.llmanalytics.testing.llm.LlmStubProfile;
+import io.llmanalytics.testing.llm.OpenAiStub;
+import io.llmanalytics.testing.llm.OpenAiStubResource;
+import io.llmanalytics.testing.llm.StubRequest;
+import io.llmanalytics.testing.llm.StubResponse;
+import io.quarkus.logging.Log;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,29 +45,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.llmanalytics.hostile.HostileReport.Outcome;
-import io.llmanalytics.hostile.HostileReport.Stop;
-import io.llmanalytics.llm.openai.LlmGuard;
-import io.llmanalytics.testing.SseEvents;
-import io.llmanalytics.testing.Uploads;
-import io.llmanalytics.testing.llm.InjectOpenAiStub;
-import io.llmanalytics.testing.llm.LlmStubProfile;
-import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.OpenAiStubResource;
-import io.llmanalytics.testing.llm.StubRequest;
-import io.llmanalytics.testing.llm.StubResponse;
-import io.quarkus.logging.Log;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * The hostile-code suite through the public API: every case of hostile/cases.json (the worker's own cases plus the
@@ -68,9 +64,24 @@ class HostileApiTest {
     private static final Pattern RUN = Pattern.compile("hostile-run-([0-9a-f]{16})");
     private static final int PARALLEL = 4;
     private static final Duration ANALYSIS_LIMIT = Duration.ofSeconds(120);
-    private static final Set<String> REQUIRED = Set.of("imports", "builtins", "dunder/frame walks", "file read",
-            "file write", "network", "process", "pickle", "eval/query injection", "cpu", "memory", "disk",
-            "output size", "encoding tricks", "information leaks", "persistence", "prompt-injection");
+    private static final Set<String> REQUIRED = Set.of(
+            "imports",
+            "builtins",
+            "dunder/frame walks",
+            "file read",
+            "file write",
+            "network",
+            "process",
+            "pickle",
+            "eval/query injection",
+            "cpu",
+            "memory",
+            "disk",
+            "output size",
+            "encoding tricks",
+            "information leaks",
+            "persistence",
+            "prompt-injection");
     /** Characters that could end a quoted block or fence of the prompt: a hostile text holding one must never appear raw. */
     private static final String FRAMING = "\"\n<>`&";
 
@@ -85,11 +96,11 @@ class HostileApiTest {
 
     private final Map<String, Deque<String>> scripts = new ConcurrentHashMap<>();
     private final List<String> unscripted = Collections.synchronizedList(new ArrayList<>());
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ThreadLocal<String> shared = new ThreadLocal<>();
 
-    private record Call(String body, SseEvents events) {
-    }
+    private record Call(String body, SseEvents events) {}
 
     @Test
     void noHostileCaseReachesItsGoalAndTheServiceStaysHealthy() throws Exception {
@@ -127,9 +138,11 @@ class HostileApiTest {
                 pool.shutdownNow();
             }
             for (StubRequest request : stub.requests()) {
-                assertFalse(request.bodyText().contains(world.otherSecret),
+                assertFalse(
+                        request.bodyText().contains(world.otherSecret),
                         "another session's data reached the model in request " + request.index());
-                assertFalse(request.bodyText().contains(world.serviceSecret),
+                assertFalse(
+                        request.bodyText().contains(world.serviceSecret),
                         "the service's API key reached a prompt in request " + request.index());
             }
             given().get("/api/session/" + bystander).then().statusCode(200).body("history.size()", is(0));
@@ -140,7 +153,11 @@ class HostileApiTest {
         assertEquals(List.of(), unscripted, "model requests the suite did not script");
         assertEquals(List.of(), problems);
         assertEquals(cases.size(), report.size());
-        assertEquals(List.of(), report.reached().stream().map(o -> o.hostile().id() + ": " + o.detail()).toList(),
+        assertEquals(
+                List.of(),
+                report.reached().stream()
+                        .map(o -> o.hostile().id() + ": " + o.detail())
+                        .toList(),
                 "hostile cases that reached their goal");
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
         given().get("/api/health").then().statusCode(200);
@@ -184,16 +201,33 @@ class HostileApiTest {
             JsonNode validation = first(events, "validation");
             JsonNode extracted = first(events, "code");
             // the code extractor may already have dropped hostile lines (e.g. ones with fullwidth or invisible letters)
-            boolean rewritten = extracted != null && !extracted.path("code").asText().strip().equals(c.code().strip());
-            boolean blocked = rewritten || validation != null && !validation.path("ok").asBoolean();
+            boolean rewritten = extracted != null
+                    && !extracted.path("code").asText().strip().equals(c.code().strip());
+            boolean blocked =
+                    rewritten || validation != null && !validation.path("ok").asBoolean();
             JsonNode execution = blocked ? null : first(events, "execution");
             JsonNode result = first(events, "result");
-            String how = rewritten ? "code extraction kept only: " + abbreviate(extracted.path("code").asText(), 60)
-                    : blocked ? "validator: " + rules(validation)
-                    : execution == null ? "not run"
-                    : execution.path("success").asBoolean() ? "ran, harmless or bounded: result "
-                            + abbreviate(result == null ? "none" : result.path("result").toString(), 60)
-                    : "worker: " + abbreviate(execution.path("error").asText(), 110);
+            String how = rewritten
+                    ? "code extraction kept only: "
+                            + abbreviate(extracted.path("code").asText(), 60)
+                    : blocked
+                            ? "validator: " + rules(validation)
+                            : execution == null
+                                    ? "not run"
+                                    : execution.path("success").asBoolean()
+                                            ? "ran, harmless or bounded: result "
+                                                    + abbreviate(
+                                                            result == null
+                                                                    ? "none"
+                                                                    : result.path("result")
+                                                                            .toString(),
+                                                            60)
+                                            : "worker: "
+                                                    + abbreviate(
+                                                            execution
+                                                                    .path("error")
+                                                                    .asText(),
+                                                            110);
 
             if (!c.injected().isEmpty()) {
                 checkQuoted(c, token, problems);
@@ -205,15 +239,18 @@ class HostileApiTest {
             // the first attempt answered (harmless code, or what the extractor kept of it): no benign retry happened
             boolean hostileSucceeded = events.named("code").size() == 1 && "done".equals(last);
             if (!"done".equals(last)) {
-                problems.add(c.id() + ": the analysis ended with " + last + " " + events.last().data());
+                problems.add(c.id() + ": the analysis ended with " + last + " "
+                        + events.last().data());
             } else if (!hostileSucceeded && events.done().path("raw_result").asInt() != expected) {
-                problems.add(c.id() + ": the benign retry answered " + events.done().path("raw_result"));
+                problems.add(
+                        c.id() + ": the benign retry answered " + events.done().path("raw_result"));
             }
             if (hostileSucceeded) {
                 Call after = analyze(session, HostileWorld.hex(8), List.of(benign));
                 if (!"done".equals(after.events().last().name())
                         || after.events().done().path("raw_result").asInt() != expected) {
-                    problems.add(c.id() + ": the next analysis did not answer normally: " + after.events().last().data());
+                    problems.add(c.id() + ": the next analysis did not answer normally: "
+                            + after.events().last().data());
                 }
             }
             if (ownData) {
@@ -231,8 +268,15 @@ class HostileApiTest {
     }
 
     /** Why the case reached its goal, or null when it did not. */
-    private String reached(HostileCase c, HostileWorld.Run run, String analysis, Call hostile, JsonNode execution,
-            String session, String observer) throws Exception {
+    private String reached(
+            HostileCase c,
+            HostileWorld.Run run,
+            String analysis,
+            Call hostile,
+            JsonNode execution,
+            String session,
+            String observer)
+            throws Exception {
         Boolean machine = run.machineGoal(c);
         if (machine != null) {
             return machine ? c.goalKind() + " " + c.goal().path("path").asText("") : null;
@@ -243,7 +287,8 @@ class HostileApiTest {
                 return ran ? "the code ran to completion" : null;
             case "result_contains": {
                 String text = c.goal().path("text").asText();
-                String seen = visibleOutput(hostile.events()) + "\n" + history(session) + "\n" + prompts(run.token, analysis);
+                String seen =
+                        visibleOutput(hostile.events()) + "\n" + history(session) + "\n" + prompts(run.token, analysis);
                 return seen.contains(text) ? "'" + text + "' reached the client, the history or the model" : null;
             }
             case "output_exceeds": {
@@ -255,7 +300,8 @@ class HostileApiTest {
                 JsonNode leaked = c.goal().path("leaked");
                 String probe = c.goal().path("probe").asText() + "\n# probe " + run.token;
                 for (String s : List.of(session, observer)) {
-                    SseEvents probed = analyze(s, HostileWorld.hex(8), List.of(probe)).events();
+                    SseEvents probed =
+                            analyze(s, HostileWorld.hex(8), List.of(probe)).events();
                     JsonNode result = first(probed, "result");
                     if (result != null && leaked.equals(result.path("result"))) {
                         return "the probe saw " + leaked + " in session " + (s.equals(session) ? "itself" : "another");
@@ -270,8 +316,10 @@ class HostileApiTest {
 
     /** A prompt-injection text reaches the model only inside a JSON string literal, never raw. */
     private void checkQuoted(HostileCase c, String token, List<String> problems) {
-        StubRequest request = stub.requests().stream().filter(r -> !r.streaming() && r.prompt().contains(token))
-                .findFirst().orElseThrow(() -> new AssertionError(c.id() + ": no code request"));
+        StubRequest request = stub.requests().stream()
+                .filter(r -> !r.streaming() && r.prompt().contains(token))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(c.id() + ": no code request"));
         String prompt = request.prompt();
         for (String text : c.injected()) {
             boolean framing = text.chars().anyMatch(ch -> FRAMING.indexOf(ch) >= 0);
@@ -311,9 +359,10 @@ class HostileApiTest {
         scripts.put(token, new ArrayDeque<>(codes));
         try {
             HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/session/" + session + "/analyze"))
-                    .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"Answer run hostile-run-" + token
-                            + " with the data\"}"))
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"question\": \"Answer run hostile-run-" + token + " with the data\"}"))
                     .build();
             HttpResponse<String> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .get(ANALYSIS_LIMIT.toSeconds(), TimeUnit.SECONDS);
@@ -341,7 +390,11 @@ class HostileApiTest {
     }
 
     private static String history(String session) {
-        String body = given().get("/api/session/" + session).then().statusCode(200).extract().asString();
+        String body = given().get("/api/session/" + session)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         try {
             return withoutCode(HostileCase.JSON.readTree(body)).toString();
         } catch (Exception e) {
@@ -352,7 +405,8 @@ class HostileApiTest {
     /** What the model was sent for this case (the retry prompt carries the failed attempt's error, for one). */
     private String prompts(String caseToken, String analysisToken) {
         StringBuilder out = new StringBuilder();
-        stub.requests().stream().filter(r -> r.bodyText().contains(caseToken) || r.bodyText().contains(analysisToken))
+        stub.requests().stream()
+                .filter(r -> r.bodyText().contains(caseToken) || r.bodyText().contains(analysisToken))
                 .forEach(r -> out.append(r.bodyText()));
         return out.toString();
     }

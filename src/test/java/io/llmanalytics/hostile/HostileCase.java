@@ -1,14 +1,13 @@
 package io.llmanalytics.hostile;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One case of src/test/resources/hostile/cases.json (the worker's hostile cases, shared with its Python suite), with
@@ -35,8 +34,12 @@ record HostileCase(String id, String category, String code, JsonNode goal, Strin
             for (JsonNode c : JSON.readTree(in).path("cases")) {
                 List<String> injected = new ArrayList<>();
                 c.path("injected").forEach(t -> injected.add(t.asText()));
-                cases.add(new HostileCase(c.path("id").asText(), c.path("category").asText(), c.path("code").asText(),
-                        c.path("goal"), c.hasNonNull("dataset") ? c.path("dataset").asText() : null,
+                cases.add(new HostileCase(
+                        c.path("id").asText(),
+                        c.path("category").asText(),
+                        c.path("code").asText(),
+                        c.path("goal"),
+                        c.hasNonNull("dataset") ? c.path("dataset").asText() : null,
                         List.copyOf(injected)));
             }
             return cases;
@@ -50,9 +53,17 @@ record HostileCase(String id, String category, String code, JsonNode goal, Strin
     /** This case with every {@code {name}} of {@code values} replaced, in the code, goal, dataset and injected texts. */
     HostileCase fill(Map<String, String> values) {
         ObjectNode filledGoal = JSON.createObjectNode();
-        goal.fields().forEachRemaining(e -> filledGoal.set(e.getKey(),
-                e.getValue().isTextual() ? filledGoal.textNode(fill(e.getValue().asText(), values)) : e.getValue()));
-        return new HostileCase(id, category, fill(code, values), filledGoal,
+        goal.fields()
+                .forEachRemaining(e -> filledGoal.set(
+                        e.getKey(),
+                        e.getValue().isTextual()
+                                ? filledGoal.textNode(fill(e.getValue().asText(), values))
+                                : e.getValue()));
+        return new HostileCase(
+                id,
+                category,
+                fill(code, values),
+                filledGoal,
                 dataset == null ? null : fill(dataset, values),
                 injected.stream().map(t -> fill(t, values)).toList());
     }

@@ -15,11 +15,11 @@ final class HostileReport {
 
     /** How one case ended: refused by the validator, or run and stopped by the worker; and whether it got its way. */
     enum Stop {
-        BLOCKED, CONTAINED
+        BLOCKED,
+        CONTAINED
     }
 
-    record Outcome(HostileCase hostile, Stop stop, boolean reached, String how, String detail) {
-    }
+    record Outcome(HostileCase hostile, Stop stop, boolean reached, String how, String detail) {}
 
     private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
 
@@ -53,9 +53,12 @@ final class HostileReport {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format("Hostile code through POST /api/session/{id}/analyze (LLM stub answering each case's code)%n"));
-        out.append(String.format("%d cases in %.0f s; blocked = refused by the validator (or the code "
-                + "extractor dropped the hostile lines), contained = ran and was stopped or harmless in the worker%n%n", sorted.size(), seconds));
+        out.append(String.format(
+                "Hostile code through POST /api/session/{id}/analyze (LLM stub answering each case's code)%n"));
+        out.append(String.format(
+                "%d cases in %.0f s; blocked = refused by the validator (or the code "
+                        + "extractor dropped the hostile lines), contained = ran and was stopped or harmless in the worker%n%n",
+                sorted.size(), seconds));
         out.append(String.format("%-22s %6s %8s %10s %8s%n", "category", "cases", "blocked", "contained", "reached"));
         int[] total = new int[4];
         byCategory.forEach((category, c) -> {
@@ -68,8 +71,12 @@ final class HostileReport {
         out.append(String.format("How each case was stopped:%n"));
         for (Outcome o : sorted) {
             {
-                out.append(String.format("  %-34s %-20s %s%s%n", o.hostile().id(), o.hostile().reportCategory(),
-                        o.how(), o.reached() ? "  REACHED: " + o.detail() : ""));
+                out.append(String.format(
+                        "  %-34s %-20s %s%s%n",
+                        o.hostile().id(),
+                        o.hostile().reportCategory(),
+                        o.how(),
+                        o.reached() ? "  REACHED: " + o.detail() : ""));
             }
         }
         return out.toString();

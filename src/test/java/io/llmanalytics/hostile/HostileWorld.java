@@ -10,12 +10,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.security.SecureRandom;
 
 /**
  * What hostile cases aim at, as in the worker's Python suite (src/test/python/support.py): a secret file, a victim file
@@ -132,7 +132,12 @@ final class HostileWorld implements AutoCloseable {
     String bystanderCsv() {
         StringBuilder csv = new StringBuilder("x,y,secret_note\n");
         for (int i = 1; i <= 100; i++) {
-            csv.append(i).append(',').append(i % 2 == 1 ? 'a' : 'b').append(',').append(otherSecret).append('\n');
+            csv.append(i)
+                    .append(',')
+                    .append(i % 2 == 1 ? 'a' : 'b')
+                    .append(',')
+                    .append(otherSecret)
+                    .append('\n');
         }
         return csv.toString();
     }

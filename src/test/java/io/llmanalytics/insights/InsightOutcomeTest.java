@@ -3,17 +3,14 @@ package io.llmanalytics.insights;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.llmanalytics.sandbox.ExecutionError;
 import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.sandbox.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** How the worker's answer becomes a session's insights: ready with the list, or failed saying why. */
 class InsightOutcomeTest {
@@ -22,8 +19,16 @@ class InsightOutcomeTest {
     private final InsightsService service = new InsightsService(null, null, null, null, null, null, JSON);
 
     private static ExecutionResult result(Outcome outcome, String body, ExecutionError error) throws Exception {
-        return new ExecutionResult(outcome, body == null ? null : JSON.readTree(body), false, "", false, List.of(),
-                false, error, Duration.ofMillis(12));
+        return new ExecutionResult(
+                outcome,
+                body == null ? null : JSON.readTree(body),
+                false,
+                "",
+                false,
+                List.of(),
+                false,
+                error,
+                Duration.ofMillis(12));
     }
 
     @Test
@@ -39,16 +44,23 @@ class InsightOutcomeTest {
                  "skipped": [{"dataset": "t", "detector": "outliers", "reason": "time budget"}], "found": 2}
                 """, null));
         assertEquals(SessionInsights.READY, insights.status());
-        assertEquals(List.of("duplicate_rows", "skewed"), insights.insights().stream().map(Insight::kind).toList());
+        assertEquals(
+                List.of("duplicate_rows", "skewed"),
+                insights.insights().stream().map(Insight::kind).toList());
         assertEquals(List.of("charges"), insights.insights().get(1).columns());
         assertEquals(1338, insights.insights().get(0).numbers().get("rows"));
-        assertEquals("Show the distribution of charges", insights.insights().get(1).question());
+        assertEquals(
+                "Show the distribution of charges", insights.insights().get(1).question());
     }
 
     @Test
     void aRunThatFailedOrGaveNothingIsFailedWithTheReason() throws Exception {
-        SessionInsights timeout = service.outcome("s", result(Outcome.TIMEOUT, null,
-                new ExecutionError("TimeoutError", "the code did not finish within 5 s", "", null)));
+        SessionInsights timeout = service.outcome(
+                "s",
+                result(
+                        Outcome.TIMEOUT,
+                        null,
+                        new ExecutionError("TimeoutError", "the code did not finish within 5 s", "", null)));
         assertEquals(SessionInsights.FAILED, timeout.status());
         assertEquals("the insights could not be computed: the code did not finish within 5 s", timeout.detail());
         assertTrue(timeout.insights().isEmpty());

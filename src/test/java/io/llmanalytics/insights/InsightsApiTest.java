@@ -7,28 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.inject.Inject;
-
-import org.bson.Document;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-
 import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.session.DatasetDocument;
@@ -41,6 +23,20 @@ import io.llmanalytics.validation.CodeValidator;
 import io.llmanalytics.validation.Verdict;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
 
 /**
  * Insights through the API (default test profile: real worker, embedded store, offline analyst): computed after
@@ -79,13 +75,23 @@ class InsightsApiTest {
     }
 
     private static String upload(String table) {
-        return given().multiPart("file", Corpus.file("dabench/tables/" + table).toFile()).when()
-                .post("/api/session/create").then().statusCode(201).extract().jsonPath().getString("session_id");
+        return given().multiPart("file", Corpus.file("dabench/tables/" + table).toFile())
+                .when()
+                .post("/api/session/create")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getString("session_id");
     }
 
     private static JsonNode get(String session) throws IOException {
-        String body = given().get("/api/session/" + session + "/insights").then().statusCode(200)
-                .contentType("application/json").extract().asString();
+        String body = given().get("/api/session/" + session + "/insights")
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .asString();
         return JSON.readTree(body);
     }
 
@@ -119,8 +125,13 @@ class InsightsApiTest {
         String program = "import json, sys\nimport pandas as pd\nimport numpy as np\n"
                 + "df = pd.read_csv(sys.argv[1], parse_dates=" + dates + ")\n" + script
                 + "\nprint(json.dumps(out, default=float))\n";
-        Process process = new ProcessBuilder("/usr/bin/python3", "-c", program,
-                Corpus.file("dabench/tables/" + table).toString()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        "-c",
+                        program,
+                        Corpus.file("dabench/tables/" + table).toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "pandas did not finish");
         assertEquals(0, process.exitValue(), output);
@@ -146,32 +157,46 @@ class InsightsApiTest {
         assertTrue(insights.path("insights").size() <= 12);
 
         Set<String> missing = new java.util.HashSet<>();
-        for (Iterator<String> it = expected.path("missing").fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = expected.path("missing").fieldNames(); it.hasNext(); ) {
             String column = it.next();
             missing.add(column);
             JsonNode insight = found.get("missing_values:" + column);
             assertNotNull(insight, "missing values of " + column + " in " + found.keySet());
-            assertEquals(expected.path("missing").path(column).get(0).asInt(), insight.path("numbers").path("missing")
-                    .asInt());
-            assertEquals(expected.path("missing").path(column).get(1).asDouble(),
-                    insight.path("numbers").path("share").asDouble(), 1e-12);
+            assertEquals(
+                    expected.path("missing").path(column).get(0).asInt(),
+                    insight.path("numbers").path("missing").asInt());
+            assertEquals(
+                    expected.path("missing").path(column).get(1).asDouble(),
+                    insight.path("numbers").path("share").asDouble(),
+                    1e-12);
         }
         assertEquals(Set.of("Cabin"), missing, "titanic: only Cabin is missing in 20% or more of the rows");
 
         JsonNode embarked = found.get("dominant_category:Embarked");
         assertNotNull(embarked, found.keySet()::toString);
-        assertEquals(expected.path("embarked").get(0).asText(), embarked.path("numbers").path("value").asText());
-        assertEquals(expected.path("embarked").get(1).asInt(), embarked.path("numbers").path("count").asInt());
-        assertEquals(expected.path("embarked").get(2).asDouble(), embarked.path("numbers").path("share").asDouble(),
+        assertEquals(
+                expected.path("embarked").get(0).asText(),
+                embarked.path("numbers").path("value").asText());
+        assertEquals(
+                expected.path("embarked").get(1).asInt(),
+                embarked.path("numbers").path("count").asInt());
+        assertEquals(
+                expected.path("embarked").get(2).asDouble(),
+                embarked.path("numbers").path("share").asDouble(),
                 1e-12);
         assertTrue(embarked.path("sentence").asText().startsWith("Embarked is mostly \"S\""), embarked::toString);
 
         JsonNode fare = found.get("outliers:Fare");
         assertNotNull(fare, found.keySet()::toString);
-        assertEquals(expected.path("fare_outliers").asInt(), fare.path("numbers").path("outliers").asInt());
+        assertEquals(
+                expected.path("fare_outliers").asInt(),
+                fare.path("numbers").path("outliers").asInt());
         JsonNode skew = found.get("skewed:Fare");
         assertNotNull(skew, found.keySet()::toString);
-        assertEquals(expected.path("fare_skew").asDouble(), skew.path("numbers").path("skew").asDouble(), 1e-9);
+        assertEquals(
+                expected.path("fare_skew").asDouble(),
+                skew.path("numbers").path("skew").asDouble(),
+                1e-9);
 
         everyCodeGivesItsNumbers(session, insights);
         storedInTheSessionDocument(session, insights);
@@ -191,20 +216,32 @@ class InsightsApiTest {
         assertTrue(expected.path("same").asBoolean());
         JsonNode duplicate = found.get("duplicate_columns:Close|Adj Close");
         assertNotNull(duplicate, found.keySet()::toString);
-        assertEquals(expected.path("rows").asInt(), duplicate.path("numbers").path("rows").asInt());
+        assertEquals(
+                expected.path("rows").asInt(),
+                duplicate.path("numbers").path("rows").asInt());
 
         JsonNode dates = found.get("date_coverage:Date");
         assertNotNull(dates, found.keySet()::toString);
-        assertEquals(expected.path("first").asText(), dates.path("numbers").path("first").asText());
-        assertEquals(expected.path("last").asText(), dates.path("numbers").path("last").asText());
+        assertEquals(
+                expected.path("first").asText(),
+                dates.path("numbers").path("first").asText());
+        assertEquals(
+                expected.path("last").asText(),
+                dates.path("numbers").path("last").asText());
         assertEquals("D", dates.path("numbers").path("unit").asText());
-        assertEquals(expected.path("days").asInt(), dates.path("numbers").path("periods").asInt());
-        assertEquals(expected.path("days").asInt() - expected.path("present").asInt(),
+        assertEquals(
+                expected.path("days").asInt(),
+                dates.path("numbers").path("periods").asInt());
+        assertEquals(
+                expected.path("days").asInt() - expected.path("present").asInt(),
                 dates.path("numbers").path("missing_periods").asInt());
 
         JsonNode correlation = found.get("correlation:Open|High");
         assertNotNull(correlation, found.keySet()::toString);
-        assertEquals(expected.path("r").asDouble(), correlation.path("numbers").path("r").asDouble(), 1e-12);
+        assertEquals(
+                expected.path("r").asDouble(),
+                correlation.path("numbers").path("r").asDouble(),
+                1e-12);
 
         everyCodeGivesItsNumbers(session, insights);
     }
@@ -221,8 +258,10 @@ class InsightsApiTest {
                     continue;
                 }
                 String question = insight.path("question").asText();
-                var response = given().contentType("application/json").accept("application/json")
-                        .body(Map.of("question", question)).post("/api/session/" + session + "/analyze");
+                var response = given().contentType("application/json")
+                        .accept("application/json")
+                        .body(Map.of("question", question))
+                        .post("/api/session/" + session + "/analyze");
                 if (response.statusCode() != 200) {
                     unanswered.put(kind, question + " -> " + response.statusCode() + " " + response.asString());
                 }
@@ -239,7 +278,8 @@ class InsightsApiTest {
     void aRefreshComputesThemAgain() throws Exception {
         String session = shared("titanic.csv");
         JsonNode first = ready(session);
-        service.refresh(sessions.find(session).await().atMost(Duration.ofSeconds(10))).await()
+        service.refresh(sessions.find(session).await().atMost(Duration.ofSeconds(10)))
+                .await()
                 .atMost(Duration.ofSeconds(10));
         assertEquals(first.path("insights"), ready(session).path("insights"));
     }
@@ -248,7 +288,10 @@ class InsightsApiTest {
     void sessionsWithoutStoredInsightsGetThemOnDemand() throws Exception {
         String session = shared("insurance.csv");
         JsonNode first = ready(session);
-        repository.mongoCollection().updateOne(Filters.eq("_id", session), Updates.unset("insights")).await()
+        repository
+                .mongoCollection()
+                .updateOne(Filters.eq("_id", session), Updates.unset("insights"))
+                .await()
                 .atMost(Duration.ofSeconds(10));
         assertEquals("pending", get(session).path("status").asText(), "computed again, not from memory");
         JsonNode again = ready(session);
@@ -265,7 +308,10 @@ class InsightsApiTest {
         for (DatasetDocument dataset : doc.datasets) {
             files.delete(dataset.fileId()).await().atMost(Duration.ofSeconds(10));
         }
-        repository.mongoCollection().updateOne(Filters.eq("_id", session), Updates.unset("insights")).await()
+        repository
+                .mongoCollection()
+                .updateOne(Filters.eq("_id", session), Updates.unset("insights"))
+                .await()
                 .atMost(Duration.ofSeconds(10));
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         JsonNode insights = get(session);
@@ -282,40 +328,57 @@ class InsightsApiTest {
     @Test
     void theEventStreamEndsWithTheFinalInsights() {
         String session = upload("titanic.csv");
-        String body = given().accept("text/event-stream").get("/api/session/" + session + "/insights").then()
-                .statusCode(200).extract().asString();
+        String body = given().accept("text/event-stream")
+                .get("/api/session/" + session + "/insights")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         SseEvents events = SseEvents.parse(body);
         assertFalse(events.events().isEmpty(), body);
         JsonNode last = events.events().get(events.events().size() - 1).data();
         assertEquals("ready", last.path("status").asText(), body);
         assertTrue(last.path("insights").size() > 0, body);
-        given().accept("text/event-stream").get("/api/session/" + UUID.randomUUID() + "/insights").then()
+        given().accept("text/event-stream")
+                .get("/api/session/" + UUID.randomUUID() + "/insights")
+                .then()
                 .statusCode(404);
     }
 
     @Test
     void anUnknownSessionIsANotFoundProblem() {
-        given().get("/api/session/" + UUID.randomUUID() + "/insights").then().statusCode(404)
+        given().get("/api/session/" + UUID.randomUUID() + "/insights")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
-        given().get("/api/session/not-a-session/insights").then().statusCode(404)
+        given().get("/api/session/not-a-session/insights")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
     }
 
     private void everyCodeGivesItsNumbers(String session, JsonNode insights) {
         var sources = sessions.find(session).await().atMost(Duration.ofSeconds(10)).datasets.stream()
-                .map(DatasetDocument::source).toList();
+                .map(DatasetDocument::source)
+                .toList();
         for (JsonNode insight : insights.path("insights")) {
-            Verdict verdict = validator.validate(insight.path("code").asText()).await().atMost(PATIENCE);
+            Verdict verdict =
+                    validator.validate(insight.path("code").asText()).await().atMost(PATIENCE);
             assertTrue(verdict.ok(), () -> "the validator accepts the code of " + insight + ": " + verdict.feedback());
-            ExecutionResult result = sandbox.execute(session, sources, insight.path("code").asText()).await()
+            ExecutionResult result = sandbox.execute(
+                            session, sources, insight.path("code").asText())
+                    .await()
                     .atMost(PATIENCE);
             assertTrue(result.succeeded(), () -> insight + ": " + result.error());
             JsonNode numbers = insight.path("numbers");
             result.result().fields().forEachRemaining(e -> {
                 if (e.getKey().equals("value")) {
-                    assertTrue(e.getValue().asText().startsWith(numbers.path("value").asText().replace("\u2026", "")));
+                    assertTrue(e.getValue()
+                            .asText()
+                            .startsWith(numbers.path("value").asText().replace("\u2026", "")));
                 } else if (e.getValue().isFloatingPointNumber()) {
-                    assertEquals(e.getValue().asDouble(), numbers.path(e.getKey()).asDouble(), 1e-12, e::getKey);
+                    assertEquals(
+                            e.getValue().asDouble(), numbers.path(e.getKey()).asDouble(), 1e-12, e::getKey);
                 } else {
                     assertEquals(e.getValue(), numbers.path(e.getKey()), e::getKey);
                 }
@@ -324,13 +387,22 @@ class InsightsApiTest {
     }
 
     private void storedInTheSessionDocument(String session, JsonNode insights) {
-        Document doc = repository.mongoCollection()
-                .find(Filters.eq("_id", session), Document.class, new FindOptions().projection(new Document("insights", 1)))
-                .collect().first().await().atMost(Duration.ofSeconds(10));
+        Document doc = repository
+                .mongoCollection()
+                .find(
+                        Filters.eq("_id", session),
+                        Document.class,
+                        new FindOptions().projection(new Document("insights", 1)))
+                .collect()
+                .first()
+                .await()
+                .atMost(Duration.ofSeconds(10));
         Document stored = doc.get("insights", Document.class);
         assertNotNull(stored);
         assertEquals("ready", stored.getString("status"));
-        assertEquals(insights.path("insights").size(), stored.getList("insights", Document.class).size());
+        assertEquals(
+                insights.path("insights").size(),
+                stored.getList("insights", Document.class).size());
         assertFalse(stored.getString("computed_at").isBlank());
     }
 }

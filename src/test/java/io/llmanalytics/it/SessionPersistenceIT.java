@@ -3,6 +3,9 @@ package io.llmanalytics.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.testing.PackagedService;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,13 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.testing.PackagedService;
 
 /** Sessions survive a restart of the service against the same data directory (the embedded H2-backed store). */
 class SessionPersistenceIT {
@@ -32,31 +29,39 @@ class SessionPersistenceIT {
         try (PackagedService first = PackagedService.start(env, Duration.ofMinutes(3));
                 HttpClient client = HttpClient.newHttpClient()) {
             String boundary = "----persist";
-            String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kept.csv\"\r\n"
-                    + "Content-Type: text/csv\r\n\r\ncity,visits\nOslo,3\nLima,5\n\r\n--" + boundary + "--\r\n";
-            HttpResponse<String> created = client.send(HttpRequest.newBuilder(first.uri("/api/session/create"))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+            String body =
+                    "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kept.csv\"\r\n"
+                            + "Content-Type: text/csv\r\n\r\ncity,visits\nOslo,3\nLima,5\n\r\n--" + boundary + "--\r\n";
+            HttpResponse<String> created = client.send(
+                    HttpRequest.newBuilder(first.uri("/api/session/create"))
+                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());
             id = JSON.readTree(created.body()).get("session_id").asText();
         }
         try (PackagedService second = PackagedService.start(env, Duration.ofMinutes(3));
                 HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> got = client.send(HttpRequest.newBuilder(second.uri("/api/session/" + id)).build(),
+            HttpResponse<String> got = client.send(
+                    HttpRequest.newBuilder(second.uri("/api/session/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, got.statusCode(), got.body());
             JsonNode session = JSON.readTree(got.body());
             assertEquals(2, session.get("data_info").get("rows").asInt());
             assertEquals("kept.csv", session.get("file_name").asText());
-            HttpResponse<String> list = client.send(HttpRequest.newBuilder(second.uri("/api/sessions")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> list = client.send(
+                    HttpRequest.newBuilder(second.uri("/api/sessions")).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(list.body().contains(id));
-            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(second.uri("/api/session/" + id + "/analyze"))
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"How many rows are there?\"}")).build(),
+            HttpResponse<String> answer = client.send(
+                    HttpRequest.newBuilder(second.uri("/api/session/" + id + "/analyze"))
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"How many rows are there?\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertTrue(answer.statusCode() == 200 || answer.statusCode() == 503,
+            assertTrue(
+                    answer.statusCode() == 200 || answer.statusCode() == 503,
                     "the stored dataset loads in the worker after the restart (or no analyst yet): " + answer.body());
         }
     }

@@ -8,7 +8,8 @@ class CodeExtractorTest {
 
     @Test
     void takesTheCodeOfASinglePythonFence() {
-        assertEquals("result = df['revenue'].sum()\n",
+        assertEquals(
+                "result = df['revenue'].sum()\n",
                 CodeExtractor.extract("```python\nresult = df['revenue'].sum()\n```"));
     }
 
@@ -47,7 +48,8 @@ class CodeExtractorTest {
 
                 This returns a Series sorted from the largest category to the smallest. Let me know if you need more!
                 """;
-        assertEquals("totals = df.groupby('category')['revenue'].sum()\nresult = totals.sort_values(ascending=False)\n",
+        assertEquals(
+                "totals = df.groupby('category')['revenue'].sum()\nresult = totals.sort_values(ascending=False)\n",
                 CodeExtractor.extract(answer));
     }
 
@@ -100,7 +102,8 @@ class CodeExtractorTest {
                 result = recent.groupby('region')['sales'].sum()
                 ```
                 """;
-        assertEquals("recent = df[df['year'] >= 2020]\n\nresult = recent.groupby('region')['sales'].sum()\n",
+        assertEquals(
+                "recent = df[df['year'] >= 2020]\n\nresult = recent.groupby('region')['sales'].sum()\n",
                 CodeExtractor.extract(answer));
     }
 
@@ -127,7 +130,8 @@ class CodeExtractorTest {
                 result = np.round(df.loc[mask, 'price'].mean(), 2)
                 This calculates the average price of the rows with a positive quantity.
                 """;
-        assertEquals("import numpy as np\nmask = df['qty'] > 0\nresult = np.round(df.loc[mask, 'price'].mean(), 2)\n",
+        assertEquals(
+                "import numpy as np\nmask = df['qty'] > 0\nresult = np.round(df.loc[mask, 'price'].mean(), 2)\n",
                 CodeExtractor.extract(answer));
     }
 

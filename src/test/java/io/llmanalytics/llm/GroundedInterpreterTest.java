@@ -5,17 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.llmanalytics.llm.openai.LlmGuard;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.LlmStubProfile;
@@ -23,6 +14,11 @@ import io.llmanalytics.testing.llm.OpenAiStub;
 import io.llmanalytics.testing.llm.StubResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Grounded interpretation over real HTTP: regeneration on invented numbers, and the fallback. */
 @QuarkusTest
@@ -56,28 +52,40 @@ class GroundedInterpreterTest {
     }
 
     private List<InterpretationEvent> run() {
-        InterpretationRequest request = InterpretationRequest.of("Revenue by category?", result,
-                "result = df.groupby('category')['revenue'].sum()", null, false);
-        return interpreter.interpret(selector.active(), request).collect().asList().await().atMost(WAIT);
+        InterpretationRequest request = InterpretationRequest.of(
+                "Revenue by category?", result, "result = df.groupby('category')['revenue'].sum()", null, false);
+        return interpreter
+                .interpret(selector.active(), request)
+                .collect()
+                .asList()
+                .await()
+                .atMost(WAIT);
     }
 
     @Test
     void keepsAGroundedInterpretation() {
-        stub.enqueue(StubResponse.content("Electronics leads with 700, 70% of all revenue.").usage(50, 10));
+        stub.enqueue(StubResponse.content("Electronics leads with 700, 70% of all revenue.")
+                .usage(50, 10));
         List<InterpretationEvent> events = run();
-        InterpretationEvent.Final fin = assertInstanceOf(InterpretationEvent.Final.class, events.get(events.size() - 1));
+        InterpretationEvent.Final fin =
+                assertInstanceOf(InterpretationEvent.Final.class, events.get(events.size() - 1));
         assertEquals("Electronics leads with 700, 70% of all revenue.", fin.text());
         assertTrue(fin.grounding().ok());
         assertFalse(fin.fallback());
         assertEquals(1, fin.rounds());
         assertEquals(new TokenUsage(50, 10, 60), fin.usage());
-        assertEquals("Electronics leads with 700, 70% of all revenue.", events.subList(0, events.size() - 1).stream()
-                .map(e -> ((InterpretationEvent.Delta) e).text()).reduce("", String::concat));
+        assertEquals(
+                "Electronics leads with 700, 70% of all revenue.",
+                events.subList(0, events.size() - 1).stream()
+                        .map(e -> ((InterpretationEvent.Delta) e).text())
+                        .reduce("", String::concat));
     }
 
     @Test
     void regeneratesOnceWhenANumberIsInvented() {
-        stub.enqueue(StubResponse.content("Electronics leads with 750, up 12% on last year.").usage(50, 10),
+        stub.enqueue(
+                StubResponse.content("Electronics leads with 750, up 12% on last year.")
+                        .usage(50, 10),
                 StubResponse.content("Electronics leads with 700.").usage(60, 5));
         List<InterpretationEvent> events = run();
 
@@ -102,7 +110,11 @@ class GroundedInterpreterTest {
         assertEquals(FallbackInterpretation.describe(result), fin.text());
         assertEquals(List.of("999"), fin.grounding().ungrounded());
         assertTrue(fin.fallbackReason().contains("(999), even after a correction"), fin.fallbackReason());
-        assertEquals(2, events.stream().filter(InterpretationEvent.Retracted.class::isInstance).count());
+        assertEquals(
+                2,
+                events.stream()
+                        .filter(InterpretationEvent.Retracted.class::isInstance)
+                        .count());
         assertEquals(2, stub.chatRequests().size());
     }
 
@@ -115,8 +127,10 @@ class GroundedInterpreterTest {
         assertTrue(fin.fallback());
         assertTrue(fin.grounding().ok());
         assertTrue(fin.fallbackReason().contains("answered HTTP 503"), fin.fallbackReason());
-        assertEquals("The result lists 3 values of revenue; the highest is 700 (Electronics) and the lowest is 100"
-                + " (Toys).", fin.text());
+        assertEquals(
+                "The result lists 3 values of revenue; the highest is 700 (Electronics) and the lowest is 100"
+                        + " (Toys).",
+                fin.text());
     }
 
     @Test

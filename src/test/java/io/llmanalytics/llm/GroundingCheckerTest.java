@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class GroundingCheckerTest {
 
@@ -40,8 +38,8 @@ class GroundingCheckerTest {
 
     @Test
     void flagsInventedNumbers() {
-        Grounding g = check("Total revenue is 1,234,567.89, up 12% on last year and 3 times the 2019 figure.",
-                "1234567.891");
+        Grounding g =
+                check("Total revenue is 1,234,567.89, up 12% on last year and 3 times the 2019 figure.", "1234567.891");
         assertFalse(g.ok());
         assertEquals(List.of("12%", "3", "2019"), g.ungrounded());
         assertFalse(check("Revenue reached about 1.3 million.", "1234567.891").ok());
@@ -54,9 +52,12 @@ class GroundingCheckerTest {
                 {"type": "series", "name": "revenue", "dtype": "float64",
                  "data": {"Electronics": 700.0, "Furniture": 200.0, "Toys": 100.0}, "length": 3, "truncated": false}
                 """;
-        assertTrue(check("Electronics leads with 700, which is 70% of the 1,000 total.", series).ok());
-        assertTrue(check("Electronics earns 500 more than Furniture, 3.5 times as much.", series).ok());
-        assertTrue(check("The top two categories make up 90% of revenue; Toys is 10 percent.", series).ok());
+        assertTrue(check("Electronics leads with 700, which is 70% of the 1,000 total.", series)
+                .ok());
+        assertTrue(check("Electronics earns 500 more than Furniture, 3.5 times as much.", series)
+                .ok());
+        assertTrue(check("The top two categories make up 90% of revenue; Toys is 10 percent.", series)
+                .ok());
         assertTrue(check("Furniture is 100% above Toys.", series).ok());
         assertTrue(check("The average category earns 333.33.", series).ok());
         assertTrue(check("There are 3 categories.", series).ok());
@@ -84,8 +85,13 @@ class GroundingCheckerTest {
                 .ok());
         // the two rows shown are a sample of 120: their total and shares are not facts of the result
         assertFalse(check("Together they sold 2,000, North holding 75%.", frame).ok());
-        assertTrue(check("Together they sold 2,000, North holding 75%.", frame.replace("\"truncated\": true",
-                "\"truncated\": false").replace("120", "2")).ok(), "a whole table's total and shares are");
+        assertTrue(
+                check(
+                                "Together they sold 2,000, North holding 75%.",
+                                frame.replace("\"truncated\": true", "\"truncated\": false")
+                                        .replace("120", "2"))
+                        .ok(),
+                "a whole table's total and shares are");
         Grounding g = check("Sales are stored as int64 and total 64.", frame);
         assertEquals(List.of("64"), g.ungrounded());
     }
@@ -95,8 +101,8 @@ class GroundingCheckerTest {
         String series = """
                 {"type": "series", "data": {"2023-01-31": 10, "2023-02-28": 14}, "length": 2, "truncated": false}
                 """;
-        assertTrue(check("1. In 2023, sales rose from 10 in January to 14 on 2023-02-28, the 2nd month of Q1.",
-                series).ok());
+        assertTrue(check("1. In 2023, sales rose from 10 in January to 14 on 2023-02-28, the 2nd month of Q1.", series)
+                .ok());
         Grounding g = check("Sales peaked on 2024-05-01.", series);
         assertEquals(List.of("2024-05-01"), g.ungrounded());
     }
@@ -104,9 +110,11 @@ class GroundingCheckerTest {
     @Test
     void acceptsNumbersFromTheQuestionAndCodeSpans() {
         JsonNode result = json("{\"type\": \"series\", \"data\": {\"a\": 5.5, \"b\": 4.5}, \"length\": 2}");
-        assertTrue(GroundingChecker.check("The top 5 list shows a at 5.5 (`df.nlargest(7)`).", result,
-                "What are the top 5?").ok());
-        assertFalse(GroundingChecker.check("The top 7 list shows a at 5.5.", result, "What are the top 5?").ok());
+        assertTrue(GroundingChecker.check(
+                        "The top 5 list shows a at 5.5 (`df.nlargest(7)`).", result, "What are the top 5?")
+                .ok());
+        assertFalse(GroundingChecker.check("The top 7 list shows a at 5.5.", result, "What are the top 5?")
+                .ok());
     }
 
     @Test

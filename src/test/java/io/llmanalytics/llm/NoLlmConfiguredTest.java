@@ -4,12 +4,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.Test;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
 
 /** The default test profile has no key and no base URL: the service starts, and says how to configure an LLM. */
 @QuarkusTest
@@ -29,7 +27,8 @@ class NoLlmConfiguredTest {
         assertEquals("offline", selector.mode());
         // the llm component is not critical: its details are there whatever the overall status (the validator may
         // still be warming up right after start)
-        RestAssured.get("/api/health").then()
+        RestAssured.get("/api/health")
+                .then()
                 .body("components.llm.status", equalTo("up"))
                 .body("components.llm.details.mode", equalTo("offline"))
                 .body("components.llm.details.available", equalTo(true));

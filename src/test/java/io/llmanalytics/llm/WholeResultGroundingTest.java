@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Grounding and the fallback text over a result cut to its sample: the worker's facts of the whole result decide
@@ -42,7 +40,10 @@ class WholeResultGroundingTest {
         JsonNode r = sample();
         ResultSummary w = whole();
         // the sample's total (100), mean (25) and length (4) are not facts of the result
-        for (String text : List.of("Revenue totals 100.", "Revenue averages 25 a day.", "There are 4 days.",
+        for (String text : List.of(
+                "Revenue totals 100.",
+                "Revenue averages 25 a day.",
+                "There are 4 days.",
                 "The highest day, Thu, had 40 and the total is 100.")) {
             Grounding g = GroundingChecker.check(text, r, w, "total revenue per day");
             assertFalse(g.ok(), text);
@@ -57,15 +58,20 @@ class WholeResultGroundingTest {
     void factsOfTheWholeResultAreGrounded() throws Exception {
         JsonNode r = sample();
         ResultSummary w = whole();
-        for (String text : List.of("Revenue totals 1,234 over 10 days.", "The best day was 2024-01-08 with 500.",
-                "The worst day was 2024-01-09 with 2.", "Revenue averages 123.4 a day.",
-                "It went from 10 on Mon to 77 on 2024-01-10.", "The best day brought 40.5% of the total.",
+        for (String text : List.of(
+                "Revenue totals 1,234 over 10 days.",
+                "The best day was 2024-01-08 with 500.",
+                "The worst day was 2024-01-09 with 2.",
+                "Revenue averages 123.4 a day.",
+                "It went from 10 on Mon to 77 on 2024-01-10.",
+                "The best day brought 40.5% of the total.",
                 "A day of the sample had 30.")) {
             Grounding g = GroundingChecker.check(text, r, w, "total revenue per day");
             assertTrue(g.ok(), text + " " + g.ungrounded());
         }
         // the date of the highest day lies beyond the sample: grounded only through the facts
-        assertFalse(GroundingChecker.check("The best day was 2024-01-08.", r, null, "q").ok());
+        assertFalse(GroundingChecker.check("The best day was 2024-01-08.", r, null, "q")
+                .ok());
     }
 
     @Test
@@ -73,8 +79,10 @@ class WholeResultGroundingTest {
         JsonNode r = sample();
         ResultSummary w = whole();
         String text = FallbackInterpretation.describe(r, w);
-        assertEquals("The result lists 10 values of revenue; the highest is 500 (2024-01-08T00:00:00) and the lowest"
-                + " is 2 (2024-01-09T00:00:00).", text);
+        assertEquals(
+                "The result lists 10 values of revenue; the highest is 500 (2024-01-08T00:00:00) and the lowest"
+                        + " is 2 (2024-01-09T00:00:00).",
+                text);
         assertTrue(GroundingChecker.check(text, r, w, null).ok(), text);
         // without the facts it never claims the sample's extremes are the result's, nor states the sample's size
         String plain = FallbackInterpretation.describe(r);
@@ -96,14 +104,16 @@ class WholeResultGroundingTest {
         assertTrue(text.contains("The highest revenue is 300 (Fri) and the lowest 1 (Sun)."), text);
         assertFalse(text.contains("first 2"), "the sample's size is not stated: " + text);
         assertTrue(GroundingChecker.check(text, frame, w, null).ok(), text);
-        assertFalse(GroundingChecker.check("The 2 rows total 30.", frame, w, null).ok());
+        assertFalse(
+                GroundingChecker.check("The 2 rows total 30.", frame, w, null).ok());
     }
 
     @Test
     void theSummaryIsReadAsTheWorkerWritesIt() throws Exception {
         assertTrue(ResultSummary.of(null).isEmpty());
         assertTrue(ResultSummary.of(JSON.readTree("{\"columns\": []}")).isEmpty());
-        ResultSummary empty = ResultSummary.of(JSON.readTree("{\"rows\": 2, \"columns\": [{\"name\": null, \"count\": 0}]}"))
+        ResultSummary empty = ResultSummary.of(
+                        JSON.readTree("{\"rows\": 2, \"columns\": [{\"name\": null, \"count\": 0}]}"))
                 .orElseThrow();
         assertFalse(empty.columns().get(0).hasValues());
         assertNull(empty.columns().get(0).max());
@@ -113,10 +123,12 @@ class WholeResultGroundingTest {
 
     @Test
     void theModelsReadingLineIsFoundAmongTheFirstLines() {
-        assertEquals("sum of revenue per region, 2024 only",
+        assertEquals(
+                "sum of revenue per region, 2024 only",
                 CodeExtractor.reading("# Reading: sum of revenue per region, 2024 only\nresult = 1"));
-        assertEquals("rows with the highest revenue", CodeExtractor.reading("import math\n## reading:  rows with the "
-                + "highest revenue  \nresult = 1"));
+        assertEquals(
+                "rows with the highest revenue",
+                CodeExtractor.reading("import math\n## reading:  rows with the " + "highest revenue  \nresult = 1"));
         assertNull(CodeExtractor.reading("# total revenue\nresult = 1"));
         assertNull(CodeExtractor.reading("# Reading:   \nresult = 1"));
         assertNull(CodeExtractor.reading("a = 1\nb = 2\nc = 3\nd = 4\ne = 5\n# Reading: too late\nresult = 1"));

@@ -1,5 +1,8 @@
 package io.llmanalytics.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.testing.SseEvents;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,11 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.testing.SseEvents;
-
 /**
  * The load client of bench/load.sh and LoadIT: {@code clients} concurrent users, each uploading small CSVs and asking
  * questions over Server-Sent Events for {@code duration}; then every {@code done} received is looked up in its
@@ -39,8 +37,13 @@ import io.llmanalytics.testing.SseEvents;
 public final class LoadDriver {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] QUESTIONS = {"How many rows are there?", "What is the total of units?",
-            "Which region sells most?", "Average price per product?", "Describe the table."};
+    private static final String[] QUESTIONS = {
+        "How many rows are there?",
+        "What is the total of units?",
+        "Which region sells most?",
+        "Average price per product?",
+        "Describe the table."
+    };
 
     /**
      * @param base the service's base URL
@@ -51,13 +54,20 @@ public final class LoadDriver {
      * @param uploadShare share of operations that are uploads (besides the ones a full history forces)
      * @param historyLimit analyses per session before a user moves to a new session
      */
-    public record Options(URI base, int clients, Duration duration, Duration settle, OptionalLong pid,
-            double uploadShare, int historyLimit) {
-    }
+    public record Options(
+            URI base,
+            int clients,
+            Duration duration,
+            Duration settle,
+            OptionalLong pid,
+            double uploadShare,
+            int historyLimit) {}
 
     private final Options options;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private final LoadFigures figures = new LoadFigures();
     private final Map<String, List<String>> answered = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -82,7 +92,8 @@ public final class LoadDriver {
         List<Thread> users = new ArrayList<>();
         for (int i = 0; i < options.clients(); i++) {
             int n = i;
-            users.add(Thread.ofVirtual().start(() -> user(n, start + options.duration().toNanos())));
+            users.add(Thread.ofVirtual()
+                    .start(() -> user(n, start + options.duration().toNanos())));
         }
         for (Thread user : users) {
             user.join();
@@ -112,13 +123,19 @@ public final class LoadDriver {
         }
         try {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(options.pid().getAsLong()), "GC.run")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process gc = new ProcessBuilder(
+                            jcmd.toString(), String.valueOf(options.pid().getAsLong()), "GC.run")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
                 return -1;
             }
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(options.base().resolve("/q/metrics"))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(options.base().resolve("/q/metrics"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             double bytes = 0;
             for (String line : metrics.body().split("\n")) {
                 if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
@@ -136,7 +153,8 @@ public final class LoadDriver {
         int asked = 0;
         while (System.nanoTime() < deadline) {
             try {
-                if (session == null || asked >= options.historyLimit()
+                if (session == null
+                        || asked >= options.historyLimit()
                         || ThreadLocalRandom.current().nextDouble() < options.uploadShare()) {
                     String created = upload(n);
                     if (created != null) {
@@ -161,23 +179,32 @@ public final class LoadDriver {
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"load-" + user
                 + ".csv\"\r\nContent-Type: text/csv\r\n\r\n" + csv() + "\r\n--" + boundary + "--\r\n";
         HttpRequest request = HttpRequest.newBuilder(options.base().resolve("/api/session/create"))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
         long t = System.nanoTime();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        figures.http("upload", response.statusCode(), response.headers().firstValue("Retry-After").isPresent(),
+        figures.http(
+                "upload",
+                response.statusCode(),
+                response.headers().firstValue("Retry-After").isPresent(),
                 System.nanoTime() - t);
-        return response.statusCode() == 201 ? JSON.readTree(response.body()).path("session_id").asText() : null;
+        return response.statusCode() == 201
+                ? JSON.readTree(response.body()).path("session_id").asText()
+                : null;
     }
 
     private void analyze(String session) throws Exception {
         String question = QUESTIONS[ThreadLocalRandom.current().nextInt(QUESTIONS.length)];
         HttpRequest request = HttpRequest.newBuilder(options.base().resolve("/api/session/" + session + "/analyze"))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"" + question + "\"}")).build();
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"" + question + "\"}"))
+                .build();
         long t = System.nanoTime();
-        HttpResponse<String> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .get(5, TimeUnit.MINUTES);
+        HttpResponse<String> response =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(5, TimeUnit.MINUTES);
         long nanos = System.nanoTime() - t;
         boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
         if (response.statusCode() != 200) {
@@ -191,7 +218,8 @@ public final class LoadDriver {
             answered.computeIfAbsent(session, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                     .add(last.data().path("conversation_id").asText());
         } else if (last != null && last.name().equals("error")) {
-            figures.streamError(last.data().path("status").asInt(), last.data().path("type").asText(), nanos);
+            figures.streamError(
+                    last.data().path("status").asInt(), last.data().path("type").asText(), nanos);
         } else {
             figures.streamError(0, "stream ended without done or error", nanos);
         }
@@ -199,8 +227,11 @@ public final class LoadDriver {
 
     private void checkHistory() throws Exception {
         for (Map.Entry<String, List<String>> e : answered.entrySet()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(options.base().resolve("/api/session/"
-                    + e.getKey())).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(options.base().resolve("/api/session/" + e.getKey()))
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             List<String> stored = new ArrayList<>();
             if (response.statusCode() == 200) {
                 for (JsonNode entry : JSON.readTree(response.body()).path("history")) {
@@ -211,7 +242,9 @@ public final class LoadDriver {
             synchronized (e.getValue()) {
                 done = List.copyOf(e.getValue());
             }
-            figures.history(done.size(), done.stream().filter(id -> !stored.contains(id)).count());
+            figures.history(
+                    done.size(),
+                    done.stream().filter(id -> !stored.contains(id)).count());
         }
     }
 
@@ -222,10 +255,17 @@ public final class LoadDriver {
         String[] products = {"Desk", "Chair", "Lamp", "Shelf", "Sofa"};
         int n = 50 + random.nextInt(150);
         for (int i = 0; i < n; i++) {
-            csv.append("2024-").append(String.format("%02d-%02d", 1 + random.nextInt(12), 1 + random.nextInt(28)))
-                    .append(',').append(regions[random.nextInt(4)]).append(',').append(products[random.nextInt(5)])
-                    .append(',').append(1 + random.nextInt(20)).append(',')
-                    .append(String.format("%.2f", 5 + random.nextDouble() * 500)).append('\n');
+            csv.append("2024-")
+                    .append(String.format("%02d-%02d", 1 + random.nextInt(12), 1 + random.nextInt(28)))
+                    .append(',')
+                    .append(regions[random.nextInt(4)])
+                    .append(',')
+                    .append(products[random.nextInt(5)])
+                    .append(',')
+                    .append(1 + random.nextInt(20))
+                    .append(',')
+                    .append(String.format("%.2f", 5 + random.nextDouble() * 500))
+                    .append('\n');
         }
         rows.addAndGet(n);
         return csv.toString();
@@ -261,8 +301,11 @@ public final class LoadDriver {
             }
             long jvm = memoryKb(pid.getAsLong(), "VmRSS:", "status");
             // forked workers share most of their pages: their proportional share (PSS) adds up, their RSS does not
-            long worker = ProcessHandle.of(pid.getAsLong()).map(p -> p.descendants()
-                    .mapToLong(d -> memoryKb(d.pid(), "Pss:", "smaps_rollup")).sum()).orElse(0L);
+            long worker = ProcessHandle.of(pid.getAsLong())
+                    .map(p -> p.descendants()
+                            .mapToLong(d -> memoryKb(d.pid(), "Pss:", "smaps_rollup"))
+                            .sum())
+                    .orElse(0L);
             switch (phase) {
                 case "before" -> {
                     beforeJvm = jvm;
@@ -272,8 +315,7 @@ public final class LoadDriver {
                     afterJvm = jvm;
                     afterWorker = worker;
                 }
-                default -> {
-                }
+                default -> {}
             }
             peakJvm = Math.max(peakJvm, jvm);
             peakWorker = Math.max(peakWorker, worker);

@@ -41,7 +41,9 @@ public final class LoadFigures {
         } else if (status >= 500 || status == 0) {
             unexpected.merge("analyze error event " + status + " " + name, 1L, Long::sum);
         } else {
-            latencies.computeIfAbsent("analyze (ended with a 4xx problem)", k -> new ArrayList<>()).add(nanos);
+            latencies
+                    .computeIfAbsent("analyze (ended with a 4xx problem)", k -> new ArrayList<>())
+                    .add(nanos);
         }
     }
 
@@ -90,29 +92,35 @@ public final class LoadFigures {
         StringBuilder out = new StringBuilder();
         double seconds = Math.max(0.001, wall.toNanos() / 1e9);
         long total = latencies.values().stream().mapToLong(List::size).sum();
-        out.append(String.format("wall %.1f s, %d operations completed, %.1f ops/s%n", seconds, total,
-                total / seconds));
-        out.append(String.format("%-38s %7s %8s %8s %8s %8s%n", "operation", "count", "ops/s", "p50 ms", "p95 ms",
-                "p99 ms"));
+        out.append(
+                String.format("wall %.1f s, %d operations completed, %.1f ops/s%n", seconds, total, total / seconds));
+        out.append(String.format(
+                "%-38s %7s %8s %8s %8s %8s%n", "operation", "count", "ops/s", "p50 ms", "p95 ms", "p99 ms"));
         new TreeMap<>(latencies).forEach((op, values) -> {
             List<Long> sorted = new ArrayList<>(values);
             sorted.sort(null);
-            out.append(String.format("%-38s %7d %8.1f %8.0f %8.0f %8.0f%n", op, sorted.size(), sorted.size() / seconds,
-                    pct(sorted, 50), pct(sorted, 95), pct(sorted, 99)));
+            out.append(String.format(
+                    "%-38s %7d %8.1f %8.0f %8.0f %8.0f%n",
+                    op, sorted.size(), sorted.size() / seconds, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99)));
         });
         out.append("statuses: ").append(statuses).append('\n');
-        out.append("deliberate 503s (retry later): ").append(deliberate.isEmpty() ? "0" : deliberate.toString())
+        out.append("deliberate 503s (retry later): ")
+                .append(deliberate.isEmpty() ? "0" : deliberate.toString())
                 .append('\n');
-        out.append("unexpected 5xx / failures: ").append(unexpected.isEmpty() ? "0" : unexpected.toString())
+        out.append("unexpected 5xx / failures: ")
+                .append(unexpected.isEmpty() ? "0" : unexpected.toString())
                 .append('\n');
-        out.append(String.format("history: %d answers received, %d missing from their session's history%n", answers,
-                lost));
+        out.append(String.format(
+                "history: %d answers received, %d missing from their session's history%n", answers, lost));
         if (memory != null && memory.measured()) {
-            out.append(String.format("RSS service JVM: before %d MB, peak %d MB, after settle %d MB%n",
+            out.append(String.format(
+                    "RSS service JVM: before %d MB, peak %d MB, after settle %d MB%n",
                     memory.beforeJvm / 1024, memory.peakJvm / 1024, memory.afterJvm / 1024));
-            out.append(String.format("PSS worker processes: before %d MB, peak %d MB, after settle %d MB%n",
+            out.append(String.format(
+                    "PSS worker processes: before %d MB, peak %d MB, after settle %d MB%n",
                     memory.beforeWorker / 1024, memory.peakWorker / 1024, memory.afterWorker / 1024));
-            out.append(String.format("live heap after a full GC: before %d MB, after settle %d MB%n",
+            out.append(String.format(
+                    "live heap after a full GC: before %d MB, after settle %d MB%n",
                     memory.liveHeapBefore, memory.liveHeapAfter));
         }
         return out.toString();

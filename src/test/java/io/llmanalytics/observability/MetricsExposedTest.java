@@ -5,6 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.llmanalytics.testing.SseEvents;
+import io.llmanalytics.testing.Uploads;
+import io.llmanalytics.testing.llm.InjectOpenAiStub;
+import io.llmanalytics.testing.llm.LlmStubProfile;
+import io.llmanalytics.testing.llm.OpenAiStub;
+import io.llmanalytics.testing.llm.StubResponse;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,20 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import io.llmanalytics.testing.SseEvents;
-import io.llmanalytics.testing.Uploads;
-import io.llmanalytics.testing.llm.InjectOpenAiStub;
-import io.llmanalytics.testing.llm.LlmStubProfile;
-import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.StubResponse;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * /q/metrics after one analysis through the API (the LLM stub as the model, the real validator and worker): every
@@ -50,7 +47,8 @@ class MetricsExposedTest {
     OpenAiStub stub;
 
     static PrometheusText metrics() {
-        return PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        return PrometheusText.parse(
+                given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     @Test
@@ -60,26 +58,43 @@ class MetricsExposedTest {
         String session = Uploads.sessionOf("metrics.csv", SALES);
         // the first code-generation call fails once (retried), then every call answers
         stub.enqueue(StubResponse.status(503));
-        stub.respond(r -> r.streaming() ? StubResponse.content("Electronics leads the revenue.")
+        stub.respond(r -> r.streaming()
+                ? StubResponse.content("Electronics leads the revenue.")
                 : StubResponse.code("result = df.groupby('category')['revenue'].sum()"));
-        SseEvents events = SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body("{\"question\": \"Revenue by category?\"}").post("/api/session/" + session + "/analyze")
-                .then().statusCode(200).extract().asString());
+        SseEvents events = SseEvents.parse(given().contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"question\": \"Revenue by category?\"}")
+                .post("/api/session/" + session + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         assertEquals("done", events.last().name(), events.names().toString());
         PrometheusText after = metrics();
 
         // uploads: bytes and durations, by format and outcome
-        assertEquals(1, after.sum("upload_size_bytes_count", "format", "csv", "outcome", "ok")
-                - before.sum("upload_size_bytes_count", "format", "csv", "outcome", "ok"), 1e-9);
-        assertEquals(SALES.length(), after.sum("upload_size_bytes_sum", "format", "csv", "outcome", "ok")
-                - before.sum("upload_size_bytes_sum", "format", "csv", "outcome", "ok"), 1e-9);
+        assertEquals(
+                1,
+                after.sum("upload_size_bytes_count", "format", "csv", "outcome", "ok")
+                        - before.sum("upload_size_bytes_count", "format", "csv", "outcome", "ok"),
+                1e-9);
+        assertEquals(
+                SALES.length(),
+                after.sum("upload_size_bytes_sum", "format", "csv", "outcome", "ok")
+                        - before.sum("upload_size_bytes_sum", "format", "csv", "outcome", "ok"),
+                1e-9);
         assertEquals(1, delta(before, after, "upload_duration_seconds_count", "format", "csv", "outcome", "ok"), 1e-9);
 
         // stage durations, attempts per answer, outcomes
         for (String stage : List.of("generation", "validation", "execution", "interpretation")) {
-            assertEquals(1, delta(before, after, "analysis_stage_duration_seconds_count", "stage", stage, "outcome",
-                    "ok"), 1e-9, stage);
-            assertFalse(after.find("analysis_stage_duration_seconds_bucket", "stage", stage, "le", "1.0").isEmpty(),
+            assertEquals(
+                    1,
+                    delta(before, after, "analysis_stage_duration_seconds_count", "stage", stage, "outcome", "ok"),
+                    1e-9,
+                    stage);
+            assertFalse(
+                    after.find("analysis_stage_duration_seconds_bucket", "stage", stage, "le", "1.0")
+                            .isEmpty(),
                     "histogram buckets for " + stage);
         }
         assertEquals(1, delta(before, after, "analysis_attempts_count"), 1e-9);
@@ -87,17 +102,23 @@ class MetricsExposedTest {
         assertEquals(1, delta(before, after, "analysis_outcomes_total", "outcome", "done"), 1e-9);
 
         // the language model: calls, errors, retries, tokens and durations by model
-        assertEquals(1, delta(before, after, "llm_calls_total", "operation", "code_generation", "outcome", "success"),
+        assertEquals(
+                1, delta(before, after, "llm_calls_total", "operation", "code_generation", "outcome", "success"), 1e-9);
+        assertEquals(
+                1, delta(before, after, "llm_calls_total", "operation", "interpretation", "outcome", "success"), 1e-9);
+        assertEquals(
+                1,
+                delta(before, after, "llm_errors_total", "operation", "code_generation", "model", "gpt-4o-mini"),
+                1e-9,
+                "the 503, tagged with the model");
+        assertEquals(
+                1,
+                delta(before, after, "llm_retries_total", "operation", "code_generation", "model", "gpt-4o-mini"),
                 1e-9);
-        assertEquals(1, delta(before, after, "llm_calls_total", "operation", "interpretation", "outcome", "success"),
-                1e-9);
-        assertEquals(1, delta(before, after, "llm_errors_total", "operation", "code_generation", "model",
-                "gpt-4o-mini"), 1e-9, "the 503, tagged with the model");
-        assertEquals(1, delta(before, after, "llm_retries_total", "operation", "code_generation", "model",
-                "gpt-4o-mini"), 1e-9);
         assertTrue(delta(before, after, "llm_tokens_total", "kind", "input") > 0);
         assertTrue(delta(before, after, "llm_tokens_total", "kind", "output") > 0);
-        after.find("llm_tokens_total").forEach(s -> assertFalse(s.labels().getOrDefault("model", "").isEmpty()));
+        after.find("llm_tokens_total")
+                .forEach(s -> assertFalse(s.labels().getOrDefault("model", "").isEmpty()));
         assertEquals(2, delta(before, after, "llm_call_duration_seconds_count"), 1e-9);
 
         // the worker: queue, executions, timeouts, kills, cache
@@ -108,9 +129,12 @@ class MetricsExposedTest {
         assertEquals(1, delta(before, after, "analysis_result_cache_total", "outcome", "miss"), 1e-9);
 
         // HTTP, by route template (never by session id)
-        assertFalse(after.find("http_server_requests_seconds_count", "uri", "/api/session/create").isEmpty());
-        assertTrue(after.find("http_server_requests_seconds_count").stream()
-                .noneMatch(s -> s.labels().getOrDefault("uri", "").contains(session)), "no id in a uri tag");
+        assertFalse(after.find("http_server_requests_seconds_count", "uri", "/api/session/create")
+                .isEmpty());
+        assertTrue(
+                after.find("http_server_requests_seconds_count").stream()
+                        .noneMatch(s -> s.labels().getOrDefault("uri", "").contains(session)),
+                "no id in a uri tag");
     }
 
     static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
@@ -133,13 +157,39 @@ class MetricsExposedTest {
         PrometheusText exposed = metrics();
         List<String> missing = named.stream().filter(n -> !exposed.has(n)).toList();
         assertEquals(List.of(), missing, "alert rules name metrics the service does not expose");
-        assertTrue(named.containsAll(Set.of("sandbox_queue_length", "llm_calls_total", "analysis_outcomes_total")),
+        assertTrue(
+                named.containsAll(Set.of("sandbox_queue_length", "llm_calls_total", "analysis_outcomes_total")),
                 named.toString());
     }
 
-    static final Set<String> PROMQL = Set.of("sum", "rate", "irate", "increase", "by", "without", "on", "ignoring",
-            "and", "or", "unless", "max", "min", "avg", "count", "histogram_quantile", "absent", "bool", "offset",
-            "group_left", "group_right", "topk", "bottomk", "clamp_min", "clamp_max", "abs", "delta");
+    static final Set<String> PROMQL = Set.of(
+            "sum",
+            "rate",
+            "irate",
+            "increase",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "and",
+            "or",
+            "unless",
+            "max",
+            "min",
+            "avg",
+            "count",
+            "histogram_quantile",
+            "absent",
+            "bool",
+            "offset",
+            "group_left",
+            "group_right",
+            "topk",
+            "bottomk",
+            "clamp_min",
+            "clamp_max",
+            "abs",
+            "delta");
 
     /** The metric names in a PromQL expression: identifiers that are not functions, keywords or label names. */
     static Set<String> metricNames(String expr) {
@@ -159,7 +209,9 @@ class MetricsExposedTest {
 
     @Test
     void metricNamesAreFoundInExpressions() {
-        assertEquals(Set.of("a_total", "b_seconds_bucket"), metricNames(
-                "sum(rate(a_total{x=\"y\"}[5m])) by (pod) / histogram_quantile(0.9, sum(rate(b_seconds_bucket[1m])) by (le))"));
+        assertEquals(
+                Set.of("a_total", "b_seconds_bucket"),
+                metricNames(
+                        "sum(rate(a_total{x=\"y\"}[5m])) by (pod) / histogram_quantile(0.9, sum(rate(b_seconds_bucket[1m])) by (le))"));
     }
 }

@@ -14,8 +14,7 @@ record PrometheusText(List<PrometheusText.Sample> samples) {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One sample line. */
-    record Sample(String name, Map<String, String> labels, double value) {
-    }
+    record Sample(String name, Map<String, String> labels, double value) {}
 
     static PrometheusText parse(String text) {
         List<Sample> samples = new ArrayList<>();
@@ -41,14 +40,17 @@ record PrometheusText(List<PrometheusText.Sample> samples) {
 
     /** The samples named {@code name} whose labels include every {@code key=value} pair given. */
     List<Sample> find(String name, String... labels) {
-        return samples.stream().filter(s -> s.name().equals(name)).filter(s -> {
-            for (int i = 0; i < labels.length; i += 2) {
-                if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
-                    return false;
-                }
-            }
-            return true;
-        }).toList();
+        return samples.stream()
+                .filter(s -> s.name().equals(name))
+                .filter(s -> {
+                    for (int i = 0; i < labels.length; i += 2) {
+                        if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                })
+                .toList();
     }
 
     /** The sum of the matching samples' values (0 when there is none). */

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.testing.llm.LlmStubProfile;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,17 +20,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.testing.llm.LlmStubProfile;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.response.Response;
 
 /**
  * Every response carries a correlation id in {@code X-Request-Id} (the caller's when plausible, a new UUID
@@ -45,8 +42,8 @@ class RequestIdTest {
         String id = r.header(RequestIds.HEADER);
         assertEquals(id, UUID.fromString(id).toString(), "a UUID");
         assertEquals(id, r.jsonPath().getString("request_id"));
-        assertNotEquals(id, given().get("/api/session/" + UUID.randomUUID()).header(RequestIds.HEADER),
-                "one id per request");
+        assertNotEquals(
+                id, given().get("/api/session/" + UUID.randomUUID()).header(RequestIds.HEADER), "one id per request");
     }
 
     @Test
@@ -58,7 +55,7 @@ class RequestIdTest {
 
     @Test
     void implausibleIdsAreReplaced() {
-        for (String given : new String[] { "has spaces", "x".repeat(129), "<script>", "a\"b" }) {
+        for (String given : new String[] {"has spaces", "x".repeat(129), "<script>", "a\"b"}) {
             Response r = given().header(RequestIds.HEADER, given).get("/api/session/" + UUID.randomUUID());
             String id = r.header(RequestIds.HEADER);
             assertNotEquals(given, id);
@@ -69,20 +66,26 @@ class RequestIdTest {
 
     @Test
     void successfulResponsesAndQuarkusEndpointsCarryTheIdToo() {
-        assertNotNull(given().get("/q/health/live").then().statusCode(200).extract().header(RequestIds.HEADER));
-        assertNotNull(given().get("/api/sessions").then().statusCode(200).extract().header(RequestIds.HEADER));
+        assertNotNull(
+                given().get("/q/health/live").then().statusCode(200).extract().header(RequestIds.HEADER));
+        assertNotNull(
+                given().get("/api/sessions").then().statusCode(200).extract().header(RequestIds.HEADER));
     }
 
     @Test
     void problemsFromFiltersAndMappersCarryIt() {
-        Response filtered = given().header(RequestIds.HEADER, "filter-1").contentType("application/json")
-                .accept("text/event-stream").body("{\"question\": \"Anything?\"}")
+        Response filtered = given().header(RequestIds.HEADER, "filter-1")
+                .contentType("application/json")
+                .accept("text/event-stream")
+                .body("{\"question\": \"Anything?\"}")
                 .post("/api/session/" + UUID.randomUUID() + "/analyze");
         filtered.then().statusCode(404);
         assertEquals("filter-1", filtered.jsonPath().getString("request_id"), "from ExistingSessionFilter");
-        Response json = given().header(RequestIds.HEADER, "mapper-1").contentType("application/json")
-                .accept("application/json").body("{\"question\": ").post("/api/session/" + UUID.randomUUID()
-                        + "/analyze");
+        Response json = given().header(RequestIds.HEADER, "mapper-1")
+                .contentType("application/json")
+                .accept("application/json")
+                .body("{\"question\": ")
+                .post("/api/session/" + UUID.randomUUID() + "/analyze");
         json.then().statusCode(400);
         assertEquals("mapper-1", json.jsonPath().getString("request_id"), "from the JSON exception mapper");
         Response bad = given().header(RequestIds.HEADER, "mapper-2").get("/api/sessions?limit=0");
@@ -99,7 +102,7 @@ class RequestIdTest {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/session/create HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: upload-1\r\n"
-                    + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000000000\r\n\r\n")
+                            + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000000000\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
@@ -112,7 +115,8 @@ class RequestIdTest {
                 h.append((char) b);
             }
             head = h.toString();
-            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)")
+                    .matcher(head);
             assertTrue(length.find(), head);
             body = new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
         }
@@ -121,6 +125,7 @@ class RequestIdTest {
         JsonNode problem = new ObjectMapper().readTree(body);
         assertEquals("upload-1", problem.path("request_id").asText(), body);
         assertEquals(413, problem.path("status").asInt());
-        assertEquals(1, MetricsExposedTest.metrics().sum("upload_rejected_total", "reason", "too_large") - before, 1e-9);
+        assertEquals(
+                1, MetricsExposedTest.metrics().sum("upload_rejected_total", "reason", "too_large") - before, 1e-9);
     }
 }

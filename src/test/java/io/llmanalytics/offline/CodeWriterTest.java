@@ -3,15 +3,13 @@ package io.llmanalytics.offline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
 import io.llmanalytics.offline.Plan.Scope;
-import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.python.PythonLiterals;
+import io.llmanalytics.schema.DatasetSchema;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The code written for plans: plain pandas on {@code df}, a {@code result}, charts with {@code plt}, the plan comment. */
 class CodeWriterTest {
@@ -30,15 +28,21 @@ class CodeWriterTest {
 
     @Test
     void groupedAggregatesAreSortedLargestFirst() {
-        assertEquals(List.of("data = df", "result = data.groupby('category')['revenue'].sum()",
-                "result = result.sort_values(ascending=False)"), lines(code("total revenue by category")));
+        assertEquals(
+                List.of(
+                        "data = df",
+                        "result = data.groupby('category')['revenue'].sum()",
+                        "result = result.sort_values(ascending=False)"),
+                lines(code("total revenue by category")));
     }
 
     @Test
     void conditionsAreCombinedWithAnd() {
-        assertEquals(List.of("data = df",
-                "data = data[(data['quantity'] > 2) & (data['category'] == 'Electronics') & (data['date'].dt.strftime('%Y') == '2024')]",
-                "result = data['price'].mean()"),
+        assertEquals(
+                List.of(
+                        "data = df",
+                        "data = data[(data['quantity'] > 2) & (data['category'] == 'Electronics') & (data['date'].dt.strftime('%Y') == '2024')]",
+                        "result = data['price'].mean()"),
                 lines(code("average price in Electronics with quantity over 2 in 2024")));
         // two values of one column are two sides, never one pooled figure (issue 14)
         assertTrue(code("how many orders in north or south").contains("figures['North'] = int(len(side))"));
@@ -56,7 +60,8 @@ class CodeWriterTest {
                 if len(result) > 3:
                     result = result[result >= result.iloc[2]]
                 """), "ties at the cut are kept");
-        assertTrue(code("which region has the lowest average price").contains("result = result[result <= result.iloc[0]]"));
+        assertTrue(code("which region has the lowest average price")
+                .contains("result = result[result <= result.iloc[0]]"));
         assertTrue(code("5 most expensive orders").contains("result = data.nlargest(5, 'price', keep='all')"));
         assertTrue(code("3 cheapest orders").contains("result = data.nsmallest(3, 'price', keep='all')"));
         assertTrue(code("the 2 latest orders").contains("result = result[result['date'] >= result['date'].iloc[1]]"));
@@ -64,8 +69,12 @@ class CodeWriterTest {
 
     @Test
     void trendsGroupByPeriods() {
-        assertEquals(List.of("data = df", "periods = data['date'].dt.to_period('Q')",
-                "result = data.groupby(periods)['revenue'].sum()"), lines(code("revenue by quarter")));
+        assertEquals(
+                List.of(
+                        "data = df",
+                        "periods = data['date'].dt.to_period('Q')",
+                        "result = data.groupby(periods)['revenue'].sum()"),
+                lines(code("revenue by quarter")));
         assertTrue(code("number of orders per week").contains("result = data.groupby(periods).size().rename('count')"));
     }
 
@@ -86,9 +95,11 @@ class CodeWriterTest {
         assertTrue(code("histogram of price").contains("ax.hist(data['price'].dropna(), bins=30"));
         assertTrue(code("scatter plot of the correlation between price and quantity")
                 .contains("ax.scatter(data['price'], data['quantity']"));
-        assertTrue(code("plot the distribution of region").contains("ax.bar("), "a text column's distribution is a bar chart");
-        org.junit.jupiter.api.Assertions.assertThrows(NotUnderstood.class, () -> code("plot the average price"),
-                "a single number has no chart");
+        assertTrue(
+                code("plot the distribution of region").contains("ax.bar("),
+                "a text column's distribution is a bar chart");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                NotUnderstood.class, () -> code("plot the average price"), "a single number has no chart");
         assertTrue(code("plot the 3 most expensive orders").contains("shown = result['price'].head(30)"));
     }
 
@@ -109,8 +120,13 @@ class CodeWriterTest {
         assertEquals("2.5", PythonLiterals.number(2.5));
         DatasetSchema odd = TestTables.csv("odd", "it's col,value\na,1\nb,2\n");
         Lexicon lexicon = Lexicon.of(odd);
-        Plan plan = new Plan.Aggregate(Scope.of(List.of(Filter.text("it's col", Filter.Op.EQ,
-                List.of("x'); import os #"))), null), "value", Agg.SUM, List.of("it's col"), null, null);
+        Plan plan = new Plan.Aggregate(
+                Scope.of(List.of(Filter.text("it's col", Filter.Op.EQ, List.of("x'); import os #"))), null),
+                "value",
+                Agg.SUM,
+                List.of("it's col"),
+                null,
+                null);
         String code = new CodeWriter(lexicon, "dfs['odd']").write(plan);
         assertTrue(code.contains("data = dfs['odd']"));
         assertTrue(code.contains("data[data['it\\'s col'] == 'x\\'); import os #']"), code);
@@ -118,8 +134,11 @@ class CodeWriterTest {
 
     @Test
     void thePlanTravelsInTheCode() {
-        Plan plan = new Plan.Share(Scope.of(List.of(Filter.text("category", Filter.Op.EQ,
-                List.of("Électronique \"quoted\"\n"))), "orders").withChart(Chart.PIE), "revenue", List.of("region"),
+        Plan plan = new Plan.Share(
+                Scope.of(List.of(Filter.text("category", Filter.Op.EQ, List.of("Électronique \"quoted\"\n"))), "orders")
+                        .withChart(Chart.PIE),
+                "revenue",
+                List.of("region"),
                 Filter.number("quantity", Filter.Op.GT, List.of(2.0)));
         String code = new CodeWriter(LEXICON, "df").write(plan);
         assertTrue(code.startsWith(PlanComment.PREFIX));
@@ -131,11 +150,25 @@ class CodeWriterTest {
 
     @Test
     void everyTaskAssignsAResult() {
-        for (String question : List.of("what columns are there", "shape of the data", "missing values",
-                "missing values in price", "summary of the data", "describe price", "correlation between price and quantity",
-                "strongest correlations", "what correlates with price", "outliers in revenue", "distribution of price",
-                "distribution of region", "what are the different regions", "first 5 rows", "last 3 rows",
-                "price of Laptop", "how many orders", "percentage of revenue from the north")) {
+        for (String question : List.of(
+                "what columns are there",
+                "shape of the data",
+                "missing values",
+                "missing values in price",
+                "summary of the data",
+                "describe price",
+                "correlation between price and quantity",
+                "strongest correlations",
+                "what correlates with price",
+                "outliers in revenue",
+                "distribution of price",
+                "distribution of region",
+                "what are the different regions",
+                "first 5 rows",
+                "last 3 rows",
+                "price of Laptop",
+                "how many orders",
+                "percentage of revenue from the north")) {
             String code = code(question);
             assertTrue(code.contains("\nresult = ") || code.contains("\nresult="), question + ":\n" + code);
         }

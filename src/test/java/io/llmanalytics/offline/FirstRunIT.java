@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,11 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The first experience of someone who follows the README on a fresh machine: {@code bin/start} (which builds, then
@@ -40,8 +38,8 @@ class FirstRunIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofMinutes(6);
     /** The sample of bin/start's "Try it" message, byte for byte. */
-    private static final String SAMPLE = "date,category,revenue\n2024-01-05,Books,12.5\n2024-01-06,Games,40\n"
-            + "2024-02-01,Books,7.5\n";
+    private static final String SAMPLE =
+            "date,category,revenue\n2024-01-05,Books,12.5\n2024-01-06,Games,40\n" + "2024-02-01,Books,7.5\n";
 
     @Test
     void theReadmeRunCommandAnswersAQuestionAskedWithCurl() throws Exception {
@@ -52,8 +50,10 @@ class FirstRunIT {
         Files.writeString(csv, SAMPLE, StandardCharsets.UTF_8);
         int port = freePort();
 
-        ProcessBuilder start = new ProcessBuilder(root.resolve("bin/start").toString()).directory(root.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder start = new ProcessBuilder(root.resolve("bin/start").toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = start.environment();
         for (String key : List.of("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANALYST", "QUARKUS_HTTP_PORT", "MONGODB_URL")) {
             env.remove(key); // a newcomer's machine: no language model, no MongoDB
@@ -69,12 +69,20 @@ class FirstRunIT {
             String session = created.path("session_id").asText();
             assertTrue(!session.isEmpty(), "upload answered with a session: " + created);
 
-            JsonNode done = JSON.readTree(curl("-s", "-H", "Content-Type: application/json", "-H",
-                    "Accept: application/json", "-d", "{\"question\":\"What is the total revenue by category?\"}",
+            JsonNode done = JSON.readTree(curl(
+                    "-s",
+                    "-H",
+                    "Content-Type: application/json",
+                    "-H",
+                    "Accept: application/json",
+                    "-d",
+                    "{\"question\":\"What is the total revenue by category?\"}",
                     base + "/api/session/" + session + "/analyze"));
             assertEquals("offline", done.path("usage").path("analyst").asText(), done.toString());
-            assertEquals(40.0, done.path("raw_result").path("data").path("Games").asDouble(), 1e-9, done.toString());
-            assertEquals(20.0, done.path("raw_result").path("data").path("Books").asDouble(), 1e-9, done.toString());
+            assertEquals(
+                    40.0, done.path("raw_result").path("data").path("Games").asDouble(), 1e-9, done.toString());
+            assertEquals(
+                    20.0, done.path("raw_result").path("data").path("Books").asDouble(), 1e-9, done.toString());
             String interpretation = done.path("interpretation").asText();
             assertTrue(interpretation.contains("Games") && interpretation.contains("40"), interpretation);
             assertTrue(done.path("grounding").path("ok").asBoolean(), done.toString());
@@ -86,15 +94,19 @@ class FirstRunIT {
     }
 
     private static void awaitHealthy(Process service, String url, Path log) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < deadline) {
             if (!service.isAlive()) {
                 fail("bin/start exited with " + service.exitValue() + ":\n" + tail(log));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -110,7 +122,9 @@ class FirstRunIT {
     private static String curl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "--max-time", "120"));
         command.addAll(List.of(args));
-        Process curl = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process curl = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(curl.waitFor(150, TimeUnit.SECONDS), "curl finished");
         assertEquals(0, curl.exitValue(), () -> "curl " + String.join(" ", args) + " failed: " + out);

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.schema.DatasetSchema;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * How question words find columns and values: case, spaces and underscores, plurals, close spellings, parts of
@@ -90,7 +88,9 @@ class MatchingTest {
         Item weight = items.get(1);
         assertEquals(Item.Kind.AMBIGUOUS, weight.kind());
         assertEquals(4, weight.candidates().size());
-        Item whole = new Annotator(Lexicon.of(abalone)).annotate(Tokenizer.tokenize("average whole weight")).get(1);
+        Item whole = new Annotator(Lexicon.of(abalone))
+                .annotate(Tokenizer.tokenize("average whole weight"))
+                .get(1);
         assertEquals("Whole weight", whole.column().name());
     }
 
@@ -110,16 +110,21 @@ class MatchingTest {
     @Test
     void everydayWordsForSexValues() {
         DatasetSchema titanic = TestTables.dabenchSchema("titanic.csv");
-        Item women = new Annotator(Lexicon.of(titanic)).annotate(Tokenizer.tokenize("women")).get(0);
+        Item women = new Annotator(Lexicon.of(titanic))
+                .annotate(Tokenizer.tokenize("women"))
+                .get(0);
         assertEquals("female", women.value());
-        Item men = new Annotator(Lexicon.of(titanic)).annotate(Tokenizer.tokenize("men")).get(0);
+        Item men = new Annotator(Lexicon.of(titanic))
+                .annotate(Tokenizer.tokenize("men"))
+                .get(0);
         assertEquals("male", men.value());
     }
 
     @Test
     void functionWordsAndRowWordsAreNeverColumns() {
         DatasetSchema titanic = TestTables.dabenchSchema("titanic.csv");
-        List<Item> items = new Annotator(Lexicon.of(titanic)).annotate(Tokenizer.tokenize("how many passengers are there"));
+        List<Item> items =
+                new Annotator(Lexicon.of(titanic)).annotate(Tokenizer.tokenize("how many passengers are there"));
         assertTrue(items.stream().noneMatch(Item::isColumn), "passengers are the rows, not PassengerId: " + items);
         DatasetSchema hotels = TestTables.dabenchSchema("hotel_data.csv");
         List<Item> hotelItems = new Annotator(Lexicon.of(hotels)).annotate(Tokenizer.tokenize("hotels in Brooklyn"));
@@ -133,7 +138,9 @@ class MatchingTest {
         assertTrue(member.yesNo());
         assertEquals("'yes'", member.truthy());
         assertEquals("'no'", member.falsy());
-        Column titanicSurvived = Lexicon.of(TestTables.dabenchSchema("titanic.csv")).column("Survived").orElseThrow();
+        Column titanicSurvived = Lexicon.of(TestTables.dabenchSchema("titanic.csv"))
+                .column("Survived")
+                .orElseThrow();
         assertEquals("1", titanicSurvived.truthy());
         assertFalse(lexicon.column("Revenue").orElseThrow().yesNo());
         assertTrue(lexicon.column("PassengerId").orElseThrow().identifier());
@@ -159,7 +166,8 @@ class MatchingTest {
 
     @Test
     void tokenizesNumbersDatesQuotesAndSymbols() {
-        List<Token> tokens = Tokenizer.tokenize("revenue over $1,250.50 and 2.5k, 15% in 2024-03 for 'Acme Inc' >= 3rd");
+        List<Token> tokens =
+                Tokenizer.tokenize("revenue over $1,250.50 and 2.5k, 15% in 2024-03 for 'Acme Inc' >= 3rd");
         assertEquals(1250.5, tokens.get(2).number());
         assertEquals(2500, tokens.get(4).number());
         assertEquals(15, tokens.get(5).number());
@@ -169,8 +177,7 @@ class MatchingTest {
         assertEquals("Acme Inc", tokens.get(10).raw());
         assertEquals(">=", tokens.get(11).raw());
         assertEquals(3, tokens.get(12).number());
-        assertEquals("what", Tokenizer.tokenize("what's the total")
-                .get(0).word(), "the 's is dropped");
+        assertEquals("what", Tokenizer.tokenize("what's the total").get(0).word(), "the 's is dropped");
         assertTrue(Tokenizer.tokenize("in 2024").get(1).isYear());
     }
 }

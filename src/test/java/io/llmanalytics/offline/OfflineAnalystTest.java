@@ -8,16 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.llmanalytics.llm.AnalystSelector;
 import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.InterpretationChunk;
@@ -29,6 +20,11 @@ import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The offline analyst in the real pipeline (default test profile: no language model configured): its answers stream
@@ -55,13 +51,20 @@ class OfflineAnalystTest {
     }
 
     private static SseEvents stream(String question) {
-        return SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body(Map.of("question", question)).post("/api/session/" + sales + "/analyze").then().statusCode(200)
-                .extract().asString());
+        return SseEvents.parse(given().contentType("application/json")
+                .accept("text/event-stream")
+                .body(Map.of("question", question))
+                .post("/api/session/" + sales + "/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     private static Response json(String session, String question) {
-        return given().contentType("application/json").accept("application/json").body(Map.of("question", question))
+        return given().contentType("application/json")
+                .accept("application/json")
+                .body(Map.of("question", question))
                 .post("/api/session/" + session + "/analyze");
     }
 
@@ -75,9 +78,22 @@ class OfflineAnalystTest {
     void streamsEveryStageThenTheAnswerWithAChart() {
         SseEvents events = stream("Plot the total revenue by region");
         List<String> sequence = events.sequence();
-        assertEquals(List.of("status:generating", "code", "status:validating", "validation", "status:executing",
-                "execution", "reading", "result", "chart", "status:interpreting"), sequence.subList(0, 10));
-        assertTrue(sequence.subList(10, sequence.size() - 1).stream().allMatch("interpretation"::equals), sequence::toString);
+        assertEquals(
+                List.of(
+                        "status:generating",
+                        "code",
+                        "status:validating",
+                        "validation",
+                        "status:executing",
+                        "execution",
+                        "reading",
+                        "result",
+                        "chart",
+                        "status:interpreting"),
+                sequence.subList(0, 10));
+        assertTrue(
+                sequence.subList(10, sequence.size() - 1).stream().allMatch("interpretation"::equals),
+                sequence::toString);
         JsonNode done = events.done();
         assertEquals("offline", done.path("usage").path("analyst").asText());
         assertEquals(OfflineAnalyst.MODEL, done.path("usage").path("model").asText());
@@ -87,23 +103,49 @@ class OfflineAnalystTest {
         assertEquals(events.interpretation(), done.path("interpretation").asText());
         assertTrue(done.path("interpretation").asText().contains("has the highest total revenue"), done.toString());
         assertTrue(done.path("generated_code").asText().startsWith(PlanComment.PREFIX));
-        assertEquals("image/png", events.named("chart").get(0).data().path("mime").asText());
+        assertEquals(
+                "image/png", events.named("chart").get(0).data().path("mime").asText());
     }
 
     @Test
     void everyKindOfQuestionRunsInTheWorker() {
-        for (String question : List.of("what columns are there?", "what is the shape of the data?",
-                "missing values per column", "missing values in price", "summary of the data", "describe price",
-                "describe the region column", "correlation between price and quantity", "strongest correlations",
-                "what is most correlated with revenue", "outliers in revenue", "distribution of price",
-                "distribution of region", "what are the different categories?", "first 5 rows", "last 3 rows",
-                "price of Laptop", "how many orders in the north or south", "how many orders excluding Furniture",
-                "how many orders before 2024", "how many orders in march", "orders per week", "revenue per day",
-                "yearly revenue", "5 cheapest orders", "3 most recent orders", "latest orders by date",
-                "share of revenue by region", "what percentage of orders are in the north",
-                "share of orders by category and region", "how many orders with a product containing 'desk'",
-                "how many orders with a product starting with 'Off'", "number of distinct products by category",
-                "std of revenue by category", "variance of price", "average price for orders with quantity between 2 and 4")) {
+        for (String question : List.of(
+                "what columns are there?",
+                "what is the shape of the data?",
+                "missing values per column",
+                "missing values in price",
+                "summary of the data",
+                "describe price",
+                "describe the region column",
+                "correlation between price and quantity",
+                "strongest correlations",
+                "what is most correlated with revenue",
+                "outliers in revenue",
+                "distribution of price",
+                "distribution of region",
+                "what are the different categories?",
+                "first 5 rows",
+                "last 3 rows",
+                "price of Laptop",
+                "how many orders in the north or south",
+                "how many orders excluding Furniture",
+                "how many orders before 2024",
+                "how many orders in march",
+                "orders per week",
+                "revenue per day",
+                "yearly revenue",
+                "5 cheapest orders",
+                "3 most recent orders",
+                "latest orders by date",
+                "share of revenue by region",
+                "what percentage of orders are in the north",
+                "share of orders by category and region",
+                "how many orders with a product containing 'desk'",
+                "how many orders with a product starting with 'Off'",
+                "number of distinct products by category",
+                "std of revenue by category",
+                "variance of price",
+                "average price for orders with quantity between 2 and 4")) {
             Response r = json(sales, question);
             assertEquals(200, r.statusCode(), () -> question + ": " + r.asString());
             assertTrue(r.jsonPath().getBoolean("grounding.ok"), () -> question + ": " + r.asString());
@@ -113,10 +155,16 @@ class OfflineAnalystTest {
 
     @Test
     void everyKindOfChartIsDrawn() {
-        for (String question : List.of("bar chart of revenue by category", "monthly revenue as a line chart",
-                "revenue by region as a pie chart", "histogram of price", "plot the distribution of region",
-                "scatter plot of the correlation between price and quantity", "plot the 5 biggest orders by revenue",
-                "plot the strongest correlations with revenue", "plot missing values per column",
+        for (String question : List.of(
+                "bar chart of revenue by category",
+                "monthly revenue as a line chart",
+                "revenue by region as a pie chart",
+                "histogram of price",
+                "plot the distribution of region",
+                "scatter plot of the correlation between price and quantity",
+                "plot the 5 biggest orders by revenue",
+                "plot the strongest correlations with revenue",
+                "plot missing values per column",
                 "chart the number of orders per month")) {
             Response r = json(sales, question);
             assertEquals(200, r.statusCode(), () -> question + ": " + r.asString());
@@ -129,14 +177,17 @@ class OfflineAnalystTest {
         SseEvents events = stream("Why did revenue drop in March?");
         assertEquals(List.of("status:generating", "error"), events.sequence(), "no attempt is wasted");
         JsonNode error = events.last().data();
-        assertEquals(ProblemType.QUESTION_NOT_UNDERSTOOD.uri(), error.path("type").asText());
+        assertEquals(
+                ProblemType.QUESTION_NOT_UNDERSTOOD.uri(), error.path("type").asText());
         assertEquals(422, error.path("status").asInt());
         String detail = error.path("detail").asText();
         assertTrue(detail.contains("'drop'"), detail);
         assertTrue(detail.contains("\"What is the total revenue by category?\""), detail);
         assertTrue(detail.contains("OPENAI_API_KEY") && detail.contains("OPENAI_BASE_URL"), detail);
 
-        json(sales, "predict next month's revenue").then().statusCode(422)
+        json(sales, "predict next month's revenue")
+                .then()
+                .statusCode(422)
                 .contentType("application/problem+json")
                 .body("type", is(ProblemType.QUESTION_NOT_UNDERSTOOD.uri()))
                 .body("detail", containsString("Questions it can answer about 'sales' look like"));
@@ -150,7 +201,8 @@ class OfflineAnalystTest {
         assertFalse(events.named("execution").get(0).data().path("success").asBoolean());
         JsonNode error = events.last().data();
         assertEquals("error", events.last().name());
-        assertEquals(ProblemType.QUESTION_NOT_UNDERSTOOD.uri(), error.path("type").asText());
+        assertEquals(
+                ProblemType.QUESTION_NOT_UNDERSTOOD.uri(), error.path("type").asText());
         assertTrue(error.path("detail").asText().contains("Gizmo is in no text column"), error.toString());
     }
 
@@ -163,15 +215,19 @@ class OfflineAnalystTest {
         assertTrue(e.getMessage().contains("KeyError: 'x'"), e.getMessage());
         CodeRequest refused = CodeRequest.first("total revenue", List.of(TestTables.salesSchema()), List.of(), false)
                 .retry(PreviousAttempt.validation("import os", "import-not-allowed"));
-        assertTrue(assertThrows(ProblemException.class, () -> analyst.generate(refused)).getMessage()
+        assertTrue(assertThrows(ProblemException.class, () -> analyst.generate(refused))
+                .getMessage()
                 .contains("refused by the validator"));
     }
 
     @Test
     void interpretsCodeOfAnotherAnalystWithTheFallbackDescription() {
-        List<InterpretationChunk> chunks = analyst.interpret(InterpretationRequest.of("q",
-                new com.fasterxml.jackson.databind.node.IntNode(42), "result = 42", null, false))
-                .collect().asList().await().indefinitely();
+        List<InterpretationChunk> chunks = analyst.interpret(InterpretationRequest.of(
+                        "q", new com.fasterxml.jackson.databind.node.IntNode(42), "result = 42", null, false))
+                .collect()
+                .asList()
+                .await()
+                .indefinitely();
         InterpretationChunk.Completed completed = (InterpretationChunk.Completed) chunks.get(chunks.size() - 1);
         assertTrue(completed.text().contains("42"), completed.text());
     }
@@ -186,7 +242,10 @@ class OfflineAnalystTest {
         region.then().statusCode(200);
         assertEquals(4, region.jsonPath().getMap("raw_result.data").size());
         json(session, "show that as a chart").then().statusCode(200).body("charts.size()", is(1));
-        given().get("/api/session/" + session).then().statusCode(200).body("history.size()", is(4))
+        given().get("/api/session/" + session)
+                .then()
+                .statusCode(200)
+                .body("history.size()", is(4))
                 .body("history[3].usage.analyst", is("offline"));
     }
 
@@ -200,11 +259,19 @@ class OfflineAnalystTest {
         for (String q : questions) {
             assertEquals(200, json(sales, q).statusCode(), q);
         }
-        assertEquals(3, given().get("/api/session/" + sales + "/suggestions?limit=3").jsonPath().getList("questions")
-                .size());
-        given().get("/api/session/" + sales + "/suggestions?limit=0").then().statusCode(400)
+        assertEquals(
+                3,
+                given().get("/api/session/" + sales + "/suggestions?limit=3")
+                        .jsonPath()
+                        .getList("questions")
+                        .size());
+        given().get("/api/session/" + sales + "/suggestions?limit=0")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json");
-        given().get("/api/session/00000000-0000-0000-0000-000000000000/suggestions").then().statusCode(404)
+        given().get("/api/session/00000000-0000-0000-0000-000000000000/suggestions")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
     }
 }

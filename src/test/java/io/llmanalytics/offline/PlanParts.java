@@ -1,16 +1,14 @@
 package io.llmanalytics.offline;
 
-import java.util.List;
-
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
 import io.llmanalytics.offline.Plan.Grain;
+import java.util.List;
 
 /** Test reading of a plan's parts, whatever its kind; fails when the kind has no such part. */
 final class PlanParts {
 
-    private PlanParts() {
-    }
+    private PlanParts() {}
 
     static Agg agg(Plan plan) {
         return switch (plan) {

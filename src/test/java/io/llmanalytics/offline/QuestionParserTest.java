@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.offline.Plan.Chart;
 import io.llmanalytics.offline.Plan.Grain;
 import io.llmanalytics.schema.DatasetSchema;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** What questions are understood to ask (the plan), what follow-ups change, and what is refused rather than guessed. */
 class QuestionParserTest {
@@ -36,7 +34,8 @@ class QuestionParserTest {
     }
 
     private static List<String> refused(DatasetSchema schema, String question) {
-        return assertThrows(NotUnderstood.class, () -> plan(schema, question), question).reasons();
+        return assertThrows(NotUnderstood.class, () -> plan(schema, question), question)
+                .reasons();
     }
 
     @Test
@@ -62,7 +61,9 @@ class QuestionParserTest {
         assertEquals(Plan.Count.class, p.getClass());
         assertEquals(Filter.Op.YES, only(p).op());
         assertEquals("passengers", p.scope().entity());
-        assertEquals(Filter.Op.NO, only(plan(TITANIC, "how many passengers did not survive")).op());
+        assertEquals(
+                Filter.Op.NO,
+                only(plan(TITANIC, "how many passengers did not survive")).op());
         Plan female = plan(TITANIC, "number of female passengers by class");
         assertEquals(List.of("Pclass"), PlanParts.groupBy(female));
         assertEquals(new Filter("Sex", Filter.Op.EQ, List.of("female"), List.of()), only(female));
@@ -71,31 +72,50 @@ class QuestionParserTest {
 
     @Test
     void readsComparisonsRangesAndSearches() {
-        assertEquals(Filter.number("quantity", Filter.Op.GT, List.of(10.0)), only(sales("how many orders with quantity over 10")));
-        assertEquals(Filter.number("quantity", Filter.Op.GE, List.of(10.0)), only(sales("how many orders with quantity of 10 or more")));
+        assertEquals(
+                Filter.number("quantity", Filter.Op.GT, List.of(10.0)),
+                only(sales("how many orders with quantity over 10")));
+        assertEquals(
+                Filter.number("quantity", Filter.Op.GE, List.of(10.0)),
+                only(sales("how many orders with quantity of 10 or more")));
         assertEquals(Filter.number("price", Filter.Op.LT, List.of(20.0)), only(sales("count orders where price < 20")));
-        assertEquals(Filter.number("price", Filter.Op.LE, List.of(20.0)), only(sales("count orders with price at most 20")));
-        assertEquals(Filter.number("price", Filter.Op.BETWEEN, List.of(10.0, 50.0)),
+        assertEquals(
+                Filter.number("price", Filter.Op.LE, List.of(20.0)), only(sales("count orders with price at most 20")));
+        assertEquals(
+                Filter.number("price", Filter.Op.BETWEEN, List.of(10.0, 50.0)),
                 only(sales("how many orders have a price between 50 and 10")));
-        assertEquals(Filter.number("Age", Filter.Op.GT, List.of(60.0)), only(plan(TITANIC, "how many passengers are older than 60")));
+        assertEquals(
+                Filter.number("Age", Filter.Op.GT, List.of(60.0)),
+                only(plan(TITANIC, "how many passengers are older than 60")));
         assertEquals(Filter.number("Age", Filter.Op.LT, List.of(10.0)), only(plan(TITANIC, "how many kids under 10")));
-        assertEquals(Filter.text("Name", Filter.Op.CONTAINS, List.of("Smith")),
+        assertEquals(
+                Filter.text("Name", Filter.Op.CONTAINS, List.of("Smith")),
                 only(plan(TITANIC, "how many passengers with a name containing 'Smith'")));
-        assertEquals(Filter.number("Pclass", Filter.Op.EQ, List.of(1.0)), only(plan(TITANIC, "average fare in first class")));
-        assertEquals(Filter.number("Pclass", Filter.Op.EQ, List.of(3.0)), only(plan(TITANIC, "average fare for 3rd class")));
-        assertEquals(Filter.number("Pclass", Filter.Op.EQ, List.of(2.0)), only(plan(TITANIC, "average fare for Pclass 2")));
+        assertEquals(
+                Filter.number("Pclass", Filter.Op.EQ, List.of(1.0)),
+                only(plan(TITANIC, "average fare in first class")));
+        assertEquals(
+                Filter.number("Pclass", Filter.Op.EQ, List.of(3.0)), only(plan(TITANIC, "average fare for 3rd class")));
+        assertEquals(
+                Filter.number("Pclass", Filter.Op.EQ, List.of(2.0)), only(plan(TITANIC, "average fare for Pclass 2")));
     }
 
     @Test
     void readsValuesOneOfSeveralAndExclusions() {
-        assertEquals(Filter.text("category", Filter.Op.EQ, List.of("Electronics")), only(sales("revenue in Electronics")));
+        assertEquals(
+                Filter.text("category", Filter.Op.EQ, List.of("Electronics")), only(sales("revenue in Electronics")));
         // two values of one column are compared side by side, never pooled (issue 14)
-        assertEquals(List.of(Filter.text("region", Filter.Op.EQ, List.of("North")),
-                Filter.text("region", Filter.Op.EQ, List.of("South"))), ((Plan.Compare) sales("total revenue in north or south")).sides());
-        assertEquals(Filter.text("category", Filter.Op.NE, List.of("Electronics")),
+        assertEquals(
+                List.of(
+                        Filter.text("region", Filter.Op.EQ, List.of("North")),
+                        Filter.text("region", Filter.Op.EQ, List.of("South"))),
+                ((Plan.Compare) sales("total revenue in north or south")).sides());
+        assertEquals(
+                Filter.text("category", Filter.Op.NE, List.of("Electronics")),
                 only(sales("total revenue excluding electronics")));
         assertEquals(Filter.text(null, Filter.Op.LOOKUP, List.of("Stapler")), only(sales("total revenue for Stapler")));
-        assertEquals(Filter.text(null, Filter.Op.LOOKUP, List.of("Stapler")), only(sales("total revenue for 'Stapler'")));
+        assertEquals(
+                Filter.text(null, Filter.Op.LOOKUP, List.of("Stapler")), only(sales("total revenue for 'Stapler'")));
     }
 
     @Test
@@ -157,21 +177,33 @@ class QuestionParserTest {
         assertEquals(List.of("category"), PlanParts.groupBy(share));
         Plan rate = plan(TITANIC, "survival rate by sex");
         assertEquals(Filter.flag("Survived", true), PlanParts.condition(rate));
-        assertEquals(Plan.Missing.class, plan(TITANIC, "Which columns have missing values?").getClass());
+        assertEquals(
+                Plan.Missing.class,
+                plan(TITANIC, "Which columns have missing values?").getClass());
         assertEquals("Age", PlanParts.column(plan(TITANIC, "how many missing values in age")));
         assertEquals(Plan.Columns.class, sales("what columns are there").getClass());
         assertEquals(Plan.Shape.class, sales("what is the shape of the data").getClass());
         assertEquals(Plan.Summary.class, sales("give me a summary of the data").getClass());
         assertEquals("price", PlanParts.column(sales("describe price")));
-        assertEquals(Plan.Correlation.class, plan(TITANIC, "correlation between age and fare").getClass());
-        assertEquals(Plan.Correlations.class, plan(TITANIC, "what is most correlated with fare").getClass());
+        assertEquals(
+                Plan.Correlation.class,
+                plan(TITANIC, "correlation between age and fare").getClass());
+        assertEquals(
+                Plan.Correlations.class,
+                plan(TITANIC, "what is most correlated with fare").getClass());
         assertEquals(Plan.Correlations.class, sales("strongest correlations").getClass());
-        assertEquals(Plan.Outliers.class, plan(TITANIC, "are there outliers in fare?").getClass());
-        assertEquals(Plan.Distribution.class, plan(TITANIC, "distribution of age").getClass());
+        assertEquals(
+                Plan.Outliers.class,
+                plan(TITANIC, "are there outliers in fare?").getClass());
+        assertEquals(
+                Plan.Distribution.class, plan(TITANIC, "distribution of age").getClass());
         assertEquals(Plan.Values.class, sales("what are the different regions?").getClass());
         assertEquals(Plan.Head.class, sales("show the first 10 rows").getClass());
         assertEquals(10, PlanParts.limit(sales("show the first 10 rows")));
-        assertEquals(Plan.Value.class, plan(TestTables.dabenchSchema("2015.csv"), "happiness score of Denmark").getClass());
+        assertEquals(
+                Plan.Value.class,
+                plan(TestTables.dabenchSchema("2015.csv"), "happiness score of Denmark")
+                        .getClass());
     }
 
     @Test
@@ -230,15 +262,18 @@ class QuestionParserTest {
         assertEquals(Agg.SUM, PlanParts.agg(revenue));
         assertEquals(List.of("category"), PlanParts.groupBy(revenue));
         assertThrows(NotUnderstood.class, () -> ask("what about price?", context), "the total or the average?");
-        assertEquals(Plan.Correlation.class, ask("then the correlation between price and quantity", context).getClass(),
+        assertEquals(
+                Plan.Correlation.class,
+                ask("then the correlation between price and quantity", context).getClass(),
                 "a complete question is answered as asked");
     }
 
     @Test
     void followUpsOfAnotherAnalystsAnswerReReadItsQuestion() {
-        List<Interaction> context = List.of(new Interaction("average fare by sex",
-                "result = df.groupby('Sex')['Fare'].mean()", "a series"));
-        Plan p = QuestionParser.understand("and for first class?", List.of(TITANIC), context).plan();
+        List<Interaction> context = List.of(
+                new Interaction("average fare by sex", "result = df.groupby('Sex')['Fare'].mean()", "a series"));
+        Plan p = QuestionParser.understand("and for first class?", List.of(TITANIC), context)
+                .plan();
         assertEquals(Agg.MEAN, PlanParts.agg(p));
         assertEquals(List.of("Sex"), PlanParts.groupBy(p));
         assertEquals(Filter.number("Pclass", Filter.Op.EQ, List.of(1.0)), only(p));
@@ -255,21 +290,28 @@ class QuestionParserTest {
         assertTrue(refused(SALES, "Why did revenue drop in March?").get(0).contains("'drop'"));
         assertTrue(refused(SALES, "predict next month").get(0).contains("match no column"));
         assertTrue(refused(TITANIC, "fare by class").get(0).contains("which statistic"));
-        assertTrue(refused(TestTables.dabenchSchema("abalone.csv"), "average weight").get(0).contains("could mean"));
+        assertTrue(refused(TestTables.dabenchSchema("abalone.csv"), "average weight")
+                .get(0)
+                .contains("could mean"));
         assertTrue(refused(SALES, "average price and quantity").get(0).contains("one column"));
         assertTrue(refused(SALES, "min and max price").get(0).contains("one aggregation"));
         assertTrue(refused(SALES, "which region sold the least?").get(0).contains("rank"));
         refused(SALES, "revenue by flavour");
         refused(SALES, "correlation between region and category");
-        assertThrows(NotUnderstood.class, () -> QuestionParser.understand("and for Furniture?", List.of(SALES),
-                List.of()), "a follow-up with nothing before it");
+        assertThrows(
+                NotUnderstood.class,
+                () -> QuestionParser.understand("and for Furniture?", List.of(SALES), List.of()),
+                "a follow-up with nothing before it");
     }
 
     @Test
     void theDefaultDatasetIsTriedFirstThenTheOthers() {
         QuestionParser.Understood u = QuestionParser.understand("average Fare", List.of(SALES, TITANIC), List.of());
         assertEquals(1, u.dataset());
-        assertEquals(0, QuestionParser.understand("average price", List.of(SALES, TITANIC), List.of()).dataset());
+        assertEquals(
+                0,
+                QuestionParser.understand("average price", List.of(SALES, TITANIC), List.of())
+                        .dataset());
         assertNull(PlanComment.read("result = 1").orElse(null));
     }
 }

@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.Generation;
@@ -18,6 +14,8 @@ import io.llmanalytics.llm.Interaction;
 import io.llmanalytics.offline.Plan.Agg;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.schema.DatasetSchema;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14: comparisons side by side, rows by their id column, derived measures only when unambiguous, groupings
@@ -48,8 +46,8 @@ class TrustworthyReadingTest {
             3,Pan,Kitchen,25.00,0
             """);
     private static final DatasetSchema INSURANCE = TestTables.dabenchSchema("insurance.csv");
-    private static final SharedColumn REP_KEY = new SharedColumn("ledger", "sales_rep", "reps", "sales_rep", "object",
-            3, 3, 3, 1.0, true, false);
+    private static final SharedColumn REP_KEY =
+            new SharedColumn("ledger", "sales_rep", "reps", "sales_rep", "object", 3, 3, 3, 1.0, true, false);
 
     private static Plan plan(DatasetSchema schema, String question) {
         return QuestionParser.understand(question, List.of(schema), List.of()).plan();
@@ -61,22 +59,31 @@ class TrustworthyReadingTest {
 
     @Test
     void comparisonsGiveOneFigurePerSideNeverAPooledOne() {
-        for (String q : List.of("Compare revenue for East vs West", "total revenue East versus West",
-                "compare total revenue between East and West", "difference in total revenue between East and West",
+        for (String q : List.of(
+                "Compare revenue for East vs West",
+                "total revenue East versus West",
+                "compare total revenue between East and West",
+                "difference in total revenue between East and West",
                 "total revenue for East and West")) {
             Plan.Compare p = assertInstanceOf(Plan.Compare.class, plan(LEDGER, q), q);
             assertEquals("revenue", p.column(), q);
             assertEquals(Agg.SUM, p.agg(), q);
-            assertEquals(List.of(Filter.text("region", Filter.Op.EQ, List.of("East")),
-                    Filter.text("region", Filter.Op.EQ, List.of("West"))), p.sides(), q);
-            assertTrue(p.scope().filters().isEmpty(), () -> q + ": no pooled IN filter " + p.scope().filters());
+            assertEquals(
+                    List.of(
+                            Filter.text("region", Filter.Op.EQ, List.of("East")),
+                            Filter.text("region", Filter.Op.EQ, List.of("West"))),
+                    p.sides(),
+                    q);
+            assertTrue(
+                    p.scope().filters().isEmpty(),
+                    () -> q + ": no pooled IN filter " + p.scope().filters());
         }
-        Plan.Compare smokers = assertInstanceOf(Plan.Compare.class,
-                plan(INSURANCE, "average charges for smokers vs non-smokers"));
+        Plan.Compare smokers =
+                assertInstanceOf(Plan.Compare.class, plan(INSURANCE, "average charges for smokers vs non-smokers"));
         assertEquals(List.of(Filter.flag("smoker", true), Filter.flag("smoker", false)), smokers.sides());
         assertTrue(smokers.scope().filters().isEmpty(), "never smoker == yes AND smoker == no");
-        String code = new CodeWriter(Lexicon.of(LEDGER), "df").write(plan(LEDGER, "average discount for Technology"
-                + " vs Furniture"));
+        String code = new CodeWriter(Lexicon.of(LEDGER), "df")
+                .write(plan(LEDGER, "average discount for Technology" + " vs Furniture"));
         assertTrue(code.contains("figures['Technology'] = side['discount'].mean()"), code);
         assertTrue(code.contains("result['difference'] = first - second"), code);
         assertTrue(refused(LEDGER, "compare revenue").getMessage().contains("two things to compare"));
@@ -91,8 +98,10 @@ class TrustworthyReadingTest {
         Plan.Aggregate top = assertInstanceOf(Plan.Aggregate.class, plan(LEDGER, "top 5 orders by revenue"));
         assertEquals(List.of("order_id"), top.groupBy());
         assertEquals(5, top.rank().limit());
-        assertEquals(List.of("order_id"), assertInstanceOf(Plan.Aggregate.class,
-                plan(LEDGER, "which order had the highest revenue")).groupBy());
+        assertEquals(
+                List.of("order_id"),
+                assertInstanceOf(Plan.Aggregate.class, plan(LEDGER, "which order had the highest revenue"))
+                        .groupBy());
         Plan.Aggregate median = assertInstanceOf(Plan.Aggregate.class, plan(LEDGER, "median revenue per order"));
         assertEquals(Agg.MEDIAN, median.agg());
         assertEquals("order_id", median.per(), "each order's total first");
@@ -122,8 +131,10 @@ class TrustworthyReadingTest {
             NotUnderstood e = refused(LEDGER, "total revenue by " + word);
             assertEquals(List.of(word), e.unrecognized(), word);
         }
-        ProblemException problem = assertThrows(ProblemException.class, () -> new OfflineAnalyst().generate(
-                CodeRequest.first("total revenue by customer", List.of(LEDGER), List.of(), false)));
+        ProblemException problem = assertThrows(
+                ProblemException.class,
+                () -> new OfflineAnalyst()
+                        .generate(CodeRequest.first("total revenue by customer", List.of(LEDGER), List.of(), false)));
         assertEquals(List.of("customer"), problem.problem().extensions().get("unrecognized"));
         @SuppressWarnings("unchecked")
         List<String> suggestions = (List<String>) problem.problem().extensions().get("suggestions");
@@ -137,25 +148,33 @@ class TrustworthyReadingTest {
 
     @Test
     void groupsThroughAJoinedDataset() {
-        QuestionParser.Understood u = QuestionParser.understand("total revenue by team", List.of(LEDGER, REPS),
-                List.of(), List.of(REP_KEY));
+        QuestionParser.Understood u =
+                QuestionParser.understand("total revenue by team", List.of(LEDGER, REPS), List.of(), List.of(REP_KEY));
         assertEquals(0, u.dataset());
-        assertEquals(List.of("team"), assertInstanceOf(Plan.Aggregate.class, u.plan()).groupBy());
-        assertEquals(new Plan.Join("reps", "sales_rep", "sales_rep", List.of("team")), u.plan().scope().join());
+        assertEquals(
+                List.of("team"),
+                assertInstanceOf(Plan.Aggregate.class, u.plan()).groupBy());
+        assertEquals(
+                new Plan.Join("reps", "sales_rep", "sales_rep", List.of("team")),
+                u.plan().scope().join());
         String code = new CodeWriter(u.lexicon(), "df").write(u.plan());
-        assertTrue(code.contains("data = data.merge(other, left_on='sales_rep', right_on='sales_rep', how='left')"),
-                code);
+        assertTrue(
+                code.contains("data = data.merge(other, left_on='sales_rep', right_on='sales_rep', how='left')"), code);
         assertTrue(code.contains("duplicated().any()"), "a repeated key is refused when the code runs: " + code);
-        assertThrows(NotUnderstood.class, () -> QuestionParser.understand("total revenue by team", List.of(LEDGER,
-                REPS), List.of(), List.of()), "no join key, no join");
+        assertThrows(
+                NotUnderstood.class,
+                () -> QuestionParser.understand("total revenue by team", List.of(LEDGER, REPS), List.of(), List.of()),
+                "no join key, no join");
     }
 
     @Test
     void everyAnswerStatesItsReading() {
-        Generation g = new OfflineAnalyst().generate(CodeRequest.first("Compare revenue for East vs West",
-                List.of(LEDGER), List.of(), false));
-        assertEquals("Total revenue · region is East, and region is West · side by side, with their difference"
-                + " and ratio", g.reading());
+        Generation g = new OfflineAnalyst()
+                .generate(CodeRequest.first("Compare revenue for East vs West", List.of(LEDGER), List.of(), false));
+        assertEquals(
+                "Total revenue · region is East, and region is West · side by side, with their difference"
+                        + " and ratio",
+                g.reading());
         assertEquals("Total units · region is East", Describe.reading(plan(LEDGER, "total units for East")));
     }
 
@@ -163,15 +182,19 @@ class TrustworthyReadingTest {
     void aFollowUpSaysWhichFiltersItKeeps() {
         Lexicon lexicon = Lexicon.of(LEDGER);
         Plan first = plan(LEDGER, "total revenue in 2023");
-        String code2024 = new CodeWriter(lexicon, "df").write(QuestionParser.plan("and for 2024 only?", lexicon,
-                List.of(new Interaction("total revenue in 2023", new CodeWriter(lexicon, "df").write(first), ""))));
-        Plan units = QuestionParser.plan("what about units?", lexicon, List.of(
-                new Interaction("and for 2024 only?", code2024, "")));
+        String code2024 = new CodeWriter(lexicon, "df")
+                .write(QuestionParser.plan(
+                        "and for 2024 only?",
+                        lexicon,
+                        List.of(new Interaction(
+                                "total revenue in 2023", new CodeWriter(lexicon, "df").write(first), ""))));
+        Plan units = QuestionParser.plan(
+                "what about units?", lexicon, List.of(new Interaction("and for 2024 only?", code2024, "")));
         assertEquals("units", Plan.column(units));
         assertEquals(1, units.scope().inherited().size(), units::toString);
         assertTrue(Describe.reading(units).contains("(kept from the previous question)"), Describe.reading(units));
-        String text = Narrator.explain(units, com.fasterxml.jackson.databind.node.DoubleNode.valueOf(39), "what about"
-                + " units?");
+        String text = Narrator.explain(
+                units, com.fasterxml.jackson.databind.node.DoubleNode.valueOf(39), "what about" + " units?");
         assertTrue(text.contains("As in the previous question"), text);
     }
 

@@ -1,5 +1,7 @@
 package io.llmanalytics.replicas;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,9 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
  * A small round-robin HTTP proxy in front of service instances, as a Kubernetes Service (or an ingress without
  * affinity) would be: each request goes to the next backend in the rotation; a backend that refuses the connection is
@@ -37,13 +36,25 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class ReplicaProxy implements AutoCloseable {
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "http2-settings");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "transfer-encoding",
+            "keep-alive",
+            "te",
+            "trailer",
+            "proxy-connection",
+            "http2-settings");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final List<URI> backends = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final Map<URI, AtomicLong> served = new ConcurrentHashMap<>();
@@ -100,7 +111,8 @@ public final class ReplicaProxy implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             List<URI> rotation = List.copyOf(backends);
             int first = Math.floorMod(next.getAndIncrement(), Math.max(1, rotation.size()));
-            java.util.regex.Matcher session = SESSION.matcher(exchange.getRequestURI().getRawPath());
+            java.util.regex.Matcher session =
+                    SESSION.matcher(exchange.getRequestURI().getRawPath());
             if (hashSession && session.find() && !session.group(1).equals("create")) {
                 first = Math.floorMod(session.group(1).hashCode(), Math.max(1, rotation.size()));
             }
@@ -133,10 +145,16 @@ public final class ReplicaProxy implements AutoCloseable {
 
     private static HttpRequest request(HttpExchange exchange, URI backend, byte[] body) {
         URI target = backend.resolve(exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5))
-                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                + (exchange.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + exchange.getRequestURI().getRawQuery()));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target)
+                .timeout(Duration.ofMinutes(5))
+                .method(
+                        exchange.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(v -> builder.header(name, v));
@@ -156,7 +174,8 @@ public final class ReplicaProxy implements AutoCloseable {
         long length = response.headers().firstValueAsLong("content-length").orElse(-1);
         boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
         exchange.sendResponseHeaders(response.statusCode(), head || length == 0 ? -1 : length > 0 ? length : 0);
-        try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
+        try (InputStream in = response.body();
+                OutputStream out = exchange.getResponseBody()) {
             byte[] buffer = new byte[8192];
             int n;
             while ((n = in.read(buffer)) >= 0) {
@@ -182,7 +201,8 @@ public final class ReplicaProxy implements AutoCloseable {
             backends.add(URI.create(rest.get(i)));
         }
         ReplicaProxy proxy = start(Integer.parseInt(rest.get(0)), backends, hash);
-        System.out.println("proxy listening on " + proxy.base() + " -> " + backends + (hash ? " (session hashing)" : ""));
+        System.out.println(
+                "proxy listening on " + proxy.base() + " -> " + backends + (hash ? " (session hashing)" : ""));
         Thread.currentThread().join();
     }
 }

@@ -4,6 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import io.llmanalytics.testing.Conditions;
+import io.llmanalytics.testing.PackagedService;
+import io.llmanalytics.testing.SseEvents;
+import io.llmanalytics.testing.llm.OpenAiStub;
+import io.llmanalytics.testing.llm.StubRequest;
+import io.llmanalytics.testing.llm.StubResponse;
+import io.quarkus.mongodb.impl.ReactiveMongoClientImpl;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -39,21 +50,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
-import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
-
-import io.llmanalytics.testing.Conditions;
-import io.llmanalytics.testing.PackagedService;
-import io.llmanalytics.testing.SseEvents;
-import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.StubRequest;
-import io.llmanalytics.testing.llm.StubResponse;
-import io.quarkus.mongodb.impl.ReactiveMongoClientImpl;
 
 /**
  * Two instances of the packaged service (A and B) on one store, the embedded server run as its own process
@@ -73,8 +69,18 @@ class ReplicasIT {
     static final Duration LEASE = Duration.ofSeconds(6);
     static final String VISITS = "city,visits\nOslo,3\nLima,5\n";
     static final String CUSTOMERS = "id,name\n1,Ann\n2,Bob\n3,Cid\n4,Dee\n";
-    static final List<String> KEYS = List.of("key-share", "key-limits", "key-streams", "key-roll-1", "key-roll-2",
-            "key-roll-3", "key-roll-4", "key-roll-5", "key-roll-6", "key-store-1", "key-store-2");
+    static final List<String> KEYS = List.of(
+            "key-share",
+            "key-limits",
+            "key-streams",
+            "key-roll-1",
+            "key-roll-2",
+            "key-roll-3",
+            "key-roll-4",
+            "key-roll-5",
+            "key-roll-6",
+            "key-store-1",
+            "key-store-2");
 
     Path root;
     OpenAiStub stub;
@@ -92,14 +98,18 @@ class ReplicasIT {
         stub = OpenAiStub.start();
         stub.respond(ReplicasIT::answer);
         store = StoreProcess.start(root.resolve("store"));
-        env = new HashMap<>(Map.ofEntries(Map.entry("MONGODB_URL", store.url()),
-                Map.entry("OPENAI_BASE_URL", stub.baseUrl()), Map.entry("OPENAI_API_KEY", "sk-replicas"),
+        env = new HashMap<>(Map.ofEntries(
+                Map.entry("MONGODB_URL", store.url()),
+                Map.entry("OPENAI_BASE_URL", stub.baseUrl()),
+                Map.entry("OPENAI_API_KEY", "sk-replicas"),
                 Map.entry("API_KEYS", String.join(",", KEYS)),
                 Map.entry("RATE_LIMIT_UPLOADS_PER_MINUTE", Integer.toString(UPLOADS_PER_MINUTE)),
                 Map.entry("RATE_LIMIT_ANALYSES_PER_MINUTE", Integer.toString(ANALYSES_PER_MINUTE)),
                 Map.entry("RATE_LIMIT_CONCURRENT_STREAMS", Integer.toString(STREAMS)),
-                Map.entry("STREAM_LEASE", LEASE.toSeconds() + "s"), Map.entry("STORE_TIMEOUT", "3s"),
-                Map.entry("MAX_CONVERSATION_HISTORY", "200"), Map.entry("ANALYSIS_DRAIN_TIMEOUT", "5s"),
+                Map.entry("STREAM_LEASE", LEASE.toSeconds() + "s"),
+                Map.entry("STORE_TIMEOUT", "3s"),
+                Map.entry("MAX_CONVERSATION_HISTORY", "200"),
+                Map.entry("ANALYSIS_DRAIN_TIMEOUT", "5s"),
                 Map.entry("QUARKUS_LOG_CATEGORY__IO_LLMANALYTICS_INSIGHTS__LEVEL", "DEBUG")));
         // one at a time: two GraalPy warm-ups at once on two cores take longer than one after the other
         a = instance("a");
@@ -117,7 +127,7 @@ class ReplicasIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] { proxy, a, b, store, stub }) {
+        for (AutoCloseable c : new AutoCloseable[] {proxy, a, b, store, stub}) {
             if (c != null) {
                 try {
                     c.close();
@@ -139,14 +149,16 @@ class ReplicasIT {
     static StubResponse answer(StubRequest r) {
         String prompt = r.userMessage();
         if (prompt.contains("customers table")) {
-            return r.interpretation() ? StubResponse.content("There are 4 customers.")
+            return r.interpretation()
+                    ? StubResponse.content("There are 4 customers.")
                     : StubResponse.code("result = len(dfs['customers'])");
         }
         if (!r.interpretation()) {
             return StubResponse.code("result = int(df['visits'].sum())");
         }
         if (prompt.contains("slowly")) {
-            return StubResponse.content("The visits add up to 8. ".repeat(40).strip()).tokenDelay(Duration.ofSeconds(1));
+            return StubResponse.content("The visits add up to 8. ".repeat(40).strip())
+                    .tokenDelay(Duration.ofSeconds(1));
         }
         if (prompt.contains("steadily")) {
             return StubResponse.content("The visits add up to 8 in total.").tokenDelay(Duration.ofMillis(400));
@@ -166,25 +178,29 @@ class ReplicasIT {
         assertEquals(2, got.path("data_info").path("rows").asInt(), got.toString());
         JsonNode answer = json(analyze(b.uri(""), key, session, "How many visits in total?"), 200);
         assertEquals(8, answer.path("raw_result").asInt(), answer.toString());
-        HttpResponse<String> export = send(b.uri("/api/session/" + session + "/export?format=csv"), key, "GET", null,
-                null);
+        HttpResponse<String> export =
+                send(b.uri("/api/session/" + session + "/export?format=csv"), key, "GET", null, null);
         assertEquals(200, export.statusCode(), export.body());
         assertTrue(export.body().contains("Lima"), export.body());
 
         // a dataset added through B is what A's worker answers on (A loaded the session's first set before)
-        HttpResponse<String> added = multipart(b.uri("/api/session/" + session + "/datasets"), key, "customers.csv",
-                CUSTOMERS);
+        HttpResponse<String> added =
+                multipart(b.uri("/api/session/" + session + "/datasets"), key, "customers.csv", CUSTOMERS);
         assertEquals(201, added.statusCode(), added.body());
         JsonNode onA = json(analyze(a.uri(""), key, session, "How many rows does the customers table have?"), 200);
         assertEquals(4, onA.path("raw_result").asInt(), onA.toString());
 
         // insights: computed by one instance, whichever is asked
         String other = upload(a.uri(""), key, "visits.csv", VISITS);
-        Conditions.until("insights of " + other + " ready", Duration.ofSeconds(90),
+        Conditions.until(
+                "insights of " + other + " ready",
+                Duration.ofSeconds(90),
                 () -> "ready".equals(insights(b, key, other)) | "ready".equals(insights(a, key, other)));
         assertEquals(1, computations(other), "computed once, after upload");
         // dropped from the store: asked on both instances at once, computed again once
-        await(new ReactiveMongoClientImpl(direct).getDatabase("llm_analytics").getCollection("sessions")
+        await(new ReactiveMongoClientImpl(direct)
+                .getDatabase("llm_analytics")
+                .getCollection("sessions")
                 .updateOne(Filters.eq("_id", other), Updates.unset("insights")));
         List<Thread> askers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -194,14 +210,23 @@ class ReplicasIT {
         for (Thread t : askers) {
             t.join();
         }
-        Conditions.until("insights of " + other + " ready again", Duration.ofSeconds(90),
+        Conditions.until(
+                "insights of " + other + " ready again",
+                Duration.ofSeconds(90),
                 () -> "ready".equals(insights(a, key, other)));
         Conditions.until("the computation logged", Duration.ofSeconds(10), () -> computations(other) >= 2);
         assertEquals(2, computations(other), "computed once more, not once per instance or request");
 
-        assertEquals(204, send(b.uri("/api/session/" + session), key, "DELETE", null, null).statusCode());
-        assertEquals(404, send(a.uri("/api/session/" + session), key, "GET", null, null).statusCode());
-        assertEquals(404, analyze(a.uri(""), key, session, "How many visits in total?").statusCode());
+        assertEquals(
+                204,
+                send(b.uri("/api/session/" + session), key, "DELETE", null, null)
+                        .statusCode());
+        assertEquals(
+                404,
+                send(a.uri("/api/session/" + session), key, "GET", null, null).statusCode());
+        assertEquals(
+                404,
+                analyze(a.uri(""), key, session, "How many visits in total?").statusCode());
     }
 
     @Test
@@ -244,22 +269,32 @@ class ReplicasIT {
         OpenStream onA = OpenStream.open(http, a.uri(""), key, session, "How many visits, slowly?");
         OpenStream onB = OpenStream.open(http, b.uri(""), key, session, "How many visits, slowly?");
         for (PackagedService refusing : List.of(a, b)) {
-            HttpResponse<String> third = send(refusing.uri("/api/session/" + session + "/analyze"), key, "POST",
-                    "{\"question\": \"How many visits in total?\"}", "text/event-stream");
+            HttpResponse<String> third = send(
+                    refusing.uri("/api/session/" + session + "/analyze"),
+                    key,
+                    "POST",
+                    "{\"question\": \"How many visits in total?\"}",
+                    "text/event-stream");
             tooMany(third, "analyses running at once");
         }
         a.kill(); // its slot is never given back: only the lease ends it
         long killed = System.nanoTime();
         Conditions.until("a slot free on B", LEASE.plusSeconds(20), () -> {
-            HttpResponse<String> r = send(b.uri("/api/session/" + quick + "/analyze"), key, "POST",
-                    "{\"question\": \"How many visits in total?\"}", "text/event-stream");
+            HttpResponse<String> r = send(
+                    b.uri("/api/session/" + quick + "/analyze"),
+                    key,
+                    "POST",
+                    "{\"question\": \"How many visits in total?\"}",
+                    "text/event-stream");
             if (r.statusCode() != 200 && r.statusCode() != 429) {
                 throw new AssertionError("unexpected " + r.statusCode() + ": " + r.body());
             }
-            return r.statusCode() == 200 && r.body().contains("event: done") | r.body().contains("event:done");
+            return r.statusCode() == 200
+                    && r.body().contains("event: done") | r.body().contains("event:done");
         });
         Duration took = Duration.ofNanos(System.nanoTime() - killed);
-        System.out.printf("a killed instance's stream slot came back after %.1f s (lease %d s)%n",
+        System.out.printf(
+                "a killed instance's stream slot came back after %.1f s (lease %d s)%n",
                 took.toMillis() / 1000.0, LEASE.toSeconds());
         assertTrue(took.compareTo(LEASE.plusSeconds(LEASE.toSeconds() / 3 + 3)) < 0, "came back after " + took);
         assertTrue(onA.ended(Duration.ofSeconds(10)), "the stream on the killed instance ended");
@@ -284,12 +319,15 @@ class ReplicasIT {
         restartA(true); // graceful: SIGTERM, drain, start again, back in the rotation
         int before = load.done.get();
         URI newA = a.uri("");
-        Conditions.until("answers after A is back, some from A", Duration.ofSeconds(90),
+        Conditions.until(
+                "answers after A is back, some from A",
+                Duration.ofSeconds(90),
                 () -> load.done.get() >= before + 4 && proxy.served(newA) >= 2);
         load.stop();
         load.check(this);
-        System.out.printf("rolling restart: %d streams, %d done, %d clean errors, statuses %s%n", load.started.get(),
-                load.done.get(), load.errors.get(), load.statuses);
+        System.out.printf(
+                "rolling restart: %d streams, %d done, %d clean errors, statuses %s%n",
+                load.started.get(), load.done.get(), load.errors.get(), load.statuses);
     }
 
     @Test
@@ -300,8 +338,11 @@ class ReplicasIT {
     void theStoreStoppedForTenSecondsUnderLoadGives503sAndLosesNothing() throws Exception {
         String key = "key-store-1";
         String session = upload(proxy.uri(""), key, "visits.csv", VISITS);
-        Load load = new Load(http, proxy, Map.of(key, session, "key-store-2",
-                upload(proxy.uri(""), "key-store-2", "visits.csv", VISITS)), "How many visits, steadily?");
+        Load load = new Load(
+                http,
+                proxy,
+                Map.of(key, session, "key-store-2", upload(proxy.uri(""), "key-store-2", "visits.csv", VISITS)),
+                "How many visits, steadily?");
         load.start(2);
         Conditions.until("answers before the outage", Duration.ofSeconds(60), () -> load.done.get() >= 2);
         store.stop();
@@ -309,27 +350,36 @@ class ReplicasIT {
         for (PackagedService instance : List.of(a, b)) {
             Conditions.until("a 503 problem from " + instance.port(), Duration.ofSeconds(30), () -> {
                 HttpResponse<String> r = send(instance.uri("/api/session/" + session), key, "GET", null, null);
-                return r.statusCode() == 503 && r.headers().firstValue("Content-Type").orElse("")
-                        .startsWith("application/problem+json") && r.headers().firstValue("Retry-After").isPresent();
+                return r.statusCode() == 503
+                        && r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
+                        && r.headers().firstValue("Retry-After").isPresent();
             });
         }
-        Conditions.until("ten seconds of outage", Duration.ofSeconds(30),
+        Conditions.until(
+                "ten seconds of outage",
+                Duration.ofSeconds(30),
                 () -> System.nanoTime() - stopped >= Duration.ofSeconds(10).toNanos());
         store.start();
         long restarted = System.nanoTime();
         for (PackagedService instance : List.of(a, b)) {
-            Conditions.until("instance " + instance.port() + " recovered", Duration.ofSeconds(60),
-                    () -> send(instance.uri("/api/session/" + session), key, "GET", null, null).statusCode() == 200);
+            Conditions.until(
+                    "instance " + instance.port() + " recovered",
+                    Duration.ofSeconds(60),
+                    () -> send(instance.uri("/api/session/" + session), key, "GET", null, null)
+                                    .statusCode()
+                            == 200);
         }
-        System.out.printf("both instances answered again %.1f s after the store came back%n",
+        System.out.printf(
+                "both instances answered again %.1f s after the store came back%n",
                 (System.nanoTime() - restarted) / 1e9);
         int before = load.done.get();
         Conditions.until("answers after the outage", Duration.ofSeconds(60), () -> load.done.get() >= before + 2);
         load.stop();
         load.check(this);
         assertTrue(load.statuses.containsKey(503), "the load saw the outage: " + load.statuses);
-        System.out.printf("store outage: %d analyses, %d done, statuses %s%n", load.started.get(), load.done.get(),
-                load.statuses);
+        System.out.printf(
+                "store outage: %d analyses, %d done, statuses %s%n",
+                load.started.get(), load.done.get(), load.statuses);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -360,9 +410,11 @@ class ReplicasIT {
 
     String insights(PackagedService instance, String key, String session) {
         try {
-            HttpResponse<String> r = send(instance.uri("/api/session/" + session + "/insights"), key, "GET", null,
-                    null);
-            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("status").asText() : "http " + r.statusCode();
+            HttpResponse<String> r =
+                    send(instance.uri("/api/session/" + session + "/insights"), key, "GET", null, null);
+            return r.statusCode() == 200
+                    ? JSON.readTree(r.body()).path("status").asText()
+                    : "http " + r.statusCode();
         } catch (Exception e) {
             return "unreachable";
         }
@@ -370,7 +422,9 @@ class ReplicasIT {
 
     static void tooMany(HttpResponse<String> r, String limit) {
         assertEquals(429, r.statusCode(), r.body());
-        assertTrue(r.headers().firstValue("Retry-After").isPresent(), "Retry-After: " + r.headers().map());
+        assertTrue(
+                r.headers().firstValue("Retry-After").isPresent(),
+                "Retry-After: " + r.headers().map());
         assertTrue(r.body().contains(limit), r.body());
     }
 
@@ -384,10 +438,12 @@ class ReplicasIT {
     }
 
     HttpResponse<String> send(URI uri, String key, String method, String body, String accept) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(90))
                 .header("Authorization", "Bearer " + key)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             builder.header("Content-Type", "application/json");
         }
@@ -398,8 +454,12 @@ class ReplicasIT {
     }
 
     HttpResponse<String> analyze(URI base, String key, String session, String question) throws Exception {
-        return send(URI.create(base + "/api/session/" + session + "/analyze"), key, "POST",
-                "{\"question\": \"" + question + "\"}", "application/json");
+        return send(
+                URI.create(base + "/api/session/" + session + "/analyze"),
+                key,
+                "POST",
+                "{\"question\": \"" + question + "\"}",
+                "application/json");
     }
 
     String upload(URI base, String key, String name, String csv) throws Exception {
@@ -411,10 +471,13 @@ class ReplicasIT {
         String boundary = "----replicas";
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
                 + "\"\r\nContent-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        return http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(90))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -427,18 +490,20 @@ class ReplicasIT {
         static OpenStream open(HttpClient http, URI base, String key, String session, String question)
                 throws Exception {
             OpenStream stream = new OpenStream();
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(
-                    URI.create(base + "/api/session/" + session + "/analyze"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .header("Accept", "text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"" + question + "\"}")).build(),
+            HttpResponse<InputStream> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/session/" + session + "/analyze"))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "text/event-stream")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"" + question + "\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, r.statusCode(), () -> "stream refused: " + read(r.body()));
             stream.body = r.body();
             java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body,
-                        StandardCharsets.UTF_8))) {
+                try (BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(stream.body, StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = reader.readLine()) != null) {
                         stream.lines.add(line);
@@ -496,6 +561,7 @@ class ReplicasIT {
         final List<String> problems = new CopyOnWriteArrayList<>();
         /** conversation ids of the answers seen, by session key. */
         final Map<String, Set<String>> answers = new ConcurrentHashMap<>();
+
         final List<Thread> threads = new ArrayList<>();
 
         Load(HttpClient http, ReplicaProxy proxy, Map<String, String> sessions, String question) {
@@ -523,16 +589,20 @@ class ReplicasIT {
         void once(String key, String session) {
             started.incrementAndGet();
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        proxy.uri("/api/session/" + session + "/analyze")).timeout(Duration.ofSeconds(120))
-                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                        .header("Accept", "text/event-stream")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"" + question + "\"}")).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(proxy.uri("/api/session/" + session + "/analyze"))
+                                .timeout(Duration.ofSeconds(120))
+                                .header("Authorization", "Bearer " + key)
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "text/event-stream")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"question\": \"" + question + "\"}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
-                statuses.computeIfAbsent(r.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                statuses.computeIfAbsent(r.statusCode(), s -> new AtomicInteger())
+                        .incrementAndGet();
                 if (r.statusCode() != 200) {
-                    boolean problem = r.headers().firstValue("Content-Type").orElse("")
-                            .startsWith("application/problem+json");
+                    boolean problem =
+                            r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
                     if (!problem || r.statusCode() >= 500 && r.statusCode() != 503) {
                         problems.add(r.statusCode() + " " + r.body());
                     }
@@ -547,7 +617,8 @@ class ReplicasIT {
                 } else if (last.equals("error")) {
                     errors.incrementAndGet();
                     JsonNode error = events.last().data();
-                    if (error.path("status").asInt() == 0 || error.path("detail").asText().isBlank()) {
+                    if (error.path("status").asInt() == 0
+                            || error.path("detail").asText().isBlank()) {
                         problems.add("unclear error event " + error);
                     }
                 } else {
@@ -573,13 +644,14 @@ class ReplicasIT {
             }
             for (Map.Entry<String, Set<String>> seen : answers.entrySet()) {
                 String session = sessions.get(seen.getKey());
-                JsonNode view = it.json(it.send(proxy.uri("/api/session/" + session), seen.getKey(), "GET", null,
-                        null), 200);
+                JsonNode view =
+                        it.json(it.send(proxy.uri("/api/session/" + session), seen.getKey(), "GET", null, null), 200);
                 Set<String> stored = ConcurrentHashMap.newKeySet();
                 view.path("history").forEach(h -> stored.add(h.path("id").asText()));
                 for (String id : seen.getValue()) {
-                    assertTrue(stored.contains(id), "answer " + id + " is in the history of " + session + ": "
-                            + view.path("history"));
+                    assertTrue(
+                            stored.contains(id),
+                            "answer " + id + " is in the history of " + session + ": " + view.path("history"));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.llmanalytics.replicas;
 
+import io.llmanalytics.testing.Conditions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -7,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import io.llmanalytics.testing.Conditions;
 
 /**
  * The store as its own process ({@code io.llmanalytics.store.StandaloneStore} from the packaged service, as
@@ -52,9 +51,19 @@ final class StoreProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = app.resolve("app") + "/*:" + app.resolve("lib/main") + "/*";
         Files.writeString(log, "");
-        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", cp, "io.llmanalytics.store.StandaloneStore",
-                "--port", Integer.toString(port), "--data-dir", dataDir.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        cp,
+                        "io.llmanalytics.store.StandaloneStore",
+                        "--port",
+                        Integer.toString(port),
+                        "--data-dir",
+                        dataDir.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Conditions.until("the store listens on " + port, Duration.ofSeconds(60), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the store exited: " + Files.readString(log));
@@ -82,7 +91,8 @@ final class StoreProcess implements AutoCloseable {
     static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

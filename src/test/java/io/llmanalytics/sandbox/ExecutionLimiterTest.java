@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.smallrye.mutiny.subscription.Cancellable;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 class ExecutionLimiterTest {
 
@@ -46,8 +44,7 @@ class ExecutionLimiterTest {
     void aCancelledWaiterLeavesTheQueue() {
         ExecutionLimiter.Permit a = limiter.acquire().await().indefinitely();
         ExecutionLimiter.Permit b = limiter.acquire().await().indefinitely();
-        Cancellable waiting = limiter.acquire().subscribe().with(p -> {
-        });
+        Cancellable waiting = limiter.acquire().subscribe().with(p -> {});
         assertEquals(1, limiter.queued());
         waiting.cancel();
         assertEquals(0, limiter.queued());
@@ -60,7 +57,8 @@ class ExecutionLimiterTest {
     void waitingTooLongIsBusy() {
         ExecutionLimiter shortWait = new ExecutionLimiter(1, 5, Duration.ofMillis(100), Duration.ofSeconds(1));
         ExecutionLimiter.Permit a = shortWait.acquire().await().indefinitely();
-        ProblemException busy = assertInstanceOf(ProblemException.class,
+        ProblemException busy = assertInstanceOf(
+                ProblemException.class,
                 assertThrowsFailure(() -> shortWait.acquire().await().indefinitely()));
         assertTrue(busy.getMessage().contains("no analysis slot became free"));
         assertEquals(0, shortWait.queued());

@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class FrameCodecTest {
 
@@ -29,12 +27,20 @@ class FrameCodecTest {
 
     private static byte[] raw(int total, int headLength, String head) {
         byte[] h = head.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + h.length).putInt(total).putInt(headLength).put(h).array();
+        return ByteBuffer.allocate(8 + h.length)
+                .putInt(total)
+                .putInt(headLength)
+                .put(h)
+                .array();
     }
 
     @Test
     void roundTrip() throws IOException {
-        ObjectNode header = FrameCodec.JSON.createObjectNode().put("type", "result").put("id", 7).put("t", "é");
+        ObjectNode header = FrameCodec.JSON
+                .createObjectNode()
+                .put("type", "result")
+                .put("id", 7)
+                .put("t", "é");
         ByteArrayInputStream in = stream(FrameCodec.encode(header, "{\"a\":1}".getBytes()), FrameCodec.encode(header));
         Frame first = FrameCodec.read(in, 1024);
         assertEquals("result", first.type());
@@ -47,7 +53,8 @@ class FrameCodecTest {
 
     @Test
     void oversizedBodiesAreSkippedKeepingTheHeader() throws IOException {
-        ObjectNode header = FrameCodec.JSON.createObjectNode().put("type", "result").put("id", 1);
+        ObjectNode header =
+                FrameCodec.JSON.createObjectNode().put("type", "result").put("id", 1);
         ByteArrayInputStream in = stream(FrameCodec.encode(header, new byte[5000]), FrameCodec.encode(header));
         Frame big = FrameCodec.read(in, 1000);
         assertTrue(big.oversized());
@@ -60,7 +67,8 @@ class FrameCodecTest {
     void malformedFramesAreProtocolErrors() {
         assertThrows(ProtocolException.class, () -> FrameCodec.read(stream(raw(2, 0, "")), 1000));
         assertThrows(ProtocolException.class, () -> FrameCodec.read(stream(raw(10, 100, "")), 1000));
-        assertThrows(ProtocolException.class,
+        assertThrows(
+                ProtocolException.class,
                 () -> FrameCodec.read(stream(raw(100, FrameCodec.MAX_HEADER + 1, "")), Integer.MAX_VALUE));
         assertThrows(ProtocolException.class, () -> FrameCodec.read(stream(raw(7, 3, "{x}")), 1000));
         assertThrows(ProtocolException.class, () -> FrameCodec.read(stream(raw(6, 2, "[]")), 1000));

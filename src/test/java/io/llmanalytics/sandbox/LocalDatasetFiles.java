@@ -1,5 +1,9 @@
 package io.llmanalytics.sandbox;
 
+import io.llmanalytics.dataset.DatasetFiles;
+import io.llmanalytics.dataset.DatasetSource;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,11 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.llmanalytics.dataset.DatasetFiles;
-import io.llmanalytics.dataset.DatasetSource;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * A dataset store over local files, for tests: a test double of the storage interface (the sessions capability
@@ -29,19 +28,21 @@ final class LocalDatasetFiles implements DatasetFiles {
 
     @Override
     public Uni<Path> materialise(DatasetSource source) {
-        return Uni.createFrom().item(() -> {
-            Path original = files.get(source.fileId());
-            if (original == null) {
-                throw new IllegalArgumentException("no file " + source.fileId());
-            }
-            try {
-                Path copy = Files.createTempFile("dataset-", ".csv");
-                Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
-                materialised.incrementAndGet();
-                return copy;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom()
+                .item(() -> {
+                    Path original = files.get(source.fileId());
+                    if (original == null) {
+                        throw new IllegalArgumentException("no file " + source.fileId());
+                    }
+                    try {
+                        Path copy = Files.createTempFile("dataset-", ".csv");
+                        Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
+                        materialised.incrementAndGet();
+                        return copy;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

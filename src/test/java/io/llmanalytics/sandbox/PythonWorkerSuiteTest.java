@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,8 +23,11 @@ class PythonWorkerSuiteTest {
     void thePythonSuitePasses() throws IOException, InterruptedException {
         Path log = Path.of("target", "python-tests.log");
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(List.of("/usr/bin/python3", "-m", "unittest", "discover", "-s",
-                "src/test/python", "-v")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(
+                        List.of("/usr/bin/python3", "-m", "unittest", "discover", "-s", "src/test/python", "-v"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean finished = process.waitFor(30, TimeUnit.MINUTES);
         if (!finished) {
             process.destroyForcibly();

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** Every outcome the worker reports, as the service sees it. */
 class ResultMapperTest {
@@ -22,8 +19,14 @@ class ResultMapperTest {
     private final ResultMapper mapper = new ResultMapper(new TestSettings().build());
 
     private static Frame frame(String outcome, String body) {
-        ObjectNode header = FrameCodec.JSON.createObjectNode().put("type", "result").put("id", 1)
-                .put("outcome", outcome).put("duration_ms", 12).put("signal", 9).put("exit_code", 3)
+        ObjectNode header = FrameCodec.JSON
+                .createObjectNode()
+                .put("type", "result")
+                .put("id", 1)
+                .put("outcome", outcome)
+                .put("duration_ms", 12)
+                .put("signal", 9)
+                .put("exit_code", 3)
                 .put("error", "the worker process of this session stopped (signal 9)");
         return new Frame(header, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), false);
     }
@@ -69,9 +72,15 @@ class ResultMapperTest {
         ExecutionResult crashed = mapper.map(frame("crashed", null));
         assertEquals("Crashed", crashed.error().type());
         assertTrue(crashed.error().message().contains("exit code 3"));
-        assertEquals("InvalidResult", mapper.map(frame("no_output", null)).error().type());
-        assertEquals("InvalidResult", mapper.map(frame("too_large", null)).error().type());
-        assertEquals("InvalidResult", mapper.map(frame("completed", "{\"status\": \"maybe\"}")).error().type());
+        assertEquals(
+                "InvalidResult", mapper.map(frame("no_output", null)).error().type());
+        assertEquals(
+                "InvalidResult", mapper.map(frame("too_large", null)).error().type());
+        assertEquals(
+                "InvalidResult",
+                mapper.map(frame("completed", "{\"status\": \"maybe\"}"))
+                        .error()
+                        .type());
     }
 
     @Test
@@ -79,13 +88,22 @@ class ResultMapperTest {
         ProblemException died = assertThrows(ProblemException.class, () -> mapper.map(frame("worker_died", null)));
         assertEquals(ProblemType.WORKER_UNAVAILABLE, died.type());
         assertTrue(died.getMessage().contains("signal 9"));
-        ProblemException setup = assertThrows(ProblemException.class, () -> mapper.map(frame("completed",
-                "{\"status\": \"setup_failed\", \"error\": {\"message\": \"the sandbox could not be set up: x\"}}")));
+        ProblemException setup = assertThrows(
+                ProblemException.class,
+                () -> mapper.map(
+                        frame(
+                                "completed",
+                                "{\"status\": \"setup_failed\", \"error\": {\"message\": \"the sandbox could not be set up: x\"}}")));
         assertEquals(ProblemType.WORKER_UNAVAILABLE, setup.type());
-        assertEquals(ProblemType.INTERNAL,
-                assertInstanceOf(ProblemException.class, assertThrows(ProblemException.class,
-                        () -> mapper.map(frame("rejected", null)))).type());
-        assertEquals(ProblemType.TIMEOUT,
-                assertThrows(ProblemException.class, () -> mapper.map(frame("cancelled", null))).type());
+        assertEquals(
+                ProblemType.INTERNAL,
+                assertInstanceOf(
+                                ProblemException.class,
+                                assertThrows(ProblemException.class, () -> mapper.map(frame("rejected", null))))
+                        .type());
+        assertEquals(
+                ProblemType.TIMEOUT,
+                assertThrows(ProblemException.class, () -> mapper.map(frame("cancelled", null)))
+                        .type());
     }
 }

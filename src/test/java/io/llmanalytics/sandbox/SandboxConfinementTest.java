@@ -7,23 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.health.ComponentHealth;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.llmanalytics.dataset.DatasetSource;
-import io.llmanalytics.health.ComponentHealth;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The worker's start-up self-test reaches the JVM, and without proved confinement (a kernel without Landlock,
@@ -46,8 +44,16 @@ class SandboxConfinementTest {
         Path csv = dir.resolve("sales.csv");
         Files.writeString(csv, "city,amount\nParis,10.5\nLyon,3\n");
         files.put("f-sales", csv);
-        sales = List.of(new DatasetSource("sales", true, "f-sales", "h-sales", List.of("city", "amount"),
-                Map.of("city", "object", "amount", "float64"), List.of(), 2, List.of("")));
+        sales = List.of(new DatasetSource(
+                "sales",
+                true,
+                "f-sales",
+                "h-sales",
+                List.of("city", "amount"),
+                Map.of("city", "object", "amount", "float64"),
+                List.of(),
+                2,
+                List.of("")));
     }
 
     @AfterEach
@@ -75,8 +81,12 @@ class SandboxConfinementTest {
         assertTrue(confinement.confined(), confinement::toString);
         assertTrue(confinement.landlockAbi() >= 1);
         assertTrue(confinement.filesystem());
-        assertEquals(Outcome.SUCCESS, sandbox.execute("s1", sales, "result = float(df['amount'].sum())")
-                .await().atMost(WAIT).outcome());
+        assertEquals(
+                Outcome.SUCCESS,
+                sandbox.execute("s1", sales, "result = float(df['amount'].sum())")
+                        .await()
+                        .atMost(WAIT)
+                        .outcome());
         ComponentHealth health = health();
         assertTrue(health.isUp());
         assertEquals(false, health.details().get("allow_unconfined"));
@@ -89,12 +99,12 @@ class SandboxConfinementTest {
         settings.landlockOff = true;
         start(settings);
         assertFalse(sandbox.status().confinement().confined());
-        for (Runnable call : List.<Runnable> of(
+        for (Runnable call : List.<Runnable>of(
                 () -> sandbox.execute("s1", sales, "result = 1").await().atMost(WAIT),
                 () -> sandbox.prefetch("s1", sales).await().atMost(WAIT),
                 () -> sandbox.insights("s1", sales, Map.of()).await().atMost(WAIT))) {
-            ProblemException problem = assertInstanceOf(ProblemException.class, assertThrows(RuntimeException.class,
-                    call::run));
+            ProblemException problem =
+                    assertInstanceOf(ProblemException.class, assertThrows(RuntimeException.class, call::run));
             assertEquals(ProblemType.WORKER_UNAVAILABLE, problem.type());
             assertEquals(503, problem.problem().status());
             assertTrue(problem.getMessage().contains("cannot be confined on this host"), problem.getMessage());
@@ -115,7 +125,8 @@ class SandboxConfinementTest {
         start(settings);
         assertFalse(sandbox.status().confinement().confined());
         assertTrue(sandbox.status().allowUnconfined());
-        ExecutionResult result = sandbox.execute("s1", sales, "result = float(df['amount'].sum())").await()
+        ExecutionResult result = sandbox.execute("s1", sales, "result = float(df['amount'].sum())")
+                .await()
                 .atMost(WAIT);
         assertEquals(Outcome.SUCCESS, result.outcome());
         assertEquals(13.5, result.result().asDouble());

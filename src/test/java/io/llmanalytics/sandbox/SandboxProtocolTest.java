@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Malformed, oversized and missing answers from the worker: a program that speaks the framing and then breaks it
@@ -36,8 +34,12 @@ class SandboxProtocolTest {
         settings.timeout = Duration.ofMillis(500);
         settings.grace = Duration.ofMillis(200);
         sandbox = new Sandbox(settings.build(), new LocalDatasetFiles(), new SimpleMeterRegistry());
-        sandbox.start(listener -> SupervisorProcess.start(List.of("/usr/bin/python3", fake.toString()),
-                Map.of("PATH", "/usr/bin:/bin"), fake.getParent(), WorkerConnection.MAX_FRAME, listener));
+        sandbox.start(listener -> SupervisorProcess.start(
+                List.of("/usr/bin/python3", fake.toString()),
+                Map.of("PATH", "/usr/bin:/bin"),
+                fake.getParent(),
+                WorkerConnection.MAX_FRAME,
+                listener));
         sandbox.awaitReady().await().atMost(WAIT);
     }
 
@@ -69,7 +71,9 @@ class SandboxProtocolTest {
     void oversizedFramesAreSkippedAndFailTheirExecution() {
         ExecutionResult result = run("oversized");
         assertEquals("InvalidResult", result.error().type());
-        assertTrue(result.error().message().contains("larger than 24 MiB"), result.error().message());
+        assertTrue(
+                result.error().message().contains("larger than 24 MiB"),
+                result.error().message());
         assertEquals(42, run("ok").result().asInt());
         assertEquals(0, sandbox.status().restarts());
     }
@@ -78,8 +82,8 @@ class SandboxProtocolTest {
     void malformedFramesRestartTheWorkerAndFailTheCaller() {
         for (String code : List.of("bad-header", "huge-header")) {
             long restarts = sandbox.status().restarts();
-            ProblemException failure = assertInstanceOf(ProblemException.class,
-                    catchFailure(sandbox.execute("s", List.of(), code)));
+            ProblemException failure =
+                    assertInstanceOf(ProblemException.class, catchFailure(sandbox.execute("s", List.of(), code)));
             assertEquals(ProblemType.WORKER_UNAVAILABLE, failure.type(), code);
             assertTrue(failure.getMessage().contains("malformed message"), failure.getMessage());
             assertEquals(42, run("ok").result().asInt());
@@ -89,8 +93,8 @@ class SandboxProtocolTest {
 
     @Test
     void aWorkerThatDiesFailsTheCallerAndIsRestarted() {
-        ProblemException failure = assertInstanceOf(ProblemException.class,
-                catchFailure(sandbox.execute("s", List.of(), "die")));
+        ProblemException failure =
+                assertInstanceOf(ProblemException.class, catchFailure(sandbox.execute("s", List.of(), "die")));
         assertEquals(ProblemType.WORKER_UNAVAILABLE, failure.type());
         assertTrue(failure.getMessage().contains("exit code 3"), failure.getMessage());
         assertEquals(42, run("ok").result().asInt());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class SandboxSettingsTest {
@@ -29,7 +28,8 @@ class SandboxSettingsTest {
         settings.python = " ";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, settings::build);
         assertTrue(e.getMessage().contains("sandbox.timeout (MAX_EXECUTION_TIMEOUT) must be positive"), e.getMessage());
-        assertTrue(e.getMessage().contains("sandbox.max-output (MAX_OUTPUT_SIZE) must be between 100 and 10000000, got 5"),
+        assertTrue(
+                e.getMessage().contains("sandbox.max-output (MAX_OUTPUT_SIZE) must be between 100 and 10000000, got 5"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("sandbox.concurrency must be between 1"), e.getMessage());
         assertTrue(e.getMessage().contains("sandbox.queue-timeout must be positive"), e.getMessage());

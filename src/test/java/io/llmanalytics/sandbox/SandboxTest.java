@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.health.ComponentHealth;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +24,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.llmanalytics.dataset.DatasetSource;
-import io.llmanalytics.health.ComponentHealth;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 
 /** The Sandbox service against the real CPython worker. */
 class SandboxTest {
@@ -54,9 +52,16 @@ class SandboxTest {
                 Paris,4,2024-02-01T00:00:00,True
                 """);
         files.put("f-sales", csv);
-        sales = List.of(new DatasetSource("sales", true, "f-sales", "h-sales", List.of("city", "amount", "when", "paid"),
+        sales = List.of(new DatasetSource(
+                "sales",
+                true,
+                "f-sales",
+                "h-sales",
+                List.of("city", "amount", "when", "paid"),
                 Map.of("city", "object", "amount", "float64", "when", "datetime64[ns]", "paid", "bool"),
-                List.of("when"), 3, List.of("")));
+                List.of("when"),
+                3,
+                List.of("")));
     }
 
     @AfterEach
@@ -90,15 +95,26 @@ class SandboxTest {
         assertEquals(14.5, result.result().path("data").path("Paris").asDouble());
         assertEquals(3.0, result.result().path("data").path("Lyon").asDouble());
         ExecutionResult types = run("result = {c: str(t) for c, t in dfs['sales'].dtypes.items()}");
-        assertEquals("{\"city\":\"object\",\"amount\":\"float64\",\"when\":\"datetime64[ns]\",\"paid\":\"bool\"}",
+        assertEquals(
+                "{\"city\":\"object\",\"amount\":\"float64\",\"when\":\"datetime64[ns]\",\"paid\":\"bool\"}",
                 types.result().toString());
         assertEquals(1, files.materialised.get());
         assertEquals(1, count("sandbox.cache.misses"));
         assertEquals(1, count("sandbox.cache.hits"));
         assertEquals(1, sandbox.status().cachedSessions());
         assertTrue(sandbox.status().cachedBytes() > 0);
-        assertEquals(2, registry.get("sandbox.executions").tag("outcome", "success").counter().count());
-        assertEquals(2, registry.get("sandbox.execution.duration").tag("outcome", "success").timer().count());
+        assertEquals(
+                2,
+                registry.get("sandbox.executions")
+                        .tag("outcome", "success")
+                        .counter()
+                        .count());
+        assertEquals(
+                2,
+                registry.get("sandbox.execution.duration")
+                        .tag("outcome", "success")
+                        .timer()
+                        .count());
     }
 
     @Test
@@ -108,7 +124,9 @@ class SandboxTest {
         assertEquals("dataframe", result.result().path("type").asText());
         assertEquals("[3,4]", result.result().path("shape").toString());
         assertEquals("Lyon", result.result().path("data").get(0).path("city").asText());
-        assertEquals("2024-01-02T00:00:00", result.result().path("data").get(0).path("when").asText());
+        assertEquals(
+                "2024-01-02T00:00:00",
+                result.result().path("data").get(0).path("when").asText());
         assertFalse(result.result().path("data").get(0).path("paid").asBoolean(true));
         assertEquals("[1,2,0]", result.result().path("index").toString());
     }
@@ -116,7 +134,10 @@ class SandboxTest {
     @Test
     void prefetchLoadsTheDatasetsOnceForEveryone() {
         start(new TestSettings());
-        Uni.join().all(sandbox.prefetch("s1", sales), sandbox.prefetch("s1", sales)).andFailFast().await()
+        Uni.join()
+                .all(sandbox.prefetch("s1", sales), sandbox.prefetch("s1", sales))
+                .andFailFast()
+                .await()
                 .atMost(WAIT);
         assertEquals(3, run("result = len(df)").result().asInt());
         assertEquals(1, files.materialised.get());
@@ -177,7 +198,9 @@ class SandboxTest {
         ExecutionResult result = run("while True:\n    pass");
         assertEquals(Outcome.KILLED, result.outcome());
         assertEquals("CpuTimeExceeded", result.error().type());
-        assertTrue(result.duration().compareTo(Duration.ofSeconds(5)) < 0, result.duration().toString());
+        assertTrue(
+                result.duration().compareTo(Duration.ofSeconds(5)) < 0,
+                result.duration().toString());
     }
 
     @Test
@@ -187,19 +210,25 @@ class SandboxTest {
         settings.queueSize = 1;
         start(settings);
         run("result = 0");
-        CompletableFuture<ExecutionResult> first = sandbox.execute("s1", sales, "import time\ntime.sleep(2)\nresult = 1")
+        CompletableFuture<ExecutionResult> first = sandbox.execute(
+                        "s1", sales, "import time\ntime.sleep(2)\nresult = 1")
                 .subscribeAsCompletionStage();
-        CompletableFuture<ExecutionResult> second = sandbox.execute("s1", sales, "result = 2")
-                .subscribeAsCompletionStage();
+        CompletableFuture<ExecutionResult> second =
+                sandbox.execute("s1", sales, "result = 2").subscribeAsCompletionStage();
         long started = System.nanoTime();
-        ProblemException busy = assertInstanceOf(ProblemException.class,
-                catchFailure(sandbox.execute("s1", sales, "result = 3")));
+        ProblemException busy =
+                assertInstanceOf(ProblemException.class, catchFailure(sandbox.execute("s1", sales, "result = 3")));
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofMillis(500)) < 0);
         assertEquals(ProblemType.WORKER_BUSY, busy.type());
         assertEquals(Optional.of(Duration.ofSeconds(2)), busy.retryAfter());
         assertEquals(1, first.join().result().asInt());
         assertEquals(2, second.join().result().asInt());
-        assertEquals(1, registry.get("sandbox.executions").tag("outcome", "busy").counter().count());
+        assertEquals(
+                1,
+                registry.get("sandbox.executions")
+                        .tag("outcome", "busy")
+                        .counter()
+                        .count());
     }
 
     @Test
@@ -209,10 +238,11 @@ class SandboxTest {
         settings.queueTimeout = Duration.ofMillis(300);
         start(settings);
         run("result = 0");
-        CompletableFuture<ExecutionResult> first = sandbox.execute("s1", sales, "import time\ntime.sleep(2)\nresult = 1")
+        CompletableFuture<ExecutionResult> first = sandbox.execute(
+                        "s1", sales, "import time\ntime.sleep(2)\nresult = 1")
                 .subscribeAsCompletionStage();
-        ProblemException busy = assertInstanceOf(ProblemException.class,
-                catchFailure(sandbox.execute("s1", sales, "result = 2")));
+        ProblemException busy =
+                assertInstanceOf(ProblemException.class, catchFailure(sandbox.execute("s1", sales, "result = 2")));
         assertEquals(ProblemType.WORKER_BUSY, busy.type());
         assertEquals(1, first.join().result().asInt());
         assertEquals(0, sandbox.status().queued());
@@ -226,9 +256,9 @@ class SandboxTest {
         settings.timeout = Duration.ofSeconds(30);
         start(settings);
         run("result = 0");
-        Cancellable running = sandbox.execute("s1", sales, "while True:\n    pass").subscribe().with(r -> {
-        }, e -> {
-        });
+        Cancellable running = sandbox.execute("s1", sales, "while True:\n    pass")
+                .subscribe()
+                .with(r -> {}, e -> {});
         Set<ProcessHandle> children = executionProcesses();
         Thread.sleep(300);
         running.cancel();
@@ -280,9 +310,12 @@ class SandboxTest {
         start(settings);
         awaitStandby();
         long serving = sandbox.status().pid();
-        ProcessHandle standby = ProcessHandle.current().children()
-                .filter(p -> p.pid() != serving && p.info().commandLine().orElse("").contains("supervisor.py"))
-                .findFirst().orElseThrow();
+        ProcessHandle standby = ProcessHandle.current()
+                .children()
+                .filter(p ->
+                        p.pid() != serving && p.info().commandLine().orElse("").contains("supervisor.py"))
+                .findFirst()
+                .orElseThrow();
         standby.destroyForcibly();
         assertEquals(3, run("result = len(df)").result().asInt());
         assertEquals(serving, sandbox.status().pid());
@@ -293,13 +326,14 @@ class SandboxTest {
     /** Kills the supervisor while an execution runs; checks what its caller gets; returns when it was killed. */
     private long killMidExecution() {
         long pid = sandbox.status().pid();
-        CompletableFuture<ExecutionResult> victim = sandbox.execute("s1", sales,
-                "import time\ntime.sleep(10)\nresult = 1").subscribeAsCompletionStage();
+        CompletableFuture<ExecutionResult> victim = sandbox.execute(
+                        "s1", sales, "import time\ntime.sleep(10)\nresult = 1")
+                .subscribeAsCompletionStage();
         executionProcesses();
         long killed = System.nanoTime();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        ProblemException failure = assertInstanceOf(ProblemException.class,
-                catchFailure(Uni.createFrom().completionStage(victim)));
+        ProblemException failure = assertInstanceOf(
+                ProblemException.class, catchFailure(Uni.createFrom().completionStage(victim)));
         assertTrue(Duration.ofNanos(System.nanoTime() - killed).compareTo(Duration.ofSeconds(1)) < 0);
         assertEquals(ProblemType.WORKER_UNAVAILABLE, failure.type());
         assertTrue(failure.getMessage().contains("stopped while running this request"), failure.getMessage());
@@ -327,11 +361,18 @@ class SandboxTest {
     @Test
     void datasetsThatCannotBeLoadedAreUnprocessable() {
         start(new TestSettings());
-        List<DatasetSource> wrong = List.of(new DatasetSource("sales", true, "f-sales", "h-other",
-                List.of("city", "amount", "when", "paid"), Map.of("city", "int64", "amount", "float64", "paid", "bool"),
-                List.of("when"), 3, List.of("")));
-        ProblemException failure = assertInstanceOf(ProblemException.class,
-                catchFailure(sandbox.execute("s2", wrong, "result = 1")));
+        List<DatasetSource> wrong = List.of(new DatasetSource(
+                "sales",
+                true,
+                "f-sales",
+                "h-other",
+                List.of("city", "amount", "when", "paid"),
+                Map.of("city", "int64", "amount", "float64", "paid", "bool"),
+                List.of("when"),
+                3,
+                List.of("")));
+        ProblemException failure =
+                assertInstanceOf(ProblemException.class, catchFailure(sandbox.execute("s2", wrong, "result = 1")));
         assertEquals(ProblemType.UNPROCESSABLE, failure.type());
         assertTrue(failure.getMessage().contains("could not be loaded"), failure.getMessage());
         assertTrue(failure.getMessage().contains("ValueError"), failure.getMessage());
@@ -368,7 +409,8 @@ class SandboxTest {
     void codeWithoutDatasetsRunsToo() {
         start(new TestSettings());
         ExecutionResult result = sandbox.execute("empty", List.of(), "result = [df is None, len(dfs), 2 ** 10]")
-                .await().atMost(WAIT);
+                .await()
+                .atMost(WAIT);
         assertEquals("[true,0,1024]", result.result().toString());
     }
 
@@ -377,10 +419,11 @@ class SandboxTest {
         TestSettings settings = new TestSettings();
         settings.maxCodeSize = 10;
         start(settings);
-        assertEquals(ProblemType.UNPROCESSABLE,
+        assertEquals(
+                ProblemType.UNPROCESSABLE,
                 ((ProblemException) catchFailure(sandbox.execute("s1", sales, "result = 12345678"))).type());
-        assertEquals(ProblemType.UNPROCESSABLE,
-                ((ProblemException) catchFailure(sandbox.execute("s1", sales, " "))).type());
+        assertEquals(
+                ProblemType.UNPROCESSABLE, ((ProblemException) catchFailure(sandbox.execute("s1", sales, " "))).type());
     }
 
     @Test
@@ -389,9 +432,11 @@ class SandboxTest {
         settings.enabled = false;
         sandbox = new Sandbox(settings.build(), files, registry);
         sandbox.start();
-        assertEquals(ProblemType.WORKER_UNAVAILABLE,
+        assertEquals(
+                ProblemType.WORKER_UNAVAILABLE,
                 ((ProblemException) catchFailure(sandbox.execute("s1", sales, "result = 1"))).type());
-        assertEquals(ProblemType.WORKER_UNAVAILABLE,
+        assertEquals(
+                ProblemType.WORKER_UNAVAILABLE,
                 ((ProblemException) catchFailure(sandbox.prefetch("s1", sales))).type());
         assertFalse(sandbox.status().enabled());
         assertFalse(new WorkerHealth(sandbox).critical());
@@ -405,8 +450,8 @@ class SandboxTest {
         settings.startTimeout = Duration.ofMillis(500);
         sandbox = new Sandbox(settings.build(), files, registry);
         sandbox.start();
-        ProblemException failure = assertInstanceOf(ProblemException.class,
-                catchFailure(sandbox.execute("s1", sales, "result = 1")));
+        ProblemException failure =
+                assertInstanceOf(ProblemException.class, catchFailure(sandbox.execute("s1", sales, "result = 1")));
         assertEquals(ProblemType.WORKER_UNAVAILABLE, failure.type());
         assertTrue(failure.getMessage().contains("did not become ready"), failure.getMessage());
         assertTrue(failure.getMessage().contains("could not be started"), failure.getMessage());
@@ -432,18 +477,33 @@ class SandboxTest {
     void theWorkerSeesNoneOfTheServicesEnvironment() throws IOException {
         start(new TestSettings());
         String environ = Files.readString(Path.of("/proc/" + sandbox.status().pid() + "/environ"));
-        Set<String> names = java.util.Arrays.stream(environ.split("\0")).filter(s -> !s.isEmpty())
-                .map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet());
-        assertEquals(Set.of("PATH", "LANG", "LC_ALL", "HOME", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                "MKL_NUM_THREADS", "MPLBACKEND", "MPLCONFIGDIR"), names);
+        Set<String> names = java.util.Arrays.stream(environ.split("\0"))
+                .filter(s -> !s.isEmpty())
+                .map(s -> s.substring(0, s.indexOf('=')))
+                .collect(Collectors.toSet());
+        assertEquals(
+                Set.of(
+                        "PATH",
+                        "LANG",
+                        "LC_ALL",
+                        "HOME",
+                        "OPENBLAS_NUM_THREADS",
+                        "OMP_NUM_THREADS",
+                        "MKL_NUM_THREADS",
+                        "MPLBACKEND",
+                        "MPLCONFIGDIR"),
+                names);
     }
 
     /** The execution processes (children of the session processes) once there is one. */
     private Set<ProcessHandle> executionProcesses() {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            Set<ProcessHandle> processes = ProcessHandle.of(sandbox.status().pid()).orElseThrow().children()
-                    .flatMap(ProcessHandle::children).collect(Collectors.toSet());
+            Set<ProcessHandle> processes = ProcessHandle.of(sandbox.status().pid())
+                    .orElseThrow()
+                    .children()
+                    .flatMap(ProcessHandle::children)
+                    .collect(Collectors.toSet());
             if (!processes.isEmpty()) {
                 return processes;
             }

@@ -24,8 +24,30 @@ final class TestSettings {
     boolean landlockOff = false;
 
     SandboxSettings build() {
-        return new SandboxSettings(enabled, python, timeout, cpuTime, maxOutput, maxSampleRows, 100, 5, 1 << 20,
-                maxCodeSize, memoryBudget, 1L << 30, 64, concurrency, queueSize, queueTimeout, Duration.ofSeconds(2),
-                Duration.ofSeconds(120), startTimeout, grace, standby, idleTimeout, allowUnconfined, landlockOff);
+        return new SandboxSettings(
+                enabled,
+                python,
+                timeout,
+                cpuTime,
+                maxOutput,
+                maxSampleRows,
+                100,
+                5,
+                1 << 20,
+                maxCodeSize,
+                memoryBudget,
+                1L << 30,
+                64,
+                concurrency,
+                queueSize,
+                queueTimeout,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(120),
+                startTimeout,
+                grace,
+                standby,
+                idleTimeout,
+                allowUnconfined,
+                landlockOff);
     }
 }

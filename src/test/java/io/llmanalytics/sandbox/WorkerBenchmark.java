@@ -1,5 +1,8 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmanalytics.dataset.DatasetSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,11 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.llmanalytics.dataset.DatasetSource;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 /**
  * bench/worker.sh: the worker end to end through {@link Sandbox} against the real CPython worker, with plain pandas
  * (bench/plain_pandas.py) measured in the same run as the baseline. Not a test; prints figures.
@@ -25,8 +23,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 public final class WorkerBenchmark {
 
     private static final Duration WAIT = Duration.ofMinutes(5);
-    private static final List<String> SMALL_CODE = List.of("result = df['revenue'].sum()",
-            "result = df.groupby('category')['revenue'].mean()", "result = df.head()",
+    private static final List<String> SMALL_CODE = List.of(
+            "result = df['revenue'].sum()",
+            "result = df.groupby('category')['revenue'].mean()",
+            "result = df.head()",
             "result = df[df['quantity'] > 5].groupby(['region', 'category'])['revenue'].sum().unstack()");
     private static final String GROUPBY = "result = df.groupby('category')['revenue'].sum()";
     private static final List<Long> PAUSES = List.of(0L, 100L);
@@ -48,8 +48,9 @@ public final class WorkerBenchmark {
     private void run() throws Exception {
         List<DatasetSource> small = List.of(source("small", "sales-200k"));
         List<DatasetSource> big = List.of(source("big", "sales-2m"));
-        System.out.printf("machine: %d processors; worker concurrency %d%n", Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "machine: %d processors; worker concurrency %d%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
 
         TestSettings production = new TestSettings();
         production.standby = true;
@@ -76,7 +77,8 @@ public final class WorkerBenchmark {
     private void overhead(Sandbox sandbox, List<DatasetSource> small) throws Exception {
         long started = System.nanoTime();
         sandbox.prefetch("small", small).await().atMost(WAIT);
-        System.out.printf("%n[1] Per-execution overhead on a cached 200,000-row dataset (load took %d ms)%n",
+        System.out.printf(
+                "%n[1] Per-execution overhead on a cached 200,000-row dataset (load took %d ms)%n",
                 millis(System.nanoTime() - started));
         int runs = 50;
         try (Baseline plain = new Baseline("sales-200k")) {
@@ -93,8 +95,9 @@ public final class WorkerBenchmark {
                     overheads.add(worker - pandas);
                     System.out.printf("%-90s %8.1fms %8.1fms %8.1fms%n", code, worker, pandas, worker - pandas);
                 }
-                System.out.printf("median overhead %.1f ms (target <= 30 ms): %s%n", median(overheads),
-                        median(overheads) <= 30 ? "PASS" : "FAIL");
+                System.out.printf(
+                        "median overhead %.1f ms (target <= 30 ms): %s%n",
+                        median(overheads), median(overheads) <= 30 ? "PASS" : "FAIL");
             }
         }
     }
@@ -103,17 +106,22 @@ public final class WorkerBenchmark {
         long started = System.nanoTime();
         sandbox.prefetch("big", big).await().atMost(WAIT);
         long load = millis(System.nanoTime() - started);
-        System.out.printf("%n[2] %s on the 2.3 M-row sales dataset (%d MB CSV; load took %d ms, %d MB cached)%n",
-                GROUPBY, Files.size(out.resolve("sales-2m.csv")) / 1_000_000, load,
+        System.out.printf(
+                "%n[2] %s on the 2.3 M-row sales dataset (%d MB CSV; load took %d ms, %d MB cached)%n",
+                GROUPBY,
+                Files.size(out.resolve("sales-2m.csv")) / 1_000_000,
+                load,
                 sandbox.status().cachedBytes() / 1_000_000);
         int runs = 15;
-        JsonNode answer = check(sandbox.execute("big", big, GROUPBY).await().atMost(WAIT)).result();
+        JsonNode answer =
+                check(sandbox.execute("big", big, GROUPBY).await().atMost(WAIT)).result();
         try (Baseline plain = new Baseline("sales-2m")) {
             for (long pause : PAUSES) {
                 List<Double> pandasTimes = new ArrayList<>();
                 double worker = median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes));
                 double pandas = median(pandasTimes);
-                System.out.printf("%s: worker %.1f ms, plain pandas %.1f ms: %.2fx (target <= 1.5x): %s%n",
+                System.out.printf(
+                        "%s: worker %.1f ms, plain pandas %.1f ms: %.2fx (target <= 1.5x): %s%n",
                         mode(pause), worker, pandas, worker / pandas, worker / pandas <= 1.5 ? "PASS" : "FAIL");
             }
         }
@@ -122,8 +130,16 @@ public final class WorkerBenchmark {
     }
 
     /** Worker runs interleaved with baseline runs, so that both see the same machine. */
-    private static List<Double> timed(Sandbox sandbox, List<DatasetSource> datasets, String session, String code,
-            int runs, long pauseMillis, Baseline plain, List<Double> plainTimes) throws Exception {
+    private static List<Double> timed(
+            Sandbox sandbox,
+            List<DatasetSource> datasets,
+            String session,
+            String code,
+            int runs,
+            long pauseMillis,
+            Baseline plain,
+            List<Double> plainTimes)
+            throws Exception {
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             Thread.sleep(pauseMillis);
@@ -142,13 +158,16 @@ public final class WorkerBenchmark {
         private final java.io.Writer outToProcess;
 
         Baseline(String name) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", plainScript.toString(),
-                    out.resolve(name + ".csv").toString(), out.resolve(name + ".json").toString())
+            ProcessBuilder builder = new ProcessBuilder(
+                            "/usr/bin/python3",
+                            plainScript.toString(),
+                            out.resolve(name + ".csv").toString(),
+                            out.resolve(name + ".json").toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             builder.environment().put("OPENBLAS_NUM_THREADS", "1");
             process = builder.start();
-            in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
+            in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             outToProcess = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             if (!"ready".equals(in.readLine())) {
                 throw new IllegalStateException("the plain pandas baseline did not start");
@@ -156,7 +175,8 @@ public final class WorkerBenchmark {
         }
 
         double run(String code) throws IOException {
-            outToProcess.write(FrameCodec.JSON.createObjectNode().put("code", code).put("runs", 1) + "\n");
+            outToProcess.write(
+                    FrameCodec.JSON.createObjectNode().put("code", code).put("runs", 1) + "\n");
             outToProcess.flush();
             return FrameCodec.JSON.readTree(in.readLine()).get(0).asDouble();
         }
@@ -168,20 +188,25 @@ public final class WorkerBenchmark {
     }
 
     private static String mode(long pause) {
-        return pause == 0 ? "back to back" : "paced, " + pause + " ms between executions (as between the questions of a session)";
+        return pause == 0
+                ? "back to back"
+                : "paced, " + pause + " ms between executions (as between the questions of a session)";
     }
 
     private void concurrent(Sandbox sandbox, List<DatasetSource> small) {
-        System.out.printf("%n[3] 20 concurrent executions (groupby on 200,000 rows) on %d processors%n",
+        System.out.printf(
+                "%n[3] 20 concurrent executions (groupby on 200,000 rows) on %d processors%n",
                 Runtime.getRuntime().availableProcessors());
         long started = System.nanoTime();
         List<CompletableFuture<Double>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             long t = System.nanoTime();
-            calls.add(sandbox.execute("small", small, SMALL_CODE.get(3)).map(r -> {
-                check(r);
-                return (System.nanoTime() - t) / 1e6;
-            }).subscribeAsCompletionStage());
+            calls.add(sandbox.execute("small", small, SMALL_CODE.get(3))
+                    .map(r -> {
+                        check(r);
+                        return (System.nanoTime() - t) / 1e6;
+                    })
+                    .subscribeAsCompletionStage());
         }
         int failures = 0;
         List<Double> latencies = new ArrayList<>();
@@ -194,15 +219,21 @@ public final class WorkerBenchmark {
             }
         }
         Collections.sort(latencies);
-        System.out.printf("%d/20 succeeded, %d failures in %d ms; latency median %.0f ms, max %.0f ms: %s%n",
-                latencies.size(), failures, millis(System.nanoTime() - started), median(latencies),
-                latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1), failures == 0 ? "PASS" : "FAIL");
+        System.out.printf(
+                "%d/20 succeeded, %d failures in %d ms; latency median %.0f ms, max %.0f ms: %s%n",
+                latencies.size(),
+                failures,
+                millis(System.nanoTime() - started),
+                median(latencies),
+                latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1),
+                failures == 0 ? "PASS" : "FAIL");
     }
 
     private void crashRecovery(Sandbox sandbox, List<DatasetSource> small) throws Exception {
         System.out.printf("%n[4] Supervisor killed in the middle of an execution%n");
-        CompletableFuture<ExecutionResult> victim = sandbox.execute("small", small,
-                "import time\ntime.sleep(10)\nresult = 1").subscribeAsCompletionStage();
+        CompletableFuture<ExecutionResult> victim = sandbox.execute(
+                        "small", small, "import time\ntime.sleep(10)\nresult = 1")
+                .subscribeAsCompletionStage();
         Thread.sleep(300);
         long killed = System.nanoTime();
         ProcessHandle.of(sandbox.status().pid()).orElseThrow().destroyForcibly();
@@ -214,10 +245,12 @@ public final class WorkerBenchmark {
             error = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
         }
         long failedAfter = millis(System.nanoTime() - killed);
-        ExecutionResult result = check(sandbox.execute("small", small, "result = len(df)").await().atMost(WAIT));
+        ExecutionResult result = check(
+                sandbox.execute("small", small, "result = len(df)").await().atMost(WAIT));
         long recovered = millis(System.nanoTime() - killed);
         System.out.printf("caller told after %d ms: %s%n", failedAfter, error);
-        System.out.printf("working again (datasets reloaded, %s rows) %d ms after the kill (target <= 2000 ms): %s%n",
+        System.out.printf(
+                "working again (datasets reloaded, %s rows) %d ms after the kill (target <= 2000 ms): %s%n",
                 result.result(), recovered, recovered <= 2000 ? "PASS" : "FAIL");
     }
 
@@ -226,16 +259,18 @@ public final class WorkerBenchmark {
         check(sandbox.execute("small", small, "result = 0").await().atMost(WAIT));
         long started = System.nanoTime();
         CompletableFuture<Long> looping = sandbox.execute("small", small, "while True:\n    pass")
-                .map(r -> millis(System.nanoTime() - started)).subscribeAsCompletionStage();
-        CompletableFuture<ExecutionResult> queued = sandbox.execute("small", small, "result = 1")
+                .map(r -> millis(System.nanoTime() - started))
                 .subscribeAsCompletionStage();
+        CompletableFuture<ExecutionResult> queued =
+                sandbox.execute("small", small, "result = 1").subscribeAsCompletionStage();
         long timedOut = looping.join();
         ExecutionResult next = queued.join();
         long done = millis(System.nanoTime() - started);
         long freed = done - next.duration().toMillis();
-        System.out.printf("timeout reported after %d ms; the queued execution finished after %d ms (ran %d ms): slot "
-                + "freed after about %d ms (target <= 2500 ms): %s%n", timedOut, done, next.duration().toMillis(),
-                freed, freed <= 2500 ? "PASS" : "FAIL");
+        System.out.printf(
+                "timeout reported after %d ms; the queued execution finished after %d ms (ran %d ms): slot "
+                        + "freed after about %d ms (target <= 2500 ms): %s%n",
+                timedOut, done, next.duration().toMillis(), freed, freed <= 2500 ? "PASS" : "FAIL");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -254,10 +289,13 @@ public final class WorkerBenchmark {
         List<String> columns = new ArrayList<>();
         spec.path("columns").forEach(c -> columns.add(c.asText()));
         Map<String, String> dtypes = new LinkedHashMap<>();
-        spec.path("dtypes").fields().forEachRemaining(e -> dtypes.put(e.getKey(), e.getValue().asText()));
+        spec.path("dtypes")
+                .fields()
+                .forEachRemaining(e -> dtypes.put(e.getKey(), e.getValue().asText()));
         List<String> dates = new ArrayList<>();
         spec.path("date_columns").forEach(c -> dates.add(c.asText()));
-        return new DatasetSource("sales", true, id, id, columns, dtypes, dates, spec.path("rows").asLong(), List.of(""));
+        return new DatasetSource(
+                "sales", true, id, id, columns, dtypes, dates, spec.path("rows").asLong(), List.of(""));
     }
 
     private static ExecutionResult check(ExecutionResult result) {

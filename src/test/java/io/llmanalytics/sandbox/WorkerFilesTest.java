@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 class WorkerFilesTest {
@@ -20,7 +19,8 @@ class WorkerFilesTest {
     void everyPythonModuleOfTheWorkerIsInstalled() throws IOException {
         Set<String> sources;
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/worker"))) {
-            sources = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".py"))
+            sources = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".py"))
                     .collect(Collectors.toSet());
         }
         assertEquals(sources, Set.copyOf(WorkerFiles.MODULES));
@@ -29,7 +29,8 @@ class WorkerFilesTest {
             for (String module : WorkerFiles.MODULES) {
                 assertTrue(Files.isRegularFile(installed.directory().resolve(module)), module);
             }
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(installed.directory())));
+            assertEquals(
+                    "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(installed.directory())));
             assertTrue(Files.isDirectory(installed.matplotlibCache()));
         } finally {
             installed.delete();
@@ -39,7 +40,8 @@ class WorkerFilesTest {
 
     @Test
     void theAllowListIsTheSharedFile() throws IOException {
-        assertEquals(Files.readString(Path.of("src/main/resources/policy/allowed-modules.txt")),
+        assertEquals(
+                Files.readString(Path.of("src/main/resources/policy/allowed-modules.txt")),
                 WorkerFiles.allowedModules());
     }
 }

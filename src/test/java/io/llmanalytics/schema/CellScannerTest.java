@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class CellScannerTest {
@@ -84,10 +83,14 @@ class CellScannerTest {
     @Test
     void datesBecomeEpochMillis() {
         assertEquals(CellKind.DATE, scanner.scan("1999-12-31 23:59:58.250"));
-        assertEquals(LocalDateTime.of(1999, 12, 31, 23, 59, 58, 250_000_000).toInstant(ZoneOffset.UTC).toEpochMilli(),
+        assertEquals(
+                LocalDateTime.of(1999, 12, 31, 23, 59, 58, 250_000_000)
+                        .toInstant(ZoneOffset.UTC)
+                        .toEpochMilli(),
                 scanner.millis());
         assertEquals(CellKind.DATE, scanner.scan("1/1/1900"));
-        assertEquals(LocalDateTime.of(1900, 1, 1, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli(), scanner.millis());
+        assertEquals(
+                LocalDateTime.of(1900, 1, 1, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli(), scanner.millis());
         assertEquals("1999-12-31T23:59:58.250", DateFormats.iso(DateFormats.parse("1999-12-31 23:59:58.25")));
         assertEquals("2020-01-02T22:05:00", DateFormats.iso(DateFormats.parse("1/2/2020 10:05 PM")));
         assertEquals("2020-01-02T00:05:00", DateFormats.iso(DateFormats.parse("1/2/2020 12:05 AM")));

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.schema.PandasType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DatasetNamesTest {
 
@@ -41,7 +39,8 @@ class DatasetNamesTest {
 
     @Test
     void numbersCompareByValue() {
-        assertEquals(SharedColumns.normalise(PandasType.INT64, "3"), SharedColumns.normalise(PandasType.FLOAT64, "3.0"));
+        assertEquals(
+                SharedColumns.normalise(PandasType.INT64, "3"), SharedColumns.normalise(PandasType.FLOAT64, "3.0"));
         assertEquals("abc", SharedColumns.normalise(PandasType.OBJECT, " abc "));
         assertTrue(SharedColumns.compatible(PandasType.INT64, PandasType.FLOAT64));
         assertFalse(SharedColumns.compatible(PandasType.INT64, PandasType.OBJECT));

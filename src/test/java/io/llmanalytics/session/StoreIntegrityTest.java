@@ -3,20 +3,17 @@ package io.llmanalytics.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-
-import jakarta.inject.Inject;
-
-import org.bson.Document;
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.testing.Uploads;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
 
 /** Nothing is left behind: no stored file without its session, whatever fails. */
 @QuarkusTest
@@ -35,13 +32,19 @@ class StoreIntegrityTest {
     SessionStoreMaintenance maintenance;
 
     private long storedFiles() {
-        return client.getDatabase(config.database()).getCollection(GridFsFiles.BUCKET + ".files").countDocuments()
-                .await().atMost(Duration.ofSeconds(10));
+        return client.getDatabase(config.database())
+                .getCollection(GridFsFiles.BUCKET + ".files")
+                .countDocuments()
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     private long storedChunks() {
-        return client.getDatabase(config.database()).getCollection(GridFsFiles.BUCKET + ".chunks").countDocuments()
-                .await().atMost(Duration.ofSeconds(10));
+        return client.getDatabase(config.database())
+                .getCollection(GridFsFiles.BUCKET + ".chunks")
+                .countDocuments()
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     @Test
@@ -74,14 +77,22 @@ class StoreIntegrityTest {
         String kept = Uploads.sessionOf("kept.csv", "x\n1\n");
         Path orphanFile = Files.createTempFile("orphan", ".csv");
         Files.writeString(orphanFile, "x\n1\n");
-        StoredFile orphan = files.store(orphanFile, "orphan.csv", new Document("session", "crashed-before-its-document"))
-                .await().atMost(Duration.ofSeconds(10));
+        StoredFile orphan = files.store(
+                        orphanFile, "orphan.csv", new Document("session", "crashed-before-its-document"))
+                .await()
+                .atMost(Duration.ofSeconds(10));
         long before = storedFiles();
-        int removed = maintenance.sweepOrphans(Instant.now().plusSeconds(1)).await().atMost(Duration.ofSeconds(10));
+        int removed =
+                maintenance.sweepOrphans(Instant.now().plusSeconds(1)).await().atMost(Duration.ofSeconds(10));
         assertTrue(removed >= 1);
         assertEquals(before - removed, storedFiles());
         io.restassured.RestAssured.given().get("/api/session/" + kept).then().statusCode(200);
-        assertEquals(0, (int) maintenance.sweepOrphans(Instant.now().minusSeconds(3600)).await().atMost(Duration.ofSeconds(10)),
+        assertEquals(
+                0,
+                (int) maintenance
+                        .sweepOrphans(Instant.now().minusSeconds(3600))
+                        .await()
+                        .atMost(Duration.ofSeconds(10)),
                 "young files (uploads in progress) are left alone");
         Files.delete(orphanFile);
         assertTrue(orphan.length() > 0);

@@ -13,14 +13,23 @@ public final class BoundedHeapImport {
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
-        Source source = new Source("db", SourceKind.of(url).orElseThrow(), url, java.util.Optional.of(TestDatabase.USER),
-                java.util.Optional.of(TestDatabase.PASSWORD), java.util.Optional.empty(), List.of());
+        Source source = new Source(
+                "db",
+                SourceKind.of(url).orElseThrow(),
+                url,
+                java.util.Optional.of(TestDatabase.USER),
+                java.util.Optional.of(TestDatabase.PASSWORD),
+                java.util.Optional.empty(),
+                List.of());
         SourceImporter importer = Importers.importer(Duration.ofSeconds(120), 100_000_000L, source);
-        SourceImporter.Imported imported = importer.importTo(new SourceRequest("db", "big", null, null), Path.of(args[1]));
+        SourceImporter.Imported imported =
+                importer.importTo(new SourceRequest("db", "big", null, null), Path.of(args[1]));
         long peak = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        System.out.println("rows=" + imported.table().schema().rows() + " columns=" + imported.table().schema().columns().size()
-                + " bytes=" + Files.size(Path.of(args[1])) + " peak_heap=" + peak);
+                .mapToLong(p -> p.getPeakUsage().getUsed())
+                .sum();
+        System.out.println("rows=" + imported.table().schema().rows() + " columns="
+                + imported.table().schema().columns().size() + " bytes=" + Files.size(Path.of(args[1])) + " peak_heap="
+                + peak);
     }
 }

@@ -3,10 +3,8 @@ package io.llmanalytics.sources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -39,8 +37,10 @@ public final class DatabaseServers implements BeforeAllCallback {
 
     /** The shared server of {@code kind}, started with the fixtures on first use. */
     public static TestDatabase get(ExtensionContext context, TestDatabase.Kind kind) {
-        TestDatabase db = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent("sources-db-" + kind, k -> new Started(startWithFixtures(kind)), Started.class).db();
+        TestDatabase db = context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent("sources-db-" + kind, k -> new Started(startWithFixtures(kind)), Started.class)
+                .db();
         STARTED.put(kind, db);
         return db;
     }

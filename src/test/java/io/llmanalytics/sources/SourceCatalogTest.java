@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.problem.ProblemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.llmanalytics.problem.ProblemException;
 
 /** The operator's settings, as environment variables and as properties, become named sources. */
 class SourceCatalogTest {
@@ -40,7 +38,9 @@ class SourceCatalogTest {
                 Map.entry("SOURCES_NOURL_USERNAME", "u"),
                 Map.entry("SOURCES_BLANK_URL", "  "),
                 Map.entry("PATH", "/usr/bin")));
-        assertEquals(List.of("lite", "sales_eu", "warehouse"), sources.keySet().stream().sorted().toList());
+        assertEquals(
+                List.of("lite", "sales_eu", "warehouse"),
+                sources.keySet().stream().sorted().toList());
         Source w = sources.get("warehouse");
         assertEquals(SourceKind.POSTGRESQL, w.kind());
         assertEquals("jdbc:postgresql://db.internal:5432/shop", w.url());
@@ -69,13 +69,18 @@ class SourceCatalogTest {
                 "sources.query-timeout", "30s"));
         assertEquals(List.of("crm"), List.copyOf(sources.keySet()));
         assertEquals(Optional.of("env-user"), sources.get("crm").username());
-        assertEquals(Optional.of(Path.of("/run/secrets/crm")), sources.get("crm").passwordFile());
+        assertEquals(
+                Optional.of(Path.of("/run/secrets/crm")), sources.get("crm").passwordFile());
     }
 
     @Test
     void anUnreadablePasswordFileIs503NamingOnlyTheSource() {
-        Source s = SourceCatalog.parse(Map.of("SOURCES_X_URL", "jdbc:postgresql://h/x", "SOURCES_X_PASSWORD_FILE",
-                dir.resolve("missing").toString())).get("x");
+        Source s = SourceCatalog.parse(Map.of(
+                        "SOURCES_X_URL",
+                        "jdbc:postgresql://h/x",
+                        "SOURCES_X_PASSWORD_FILE",
+                        dir.resolve("missing").toString()))
+                .get("x");
         ProblemException e = assertThrows(ProblemException.class, s::secret);
         assertEquals(503, e.type().status());
         assertFalse(e.getMessage().contains(dir.toString()));
@@ -85,6 +90,10 @@ class SourceCatalogTest {
     void unknownNamesAre404() {
         SourceCatalog catalog = new SourceCatalog(SourceCatalog.parse(Map.of("SOURCES_A_URL", "jdbc:sqlite:/x.db")));
         assertEquals("a", catalog.get("A").name());
-        assertEquals(404, assertThrows(ProblemException.class, () -> catalog.get("b")).type().status());
+        assertEquals(
+                404,
+                assertThrows(ProblemException.class, () -> catalog.get("b"))
+                        .type()
+                        .status());
     }
 }

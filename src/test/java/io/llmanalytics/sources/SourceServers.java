@@ -16,6 +16,5 @@ public record SourceServers(TestDatabase postgres, TestDatabase doomed, Path wor
     /** Marks the test field {@link SourceServersResource} fills. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
-    public @interface Inject {
-    }
+    public @interface Inject {}
 }

@@ -1,13 +1,12 @@
 package io.llmanalytics.sources;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Starts the database servers of {@link SourcesProfile} and names them to the service as an operator would, in the
@@ -29,8 +28,10 @@ public class SourceServersResource implements QuarkusTestResourceLifecycleManage
         Path passwordFile;
         try {
             doomed = TestDatabase.start(TestDatabase.Kind.POSTGRESQL);
-            doomed.sql("CREATE FUNCTION slow_row(n integer) RETURNS integer VOLATILE LANGUAGE sql AS"
-                    + " $$ SELECT pg_sleep(0.001); SELECT n $$;\n", null);
+            doomed.sql(
+                    "CREATE FUNCTION slow_row(n integer) RETURNS integer VOLATILE LANGUAGE sql AS"
+                            + " $$ SELECT pg_sleep(0.001); SELECT n $$;\n",
+                    null);
             workDir = Files.createTempDirectory("sources-api-work");
             passwordFile = Files.createTempFile("warehouse-password", ".txt");
             Files.writeString(passwordFile, TestDatabase.PASSWORD + "\n");
@@ -71,8 +72,8 @@ public class SourceServersResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(servers, new TestInjector.AnnotatedAndMatchesType(SourceServers.Inject.class,
-                SourceServers.class));
+        injector.injectIntoFields(
+                servers, new TestInjector.AnnotatedAndMatchesType(SourceServers.Inject.class, SourceServers.class));
     }
 
     @Override

@@ -8,6 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.session.GridFsFiles;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.testing.SseEvents;
+import io.llmanalytics.testing.Uploads;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,22 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.session.GridFsFiles;
-import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.testing.SseEvents;
-import io.llmanalytics.testing.Uploads;
-import io.quarkus.mongodb.reactive.ReactiveMongoClient;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.response.Response;
 
 /**
  * The source endpoints over HTTP against real PostgreSQL servers ({@link SourceServersResource}): listing without
@@ -70,8 +66,11 @@ class SourcesApiTest {
     }
 
     private long count(String collection) {
-        return client.getDatabase(store.database()).getCollection(collection).countDocuments()
-                .await().atMost(Duration.ofSeconds(10));
+        return client.getDatabase(store.database())
+                .getCollection(collection)
+                .countDocuments()
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     /** Sessions, GridFS files and chunks stored now. */
@@ -81,11 +80,14 @@ class SourcesApiTest {
 
     private void assertNothingLeft(List<Long> before, String what) {
         assertEquals(before, stored(), what + ": no session, file or chunk stored");
-        until(Duration.ofSeconds(30), () -> {
-            try (Stream<Path> left = Files.list(servers.workDir())) {
-                return left.findAny().isEmpty();
-            }
-        }, what + ": the work directory is deleted");
+        until(
+                Duration.ofSeconds(30),
+                () -> {
+                    try (Stream<Path> left = Files.list(servers.workDir())) {
+                        return left.findAny().isEmpty();
+                    }
+                },
+                what + ": the work directory is deleted");
     }
 
     /** A condition that must hold again within {@code limit}, polled. */
@@ -111,27 +113,47 @@ class SourcesApiTest {
 
     @Test
     void sourcesAreListedWithoutHostUserOrPassword() {
-        String body = given().get("/api/sources").then().statusCode(200).extract().asString();
+        String body =
+                given().get("/api/sources").then().statusCode(200).extract().asString();
         List<String> names = given().get("/api/sources").jsonPath().getList("name");
         assertEquals(List.of("badcreds", "doomed", "limited", "nowhere", "warehouse"), names);
-        given().get("/api/sources").then().body("find { it.name == 'limited' }.kind", is("postgresql"))
+        given().get("/api/sources")
+                .then()
+                .body("find { it.name == 'limited' }.kind", is("postgresql"))
                 .body("find { it.name == 'limited' }.tables_allowed", is(List.of("public.orders", "public.types")));
-        for (String secret : List.of("127.0.0.1", "localhost", Integer.toString(servers.postgres().port()),
-                Integer.toString(servers.doomed().port()), TestDatabase.USER, TestDatabase.PASSWORD, "wrong-password-q7",
-                "nobody-user-x", "nobody-pw-x", "jdbc", "warehouse-password")) {
+        for (String secret : List.of(
+                "127.0.0.1",
+                "localhost",
+                Integer.toString(servers.postgres().port()),
+                Integer.toString(servers.doomed().port()),
+                TestDatabase.USER,
+                TestDatabase.PASSWORD,
+                "wrong-password-q7",
+                "nobody-user-x",
+                "nobody-pw-x",
+                "jdbc",
+                "warehouse-password")) {
             assertFalse(body.contains(secret), "'" + secret + "' in " + body);
         }
     }
 
     @Test
     void tablesAreListedWithColumnsAndEstimates() {
-        given().get("/api/sources/limited/tables").then().statusCode(200)
+        given().get("/api/sources/limited/tables")
+                .then()
+                .statusCode(200)
                 .body("table", is(List.of("orders", "types")))
                 .body("find { it.table == 'orders' }.schema", is("public"))
-                .body("find { it.table == 'orders' }.columns.name", is(List.of("order_id", "customer", "amount", "placed")))
+                .body(
+                        "find { it.table == 'orders' }.columns.name",
+                        is(List.of("order_id", "customer", "amount", "placed")))
                 .body("find { it.table == 'orders' }.columns.type", is(List.of("int4", "text", "numeric", "date")))
                 .body("find { it.table == 'orders' }.row_estimate", is(500));
-        List<String> all = given().get("/api/sources/warehouse/tables").then().statusCode(200).extract().jsonPath()
+        List<String> all = given().get("/api/sources/warehouse/tables")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("table");
         assertTrue(all.containsAll(List.of("big", "cheap", "orders", "secret_salaries", "types")), all.toString());
         given().get("/api/sources/nosuch/tables").then().statusCode(404).contentType("application/problem+json");
@@ -141,7 +163,8 @@ class SourcesApiTest {
     @Test
     void aSessionIsCreatedFromATableAndFromAQuery() {
         Response table = post("/api/session/create", request(Map.of("source", "warehouse", "table", "public.orders")));
-        table.then().statusCode(201)
+        table.then()
+                .statusCode(201)
                 .body("data_info.rows", is(500))
                 .body("data_info.data_types.order_id", is("int64"))
                 .body("data_info.data_types.amount", is("float64"))
@@ -150,15 +173,25 @@ class SourcesApiTest {
                 .body("datasets[0].name", is("orders"))
                 .body("datasets[0].source.source", is("warehouse"))
                 .body("datasets[0].source.table", is("public.orders"));
-        Response query = post("/api/session/create", request(Map.of("source", "warehouse", "name", "totals", "query",
-                "SELECT customer, SUM(amount) AS total, COUNT(*) AS n FROM orders GROUP BY customer")));
-        query.then().statusCode(201)
+        Response query = post(
+                "/api/session/create",
+                request(Map.of(
+                        "source",
+                        "warehouse",
+                        "name",
+                        "totals",
+                        "query",
+                        "SELECT customer, SUM(amount) AS total, COUNT(*) AS n FROM orders GROUP BY customer")));
+        query.then()
+                .statusCode(201)
                 .body("data_info.rows", is(7))
                 .body("data_info.data_types.total", is("float64"))
                 .body("data_info.data_types.n", is("int64"))
                 .body("datasets[0].name", is("totals"))
                 .body("datasets[0].source.query", containsString("GROUP BY customer"));
-        given().get("/api/session/" + query.jsonPath().getString("session_id")).then().statusCode(200)
+        given().get("/api/session/" + query.jsonPath().getString("session_id"))
+                .then()
+                .statusCode(200)
                 .body("datasets[0].source.source", is("warehouse"));
     }
 
@@ -166,17 +199,30 @@ class SourcesApiTest {
     void aDatasetAddedFromASourceIsAnalysedAsPandasWouldCompute() throws Exception {
         String session = Uploads.sessionOf("regions.csv", "region,manager\nnorth,ann\nsouth,bob\n");
         post("/api/session/" + session + "/datasets", request(Map.of("source", "warehouse", "table", "orders")))
-                .then().statusCode(201).body("datasets.name", is(List.of("orders")));
-        JsonNode done = SseEvents.parse(given().contentType("application/json").accept("text/event-stream")
-                .body("{\"question\": \"What is the total amount by customer?\"}")
-                .post("/api/session/" + session + "/analyze").then().statusCode(200).extract().asString()).done();
+                .then()
+                .statusCode(201)
+                .body("datasets.name", is(List.of("orders")));
+        JsonNode done = SseEvents.parse(given().contentType("application/json")
+                        .accept("text/event-stream")
+                        .body("{\"question\": \"What is the total amount by customer?\"}")
+                        .post("/api/session/" + session + "/analyze")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .done();
         assertEquals("offline", done.get("usage").get("analyst").asText(), done.toString());
         assertTrue(done.get("generated_code").asText().contains("dfs['orders']"), done.toString());
         Map<String, Double> answer = new TreeMap<>();
-        done.get("raw_result").get("data").fields().forEachRemaining(e -> answer.put(e.getKey(), e.getValue().asDouble()));
+        done.get("raw_result")
+                .get("data")
+                .fields()
+                .forEachRemaining(e -> answer.put(e.getKey(), e.getValue().asDouble()));
         Map<String, Double> pandas = new TreeMap<>();
         JSON.readTree(python("print(pd.read_sql('SELECT * FROM orders', engine).groupby('customer')['amount'].sum()"
-                + ".to_json())")).fields().forEachRemaining(e -> pandas.put(e.getKey(), e.getValue().asDouble()));
+                        + ".to_json())"))
+                .fields()
+                .forEachRemaining(e -> pandas.put(e.getKey(), e.getValue().asDouble()));
         assertEquals(pandas, answer);
     }
 
@@ -184,7 +230,9 @@ class SourcesApiTest {
     private String python(String code) throws Exception {
         String script = "import pandas as pd, sqlalchemy\nengine = sqlalchemy.create_engine('"
                 + servers.postgres().sqlalchemyUrl() + "')\n" + code + "\n";
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script)
+                .redirectErrorStream(false)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -194,33 +242,45 @@ class SourcesApiTest {
 
     @Test
     void refreshReimportsTheChangedTableAndKeepsTheHistory() throws Exception {
-        servers.postgres().sql("CREATE TABLE stock (item text, qty integer);\n"
-                + "INSERT INTO stock VALUES ('a', 1), ('b', 2), ('c', 3);\n", null);
+        servers.postgres()
+                .sql(
+                        "CREATE TABLE stock (item text, qty integer);\n"
+                                + "INSERT INTO stock VALUES ('a', 1), ('b', 2), ('c', 3);\n",
+                        null);
         Response created = post("/api/session/create", request(Map.of("source", "warehouse", "table", "stock")));
         created.then().statusCode(201).body("data_info.rows", is(3)).body("profile.qty.max", is(3.0f));
         String id = created.jsonPath().getString("session_id");
         String importedAt = created.jsonPath().getString("datasets[0].source.imported_at");
-        given().contentType("application/json").accept("application/json")
-                .body("{\"question\": \"What is the total qty?\"}").post("/api/session/" + id + "/analyze")
-                .then().statusCode(200);
+        given().contentType("application/json")
+                .accept("application/json")
+                .body("{\"question\": \"What is the total qty?\"}")
+                .post("/api/session/" + id + "/analyze")
+                .then()
+                .statusCode(200);
         List<Long> before = stored();
         servers.postgres().sql("INSERT INTO stock VALUES ('d', 40), ('e', NULL);\n", null);
-        post("/api/session/" + id + "/datasets/stock/refresh", "").then().statusCode(200)
+        post("/api/session/" + id + "/datasets/stock/refresh", "")
+                .then()
+                .statusCode(200)
                 .body("datasets[0].rows", is(5))
                 .body("datasets[0].data_types.qty", is("float64"))
                 .body("datasets[0].profile.qty.max", is(40.0f))
                 .body("datasets[0].null_counts.qty", is(1));
         Response now = given().get("/api/session/" + id);
-        now.then().statusCode(200).body("data_info.rows", is(5)).body("history.size()", is(1))
+        now.then()
+                .statusCode(200)
+                .body("data_info.rows", is(5))
+                .body("history.size()", is(1))
                 .body("datasets.size()", is(1));
         assertNotEquals(importedAt, now.jsonPath().getString("datasets[0].source.imported_at"));
         assertEquals(before, stored(), "the old file is replaced, not kept beside the new one");
         post("/api/session/" + Uploads.sessionOf("plain.csv", "x\n1\n") + "/datasets/plain/refresh", "")
-                .then().statusCode(409).body("detail", containsString("uploaded as a file"));
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("uploaded as a file"));
     }
 
-    private record Failure(Map<String, String> request, int status, String detail) {
-    }
+    private record Failure(Map<String, String> request, int status, String detail) {}
 
     @Test
     void everyFailureHasItsStatusAndLeavesNothing() {
@@ -229,27 +289,39 @@ class SourcesApiTest {
                 new Failure(Map.of("source", "nosuch", "table", "orders"), 404, "No source named 'nosuch'"),
                 new Failure(Map.of("source", "warehouse", "table", "nosuch"), 404, "no table 'nosuch'"),
                 new Failure(Map.of("source", "limited", "table", "big"), 404, "no table 'big'"),
-                new Failure(Map.of("source", "limited", "query", "SELECT * FROM secret_salaries"), 404, "secret_salaries"),
+                new Failure(
+                        Map.of("source", "limited", "query", "SELECT * FROM secret_salaries"), 404, "secret_salaries"),
                 new Failure(Map.of("source", "warehouse", "query", "DELETE FROM orders"), 400, "only reads"),
                 new Failure(Map.of("source", "warehouse", "query", "DROP TABLE orders"), 400, "only reads"),
-                new Failure(Map.of("source", "warehouse", "query", "SELECT 1; DELETE FROM orders"), 400, "2 statements"),
+                new Failure(
+                        Map.of("source", "warehouse", "query", "SELECT 1; DELETE FROM orders"), 400, "2 statements"),
                 new Failure(Map.of("source", "warehouse", "query", "SELECT 1; SELECT 2"), 400, "2 statements"),
                 new Failure(Map.of("source", "warehouse", "query", "SELEC amount FROM orders"), 400, "not valid SQL"),
                 new Failure(Map.of("source", "warehouse", "table", "orders", "query", "SELECT 1"), 400, "one of them"),
                 new Failure(Map.of("source", "badcreds", "table", "orders"), 502, "credentials"),
                 new Failure(Map.of("source", "nowhere", "table", "orders"), 503, "'nowhere'"),
-                new Failure(Map.of("source", "warehouse", "query", "SELECT pg_sleep(60)"), 504, "SOURCES_QUERY_TIMEOUT"));
+                new Failure(
+                        Map.of("source", "warehouse", "query", "SELECT pg_sleep(60)"), 504, "SOURCES_QUERY_TIMEOUT"));
         for (Failure f : failures) {
             for (String path : List.of("/api/session/create", "/api/session/" + session + "/datasets")) {
                 if (f.status() == 504 && path.endsWith("/datasets")) {
                     continue; // once is enough for a 12 s wait
                 }
                 List<Long> before = stored();
-                String body = post(path, request(f.request())).then().statusCode(f.status())
-                        .contentType("application/problem+json").body("detail", containsString(f.detail()))
-                        .extract().asString();
-                for (String secret : List.of(TestDatabase.PASSWORD, "wrong-password-q7", "nobody-pw-x", "nobody-user-x",
-                        "127.0.0.1", TestDatabase.USER)) {
+                String body = post(path, request(f.request()))
+                        .then()
+                        .statusCode(f.status())
+                        .contentType("application/problem+json")
+                        .body("detail", containsString(f.detail()))
+                        .extract()
+                        .asString();
+                for (String secret : List.of(
+                        TestDatabase.PASSWORD,
+                        "wrong-password-q7",
+                        "nobody-pw-x",
+                        "nobody-user-x",
+                        "127.0.0.1",
+                        TestDatabase.USER)) {
                     assertFalse(body.contains(secret), f + " " + path + " echoes '" + secret + "': " + body);
                 }
                 assertNothingLeft(before, f + " " + path);
@@ -257,22 +329,27 @@ class SourcesApiTest {
         }
         given().get("/api/session/" + session).then().statusCode(200).body("datasets.name", is(List.of("keep")));
         post("/api/session/create", request(Map.of("source", "warehouse", "query", "SELECT COUNT(*) AS n FROM orders")))
-                .then().statusCode(201).body("data_info.sample[0].n", is(500));
+                .then()
+                .statusCode(201)
+                .body("data_info.sample[0].n", is(500));
     }
 
     @Test
     void aServerStoppedMidImportIs503AndNothingIsStored() throws Exception {
         List<Long> before = stored();
-        CompletableFuture<Response> importing = CompletableFuture.supplyAsync(() -> post("/api/session/create",
-                request(Map.of("source", "doomed", "query", SourceServersResource.SLOW_ROWS))));
+        CompletableFuture<Response> importing = CompletableFuture.supplyAsync(() -> post(
+                "/api/session/create", request(Map.of("source", "doomed", "query", SourceServersResource.SLOW_ROWS))));
         // the canonical file is opened once the first rows have arrived from the cursor
-        until(Duration.ofSeconds(60), () -> {
-            try (Stream<Path> files = Files.walk(servers.workDir())) {
-                return files.anyMatch(p -> p.getFileName().toString().equals("dataset-0.csv"));
-            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
-                return false; // a directory went away while walking
-            }
-        }, "the import has started receiving rows");
+        until(
+                Duration.ofSeconds(60),
+                () -> {
+                    try (Stream<Path> files = Files.walk(servers.workDir())) {
+                        return files.anyMatch(p -> p.getFileName().toString().equals("dataset-0.csv"));
+                    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                        return false; // a directory went away while walking
+                    }
+                },
+                "the import has started receiving rows");
         assertFalse(importing.isDone(), "still importing when the server stops");
         servers.doomed().kill();
         Response r = importing.get(60, TimeUnit.SECONDS);
@@ -284,8 +361,11 @@ class SourcesApiTest {
     @Test
     void anImportStopsAtTheStoredBytesQuota() {
         List<Long> before = stored();
-        post("/api/session/create", request(Map.of("source", "warehouse", "table", "big"))).then().statusCode(429)
-                .contentType("application/problem+json").body("detail", containsString("MAX_STORED_BYTES_PER_CALLER"))
+        post("/api/session/create", request(Map.of("source", "warehouse", "table", "big")))
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .body("detail", containsString("MAX_STORED_BYTES_PER_CALLER"))
                 .body("detail", containsString("nothing was stored"));
         assertNothingLeft(before, "quota");
     }

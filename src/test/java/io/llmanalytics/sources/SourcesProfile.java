@@ -1,9 +1,8 @@
 package io.llmanalytics.sources;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
 import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The database sources of the API tests (one profile, one application start): real PostgreSQL servers from
@@ -17,8 +16,15 @@ public class SourcesProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("sources.query-timeout", "12s", "sources.connect-timeout", "3s", "llm.analyst", "offline",
-                "access.limits.stored-bytes", Long.toString(STORED_BYTES));
+        return Map.of(
+                "sources.query-timeout",
+                "12s",
+                "sources.connect-timeout",
+                "3s",
+                "llm.analyst",
+                "offline",
+                "access.limits.stored-bytes",
+                Long.toString(STORED_BYTES));
     }
 
     @Override

@@ -65,13 +65,15 @@ public final class TestDatabase implements AutoCloseable {
 
     /** The JDBC URL of the fixture database. */
     public String jdbcUrl() {
-        return kind == Kind.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE
+        return kind == Kind.POSTGRESQL
+                ? "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE
                 : "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     /** The SQLAlchemy URL pandas connects with. */
     public String sqlalchemyUrl() {
-        return kind == Kind.POSTGRESQL ? "postgresql+psycopg2://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE
+        return kind == Kind.POSTGRESQL
+                ? "postgresql+psycopg2://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE
                 : "mysql+pymysql://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE;
     }
 
@@ -90,7 +92,8 @@ public final class TestDatabase implements AutoCloseable {
 
     private static String pgBin(String tool) throws IOException {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            Path bin = versions.sorted(Comparator.reverseOrder()).findFirst()
+            Path bin = versions.sorted(Comparator.reverseOrder())
+                    .findFirst()
                     .orElseThrow(() -> new IOException("PostgreSQL is not installed (bin/lib.sh installs it)"));
             return bin.resolve("bin").resolve(tool).toString();
         }
@@ -102,38 +105,76 @@ public final class TestDatabase implements AutoCloseable {
         if (root()) {
             run(List.of("chown", "nobody", pw.toString()), dir.resolve("chown.log"), Duration.ofSeconds(20));
         }
-        run(asServerUser(List.of(pgBin("initdb"), "-D", dir.resolve("data").toString(), "-U", "postgres",
-                "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + pw, "-E", "UTF8", "--no-sync")),
-                dir.resolve("initdb.log"), Duration.ofSeconds(120));
-        pgCtl("start", "-w", "-t", "120", "-l", dir.resolve("server.log").toString(), "-o",
+        run(
+                asServerUser(List.of(
+                        pgBin("initdb"),
+                        "-D",
+                        dir.resolve("data").toString(),
+                        "-U",
+                        "postgres",
+                        "--auth-local=trust",
+                        "--auth-host=scram-sha-256",
+                        "--pwfile=" + pw,
+                        "-E",
+                        "UTF8",
+                        "--no-sync")),
+                dir.resolve("initdb.log"),
+                Duration.ofSeconds(120));
+        pgCtl(
+                "start",
+                "-w",
+                "-t",
+                "120",
+                "-l",
+                dir.resolve("server.log").toString(),
+                "-o",
                 "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
                         + " -c full_page_writes=off -c max_connections=40");
-        sql("CREATE USER " + USER + " PASSWORD '" + PASSWORD + "';\nCREATE DATABASE " + DATABASE + " OWNER " + USER + ";\n",
+        sql(
+                "CREATE USER " + USER + " PASSWORD '" + PASSWORD + "';\nCREATE DATABASE " + DATABASE + " OWNER " + USER
+                        + ";\n",
                 "postgres");
     }
 
     private void pgCtl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(pgBin("pg_ctl"), "-D", dir.resolve("data").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(pgBin("pg_ctl"), "-D", dir.resolve("data").toString()));
         command.addAll(List.of(args));
         run(asServerUser(command), dir.resolve("pg_ctl.log"), Duration.ofSeconds(150));
     }
 
     private void startMariadb() throws IOException, InterruptedException {
-        List<String> install = new ArrayList<>(List.of("mariadb-install-db", "--no-defaults", "--datadir=" + dir.resolve("data"),
-                "--auth-root-authentication-method=normal", "--skip-test-db"));
+        List<String> install = new ArrayList<>(List.of(
+                "mariadb-install-db",
+                "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db"));
         if (root()) {
             install.add("--user=nobody");
         }
         run(install, dir.resolve("install.log"), Duration.ofSeconds(180));
-        List<String> server = new ArrayList<>(List.of("mariadbd", "--no-defaults", "--datadir=" + dir.resolve("data"),
-                "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dir.resolve("sock"),
-                "--pid-file=" + dir.resolve("pid"), "--skip-log-bin", "--innodb-flush-log-at-trx-commit=0",
-                "--innodb-buffer-pool-size=64M", "--character-set-server=utf8mb4",
-                "--collation-server=utf8mb4_general_ci", "--log-error=" + dir.resolve("server.log")));
+        List<String> server = new ArrayList<>(List.of(
+                "mariadbd",
+                "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--port=" + port,
+                "--bind-address=127.0.0.1",
+                "--socket=" + dir.resolve("sock"),
+                "--pid-file=" + dir.resolve("pid"),
+                "--skip-log-bin",
+                "--innodb-flush-log-at-trx-commit=0",
+                "--innodb-buffer-pool-size=64M",
+                "--character-set-server=utf8mb4",
+                "--collation-server=utf8mb4_general_ci",
+                "--log-error=" + dir.resolve("server.log")));
         if (root()) {
             server.add("--user=nobody");
         }
-        mariadb = new ProcessBuilder(server).redirectErrorStream(true).redirectOutput(dir.resolve("mariadbd.out").toFile()).start();
+        mariadb = new ProcessBuilder(server)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("mariadbd.out").toFile())
+                .start();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(dir.resolve("sock")) || !accepts(port)) {
             if (!mariadb.isAlive() || System.nanoTime() > until) {
@@ -141,10 +182,13 @@ public final class TestDatabase implements AutoCloseable {
             }
             mariadb.waitFor(100, TimeUnit.MILLISECONDS);
         }
-        sql("CREATE DATABASE " + DATABASE + ";\nCREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';\n"
-                + "CREATE USER '" + USER + "'@'localhost' IDENTIFIED BY '" + PASSWORD + "';\n"
-                + "GRANT ALL ON " + DATABASE + ".* TO '" + USER + "'@'%';\nGRANT ALL ON " + DATABASE + ".* TO '" + USER
-                + "'@'localhost';\n", "mysql");
+        sql(
+                "CREATE DATABASE " + DATABASE + ";\nCREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';\n"
+                        + "CREATE USER '" + USER + "'@'localhost' IDENTIFIED BY '" + PASSWORD + "';\n"
+                        + "GRANT ALL ON " + DATABASE + ".* TO '" + USER + "'@'%';\nGRANT ALL ON " + DATABASE + ".* TO '"
+                        + USER
+                        + "'@'localhost';\n",
+                "mysql");
     }
 
     private static boolean accepts(int port) {
@@ -163,11 +207,31 @@ public final class TestDatabase implements AutoCloseable {
         file.toFile().setReadable(true, false);
         String db = database == null ? DATABASE : database;
         List<String> command = kind == Kind.POSTGRESQL
-                ? List.of(pgBin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", dir.toString(), "-p",
-                        Integer.toString(port), "-U", database == null ? USER : "postgres", "-d", db, "-f", file.toString())
-                : List.of("mariadb", "--no-defaults", "--default-character-set=utf8mb4", "--socket=" + dir.resolve("sock"),
-                        "-uroot", "--database=" + db,
-                        "-e", "source " + file);
+                ? List.of(
+                        pgBin("psql"),
+                        "-X",
+                        "-q",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-h",
+                        dir.toString(),
+                        "-p",
+                        Integer.toString(port),
+                        "-U",
+                        database == null ? USER : "postgres",
+                        "-d",
+                        db,
+                        "-f",
+                        file.toString())
+                : List.of(
+                        "mariadb",
+                        "--no-defaults",
+                        "--default-character-set=utf8mb4",
+                        "--socket=" + dir.resolve("sock"),
+                        "-uroot",
+                        "--database=" + db,
+                        "-e",
+                        "source " + file);
         run(kind == Kind.POSTGRESQL ? asServerUser(command) : command, dir.resolve("sql.log"), Duration.ofMinutes(3));
         Files.deleteIfExists(file);
     }
@@ -211,13 +275,17 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     static void run(List<String> command, Path log, Duration timeout) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("Timed out: " + command.get(0));
         }
         if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + Files.readString(log));
+            throw new IOException(
+                    String.join(" ", command) + " failed (" + p.exitValue() + "): " + Files.readString(log));
         }
     }
 }

@@ -7,8 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 /** Waiting on a condition (polled every 50 ms), never a fixed sleep: returns as soon as it holds. */
 public final class Conditions {
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
     public static void until(String what, Duration timeout, Callable<Boolean> condition) {

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 /** The shared test corpus (real public data; used by tests, never shipped). */
 public final class Corpus {
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     public static Path root() {
         Path relative = Path.of("..", "shared", "corpus").toAbsolutePath().normalize();

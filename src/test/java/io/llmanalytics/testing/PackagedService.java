@@ -75,7 +75,8 @@ public final class PackagedService implements AutoCloseable {
                     throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log());
                 }
                 try {
-                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                    HttpResponse<String> r = client.send(
+                            HttpRequest.newBuilder(uri("/q/health/ready")).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         return;

@@ -1,10 +1,9 @@
 package io.llmanalytics.testing;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Parses a Server-Sent Events body into events (and counts comment lines). */
 public final class SseEvents {
@@ -12,8 +11,7 @@ public final class SseEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One event: its id, name and JSON data. */
-    public record Event(String id, String name, JsonNode data) {
-    }
+    public record Event(String id, String name, JsonNode data) {}
 
     private final List<Event> events;
     private final int comments;
@@ -75,7 +73,10 @@ public final class SseEvents {
 
     /** The names with the stage of status events, e.g. {@code status:generating}. */
     public List<String> sequence() {
-        return events.stream().map(e -> e.name().equals("status") ? "status:" + e.data().get("stage").asText() : e.name())
+        return events.stream()
+                .map(e -> e.name().equals("status")
+                        ? "status:" + e.data().get("stage").asText()
+                        : e.name())
                 .toList();
     }
 

@@ -7,8 +7,7 @@ import io.restassured.response.Response;
 /** Uploading tables over HTTP in tests. */
 public final class Uploads {
 
-    private Uploads() {
-    }
+    private Uploads() {}
 
     public static Response upload(String fileName, byte[] content) {
         return given().multiPart("file", fileName, content).when().post("/api/session/create");

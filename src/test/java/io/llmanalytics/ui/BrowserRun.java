@@ -1,5 +1,7 @@
 package io.llmanalytics.ui;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * Runs the browser scenarios of {@code src/test/ui} ({@code node tests/run.mjs}) against a running service and reads
  * their outcome. Installs the project's npm dependencies from its lock file first when they are missing (nothing is
@@ -25,12 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class BrowserRun {
 
     /** The outcome of one scenario. */
-    record Scenario(String name, boolean passed, String error, long durationMs) {
-    }
+    record Scenario(String name, boolean passed, String error, long durationMs) {}
 
     /** Every scenario's outcome, the runner's exit code and its output. */
-    record Outcome(List<Scenario> scenarios, int exitCode, String output) {
-    }
+    record Outcome(List<Scenario> scenarios, int exitCode, String output) {}
 
     static final int MIN_NODE_MAJOR = 18;
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
@@ -55,8 +52,8 @@ final class BrowserRun {
         checkNode();
         Path chromium = chromium();
         if (!Files.isExecutable(chromium)) {
-            throw new AssertionError("No Chromium at " + chromium + ": install Debian's chromium package (bin/test does)"
-                    + " or set CHROMIUM to its path.");
+            throw new AssertionError("No Chromium at " + chromium
+                    + ": install Debian's chromium package (bin/test does)" + " or set CHROMIUM to its path.");
         }
         installDependencies();
         Files.createDirectories(target);
@@ -68,8 +65,10 @@ final class BrowserRun {
         if (!only.isBlank()) {
             command.addAll(List.of(only.split(","))); // e.g. -Dui.scenarios=phone,keyboard while working on those
         }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(project.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("BASE_URL", base.toString().replaceAll("/+$", ""));
         env.put("CHROMIUM", chromium.toString());
@@ -84,8 +83,11 @@ final class BrowserRun {
         }
         List<Scenario> scenarios = new ArrayList<>();
         for (JsonNode s : new ObjectMapper().readTree(results.toFile()).path("scenarios")) {
-            scenarios.add(new Scenario(s.path("name").asText(), s.path("passed").asBoolean(),
-                    s.path("error").isNull() ? null : s.path("error").asText(), s.path("duration_ms").asLong()));
+            scenarios.add(new Scenario(
+                    s.path("name").asText(),
+                    s.path("passed").asBoolean(),
+                    s.path("error").isNull() ? null : s.path("error").asText(),
+                    s.path("duration_ms").asLong()));
         }
         return new Outcome(scenarios, exit, output);
     }
@@ -93,14 +95,17 @@ final class BrowserRun {
     private void checkNode() throws IOException, InterruptedException {
         String version;
         try {
-            version = output(new ProcessBuilder("node", "--version"), Duration.ofSeconds(30)).strip();
+            version = output(new ProcessBuilder("node", "--version"), Duration.ofSeconds(30))
+                    .strip();
         } catch (IOException e) {
-            throw new AssertionError("Node.js " + MIN_NODE_MAJOR + "+ is needed for the browser tests (bin/test installs"
-                    + " Debian's nodejs and npm when they are missing): " + e.getMessage());
+            throw new AssertionError(
+                    "Node.js " + MIN_NODE_MAJOR + "+ is needed for the browser tests (bin/test installs"
+                            + " Debian's nodejs and npm when they are missing): " + e.getMessage());
         }
         Matcher m = NODE_VERSION.matcher(version);
         if (!m.find() || Integer.parseInt(m.group(1)) < MIN_NODE_MAJOR) {
-            throw new AssertionError("The browser tests need Node.js " + MIN_NODE_MAJOR + "+ (playwright-core); found " + version);
+            throw new AssertionError(
+                    "The browser tests need Node.js " + MIN_NODE_MAJOR + "+ (playwright-core); found " + version);
         }
     }
 
@@ -108,9 +113,14 @@ final class BrowserRun {
     private void installDependencies() throws IOException, InterruptedException {
         ObjectMapper json = new ObjectMapper();
         String locked = json.readTree(project.resolve("package-lock.json").toFile())
-                .path("packages").path("node_modules/playwright-core").path("version").asText();
+                .path("packages")
+                .path("node_modules/playwright-core")
+                .path("version")
+                .asText();
         Path installed = project.resolve("node_modules/playwright-core/package.json");
-        if (Files.exists(installed) && locked.equals(json.readTree(installed.toFile()).path("version").asText())) {
+        if (Files.exists(installed)
+                && locked.equals(
+                        json.readTree(installed.toFile()).path("version").asText())) {
             return;
         }
         ProcessBuilder npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
@@ -126,7 +136,8 @@ final class BrowserRun {
             int exit = await(builder.start(), timeout, String.join(" ", builder.command()));
             String text = Files.readString(out, StandardCharsets.UTF_8);
             if (exit != 0) {
-                throw new AssertionError(String.join(" ", builder.command()) + " failed (exit " + exit + "):\n" + tail(text));
+                throw new AssertionError(
+                        String.join(" ", builder.command()) + " failed (exit " + exit + "):\n" + tail(text));
             }
             return text;
         } finally {

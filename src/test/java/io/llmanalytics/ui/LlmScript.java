@@ -1,5 +1,10 @@
 package io.llmanalytics.ui;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.testing.llm.OpenAiStub;
+import io.llmanalytics.testing.llm.StubRequest;
+import io.llmanalytics.testing.llm.StubResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,13 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.StubRequest;
-import io.llmanalytics.testing.llm.StubResponse;
 
 /**
  * What the LLM stub answers during the browser tests, read from {@code src/test/ui/fixtures/llm-script.json} (the
@@ -26,8 +24,7 @@ import io.llmanalytics.testing.llm.StubResponse;
 record LlmScript(Map<String, Answer> questions) {
 
     /** The scripted answer to one question. */
-    record Answer(List<String> code, Duration codeDelay, String interpretation, Duration tokenDelay) {
-    }
+    record Answer(List<String> code, Duration codeDelay, String interpretation, Duration tokenDelay) {}
 
     static LlmScript load(Path file) throws IOException {
         JsonNode root = new ObjectMapper().readTree(Files.readString(file));
@@ -36,9 +33,15 @@ record LlmScript(Map<String, Answer> questions) {
             JsonNode q = entry.getValue();
             List<String> code = new ArrayList<>();
             q.path("code").forEach(c -> code.add(c.asText()));
-            questions.put(entry.getKey(), new Answer(code, Duration.ofMillis(q.path("code_delay_ms").asLong(0)),
-                    q.hasNonNull("interpretation") ? q.get("interpretation").asText() : null,
-                    Duration.ofMillis(q.path("token_delay_ms").asLong(0))));
+            questions.put(
+                    entry.getKey(),
+                    new Answer(
+                            code,
+                            Duration.ofMillis(q.path("code_delay_ms").asLong(0)),
+                            q.hasNonNull("interpretation")
+                                    ? q.get("interpretation").asText()
+                                    : null,
+                            Duration.ofMillis(q.path("token_delay_ms").asLong(0))));
         });
         return new LlmScript(Map.copyOf(questions));
     }
@@ -56,11 +59,13 @@ record LlmScript(Map<String, Answer> questions) {
             }
         }
         if (question == null) {
-            return StubResponse.status(500).body("{\"error\":{\"message\":\"LlmScript: no answer scripted for this question\"}}");
+            return StubResponse.status(500)
+                    .body("{\"error\":{\"message\":\"LlmScript: no answer scripted for this question\"}}");
         }
         Answer answer = questions.get(question);
         if (request.interpretation()) {
-            return answer.interpretation() == null ? StubResponse.status(500)
+            return answer.interpretation() == null
+                    ? StubResponse.status(500)
                     : StubResponse.content(answer.interpretation()).tokenDelay(answer.tokenDelay());
         }
         int attempt = 0;

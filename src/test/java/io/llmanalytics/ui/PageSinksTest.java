@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +30,9 @@ class PageSinksTest {
     void noScriptOfThePageTurnsTextIntoMarkup() throws IOException {
         List<Path> scripts;
         try (Stream<Path> files = Files.walk(PAGE)) {
-            scripts = files.filter(p -> p.toString().endsWith(".js") || p.toString().endsWith(".html")).toList();
+            scripts = files.filter(
+                            p -> p.toString().endsWith(".js") || p.toString().endsWith(".html"))
+                    .toList();
         }
         assertTrue(scripts.size() >= 10, "the page's scripts are found: " + scripts);
         List<String> found = new ArrayList<>();

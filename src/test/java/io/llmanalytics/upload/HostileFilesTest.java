@@ -4,18 +4,16 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.testing.Uploads;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
-
-import io.llmanalytics.testing.Uploads;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
 /** Hostile files get a clear 4xx or are ingested safely, within bounded memory and time. */
 @QuarkusTest
@@ -24,16 +22,20 @@ class HostileFilesTest {
     @Test
     void anXlsxZipBombIsRefused() throws IOException {
         // sheet XML of ~300 MB that compresses ~1000:1, beyond POI's 1:100 inflate-ratio guard
-        byte[] bomb = workbook(out -> {
-            out.write("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
-                    .getBytes(StandardCharsets.UTF_8));
-            byte[] row = "<row><c t=\"inlineStr\"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>"
-                    .getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < 5_000_000; i++) {
-                out.write(row);
-            }
-            out.write("</sheetData></worksheet>".getBytes(StandardCharsets.UTF_8));
-        }, null);
+        byte[] bomb = workbook(
+                out -> {
+                    out.write(
+                            "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+                                    .getBytes(StandardCharsets.UTF_8));
+                    byte[] row =
+                            "<row><c t=\"inlineStr\"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>"
+                                    .getBytes(StandardCharsets.UTF_8);
+                    for (int i = 0; i < 5_000_000; i++) {
+                        out.write(row);
+                    }
+                    out.write("</sheetData></worksheet>".getBytes(StandardCharsets.UTF_8));
+                },
+                null);
         assertTrue(bomb.length < 2_000_000, "the bomb is small: " + bomb.length);
         long start = System.nanoTime();
         Response r = Uploads.upload("bomb.xlsx", bomb);
@@ -43,10 +45,13 @@ class HostileFilesTest {
 
     @Test
     void xmlEntitiesInWorkbookPartsAreRefused() throws IOException {
-        byte[] xxe = workbook(out -> out.write(("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
-                + "<row><c t=\"inlineStr\"><is><t>h</t></is></c></row><row><c t=\"inlineStr\"><is><t>&e;</t></is></c></row>"
-                + "</sheetData></worksheet>").getBytes(StandardCharsets.UTF_8)), null);
+        byte[] xxe = workbook(
+                out -> out.write(("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                                + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+                                + "<row><c t=\"inlineStr\"><is><t>h</t></is></c></row><row><c t=\"inlineStr\"><is><t>&e;</t></is></c></row>"
+                                + "</sheetData></worksheet>")
+                        .getBytes(StandardCharsets.UTF_8)),
+                null);
         Response r = Uploads.upload("xxe.xlsx", xxe);
         r.then().statusCode(400).contentType("application/problem+json");
         assertTrue(!r.asString().contains("root:"), "no file content leaks");
@@ -54,10 +59,13 @@ class HostileFilesTest {
 
     @Test
     void aHugeSharedStringsTableIsRefused() throws IOException {
-        byte[] sst = workbook(out -> out.write(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-                + "<sheetData><row><c t=\"s\"><v>0</v></c></row></sheetData></worksheet>").getBytes(StandardCharsets.UTF_8)),
+        byte[] sst = workbook(
+                out -> out.write(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                                + "<sheetData><row><c t=\"s\"><v>0</v></c></row></sheetData></worksheet>")
+                        .getBytes(StandardCharsets.UTF_8)),
                 out -> {
-                    out.write("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">".getBytes(StandardCharsets.UTF_8));
+                    out.write("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                            .getBytes(StandardCharsets.UTF_8));
                     byte[] item = ("<si><t>" + "x".repeat(1000) + "</t></si>").getBytes(StandardCharsets.UTF_8);
                     for (int i = 0; i < 70_000; i++) {
                         out.write(item);
@@ -69,8 +77,10 @@ class HostileFilesTest {
 
     @Test
     void millionsOfColumnsAreRefused() {
-        String header = "c," .repeat(2_000_000) + "c\n";
-        Uploads.upload("wide.csv", (header + header).getBytes(StandardCharsets.UTF_8)).then().statusCode(400)
+        String header = "c,".repeat(2_000_000) + "c\n";
+        Uploads.upload("wide.csv", (header + header).getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(400)
                 .body("detail", containsString("columns"));
     }
 
@@ -84,11 +94,13 @@ class HostileFilesTest {
     @Test
     void invalidUtf8IsReadAsWindows1252() {
         byte[] head = "name,score\n".getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[] { 'J', 'o', (byte) 0xE9, ',', '1', '\n', 'A', (byte) 0xC3, (byte) 0x28, ',', '2', '\n' };
+        byte[] body = new byte[] {'J', 'o', (byte) 0xE9, ',', '1', '\n', 'A', (byte) 0xC3, (byte) 0x28, ',', '2', '\n'};
         byte[] all = new byte[head.length + body.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);
-        Uploads.upload("latin.csv", all).then().statusCode(201)
+        Uploads.upload("latin.csv", all)
+                .then()
+                .statusCode(201)
                 .body("data_info.rows", is(2))
                 .body("data_info.sample[0].name", is("Jo\u00e9"));
     }
@@ -96,7 +108,9 @@ class HostileFilesTest {
     @Test
     void formulaLikeCellsAreKeptAsData() {
         String csv = "label,value\n=cmd|' /C calc'!A0,1\n+SUM(A1:A2),2\n-2+3,3\n@import,4\n";
-        Uploads.upload("formulas.csv", csv.getBytes(StandardCharsets.UTF_8)).then().statusCode(201)
+        Uploads.upload("formulas.csv", csv.getBytes(StandardCharsets.UTF_8))
+                .then()
+                .statusCode(201)
                 .body("data_info.data_types.label", is("object"))
                 .body("data_info.sample[0].label", is("=cmd|' /C calc'!A0"))
                 .body("data_info.sample[2].label", is("-2+3"));
@@ -118,7 +132,8 @@ class HostileFilesTest {
     /** A minimal xlsx (from POI, then the first sheet's XML and optionally the shared strings replaced). */
     private static byte[] workbook(Writer sheet, Writer sharedStrings) throws IOException {
         byte[] template;
-        try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XSSFWorkbook wb = new XSSFWorkbook();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             wb.createSheet("s").createRow(0).createCell(0).setCellValue("h");
             wb.write(out);
             template = out.toByteArray();

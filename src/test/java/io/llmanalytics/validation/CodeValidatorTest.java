@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** The service's edges without CDI: pre-checks that need no Python, and a pool that cannot answer in time. */
 class CodeValidatorTest {
@@ -54,8 +52,11 @@ class CodeValidatorTest {
     void precheckNeedsNoPython() {
         CodeValidator validator = new CodeValidator(config(Duration.ofSeconds(1)), new SimpleMeterRegistry());
         try {
-            assertEquals("code-empty", validator.precheck("").violations().get(0).rule());
-            assertEquals("code-too-long", validator.precheck("x".repeat(101)).violations().get(0).rule());
+            assertEquals(
+                    "code-empty", validator.precheck("").violations().get(0).rule());
+            assertEquals(
+                    "code-too-long",
+                    validator.precheck("x".repeat(101)).violations().get(0).rule());
             assertEquals(null, validator.precheck("result = 1"));
             assertFalse(validator.ready());
             assertEquals(ValidatorPool.State.NEW, validator.status().state());
@@ -70,12 +71,15 @@ class CodeValidatorTest {
     void aValidatorThatCannotAnswerInTimeIsA503WithRetryAfter() {
         CodeValidator validator = new CodeValidator(config(Duration.ofMillis(1)), new SimpleMeterRegistry());
         try {
-            ProblemException error = assertThrows(ProblemException.class,
+            ProblemException error = assertThrows(
+                    ProblemException.class,
                     () -> validator.validate("result = 1").await().atMost(Duration.ofMinutes(2)));
             assertEquals(ProblemType.VALIDATOR_UNAVAILABLE, error.type());
             assertEquals(503, error.problem().status());
             assertTrue(error.retryAfter().isPresent());
-            assertTrue(error.problem().detail().contains("busy or still starting"), error.problem().detail());
+            assertTrue(
+                    error.problem().detail().contains("busy or still starting"),
+                    error.problem().detail());
         } finally {
             validator.close();
         }

@@ -2,18 +2,15 @@ package io.llmanalytics.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.logging.Log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.quarkus.logging.Log;
 
 /**
  * No false alarms on real analysis code: the 291 DS-1000 pandas reference solutions.
@@ -31,7 +28,8 @@ class Ds1000Test {
 
     /** The solutions that genuinely need a forbidden feature, with the rule they break. */
     private static final Map<Integer, String> EXCEPTIONS = Map.of(
-            15, "import-not-allowed", // `import yaml` to parse strings with yaml.safe_load: yaml is not on the allow-list
+            15, "import-not-allowed", // `import yaml` to parse strings with yaml.safe_load: yaml is not on the
+            // allow-list
             88, "forbidden-builtin", // eval() of a cell value to turn '7' into 7
             104, "forbidden-builtin"); // eval() of a cell value such as '1 & 0' to compute it
 
@@ -49,7 +47,8 @@ class Ds1000Test {
             if (!context.find()) {
                 throw new IllegalStateException("problem " + id + " has no exec_context");
             }
-            String program = context.group(1).replace("[insert]", problem.path("reference_code").asText());
+            String program = context.group(1)
+                    .replace("[insert]", problem.path("reference_code").asText());
             Verdict verdict = SharedPool.check(program);
             total++;
             if (!verdict.ok()) {

@@ -3,6 +3,8 @@ package io.llmanalytics.validation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.logging.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.quarkus.logging.Log;
 
 /**
  * Hostile code. The validator's own set (hostile/validator-cases.json) must be refused exactly where it says
@@ -84,16 +81,19 @@ class HostileCodeTest {
         }
     }
 
-    private static void report(String file, int stopped, int total, Map<String, int[]> byCategory)
-            throws IOException {
-        StringBuilder text = new StringBuilder(String.format("%s: the validator alone stops %d of %d%n", file,
-                stopped, total));
-        byCategory.forEach((category, counts) -> text.append(String.format("  %-16s %d/%d%n", category, counts[0],
-                counts[1])));
+    private static void report(String file, int stopped, int total, Map<String, int[]> byCategory) throws IOException {
+        StringBuilder text =
+                new StringBuilder(String.format("%s: the validator alone stops %d of %d%n", file, stopped, total));
+        byCategory.forEach(
+                (category, counts) -> text.append(String.format("  %-16s %d/%d%n", category, counts[0], counts[1])));
         Log.info(text.toString().strip());
         Path out = Path.of("target", "validator-hostile-report.txt");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, text.toString(), StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                out,
+                text.toString(),
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class PolicySourcesTest {
@@ -21,8 +20,15 @@ class PolicySourcesTest {
             assertTrue(ids.add(rule.id()), "duplicate rule " + rule.id());
             assertFalse(rule.summary().isBlank(), rule.id());
         });
-        assertTrue(ids.containsAll(List.of("syntax-error", "import-not-allowed", "forbidden-builtin", "dunder",
-                "module-attribute", "file-access", "eval-expression", "result-missing")));
+        assertTrue(ids.containsAll(List.of(
+                "syntax-error",
+                "import-not-allowed",
+                "forbidden-builtin",
+                "dunder",
+                "module-attribute",
+                "file-access",
+                "eval-expression",
+                "result-missing")));
         assertTrue(policy.allowedModules().contains("pandas.*"));
         assertTrue(policy.allowedModules().contains("!pandas.io.*"));
         assertFalse(policy.allowedModules().stream().anyMatch(line -> line.startsWith("#")));
@@ -40,8 +46,8 @@ class PolicySourcesTest {
 
     @Test
     void missingResourceIsAClearError() {
-        IllegalStateException error = assertThrows(IllegalStateException.class,
-                () -> PolicySources.resource("validation/nope.txt"));
+        IllegalStateException error =
+                assertThrows(IllegalStateException.class, () -> PolicySources.resource("validation/nope.txt"));
         assertTrue(error.getMessage().contains("validation/nope.txt"));
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,8 +44,8 @@ class PoolBehaviourTest {
     @BeforeAll
     static void start() {
         PolicySources real = PolicySources.load();
-        PolicySources sources = new PolicySources(real.policyPy() + FAULTY, real.rulesJson(), real.allowedModules(),
-                real.moduleAttributes());
+        PolicySources sources = new PolicySources(
+                real.policyPy() + FAULTY, real.rulesJson(), real.allowedModules(), real.moduleAttributes());
         faulty = new ValidatorPool(sources, 1, 10_000, 16, Duration.ofSeconds(120), Duration.ofMillis(1500));
         faulty.start();
     }
@@ -81,8 +80,8 @@ class PoolBehaviourTest {
 
     @Test
     void aFullQueueIsRefusedAtOnce() throws Exception {
-        try (ValidatorPool pool = new ValidatorPool(PolicySources.load(), 1, 10_000, 1, Duration.ofSeconds(120),
-                Duration.ofSeconds(5))) {
+        try (ValidatorPool pool =
+                new ValidatorPool(PolicySources.load(), 1, 10_000, 1, Duration.ofSeconds(120), Duration.ofSeconds(5))) {
             CompletableFuture<List<Violation>> first = pool.submit("result = 1");
             CompletableFuture<List<Violation>> second = pool.submit("result = 2");
             // the only thread is still creating its context: the second job finds the queue full
@@ -95,8 +94,8 @@ class PoolBehaviourTest {
 
     @Test
     void aJobThatWaitedTooLongTimesOut() throws Exception {
-        try (ValidatorPool pool = new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofMillis(1),
-                Duration.ofSeconds(5))) {
+        try (ValidatorPool pool =
+                new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofMillis(1), Duration.ofSeconds(5))) {
             CompletableFuture<List<Violation>> job = pool.submit("result = 1");
             ExecutionException error = assertThrows(ExecutionException.class, () -> job.get(120, TimeUnit.SECONDS));
             assertInstanceOf(TimeoutException.class, error.getCause());
@@ -105,18 +104,20 @@ class PoolBehaviourTest {
 
     @Test
     void aClosedPoolRefuses() {
-        ValidatorPool pool = new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofSeconds(1),
-                Duration.ofSeconds(1));
+        ValidatorPool pool =
+                new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofSeconds(1), Duration.ofSeconds(1));
         pool.close();
         assertEquals(ValidatorPool.State.CLOSED, pool.status().state());
-        ExecutionException error = assertThrows(ExecutionException.class,
-                () -> pool.submit("result = 1").get(5, TimeUnit.SECONDS));
+        ExecutionException error = assertThrows(
+                ExecutionException.class, () -> pool.submit("result = 1").get(5, TimeUnit.SECONDS));
         assertInstanceOf(RejectedExecutionException.class, error.getCause());
     }
 
     @Test
     void aPoolNeedsAContext() {
-        assertThrows(IllegalArgumentException.class, () -> new ValidatorPool(PolicySources.load(), 0, 10_000, 4,
-                Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ValidatorPool(
+                        PolicySources.load(), 0, 10_000, 4, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     }
 }

@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** Every rule fires on its case and lets its near miss through (src/test/resources/validation/rule-cases.json). */
 class RuleCasesTest {
@@ -26,7 +24,9 @@ class RuleCasesTest {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (JsonNode row : TestData.resourceJson("validation/rule-cases.json").path("cases")) {
-            cases.add(Arguments.of(row.path("rule").asText(), expand(row.path("fires").asText()),
+            cases.add(Arguments.of(
+                    row.path("rule").asText(),
+                    expand(row.path("fires").asText()),
                     row.path("passes").asText()));
         }
         return cases.stream();
@@ -41,8 +41,9 @@ class RuleCasesTest {
     void ruleFiresAndNearMissPasses(String rule, String fires, String passes) {
         Verdict refused = SharedPool.check(fires);
         assertFalse(refused.ok(), () -> "should be refused: " + fires);
-        assertTrue(refused.rules().contains(rule), () -> "expected " + rule + " for " + fires + " but got "
-                + refused.violations());
+        assertTrue(
+                refused.rules().contains(rule),
+                () -> "expected " + rule + " for " + fires + " but got " + refused.violations());
         refused.violations().forEach(v -> {
             assertFalse(v.message().isBlank());
             assertTrue(v.line() > 0 && v.column() > 0, () -> "position of " + v);

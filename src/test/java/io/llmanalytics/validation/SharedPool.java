@@ -16,16 +16,15 @@ final class SharedPool {
         static final ValidatorPool POOL = create();
 
         private static ValidatorPool create() {
-            ValidatorPool pool = new ValidatorPool(PolicySources.load(), 2, MAX_CODE_LENGTH, 256,
-                    Duration.ofSeconds(120), Duration.ofSeconds(10));
+            ValidatorPool pool = new ValidatorPool(
+                    PolicySources.load(), 2, MAX_CODE_LENGTH, 256, Duration.ofSeconds(120), Duration.ofSeconds(10));
             pool.start();
             Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
             return pool;
         }
     }
 
-    private SharedPool() {
-    }
+    private SharedPool() {}
 
     static ValidatorPool pool() {
         return Holder.POOL;

@@ -1,21 +1,19 @@
 package io.llmanalytics.validation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /** Test resources and the shared corpus. */
 final class TestData {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestData() {
-    }
+    private TestData() {}
 
     static JsonNode resourceJson(String name) {
         try (InputStream in = TestData.class.getClassLoader().getResourceAsStream(name)) {
@@ -31,12 +29,16 @@ final class TestData {
     /** The shared corpus: {@code <repo>/../shared/corpus}, else {@code /work/shared/corpus}. */
     static Path corpus() {
         Path repo = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path candidate : new Path[] { repo.resolve("../shared/corpus").normalize(),
-                repo.resolve("../../shared/corpus").normalize(), Path.of("/work/shared/corpus") }) {
+        for (Path candidate : new Path[] {
+            repo.resolve("../shared/corpus").normalize(),
+            repo.resolve("../../shared/corpus").normalize(),
+            Path.of("/work/shared/corpus")
+        }) {
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("the shared corpus is missing: expected ../shared/corpus or /work/shared/corpus");
+        throw new IllegalStateException(
+                "the shared corpus is missing: expected ../shared/corpus or /work/shared/corpus");
     }
 }

@@ -2,22 +2,19 @@ package io.llmanalytics.validation;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Context;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The validator inside Quarkus: its class loaders, CDI, readiness, health and the policy endpoint. */
 @QuarkusTest
@@ -37,14 +34,19 @@ class ValidationResourceTest {
 
     @Test
     void readinessIncludesTheWarmPool() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'validator' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'validator' }.data.ready_contexts", equalTo(2));
     }
 
     @Test
     void apiHealthListsTheValidator() {
-        given().when().get("/api/health").then()
+        given().when()
+                .get("/api/health")
+                .then()
                 .body("components.validator.status", equalTo("up"))
                 .body("components.validator.details.contexts", equalTo(2))
                 .body("components.validator.details.warm_up_ms", greaterThan(0));
@@ -52,11 +54,28 @@ class ValidationResourceTest {
 
     @Test
     void policyListsRulesModulesAndNamespace() {
-        given().when().get("/api/policy").then().statusCode(200)
-                .body("rules.id", hasItems("syntax-error", "import-not-allowed", "forbidden-builtin", "dunder",
-                        "module-attribute", "module-as-value", "file-access", "eval-expression",
-                        "formula-expression", "result-missing", "code-too-long", "code-empty", "annotation",
-                        "string-evaluation", "string-attribute-access"))
+        given().when()
+                .get("/api/policy")
+                .then()
+                .statusCode(200)
+                .body(
+                        "rules.id",
+                        hasItems(
+                                "syntax-error",
+                                "import-not-allowed",
+                                "forbidden-builtin",
+                                "dunder",
+                                "module-attribute",
+                                "module-as-value",
+                                "file-access",
+                                "eval-expression",
+                                "formula-expression",
+                                "result-missing",
+                                "code-too-long",
+                                "code-empty",
+                                "annotation",
+                                "string-evaluation",
+                                "string-attribute-access"))
                 .body("allowed_modules", hasItems("pandas.*", "!pandas.io.*", "io"))
                 .body("namespace.pd", equalTo("pandas"))
                 .body("max_code_length", equalTo(10000));
@@ -84,10 +103,16 @@ class ValidationResourceTest {
 
     @Test
     void refusesEmptyAndTooLongCodeWithoutPython() {
-        assertEquals(List.of("code-empty"), List.copyOf(validator.validateBlocking("  \n").rules()));
-        assertEquals(List.of("code-empty"), List.copyOf(validator.validateBlocking(null).rules()));
+        assertEquals(
+                List.of("code-empty"),
+                List.copyOf(validator.validateBlocking("  \n").rules()));
+        assertEquals(
+                List.of("code-empty"),
+                List.copyOf(validator.validateBlocking(null).rules()));
         String tooLong = "result = 1\n" + "#".repeat(10_000);
-        assertEquals(List.of("code-too-long"), List.copyOf(validator.validateBlocking(tooLong).rules()));
+        assertEquals(
+                List.of("code-too-long"),
+                List.copyOf(validator.validateBlocking(tooLong).rules()));
     }
 
     @Test

@@ -43,13 +43,13 @@ public final class ValidatorBenchmark {
             result = summary.sort_values('total', ascending=False)
             """;
 
-    private ValidatorBenchmark() {
-    }
+    private ValidatorBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int poolSize = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        System.out.printf("snippet: %d lines; rounds per caller: %d; pool: %d contexts%n",
+        System.out.printf(
+                "snippet: %d lines; rounds per caller: %d; pool: %d contexts%n",
                 SNIPPET.strip().split("\n").length, rounds, poolSize);
         if (args.length > 2) {
             Files.writeString(Path.of(args[2]), SNIPPET); // for the CPython baseline of the script
@@ -57,8 +57,8 @@ public final class ValidatorBenchmark {
 
         long rssBefore = rssKb();
         long start = System.nanoTime();
-        try (ValidatorPool pool = new ValidatorPool(PolicySources.load(), poolSize, 10_000, 1024,
-                Duration.ofMinutes(5), Duration.ofSeconds(10))) {
+        try (ValidatorPool pool = new ValidatorPool(
+                PolicySources.load(), poolSize, 10_000, 1024, Duration.ofMinutes(5), Duration.ofSeconds(10))) {
             pool.start();
             long firstMillis = -1;
             while (!pool.ready()) {
@@ -71,7 +71,8 @@ public final class ValidatorBenchmark {
                 Thread.sleep(10);
             }
             long readyMillis = (System.nanoTime() - start) / 1_000_000;
-            System.out.printf("first context warm after %d ms (engine + context + %d warm-up checks)%n",
+            System.out.printf(
+                    "first context warm after %d ms (engine + context + %d warm-up checks)%n",
                     firstMillis < 0 ? readyMillis : firstMillis, 15);
             long rssReady = rssKb();
             if (!pool.submit(SNIPPET).get(1, TimeUnit.MINUTES).isEmpty()) {
@@ -89,12 +90,22 @@ public final class ValidatorBenchmark {
             Arrays.sort(cpu);
             System.out.printf("CPU time per check (validator thread): median %.2f ms%n", percentile(cpu, 0.5));
             long rssAfter = rssKb();
-            System.out.printf("RSS: JVM before pool %d MB, pool ready %d MB (+%d MB), after %d checks %d MB (+%d MB)%n",
-                    rssBefore / 1024, rssReady / 1024, (rssReady - rssBefore) / 1024, pool.status().checks(),
-                    rssAfter / 1024, (rssAfter - rssBefore) / 1024);
-            System.out.printf("RESULT median_1=%.2f p99_1=%.2f median_2=%.2f p99_2=%.2f ready_ms=%d rss_added_mb=%d%n",
-                    percentile(single, 0.5), percentile(single, 0.99), percentile(two, 0.5), percentile(two, 0.99),
-                    readyMillis, (rssAfter - rssBefore) / 1024);
+            System.out.printf(
+                    "RSS: JVM before pool %d MB, pool ready %d MB (+%d MB), after %d checks %d MB (+%d MB)%n",
+                    rssBefore / 1024,
+                    rssReady / 1024,
+                    (rssReady - rssBefore) / 1024,
+                    pool.status().checks(),
+                    rssAfter / 1024,
+                    (rssAfter - rssBefore) / 1024);
+            System.out.printf(
+                    "RESULT median_1=%.2f p99_1=%.2f median_2=%.2f p99_2=%.2f ready_ms=%d rss_added_mb=%d%n",
+                    percentile(single, 0.5),
+                    percentile(single, 0.99),
+                    percentile(two, 0.5),
+                    percentile(two, 0.99),
+                    readyMillis,
+                    (rssAfter - rssBefore) / 1024);
         }
     }
 
@@ -153,8 +164,13 @@ public final class ValidatorBenchmark {
     }
 
     private static void print(String label, double[] sorted) {
-        System.out.printf("%s: median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (n=%d)%n", label,
-                percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99), sorted[sorted.length - 1],
+        System.out.printf(
+                "%s: median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (n=%d)%n",
+                label,
+                percentile(sorted, 0.5),
+                percentile(sorted, 0.9),
+                percentile(sorted, 0.99),
+                sorted[sorted.length - 1],
                 sorted.length);
     }
 

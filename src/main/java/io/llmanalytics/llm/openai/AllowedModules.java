@@ -20,8 +20,7 @@ public final class AllowedModules {
 
     public static final String RESOURCE = "policy/allowed-modules.txt";
 
-    private AllowedModules() {
-    }
+    private AllowedModules() {}
 
     /**
      * The allowed module names in file order: {@code name.*} entries shown as {@code name}, and submodules of an

@@ -1,13 +1,5 @@
 package io.llmanalytics.llm.openai;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.Interaction;
@@ -16,6 +8,13 @@ import io.llmanalytics.schema.ColumnProfile;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.ValueCount;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The data of the code-generation prompt: datasets, history and the failed attempt, which {@link
@@ -65,17 +64,31 @@ public final class CodeGenerationPrompt {
 
     private void dataset(StringBuilder out, DatasetSchema dataset, boolean primary, boolean privacy) {
         String variable = primary ? "df" : "dfs[" + PromptText.quote(dataset.name(), limits.maxValueLength()) + "]";
-        out.append("<dataset name=").append(PromptText.quote(dataset.name(), limits.maxValueLength()))
-                .append(" variable=").append(PromptText.quote(variable, limits.maxValueLength() + 10)).append(">\n");
-        out.append("Shape: ").append(String.format(Locale.ROOT, "%,d", dataset.rows())).append(" rows × ")
-                .append(dataset.columns().size()).append(" columns\n");
-        out.append(primary && !privacy ? "Columns (position. name: dtype, missing values, profile):\n"
-                : "Columns (position. name: dtype, missing values):\n");
+        out.append("<dataset name=")
+                .append(PromptText.quote(dataset.name(), limits.maxValueLength()))
+                .append(" variable=")
+                .append(PromptText.quote(variable, limits.maxValueLength() + 10))
+                .append(">\n");
+        out.append("Shape: ")
+                .append(String.format(Locale.ROOT, "%,d", dataset.rows()))
+                .append(" rows × ")
+                .append(dataset.columns().size())
+                .append(" columns\n");
+        out.append(
+                primary && !privacy
+                        ? "Columns (position. name: dtype, missing values, profile):\n"
+                        : "Columns (position. name: dtype, missing values):\n");
         List<ColumnSchema> columns = dataset.columns();
         for (int i = 0; i < columns.size(); i++) {
             ColumnSchema column = columns.get(i);
-            out.append(i).append(". ").append(PromptText.quote(column.name(), limits.maxValueLength())).append(": ")
-                    .append(column.dtype()).append(", ").append(column.nullCount()).append(" missing");
+            out.append(i)
+                    .append(". ")
+                    .append(PromptText.quote(column.name(), limits.maxValueLength()))
+                    .append(": ")
+                    .append(column.dtype())
+                    .append(", ")
+                    .append(column.nullCount())
+                    .append(" missing");
             if (privacy) {
                 distinct(out, column.profile());
             } else if (primary) {
@@ -84,7 +97,9 @@ public final class CodeGenerationPrompt {
             out.append('\n');
         }
         out.append("Numeric columns: ").append(names(dataset.numericColumns())).append('\n');
-        out.append("Categorical columns: ").append(names(dataset.categoricalColumns())).append('\n');
+        out.append("Categorical columns: ")
+                .append(names(dataset.categoricalColumns()))
+                .append('\n');
         if (!dataset.dateColumns().isEmpty()) {
             out.append("Date columns: ").append(names(dataset.dateColumns())).append('\n');
         }
@@ -107,14 +122,26 @@ public final class CodeGenerationPrompt {
         out.append("<shared_columns>\nColumns the datasets share (candidate join keys; overlap = share of the smaller")
                 .append(" side's distinct values found in the other):\n");
         for (SharedColumn c : request.sharedColumns()) {
-            out.append("- ").append(PromptText.quote(c.leftDataset(), limits.maxValueLength())).append('.')
-                    .append(PromptText.quote(c.leftColumn(), limits.maxValueLength())).append(" ~ ")
-                    .append(PromptText.quote(c.rightDataset(), limits.maxValueLength())).append('.')
-                    .append(PromptText.quote(c.rightColumn(), limits.maxValueLength())).append(": ")
-                    .append(c.dtype()).append(", overlap ")
-                    .append(String.format(Locale.ROOT, "%.0f%%", c.overlap() * 100)).append(" (")
-                    .append(c.common()).append(" common of ").append(c.leftDistinct()).append(" and ")
-                    .append(c.rightDistinct()).append(" distinct").append(c.sampled() ? ", counted on a sample" : "")
+            out.append("- ")
+                    .append(PromptText.quote(c.leftDataset(), limits.maxValueLength()))
+                    .append('.')
+                    .append(PromptText.quote(c.leftColumn(), limits.maxValueLength()))
+                    .append(" ~ ")
+                    .append(PromptText.quote(c.rightDataset(), limits.maxValueLength()))
+                    .append('.')
+                    .append(PromptText.quote(c.rightColumn(), limits.maxValueLength()))
+                    .append(": ")
+                    .append(c.dtype())
+                    .append(", overlap ")
+                    .append(String.format(Locale.ROOT, "%.0f%%", c.overlap() * 100))
+                    .append(" (")
+                    .append(c.common())
+                    .append(" common of ")
+                    .append(c.leftDistinct())
+                    .append(" and ")
+                    .append(c.rightDistinct())
+                    .append(" distinct")
+                    .append(c.sampled() ? ", counted on a sample" : "")
                     .append(")\n");
         }
         out.append("Join with pd.merge on these columns when the question needs several datasets.\n")
@@ -135,24 +162,31 @@ public final class CodeGenerationPrompt {
         distinct(out, p);
         if (p.topValues() != null && !p.topValues().isEmpty()) {
             out.append(", most frequent: ");
-            List<ValueCount> top = p.topValues().subList(0, Math.min(TOP_VALUES, p.topValues().size()));
+            List<ValueCount> top =
+                    p.topValues().subList(0, Math.min(TOP_VALUES, p.topValues().size()));
             for (int i = 0; i < top.size(); i++) {
                 if (i > 0) {
                     out.append(", ");
                 }
-                out.append(PromptText.quote(top.get(i).value(), limits.maxValueLength())).append(" (")
-                        .append(top.get(i).count()).append(')');
+                out.append(PromptText.quote(top.get(i).value(), limits.maxValueLength()))
+                        .append(" (")
+                        .append(top.get(i).count())
+                        .append(')');
             }
         }
         if (p.minDate() != null && p.maxDate() != null) {
-            out.append(", from ").append(PromptText.quote(p.minDate(), 40)).append(" to ")
+            out.append(", from ")
+                    .append(PromptText.quote(p.minDate(), 40))
+                    .append(" to ")
                     .append(PromptText.quote(p.maxDate(), 40));
         }
     }
 
     private static void distinct(StringBuilder out, ColumnProfile p) {
         if (p != null && p.distinct() != null) {
-            out.append(", ").append(Boolean.TRUE.equals(p.distinctEstimated()) ? "about " : "").append(p.distinct())
+            out.append(", ")
+                    .append(Boolean.TRUE.equals(p.distinctEstimated()) ? "about " : "")
+                    .append(p.distinct())
                     .append(" distinct");
         }
     }
@@ -167,7 +201,9 @@ public final class CodeGenerationPrompt {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
-        return new java.math.BigDecimal(value).round(new java.math.MathContext(6)).stripTrailingZeros()
+        return new java.math.BigDecimal(value)
+                .round(new java.math.MathContext(6))
+                .stripTrailingZeros()
                 .toPlainString();
     }
 
@@ -194,13 +230,21 @@ public final class CodeGenerationPrompt {
                 .append(" them):\n");
         for (int i = 0; i < recent.size(); i++) {
             Interaction item = recent.get(i);
-            out.append(i + 1).append(". Question: ").append(PromptText.quote(item.question(), 1000)).append('\n');
+            out.append(i + 1)
+                    .append(". Question: ")
+                    .append(PromptText.quote(item.question(), 1000))
+                    .append('\n');
             if (item.code() != null && !item.code().isBlank()) {
-                out.append("   Code: ").append(PromptText.quote(item.code().strip(), limits.maxContextCodeChars()))
+                out.append("   Code: ")
+                        .append(PromptText.quote(item.code().strip(), limits.maxContextCodeChars()))
                         .append('\n');
             }
-            if (!request.privacy() && item.resultSummary() != null && !item.resultSummary().isBlank()) {
-                out.append("   Result: ").append(PromptText.quote(item.resultSummary(), 300)).append('\n');
+            if (!request.privacy()
+                    && item.resultSummary() != null
+                    && !item.resultSummary().isBlank()) {
+                out.append("   Result: ")
+                        .append(PromptText.quote(item.resultSummary(), 300))
+                        .append('\n');
             }
         }
         out.append("</history>\n\n");
@@ -215,13 +259,20 @@ public final class CodeGenerationPrompt {
         if (request.privacy()) {
             feedback = redactLiterals(feedback, allowedLiterals(request, previous.code()));
         }
-        String code = previous.code() == null ? "" : PromptText.truncate(previous.code().strip(), 8000);
-        out.append("Your previous code (attempt ").append(request.attempt() - 1).append(") failed:\n```python\n")
-                .append(code.replaceAll("`{3,}", "` ` `")).append("\n```\n");
-        out.append(previous.failure() == PreviousAttempt.Failure.VALIDATION
-                ? "The validator refused it (the code never ran):\n"
-                : "Running it failed:\n");
-        out.append("<feedback>\n").append(PromptText.quote(feedback, limits.maxFeedbackChars()))
+        String code = previous.code() == null
+                ? ""
+                : PromptText.truncate(previous.code().strip(), 8000);
+        out.append("Your previous code (attempt ")
+                .append(request.attempt() - 1)
+                .append(") failed:\n```python\n")
+                .append(code.replaceAll("`{3,}", "` ` `"))
+                .append("\n```\n");
+        out.append(
+                previous.failure() == PreviousAttempt.Failure.VALIDATION
+                        ? "The validator refused it (the code never ran):\n"
+                        : "Running it failed:\n");
+        out.append("<feedback>\n")
+                .append(PromptText.quote(feedback, limits.maxFeedbackChars()))
                 .append("\n</feedback>\n");
         out.append("Fix the cause and answer with the complete corrected code.\n\n");
     }

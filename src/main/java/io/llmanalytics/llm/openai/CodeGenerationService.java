@@ -1,11 +1,10 @@
 package io.llmanalytics.llm.openai;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.langchain4j.service.Result;
 import dev.langchain4j.service.SystemMessage;
 import dev.langchain4j.service.UserMessage;
 import io.quarkiverse.langchain4j.RegisterAiService;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The code-generation AI service: one blocking call to {@link CodeGenerationModel}, made by {@link OpenAiAnalyst} on
@@ -13,7 +12,8 @@ import io.quarkiverse.langchain4j.RegisterAiService;
  * CodeGenerationPrompt#data}, the dataset content in it already quoted.
  */
 @ApplicationScoped
-@RegisterAiService(chatLanguageModelSupplier = CodeGenerationModel.class,
+@RegisterAiService(
+        chatLanguageModelSupplier = CodeGenerationModel.class,
         streamingChatLanguageModelSupplier = InterpretationModel.class,
         chatMemoryProviderSupplier = RegisterAiService.NoChatMemoryProviderSupplier.class)
 public interface CodeGenerationService {

@@ -1,11 +1,10 @@
 package io.llmanalytics.llm.openai;
 
+import dev.langchain4j.http.client.sse.ServerSentEventParsingHandle;
+import io.vertx.core.http.HttpClientRequest;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
-import dev.langchain4j.http.client.sse.ServerSentEventParsingHandle;
-import io.vertx.core.http.HttpClientRequest;
 
 /**
  * One HTTP exchange with the endpoint seen from the call that started it: the Vert.x request to reset when the call

@@ -1,10 +1,8 @@
 package io.llmanalytics.llm.openai;
 
-import java.util.function.Supplier;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.langchain4j.model.chat.StreamingChatModel;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Supplier;
 
 /** Gives the AI services the streaming interpretation model of {@link OpenAiEndpoint}. */
 @ApplicationScoped

@@ -11,9 +11,10 @@ public final class InterpretationPrompt {
 
     private static final int MAX_CODE = 3000;
     private static final int MAX_STDOUT = 1000;
-    private static final com.fasterxml.jackson.databind.ObjectMapper WHOLE = new com.fasterxml.jackson.databind.ObjectMapper()
-            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+    private static final com.fasterxml.jackson.databind.ObjectMapper WHOLE =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                    .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private final PromptLimits limits;
 
@@ -24,26 +25,33 @@ public final class InterpretationPrompt {
     /** The user message after the question. */
     public String data(InterpretationRequest request) {
         StringBuilder user = new StringBuilder();
-        user.append("<result>\n").append(PromptText.result(request.result(), limits.maxResultChars()))
+        user.append("<result>\n")
+                .append(PromptText.result(request.result(), limits.maxResultChars()))
                 .append("\n</result>\n");
         if (request.summary() != null) {
-            user.append("<whole_result>\n").append(PromptText.result(WHOLE.valueToTree(request.summary()),
-                    limits.maxResultChars())).append("\n</whole_result>\n");
+            user.append("<whole_result>\n")
+                    .append(PromptText.result(WHOLE.valueToTree(request.summary()), limits.maxResultChars()))
+                    .append("\n</whole_result>\n");
         }
         if (!request.privacy()) {
             if (request.code() != null && !request.code().isBlank()) {
-                user.append("<code>\n").append(PromptText.quote(request.code().strip(), MAX_CODE))
+                user.append("<code>\n")
+                        .append(PromptText.quote(request.code().strip(), MAX_CODE))
                         .append("\n</code>\n");
             }
             if (request.stdout() != null && !request.stdout().isBlank()) {
-                user.append("<output>\n").append(PromptText.quote(request.stdout().strip(), MAX_STDOUT))
+                user.append("<output>\n")
+                        .append(PromptText.quote(request.stdout().strip(), MAX_STDOUT))
                         .append("\n</output>\n");
             }
         }
         if (!request.ungroundedBefore().isEmpty()) {
             user.append("\nYour previous explanation stated numbers that are not in the result: ")
-                    .append(String.join(", ", request.ungroundedBefore().stream()
-                            .map(n -> PromptText.quote(n, 40)).toList()))
+                    .append(String.join(
+                            ", ",
+                            request.ungroundedBefore().stream()
+                                    .map(n -> PromptText.quote(n, 40))
+                                    .toList()))
                     .append(". Write it again using only numbers taken from the result.\n");
         }
         return user.toString();

@@ -1,11 +1,10 @@
 package io.llmanalytics.llm.openai;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.langchain4j.service.SystemMessage;
 import dev.langchain4j.service.TokenStream;
 import dev.langchain4j.service.UserMessage;
 import io.quarkiverse.langchain4j.RegisterAiService;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The interpretation AI service: one streamed call to {@link InterpretationModel}. It returns a {@link TokenStream}
@@ -15,7 +14,8 @@ import io.quarkiverse.langchain4j.RegisterAiService;
  * InterpretationPrompt#data}, already quoted.
  */
 @ApplicationScoped
-@RegisterAiService(chatLanguageModelSupplier = CodeGenerationModel.class,
+@RegisterAiService(
+        chatLanguageModelSupplier = CodeGenerationModel.class,
         streamingChatLanguageModelSupplier = InterpretationModel.class,
         chatMemoryProviderSupplier = RegisterAiService.NoChatMemoryProviderSupplier.class)
 public interface InterpretationService {

@@ -1,23 +1,20 @@
 package io.llmanalytics.llm.openai;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
+import io.llmanalytics.problem.ProblemType;
+import io.vertx.core.VertxException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
-
 import javax.net.ssl.SSLException;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.llmanalytics.problem.Problem;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemFailures;
-import io.llmanalytics.problem.ProblemType;
-import io.vertx.core.VertxException;
 
 /**
  * What went wrong with one call, and what to do about it: retry or not, count it against the endpoint (circuit
@@ -91,8 +88,8 @@ public record LlmFailure(Kind kind, int status, Duration retryAfter, String reas
                 return new LlmFailure(Kind.TIMEOUT, 0, null, "the HTTP exchange was idle too long", t);
             }
             if (t instanceof MalformedAnswerException || t instanceof JsonProcessingException) {
-                return new LlmFailure(Kind.MALFORMED, 0, null, "it sent a malformed answer (" + t.getMessage() + ")",
-                        t);
+                return new LlmFailure(
+                        Kind.MALFORMED, 0, null, "it sent a malformed answer (" + t.getMessage() + ")", t);
             }
             if (t instanceof UnknownHostException) {
                 return new LlmFailure(Kind.UNREACHABLE, 0, null, "its host name does not resolve", t);
@@ -104,13 +101,14 @@ public record LlmFailure(Kind kind, int status, Duration retryAfter, String reas
                 return new LlmFailure(Kind.UNREACHABLE, 0, null, "the TLS handshake failed", t);
             }
             if (t instanceof IOException || t instanceof VertxException) {
-                String what = t.getMessage() == null || t.getMessage().length() > 120 ? t.getClass().getSimpleName()
+                String what = t.getMessage() == null || t.getMessage().length() > 120
+                        ? t.getClass().getSimpleName()
                         : t.getMessage();
                 return new LlmFailure(Kind.UNREACHABLE, 0, null, "the connection failed (" + what + ")", t);
             }
         }
-        return new LlmFailure(Kind.OTHER, 0, null, "the call failed (" + failure.getClass().getSimpleName() + ")",
-                failure);
+        return new LlmFailure(
+                Kind.OTHER, 0, null, "the call failed (" + failure.getClass().getSimpleName() + ")", failure);
     }
 
     private static LlmFailure http(UpstreamHttpException e) {
@@ -118,17 +116,22 @@ public record LlmFailure(Kind kind, int status, Duration retryAfter, String reas
         String message = providerMessage(e.body());
         String suffix = message.isEmpty() ? "" : ": " + message;
         if (status == 200) {
-            return new LlmFailure(Kind.SERVER_ERROR, status, e.retryAfter().orElse(null),
-                    "it reported an error" + suffix, e);
+            return new LlmFailure(
+                    Kind.SERVER_ERROR, status, e.retryAfter().orElse(null), "it reported an error" + suffix, e);
         }
-        Kind kind = status == 429 ? Kind.RATE_LIMITED
-                : status >= 500 || status == 408 ? Kind.SERVER_ERROR
+        Kind kind = status == 429
+                ? Kind.RATE_LIMITED
+                : status >= 500 || status == 408
+                        ? Kind.SERVER_ERROR
                         : status == 401 || status == 403 ? Kind.REFUSED : Kind.REJECTED;
         String reason = switch (kind) {
             case RATE_LIMITED -> "it is rate limiting requests (HTTP 429)" + suffix;
             case REFUSED -> "it refused the credentials (HTTP " + status + "); check OPENAI_API_KEY" + suffix;
-            case REJECTED -> status == 404 ? "it does not know this model or path (HTTP 404); check OPENAI_MODEL and"
-                    + " OPENAI_BASE_URL" + suffix : "it rejected the request (HTTP " + status + ")" + suffix;
+            case REJECTED ->
+                status == 404
+                        ? "it does not know this model or path (HTTP 404); check OPENAI_MODEL and" + " OPENAI_BASE_URL"
+                                + suffix
+                        : "it rejected the request (HTTP " + status + ")" + suffix;
             default -> "it answered HTTP " + status + suffix;
         };
         return new LlmFailure(kind, status, e.retryAfter().orElse(null), reason, e);
@@ -164,9 +167,12 @@ public record LlmFailure(Kind kind, int status, Duration retryAfter, String reas
         }
         String tries = attempts > 1 ? " (after " + attempts + " attempts)" : "";
         if (kind == Kind.TIMEOUT) {
-            return new ProblemException(Problem.of(ProblemType.TIMEOUT,
-                    "The language model at " + endpoint + " did not answer in time: " + reason + tries + "."),
-                    null, cause);
+            return new ProblemException(
+                    Problem.of(
+                            ProblemType.TIMEOUT,
+                            "The language model at " + endpoint + " did not answer in time: " + reason + tries + "."),
+                    null,
+                    cause);
         }
         String detail = "The language model at " + endpoint + " could not be used: " + reason + tries + ".";
         return new ProblemException(Problem.of(ProblemType.LLM_UNAVAILABLE, detail), retryAfter, cause);

@@ -1,12 +1,5 @@
 package io.llmanalytics.llm.openai;
 
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import io.llmanalytics.llm.LlmConfig;
 import io.llmanalytics.llm.LlmMetrics;
 import io.llmanalytics.problem.ProblemException;
@@ -14,6 +7,11 @@ import io.llmanalytics.problem.ProblemType;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Timeouts, retries and the circuit breaker around every call to the endpoint, for single answers ({@link #call}) and
@@ -53,8 +51,8 @@ public class LlmGuard {
         this.endpoint = endpoint;
         LlmConfig.CircuitBreaker cb = config.circuitBreaker();
         Duration probeTimeout = max(config.timeout().call(), config.timeout().firstToken());
-        this.breaker = new CircuitBreaker(cb.requestVolumeThreshold(), cb.failureRatio(), cb.delay(), probeTimeout,
-                System::nanoTime);
+        this.breaker = new CircuitBreaker(
+                cb.requestVolumeThreshold(), cb.failureRatio(), cb.delay(), probeTimeout, System::nanoTime);
     }
 
     public CircuitBreaker breaker() {
@@ -66,7 +64,8 @@ public class LlmGuard {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             return attemptCall(operation, attempt, 0)
-                    .onItemOrFailure().invoke((item, failure) -> done(operation, failure == null, start))
+                    .onItemOrFailure()
+                    .invoke((item, failure) -> done(operation, failure == null, start))
                     .onCancellation()
                     .invoke(() -> metrics.call(operation, endpoint.model(), "cancelled", since(start)));
         });
@@ -95,17 +94,25 @@ public class LlmGuard {
             long epoch = breaker.epoch();
             Duration timeout = config.timeout().call();
             return attempt.get()
-                    .ifNoItem().after(timeout)
-                    .failWith(() -> new LlmTimeoutException("no answer within " + StreamTimeouts.seconds(timeout),
-                            timeout))
-                    .onItem().invoke(item -> breaker.onSuccess(epoch))
-                    .onCancellation().invoke(() -> breaker.onIgnored(epoch))
-                    .onFailure().recoverWithUni(failure -> {
+                    .ifNoItem()
+                    .after(timeout)
+                    .failWith(() ->
+                            new LlmTimeoutException("no answer within " + StreamTimeouts.seconds(timeout), timeout))
+                    .onItem()
+                    .invoke(item -> breaker.onSuccess(epoch))
+                    .onCancellation()
+                    .invoke(() -> breaker.onIgnored(epoch))
+                    .onFailure()
+                    .recoverWithUni(failure -> {
                         Next next = afterFailure(operation, failure, retry, epoch);
                         if (next.problem() != null) {
                             return Uni.createFrom().failure(next.problem());
                         }
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(next.delay())
+                        return Uni.createFrom()
+                                .voidItem()
+                                .onItem()
+                                .delayIt()
+                                .by(next.delay())
                                 .chain(() -> attemptCall(operation, attempt, retry + 1));
                     });
         });
@@ -121,22 +128,26 @@ public class LlmGuard {
             LlmConfig.Timeouts t = config.timeout();
             AtomicBoolean started = new AtomicBoolean();
             return StreamTimeouts.apply(attempt.get(), t.firstToken(), t.idle(), t.stream())
-                    .onItem().invoke(item -> {
+                    .onItem()
+                    .invoke(item -> {
                         if (started.compareAndSet(false, true)) {
                             breaker.onSuccess(epoch);
                         }
                     })
-                    .onCompletion().invoke(() -> {
+                    .onCompletion()
+                    .invoke(() -> {
                         if (!started.get()) {
                             breaker.onSuccess(epoch);
                         }
                     })
-                    .onCancellation().invoke(() -> {
+                    .onCancellation()
+                    .invoke(() -> {
                         if (!started.get()) {
                             breaker.onIgnored(epoch);
                         }
                     })
-                    .onFailure().recoverWithMulti(failure -> {
+                    .onFailure()
+                    .recoverWithMulti(failure -> {
                         if (started.get()) {
                             LlmFailure f = LlmFailure.of(failure);
                             metrics.error(operation, f.label());
@@ -151,15 +162,19 @@ public class LlmGuard {
                         if (next.problem() != null) {
                             return Multi.createFrom().failure(next.problem());
                         }
-                        return Uni.createFrom().voidItem().onItem().delayIt().by(next.delay()).onItem()
+                        return Uni.createFrom()
+                                .voidItem()
+                                .onItem()
+                                .delayIt()
+                                .by(next.delay())
+                                .onItem()
                                 .transformToMulti(v -> attemptStream(operation, attempt, retry + 1));
                     });
         });
     }
 
     /** After a failed attempt: wait this long and try again, or give up with this problem. */
-    private record Next(Duration delay, ProblemException problem) {
-    }
+    private record Next(Duration delay, ProblemException problem) {}
 
     /** Records a failed attempt and decides what comes next. */
     private Next afterFailure(String operation, Throwable failure, int retry, long epoch) {
@@ -181,8 +196,8 @@ public class LlmGuard {
             return new Next(null, problem);
         }
         metrics.retry(operation, f.label());
-        Log.debugf("LLM %s attempt %d failed (%s); retrying in %d ms", operation, retry + 1, f.label(),
-                wait.toMillis());
+        Log.debugf(
+                "LLM %s attempt %d failed (%s); retrying in %d ms", operation, retry + 1, f.label(), wait.toMillis());
         return new Next(wait.isZero() || wait.isNegative() ? Duration.ofMillis(1) : wait, null);
     }
 
@@ -196,7 +211,8 @@ public class LlmGuard {
     private ProblemException circuitOpen(String operation, Duration wait) {
         metrics.error(operation, "circuit_open");
         String detail = "The language model at " + endpoint.endpointHost() + " failed " + breaker.failures()
-                + " of the last " + breaker.window() + " calls; calls to it are suspended for " + StreamTimeouts.seconds(roundUp(wait))
+                + " of the last " + breaker.window() + " calls; calls to it are suspended for "
+                + StreamTimeouts.seconds(roundUp(wait))
                 + ".";
         return ProblemException.retryLater(ProblemType.LLM_UNAVAILABLE, detail, wait);
     }

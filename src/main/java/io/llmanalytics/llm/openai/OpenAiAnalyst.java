@@ -1,16 +1,6 @@
 package io.llmanalytics.llm.openai;
 
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.service.Result;
 import dev.langchain4j.service.TokenStream;
@@ -29,6 +19,13 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The analyst backed by any OpenAI-compatible endpoint, through the LangChain4j AI services {@link
@@ -62,11 +59,16 @@ public class OpenAiAnalyst implements Analyst {
     private final InterpretationService interpretation;
     private final CodeGenerationPrompt codePrompt;
     private final InterpretationPrompt interpretationPrompt;
-    private final ExecutorService calls = Executors
-            .newThreadPerTaskExecutor(Thread.ofVirtual().name("llm-call-", 0).factory());
+    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("llm-call-", 0).factory());
 
-    public OpenAiAnalyst(LlmConfig config, OpenAiEndpoint endpoint, LlmGuard guard, LlmMetrics metrics,
-            CodeGenerationService codeGeneration, InterpretationService interpretation) {
+    public OpenAiAnalyst(
+            LlmConfig config,
+            OpenAiEndpoint endpoint,
+            LlmGuard guard,
+            LlmMetrics metrics,
+            CodeGenerationService codeGeneration,
+            InterpretationService interpretation) {
         this.endpoint = endpoint;
         this.guard = guard;
         this.metrics = metrics;
@@ -84,15 +86,18 @@ public class OpenAiAnalyst implements Analyst {
 
     @Override
     public Uni<Generation> generateCode(CodeRequest request) {
-        return Uni.createFrom().deferred(() -> {
-            String data = codePrompt.data(request);
-            String question = request.question().strip();
-            return guard.call(CODE_GENERATION, () -> onVirtualThread(() -> writeCode(data, question)));
-        }).map(reply -> {
-            metrics.tokens(reply.model(), reply.usage());
-            String code = CodeExtractor.extract(reply.text());
-            return new Generation(code, reply.text(), reply.usage(), reply.model(), NAME, CodeExtractor.reading(code));
-        });
+        return Uni.createFrom()
+                .deferred(() -> {
+                    String data = codePrompt.data(request);
+                    String question = request.question().strip();
+                    return guard.call(CODE_GENERATION, () -> onVirtualThread(() -> writeCode(data, question)));
+                })
+                .map(reply -> {
+                    metrics.tokens(reply.model(), reply.usage());
+                    String code = CodeExtractor.extract(reply.text());
+                    return new Generation(
+                            code, reply.text(), reply.usage(), reply.model(), NAME, CodeExtractor.reading(code));
+                });
     }
 
     @Override
@@ -125,9 +130,11 @@ public class OpenAiAnalyst implements Analyst {
                     // CancellationException: the request was built, then not sent
                 }
                 try {
-                    interpretation.explain("warm-up", "").onPartialResponse(token -> {
-                    }).onError(failure -> {
-                    }).start();
+                    interpretation
+                            .explain("warm-up", "")
+                            .onPartialResponse(token -> {})
+                            .onError(failure -> {})
+                            .start();
                 } catch (RuntimeException e) {
                     Log.debugf("LLM warm-up of interpretation failed: %s", e.toString());
                 }
@@ -172,21 +179,26 @@ public class OpenAiAnalyst implements Analyst {
                 }
                 try {
                     StringBuilder text = new StringBuilder();
-                    TokenStream stream = interpretation.explain(question, data).onPartialResponse(token -> {
-                        text.append(token);
-                        emitter.emit(new InterpretationChunk.Delta(token));
-                    }).onCompleteResponse(response -> {
-                        if (response.finishReason() == null) {
-                            emitter.fail(new MalformedAnswerException(
-                                    "the stream ended before the answer was complete"));
-                            return;
-                        }
-                        String model = response.modelName() == null ? endpoint.model() : response.modelName();
-                        TokenUsage usage = usage(response.tokenUsage());
-                        metrics.tokens(model, usage);
-                        emitter.emit(new InterpretationChunk.Completed(text.toString().strip(), usage, model));
-                        emitter.complete();
-                    }).onError(failure -> emitter.fail(named(failure, "a streamed chunk is not JSON: ")));
+                    TokenStream stream = interpretation
+                            .explain(question, data)
+                            .onPartialResponse(token -> {
+                                text.append(token);
+                                emitter.emit(new InterpretationChunk.Delta(token));
+                            })
+                            .onCompleteResponse(response -> {
+                                if (response.finishReason() == null) {
+                                    emitter.fail(new MalformedAnswerException(
+                                            "the stream ended before the answer was complete"));
+                                    return;
+                                }
+                                String model = response.modelName() == null ? endpoint.model() : response.modelName();
+                                TokenUsage usage = usage(response.tokenUsage());
+                                metrics.tokens(model, usage);
+                                emitter.emit(new InterpretationChunk.Completed(
+                                        text.toString().strip(), usage, model));
+                                emitter.complete();
+                            })
+                            .onError(failure -> emitter.fail(named(failure, "a streamed chunk is not JSON: ")));
                     exchanges.run(stream::start);
                 } catch (RuntimeException e) {
                     emitter.fail(e);
@@ -237,7 +249,8 @@ public class OpenAiAnalyst implements Analyst {
     }
 
     private static TokenUsage usage(dev.langchain4j.model.output.TokenUsage usage) {
-        return usage == null ? TokenUsage.NONE
+        return usage == null
+                ? TokenUsage.NONE
                 : TokenUsage.of(usage.inputTokenCount(), usage.outputTokenCount(), usage.totalTokenCount());
     }
 }

@@ -1,11 +1,5 @@
 package io.llmanalytics.llm.openai;
 
-import java.net.URI;
-import java.time.Duration;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -15,6 +9,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Duration;
 
 /**
  * The OpenAI-compatible endpoint and the two LangChain4j models that talk to it, built from {@link LlmConfig}: the
@@ -50,7 +48,8 @@ public class OpenAiEndpoint {
 
     /** The base URL requests go to, ending with a slash. */
     public String baseUrl() {
-        String url = config.baseUrl().map(String::trim).filter(s -> !s.isEmpty()).orElse(DEFAULT_BASE_URL);
+        String url =
+                config.baseUrl().map(String::trim).filter(s -> !s.isEmpty()).orElse(DEFAULT_BASE_URL);
         return url.endsWith("/") ? url : url + "/";
     }
 
@@ -124,7 +123,9 @@ public class OpenAiEndpoint {
     /** Longer than every timeout of {@link LlmGuard}: only a lost connection nobody waits for any more hits it. */
     private Duration safetyIdleTimeout() {
         LlmConfig.Timeouts t = config.timeout();
-        long ms = Math.max(t.call().toMillis(), Math.max(t.firstToken().toMillis(), t.idle().toMillis()));
+        long ms = Math.max(
+                t.call().toMillis(),
+                Math.max(t.firstToken().toMillis(), t.idle().toMillis()));
         return Duration.ofMillis(ms + 1000);
     }
 
@@ -135,12 +136,14 @@ public class OpenAiEndpoint {
                 current = client;
                 if (current == null) {
                     HttpClientOptions options = new HttpClientOptions()
-                            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().connect().toMillis()))
+                            .setConnectTimeout((int) Math.min(
+                                    Integer.MAX_VALUE,
+                                    config.timeout().connect().toMillis()))
                             .setKeepAlive(true)
                             .setVerifyHost(true)
                             .setDecompressionSupported(true);
-                    current = vertx.createHttpClient(options,
-                            new PoolOptions().setHttp1MaxSize(config.maxConnections()));
+                    current =
+                            vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxConnections()));
                     client = current;
                 }
             }

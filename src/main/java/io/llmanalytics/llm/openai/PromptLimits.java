@@ -3,13 +3,23 @@ package io.llmanalytics.llm.openai;
 import io.llmanalytics.llm.LlmConfig;
 
 /** How much of the data, history and feedback a prompt may hold. */
-public record PromptLimits(int sampleRows, int maxValueLength, int maxResultChars, int maxContextCodeChars,
-        int maxFeedbackChars, int contextLookback) {
+public record PromptLimits(
+        int sampleRows,
+        int maxValueLength,
+        int maxResultChars,
+        int maxContextCodeChars,
+        int maxFeedbackChars,
+        int contextLookback) {
 
     public static PromptLimits from(LlmConfig config) {
         LlmConfig.Prompt p = config.prompt();
-        return new PromptLimits(p.sampleRows(), p.maxValueLength(), p.maxResultChars(), p.maxContextCodeChars(),
-                p.maxFeedbackChars(), config.contextLookback());
+        return new PromptLimits(
+                p.sampleRows(),
+                p.maxValueLength(),
+                p.maxResultChars(),
+                p.maxContextCodeChars(),
+                p.maxFeedbackChars(),
+                config.contextLookback());
     }
 
     /** The configuration defaults. */

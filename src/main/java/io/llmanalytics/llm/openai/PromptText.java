@@ -1,12 +1,11 @@
 package io.llmanalytics.llm.openai;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
 
 /**
  * Quotes dataset content for a prompt so that it can only be read as data: every column name, cell value and result
@@ -21,8 +20,7 @@ public final class PromptText {
         JSON.getFactory().setCharacterEscapes(new DataEscapes());
     }
 
-    private PromptText() {
-    }
+    private PromptText() {}
 
     /** A JSON string literal of {@code text}, cut to {@code max} characters with a marker saying how much was cut. */
     public static String quote(String text, int max) {

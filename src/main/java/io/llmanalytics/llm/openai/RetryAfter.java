@@ -9,8 +9,7 @@ import java.time.format.DateTimeParseException;
 /** Parses {@code Retry-After} (RFC 9110: delta-seconds or an HTTP-date) and OpenAI's {@code retry-after-ms}. */
 public final class RetryAfter {
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** The wait the endpoint asked for, or null when it asked for none (or said something unreadable). */
     public static Duration parse(String retryAfter, String retryAfterMs, Clock clock) {

@@ -61,7 +61,9 @@ final class SseParser {
                 value = value.substring(1);
             }
             if (field.equals("data")) {
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                data = data == null
+                        ? new StringBuilder(value)
+                        : data.append('\n').append(value);
             } else if (field.equals("event")) {
                 event = value;
             }

@@ -1,16 +1,15 @@
 package io.llmanalytics.llm.openai;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 
 /**
  * Bounds a stream three ways: the first item within {@code first}, every next item within {@code idle} of the
@@ -19,11 +18,10 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
  */
 public final class StreamTimeouts {
 
-    private StreamTimeouts() {
-    }
+    private StreamTimeouts() {}
 
     public static <T> Multi<T> apply(Multi<T> upstream, Duration first, Duration idle, Duration total) {
-        return Multi.createFrom().<T> emitter(emitter -> new Watch<T>(emitter, first, idle, total).start(upstream));
+        return Multi.createFrom().<T>emitter(emitter -> new Watch<T>(emitter, first, idle, total).start(upstream));
     }
 
     private static final class Watch<T> {
@@ -46,8 +44,10 @@ public final class StreamTimeouts {
 
         void start(Multi<T> upstream) {
             emitter.onTermination(this::stop);
-            deadline = timer.schedule(() -> timeout("the answer was not complete within " + seconds(total), total),
-                    total.toMillis(), TimeUnit.MILLISECONDS);
+            deadline = timer.schedule(
+                    () -> timeout("the answer was not complete within " + seconds(total), total),
+                    total.toMillis(),
+                    TimeUnit.MILLISECONDS);
             arm(first, "no first token within " + seconds(first));
             Cancellable cancellable = upstream.subscribe().with(this::onItem, emitter::fail, emitter::complete);
             subscription.set(cancellable);
@@ -65,8 +65,8 @@ public final class StreamTimeouts {
         }
 
         private void arm(Duration limit, String what) {
-            ScheduledFuture<?> next = timer.schedule(() -> timeout(what, limit), limit.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> next =
+                    timer.schedule(() -> timeout(what, limit), limit.toMillis(), TimeUnit.MILLISECONDS);
             ScheduledFuture<?> previous = silence.getAndSet(next);
             if (previous != null) {
                 previous.cancel(false);

@@ -1,9 +1,8 @@
 package io.llmanalytics.llm.openai;
 
+import dev.langchain4j.exception.HttpException;
 import java.time.Duration;
 import java.util.Optional;
-
-import dev.langchain4j.exception.HttpException;
 
 /**
  * The endpoint answered with an HTTP error (or an error payload in a 200 answer, status 200). Raised by {@link

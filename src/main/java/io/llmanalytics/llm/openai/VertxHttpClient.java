@@ -1,23 +1,8 @@
 package io.llmanalytics.llm.openai;
 
-import java.io.UncheckedIOException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.function.Consumer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -35,6 +20,19 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * LangChain4j's HTTP client SPI on the Vert.x HTTP client, used by the OpenAI chat models (see {@link
@@ -73,23 +71,29 @@ final class VertxHttpClient implements HttpClient {
             throw new IllegalStateException("a blocking call to the language model on the event loop");
         }
         CompletableFuture<SuccessfulHttpResponse> answer = new CompletableFuture<>();
-        Exchange exchange = new Exchange(answer::completeExceptionally, () -> answer.completeExceptionally(
-                new CancellationException("the call to the language model was cancelled")));
-        send(request, "application/json", exchange, response -> response.body().onComplete(ar -> {
-            if (ar.failed()) {
-                exchange.fail(ar.cause());
-                return;
-            }
-            String body = ar.result().toString(StandardCharsets.UTF_8);
-            UpstreamHttpException error = errorPayload(null, body);
-            exchange.answered();
-            if (error != null) {
-                exchange.fail(error);
-                return;
-            }
-            exchange.complete();
-            answer.complete(response(response, body));
-        }));
+        Exchange exchange = new Exchange(
+                answer::completeExceptionally,
+                () -> answer.completeExceptionally(
+                        new CancellationException("the call to the language model was cancelled")));
+        send(
+                request,
+                "application/json",
+                exchange,
+                response -> response.body().onComplete(ar -> {
+                    if (ar.failed()) {
+                        exchange.fail(ar.cause());
+                        return;
+                    }
+                    String body = ar.result().toString(StandardCharsets.UTF_8);
+                    UpstreamHttpException error = errorPayload(null, body);
+                    exchange.answered();
+                    if (error != null) {
+                        exchange.fail(error);
+                        return;
+                    }
+                    exchange.complete();
+                    answer.complete(response(response, body));
+                }));
         try {
             return answer.get();
         } catch (InterruptedException e) {
@@ -105,8 +109,7 @@ final class VertxHttpClient implements HttpClient {
 
     @Override
     public void execute(HttpRequest request, ServerSentEventParser ignored, ServerSentEventListener listener) {
-        Exchange exchange = new Exchange(failure -> listener.onError(failure), () -> {
-        });
+        Exchange exchange = new Exchange(failure -> listener.onError(failure), () -> {});
         ServerSentEventContext context = new ServerSentEventContext(exchange);
         send(request, "text/event-stream", exchange, response -> {
             if (!deliver(exchange, () -> listener.onOpen(response(response, null)))) {
@@ -134,7 +137,10 @@ final class VertxHttpClient implements HttpClient {
     }
 
     /** A server that ignored {@code stream: true} and answered one JSON completion: one chunk with it as delta. */
-    private static void wholeAnswer(HttpClientResponse response, Exchange exchange, ServerSentEventListener listener,
+    private static void wholeAnswer(
+            HttpClientResponse response,
+            Exchange exchange,
+            ServerSentEventListener listener,
             ServerSentEventContext context) {
         response.body().onComplete(ar -> {
             if (ar.failed()) {
@@ -147,8 +153,12 @@ final class VertxHttpClient implements HttpClient {
         });
     }
 
-    private static void event(Exchange exchange, ServerSentEventListener listener, ServerSentEventContext context,
-            String event, String data) {
+    private static void event(
+            Exchange exchange,
+            ServerSentEventListener listener,
+            ServerSentEventContext context,
+            String event,
+            String data) {
         if (!exchange.open()) {
             return;
         }
@@ -187,7 +197,8 @@ final class VertxHttpClient implements HttpClient {
         if (!exchange.open()) {
             return; // cancelled before anything was sent
         }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(request.method().name()))
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.valueOf(request.method().name()))
                 .setAbsoluteURI(request.url())
                 .setIdleTimeout(idleTimeoutMillis);
         request.headers().forEach((name, values) -> values.forEach(value -> options.addHeader(name, value)));
@@ -211,7 +222,8 @@ final class VertxHttpClient implements HttpClient {
                     MultiMap headers = response.headers();
                     response.body().onComplete(ar -> {
                         exchange.answered();
-                        exchange.fail(new UpstreamHttpException(response.statusCode(),
+                        exchange.fail(new UpstreamHttpException(
+                                response.statusCode(),
                                 RetryAfter.parse(headers.get("Retry-After"), headers.get("retry-after-ms")),
                                 ar.succeeded() ? snippet(ar.result().toString(StandardCharsets.UTF_8)) : ""));
                     });
@@ -260,8 +272,14 @@ final class VertxHttpClient implements HttpClient {
 
     private static SuccessfulHttpResponse response(HttpClientResponse response, String body) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        response.headers().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
-        return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(headers).body(body).build();
+        response.headers()
+                .forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>())
+                        .add(h.getValue()));
+        return SuccessfulHttpResponse.builder()
+                .statusCode(response.statusCode())
+                .headers(headers)
+                .body(body)
+                .build();
     }
 
     private static String snippet(String body) {

@@ -1,5 +1,13 @@
 package io.llmanalytics.upload.arrow;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.upload.TypedCells;
+import io.llmanalytics.upload.TypedTableWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -17,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.RootAllocator;
@@ -25,12 +32,14 @@ import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DateMilliVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.Decimal256Vector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.Float2Vector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.LargeVarBinaryVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.UInt1Vector;
 import org.apache.arrow.vector.UInt2Vector;
@@ -38,8 +47,6 @@ import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VarBinaryVector;
-import org.apache.arrow.vector.FixedSizeBinaryVector;
-import org.apache.arrow.vector.LargeVarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.BaseListVector;
 import org.apache.arrow.vector.complex.StructVector;
@@ -52,15 +59,6 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.TypedCells;
-import io.llmanalytics.upload.TypedTableWriter;
 
 /**
  * Reads Arrow IPC files (Feather v2, {@code ARROW1} magic) and Arrow IPC streams record batch by record batch with
@@ -88,8 +86,8 @@ public final class ArrowTableReader {
     public ParsedTable read(Path file, boolean stream, String name, Path canonicalOut) throws IOException {
         try (BufferAllocator allocator = new RootAllocator(MAX_BATCH_BYTES);
                 SeekableByteChannel channel = Files.newByteChannel(file);
-                ArrowReader reader = stream ? new ArrowStreamReader(channel, allocator)
-                        : new ArrowFileReader(channel, allocator)) {
+                ArrowReader reader =
+                        stream ? new ArrowStreamReader(channel, allocator) : new ArrowFileReader(channel, allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             if (reader instanceof ArrowFileReader fileReader) {
                 checkBlocks(fileReader, Files.size(file));
@@ -124,13 +122,17 @@ public final class ArrowTableReader {
             }
         } catch (OutOfMemoryException | OutOfMemoryError e) {
             // OutOfMemoryError: one allocation sized by a damaged length field was refused; nothing else was held.
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "A record batch of the Arrow file needs more than "
-                    + (MAX_BATCH_BYTES >> 20) + " MB; write it with smaller batches, or the file is corrupt.");
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "A record batch of the Arrow file needs more than " + (MAX_BATCH_BYTES >> 20)
+                            + " MB; write it with smaller batches, or the file is corrupt.");
         } catch (ProblemException | io.llmanalytics.schema.TooManyCellsException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The Arrow file cannot be read (it may be"
-                    + " truncated, corrupt or use a feature this reader lacks): " + brief(e));
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "The Arrow file cannot be read (it may be"
+                            + " truncated, corrupt or use a feature this reader lacks): " + brief(e));
         }
     }
 
@@ -139,7 +141,9 @@ public final class ArrowTableReader {
         List<org.apache.arrow.vector.ipc.message.ArrowBlock> blocks = new ArrayList<>(reader.getRecordBlocks());
         blocks.addAll(reader.getDictionaryBlocks());
         for (var b : blocks) {
-            if (b.getOffset() < 0 || b.getMetadataLength() < 0 || b.getBodyLength() < 0
+            if (b.getOffset() < 0
+                    || b.getMetadataLength() < 0
+                    || b.getBodyLength() < 0
                     || b.getOffset() + b.getMetadataLength() + b.getBodyLength() > size) {
                 throw new IllegalStateException("a record batch lies outside the file (offset " + b.getOffset() + ")");
             }
@@ -152,7 +156,8 @@ public final class ArrowTableReader {
             org.apache.arrow.vector.util.ValueVectorUtility.validate(v);
             DictionaryEncoding encoding = v.getField().getDictionary();
             if (encoding != null && provider.lookup(encoding.getId()) != null) {
-                org.apache.arrow.vector.util.ValueVectorUtility.validate(provider.lookup(encoding.getId()).getVector());
+                org.apache.arrow.vector.util.ValueVectorUtility.validate(
+                        provider.lookup(encoding.getId()).getVector());
             }
         }
     }
@@ -163,8 +168,7 @@ public final class ArrowTableReader {
     }
 
     /** One column of a batch: its values, and for a dictionary-encoded column the indices into them (else null). */
-    private record Column(ValueVector values, BaseIntVector indices) {
-    }
+    private record Column(ValueVector values, BaseIntVector indices) {}
 
     private static Column decoded(FieldVector vector, DictionaryProvider provider) {
         DictionaryEncoding encoding = vector.getField().getDictionary();
@@ -173,7 +177,8 @@ public final class ArrowTableReader {
         }
         Dictionary dictionary = provider.lookup(encoding.getId());
         if (dictionary == null || !(vector instanceof BaseIntVector indices)) {
-            throw new IllegalStateException("dictionary " + encoding.getId() + " is missing or its indices are not integers");
+            throw new IllegalStateException(
+                    "dictionary " + encoding.getId() + " is missing or its indices are not integers");
         }
         return new Column(dictionary.getVector(), indices);
     }
@@ -254,7 +259,8 @@ public final class ArrowTableReader {
                 kind = TypedCells.dateKind(text);
             }
             case TimeStampVector v -> {
-                text = timestamp(instant(v.get(index), ((ArrowType.Timestamp) v.getField().getType()).getUnit()));
+                text = timestamp(instant(
+                        v.get(index), ((ArrowType.Timestamp) v.getField().getType()).getUnit()));
                 kind = TypedCells.dateKind(text);
             }
             case VarBinaryVector v -> {
@@ -292,11 +298,14 @@ public final class ArrowTableReader {
     static final int MAX_LIST_VALUES = 100_000;
 
     private static void checkNested(BaseListVector v, int index) {
-        long count = v instanceof org.apache.arrow.vector.complex.FixedSizeListVector fixed ? fixed.getListSize()
+        long count = v instanceof org.apache.arrow.vector.complex.FixedSizeListVector fixed
+                ? fixed.getListSize()
                 : v.getElementEndIndex(index) - v.getElementStartIndex(index);
         if (count > MAX_LIST_VALUES) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "A list value of column '" + v.getName()
-                    + "' holds " + count + " elements; at most " + MAX_LIST_VALUES + " per cell are supported.");
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "A list value of column '" + v.getName() + "' holds " + count + " elements; at most "
+                            + MAX_LIST_VALUES + " per cell are supported.");
         }
     }
 
@@ -308,8 +317,10 @@ public final class ArrowTableReader {
         return switch (unit) {
             case SECOND -> Instant.ofEpochSecond(value);
             case MILLISECOND -> Instant.ofEpochMilli(value);
-            case MICROSECOND -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1000L);
-            case NANOSECOND -> Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L), Math.floorMod(value, 1_000_000_000L));
+            case MICROSECOND ->
+                Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1000L);
+            case NANOSECOND ->
+                Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000_000L), Math.floorMod(value, 1_000_000_000L));
         };
     }
 
@@ -322,8 +333,12 @@ public final class ArrowTableReader {
 
     private static String binary(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return "0x" + HexFormat.of().formatHex(bytes);
         }

@@ -1,21 +1,19 @@
 package io.llmanalytics.upload.csv;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-
 import io.llmanalytics.schema.CellConventions;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.SampleValues;
 import io.llmanalytics.upload.CanonicalCsvWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Writes a dataset's canonical CSV from its records once its final dtypes are known. */
 public final class CanonicalRewriter {
 
-    private CanonicalRewriter() {
-    }
+    private CanonicalRewriter() {}
 
     /** Writes every record of {@code records} (after its header) to {@code out}, normalised for {@code schema}. */
     public static void write(CsvRecords records, DatasetSchema schema, CellConventions conventions, Path out)

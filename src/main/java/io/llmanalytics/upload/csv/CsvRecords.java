@@ -1,5 +1,11 @@
 package io.llmanalytics.upload.csv;
 
+import com.opencsv.CSVParserBuilder;
+import com.opencsv.ICSVParser;
+import com.opencsv.RFC4180ParserBuilder;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.upload.TableLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,14 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import com.opencsv.CSVParserBuilder;
-import com.opencsv.ICSVParser;
-import com.opencsv.RFC4180ParserBuilder;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.upload.TableLimits;
-
 /**
  * The records of a delimited text file, parsed into fields: blank lines and comment lines skipped, title rows above
  * the header skipped, NUL characters removed. Records are split by {@link RecordSplitter} and parsed by OpenCSV's
@@ -33,6 +31,7 @@ public final class CsvRecords implements AutoCloseable {
     private final ICSVParser parser;
     /** RFC 4180 records without a quote are split on the delimiter directly: OpenCSV would do the same, slower. */
     private final boolean plainSplit;
+
     private int width = 8;
     private final Dialect dialect;
     private final TableLimits limits;
@@ -47,8 +46,8 @@ public final class CsvRecords implements AutoCloseable {
         InputStream in = Files.newInputStream(file);
         in.skipNBytes(dialect.bomBytes());
         CharsetDecoder decoder = dialect.charset().newDecoder();
-        CodingErrorAction onError = dialect.charset().equals(StandardCharsets.UTF_8) ? CodingErrorAction.REPORT
-                : CodingErrorAction.REPLACE;
+        CodingErrorAction onError =
+                dialect.charset().equals(StandardCharsets.UTF_8) ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
         decoder.onMalformedInput(onError).onUnmappableCharacter(onError);
         this.reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
         this.dialect = dialect;
@@ -56,10 +55,17 @@ public final class CsvRecords implements AutoCloseable {
         this.splitter = new RecordSplitter(reader, dialect, limits.maxCellChars() * 4);
         this.plainSplit = dialect.escape() == Dialect.NO_ESCAPE && !dialect.skipInitialSpace();
         this.parser = plainSplit
-                ? new RFC4180ParserBuilder().withSeparator(dialect.delimiter()).withQuoteChar('"').build()
-                : new CSVParserBuilder().withSeparator(dialect.delimiter()).withQuoteChar('"')
-                        .withEscapeChar(dialect.escape() == Dialect.NO_ESCAPE ? ICSVParser.NULL_CHARACTER : dialect.escape())
-                        .withIgnoreLeadingWhiteSpace(dialect.skipInitialSpace()).build();
+                ? new RFC4180ParserBuilder()
+                        .withSeparator(dialect.delimiter())
+                        .withQuoteChar('"')
+                        .build()
+                : new CSVParserBuilder()
+                        .withSeparator(dialect.delimiter())
+                        .withQuoteChar('"')
+                        .withEscapeChar(
+                                dialect.escape() == Dialect.NO_ESCAPE ? ICSVParser.NULL_CHARACTER : dialect.escape())
+                        .withIgnoreLeadingWhiteSpace(dialect.skipInitialSpace())
+                        .build();
     }
 
     public long line() {
@@ -95,12 +101,16 @@ public final class CsvRecords implements AutoCloseable {
         try {
             text = splitter.next();
         } catch (RecordSplitter.UnclosedQuoteException e) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "A quote opened in the record at line " + e.line
-                    + " is never closed, so the rest of the file would be one value. Close the quote (or double"
-                    + " quotes inside quoted values: \"\") and upload again.");
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "A quote opened in the record at line " + e.line
+                            + " is never closed, so the rest of the file would be one value. Close the quote (or double"
+                            + " quotes inside quoted values: \"\") and upload again.");
         } catch (RecordSplitter.RecordTooLongException e) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The record starting at line " + e.line
-                    + " is longer than " + limits.maxCellChars() * 4 + " characters; is this really delimited text?");
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "The record starting at line " + e.line + " is longer than " + limits.maxCellChars() * 4
+                            + " characters; is this really delimited text?");
         } catch (IOException e) {
             if (e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
                 throw e instanceof CharacterCodingException cce ? cce : (CharacterCodingException) e.getCause();
@@ -114,8 +124,10 @@ public final class CsvRecords implements AutoCloseable {
         try {
             fields = plainSplit && !text.isEmpty() && text.indexOf('"') < 0 ? split(text) : parser.parseLine(text);
         } catch (IOException e) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The record starting at line " + line()
-                    + " cannot be parsed (" + e.getMessage() + "); is a quote left open?");
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "The record starting at line " + line() + " cannot be parsed (" + e.getMessage()
+                            + "); is a quote left open?");
         }
         for (int i = 0; i < fields.length; i++) {
             if (dialect.skipInitialSpace() && !fields[i].isEmpty() && fields[i].charAt(0) == ' ') {

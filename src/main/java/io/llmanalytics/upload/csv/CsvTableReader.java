@@ -1,13 +1,5 @@
 package io.llmanalytics.upload.csv;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellClassifier;
@@ -18,6 +10,13 @@ import io.llmanalytics.schema.RaggedRowException;
 import io.llmanalytics.schema.SchemaBuilder;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads delimited text: the dialect is sniffed from the first 64 KiB, then one streaming pass (records split by
@@ -29,7 +28,8 @@ import io.llmanalytics.upload.TableLimits;
 public final class CsvTableReader {
 
     static final int SAMPLE_BYTES = 64 * 1024;
-    private static final List<String> PANDAS_NA = CellClassifier.NA_TOKENS.stream().sorted().toList();
+    private static final List<String> PANDAS_NA =
+            CellClassifier.NA_TOKENS.stream().sorted().toList();
     private static final List<String> EMPTY_ONLY = List.of("");
 
     private final ProfileOptions options;
@@ -69,8 +69,7 @@ public final class CsvTableReader {
     }
 
     /** The schema, and whether any row had to be reshaped (trimmed, or NUL characters removed). */
-    private record Profiled(DatasetSchema schema, boolean reshaped) {
-    }
+    private record Profiled(DatasetSchema schema, boolean reshaped) {}
 
     private Profiled profile(Path file, String name, Dialect dialect) throws IOException {
         try (CsvRecords records = new CsvRecords(file, dialect, limits)) {
@@ -86,8 +85,9 @@ public final class CsvTableReader {
                 }
             }
             if (builder.rows() == 0) {
-                throw new ProblemException(ProblemType.EMPTY_FILE, "The file has a header (" + preview(builder.names())
-                        + ") but no data rows.");
+                throw new ProblemException(
+                        ProblemType.EMPTY_FILE,
+                        "The file has a header (" + preview(builder.names()) + ") but no data rows.");
             }
             return new Profiled(builder.build(name), reshaped || records.reshaped());
         }
@@ -104,12 +104,20 @@ public final class CsvTableReader {
     }
 
     private static ProblemException ragged(RaggedRowException e, long line, String[] record, int width) {
-        String extra = String.join(", ", Arrays.asList(record).subList(width, record.length).stream()
-                .filter(s -> !s.isBlank()).limit(3).map(s -> "'" + abbreviate(s) + "'").toList());
-        return new ProblemException(ProblemType.UNREADABLE_FILE, "Line " + line + " has " + e.fields()
-                + " fields but the header has " + e.columns() + " columns, and the extra fields hold data (" + extra
-                + "). Fix that row (or add the missing header names) and upload again; rows with too few fields are"
-                + " accepted and padded with missing values.");
+        String extra = String.join(
+                ", ",
+                Arrays.asList(record).subList(width, record.length).stream()
+                        .filter(s -> !s.isBlank())
+                        .limit(3)
+                        .map(s -> "'" + abbreviate(s) + "'")
+                        .toList());
+        return new ProblemException(
+                ProblemType.UNREADABLE_FILE,
+                "Line " + line + " has " + e.fields()
+                        + " fields but the header has " + e.columns() + " columns, and the extra fields hold data ("
+                        + extra
+                        + "). Fix that row (or add the missing header names) and upload again; rows with too few fields are"
+                        + " accepted and padded with missing values.");
     }
 
     private static String preview(List<String> names) {

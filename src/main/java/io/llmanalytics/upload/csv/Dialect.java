@@ -15,18 +15,31 @@ import java.nio.charset.StandardCharsets;
  * @param comments whether records starting with {@code #} are comments
  * @param decimalComma whether numbers are written with a decimal comma ({@code 12,5}), as is usual with {@code ;}
  */
-public record Dialect(Charset charset, int bomBytes, char delimiter, char escape, boolean skipInitialSpace,
-        int headerRecord, boolean comments, boolean decimalComma) {
+public record Dialect(
+        Charset charset,
+        int bomBytes,
+        char delimiter,
+        char escape,
+        boolean skipInitialSpace,
+        int headerRecord,
+        boolean comments,
+        boolean decimalComma) {
 
     public static final char NO_ESCAPE = 0;
 
     /** The dialect of canonical files. */
-    public static final Dialect CANONICAL = new Dialect(StandardCharsets.UTF_8, 0, ',', NO_ESCAPE, false, 0, false, false);
+    public static final Dialect CANONICAL =
+            new Dialect(StandardCharsets.UTF_8, 0, ',', NO_ESCAPE, false, 0, false, false);
 
     /** Whether pandas reads the file itself exactly as it reads our canonical CSV (so no rewrite is needed). */
     public boolean canonical() {
-        return charset.equals(StandardCharsets.UTF_8) && delimiter == ',' && escape == NO_ESCAPE && !skipInitialSpace
-                && headerRecord == 0 && !comments && !decimalComma;
+        return charset.equals(StandardCharsets.UTF_8)
+                && delimiter == ','
+                && escape == NO_ESCAPE
+                && !skipInitialSpace
+                && headerRecord == 0
+                && !comments
+                && !decimalComma;
     }
 
     public Dialect withCharset(Charset other) {

@@ -12,14 +12,13 @@ import java.util.Map;
  */
 public final class DialectSniffer {
 
-    private static final char[] DELIMITERS = { ',', '\t', ';', '|' };
+    private static final char[] DELIMITERS = {',', '\t', ';', '|'};
     private static final int MAX_RECORDS = 200;
     private static final int MAX_TITLE_ROWS = 10;
     private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d+,\\d+");
     private static final java.util.regex.Pattern DECIMAL_DOT = java.util.regex.Pattern.compile("[-+]?\\d+\\.\\d+");
 
-    private DialectSniffer() {
-    }
+    private DialectSniffer() {}
 
     public static Dialect sniff(String sample, boolean complete, TextEncoding.Detected encoding) {
         boolean comments = firstNonBlankLine(sample).startsWith("#");
@@ -34,16 +33,25 @@ public final class DialectSniffer {
             }
         }
         List<List<String>> records = records(sample, delimiter, complete, comments);
-        if (comments && !records(sample, delimiter, complete, false).isEmpty()
-                && records(sample, delimiter, complete, false).get(0).size() == modalWidth(records) && modalWidth(records) > 1) {
+        if (comments
+                && !records(sample, delimiter, complete, false).isEmpty()
+                && records(sample, delimiter, complete, false).get(0).size() == modalWidth(records)
+                && modalWidth(records) > 1) {
             // a first line starting with '#' but shaped like the header is the header (e.g. "#id,name,...")
             comments = false;
             records = records(sample, delimiter, complete, false);
         }
         char escape = usesBackslashEscapes(sample) ? '\\' : Dialect.NO_ESCAPE;
         boolean skipInitialSpace = sample.contains(delimiter + " \"");
-        return new Dialect(encoding.charset(), encoding.bomBytes(), delimiter, escape, skipInitialSpace,
-                titleRows(records), comments, delimiter != ',' && decimalComma(records));
+        return new Dialect(
+                encoding.charset(),
+                encoding.bomBytes(),
+                delimiter,
+                escape,
+                skipInitialSpace,
+                titleRows(records),
+                comments,
+                delimiter != ',' && decimalComma(records));
     }
 
     private static String firstNonBlankLine(String sample) {
@@ -122,9 +130,14 @@ public final class DialectSniffer {
         int i = sample.indexOf("\\\"");
         while (i >= 0) {
             int next = i + 2;
-            if (next < sample.length() && sample.charAt(next) != '"' && sample.charAt(next) != ','
-                    && sample.charAt(next) != ';' && sample.charAt(next) != '\t' && sample.charAt(next) != '|'
-                    && sample.charAt(next) != '\n' && sample.charAt(next) != '\r') {
+            if (next < sample.length()
+                    && sample.charAt(next) != '"'
+                    && sample.charAt(next) != ','
+                    && sample.charAt(next) != ';'
+                    && sample.charAt(next) != '\t'
+                    && sample.charAt(next) != '|'
+                    && sample.charAt(next) != '\n'
+                    && sample.charAt(next) != '\r') {
                 return true;
             }
             i = sample.indexOf("\\\"", next);

@@ -1,13 +1,12 @@
 package io.llmanalytics.upload.csv;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
 
 /**
  * Finds the encoding of text from its first bytes: a byte-order mark (UTF-8, UTF-16), UTF-16 without one (NUL
@@ -18,11 +17,9 @@ public final class TextEncoding {
     public static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     /** The detected encoding and the length of its byte-order mark. */
-    public record Detected(Charset charset, int bomBytes) {
-    }
+    public record Detected(Charset charset, int bomBytes) {}
 
-    private TextEncoding() {
-    }
+    private TextEncoding() {}
 
     public static Detected detect(byte[] head, int length) {
         if (length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF) {
@@ -71,9 +68,11 @@ public final class TextEncoding {
             }
         }
         if (control > 8 && control > length / 100) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE,
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
                     "The file holds binary content, not delimited text: " + control + " control bytes in its first "
-                            + length + " bytes. Upload a CSV/TSV text file, an Excel workbook (.xlsx, .xls) or a JSON array of records.");
+                            + length
+                            + " bytes. Upload a CSV/TSV text file, an Excel workbook (.xlsx, .xls) or a JSON array of records.");
         }
     }
 
@@ -88,8 +87,11 @@ public final class TextEncoding {
             end = end - back - 1;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(head, 0, end));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(head, 0, end));
             return true;
         } catch (CharacterCodingException e) {
             return false;

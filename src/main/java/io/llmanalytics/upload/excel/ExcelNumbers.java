@@ -7,8 +7,7 @@ public final class ExcelNumbers {
 
     private static final double MAX_EXACT = 9.007199254740992E15;
 
-    private ExcelNumbers() {
-    }
+    private ExcelNumbers() {}
 
     static boolean whole(double v) {
         return v == Math.rint(v) && Math.abs(v) < MAX_EXACT;

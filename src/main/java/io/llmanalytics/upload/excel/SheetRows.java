@@ -1,13 +1,5 @@
 package io.llmanalytics.upload.excel;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellConventions;
@@ -21,6 +13,13 @@ import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.csv.CanonicalRewriter;
 import io.llmanalytics.upload.csv.CsvRecords;
 import io.llmanalytics.upload.csv.Dialect;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Turns the rows of one worksheet into a dataset the way pandas' {@code read_excel} does: fully empty rows skipped,
@@ -71,9 +70,12 @@ public final class SheetRows {
     }
 
     private void start() throws IOException {
-        int width = pending.stream().mapToInt(r -> lastFilled(r.cells) + 1).max().orElse(0);
+        int width =
+                pending.stream().mapToInt(r -> lastFilled(r.cells) + 1).max().orElse(0);
         int headerAt = 0;
-        while (headerAt < Math.min(MAX_TITLE_ROWS, pending.size() - 1) && width >= 3 && pending.get(headerAt).filled() == 1) {
+        while (headerAt < Math.min(MAX_TITLE_ROWS, pending.size() - 1)
+                && width >= 3
+                && pending.get(headerAt).filled() == 1) {
             headerAt++;
         }
         Row header = pending.get(headerAt);
@@ -107,7 +109,8 @@ public final class SheetRows {
         }
         builder.add(cells, kinds);
         for (int i = 0; i < cells.length; i++) {
-            if (kinds[i] == CellKind.NULL || (kinds[i] == null && io.llmanalytics.schema.CellClassifier.isNa(cells[i]))) {
+            if (kinds[i] == CellKind.NULL
+                    || (kinds[i] == null && io.llmanalytics.schema.CellClassifier.isNa(cells[i]))) {
                 cells[i] = null;
             } else if (kinds[i] == CellKind.DATE) {
                 cells[i] = cells[i].replace('T', ' ');
@@ -121,7 +124,8 @@ public final class SheetRows {
         for (int i = width; i < row.cells.length; i++) {
             if (row.cells[i] != null && !row.cells[i].isEmpty()) {
                 throw corrupt("Row " + row.number + " of sheet '" + name + "' has a value in column " + (i + 1)
-                        + ", right of the header's last column (" + width + "). Give that column a header and upload again.");
+                        + ", right of the header's last column (" + width
+                        + "). Give that column a header and upload again.");
             }
         }
         return row.cells.length == width ? row.cells.clone() : Arrays.copyOf(row.cells, width);

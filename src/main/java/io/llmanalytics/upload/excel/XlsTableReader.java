@@ -1,12 +1,15 @@
 package io.llmanalytics.upload.excel;
 
+import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-
 import org.apache.poi.EncryptedDocumentException;
 import org.apache.poi.hssf.OldExcelFormatException;
 import org.apache.poi.hssf.usermodel.HSSFWorkbook;
@@ -16,11 +19,6 @@ import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
-
-import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
 
 /**
  * Reads legacy {@code .xls} (BIFF8) workbooks with POI's HSSF. Such files hold at most 65,536 rows per sheet, so the
@@ -52,7 +50,8 @@ public final class XlsTableReader {
         try (HSSFWorkbook workbook = new HSSFWorkbook(fs.getRoot(), false)) {
             List<ParsedTable> tables = new ArrayList<>();
             for (Sheet sheet : workbook) {
-                SheetRows rows = new SheetRows(sheet.getSheetName(), canonicalFor.apply(sheet.getSheetName()), options, limits);
+                SheetRows rows =
+                        new SheetRows(sheet.getSheetName(), canonicalFor.apply(sheet.getSheetName()), options, limits);
                 try {
                     for (Row row : sheet) {
                         read(row, rows);
@@ -71,8 +70,11 @@ public final class XlsTableReader {
         } catch (OldExcelFormatException e) {
             throw SheetRows.corrupt("The workbook uses an Excel format older than Excel 97 (BIFF5 or earlier);"
                     + " save it as .xlsx and upload again.");
-        } catch (org.apache.poi.poifs.filesystem.NotOLE2FileException | org.apache.poi.util.RecordFormatException
-                | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+        } catch (org.apache.poi.poifs.filesystem.NotOLE2FileException
+                | org.apache.poi.util.RecordFormatException
+                | IllegalArgumentException
+                | IllegalStateException
+                | IndexOutOfBoundsException e) {
             throw SheetRows.corrupt("The file is not a readable .xls workbook: " + e.getMessage());
         }
     }
@@ -83,7 +85,8 @@ public final class XlsTableReader {
         CellKind[] kinds = new CellKind[width];
         for (Cell cell : row) {
             int i = cell.getColumnIndex();
-            CellType type = cell.getCellType() == CellType.FORMULA ? cell.getCachedFormulaResultType() : cell.getCellType();
+            CellType type =
+                    cell.getCellType() == CellType.FORMULA ? cell.getCachedFormulaResultType() : cell.getCellType();
             switch (type) {
                 case NUMERIC -> {
                     if (DateUtil.isCellDateFormatted(cell)) {

@@ -1,5 +1,9 @@
 package io.llmanalytics.upload.excel;
 
+import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -7,9 +11,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-
 import javax.xml.parsers.ParserConfigurationException;
-
 import org.apache.poi.EncryptedDocumentException;
 import org.apache.poi.openxml4j.exceptions.InvalidFormatException;
 import org.apache.poi.openxml4j.exceptions.NotOfficeXmlFileException;
@@ -30,11 +32,6 @@ import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.XMLReader;
 import org.xml.sax.helpers.DefaultHandler;
-
-import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
 
 /**
  * Reads {@code .xlsx} workbooks sheet by sheet with a SAX parser over each sheet's XML, so a large workbook never

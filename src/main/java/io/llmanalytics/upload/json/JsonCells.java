@@ -1,14 +1,12 @@
 package io.llmanalytics.upload.json;
 
-import java.io.IOException;
-import java.io.StringWriter;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.DateFormats;
+import java.io.IOException;
+import java.io.StringWriter;
 
 /**
  * How every JSON reader (JSON arrays, JSON Lines) turns a field's value into a cell: JSON types kept (strings stay
@@ -16,8 +14,7 @@ import io.llmanalytics.schema.DateFormats;
  */
 public final class JsonCells {
 
-    private JsonCells() {
-    }
+    private JsonCells() {}
 
     /** Reads the parser's current value into {@code cells[i]} and {@code kinds[i]}; JSON null becomes {@code nullCell}. */
     public static void read(JsonParser parser, String[] cells, CellKind[] kinds, int i, String nullCell)
@@ -30,7 +27,8 @@ public final class JsonCells {
             }
             case VALUE_NUMBER_INT -> {
                 cells[i] = parser.getText();
-                kinds[i] = parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? CellKind.BIG_INT : CellKind.INT;
+                kinds[i] =
+                        parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? CellKind.BIG_INT : CellKind.INT;
             }
             case VALUE_NUMBER_FLOAT -> {
                 cells[i] = parser.getText();
@@ -43,7 +41,8 @@ public final class JsonCells {
             case VALUE_STRING -> {
                 String s = parser.getText();
                 cells[i] = s;
-                kinds[i] = !s.isEmpty() && DateFormats.match(s) == DateFormats.Family.ISO ? CellKind.DATE : CellKind.TEXT;
+                kinds[i] =
+                        !s.isEmpty() && DateFormats.match(s) == DateFormats.Family.ISO ? CellKind.DATE : CellKind.TEXT;
             }
             default -> {
                 StringWriter nested = new StringWriter();

@@ -1,20 +1,9 @@
 package io.llmanalytics.upload.json;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellKind;
@@ -24,6 +13,15 @@ import io.llmanalytics.upload.CanonicalCsvWriter;
 import io.llmanalytics.upload.NumberRules;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a JSON array of records ({@code [{"a": 1, "b": "x"}, ...]}) as {@code pd.DataFrame(records)} would: columns
@@ -98,22 +96,29 @@ public final class JsonTableReader {
         } catch (StreamConstraintsException e) {
             String message = String.valueOf(e.getOriginalMessage());
             if (message.contains("nesting depth")) {
-                throw new ProblemException(ProblemType.UNREADABLE_FILE, "The JSON is nested more than " + MAX_DEPTH
-                        + " levels deep; upload a flat array of records.");
+                throw new ProblemException(
+                        ProblemType.UNREADABLE_FILE,
+                        "The JSON is nested more than " + MAX_DEPTH + " levels deep; upload a flat array of records.");
             }
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The JSON holds a value larger than this service "
-                    + "reads (" + message.replaceAll(" \\(from `.*`\\)", "") + ", line "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ").");
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "The JSON holds a value larger than this service "
+                            + "reads (" + message.replaceAll(" \\(from `.*`\\)", "") + ", line "
+                            + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ").");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ProblemException(ProblemType.UNREADABLE_FILE, "The file is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ").");
+            throw new ProblemException(
+                    ProblemType.UNREADABLE_FILE,
+                    "The file is not valid JSON: " + e.getOriginalMessage() + " (line "
+                            + e.getLocation().getLineNr() + ").");
         }
     }
 
     /** Refuses a number that is too long or not a finite double, naming its record, line and field. */
     private static void checkNumber(JsonParser parser, long record, String field) throws IOException {
-        JsonNumbers.check(parser, "record " + record + " (line " + parser.currentLocation().getLineNr() + "), field "
-                + NumberRules.quoted(field));
+        JsonNumbers.check(
+                parser,
+                "record " + record + " (line " + parser.currentLocation().getLineNr() + "), field "
+                        + NumberRules.quoted(field));
     }
 
     private static void value(JsonParser parser, String[] cells, CellKind[] kinds, int i) throws IOException {
@@ -123,9 +128,11 @@ public final class JsonTableReader {
     /** First pass: checks the shape and collects the field names in order of first appearance. */
     private List<String> columns(Path file) throws IOException {
         Map<String, Boolean> seen = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = FACTORY.createParser(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonParser parser = FACTORY.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new ProblemException(ProblemType.UNREADABLE_FILE,
+                throw new ProblemException(
+                        ProblemType.UNREADABLE_FILE,
                         "A JSON upload must be an array of records, like [{\"region\": \"North\", \"sales\": 10}, ...].");
             }
             long records = 0;
@@ -141,8 +148,10 @@ public final class JsonTableReader {
                 }
             }
             if (token != JsonToken.END_ARRAY) {
-                throw new ProblemException(ProblemType.UNREADABLE_FILE, "Every element of the JSON array must be an"
-                        + " object (a record); element " + (records + 1) + " is " + describe(token) + ".");
+                throw new ProblemException(
+                        ProblemType.UNREADABLE_FILE,
+                        "Every element of the JSON array must be an" + " object (a record); element " + (records + 1)
+                                + " is " + describe(token) + ".");
             }
             if (records == 0) {
                 throw new ProblemException(ProblemType.EMPTY_FILE, "The JSON array holds no records.");
@@ -155,13 +164,15 @@ public final class JsonTableReader {
     }
 
     private static String describe(JsonToken token) {
-        return token == null ? "missing (the file ends early)" : switch (token) {
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> token.asString();
-        };
+        return token == null
+                ? "missing (the file ends early)"
+                : switch (token) {
+                    case START_ARRAY -> "an array";
+                    case VALUE_STRING -> "a string";
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                    case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                    case VALUE_NULL -> "null";
+                    default -> token.asString();
+                };
     }
 }

@@ -1,5 +1,20 @@
 package io.llmanalytics.upload.jsonl;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.NumberRules;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.upload.TypedTableWriter;
+import io.llmanalytics.upload.json.JsonCells;
+import io.llmanalytics.upload.json.JsonNumbers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,23 +28,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.upload.NumberRules;
-import io.llmanalytics.upload.json.JsonCells;
-import io.llmanalytics.upload.json.JsonNumbers;
-import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.TypedTableWriter;
 
 /**
  * Reads JSON Lines ({@code .jsonl}, {@code .ndjson}): one JSON object per line, blank lines skipped, as
@@ -77,8 +75,10 @@ public final class JsonLinesReader {
                         String field = parser.currentName();
                         int i = index.get(field);
                         if (parser.nextToken().isNumeric()) {
-                            JsonNumbers.check(parser, "Line " + lines.number() + " of the JSON Lines file, field "
-                                    + NumberRules.quoted(field));
+                            JsonNumbers.check(
+                                    parser,
+                                    "Line " + lines.number() + " of the JSON Lines file, field "
+                                            + NumberRules.quoted(field));
                         }
                         value(parser, cells, kinds, i);
                     }
@@ -103,8 +103,10 @@ public final class JsonLinesReader {
                 try (JsonParser parser = FACTORY.createParser(line)) {
                     JsonToken first = parser.nextToken();
                     if (first != JsonToken.START_OBJECT) {
-                        throw bad(lines.number(), "is " + describe(first) + ", not a JSON object (a record such as"
-                                + " {\"region\": \"North\", \"sales\": 10})");
+                        throw bad(
+                                lines.number(),
+                                "is " + describe(first) + ", not a JSON object (a record such as"
+                                        + " {\"region\": \"North\", \"sales\": 10})");
                     }
                     while (parser.nextToken() == JsonToken.FIELD_NAME) {
                         if (seen.putIfAbsent(parser.currentName(), Boolean.TRUE) == null) {
@@ -119,8 +121,10 @@ public final class JsonLinesReader {
                 } catch (StreamConstraintsException e) {
                     throw bad(lines.number(), "is nested more than " + MAX_DEPTH + " levels deep");
                 } catch (JsonProcessingException e) {
-                    throw bad(lines.number(), "is not valid JSON: " + e.getOriginalMessage()
-                            + " (column " + e.getLocation().getColumnNr() + ")");
+                    throw bad(
+                            lines.number(),
+                            "is not valid JSON: " + e.getOriginalMessage() + " (column "
+                                    + e.getLocation().getColumnNr() + ")");
                 }
             }
         }
@@ -134,8 +138,9 @@ public final class JsonLinesReader {
     }
 
     private static ProblemException bad(long line, String what) {
-        return new ProblemException(ProblemType.UNREADABLE_FILE, "Line " + line + " of the JSON Lines file " + what
-                + ". Fix that line and upload again.");
+        return new ProblemException(
+                ProblemType.UNREADABLE_FILE,
+                "Line " + line + " of the JSON Lines file " + what + ". Fix that line and upload again.");
     }
 
     private static void value(JsonParser parser, String[] cells, CellKind[] kinds, int i) throws IOException {
@@ -143,14 +148,16 @@ public final class JsonLinesReader {
     }
 
     private static String describe(JsonToken token) {
-        return token == null ? "empty" : switch (token) {
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> token.asString();
-        };
+        return token == null
+                ? "empty"
+                : switch (token) {
+                    case START_ARRAY -> "an array";
+                    case VALUE_STRING -> "a string";
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                    case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                    case VALUE_NULL -> "null";
+                    default -> token.asString();
+                };
     }
 
     /** Lines of a UTF-8 file (BOM skipped), numbered from 1, each at most {@code maxChars} long. */
@@ -161,9 +168,14 @@ public final class JsonLinesReader {
         private long number;
 
         Lines(Path file, long maxChars) throws IOException {
-            this.in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8
-                    .newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+            this.in = new BufferedReader(
+                    new InputStreamReader(
+                            Files.newInputStream(file),
+                            StandardCharsets.UTF_8
+                                    .newDecoder()
+                                    .onMalformedInput(CodingErrorAction.REPORT)
+                                    .onUnmappableCharacter(CodingErrorAction.REPORT)),
+                    1 << 16);
             this.maxChars = maxChars;
         }
 

@@ -1,5 +1,14 @@
 package io.llmanalytics.upload.ods;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.upload.TypedCells;
+import io.llmanalytics.upload.excel.ExcelNumbers;
+import io.llmanalytics.upload.excel.SheetRows;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,21 +20,10 @@ import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.TypedCells;
-import io.llmanalytics.upload.excel.ExcelNumbers;
-import io.llmanalytics.upload.excel.SheetRows;
 
 /**
  * Reads OpenDocument spreadsheets ({@code .ods}): the zip's {@code content.xml} is streamed through the JDK's StAX
@@ -98,7 +96,8 @@ public final class OdsTableReader {
         }
     }
 
-    private List<ParsedTable> sheets(InputStream in, Function<String, Path> canonicalFor) throws XMLStreamException, IOException {
+    private List<ParsedTable> sheets(InputStream in, Function<String, Path> canonicalFor)
+            throws XMLStreamException, IOException {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -107,7 +106,8 @@ public final class OdsTableReader {
         List<ParsedTable> tables = new ArrayList<>();
         try {
             while (xml.hasNext()) {
-                if (xml.next() == XMLStreamConstants.START_ELEMENT && TABLE.equals(xml.getNamespaceURI())
+                if (xml.next() == XMLStreamConstants.START_ELEMENT
+                        && TABLE.equals(xml.getNamespaceURI())
                         && "table".equals(xml.getLocalName())) {
                     String name = xml.getAttributeValue(TABLE, "name");
                     name = name == null || name.isBlank() ? "Sheet" + (tables.size() + 1) : name;
@@ -184,8 +184,7 @@ public final class OdsTableReader {
     }
 
     /** A cell's value (null when empty) and kind (null = classify the text). */
-    private record Cell(String value, CellKind kind) {
-    }
+    private record Cell(String value, CellKind kind) {}
 
     /** Reads a cell element to its end; the reader is left on the cell's END_ELEMENT. */
     private static Cell cell(XMLStreamReader xml) throws XMLStreamException {
@@ -359,8 +358,8 @@ public final class OdsTableReader {
         private void count(int n) {
             read += n;
             if (read > cap) {
-                throw corrupt("The spreadsheet expands to more than " + (cap >> 20) + " MB when unzipped ("
-                        + MAX_RATIO + " times its compressed size at most): it looks like a zip bomb.");
+                throw corrupt("The spreadsheet expands to more than " + (cap >> 20) + " MB when unzipped (" + MAX_RATIO
+                        + " times its compressed size at most): it looks like a zip bomb.");
             }
         }
     }

@@ -1,5 +1,13 @@
 package io.llmanalytics.upload.parquet;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.upload.TypedCells;
+import io.llmanalytics.upload.TypedTableWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,17 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-
 import org.duckdb.DuckDBDriver;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.schema.CellKind;
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.TypedTableWriter;
-import io.llmanalytics.upload.TypedCells;
 
 /**
  * Reads Parquet files with DuckDB's embedded Parquet reader (every encoding and codec of the format: plain,
@@ -76,7 +74,8 @@ public final class ParquetTableReader {
             String source = "read_parquet(" + literal(file.toString()) + ", binary_as_string=true)";
             List<String> names = new ArrayList<>();
             List<Kind> kinds = new ArrayList<>();
-            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+            try (Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + source)) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
                     kinds.add(kind(rs.getString(2)));
@@ -118,7 +117,8 @@ public final class ParquetTableReader {
             st.execute("SET TimeZone='UTC'");
             st.execute("SET autoinstall_known_extensions=false");
             st.execute("SET autoload_known_extensions=false");
-            st.execute("SET temp_directory=" + literal(tempDir.resolve("duckdb.tmp").toString()));
+            st.execute("SET temp_directory="
+                    + literal(tempDir.resolve("duckdb.tmp").toString()));
         }
     }
 
@@ -189,9 +189,13 @@ public final class ParquetTableReader {
                     text = null;
                     cellKind = CellKind.NULL;
                 } else {
-                    text = timestamp(kind == Kind.TIMESTAMP ? Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L),
-                            Math.floorMod(v, 1_000_000L) * 1000L) : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L),
-                                    Math.floorMod(v, 1_000_000_000L)), column);
+                    text = timestamp(
+                            kind == Kind.TIMESTAMP
+                                    ? Instant.ofEpochSecond(
+                                            Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L)
+                                    : Instant.ofEpochSecond(
+                                            Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L)),
+                            column);
                     cellKind = TypedCells.dateKind(text);
                 }
             }
@@ -232,10 +236,12 @@ public final class ParquetTableReader {
 
     private static ProblemException undecodable(String column, String value) {
         // DuckDB (like pyarrow) wraps INT96 values beyond 64-bit nanoseconds: refuse rather than show a wrong value.
-        return new ProblemException(ProblemType.UNREADABLE_FILE, "Column '" + column + "' of the Parquet file holds a"
-                + " date or timestamp this reader cannot decode faithfully (it reads as '" + value + "'; INT96"
-                + " timestamps far beyond the year 2262, or before year 1, are not supported). Write the column as a"
-                + " timestamp in microseconds, or as text, and upload again.");
+        return new ProblemException(
+                ProblemType.UNREADABLE_FILE,
+                "Column '" + column + "' of the Parquet file holds a"
+                        + " date or timestamp this reader cannot decode faithfully (it reads as '" + value + "'; INT96"
+                        + " timestamps far beyond the year 2262, or before year 1, are not supported). Write the column as a"
+                        + " timestamp in microseconds, or as text, and upload again.");
     }
 
     static String literal(String s) {
@@ -265,7 +271,8 @@ public final class ParquetTableReader {
             return "The Parquet file needs more than " + MEMORY_LIMIT + " of working memory to read (very large values"
                     + " or row groups); write it with smaller row groups or upload CSV.";
         }
-        if (lower.contains("no magic bytes") || lower.contains("too small to be a parquet file")
+        if (lower.contains("no magic bytes")
+                || lower.contains("too small to be a parquet file")
                 || lower.contains("not a parquet file")) {
             return "The file is not a valid Parquet file (its header or footer is missing or damaged): " + m;
         }

@@ -8,21 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.RateLimitException;
@@ -50,6 +36,16 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The LangChain4j path against the stub: what LangChain4j's OpenAI models send through the AI services, cancellation
@@ -89,8 +85,8 @@ class LangChain4jTransportTest {
     }
 
     private static InterpretationRequest interpretation(String question) throws Exception {
-        return InterpretationRequest.of(question, JSON.readTree("{\"total\": 42}"), "result = {'total': 42}", null,
-                false);
+        return InterpretationRequest.of(
+                question, JSON.readTree("{\"total\": 42}"), "result = {'total': 42}", null, false);
     }
 
     @Test
@@ -127,7 +123,8 @@ class LangChain4jTransportTest {
 
         String user = sent.userMessage();
         assertTrue(user.startsWith("<dataset name=\"sales\" variable=\"df\">\n"), user);
-        assertTrue(user.contains("First 3 rows (JSON, one per line):\n{\"order_id\": 1001,"),
+        assertTrue(
+                user.contains("First 3 rows (JSON, one per line):\n{\"order_id\": 1001,"),
                 "JSON is not taken for a template: " + user);
         assertTrue(user.endsWith("</dataset>\n\nQuestion: Total revenue?\n"), user);
     }
@@ -135,7 +132,11 @@ class LangChain4jTransportTest {
     @Test
     void interpretationSendsWhatLangChain4jsStreamingModelSends() throws Exception {
         stub.enqueue(StubResponse.content("The total is 42."));
-        analyst.interpret(interpretation("What is the total?")).collect().asList().await().atMost(WAIT);
+        analyst.interpret(interpretation("What is the total?"))
+                .collect()
+                .asList()
+                .await()
+                .atMost(WAIT);
 
         StubRequest sent = stub.lastRequest();
         JsonObject body = sent.body();
@@ -147,8 +148,10 @@ class LangChain4jTransportTest {
         assertEquals(2, body.getJsonArray("messages").size());
         assertTrue(sent.systemMessage().startsWith("You explain the result of a data analysis"), sent.systemMessage());
         assertTrue(sent.systemMessage().contains("State only numbers that appear in the result"));
-        assertEquals("Question: What is the total?\n\n<result>\n{\"total\":42}\n</result>\n<code>\n"
-                + "\"result = {'total': 42}\"\n</code>\n", sent.userMessage());
+        assertEquals(
+                "Question: What is the total?\n\n<result>\n{\"total\":42}\n</result>\n<code>\n"
+                        + "\"result = {'total': 42}\"\n</code>\n",
+                sent.userMessage());
     }
 
     @Test
@@ -156,7 +159,8 @@ class LangChain4jTransportTest {
         // headers and the role chunk arrive, no content: LangChain4j has handed out no StreamingHandle yet
         stub.enqueue(StubResponse.stallAfter("never sent", 0));
         AssertSubscriber<InterpretationChunk> subscriber = analyst.interpret(interpretation("q"))
-                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         assertTrue(stub.awaitRequests(1, WAIT));
         Thread.sleep(300);
         assertFalse(stub.lastRequest().closedEarly().isDone());
@@ -170,24 +174,26 @@ class LangChain4jTransportTest {
         stub.enqueue(StubResponse.stallAfter("a b c d", 2));
         List<String> tokens = new CopyOnWriteArrayList<>();
         CompletableFuture<ChatResponse> completed = new CompletableFuture<>();
-        endpoint.interpretationModel().chat(ChatRequest.builder().messages(UserMessage.from("hi")).build(),
-                new StreamingChatResponseHandler() {
-                    @Override
-                    public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
-                        tokens.add(partial.text());
-                        context.streamingHandle().cancel();
-                    }
+        endpoint.interpretationModel()
+                .chat(
+                        ChatRequest.builder().messages(UserMessage.from("hi")).build(),
+                        new StreamingChatResponseHandler() {
+                            @Override
+                            public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                                tokens.add(partial.text());
+                                context.streamingHandle().cancel();
+                            }
 
-                    @Override
-                    public void onCompleteResponse(ChatResponse response) {
-                        completed.complete(response);
-                    }
+                            @Override
+                            public void onCompleteResponse(ChatResponse response) {
+                                completed.complete(response);
+                            }
 
-                    @Override
-                    public void onError(Throwable error) {
-                        completed.completeExceptionally(error);
-                    }
-                });
+                            @Override
+                            public void onError(Throwable error) {
+                                completed.completeExceptionally(error);
+                            }
+                        });
         assertTrue(stub.awaitRequests(1, WAIT));
         stub.lastRequest().closedEarly().get(2, TimeUnit.SECONDS);
         assertEquals(List.of("a"), tokens, "nothing is delivered after cancel()");
@@ -210,7 +216,9 @@ class LangChain4jTransportTest {
         stub.lastRequest().closedEarly().get(2, TimeUnit.SECONDS);
         assertTrue(caller.join(Duration.ofSeconds(2)), "the interrupted call returns at once");
         // LangChain4j's retry loop wraps it ("Interrupted during action execution")
-        assertInstanceOf(java.util.concurrent.CancellationException.class, outcome.get().getCause(),
+        assertInstanceOf(
+                java.util.concurrent.CancellationException.class,
+                outcome.get().getCause(),
                 String.valueOf(outcome.get()));
     }
 
@@ -232,8 +240,8 @@ class LangChain4jTransportTest {
     @Test
     void retryAfterSurvivesLangChain4jsExceptionMapping() throws Exception {
         stub.enqueue(StubResponse.status(429).header("Retry-After", "7"));
-        RateLimitException limited = assertThrows(RateLimitException.class,
-                () -> endpoint.codeGenerationModel().chat("hi"));
+        RateLimitException limited = assertThrows(
+                RateLimitException.class, () -> endpoint.codeGenerationModel().chat("hi"));
         UpstreamHttpException http = assertInstanceOf(UpstreamHttpException.class, limited.getCause());
         assertEquals(429, http.status());
         assertEquals(Duration.ofSeconds(7), http.retryAfter().orElseThrow());
@@ -262,7 +270,10 @@ class LangChain4jTransportTest {
     @Test
     void honoursRetryAfterBeforeAStreamStarts() throws Exception {
         stub.enqueue(StubResponse.status(503).header("Retry-After", "1"), StubResponse.content("The total is 42."));
-        List<InterpretationChunk> chunks = analyst.interpret(interpretation("Total?")).collect().asList().await()
+        List<InterpretationChunk> chunks = analyst.interpret(interpretation("Total?"))
+                .collect()
+                .asList()
+                .await()
                 .atMost(WAIT);
         assertEquals(new InterpretationChunk.Delta("The"), chunks.get(0));
         List<StubRequest> requests = stub.chatRequests();
@@ -273,16 +284,24 @@ class LangChain4jTransportTest {
 
     @Test
     void errorPayloadsInSuccessfulAnswersAreRetriedServerErrors() throws Exception {
-        stub.enqueue(StubResponse.raw("{\"error\":{\"message\":\"The server is overloaded\"}}"),
+        stub.enqueue(
+                StubResponse.raw("{\"error\":{\"message\":\"The server is overloaded\"}}"),
                 StubResponse.code("result = 1"));
-        assertEquals("result = 1\n", analyst.generateCode(question("Total?")).await().atMost(WAIT).code());
+        assertEquals(
+                "result = 1\n",
+                analyst.generateCode(question("Total?")).await().atMost(WAIT).code());
         assertEquals(2, stub.chatRequests().size());
 
         stub.reset();
         guard.breaker().reset(); // three failures in a window of four would open it
-        stub.enqueue(StubResponse.raw("data: {\"error\":{\"message\":\"overloaded\"}}\n\n"),
-                StubResponse.raw("event: error\ndata: overloaded again\n\n"), StubResponse.content("Back: 42."));
-        List<InterpretationChunk> chunks = analyst.interpret(interpretation("Total?")).collect().asList().await()
+        stub.enqueue(
+                StubResponse.raw("data: {\"error\":{\"message\":\"overloaded\"}}\n\n"),
+                StubResponse.raw("event: error\ndata: overloaded again\n\n"),
+                StubResponse.content("Back: 42."));
+        List<InterpretationChunk> chunks = analyst.interpret(interpretation("Total?"))
+                .collect()
+                .asList()
+                .await()
                 .atMost(WAIT);
         assertInstanceOf(InterpretationChunk.Completed.class, chunks.get(chunks.size() - 1));
         assertEquals(3, stub.chatRequests().size(), "both error forms were retried before the first token");
@@ -293,10 +312,12 @@ class LangChain4jTransportTest {
         stub.enqueue(StubResponse.raw("data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":"
                 + "{\"content\":\"The\"}}]}\n\ndata: {\"error\":{\"message\":\"model crashed\"}}\n\n"));
         AssertSubscriber<InterpretationChunk> subscriber = analyst.interpret(interpretation("Total?"))
-                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         subscriber.awaitFailure(WAIT);
         assertEquals(List.of(new InterpretationChunk.Delta("The")), subscriber.getItems());
-        assertTrue(subscriber.getFailure().getMessage().contains("it reported an error: model crashed"),
+        assertTrue(
+                subscriber.getFailure().getMessage().contains("it reported an error: model crashed"),
                 subscriber.getFailure().getMessage());
         assertEquals(1, stub.chatRequests().size(), "a stream that started is not retried");
     }
@@ -322,7 +343,8 @@ class LangChain4jTransportTest {
         long streamMs = (System.nanoTime() - start) / 1_000_000;
         assertTrue(streams.stream().allMatch(c -> c.size() == 5 && c.get(4) instanceof InterpretationChunk.Completed));
         assertInFlightTogether(stub.chatRequests(), 200, tokenDelay.multipliedBy(3));
-        assertTrue(codeMs < 6000 && streamMs < 6000,
+        assertTrue(
+                codeMs < 6000 && streamMs < 6000,
                 "200 calls of 1.5 s / 2.1 s each, overlapping: " + codeMs + " / " + streamMs + " ms");
     }
 
@@ -341,7 +363,9 @@ class LangChain4jTransportTest {
         stub.respond(OpenAiStub.benchmarkResponder(Duration.ZERO, tokenDelay, true, "unused", "The total is 42."));
         List<Uni<List<InterpretationChunk>>> calls = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            calls.add(analyst.interpret(interpretation("Question " + i + "?")).collect().asList());
+            calls.add(analyst.interpret(interpretation("Question " + i + "?"))
+                    .collect()
+                    .asList());
         }
         return Uni.join().all(calls).andFailFast().await().atMost(WAIT);
     }
@@ -354,9 +378,12 @@ class LangChain4jTransportTest {
         CompletableFuture<Long> subscribeMs = new CompletableFuture<>();
         context.runOnContext(v -> {
             long start = System.nanoTime();
-            analyst.generateCode(question("Total?")).subscribe().with(
-                    g -> onEventLoop.complete(Context.isOnEventLoopThread() && Vertx.currentContext() == context),
-                    onEventLoop::completeExceptionally);
+            analyst.generateCode(question("Total?"))
+                    .subscribe()
+                    .with(
+                            g -> onEventLoop.complete(
+                                    Context.isOnEventLoopThread() && Vertx.currentContext() == context),
+                            onEventLoop::completeExceptionally);
             subscribeMs.complete((System.nanoTime() - start) / 1_000_000);
         });
         assertTrue(onEventLoop.get(10, TimeUnit.SECONDS), "delivered on the subscriber's context");
@@ -369,7 +396,9 @@ class LangChain4jTransportTest {
         Thread.sleep(500);
         assertEquals(0, stub.requests().size());
         stub.enqueue(StubResponse.code("result = 2"));
-        assertEquals("result = 2\n", analyst.generateCode(question("Two?")).await().atMost(WAIT).code());
+        assertEquals(
+                "result = 2\n",
+                analyst.generateCode(question("Two?")).await().atMost(WAIT).code());
     }
 
     @Test
@@ -391,9 +420,12 @@ class LangChain4jTransportTest {
 
     private static void assertInFlightTogether(List<StubRequest> requests, int expected, Duration delay) {
         assertEquals(expected, requests.size());
-        long first = requests.stream().mapToLong(StubRequest::receivedNanos).min().orElseThrow();
-        long last = requests.stream().mapToLong(StubRequest::receivedNanos).max().orElseThrow();
-        assertTrue(last - first < delay.toNanos(),
+        long first =
+                requests.stream().mapToLong(StubRequest::receivedNanos).min().orElseThrow();
+        long last =
+                requests.stream().mapToLong(StubRequest::receivedNanos).max().orElseThrow();
+        assertTrue(
+                last - first < delay.toNanos(),
                 "all " + expected + " requests were in flight before the first answer was complete: "
                         + (last - first) / 1_000_000 + " ms apart");
     }

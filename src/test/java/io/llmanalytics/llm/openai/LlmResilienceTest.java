@@ -3,23 +3,12 @@ package io.llmanalytics.llm.openai;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.Generation;
-import io.llmanalytics.llm.LlmHealth;
 import io.llmanalytics.llm.InterpretationChunk;
 import io.llmanalytics.llm.InterpretationRequest;
+import io.llmanalytics.llm.LlmHealth;
 import io.llmanalytics.llm.TestDatasets;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -32,6 +21,13 @@ import io.llmanalytics.testing.llm.StubResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Timeouts, retries, Retry-After, the circuit breaker and malformed answers, against the stub. The profile sets: call
@@ -68,13 +64,17 @@ class LlmResilienceTest {
 
     private Generation generate() {
         return analyst.generateCode(CodeRequest.first("Total?", List.of(TestDatasets.sales()), List.of(), false))
-                .await().atMost(WAIT);
+                .await()
+                .atMost(WAIT);
     }
 
     private List<InterpretationChunk> interpret() {
         try {
             return analyst.interpret(InterpretationRequest.of("Total?", JSON.readTree("42"), null, null, false))
-                    .collect().asList().await().atMost(WAIT);
+                    .collect()
+                    .asList()
+                    .await()
+                    .atMost(WAIT);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -119,7 +119,8 @@ class LlmResilienceTest {
         assertEquals(ProblemType.LLM_UNAVAILABLE, problem.type());
         assertEquals(Duration.ofSeconds(60), problem.retryAfter().orElseThrow());
         assertEquals(1, stub.chatRequests().size());
-        assertTrue(problem.getMessage().contains("rate limiting requests (HTTP 429): stub error 429"),
+        assertTrue(
+                problem.getMessage().contains("rate limiting requests (HTTP 429): stub error 429"),
                 problem.getMessage());
     }
 
@@ -135,8 +136,11 @@ class LlmResilienceTest {
         stub.enqueue(StubResponse.status(401).body("{\"error\":{\"message\":\"Incorrect API key provided\"}}"));
         ProblemException problem = problem(this::generate);
         assertEquals(ProblemType.LLM_UNAVAILABLE, problem.type());
-        assertTrue(problem.getMessage().contains("refused the credentials (HTTP 401); check OPENAI_API_KEY:"
-                + " Incorrect API key provided"), problem.getMessage());
+        assertTrue(
+                problem.getMessage()
+                        .contains("refused the credentials (HTTP 401); check OPENAI_API_KEY:"
+                                + " Incorrect API key provided"),
+                problem.getMessage());
         assertEquals(1, stub.chatRequests().size());
         assertEquals(CircuitBreaker.State.CLOSED, guard.breaker().state());
     }
@@ -147,7 +151,8 @@ class LlmResilienceTest {
 
         ProblemException first = problem(this::generate);
         assertEquals(ProblemType.LLM_UNAVAILABLE, first.type());
-        assertTrue(first.getMessage().contains("answered HTTP 500: stub error 500 (after 3 attempts)"),
+        assertTrue(
+                first.getMessage().contains("answered HTTP 500: stub error 500 (after 3 attempts)"),
                 first.getMessage());
         assertEquals(3, stub.chatRequests().size());
 
@@ -165,7 +170,8 @@ class LlmResilienceTest {
         assertEquals(ProblemType.LLM_UNAVAILABLE, fast.type());
         assertTrue(fast.getMessage().contains("calls to it are suspended"), fast.getMessage());
         Duration retryAfter = fast.retryAfter().orElseThrow();
-        assertTrue(retryAfter.compareTo(Duration.ZERO) > 0 && retryAfter.compareTo(Duration.ofSeconds(1)) <= 0,
+        assertTrue(
+                retryAfter.compareTo(Duration.ZERO) > 0 && retryAfter.compareTo(Duration.ofSeconds(1)) <= 0,
                 retryAfter.toString());
         assertTrue(elapsedMs < 1000, "fail-fast took " + elapsedMs + " ms");
         assertEquals(4, stub.chatRequests().size(), "no request while open");
@@ -219,8 +225,8 @@ class LlmResilienceTest {
         stub.enqueue(StubResponse.malformed(), StubResponse.malformed(), StubResponse.malformed());
         ProblemException problem = problem(this::generate);
         assertEquals(ProblemType.LLM_UNAVAILABLE, problem.type());
-        assertTrue(problem.getMessage().contains("sent a malformed answer (the answer is not JSON"),
-                problem.getMessage());
+        assertTrue(
+                problem.getMessage().contains("sent a malformed answer (the answer is not JSON"), problem.getMessage());
         assertEquals(5, stub.chatRequests().size(), "three attempts in all");
         guard.breaker().reset();
 
@@ -235,14 +241,18 @@ class LlmResilienceTest {
         stub.enqueue(StubResponse.cutAfter("The total is 42 and", 3));
         ProblemException problem = problem(this::interpret);
         assertEquals(ProblemType.LLM_UNAVAILABLE, problem.type());
-        assertTrue(problem.getMessage().contains("the stream ended before the answer was complete"),
-                problem.getMessage());
+        assertTrue(
+                problem.getMessage().contains("the stream ended before the answer was complete"), problem.getMessage());
         assertEquals(1, stub.chatRequests().size(), "a stream that started is not retried");
 
         stub.enqueue(StubResponse.dropConnection(), StubResponse.content("Recovered: 42."));
         List<InterpretationChunk> chunks = interpret();
-        assertEquals(new InterpretationChunk.Completed("Recovered: 42.", chunks.get(chunks.size() - 1) instanceof
-                InterpretationChunk.Completed c ? c.usage() : null, "gpt-4o-mini"), chunks.get(chunks.size() - 1));
+        assertEquals(
+                new InterpretationChunk.Completed(
+                        "Recovered: 42.",
+                        chunks.get(chunks.size() - 1) instanceof InterpretationChunk.Completed c ? c.usage() : null,
+                        "gpt-4o-mini"),
+                chunks.get(chunks.size() - 1));
         assertEquals(3, stub.chatRequests().size(), "a connection lost before any token is retried");
     }
 

@@ -3,33 +3,37 @@ package io.llmanalytics.llm.openai;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.llm.CodeRequest;
 import io.llmanalytics.llm.PreviousAttempt;
 import io.llmanalytics.llm.TestDatasets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The candidate join keys in the code-generation prompt. */
 class SharedColumnsPromptTest {
 
     private final CodeGenerationPrompt prompts = new CodeGenerationPrompt(PromptLimits.defaults());
-    private final SharedColumn key = new SharedColumn("sales", "order_id", "returns", "order_id", "int64", 1000, 40, 38,
-            0.95, true, false);
+    private final SharedColumn key =
+            new SharedColumn("sales", "order_id", "returns", "order_id", "int64", 1000, 40, 38, 0.95, true, false);
 
     @Test
     void joinKeysAreListedWithTheirOverlapAndSurviveARetry() {
-        CodeRequest request = CodeRequest.first("Revenue of returned orders?",
-                List.of(TestDatasets.sales(), TestDatasets.returns()), List.of(), false).withSharedColumns(List.of(key));
+        CodeRequest request = CodeRequest.first(
+                        "Revenue of returned orders?",
+                        List.of(TestDatasets.sales(), TestDatasets.returns()),
+                        List.of(),
+                        false)
+                .withSharedColumns(List.of(key));
         String user = prompts.data(request);
         assertTrue(user.contains("<shared_columns>\n"), user);
-        assertTrue(user.contains("- \"sales\".\"order_id\" ~ \"returns\".\"order_id\": int64, overlap 95% (38 common of"
-                + " 1000 and 40 distinct)\n"), user);
+        assertTrue(
+                user.contains("- \"sales\".\"order_id\" ~ \"returns\".\"order_id\": int64, overlap 95% (38 common of"
+                        + " 1000 and 40 distinct)\n"),
+                user);
         assertTrue(user.indexOf("</dataset>") < user.indexOf("<shared_columns>"), "after the datasets");
-        CodeRequest retry = request.retry(new PreviousAttempt("result = 1/0", PreviousAttempt.Failure.EXECUTION,
-                "ZeroDivisionError"));
+        CodeRequest retry = request.retry(
+                new PreviousAttempt("result = 1/0", PreviousAttempt.Failure.EXECUTION, "ZeroDivisionError"));
         assertTrue(prompts.data(retry).contains("<shared_columns>"), "a repair keeps the join keys");
         // counts only: also in privacy mode
         CodeRequest privately = new CodeRequest("q", request.datasets(), List.of(), true, 1, null, List.of(key));
@@ -39,8 +43,10 @@ class SharedColumnsPromptTest {
     @Test
     void oneDatasetOrNoKeysMeansNoBlock() {
         assertFalse(prompts.data(CodeRequest.first("q", List.of(TestDatasets.sales()), List.of(), false)
-                .withSharedColumns(List.of(key))).contains("<shared_columns>"));
-        assertFalse(prompts.data(CodeRequest.first("q", List.of(TestDatasets.sales(), TestDatasets.returns()), List.of(),
-                false)).contains("<shared_columns>"));
+                        .withSharedColumns(List.of(key)))
+                .contains("<shared_columns>"));
+        assertFalse(prompts.data(
+                        CodeRequest.first("q", List.of(TestDatasets.sales(), TestDatasets.returns()), List.of(), false))
+                .contains("<shared_columns>"));
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,11 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
 
 /** The transport's pure parts: SSE framing, Retry-After, failure classification, the breaker. */
 class TransportPartsTest {
@@ -26,7 +24,8 @@ class TransportPartsTest {
         List<String> events = new ArrayList<>();
         SseParser parser = new SseParser((event, data) -> events.add(event + "|" + data));
         byte[] bytes = (": keep-alive\r\n\r\ndata: {\"a\":\"é€\"}\r\n\r\nevent: error\ndata: line1\ndata: line2\n\n"
-                + "data: [DONE]").getBytes(StandardCharsets.UTF_8);
+                        + "data: [DONE]")
+                .getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < bytes.length; i += 3) {
             byte[] part = new byte[Math.min(3, bytes.length - i)];
             System.arraycopy(bytes, i, part, 0, part.length);
@@ -41,12 +40,17 @@ class TransportPartsTest {
         UpstreamHttpException event = VertxHttpClient.errorPayload("error", "overloaded");
         assertEquals(200, event.status());
         assertEquals(LlmFailure.Kind.SERVER_ERROR, LlmFailure.of(event).kind());
-        UpstreamHttpException body = VertxHttpClient.errorPayload(null,
-                "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
-        assertTrue(LlmFailure.of(body).problem("h", 1).getMessage().contains("it reported an error: The server had an"
-                + " error"), LlmFailure.of(body).problem("h", 1).getMessage());
-        assertNull(VertxHttpClient.errorPayload(null,
-                "{\"choices\":[{\"delta\":{\"error\":\"nested\"}}]}"), "only a top-level error counts");
+        UpstreamHttpException body = VertxHttpClient.errorPayload(
+                null, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}");
+        assertTrue(
+                LlmFailure.of(body)
+                        .problem("h", 1)
+                        .getMessage()
+                        .contains("it reported an error: The server had an" + " error"),
+                LlmFailure.of(body).problem("h", 1).getMessage());
+        assertNull(
+                VertxHttpClient.errorPayload(null, "{\"choices\":[{\"delta\":{\"error\":\"nested\"}}]}"),
+                "only a top-level error counts");
         assertNull(VertxHttpClient.errorPayload(null, "{\"error\":null,\"choices\":[]}"));
         assertNull(VertxHttpClient.errorPayload(null, "[DONE]"));
         assertNull(VertxHttpClient.errorPayload(null, "{\"error\": not json"));
@@ -58,7 +62,9 @@ class TransportPartsTest {
                 + "{\"role\":\"assistant\",\"content\":\"42.\"},\"finish_reason\":\"stop\"}],\"usage\":"
                 + "{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}");
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(chunk);
-        assertEquals("42.", node.path("choices").path(0).path("delta").path("content").asText());
+        assertEquals(
+                "42.",
+                node.path("choices").path(0).path("delta").path("content").asText());
         assertTrue(node.path("choices").path(0).path("message").isMissingNode());
         assertEquals("stop", node.path("choices").path(0).path("finish_reason").asText());
         assertEquals(4, node.path("usage").path("total_tokens").asInt());
@@ -76,8 +82,8 @@ class TransportPartsTest {
         }
         RuntimeException named = OpenAiAnalyst.named(new RuntimeException(parse), "the answer is not JSON: ");
         assertTrue(named instanceof MalformedAnswerException, String.valueOf(named));
-        assertTrue(named.getMessage().startsWith("the answer is not JSON: Unexpected end-of-input"),
-                named.getMessage());
+        assertTrue(
+                named.getMessage().startsWith("the answer is not JSON: Unexpected end-of-input"), named.getMessage());
         assertEquals(LlmFailure.Kind.MALFORMED, LlmFailure.of(named).kind());
         RuntimeException noChoices = OpenAiAnalyst.named(
                 new dev.langchain4j.exception.InternalServerException("Chat completion failed: no choices returned"),
@@ -109,20 +115,32 @@ class TransportPartsTest {
         ProblemException problem = limited.problem("api.example.com", 3);
         assertEquals(ProblemType.LLM_UNAVAILABLE, problem.type());
         assertEquals(Duration.ofSeconds(3), problem.retryAfter().orElseThrow());
-        assertEquals("The language model at api.example.com could not be used: it is rate limiting requests"
-                + " (HTTP 429): Slow down (after 3 attempts).", problem.getMessage());
+        assertEquals(
+                "The language model at api.example.com could not be used: it is rate limiting requests"
+                        + " (HTTP 429): Slow down (after 3 attempts).",
+                problem.getMessage());
 
         LlmFailure refused = LlmFailure.of(new UpstreamHttpException(401, null, "bad key"));
         assertEquals(LlmFailure.Kind.REFUSED, refused.kind());
         assertTrue(!refused.retryable() && !refused.countsAgainstEndpoint());
         assertTrue(refused.problem("h", 1).getMessage().contains("check OPENAI_API_KEY: bad key"));
-        assertEquals(LlmFailure.Kind.REJECTED, LlmFailure.of(new UpstreamHttpException(404, null, "")).kind());
-        assertEquals(LlmFailure.Kind.SERVER_ERROR, LlmFailure.of(new UpstreamHttpException(503, null, "")).kind());
-        assertEquals(LlmFailure.Kind.UNREACHABLE, LlmFailure.of(new java.net.ConnectException("refused")).kind());
-        assertEquals(LlmFailure.Kind.MALFORMED, LlmFailure.of(new MalformedAnswerException("x")).kind());
+        assertEquals(
+                LlmFailure.Kind.REJECTED,
+                LlmFailure.of(new UpstreamHttpException(404, null, "")).kind());
+        assertEquals(
+                LlmFailure.Kind.SERVER_ERROR,
+                LlmFailure.of(new UpstreamHttpException(503, null, "")).kind());
+        assertEquals(
+                LlmFailure.Kind.UNREACHABLE,
+                LlmFailure.of(new java.net.ConnectException("refused")).kind());
+        assertEquals(
+                LlmFailure.Kind.MALFORMED,
+                LlmFailure.of(new MalformedAnswerException("x")).kind());
         LlmFailure timeout = LlmFailure.of(new LlmTimeoutException("no first token within 2 s", Duration.ofSeconds(2)));
         assertEquals(ProblemType.TIMEOUT, timeout.problem("h", 1).type());
-        assertEquals(LlmFailure.Kind.OTHER, LlmFailure.of(new IllegalStateException()).kind());
+        assertEquals(
+                LlmFailure.Kind.OTHER,
+                LlmFailure.of(new IllegalStateException()).kind());
         assertEquals("plain text error", LlmFailure.providerMessage("plain   text error"));
         assertEquals("x".repeat(200) + "…", LlmFailure.providerMessage("x".repeat(500)));
     }

@@ -1,10 +1,9 @@
 package io.llmanalytics.testing.faults;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.llmanalytics.testing.llm.LlmStubProfile;
 import io.llmanalytics.testing.llm.OpenAiStubResource;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The LLM stub profile, with the store outside the service behind a proxy that tests can cut. */
 public class FlakyStoreProfile extends LlmStubProfile {

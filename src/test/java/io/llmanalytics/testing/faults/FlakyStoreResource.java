@@ -1,11 +1,10 @@
 package io.llmanalytics.testing.faults;
 
-import java.net.InetSocketAddress;
-import java.util.Map;
-
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.net.InetSocketAddress;
+import java.util.Map;
 
 /**
  * Runs a MongoDB-wire-compatible store outside the service, behind a {@link TcpProxy}, and points the service at the
@@ -27,13 +26,14 @@ public class FlakyStoreResource implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return Map.of("store.url", "mongodb://127.0.0.1:" + proxy.port() + "/?retryWrites=false",
-                "store.timeout", "2s");
+        return Map.of(
+                "store.url", "mongodb://127.0.0.1:" + proxy.port() + "/?retryWrites=false", "store.timeout", "2s");
     }
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(proxy, new TestInjector.AnnotatedAndMatchesType(InjectStoreProxy.class, TcpProxy.class));
+        injector.injectIntoFields(
+                proxy, new TestInjector.AnnotatedAndMatchesType(InjectStoreProxy.class, TcpProxy.class));
     }
 
     @Override

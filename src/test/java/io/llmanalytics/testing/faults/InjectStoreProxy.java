@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks the {@link TcpProxy} field a {@link FlakyStoreResource} fills in. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectStoreProxy {
-}
+public @interface InjectStoreProxy {}

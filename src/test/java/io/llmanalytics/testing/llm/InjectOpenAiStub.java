@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks an {@link OpenAiStub} field of a test that {@link OpenAiStubResource} fills in. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectOpenAiStub {
-}
+public @interface InjectOpenAiStub {}

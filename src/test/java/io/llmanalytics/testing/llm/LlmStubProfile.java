@@ -1,9 +1,8 @@
 package io.llmanalytics.testing.llm;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
 import java.util.Map;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The test profile of everything that talks to a language model: the {@link OpenAiStub} as the endpoint, and timeouts,

@@ -1,5 +1,12 @@
 package io.llmanalytics.testing.llm;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,14 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 /**
  * An OpenAI-compatible chat-completions server on a loopback port, for tests and benchmarks: real HTTP, scripted
@@ -129,7 +128,10 @@ public final class OpenAiStub implements AutoCloseable {
         HttpServer again = vertx.createHttpServer();
         again.requestHandler(this::handle);
         try {
-            again.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            again.listen(port, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("OpenAiStub cannot listen again on port " + port, e);
         }
@@ -181,7 +183,9 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     public List<StubRequest> chatRequests() {
-        return requests.stream().filter(r -> r.path().endsWith("/chat/completions")).toList();
+        return requests.stream()
+                .filter(r -> r.path().endsWith("/chat/completions"))
+                .toList();
     }
 
     public StubRequest lastRequest() {
@@ -219,7 +223,9 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest req) {
-        req.body().onSuccess(buffer -> dispatch(req, buffer)).onFailure(e -> req.response().setStatusCode(400).end());
+        req.body()
+                .onSuccess(buffer -> dispatch(req, buffer))
+                .onFailure(e -> req.response().setStatusCode(400).end());
     }
 
     private void dispatch(HttpServerRequest req, Buffer buffer) {
@@ -231,8 +237,11 @@ public final class OpenAiStub implements AutoCloseable {
         }
         if (!req.method().name().equals("POST") || !path.endsWith("/chat/completions")) {
             record(req, buffer);
-            req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-                    .end("{\"error\":{\"message\":\"OpenAiStub serves POST /v1/chat/completions and GET /v1/models\"}}");
+            req.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                            "{\"error\":{\"message\":\"OpenAiStub serves POST /v1/chat/completions and GET /v1/models\"}}");
             return;
         }
         StubRequest request = record(req, buffer);
@@ -261,8 +270,9 @@ public final class OpenAiStub implements AutoCloseable {
 
     private StubRequest record(HttpServerRequest req, Buffer buffer) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        req.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .add(h.getValue()));
+        req.headers()
+                .forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(h.getValue()));
         String text = buffer.toString();
         JsonObject body;
         try {
@@ -270,8 +280,15 @@ public final class OpenAiStub implements AutoCloseable {
         } catch (RuntimeException e) {
             body = new JsonObject();
         }
-        StubRequest request = new StubRequest(counter.getAndIncrement(), req.method().name(), req.path(),
-                headers, text, body, System.nanoTime(), new CompletableFuture<>());
+        StubRequest request = new StubRequest(
+                counter.getAndIncrement(),
+                req.method().name(),
+                req.path(),
+                headers,
+                text,
+                body,
+                System.nanoTime(),
+                new CompletableFuture<>());
         requests.add(request);
         return request;
     }
@@ -287,7 +304,8 @@ public final class OpenAiStub implements AutoCloseable {
         }
         answer.headers().forEach(response::putHeader);
         if (!answer.success()) {
-            response.setStatusCode(answer.status()).putHeader("Content-Type", "application/json")
+            response.setStatusCode(answer.status())
+                    .putHeader("Content-Type", "application/json")
                     .end(answer.body() == null ? "" : answer.body());
             return;
         }
@@ -306,23 +324,35 @@ public final class OpenAiStub implements AutoCloseable {
         } else {
             JsonObject message = new JsonObject().put("role", "assistant").put("content", answer.content());
             JsonObject body = envelope(id, model, "chat.completion")
-                    .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", message)
-                            .put("finish_reason", "stop")))
+                    .put(
+                            "choices",
+                            new JsonArray()
+                                    .add(new JsonObject()
+                                            .put("index", 0)
+                                            .put("message", message)
+                                            .put("finish_reason", "stop")))
                     .put("usage", usage(request, answer));
             response.putHeader("Content-Type", "application/json").end(body.encode());
         }
     }
 
-    private void stream(HttpServerResponse response, StubRequest request, StubResponse answer, String id,
-            String model) {
+    private void stream(
+            HttpServerResponse response, StubRequest request, StubResponse answer, String id, String model) {
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-        response.write(event(chunk(id, model, new JsonObject().put("role", "assistant").put("content", ""), null)));
+        response.write(
+                event(chunk(id, model, new JsonObject().put("role", "assistant").put("content", ""), null)));
         List<String> tokens = answer.streamTokens();
         sendToken(response, request, answer, id, model, tokens, 0);
     }
 
-    private void sendToken(HttpServerResponse response, StubRequest request, StubResponse answer, String id,
-            String model, List<String> tokens, int next) {
+    private void sendToken(
+            HttpServerResponse response,
+            StubRequest request,
+            StubResponse answer,
+            String id,
+            String model,
+            List<String> tokens,
+            int next) {
         if (response.closed()) {
             return;
         }
@@ -340,7 +370,8 @@ public final class OpenAiStub implements AutoCloseable {
         if (next >= tokens.size()) {
             response.write(event(chunk(id, model, new JsonObject(), "stop")));
             if (request.includeUsage()) {
-                response.write(event(envelope(id, model, "chat.completion.chunk").put("choices", new JsonArray())
+                response.write(event(envelope(id, model, "chat.completion.chunk")
+                        .put("choices", new JsonArray())
                         .put("usage", usage(request, answer))));
             }
             response.end("data: [DONE]\n\n");
@@ -356,21 +387,32 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     private void models(HttpServerResponse response) {
-        JsonArray data = new JsonArray().add(new JsonObject().put("id", "gpt-4o-mini").put("object", "model")
-                .put("owned_by", "openai-stub"));
+        JsonArray data = new JsonArray()
+                .add(new JsonObject()
+                        .put("id", "gpt-4o-mini")
+                        .put("object", "model")
+                        .put("owned_by", "openai-stub"));
         response.putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("object", "list").put("data", data).encode());
     }
 
     private static JsonObject envelope(String id, String model, String object) {
-        return new JsonObject().put("id", id).put("object", object).put("created", System.currentTimeMillis() / 1000)
+        return new JsonObject()
+                .put("id", id)
+                .put("object", object)
+                .put("created", System.currentTimeMillis() / 1000)
                 .put("model", model);
     }
 
     private static JsonObject chunk(String id, String model, JsonObject delta, String finishReason) {
-        return envelope(id, model, "chat.completion.chunk").put("choices",
-                new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta).put("finish_reason",
-                        finishReason)));
+        return envelope(id, model, "chat.completion.chunk")
+                .put(
+                        "choices",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("index", 0)
+                                        .put("delta", delta)
+                                        .put("finish_reason", finishReason)));
     }
 
     private static String event(JsonObject data) {
@@ -378,11 +420,15 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     private static JsonObject usage(StubRequest request, StubResponse answer) {
-        int prompt = answer.promptTokens() != null ? answer.promptTokens()
+        int prompt = answer.promptTokens() != null
+                ? answer.promptTokens()
                 : Math.max(1, request.prompt().length() / 4);
-        int completion = answer.completionTokens() != null ? answer.completionTokens()
+        int completion = answer.completionTokens() != null
+                ? answer.completionTokens()
                 : Math.max(1, answer.content() == null ? 0 : answer.content().length() / 4);
-        return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion)
+        return new JsonObject()
+                .put("prompt_tokens", prompt)
+                .put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
     }
 
@@ -419,11 +465,12 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     /** The standalone responder; public so that benchmark harnesses can run the stub in-process. */
-    public static Function<StubRequest, StubResponse> benchmarkResponder(Duration delay, Duration tokenDelay,
-            boolean distinct, String code, String interpretation) {
+    public static Function<StubRequest, StubResponse> benchmarkResponder(
+            Duration delay, Duration tokenDelay, boolean distinct, String code, String interpretation) {
         AtomicLong n = new AtomicLong();
         return r -> {
-            StubResponse answer = r.interpretation() ? StubResponse.content(interpretation)
+            StubResponse answer = r.interpretation()
+                    ? StubResponse.content(interpretation)
                     : StubResponse.code(distinct ? "result = len(df.iloc[:" + n.incrementAndGet() + "])" : code);
             return answer.delay(delay).tokenDelay(tokenDelay);
         };

@@ -1,8 +1,7 @@
 package io.llmanalytics.testing.llm;
 
-import java.util.Map;
-
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
 
 /**
  * Starts an {@link OpenAiStub} before the application and points the service at it through the environment names
@@ -25,8 +24,8 @@ public class OpenAiStubResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(stub,
-                new TestInjector.AnnotatedAndMatchesType(InjectOpenAiStub.class, OpenAiStub.class));
+        testInjector.injectIntoFields(
+                stub, new TestInjector.AnnotatedAndMatchesType(InjectOpenAiStub.class, OpenAiStub.class));
     }
 
     @Override

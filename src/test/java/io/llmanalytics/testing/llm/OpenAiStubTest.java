@@ -3,19 +3,17 @@ package io.llmanalytics.testing.llm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.vertx.core.json.JsonObject;
 
 /** The stub speaks the OpenAI wire format, so tests of the service can trust it. */
 class OpenAiStubTest {
@@ -39,8 +37,11 @@ class OpenAiStubTest {
     }
 
     private static HttpResponse<String> post(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stub.baseUrl() + "/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(stub.baseUrl() + "/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -53,8 +54,12 @@ class OpenAiStubTest {
         JsonObject body = new JsonObject(response.body());
         assertEquals("chat.completion", body.getString("object"));
         assertEquals("m1", body.getString("model"));
-        assertEquals("Hello", body.getJsonArray("choices").getJsonObject(0).getJsonObject("message")
-                .getString("content"));
+        assertEquals(
+                "Hello",
+                body.getJsonArray("choices")
+                        .getJsonObject(0)
+                        .getJsonObject("message")
+                        .getString("content"));
         assertEquals(8, body.getJsonObject("usage").getInteger("total_tokens"));
         StubRequest request = stub.lastRequest();
         assertEquals("S", request.systemMessage());
@@ -68,7 +73,9 @@ class OpenAiStubTest {
         stub.respond(r -> r.interpretation() ? StubResponse.content("a b c") : StubResponse.code("x"));
         HttpResponse<String> response = post("{\"model\":\"m\",\"stream\":true,\"stream_options\":"
                 + "{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        assertEquals("text/event-stream", response.headers().firstValue("content-type").orElse(""));
+        assertEquals(
+                "text/event-stream",
+                response.headers().firstValue("content-type").orElse(""));
         List<String> events = List.of(response.body().split("\n\n"));
         assertEquals(7, events.size(), response.body());
         assertTrue(events.get(1).contains("\"content\":\"a\""), events.get(1));
@@ -86,12 +93,18 @@ class OpenAiStubTest {
         assertEquals("3", limited.headers().firstValue("retry-after").orElse(""));
         assertEquals(500, post("{}").statusCode(), "nothing scripted");
 
-        HttpResponse<String> models = HTTP.send(HttpRequest.newBuilder(URI.create(stub.baseUrl() + "/models"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals("gpt-4o-mini", new JsonObject(models.body()).getJsonArray("data").getJsonObject(0)
-                .getString("id"));
-        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(URI.create(stub.baseUrl() + "/nothing"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> models = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stub.baseUrl() + "/models")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(
+                "gpt-4o-mini",
+                new JsonObject(models.body())
+                        .getJsonArray("data")
+                        .getJsonObject(0)
+                        .getString("id"));
+        HttpResponse<String> missing = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stub.baseUrl() + "/nothing")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
     }
 
@@ -99,11 +112,17 @@ class OpenAiStubTest {
     void benchmarkModeGivesDistinctCodeAfterTheDelay() throws Exception {
         stub.respond(OpenAiStub.benchmarkResponder(Duration.ofMillis(200), Duration.ZERO, true, "unused", "Done."));
         long start = System.nanoTime();
-        String first = new JsonObject(post("{\"messages\":[]}").body()).getJsonArray("choices").getJsonObject(0)
-                .getJsonObject("message").getString("content");
+        String first = new JsonObject(post("{\"messages\":[]}").body())
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("message")
+                .getString("content");
         assertTrue(System.nanoTime() - start >= Duration.ofMillis(190).toNanos());
-        String second = new JsonObject(post("{\"messages\":[]}").body()).getJsonArray("choices").getJsonObject(0)
-                .getJsonObject("message").getString("content");
+        String second = new JsonObject(post("{\"messages\":[]}").body())
+                .getJsonArray("choices")
+                .getJsonObject(0)
+                .getJsonObject("message")
+                .getString("content");
         assertEquals("```python\nresult = len(df.iloc[:1])\n```", first);
         assertEquals("```python\nresult = len(df.iloc[:2])\n```", second);
         assertEquals(Duration.ofMillis(1500), OpenAiStub.duration("1.5s"));

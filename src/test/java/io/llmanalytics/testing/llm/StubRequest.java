@@ -1,11 +1,10 @@
 package io.llmanalytics.testing.llm;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 /**
  * A request the {@link OpenAiStub} received.
@@ -20,8 +19,15 @@ import io.vertx.core.json.JsonObject;
  * @param closedEarly completes when the client closed the connection before the answer was complete (a cancelled
  *        call)
  */
-public record StubRequest(int index, String method, String path, Map<String, List<String>> headers, String bodyText,
-        JsonObject body, long receivedNanos, CompletableFuture<Void> closedEarly) {
+public record StubRequest(
+        int index,
+        String method,
+        String path,
+        Map<String, List<String>> headers,
+        String bodyText,
+        JsonObject body,
+        long receivedNanos,
+        CompletableFuture<Void> closedEarly) {
 
     /** Whether the request asked for a streamed answer ({@code stream: true}). */
     public boolean streaming() {
@@ -50,8 +56,11 @@ public record StubRequest(int index, String method, String path, Map<String, Lis
     /** The text of every message with this role, in order. */
     public List<String> messages(String role) {
         JsonArray messages = body.getJsonArray("messages", new JsonArray());
-        return messages.stream().map(JsonObject.class::cast).filter(m -> role.equals(m.getString("role")))
-                .map(m -> content(m.getValue("content"))).toList();
+        return messages.stream()
+                .map(JsonObject.class::cast)
+                .filter(m -> role.equals(m.getString("role")))
+                .map(m -> content(m.getValue("content")))
+                .toList();
     }
 
     public String systemMessage() {

@@ -3,6 +3,9 @@ package io.llmanalytics.upload.csv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.opencsv.ICSVParser;
+import com.opencsv.RFC4180ParserBuilder;
+import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,14 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.opencsv.ICSVParser;
-import com.opencsv.RFC4180ParserBuilder;
-
-import io.llmanalytics.upload.TableLimits;
 
 /** Records read by {@link CsvRecords} are the fields OpenCSV's RFC 4180 parser gives, quoted or not. */
 class CsvRecordsTest {
@@ -48,7 +45,8 @@ class CsvRecordsTest {
         lines.add("\"quoted, with a comma\",plain,\"\"\"doubled\"\"\"");
         Path file = dir.resolve("random.csv");
         Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-        ICSVParser openCsv = new RFC4180ParserBuilder().withSeparator(',').withQuoteChar('"').build();
+        ICSVParser openCsv =
+                new RFC4180ParserBuilder().withSeparator(',').withQuoteChar('"').build();
         try (CsvRecords records = new CsvRecords(file, Dialect.CANONICAL, new TableLimits(10_000, 1_000_000))) {
             assertArrayEquals(openCsv.parseLine(lines.get(0)), records.header());
             for (String line : lines.subList(1, lines.size())) {

@@ -1,5 +1,8 @@
 package io.llmanalytics.upload.csv;
 
+import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.schema.SchemaBuilder;
+import io.llmanalytics.upload.TableLimits;
 import java.io.BufferedReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -7,10 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.schema.SchemaBuilder;
-import io.llmanalytics.upload.TableLimits;
 
 /**
  * Times the layers of CSV ingestion on one file in CPU time of this thread (stable on a busy machine): record
@@ -52,8 +51,9 @@ public final class ParseProfile {
                 builder.build("x");
             }
             long all = cpu() - t;
-            System.out.printf("cpu ms: split %d, split+fields %d, whole pass %d%n", split / 1_000_000, parse / 1_000_000,
-                    all / 1_000_000);
+            System.out.printf(
+                    "cpu ms: split %d, split+fields %d, whole pass %d%n",
+                    split / 1_000_000, parse / 1_000_000, all / 1_000_000);
         }
     }
 

@@ -8,7 +8,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class RecordSplitterTest {
@@ -26,9 +25,11 @@ class RecordSplitterTest {
     @Test
     void lineEndingsOutsideQuotesEndRecordsInsideTheyStay() throws Exception {
         assertEquals(List.of("a,b", "1,2", "3,4"), split("a,b\r\n1,2\r3,4\n", Dialect.CANONICAL));
-        assertEquals(List.of("a,b", "\"x\r\ny\",2", "\"he said \"\"hi\"\"\",3"),
+        assertEquals(
+                List.of("a,b", "\"x\r\ny\",2", "\"he said \"\"hi\"\"\",3"),
                 split("a,b\n\"x\r\ny\",2\n\"he said \"\"hi\"\"\",3", Dialect.CANONICAL));
-        assertEquals(List.of("a", "5\"", "x"), split("a\n5\"\nx\n", Dialect.CANONICAL), "a quote inside a field is text");
+        assertEquals(
+                List.of("a", "5\"", "x"), split("a\n5\"\nx\n", Dialect.CANONICAL), "a quote inside a field is text");
         assertEquals(List.of("", "a"), split("\na\n", Dialect.CANONICAL));
     }
 
@@ -40,7 +41,8 @@ class RecordSplitterTest {
 
     @Test
     void unclosedQuotesAndLongRecordsAreRefused() {
-        assertThrows(RecordSplitter.UnclosedQuoteException.class, () -> split("a\n\"never closed\n", Dialect.CANONICAL));
+        assertThrows(
+                RecordSplitter.UnclosedQuoteException.class, () -> split("a\n\"never closed\n", Dialect.CANONICAL));
         assertThrows(RecordSplitter.RecordTooLongException.class, () -> split("x".repeat(2000), Dialect.CANONICAL));
     }
 

@@ -6,6 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.opencsv.CSVReader;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.schema.ColumnSchema;
+import io.llmanalytics.testing.Corpus;
+import io.llmanalytics.upload.FileFormat;
+import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.ParsedUpload;
+import io.llmanalytics.upload.TableParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -19,23 +29,10 @@ import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.opencsv.CSVReader;
-
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.schema.ColumnSchema;
-import io.llmanalytics.testing.Corpus;
-import io.llmanalytics.upload.FileFormat;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.ParsedUpload;
-import io.llmanalytics.upload.TableParser;
 
 /**
  * The Parquet, Arrow, ODS and JSON Lines readers without the application: every corpus file gives its documented
@@ -61,30 +58,36 @@ class FormatReadersTest {
     Stream<DynamicTest> everyFormatsCorpusFileHasItsDocumentedShapeOrA4xx() {
         List<FormatFixtures.Expected> all = FormatFixtures.corpus();
         assertEquals(26, all.size(), "every file of formats/ but the two _expect.csv and the .md");
-        return all.stream().map(e -> DynamicTest.dynamicTest(e.uploadName(), () -> {
-            if (e.status() != 201) {
-                ProblemException p = assertThrows(ProblemException.class, () -> parse(e.file(), e.uploadName()));
-                assertEquals(e.status(), p.problem().status(), p.problem().detail());
-                assertTrue(p.problem().detail().length() > 30, p.problem().detail());
-                return;
-            }
-            ParsedUpload upload = parse(e.file(), e.uploadName());
-            assertEquals(1, upload.tables().size());
-            ParsedTable table = upload.tables().get(0);
-            assertEquals(e.rows(), table.schema().rows());
-            Map<String, String> dtypes = new LinkedHashMap<>();
-            for (ColumnSchema c : table.schema().columns()) {
-                dtypes.put(c.name(), c.type().dtype());
-            }
-            assertEquals(e.dtypes(), dtypes);
-            assertEquals(e.rows() + 1, lines(table.canonical()).size(), "header and one record per row");
-        }));
+        return all.stream()
+                .map(e -> DynamicTest.dynamicTest(e.uploadName(), () -> {
+                    if (e.status() != 201) {
+                        ProblemException p =
+                                assertThrows(ProblemException.class, () -> parse(e.file(), e.uploadName()));
+                        assertEquals(
+                                e.status(), p.problem().status(), p.problem().detail());
+                        assertTrue(
+                                p.problem().detail().length() > 30, p.problem().detail());
+                        return;
+                    }
+                    ParsedUpload upload = parse(e.file(), e.uploadName());
+                    assertEquals(1, upload.tables().size());
+                    ParsedTable table = upload.tables().get(0);
+                    assertEquals(e.rows(), table.schema().rows());
+                    Map<String, String> dtypes = new LinkedHashMap<>();
+                    for (ColumnSchema c : table.schema().columns()) {
+                        dtypes.put(c.name(), c.type().dtype());
+                    }
+                    assertEquals(e.dtypes(), dtypes);
+                    assertEquals(e.rows() + 1, lines(table.canonical()).size(), "header and one record per row");
+                }));
     }
 
     @Test
     void deltaEncodedValuesEqualTheCorpusExpectations() throws IOException {
         for (String name : List.of("delta_encoding_optional_column", "delta_encoding_required_column")) {
-            ParsedTable t = parse(Corpus.file("formats/parquet/" + name + ".parquet"), name + ".parquet").tables().get(0);
+            ParsedTable t = parse(Corpus.file("formats/parquet/" + name + ".parquet"), name + ".parquet")
+                    .tables()
+                    .get(0);
             List<String[]> got = lines(t.canonical());
             List<String[]> want = lines(Corpus.file("formats/parquet/" + name + "_expect.csv"));
             assertEquals(want.size(), got.size(), name);
@@ -99,39 +102,52 @@ class FormatReadersTest {
     @Test
     void anInt96ValueThatCannotBeDecodedFaithfullyIsRefusedNamingTheColumn() {
         // int96_from_spark.md: the sixth value is in year 290000, beyond what 64-bit nanoseconds (or DuckDB) decode.
-        ProblemException p = assertThrows(ProblemException.class,
+        ProblemException p = assertThrows(
+                ProblemException.class,
                 () -> parse(Corpus.file("formats/parquet/int96_from_spark.parquet"), "int96.parquet"));
         assertEquals(400, p.problem().status());
-        assertTrue(p.problem().detail().contains("Column 'a'") && p.problem().detail().contains("INT96"),
+        assertTrue(
+                p.problem().detail().contains("Column 'a'")
+                        && p.problem().detail().contains("INT96"),
                 p.problem().detail());
     }
 
     @Test
     void timestampsOutsideDatetime64RangeKeepTheirColumnAsText() throws IOException {
-        ParsedTable t = parse(Corpus.file("formats/arrow/generated_datetime.arrow_file"), "dt.arrow").tables().get(0);
+        ParsedTable t = parse(Corpus.file("formats/arrow/generated_datetime.arrow_file"), "dt.arrow")
+                .tables()
+                .get(0);
         List<String[]> rows = lines(t.canonical());
         assertEquals("0001-01-01 00:00:00", rows.get(1)[10], "year 1 kept as written, as text");
     }
 
     @Test
     void decimalsAndNestedValuesKeepTheirValues() throws IOException {
-        ParsedTable dec = parse(Corpus.file("formats/parquet/byte_array_decimal.parquet"), "d.parquet").tables().get(0);
+        ParsedTable dec = parse(Corpus.file("formats/parquet/byte_array_decimal.parquet"), "d.parquet")
+                .tables()
+                .get(0);
         double sum = 0;
         List<String[]> rows = lines(dec.canonical());
         for (int r = 1; r < rows.size(); r++) {
             sum += Double.parseDouble(rows.get(r)[0]);
         }
         assertEquals(300.0, sum, 1e-9, "the values are 1.00 .. 24.00");
-        ParsedTable nested = parse(Corpus.file("formats/parquet/nonnullable.impala.parquet"), "n.parquet").tables().get(0);
+        ParsedTable nested = parse(Corpus.file("formats/parquet/nonnullable.impala.parquet"), "n.parquet")
+                .tables()
+                .get(0);
         String[] row = lines(nested.canonical()).get(1);
         assertEquals("8", row[0]);
         assertEquals("[-1]", row[1]);
         assertEquals(JSON.readTree("{\"k1\": -1}"), JSON.readTree(row[3]));
-        assertEquals(JSON.readTree("{\"a\":-1,\"B\":[-1],\"c\":{\"D\":[[{\"e\":-1,\"f\":\"nonnullable\"}]]},\"G\":{}}"),
+        assertEquals(
+                JSON.readTree("{\"a\":-1,\"B\":[-1],\"c\":{\"D\":[[{\"e\":-1,\"f\":\"nonnullable\"}]]},\"G\":{}}"),
                 JSON.readTree(row[5]));
-        ParsedTable plain = parse(Corpus.file("formats/parquet/alltypes_plain.parquet"), "p.parquet").tables().get(0);
+        ParsedTable plain = parse(Corpus.file("formats/parquet/alltypes_plain.parquet"), "p.parquet")
+                .tables()
+                .get(0);
         List<String[]> p = lines(plain.canonical());
-        assertEquals(List.of("4", "True", "0", "0", "0", "0", "0.0", "0.0", "03/01/09", "0", "2009-03-01 00:00:00"),
+        assertEquals(
+                List.of("4", "True", "0", "0", "0", "0", "0.0", "0.0", "03/01/09", "0", "2009-03-01 00:00:00"),
                 List.of(p.get(1)));
         assertEquals("1.1", p.get(2)[6], "float32 1.1 as pandas shows it");
     }
@@ -160,7 +176,9 @@ class FormatReadersTest {
 
     @Test
     void arrowDictionaryColumnsBecomeTheirValues() throws IOException {
-        ParsedTable t = parse(Corpus.file("formats/arrow/generated_dictionary.arrow_file"), "d.arrow").tables().get(0);
+        ParsedTable t = parse(Corpus.file("formats/arrow/generated_dictionary.arrow_file"), "d.arrow")
+                .tables()
+                .get(0);
         List<String[]> rows = lines(t.canonical());
         for (int r = 1; r < rows.size(); r++) {
             for (String cell : List.of(rows.get(r)[0], rows.get(r)[1])) {
@@ -198,7 +216,9 @@ class FormatReadersTest {
                 ParsedUpload u = parse(file, name);
                 assertTrue(!u.tables().isEmpty());
             } catch (ProblemException p) {
-                assertTrue(p.problem().status() >= 400 && p.problem().status() < 500, p.problem().detail());
+                assertTrue(
+                        p.problem().status() >= 400 && p.problem().status() < 500,
+                        p.problem().detail());
             }
         });
     }
@@ -208,24 +228,38 @@ class FormatReadersTest {
         Path csv = Files.writeString(work.resolve("a.csv"), "a,b\n1,2\n");
         ProblemException p = assertThrows(ProblemException.class, () -> parse(csv, "sales.parquet"));
         assertEquals(400, p.problem().status());
-        assertTrue(p.problem().detail().contains(".parquet") && p.problem().detail().contains("text (such as CSV)"),
+        assertTrue(
+                p.problem().detail().contains(".parquet")
+                        && p.problem().detail().contains("text (such as CSV)"),
                 p.problem().detail());
         Path parquet = Corpus.file("formats/parquet/alltypes_plain.parquet");
         p = assertThrows(ProblemException.class, () -> parse(parquet, "alltypes.csv"));
-        assertTrue(p.problem().detail().contains("its content is a Parquet file"), p.problem().detail());
+        assertTrue(
+                p.problem().detail().contains("its content is a Parquet file"),
+                p.problem().detail());
         p = assertThrows(ProblemException.class, () -> parse(csv, "a.feather"));
         assertTrue(p.problem().detail().contains("Feather"), p.problem().detail());
         p = assertThrows(ProblemException.class, () -> parse(csv, "a.jsonl"));
         assertTrue(p.problem().detail().contains("JSON Lines"), p.problem().detail());
-        p = assertThrows(ProblemException.class, () -> parse(Corpus.file("formats/parquet/uniform_encryption.parquet.encrypted"), "u.parquet"));
+        p = assertThrows(
+                ProblemException.class,
+                () -> parse(Corpus.file("formats/parquet/uniform_encryption.parquet.encrypted"), "u.parquet"));
         assertTrue(p.problem().detail().contains("encrypted"), p.problem().detail());
-        Path feather1 = Files.write(work.resolve("old.feather"), "FEA1\0\0\0\0rest".getBytes(StandardCharsets.US_ASCII));
+        Path feather1 =
+                Files.write(work.resolve("old.feather"), "FEA1\0\0\0\0rest".getBytes(StandardCharsets.US_ASCII));
         p = assertThrows(ProblemException.class, () -> parse(feather1, "old.feather"));
-        assertTrue(p.problem().detail().contains("Feather version 1"), p.problem().detail());
+        assertTrue(
+                p.problem().detail().contains("Feather version 1"), p.problem().detail());
         // Without an extension the signature decides.
         assertEquals(FileFormat.PARQUET, parse(parquet, "upload").format());
-        assertEquals(FileFormat.ARROW, parse(Corpus.file("formats/arrow/generated_nested.arrow_file"), "upload").format());
-        assertEquals(FileFormat.ARROW, parse(Corpus.file("formats/arrow/generated_nested.arrow_file"), "x.feather").format());
+        assertEquals(
+                FileFormat.ARROW,
+                parse(Corpus.file("formats/arrow/generated_nested.arrow_file"), "upload")
+                        .format());
+        assertEquals(
+                FileFormat.ARROW,
+                parse(Corpus.file("formats/arrow/generated_nested.arrow_file"), "x.feather")
+                        .format());
     }
 
     // ---- ODS ----
@@ -240,11 +274,16 @@ class FormatReadersTest {
     void everyNonEmptyOdsSheetIsADatasetAsPandasReadsIt() throws Exception {
         Map<String, List<List<Object>>> book = new LinkedHashMap<>();
         book.put("Empty", List.of());
-        book.put("sales", List.of(List.of("region", "units", "price", "paid", "day"),
-                List.of("North", 3, 2.5, true, "date:2024-01-31"),
-                List.of("South", 5, 1.25, false, "date:2024-02-01"),
-                Stream.of("East", null, 4.0, true, "date:2024-02-02").map(v -> (Object) v).toList(),
-                List.of("West, \"quoted\"", 7, 10.5, false, "date:2024-02-03")));
+        book.put(
+                "sales",
+                List.of(
+                        List.of("region", "units", "price", "paid", "day"),
+                        List.of("North", 3, 2.5, true, "date:2024-01-31"),
+                        List.of("South", 5, 1.25, false, "date:2024-02-01"),
+                        Stream.of("East", null, 4.0, true, "date:2024-02-02")
+                                .map(v -> (Object) v)
+                                .toList(),
+                        List.of("West, \"quoted\"", 7, 10.5, false, "date:2024-02-03")));
         book.put("ʤ codes", List.of(List.of("code", "label"), List.of("007", "x"), List.of("012", "y")));
         Path file = ods("book.ods", book);
         ParsedUpload upload = parse(file, "book.ods");
@@ -258,20 +297,28 @@ class FormatReadersTest {
             if (sheet.getKey().equals("ʤ codes")) {
                 // The service's documented rule (README, "How uploads are read"): codes with leading zeros stay text,
                 // where pandas would turn 007 into 7.
-                assertEquals(List.of("object", "object"), t.schema().columns().stream().map(c -> c.type().dtype()).toList());
+                assertEquals(
+                        List.of("object", "object"),
+                        t.schema().columns().stream().map(c -> c.type().dtype()).toList());
                 continue;
             }
             assertEquals(sheet.getValue().get("rows").asLong(), t.schema().rows());
-            List<String> names = t.schema().columns().stream().map(ColumnSchema::name).toList();
+            List<String> names =
+                    t.schema().columns().stream().map(ColumnSchema::name).toList();
             assertEquals(JSON.convertValue(sheet.getValue().get("columns"), List.class), names);
-            List<String> dtypes = t.schema().columns().stream().map(c -> c.type().dtype()).toList();
+            List<String> dtypes =
+                    t.schema().columns().stream().map(c -> c.type().dtype()).toList();
             assertEquals(JSON.convertValue(sheet.getValue().get("dtypes"), List.class), dtypes, sheet.getKey());
         }
         List<String[]> sales = lines(upload.tables().get(0).canonical());
         assertEquals("West, \"quoted\"", sales.get(4)[0]);
         assertEquals("", sales.get(3)[1], "the empty cell is missing");
-        assertEquals(15.0, Double.parseDouble(sales.get(1)[1]) + Double.parseDouble(sales.get(2)[1])
-                + Double.parseDouble(sales.get(4)[1]), pandas.get("sales").get("sums").get("units").asDouble());
+        assertEquals(
+                15.0,
+                Double.parseDouble(sales.get(1)[1])
+                        + Double.parseDouble(sales.get(2)[1])
+                        + Double.parseDouble(sales.get(4)[1]),
+                pandas.get("sales").get("sums").get("units").asDouble());
     }
 
     @Test
@@ -280,7 +327,9 @@ class FormatReadersTest {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
             storedMimetype(zip);
             zip.putNextEntry(new ZipEntry("content.xml"));
-            zip.write("<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\">".getBytes(StandardCharsets.UTF_8));
+            zip.write(
+                    "<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\">"
+                            .getBytes(StandardCharsets.UTF_8));
             byte[] spaces = new byte[1 << 20];
             java.util.Arrays.fill(spaces, (byte) ' ');
             for (int i = 0; i < 300; i++) {
@@ -297,9 +346,11 @@ class FormatReadersTest {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(encrypted))) {
             storedMimetype(zip);
             zip.putNextEntry(new ZipEntry("META-INF/manifest.xml"));
-            zip.write("<manifest:manifest><manifest:file-entry><manifest:encryption-data/></manifest:file-entry></manifest:manifest>".getBytes(StandardCharsets.UTF_8));
+            zip.write(
+                    "<manifest:manifest><manifest:file-entry><manifest:encryption-data/></manifest:file-entry></manifest:manifest>"
+                            .getBytes(StandardCharsets.UTF_8));
             zip.putNextEntry(new ZipEntry("content.xml"));
-            zip.write(new byte[] { 1, 2, 3 });
+            zip.write(new byte[] {1, 2, 3});
         }
         p = assertThrows(ProblemException.class, () -> parse(encrypted, "secret.ods"));
         assertTrue(p.problem().detail().contains("password"), p.problem().detail());
@@ -311,7 +362,9 @@ class FormatReadersTest {
         }
         p = assertThrows(ProblemException.class, () -> parse(other, "book.ods"));
         assertEquals(400, p.problem().status());
-        assertTrue(p.problem().detail().contains("not an OpenDocument spreadsheet"), p.problem().detail());
+        assertTrue(
+                p.problem().detail().contains("not an OpenDocument spreadsheet"),
+                p.problem().detail());
     }
 
     /** The mimetype entry first and uncompressed, as OpenDocument requires (its signature). */
@@ -343,11 +396,14 @@ class FormatReadersTest {
         ParsedUpload upload = parse(file, "people.jsonl");
         assertEquals(FileFormat.JSONL, upload.format());
         ParsedTable t = upload.tables().get(0);
-        JsonNode pandas = FormatFixtures.python(FormatFixtures.PANDAS_SHAPE, "jsonl", file.toString()).get("data");
+        JsonNode pandas = FormatFixtures.python(FormatFixtures.PANDAS_SHAPE, "jsonl", file.toString())
+                .get("data");
         assertEquals(pandas.get("rows").asLong(), t.schema().rows());
-        assertEquals(JSON.convertValue(pandas.get("columns"), List.class),
+        assertEquals(
+                JSON.convertValue(pandas.get("columns"), List.class),
                 t.schema().columns().stream().map(ColumnSchema::name).toList());
-        assertEquals(JSON.convertValue(pandas.get("dtypes"), List.class),
+        assertEquals(
+                JSON.convertValue(pandas.get("dtypes"), List.class),
                 t.schema().columns().stream().map(c -> c.type().dtype()).toList());
         List<String[]> rows = lines(t.canonical());
         assertEquals("[\"a\",\"b\"]", rows.get(1)[4]);
@@ -375,21 +431,30 @@ class FormatReadersTest {
     @Test
     void theCellLimitAppliesToEveryFormat() throws IOException {
         TableParser small = FormatFixtures.parser(100);
-        ProblemException p = assertThrows(ProblemException.class, () -> small.parse(
-                Corpus.file("formats/parquet/rle-dict-uncompressed-corrupt-checksum.parquet"), "r.parquet",
-                Files.createTempDirectory(work, "w")));
+        ProblemException p = assertThrows(
+                ProblemException.class,
+                () -> small.parse(
+                        Corpus.file("formats/parquet/rle-dict-uncompressed-corrupt-checksum.parquet"),
+                        "r.parquet",
+                        Files.createTempDirectory(work, "w")));
         assertEquals(413, p.problem().status());
         Path jsonl = Files.writeString(work.resolve("many.jsonl"), "{\"a\": 1, \"b\": 2}\n".repeat(60));
-        p = assertThrows(ProblemException.class, () -> small.parse(jsonl, "many.jsonl", Files.createTempDirectory(work, "w")));
+        p = assertThrows(
+                ProblemException.class, () -> small.parse(jsonl, "many.jsonl", Files.createTempDirectory(work, "w")));
         assertEquals(413, p.problem().status());
-        p = assertThrows(ProblemException.class, () -> small.parse(Corpus.file("formats/arrow/generated_decimal.arrow_file"),
-                "d.arrow", Files.createTempDirectory(work, "w")));
+        p = assertThrows(
+                ProblemException.class,
+                () -> small.parse(
+                        Corpus.file("formats/arrow/generated_decimal.arrow_file"),
+                        "d.arrow",
+                        Files.createTempDirectory(work, "w")));
         assertEquals(413, p.problem().status());
     }
 
     static List<String[]> lines(Path csv) throws IOException {
         assertNotNull(csv);
-        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8); CSVReader reader = new CSVReader(r)) {
+        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+                CSVReader reader = new CSVReader(r)) {
             return reader.readAll();
         } catch (com.opencsv.exceptions.CsvException e) {
             fail(e);
