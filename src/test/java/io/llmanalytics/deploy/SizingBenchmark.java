@@ -1,5 +1,7 @@
 package io.llmanalytics.deploy;
 
+import static org.awaitility.Awaitility.await;
+
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.llmanalytics.testing.llm.OpenAiStub;
@@ -198,23 +200,17 @@ public final class SizingBenchmark {
         snapshot().print();
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("not ready within " + timeout);
+    private void awaitReady(Duration timeout) {
+        await("ready")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreException(IOException.class) // not listening yet
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
     }
 
     private String upload(Path file) throws IOException, InterruptedException {
