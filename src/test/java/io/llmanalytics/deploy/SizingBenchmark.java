@@ -7,6 +7,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.llmanalytics.testing.llm.OpenAiStub;
 import io.llmanalytics.testing.llm.StubResponse;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +80,7 @@ public final class SizingBenchmark {
         Files.createDirectories(tmp);
         Files.createDirectories(cwd);
         MongoServer mongo = new MongoServer(new MemoryBackend());
-        java.net.InetSocketAddress mongoAddress = mongo.bind();
+        InetSocketAddress mongoAddress = mongo.bind();
 
         AtomicLong n = new AtomicLong();
         try (OpenAiStub stub = OpenAiStub.start()) {
@@ -159,7 +162,7 @@ public final class SizingBenchmark {
 
         List<String> ids = List.copyOf(sessions.values());
         AtomicInteger failures = new AtomicInteger();
-        List<Long> durations = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> durations = Collections.synchronizedList(new ArrayList<>());
         long t = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             List<Future<?>> futures = new ArrayList<>();
@@ -375,7 +378,7 @@ public final class SizingBenchmark {
     }
 
     private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
