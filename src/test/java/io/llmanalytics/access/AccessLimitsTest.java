@@ -162,9 +162,7 @@ class AccessLimitsTest {
             assertTooMany(refused, "1 analyses running at once", "RATE_LIMIT_CONCURRENT_STREAMS");
         }
         // the held connection is closed: once the server has seen it, its slot is back here and in the store
-        await("the closed request gave Erin's slot back")
-                .atMost(Duration.ofMinutes(1))
-                .until(() -> slots(erin) == 0);
+        awaitNoSlots(erin);
         as(ERIN).contentType("application/json")
                 .accept("application/json")
                 .body(AccessControlTest.QUESTION)
