@@ -62,6 +62,13 @@ export default [
     name: 'works with the keyboard alone, every control labelled',
     async run(t) {
       const { page } = t;
+      // Listen for the file chooser before anything else. Playwright turns Chromium's file-chooser interception on
+      // when the first listener is added, without waiting for it: a key pressed right after waitForEvent can reach the
+      // page first, the chooser then opens natively, unseen, and the wait runs out (seen on a busy machine). The page
+      // load and the Tab presses below are round trips that come after the interception is on. (The wait's time
+      // counts from here.)
+      const chooser = page.waitForEvent('filechooser', { timeout: 120_000 });
+      chooser.catch(() => {}); // awaited below; if an earlier step fails, that step's error is the one reported
       await page.goto(`${t.base}/`);
       await page.locator('#welcome').waitFor();
       assert.deepEqual(await unlabelledControls(page), []);
@@ -69,7 +76,6 @@ export default [
       await page.keyboard.press('Tab');
       assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
       await tabTo(page, () => document.activeElement.type === 'file');
-      const chooser = page.waitForEvent('filechooser');
       await page.keyboard.press('Space');
       const name = unique('keyboard');
       await (await chooser).setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(SALES_CSV) });

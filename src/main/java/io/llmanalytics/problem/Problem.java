@@ -1,6 +1,7 @@
 package io.llmanalytics.problem;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -43,7 +44,7 @@ public record Problem(
     }
 
     @Override
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public Map<String, Object> extensions() {
         return extensions;
     }

@@ -1,6 +1,7 @@
 package io.llmanalytics.schema;
 
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -190,9 +191,7 @@ public final class DateFormats {
     /** ISO 8601 text of epoch millis as pandas prints a Timestamp's isoformat (seconds, millis when present). */
     public static String iso(long epochMillis) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(
-                Math.floorDiv(epochMillis, 1000),
-                (int) Math.floorMod(epochMillis, 1000) * 1_000_000,
-                java.time.ZoneOffset.UTC);
+                Math.floorDiv(epochMillis, 1000), (int) Math.floorMod(epochMillis, 1000) * 1_000_000, ZoneOffset.UTC);
         String base = t.format(ISO_OUT);
         int millis = (int) Math.floorMod(epochMillis, 1000);
         return millis == 0 ? base : base + String.format(".%03d", millis);

@@ -1,6 +1,7 @@
 package io.llmanalytics.sources;
 
 import io.llmanalytics.schema.CellKind;
+import io.llmanalytics.schema.DateFormats;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -12,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -110,13 +112,10 @@ sealed interface ColumnReader {
             }
             if (v instanceof byte[] bytes) {
                 last = CellKind.TEXT;
-                return java.util.HexFormat.of().formatHex(bytes);
+                return HexFormat.of().formatHex(bytes);
             }
             String text = v.toString();
-            last = dates
-                            && io.llmanalytics.schema.DateFormats.match(text) != null
-                            && io.llmanalytics.schema.DateFormats.match(text)
-                                    == io.llmanalytics.schema.DateFormats.Family.ISO
+            last = dates && DateFormats.match(text) != null && DateFormats.match(text) == DateFormats.Family.ISO
                     ? CellKind.DATE
                     : CellKind.TEXT;
             return last == CellKind.DATE ? text.replace('T', ' ') : text;

@@ -1,5 +1,7 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellConventions;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.ColumnProfile;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -90,7 +93,7 @@ final class ResultSetTable {
             while (rs.next()) {
                 if ((++row & 1023) == 0) {
                     if (cancelled.getAsBoolean()) {
-                        throw new java.sql.SQLTimeoutException("cancelled", "57014");
+                        throw new SQLTimeoutException("cancelled", "57014");
                     }
                     if (maxBytes != Long.MAX_VALUE && Files.size(canonical) > maxBytes) {
                         throw new OverBudget(row);
@@ -104,8 +107,8 @@ final class ResultSetTable {
                         written[i] = null;
                     } else {
                         if (text.length() > limits.maxCellChars()) {
-                            throw new io.llmanalytics.problem.ProblemException(
-                                    io.llmanalytics.problem.ProblemType.UNPROCESSABLE,
+                            throw new ProblemException(
+                                    ProblemType.UNPROCESSABLE,
                                     "Row " + row + " of '" + name + "' holds a value of " + text.length()
                                             + " characters in column '" + header.get(i) + "'; at most "
                                             + limits.maxCellChars() + " are supported. Select a shorter expression.");

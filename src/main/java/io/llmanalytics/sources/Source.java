@@ -1,9 +1,12 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -37,8 +40,8 @@ public record Source(
                 int end = text.indexOf('\n');
                 return Optional.of(end < 0 ? text : text.substring(0, end).replace("\r", ""));
             } catch (IOException e) {
-                throw new io.llmanalytics.problem.ProblemException(
-                        io.llmanalytics.problem.ProblemType.SOURCE_UNAVAILABLE,
+                throw new ProblemException(
+                        ProblemType.SOURCE_UNAVAILABLE,
                         "The password file of source '" + name + "' cannot be read; the operator must fix it.");
             }
         }
@@ -52,7 +55,7 @@ public record Source(
 
     /** Text that must never appear in a response or log: the URL's host part, the user and the password. */
     List<String> secrets() {
-        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        ArrayList<String> out = new ArrayList<>();
         username.filter(u -> u.length() >= 2).ifPresent(out::add);
         password.filter(p -> !p.isEmpty()).ifPresent(out::add);
         String rest = url.replaceFirst("(?i)^jdbc:[a-z]+:(//)?", "");

@@ -4,8 +4,10 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +34,7 @@ public class SourceCatalog {
 
     private final Map<String, Source> sources;
 
-    @jakarta.inject.Inject
+    @Inject
     public SourceCatalog(Config config) {
         Map<String, String> values = new HashMap<>();
         for (String name : config.getPropertyNames()) {
@@ -103,7 +105,7 @@ public class SourceCatalog {
     /** The sources, by name. */
     public List<Source> all() {
         return sources.values().stream()
-                .sorted(java.util.Comparator.comparing(Source::name))
+                .sorted(Comparator.comparing(Source::name))
                 .toList();
     }
 

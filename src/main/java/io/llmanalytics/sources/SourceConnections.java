@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * Opens connections to a source: drivers instantiated directly (no {@code DriverManager} scan, native-image friendly),
@@ -44,11 +46,11 @@ public final class SourceConnections {
             case SQLITE -> {
                 SQLiteConfig config = new SQLiteConfig();
                 config.setReadOnly(true);
-                config.setOpenMode(org.sqlite.SQLiteOpenMode.READONLY);
+                config.setOpenMode(SQLiteOpenMode.READONLY);
                 config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
                 Properties all = config.toProperties();
                 all.putAll(props);
-                yield new org.sqlite.JDBC().connect(source.url(), all);
+                yield new JDBC().connect(source.url(), all);
             }
         };
         if (connection == null) {

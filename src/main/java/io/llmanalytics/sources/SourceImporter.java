@@ -1,5 +1,6 @@
 package io.llmanalytics.sources;
 
+import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.ProfileOptions;
@@ -11,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -121,7 +123,7 @@ public class SourceImporter {
                 name = request.name().strip();
             }
             ParsedTable parsed = run(source, c, sql, name, canonical, started, maxBytes);
-            long bytes = java.nio.file.Files.size(canonical);
+            long bytes = Files.size(canonical);
             return new Imported(
                     parsed, new DatasetOrigin(source.name(), table, hasQuery ? checked.sql() : null, started, bytes));
         } catch (SQLException e) {
@@ -169,7 +171,7 @@ public class SourceImporter {
                 cancel.cancel(false);
             }
         } catch (ResultSetTable.OverBudget e) {
-            throw new ProblemException(io.llmanalytics.problem.Problem.of(
+            throw new ProblemException(Problem.of(
                             ProblemType.QUOTA_EXCEEDED,
                             "The import from"
                                     + " source '" + source.name()

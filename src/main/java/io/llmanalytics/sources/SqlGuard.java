@@ -10,8 +10,10 @@ import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
@@ -82,7 +84,7 @@ public final class SqlGuard {
         if (select.getWithItemsList() != null) {
             for (WithItem<?> item : select.getWithItemsList()) {
                 Object inner = item.getParenthesedStatement();
-                if (inner instanceof net.sf.jsqlparser.statement.select.ParenthesedSelect ps) {
+                if (inner instanceof ParenthesedSelect ps) {
                     checkRead(ps.getSelect(), cteNames);
                 } else if (inner != null) {
                     throw refused("The query's WITH part '" + item.getAliasName() + "' is not a SELECT"
@@ -101,10 +103,10 @@ public final class SqlGuard {
         if (select.getForMode() != null || select.getForUpdateTable() != null) {
             throw refused("SELECT ... FOR UPDATE/SHARE locks rows; only plain reads are accepted.");
         }
-        if (select instanceof net.sf.jsqlparser.statement.select.SetOperationList set) {
+        if (select instanceof SetOperationList set) {
             set.getSelects().forEach(s -> checkRead(s, cteNames));
         }
-        if (select instanceof net.sf.jsqlparser.statement.select.ParenthesedSelect ps && ps.getSelect() != null) {
+        if (select instanceof ParenthesedSelect ps && ps.getSelect() != null) {
             checkRead(ps.getSelect(), cteNames);
         }
     }

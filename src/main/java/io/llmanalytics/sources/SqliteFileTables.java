@@ -6,6 +6,7 @@ import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -51,7 +53,7 @@ public final class SqliteFileTables {
         long deadline = System.nanoTime() + TIME_LIMIT.toNanos();
         AtomicBoolean timedOut = new AtomicBoolean();
         // a plain path (no "file:" URI): query parameters in a name cannot change how the file is opened
-        try (Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), props)) {
+        try (Connection c = new JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), props)) {
             if (c == null) {
                 throw unreadable("the SQLite driver refused it");
             }
@@ -96,7 +98,7 @@ public final class SqliteFileTables {
                                 && !table.schema().columns().isEmpty()) {
                             tables.add(table);
                         } else {
-                            java.nio.file.Files.deleteIfExists(out);
+                            Files.deleteIfExists(out);
                         }
                     } finally {
                         watchdog.cancel(false);

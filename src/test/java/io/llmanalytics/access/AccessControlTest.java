@@ -5,6 +5,7 @@ import static io.llmanalytics.access.AccessProfile.BOB;
 import static io.llmanalytics.access.AccessProfile.CAROL;
 import static io.llmanalytics.access.AccessProfile.DAVE;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -15,13 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.testing.SseEvents;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +47,9 @@ class AccessControlTest {
     @Inject
     SessionRepository repository;
 
+    @TestHTTPResource("/")
+    URI base;
+
     static RequestSpecification as(String key) {
         return given().header("Authorization", "Bearer " + key);
     }
@@ -53,7 +64,7 @@ class AccessControlTest {
     }
 
     /** Every request another key can make about a session, with what the owner gets for the same request. */
-    record Call(String name, java.util.function.BiFunction<String, String, Response> send, int ownerStatus) {}
+    record Call(String name, BiFunction<String, String, Response> send, int ownerStatus) {}
 
     static List<Call> perSessionCalls() {
         return List.of(
@@ -146,7 +157,7 @@ class AccessControlTest {
     }
 
     @Test
-    void everyApiEndpointNeedsAValidKey() {
+    void everyApiEndpointNeedsAValidKey() throws Exception {
         String id = upload(ALICE, "alice2.csv", CSV);
         List<RequestCall> calls = List.of(
                 new RequestCall("POST", "/api/session/create"),
@@ -173,9 +184,21 @@ class AccessControlTest {
                 assertTrue(r.jsonPath().getString("detail").contains("key"), r.asString());
             }
         }
-        // a path that only looks like /api once its slashes are collapsed is not served
-        int doubled = given().get("//api/sessions").statusCode();
-        assertTrue(doubled == 401 || doubled == 404, "//api/sessions answered " + doubled);
+        // doubled slashes do not get past the key check: the gate collapses them before it decides what is /api, and
+        // the router matches the same collapsed path, so //api/sessions is /api/sessions in both
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            URI doubled = URI.create(base.toString().replaceAll("/+$", "") + "//api/sessions");
+            HttpResponse<String> refused =
+                    client.send(HttpRequest.newBuilder(doubled).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode(), doubled + ": " + refused.body());
+            HttpResponse<String> served = client.send(
+                    HttpRequest.newBuilder(doubled)
+                            .header("Authorization", "Bearer " + ALICE)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, served.statusCode(), doubled + " with a key: " + served.body());
+            assertTrue(served.body().contains(id), served.body());
+        }
         given().header("Authorization", "Bearer wrong-key")
                 .get("/api/sessions")
                 .then()
@@ -227,19 +250,19 @@ class AccessControlTest {
 
     @Test
     void healthShowsTheKeyMode() {
+        // 503 until the validator's contexts and the worker are warm: wait for that, then the answer is exact
+        await("the service is healthy")
+                .atMost(Duration.ofMinutes(3))
+                .until(() -> as(ALICE).get("/api/health").statusCode() == 200);
         as(ALICE)
                 .get("/api/health")
                 .then()
-                .statusCode(anyOf200or503())
+                .statusCode(200)
                 .body("components.access.status", equalTo("up"))
                 .body("components.access.details.mode", equalTo("api-keys"))
                 .body("components.access.details.keys", equalTo(8))
                 .body("components.access.details.limits_per", equalTo("key"))
                 .body("components.access.details.uploads_per_minute", equalTo(AccessProfile.UPLOADS_PER_MINUTE))
                 .body(not(containsString(ALICE)));
-    }
-
-    private static org.hamcrest.Matcher<Integer> anyOf200or503() {
-        return org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(503));
     }
 }

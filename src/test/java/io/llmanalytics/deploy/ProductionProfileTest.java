@@ -1,6 +1,7 @@
 package io.llmanalytics.deploy;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,20 +105,21 @@ class ProductionProfileTest {
             }
         }
         assertEquals(Set.of("/q/health/live", "/q/health/ready"), paths);
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         for (String path : paths) {
-            int status;
-            String body;
-            do {
-                var response = given().get(path);
-                status = response.statusCode();
-                body = response.asString();
-                if (status != 200) {
-                    Thread.sleep(500); // readiness waits for the GraalPy contexts and the worker
-                }
-            } while (status != 200 && System.nanoTime() < deadline);
-            assertEquals(200, status, path + ": " + body);
-            assertEquals("UP", new ObjectMapper().readTree(body).path("status").asText(), path);
+            // readiness waits for the GraalPy contexts and the worker
+            await(path + " answers 200")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> given().get(path).statusCode() == 200);
+            var response = given().get(path);
+            assertEquals(200, response.statusCode(), path + ": " + response.asString());
+            assertEquals(
+                    "UP",
+                    new ObjectMapper()
+                            .readTree(response.asString())
+                            .path("status")
+                            .asText(),
+                    path);
         }
         assertTrue(given().get("/q/health/ready").asString().contains("\"checks\""));
     }

@@ -1,10 +1,14 @@
 package io.llmanalytics.deploy;
 
+import static org.awaitility.Awaitility.await;
+
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.llmanalytics.testing.llm.OpenAiStub;
 import io.llmanalytics.testing.llm.StubResponse;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +80,7 @@ public final class SizingBenchmark {
         Files.createDirectories(tmp);
         Files.createDirectories(cwd);
         MongoServer mongo = new MongoServer(new MemoryBackend());
-        java.net.InetSocketAddress mongoAddress = mongo.bind();
+        InetSocketAddress mongoAddress = mongo.bind();
 
         AtomicLong n = new AtomicLong();
         try (OpenAiStub stub = OpenAiStub.start()) {
@@ -157,7 +162,7 @@ public final class SizingBenchmark {
 
         List<String> ids = List.copyOf(sessions.values());
         AtomicInteger failures = new AtomicInteger();
-        List<Long> durations = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> durations = Collections.synchronizedList(new ArrayList<>());
         long t = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             List<Future<?>> futures = new ArrayList<>();
@@ -198,23 +203,17 @@ public final class SizingBenchmark {
         snapshot().print();
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("not ready within " + timeout);
+    private void awaitReady(Duration timeout) {
+        await("ready")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreException(IOException.class) // not listening yet
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
     }
 
     private String upload(Path file) throws IOException, InterruptedException {
@@ -379,7 +378,7 @@ public final class SizingBenchmark {
     }
 
     private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }

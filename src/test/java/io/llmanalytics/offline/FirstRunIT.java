@@ -1,5 +1,6 @@
 package io.llmanalytics.offline;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -17,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,26 +100,24 @@ class FirstRunIT {
     private static void awaitHealthy(Process service, String url, Path log) throws Exception {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                fail("bin/start exited with " + service.exitValue() + ":\n" + tail(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still building or starting
-            }
-            Thread.sleep(500);
+        try {
+            await("the service answers " + url)
+                    .atMost(START)
+                    .pollInterval(Duration.ofMillis(500))
+                    .failFast("bin/start exited", () -> !service.isAlive())
+                    .ignoreException(IOException.class) // still building or starting
+                    .until(() -> http.send(
+                                            HttpRequest.newBuilder(URI.create(url))
+                                                    .timeout(Duration.ofSeconds(5))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200);
+        } catch (TerminalFailureException exited) {
+            fail("bin/start exited with " + service.exitValue() + ":\n" + tail(log));
+        } catch (ConditionTimeoutException late) {
+            fail("the service was not healthy within " + START.toMinutes() + " minutes:\n" + tail(log));
         }
-        fail("the service was not healthy within " + START.toMinutes() + " minutes:\n" + tail(log));
     }
 
     /** Runs curl as a person would and returns what it printed. */
@@ -156,7 +158,7 @@ class FirstRunIT {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

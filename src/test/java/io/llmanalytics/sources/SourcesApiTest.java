@@ -1,6 +1,7 @@
 package io.llmanalytics.sources;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +21,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,35 +83,14 @@ class SourcesApiTest {
 
     private void assertNothingLeft(List<Long> before, String what) {
         assertEquals(before, stored(), what + ": no session, file or chunk stored");
-        until(
-                Duration.ofSeconds(30),
-                () -> {
+        await(what + ": the work directory is deleted")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
                     try (Stream<Path> left = Files.list(servers.workDir())) {
                         return left.findAny().isEmpty();
                     }
-                },
-                what + ": the work directory is deleted");
-    }
-
-    /** A condition that must hold again within {@code limit}, polled. */
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void until(Duration limit, Condition condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        try {
-            while (!condition.holds()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("not within " + limit + ": " + what);
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            }
-        } catch (AssertionError e) {
-            throw e;
-        } catch (Exception e) {
-            throw new AssertionError(what, e);
-        }
+                });
     }
 
     @Test
@@ -340,16 +322,16 @@ class SourcesApiTest {
         CompletableFuture<Response> importing = CompletableFuture.supplyAsync(() -> post(
                 "/api/session/create", request(Map.of("source", "doomed", "query", SourceServersResource.SLOW_ROWS))));
         // the canonical file is opened once the first rows have arrived from the cursor
-        until(
-                Duration.ofSeconds(60),
-                () -> {
+        await("the import has started receiving rows")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
                     try (Stream<Path> files = Files.walk(servers.workDir())) {
                         return files.anyMatch(p -> p.getFileName().toString().equals("dataset-0.csv"));
-                    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                    } catch (UncheckedIOException | NoSuchFileException e) {
                         return false; // a directory went away while walking
                     }
-                },
-                "the import has started receiving rows");
+                });
         assertFalse(importing.isDone(), "still importing when the server stops");
         servers.doomed().kill();
         Response r = importing.get(60, TimeUnit.SECONDS);

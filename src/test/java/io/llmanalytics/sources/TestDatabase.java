@@ -1,6 +1,9 @@
 package io.llmanalytics.sources;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,6 +16,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A throwaway PostgreSQL or MariaDB server from Debian's packages, in a temporary directory, on a free loopback port,
@@ -175,12 +180,14 @@ public final class TestDatabase implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mariadbd.out").toFile())
                 .start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(dir.resolve("sock")) || !accepts(port)) {
-            if (!mariadb.isAlive() || System.nanoTime() > until) {
-                throw new IOException("MariaDB did not start: " + Files.readString(dir.resolve("server.log")));
-            }
-            mariadb.waitFor(100, TimeUnit.MILLISECONDS);
+        Path sock = dir.resolve("sock");
+        try {
+            await("MariaDB accepts connections")
+                    .atMost(Duration.ofMinutes(2))
+                    .failFast("mariadbd exited", () -> !mariadb.isAlive())
+                    .until(() -> Files.exists(sock) && accepts(port));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IOException("MariaDB did not start: " + Files.readString(dir.resolve("server.log")), e);
         }
         sql(
                 "CREATE DATABASE " + DATABASE + ";\nCREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';\n"
@@ -269,7 +276,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

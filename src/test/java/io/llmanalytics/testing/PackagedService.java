@@ -1,5 +1,7 @@
 package io.llmanalytics.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, the way {@code bin/start}
@@ -68,26 +72,23 @@ public final class PackagedService implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (HttpClient client = HttpClient.newHttpClient()) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log());
-                }
-                try {
-                    HttpResponse<String> r = client.send(
-                            HttpRequest.newBuilder(uri("/q/health/ready")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(250);
-            }
+            await("the service is ready")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(250))
+                    .failFast("the service exited", () -> !process.isAlive())
+                    .ignoreException(IOException.class) // not listening yet
+                    .until(() -> client.send(
+                                            HttpRequest.newBuilder(uri("/q/health/ready"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200);
+        } catch (TerminalFailureException exited) {
+            throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log(), exited);
+        } catch (ConditionTimeoutException late) {
+            throw new IllegalStateException("the service was not ready within " + timeout + ":\n" + log(), late);
         }
-        throw new IllegalStateException("the service was not ready within " + timeout + ":\n" + log());
     }
 
     /** Kills the service at once (SIGKILL), as a node failure would: nothing is given back on the way out. */

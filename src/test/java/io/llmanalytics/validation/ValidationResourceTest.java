@@ -1,6 +1,7 @@
 package io.llmanalytics.validation;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItems;
@@ -24,12 +25,8 @@ class ValidationResourceTest {
     CodeValidator validator;
 
     @BeforeEach
-    void waitUntilReady() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (!validator.ready() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue(validator.ready(), "the validator pool became ready");
+    void waitUntilReady() {
+        await("the validator pool became ready").atMost(Duration.ofMinutes(2)).until(validator::ready);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.llmanalytics.validation;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -11,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The validator's benchmark (run by bench/validator.sh, not by the test suite): start-up and memory of the pool, and
@@ -60,16 +63,18 @@ public final class ValidatorBenchmark {
         try (ValidatorPool pool = new ValidatorPool(
                 PolicySources.load(), poolSize, 10_000, 1024, Duration.ofMinutes(5), Duration.ofSeconds(10))) {
             pool.start();
-            long firstMillis = -1;
-            while (!pool.ready()) {
-                if (pool.status().state() == ValidatorPool.State.FAILED) {
-                    throw new IllegalStateException(pool.status().error());
-                }
-                if (firstMillis < 0 && pool.status().ready() > 0) {
-                    firstMillis = (System.nanoTime() - start) / 1_000_000;
-                }
-                Thread.sleep(10);
-            }
+            AtomicLong first = new AtomicLong(-1);
+            await("the pool is ready")
+                    .atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(10))
+                    .failFast("the pool failed", () -> pool.status().state() == ValidatorPool.State.FAILED)
+                    .until(() -> {
+                        if (first.get() < 0 && pool.status().ready() > 0) {
+                            first.set((System.nanoTime() - start) / 1_000_000);
+                        }
+                        return pool.ready();
+                    });
+            long firstMillis = first.get();
             long readyMillis = (System.nanoTime() - start) / 1_000_000;
             System.out.printf(
                     "first context warm after %d ms (engine + context + %d warm-up checks)%n",

@@ -4,6 +4,7 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.schema.TooManyCellsException;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.TypedCells;
@@ -49,16 +50,19 @@ import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.BaseListVector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.util.ValueVectorUtility;
 
 /**
  * Reads Arrow IPC files (Feather v2, {@code ARROW1} magic) and Arrow IPC streams record batch by record batch with
@@ -126,7 +130,7 @@ public final class ArrowTableReader {
                     ProblemType.UNREADABLE_FILE,
                     "A record batch of the Arrow file needs more than " + (MAX_BATCH_BYTES >> 20)
                             + " MB; write it with smaller batches, or the file is corrupt.");
-        } catch (ProblemException | io.llmanalytics.schema.TooManyCellsException e) {
+        } catch (ProblemException | TooManyCellsException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ProblemException(
@@ -138,7 +142,7 @@ public final class ArrowTableReader {
 
     /** Every block the footer lists must lie inside the file (a damaged length would size a huge buffer). */
     private static void checkBlocks(ArrowFileReader reader, long size) throws IOException {
-        List<org.apache.arrow.vector.ipc.message.ArrowBlock> blocks = new ArrayList<>(reader.getRecordBlocks());
+        List<ArrowBlock> blocks = new ArrayList<>(reader.getRecordBlocks());
         blocks.addAll(reader.getDictionaryBlocks());
         for (var b : blocks) {
             if (b.getOffset() < 0
@@ -153,11 +157,10 @@ public final class ArrowTableReader {
     /** Structural validation (buffer sizes against value counts) before any value is read. */
     private static void validate(VectorSchemaRoot root, DictionaryProvider provider) {
         for (FieldVector v : root.getFieldVectors()) {
-            org.apache.arrow.vector.util.ValueVectorUtility.validate(v);
+            ValueVectorUtility.validate(v);
             DictionaryEncoding encoding = v.getField().getDictionary();
             if (encoding != null && provider.lookup(encoding.getId()) != null) {
-                org.apache.arrow.vector.util.ValueVectorUtility.validate(
-                        provider.lookup(encoding.getId()).getVector());
+                ValueVectorUtility.validate(provider.lookup(encoding.getId()).getVector());
             }
         }
     }
@@ -298,7 +301,7 @@ public final class ArrowTableReader {
     static final int MAX_LIST_VALUES = 100_000;
 
     private static void checkNested(BaseListVector v, int index) {
-        long count = v instanceof org.apache.arrow.vector.complex.FixedSizeListVector fixed
+        long count = v instanceof FixedSizeListVector fixed
                 ? fixed.getListSize()
                 : v.getElementEndIndex(index) - v.getElementStartIndex(index);
         if (count > MAX_LIST_VALUES) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Works out a delimited file's dialect from a sample of its text: the delimiter ({@code , ; tab |}) that splits the
@@ -15,8 +16,8 @@ public final class DialectSniffer {
     private static final char[] DELIMITERS = {',', '\t', ';', '|'};
     private static final int MAX_RECORDS = 200;
     private static final int MAX_TITLE_ROWS = 10;
-    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d+,\\d+");
-    private static final java.util.regex.Pattern DECIMAL_DOT = java.util.regex.Pattern.compile("[-+]?\\d+\\.\\d+");
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[-+]?\\d+,\\d+");
+    private static final Pattern DECIMAL_DOT = Pattern.compile("[-+]?\\d+\\.\\d+");
 
     private DialectSniffer() {}
 

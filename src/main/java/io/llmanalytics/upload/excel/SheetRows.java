@@ -2,6 +2,7 @@ package io.llmanalytics.upload.excel;
 
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.schema.CellClassifier;
 import io.llmanalytics.schema.CellConventions;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.DatasetSchema;
@@ -109,8 +110,7 @@ public final class SheetRows {
         }
         builder.add(cells, kinds);
         for (int i = 0; i < cells.length; i++) {
-            if (kinds[i] == CellKind.NULL
-                    || (kinds[i] == null && io.llmanalytics.schema.CellClassifier.isNa(cells[i]))) {
+            if (kinds[i] == CellKind.NULL || (kinds[i] == null && CellClassifier.isNa(cells[i]))) {
                 cells[i] = null;
             } else if (kinds[i] == CellKind.DATE) {
                 cells[i] = cells[i].replace('T', ' ');

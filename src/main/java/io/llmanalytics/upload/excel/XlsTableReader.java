@@ -13,12 +13,14 @@ import java.util.function.Function;
 import org.apache.poi.EncryptedDocumentException;
 import org.apache.poi.hssf.OldExcelFormatException;
 import org.apache.poi.hssf.usermodel.HSSFWorkbook;
+import org.apache.poi.poifs.filesystem.NotOLE2FileException;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.util.RecordFormatException;
 
 /**
  * Reads legacy {@code .xls} (BIFF8) workbooks with POI's HSSF. Such files hold at most 65,536 rows per sheet, so the
@@ -41,7 +43,7 @@ public final class XlsTableReader {
                 throw SheetRows.corrupt("The workbook is password-protected; remove the password and upload again.");
             }
             return read(fs, canonicalFor);
-        } catch (org.apache.poi.poifs.filesystem.NotOLE2FileException e) {
+        } catch (NotOLE2FileException e) {
             throw SheetRows.corrupt("The file is not a readable .xls workbook: " + e.getMessage());
         }
     }
@@ -70,8 +72,8 @@ public final class XlsTableReader {
         } catch (OldExcelFormatException e) {
             throw SheetRows.corrupt("The workbook uses an Excel format older than Excel 97 (BIFF5 or earlier);"
                     + " save it as .xlsx and upload again.");
-        } catch (org.apache.poi.poifs.filesystem.NotOLE2FileException
-                | org.apache.poi.util.RecordFormatException
+        } catch (NotOLE2FileException
+                | RecordFormatException
                 | IllegalArgumentException
                 | IllegalStateException
                 | IndexOutOfBoundsException e) {

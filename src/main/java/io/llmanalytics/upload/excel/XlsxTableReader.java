@@ -6,6 +6,7 @@ import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.function.Function;
 import javax.xml.parsers.ParserConfigurationException;
 import org.apache.poi.EncryptedDocumentException;
+import org.apache.poi.ooxml.POIXMLException;
 import org.apache.poi.openxml4j.exceptions.InvalidFormatException;
 import org.apache.poi.openxml4j.exceptions.NotOfficeXmlFileException;
 import org.apache.poi.openxml4j.exceptions.OpenXML4JException;
@@ -90,7 +92,7 @@ public final class XlsxTableReader {
             throw SheetRows.corrupt("The file is not a valid .xlsx workbook: " + e.getMessage());
         } catch (OpenXML4JException | SAXException | ParserConfigurationException e) {
             throw SheetRows.corrupt("The workbook is corrupt and cannot be read: " + e.getMessage());
-        } catch (org.apache.poi.ooxml.POIXMLException | IllegalArgumentException | IllegalStateException e) {
+        } catch (POIXMLException | IllegalArgumentException | IllegalStateException e) {
             throw SheetRows.corrupt("The workbook cannot be read: " + e.getMessage());
         }
     }
@@ -107,7 +109,7 @@ public final class XlsxTableReader {
 
     private static boolean uses1904(XSSFReader reader) {
         try (InputStream wb = reader.getWorkbookData()) {
-            String xml = new String(wb.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+            String xml = new String(wb.readNBytes(64 * 1024), StandardCharsets.UTF_8);
             return xml.contains("date1904=\"1\"") || xml.contains("date1904=\"true\"");
         } catch (IOException | OpenXML4JException e) {
             return false;

@@ -2,6 +2,7 @@ package io.llmanalytics.upload.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.llmanalytics.problem.ProblemException;
@@ -105,7 +106,7 @@ public final class JsonTableReader {
                     "The JSON holds a value larger than this service "
                             + "reads (" + message.replaceAll(" \\(from `.*`\\)", "") + ", line "
                             + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ").");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new ProblemException(
                     ProblemType.UNREADABLE_FILE,
                     "The file is not valid JSON: " + e.getOriginalMessage() + " (line "

@@ -14,8 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -221,11 +224,11 @@ public final class OdsTableReader {
     /** {@code PT10H30M05S} as {@code 10:30:05}, as pandas shows a time. */
     static String duration(String iso) {
         try {
-            java.time.Duration d = java.time.Duration.parse(iso.strip());
+            Duration d = Duration.parse(iso.strip());
             long s = d.getSeconds();
-            String base = String.format(java.util.Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
-            return d.getNano() == 0 ? base : base + String.format(java.util.Locale.ROOT, ".%06d", d.getNano() / 1000);
-        } catch (java.time.format.DateTimeParseException e) {
+            String base = String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+            return d.getNano() == 0 ? base : base + String.format(Locale.ROOT, ".%06d", d.getNano() / 1000);
+        } catch (DateTimeParseException e) {
             return iso;
         }
     }
