@@ -36,6 +36,8 @@ import string
 import tokenize
 import unicodedata
 
+from import_policy import parse_allow_list  # the worker's parser of the import allow-list (worker/policy.py)
+
 _POLICY = None
 _NOTHING = ()
 
@@ -81,12 +83,9 @@ class ModuleRules:
     def __init__(self, text):
         self.allow = []
         self.deny = []
-        for raw in text.splitlines():
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
+        for line in parse_allow_list(text):
             target = self.deny if line.startswith("!") else self.allow
-            line = line.lstrip("!").strip()
+            line = line.lstrip("!")
             if line.endswith(".*"):
                 target.append((line[:-2], True))
             else:

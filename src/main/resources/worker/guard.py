@@ -851,7 +851,7 @@ def install_audit_hook(policy, roots, analysis_code=None, trusted_runners=(), us
 # Layer: seccomp
 
 _CLONE_THREAD = 0x00010000
-_TCGETS, _FIONREAD, _FIONBIO, _FIOCLEX = 0x5401, 0x541B, 0x5421, 0x5451
+_TCGETS, _TIOCGWINSZ, _FIONREAD, _FIONBIO, _FIOCLEX = 0x5401, 0x5413, 0x541B, 0x5421, 0x5451
 _F_DUPFD, _F_GETFD, _F_SETFD, _F_GETFL, _F_SETFL, _F_DUPFD_CLOEXEC = 0, 1, 2, 3, 4, 1030
 
 # An allow-list, as nsjail's configs (``ALLOW { ... } DEFAULT KILL``): every system call not named here kills the
@@ -898,8 +898,8 @@ _CONDITIONAL_SYSCALLS = {
     'prlimit64': 'own, read only',
     # descriptor flags and duplication; no signals by proxy (F_SETOWN, F_SETSIG), no leases or locks
     'fcntl': 'F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC',
-    # is it a terminal, how much is buffered, non-blocking, close-on-exec; never TIOCSTI (terminal input injection)
-    'ioctl': 'TCGETS, FIONREAD, FIONBIO, FIOCLEX',
+    # is it a terminal and how wide, how much is buffered, non-blocking, close-on-exec; never TIOCSTI (input injection)
+    'ioctl': 'TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX',
 }
 # Refused with an error rather than a kill: glibc and CPython probe these and take a safe path when they are missing.
 _ENOSYS_SYSCALLS = ('clone3', 'openat2')
@@ -958,7 +958,7 @@ def _build_seccomp_filter():
     _add(f, seccomp.ALLOW, 'prlimit64', seccomp.Arg(0, seccomp.EQ, 0), seccomp.Arg(2, seccomp.EQ, 0))
     for cmd in (_F_DUPFD, _F_GETFD, _F_SETFD, _F_GETFL, _F_SETFL, _F_DUPFD_CLOEXEC):
         _add(f, seccomp.ALLOW, 'fcntl', seccomp.Arg(1, seccomp.EQ, cmd))
-    for cmd in (_TCGETS, _FIONREAD, _FIONBIO, _FIOCLEX):
+    for cmd in (_TCGETS, _TIOCGWINSZ, _FIONREAD, _FIONBIO, _FIOCLEX):
         _add(f, seccomp.ALLOW, 'ioctl', seccomp.Arg(1, seccomp.EQ, cmd))
     return f
 

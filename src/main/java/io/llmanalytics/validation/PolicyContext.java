@@ -81,6 +81,7 @@ final class PolicyContext implements AutoCloseable {
                 .allowPolyglotAccess(PolyglotAccess.NONE)
                 .build();
         try {
+            installModule(context, "import_policy", PolicySources.IMPORT_POLICY, sources.importPolicyPy());
             context.eval(policy);
             Value bindings = context.getBindings(LANGUAGE);
             bindings.getMember("configure")
@@ -91,6 +92,24 @@ final class PolicyContext implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Makes {@code source} the module {@code name} of the context (in {@code sys.modules}), as an import from a file
+     * would: the context has no file system, so modules come from the class path through here.
+     */
+    private static void installModule(Context context, String name, String path, String source) {
+        context.eval(Source.create(LANGUAGE, INSTALL_MODULE));
+        context.getBindings(LANGUAGE).getMember("_install_module").execute(name, path, source);
+    }
+
+    private static final String INSTALL_MODULE = """
+            def _install_module(name, path, source):
+                import sys, types
+                module = types.ModuleType(name)
+                module.__file__ = path
+                sys.modules[name] = module
+                exec(compile(source, path, "exec"), module.__dict__)
+            """;
 
     static Source policySource(PolicySources sources) {
         return Source.newBuilder(LANGUAGE, sources.policyPy(), "policy.py")

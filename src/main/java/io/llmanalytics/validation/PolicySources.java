@@ -12,22 +12,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The policy as shipped in the resources: the checker ({@code validation/policy.py}), its data
+ * The policy as shipped in the resources: the checker ({@code validation/policy.py}) and the worker's parser of the
+ * import allow-list it imports ({@code worker/policy.py}, as the module {@code import_policy}), its data
  * ({@code validation/rules.json}, {@code validation/module-attributes.txt}) and the import allow-list shared with the
  * worker ({@code policy/allowed-modules.txt}).
  */
-public record PolicySources(String policyPy, String rulesJson, String allowedModules, String moduleAttributes) {
+public record PolicySources(
+        String policyPy, String importPolicyPy, String rulesJson, String allowedModules, String moduleAttributes) {
 
     public static final String POLICY = "validation/policy.py";
     public static final String RULES = "validation/rules.json";
     public static final String MODULE_ATTRIBUTES = "validation/module-attributes.txt";
-    public static final String ALLOWED_MODULES = "policy/allowed-modules.txt";
+    public static final String ALLOWED_MODULES = ImportAllowList.RESOURCE;
+    /** The worker's parser of the import allow-list, loaded into GraalPy as the module {@code import_policy}. */
+    public static final String IMPORT_POLICY = "worker/policy.py";
+
     public static final String WARM_UP = "validation/warm-up.py";
 
-    /** Reads the four files from the class path. */
+    /** Reads the five files from the class path. */
     public static PolicySources load() {
         return new PolicySources(
-                resource(POLICY), resource(RULES), resource(ALLOWED_MODULES), resource(MODULE_ATTRIBUTES));
+                resource(POLICY),
+                resource(IMPORT_POLICY),
+                resource(RULES),
+                resource(ALLOWED_MODULES),
+                resource(MODULE_ATTRIBUTES));
     }
 
     static String resource(String name) {
@@ -62,11 +71,7 @@ public record PolicySources(String policyPy, String rulesJson, String allowedMod
                 .path("modules")
                 .properties()
                 .forEach(entry -> namespace.put(entry.getKey(), entry.getValue().asText()));
-        List<String> modules = allowedModules
-                .lines()
-                .map(line -> line.replaceFirst("#.*", "").strip())
-                .filter(line -> !line.isEmpty())
-                .toList();
+        List<String> modules = ImportAllowList.parse(allowedModules);
         return new PolicyDescription(rules, modules, namespace, maxCodeLength);
     }
 }
