@@ -190,6 +190,13 @@ class SeccompAloneTest(LayerTestCase):
         self.assertEqual(os.getpid() != 0, self.assert_ok(
             "import ctypes, os\nresult = ctypes.CDLL(None).syscall(39) == os.getpid()", self.LAYERS))
 
+    def test_opening_for_writing_is_an_error_and_listing_a_directory_works(self):
+        # open and openat are on the list; with a write flag they fail with EPERM (libraries try and carry on)
+        self.assert_error("f = open('/tmp/llm-seccomp-write-probe', 'w')", self.LAYERS, 'PermissionError')
+        self.assert_error("import os\nos.open('/tmp', os.O_TMPFILE | os.O_WRONLY)", self.LAYERS, 'PermissionError')
+        self.assertTrue(self.assert_ok("import os\nresult = 'os.py' in os.listdir('/usr/lib/python3.11')",
+                                       self.LAYERS))
+
     def test_other_abis_kill_the_child(self):
         # getpid (39) with the x32 bit set: a listed call, but through the x32 ABI, which the filter does not allow
         self.assert_killed("import ctypes\nctypes.CDLL(None).syscall(0x40000000 | 39)")

@@ -884,8 +884,9 @@ ALLOWED_SYSCALLS = (
 )
 
 # Calls allowed only with the arguments given here (libseccomp ANDs the comparisons of one rule and ORs the rules).
+# (O_TMPFILE includes O_DIRECTORY: only its own bit counts, or opening a directory to list it would be refused)
 _WRITE_OPEN_FLAGS = tuple(bit for bit in (os.O_WRONLY, os.O_RDWR, os.O_CREAT, os.O_TRUNC, os.O_APPEND,
-                                          getattr(os, 'O_TMPFILE', 0)) if bit)
+                                          getattr(os, 'O_TMPFILE', 0) & ~getattr(os, 'O_DIRECTORY', 0)) if bit)
 _OPEN_WRITE_MASK = 0
 for _bit in _WRITE_OPEN_FLAGS:
     _OPEN_WRITE_MASK |= _bit
@@ -901,7 +902,8 @@ _CONDITIONAL_SYSCALLS = {
     # is it a terminal and how wide, how much is buffered, non-blocking, close-on-exec; never TIOCSTI (input injection)
     'ioctl': 'TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX',
 }
-# Refused with an error rather than a kill: glibc and CPython probe these and take a safe path when they are missing.
+# Refused with an error rather than a kill: glibc and CPython probe these and take a safe path when they are missing
+# (and open/openat with write flags get EPERM, see _build_seccomp_filter).
 _ENOSYS_SYSCALLS = ('clone3', 'openat2')
 
 
@@ -955,6 +957,11 @@ def _build_seccomp_filter():
     _add(f, seccomp.ALLOW, 'clone', seccomp.Arg(0, seccomp.MASKED_EQ, _CLONE_THREAD, _CLONE_THREAD))
     _add(f, seccomp.ALLOW, 'open', seccomp.Arg(1, seccomp.MASKED_EQ, _OPEN_WRITE_MASK, 0))
     _add(f, seccomp.ALLOW, 'openat', seccomp.Arg(2, seccomp.MASKED_EQ, _OPEN_WRITE_MASK, 0))
+    # opening for writing is refused with an error, not a kill: CPython's bytecode cache and matplotlib's font cache
+    # try it and carry on without (as they do under Landlock, which refuses it too)
+    for bit in _WRITE_OPEN_FLAGS:
+        _add(f, seccomp.ERRNO(errno.EPERM), 'open', seccomp.Arg(1, seccomp.MASKED_EQ, bit, bit))
+        _add(f, seccomp.ERRNO(errno.EPERM), 'openat', seccomp.Arg(2, seccomp.MASKED_EQ, bit, bit))
     _add(f, seccomp.ALLOW, 'prlimit64', seccomp.Arg(0, seccomp.EQ, 0), seccomp.Arg(2, seccomp.EQ, 0))
     for cmd in (_F_DUPFD, _F_GETFD, _F_SETFD, _F_GETFL, _F_SETFL, _F_DUPFD_CLOEXEC):
         _add(f, seccomp.ALLOW, 'fcntl', seccomp.Arg(1, seccomp.EQ, cmd))
