@@ -53,16 +53,20 @@ if __name__ == '__main__':
 
 
 def _validation_policy():
-    """validation/policy.py as the validator loads it: with the worker's parser installed as ``import_policy``."""
+    """The validator's data module, loaded as the validator loads validation/policy.py: with the worker's parser
+    installed as ``import_policy``."""
     import importlib.util
     import sys
     import policy as worker_policy
     sys.modules.setdefault('import_policy', worker_policy)
-    path = os.path.join(support.REPO, 'src', 'main', 'resources', 'validation', 'policy.py')
+    directory = os.path.join(support.REPO, 'src', 'main', 'resources', 'validation')
+    if directory not in sys.path:
+        sys.path.append(directory)  # its rule families (policy_*.py); its own policy.py is loaded by path below
+    path = os.path.join(directory, 'policy.py')
     spec = importlib.util.spec_from_file_location('validation_policy', path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module
+    return importlib.import_module('policy_data')  # the validator's data: where its ModuleRules lives
 
 
 class SharedParserTest(unittest.TestCase):

@@ -46,7 +46,7 @@ class PoolBehaviourTest {
         PolicySources real = PolicySources.load();
         PolicySources sources = new PolicySources(
                 real.policyPy() + FAULTY,
-                real.importPolicyPy(),
+                real.modules(),
                 real.rulesJson(),
                 real.allowedModules(),
                 real.moduleAttributes());
