@@ -865,7 +865,7 @@ _F_DUPFD, _F_GETFD, _F_SETFD, _F_GETFL, _F_SETFL, _F_DUPFD_CLOEXEC = 0, 1, 2, 3,
 # identity, waiting, memory mapping). Calls that take arguments worth checking are in _CONDITIONAL_SYSCALLS.
 ALLOWED_SYSCALLS = (
     # memory
-    'brk', 'mmap', 'munmap', 'mremap', 'mprotect', 'madvise',
+    'brk', 'mmap', 'munmap', 'mremap', 'mprotect', 'madvise', 'mbind', 'get_mempolicy',  # (OpenBLAS' buffers)
     # descriptors already open, and reading files (Landlock limits where; openat is in the conditional list)
     'read', 'readv', 'pread64', 'preadv', 'preadv2', 'write', 'writev', 'close', 'lseek', 'dup', 'dup3',
     'fstat', 'newfstatat', 'stat', 'lstat', 'statx', 'statfs', 'fstatfs', 'getdents64', 'readlink', 'readlinkat',
