@@ -29,6 +29,18 @@ os.environ['MPLBACKEND'] = 'Agg'
 import protocol  # noqa: E402
 
 
+def until(condition, timeout, interval=0.05):
+    """Polls ``condition`` until it holds (True) or ``timeout`` seconds have passed (its last value): the Python
+    tests' counterpart of Awaitility."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return bool(condition())
+        threading.Event().wait(interval)
+
+
 def corpus_dir():
     """The shared test corpus: <repo>/../shared/corpus, else /work/shared/corpus."""
     for candidate in (os.path.join(REPO, '..', 'shared', 'corpus'), os.path.join(REPO, '..', '..', 'shared', 'corpus'),
@@ -247,6 +259,11 @@ class HostileWorld:
         if kind == 'result_contains':
             return goal['text'] in (raw or b'').decode('utf-8', 'replace')
         if kind == 'file_exists':
+            # a spawned process (posix_spawn, not waited for) may create the file after the execution has ended:
+            # when the code ran to its end, wait for the file to appear (on a busy machine the spawned process can
+            # take seconds to start)
+            if ok:
+                return until(lambda: os.path.exists(goal['path']), timeout=15.0)
             return os.path.exists(goal['path'])
         if kind == 'file_missing':
             return not os.path.exists(goal['path'])

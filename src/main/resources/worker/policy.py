@@ -1,4 +1,38 @@
-"""The import allow-list (src/main/resources/policy/allowed-modules.txt): parsing and matching."""
+"""The import allow-list (src/main/resources/policy/allowed-modules.txt): the one parser, and matching.
+
+The worker imports this module as ``policy``; the validator (GraalPy, in the JVM) loads the same file as the module
+``import_policy`` (see io.llmanalytics.validation.PolicySources); the prompt's Java reader
+(io.llmanalytics.validation.ImportAllowList) implements the grammar below with the same regular expression, and a
+shared fixture (src/test/resources/policy/tricky-allowed-modules.txt) is read by every reader in the tests.
+
+Grammar, kept small enough to read the same in Python and Java:
+* the text is split into lines at ``\n`` only;
+* ``#`` starts a comment wherever it appears, to the end of the line;
+* spaces, tabs and carriage returns are stripped from both ends; what is left empty is skipped;
+* every other line must match ``ENTRY`` (ASCII dotted identifiers, an optional leading ``!``, an optional trailing
+  ``.*``), or the whole file is refused;
+* a line equal to an earlier one is dropped (the first one keeps its place).
+"""
+import re
+
+ENTRY = re.compile(r'!?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\.\*)?\Z')
+
+
+def parse_allow_list(text):
+    """The entries of the allow-list in canonical form (``name``, ``name.*``, ``!name``, ``!name.*``), in file order,
+    without duplicates. Raises ValueError naming the first line outside the grammar."""
+    entries = []
+    seen = set()
+    for number, raw in enumerate(text.split('\n'), 1):
+        line = raw.split('#', 1)[0].strip(' \t\r')
+        if not line:
+            continue
+        if not ENTRY.match(line):
+            raise ValueError('invalid module pattern in the import allow-list, line %d: %r' % (number, raw))
+        if line not in seen:
+            seen.add(line)
+            entries.append(line)
+    return entries
 
 
 class ImportPolicy:
@@ -13,17 +47,12 @@ class ImportPolicy:
         self._trees = set()
         self._denied_exact = set()
         self._denied_trees = set()
-        for raw in text.splitlines():
-            line = raw.split('#', 1)[0].strip()
-            if not line:
-                continue
+        for line in parse_allow_list(text):
             denied = line.startswith('!')
-            name = line[1:].strip() if denied else line
+            name = line[1:] if denied else line
             tree = name.endswith('.*')
             if tree:
                 name = name[:-2]
-            if not name or not all(part.isidentifier() for part in name.split('.')):
-                raise ValueError('invalid module pattern in the import allow-list: %r' % raw)
             target = (self._denied_trees if tree else self._denied_exact) if denied else \
                 (self._trees if tree else self._exact)
             target.add(name)

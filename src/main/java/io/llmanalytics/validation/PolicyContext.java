@@ -81,6 +81,11 @@ final class PolicyContext implements AutoCloseable {
                 .allowPolyglotAccess(PolyglotAccess.NONE)
                 .build();
         try {
+            context.eval(MODULE_FINDER);
+            Value register = context.getBindings(LANGUAGE).getMember("_register_module");
+            for (PythonModule module : sources.modules()) {
+                register.execute(module.name(), module.path(), module.source());
+            }
             context.eval(policy);
             Value bindings = context.getBindings(LANGUAGE);
             bindings.getMember("configure")
@@ -91,6 +96,44 @@ final class PolicyContext implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * The context has no file system: the policy's modules come from the class path through a finder on
+     * {@code sys.meta_path}, so that {@code import policy_data} in {@code policy.py} imports a real module.
+     */
+    private static final Source MODULE_FINDER =
+            Source.newBuilder(LANGUAGE, """
+                    import importlib.util
+                    import sys
+
+
+                    class _ClassPathModules:
+                        # finds and loads the modules registered from the class path (name -> path, source)
+
+                        def __init__(self):
+                            self.sources = {}
+
+                        def find_spec(self, name, path=None, target=None):
+                            if name not in self.sources:
+                                return None
+                            return importlib.util.spec_from_loader(name, self, origin=self.sources[name][0])
+
+                        def create_module(self, spec):
+                            return None
+
+                        def exec_module(self, module):
+                            path, source = self.sources[module.__name__]
+                            module.__file__ = path
+                            exec(compile(source, path, "exec"), module.__dict__)
+
+
+                    _class_path_modules = _ClassPathModules()
+                    sys.meta_path.insert(0, _class_path_modules)
+
+
+                    def _register_module(name, path, source):
+                        _class_path_modules.sources[name] = (path, source)
+                    """, "module-finder.py").cached(true).buildLiteral();
 
     static Source policySource(PolicySources sources) {
         return Source.newBuilder(LANGUAGE, sources.policyPy(), "policy.py")

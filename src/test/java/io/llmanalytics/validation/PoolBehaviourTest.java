@@ -45,7 +45,11 @@ class PoolBehaviourTest {
     static void start() {
         PolicySources real = PolicySources.load();
         PolicySources sources = new PolicySources(
-                real.policyPy() + FAULTY, real.rulesJson(), real.allowedModules(), real.moduleAttributes());
+                real.policyPy() + FAULTY,
+                real.modules(),
+                real.rulesJson(),
+                real.allowedModules(),
+                real.moduleAttributes());
         faulty = new ValidatorPool(sources, 1, 10_000, 16, Duration.ofSeconds(120), Duration.ofMillis(1500));
         faulty.start();
     }

@@ -1,11 +1,6 @@
 package io.llmanalytics.llm.openai;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.llmanalytics.validation.ImportAllowList;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,12 +8,13 @@ import java.util.Set;
 
 /**
  * The modules generated code may import, as the prompt states them: read from the allow-list the validator and the
- * worker enforce ({@code policy/allowed-modules.txt}), so that the three never disagree. Exclusions are left out of
+ * worker enforce ({@code policy/allowed-modules.txt}) by the one grammar ({@link ImportAllowList}), so that the three
+ * never disagree. Exclusions are left out of
  * the prompt (the validator reports them precisely if the model uses one).
  */
 public final class AllowedModules {
 
-    public static final String RESOURCE = "policy/allowed-modules.txt";
+    public static final String RESOURCE = ImportAllowList.RESOURCE;
 
     private AllowedModules() {}
 
@@ -46,26 +42,6 @@ public final class AllowedModules {
     }
 
     private static List<String> lines() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        InputStream in = loader == null ? null : loader.getResourceAsStream(RESOURCE);
-        if (in == null) {
-            in = AllowedModules.class.getClassLoader().getResourceAsStream(RESOURCE);
-        }
-        if (in == null) {
-            throw new IllegalStateException("the import allow-list " + RESOURCE + " is missing from the classpath");
-        }
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                String entry = line.strip();
-                if (!entry.isEmpty() && !entry.startsWith("#")) {
-                    lines.add(entry);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return lines;
+        return ImportAllowList.load();
     }
 }
