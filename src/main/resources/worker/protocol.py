@@ -252,7 +252,7 @@ def parse_request(header, ops=SUPERVISOR_OPS):
         if value is None and has_default and field.default is None:
             continue
         if not _is_a(value, field.type):
-            raise MalformedRequest(op, request_id, '%s of a %s request is not a %s' % (
+            raise MalformedRequest(op, request_id, '%s of the %s request is not %s' % (
                 field.name, op, _JSON_NAMES[field.type]))
         values[field.name] = float(value) if field.type is float else value
     if cls is Load:
@@ -263,7 +263,8 @@ def parse_request(header, ops=SUPERVISOR_OPS):
     return cls(**values)
 
 
-_JSON_NAMES = {int: 'integer', str: 'string', float: 'number', bool: 'boolean', list: 'list', dict: 'object'}
+_JSON_NAMES = {int: 'an integer', str: 'a string', float: 'a number', bool: 'a boolean', list: 'a list',
+               dict: 'an object'}
 
 
 def _is_int(value):
