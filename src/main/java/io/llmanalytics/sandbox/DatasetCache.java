@@ -68,7 +68,9 @@ final class DatasetCache {
                             "no dataset store is available to load the session's datasets"));
         }
         long started = System.nanoTime();
-        List<Uni<Path>> materialised = datasets.stream().map(store::materialise).toList();
+        List<Uni<Path>> materialised = datasets.isEmpty()
+                ? List.of()
+                : datasets.stream().map(store::materialise).toList();
         Uni<List<Path>> paths = materialised.isEmpty()
                 ? Uni.createFrom().item(List.of())
                 : Uni.join().all(materialised).andFailFast();

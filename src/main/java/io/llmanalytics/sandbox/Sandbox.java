@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -174,7 +175,7 @@ public class Sandbox {
                 datasets,
                 DatasetCache.key(datasets),
                 null,
-                options == null ? Map.of() : Map.copyOf(options),
+                options == null ? Map.of() : new LinkedHashMap<String, Object>(options),
                 settings.maxSampleRows(),
                 settings.maxSeriesItems());
         return confined(worker)
