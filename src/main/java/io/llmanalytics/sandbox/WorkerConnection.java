@@ -252,14 +252,11 @@ final class WorkerConnection implements SupervisorProcess.Listener {
             }
             return;
         }
-        if (reply instanceof Ready ready) {
-            onReady(process, ready);
-            return;
-        }
-        if (process != current) {
+        if (process != current && !(reply instanceof Ready)) {
             return;
         }
         switch (reply) {
+            case Ready ready -> onReady(process, ready);
             case Evicted evicted -> events.accept(evicted);
             case Result result -> {
                 Pending waiting = pending.get(result.id());
@@ -285,9 +282,6 @@ final class WorkerConnection implements SupervisorProcess.Listener {
             case WorkerReply.LoadFailed failed -> answered(failed);
             case WorkerReply.NotLoaded notLoaded -> answered(notLoaded);
             case WorkerReply.Stats stats -> answered(stats);
-            case Ready ready -> {
-                // handled above
-            }
         }
     }
 
