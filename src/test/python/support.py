@@ -136,8 +136,11 @@ class SupervisorClient:
         return rid
 
     def wait(self, rid, timeout=60):
+        """The result (or not_loaded) of an execution; a result must be followed by its end_of_execution."""
         header, body = self.receive(lambda h: h.get('id') == rid and h.get('type') in ('result', 'not_loaded'),
                                     timeout=timeout)
+        if header['type'] == 'result':
+            self.receive(lambda h: h.get('id') == rid and h.get('type') == 'end_of_execution', timeout=timeout)
         return header, (json.loads(body) if body else None)
 
     def execute(self, session, code, **kwargs):

@@ -46,6 +46,10 @@ class SupervisorTest(unittest.TestCase):
         header, _ = self.client.receive(lambda h: h.get('id') == rid and h.get('type') == 'stats')
         return header
 
+    def running(self):
+        """Whether an execution was handed to the session's zygote (which handles its requests in order)."""
+        return self.stats()['sessions'][0]['inflight'] == 1
+
     def evictions(self):
         found = [h for h, _ in self.client.pending if h.get('type') == 'evicted']
         self.client.pending = [(h, b) for h, b in self.client.pending if h.get('type') != 'evicted']
@@ -127,7 +131,7 @@ class SupervisorTest(unittest.TestCase):
         self.client.load('s', [self.spec])
         pid = self.stats()['sessions'][0]['pid']
         rid = self.client.start('s', 'import time\ntime.sleep(30)', timeout_ms=60000)
-        time.sleep(0.3)
+        self.assertTrue(wait_until(self.running), 'the execution never reached its zygote')
         os.kill(pid, signal.SIGKILL)
         header, body = self.client.wait(rid, timeout=5)
         self.assertEqual('worker_died', header['outcome'])
@@ -139,7 +143,7 @@ class SupervisorTest(unittest.TestCase):
     def test_a_cancelled_execution_is_killed_at_once(self):
         self.client.load('s', [self.spec])
         rid = self.client.start('s', 'while True:\n    pass', timeout_ms=60000)
-        time.sleep(0.2)
+        self.assertTrue(wait_until(self.running), 'the execution never reached its zygote')
         started = time.monotonic()
         self.client.send({'op': 'cancel', 'id': rid})
         header, _ = self.client.wait(rid, timeout=5)

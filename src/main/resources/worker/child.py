@@ -14,6 +14,7 @@ import time
 import guard
 import insights
 import output
+import protocol
 from protocol import write_all
 
 import matplotlib.pyplot as plt
@@ -40,12 +41,14 @@ class Job:
 
 
 def timeout_of(request):
-    limits = request.get('limits') or {}
+    """The deadline of an Exec or Insights request, in seconds."""
+    limits = request.limits or {}
     return min(3600.0, max(0.05, float(limits.get('timeout_ms', 5000)) / 1000.0))
 
 
 def limits_of(request):
-    limits = request.get('limits') or {}
+    """The rlimits of an Exec or Insights request."""
+    limits = request.limits or {}
     return guard.Limits(
         address_space_headroom=max(64 << 20, int(limits.get('address_space_headroom', 1 << 30))),
         cpu_seconds=max(1, int(limits.get('cpu_seconds', int(timeout_of(request)) + 1))),
@@ -53,9 +56,9 @@ def limits_of(request):
 
 
 def job_of(request, variables, context):
-    """The Job of an ``exec`` request, for a child of a zygote whose session has ``variables``."""
-    return Job(code=str(request.get('code', '')), variables=variables, limits=limits_of(request),
-               settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots,
+    """The Job of an Exec request, for a child of a zygote whose session has ``variables``."""
+    return Job(code=request.code, variables=variables, limits=limits_of(request),
+               settings=output.Settings.of(request.output), policy=context.policy, roots=context.roots,
                confinement=context.confinement)
 
 
@@ -75,8 +78,8 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     if not chunks:
         os._exit(0)  # discarded without a job
     try:
-        request = json.loads(b''.join(chunks))
-        if request.get('op') == 'insights':
+        request = protocol.parse_request(json.loads(b''.join(chunks)), ('exec', 'insights'))
+        if isinstance(request, protocol.Insights):
             job, finish = insights_job(request, variables, context), _finish_insights
         else:
             job, finish = job_of(request, variables, context), None
@@ -96,9 +99,9 @@ def insights_job(request, variables, context):
     frames = variables.get('dfs') or {}
     default = next((name for name, frame in frames.items() if frame is variables.get('df')), None)
     names = dict(variables)
-    names.update({'_insights': insights.compute, '_default': default, '_options': request.get('options') or {}})
+    names.update({'_insights': insights.compute, '_default': default, '_options': request.options or {}})
     job = Job(code=INSIGHTS_DRIVER, variables=names, limits=limits_of(request),
-              settings=output.Settings.of(request.get('output')), policy=context.policy, roots=context.roots,
+              settings=output.Settings.of(request.output), policy=context.policy, roots=context.roots,
               confinement=context.confinement)
     job.trusted_runners = (insights.Runner.run.__code__,)
     return job

@@ -63,16 +63,12 @@ class Running:
         os.close(self.pidfd)
         elapsed = int((time.monotonic() - self.started) * 1000)
         cpu_ms = int((usage.ru_utime + usage.ru_stime) * 1000)
-        header = {'id': self.id, 'duration_ms': elapsed, 'cpu_ms': cpu_ms, 'max_rss_kb': usage.ru_maxrss}
         body = b''.join(self.chunks) if self.killed_for is None else b''
-        if os.WIFSIGNALED(status):
-            header['signal'] = os.WTERMSIG(status)
-        elif os.WIFEXITED(status):
-            header['exit_code'] = os.WEXITSTATUS(status)
-        header['outcome'] = self._outcome(status, body, cpu_ms)
-        if header['outcome'] != 'completed':
-            body = b''
-        return header, body
+        outcome = self._outcome(status, body, cpu_ms)
+        header = protocol.result(self.id, outcome, duration_ms=elapsed, cpu_ms=cpu_ms, max_rss_kb=usage.ru_maxrss,
+                                 signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+                                 exit_code=os.WEXITSTATUS(status) if os.WIFEXITED(status) else None)
+        return header, body if outcome == 'completed' else b''
 
     def _outcome(self, status, body, cpu_ms):
         if self.killed_for is not None:
@@ -107,10 +103,10 @@ class Spare:
         os.close(result_write)
 
     def start(self, job_id, request):
-        """Hands the child its job and returns its Running; the deadline starts now."""
+        """Hands the child its job (an Exec or Insights request) and returns its Running; the deadline starts now."""
         limits = child.limits_of(request)
         try:
-            protocol.write_all(self.job_fd, json.dumps(request).encode('utf-8'))
+            protocol.write_all(self.job_fd, json.dumps(protocol.request_header(request)).encode('utf-8'))
         except OSError:
             pass  # the child died; its exit will tell
         finally:

@@ -1,21 +1,7 @@
 """The worker supervisor, started by the JVM as ``python3 -I -B supervisor.py``.
 
-It imports the analysis libraries once, then speaks the framed protocol (see protocol.py) on its stdin/stdout:
-
-  JVM -> supervisor                                supervisor -> JVM
-  {op: configure, allowed_modules, memory_budget,  {type: ready, pid, python, pandas, confinement: {confined,
-   idle_seconds, allow_unconfined, landlock}         landlock_abi, filesystem, network, signals, problem,
-                                                    allow_unconfined}}
-  {op: load, id, session, key, datasets: [...]}    {type: loaded, id, session, key, bytes, cached_bytes, sessions}
-                                                   {type: load_failed, id, session, key, error}
-  {op: exec, id, session, key, code, limits,       {type: not_loaded, id}  (also while still loading)
-   output}                                         {type: result, id, outcome, duration_ms, ...} + child's JSON
-  {op: insights, id, session, key, limits,        {type: result, ...} as for exec; the child's JSON result is
-   options}                                        {insights: [...], skipped, found} (see insights.py)
-  {op: cancel, id}                                 (the result of that execution, outcome cancelled)
-  {op: evict, session}                             {type: evicted, session, reason, cached_bytes, sessions}
-  {op: stats, id}                                  {type: stats, id, sessions: [...], cached_bytes}
-  {op: shutdown}
+It imports the analysis libraries once, then speaks the worker protocol on its stdin/stdout: the messages, their
+fields and the end of an execution are described once, in protocol.py (the JVM's side points there too).
 
 Each session's datasets live in a zygote process forked from here (so loading never blocks the supervisor or other
 sessions); zygotes are evicted least recently used when their private memory exceeds the budget.
@@ -83,6 +69,7 @@ class ZygoteHandle:
         self.state = 'loading'
         self.waiters = []
         self.inflight = set()
+        self.resulted = set()  # executions whose result was relayed, not yet their end
         self.last_used = time.monotonic()
         self.bytes = 0
         self.shapes = {}
@@ -138,50 +125,63 @@ class Supervisor:
                   and now - z.last_used > self.idle_seconds]:
             self.retire(z, 'idle')
 
-    def handle(self, request):
-        op = request.get('op')
+    def handle(self, header):
         try:
-            if op == 'load':
-                self.load(request)
-            elif op in ('exec', 'insights'):
-                self.execute(request)
-            elif op == 'cancel':
-                z = self.owners.get(request.get('id'))
-                if z is not None:
-                    self.send_zygote(z, {'op': 'cancel', 'id': request['id']})
-            elif op == 'evict':
-                z = self.sessions.get(request.get('session'))
-                if z is not None:
-                    self.evict(z, 'requested')
-            elif op == 'stats':
-                self.reply({'type': 'stats', 'id': request.get('id'), 'cached_bytes': self.cached_bytes(),
-                            'sessions': [{'session': z.session, 'state': z.state, 'bytes': z.bytes,
-                                          'inflight': len(z.inflight), 'pid': z.pid}
-                                         for z in self.sessions.values()]})
-            elif op == 'shutdown':
-                self.shutdown()
-            else:
-                log('unknown request %r' % (op,))
-        except (KeyError, TypeError, ValueError) as e:
-            log('malformed %s request: %s' % (op, e))
-            if 'id' in request and op in ('load', 'exec', 'insights'):
-                self.reply({'type': 'load_failed' if op == 'load' else 'result', 'id': request['id'],
-                            'outcome': 'rejected', 'error': 'malformed request: %s' % e})
+            request = protocol.parse_request(header)
+        except protocol.MalformedRequest as e:
+            log('malformed request: %s' % e)
+            self.reject(header, e)
+            return
+        if isinstance(request, protocol.Load):
+            self.load(request)
+        elif isinstance(request, (protocol.Exec, protocol.Insights)):
+            self.execute(request)
+        elif isinstance(request, protocol.Cancel):
+            z = self.owners.get(request.id)
+            if z is not None:
+                self.send_zygote(z, request)
+        elif isinstance(request, protocol.Evict):
+            z = self.sessions.get(request.session)
+            if z is not None:
+                self.evict(z, 'requested')
+        elif isinstance(request, protocol.Stats):
+            self.reply(protocol.stats(request.id, [{'session': z.session, 'state': z.state, 'bytes': z.bytes,
+                                                    'inflight': len(z.inflight), 'pid': z.pid}
+                                                   for z in self.sessions.values()], self.cached_bytes()))
+        elif isinstance(request, protocol.Shutdown):
+            self.shutdown()
+        else:
+            log('%s is only the first request' % request.op)
+
+    def reject(self, header, error):
+        """Answers a malformed request that can still be named, so that its caller does not wait for nothing."""
+        if error.id is None:
+            return
+        if error.op == 'load':
+            self.reply(protocol.load_failed(error.id, header.get('session'), header.get('key'),
+                                            'malformed request: %s' % error))
+        elif error.op in ('exec', 'insights'):
+            self.end(error.id, protocol.result(error.id, 'rejected', error='malformed request: %s' % error))
+
+    def end(self, request_id, header, body=b''):
+        """The result of an execution and its end."""
+        self.reply(header, body)
+        self.reply(protocol.end_of_execution(request_id))
 
     # -- sessions ------------------------------------------------------------------------------------------------
     def load(self, request):
-        session, key = str(request['session']), str(request['key'])
+        session, key = request.session, request.key
         z = self.sessions.get(session)
         if z is not None and z.key == key:
             if z.state == 'ready':
                 z.last_used = time.monotonic()
-                self.reply(self.loaded_message(z, request['id']))
+                self.reply(self.loaded_message(z, request.id))
             else:
-                z.waiters.append(request['id'])
+                z.waiters.append(request.id)
             return
         if z is not None:
             self.retire(z, 'replaced')
-        specs = request['datasets']
+        specs = request.datasets
         parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:
@@ -191,38 +191,34 @@ class Supervisor:
         os.close(child_fd)
         parent_sock.setblocking(False)
         z = ZygoteHandle(session, key, pid, parent_sock.detach())
-        z.waiters.append(request['id'])
+        z.waiters.append(request.id)
         self.sessions[session] = z
         self.zygotes[pid] = z
         self.selector.register(z.sock, selectors.EVENT_READ, ('sock', z))
         self.selector.register(z.pidfd, selectors.EVENT_READ, ('exit', z))
 
     def execute(self, request):
-        z = self.sessions.get(str(request['session']))
-        if z is None or z.key != str(request['key']) or z.state != 'ready':
-            self.reply({'type': 'not_loaded', 'id': request['id']})
+        z = self.sessions.get(request.session)
+        if z is None or z.key != request.key or z.state != 'ready':
+            self.reply(protocol.not_loaded(request.id))
             return
         z.last_used = time.monotonic()
-        z.inflight.add(request['id'])
-        self.owners[request['id']] = z
-        if request.get('op') == 'insights':
-            self.send_zygote(z, {'op': 'insights', 'id': request['id'], 'limits': request.get('limits'),
-                                 'options': request.get('options')})
-            return
-        self.send_zygote(z, {'op': 'exec', 'id': request['id'], 'code': request['code'],
-                             'limits': request.get('limits'), 'output': request.get('output')})
+        z.inflight.add(request.id)
+        self.owners[request.id] = z
+        self.send_zygote(z, request)
 
     def loaded_message(self, z, request_id):
-        return {'type': 'loaded', 'id': request_id, 'session': z.session, 'key': z.key, 'bytes': z.bytes,
-                'shapes': z.shapes, 'cached_bytes': self.cached_bytes(), 'sessions': len(self.sessions)}
+        return protocol.loaded(request_id, z.session, z.key, z.bytes, z.shapes, self.cached_bytes(),
+                               len(self.sessions))
 
     def cached_bytes(self):
         """Memory of the zygotes in service (retired ones exit as soon as their executions end)."""
         return sum(z.bytes for z in self.zygotes.values() if z.state in ('loading', 'ready'))
 
     # -- zygote I/O ----------------------------------------------------------------------------------------------
-    def send_zygote(self, z, header):
-        z.out += protocol.encode(header)
+    def send_zygote(self, z, request):
+        """Forwards a request dataclass to the zygote."""
+        z.out += protocol.encode(protocol.request_header(request))
         self.flush_zygote(z)
 
     def flush_zygote(self, z):
@@ -269,20 +265,28 @@ class Supervisor:
                 z.waiters = []
             elif kind == 'load_failed':
                 for request_id in z.waiters:
-                    self.reply({'type': 'load_failed', 'id': request_id, 'session': z.session, 'key': z.key,
-                                'error': str(header.get('error'))})
+                    self.reply(protocol.load_failed(request_id, z.session, z.key, header.get('error')))
                 z.waiters = []
                 self.forget(z)
             elif kind == 'result':
-                request_id = header.get('id')
-                z.inflight.discard(request_id)
-                self.owners.pop(request_id, None)
+                z.resulted.add(header.get('id'))
                 self.reply(header, body)
-                if z.state == 'retiring' and not z.inflight:
-                    self.send_zygote(z, {'op': 'exit'})
-                else:
-                    self.enforce_budget()
+            elif kind == 'end_of_execution':
+                self.ended(z, header.get('id'))
+            else:
+                log('zygote %d sent an unknown message %r' % (z.pid, kind))
         return True
+
+    def ended(self, z, request_id):
+        """An execution of ``z`` ended (its result was relayed): its end goes to the JVM."""
+        z.inflight.discard(request_id)
+        z.resulted.discard(request_id)
+        self.owners.pop(request_id, None)
+        self.reply(protocol.end_of_execution(request_id))
+        if z.state == 'retiring' and not z.inflight:
+            self.send_zygote(z, protocol.Exit())
+        else:
+            self.enforce_budget()
 
     def zygote_exited(self, z):
         _, status = os.waitpid(z.pid, 0)
@@ -300,18 +304,22 @@ class Supervisor:
         how = ('signal %d' % os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ('exit %d' % os.WEXITSTATUS(status))
         for request_id in list(z.inflight):
             self.owners.pop(request_id, None)
-            self.reply({'type': 'result', 'id': request_id, 'outcome': 'worker_died',
-                        'error': 'the worker process of this session stopped (%s)' % how})
+            if request_id not in z.resulted:
+                # (a result already relayed is complete: frames are relayed whole; only its end is missing)
+                self.reply(protocol.result(request_id, 'worker_died',
+                                           error='the worker process of this session stopped (%s)' % how))
+            self.reply(protocol.end_of_execution(request_id))
         z.inflight.clear()
+        z.resulted.clear()
         for request_id in z.waiters:
-            self.reply({'type': 'load_failed', 'id': request_id, 'session': z.session, 'key': z.key,
-                        'error': 'the worker process stopped while loading the datasets (%s)' % how})
+            self.reply(protocol.load_failed(request_id, z.session, z.key,
+                                            'the worker process stopped while loading the datasets (%s)' % how))
         z.waiters = []
         if self.sessions.get(z.session) is z:
             del self.sessions[z.session]
             if z.state != 'evicted':
-                self.reply({'type': 'evicted', 'session': z.session, 'reason': 'stopped (%s)' % how,
-                            'cached_bytes': self.cached_bytes(), 'sessions': len(self.sessions)})
+                self.reply(protocol.evicted(z.session, 'stopped (%s)' % how, self.cached_bytes(),
+                                            len(self.sessions)))
 
     def forget(self, z):
         if self.sessions.get(z.session) is z:
@@ -322,9 +330,8 @@ class Supervisor:
         self.forget(z)
         z.state = 'retiring'
         if not z.inflight:
-            self.send_zygote(z, {'op': 'exit'})
-        self.reply({'type': 'evicted', 'session': z.session, 'reason': reason, 'cached_bytes': self.cached_bytes(),
-                    'sessions': len(self.sessions)})
+            self.send_zygote(z, protocol.Exit())
+        self.reply(protocol.evicted(z.session, reason, self.cached_bytes(), len(self.sessions)))
 
     def evict(self, z, reason):
         """Stops a zygote now; its executions fail."""
@@ -334,8 +341,7 @@ class Supervisor:
             os.kill(z.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self.reply({'type': 'evicted', 'session': z.session, 'reason': reason, 'cached_bytes': self.cached_bytes(),
-                    'sessions': len(self.sessions)})
+        self.reply(protocol.evicted(z.session, reason, self.cached_bytes(), len(self.sessions)))
 
     def enforce_budget(self, keep=None):
         total = self.cached_bytes()
@@ -372,23 +378,23 @@ def main():
         if first is None:
             return
         header, _ = first
-        if header.get('op') != 'configure':
-            raise protocol.ProtocolError('the first request must be configure')
-        context = Context(str(header['allowed_modules']), header.get('allow_unconfined') is True,
-                          'off' if header.get('landlock') == 'off' else 'auto')
+        try:
+            configure = protocol.parse_request(header, ops=('configure',))
+        except protocol.MalformedRequest as e:
+            raise protocol.ProtocolError('the first request must be a well-formed configure: %s' % e) from None
+        context = Context(configure.allowed_modules, configure.allow_unconfined is True,
+                          'off' if configure.landlock == 'off' else 'auto')
         if not context.report['confined']:
             log('analysis code cannot be confined: %s' % context.report['problem'])
         guard.seccomp_filter()
         guard.prepare_hidden_modules()
         gc.collect()
         gc.freeze()
-        supervisor = Supervisor(context, int(header.get('memory_budget', 2 << 30)), out_fd,
-                                float(header.get('idle_seconds', 600.0)))
+        supervisor = Supervisor(context, configure.memory_budget, out_fd, configure.idle_seconds)
         import numpy
         import pandas
-        supervisor.reply({'type': 'ready', 'pid': os.getpid(), 'python': sys.version.split()[0],
-                          'pandas': pandas.__version__, 'numpy': numpy.__version__,
-                          'confinement': context.report})
+        supervisor.reply(protocol.ready(os.getpid(), sys.version.split()[0], pandas.__version__, numpy.__version__,
+                                        context.report))
         supervisor.loop()
     except BaseException:  # noqa
         log(traceback.format_exc(limit=8))

@@ -42,16 +42,15 @@ class Zygote:
         try:
             self.frames, self.default = datasets.load(specs)
         except MemoryError:
-            self.send({'type': 'load_failed', 'error': 'not enough memory to load the datasets'})
+            self.send(protocol.zygote_load_failed('not enough memory to load the datasets'))
             os._exit(0)
         except Exception as e:  # noqa: any reader error is the dataset's problem, reported to the caller
-            self.send({'type': 'load_failed', 'error': '%s: %s' % (type(e).__name__, str(e)[:2000])})
+            self.send(protocol.zygote_load_failed('%s: %s' % (type(e).__name__, str(e)[:2000])))
             os._exit(0)
         gc.collect()
         gc.freeze()
         shapes = {name: list(frame.shape) for name, frame in self.frames.items()}
-        self.send({'type': 'loaded', 'shapes': shapes, 'load_ms': int((time.monotonic() - started) * 1000),
-                   'bytes': private_bytes()})
+        self.send(protocol.zygote_loaded(shapes, int((time.monotonic() - started) * 1000), private_bytes()))
 
     def serve(self):
         reader = protocol.FrameReader(MAX_REQUEST)
@@ -81,25 +80,36 @@ class Zygote:
                         self.finish(running)
                         self.refill()
 
-    def handle(self, request):
-        op = request.get('op')
-        if op in ('exec', 'insights'):
+    def handle(self, header):
+        try:
+            request = protocol.parse_request(header, protocol.ZYGOTE_OPS)
+        except protocol.MalformedRequest as e:
+            log('malformed request: %s' % e)
+            if e.id is not None and e.op in ('exec', 'insights'):
+                self.end(e.id, protocol.result(e.id, 'rejected', error='malformed request: %s' % e))
+            return
+        if isinstance(request, (protocol.Exec, protocol.Insights)):
             self.start(request)
-        elif op == 'cancel':
-            running = self.running.get(request.get('id'))
+        elif isinstance(request, protocol.Cancel):
+            running = self.running.get(request.id)
             if running is not None:
                 running.kill('cancelled')
-        elif op == 'exit':
+        elif isinstance(request, protocol.Exit):
             self.stop()
 
+    def end(self, request_id, header, body=b''):
+        """The result of an execution, then its end: nothing more is sent for ``request_id``."""
+        self.send(header, body)
+        self.send(protocol.end_of_execution(request_id))
+
     def start(self, request):
-        job_id = request['id']
+        job_id = request.id
         try:
             spare = self.spare or self.fork_spare()
             self.spare = None
             running = spare.start(job_id, request)
         except (OSError, ValueError, TypeError) as e:
-            self.send({'type': 'result', 'id': job_id, 'outcome': 'crashed', 'error': 'could not start: %s' % e})
+            self.end(job_id, protocol.result(job_id, 'crashed', error='could not start: %s' % e))
             return
         self.running[job_id] = running
         self.selector.register(running.fd, selectors.EVENT_READ, ('pipe', running))
@@ -124,8 +134,7 @@ class Zygote:
         self.selector.unregister(running.pidfd)
         del self.running[running.id]
         header, body = running.reap()
-        header['type'] = 'result'
-        self.send(header, body)
+        self.end(running.id, header, body)
 
     def stop(self):
         for running in self.running.values():

@@ -1,5 +1,6 @@
-"""A misbehaving worker for SandboxProtocolTest: it speaks the framing, then breaks it on request (the code of an
-exec request says how). The real worker never does this; the service must survive it anyway."""
+"""A misbehaving worker for SandboxProtocolTest: it speaks the framing and the messages of worker/protocol.py, then
+breaks them on request (the code of an exec request says how). The real worker never does this; the service must
+survive it anyway."""
 import json
 import os
 import struct
@@ -39,14 +40,32 @@ while True:
         continue
     rid, code = request['id'], request['code']
     result = {'type': 'result', 'id': rid, 'outcome': 'completed', 'duration_ms': 1}
+    end = {'type': 'end_of_execution', 'id': rid}
     if code == 'ok':
         send(result, b'{"status": "ok", "result": 42, "stdout": "", "figures": []}')
+        send(end)
     elif code == 'not-json':
         send(result, b'\xff\xfe not json')
+        send(end)
     elif code == 'not-an-object':
         send(result, b'[1, 2, 3]')
+        send(end)
     elif code == 'oversized':
         send(result, b' ' * (25 * 1024 * 1024))
+        send(end)
+    elif code == 'no-end':
+        send(result, b'{"status": "ok", "result": 42, "stdout": "", "figures": []}')
+    elif code == 'end-without-result':
+        send(end)
+    elif code == 'two-results':
+        send(result, b'{"status": "ok", "result": 42, "stdout": "", "figures": []}')
+        send(result, b'{"status": "ok", "result": 43, "stdout": "", "figures": []}')
+        send(end)
+    elif code == 'unknown-type':
+        send({'type': 'surprise', 'id': rid})
+    elif code == 'result-then-die':
+        send(result, b'{"status": "ok", "result": 42, "stdout": "", "figures": []}')
+        sys.exit(4)
     elif code == 'bad-header':
         send_raw(struct.pack('>II', 12, 8) + b'{{{{{{{{')
     elif code == 'huge-header':

@@ -14,9 +14,10 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * The worker protocol's framing (see supervisor.py): {@code uint32 total}, then {@code uint32 header length}, a
- * UTF-8 JSON header and an opaque body, all big-endian. Reading is bounded: frames beyond {@code maxFrame} are
- * skipped (their header is kept), headers beyond {@link #MAX_HEADER} and non-JSON headers are protocol errors.
+ * The worker protocol's framing (described in {@code worker/protocol.py}; the messages are {@link WorkerProtocol}'s):
+ * {@code uint32 total}, then {@code uint32 header length}, a UTF-8 JSON header and an opaque body, all big-endian.
+ * Reading is bounded: frames beyond {@code maxFrame} are skipped (their header is kept), headers beyond
+ * {@link #MAX_HEADER} and non-JSON headers are protocol errors.
  */
 final class FrameCodec {
 

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.WorkerReply.Result;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a {@code result} frame into an {@link ExecutionResult}. What the code caused (its exceptions, its deadline,
+ * Turns a {@code result} reply into an {@link ExecutionResult}. What the code caused (its exceptions, its deadline,
  * its limits, a malformed or oversized result) is a result; what the worker caused (a session process that died, a
  * sandbox that could not be set up) is a {@link ProblemException}.
  */
@@ -22,12 +23,12 @@ final class ResultMapper {
         this.settings = settings;
     }
 
-    ExecutionResult map(Frame frame) {
-        ObjectNode header = frame.header();
-        Duration duration = Duration.ofMillis(header.path("duration_ms").asLong(0));
-        String outcome = header.path("outcome").asText("");
+    ExecutionResult map(Result reply) {
+        Duration duration = Duration.ofMillis(reply.durationMs());
+        String outcome = reply.outcome();
+        int signal = reply.signal() == null ? 0 : reply.signal();
         return switch (outcome) {
-            case "completed" -> completed(frame, duration);
+            case "completed" -> completed(reply, duration);
             case "timeout" ->
                 ExecutionResult.failed(
                         Outcome.TIMEOUT,
@@ -46,9 +47,7 @@ final class ResultMapper {
                         Outcome.KILLED,
                         ExecutionError.of(
                                 "Killed",
-                                "the code was stopped by signal "
-                                        + header.path("signal").asInt()
-                                        + (header.path("signal").asInt() == 9 ? " (out of memory?)" : "")),
+                                "the code was stopped by signal " + signal + (signal == 9 ? " (out of memory?)" : "")),
                         duration);
             case "crashed" ->
                 ExecutionResult.failed(
@@ -56,25 +55,25 @@ final class ResultMapper {
                         ExecutionError.of(
                                 "Crashed",
                                 "the execution ended unexpectedly (exit code "
-                                        + header.path("exit_code").asInt(-1) + ")"),
+                                        + (reply.exitCode() == null ? -1 : reply.exitCode()) + ")"),
                         duration);
             case "no_output" -> invalid("the code ended its process without a result", duration);
             case "too_large" -> invalid("the result was larger than the worker accepts", duration);
             case "worker_died" ->
                 throw new ProblemException(
                         ProblemType.WORKER_UNAVAILABLE,
-                        header.path("error").asText("the worker process of this session stopped")
+                        (reply.error() == null ? "the worker process of this session stopped" : reply.error())
                                 + "; the session's data is loaded again on the next request");
             case "cancelled" -> throw new ProblemException(ProblemType.TIMEOUT, "the execution was cancelled");
             default ->
                 throw new ProblemException(
                         ProblemType.INTERNAL,
                         "the analysis worker could not run the code: "
-                                + header.path("error").asText(outcome));
+                                + (reply.error() == null ? outcome : reply.error()));
         };
     }
 
-    private ExecutionResult completed(Frame frame, Duration duration) {
+    private ExecutionResult completed(Result frame, Duration duration) {
         if (frame.oversized()) {
             return invalid(
                     "the result was larger than " + WorkerConnection.MAX_FRAME / (1024 * 1024) + " MiB", duration);

@@ -1,11 +1,10 @@
 package io.llmanalytics.sandbox;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmanalytics.dataset.DatasetFiles;
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.WorkerRequest.Evict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -16,21 +15,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -39,20 +29,21 @@ import java.util.function.Supplier;
  * <p>Every method is non-blocking. A session's datasets are loaded into the worker once (on {@link #prefetch} or on
  * the first execution) and kept until evicted (least recently used beyond the memory budget, or
  * {@link #evict}). Failures of the service, not of the code, are {@link ProblemException}s: WORKER_BUSY (with a
- * Retry-After) when all slots and the queue are taken, WORKER_UNAVAILABLE when the worker is starting, restarting
- * or stopped, UNPROCESSABLE when a dataset cannot be loaded.
+ * Retry-After) when all slots and the queue are taken, WORKER_UNAVAILABLE when the worker is starting, restarting,
+ * stopped or breaks its protocol, UNPROCESSABLE when a dataset cannot be loaded.
+ *
+ * <p>A thin façade: {@link WorkerLauncher} starts the worker, {@link WorkerConnection} speaks its protocol (records in
+ * {@link WorkerProtocol}), {@link DatasetCache} knows what it holds, {@link ExecutionRunner} runs one execution,
+ * {@link ExecutionLimiter} bounds how many run at once and {@link SandboxMetrics} counts.
  */
 @ApplicationScoped
 public class Sandbox {
 
     private final SandboxSettings settings;
-    private final Supplier<DatasetFiles> files;
     private final SandboxMetrics metrics;
     private final ExecutionLimiter limiter;
-    private final ResultMapper mapper;
-    private final Map<String, Uni<Void>> loading = new ConcurrentHashMap<>();
-    private final Map<String, Long> cached = new ConcurrentHashMap<>();
-    private final String allowedModules;
+    private final DatasetCache cache;
+    private final ExecutionRunner runner;
     private volatile WorkerConnection connection;
     private volatile WorkerFiles installed;
 
@@ -67,17 +58,12 @@ public class Sandbox {
 
     private Sandbox(SandboxSettings settings, Supplier<DatasetFiles> files, MeterRegistry registry) {
         this.settings = settings;
-        this.files = files;
         this.metrics = new SandboxMetrics(registry);
         this.limiter = new ExecutionLimiter(
                 settings.concurrency(), settings.queueSize(), settings.queueTimeout(), settings.retryAfter());
-        this.mapper = new ResultMapper(settings);
-        this.allowedModules = WorkerFiles.allowedModules();
-        metrics.gauges(
-                limiter::queued,
-                limiter::running,
-                cached::size,
-                () -> cached.values().stream().mapToLong(Long::longValue).sum());
+        this.cache = new DatasetCache(files, metrics, settings.loadTimeout());
+        this.runner = new ExecutionRunner(settings, cache, metrics);
+        metrics.gauges(limiter::queued, limiter::running, cache::sessions, cache::bytes);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -94,15 +80,16 @@ public class Sandbox {
                     + " the worker cannot confine it with Landlock. Development only; never in production.");
         }
         installed = WorkerFiles.install();
-        start(listener -> launch(installed, listener));
+        start(new WorkerLauncher(settings, installed, WorkerFiles.allowedModules()));
     }
 
     /** Starts with another launcher (tests). */
     synchronized void start(WorkerConnection.Launcher launcher) {
-        connection = new WorkerConnection(launcher, settings.startTimeout(), settings.standby(), this::onEvent, () -> {
-            metrics.restart();
-            cached.clear();
-        });
+        connection =
+                new WorkerConnection(launcher, settings.startTimeout(), settings.standby(), cache::onEvicted, () -> {
+                    metrics.restart();
+                    cache.clear();
+                });
         connection.start();
     }
 
@@ -154,15 +141,14 @@ public class Sandbox {
         if (worker == null) {
             return Uni.createFrom().failure(disabled());
         }
-        String key = key(datasets);
+        ExecutionRunner.Job job =
+                new ExecutionRunner.Job(sessionId, datasets, DatasetCache.key(datasets), code, null, maxRows, maxItems);
         long started = System.nanoTime();
         return confined(worker)
                 .chain(limiter::acquire)
                 .onFailure(e -> e instanceof ProblemException p && p.type() == ProblemType.WORKER_BUSY)
                 .invoke(e -> metrics.execution("busy", null))
-                .chain(permit -> run(worker, sessionId, datasets, key, code, null, true, maxRows, maxItems)
-                        .onTermination()
-                        .invoke(permit::release))
+                .chain(permit -> runner.run(worker, job).onTermination().invoke(permit::release))
                 .invoke(result -> metrics.execution(
                         result.outcome().name().toLowerCase(), Duration.ofNanos(System.nanoTime() - started)))
                 .onFailure(e -> !(e instanceof ProblemException p && p.type() == ProblemType.WORKER_BUSY))
@@ -184,22 +170,17 @@ public class Sandbox {
         if (worker == null) {
             return Uni.createFrom().failure(disabled());
         }
-        ObjectNode insightOptions = FrameCodec.JSON.valueToTree(options == null ? Map.of() : options);
-        String key = key(datasets);
+        ExecutionRunner.Job job = new ExecutionRunner.Job(
+                sessionId,
+                datasets,
+                DatasetCache.key(datasets),
+                null,
+                options == null ? Map.of() : new LinkedHashMap<String, Object>(options),
+                settings.maxSampleRows(),
+                settings.maxSeriesItems());
         return confined(worker)
                 .chain(limiter::acquire)
-                .chain(permit -> run(
-                                worker,
-                                sessionId,
-                                datasets,
-                                key,
-                                null,
-                                insightOptions,
-                                true,
-                                settings.maxSampleRows(),
-                                settings.maxSeriesItems())
-                        .onTermination()
-                        .invoke(permit::release))
+                .chain(permit -> runner.run(worker, job).onTermination().invoke(permit::release))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -212,7 +193,7 @@ public class Sandbox {
             return Uni.createFrom().failure(disabled());
         }
         return confined(worker)
-                .chain(() -> load(worker, sessionId, datasets, key(datasets)))
+                .chain(() -> cache.load(worker, sessionId, datasets, DatasetCache.key(datasets)))
                 .emitOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -220,11 +201,9 @@ public class Sandbox {
     public void evict(String sessionId) {
         WorkerConnection worker = connection;
         if (worker != null) {
-            ObjectNode request =
-                    FrameCodec.JSON.createObjectNode().put("op", "evict").put("session", sessionId);
-            worker.send(request);
+            worker.send(new Evict(sessionId));
         }
-        cached.remove(sessionId);
+        cache.forget(sessionId);
     }
 
     /** The worker's state, for health reports; never blocks. */
@@ -239,8 +218,8 @@ public class Sandbox {
                 info == null ? null : info.pandas(),
                 info == null ? null : info.confinement(),
                 settings.allowUnconfined(),
-                cached.size(),
-                cached.values().stream().mapToLong(Long::longValue).sum(),
+                cache.sessions(),
+                cache.bytes(),
                 limiter.running(),
                 limiter.queued(),
                 limiter.slots(),
@@ -257,8 +236,6 @@ public class Sandbox {
                 ? Uni.createFrom().failure(disabled())
                 : worker.whenReady().replaceWithVoid();
     }
-
-    // ---------------------------------------------------------------------------------------------------------------
 
     /**
      * Waits for the worker, then refuses (503, saying why) when its self-test could not prove the confinement of
@@ -280,275 +257,8 @@ public class Sandbox {
                 + " (sandbox.allow-unconfined / SANDBOX_ALLOW_UNCONFINED=true is for development only)");
     }
 
-    /** Runs {@code code}, or the insights with {@code insightOptions} when that is not null. */
-    private Uni<ExecutionResult> run(
-            WorkerConnection worker,
-            String sessionId,
-            List<DatasetSource> datasets,
-            String key,
-            String code,
-            ObjectNode insightOptions,
-            boolean mayLoad,
-            int maxRows,
-            int maxItems) {
-        long id = worker.nextId();
-        ObjectNode request = FrameCodec.JSON
-                .createObjectNode()
-                .put("op", insightOptions == null ? "exec" : "insights")
-                .put("id", id)
-                .put("session", sessionId)
-                .put("key", key);
-        if (insightOptions == null) {
-            request.put("code", code);
-        } else {
-            request.set("options", insightOptions);
-        }
-        request.putObject("limits")
-                .put("timeout_ms", settings.timeout().toMillis())
-                .put("cpu_seconds", settings.cpuSeconds())
-                .put("address_space_headroom", settings.addressSpaceHeadroom())
-                .put("max_open_files", settings.maxOpenFiles());
-        request.putObject("output")
-                .put("max_output", settings.maxOutput())
-                .put("max_sample_rows", maxRows)
-                .put("max_series_items", maxItems)
-                .put("max_figures", settings.maxCharts())
-                .put("max_figure_bytes", settings.maxChartBytes());
-        Duration wait = settings.timeout().plus(settings.grace());
-        return worker.request(request)
-                .ifNoItem()
-                .after(wait)
-                .recoverWithUni(() -> stuck(worker, id))
-                .onCancellation()
-                .invoke(() -> {
-                    metrics.kill();
-                    worker.send(FrameCodec.JSON
-                            .createObjectNode()
-                            .put("op", "cancel")
-                            .put("id", id));
-                })
-                .chain(frame -> {
-                    if ("not_loaded".equals(frame.type())) {
-                        if (!mayLoad) {
-                            return Uni.createFrom()
-                                    .failure(WorkerConnection.unavailable(
-                                            "the worker dropped the session's datasets right after loading them"));
-                        }
-                        metrics.miss();
-                        cached.remove(sessionId);
-                        return load(worker, sessionId, datasets, key)
-                                .chain(() -> run(
-                                        worker,
-                                        sessionId,
-                                        datasets,
-                                        key,
-                                        code,
-                                        insightOptions,
-                                        false,
-                                        maxRows,
-                                        maxItems));
-                    }
-                    if (mayLoad) {
-                        metrics.hit();
-                    }
-                    ExecutionResult result = mapper.map(frame);
-                    if (result.outcome() == Outcome.TIMEOUT) {
-                        metrics.timeout();
-                    }
-                    if (result.outcome() == Outcome.TIMEOUT || result.outcome() == Outcome.KILLED) {
-                        metrics.kill();
-                    }
-                    return Uni.createFrom().item(result);
-                });
-    }
-
-    /** No answer long after the deadline: the worker is stuck; kill the execution and check the worker. */
-    private Uni<Frame> stuck(WorkerConnection worker, long id) {
-        worker.send(FrameCodec.JSON.createObjectNode().put("op", "cancel").put("id", id));
-        long probe = worker.nextId();
-        worker.request(FrameCodec.JSON.createObjectNode().put("op", "stats").put("id", probe))
-                .ifNoItem()
-                .after(Duration.ofSeconds(2))
-                .fail()
-                .subscribe()
-                .with(ok -> {}, e -> worker.restart("it stopped answering (" + e.getMessage() + ")"));
-        ObjectNode header = FrameCodec.JSON
-                .createObjectNode()
-                .put("type", "result")
-                .put("id", id)
-                .put("outcome", "timeout")
-                .put("duration_ms", settings.timeout().plus(settings.grace()).toMillis());
-        return Uni.createFrom().item(new Frame(header));
-    }
-
-    private Uni<Void> load(WorkerConnection worker, String sessionId, List<DatasetSource> datasets, String key) {
-        String name = sessionId + '\u0000' + key;
-        return loading.computeIfAbsent(name, k -> {
-            Uni<Void> shared = doLoad(worker, sessionId, datasets, key)
-                    .onTermination()
-                    .invoke(() -> loading.remove(k))
-                    .memoize()
-                    .indefinitely();
-            return shared;
-        });
-    }
-
-    private Uni<Void> doLoad(WorkerConnection worker, String sessionId, List<DatasetSource> datasets, String key) {
-        DatasetFiles store = datasets.isEmpty() ? null : files.get();
-        if (!datasets.isEmpty() && store == null) {
-            return Uni.createFrom()
-                    .failure(WorkerConnection.unavailable(
-                            "no dataset store is available to load the session's datasets"));
-        }
-        long started = System.nanoTime();
-        List<Uni<Path>> materialised =
-                datasets.stream().map(source -> store.materialise(source)).toList();
-        Uni<List<Path>> paths = materialised.isEmpty()
-                ? Uni.createFrom().item(List.of())
-                : Uni.join().all(materialised).andFailFast();
-        return paths.chain(local -> {
-                    ObjectNode request = FrameCodec.JSON
-                            .createObjectNode()
-                            .put("op", "load")
-                            .put("id", worker.nextId())
-                            .put("session", sessionId)
-                            .put("key", key);
-                    ArrayNode specs = request.putArray("datasets");
-                    for (int i = 0; i < datasets.size(); i++) {
-                        specs.add(spec(datasets.get(i), local.get(i)));
-                    }
-                    return worker.request(request)
-                            .ifNoItem()
-                            .after(settings.loadTimeout())
-                            .failWith(() ->
-                                    WorkerConnection.unavailable("loading the session's datasets took longer than "
-                                            + settings.loadTimeout().toSeconds() + " s"))
-                            .eventually(() -> deleteLater(local));
-                })
-                .map(reply -> {
-                    if (!"loaded".equals(reply.type())) {
-                        throw new ProblemException(
-                                ProblemType.UNPROCESSABLE,
-                                "the session's data could not be loaded for " + "analysis: "
-                                        + reply.header().path("error").asText("unknown error"));
-                    }
-                    cached.put(sessionId, reply.header().path("bytes").asLong());
-                    metrics.load(Duration.ofNanos(System.nanoTime() - started));
-                    return null;
-                });
-    }
-
-    private static ObjectNode spec(DatasetSource source, Path path) {
-        ObjectNode spec = FrameCodec.JSON
-                .createObjectNode()
-                .put("name", source.name())
-                .put("default", source.isDefault())
-                .put("path", path.toAbsolutePath().toString());
-        ArrayNode columns = spec.putArray("columns");
-        source.columns().forEach(columns::add);
-        ObjectNode dtypes = spec.putObject("dtypes");
-        source.dtypes().forEach(dtypes::put);
-        ArrayNode dates = spec.putArray("date_columns");
-        source.dateColumns().forEach(dates::add);
-        ArrayNode naValues = spec.putArray("na_values");
-        (source.naValues() == null || source.naValues().isEmpty() ? List.of("") : source.naValues())
-                .forEach(naValues::add);
-        return spec;
-    }
-
-    private static Uni<Void> deleteLater(List<Path> paths) {
-        return Uni.createFrom()
-                .<Void>item(() -> {
-                    for (Path path : paths) {
-                        try {
-                            Files.deleteIfExists(path);
-                        } catch (IOException e) {
-                            Log.debugf("could not delete %s: %s", path, e.getMessage());
-                        }
-                    }
-                    return null;
-                })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    private void onEvent(Frame frame) {
-        String session = frame.header().path("session").asText();
-        if (!"requested".equals(frame.header().path("reason").asText())) {
-            metrics.eviction();
-        }
-        cached.remove(session);
-        Log.debugf(
-                "worker dropped session %s: %s",
-                session, frame.header().path("reason").asText());
-    }
-
-    private SupervisorProcess launch(WorkerFiles files, SupervisorProcess.Listener listener) throws IOException {
-        Map<String, String> environment = Map.of(
-                "PATH",
-                "/usr/bin:/bin",
-                "LANG",
-                "C.UTF-8",
-                "LC_ALL",
-                "C.UTF-8",
-                "HOME",
-                files.directory().toString(),
-                "OPENBLAS_NUM_THREADS",
-                "1",
-                "OMP_NUM_THREADS",
-                "1",
-                "MKL_NUM_THREADS",
-                "1",
-                "MPLBACKEND",
-                "Agg",
-                "MPLCONFIGDIR",
-                files.matplotlibCache().toString());
-        SupervisorProcess process = SupervisorProcess.start(
-                List.of(settings.python(), "-I", "-B", files.supervisor().toString()),
-                environment,
-                files.directory(),
-                WorkerConnection.MAX_FRAME,
-                listener);
-        ObjectNode configure = FrameCodec.JSON
-                .createObjectNode()
-                .put("op", "configure")
-                .put("allowed_modules", allowedModules)
-                .put("memory_budget", settings.memoryBudget())
-                .put("allow_unconfined", settings.allowUnconfined())
-                .put("landlock", settings.landlockTestOff() ? "off" : "auto")
-                .put("idle_seconds", settings.idleTimeout().toMillis() / 1000.0);
-        process.send(FrameCodec.encode(configure));
-        return process;
-    }
-
-    /** Identifies a session's set of datasets: executions and cached data must agree on it. */
-    static String key(List<DatasetSource> datasets) {
-        List<String> parts = new ArrayList<>();
-        for (DatasetSource d : datasets) {
-            parts.add(d.name()
-                    + '\u0001'
-                    + d.isDefault()
-                    + '\u0001'
-                    + d.fileId()
-                    + '\u0001'
-                    + d.contentHash()
-                    + '\u0001'
-                    + d.columns()
-                    + '\u0001'
-                    + new TreeMap<>(d.dtypes())
-                    + '\u0001'
-                    + d.dateColumns());
-        }
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] hash = digest.digest(String.join("\u0002", parts).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     Set<String> cachedSessions() {
-        return Set.copyOf(cached.keySet());
+        return cache.sessionIds();
     }
 
     private static ProblemException disabled() {

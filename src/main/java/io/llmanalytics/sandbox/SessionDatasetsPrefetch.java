@@ -4,6 +4,7 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.SessionCreated;
+import io.llmanalytics.session.SessionDatasetsAdded;
 import io.llmanalytics.session.SessionDeleted;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,7 +44,7 @@ public class SessionDatasetsPrefetch {
                 });
     }
 
-    void added(@Observes io.llmanalytics.session.SessionDatasetsAdded event) {
+    void added(@Observes SessionDatasetsAdded event) {
         // the set of datasets changed: its key changed, so the worker loads the new set (the old one is replaced)
         String id = event.session().id;
         sandbox.prefetch(

@@ -1,8 +1,11 @@
 package io.llmanalytics.sandbox;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.WorkerReply.EndOfExecution;
+import io.llmanalytics.sandbox.WorkerReply.Evicted;
+import io.llmanalytics.sandbox.WorkerReply.Ready;
+import io.llmanalytics.sandbox.WorkerReply.Result;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -15,14 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The service's side of the worker protocol: starts the supervisor, restarts it whenever it dies (requests in
- * flight then fail with {@link ProblemType#WORKER_UNAVAILABLE}), and matches replies to requests by id.
+ * The service's side of the worker protocol ({@code worker/protocol.py}): starts the supervisor, restarts it whenever
+ * it dies (requests in flight then fail with {@link ProblemType#WORKER_UNAVAILABLE}), and matches replies to requests
+ * by id. An execution is answered when its {@link EndOfExecution} arrives, with the {@link Result} that came before it;
+ * an end without a result, a second result, a result whose end does not come, or a reply that is none of the protocol's
+ * fail the request with WORKER_UNAVAILABLE saying how the worker broke the protocol.
  *
  * <p>With a standby, a second supervisor is started once the first is ready and kept idle (libraries imported): when
  * the serving one dies, the standby takes over at once, and a new standby is started a little later. Importing the
@@ -44,7 +51,25 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     /** Facts about the running supervisor, from its {@code ready} message. */
     record Info(long pid, String python, String pandas, Confinement confinement) {}
 
-    private record Pending(UniEmitter<? super Frame> emitter, SupervisorProcess process) {}
+    /** No reply came within the time a request allows (the caller decides what that means). */
+    static final class NoReply extends RuntimeException {
+        NoReply(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A request waiting for its reply; an execution's result waits here for its end. */
+    private static final class Pending {
+        final UniEmitter<? super WorkerReply> emitter;
+        final SupervisorProcess process;
+        volatile Result result;
+        volatile ScheduledFuture<?> timeout;
+
+        Pending(UniEmitter<? super WorkerReply> emitter, SupervisorProcess process) {
+            this.emitter = emitter;
+            this.process = process;
+        }
+    }
 
     private enum Role {
         CURRENT,
@@ -52,7 +77,7 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     }
 
     private final Launcher launcher;
-    private final Consumer<Frame> events;
+    private final Consumer<Evicted> events;
     private final Runnable onRestart;
     private final Duration startTimeout;
     private final boolean useStandby;
@@ -74,7 +99,11 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     private Role launching;
 
     WorkerConnection(
-            Launcher launcher, Duration startTimeout, boolean useStandby, Consumer<Frame> events, Runnable onRestart) {
+            Launcher launcher,
+            Duration startTimeout,
+            boolean useStandby,
+            Consumer<Evicted> events,
+            Runnable onRestart) {
         this.launcher = launcher;
         this.startTimeout = startTimeout;
         this.useStandby = useStandby;
@@ -128,29 +157,50 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     }
 
     /**
-     * Sends {@code header} (which carries its {@code id}) once the worker is ready, and completes with the reply that
-     * has the same id. Fails with WORKER_UNAVAILABLE when the supervisor dies first.
+     * Sends {@code request} (whose replies carry {@code id}) once the worker is ready, and completes with its reply: for
+     * an execution, the {@link Result} once its {@link EndOfExecution} came (or {@code not_loaded}). Fails with
+     * WORKER_UNAVAILABLE when the supervisor dies first or breaks the protocol, and with {@link NoReply} when nothing
+     * answers within {@code wait} of sending.
      */
-    Uni<Frame> request(ObjectNode header) {
-        long id = header.path("id").asLong();
+    Uni<WorkerReply> request(WorkerRequest request, long id, Duration wait) {
         return whenReady()
-                .chain(process -> Uni.createFrom().<Frame>emitter(emitter -> {
-                    pending.put(id, new Pending(emitter, process));
-                    emitter.onTermination(() -> pending.remove(id));
+                .chain(process -> Uni.createFrom().<WorkerReply>emitter(emitter -> {
+                    Pending waiting = new Pending(emitter, process);
+                    pending.put(id, waiting);
+                    emitter.onTermination(() -> {
+                        pending.remove(id, waiting);
+                        ScheduledFuture<?> timeout = waiting.timeout;
+                        if (timeout != null) {
+                            timeout.cancel(false);
+                        }
+                    });
                     if (!process.alive()) {
-                        pending.remove(id);
+                        pending.remove(id, waiting);
                         emitter.fail(unavailable("the analysis worker stopped; it is being restarted"));
                         return;
                     }
-                    process.send(FrameCodec.encode(header));
+                    waiting.timeout = schedule(() -> timedOut(id, waiting, wait), wait.toMillis());
+                    process.send(WorkerProtocol.encode(request));
                 }));
     }
 
-    /** Sends {@code header} to the serving supervisor, if any, without waiting for anything. */
-    void send(ObjectNode header) {
+    private void timedOut(long id, Pending waiting, Duration wait) {
+        if (!pending.remove(id, waiting)) {
+            return;
+        }
+        if (waiting.result != null) {
+            waiting.emitter.fail(violation("it sent the result of execution " + id
+                    + " but not its end-of-execution within " + wait.toMillis() + " ms"));
+        } else {
+            waiting.emitter.fail(new NoReply("no reply to request " + id + " within " + wait.toMillis() + " ms"));
+        }
+    }
+
+    /** Sends {@code request} to the serving supervisor, if any, without waiting for anything. */
+    void send(WorkerRequest request) {
         SupervisorProcess process = current;
         if (process != null && process.alive()) {
-            process.send(FrameCodec.encode(header));
+            process.send(WorkerProtocol.encode(request));
         }
     }
 
@@ -191,40 +241,86 @@ final class WorkerConnection implements SupervisorProcess.Listener {
     @Override
     public void onFrame(SupervisorProcess process, Frame frame) {
         adopt(process);
-        if ("ready".equals(frame.type())) {
-            Info started = new Info(
-                    frame.header().path("pid").asLong(),
-                    frame.header().path("python").asText(),
-                    frame.header().path("pandas").asText(),
-                    Confinement.of(frame.header().path("confinement")));
-            synchronized (lock) {
-                if (process == standby) {
-                    standbyInfo = started;
-                    Log.debugf("standby analysis worker ready: pid %d", started.pid());
-                    return;
-                }
-                if (process != current) {
-                    return;
-                }
-                becameReady(process, started);
-            }
-            if (useStandby && standby == null) {
-                schedule(this::launchStandby, 0);
+        WorkerReply reply;
+        try {
+            reply = WorkerProtocol.decode(frame);
+        } catch (ProtocolException e) {
+            Log.warnf("worker %d broke the protocol: %s", process.pid(), e.getMessage());
+            Pending waiting = process == current ? pending.remove(frame.id()) : null;
+            if (waiting != null) {
+                waiting.emitter.fail(violation(e.getMessage()));
             }
             return;
         }
-        if (process != current) {
+        if (process != current && !(reply instanceof Ready)) {
             return;
         }
-        if ("evicted".equals(frame.type())) {
-            events.accept(frame);
-            return;
+        switch (reply) {
+            case Ready ready -> onReady(process, ready);
+            case Evicted evicted -> events.accept(evicted);
+            case Result result -> {
+                Pending waiting = pending.get(result.id());
+                if (waiting == null) {
+                    Log.debugf("worker result of %d arrived after its caller left", result.id());
+                } else if (waiting.result != null) {
+                    fail(result.id(), waiting, "it sent a second result for execution " + result.id());
+                } else {
+                    waiting.result = result;
+                }
+            }
+            case EndOfExecution end -> {
+                Pending waiting = pending.remove(end.id());
+                if (waiting == null) {
+                    Log.debugf("worker end of %d arrived after its caller left", end.id());
+                } else if (waiting.result == null) {
+                    waiting.emitter.fail(violation("it ended execution " + end.id() + " without a result"));
+                } else {
+                    waiting.emitter.complete(waiting.result);
+                }
+            }
+            case WorkerReply.Loaded loaded -> answered(loaded);
+            case WorkerReply.LoadFailed failed -> answered(failed);
+            case WorkerReply.NotLoaded notLoaded -> answered(notLoaded);
+            case WorkerReply.Stats stats -> answered(stats);
         }
-        Pending waiting = pending.remove(frame.id());
-        if (waiting != null) {
-            waiting.emitter().complete(frame);
-        } else if (!"stats".equals(frame.type())) {
-            Log.debugf("worker reply to %d arrived after its caller left (%s)", frame.id(), frame.type());
+    }
+
+    /** A reply that answers its request by itself. */
+    private void answered(WorkerReply reply) {
+        Pending waiting = pending.remove(reply.id());
+        if (waiting == null) {
+            if (!(reply instanceof WorkerReply.Stats)) {
+                Log.debugf("worker reply to %d arrived after its caller left (%s)", reply.id(), reply);
+            }
+        } else if (waiting.result != null) {
+            waiting.emitter.fail(violation("it answered execution " + reply.id() + " with "
+                    + reply.getClass().getSimpleName() + " after its result"));
+        } else {
+            waiting.emitter.complete(reply);
+        }
+    }
+
+    private void fail(long id, Pending waiting, String problem) {
+        if (pending.remove(id, waiting)) {
+            waiting.emitter.fail(violation(problem));
+        }
+    }
+
+    private void onReady(SupervisorProcess process, Ready ready) {
+        Info started = new Info(ready.pid(), ready.python(), ready.pandas(), ready.confinement());
+        synchronized (lock) {
+            if (process == standby) {
+                standbyInfo = started;
+                Log.debugf("standby analysis worker ready: pid %d", started.pid());
+                return;
+            }
+            if (process != current) {
+                return;
+            }
+            becameReady(process, started);
+        }
+        if (useStandby && standby == null) {
+            schedule(this::launchStandby, 0);
         }
     }
 
@@ -285,11 +381,13 @@ final class WorkerConnection implements SupervisorProcess.Listener {
             }
         }
         for (Map.Entry<Long, Pending> entry : List.copyOf(pending.entrySet())) {
-            if (entry.getValue().process() == process && pending.remove(entry.getKey(), entry.getValue())) {
-                entry.getValue()
-                        .emitter()
-                        .fail(unavailable("the analysis worker stopped while running this request (" + reason
-                                + "); it is being restarted, please retry"));
+            Pending waiting = entry.getValue();
+            if (waiting.process == process && pending.remove(entry.getKey(), waiting)) {
+                waiting.emitter.fail(unavailable("the analysis worker stopped "
+                        + (waiting.result == null
+                                ? "while running this request"
+                                : "after the result of this execution but before its end-of-execution")
+                        + " (" + reason + "); it is being restarted, please retry"));
             }
         }
         if (closed || "stopped".equals(reason)) {
@@ -349,16 +447,22 @@ final class WorkerConnection implements SupervisorProcess.Listener {
         }
     }
 
-    private void schedule(Runnable task, long delayMillis) {
+    private ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
         try {
-            scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            Log.debug("not starting an analysis worker: shutting down");
+            Log.debug("not scheduling worker work: shutting down");
+            return null;
         }
     }
 
     private static long backoff(int failures) {
         return Math.min(30_000, 250L << Math.min(Math.max(failures, 0), 7));
+    }
+
+    /** The worker broke its protocol: the request fails, saying how. */
+    static ProblemException violation(String problem) {
+        return unavailable("the analysis worker broke its protocol (" + problem + "); please retry");
     }
 
     static ProblemException unavailable(String detail) {

@@ -1,6 +1,7 @@
 package io.llmanalytics.faults;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +18,7 @@ import io.llmanalytics.testing.llm.StubResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,10 +64,7 @@ class WorkerFaultTest {
                 ? StubResponse.content("The sum is 6.")
                 : StubResponse.code("import time\ntime.sleep(1.5)\nresult = int(df['n'].sum())"));
         CompletableFuture<SseEvents> answer = CompletableFuture.supplyAsync(() -> ask(id, "Sum after a pause?"));
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (sandbox.status().running() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.status().running() > 0);
         long pid = sandbox.status().pid();
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false), "killed the supervisor");
         SseEvents events = answer.get();

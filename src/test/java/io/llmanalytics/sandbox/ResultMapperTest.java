@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sandbox.WorkerReply.Result;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,17 +18,16 @@ class ResultMapperTest {
 
     private final ResultMapper mapper = new ResultMapper(new TestSettings().build());
 
-    private static Frame frame(String outcome, String body) {
-        ObjectNode header = FrameCodec.JSON
-                .createObjectNode()
-                .put("type", "result")
-                .put("id", 1)
-                .put("outcome", outcome)
-                .put("duration_ms", 12)
-                .put("signal", 9)
-                .put("exit_code", 3)
-                .put("error", "the worker process of this session stopped (signal 9)");
-        return new Frame(header, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), false);
+    private static Result frame(String outcome, String body) {
+        return new Result(
+                1,
+                outcome,
+                12,
+                9,
+                3,
+                "the worker process of this session stopped (signal 9)",
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
+                false);
     }
 
     @Test

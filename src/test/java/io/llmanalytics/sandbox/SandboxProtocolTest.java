@@ -2,6 +2,7 @@ package io.llmanalytics.sandbox;
 
 import static io.llmanalytics.sandbox.SandboxTest.WAIT;
 import static io.llmanalytics.sandbox.SandboxTest.catchFailure;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,16 +102,43 @@ class SandboxProtocolTest {
     }
 
     @Test
-    void aWorkerThatStopsAnsweringTimesOutAndIsRestarted() throws InterruptedException {
+    void aWorkerThatStopsAnsweringTimesOutAndIsRestarted() {
         ExecutionResult result = run("silent");
         assertEquals(Outcome.TIMEOUT, result.outcome());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (sandbox.status().restarts() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(WAIT).until(() -> sandbox.status().restarts() > 0);
         assertEquals(1, sandbox.status().restarts());
         assertTrue(sandbox.status().lastProblem() == null
                 || sandbox.status().lastProblem().contains("stopped answering"));
+        assertEquals(42, run("ok").result().asInt());
+    }
+
+    @Test
+    void anExecutionEndsOnlyWithItsEndOfExecution() {
+        for (String code : List.of("no-end", "end-without-result", "two-results", "unknown-type")) {
+            ProblemException failure =
+                    assertInstanceOf(ProblemException.class, catchFailure(sandbox.execute("s", List.of(), code)));
+            assertEquals(ProblemType.WORKER_UNAVAILABLE, failure.type(), code);
+            assertTrue(failure.getMessage().contains("broke its protocol"), failure.getMessage());
+            assertTrue(failure.getMessage().contains(PROBLEMS.get(code)), code + ": " + failure.getMessage());
+            assertEquals(42, run("ok").result().asInt(), code);
+        }
+        assertEquals(0, sandbox.status().restarts());
+    }
+
+    private static final Map<String, String> PROBLEMS = Map.of(
+            "no-end", "but not its end-of-execution within 700 ms",
+            "end-without-result", "without a result",
+            "two-results", "a second result",
+            "unknown-type", "unknown reply type 'surprise'");
+
+    @Test
+    void aWorkerThatDiesBetweenAResultAndItsEndFailsTheCaller() {
+        ProblemException failure = assertInstanceOf(
+                ProblemException.class, catchFailure(sandbox.execute("s", List.of(), "result-then-die")));
+        assertEquals(ProblemType.WORKER_UNAVAILABLE, failure.type());
+        assertTrue(
+                failure.getMessage().contains("after the result of this execution but before its end-of-execution"),
+                failure.getMessage());
         assertEquals(42, run("ok").result().asInt());
     }
 }

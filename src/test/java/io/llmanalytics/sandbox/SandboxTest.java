@@ -1,5 +1,6 @@
 package io.llmanalytics.sandbox;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -260,13 +261,11 @@ class SandboxTest {
                 .subscribe()
                 .with(r -> {}, e -> {});
         Set<ProcessHandle> children = executionProcesses();
-        Thread.sleep(300);
+        await().atMost(WAIT).until(() -> sandbox.status().running() == 1);
         running.cancel();
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(children.stream().noneMatch(ProcessHandle::isAlive), "the execution process outlived its caller");
+        await().atMost(Duration.ofSeconds(10))
+                .alias("the execution process outlived its caller")
+                .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
         assertEquals(5, run("result = 5").result().asInt());
         assertEquals(1, count("sandbox.kills"));
     }
@@ -340,12 +339,10 @@ class SandboxTest {
         return killed;
     }
 
-    private void awaitStandby() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!sandbox.status().standbyReady() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(sandbox.status().standbyReady(), "no standby worker");
+    private void awaitStandby() {
+        await().atMost(WAIT)
+                .alias("no standby worker")
+                .until(() -> sandbox.status().standbyReady());
     }
 
     @Test
@@ -396,11 +393,9 @@ class SandboxTest {
         start(settings);
         run("result = 1");
         assertEquals(1, sandbox.status().cachedSessions());
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (sandbox.status().cachedSessions() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(0, sandbox.status().cachedSessions(), "the idle session's memory was given back");
+        await().atMost(WAIT)
+                .alias("the idle session's memory was given back")
+                .until(() -> sandbox.status().cachedSessions() == 0);
         assertEquals(3, run("result = len(df)").result().asInt());
         assertEquals(2, count("sandbox.cache.misses"));
     }
@@ -497,24 +492,15 @@ class SandboxTest {
 
     /** The execution processes (children of the session processes) once there is one. */
     private Set<ProcessHandle> executionProcesses() {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Set<ProcessHandle> processes = ProcessHandle.of(sandbox.status().pid())
-                    .orElseThrow()
-                    .children()
-                    .flatMap(ProcessHandle::children)
-                    .collect(Collectors.toSet());
-            if (!processes.isEmpty()) {
-                return processes;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("no execution process appeared");
+        return await().atMost(WAIT)
+                .alias("no execution process appeared")
+                .until(
+                        () -> ProcessHandle.of(sandbox.status().pid())
+                                .orElseThrow()
+                                .children()
+                                .flatMap(ProcessHandle::children)
+                                .collect(Collectors.toSet()),
+                        processes -> !processes.isEmpty());
     }
 
     static Throwable catchFailure(Uni<?> uni) {
