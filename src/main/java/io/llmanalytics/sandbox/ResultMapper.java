@@ -43,12 +43,7 @@ final class ResultMapper {
                                 "the code used more than " + settings.cpuSeconds() + " s of CPU time"),
                         duration);
             case "killed" ->
-                ExecutionResult.failed(
-                        Outcome.KILLED,
-                        ExecutionError.of(
-                                "Killed",
-                                "the code was stopped by signal " + signal + (signal == 9 ? " (out of memory?)" : "")),
-                        duration);
+                ExecutionResult.failed(Outcome.KILLED, ExecutionError.of("Killed", killedBy(signal)), duration);
             case "crashed" ->
                 ExecutionResult.failed(
                         Outcome.KILLED,
@@ -157,5 +152,16 @@ final class ResultMapper {
 
     private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** Why a child stopped by {@code signal} stopped, in words: SIGSYS is the seccomp allow-list's refusal. */
+    static String killedBy(int signal) {
+        return switch (signal) {
+            case 31 ->
+                "the code made a system call the sandbox does not allow (stopped by its seccomp filter, signal 31);"
+                        + " network, process, file-writing and kernel calls are refused to analysis code";
+            case 9 -> "the code was stopped by signal 9 (out of memory?)";
+            default -> "the code was stopped by signal " + signal;
+        };
     }
 }

@@ -68,6 +68,10 @@ class ResultMapperTest {
         ExecutionResult killed = mapper.map(frame("killed", null));
         assertEquals(Outcome.KILLED, killed.outcome());
         assertTrue(killed.error().message().contains("signal 9 (out of memory?)"));
+        assertTrue(
+                ResultMapper.killedBy(31).contains("system call the sandbox does not allow"),
+                "a seccomp kill (SIGSYS) says what refused the code");
+        assertEquals("the code was stopped by signal 15", ResultMapper.killedBy(15));
         ExecutionResult crashed = mapper.map(frame("crashed", null));
         assertEquals("Crashed", crashed.error().type());
         assertTrue(crashed.error().message().contains("exit code 3"));
