@@ -19,6 +19,18 @@ public interface Analyst {
     /** The analyst's name as reported to clients ({@code done.usage.analyst}): {@code openai} or {@code offline}. */
     String name();
 
+    /** Whether this analyst can answer with the current configuration (the OpenAI analyst: a key or base URL set). */
+    boolean configured();
+
+    /**
+     * Rank under {@code ANALYST=auto}: the configured analyst with the highest priority answers (a language model
+     * before the rule-based analyst).
+     */
+    int priority();
+
+    /** This analyst's part of the health report, when it is the selected one. */
+    AnalystHealth health();
+
     /** Writes the code of one attempt; {@link CodeRequest#previous()} carries the failed attempt to repair. */
     Uni<Generation> generateCode(CodeRequest request);
 

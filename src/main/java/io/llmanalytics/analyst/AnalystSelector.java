@@ -1,19 +1,19 @@
 package io.llmanalytics.analyst;
 
-import io.llmanalytics.analyst.openai.OpenAiEndpoint;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Picks the analyst that answers, from {@code ANALYST}: {@code openai}, {@code offline}, or {@code auto} (the OpenAI
- * analyst when {@code OPENAI_API_KEY} or {@code OPENAI_BASE_URL} is set, else the offline analyst). Analysts are the
- * CDI beans implementing {@link Analyst}, found by {@link Analyst#name()}: adding the offline analyst bean (name
- * {@code offline}) is all it takes for it to be selected.
+ * Picks the analyst that answers, from {@code ANALYST}: {@code openai}, {@code offline}, or {@code auto} (the
+ * configured analyst of highest {@link Analyst#priority()}: the OpenAI analyst when {@code OPENAI_API_KEY} or {@code
+ * OPENAI_BASE_URL} is set, else the offline analyst). Analysts are the CDI beans implementing {@link Analyst}, found by
+ * {@link Analyst#name()}; the selector knows no adapter class.
  */
 @ApplicationScoped
 public class AnalystSelector {
@@ -26,13 +26,13 @@ public class AnalystSelector {
             + " http://localhost:11434/v1 for Ollama), then restart the service.";
 
     private final LlmConfig config;
-    private final OpenAiEndpoint endpoint;
     private final List<Analyst> analysts;
 
-    public AnalystSelector(LlmConfig config, OpenAiEndpoint endpoint, @Any Instance<Analyst> analysts) {
+    public AnalystSelector(LlmConfig config, @Any Instance<Analyst> analysts) {
         this.config = config;
-        this.endpoint = endpoint;
-        this.analysts = analysts.stream().toList();
+        this.analysts = analysts.stream()
+                .sorted(Comparator.comparingInt(Analyst::priority).reversed())
+                .toList();
     }
 
     /** The name of the analyst the configuration selects: {@code openai} or {@code offline}. */
@@ -40,7 +40,12 @@ public class AnalystSelector {
         return switch (config.analyst()) {
             case OPENAI -> OPENAI;
             case OFFLINE -> OFFLINE;
-            case AUTO -> endpoint.configured() ? OPENAI : OFFLINE;
+            case AUTO ->
+                analysts.stream()
+                        .filter(Analyst::configured)
+                        .findFirst()
+                        .map(Analyst::name)
+                        .orElse(OFFLINE);
         };
     }
 
@@ -52,18 +57,18 @@ public class AnalystSelector {
      */
     public Analyst active() {
         String mode = mode();
-        if (OPENAI.equals(mode) && !endpoint.configured()) {
+        Optional<Analyst> selected = byName(mode);
+        if (selected.isPresent() && !selected.get().configured()) {
             throw new ProblemException(
                     ProblemType.LLM_NOT_CONFIGURED,
-                    "ANALYST=openai but no language model endpoint is configured. " + HOW_TO_CONFIGURE);
+                    "ANALYST=" + mode + " but no language model endpoint is configured. " + HOW_TO_CONFIGURE);
         }
-        return byName(mode)
-                .orElseThrow(() -> new ProblemException(
-                        ProblemType.LLM_NOT_CONFIGURED,
-                        OFFLINE.equals(mode)
-                                ? "No language model is configured, and the built-in offline analyst is not available in"
-                                        + " this version. " + HOW_TO_CONFIGURE
-                                : "The analyst '" + mode + "' is not available. " + HOW_TO_CONFIGURE));
+        return selected.orElseThrow(() -> new ProblemException(
+                ProblemType.LLM_NOT_CONFIGURED,
+                OFFLINE.equals(mode)
+                        ? "No language model is configured, and the built-in offline analyst is not available in"
+                                + " this version. " + HOW_TO_CONFIGURE
+                        : "The analyst '" + mode + "' is not available. " + HOW_TO_CONFIGURE));
     }
 
     /** The analyst with this name, if the build has one. */

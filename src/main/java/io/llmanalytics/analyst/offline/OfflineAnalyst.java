@@ -1,6 +1,7 @@
 package io.llmanalytics.analyst.offline;
 
 import io.llmanalytics.analyst.Analyst;
+import io.llmanalytics.analyst.AnalystHealth;
 import io.llmanalytics.analyst.AnalystSelector;
 import io.llmanalytics.analyst.CodeRequest;
 import io.llmanalytics.analyst.FallbackInterpretation;
@@ -20,6 +21,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,6 +50,23 @@ public class OfflineAnalyst implements Analyst {
     @Override
     public String name() {
         return AnalystSelector.OFFLINE;
+    }
+
+    /** Always: the rule-based analyst needs no settings. */
+    @Override
+    public boolean configured() {
+        return true;
+    }
+
+    /** The lowest: under {@code ANALYST=auto} it answers only when no language model is configured. */
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    @Override
+    public AnalystHealth health() {
+        return new AnalystHealth(true, Map.of("available", true));
     }
 
     @Override

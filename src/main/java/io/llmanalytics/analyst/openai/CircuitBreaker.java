@@ -1,7 +1,9 @@
 package io.llmanalytics.analyst.openai;
 
 import java.time.Duration;
-import java.util.function.LongSupplier;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
 
 /**
  * A count-based circuit breaker over the last {@code window} calls: when at least {@code window} calls were recorded
@@ -21,7 +23,7 @@ public final class CircuitBreaker {
     private final double failureRatio;
     private final long delayNanos;
     private final long probeTimeoutNanos;
-    private final LongSupplier clock;
+    private final InstantSource clock;
 
     private final boolean[] outcomes;
     private int recorded;
@@ -36,8 +38,9 @@ public final class CircuitBreaker {
     /**
      * @param probeTimeout how long a half-open trial call may take before another one is let through (a trial call that
      *        never reports, e.g. because it was cancelled, must not keep the breaker half-open forever)
+     * @param clock the time the open delay and the probe timeout are measured on
      */
-    public CircuitBreaker(int window, double failureRatio, Duration delay, Duration probeTimeout, LongSupplier clock) {
+    public CircuitBreaker(int window, double failureRatio, Duration delay, Duration probeTimeout, InstantSource clock) {
         this.window = Math.max(1, window);
         this.failureRatio = failureRatio;
         this.delayNanos = delay.toNanos();
@@ -48,7 +51,7 @@ public final class CircuitBreaker {
 
     /** Null when a call may go ahead, else how long until the breaker lets a trial call through. */
     public synchronized Duration acquire() {
-        long now = clock.getAsLong();
+        long now = now();
         if (state == State.OPEN) {
             long waited = now - openedAt;
             if (waited < delayNanos) {
@@ -113,7 +116,7 @@ public final class CircuitBreaker {
     }
 
     public synchronized State state() {
-        if (state == State.OPEN && clock.getAsLong() - openedAt >= delayNanos) {
+        if (state == State.OPEN && now() - openedAt >= delayNanos) {
             return State.HALF_OPEN;
         }
         return state;
@@ -138,6 +141,11 @@ public final class CircuitBreaker {
         close();
     }
 
+    /** The clock's time in nanoseconds, for differences only. */
+    private long now() {
+        return Duration.between(Instant.EPOCH, clock.instant()).toNanos();
+    }
+
     private void record(boolean failed) {
         if (recorded == window) {
             if (outcomes[next]) {
@@ -155,7 +163,7 @@ public final class CircuitBreaker {
 
     private void open() {
         state = State.OPEN;
-        openedAt = clock.getAsLong();
+        openedAt = now();
         probing = false;
     }
 
@@ -165,6 +173,6 @@ public final class CircuitBreaker {
         next = 0;
         failures = 0;
         probing = false;
-        java.util.Arrays.fill(outcomes, false);
+        Arrays.fill(outcomes, false);
     }
 }

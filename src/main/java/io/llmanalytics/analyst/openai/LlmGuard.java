@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -45,14 +46,14 @@ public class LlmGuard {
     private final OpenAiEndpoint endpoint;
     private final CircuitBreaker breaker;
 
-    public LlmGuard(LlmConfig config, LlmMetrics metrics, OpenAiEndpoint endpoint) {
+    public LlmGuard(LlmConfig config, LlmMetrics metrics, OpenAiEndpoint endpoint, @LlmClock InstantSource clock) {
         this.config = config;
         this.metrics = metrics;
         this.endpoint = endpoint;
         LlmConfig.CircuitBreaker cb = config.circuitBreaker();
         Duration probeTimeout = max(config.timeout().call(), config.timeout().firstToken());
-        this.breaker = new CircuitBreaker(
-                cb.requestVolumeThreshold(), cb.failureRatio(), cb.delay(), probeTimeout, System::nanoTime);
+        this.breaker =
+                new CircuitBreaker(cb.requestVolumeThreshold(), cb.failureRatio(), cb.delay(), probeTimeout, clock);
     }
 
     public CircuitBreaker breaker() {

@@ -5,6 +5,7 @@ import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.service.Result;
 import dev.langchain4j.service.TokenStream;
 import io.llmanalytics.analyst.Analyst;
+import io.llmanalytics.analyst.AnalystHealth;
 import io.llmanalytics.analyst.CodeExtractor;
 import io.llmanalytics.analyst.CodeRequest;
 import io.llmanalytics.analyst.Generation;
@@ -22,7 +23,11 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -84,6 +89,30 @@ public class OpenAiAnalyst implements Analyst {
         return NAME;
     }
 
+    /** Whether a key or a base URL is configured. */
+    @Override
+    public boolean configured() {
+        return endpoint.configured();
+    }
+
+    /** Above the rule-based analyst: under {@code ANALYST=auto} a configured endpoint answers. */
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    /** Model, endpoint host, whether configured and the circuit-breaker state; down when unconfigured or open. */
+    @Override
+    public AnalystHealth health() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("model", endpoint.model());
+        details.put("endpoint", endpoint.endpointHost());
+        details.put("configured", endpoint.configured());
+        CircuitBreaker.State state = guard.breaker().state();
+        details.put("circuit_breaker", state.name().toLowerCase(Locale.ROOT));
+        return new AnalystHealth(endpoint.configured() && state != CircuitBreaker.State.OPEN, details);
+    }
+
     @Override
     public Uni<Generation> generateCode(CodeRequest request) {
         return Uni.createFrom()
@@ -116,10 +145,15 @@ public class OpenAiAnalyst implements Analyst {
      * requests but nothing is sent.
      */
     void warmUp(@Observes StartupEvent event) {
+        warmUpNow();
+    }
+
+    /** The warm-up of {@link #warmUp}, done when the returned future is (at once when no endpoint is configured). */
+    Future<?> warmUpNow() {
         if (!endpoint.configured()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        calls.execute(() -> {
+        return calls.submit(() -> {
             long start = System.nanoTime();
             CallExchanges dryRun = new CallExchanges();
             dryRun.cancel();

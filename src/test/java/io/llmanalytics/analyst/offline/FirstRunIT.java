@@ -1,5 +1,6 @@
 package io.llmanalytics.analyst.offline;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,26 +98,25 @@ class FirstRunIT {
     private static void awaitHealthy(Process service, String url, Path log) throws Exception {
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                fail("bin/start exited with " + service.exitValue() + ":\n" + tail(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
+        try {
+            await().atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (!service.isAlive()) {
+                    fail("bin/start exited with " + service.exitValue() + ":\n" + tail(log));
                 }
-            } catch (IOException notYet) {
-                // still building or starting
-            }
-            Thread.sleep(500);
+                try {
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false; // still building or starting
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            fail("the service was not healthy within " + START.toMinutes() + " minutes:\n" + tail(log));
         }
-        fail("the service was not healthy within " + START.toMinutes() + " minutes:\n" + tail(log));
     }
 
     /** Runs curl as a person would and returns what it printed. */

@@ -1,10 +1,10 @@
 package io.llmanalytics.analyst.openai;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,8 +162,9 @@ class LangChain4jTransportTest {
                 .subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         assertTrue(stub.awaitRequests(1, WAIT));
-        Thread.sleep(300);
-        assertFalse(stub.lastRequest().closedEarly().isDone());
+        await().during(Duration.ofMillis(300))
+                .atMost(WAIT)
+                .until(() -> !stub.lastRequest().closedEarly().isDone());
         subscriber.cancel();
         stub.lastRequest().closedEarly().get(2, TimeUnit.SECONDS);
         assertTrue(subscriber.getItems().isEmpty());
@@ -228,13 +229,10 @@ class LangChain4jTransportTest {
         AtomicReference<Generation> item = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         var pending = analyst.generateCode(question("Slow?")).subscribe().with(item::set, failure::set);
-        assertTrue(stub.awaitRequests(1, WAIT));
-        Thread.sleep(200);
+        assertTrue(stub.awaitRequests(1, WAIT), "the request is at the model: the call is under way");
         pending.cancel();
         stub.lastRequest().closedEarly().get(2, TimeUnit.SECONDS);
-        Thread.sleep(200);
-        assertNull(item.get());
-        assertNull(failure.get(), "a cancelled call reports nothing");
+        await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> item.get() == null && failure.get() == null);
     }
 
     @Test
@@ -392,8 +390,7 @@ class LangChain4jTransportTest {
 
     @Test
     void theStartUpWarmUpRendersBothPromptsButSendsNothing() throws Exception {
-        analyst.warmUp(null);
-        Thread.sleep(500);
+        analyst.warmUpNow().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(0, stub.requests().size());
         stub.enqueue(StubResponse.code("result = 2"));
         assertEquals(

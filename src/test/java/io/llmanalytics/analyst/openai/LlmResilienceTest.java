@@ -1,5 +1,6 @@
 package io.llmanalytics.analyst.openai;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,7 +179,8 @@ class LlmResilienceTest {
         problem(this::interpret);
         assertEquals(4, stub.chatRequests().size(), "streams fail fast too");
 
-        Thread.sleep(retryAfter.toMillis() + 50);
+        // the profile's breaker stays open 1 s: wait until its delay has passed (half-open), not for a fixed time
+        await().atMost(WAIT).until(() -> guard.breaker().state() != CircuitBreaker.State.OPEN);
         stub.respond(r -> StubResponse.code("result = 'back'"));
         assertEquals("result = 'back'\n", generate().code(), "one trial call after the delay");
         assertEquals(CircuitBreaker.State.CLOSED, guard.breaker().state());

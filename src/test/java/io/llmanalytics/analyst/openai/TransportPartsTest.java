@@ -148,7 +148,8 @@ class TransportPartsTest {
     @Test
     void circuitBreakerOpensOnTheFailureRatioAndRecoversThroughOneTrial() {
         AtomicLong now = new AtomicLong();
-        CircuitBreaker breaker = new CircuitBreaker(4, 0.5, Duration.ofSeconds(10), Duration.ofSeconds(5), now::get);
+        CircuitBreaker breaker = new CircuitBreaker(
+                4, 0.5, Duration.ofSeconds(10), Duration.ofSeconds(5), () -> Instant.EPOCH.plusNanos(now.get()));
         breaker.onSuccess(0);
         breaker.onFailure(0);
         breaker.onSuccess(0);
