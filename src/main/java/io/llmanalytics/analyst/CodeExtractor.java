@@ -1,6 +1,7 @@
 package io.llmanalytics.analyst;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -313,7 +314,7 @@ public final class CodeExtractor {
         if (words.length < 4) {
             return false;
         }
-        long wordy = java.util.Arrays.stream(words)
+        long wordy = Arrays.stream(words)
                 .filter(w -> w.matches("[\\p{L}'’,.;:!?()-]+"))
                 .count();
         return wordy >= words.length * 0.7;

@@ -1,15 +1,9 @@
 package io.llmanalytics.analyst;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -270,26 +264,12 @@ public final class FallbackInterpretation {
     }
 
     private static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return Numbers.number(n);
     }
 
-    /** A number for people: thousands separators, at most two decimals, four significant digits below one. */
+    /** A number for people: {@link Numbers#number(double)}. */
     static String number(double v) {
-        if (!Double.isFinite(v)) {
-            return Double.toString(v);
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.ROOT, "%,d", (long) v);
-        }
-        if (Math.abs(v) < 1) {
-            return new BigDecimal(v)
-                    .round(new MathContext(4, RoundingMode.HALF_UP))
-                    .stripTrailingZeros()
-                    .toPlainString();
-        }
-        DecimalFormat format = new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        format.setRoundingMode(RoundingMode.HALF_UP);
-        return format.format(v);
+        return Numbers.number(v);
     }
 
     private static String text(String text) {

@@ -21,7 +21,7 @@ class FallbackInterpretationTest {
     void describesScalars() throws Exception {
         assertEquals("The result is 1,234.57.", FallbackInterpretation.describe(json("1234.5678")));
         assertEquals("The result is 42.", FallbackInterpretation.describe(json("42")));
-        assertEquals("The result is 0.01235.", FallbackInterpretation.describe(json("0.0123456")));
+        assertEquals("The result is 0.0123.", FallbackInterpretation.describe(json("0.0123456")));
         assertEquals("The answer is yes.", FallbackInterpretation.describe(json("true")));
         assertEquals("The result is “Electronics”.", FallbackInterpretation.describe(json("\"Electronics\"")));
         assertEquals("The code ran but produced no result.", FallbackInterpretation.describe(json("null")));

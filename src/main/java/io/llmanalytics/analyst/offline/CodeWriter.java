@@ -10,6 +10,7 @@ import io.llmanalytics.analyst.offline.Plan.Scope;
 import io.llmanalytics.python.PythonLiterals;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -168,7 +169,7 @@ final class CodeWriter {
 
     /** Finds the one text column holding the value (case and plural aside), then keeps its rows. */
     private void lookup(Code code, String value) {
-        String folded = value.strip().toLowerCase(java.util.Locale.ROOT);
+        String folded = value.strip().toLowerCase(Locale.ROOT);
         List<String> needles = new ArrayList<>(List.of(folded));
         String singular = Words.singular(folded);
         if (!singular.equals(folded)) {
@@ -207,11 +208,9 @@ final class CodeWriter {
                         + number(f.numbers().get(1)) + ")";
             case CONTAINS -> c + ".str.contains(" + string(f.texts().get(0)) + ", case=False, regex=False, na=False)";
             case STARTS ->
-                c + ".str.lower().str.startswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
-                        + ", na=False)";
+                c + ".str.lower().str.startswith(" + string(f.texts().get(0).toLowerCase(Locale.ROOT)) + ", na=False)";
             case ENDS ->
-                c + ".str.lower().str.endswith(" + string(f.texts().get(0).toLowerCase(java.util.Locale.ROOT))
-                        + ", na=False)";
+                c + ".str.lower().str.endswith(" + string(f.texts().get(0).toLowerCase(Locale.ROOT)) + ", na=False)";
             case YES -> c + " == " + flagValue(f.column(), true);
             case NO -> c + " == " + flagValue(f.column(), false);
             case PERIOD ->
@@ -564,7 +563,7 @@ final class CodeWriter {
         private final StringBuilder text = new StringBuilder();
 
         void line(String format, Object... args) {
-            text.append(args.length == 0 ? format : String.format(java.util.Locale.ROOT, format, args))
+            text.append(args.length == 0 ? format : String.format(Locale.ROOT, format, args))
                     .append('\n');
         }
 

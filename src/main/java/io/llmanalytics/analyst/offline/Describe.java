@@ -1,11 +1,10 @@
 package io.llmanalytics.analyst.offline;
 
+import io.llmanalytics.analyst.Numbers;
 import io.llmanalytics.analyst.offline.Plan.Agg;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
+import java.time.Month;
+import java.time.format.TextStyle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -27,7 +26,7 @@ final class Describe {
      */
     static String reading(Plan plan) {
         Plan.Scope scope = plan.scope();
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         parts.add(what(plan));
         if (scope.measured() != null) {
             parts.add(name(scope.measured()) + " = "
@@ -191,9 +190,7 @@ final class Describe {
             case NO -> c + " is no";
             case PERIOD -> c + " is in " + period(f.texts().get(0));
             case MONTH ->
-                c + " is in "
-                        + java.time.Month.of(f.numbers().get(0).intValue())
-                                .getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH);
+                c + " is in " + Month.of(f.numbers().get(0).intValue()).getDisplayName(TextStyle.FULL, Locale.ENGLISH);
             case LOOKUP -> "a value is " + quoted(f.texts().get(0));
             case QUARTER ->
                 c + " is in Q" + f.numbers().get(0).intValue()
@@ -226,31 +223,14 @@ final class Describe {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** A number for people: thousands separators, two decimals, three significant digits below one. */
+    /** A number for people: {@link Numbers#number(double)}, the rule every analyst writes numbers by. */
     static String number(double v) {
-        if (!Double.isFinite(v)) {
-            return Double.toString(v);
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.ROOT, "%,d", (long) v);
-        }
-        if (Math.abs(v) < 1) {
-            return new BigDecimal(v)
-                    .round(new MathContext(3, RoundingMode.HALF_UP))
-                    .stripTrailingZeros()
-                    .toPlainString();
-        }
-        DecimalFormat format = new DecimalFormat(
-                Math.abs(v) >= 10_000 ? "#,##0" : "#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        format.setRoundingMode(RoundingMode.HALF_UP);
-        return format.format(v);
+        return Numbers.number(v);
     }
 
-    /** A percentage for people: one decimal. */
+    /** A percentage for people: {@link Numbers#percent(double)}. */
     static String percent(double v) {
-        DecimalFormat format = new DecimalFormat("#,##0.#", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        format.setRoundingMode(RoundingMode.HALF_UP);
-        return format.format(v) + "%";
+        return Numbers.percent(v);
     }
 
     static String capital(String s) {

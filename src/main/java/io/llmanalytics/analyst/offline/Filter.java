@@ -1,5 +1,6 @@
 package io.llmanalytics.analyst.offline;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ import java.util.List;
  *        comparisons of date columns: an ISO date)
  * @param numbers the number operands (comparisons, {@code BETWEEN}, {@code EQ} on numeric columns, {@code MONTH})
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 record Filter(String column, Op op, List<String> texts, List<Double> numbers) {
 
     enum Op {

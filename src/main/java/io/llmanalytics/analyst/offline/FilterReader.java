@@ -1,9 +1,12 @@
 package io.llmanalytics.analyst.offline;
 
+import io.llmanalytics.schema.PandasType;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads the conditions of a question into {@link Filter}s: comparisons ({@code fare over 100}, {@code more than 3
@@ -44,8 +47,8 @@ final class FilterReader {
             "man",
             "women",
             "woman");
-    private static final java.util.Map<String, Integer> ORDINALS =
-            java.util.Map.of("first", 1, "second", 2, "third", 3, "fourth", 4, "fifth", 5);
+    private static final Map<String, Integer> ORDINALS =
+            Map.of("first", 1, "second", 2, "third", 3, "fourth", 4, "fifth", 5);
 
     private final Reading r;
     private final Parts parts;
@@ -367,7 +370,7 @@ final class FilterReader {
                     && !r.used(i)
                     && r.isKind(next, Item.Kind.COLUMN)
                     && !r.used(next)
-                    && r.get(next).column().type() == io.llmanalytics.schema.PandasType.INT64
+                    && r.get(next).column().type() == PandasType.INT64
                     && !r.get(next).column().identifier()) {
                 parts.filters.add(Filter.number(r.get(next).column().name(), Filter.Op.EQ, List.of((double) n)));
                 r.use(i, next);
@@ -509,7 +512,7 @@ final class FilterReader {
         return null;
     }
 
-    private Column only(java.util.function.Predicate<Column> test) {
+    private Column only(Predicate<Column> test) {
         List<Column> found = r.lexicon.columns().stream().filter(test).toList();
         return found.size() == 1 ? found.get(0) : null;
     }

@@ -4,6 +4,7 @@ import io.llmanalytics.analyst.offline.Plan.Agg;
 import io.llmanalytics.analyst.offline.Plan.Chart;
 import io.llmanalytics.analyst.offline.Plan.Rank;
 import io.llmanalytics.analyst.offline.Plan.Scope;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -114,7 +115,7 @@ final class FollowUp {
             };
             plan = new Plan.Trend(plan.scope(), column, agg, date.name(), grain, null);
         }
-        List<Filter> filters = new java.util.ArrayList<>(p.filters);
+        List<Filter> filters = new ArrayList<>(p.filters);
         p.flags.forEach(f -> filters.add(Filter.flag(f.column().name(), f.yes())));
         if (!filters.isEmpty()) {
             plan = plan.withScope(plan.scope().withFiltersReplaced(filters));

@@ -6,6 +6,7 @@ import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ValueCount;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +51,7 @@ final class Lexicon {
         Map<String, Column> byName = new LinkedHashMap<>();
         columns.forEach(c -> byName.put(c.name(), c));
         Map<String, Value> values = new LinkedHashMap<>();
-        Set<String> nameWords = new java.util.HashSet<>();
+        Set<String> nameWords = new HashSet<>();
         columns.forEach(c -> nameWords.addAll(c.words()));
         for (ColumnSchema c : schema.columns()) {
             if (c.type() != PandasType.OBJECT || byName.get(c.name()).yesNo()) {
@@ -101,7 +102,7 @@ final class Lexicon {
      * questions that group or filter by a column of a dataset joined on a detected key.
      */
     Lexicon joined(Lexicon other, String otherKey) {
-        Set<String> own = new java.util.HashSet<>();
+        Set<String> own = new HashSet<>();
         columns.forEach(c -> own.add(c.name()));
         List<Column> more = new ArrayList<>(columns);
         other.columns.stream()

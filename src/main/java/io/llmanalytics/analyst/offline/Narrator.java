@@ -400,7 +400,7 @@ final class Narrator {
         }
         double v = r.asDouble();
         return List.of("The correlation between " + name(plan.column()) + " and " + name(plan.other()) + " is "
-                + String.format(java.util.Locale.ROOT, "%.2f", v) + ": " + strength(v) + ".");
+                + number(v) + ": " + strength(v) + ".");
     }
 
     private static String strength(double r) {
@@ -416,8 +416,8 @@ final class Narrator {
         }
         List<String> parts = new ArrayList<>();
         for (Entry e : entries.subList(0, Math.min(3, entries.size()))) {
-            parts.add(e.label().replace("(", "").replace(")", "").replace(", ", " and ") + " ("
-                    + String.format(java.util.Locale.ROOT, "%.2f", e.value()) + ")");
+            parts.add(e.label().replace("(", "").replace(")", "").replace(", ", " and ") + " (" + number(e.value())
+                    + ")");
         }
         return List.of(
                 plan.column() == null

@@ -10,6 +10,7 @@ import io.llmanalytics.analyst.InterpretationChunk;
 import io.llmanalytics.analyst.InterpretationRequest;
 import io.llmanalytics.analyst.PreviousAttempt;
 import io.llmanalytics.analyst.TokenUsage;
+import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.python.PythonLiterals;
@@ -167,10 +168,9 @@ public class OfflineAnalyst implements Analyst {
                     .append(". ");
         }
         detail.append(HOW_TO_CONFIGURE);
-        return new ProblemException(
-                io.llmanalytics.problem.Problem.of(ProblemType.QUESTION_NOT_UNDERSTOOD, detail.toString())
-                        .with("unrecognized", List.copyOf(unrecognized))
-                        .with("suggestions", suggestions));
+        return new ProblemException(Problem.of(ProblemType.QUESTION_NOT_UNDERSTOOD, detail.toString())
+                .with("unrecognized", List.copyOf(unrecognized))
+                .with("suggestions", suggestions));
     }
 
     private static String abbreviate(String s, int max) {

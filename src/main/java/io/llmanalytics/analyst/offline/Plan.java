@@ -2,6 +2,7 @@ package io.llmanalytics.analyst.offline;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +37,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Plan.Value.class, name = "value"),
     @JsonSubTypes.Type(value = Plan.Compare.class, name = "compare")
 })
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 sealed interface Plan
         permits Plan.Count,
                 Plan.Aggregate,
@@ -63,7 +64,7 @@ sealed interface Plan
     Plan withScope(Scope scope);
 
     /** Rows (matching the filters), overall or per group; ranked groups when {@code rank} is given. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Count(Scope scope, List<String> groupBy, Rank rank) implements Plan {
         public Count {
             groupBy = copy(groupBy);
@@ -80,7 +81,7 @@ sealed interface Plan
      * {@code agg} of {@code column}, overall or per group (ranked and cut when {@code rank} is given), or over each
      * {@code per} value's total ("median revenue per order").
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Aggregate(Scope scope, String column, Agg agg, List<String> groupBy, Rank rank, String per) implements Plan {
         public Aggregate {
             groupBy = copy(groupBy);
@@ -96,7 +97,7 @@ sealed interface Plan
     }
 
     /** The rows with the largest (or smallest) {@code column}, named by {@code label} when it is given. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record TopRows(Scope scope, String column, Rank rank, String label) implements Plan {
         public TopRows {
             require(column != null && rank != null, "top rows have a column and a rank");
@@ -112,7 +113,7 @@ sealed interface Plan
      * Each group's percentage of the total of {@code column} (rows when null), or the share of the rows matching
      * {@code condition} (per group when grouped).
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Share(Scope scope, String column, List<String> groupBy, Filter condition) implements Plan {
         public Share {
             groupBy = copy(groupBy);
@@ -126,7 +127,7 @@ sealed interface Plan
     }
 
     /** The distinct values of {@code column}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Values(Scope scope, String column) implements Plan {
         public Values {
             require(column != null, "values are of a column");
@@ -139,7 +140,7 @@ sealed interface Plan
     }
 
     /** The column names and their types. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Columns(Scope scope) implements Plan {
         @Override
         public Columns withScope(Scope s) {
@@ -148,7 +149,7 @@ sealed interface Plan
     }
 
     /** Rows and columns. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Shape(Scope scope) implements Plan {
         @Override
         public Shape withScope(Scope s) {
@@ -157,7 +158,7 @@ sealed interface Plan
     }
 
     /** Missing values per column, or of {@code column}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Missing(Scope scope, String column) implements Plan {
         @Override
         public Missing withScope(Scope s) {
@@ -166,7 +167,7 @@ sealed interface Plan
     }
 
     /** Summary statistics of the table or of {@code column}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Summary(Scope scope, String column) implements Plan {
         @Override
         public Summary withScope(Scope s) {
@@ -175,7 +176,7 @@ sealed interface Plan
     }
 
     /** The correlation of {@code column} and {@code other}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Correlation(Scope scope, String column, String other) implements Plan {
         public Correlation {
             require(column != null && other != null, "a correlation is of two columns");
@@ -188,7 +189,7 @@ sealed interface Plan
     }
 
     /** The {@code limit} (10 when null) strongest correlations, among all numeric columns or with {@code column}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Correlations(Scope scope, String column, Integer limit) implements Plan {
         @Override
         public Correlations withScope(Scope s) {
@@ -197,7 +198,7 @@ sealed interface Plan
     }
 
     /** {@code agg} of {@code column} (rows when null) per {@code grain} of {@code date}; ranked periods with a rank. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Trend(Scope scope, String column, Agg agg, String date, Grain grain, Rank rank) implements Plan {
         public Trend {
             require(agg != null && date != null && grain != null, "a trend has a statistic, a date and a period");
@@ -210,7 +211,7 @@ sealed interface Plan
     }
 
     /** How the values of {@code column} are distributed. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Distribution(Scope scope, String column) implements Plan {
         public Distribution {
             require(column != null, "a distribution is of a column");
@@ -223,7 +224,7 @@ sealed interface Plan
     }
 
     /** Values of {@code column} outside 1.5 interquartile ranges from the quartiles. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Outliers(Scope scope, String column) implements Plan {
         public Outliers {
             require(column != null, "outliers are of a column");
@@ -236,7 +237,7 @@ sealed interface Plan
     }
 
     /** The first {@code limit} rows ({@code first}) or the last. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Head(Scope scope, int limit, boolean first) implements Plan {
         public Head {
             require(limit > 0, "a positive number of rows");
@@ -249,7 +250,7 @@ sealed interface Plan
     }
 
     /** The value of {@code column} in the rows the filters pick ("the price of Laptop"): one value or a list. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Value(Scope scope, String column) implements Plan {
         public Value {
             require(column != null, "a value is of a column");
@@ -266,7 +267,7 @@ sealed interface Plan
      * {@code column} (over each {@code per} value's total when given), the number of rows ({@link Agg#COUNT}), or the
      * percentage of rows matching {@code condition}.
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Compare(Scope scope, String column, Agg agg, Filter condition, List<Filter> sides, String per)
             implements Plan {
         public Compare {
@@ -296,7 +297,7 @@ sealed interface Plan
      * @param chart the chart to draw
      * @param entity what the rows are called in the question ("passengers"), for the explanation; may be null
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Scope(
             List<Filter> filters,
             List<Filter> inherited,
@@ -356,7 +357,7 @@ sealed interface Plan
     }
 
     /** The first {@code limit} (ties kept), the smallest first when {@code ascending}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Rank(int limit, boolean ascending) {
         public Rank {
             require(limit > 0, "a ranking keeps at least one");
@@ -372,7 +373,7 @@ sealed interface Plan
      * @param rightKey the key column of the other dataset
      * @param columns the other dataset's columns the plan uses
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     record Join(String dataset, String leftKey, String rightKey, List<String> columns) {
         public Join {
             columns = columns == null ? List.of() : List.copyOf(columns);

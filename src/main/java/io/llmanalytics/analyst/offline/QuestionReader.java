@@ -1,5 +1,6 @@
 package io.llmanalytics.analyst.offline;
 
+import io.llmanalytics.schema.PandasType;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -153,15 +154,8 @@ final class QuestionReader {
             parts.derived.clear();
             parts.derived.add(prices.get(0).name());
             parts.derived.add(quantity.name());
-            parts.measures.add(new Column(
-                    name,
-                    io.llmanalytics.schema.PandasType.FLOAT64,
-                    Words.nameWords(name),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null));
+            parts.measures.add(
+                    new Column(name, PandasType.FLOAT64, Words.nameWords(name), null, null, null, null, null));
             r.use(i, after);
         }
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Example questions for one dataset, built from its own columns and values. Only questions the offline analyst
@@ -41,11 +42,7 @@ public final class Suggestions {
         Set<String> candidates = new LinkedHashSet<>();
         if (question != null && !unrecognized.isEmpty()) {
             String pattern = "(?i)\\b(?:by |per |for each |for )(?:"
-                    + String.join(
-                            "|",
-                            unrecognized.stream()
-                                    .map(java.util.regex.Pattern::quote)
-                                    .toList()) + ")\\b";
+                    + String.join("|", unrecognized.stream().map(Pattern::quote).toList()) + ")\\b";
             lexicon.columns().stream()
                     .filter(c -> c.text()
                             && !c.yesNo()

@@ -8,6 +8,8 @@ import io.llmanalytics.schema.ColumnProfile;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.ValueCount;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -201,8 +203,8 @@ public final class CodeGenerationPrompt {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
-        return new java.math.BigDecimal(value)
-                .round(new java.math.MathContext(6))
+        return new BigDecimal(value)
+                .round(new MathContext(6))
                 .stripTrailingZeros()
                 .toPlainString();
     }

@@ -1,5 +1,8 @@
 package io.llmanalytics.analyst.openai;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.llmanalytics.analyst.InterpretationRequest;
 
 /**
@@ -11,10 +14,9 @@ public final class InterpretationPrompt {
 
     private static final int MAX_CODE = 3000;
     private static final int MAX_STDOUT = 1000;
-    private static final com.fasterxml.jackson.databind.ObjectMapper WHOLE =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                    .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                    .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper WHOLE = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private final PromptLimits limits;
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.exception.LangChain4jException;
-import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
@@ -16,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -52,15 +52,15 @@ import java.util.function.Consumer;
  * chunk.</li>
  * </ul>
  */
-final class VertxHttpClient implements HttpClient {
+final class VertxHttpClient implements dev.langchain4j.http.client.HttpClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_BODY = 2000;
 
-    private final io.vertx.core.http.HttpClient client;
+    private final HttpClient client;
     private final long idleTimeoutMillis;
 
-    VertxHttpClient(io.vertx.core.http.HttpClient client, Duration idleTimeout) {
+    VertxHttpClient(HttpClient client, Duration idleTimeout) {
         this.client = client;
         this.idleTimeoutMillis = idleTimeout == null ? 0 : idleTimeout.toMillis();
     }
@@ -307,11 +307,11 @@ final class VertxHttpClient implements HttpClient {
      */
     static final class Builder implements HttpClientBuilder {
 
-        private final io.vertx.core.http.HttpClient client;
+        private final HttpClient client;
         private Duration connectTimeout;
         private Duration readTimeout;
 
-        Builder(io.vertx.core.http.HttpClient client) {
+        Builder(HttpClient client) {
             this.client = client;
         }
 

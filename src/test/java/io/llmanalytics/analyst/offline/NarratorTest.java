@@ -102,7 +102,7 @@ class NarratorTest {
                         "q"));
         Plan corr = new Plan.Correlation(Scope.ALL, "Age", "Fare");
         assertEquals(
-                "The correlation between Age and Fare is 0.26: a weak positive relationship.",
+                "The correlation between Age and Fare is 0.257: a weak positive relationship.",
                 explain(corr, "0.2573", "q"));
         assertEquals(
                 "The correlation between Age and Fare is -0.05: practically no linear relationship.",
