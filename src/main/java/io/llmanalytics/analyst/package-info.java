@@ -17,12 +17,17 @@
  *
  * <ul>
  * <li>{@link io.llmanalytics.analyst.AnalystSelector}: the active {@link io.llmanalytics.analyst.Analyst} from
- * {@code ANALYST} ({@code auto}: OpenAI when {@code OPENAI_API_KEY} or {@code OPENAI_BASE_URL} is set, else the
- * offline analyst, any CDI bean implementing {@code Analyst} whose {@code name()} is {@code offline}).</li>
- * <li>The OpenAI analyst ({@code io.llmanalytics.analyst.openai}) is two LangChain4j AI services registered with
+ * {@code ANALYST} ({@code auto}: the configured analyst of highest {@code priority()}, so OpenAI when {@code
+ * OPENAI_API_KEY} or {@code OPENAI_BASE_URL} is set, else the offline analyst). Each analyst says whether it is
+ * {@code configured()} and gives its part of the health report ({@link io.llmanalytics.analyst.AnalystHealth}): the
+ * selector and {@link io.llmanalytics.analyst.LlmHealth} import no adapter.</li>
+ * <li>Adapters: {@code io.llmanalytics.analyst.openai}, two LangChain4j AI services registered with
  * quarkus-langchain4j, {@code CodeGenerationService} and {@code InterpretationService} (prompts in their annotations),
  * on LangChain4j's OpenAI models over a Vert.x HTTP client ({@code OpenAiEndpoint}, {@code VertxHttpClient}), behind
- * {@code LlmGuard} (timeouts, retries honouring {@code Retry-After}, circuit breaker).</li>
+ * {@code LlmGuard} (timeouts, retries honouring {@code Retry-After}, circuit breaker on an injectable clock,
+ * {@code @LlmClock}); and {@code io.llmanalytics.analyst.offline}, the rule-based analyst.</li>
+ * <li>Numbers written for people go through {@link io.llmanalytics.analyst.Numbers}, whichever analyst writes
+ * them.</li>
  * <li>Every call is lazy and never blocks the caller's thread: code generation waits on a virtual thread of its own,
  * interpretation streams without any thread waiting. Cancelling the {@code Uni}/{@code Multi} (a client that
  * disconnects) resets the HTTP request to the model at any stage. A generated code arrives on the subscriber's Vert.x

@@ -37,6 +37,13 @@ import java.util.function.Supplier;
  * <li>Cancellation: cancelling the returned {@code Uni}/{@code Multi} cancels the attempt in flight or the wait
  * between attempts.</li>
  * </ul>
+ *
+ * <p>Why not SmallRye Fault Tolerance: its Mutiny support (6.10, {@code UniSupport.toFuture}) subscribes to the
+ * guarded {@code Uni} and drops the subscription, and the {@code Uni} it returns has no cancellation hook; a guarded
+ * model call could then not be cancelled when the client goes away (the HTTP request would run to its end), a
+ * cancelled half-open trial would keep the breaker half-open, and it has no {@code Multi} support for the
+ * first-token/idle timeouts and the retry before the first token. The breaker's clock is injected ({@link LlmClock})
+ * so that tests need not wait for it.
  */
 @ApplicationScoped
 public class LlmGuard {
