@@ -60,7 +60,10 @@ public final class Numbers {
             return "0";
         }
         BigDecimal exact = new BigDecimal(v);
-        BigDecimal rounded = Math.abs(v) < 1 ? exact.round(BELOW_ONE) : exact.setScale(2, RoundingMode.HALF_UP);
+        double magnitude = Math.abs(v);
+        BigDecimal rounded = magnitude < 1
+                ? exact.round(BELOW_ONE)
+                : exact.setScale(magnitude < LARGE ? 2 : 0, RoundingMode.HALF_UP);
         return grouped(rounded.stripTrailingZeros());
     }
 
