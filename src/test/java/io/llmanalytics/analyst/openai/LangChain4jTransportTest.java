@@ -344,7 +344,8 @@ class LangChain4jTransportTest {
         assertInFlightTogether(stub.chatRequests(), 200, tokenDelay.multipliedBy(3));
         assertTrue(
                 codeMs < 10_000 && streamMs < 10_000,
-                "200 calls of 2.5 s / 3 s each, overlapping (one after the other: 500 s / 600 s): " + codeMs + " / " + streamMs + " ms");
+                "200 calls of 2.5 s / 3 s each, overlapping (one after the other: 500 s / 600 s): " + codeMs + " / "
+                        + streamMs + " ms");
     }
 
     private List<Generation> generateAll(int n, Duration delay) {
