@@ -3,7 +3,7 @@
 
 Questions are phrased the way people type them (typos, follow-ups that lean on the previous question, "whats",
 lower case); each one's expectation is written by hand as plain pandas over the same file the test uploads, without
-looking at the code the analyst generates. OfflineQuestionSetTest (src/test/java/io/llmanalytics/offline) runs this
+looking at the code the analyst generates. OfflineQuestionSetTest (src/test/java/io/llmanalytics/analyst/offline) runs this
 script, uploads each table, asks the questions in order through POST /api/session/{id}/analyze (JSON) with the
 offline analyst, and compares each answer's raw_result with the expectation here.
 

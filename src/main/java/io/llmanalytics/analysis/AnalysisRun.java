@@ -1,13 +1,13 @@
 package io.llmanalytics.analysis;
 
+import io.llmanalytics.analyst.CodeRequest;
+import io.llmanalytics.analyst.Generation;
+import io.llmanalytics.analyst.InterpretationEvent;
+import io.llmanalytics.analyst.InterpretationRequest;
+import io.llmanalytics.analyst.PreviousAttempt;
+import io.llmanalytics.analyst.ResultSummary;
+import io.llmanalytics.analyst.TokenUsage;
 import io.llmanalytics.dataset.DatasetSource;
-import io.llmanalytics.llm.CodeRequest;
-import io.llmanalytics.llm.Generation;
-import io.llmanalytics.llm.InterpretationEvent;
-import io.llmanalytics.llm.InterpretationRequest;
-import io.llmanalytics.llm.PreviousAttempt;
-import io.llmanalytics.llm.ResultSummary;
-import io.llmanalytics.llm.TokenUsage;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;

@@ -1,9 +1,9 @@
 package io.llmanalytics.analysis;
 
-import io.llmanalytics.llm.Analyst;
-import io.llmanalytics.llm.AnalystSelector;
-import io.llmanalytics.llm.GroundedInterpreter;
-import io.llmanalytics.llm.LlmConfig;
+import io.llmanalytics.analyst.Analyst;
+import io.llmanalytics.analyst.AnalystSelector;
+import io.llmanalytics.analyst.GroundedInterpreter;
+import io.llmanalytics.analyst.LlmConfig;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.Sandbox;

@@ -1,7 +1,7 @@
 package io.llmanalytics.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmanalytics.llm.Grounding;
+import io.llmanalytics.analyst.Grounding;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.llmanalytics.analysis;
 
-import io.llmanalytics.llm.Analyst;
+import io.llmanalytics.analyst.Analyst;
 import io.llmanalytics.session.SessionDocument;
 
 /** An analysis that passed its checks (the session exists, the question is valid, an analyst can answer). */

@@ -68,7 +68,7 @@ class AnalysisStreamTest {
     URI base;
 
     @Inject
-    io.llmanalytics.llm.openai.LlmGuard guard;
+    io.llmanalytics.analyst.openai.LlmGuard guard;
 
     @BeforeEach
     void resetStubAndBreaker() {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmanalytics.llm.TestDatasets;
+import io.llmanalytics.analyst.TestDatasets;
 import io.llmanalytics.session.DatasetDocument;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;

@@ -38,7 +38,7 @@ class WorkerFaultTest {
     Sandbox sandbox;
 
     @Inject
-    io.llmanalytics.llm.openai.LlmGuard guard;
+    io.llmanalytics.analyst.openai.LlmGuard guard;
 
     @BeforeEach
     void reset() {

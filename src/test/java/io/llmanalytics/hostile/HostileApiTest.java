@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmanalytics.analyst.openai.LlmGuard;
 import io.llmanalytics.hostile.HostileReport.Outcome;
 import io.llmanalytics.hostile.HostileReport.Stop;
-import io.llmanalytics.llm.openai.LlmGuard;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;

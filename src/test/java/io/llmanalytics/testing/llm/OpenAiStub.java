@@ -1,5 +1,7 @@
 package io.llmanalytics.testing.llm;
 
+import static org.awaitility.Awaitility.await;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * An OpenAI-compatible chat-completions server on a loopback port, for tests and benchmarks: real HTTP, scripted
@@ -198,19 +201,12 @@ public final class OpenAiStub implements AutoCloseable {
 
     /** Waits until at least {@code count} requests arrived; false on timeout. */
     public boolean awaitRequests(int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (requests.size() < count) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(5)).until(() -> requests.size() >= count);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     @Override
