@@ -5,7 +5,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import io.llmanalytics.store.StoreFailures;
+import io.llmanalytics.store.StoreCalls;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -280,11 +280,7 @@ final class SharedLimits {
 
     /** Bounds a store call by the store timeout and maps failures to reach the store to a 503 problem. */
     private <T> Uni<T> guard(Uni<T> call) {
-        return call.ifNoItem()
-                .after(timeout)
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable);
+        return call.plug(StoreCalls.within(timeout));
     }
 
     private static boolean duplicateKey(Throwable e) {

@@ -4,8 +4,8 @@ import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionRepository;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -42,11 +42,7 @@ public class StorageQuota {
                 .collect()
                 .first()
                 .map(d -> d == null ? 0L : ((Number) d.get("total")).longValue())
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable);
+                .plug(StoreCalls.within(store.timeout()));
     }
 
     /**

@@ -15,8 +15,8 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.ChartStore;
 import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionRepository;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -118,11 +118,7 @@ public class History {
                         Filters.eq("_id", sessionId),
                         Updates.pushEach("history", List.of(entry), new PushOptions().slice(-config.maxHistory())),
                         new UpdateOptions().upsert(false))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(store.timeout()))
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
                         throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);

@@ -18,8 +18,8 @@ import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.session.SessionService;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
 import io.smallrye.mutiny.Uni;
@@ -134,11 +134,7 @@ public class InsightsService {
                                 Filters.exists("insights", false),
                                 Filters.or(Filters.exists(CLAIM, false), Filters.lt(CLAIM + ".until", now))),
                         Updates.set(CLAIM, new Document("token", token).append("until", now + claimMillis())))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(store.timeout()))
                 .map(result -> result.getModifiedCount() > 0);
     }
 
@@ -186,11 +182,7 @@ public class InsightsService {
                 .mongoCollection()
                 .updateOne(
                         Filters.eq("_id", session.id), Updates.combine(Updates.unset("insights"), Updates.unset(CLAIM)))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(store.timeout()))
                 .invoke(() -> start(session))
                 .replaceWithVoid();
     }
@@ -266,11 +258,7 @@ public class InsightsService {
                 .updateOne(
                         Filters.and(Filters.eq("_id", insights.sessionId()), Filters.eq(CLAIM + ".token", token)),
                         Updates.combine(Updates.set("insights", stored), Updates.unset(CLAIM)))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(store.timeout()))
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
                         Log.debugf(
@@ -291,11 +279,7 @@ public class InsightsService {
                         new FindOptions().projection(new Document("insights", 1).append(CLAIM, 1)))
                 .collect()
                 .first()
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(store.timeout()))
                 .map(doc -> doc == null ? null : readOrClaim(sessionId, doc));
     }
 

@@ -6,8 +6,8 @@ import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.TableParser;
@@ -217,11 +217,7 @@ public class SessionDatasets {
         return repository
                 .mongoCollection()
                 .updateOne(filter, update)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(storeConfig.timeout()))
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
                         throw new ProblemException(

@@ -2,8 +2,8 @@ package io.llmanalytics.session;
 
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.TableParser;
@@ -122,13 +122,7 @@ public class SessionService {
                 .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
                         .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)))
-                .call(doc -> repository
-                        .persist(doc)
-                        .ifNoItem()
-                        .after(storeConfig.timeout())
-                        .fail()
-                        .onFailure(StoreFailures::isStoreFailure)
-                        .transform(StoreFailures::unavailable))
+                .call(doc -> repository.persist(doc).plug(StoreCalls.within(storeConfig.timeout())))
                 .invoke(doc -> created.fire(new SessionCreated(doc)))
                 .onFailure()
                 .call(e -> deleteAll(stored))
@@ -228,11 +222,7 @@ public class SessionService {
         }
         return repository
                 .findById(id)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(storeConfig.timeout()))
                 .onItem()
                 .ifNull()
                 .failWith(() -> notFound(id));
@@ -253,11 +243,7 @@ public class SessionService {
                 .all()
                 .unis(page, total)
                 .asTuple()
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(storeConfig.timeout()))
                 .map(t -> new SessionPage(t.getItem1(), t.getItem2(), limit, offset));
     }
 
@@ -265,11 +251,7 @@ public class SessionService {
     public Uni<Void> delete(String id) {
         return find(id).chain(doc -> repository
                 .deleteById(id)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(storeConfig.timeout()))
                 .chain(gone -> deleteAll(fileIds(doc)))
                 .invoke(() -> deleted.fire(new SessionDeleted(id))));
     }

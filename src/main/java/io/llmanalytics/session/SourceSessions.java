@@ -9,8 +9,8 @@ import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.sources.DatasetOrigin;
 import io.llmanalytics.sources.SourceImporter;
 import io.llmanalytics.sources.SourceRequest;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.ParsedUpload;
 import io.smallrye.mutiny.Uni;
@@ -96,13 +96,7 @@ public class SourceSessions {
                                 doc.fileSize = SessionDatasets.canonicalBytes(parsed.tables());
                                 return doc;
                             }))
-                    .call(doc -> repository
-                            .persist(doc)
-                            .ifNoItem()
-                            .after(storeConfig.timeout())
-                            .fail()
-                            .onFailure(StoreFailures::isStoreFailure)
-                            .transform(StoreFailures::unavailable))
+                    .call(doc -> repository.persist(doc).plug(StoreCalls.within(storeConfig.timeout())))
                     .invoke(doc -> created.fire(new SessionCreated(doc)))
                     .onFailure()
                     .call(e -> sessions.deleteAll(stored))
@@ -228,11 +222,7 @@ public class SourceSessions {
         return repository
                 .mongoCollection()
                 .updateOne(filter, update)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(storeConfig.timeout()))
                 .map(result -> {
                     if (result.getMatchedCount() == 0) {
                         throw new ProblemException(
