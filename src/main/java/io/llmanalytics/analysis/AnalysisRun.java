@@ -64,7 +64,7 @@ final class AnalysisRun {
                         prepared.session().datasets.stream()
                                 .map(DatasetDocument::schema)
                                 .toList(),
-                        History.context(prepared.session()),
+                        History.context(prepared.recent()),
                         prepared.privacy())
                 .withSharedColumns(prepared.session().sharedColumns);
         return attempt(request, false)
@@ -293,7 +293,7 @@ final class AnalysisRun {
                         prepared.session().id,
                         services.history()
                                 .entry(failed, null, null, started, prepared.privacy())
-                                .append("problem", History.problem(problem)))
+                                .withProblem(History.problem(problem)))
                 .map(stored -> error)
                 .onFailure(AnalysisRun::sessionGone)
                 .recoverWithItem(e -> deleted())

@@ -9,6 +9,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.sandbox.SandboxConfig;
 import io.llmanalytics.session.SessionService;
+import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.validation.CodeValidator;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -38,6 +39,7 @@ public class AnalysisService {
             Duration executionTimeout) {}
 
     private final SessionService sessions;
+    private final SessionStore store;
     private final AnalystSelector analysts;
     private final AnalysisConfig config;
     private final LlmConfig llm;
@@ -47,6 +49,7 @@ public class AnalysisService {
 
     public AnalysisService(
             SessionService sessions,
+            SessionStore store,
             AnalystSelector analysts,
             CodeValidator validator,
             Sandbox sandbox,
@@ -60,6 +63,7 @@ public class AnalysisService {
             Vertx vertx,
             StreamDrain drain) {
         this.sessions = sessions;
+        this.store = store;
         this.analysts = analysts;
         this.config = config;
         this.llm = llm;
@@ -83,7 +87,9 @@ public class AnalysisService {
             return Uni.createFrom().failure(e);
         }
         boolean private_ = privacy != null ? privacy : llm.privacyMode();
-        return sessions.find(sessionId).map(session -> new PreparedAnalysis(session, trimmed, private_, analyst));
+        return sessions.find(sessionId)
+                .chain(session -> store.recentInteractions(session.id, config.maxHistory())
+                        .map(recent -> new PreparedAnalysis(session, trimmed, private_, analyst, recent)));
     }
 
     /**

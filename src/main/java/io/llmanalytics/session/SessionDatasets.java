@@ -243,7 +243,8 @@ public class SessionDatasets {
         doc.format = session.format;
         doc.originalFileId = session.originalFileId;
         doc.owner = session.owner;
-        doc.history = session.history;
+        doc.interactionCount = session.interactionCount;
+        doc.interactionsMoved = session.interactionsMoved;
         return doc;
     }
 }

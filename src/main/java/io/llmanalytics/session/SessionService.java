@@ -48,6 +48,7 @@ public class SessionService {
     private final Event<SessionCreated> created;
     private final Event<SessionDeleted> deleted;
     private final UploadMetrics metrics;
+    private final SessionStore store;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public SessionService(
@@ -58,7 +59,8 @@ public class SessionService {
             StoreConfig storeConfig,
             Event<SessionCreated> created,
             Event<SessionDeleted> deleted,
-            UploadMetrics metrics) {
+            UploadMetrics metrics,
+            SessionStore store) {
         this.parser = parser;
         this.files = files;
         this.repository = repository;
@@ -67,6 +69,7 @@ public class SessionService {
         this.created = created;
         this.deleted = deleted;
         this.metrics = metrics;
+        this.store = store;
     }
 
     /** Creates a session from an uploaded file (deleted by the caller afterwards). */
@@ -247,12 +250,13 @@ public class SessionService {
                 .map(t -> new SessionPage(t.getItem1(), t.getItem2(), limit, offset));
     }
 
-    /** Deletes the session document, then its files; a later call finds nothing. */
+    /** Deletes the session document, then its interactions and files; a later call finds nothing. */
     public Uni<Void> delete(String id) {
         return find(id).chain(doc -> repository
                 .deleteById(id)
                 .plug(StoreCalls.within(storeConfig.timeout()))
-                .chain(gone -> deleteAll(fileIds(doc)))
+                .chain(gone -> store.deleteInteractions(id))
+                .chain(interactions -> deleteAll(fileIds(doc)))
                 .invoke(() -> deleted.fire(new SessionDeleted(id))));
     }
 

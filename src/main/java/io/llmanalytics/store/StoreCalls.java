@@ -14,6 +14,10 @@ public final class StoreCalls {
     private StoreCalls() {}
 
     public static <T> Function<Uni<T>, Uni<T>> within(Duration timeout) {
-        return uni -> uni.plug(StoreCalls.within(timeout));
+        return uni -> uni.ifNoItem()
+                .after(timeout)
+                .fail()
+                .onFailure(StoreFailures::isStoreFailure)
+                .transform(StoreFailures::unavailable);
     }
 }
