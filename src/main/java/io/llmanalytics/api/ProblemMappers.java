@@ -1,6 +1,8 @@
 package io.llmanalytics.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.llmanalytics.access.Route;
+import io.llmanalytics.access.UploadLimits;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -61,11 +63,11 @@ public class ProblemMappers {
 
     /** What a body sent with the wrong content type should be, by endpoint. */
     static String unsupportedBody(String path) {
-        if (path.endsWith("/analyze")) {
+        if (Route.ANALYZE.matches(path)) {
             return "Send the question as application/json, for example {\"question\": \"What is the total revenue by "
                     + "region?\"} with Content-Type: application/json (a form-encoded or text body is not read).";
         }
-        if (path.endsWith("/session/create") || path.endsWith("/datasets")) {
+        if (Route.isUpload(path)) {
             return "Send the table as multipart/form-data with a field named 'file' (curl -F file=@data.csv ...).";
         }
         return "This endpoint does not accept that content type; JSON endpoints take application/json.";

@@ -1,6 +1,8 @@
 package io.llmanalytics.session;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -245,7 +247,7 @@ class InteractionStoreTest {
     }
 
     @Test
-    void theSessionViewShowsTheNewestAndDeletingTheSessionDeletesEveryInteraction() {
+    void theViewShowsTheNewestTheNotebookEveryOneAndDeletingTheSessionDeletesThem() {
         String id = Uploads.sessionOf("kept.csv", "a,b\n1,2\n3,4\n");
         StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
         for (String conv : List.of("a1", "a2", "a3")) {
@@ -260,6 +262,16 @@ class InteractionStoreTest {
                 .body("history[1].id", is("a3"))
                 .body("history[1].generated_code", is("result = 1"))
                 .body("history[1].raw_result.value", is(1));
+        // the notebook and the exports reach every kept interaction, not only the ones the view shows
+        given().get("/api/session/" + id + "/notebook")
+                .then()
+                .statusCode(200)
+                .body("cells.size()", is(2 + 2 * 3))
+                .body("cells[3].source", hasItem(containsString("result = 1")));
+        given().get("/api/session/" + id + "/interactions/a1/code.py")
+                .then()
+                .statusCode(200)
+                .body(is("result = 1\n"));
         given().delete("/api/session/" + id).then().statusCode(204);
 
         assertEquals(0L, store.countInteractions(id).await().atMost(WAIT));
