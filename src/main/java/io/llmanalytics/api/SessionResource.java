@@ -9,9 +9,10 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionService;
 import io.llmanalytics.session.SessionStore;
-import io.llmanalytics.session.SourceSessions;
 import io.llmanalytics.sources.SourceRequest;
 import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.upload.SessionIntake;
+import io.llmanalytics.upload.SourceSessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -45,6 +46,7 @@ public class SessionResource {
     private final SessionService sessions;
     private final StorageQuota quota;
     private final SourceSessions sources;
+    private final SessionIntake intake;
     private final SessionStore store;
     private final AnalysisConfig analysis;
     private final StoreConfig storeConfig;
@@ -53,12 +55,14 @@ public class SessionResource {
             SessionService sessions,
             StorageQuota quota,
             SourceSessions sources,
+            SessionIntake intake,
             SessionStore store,
             AnalysisConfig analysis,
             StoreConfig storeConfig) {
         this.sessions = sessions;
         this.quota = quota;
         this.sources = sources;
+        this.intake = intake;
         this.store = store;
         this.analysis = analysis;
         this.storeConfig = storeConfig;
@@ -124,7 +128,7 @@ public class SessionResource {
         }
         Caller caller = Callers.of(routing);
         return quota.admit(caller, file.size())
-                .chain(() -> sessions.create(file.uploadedFile(), file.fileName(), caller.owner()))
+                .chain(() -> intake.create(file.uploadedFile(), file.fileName(), caller.owner()))
                 .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse>created(
                                 URI.create("/api/session/" + doc.id))
                         .entity(SessionCreatedResponse.of(doc))

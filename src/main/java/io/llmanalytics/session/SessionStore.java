@@ -9,6 +9,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.store.StoreCalls;
@@ -52,8 +53,10 @@ public class SessionStore {
     private final ReactiveMongoCollection<InteractionDocument> interactions;
     private final ReactiveMongoCollection<Document> sessions;
     private final StoreConfig config;
+    private final SessionRepository repository;
 
-    public SessionStore(ReactiveMongoClient client, StoreConfig config) {
+    public SessionStore(ReactiveMongoClient client, StoreConfig config, SessionRepository repository) {
+        this.repository = repository;
         this.interactions =
                 client.getDatabase(config.database()).getCollection(INTERACTIONS, InteractionDocument.class);
         this.sessions = client.getDatabase(config.database()).getCollection("sessions");
@@ -66,6 +69,48 @@ public class SessionStore {
                 .plug(within())
                 .subscribe()
                 .with(name -> {}, e -> Log.warnf("Index of the interactions not created: %s", e.getMessage()));
+    }
+
+    /** Stores a new session document. */
+    public Uni<Void> createSession(SessionDocument session) {
+        return repository.persist(session).plug(within()).replaceWithVoid();
+    }
+
+    /**
+     * Adds datasets to a session unless one of the same name is there already, sets its join keys and adds
+     * {@code bytes} to its size; false when nothing matched (the session was deleted, or a name was taken meanwhile).
+     */
+    public Uni<Boolean> addDatasets(
+            String sessionId, List<DatasetDocument> added, List<SharedColumn> shared, long bytes) {
+        List<String> names = added.stream().map(DatasetDocument::name).toList();
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.nin("datasets.name", names)),
+                        Updates.combine(
+                                Updates.pushEach("datasets", added),
+                                Updates.set("sharedColumns", shared),
+                                Updates.inc("fileSize", bytes)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /**
+     * Replaces a session's datasets (one refreshed dataset, whose old file is {@code oldFileId}) and join keys, and
+     * adds {@code delta} to its size; false when nothing matched (deleted, or refreshed meanwhile).
+     */
+    public Uni<Boolean> replaceDatasets(
+            String sessionId, String oldFileId, List<DatasetDocument> all, List<SharedColumn> shared, long delta) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.eq("datasets.fileId", oldFileId)),
+                        Updates.combine(
+                                Updates.set("datasets", all),
+                                Updates.set("sharedColumns", shared),
+                                Updates.inc("fileSize", delta)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
     }
 
     /**
