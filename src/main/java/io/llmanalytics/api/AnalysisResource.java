@@ -2,13 +2,16 @@ package io.llmanalytics.api;
 
 import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.analysis.AnalysisService;
+import io.llmanalytics.analysis.PreparedAnalysis;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.SessionDocument;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -76,15 +79,20 @@ public class AnalysisResource {
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     })
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, AnalyzeRequest request, @Context Sse sse) {
-        analyses.check(question(request));
+    public Multi<OutboundSseEvent> stream(
+            @PathParam("id") String id, AnalyzeRequest request, @Context Sse sse, @Context RoutingContext routing) {
+        // checked once (400/503 before the stream starts); the session was read once, by ExistingSessionFilter
+        AnalysisService.CheckedQuestion checked = analyses.check(question(request));
+        SessionDocument found = routing.get(ExistingSessionFilter.SESSION);
+        Uni<PreparedAnalysis> prepare = found != null
+                ? analyses.prepare(found, checked, privacy(request))
+                : analyses.prepare(id, checked, privacy(request));
         AtomicLong ids = new AtomicLong();
         // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
         // SSE writer must see them one at a time, in order, on the request's own event loop.
         io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events = analyses.prepare(id, question(request), privacy(request))
-                .toMulti()
-                .flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
+        Multi<OutboundSseEvent> events =
+                prepare.toMulti().flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
         return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 

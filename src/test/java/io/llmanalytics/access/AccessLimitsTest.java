@@ -8,6 +8,7 @@ import static io.llmanalytics.access.AccessProfile.DAVE;
 import static io.llmanalytics.access.AccessProfile.ERIN;
 import static io.llmanalytics.access.AccessProfile.FRANK;
 import static io.llmanalytics.access.AccessProfile.GRACE;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,17 +166,22 @@ class AccessLimitsTest {
     }
 
     /** Repeats {@code call} until it answers {@code status} (the server sees a socket's bytes or its close a little later). */
-    static Response awaitStatus(int status, java.util.function.Supplier<Response> call) throws InterruptedException {
-        Response last = null;
-        for (int i = 0; i < 100; i++) {
-            last = call.get();
-            if (last.statusCode() == status) {
-                return last;
-            }
-            Thread.sleep(100);
+    static Response awaitStatus(int status, Supplier<Response> call) throws InterruptedException {
+        AtomicReference<Response> last = new AtomicReference<>();
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        last.set(call.get());
+                        return last.get().statusCode() == status;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "expected " + status + " but the last answer was "
+                            + last.get().statusCode() + ": " + last.get().asString(),
+                    e);
         }
-        throw new AssertionError(
-                "expected " + status + " but the last answer was " + last.statusCode() + ": " + last.asString());
+        return last.get();
     }
 
     @Test
