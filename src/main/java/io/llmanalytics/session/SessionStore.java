@@ -113,6 +113,77 @@ public class SessionStore {
                 .map(result -> result.getMatchedCount() > 0);
     }
 
+    /** The session document's field holding the claim of its insights' computation. */
+    static final String INSIGHTS_CLAIM = "insights_claim";
+
+    /**
+     * Claims the computation of a session's insights for {@code token} until {@code until} (epoch ms), unless they
+     * are stored or another claim still holds at {@code now}; true when this call won it.
+     */
+    public Uni<Boolean> claimInsights(String sessionId, String token, long now, long until) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(
+                                Filters.eq("_id", sessionId),
+                                Filters.exists("insights", false),
+                                Filters.or(
+                                        Filters.exists(INSIGHTS_CLAIM, false),
+                                        Filters.lt(INSIGHTS_CLAIM + ".until", now))),
+                        Updates.set(INSIGHTS_CLAIM, new StoredInsights.Claim(token, until, null)))
+                .plug(within())
+                .map(result -> result.getModifiedCount() > 0);
+    }
+
+    /** Replaces the claim {@code claim.token()} (if it still holds) by {@code claim}: a failure, until it is retried. */
+    public Uni<Void> updateInsightsClaim(String sessionId, StoredInsights.Claim claim) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.eq(INSIGHTS_CLAIM + ".token", claim.token())),
+                        Updates.set(INSIGHTS_CLAIM, claim))
+                .plug(within())
+                .replaceWithVoid();
+    }
+
+    /** Drops a session's stored insights and any claim (they are computed again). */
+    public Uni<Void> clearInsights(String sessionId) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.eq("_id", sessionId),
+                        Updates.combine(Updates.unset("insights"), Updates.unset(INSIGHTS_CLAIM)))
+                .plug(within())
+                .replaceWithVoid();
+    }
+
+    /** Stores a session's insights if the claim {@code token} is still its own; false when it is not (refreshed). */
+    public Uni<Boolean> saveInsights(String sessionId, String token, StoredInsights insights) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.eq(INSIGHTS_CLAIM + ".token", token)),
+                        Updates.combine(Updates.set("insights", insights), Updates.unset(INSIGHTS_CLAIM)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /** What the store holds of a session's insights; empty when there is no such session. */
+    public Uni<Optional<StoredInsights.State>> insights(String sessionId) {
+        return repository
+                .mongoCollection()
+                .find(
+                        Filters.eq("_id", sessionId),
+                        StoredInsights.State.class,
+                        new FindOptions()
+                                .projection(Projections.fields(
+                                        Projections.include("insights", INSIGHTS_CLAIM), Projections.excludeId())))
+                .collect()
+                .first()
+                .plug(within())
+                .map(Optional::ofNullable);
+    }
+
     /**
      * Appends one interaction to a session; fails with {@code NOT_FOUND} when the session is gone (never re-created
      * by a late answer) and {@code STORE_UNAVAILABLE} when the store does not answer.
