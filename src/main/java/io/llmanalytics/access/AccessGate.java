@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -211,7 +212,7 @@ public class AccessGate {
 
     private static boolean isJson(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return type == null || type.toLowerCase(java.util.Locale.ROOT).contains("json");
+        return type == null || type.toLowerCase(Locale.ROOT).contains("json");
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.llmanalytics.access;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import io.llmanalytics.store.StoreCalls;
+import io.quarkus.logging.Log;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -199,7 +201,7 @@ final class SharedLimits {
                 .subscribe()
                 .with(
                         done -> {},
-                        e -> io.quarkus.logging.Log.debugf(
+                        e -> Log.debugf(
                                 "A stream slot was not given back (%s); its lease expires",
                                 e.getClass().getSimpleName()));
     }
@@ -285,6 +287,6 @@ final class SharedLimits {
 
     private static boolean duplicateKey(Throwable e) {
         return e instanceof MongoWriteException w && w.getError().getCode() == DUPLICATE_KEY
-                || e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == DUPLICATE_KEY;
+                || e instanceof MongoCommandException c && c.getErrorCode() == DUPLICATE_KEY;
     }
 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The total size of the files a caller keeps (the uploaded files' sizes, as sessions record them), and the check that
@@ -34,7 +35,7 @@ public class StorageQuota {
 
     /** Bytes stored by {@code caller}. */
     public Uni<Long> used(Caller caller) {
-        List<org.bson.conversions.Bson> pipeline = List.of(
+        List<Bson> pipeline = List.of(
                 new Document("$match", new Document("owner", caller.owner())),
                 new Document("$group", new Document("_id", null).append("total", new Document("$sum", "$fileSize"))));
         return sessions.mongoCollection()

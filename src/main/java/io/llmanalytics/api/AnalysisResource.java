@@ -2,6 +2,7 @@ package io.llmanalytics.api;
 
 import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.analysis.AnalysisService;
+import io.llmanalytics.analysis.Answer;
 import io.llmanalytics.analysis.PreparedAnalysis;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
@@ -22,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -106,7 +109,7 @@ public class AnalysisResource {
                 content =
                         @Content(
                                 mediaType = MediaType.APPLICATION_JSON,
-                                schema = @Schema(implementation = io.llmanalytics.analysis.Answer.class))),
+                                schema = @Schema(implementation = Answer.class))),
         @APIResponse(
                 responseCode = "400",
                 description = "Malformed JSON, or a question that is empty or too long.",
@@ -144,7 +147,7 @@ public class AnalysisResource {
             return Response.ok(done.answer(), MediaType.APPLICATION_JSON_TYPE).build();
         }
         if (event instanceof AnalysisEvent.Error error) {
-            java.util.Map<String, Object> extensions = new java.util.LinkedHashMap<>(error.extensions());
+            Map<String, Object> extensions = new LinkedHashMap<>(error.extensions());
             if (error.conversationId() != null) {
                 extensions.put("conversation_id", error.conversationId());
             }

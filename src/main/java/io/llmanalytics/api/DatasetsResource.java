@@ -4,6 +4,7 @@ import io.llmanalytics.access.Callers;
 import io.llmanalytics.access.StorageQuota;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.sources.SourceRequest;
 import io.llmanalytics.upload.SessionDatasets;
 import io.llmanalytics.upload.SourceSessions;
 import io.smallrye.mutiny.Uni;
@@ -40,9 +41,7 @@ public class DatasetsResource {
     @ExistingSession
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DatasetsAddedResponse>> addFromSource(
-            @PathParam("id") String id,
-            io.llmanalytics.sources.SourceRequest request,
-            @Context RoutingContext routing) {
+            @PathParam("id") String id, SourceRequest request, @Context RoutingContext routing) {
         return quota.remaining(Callers.of(routing))
                 .chain(budget -> sources.add(id, request, budget))
                 .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse>created(

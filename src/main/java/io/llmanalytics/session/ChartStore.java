@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -92,7 +93,7 @@ public class ChartStore {
                 .plug(StoreCalls.within(config.timeout()))
                 .map(docs -> docs.stream()
                         .map(ChartStore::chart)
-                        .sorted(java.util.Comparator.comparingInt(StoredChart::n))
+                        .sorted(Comparator.comparingInt(StoredChart::n))
                         .toList());
     }
 

@@ -1,5 +1,6 @@
 package io.llmanalytics.session;
 
+import io.llmanalytics.dataset.SharedColumn;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public class SessionDocument {
     /** Interactions moved from the former {@code history} array of the document ({@link HistoryMigration}). */
     public long interactionsMoved;
     /** Candidate join keys between the datasets, measured when datasets were added. */
-    public List<io.llmanalytics.dataset.SharedColumn> sharedColumns = new ArrayList<>();
+    public List<SharedColumn> sharedColumns = new ArrayList<>();
 
     /** How many interactions the session keeps, at most {@code max}. */
     public int keptInteractions(int max) {

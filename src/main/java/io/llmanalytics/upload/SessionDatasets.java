@@ -17,6 +17,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.bson.Document;
 
 /**
@@ -86,10 +89,10 @@ public class SessionDatasets {
      */
     Uni<Added> add(
             SessionDocument session,
-            java.util.function.Function<Path, ParsedUpload> read,
+            Function<Path, ParsedUpload> read,
             Path upload,
             SessionIntake.Intake intake,
-            java.util.function.UnaryOperator<DatasetDocument> decorate) {
+            UnaryOperator<DatasetDocument> decorate) {
         List<String> stored = new ArrayList<>();
         return Uni.createFrom()
                 .item(() -> named(session, read.apply(intake.workDir())))
@@ -113,7 +116,7 @@ public class SessionDatasets {
         long total = 0;
         for (ParsedTable t : tables) {
             try {
-                total += java.nio.file.Files.size(t.canonical());
+                total += Files.size(t.canonical());
             } catch (IOException e) {
                 // counted as 0: the file was stored already, its size is in GridFS
             }
