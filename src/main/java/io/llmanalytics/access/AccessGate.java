@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -31,9 +32,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class AccessGate {
 
-    static final String CREATE = "/api/session/create";
-    private static final Pattern ANALYZE = Pattern.compile("/api/session/[^/]+/analyze/?");
-    private static final Pattern ADD_DATASETS = Pattern.compile("/api/session/[^/]+/datasets/?");
     private static final Pattern SLASHES = Pattern.compile("/{2,}");
     private static final String BEARER = "bearer ";
     private static final long BODY_CHECK_MILLIS = 100;
@@ -67,10 +65,7 @@ public class AccessGate {
             Caller caller = authenticate(ctx);
             ctx.put(Callers.KEY, caller);
             HttpMethod method = ctx.request().method();
-            if (method == HttpMethod.POST
-                    && (path.equals(CREATE)
-                            || path.equals(CREATE + "/")
-                            || ADD_DATASETS.matcher(path).matches())) {
+            if (method == HttpMethod.POST && Route.isUpload(path)) {
                 access.limits().admitUpload(caller);
                 int limit = access.config().limits().uploadsPerMinute();
                 Uni<Runnable> shared = limit <= 0 || access.shared().isEmpty()
@@ -81,7 +76,7 @@ public class AccessGate {
                                 .replaceWith(NOTHING);
                 proceed(ctx, shared, () -> watchPace(ctx));
                 return;
-            } else if (method == HttpMethod.POST && ANALYZE.matcher(path).matches()) {
+            } else if (method == HttpMethod.POST && Route.ANALYZE.matches(path)) {
                 checkBodySize(ctx);
                 Runnable release = access.limits().openStream(caller);
                 if (access.shared().isEmpty()) {
@@ -217,7 +212,7 @@ public class AccessGate {
 
     private static boolean isJson(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return type == null || type.toLowerCase(java.util.Locale.ROOT).contains("json");
+        return type == null || type.toLowerCase(Locale.ROOT).contains("json");
     }
 
     /**

@@ -5,6 +5,7 @@ import io.llmanalytics.problem.ProblemType;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -39,7 +40,7 @@ final class CallerLimits {
         final RateWindow uploads = new RateWindow();
         final RateWindow analyses = new RateWindow();
         /** When each slot in use was taken. */
-        final java.util.Set<long[]> streams = ConcurrentHashMap.newKeySet();
+        final Set<long[]> streams = ConcurrentHashMap.newKeySet();
 
         volatile long lastSeen;
 

@@ -7,6 +7,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -28,7 +29,7 @@ public class SessionOwnership {
         this.sessions = sessions;
     }
 
-    @ServerRequestFilter(priority = jakarta.ws.rs.Priorities.AUTHORIZATION)
+    @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
     public Uni<Response> ownSessionsOnly(ContainerRequestContext request, RoutingContext routing) {
         String id = request.getUriInfo().getPathParameters().getFirst("id");
         if (access.isOpen() || id == null || !request.getUriInfo().getPath().startsWith(SESSION_PATH)) {

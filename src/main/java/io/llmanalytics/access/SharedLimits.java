@@ -1,11 +1,13 @@
 package io.llmanalytics.access;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import io.llmanalytics.store.StoreFailures;
+import io.llmanalytics.store.StoreCalls;
+import io.quarkus.logging.Log;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -199,7 +201,7 @@ final class SharedLimits {
                 .subscribe()
                 .with(
                         done -> {},
-                        e -> io.quarkus.logging.Log.debugf(
+                        e -> Log.debugf(
                                 "A stream slot was not given back (%s); its lease expires",
                                 e.getClass().getSimpleName()));
     }
@@ -280,15 +282,11 @@ final class SharedLimits {
 
     /** Bounds a store call by the store timeout and maps failures to reach the store to a 503 problem. */
     private <T> Uni<T> guard(Uni<T> call) {
-        return call.ifNoItem()
-                .after(timeout)
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable);
+        return call.plug(StoreCalls.within(timeout));
     }
 
     private static boolean duplicateKey(Throwable e) {
         return e instanceof MongoWriteException w && w.getError().getCode() == DUPLICATE_KEY
-                || e instanceof com.mongodb.MongoCommandException c && c.getErrorCode() == DUPLICATE_KEY;
+                || e instanceof MongoCommandException c && c.getErrorCode() == DUPLICATE_KEY;
     }
 }

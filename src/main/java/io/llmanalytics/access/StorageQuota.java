@@ -4,13 +4,14 @@ import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionRepository;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The total size of the files a caller keeps (the uploaded files' sizes, as sessions record them), and the check that
@@ -34,7 +35,7 @@ public class StorageQuota {
 
     /** Bytes stored by {@code caller}. */
     public Uni<Long> used(Caller caller) {
-        List<org.bson.conversions.Bson> pipeline = List.of(
+        List<Bson> pipeline = List.of(
                 new Document("$match", new Document("owner", caller.owner())),
                 new Document("$group", new Document("_id", null).append("total", new Document("$sum", "$fileSize"))));
         return sessions.mongoCollection()
@@ -42,11 +43,7 @@ public class StorageQuota {
                 .collect()
                 .first()
                 .map(d -> d == null ? 0L : ((Number) d.get("total")).longValue())
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable);
+                .plug(StoreCalls.within(store.timeout()));
     }
 
     /**

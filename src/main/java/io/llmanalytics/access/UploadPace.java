@@ -1,6 +1,7 @@
 package io.llmanalytics.access;
 
 import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
  * Whether an upload arrives fast enough: after the first {@code window}, the bytes received over the last
@@ -38,7 +39,7 @@ final class UploadPace {
     }
 
     private Sample second() {
-        java.util.Iterator<Sample> it = samples.iterator();
+        Iterator<Sample> it = samples.iterator();
         it.next();
         return it.next();
     }

@@ -1,11 +1,13 @@
 package io.llmanalytics.analysis;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.validation.Violation;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an analysis streams, one record per named Server-Sent Event. Every stream ends with exactly one {@link Done}
@@ -81,8 +83,7 @@ public sealed interface AnalysisEvent {
      * series {label, kind, x, y}; null when it could not be read).
      */
     @RegisterForReflection
-    record Chart(String mime, String data, int width, int height, com.fasterxml.jackson.databind.JsonNode plot)
-            implements AnalysisEvent {
+    record Chart(String mime, String data, int width, int height, JsonNode plot) implements AnalysisEvent {
         public String name() {
             return "chart";
         }
@@ -124,19 +125,19 @@ public sealed interface AnalysisEvent {
             int status,
             String detail,
             String conversationId,
-            @JsonIgnore java.util.Map<String, Object> extensions)
+            @JsonIgnore Map<String, Object> extensions)
             implements AnalysisEvent {
 
         public Error {
-            extensions = extensions == null ? java.util.Map.of() : java.util.Map.copyOf(extensions);
+            extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
         }
 
         public Error(String type, String title, int status, String detail, String conversationId) {
-            this(type, title, status, detail, conversationId, java.util.Map.of());
+            this(type, title, status, detail, conversationId, Map.of());
         }
 
-        @com.fasterxml.jackson.annotation.JsonAnyGetter
-        public java.util.Map<String, Object> extensionMembers() {
+        @JsonAnyGetter
+        public Map<String, Object> extensionMembers() {
             return extensions;
         }
 

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /** Stage durations, attempts per answer and outcomes of analyses. */
 @ApplicationScoped
@@ -26,7 +27,7 @@ public class AnalysisMetrics {
      * Times a stage ({@code generation}, {@code validation}, {@code execution}, {@code interpretation}), recording it
      * as a metric and giving the elapsed nanoseconds to {@code elapsed}.
      */
-    <T> Uni<T> timed(String stage, Uni<T> uni, java.util.function.LongConsumer elapsed) {
+    <T> Uni<T> timed(String stage, Uni<T> uni, LongConsumer elapsed) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             return uni.onTermination().invoke((item, failure, cancelled) -> {

@@ -20,8 +20,11 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +46,7 @@ final class AnalysisRun {
     private final String conversationId = UUID.randomUUID().toString();
     private final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
-    private final java.util.Map<String, Long> stageNanos = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> stageNanos = new ConcurrentHashMap<>();
     private TokenUsage usage = TokenUsage.NONE;
     private String model;
     private String lastCode;
@@ -64,7 +67,7 @@ final class AnalysisRun {
                         prepared.session().datasets.stream()
                                 .map(DatasetDocument::schema)
                                 .toList(),
-                        History.context(prepared.session()),
+                        History.context(prepared.recent()),
                         prepared.privacy())
                 .withSharedColumns(prepared.session().sharedColumns);
         return attempt(request, false)
@@ -293,7 +296,7 @@ final class AnalysisRun {
                         prepared.session().id,
                         services.history()
                                 .entry(failed, null, null, started, prepared.privacy())
-                                .append("problem", History.problem(problem)))
+                                .withProblem(History.problem(problem)))
                 .map(stored -> error)
                 .onFailure(AnalysisRun::sessionGone)
                 .recoverWithItem(e -> deleted())
@@ -325,8 +328,8 @@ final class AnalysisRun {
     }
 
     /** Milliseconds spent in each stage (all attempts) and in total, so far. */
-    private java.util.Map<String, Double> timings() {
-        java.util.Map<String, Double> timings = new java.util.LinkedHashMap<>();
+    private Map<String, Double> timings() {
+        Map<String, Double> timings = new LinkedHashMap<>();
         for (String stage : List.of("generation", "validation", "execution", "interpretation")) {
             timings.put(stage, stageNanos.getOrDefault(stage, 0L) / 10_000 / 100.0);
         }

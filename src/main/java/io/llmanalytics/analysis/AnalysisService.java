@@ -8,7 +8,9 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.sandbox.SandboxConfig;
+import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionService;
+import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.validation.CodeValidator;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -38,6 +40,7 @@ public class AnalysisService {
             Duration executionTimeout) {}
 
     private final SessionService sessions;
+    private final SessionStore store;
     private final AnalystSelector analysts;
     private final AnalysisConfig config;
     private final LlmConfig llm;
@@ -47,6 +50,7 @@ public class AnalysisService {
 
     public AnalysisService(
             SessionService sessions,
+            SessionStore store,
             AnalystSelector analysts,
             CodeValidator validator,
             Sandbox sandbox,
@@ -60,6 +64,7 @@ public class AnalysisService {
             Vertx vertx,
             StreamDrain drain) {
         this.sessions = sessions;
+        this.store = store;
         this.analysts = analysts;
         this.config = config;
         this.llm = llm;
@@ -69,29 +74,44 @@ public class AnalysisService {
                 metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(), sandboxConfig.timeout());
     }
 
+    /** A question that passed the checks that need no I/O, and the analyst picked to answer it. */
+    public record CheckedQuestion(String question, Analyst analyst) {}
+
     /**
      * The checks made before any stream starts: a valid question (400), an analyst that can answer (503), an existing
      * session (404).
      */
     public Uni<PreparedAnalysis> prepare(String sessionId, String question, Boolean privacy) {
-        Analyst analyst;
-        String trimmed;
+        CheckedQuestion checked;
         try {
-            trimmed = check(question);
-            analyst = analysts.active();
+            checked = check(question);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
+        return prepare(sessionId, checked, privacy);
+    }
+
+    /** The analysis of a checked question on the session {@code sessionId} (404 when there is none). */
+    public Uni<PreparedAnalysis> prepare(String sessionId, CheckedQuestion checked, Boolean privacy) {
+        return sessions.find(sessionId).chain(session -> prepare(session, checked, privacy));
+    }
+
+    /**
+     * The analysis of a checked question on a session already read: reads only the session's newest interactions,
+     * the follow-up's context.
+     */
+    public Uni<PreparedAnalysis> prepare(SessionDocument session, CheckedQuestion checked, Boolean privacy) {
         boolean private_ = privacy != null ? privacy : llm.privacyMode();
-        return sessions.find(sessionId).map(session -> new PreparedAnalysis(session, trimmed, private_, analyst));
+        return store.recentInteractions(session.id, config.maxHistory())
+                .map(recent -> new PreparedAnalysis(session, checked.question(), private_, checked.analyst(), recent));
     }
 
     /**
      * The checks that need no I/O, thrown at once: a question of 1 to {@code max-question-length} characters after
      * trimming (400), an analyst that can answer (503), and an instance that is not shutting down (503). Returns the
-     * trimmed question.
+     * trimmed question and the analyst picked (once) to answer it.
      */
-    public String check(String question) {
+    public CheckedQuestion check(String question) {
         drain.refuseIfDraining();
         String trimmed = question == null ? "" : question.strip();
         if (trimmed.isEmpty() || trimmed.length() > config.maxQuestionLength()) {
@@ -100,8 +120,7 @@ public class AnalysisService {
                     "question must be 1 to " + config.maxQuestionLength() + " characters after trimming (it has "
                             + trimmed.length() + ").");
         }
-        analysts.active();
-        return trimmed;
+        return new CheckedQuestion(trimmed, analysts.active());
     }
 
     /**

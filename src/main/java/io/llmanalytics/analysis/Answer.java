@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.analyst.Grounding;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The complete answer to a question ({@code done}); the first seven fields are named as in the original design.
@@ -36,7 +37,7 @@ public record Answer(
         List<AnalysisEvent.Chart> charts,
         Usage usage,
         Grounding grounding,
-        java.util.Map<String, Double> timings,
+        Map<String, Double> timings,
         String reading) {
 
     /** One attempt of the self-healing loop. */

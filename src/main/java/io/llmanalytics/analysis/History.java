@@ -3,54 +3,40 @@ package io.llmanalytics.analysis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.PushOptions;
-import com.mongodb.client.model.UpdateOptions;
-import com.mongodb.client.model.Updates;
 import io.llmanalytics.analyst.FallbackInterpretation;
 import io.llmanalytics.analyst.Interaction;
 import io.llmanalytics.analyst.ResultSummary;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.problem.Problem;
 import io.llmanalytics.session.ChartStore;
-import io.llmanalytics.session.SessionDocument;
-import io.llmanalytics.session.SessionRepository;
-import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
+import io.llmanalytics.session.SessionStore;
+import io.llmanalytics.session.StoredInteraction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.bson.Document;
+import java.util.Map;
 
 /**
- * A session's conversation: every interaction is appended atomically ({@code $push} with {@code $slice}, keeping the
- * last {@code MAX_CONVERSATION_HISTORY}), so concurrent questions lose nothing; the last few give follow-ups their
- * context.
+ * A session's conversation: every interaction is appended to the {@link SessionStore} as a {@link StoredInteraction}
+ * (concurrent questions lose nothing); the newest few give follow-ups their context.
  */
 @ApplicationScoped
 public class History {
 
     /** The detail of the 404 that ends an analysis whose session was deleted while it ran. */
-    public static final String SESSION_DELETED = "The session was deleted during the analysis.";
+    public static final String SESSION_DELETED = SessionStore.SESSION_DELETED;
 
-    private final SessionRepository sessions;
+    private final SessionStore store;
     private final AnalysisConfig config;
-    private final StoreConfig store;
     private final ObjectMapper json;
     private final ChartStore charts;
 
-    public History(
-            SessionRepository sessions,
-            AnalysisConfig config,
-            StoreConfig store,
-            ObjectMapper json,
-            ChartStore charts) {
-        this.sessions = sessions;
-        this.config = config;
+    public History(SessionStore store, AnalysisConfig config, ObjectMapper json, ChartStore charts) {
         this.store = store;
+        this.config = config;
         this.json = json;
         this.charts = charts;
     }
@@ -93,16 +79,17 @@ public class History {
                 .replaceWithVoid();
     }
 
-    /** The extension members of a failure's problem (a declined question's unrecognized words and suggestions). */
-    static Document problem(io.llmanalytics.problem.Problem problem) {
-        Document doc = new Document("type", problem.type())
-                .append("title", problem.title())
-                .append("status", problem.status());
+    /** The problem that ended a failed interaction: type, title, status and its plain extension members. */
+    static Map<String, Object> problem(Problem problem) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("type", problem.type());
+        doc.put("title", problem.title());
+        doc.put("status", problem.status());
         problem.extensions().forEach((key, value) -> {
             if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String)) {
-                doc.append(key, list);
+                doc.put(key, list);
             } else if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                doc.append(key, value);
+                doc.put(key, value);
             }
         });
         return doc;
@@ -112,120 +99,89 @@ public class History {
      * Appends one interaction; fails with {@code STORE_UNAVAILABLE} or {@code NOT_FOUND} (session deleted meanwhile).
      * Never upserts: a deleted session is not re-created by a late answer.
      */
-    public Uni<Void> append(String sessionId, Document entry) {
-        return sessions.mongoCollection()
-                .updateOne(
-                        Filters.eq("_id", sessionId),
-                        Updates.pushEach("history", List.of(entry), new PushOptions().slice(-config.maxHistory())),
-                        new UpdateOptions().upsert(false))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .map(result -> {
-                    if (result.getMatchedCount() == 0) {
-                        throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);
-                    }
-                    return null;
-                });
+    public Uni<Void> append(String sessionId, StoredInteraction interaction) {
+        return store.appendInteraction(sessionId, interaction);
     }
 
-    /** The previous interactions, oldest first, as context for the next question. */
-    public static List<Interaction> context(SessionDocument session) {
+    /** The previous answered interactions, oldest first, as context for the next question. */
+    public static List<Interaction> context(List<StoredInteraction> recent) {
         List<Interaction> context = new ArrayList<>();
-        if (session.history == null) {
-            return context;
-        }
-        for (Document entry : session.history) {
-            String code = entry.getString("generated_code");
-            if (entry.getString("error") == null && code != null) {
-                context.add(new Interaction(entry.getString("question"), code, entry.getString("result_summary")));
+        for (StoredInteraction entry : recent) {
+            if (entry.error() == null && entry.generatedCode() != null) {
+                context.add(new Interaction(entry.question(), entry.generatedCode(), entry.resultSummary()));
             }
         }
         return context;
     }
 
     /**
-     * The history entry of one interaction.
+     * The stored record of one interaction.
      *
      * @param whole the worker's facts of the whole result (its {@code result_summary} is written from them); null
      * @param chartsOf the session whose {@link ChartStore} holds the charts (each then has its {@code href}), or
      *        null when they could not be stored
      */
-    Document entry(Answer answer, ResultSummary whole, String chartsOf, Instant started, boolean privacy) {
-        Document usage = new Document("analyst", answer.usage().analyst())
-                .append("model", answer.usage().model())
-                .append("input_tokens", answer.usage().inputTokens())
-                .append("output_tokens", answer.usage().outputTokens())
-                .append("total_tokens", answer.usage().totalTokens());
-        List<Document> attempts = new ArrayList<>();
+    StoredInteraction entry(Answer answer, ResultSummary whole, String chartsOf, Instant started, boolean privacy) {
+        StoredInteraction.Usage usage = new StoredInteraction.Usage(
+                answer.usage().analyst(),
+                answer.usage().model(),
+                answer.usage().inputTokens(),
+                answer.usage().outputTokens(),
+                answer.usage().totalTokens());
+        List<StoredInteraction.Attempt> attempts = new ArrayList<>();
         for (Answer.Attempt a : answer.attempts()) {
-            Document attempt = new Document("attempt", a.attempt()).append("code", a.code());
-            if (a.validation() != null) {
-                attempt.append(
-                        "validation",
-                        new Document("ok", a.validation().ok())
-                                .append(
-                                        "violations",
-                                        a.validation().violations().stream()
-                                                .map(v -> new Document("rule", v.rule())
-                                                        .append("message", v.message())
-                                                        .append("line", v.line())
-                                                        .append("column", v.column()))
-                                                .toList()));
-            }
-            if (a.execution() != null) {
-                attempt.append(
-                        "execution",
-                        new Document("success", a.execution().success())
-                                .append("error", a.execution().error())
-                                .append("execution_time", a.execution().executionTime()));
-            }
-            attempts.add(attempt);
+            StoredInteraction.Validation validation = a.validation() == null
+                    ? null
+                    : new StoredInteraction.Validation(
+                            a.validation().ok(),
+                            a.validation().violations().stream()
+                                    .map(v -> new StoredInteraction.Violation(
+                                            v.rule(), v.message(), v.line(), v.column()))
+                                    .toList());
+            StoredInteraction.Execution execution = a.execution() == null
+                    ? null
+                    : new StoredInteraction.Execution(
+                            a.execution().success(),
+                            a.execution().error(),
+                            a.execution().executionTime());
+            attempts.add(new StoredInteraction.Attempt(a.attempt(), a.code(), validation, execution));
         }
-        Document entry = new Document("id", answer.conversationId())
-                .append("started_at", started)
-                .append("finished_at", Instant.now())
-                .append("question", answer.question())
-                .append("generated_code", answer.generatedCode())
-                .append("attempts", attempts)
-                .append(
-                        "result_summary",
-                        answer.rawResult() == null ? null : FallbackInterpretation.describe(answer.rawResult(), whole))
-                .append("reading", answer.reading())
-                .append("raw_result", bounded(answer.rawResult()))
-                .append("interpretation", answer.interpretation())
-                .append("error", answer.error())
-                .append("execution_time", answer.executionTime())
-                .append("charts", charts(answer, chartsOf))
-                .append("privacy", privacy)
-                .append("usage", usage);
-        if (answer.grounding() != null) {
-            entry.append(
-                    "grounding",
-                    new Document("ok", answer.grounding().ok())
-                            .append("ungrounded", answer.grounding().ungrounded()));
-        }
-        return entry;
+        return new StoredInteraction(
+                answer.conversationId(),
+                started,
+                Instant.now(),
+                answer.question(),
+                answer.generatedCode(),
+                attempts,
+                answer.rawResult() == null ? null : FallbackInterpretation.describe(answer.rawResult(), whole),
+                answer.reading(),
+                bounded(answer.rawResult()),
+                answer.interpretation(),
+                answer.error(),
+                answer.executionTime(),
+                charts(answer, chartsOf),
+                privacy,
+                usage,
+                answer.grounding() == null
+                        ? null
+                        : new StoredInteraction.Grounding(
+                                answer.grounding().ok(), answer.grounding().ungrounded()),
+                null);
     }
 
     /** {@code [{mime, width, height, plot, href}]}; {@code plot} only when it is small enough for the history. */
-    private List<Document> charts(Answer answer, String chartsOf) {
-        List<Document> out = new ArrayList<>();
+    private List<StoredInteraction.ChartRef> charts(Answer answer, String chartsOf) {
+        List<StoredInteraction.ChartRef> out = new ArrayList<>();
         for (int n = 0; n < answer.charts().size(); n++) {
             AnalysisEvent.Chart c = answer.charts().get(n);
             String plot =
                     c.plot() == null || c.plot().isNull() ? null : c.plot().toString();
-            out.add(new Document("mime", c.mime())
-                    .append("width", c.width())
-                    .append("height", c.height())
-                    .append(
-                            "plot",
-                            plot != null && plot.length() <= config.maxStoredResultChars()
-                                    ? JsonBson.toBson(c.plot())
-                                    : null)
-                    .append("href", chartsOf == null ? null : ChartStore.href(chartsOf, answer.conversationId(), n)));
+            out.add(new StoredInteraction.ChartRef(
+                    c.mime(),
+                    c.width(),
+                    c.height(),
+                    plot != null && plot.length() <= config.maxStoredResultChars() ? JsonBson.toBson(c.plot()) : null,
+                    chartsOf == null ? null : ChartStore.href(chartsOf, answer.conversationId(), n)));
         }
         return out;
     }
@@ -236,10 +192,11 @@ public class History {
         }
         try {
             if (json.writeValueAsString(result).length() > config.maxStoredResultChars()) {
-                return new Document("type", "omitted")
-                        .append(
-                                "reason",
-                                "larger than " + config.maxStoredResultChars() + " characters; see result_summary");
+                Map<String, Object> omitted = new LinkedHashMap<>();
+                omitted.put("type", "omitted");
+                omitted.put(
+                        "reason", "larger than " + config.maxStoredResultChars() + " characters; see result_summary");
+                return omitted;
             }
         } catch (JsonProcessingException e) {
             return null;

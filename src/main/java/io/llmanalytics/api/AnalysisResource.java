@@ -2,13 +2,17 @@ package io.llmanalytics.api;
 
 import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.analysis.AnalysisService;
+import io.llmanalytics.analysis.Answer;
+import io.llmanalytics.analysis.PreparedAnalysis;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.SessionDocument;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -76,15 +82,20 @@ public class AnalysisResource {
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     })
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, AnalyzeRequest request, @Context Sse sse) {
-        analyses.check(question(request));
+    public Multi<OutboundSseEvent> stream(
+            @PathParam("id") String id, AnalyzeRequest request, @Context Sse sse, @Context RoutingContext routing) {
+        // checked once (400/503 before the stream starts); the session was read once, by ExistingSessionFilter
+        AnalysisService.CheckedQuestion checked = analyses.check(question(request));
+        SessionDocument found = routing.get(ExistingSessionFilter.SESSION);
+        Uni<PreparedAnalysis> prepare = found != null
+                ? analyses.prepare(found, checked, privacy(request))
+                : analyses.prepare(id, checked, privacy(request));
         AtomicLong ids = new AtomicLong();
         // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
         // SSE writer must see them one at a time, in order, on the request's own event loop.
         io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events = analyses.prepare(id, question(request), privacy(request))
-                .toMulti()
-                .flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
+        Multi<OutboundSseEvent> events =
+                prepare.toMulti().flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
         return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
@@ -98,7 +109,7 @@ public class AnalysisResource {
                 content =
                         @Content(
                                 mediaType = MediaType.APPLICATION_JSON,
-                                schema = @Schema(implementation = io.llmanalytics.analysis.Answer.class))),
+                                schema = @Schema(implementation = Answer.class))),
         @APIResponse(
                 responseCode = "400",
                 description = "Malformed JSON, or a question that is empty or too long.",
@@ -136,7 +147,7 @@ public class AnalysisResource {
             return Response.ok(done.answer(), MediaType.APPLICATION_JSON_TYPE).build();
         }
         if (event instanceof AnalysisEvent.Error error) {
-            java.util.Map<String, Object> extensions = new java.util.LinkedHashMap<>(error.extensions());
+            Map<String, Object> extensions = new LinkedHashMap<>(error.extensions());
             if (error.conversationId() != null) {
                 extensions.put("conversation_id", error.conversationId());
             }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
+import java.util.Set;
 
 /**
  * The image of a chart an answer drew, as stored with its interaction ({@code href} of a history entry's chart).
@@ -17,8 +18,7 @@ import jakarta.ws.rs.core.Response;
 public class ChartResource {
 
     /** The only types served: anything else the worker claimed is never sent as it is. */
-    private static final java.util.Set<String> IMAGES =
-            java.util.Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
+    private static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
 
     private final ChartStore charts;
 

@@ -1,9 +1,11 @@
 package io.llmanalytics.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.llmanalytics.schema.ColumnProfile;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.sources.DatasetOrigin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,7 @@ public record DatasetView(
         List<Map<String, Object>> sample,
         Map<String, ColumnProfile> profile,
 
-        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        io.llmanalytics.sources.DatasetOrigin source) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) DatasetOrigin source) {
 
     public static DatasetView of(DatasetDocument d) {
         DataInfo info = DataInfo.of(d.schema());

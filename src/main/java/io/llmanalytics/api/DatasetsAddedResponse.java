@@ -2,7 +2,7 @@ package io.llmanalytics.api;
 
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.session.DatasetDocument;
-import io.llmanalytics.session.SessionDatasets;
+import io.llmanalytics.upload.SessionDatasets;
 import java.util.List;
 
 /**

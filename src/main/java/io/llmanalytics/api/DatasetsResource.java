@@ -4,7 +4,9 @@ import io.llmanalytics.access.Callers;
 import io.llmanalytics.access.StorageQuota;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.session.SessionDatasets;
+import io.llmanalytics.sources.SourceRequest;
+import io.llmanalytics.upload.SessionDatasets;
+import io.llmanalytics.upload.SourceSessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -26,10 +28,9 @@ public class DatasetsResource {
 
     private final SessionDatasets sessions;
     private final StorageQuota quota;
-    private final io.llmanalytics.session.SourceSessions sources;
+    private final SourceSessions sources;
 
-    public DatasetsResource(
-            SessionDatasets sessions, StorageQuota quota, io.llmanalytics.session.SourceSessions sources) {
+    public DatasetsResource(SessionDatasets sessions, StorageQuota quota, SourceSessions sources) {
         this.sessions = sessions;
         this.quota = quota;
         this.sources = sources;
@@ -40,9 +41,7 @@ public class DatasetsResource {
     @ExistingSession
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<DatasetsAddedResponse>> addFromSource(
-            @PathParam("id") String id,
-            io.llmanalytics.sources.SourceRequest request,
-            @Context RoutingContext routing) {
+            @PathParam("id") String id, SourceRequest request, @Context RoutingContext routing) {
         return quota.remaining(Callers.of(routing))
                 .chain(budget -> sources.add(id, request, budget))
                 .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse>created(

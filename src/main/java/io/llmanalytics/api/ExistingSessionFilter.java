@@ -4,6 +4,7 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.session.SessionService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -14,6 +15,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class ExistingSessionFilter {
 
+    /** The routing context key under which the session found is passed on to the resource (read once). */
+    public static final String SESSION = "llm-analytics.session";
+
     private final SessionService sessions;
 
     public ExistingSessionFilter(SessionService sessions) {
@@ -22,10 +26,13 @@ public class ExistingSessionFilter {
 
     @ExistingSession
     @ServerRequestFilter
-    public Uni<Response> sessionExists(ContainerRequestContext request) {
+    public Uni<Response> sessionExists(ContainerRequestContext request, RoutingContext routing) {
         String id = request.getUriInfo().getPathParameters().getFirst("id");
         return sessions.find(id)
-                .map(found -> (Response) null)
+                .map(found -> {
+                    routing.put(SESSION, found);
+                    return (Response) null;
+                })
                 .onFailure(ProblemException.class)
                 .recoverWithItem(e -> ProblemResponses.of(new ProblemException(
                         ((ProblemException) e)

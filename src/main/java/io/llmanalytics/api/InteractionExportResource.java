@@ -8,6 +8,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
 
 /** Taking an answer elsewhere: its table result as CSV or XLSX, its code (interaction ids are conversation ids). */
 @Path("/api/session/{id}/interactions/{iid}")
@@ -46,9 +47,7 @@ public class InteractionExportResource {
     public Uni<Response> code(@PathParam("id") String id, @PathParam("iid") String iid) {
         return exports.code(id, iid)
                 .map(code -> attachment(
-                        code.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        "text/x-python; charset=UTF-8",
-                        "code-" + iid + ".py"));
+                        code.getBytes(StandardCharsets.UTF_8), "text/x-python; charset=UTF-8", "code-" + iid + ".py"));
     }
 
     private static Response table(Response response, ResultTable table) {

@@ -1,6 +1,11 @@
 package io.llmanalytics.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.llmanalytics.access.Route;
+import io.llmanalytics.access.UploadLimits;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -10,6 +15,7 @@ import io.llmanalytics.upload.UploadConfig;
 import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.logging.Log;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -61,11 +67,11 @@ public class ProblemMappers {
 
     /** What a body sent with the wrong content type should be, by endpoint. */
     static String unsupportedBody(String path) {
-        if (path.endsWith("/analyze")) {
+        if (Route.ANALYZE.matches(path)) {
             return "Send the question as application/json, for example {\"question\": \"What is the total revenue by "
                     + "region?\"} with Content-Type: application/json (a form-encoded or text body is not read).";
         }
-        if (path.endsWith("/session/create") || path.endsWith("/datasets")) {
+        if (Route.isUpload(path)) {
             return "Send the table as multipart/form-data with a field named 'file' (curl -F file=@data.csv ...).";
         }
         return "This endpoint does not accept that content type; JSON endpoints take application/json.";
@@ -76,11 +82,10 @@ public class ProblemMappers {
         String reason = e.getOriginalMessage() == null
                 ? "malformed JSON"
                 : e.getOriginalMessage().lines().findFirst().orElse("malformed JSON");
-        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        JsonLocation at = e.getLocation();
         String where =
                 at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        String detail = e instanceof com.fasterxml.jackson.core.JsonParseException
-                        || e instanceof com.fasterxml.jackson.core.io.JsonEOFException
+        String detail = e instanceof JsonParseException || e instanceof JsonEOFException
                 ? "The request body is malformed JSON" + where + ": " + reason + ". Send a JSON object such as "
                         + "{\"question\": \"What is the total revenue by region?\"}."
                 : "The request body is JSON but not what this endpoint takes" + where + ": " + reason + ".";
@@ -105,7 +110,7 @@ public class ProblemMappers {
                 .with("violations", violations));
     }
 
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
         ProblemException known = ProblemFailures.find(e);
         if (known != null) {

@@ -3,10 +3,16 @@ package io.llmanalytics.api;
 import io.llmanalytics.access.Caller;
 import io.llmanalytics.access.Callers;
 import io.llmanalytics.access.StorageQuota;
+import io.llmanalytics.analysis.AnalysisConfig;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.SessionService;
+import io.llmanalytics.session.SessionStore;
+import io.llmanalytics.sources.SourceRequest;
+import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.upload.SessionIntake;
+import io.llmanalytics.upload.SourceSessions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -21,6 +27,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -38,13 +45,27 @@ public class SessionResource {
 
     private final SessionService sessions;
     private final StorageQuota quota;
-    private final io.llmanalytics.session.SourceSessions sources;
+    private final SourceSessions sources;
+    private final SessionIntake intake;
+    private final SessionStore store;
+    private final AnalysisConfig analysis;
+    private final StoreConfig storeConfig;
 
     public SessionResource(
-            SessionService sessions, StorageQuota quota, io.llmanalytics.session.SourceSessions sources) {
+            SessionService sessions,
+            StorageQuota quota,
+            SourceSessions sources,
+            SessionIntake intake,
+            SessionStore store,
+            AnalysisConfig analysis,
+            StoreConfig storeConfig) {
         this.sessions = sessions;
         this.quota = quota;
         this.sources = sources;
+        this.intake = intake;
+        this.store = store;
+        this.analysis = analysis;
+        this.storeConfig = storeConfig;
     }
 
     /** A session whose first dataset is a table or query of a database source ({@code {"source", "table"|"query"}}). */
@@ -52,7 +73,7 @@ public class SessionResource {
     @Path("/session/create")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<SessionCreatedResponse>> createFromSource(
-            io.llmanalytics.sources.SourceRequest request, @Context RoutingContext routing) {
+            SourceRequest request, @Context RoutingContext routing) {
         Caller caller = Callers.of(routing);
         return quota.remaining(caller)
                 .chain(budget -> sources.create(request, caller.owner(), budget))
@@ -107,7 +128,7 @@ public class SessionResource {
         }
         Caller caller = Callers.of(routing);
         return quota.admit(caller, file.size())
-                .chain(() -> sessions.create(file.uploadedFile(), file.fileName(), caller.owner()))
+                .chain(() -> intake.create(file.uploadedFile(), file.fileName(), caller.owner()))
                 .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse>created(
                                 URI.create("/api/session/" + doc.id))
                         .entity(SessionCreatedResponse.of(doc))
@@ -117,7 +138,9 @@ public class SessionResource {
     @GET
     @Path("/session/{id}")
     public Uni<SessionView> get(@PathParam("id") String id) {
-        return sessions.find(id).map(SessionView::of);
+        return sessions.find(id)
+                .chain(doc -> store.recentInteractions(doc.id, analysis.maxHistory())
+                        .map(history -> SessionView.of(doc, history)));
     }
 
     @GET
@@ -133,8 +156,8 @@ public class SessionResource {
         return sessions.list(
                         Math.min(limit, MAX_LIMIT),
                         offset,
-                        caller.keyed() ? java.util.Optional.of(caller.id()) : java.util.Optional.empty())
-                .map(SessionList::of);
+                        caller.keyed() ? Optional.of(caller.id()) : Optional.empty())
+                .map(page -> SessionList.of(page, storeConfig.maxInteractions()));
     }
 
     @DELETE

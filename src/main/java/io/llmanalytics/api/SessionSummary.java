@@ -16,7 +16,7 @@ public record SessionSummary(
         List<String> datasets,
         int interactions) {
 
-    public static SessionSummary of(SessionDocument doc) {
+    public static SessionSummary of(SessionDocument doc, int keptInteractions) {
         DatasetDocument main = doc.defaultDataset();
         return new SessionSummary(
                 doc.id,
@@ -26,6 +26,6 @@ public record SessionSummary(
                 main.schema().rows(),
                 main.schema().columns().size(),
                 doc.datasets.stream().map(DatasetDocument::name).toList(),
-                doc.history == null ? 0 : doc.history.size());
+                doc.keptInteractions(keptInteractions));
     }
 }

@@ -1,8 +1,10 @@
 package io.llmanalytics.api;
 
+import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.schema.ColumnProfile;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.SessionDocument;
+import io.llmanalytics.session.StoredInteraction;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +19,12 @@ public record SessionView(
         DataInfo dataInfo,
         Map<String, ColumnProfile> profile,
         List<DatasetView> datasets,
-        List<Map<String, Object>> history,
-        List<io.llmanalytics.dataset.SharedColumn> sharedColumns) {
+        List<StoredInteraction> history,
+        List<SharedColumn> sharedColumns) {
 
-    public static SessionView of(SessionDocument doc) {
+    /** The session with its newest interactions ({@code MAX_CONVERSATION_HISTORY}), oldest first. */
+    public static SessionView of(SessionDocument doc, List<StoredInteraction> history) {
         DatasetDocument main = doc.defaultDataset();
-        List<Map<String, Object>> history = doc.history == null
-                ? List.of()
-                : doc.history.stream().map(h -> (Map<String, Object>) h).toList();
         return new SessionView(
                 doc.id,
                 doc.createdAt,

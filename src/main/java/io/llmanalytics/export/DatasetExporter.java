@@ -3,6 +3,7 @@ package io.llmanalytics.export;
 import io.llmanalytics.schema.CellClassifier;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.DateFormats;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.upload.CanonicalCsvWriter;
@@ -103,8 +104,7 @@ public class DatasetExporter {
                         case BOOL -> row.createCell(i).setCellValue(CellClassifier.parseBool(cell));
                         case DATETIME64 -> {
                             var c = row.createCell(i);
-                            c.setCellValue(LocalDateTime.parse(io.llmanalytics.schema.DateFormats.iso(
-                                    io.llmanalytics.schema.DateFormats.parse(cell))));
+                            c.setCellValue(LocalDateTime.parse(DateFormats.iso(DateFormats.parse(cell))));
                             c.setCellStyle(dates);
                         }
                         case OBJECT -> row.createCell(i).setCellValue(FormulaGuard.neutralise(cell));

@@ -1,5 +1,6 @@
 package io.llmanalytics.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmanalytics.python.PythonLiterals;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.session.DatasetDocument;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +54,7 @@ public final class Notebook {
         root.set("cells", notebook.cells);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -73,7 +76,7 @@ public final class Notebook {
                     .append("`: `GET /api/session/")
                     .append(sessionId)
                     .append("/export?dataset=")
-                    .append(java.net.URLEncoder.encode(d.name(), java.nio.charset.StandardCharsets.UTF_8))
+                    .append(URLEncoder.encode(d.name(), StandardCharsets.UTF_8))
                     .append("&format=csv`")
                     .append(d.isDefault() ? " (`df`)" : "")
                     .append(", ")

@@ -1,6 +1,7 @@
 package io.llmanalytics.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.opencsv.CSVWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,7 +84,7 @@ public record ResultTable(List<String> header, List<List<JsonNode>> rows, boolea
         if (data.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                rows.add(List.of(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()), e.getValue()));
+                rows.add(List.of(TextNode.valueOf(e.getKey()), e.getValue()));
             }
         } else {
             data.forEach(pair -> rows.add(List.of(pair.path(0), pair.path(1))));

@@ -1,11 +1,8 @@
 package io.llmanalytics.insights;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -16,12 +13,10 @@ import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.sandbox.SandboxConfig;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.SessionDocument;
-import io.llmanalytics.session.SessionRepository;
 import io.llmanalytics.session.SessionService;
-import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
+import io.llmanalytics.session.SessionStore;
+import io.llmanalytics.session.StoredInsights;
 import io.quarkus.logging.Log;
-import io.quarkus.mongodb.FindOptions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -29,7 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bson.Document;
+import java.util.UUID;
 
 /**
  * Automatic insights: computed by the worker ({@link Sandbox#insights}) in the background right after upload, stored
@@ -58,32 +53,26 @@ public class InsightsService {
             ProblemType.TIMEOUT,
             ProblemType.SHUTTING_DOWN);
     private static final TypeReference<List<Insight>> INSIGHTS = new TypeReference<>() {};
-    private static final TypeReference<Map<String, List<Insight>>> HOLDER = new TypeReference<>() {};
-
-    static final String CLAIM = "insights_claim";
 
     private final Sandbox sandbox;
     private final SessionService sessions;
-    private final SessionRepository repository;
+    private final SessionStore store;
     private final InsightsConfig config;
     private final SandboxConfig sandboxConfig;
-    private final StoreConfig store;
     private final ObjectMapper json;
 
     public InsightsService(
             Sandbox sandbox,
             SessionService sessions,
-            SessionRepository repository,
+            SessionStore store,
             InsightsConfig config,
             SandboxConfig sandboxConfig,
-            StoreConfig store,
             ObjectMapper json) {
         this.sandbox = sandbox;
         this.sessions = sessions;
-        this.repository = repository;
+        this.store = store;
         this.config = config;
         this.sandboxConfig = sandboxConfig;
-        this.store = store;
         this.json = json;
     }
 
@@ -105,7 +94,7 @@ public class InsightsService {
      */
     public void start(SessionDocument session) {
         String id = session.id;
-        String token = java.util.UUID.randomUUID().toString();
+        String token = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
         claim(id, token, now)
                 .chain(claimed -> !claimed
@@ -126,20 +115,7 @@ public class InsightsService {
 
     /** Claims the session's computation in the store: true when this call won it. */
     private Uni<Boolean> claim(String id, String token, long now) {
-        return repository
-                .mongoCollection()
-                .updateOne(
-                        Filters.and(
-                                Filters.eq("_id", id),
-                                Filters.exists("insights", false),
-                                Filters.or(Filters.exists(CLAIM, false), Filters.lt(CLAIM + ".until", now))),
-                        Updates.set(CLAIM, new Document("token", token).append("until", now + claimMillis())))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .map(result -> result.getModifiedCount() > 0);
+        return store.claimInsights(id, token, now, now + claimMillis());
     }
 
     /**
@@ -160,21 +136,9 @@ public class InsightsService {
                 id, problem != null ? problem.type().title() : e.getClass().getSimpleName());
         Log.debugf("Insights of session %s not computed: %s", id, e.getMessage());
         long until = System.currentTimeMillis() + config.retryAfter().toMillis();
-        return repository
-                .mongoCollection()
-                .updateOne(
-                        Filters.and(Filters.eq("_id", id), Filters.eq(CLAIM + ".token", token)),
-                        Updates.set(
-                                CLAIM,
-                                new Document("token", token)
-                                        .append("until", until)
-                                        .append("detail", detail)))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
+        return store.updateInsightsClaim(id, new StoredInsights.Claim(token, until, detail))
                 .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+                .recoverWithNull();
     }
 
     /**
@@ -182,17 +146,7 @@ public class InsightsService {
      * session as given must hold its new datasets.
      */
     public Uni<Void> refresh(SessionDocument session) {
-        return repository
-                .mongoCollection()
-                .updateOne(
-                        Filters.eq("_id", session.id), Updates.combine(Updates.unset("insights"), Updates.unset(CLAIM)))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .invoke(() -> start(session))
-                .replaceWithVoid();
+        return store.clearInsights(session.id).invoke(() -> start(session));
     }
 
     /** Runs the worker's insights; a failure of the service fails the Uni, anything else gives a stored outcome. */
@@ -247,89 +201,51 @@ public class InsightsService {
 
     /** Stores the insights if the claim {@code token} is still the session's (no refresh came meanwhile). */
     private Uni<SessionInsights> save(SessionInsights insights, String token) {
-        Document stored = new Document("status", insights.status())
-                .append("computed_at", Instant.now().toString());
-        try {
-            stored.append(
-                    "insights",
-                    Document.parse("{\"list\":" + json.writeValueAsString(insights.insights()) + "}")
-                            .get("list"));
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom()
-                    .failure(new ProblemException(ProblemType.INTERNAL, "the insights could not be stored", e));
-        }
-        if (insights.detail() != null) {
-            stored.append("detail", insights.detail());
-        }
-        return repository
-                .mongoCollection()
-                .updateOne(
-                        Filters.and(Filters.eq("_id", insights.sessionId()), Filters.eq(CLAIM + ".token", token)),
-                        Updates.combine(Updates.set("insights", stored), Updates.unset(CLAIM)))
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .map(result -> {
-                    if (result.getMatchedCount() == 0) {
-                        Log.debugf(
-                                "Insights of session %s discarded: its datasets changed meanwhile",
-                                insights.sessionId());
-                        return null;
-                    }
-                    return insights;
-                });
+        StoredInsights stored = new StoredInsights(
+                insights.status(),
+                Instant.now().toString(),
+                json.convertValue(insights.insights(), List.class),
+                insights.detail());
+        return store.saveInsights(insights.sessionId(), token, stored).map(saved -> {
+            if (!saved) {
+                Log.debugf("Insights of session %s discarded: its datasets changed meanwhile", insights.sessionId());
+                return null;
+            }
+            return insights;
+        });
     }
 
     private Uni<SessionInsights> stored(String sessionId) {
-        return repository
-                .mongoCollection()
-                .find(
-                        Filters.eq("_id", sessionId),
-                        Document.class,
-                        new FindOptions().projection(new Document("insights", 1).append(CLAIM, 1)))
-                .collect()
-                .first()
-                .ifNoItem()
-                .after(store.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .map(doc -> doc == null ? null : readOrClaim(sessionId, doc));
+        return store.insights(sessionId)
+                .map(found -> found.map(state -> readOrClaim(sessionId, state)).orElse(null));
     }
 
     /** The stored insights; else what a live claim says (pending, or failed until it is tried again); else null. */
-    private SessionInsights readOrClaim(String sessionId, Document doc) {
-        SessionInsights found = read(sessionId, doc.get("insights", Document.class));
+    private SessionInsights readOrClaim(String sessionId, StoredInsights.State state) {
+        SessionInsights found = read(sessionId, state.insights());
         if (found != null) {
             return found;
         }
-        Document claim = doc.get(CLAIM, Document.class);
-        if (claim == null
-                || !(claim.get("until") instanceof Number until)
-                || until.longValue() < System.currentTimeMillis()) {
+        StoredInsights.Claim claim = state.claim();
+        if (claim == null || claim.until() == null || claim.until() < System.currentTimeMillis()) {
             return null;
         }
-        String detail = claim.getString("detail");
-        return detail == null ? SessionInsights.pending(sessionId) : SessionInsights.failed(sessionId, detail);
+        return claim.detail() == null
+                ? SessionInsights.pending(sessionId)
+                : SessionInsights.failed(sessionId, claim.detail());
     }
 
-    private SessionInsights read(String sessionId, Document stored) {
+    private SessionInsights read(String sessionId, StoredInsights stored) {
         if (stored == null) {
             return null;
         }
-        List<Insight> insights = List.of();
-        Object list = stored.get("insights");
-        if (list != null) {
-            try {
-                insights = json.readValue(new Document("list", list).toJson(), HOLDER)
-                        .get("list");
-            } catch (JsonProcessingException e) {
-                Log.warnf("Stored insights of session %s are unreadable; computing them again", sessionId);
-                return null;
-            }
+        List<Insight> insights;
+        try {
+            insights = stored.insights() == null ? List.of() : json.convertValue(stored.insights(), INSIGHTS);
+        } catch (IllegalArgumentException e) {
+            Log.warnf("Stored insights of session %s are unreadable; computing them again", sessionId);
+            return null;
         }
-        return new SessionInsights(sessionId, stored.getString("status"), insights, stored.getString("detail"));
+        return new SessionInsights(sessionId, stored.status(), insights, stored.detail());
     }
 }

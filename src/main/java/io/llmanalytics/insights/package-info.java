@@ -12,7 +12,7 @@
  * {@link io.llmanalytics.insights.InsightsService#refresh} recomputes (for a session whose datasets changed).</li>
  * </ol>
  *
- * <p>HTTP: {@code GET /api/session/{id}/insights} → {@link io.llmanalytics.insights.SessionInsights}
+ * <p>HTTP (resource {@code api.InsightsResource}): {@code GET /api/session/{id}/insights} → {@link io.llmanalytics.insights.SessionInsights}
  * ({@code status: ready|pending|failed}); 404 for an unknown session (through {@code SessionService.find}).
  * {@code Accept: text/event-stream}: the current state, then the final one.
  */

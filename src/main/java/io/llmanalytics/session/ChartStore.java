@@ -2,8 +2,8 @@ package io.llmanalytics.session;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -71,13 +72,7 @@ public class ChartStore {
                     .append("plot", c.plotJson())
                     .append("created_at", now));
         }
-        return charts.insertMany(docs)
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .replaceWithVoid();
+        return charts.insertMany(docs).plug(StoreCalls.within(config.timeout())).replaceWithVoid();
     }
 
     /** One chart of an interaction, or empty when there is none at {@code n}. */
@@ -85,11 +80,7 @@ public class ChartStore {
         return charts.find(Filters.eq("_id", id(sessionId, interactionId, n)))
                 .collect()
                 .first()
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(config.timeout()))
                 .map(doc -> Optional.ofNullable(doc).map(ChartStore::chart));
     }
 
@@ -99,25 +90,17 @@ public class ChartStore {
                         Filters.and(Filters.eq("session_id", sessionId), Filters.eq("interaction_id", interactionId)))
                 .collect()
                 .asList()
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(config.timeout()))
                 .map(docs -> docs.stream()
                         .map(ChartStore::chart)
-                        .sorted(java.util.Comparator.comparingInt(StoredChart::n))
+                        .sorted(Comparator.comparingInt(StoredChart::n))
                         .toList());
     }
 
     /** Deletes every chart of a session; returns how many. */
     public Uni<Long> deleteSession(String sessionId) {
         return charts.deleteMany(Filters.eq("session_id", sessionId))
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(config.timeout()))
                 .map(result -> result.getDeletedCount());
     }
 

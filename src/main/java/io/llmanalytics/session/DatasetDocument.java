@@ -2,6 +2,7 @@ package io.llmanalytics.session;
 
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.sources.DatasetOrigin;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record DatasetDocument(
         String contentHash,
         List<String> naValues,
         DatasetSchema schema,
-        io.llmanalytics.sources.DatasetOrigin origin) {
+        DatasetOrigin origin) {
 
     /** A dataset read from an uploaded file. */
     public DatasetDocument(
@@ -37,7 +38,7 @@ public record DatasetDocument(
     }
 
     /** The same dataset with its origin. */
-    public DatasetDocument withOrigin(io.llmanalytics.sources.DatasetOrigin from) {
+    public DatasetDocument withOrigin(DatasetOrigin from) {
         return new DatasetDocument(name, isDefault, fileId, contentHash, naValues, schema, from);
     }
 

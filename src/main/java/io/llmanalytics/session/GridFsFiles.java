@@ -1,12 +1,13 @@
 package io.llmanalytics.session;
 
+import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 import io.llmanalytics.dataset.DatasetFiles;
 import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -93,26 +94,18 @@ public class GridFsFiles implements DatasetFiles {
         return Uni.createFrom()
                 .publisher(AdaptersToFlow.publisher(
                         bucket.uploadFromPublisher(filename, AdaptersToReactiveStreams.publisher(content), options)))
-                .ifNoItem()
-                .after(timeoutFor(sizeOf(file)))
-                .fail()
                 .map(id -> new StoredFile(
                         id.toHexString(), length[0], HexFormat.of().formatHex(digest.digest())))
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable);
+                .plug(StoreCalls.within(timeoutFor(sizeOf(file))));
     }
 
     public Uni<Void> delete(String id) {
         return Uni.createFrom()
                 .publisher(AdaptersToFlow.publisher(bucket.delete(new ObjectId(id))))
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
                 .replaceWithVoid()
-                .onFailure(e -> e instanceof com.mongodb.MongoGridFSException)
+                .onFailure(e -> e instanceof MongoGridFSException)
                 .recoverWithNull()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable);
+                .plug(StoreCalls.within(config.timeout()));
     }
 
     /** Copies a stored file to {@code target}. */
@@ -132,11 +125,7 @@ public class GridFsFiles implements DatasetFiles {
             bucket.downloadToPublisher(new ObjectId(id))
                     .subscribe(new ChunkWriter(channel, target, emitter, DOWNLOAD_DEMAND));
         });
-        return copy.ifNoItem()
-                .after(timeoutFor(0))
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable);
+        return copy.plug(StoreCalls.within(timeoutFor(0)));
     }
 
     @Override

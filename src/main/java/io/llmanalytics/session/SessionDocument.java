@@ -1,5 +1,6 @@
 package io.llmanalytics.session;
 
+import io.llmanalytics.dataset.SharedColumn;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +9,8 @@ import org.bson.codecs.pojo.annotations.BsonId;
 
 /**
  * A session as stored in the {@code sessions} collection: metadata, the datasets' schemas and where their files are,
- * and the conversation history. Nothing large: data lives in GridFS.
+ * and how many interactions it had. Nothing large: data lives in GridFS, interactions in their own collection
+ * ({@link SessionStore}).
  */
 @MongoEntity(collection = "sessions")
 public class SessionDocument {
@@ -23,9 +25,17 @@ public class SessionDocument {
     public String originalFileId;
     public String owner;
     public List<DatasetDocument> datasets = new ArrayList<>();
-    public List<org.bson.Document> history = new ArrayList<>();
+    /** Interactions appended so far (the sequence number of the last one); kept up to the store's bound. */
+    public long interactionCount;
+    /** Interactions moved from the former {@code history} array of the document ({@link HistoryMigration}). */
+    public long interactionsMoved;
     /** Candidate join keys between the datasets, measured when datasets were added. */
-    public List<io.llmanalytics.dataset.SharedColumn> sharedColumns = new ArrayList<>();
+    public List<SharedColumn> sharedColumns = new ArrayList<>();
+
+    /** How many interactions the session keeps, at most {@code max}. */
+    public int keptInteractions(int max) {
+        return (int) Math.min(max, interactionCount + interactionsMoved);
+    }
 
     public DatasetDocument defaultDataset() {
         return datasets.stream().filter(DatasetDocument::isDefault).findFirst().orElse(datasets.get(0));

@@ -2,225 +2,45 @@ package io.llmanalytics.session;
 
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.ParsedUpload;
-import io.llmanalytics.upload.TableParser;
-import io.llmanalytics.upload.UploadConfig;
-import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
 import java.util.stream.Stream;
-import org.bson.Document;
 
 /**
- * Sessions: created from an upload (parsed and profiled on a worker thread while the original is stored), read,
- * listed and deleted. An upload that fails at any step leaves nothing behind.
+ * Stored sessions: read, listed and deleted (with their interactions and files). Sessions are created by the intake
+ * ({@code upload.SessionIntake}); interactions are {@link SessionStore}'s.
  */
 @ApplicationScoped
 public class SessionService {
 
-    private final TableParser parser;
     private final GridFsFiles files;
     private final SessionRepository repository;
-    private final UploadConfig uploadConfig;
     private final StoreConfig storeConfig;
-    private final Event<SessionCreated> created;
     private final Event<SessionDeleted> deleted;
-    private final UploadMetrics metrics;
-    private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+    private final SessionStore store;
 
     public SessionService(
-            TableParser parser,
             GridFsFiles files,
             SessionRepository repository,
-            UploadConfig uploadConfig,
             StoreConfig storeConfig,
-            Event<SessionCreated> created,
             Event<SessionDeleted> deleted,
-            UploadMetrics metrics) {
-        this.parser = parser;
+            SessionStore store) {
         this.files = files;
         this.repository = repository;
-        this.uploadConfig = uploadConfig;
         this.storeConfig = storeConfig;
-        this.created = created;
         this.deleted = deleted;
-        this.metrics = metrics;
+        this.store = store;
     }
-
-    /** Creates a session from an uploaded file (deleted by the caller afterwards). */
-    public Uni<SessionDocument> create(Path upload, String fileName, String owner) {
-        String id = UUID.randomUUID().toString();
-        return intake(upload, intake -> ingest(id, upload, fileName, owner, intake.workDir()), doc -> doc.format);
-    }
-
-    /** Where an upload is worked on, and its size. */
-    record Intake(Path workDir, long bytes) {}
-
-    /**
-     * Works on an upload in a fresh work directory, deleted afterwards whatever the outcome, and records the ingest
-     * in the upload metrics (with the format {@code format} gives the result, or none).
-     */
-    <T> Uni<T> intake(Path upload, Function<Intake, Uni<T>> work, Function<T, String> format) {
-        long start = System.nanoTime();
-        return Uni.createFrom()
-                .item(() -> new Intake(workDir(), size(upload)))
-                .runSubscriptionOn(blocking)
-                .chain(intake -> work.apply(intake)
-                        .eventually(() -> Uni.createFrom()
-                                .item(() -> deleteTree(intake.workDir()))
-                                .runSubscriptionOn(blocking))
-                        .onTermination()
-                        .invoke((result, failure, cancelled) -> metrics.ingested(
-                                intake.bytes(),
-                                Duration.ofNanos(System.nanoTime() - start),
-                                result == null ? null : format.apply(result),
-                                UploadMetrics.outcome(failure, cancelled))));
-    }
-
-    private static long size(Path upload) {
-        try {
-            return Files.size(upload);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private Uni<SessionDocument> ingest(String id, Path upload, String fileName, String owner, Path workDir) {
-        List<String> stored = new ArrayList<>();
-        Uni<ParsedUpload> parse = Uni.createFrom()
-                .item(() -> parser.parse(upload, fileName, workDir))
-                .runSubscriptionOn(blocking);
-        Uni<StoredFile> original = files.store(upload, fileName, new Document("session", id).append("kind", "original"))
-                .invoke(f -> stored.add(f.id()));
-        return Uni.combine()
-                .all()
-                .unis(parse, original)
-                .collectFailures()
-                .asTuple()
-                .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
-                        .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
-                        .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)))
-                .call(doc -> repository
-                        .persist(doc)
-                        .ifNoItem()
-                        .after(storeConfig.timeout())
-                        .fail()
-                        .onFailure(StoreFailures::isStoreFailure)
-                        .transform(StoreFailures::unavailable))
-                .invoke(doc -> created.fire(new SessionCreated(doc)))
-                .onFailure()
-                .call(e -> deleteAll(stored))
-                .onFailure(io.smallrye.mutiny.CompositeException.class)
-                .transform(SessionService::firstProblem);
-    }
-
-    /** The candidate join keys between the sheets of a workbook, measured on the files still in the work directory. */
-    Uni<SessionDocument> sheetJoinKeys(SessionDocument doc, ParsedUpload parsed, Path upload) {
-        if (doc.datasets.size() < 2) {
-            return Uni.createFrom().item(doc);
-        }
-        return Uni.createFrom()
-                .item(() -> {
-                    Map<String, Path> local = new HashMap<>();
-                    for (int i = 0; i < doc.datasets.size(); i++) {
-                        Path canonical = parsed.tables().get(i).canonical();
-                        local.put(doc.datasets.get(i).name(), canonical == null ? upload : canonical);
-                    }
-                    try {
-                        doc.sharedColumns = SharedColumns.merge(
-                                List.of(),
-                                new SharedColumns(MAX_DISTINCT_FOR_OVERLAP)
-                                        .measure(
-                                                SharedColumns.candidates(
-                                                        List.of(doc.datasets.get(0)),
-                                                        doc.datasets.subList(1, doc.datasets.size())),
-                                                local));
-                    } catch (IOException | RuntimeException e) {
-                        Log.infof(
-                                "Join keys between the sheets of session %s not measured: %s",
-                                doc.id, e.getClass().getSimpleName());
-                    }
-                    return doc;
-                })
-                .runSubscriptionOn(blocking);
-    }
-
-    Uni<List<DatasetDocument>> storeDatasets(
-            String id, ParsedUpload parsed, StoredFile original, List<String> stored, Path workDir) {
-        List<Uni<DatasetDocument>> unis = new ArrayList<>();
-        for (int i = 0; i < parsed.tables().size(); i++) {
-            ParsedTable table = parsed.tables().get(i);
-            boolean isDefault = i == 0;
-            if (table.canonical() == null) {
-                unis.add(Uni.createFrom()
-                        .item(new DatasetDocument(
-                                table.schema().name(),
-                                isDefault,
-                                original.id(),
-                                original.sha256(),
-                                table.naValues(),
-                                table.schema())));
-            } else {
-                Document meta = new Document("session", id)
-                        .append("kind", "canonical")
-                        .append("dataset", table.schema().name());
-                unis.add(files.store(table.canonical(), table.schema().name() + ".csv", meta)
-                        .invoke(f -> stored.add(f.id()))
-                        .map(f -> new DatasetDocument(
-                                table.schema().name(),
-                                isDefault,
-                                f.id(),
-                                f.sha256(),
-                                table.naValues(),
-                                table.schema())));
-            }
-        }
-        return Uni.join().all(unis).andCollectFailures();
-    }
-
-    static SessionDocument document(
-            String id,
-            String fileName,
-            String owner,
-            ParsedUpload parsed,
-            StoredFile original,
-            List<DatasetDocument> datasets) {
-        SessionDocument doc = new SessionDocument();
-        doc.id = id;
-        doc.createdAt = Instant.now();
-        doc.fileName = fileName;
-        doc.fileSize = original == null ? 0 : original.length();
-        doc.format = parsed.format() == null ? "sql" : parsed.format().name().toLowerCase(java.util.Locale.ROOT);
-        doc.originalFileId = original == null ? null : original.id();
-        doc.owner = owner;
-        doc.datasets = datasets;
-        return doc;
-    }
-
-    /** Distinct values collected per column to measure join-key overlap. */
-    static final int MAX_DISTINCT_FOR_OVERLAP = 200_000;
 
     public Uni<SessionDocument> find(String id) {
         if (!isUuid(id)) {
@@ -228,22 +48,18 @@ public class SessionService {
         }
         return repository
                 .findById(id)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(storeConfig.timeout()))
                 .onItem()
                 .ifNull()
                 .failWith(() -> notFound(id));
     }
 
     public Uni<SessionPage> list(int limit, int offset) {
-        return list(limit, offset, java.util.Optional.empty());
+        return list(limit, offset, Optional.empty());
     }
 
     /** A page of the sessions of {@code owner}, or of all sessions when empty. */
-    public Uni<SessionPage> list(int limit, int offset, java.util.Optional<String> owner) {
+    public Uni<SessionPage> list(int limit, int offset, Optional<String> owner) {
         Sort newest = Sort.descending("createdAt");
         var query = owner.isPresent() ? repository.find("owner", newest, owner.get()) : repository.findAll(newest);
         Uni<List<SessionDocument>> page =
@@ -253,36 +69,30 @@ public class SessionService {
                 .all()
                 .unis(page, total)
                 .asTuple()
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
+                .plug(StoreCalls.within(storeConfig.timeout()))
                 .map(t -> new SessionPage(t.getItem1(), t.getItem2(), limit, offset));
     }
 
-    /** Deletes the session document, then its files; a later call finds nothing. */
+    /** Deletes the session document, then its interactions and files; a later call finds nothing. */
     public Uni<Void> delete(String id) {
         return find(id).chain(doc -> repository
                 .deleteById(id)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .chain(gone -> deleteAll(fileIds(doc)))
+                .plug(StoreCalls.within(storeConfig.timeout()))
+                .chain(gone -> store.deleteInteractions(id))
+                .chain(interactions -> deleteFiles(fileIds(doc)))
                 .invoke(() -> deleted.fire(new SessionDeleted(id))));
     }
 
     static List<String> fileIds(SessionDocument doc) {
         return Stream.concat(
                         Stream.of(doc.originalFileId), doc.datasets.stream().map(DatasetDocument::fileId))
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .distinct()
                 .toList();
     }
 
-    Uni<Void> deleteAll(List<String> ids) {
+    /** Deletes stored files; failures are logged, never raised (what is left is found by the maintenance). */
+    public Uni<Void> deleteFiles(List<String> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -296,35 +106,12 @@ public class SessionService {
                 .recoverWithNull();
     }
 
-    Path workDir() {
-        try {
-            Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
-            // 0700 (createTempDirectory's POSIX default, stated): the upload's files inside are the service's alone
-            return Files.createTempDirectory(
-                    base,
-                    "ingest-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static Void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            Log.debugf("Could not clean %s: %s", dir, e.getMessage());
-        }
-        return null;
-    }
-
-    static boolean isUuid(String id) {
+    public static boolean isUuid(String id) {
         if (id == null || id.length() != 36) {
             return false;
         }
         try {
-            return UUID.fromString(id).toString().equals(id.toLowerCase(java.util.Locale.ROOT));
+            return UUID.fromString(id).toString().equals(id.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -336,13 +123,5 @@ public class SessionService {
 
     private static String abbreviate(String id) {
         return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "..." : id;
-    }
-
-    static Throwable firstProblem(Throwable e) {
-        io.smallrye.mutiny.CompositeException composite = (io.smallrye.mutiny.CompositeException) e;
-        return composite.getCauses().stream()
-                .filter(c -> c instanceof ProblemException)
-                .findFirst()
-                .orElse(composite.getCauses().get(0));
     }
 }

@@ -1,11 +1,13 @@
 package io.llmanalytics.store;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.BsonReader;
 import org.bson.BsonType;
+import org.bson.BsonValue;
 import org.bson.BsonWriter;
 import org.bson.codecs.Codec;
 import org.bson.codecs.DecoderContext;
@@ -75,7 +77,7 @@ public class RecordCodecs implements CodecProvider {
                 case DOUBLE -> reader.readDouble();
                 case BOOLEAN -> reader.readBoolean();
                 case STRING -> reader.readString();
-                case DATE_TIME -> java.time.Instant.ofEpochMilli(reader.readDateTime());
+                case DATE_TIME -> Instant.ofEpochMilli(reader.readDateTime());
                 case DOCUMENT -> {
                     Map<String, Object> map = new LinkedHashMap<>();
                     reader.readStartDocument();
@@ -95,7 +97,7 @@ public class RecordCodecs implements CodecProvider {
                     reader.readEndArray();
                     yield list;
                 }
-                default -> registry.get(org.bson.BsonValue.class).decode(reader, context);
+                default -> registry.get(BsonValue.class).decode(reader, context);
             };
         }
 

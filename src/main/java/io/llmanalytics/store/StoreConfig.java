@@ -25,6 +25,13 @@ public interface StoreConfig {
     @WithDefault("10s")
     Duration timeout();
 
+    /**
+     * Interactions kept per session ({@code MAX_STORED_INTERACTIONS}); the oldest beyond it are dropped when one is
+     * appended.
+     */
+    @WithDefault("1000")
+    int maxInteractions();
+
     /** The embedded server, used only when {@link #url()} is absent. */
     Embedded embedded();
 

@@ -1,9 +1,11 @@
 package io.llmanalytics.store;
 
 import com.mongodb.MongoException;
+import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.smallrye.mutiny.TimeoutException;
+import java.time.Duration;
 
 /** Maps failures to reach the store (driver errors, timeouts) to a 503 problem; other failures pass unchanged. */
 public final class StoreFailures {
@@ -18,11 +20,11 @@ public final class StoreFailures {
 
     public static Throwable unavailable(Throwable e) {
         return new ProblemException(
-                io.llmanalytics.problem.Problem.of(
+                Problem.of(
                         ProblemType.STORE_UNAVAILABLE,
                         "The store did not answer (" + e.getClass().getSimpleName()
                                 + "); nothing was changed. Try again shortly."),
-                java.time.Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
                 e);
     }
 }

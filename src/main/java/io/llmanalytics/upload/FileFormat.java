@@ -1,5 +1,7 @@
 package io.llmanalytics.upload;
 
+import java.util.List;
+
 /** The kinds of file an upload may be. */
 public enum FileFormat {
     CSV,
@@ -23,7 +25,7 @@ public enum FileFormat {
             + " .sqlite, .sqlite3, .db (SQLite databases)";
 
     /** The accepted extensions, as a list. */
-    public static final java.util.List<String> EXTENSIONS = java.util.List.of(
+    public static final List<String> EXTENSIONS = List.of(
             ".csv",
             ".tsv",
             ".txt",

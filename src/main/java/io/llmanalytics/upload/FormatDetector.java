@@ -3,7 +3,10 @@ package io.llmanalytics.upload;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Decides what an upload is from its content first (Parquet, Arrow, zip and OLE2 signatures, JSON) and its name
@@ -80,7 +83,7 @@ public final class FormatDetector {
     }
 
     /** What each binary-format extension promises. */
-    private static final java.util.Map<String, String> NAMED = java.util.Map.of(
+    private static final Map<String, String> NAMED = Map.of(
             "parquet",
             "a Parquet file",
             "arrow",
@@ -117,16 +120,16 @@ public final class FormatDetector {
         }
         if (startsWith(head, length, 0x50, 0x4B, 0x03, 0x04)
                 && length >= 38 + ODS_MIME.length
-                && java.util.Arrays.equals(head, 30, 38, MIMETYPE, 0, 8)
-                && java.util.Arrays.equals(head, 38, 38 + ODS_MIME.length, ODS_MIME, 0, ODS_MIME.length)) {
+                && Arrays.equals(head, 30, 38, MIMETYPE, 0, 8)
+                && Arrays.equals(head, 38, 38 + ODS_MIME.length, ODS_MIME, 0, ODS_MIME.length)) {
             return "ods";
         }
         return null;
     }
 
-    private static final byte[] MIMETYPE = "mimetype".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MIMETYPE = "mimetype".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ODS_MIME =
-            "application/vnd.oasis.opendocument.spreadsheet".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            "application/vnd.oasis.opendocument.spreadsheet".getBytes(StandardCharsets.US_ASCII);
 
     private static FileFormat byContent(String fileName, String ext, String content, byte[] head, int length) {
         return switch (content) {

@@ -5,6 +5,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.NonFiniteNumberException;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.TooManyCellsException;
+import io.llmanalytics.sources.SqliteFileTables;
 import io.llmanalytics.upload.arrow.ArrowTableReader;
 import io.llmanalytics.upload.csv.CsvTableReader;
 import io.llmanalytics.upload.excel.XlsTableReader;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Reads an uploaded file into datasets. Blocking: call it on a worker thread. */
 @ApplicationScoped
@@ -56,8 +58,7 @@ public class TableParser {
                     List.of(new JsonTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
                 case XLSX -> new XlsxTableReader(options, limits).read(file, sheetFiles(workDir));
                 case XLS -> new XlsTableReader(options, limits).read(file, sheetFiles(workDir));
-                case SQLITE ->
-                    new io.llmanalytics.sources.SqliteFileTables(options, limits).read(file, sheetFiles(workDir));
+                case SQLITE -> new SqliteFileTables(options, limits).read(file, sheetFiles(workDir));
                 case ODS -> new OdsTableReader(options, limits).read(file, sheetFiles(workDir));
                 case JSONL ->
                     List.of(new JsonLinesReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
@@ -98,7 +99,7 @@ public class TableParser {
         };
     }
 
-    private static java.util.function.Function<String, Path> sheetFiles(Path workDir) {
+    private static Function<String, Path> sheetFiles(Path workDir) {
         List<String> names = new ArrayList<>();
         return sheet -> {
             names.add(sheet);

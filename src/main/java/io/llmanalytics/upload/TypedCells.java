@@ -1,6 +1,7 @@
 package io.llmanalytics.upload;
 
 import io.llmanalytics.schema.CellKind;
+import java.util.Locale;
 
 /** Helpers for typed readers: how a typed value's text becomes a canonical cell of the right kind. */
 public final class TypedCells {
@@ -46,7 +47,7 @@ public final class TypedCells {
 
     /** The canonical text of a floating value: NaN is missing (null), infinities as pandas writes them. */
     public static String floating(String text) {
-        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        String t = text.strip().toLowerCase(Locale.ROOT);
         return switch (t) {
             case "nan", "-nan", "+nan" -> null;
             case "inf", "+inf", "infinity", "+infinity" -> "inf";

@@ -1,6 +1,7 @@
 package io.llmanalytics.analysis;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -240,17 +241,10 @@ class AnswerTrustTest {
         assertEquals(1L, charts.count(session).await().atMost(Duration.ofSeconds(10)));
         given().delete("/api/session/" + session).then().statusCode(204);
         given().get(href).then().statusCode(404);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        long left = charts.count(session).await().atMost(Duration.ofSeconds(10));
-        while (left > 0 && System.nanoTime() < deadline) { // the charts go with the session's deletion event
-            left = charts.count(session)
-                    .onItem()
-                    .delayIt()
-                    .by(Duration.ofMillis(100))
-                    .await()
-                    .atMost(Duration.ofSeconds(10));
-        }
-        assertEquals(0L, left, "the session's charts are deleted with it");
+        // the charts go with the session's deletion event
+        await("the session's charts are deleted with it")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> charts.count(session).await().atMost(Duration.ofSeconds(10)) == 0L);
     }
 
     @Test

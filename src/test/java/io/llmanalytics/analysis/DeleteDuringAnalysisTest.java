@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,14 +248,16 @@ class DeleteDuringAnalysisTest {
             await(e -> e.path("event").asText().equals(name));
         }
 
-        private void await(Predicate<JsonNode> event) throws InterruptedException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
+        private void await(Predicate<JsonNode> event) {
+            Awaitility.await("an awaited event (or the end of the stream)")
+                    .atMost(WAIT)
+                    .until(() -> came(event) || ended.isDone());
+            assertTrue(came(event), "the awaited event came: " + events);
+        }
+
+        private boolean came(Predicate<JsonNode> event) {
             synchronized (signal) {
-                while (events.stream().noneMatch(event)) {
-                    long left = deadline - System.nanoTime();
-                    assertTrue(left > 0 && !ended.isDone(), "the awaited event came: " + events);
-                    signal.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
-                }
+                return events.stream().anyMatch(event);
             }
         }
 

@@ -243,7 +243,7 @@ class SessionDatasetsTest {
                 .body("detail", containsString("'file'"));
         add(session, "empty.csv", new byte[0]).then().statusCode(400).contentType("application/problem+json");
         Map<String, String> many = new HashMap<>();
-        for (int i = 0; i < io.llmanalytics.session.SessionDatasets.MAX_DATASETS; i++) {
+        for (int i = 0; i < io.llmanalytics.upload.SessionDatasets.MAX_DATASETS; i++) {
             many.put("s" + i, "a\n" + i + "\n");
         }
         add(session, "many.xlsx", workbook(many))

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.problem.Problem;
+import io.llmanalytics.session.InteractionDocument;
 import io.llmanalytics.session.SessionDocument;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -155,7 +156,8 @@ class NativeSourcesTest {
                 AnalysisEvent.class,
                 Problem.class,
                 SessionDocument.class,
-                load("io.llmanalytics.api.UploadLimits$ProblemBody")));
+                InteractionDocument.class,
+                load("io.llmanalytics.access.UploadLimits$ProblemBody")));
         for (Class<?> type : mainClasses()) {
             for (Method method : type.getDeclaredMethods()) {
                 if (Stream.of(GET.class, POST.class, PUT.class, DELETE.class, PATCH.class)

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class InsightOutcomeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final InsightsService service = new InsightsService(null, null, null, null, null, null, JSON);
+    private final InsightsService service = new InsightsService(null, null, null, null, null, JSON);
 
     private static ExecutionResult result(Outcome outcome, String body, ExecutionError error) throws Exception {
         return new ExecutionResult(

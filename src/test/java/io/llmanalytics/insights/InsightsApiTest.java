@@ -1,11 +1,11 @@
 package io.llmanalytics.insights;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,19 +95,21 @@ class InsightsApiTest {
         return JSON.readTree(body);
     }
 
-    private static JsonNode ready(String session) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode insights = get(session);
-            assertEquals(session, insights.path("session_id").asText());
-            String status = insights.path("status").asText();
-            if ("ready".equals(status)) {
-                return insights;
-            }
-            assertEquals("pending", status, insights::toString);
-            Thread.sleep(200);
-        }
-        return fail("insights of " + session + " not ready within " + PATIENCE);
+    private static JsonNode ready(String session) {
+        JsonNode insights = settled(session);
+        assertEquals(session, insights.path("session_id").asText());
+        assertEquals("ready", insights.path("status").asText(), insights::toString);
+        return insights;
+    }
+
+    /** The session's insights once they are no longer pending. */
+    private static JsonNode settled(String session) {
+        return await("insights of " + session + " no longer pending")
+                .atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> get(session),
+                        insights -> !"pending".equals(insights.path("status").asText()));
     }
 
     private static Map<String, JsonNode> byKindAndColumns(JsonNode insights) {
@@ -313,12 +315,7 @@ class InsightsApiTest {
                 .updateOne(Filters.eq("_id", session), Updates.unset("insights"))
                 .await()
                 .atMost(Duration.ofSeconds(10));
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        JsonNode insights = get(session);
-        while ("pending".equals(insights.path("status").asText()) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            insights = get(session);
-        }
+        JsonNode insights = settled(session);
         assertEquals("failed", insights.path("status").asText(), insights::toString);
         assertTrue(insights.path("detail").asText().length() > 10, insights::toString);
         assertEquals(0, insights.path("insights").size());

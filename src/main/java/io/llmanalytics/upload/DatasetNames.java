@@ -1,4 +1,4 @@
-package io.llmanalytics.session;
+package io.llmanalytics.upload;
 
 import java.text.Normalizer;
 import java.util.Collection;

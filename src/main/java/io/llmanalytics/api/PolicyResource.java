@@ -1,5 +1,7 @@
-package io.llmanalytics.validation;
+package io.llmanalytics.api;
 
+import io.llmanalytics.validation.CodeValidator;
+import io.llmanalytics.validation.PolicyDescription;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

@@ -1,6 +1,7 @@
-package io.llmanalytics.insights;
+package io.llmanalytics.api;
 
-import io.llmanalytics.api.ExistingSession;
+import io.llmanalytics.insights.InsightsService;
+import io.llmanalytics.insights.SessionInsights;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;

@@ -1,18 +1,20 @@
-package io.llmanalytics.session;
+package io.llmanalytics.upload;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.GridFsFiles;
+import io.llmanalytics.session.SessionCreated;
+import io.llmanalytics.session.SessionDatasetsAdded;
+import io.llmanalytics.session.SessionDocument;
+import io.llmanalytics.session.SessionService;
+import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.sources.DatasetOrigin;
 import io.llmanalytics.sources.SourceImporter;
 import io.llmanalytics.sources.SourceRequest;
-import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.ParsedUpload;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,8 +42,8 @@ public class SourceSessions {
     private final SessionDatasets datasets;
     private final SourceImporter importer;
     private final GridFsFiles files;
-    private final SessionRepository repository;
-    private final StoreConfig storeConfig;
+    private final SessionStore store;
+    private final SessionIntake intakes;
     private final Event<SessionCreated> created;
     private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
@@ -51,16 +53,16 @@ public class SourceSessions {
             SessionDatasets datasets,
             SourceImporter importer,
             GridFsFiles files,
-            SessionRepository repository,
-            StoreConfig storeConfig,
+            SessionStore store,
+            SessionIntake intakes,
             Event<SessionCreated> created,
             Event<SessionDatasetsAdded> datasetsAdded) {
         this.sessions = sessions;
         this.datasets = datasets;
         this.importer = importer;
         this.files = files;
-        this.repository = repository;
-        this.storeConfig = storeConfig;
+        this.store = store;
+        this.intakes = intakes;
         this.created = created;
         this.datasetsAdded = datasetsAdded;
     }
@@ -82,9 +84,9 @@ public class SourceSessions {
                         return new ParsedUpload(null, List.of(imported.table()));
                     })
                     .runSubscriptionOn(blocking)
-                    .chain(parsed -> sessions.storeDatasets(id, parsed, null, stored, intake.workDir())
+                    .chain(parsed -> intakes.storeDatasets(id, parsed, null, stored, intake.workDir())
                             .map(docs -> {
-                                SessionDocument doc = SessionService.document(
+                                SessionDocument doc = SessionIntake.document(
                                         id,
                                         "source:" + origin[0].source(),
                                         owner,
@@ -96,18 +98,12 @@ public class SourceSessions {
                                 doc.fileSize = SessionDatasets.canonicalBytes(parsed.tables());
                                 return doc;
                             }))
-                    .call(doc -> repository
-                            .persist(doc)
-                            .ifNoItem()
-                            .after(storeConfig.timeout())
-                            .fail()
-                            .onFailure(StoreFailures::isStoreFailure)
-                            .transform(StoreFailures::unavailable))
+                    .call(store::createSession)
                     .invoke(doc -> created.fire(new SessionCreated(doc)))
                     .onFailure()
-                    .call(e -> sessions.deleteAll(stored))
-                    .onFailure(io.smallrye.mutiny.CompositeException.class)
-                    .transform(SessionService::firstProblem);
+                    .call(e -> sessions.deleteFiles(stored))
+                    .onFailure(CompositeException.class)
+                    .transform(SessionIntake::firstProblem);
         });
     }
 
@@ -204,7 +200,7 @@ public class SourceSessions {
                 .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
                 .call(added -> files.delete(old.fileId()).onFailure().recoverWithNull())
                 .onFailure()
-                .call(e -> sessions.deleteAll(stored));
+                .call(e -> sessions.deleteFiles(stored));
     }
 
     private static boolean involves(SharedColumn c, String name) {
@@ -222,19 +218,9 @@ public class SourceSessions {
             all.add(d.name().equals(old.name()) ? fresh : d);
         }
         long delta = bytes - sizeOf(old);
-        var filter = Filters.and(Filters.eq("_id", session.id), Filters.eq("datasets.fileId", old.fileId()));
-        var update = Updates.combine(
-                Updates.set("datasets", all), Updates.set("sharedColumns", shared), Updates.inc("fileSize", delta));
-        return repository
-                .mongoCollection()
-                .updateOne(filter, update)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .map(result -> {
-                    if (result.getMatchedCount() == 0) {
+        return store.replaceDatasets(session.id, old.fileId(), all, shared, delta)
+                .map(matched -> {
+                    if (!matched) {
                         throw new ProblemException(
                                 ProblemType.CONFLICT,
                                 "The session was deleted, or dataset '" + old.name()
@@ -253,13 +239,13 @@ public class SourceSessions {
         return d.origin() == null ? 0 : d.origin().bytes();
     }
 
-    private <T> Uni<T> inWorkDir(Function<SessionService.Intake, Uni<T>> work) {
+    private <T> Uni<T> inWorkDir(Function<SessionIntake.Intake, Uni<T>> work) {
         return Uni.createFrom()
-                .item(() -> new SessionService.Intake(sessions.workDir(), 0))
+                .item(() -> new SessionIntake.Intake(intakes.workDir(), 0))
                 .runSubscriptionOn(blocking)
                 .chain(intake -> work.apply(intake)
                         .eventually(() -> Uni.createFrom()
-                                .item(() -> SessionService.deleteTree(intake.workDir()))
+                                .item(() -> SessionIntake.deleteTree(intake.workDir()))
                                 .runSubscriptionOn(blocking)));
     }
 

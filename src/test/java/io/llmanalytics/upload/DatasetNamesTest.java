@@ -1,4 +1,4 @@
-package io.llmanalytics.session;
+package io.llmanalytics.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

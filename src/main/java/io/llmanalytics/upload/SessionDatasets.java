@@ -1,22 +1,23 @@
-package io.llmanalytics.session;
+package io.llmanalytics.upload;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.DatasetSchema;
-import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.store.StoreFailures;
-import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.ParsedUpload;
-import io.llmanalytics.upload.TableParser;
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.GridFsFiles;
+import io.llmanalytics.session.SessionDatasetsAdded;
+import io.llmanalytics.session.SessionDocument;
+import io.llmanalytics.session.SessionService;
+import io.llmanalytics.session.SessionStore;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.bson.Document;
 
 /**
@@ -40,8 +43,8 @@ public class SessionDatasets {
     private final SessionService sessions;
     private final TableParser parser;
     private final GridFsFiles files;
-    private final SessionRepository repository;
-    private final StoreConfig storeConfig;
+    private final SessionStore store;
+    private final SessionIntake intakes;
     private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
@@ -49,14 +52,14 @@ public class SessionDatasets {
             SessionService sessions,
             TableParser parser,
             GridFsFiles files,
-            SessionRepository repository,
-            StoreConfig storeConfig,
+            SessionStore store,
+            SessionIntake intakes,
             Event<SessionDatasetsAdded> datasetsAdded) {
         this.sessions = sessions;
         this.parser = parser;
         this.files = files;
-        this.repository = repository;
-        this.storeConfig = storeConfig;
+        this.store = store;
+        this.intakes = intakes;
         this.datasetsAdded = datasetsAdded;
     }
 
@@ -70,13 +73,13 @@ public class SessionDatasets {
     public Uni<Added> addDatasets(String id, Path upload, String fileName) {
         return sessions.find(id)
                 .chain(session ->
-                        sessions.intake(upload, intake -> add(session, upload, fileName, intake), added -> null));
+                        intakes.intake(upload, intake -> add(session, upload, fileName, intake), added -> null));
     }
 
     /** The session after datasets were added, and the new datasets. */
     public record Added(SessionDocument session, List<DatasetDocument> datasets) {}
 
-    private Uni<Added> add(SessionDocument session, Path upload, String fileName, SessionService.Intake intake) {
+    private Uni<Added> add(SessionDocument session, Path upload, String fileName, SessionIntake.Intake intake) {
         return add(session, workDir -> parser.parse(upload, fileName, workDir), upload, intake, d -> d);
     }
 
@@ -86,10 +89,10 @@ public class SessionDatasets {
      */
     Uni<Added> add(
             SessionDocument session,
-            java.util.function.Function<Path, ParsedUpload> read,
+            Function<Path, ParsedUpload> read,
             Path upload,
-            SessionService.Intake intake,
-            java.util.function.UnaryOperator<DatasetDocument> decorate) {
+            SessionIntake.Intake intake,
+            UnaryOperator<DatasetDocument> decorate) {
         List<String> stored = new ArrayList<>();
         return Uni.createFrom()
                 .item(() -> named(session, read.apply(intake.workDir())))
@@ -104,16 +107,16 @@ public class SessionDatasets {
                                         upload != null ? intake.bytes() : canonicalBytes(tables)))))
                 .invoke(added -> datasetsAdded.fire(new SessionDatasetsAdded(added.session(), added.datasets())))
                 .onFailure()
-                .call(e -> sessions.deleteAll(stored))
-                .onFailure(io.smallrye.mutiny.CompositeException.class)
-                .transform(SessionService::firstProblem);
+                .call(e -> sessions.deleteFiles(stored))
+                .onFailure(CompositeException.class)
+                .transform(SessionIntake::firstProblem);
     }
 
     static long canonicalBytes(List<ParsedTable> tables) {
         long total = 0;
         for (ParsedTable t : tables) {
             try {
-                total += java.nio.file.Files.size(t.canonical());
+                total += Files.size(t.canonical());
             } catch (IOException e) {
                 // counted as 0: the file was stored already, its size is in GridFS
             }
@@ -192,7 +195,7 @@ public class SessionDatasets {
                         }
                         return SharedColumns.merge(
                                 session.sharedColumns,
-                                new SharedColumns(SessionService.MAX_DISTINCT_FOR_OVERLAP).measure(candidates, all));
+                                new SharedColumns(SessionIntake.MAX_DISTINCT_FOR_OVERLAP).measure(candidates, all));
                     } catch (IOException e) {
                         Log.infof(
                                 "Join keys of session %s not measured: %s",
@@ -209,33 +212,20 @@ public class SessionDatasets {
     private Uni<Added> save(
             SessionDocument session, List<DatasetDocument> added, List<SharedColumn> shared, long bytes) {
         List<String> names = added.stream().map(DatasetDocument::name).toList();
-        var filter = Filters.and(Filters.eq("_id", session.id), Filters.nin("datasets.name", names));
-        var update = Updates.combine(
-                Updates.pushEach("datasets", added),
-                Updates.set("sharedColumns", shared),
-                Updates.inc("fileSize", bytes));
-        return repository
-                .mongoCollection()
-                .updateOne(filter, update)
-                .ifNoItem()
-                .after(storeConfig.timeout())
-                .fail()
-                .onFailure(StoreFailures::isStoreFailure)
-                .transform(StoreFailures::unavailable)
-                .map(result -> {
-                    if (result.getMatchedCount() == 0) {
-                        throw new ProblemException(
-                                ProblemType.CONFLICT,
-                                "The session was deleted, or a dataset named " + names
-                                        + " was added to it meanwhile; send the file again.");
-                    }
-                    SessionDocument now = copy(session);
-                    now.datasets = new ArrayList<>(session.datasets);
-                    now.datasets.addAll(added);
-                    now.sharedColumns = shared;
-                    now.fileSize = session.fileSize + bytes;
-                    return new Added(now, added);
-                });
+        return store.addDatasets(session.id, added, shared, bytes).map(matched -> {
+            if (!matched) {
+                throw new ProblemException(
+                        ProblemType.CONFLICT,
+                        "The session was deleted, or a dataset named " + names
+                                + " was added to it meanwhile; send the file again.");
+            }
+            SessionDocument now = copy(session);
+            now.datasets = new ArrayList<>(session.datasets);
+            now.datasets.addAll(added);
+            now.sharedColumns = shared;
+            now.fileSize = session.fileSize + bytes;
+            return new Added(now, added);
+        });
     }
 
     static SessionDocument copy(SessionDocument session) {
@@ -247,7 +237,8 @@ public class SessionDatasets {
         doc.format = session.format;
         doc.originalFileId = session.originalFileId;
         doc.owner = session.owner;
-        doc.history = session.history;
+        doc.interactionCount = session.interactionCount;
+        doc.interactionsMoved = session.interactionsMoved;
         return doc;
     }
 }

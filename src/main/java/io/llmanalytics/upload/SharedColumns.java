@@ -1,10 +1,10 @@
-package io.llmanalytics.session;
+package io.llmanalytics.upload;
 
 import io.llmanalytics.dataset.SharedColumn;
 import io.llmanalytics.schema.CellClassifier;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.PandasType;
-import io.llmanalytics.upload.TableLimits;
+import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.upload.csv.CsvRecords;
 import io.llmanalytics.upload.csv.Dialect;
 import java.io.IOException;

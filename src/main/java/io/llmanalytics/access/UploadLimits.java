@@ -1,4 +1,4 @@
-package io.llmanalytics.api;
+package io.llmanalytics.access;
 
 import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
@@ -23,9 +23,7 @@ import jakarta.ws.rs.core.Response;
 @ApplicationScoped
 public class UploadLimits {
 
-    static final String CREATE = "/api/session/create";
-    static final String ADD = "/api/session/:id/datasets";
-    static final String TOO_LARGE = "too_large";
+    public static final String TOO_LARGE = "too_large";
     private static final long WATCH_INTERVAL_MS = 200;
     /**
      * How long the rest of a refused body is read and dropped before the connection is closed ("lingering close"):
@@ -42,8 +40,7 @@ public class UploadLimits {
     }
 
     void route(@Observes Router router) {
-        route(router, CREATE);
-        route(router, ADD);
+        Route.UPLOADS.forEach(r -> route(router, r.vertxPath()));
     }
 
     private void route(Router router, String path) {
@@ -122,7 +119,7 @@ public class UploadLimits {
         }
     }
 
-    static Response tooLarge(UploadConfig config, String path) {
+    public static Response tooLarge(UploadConfig config, String path) {
         return Response.status(413)
                 .type(Problem.MEDIA_TYPE)
                 .header("Connection", "close")

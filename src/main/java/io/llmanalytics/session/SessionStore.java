@@ -1,0 +1,298 @@
+package io.llmanalytics.session;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.store.StoreCalls;
+import io.llmanalytics.store.StoreConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.bson.Document;
+
+/**
+ * The one owner of a session's interactions: they live in their own collection ({@value #INTERACTIONS}, indexed by
+ * session and sequence), every one kept up to {@code store.max-interactions} per session (the oldest beyond it are
+ * dropped at append). This class alone knows the collection's field names; others call it with
+ * {@link StoredInteraction} records, encoded by the record codecs. Every call is bounded by the store timeout.
+ */
+@ApplicationScoped
+public class SessionStore {
+
+    /** The collection holding the interactions. */
+    public static final String INTERACTIONS = "interactions";
+
+    /** The detail of the 404 that ends an analysis whose session was deleted while it ran. */
+    public static final String SESSION_DELETED = "The session was deleted during the analysis.";
+
+    /** The session document's count of interactions appended to it (their sequence numbers). */
+    static final String COUNTER = "interactionCount";
+
+    /** The session document's count of interactions moved from its former {@code history} array. */
+    static final String MOVED = "interactionsMoved";
+
+    private final ReactiveMongoCollection<InteractionDocument> interactions;
+    private final ReactiveMongoCollection<Document> sessions;
+    private final StoreConfig config;
+    private final SessionRepository repository;
+
+    public SessionStore(ReactiveMongoClient client, StoreConfig config, SessionRepository repository) {
+        this.repository = repository;
+        this.interactions =
+                client.getDatabase(config.database()).getCollection(INTERACTIONS, InteractionDocument.class);
+        this.sessions = client.getDatabase(config.database()).getCollection("sessions");
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        interactions
+                .createIndex(Indexes.ascending("sessionId", "seq"), new IndexOptions().unique(true))
+                .plug(within())
+                .subscribe()
+                .with(name -> {}, e -> Log.warnf("Index of the interactions not created: %s", e.getMessage()));
+    }
+
+    /** Stores a new session document. */
+    public Uni<Void> createSession(SessionDocument session) {
+        return repository.persist(session).plug(within()).replaceWithVoid();
+    }
+
+    /**
+     * Adds datasets to a session unless one of the same name is there already, sets its join keys and adds
+     * {@code bytes} to its size; false when nothing matched (the session was deleted, or a name was taken meanwhile).
+     */
+    public Uni<Boolean> addDatasets(
+            String sessionId, List<DatasetDocument> added, List<SharedColumn> shared, long bytes) {
+        List<String> names = added.stream().map(DatasetDocument::name).toList();
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.nin("datasets.name", names)),
+                        Updates.combine(
+                                Updates.pushEach("datasets", added),
+                                Updates.set("sharedColumns", shared),
+                                Updates.inc("fileSize", bytes)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /**
+     * Replaces a session's datasets (one refreshed dataset, whose old file is {@code oldFileId}) and join keys, and
+     * adds {@code delta} to its size; false when nothing matched (deleted, or refreshed meanwhile).
+     */
+    public Uni<Boolean> replaceDatasets(
+            String sessionId, String oldFileId, List<DatasetDocument> all, List<SharedColumn> shared, long delta) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.eq("datasets.fileId", oldFileId)),
+                        Updates.combine(
+                                Updates.set("datasets", all),
+                                Updates.set("sharedColumns", shared),
+                                Updates.inc("fileSize", delta)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /** The session document's field holding the claim of its insights' computation. */
+    static final String INSIGHTS_CLAIM = "insights_claim";
+
+    /**
+     * Claims the computation of a session's insights for {@code token} until {@code until} (epoch ms), unless they
+     * are stored or another claim still holds at {@code now}; true when this call won it.
+     */
+    public Uni<Boolean> claimInsights(String sessionId, String token, long now, long until) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(
+                                Filters.eq("_id", sessionId),
+                                Filters.exists("insights", false),
+                                Filters.or(
+                                        Filters.exists(INSIGHTS_CLAIM, false),
+                                        Filters.lt(INSIGHTS_CLAIM + ".until", now))),
+                        Updates.set(INSIGHTS_CLAIM, new StoredInsights.Claim(token, until, null)))
+                .plug(within())
+                .map(result -> result.getModifiedCount() > 0);
+    }
+
+    /** Replaces the claim {@code claim.token()} (if it still holds) by {@code claim}: a failure, until it is retried. */
+    public Uni<Void> updateInsightsClaim(String sessionId, StoredInsights.Claim claim) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.eq(INSIGHTS_CLAIM + ".token", claim.token())),
+                        Updates.set(INSIGHTS_CLAIM, claim))
+                .plug(within())
+                .replaceWithVoid();
+    }
+
+    /** Drops a session's stored insights and any claim (they are computed again). */
+    public Uni<Void> clearInsights(String sessionId) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.eq("_id", sessionId),
+                        Updates.combine(Updates.unset("insights"), Updates.unset(INSIGHTS_CLAIM)))
+                .plug(within())
+                .replaceWithVoid();
+    }
+
+    /** Stores a session's insights if the claim {@code token} is still its own; false when it is not (refreshed). */
+    public Uni<Boolean> saveInsights(String sessionId, String token, StoredInsights insights) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(Filters.eq("_id", sessionId), Filters.eq(INSIGHTS_CLAIM + ".token", token)),
+                        Updates.combine(Updates.set("insights", insights), Updates.unset(INSIGHTS_CLAIM)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /** What the store holds of a session's insights; empty when there is no such session. */
+    public Uni<Optional<StoredInsights.State>> insights(String sessionId) {
+        return repository
+                .mongoCollection()
+                .find(
+                        Filters.eq("_id", sessionId),
+                        StoredInsights.State.class,
+                        new FindOptions()
+                                .projection(Projections.fields(
+                                        Projections.include("insights", INSIGHTS_CLAIM), Projections.excludeId())))
+                .collect()
+                .first()
+                .plug(within())
+                .map(Optional::ofNullable);
+    }
+
+    /**
+     * Appends one interaction to a session; fails with {@code NOT_FOUND} when the session is gone (never re-created
+     * by a late answer) and {@code STORE_UNAVAILABLE} when the store does not answer.
+     */
+    public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction) {
+        return sessions.findOneAndUpdate(
+                        Filters.eq("_id", sessionId),
+                        Updates.inc(COUNTER, 1L),
+                        new FindOneAndUpdateOptions()
+                                .projection(Projections.include(COUNTER))
+                                .returnDocument(ReturnDocument.AFTER))
+                .plug(within())
+                .chain(doc -> {
+                    if (doc == null) {
+                        throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);
+                    }
+                    long seq = ((Number) doc.get(COUNTER)).longValue();
+                    return interactions
+                            .insertOne(new InteractionDocument(
+                                    InteractionDocument.key(sessionId, seq), sessionId, seq, interaction))
+                            .plug(within())
+                            .chain(inserted -> dropOlderThan(sessionId, seq));
+                });
+    }
+
+    /** Drops the interactions of a session older than the newest {@code store.max-interactions} up to {@code seq}. */
+    private Uni<Void> dropOlderThan(String sessionId, long seq) {
+        long oldestKept = seq - config.maxInteractions() + 1;
+        return interactions
+                .deleteMany(Filters.and(Filters.eq("sessionId", sessionId), Filters.lt("seq", oldestKept)))
+                .plug(within())
+                .replaceWithVoid();
+    }
+
+    /** The newest {@code limit} interactions of a session, oldest first. */
+    public Uni<List<StoredInteraction>> recentInteractions(String sessionId, int limit) {
+        return interactions
+                .find(
+                        Filters.eq("sessionId", sessionId),
+                        new FindOptions().sort(Sorts.descending("seq")).limit(limit))
+                .map(InteractionDocument::interaction)
+                .collect()
+                .asList()
+                .plug(within())
+                .map(newestFirst -> {
+                    List<StoredInteraction> list = new ArrayList<>(newestFirst);
+                    Collections.reverse(list);
+                    return list;
+                });
+    }
+
+    /** Every kept interaction of a session, oldest first. */
+    public Uni<List<StoredInteraction>> allInteractions(String sessionId) {
+        return interactions
+                .find(Filters.eq("sessionId", sessionId), new FindOptions().sort(Sorts.ascending("seq")))
+                .map(InteractionDocument::interaction)
+                .collect()
+                .asList()
+                .plug(within());
+    }
+
+    /** One interaction of a session by its id (the conversation id of its answer). */
+    public Uni<Optional<StoredInteraction>> interaction(String sessionId, String interactionId) {
+        return interactions
+                .find(Filters.and(
+                        Filters.eq("sessionId", sessionId), Filters.eq("interaction.conversationId", interactionId)))
+                .map(InteractionDocument::interaction)
+                .collect()
+                .first()
+                .plug(within())
+                .map(Optional::ofNullable);
+    }
+
+    /** How many interactions a session keeps. */
+    public Uni<Long> countInteractions(String sessionId) {
+        return interactions.countDocuments(Filters.eq("sessionId", sessionId)).plug(within());
+    }
+
+    /** Deletes every interaction of a session; returns how many. */
+    public Uni<Long> deleteInteractions(String sessionId) {
+        return interactions
+                .deleteMany(Filters.eq("sessionId", sessionId))
+                .plug(within())
+                .map(result -> result.getDeletedCount());
+    }
+
+    /**
+     * Stores interactions moved from a session document at the given sequence numbers, replacing what is stored
+     * under the same keys (so doing it twice stores them once).
+     */
+    Uni<Void> putInteractions(String sessionId, List<Long> seqs, List<StoredInteraction> moved) {
+        List<Uni<Void>> puts = new ArrayList<>();
+        for (int i = 0; i < moved.size(); i++) {
+            long seq = seqs.get(i);
+            String key = InteractionDocument.key(sessionId, seq);
+            puts.add(interactions
+                    .replaceOne(
+                            Filters.eq("_id", key),
+                            new InteractionDocument(key, sessionId, seq, moved.get(i)),
+                            new ReplaceOptions().upsert(true))
+                    .plug(within())
+                    .replaceWithVoid());
+        }
+        return puts.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(puts).andFailFast().replaceWithVoid();
+    }
+
+    private <T> Function<Uni<T>, Uni<T>> within() {
+        return StoreCalls.within(config.timeout());
+    }
+}

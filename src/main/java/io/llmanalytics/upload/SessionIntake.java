@@ -1,0 +1,248 @@
+package io.llmanalytics.upload;
+
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.GridFsFiles;
+import io.llmanalytics.session.SessionCreated;
+import io.llmanalytics.session.SessionDocument;
+import io.llmanalytics.session.SessionService;
+import io.llmanalytics.session.SessionStore;
+import io.llmanalytics.session.StoredFile;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.CompositeException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.bson.Document;
+
+/**
+ * The intake of uploads: a session created from an uploaded file (parsed and profiled on a worker thread while the
+ * original is stored, the join keys between a workbook's sheets measured), in a work directory deleted afterwards.
+ * An upload that fails at any step leaves nothing behind. Storage is {@link SessionStore}'s and
+ * {@link SessionService}'s.
+ */
+@ApplicationScoped
+public class SessionIntake {
+
+    private final TableParser parser;
+    private final GridFsFiles files;
+    private final SessionService sessions;
+    private final SessionStore store;
+    private final UploadConfig uploadConfig;
+    private final Event<SessionCreated> created;
+    private final UploadMetrics metrics;
+    private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+
+    public SessionIntake(
+            TableParser parser,
+            GridFsFiles files,
+            SessionService sessions,
+            SessionStore store,
+            UploadConfig uploadConfig,
+            Event<SessionCreated> created,
+            UploadMetrics metrics) {
+        this.parser = parser;
+        this.files = files;
+        this.sessions = sessions;
+        this.store = store;
+        this.uploadConfig = uploadConfig;
+        this.created = created;
+        this.metrics = metrics;
+    }
+
+    /** Creates a session from an uploaded file (deleted by the caller afterwards). */
+    public Uni<SessionDocument> create(Path upload, String fileName, String owner) {
+        String id = UUID.randomUUID().toString();
+        return intake(upload, intake -> ingest(id, upload, fileName, owner, intake.workDir()), doc -> doc.format);
+    }
+
+    /** Where an upload is worked on, and its size. */
+    public record Intake(Path workDir, long bytes) {}
+
+    /**
+     * Works on an upload in a fresh work directory, deleted afterwards whatever the outcome, and records the ingest
+     * in the upload metrics (with the format {@code format} gives the result, or none).
+     */
+    public <T> Uni<T> intake(Path upload, Function<Intake, Uni<T>> work, Function<T, String> format) {
+        long start = System.nanoTime();
+        return Uni.createFrom()
+                .item(() -> new Intake(workDir(), size(upload)))
+                .runSubscriptionOn(blocking)
+                .chain(intake -> work.apply(intake)
+                        .eventually(() -> Uni.createFrom()
+                                .item(() -> deleteTree(intake.workDir()))
+                                .runSubscriptionOn(blocking))
+                        .onTermination()
+                        .invoke((result, failure, cancelled) -> metrics.ingested(
+                                intake.bytes(),
+                                Duration.ofNanos(System.nanoTime() - start),
+                                result == null ? null : format.apply(result),
+                                UploadMetrics.outcome(failure, cancelled))));
+    }
+
+    private static long size(Path upload) {
+        try {
+            return Files.size(upload);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private Uni<SessionDocument> ingest(String id, Path upload, String fileName, String owner, Path workDir) {
+        List<String> stored = new ArrayList<>();
+        Uni<ParsedUpload> parse = Uni.createFrom()
+                .item(() -> parser.parse(upload, fileName, workDir))
+                .runSubscriptionOn(blocking);
+        Uni<StoredFile> original = files.store(upload, fileName, new Document("session", id).append("kind", "original"))
+                .invoke(f -> stored.add(f.id()));
+        return Uni.combine()
+                .all()
+                .unis(parse, original)
+                .collectFailures()
+                .asTuple()
+                .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
+                        .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
+                        .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)))
+                .call(store::createSession)
+                .invoke(doc -> created.fire(new SessionCreated(doc)))
+                .onFailure()
+                .call(e -> sessions.deleteFiles(stored))
+                .onFailure(CompositeException.class)
+                .transform(SessionIntake::firstProblem);
+    }
+
+    /** The candidate join keys between the sheets of a workbook, measured on the files still in the work directory. */
+    Uni<SessionDocument> sheetJoinKeys(SessionDocument doc, ParsedUpload parsed, Path upload) {
+        if (doc.datasets.size() < 2) {
+            return Uni.createFrom().item(doc);
+        }
+        return Uni.createFrom()
+                .item(() -> {
+                    Map<String, Path> local = new HashMap<>();
+                    for (int i = 0; i < doc.datasets.size(); i++) {
+                        Path canonical = parsed.tables().get(i).canonical();
+                        local.put(doc.datasets.get(i).name(), canonical == null ? upload : canonical);
+                    }
+                    try {
+                        doc.sharedColumns = SharedColumns.merge(
+                                List.of(),
+                                new SharedColumns(MAX_DISTINCT_FOR_OVERLAP)
+                                        .measure(
+                                                SharedColumns.candidates(
+                                                        List.of(doc.datasets.get(0)),
+                                                        doc.datasets.subList(1, doc.datasets.size())),
+                                                local));
+                    } catch (IOException | RuntimeException e) {
+                        Log.infof(
+                                "Join keys between the sheets of session %s not measured: %s",
+                                doc.id, e.getClass().getSimpleName());
+                    }
+                    return doc;
+                })
+                .runSubscriptionOn(blocking);
+    }
+
+    Uni<List<DatasetDocument>> storeDatasets(
+            String id, ParsedUpload parsed, StoredFile original, List<String> stored, Path workDir) {
+        List<Uni<DatasetDocument>> unis = new ArrayList<>();
+        for (int i = 0; i < parsed.tables().size(); i++) {
+            ParsedTable table = parsed.tables().get(i);
+            boolean isDefault = i == 0;
+            if (table.canonical() == null) {
+                unis.add(Uni.createFrom()
+                        .item(new DatasetDocument(
+                                table.schema().name(),
+                                isDefault,
+                                original.id(),
+                                original.sha256(),
+                                table.naValues(),
+                                table.schema())));
+            } else {
+                Document meta = new Document("session", id)
+                        .append("kind", "canonical")
+                        .append("dataset", table.schema().name());
+                unis.add(files.store(table.canonical(), table.schema().name() + ".csv", meta)
+                        .invoke(f -> stored.add(f.id()))
+                        .map(f -> new DatasetDocument(
+                                table.schema().name(),
+                                isDefault,
+                                f.id(),
+                                f.sha256(),
+                                table.naValues(),
+                                table.schema())));
+            }
+        }
+        return Uni.join().all(unis).andCollectFailures();
+    }
+
+    static SessionDocument document(
+            String id,
+            String fileName,
+            String owner,
+            ParsedUpload parsed,
+            StoredFile original,
+            List<DatasetDocument> datasets) {
+        SessionDocument doc = new SessionDocument();
+        doc.id = id;
+        doc.createdAt = Instant.now();
+        doc.fileName = fileName;
+        doc.fileSize = original == null ? 0 : original.length();
+        doc.format = parsed.format() == null ? "sql" : parsed.format().name().toLowerCase(Locale.ROOT);
+        doc.originalFileId = original == null ? null : original.id();
+        doc.owner = owner;
+        doc.datasets = datasets;
+        return doc;
+    }
+
+    /** Distinct values collected per column to measure join-key overlap. */
+    static final int MAX_DISTINCT_FOR_OVERLAP = 200_000;
+
+    public Path workDir() {
+        try {
+            Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            // 0700 (createTempDirectory's POSIX default, stated): the upload's files inside are the service's alone
+            return Files.createTempDirectory(
+                    base,
+                    "ingest-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            Log.debugf("Could not clean %s: %s", dir, e.getMessage());
+        }
+        return null;
+    }
+
+    static Throwable firstProblem(Throwable e) {
+        CompositeException composite = (CompositeException) e;
+        return composite.getCauses().stream()
+                .filter(c -> c instanceof ProblemException)
+                .findFirst()
+                .orElse(composite.getCauses().get(0));
+    }
+}
