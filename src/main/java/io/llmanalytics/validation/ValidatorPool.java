@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -124,7 +125,7 @@ public final class ValidatorPool implements AutoCloseable {
                     continue;
                 }
                 if (System.nanoTime() - job.queuedAt > acquireTimeout.toNanos()) {
-                    job.result.completeExceptionally(new java.util.concurrent.TimeoutException(
+                    job.result.completeExceptionally(new TimeoutException(
                             "no validator context was free within " + acquireTimeout.toMillis() + " ms"));
                     continue;
                 }

@@ -1,6 +1,7 @@
 package io.llmanalytics.analysis;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmanalytics.analyst.openai.CircuitBreaker;
+import io.llmanalytics.analyst.openai.LlmGuard;
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.testing.Conditions;
 import io.llmanalytics.testing.SseEvents;
@@ -68,7 +71,7 @@ class AnalysisStreamTest {
     URI base;
 
     @Inject
-    io.llmanalytics.analyst.openai.LlmGuard guard;
+    LlmGuard guard;
 
     @BeforeEach
     void resetStubAndBreaker() {
@@ -579,7 +582,10 @@ class AnalysisStreamTest {
                         "no call reaches the model while the breaker is open: " + callsPerAnalysis);
             }
         } finally {
-            Thread.sleep(1200);
+            // the profile's breaker stays open 1 s: wait until its delay has passed (half-open), not for a fixed time
+            await("the breaker leaves its open state")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> guard.breaker().state() != CircuitBreaker.State.OPEN);
             script(List.of(StubResponse.code("result = len(df)")), List.of(StubResponse.content("6 rows.")));
             assertEquals(6, ask(session, "Rows?").done().get("raw_result").asInt(), "it closes again after its delay");
         }
