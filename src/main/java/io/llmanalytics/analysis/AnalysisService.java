@@ -4,7 +4,9 @@ import io.llmanalytics.analyst.Analyst;
 import io.llmanalytics.analyst.AnalystSelector;
 import io.llmanalytics.analyst.GroundedInterpreter;
 import io.llmanalytics.analyst.LlmConfig;
+import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.sandbox.SandboxConfig;
@@ -12,6 +14,7 @@ import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionService;
 import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.validation.CodeValidator;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -145,22 +148,48 @@ public class AnalysisService {
                 deregister.run();
                 cancel(running);
             });
-            AnalysisRun run = new AnalysisRun(services, prepared, gate::emit);
-            running.set(run.run(config.timeout())
+            // Every stream that started ends with done or error: a run that fails (or ends) without its terminal
+            // event, even by throwing before its first stage, becomes an error event, never a silently closed 200.
+            Runnable end = () -> {
+                vertx.cancelTimer(heartbeat);
+                emitter.complete();
+            };
+            running.set(Uni.createFrom()
+                    .deferred(() -> new AnalysisRun(services, prepared, gate::emit).run(config.timeout()))
                     .subscribe()
                     .with(
                             done -> {
-                                vertx.cancelTimer(heartbeat);
-                                emitter.complete();
+                                if (!gate.ended()) {
+                                    gate.emit(unexpectedEnd(null));
+                                }
+                                end.run();
                             },
                             failure -> {
-                                vertx.cancelTimer(heartbeat);
-                                emitter.fail(failure);
+                                if (!gate.ended()) {
+                                    gate.emit(unexpectedEnd(failure));
+                                }
+                                end.run();
                             }));
             if (gate.ended()) {
                 cancel(running); // ended (drained or cancelled) before the run started
             }
         });
+    }
+
+    /**
+     * The error event of a run that ended without its own terminal event (passed on only when none was sent): the
+     * failure's problem when it carries one, else an internal error that names no internals.
+     */
+    static AnalysisEvent.Error unexpectedEnd(Throwable failure) {
+        ProblemException known = failure == null ? null : ProblemFailures.find(failure);
+        Problem problem = known != null
+                ? known.problem()
+                : Problem.of(ProblemType.INTERNAL, "The analysis ended without an answer; the error has been logged.");
+        if (known == null) {
+            Log.errorf(failure, "An analysis stream ended without its terminal event");
+        }
+        return new AnalysisEvent.Error(
+                problem.type(), problem.title(), problem.status(), problem.detail(), null, problem.extensions());
     }
 
     private static void cancel(AtomicReference<Cancellable> running) {
