@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The one owner of a session's interactions: they live in their own collection ({@value #INTERACTIONS}, indexed by
@@ -83,16 +84,11 @@ public class SessionStore {
     public Uni<Boolean> addDatasets(
             String sessionId, List<DatasetDocument> added, List<SharedColumn> shared, long bytes) {
         List<String> names = added.stream().map(DatasetDocument::name).toList();
-        return repository
-                .mongoCollection()
-                .updateOne(
-                        Filters.and(Filters.eq("_id", sessionId), Filters.nin("datasets.name", names)),
-                        Updates.combine(
-                                Updates.pushEach("datasets", added),
-                                Updates.set("sharedColumns", shared),
-                                Updates.inc("fileSize", bytes)))
-                .plug(within())
-                .map(result -> result.getMatchedCount() > 0);
+        return updateDatasets(
+                Filters.and(Filters.eq("_id", sessionId), Filters.nin("datasets.name", names)),
+                Updates.pushEach("datasets", added),
+                shared,
+                bytes);
     }
 
     /**
@@ -101,14 +97,21 @@ public class SessionStore {
      */
     public Uni<Boolean> replaceDatasets(
             String sessionId, String oldFileId, List<DatasetDocument> all, List<SharedColumn> shared, long delta) {
+        return updateDatasets(
+                Filters.and(Filters.eq("_id", sessionId), Filters.eq("datasets.fileId", oldFileId)),
+                Updates.set("datasets", all),
+                shared,
+                delta);
+    }
+
+    /** One write of a session's datasets, join keys and size; false when {@code filter} matched nothing. */
+    private Uni<Boolean> updateDatasets(Bson filter, Bson datasets, List<SharedColumn> shared, long sizeDelta) {
         return repository
                 .mongoCollection()
                 .updateOne(
-                        Filters.and(Filters.eq("_id", sessionId), Filters.eq("datasets.fileId", oldFileId)),
+                        filter,
                         Updates.combine(
-                                Updates.set("datasets", all),
-                                Updates.set("sharedColumns", shared),
-                                Updates.inc("fileSize", delta)))
+                                datasets, Updates.set("sharedColumns", shared), Updates.inc("fileSize", sizeDelta)))
                 .plug(within())
                 .map(result -> result.getMatchedCount() > 0);
     }
