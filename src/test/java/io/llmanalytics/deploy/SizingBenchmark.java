@@ -207,7 +207,7 @@ public final class SizingBenchmark {
         await("ready")
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(250))
-                .ignoreException(IOException.class) // not listening yet
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
                 .until(() -> http.send(
                                         HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
                                                 .build(),

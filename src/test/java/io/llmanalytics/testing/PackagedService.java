@@ -50,7 +50,12 @@ public final class PackagedService implements AutoCloseable {
         Path log = Files.createTempFile("service-", ".log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         PackagedService service = new PackagedService(builder.start(), port, log);
-        service.awaitReady(timeout);
+        try {
+            service.awaitReady(timeout);
+        } catch (Exception | AssertionError notReady) {
+            service.kill(); // a service that never became ready is not left running after the failed test
+            throw notReady;
+        }
         return service;
     }
 
@@ -77,7 +82,7 @@ public final class PackagedService implements AutoCloseable {
                     .atMost(timeout)
                     .pollInterval(Duration.ofMillis(250))
                     .failFast("the service exited", () -> !process.isAlive())
-                    .ignoreException(IOException.class) // not listening yet
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
                     .until(() -> client.send(
                                             HttpRequest.newBuilder(uri("/q/health/ready"))
                                                     .build(),

@@ -105,7 +105,7 @@ class FirstRunIT {
                     .atMost(START)
                     .pollInterval(Duration.ofMillis(500))
                     .failFast("bin/start exited", () -> !service.isAlive())
-                    .ignoreException(IOException.class) // still building or starting
+                    .ignoreExceptionsInstanceOf(IOException.class) // still building or starting
                     .until(() -> http.send(
                                             HttpRequest.newBuilder(URI.create(url))
                                                     .timeout(Duration.ofSeconds(5))
