@@ -19,7 +19,8 @@ Expectation kinds (labels are written as the worker writes them: str for text, '
   refuse   {}                        the question cannot be answered without guessing: it must be refused
 
 Each question has a batch: 0 for the set the analyst was developed with, 1 and 2 for the held-out batches (written
-before their first run; the report states their figures).
+before their first run; the report states their figures), 3 for issue 14's held-out set and 4 for the hunt batch
+written after fixing batch 3's misses (both reported on their own, not gated; first-run figures in their comments).
 
 Run:  /usr/bin/python3 src/test/python/offline_questions.py <sales.csv>   (prints JSON on stdout)
 """
