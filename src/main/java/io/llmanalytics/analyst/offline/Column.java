@@ -21,6 +21,8 @@ import java.util.Set;
  * @param distinct distinct values when known (text columns), else null
  * @param minDate the earliest date of a date column (ISO), else null
  * @param maxDate the latest date of a date column (ISO), else null
+ * @param min the smallest value of a numeric column when profiled, else null
+ * @param max the largest value of a numeric column when profiled, else null
  */
 record Column(
         String name,
@@ -30,7 +32,9 @@ record Column(
         String falsy,
         Long distinct,
         String minDate,
-        String maxDate) {
+        String maxDate,
+        Double min,
+        Double max) {
 
     private static final Set<String> YES = Set.of("yes", "y", "true", "t");
     private static final Set<String> NO = Set.of("no", "n", "false", "f");
@@ -78,7 +82,9 @@ record Column(
                 falsy,
                 distinct,
                 profile == null ? null : profile.minDate(),
-                profile == null ? null : profile.maxDate());
+                profile == null ? null : profile.maxDate(),
+                profile == null ? null : profile.min(),
+                profile == null ? null : profile.max());
     }
 
     boolean numeric() {

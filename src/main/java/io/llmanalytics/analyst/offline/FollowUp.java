@@ -177,7 +177,7 @@ final class FollowUp {
                     ? plan.withScope(plan.scope().withChart(Chart.NONE))
                     : charted;
         }
-        return plan;
+        return Amounts.check(plan, lexicon, p.question);
     }
 
     /** The previous plan measuring {@code m} instead ("and quantity?"); a count becomes a statistic of it. */

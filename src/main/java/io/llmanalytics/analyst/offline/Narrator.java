@@ -227,9 +227,32 @@ final class Narrator {
             return out;
         }
         long groups = w.count(entries);
-        out.add(capital(top.label()) + " has " + most + " (" + number(top.value()) + ")"
-                + (groups > 1 ? " and " + bottom.label() + " " + least + " (" + number(bottom.value()) + ")" : "")
-                + " among " + groups + " groups.");
+        long topTies = w.maxTies(entries);
+        long bottomTies = w.minTies(entries);
+        if (groups > 1 && topTies >= groups) {
+            // every group has the same value: none is the highest or the lowest
+            out.add("All " + groups + " groups have the same value (" + number(top.value()) + ")." + ALTERNATIVE
+                    + "Every group has the same value (" + number(top.value()) + ").");
+            return out;
+        }
+        List<String> variants = new ArrayList<>();
+        for (boolean counted : new boolean[] {true, false}) {
+            // with the number of tied groups, else (when it cannot be traced) without it
+            String high = topTies > 1
+                    ? (counted ? topTies + " groups" : "Several groups") + " share " + most + " (" + number(top.value())
+                            + "), " + top.label() + " among them"
+                    : capital(top.label()) + " has " + most + " (" + number(top.value()) + ")";
+            String low = bottomTies > 1
+                    ? (counted ? String.valueOf(bottomTies) : "several") + " share " + least + " ("
+                            + number(bottom.value()) + ")"
+                    : bottom.label() + " " + least + " (" + number(bottom.value()) + ")";
+            variants.add(
+                    high + (groups > 1 ? (topTies > 1 ? "; " : " and ") + low : "") + " among " + groups + " groups.");
+        }
+        out.add(
+                variants.get(0).equals(variants.get(1))
+                        ? variants.get(0)
+                        : variants.get(0) + ALTERNATIVE + variants.get(1));
         if (additive && w.total(entries) != null && groups > 1) {
             double total = w.total(entries);
             if (total > 0 && top.value() >= 0) {
@@ -528,6 +551,26 @@ final class Narrator {
         /** Whether the last value of the whole result is known (the facts, or a sample that was not cut). */
         boolean knowsLast() {
             return column != null && column.last() != null || !cut();
+        }
+
+        /** How many entries have the highest value: from the whole result's facts, else from an uncut sample. */
+        long maxTies(List<Entry> sample) {
+            return ties(column != null ? column.maxTies() : -1, Narrator.max(sample), sample);
+        }
+
+        /** How many entries have the lowest value. */
+        long minTies(List<Entry> sample) {
+            return ties(column != null ? column.minTies() : -1, Narrator.min(sample), sample);
+        }
+
+        private long ties(long known, Entry extreme, List<Entry> sample) {
+            if (known >= 1) {
+                return known;
+            }
+            if (cut() || extreme == null) {
+                return 1; // a cut sample without facts cannot tell
+            }
+            return sample.stream().filter(e -> e.value() == extreme.value()).count();
         }
 
         long count(List<Entry> sample) {

@@ -7,15 +7,27 @@ final class NotUnderstood extends RuntimeException {
 
     private final List<String> reasons;
     private final List<String> unrecognized;
+    private final List<String> suggested;
 
     NotUnderstood(List<String> reasons) {
         this(reasons, List.of());
     }
 
     NotUnderstood(List<String> reasons, List<String> unrecognized) {
+        this(reasons, unrecognized, List.of());
+    }
+
+    /** With {@code suggested}: the readings that can be answered instead, checked to parse, offered first. */
+    NotUnderstood(List<String> reasons, List<String> unrecognized, List<String> suggested) {
         super(String.join("; ", reasons), null, false, false);
         this.reasons = List.copyOf(reasons);
         this.unrecognized = List.copyOf(unrecognized);
+        this.suggested = List.copyOf(suggested);
+    }
+
+    /** The questions to offer first (each parses into a plan), empty when the dataset's examples will do. */
+    List<String> suggested() {
+        return suggested;
     }
 
     /** The words of the question that matched nothing (may be empty when the words were known but did not fit). */

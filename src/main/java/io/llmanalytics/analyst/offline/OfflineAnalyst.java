@@ -87,7 +87,7 @@ public class OfflineAnalyst implements Analyst {
                     request.question(), request.datasets(), request.context(), request.sharedColumns());
         } catch (NotUnderstood e) {
             Log.debugf("Offline analyst did not understand a question: %s", e.getMessage());
-            throw notUnderstood(e.reasons(), e.unrecognized(), request.question(), request.primary());
+            throw notUnderstood(e.reasons(), e.unrecognized(), e.suggested(), request.question(), request.primary());
         }
         String source = understood.dataset() == 0
                 ? "df"
@@ -142,7 +142,7 @@ public class OfflineAnalyst implements Analyst {
     }
 
     static ProblemException notUnderstood(List<String> reasons, DatasetSchema schema) {
-        return notUnderstood(reasons, List.of(), null, schema);
+        return notUnderstood(reasons, List.of(), List.of(), null, schema);
     }
 
     /**
@@ -151,8 +151,17 @@ public class OfflineAnalyst implements Analyst {
      * ({@code suggestions}, each checked to parse into a plan).
      */
     static ProblemException notUnderstood(
-            List<String> reasons, List<String> unrecognized, String question, DatasetSchema schema) {
-        List<String> suggestions = Suggestions.closest(question, unrecognized, schema, EXAMPLES);
+            List<String> reasons,
+            List<String> unrecognized,
+            List<String> suggested,
+            String question,
+            DatasetSchema schema) {
+        List<String> suggestions = new ArrayList<>(suggested);
+        for (String s : Suggestions.closest(question, unrecognized, schema, EXAMPLES)) {
+            if (suggestions.size() < Math.max(EXAMPLES, suggested.size()) && !suggestions.contains(s)) {
+                suggestions.add(s);
+            }
+        }
         StringBuilder detail =
                 new StringBuilder("The offline analyst could not understand this question without" + " guessing");
         if (!reasons.isEmpty()) {

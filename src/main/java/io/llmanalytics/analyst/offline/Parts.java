@@ -60,6 +60,9 @@ final class Parts {
     boolean howMuch;
     String entity;
     boolean followUp;
+    /** The question as asked, for suggestions built from it; null when a candidate suggestion is being checked. */
+    String question;
+
     boolean refers;
 
     /** Whether the question stated anything a follow-up can change. */

@@ -1,5 +1,6 @@
 package io.llmanalytics.analyst.offline;
 
+import io.llmanalytics.analyst.Numbers;
 import io.llmanalytics.analyst.offline.Plan.Agg;
 import io.llmanalytics.analyst.offline.Plan.Chart;
 import io.llmanalytics.analyst.offline.Plan.Rank;
@@ -80,6 +81,14 @@ final class Planner {
     private static final Set<String> MONEY =
             Set.of("revenue", "sale", "sales", "amount", "turnover", "spend", "spending");
 
+    /**
+     * A text column with at most this many values, each repeated {@link #REPEATS} times or more on average, holds
+     * categories: "how many" of it counts its values, as its rows cannot be what is counted.
+     */
+    private static final int FEW_CATEGORIES = 100;
+
+    private static final int REPEATS = 10;
+
     private final Lexicon lexicon;
 
     Planner(Lexicon lexicon) {
@@ -158,7 +167,7 @@ final class Planner {
             }
             plan = plan.withScope(plan.scope().withDerived(computed, p.derived));
         }
-        return chart(plan, p);
+        return Amounts.check(chart(plan, p), lexicon, p.question);
     }
 
     /**
@@ -373,6 +382,10 @@ final class Planner {
                     "say what to follow over time, e.g. 'total revenue per month' or 'number of" + " rows per month'");
         }
         Agg agg = measure == null ? Agg.COUNT : defaultAgg(measure, p);
+        if (agg == Agg.NUNIQUE && p.agg() == null && !measure.numeric() && countsRows(measure, p)) {
+            measure = null; // "number of orders per month" where rows are the orders
+            agg = Agg.COUNT;
+        }
         Plan.Grain grain = p.grain != null ? p.grain : p.dateNamed ? Plan.Grain.DAY : grainFor(date);
         Rank rank = p.superlative != null || p.limit != null
                 ? new Rank(p.limit != null ? p.limit : 1, Boolean.FALSE.equals(p.highest))
@@ -458,6 +471,17 @@ final class Planner {
                             : !measure.numeric() && !measure.date() && (s == Cue.HIGH || s == Cue.LOW)
                                     ? Agg.NUNIQUE
                                     : defaultAggOrNull(measure, p);
+            if (agg == Agg.NUNIQUE && p.agg() == null && !measure.numeric() && countsRows(measure, p)) {
+                return new Plan.Count(Scope.of(filters(p, true), p.entity), groups, rank);
+            }
+            if (itemLevel(s)
+                    && p.agg() == null
+                    && measure.numeric()
+                    && lexicon.unique(p.target)
+                    && p.groups.isEmpty()) {
+                // "cheapest product" with one row per product: the product row(s) with the lowest price, ties shown
+                return new Plan.TopRows(Scope.of(filters(p, true), p.entity), measure.name(), rank, p.target.name());
+            }
             if (agg == null && lexicon.unique(p.target) && p.groups.isEmpty()) {
                 return new Plan.TopRows(Scope.of(filters(p, true), p.entity), measure.name(), rank, p.target.name());
             }
@@ -505,7 +529,9 @@ final class Planner {
                 return new Plan.Count(scope, groups, null);
             }
             if (!counted.numeric()) {
-                return new Plan.Aggregate(scope, counted.name(), Agg.NUNIQUE, groups, null, null);
+                return countsRows(counted, p)
+                        ? new Plan.Count(scope, groups, null)
+                        : new Plan.Aggregate(scope, counted.name(), Agg.NUNIQUE, groups, null, null);
             }
             if (summable(counted)) {
                 return new Plan.Aggregate(scope, counted.name(), Agg.SUM, groups, null, null);
@@ -597,6 +623,61 @@ final class Planner {
             return p.howMany ? Agg.NUNIQUE : null;
         }
         return p.howMuch || summable(measure) ? Agg.SUM : null;
+    }
+
+    /**
+     * Whether "how many &lt;column&gt;" counts rows (true) or the column's distinct values (false). Both are the same
+     * when the values are unique per row; when they repeat ("how many counties" where county names repeat across
+     * states), the question must say which: "distinct/different/unique" for distinct values, "rows/records/entries"
+     * for rows. A column of a few categories, each on many rows ("how many regions"), counts its values. Otherwise it
+     * is declined with both readings as suggestions.
+     */
+    private boolean countsRows(Column counted, Parts p) {
+        if (p.tasks.contains(Cue.DISTINCT) || p.aggs.contains(Agg.NUNIQUE) || lexicon.unique(counted)) {
+            return false;
+        }
+        if (!p.tasks.contains(Cue.ROWS)
+                && counted.distinct() != null
+                && counted.distinct() <= FEW_CATEGORIES
+                && lexicon.rows() >= REPEATS * counted.distinct()) {
+            return false; // "how many regions": 4 values over 5,000 rows, so the rows are not the regions
+        }
+        if (p.tasks.contains(Cue.ROWS)) {
+            return true;
+        }
+        String repeats = counted.distinct() != null
+                ? " (" + Numbers.number(counted.distinct()) + " distinct values in " + Numbers.number(lexicon.rows())
+                        + " rows)"
+                : "";
+        throw new NotUnderstood(
+                List.of("the values of '" + counted.name() + "' repeat" + repeats
+                        + ", so 'how many' could be the number"
+                        + " of rows or the number of distinct " + counted.name() + " values; ask for 'rows' or for"
+                        + " 'distinct' ones"),
+                List.of(),
+                countReadings(p, counted));
+    }
+
+    /** Both readings of an ambiguous count, built from the question when it can be, each checked to parse. */
+    private List<String> countReadings(Parts p, Column counted) {
+        if (p.question == null) {
+            return List.of();
+        }
+        String q = p.question.strip();
+        String count = "(?i)\\b(how many|number of|count of|count)\\s+(?:the\\s+)?";
+        String by = p.groups.isEmpty() ? "" : " by " + p.groups.get(0).name();
+        List<String> candidates = List.of(
+                q.replaceFirst(count + "\\S+", "$1 rows"),
+                q.replaceFirst(count, "$1 distinct "),
+                "how many rows" + by,
+                "how many distinct " + counted.name() + by);
+        List<String> readings = new ArrayList<>();
+        for (String c : candidates) {
+            if (!c.equalsIgnoreCase(q) && !readings.contains(c) && Suggestions.parses(lexicon, c)) {
+                readings.add(c);
+            }
+        }
+        return readings;
     }
 
     private static String whichStatistic(Column measure) {

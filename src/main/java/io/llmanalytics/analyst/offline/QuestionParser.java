@@ -31,14 +31,32 @@ final class QuestionParser {
             String question, List<DatasetSchema> datasets, List<Interaction> context, List<SharedColumn> shared) {
         List<String> reasons = new ArrayList<>();
         List<String> unrecognized = new ArrayList<>();
+        List<String> suggested = new ArrayList<>();
+        Lexicon primaryLexicon = Lexicon.of(datasets.get(0));
         for (int i = 0; i < datasets.size(); i++) {
-            Lexicon lexicon = Lexicon.of(datasets.get(i));
+            Lexicon lexicon = i == 0 ? primaryLexicon : Lexicon.of(datasets.get(i));
             try {
-                return new Understood(plan(question, lexicon, context), i, lexicon);
+                Plan plan = plan(question, lexicon, context);
+                String entity = plan.scope().entity();
+                if (i > 0
+                        && entity != null
+                        && !primaryLexicon
+                                .exact(List.of(Words.singular(Words.fold(entity))))
+                                .isEmpty()) {
+                    continue; // "regions" names a column of the default dataset, not the rows of this one
+                }
+                return new Understood(plan, i, lexicon);
             } catch (NotUnderstood e) {
                 if (i == 0) {
+                    if (e.unrecognized().isEmpty() && !e.suggested().isEmpty()) {
+                        // every word was placed in the default dataset and the decline offers its readings: the
+                        // question is about this dataset, never re-read against another one where a column word of
+                        // this one means nothing ("how many regions" is not the rows of the reps table)
+                        throw e;
+                    }
                     reasons.addAll(e.reasons());
                     unrecognized.addAll(e.unrecognized());
+                    suggested.addAll(e.suggested());
                 }
             }
         }
@@ -79,7 +97,7 @@ final class QuestionParser {
                 // not through this join either
             }
         }
-        throw new NotUnderstood(reasons, unrecognized);
+        throw new NotUnderstood(reasons, unrecognized, suggested);
     }
 
     /** Every column a plan names. */

@@ -69,6 +69,7 @@ final class QuestionReader {
         List<Token> tokens = Tokenizer.tokenize(question);
         Reading r = new Reading(new Annotator(lexicon).annotate(tokens), lexicon);
         Parts parts = new Parts();
+        parts.question = question;
         conversation(r, parts);
         charts(r, parts);
         limits(r, parts);
@@ -154,8 +155,8 @@ final class QuestionReader {
             parts.derived.clear();
             parts.derived.add(prices.get(0).name());
             parts.derived.add(quantity.name());
-            parts.measures.add(
-                    new Column(name, PandasType.FLOAT64, Words.nameWords(name), null, null, null, null, null));
+            parts.measures.add(new Column(
+                    name, PandasType.FLOAT64, Words.nameWords(name), null, null, null, null, null, null, null));
             r.use(i, after);
         }
     }

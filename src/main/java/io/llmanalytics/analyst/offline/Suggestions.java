@@ -71,9 +71,12 @@ public final class Suggestions {
         return understood;
     }
 
-    private static boolean parses(Lexicon lexicon, String question) {
+    /** Whether a candidate question parses into a plan (checked without building suggestions of its own). */
+    static boolean parses(Lexicon lexicon, String question) {
         try {
-            new Planner(lexicon).plan(new QuestionReader(lexicon).read(question));
+            Parts parts = new QuestionReader(lexicon).read(question);
+            parts.question = null;
+            new Planner(lexicon).plan(parts);
             return true;
         } catch (NotUnderstood e) {
             return false;

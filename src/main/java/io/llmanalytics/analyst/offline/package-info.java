@@ -31,6 +31,24 @@
  * ordered rules, at the place of its precedence (the first rule that applies decides), and
  * {@link io.llmanalytics.analyst.offline.FollowUp} says which follow-ups it takes (any other is declined).
  *
+ * <h2>Readings it never guesses</h2>
+ * <ul>
+ * <li>Sums only of amounts: every plan, from the planner or a follow-up, goes through
+ * {@link io.llmanalytics.analyst.offline.Amounts#check}, which declines a plan that would add up rates, ratios, shares or
+ * percentages ({@code discount}, {@code per_dem}, columns within [0, 100] of a table named for percentages), scores,
+ * indexes, averages, ages or temperatures, with the reason and suggestions that parse ("average discount"). A new kind
+ * of question that sums a column says so in {@code Amounts.summed} (an exhaustive switch).</li>
+ * <li>"How many X" where X is a text column: the distinct count when the values are unique per row or when X holds a
+ * few categories each on many rows ("how many regions"); the row count when the question says rows/records/entries;
+ * the distinct count when it says distinct/different/unique; otherwise declined with both readings as suggestions
+ * ("how many counties" where county names repeat across states).</li>
+ * <li>"Cheapest product", "oldest employee": the rows themselves, ties shown, named by the target's column when its
+ * values are unique per row.</li>
+ * <li>A question whose every word was placed in the default dataset and was declined there with readings to choose from
+ * is not re-read against another dataset; nor does another dataset read a column word of the default one as the name
+ * of its rows.</li>
+ * </ul>
+ *
  * <p>Questions it cannot place fail with {@code QUESTION_NOT_UNDERSTOOD} (422) at once: the detail says why, lists
  * example questions built from the dataset ({@link io.llmanalytics.analyst.offline.Suggestions}) and how to configure a
  * language model. A second attempt (after code that failed when it ran) ends the analysis instead of repeating it.

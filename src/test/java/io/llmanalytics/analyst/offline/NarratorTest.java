@@ -52,6 +52,20 @@ class NarratorTest {
     }
 
     @Test
+    void tiedGroupsAreNeverNamedAsTheOneHighestOrLowest() {
+        Plan plan = new Plan.Aggregate(Scope.ALL, "discount", Agg.MAX, List.of("sales_rep"), null, null);
+        assertEquals("All 3 groups have the same value (0.2).", explain(plan, """
+                {"type":"series","name":"discount","dtype":"float64","data":{"Ann":0.2,"Bob":0.2,"Cid":0.2},
+                 "length":3,"truncated":false}""", "highest discount by sales rep"));
+        String text = explain(plan, """
+                {"type":"series","name":"discount","dtype":"float64","data":{"Ann":0.3,"Bob":0.3,"Cid":0.1,"Dee":0.1},
+                 "length":4,"truncated":false}""", "highest discount by sales rep");
+        // without the worker's facts the tie counts cannot be traced: the sentence says "several"
+        assertTrue(text.startsWith("Several groups share the highest"), text);
+        assertTrue(text.contains("several share the lowest"), text);
+    }
+
+    @Test
     void groupsNameTheLargestAndSmallestAndTheShare() {
         Plan plan = new Plan.Aggregate(Scope.ALL, "revenue", Agg.SUM, List.of("category"), null, null);
         String text = explain(plan, """

@@ -38,6 +38,14 @@ class OfflineQuestionSetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The batch of the held-out questions written for issue 14 after the rest was done. */
     static final int HELD_OUT = 3;
+    /**
+     * The batch written after the trust fixes of issue 14's held-out misses (sums of rates, counts of repeating names,
+     * superlatives), before any code change for it; reported on its own, not gated. First run (with the fixes of batch 3's misses in, before any change for this batch):
+     * 36 answerable: 25 correct, 1 wrong ("how many regions?" gave 12, the rows of the attached reps table), 10 not
+     * understood; 13 probes: 11 refused (answered: "total bmi" 41,028 and "total Engineering" 541.5 of a table of
+     * percentages).
+     */
+    static final int HUNT = 4;
 
     enum Outcome {
         CORRECT,
@@ -94,9 +102,8 @@ class OfflineQuestionSetTest {
             }
         }
 
-        // batch 3 is the held-out set of issue 14: reported on its own, never tuned on, not part of the gates
-        List<Asked> developed =
-                asked.stream().filter(a -> a.batch() != HELD_OUT).toList();
+        // batches 3 and 4 are held out: reported on their own, not part of the gates
+        List<Asked> developed = asked.stream().filter(a -> a.batch() < HELD_OUT).toList();
         List<Asked> answerable = developed.stream().filter(Asked::answerable).toList();
         List<Asked> probes = developed.stream().filter(a -> !a.answerable()).toList();
         long correct =
@@ -335,13 +342,17 @@ class OfflineQuestionSetTest {
                 errors,
                 probes,
                 probesRefused));
-        for (int batch = 1; batch <= HELD_OUT; batch++) {
+        for (int batch = 1; batch <= HUNT; batch++) {
             int b = batch;
             List<Asked> held = asked.stream().filter(a -> a.batch() == b).toList();
             List<Asked> heldAnswerable = held.stream().filter(Asked::answerable).toList();
             out.append(String.format(
                     Locale.ROOT,
-                    (b == HELD_OUT ? "Held-out set of issue 14 (batch %d, not gated)" : "Held-out batch %d")
+                    (b == HUNT
+                                    ? "Hunt batch after the trust fixes (batch %d, not gated)"
+                                    : b == HELD_OUT
+                                            ? "Held-out set of issue 14 (batch %d, not gated)"
+                                            : "Held-out batch %d")
                             + ": %d answerable: %d correct, %d wrong, %d not"
                             + " understood, %d errors; %d probes: %d refused%n",
                     batch,
