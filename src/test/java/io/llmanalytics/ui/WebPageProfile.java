@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * The browser tests' service: the LLM stub, and a SQLite database named as source {@code shop}, the file the
- * {@code sources.mjs} scenario makes (and changes) with sqlite3 at {@link #SHOP_DATABASE}.
+ * {@code sources.mjs} scenario makes (and changes) with sqlite3 at {@link #SHOP_DATABASE}, named as the environment
+ * would name it ({@code SOURCES_SHOP_URL}; {@code sources.<name>.*} properties fail the config mapping's validation
+ * when set in a profile).
  */
 public class WebPageProfile extends LlmStubProfile {
 
@@ -17,7 +19,7 @@ public class WebPageProfile extends LlmStubProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-        config.put("sources.shop.url", "jdbc:sqlite:" + SHOP_DATABASE);
+        config.put("SOURCES_SHOP_URL", "jdbc:sqlite:" + SHOP_DATABASE);
         return config;
     }
 }
