@@ -12,7 +12,7 @@ WORKER_PACKAGES=(python3 python3-pandas python3-numpy python3-matplotlib python3
 
 # The browser tests (src/test/ui, run by ./mvnw verify): Debian's Chromium, driven by playwright-core from npm (the
 # browser is never downloaded). Node.js 18+ and npm: the system's, or Debian's nodejs and npm (ensure_node).
-BROWSER_TEST_PACKAGES=(chromium)
+BROWSER_TEST_PACKAGES=(chromium sqlite3)
 
 # The notebook export tests validate exported notebooks with nbformat and run them with nbclient on an ipykernel;
 # MarkdownTextTest renders escaped text with markdown-it-py and mistune (nbconvert's renderer).

@@ -2,7 +2,6 @@ package io.llmanalytics.sources;
 
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.DateFormats;
-import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -46,6 +45,10 @@ sealed interface ColumnReader {
         }
         if (source == SourceKind.POSTGRESQL && name.equals("timestamptz")) {
             return new ZonedTimestamp();
+        }
+        if (source == SourceKind.POSTGRESQL
+                && (type == Types.SMALLINT || type == Types.INTEGER || type == Types.BIGINT)) {
+            return new IntText();
         }
         if (source == SourceKind.MARIADB && name.contains("unsigned") && type == Types.BIGINT) {
             return new Decimal();
@@ -125,9 +128,54 @@ sealed interface ColumnReader {
     DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
     DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
+    /** {@code yyyy-MM-dd HH:mm:ss} with {@code .SSSSSS} when the time has a fraction of a second. */
     static String timestamp(LocalDateTime t) {
-        String text = t.format(TIME);
-        return text.endsWith(".000000") ? text.substring(0, text.length() - 7) : text;
+        int year = t.getYear();
+        if (year < 1000 || year > 9999) {
+            String text = t.format(TIME);
+            return text.endsWith(".000000") ? text.substring(0, text.length() - 7) : text;
+        }
+        int micros = t.getNano() / 1000;
+        char[] out = new char[micros == 0 ? 19 : 26];
+        digits(out, 0, year, 4);
+        out[4] = '-';
+        digits(out, 5, t.getMonthValue(), 2);
+        out[7] = '-';
+        digits(out, 8, t.getDayOfMonth(), 2);
+        out[10] = ' ';
+        digits(out, 11, t.getHour(), 2);
+        out[13] = ':';
+        digits(out, 14, t.getMinute(), 2);
+        out[16] = ':';
+        digits(out, 17, t.getSecond(), 2);
+        if (micros != 0) {
+            out[19] = '.';
+            digits(out, 20, micros, 6);
+        }
+        return new String(out);
+    }
+
+    /** {@code yyyy-MM-dd} (ISO). */
+    static String day(LocalDate d) {
+        int year = d.getYear();
+        if (year < 1000 || year > 9999) {
+            return d.format(DAY);
+        }
+        char[] out = new char[10];
+        digits(out, 0, year, 4);
+        out[4] = '-';
+        digits(out, 5, d.getMonthValue(), 2);
+        out[7] = '-';
+        digits(out, 8, d.getDayOfMonth(), 2);
+        return new String(out);
+    }
+
+    /** Writes {@code value} as exactly {@code width} decimal digits, zero-padded, at {@code at}. */
+    private static void digits(char[] out, int at, int value, int width) {
+        for (int k = at + width - 1; k >= at; k--) {
+            out[k] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     record Int() implements ColumnReader {
@@ -138,6 +186,17 @@ sealed interface ColumnReader {
         public String read(ResultSet rs, int i) throws SQLException {
             long v = rs.getLong(i);
             return rs.wasNull() ? null : Long.toString(v);
+        }
+    }
+
+    /** PostgreSQL integers: the server's text is already the canonical decimal, read without parsing. */
+    record IntText() implements ColumnReader {
+        public CellKind kind() {
+            return CellKind.INT;
+        }
+
+        public String read(ResultSet rs, int i) throws SQLException {
+            return rs.getString(i);
         }
     }
 
@@ -173,11 +232,8 @@ sealed interface ColumnReader {
             if (text == null) {
                 return null;
             }
-            try {
-                return number(new BigDecimal(text).doubleValue());
-            } catch (NumberFormatException e) {
-                return number(Double.parseDouble(text.strip()));
-            }
+            // correctly rounded, as Python's float(Decimal(text)) is
+            return number(Double.parseDouble(text.strip()));
         }
     }
 
@@ -199,7 +255,7 @@ sealed interface ColumnReader {
 
         public String read(ResultSet rs, int i) throws SQLException {
             LocalDate d = rs.getObject(i, LocalDate.class);
-            return d == null ? null : d.format(DAY);
+            return d == null ? null : day(d);
         }
     }
 

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -86,50 +85,68 @@ final class ResultSetTable {
         SchemaBuilder builder = new SchemaBuilder(header, options, CellConventions.TEXT);
         String[] cells = new String[width];
         CellKind[] kinds = new CellKind[width];
-        String[] written = new String[width];
+        RowFetcher fetcher = new RowFetcher(rs, readers, cancelled);
+        Thread fetching = Thread.ofPlatform().name("source-fetch").daemon(true).start(fetcher);
         try (CanonicalCsvWriter writer = new CanonicalCsvWriter(canonical)) {
             writer.header(builder.names());
             long row = 0;
-            while (rs.next()) {
-                if ((++row & 1023) == 0) {
-                    if (cancelled.getAsBoolean()) {
-                        throw new SQLTimeoutException("cancelled", "57014");
-                    }
-                    if (maxBytes != Long.MAX_VALUE && Files.size(canonical) > maxBytes) {
+            for (RowFetcher.Batch batch = fetcher.next(); batch.size() > 0; batch = fetcher.next()) {
+                for (int r = 0; r < batch.size(); r++) {
+                    if ((++row & 1023) == 0 && maxBytes != Long.MAX_VALUE && Files.size(canonical) > maxBytes) {
                         throw new OverBudget(row);
                     }
-                }
-                for (int i = 0; i < width; i++) {
-                    String text = readers[i].read(rs, i + 1);
-                    if (text == null) {
-                        cells[i] = "";
-                        kinds[i] = CellKind.NULL;
-                        written[i] = null;
-                    } else {
-                        if (text.length() > limits.maxCellChars()) {
-                            throw new ProblemException(
-                                    ProblemType.UNPROCESSABLE,
-                                    "Row " + row + " of '" + name + "' holds a value of " + text.length()
-                                            + " characters in column '" + header.get(i) + "'; at most "
-                                            + limits.maxCellChars() + " are supported. Select a shorter expression.");
+                    String[] written = batch.texts()[r];
+                    CellKind[] known = batch.kinds() == null ? null : batch.kinds()[r];
+                    for (int i = 0; i < width; i++) {
+                        String text = written[i];
+                        if (text == null) {
+                            cells[i] = "";
+                            kinds[i] = CellKind.NULL;
+                        } else {
+                            if (text.length() > limits.maxCellChars()) {
+                                throw new ProblemException(
+                                        ProblemType.UNPROCESSABLE,
+                                        "Row " + row + " of '" + name + "' holds a value of " + text.length()
+                                                + " characters in column '" + header.get(i) + "'; at most "
+                                                + limits.maxCellChars()
+                                                + " are supported. Select a shorter expression.");
+                            }
+                            cells[i] = text;
+                            kinds[i] = known == null ? readers[i].kind() : known[i];
                         }
-                        cells[i] = text;
-                        kinds[i] = readers[i].lastKind();
-                        written[i] = text;
                     }
+                    builder.add(cells, kinds);
+                    writer.write(written);
                 }
-                builder.add(cells, kinds);
-                writer.write(written);
             }
             writer.close();
             if (Files.size(canonical) > maxBytes) {
                 throw new OverBudget(row);
             }
         } catch (SQLException | IOException | RuntimeException e) {
+            fetcher.stop();
             Files.deleteIfExists(canonical);
             throw e;
+        } finally {
+            fetcher.stop();
+            awaitEnd(fetching);
         }
         return new ParsedTable(pandasTypes(builder.build(name), readers), canonical, List.of(""));
+    }
+
+    /** Waits for the fetching thread to let go of the result set (the caller closes it next). */
+    private static void awaitEnd(Thread fetching) {
+        boolean interrupted = false;
+        while (fetching.isAlive()) {
+            try {
+                fetching.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

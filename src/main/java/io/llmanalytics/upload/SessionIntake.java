@@ -79,7 +79,8 @@ public class SessionIntake {
 
     /**
      * Works on an upload in a fresh work directory, deleted afterwards whatever the outcome, and records the ingest
-     * in the upload metrics (with the format {@code format} gives the result, or none).
+     * in the upload metrics (with the format {@code format} gives the result, or none). A database import has no
+     * upload ({@code upload} null, size 0).
      */
     public <T> Uni<T> intake(Path upload, Function<Intake, Uni<T>> work, Function<T, String> format) {
         long start = System.nanoTime();
@@ -99,6 +100,9 @@ public class SessionIntake {
     }
 
     private static long size(Path upload) {
+        if (upload == null) {
+            return 0;
+        }
         try {
             return Files.size(upload);
         } catch (IOException e) {
@@ -113,15 +117,23 @@ public class SessionIntake {
                 .runSubscriptionOn(blocking);
         Uni<StoredFile> original = files.store(upload, fileName, new Document("session", id).append("kind", "original"))
                 .invoke(f -> stored.add(f.id()));
-        return Uni.combine()
+        Uni<SessionDocument> built = Uni.combine()
                 .all()
                 .unis(parse, original)
                 .collectFailures()
                 .asTuple()
                 .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
-                        .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)))
-                .call(store::createSession)
+                        .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)));
+        return createSession(built, stored);
+    }
+
+    /**
+     * Saves the session {@code built} gives and announces it; a failure at any step (parse, storage, save) deletes
+     * the files already stored (their ids in {@code stored}) and surfaces the first problem among its causes.
+     */
+    Uni<SessionDocument> createSession(Uni<SessionDocument> built, List<String> stored) {
+        return built.call(store::createSession)
                 .invoke(doc -> created.fire(new SessionCreated(doc)))
                 .onFailure()
                 .call(e -> sessions.deleteFiles(stored))
@@ -176,21 +188,19 @@ public class SessionIntake {
                                 table.naValues(),
                                 table.schema())));
             } else {
-                Document meta = new Document("session", id)
-                        .append("kind", "canonical")
-                        .append("dataset", table.schema().name());
-                unis.add(files.store(table.canonical(), table.schema().name() + ".csv", meta)
-                        .invoke(f -> stored.add(f.id()))
-                        .map(f -> new DatasetDocument(
-                                table.schema().name(),
-                                isDefault,
-                                f.id(),
-                                f.sha256(),
-                                table.naValues(),
-                                table.schema())));
+                unis.add(storeCanonical(id, table, isDefault, stored));
             }
         }
         return Uni.join().all(unis).andCollectFailures();
+    }
+
+    /** Stores {@code table}'s canonical file in GridFS (its id added to {@code stored}) and describes the dataset. */
+    Uni<DatasetDocument> storeCanonical(String id, ParsedTable table, boolean isDefault, List<String> stored) {
+        String name = table.schema().name();
+        Document meta = new Document("session", id).append("kind", "canonical").append("dataset", name);
+        return files.store(table.canonical(), name + ".csv", meta)
+                .invoke(f -> stored.add(f.id()))
+                .map(f -> new DatasetDocument(name, isDefault, f.id(), f.sha256(), table.naValues(), table.schema()));
     }
 
     static SessionDocument document(

@@ -6,7 +6,6 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.GridFsFiles;
-import io.llmanalytics.session.SessionCreated;
 import io.llmanalytics.session.SessionDatasetsAdded;
 import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionService;
@@ -14,7 +13,6 @@ import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.sources.DatasetOrigin;
 import io.llmanalytics.sources.SourceImporter;
 import io.llmanalytics.sources.SourceRequest;
-import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
-import org.bson.Document;
 
 /**
  * Datasets imported from database sources, through the same path as uploads: the rows are read on a worker thread
@@ -44,9 +40,11 @@ public class SourceSessions {
     private final GridFsFiles files;
     private final SessionStore store;
     private final SessionIntake intakes;
-    private final Event<SessionCreated> created;
     private final Event<SessionDatasetsAdded> datasetsAdded;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+
+    /** The format recorded in the ingest metrics for imports from a database. */
+    private static final String SQL = "sql";
 
     public SourceSessions(
             SessionService sessions,
@@ -55,7 +53,6 @@ public class SourceSessions {
             GridFsFiles files,
             SessionStore store,
             SessionIntake intakes,
-            Event<SessionCreated> created,
             Event<SessionDatasetsAdded> datasetsAdded) {
         this.sessions = sessions;
         this.datasets = datasets;
@@ -63,7 +60,6 @@ public class SourceSessions {
         this.files = files;
         this.store = store;
         this.intakes = intakes;
-        this.created = created;
         this.datasetsAdded = datasetsAdded;
     }
 
@@ -73,55 +69,47 @@ public class SourceSessions {
      */
     public Uni<SessionDocument> create(SourceRequest request, String owner, long maxBytes) {
         String id = UUID.randomUUID().toString();
-        return inWorkDir(intake -> {
-            List<String> stored = new ArrayList<>();
-            DatasetOrigin[] origin = new DatasetOrigin[1];
-            return Uni.createFrom()
-                    .item(() -> {
-                        SourceImporter.Imported imported =
-                                importer.importTo(request, intake.workDir().resolve("dataset-0.csv"), maxBytes);
-                        origin[0] = imported.origin();
-                        return new ParsedUpload(null, List.of(imported.table()));
-                    })
-                    .runSubscriptionOn(blocking)
-                    .chain(parsed -> intakes.storeDatasets(id, parsed, null, stored, intake.workDir())
-                            .map(docs -> {
-                                SessionDocument doc = SessionIntake.document(
-                                        id,
-                                        "source:" + origin[0].source(),
-                                        owner,
-                                        parsed,
-                                        null,
-                                        docs.stream()
-                                                .map(d -> d.withOrigin(origin[0]))
-                                                .toList());
-                                doc.fileSize = SessionDatasets.canonicalBytes(parsed.tables());
-                                return doc;
-                            }))
-                    .call(store::createSession)
-                    .invoke(doc -> created.fire(new SessionCreated(doc)))
-                    .onFailure()
-                    .call(e -> sessions.deleteFiles(stored))
-                    .onFailure(CompositeException.class)
-                    .transform(SessionIntake::firstProblem);
-        });
+        return intakes.intake(
+                null,
+                intake -> {
+                    List<String> stored = new ArrayList<>();
+                    Uni<SessionDocument> built = importing(request, intake.workDir(), maxBytes)
+                            .chain(imported -> intakes.storeCanonical(id, imported.table(), true, stored)
+                                    .map(d -> {
+                                        ParsedUpload parsed = new ParsedUpload(null, List.of(imported.table()));
+                                        SessionDocument doc = SessionIntake.document(
+                                                id,
+                                                "source:" + imported.origin().source(),
+                                                owner,
+                                                parsed,
+                                                null,
+                                                List.of(d.withOrigin(imported.origin())));
+                                        doc.fileSize = SessionDatasets.canonicalBytes(parsed.tables());
+                                        return doc;
+                                    }));
+                    return intakes.createSession(built, stored);
+                },
+                doc -> doc.format);
     }
 
     /** Adds a dataset imported from a source to an existing session, within {@code maxBytes} (see {@link #create}). */
     public Uni<SessionDatasets.Added> add(String id, SourceRequest request, long maxBytes) {
         DatasetOrigin[] origin = new DatasetOrigin[1];
         return sessions.find(id)
-                .chain(session -> inWorkDir(intake -> datasets.add(
-                        session,
-                        workDir -> {
-                            SourceImporter.Imported imported =
-                                    importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes);
-                            origin[0] = imported.origin();
-                            return new ParsedUpload(null, List.of(imported.table()));
-                        },
+                .chain(session -> intakes.intake(
                         null,
-                        intake,
-                        d -> d.withOrigin(origin[0]))));
+                        intake -> datasets.add(
+                                session,
+                                workDir -> {
+                                    SourceImporter.Imported imported =
+                                            importer.importTo(request, canonical(workDir), maxBytes);
+                                    origin[0] = imported.origin();
+                                    return new ParsedUpload(null, List.of(imported.table()));
+                                },
+                                null,
+                                intake,
+                                d -> d.withOrigin(origin[0])),
+                        added -> SQL));
     }
 
     /**
@@ -145,34 +133,24 @@ public class SourceSessions {
             SourceRequest request = new SourceRequest(from.source(), from.table(), from.query(), name);
             // the old file's bytes are freed when the new one replaces it
             long budget = maxBytes == Long.MAX_VALUE ? maxBytes : maxBytes + sizeOf(old);
-            return inWorkDir(intake -> reimport(session, old, request, intake.workDir(), budget));
+            return intakes.intake(
+                    null, intake -> reimport(session, old, request, intake.workDir(), budget), added -> SQL);
         });
     }
 
     private Uni<SessionDatasets.Added> reimport(
             SessionDocument session, DatasetDocument old, SourceRequest request, Path workDir, long maxBytes) {
         List<String> stored = new ArrayList<>();
-        return Uni.createFrom()
-                .item(() -> importer.importTo(request, workDir.resolve("dataset-0.csv"), maxBytes))
-                .runSubscriptionOn(blocking)
+        return importing(request, workDir, maxBytes)
                 .chain(imported -> {
                     ParsedTable table = imported.table();
                     DatasetSchema schema = table.schema();
-                    DatasetSchema renamed =
-                            new DatasetSchema(old.name(), schema.rows(), schema.columns(), schema.sample());
-                    Document meta = new Document("session", session.id)
-                            .append("kind", "canonical")
-                            .append("dataset", old.name());
-                    return files.store(table.canonical(), old.name() + ".csv", meta)
-                            .invoke(f -> stored.add(f.id()))
-                            .map(f -> new DatasetDocument(
-                                    old.name(),
-                                    old.isDefault(),
-                                    f.id(),
-                                    f.sha256(),
-                                    table.naValues(),
-                                    renamed,
-                                    imported.origin()))
+                    ParsedTable renamed = new ParsedTable(
+                            new DatasetSchema(old.name(), schema.rows(), schema.columns(), schema.sample()),
+                            table.canonical(),
+                            table.naValues());
+                    return intakes.storeCanonical(session.id, renamed, old.isDefault(), stored)
+                            .map(d -> d.withOrigin(imported.origin()))
                             .chain(fresh -> {
                                 List<DatasetDocument> others = session.datasets.stream()
                                         .filter(d -> !d.name().equals(old.name()))
@@ -184,11 +162,7 @@ public class SourceSessions {
                                         : session.sharedColumns.stream()
                                                 .filter(c -> !involves(c, old.name()))
                                                 .toList();
-                                return datasets.sharedColumns(
-                                                without,
-                                                List.of(fresh),
-                                                List.of(new ParsedTable(renamed, table.canonical(), table.naValues())),
-                                                null)
+                                return datasets.sharedColumns(without, List.of(fresh), List.of(renamed), null)
                                         .chain(shared -> save(
                                                 session,
                                                 old,
@@ -239,14 +213,15 @@ public class SourceSessions {
         return d.origin() == null ? 0 : d.origin().bytes();
     }
 
-    private <T> Uni<T> inWorkDir(Function<SessionIntake.Intake, Uni<T>> work) {
+    /** Imports what {@code request} names into the work directory, on a worker thread. */
+    private Uni<SourceImporter.Imported> importing(SourceRequest request, Path workDir, long maxBytes) {
         return Uni.createFrom()
-                .item(() -> new SessionIntake.Intake(intakes.workDir(), 0))
-                .runSubscriptionOn(blocking)
-                .chain(intake -> work.apply(intake)
-                        .eventually(() -> Uni.createFrom()
-                                .item(() -> SessionIntake.deleteTree(intake.workDir()))
-                                .runSubscriptionOn(blocking)));
+                .item(() -> importer.importTo(request, canonical(workDir), maxBytes))
+                .runSubscriptionOn(blocking);
+    }
+
+    private static Path canonical(Path workDir) {
+        return workDir.resolve("dataset-0.csv");
     }
 
     private static String clip(String s) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.llmanalytics.testing.Corpus;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
-import io.llmanalytics.testing.llm.LlmStubProfile;
 import io.llmanalytics.testing.llm.OpenAiStub;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code target/ui-test.log}.
  */
 @QuarkusTest
-@TestProfile(LlmStubProfile.class)
+@TestProfile(WebPageProfile.class)
 class WebPageTest {
 
     private static final Path PROJECT = Path.of("src", "test", "ui");
