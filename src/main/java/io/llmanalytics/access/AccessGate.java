@@ -21,6 +21,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -78,19 +79,23 @@ public class AccessGate {
                 return;
             } else if (method == HttpMethod.POST && Route.ANALYZE.matches(path)) {
                 checkBodySize(ctx);
-                Runnable release = access.limits().openStream(caller);
+                StreamSlot slot = new StreamSlot(access.limits().openStream(caller));
                 if (access.shared().isEmpty()) {
                     try {
                         access.limits().admitAnalysis(caller);
                     } catch (ProblemException e) {
-                        release.run();
+                        slot.release();
                         throw e;
                     }
                 }
-                ctx.addEndHandler(ignored -> release.run());
+                // given back by the analysis before its terminal event, or when the response ends, whichever is first
+                ctx.put(StreamSlot.KEY, slot);
+                ctx.addEndHandler(ignored -> slot.release());
                 proceed(
                         ctx,
-                        access.shared().map(s -> sharedAnalysis(s, caller)).orElse(null),
+                        access.shared()
+                                .map(s -> sharedAnalysis(s, caller, slot))
+                                .orElse(null),
                         () -> watchBodySize(ctx));
                 return;
             } else if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
@@ -111,25 +116,30 @@ public class AccessGate {
      * here and in the store (the slot given back if over). Counted only once a slot is had, so that a caller waiting
      * for a slot does not use up its analyses.
      */
-    private Uni<Runnable> sharedAnalysis(SharedLimits shared, Caller caller) {
+    private Uni<Runnable> sharedAnalysis(SharedLimits shared, Caller caller, StreamSlot slot) {
         AccessConfig.Limits limits = access.config().limits();
-        Uni<Runnable> slot = limits.concurrentStreams() <= 0
-                ? Uni.createFrom().item(NOTHING)
+        Supplier<Uni<Void>> noLease = () -> Uni.createFrom().voidItem();
+        Uni<Supplier<Uni<Void>>> lease = limits.concurrentStreams() <= 0
+                ? Uni.createFrom().item(() -> noLease)
                 : shared.openStream(caller.limitKey(), limits.concurrentStreams());
-        return slot.call(release -> {
-            Uni<Void> counted = Uni.createFrom().item(() -> {
-                access.limits().admitAnalysis(caller);
-                return null;
-            });
-            if (limits.analysesPerMinute() > 0) {
-                counted = counted.chain(() -> shared.count(
-                        "analysis",
-                        caller.limitKey(),
-                        limits.analysesPerMinute(),
-                        CallerLimits.analysesAllowed(limits.analysesPerMinute())));
-            }
-            return counted.onFailure().invoke(release);
-        });
+        return lease.call(release -> {
+                    Uni<Void> counted = Uni.createFrom().item(() -> {
+                        access.limits().admitAnalysis(caller);
+                        return null;
+                    });
+                    if (limits.analysesPerMinute() > 0) {
+                        counted = counted.chain(() -> shared.count(
+                                "analysis",
+                                caller.limitKey(),
+                                limits.analysesPerMinute(),
+                                CallerLimits.analysesAllowed(limits.analysesPerMinute())));
+                    }
+                    return counted.onFailure().call(e -> release.get());
+                })
+                .map(release -> {
+                    slot.add(release); // given back with the rest of the slot (at once if it already was)
+                    return NOTHING;
+                });
     }
 
     /**

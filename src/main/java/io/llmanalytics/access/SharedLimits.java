@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.bson.Document;
 
 /**
@@ -104,9 +105,9 @@ final class SharedLimits {
 
     /**
      * Takes one of {@code caller}'s {@code limit} stream slots across all instances, or fails with 429. The item is
-     * the release (idempotent, never failing: a release that cannot reach the store leaves the lease to expire).
+     * the release (idempotent; its Uni never fails: a release that cannot reach the store leaves the lease to expire).
      */
-    Uni<Runnable> openStream(String caller, int limit) {
+    Uni<Supplier<Uni<Void>>> openStream(String caller, int limit) {
         String leaseId = UUID.randomUUID().toString();
         Uni<Void> take = Uni.createFrom()
                 .deferred(() -> tryTake(caller, leaseId, limit))
@@ -190,20 +191,23 @@ final class SharedLimits {
         return live;
     }
 
-    private void release(String caller, String leaseId) {
+    /** Gives a lease back: completes once the store has it (or could not be reached: the lease expires). */
+    private Uni<Void> release(String caller, String leaseId) {
         if (held.remove(leaseId) == null) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         roundTrips.incrementAndGet();
-        guard(streams.updateOne(
+        return guard(streams.updateOne(
                         Filters.eq("_id", caller),
                         Updates.combine(Updates.pull("leases", Filters.eq("id", leaseId)), Updates.inc("v", 1L))))
-                .subscribe()
-                .with(
-                        done -> {},
-                        e -> Log.debugf(
-                                "A stream slot was not given back (%s); its lease expires",
-                                e.getClass().getSimpleName()));
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithItem(e -> {
+                    Log.debugf(
+                            "A stream slot was not given back (%s); its lease expires",
+                            e.getClass().getSimpleName());
+                    return null;
+                });
     }
 
     /**

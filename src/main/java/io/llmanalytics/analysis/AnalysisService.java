@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Answers questions about a session's data as a stream of {@link AnalysisEvent}s. Cancelling the stream (a client
@@ -131,8 +132,17 @@ public class AnalysisService {
      * still open when the drain ends it (shutdown) ends with a {@code shutting-down} error event.
      */
     public Multi<AnalysisEvent> stream(PreparedAnalysis prepared) {
+        return stream(prepared, () -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * The analysis as events, as {@link #stream(PreparedAnalysis)}; {@code beforeEnd} (the caller's concurrent-stream
+     * slot) is given back, and awaited, before the terminal event is emitted, so that a client that has read
+     * {@code done} or {@code error} may ask again at once. It must complete (bounded, never failing).
+     */
+    public Multi<AnalysisEvent> stream(PreparedAnalysis prepared, Supplier<Uni<Void>> beforeEnd) {
         return Multi.createFrom().emitter(emitter -> {
-            Gate gate = new Gate(emitter);
+            Gate gate = new Gate(emitter, beforeEnd);
             long heartbeat =
                     vertx.setPeriodic(config.heartbeat().toMillis(), id -> gate.emit(new AnalysisEvent.Heartbeat()));
             AtomicReference<Cancellable> running = new AtomicReference<>();
@@ -140,7 +150,7 @@ public class AnalysisService {
                 if (gate.emit(error)) {
                     vertx.cancelTimer(heartbeat);
                     cancel(running);
-                    emitter.complete();
+                    gate.afterTerminal(emitter::complete);
                 }
             });
             emitter.onTermination(() -> {
@@ -152,7 +162,7 @@ public class AnalysisService {
             // event, even by throwing before its first stage, becomes an error event, never a silently closed 200.
             Runnable end = () -> {
                 vertx.cancelTimer(heartbeat);
-                emitter.complete();
+                gate.afterTerminal(emitter::complete);
             };
             running.set(Uni.createFrom()
                     .deferred(() -> new AnalysisRun(services, prepared, gate::emit).run(config.timeout()))
@@ -199,28 +209,62 @@ public class AnalysisService {
         }
     }
 
-    /** Passes a stream's events on in order until the first terminal one, and drops everything after it. */
+    /**
+     * Passes a stream's events on in order until the first terminal one, and drops everything after it. The terminal
+     * event is passed on once {@code beforeEnd} has completed (the stream slot given back).
+     */
     private static final class Gate {
 
         private final MultiEmitter<? super AnalysisEvent> emitter;
+        private final Supplier<Uni<Void>> beforeEnd;
         private boolean ended;
+        private Uni<Void> terminalSent;
 
-        Gate(MultiEmitter<? super AnalysisEvent> emitter) {
+        Gate(MultiEmitter<? super AnalysisEvent> emitter, Supplier<Uni<Void>> beforeEnd) {
             this.emitter = emitter;
+            this.beforeEnd = beforeEnd;
         }
 
         synchronized boolean ended() {
             return ended;
         }
 
-        /** Whether {@code event} was passed on. */
+        /** Whether {@code event} was passed on (a terminal one: will be, once {@code beforeEnd} completed). */
         synchronized boolean emit(AnalysisEvent event) {
             if (ended) {
                 return false;
             }
             ended = event.terminal();
-            emitter.emit(event);
+            if (!ended) {
+                emitter.emit(event);
+                return true;
+            }
+            Uni<Void> before;
+            try {
+                before = beforeEnd.get();
+            } catch (RuntimeException e) {
+                before = Uni.createFrom().voidItem();
+            }
+            terminalSent = before.onFailure()
+                    .recoverWithItem((Void) null)
+                    .invoke(() -> emitter.emit(event))
+                    .memoize()
+                    .indefinitely();
+            terminalSent.subscribe().with(v -> {});
             return true;
+        }
+
+        /** Runs {@code then} once the terminal event was passed on (at once when none is pending). */
+        void afterTerminal(Runnable then) {
+            Uni<Void> sent;
+            synchronized (this) {
+                sent = terminalSent;
+            }
+            if (sent == null) {
+                then.run();
+            } else {
+                sent.subscribe().with(v -> then.run());
+            }
         }
     }
 }

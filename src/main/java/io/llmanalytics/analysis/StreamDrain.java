@@ -9,17 +9,22 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Ends analysis streams cleanly when the service stops. Shutdown starts with Quarkus' shutdown-delay event (fired as
- * soon as the process is asked to stop, while readiness turns DOWN and before the HTTP server stops taking
- * requests): from then on new analyses are refused with a 503 {@code shutting-down} problem and a Retry-After, so
- * that the client asks again and another instance answers; streams in progress get {@code analysis.drain-timeout} to
- * finish on their own, and any still open then end with an {@code error} event ({@code shutting-down}, 503) rather
- * than a cut connection, their model call and worker execution cancelled. Keep {@code analysis.drain-timeout} below
+ * Ends analysis streams cleanly when the service stops, as Kubernetes expects of a pod. Shutdown starts with Quarkus'
+ * shutdown-delay event, fired as soon as the process is asked to stop: readiness turns DOWN, but for
+ * {@code quarkus.shutdown.delay} the instance keeps serving every request, new analyses included, because the load
+ * balancers (endpoints, ingress) learn of the readiness change only within that time and still send requests here
+ * meanwhile; refusing them would show clients a 5xx. Once the delay is over (no balancer sends anything new), new
+ * analyses are refused with a 503 {@code shutting-down} problem and a Retry-After (the HTTP server itself refuses
+ * other new requests with 503 from then on), and streams in progress get {@code analysis.drain-timeout} to finish on
+ * their own; any still open then end with an {@code error} event ({@code shutting-down}, 503) rather than a cut
+ * connection, their model call and worker execution cancelled. Keep {@code analysis.drain-timeout} below
  * {@code quarkus.shutdown.timeout}, which bounds how long the HTTP server waits for requests in flight.
  */
 @ApplicationScoped
@@ -29,17 +34,32 @@ public class StreamDrain {
 
     private final Set<Consumer<AnalysisEvent.Error>> open = ConcurrentHashMap.newKeySet();
     private final Duration timeout;
+    private final Duration delay;
     private final Vertx vertx;
     private volatile boolean draining;
     private volatile long timer = -1;
+    private volatile long delayTimer = -1;
 
-    public StreamDrain(AnalysisConfig config, Vertx vertx) {
+    public StreamDrain(
+            AnalysisConfig config,
+            Vertx vertx,
+            @ConfigProperty(name = "quarkus.shutdown.delay-enabled", defaultValue = "false") boolean delayEnabled,
+            @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay) {
         this.timeout = config.drainTimeout();
+        this.delay = delayEnabled ? delay.orElse(Duration.ZERO) : Duration.ZERO;
         this.vertx = vertx;
     }
 
+    /** Readiness is DOWN from now on; the drain begins once the balancers had the shutdown delay to notice. */
     void shutdownStarting(@Observes ShutdownDelayInitiatedEvent event) {
-        begin(timeout);
+        if (delay.toMillis() <= 0) {
+            begin(timeout);
+            return;
+        }
+        Log.infof(
+                "Shutting down: readiness is DOWN; analyses are still taken for the %d ms shutdown delay",
+                delay.toMillis());
+        delayTimer = vertx.setTimer(delay.toMillis(), id -> begin(timeout));
     }
 
     void shutdown(@Observes ShutdownEvent event) {
@@ -64,6 +84,11 @@ public class StreamDrain {
     /** Takes new analyses again (a drain that was started and then abandoned, as tests do). */
     void resume() {
         draining = false;
+        long d = delayTimer;
+        delayTimer = -1;
+        if (d >= 0) {
+            vertx.cancelTimer(d);
+        }
         long t = timer;
         timer = -1;
         if (t >= 0) {

@@ -1,5 +1,6 @@
 package io.llmanalytics.api;
 
+import io.llmanalytics.access.StreamSlot;
 import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.analysis.AnalysisService;
 import io.llmanalytics.analysis.Answer;
@@ -94,8 +95,9 @@ public class AnalysisResource {
         // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
         // SSE writer must see them one at a time, in order, on the request's own event loop.
         io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events =
-                prepare.toMulti().flatMap(prepared -> analyses.stream(prepared).map(event -> toSse(event, sse, ids)));
+        Multi<OutboundSseEvent> events = prepare.toMulti()
+                .flatMap(prepared -> analyses.stream(prepared, StreamSlot.of(routing.get(StreamSlot.KEY)))
+                        .map(event -> toSse(event, sse, ids)));
         return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
@@ -132,9 +134,9 @@ public class AnalysisResource {
                 description = "No analyst available, or the instance is shutting down.",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     })
-    public Uni<Response> answer(@PathParam("id") String id, AnalyzeRequest request) {
+    public Uni<Response> answer(@PathParam("id") String id, AnalyzeRequest request, @Context RoutingContext routing) {
         return analyses.prepare(id, question(request), privacy(request))
-                .chain(prepared -> analyses.stream(prepared)
+                .chain(prepared -> analyses.stream(prepared, StreamSlot.of(routing.get(StreamSlot.KEY)))
                         .select()
                         .where(AnalysisEvent::terminal)
                         .collect()

@@ -46,9 +46,7 @@ public class ChartStore {
 
     void onStart(@Observes StartupEvent event) {
         charts.createIndex(Indexes.ascending("session_id", "interaction_id", "n"))
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
+                .plug(StoreCalls.within(config.timeout()))
                 .subscribe()
                 .with(name -> {}, e -> Log.warnf("Index of the charts not created: %s", e.getMessage()));
     }
@@ -108,18 +106,13 @@ public class ChartStore {
     public Uni<Void> deleteInteraction(String sessionId, String interactionId) {
         return charts.deleteMany(
                         Filters.and(Filters.eq("session_id", sessionId), Filters.eq("interaction_id", interactionId)))
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
+                .plug(StoreCalls.within(config.timeout()))
                 .replaceWithVoid();
     }
 
     /** How many charts a session has stored. */
     public Uni<Long> count(String sessionId) {
-        return charts.countDocuments(Filters.eq("session_id", sessionId))
-                .ifNoItem()
-                .after(config.timeout())
-                .fail();
+        return charts.countDocuments(Filters.eq("session_id", sessionId)).plug(StoreCalls.within(config.timeout()));
     }
 
     void sessionDeleted(@Observes SessionDeleted event) {

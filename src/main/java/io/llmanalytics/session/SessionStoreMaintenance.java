@@ -3,6 +3,7 @@ package io.llmanalytics.session;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
+import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.mongodb.FindOptions;
@@ -49,9 +50,7 @@ public class SessionStoreMaintenance {
     void onStart(@Observes StartupEvent event) {
         sessions.mongoCollection()
                 .createIndex(Indexes.descending("createdAt"))
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
+                .plug(StoreCalls.within(config.timeout()))
                 .chain(() -> sweepOrphans(Instant.now().minus(ORPHAN_AGE)))
                 .subscribe()
                 .with(
@@ -90,9 +89,7 @@ public class SessionStoreMaintenance {
                 .all()
                 .unis(referenced, candidates)
                 .asTuple()
-                .ifNoItem()
-                .after(config.timeout())
-                .fail()
+                .plug(StoreCalls.within(config.timeout()))
                 .chain(t -> {
                     List<String> orphans = t.getItem2().stream()
                             .map(d -> d.getObjectId("_id").toHexString())

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,22 +102,20 @@ class SharedLimitsTest {
     void slotsHoldAcrossInstancesAndAreGivenBack() {
         SharedLimits a = pod();
         SharedLimits b = pod();
-        Runnable first = await(a.openStream("key:ann", 2));
-        Runnable second = await(b.openStream("key:ann", 2));
+        Supplier<Uni<Void>> first = await(a.openStream("key:ann", 2));
+        Supplier<Uni<Void>> second = await(b.openStream("key:ann", 2));
         ProblemException full = refused(a.openStream("key:ann", 2));
         assertEquals(CallerLimits.STREAM_RETRY, full.retryAfter().orElseThrow());
         assertTrue(full.getMessage().contains("across all instances"), full.getMessage());
         assertEquals(2, await(b.streams("key:ann")));
-        first.run();
-        first.run(); // once only
-        io.llmanalytics.testing.Conditions.until(
-                "slot given back", Duration.ofSeconds(10), () -> await(a.streams("key:ann")) == 1);
-        Runnable third = await(b.openStream("key:ann", 2));
+        await(first.get()); // completes once the store has it back
+        await(first.get()); // once only
+        assertEquals(1, await(a.streams("key:ann")));
+        Supplier<Uni<Void>> third = await(b.openStream("key:ann", 2));
         refused(b.openStream("key:ann", 2));
-        second.run();
-        third.run();
-        io.llmanalytics.testing.Conditions.until(
-                "slot given back", Duration.ofSeconds(10), () -> await(a.streams("key:ann")) == 0);
+        await(second.get());
+        await(third.get());
+        assertEquals(0, await(a.streams("key:ann")));
     }
 
     @Test
@@ -131,9 +130,9 @@ class SharedLimitsTest {
         refused(living.openStream("key:ann", 2));
         now.addAndGet(LEASE.toMillis() / 3 + 1); // the dead one's lease ended; the living one's was refreshed
         assertEquals(1, await(living.streams("key:ann")));
-        Runnable again = await(living.openStream("key:ann", 2));
+        Supplier<Uni<Void>> again = await(living.openStream("key:ann", 2));
         refused(living.openStream("key:ann", 2));
-        again.run();
+        await(again.get());
     }
 
     @Test
@@ -158,7 +157,7 @@ class SharedLimitsTest {
         SharedLimits a = pod();
         await(a.count("upload", "key:ann", 5, "..."));
         await(a.openStream("key:ann", 5));
-        Runnable kept = await(a.openStream("key:ben", 5));
+        Supplier<Uni<Void>> kept = await(a.openStream("key:ben", 5));
         for (int step = 0; step < 3; step++) { // heartbeats keep both slots (this instance's) alive past the minute
             now.addAndGet(20_500);
             await(a.heartbeat());
@@ -169,7 +168,7 @@ class SharedLimitsTest {
         now.addAndGet(LEASE.toMillis() + 1); // no heartbeat: both leases end
         await(a.sweep());
         assertEquals(0, documents(SharedLimits.STREAMS));
-        kept.run();
+        await(kept.get());
         assertThrows(ProblemException.class, () -> {
             await(a.openStream("key:ann", 1));
             await(a.openStream("key:ann", 1));
