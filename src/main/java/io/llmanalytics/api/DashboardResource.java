@@ -23,7 +23,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  * A session's dashboard: pin an answer (its code), list, remove and reorder the pins, and read every pin re-run on
  * the current datasets. Like every {@code /api/session/{id}} route, another key's session is a 404.
  */
-@Path("/api/session/{id}")
+@Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class DashboardResource {
 
@@ -50,7 +50,7 @@ public class DashboardResource {
     }
 
     @POST
-    @Path("/pins")
+    @Path("/session/{id}/pins")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<PinView>> pin(@PathParam("id") String id, PinRequest request) {
         return dashboards
@@ -62,7 +62,7 @@ public class DashboardResource {
     }
 
     @GET
-    @Path("/pins")
+    @Path("/session/{id}/pins")
     public Uni<Map<String, List<PinView>>> pins(@PathParam("id") String id) {
         return dashboards
                 .pins(id)
@@ -70,13 +70,13 @@ public class DashboardResource {
     }
 
     @DELETE
-    @Path("/pins/{pin_id}")
+    @Path("/session/{id}/pins/{pin_id}")
     public Uni<RestResponse<Void>> unpin(@PathParam("id") String id, @PathParam("pin_id") String pinId) {
         return dashboards.unpin(id, pinId).map(x -> RestResponse.noContent());
     }
 
     @PUT
-    @Path("/pins/order")
+    @Path("/session/{id}/pins/order")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Map<String, List<PinView>>> reorder(@PathParam("id") String id, OrderRequest request) {
         return dashboards
@@ -85,7 +85,7 @@ public class DashboardResource {
     }
 
     @GET
-    @Path("/dashboard")
+    @Path("/session/{id}/dashboard")
     public Uni<Map<String, List<DashboardItem>>> dashboard(@PathParam("id") String id) {
         return dashboards.dashboard(id).map(items -> Map.of("items", items));
     }

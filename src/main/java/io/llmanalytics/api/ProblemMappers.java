@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.llmanalytics.access.Route;
 import io.llmanalytics.access.UploadLimits;
 import io.llmanalytics.problem.Problem;
@@ -95,6 +96,12 @@ public class ProblemMappers {
             problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
         }
         return ProblemResponses.of(problem);
+    }
+
+    /** JSON of the wrong shape (an array for an object...): Quarkus' own mapper would answer a bare 400. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
     }
 
     @ServerExceptionMapper

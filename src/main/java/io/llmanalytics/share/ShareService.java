@@ -142,15 +142,20 @@ public class ShareService {
             throw badExpiry("expires_in must be a positive duration such as \"P7D\"; it was " + asked + ".");
         }
         if (asked.compareTo(config.maxExpiry()) > 0) {
-            throw badExpiry("expires_in " + asked + " is longer than the longest a link may live, " + config.maxExpiry()
-                    + " (SHARE_MAX_EXPIRY).");
+            throw badExpiry("expires_in " + iso(asked) + " is longer than the longest a link may live, "
+                    + iso(config.maxExpiry()) + " (SHARE_MAX_EXPIRY).");
         }
         return asked;
     }
 
     private ProblemException badExpiry(String detail) {
-        return new ProblemException(Problem.of(ProblemType.BAD_REQUEST, detail)
-                .with("max_expires_in", config.maxExpiry().toString()));
+        return new ProblemException(
+                Problem.of(ProblemType.BAD_REQUEST, detail).with("max_expires_in", iso(config.maxExpiry())));
+    }
+
+    /** A duration as ISO-8601, in days when it is whole days ({@code P30D} rather than {@code PT720H}). */
+    static String iso(Duration d) {
+        return d.toSeconds() % 86_400 == 0 && d.getNano() == 0 ? "P" + d.toDays() + "D" : d.toString();
     }
 
     void sessionDeleted(@Observes SessionDeleted event) {
