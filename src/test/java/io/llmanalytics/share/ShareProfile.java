@@ -1,9 +1,6 @@
 package io.llmanalytics.share;
 
 import io.llmanalytics.testing.llm.LlmStubProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -50,19 +47,19 @@ public class ShareProfile extends LlmStubProfile {
         }
     }
 
+    /**
+     * One file per test JVM, the same whichever class loader initialises this class (Quarkus loads test profiles in its
+     * own as well as the test's): the table is created once, the tests set its rows.
+     */
     private static Path sqliteFile() {
-        try {
-            Path file = Files.createTempFile("share-source", ".db");
-            file.toFile().deleteOnExit();
-            Files.delete(file);
-            try (Connection c = new JDBC().connect("jdbc:sqlite:" + file, new Properties());
-                    Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE sales (region TEXT, amount REAL)");
-                s.execute("INSERT INTO sales VALUES ('North', 10.5), ('South', 20.0)");
-            }
+        Path file = Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "share-source-" + ProcessHandle.current().pid() + ".db");
+        file.toFile().deleteOnExit();
+        try (Connection c = new JDBC().connect("jdbc:sqlite:" + file, new Properties());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS sales (region TEXT, amount REAL)");
             return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
