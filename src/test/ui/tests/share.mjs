@@ -50,7 +50,7 @@ export default [
       await page.locator('#create-share').click();
       const url = await page.locator('#share-url').inputValue();
       assert.match(url, /^http:\/\/[^/]+\/shared\/[A-Za-z0-9_-]{43}$/);
-      assert.equal(await page.locator('.share-item').count(), 1);
+      await eventually(async () => assert.equal(await page.locator('.share-item').count(), 1));
       await t.shot('61-share-panel');
 
       // opened in a fresh context: no key, no session of its own, nothing that writes
