@@ -100,13 +100,6 @@ public class ShareStore {
         return shares.deleteMany(Filters.eq(SESSION, sessionId)).plug(within()).map(r -> r.getDeletedCount());
     }
 
-    /** Deletes the links that expired before {@code before}; returns how many. */
-    public Uni<Long> deleteExpired(Instant before) {
-        return shares.deleteMany(Filters.lt(EXPIRES, Date.from(before)))
-                .plug(within())
-                .map(r -> r.getDeletedCount());
-    }
-
     private static StoredShare share(Document doc) {
         return new StoredShare(
                 doc.getString("_id"),
