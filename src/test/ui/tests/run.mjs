@@ -13,6 +13,7 @@ import exportsScenarios from './exports.mjs';
 import modules from './modules.mjs';
 import safety from './safety.mjs';
 import sessions from './sessions.mjs';
+import share from './share.mjs';
 import sources from './sources.mjs';
 import upload from './upload.mjs';
 
@@ -28,7 +29,9 @@ mkdirSync(shots, { recursive: true });
 const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
-const all = [...modules, ...upload, ...analysis, ...exportsScenarios, ...sessions, ...sources, ...safety, ...access];
+const all = [
+  ...modules, ...upload, ...analysis, ...exportsScenarios, ...sessions, ...sources, ...share, ...safety, ...access,
+];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 
 function withTimeout(promise, ms, what) {

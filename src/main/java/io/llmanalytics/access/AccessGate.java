@@ -6,6 +6,7 @@ import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.share.SharedPaths;
 import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -60,6 +61,14 @@ public class AccessGate {
         if (!isApi(path)
                 && !isApi(SLASHES.matcher(String.valueOf(ctx.request().path())).replaceAll("/"))) {
             ctx.next();
+            return;
+        }
+        HttpMethod verb = ctx.request().method();
+        if ((verb == HttpMethod.GET || verb == HttpMethod.HEAD)
+                && Route.SHARED_READ.matches(path)
+                && Route.SHARED_READ.matches(
+                        SLASHES.matcher(String.valueOf(ctx.request().path())).replaceAll("/"))) {
+            ctx.next(); // a share link's read-only view: no key; its token is checked and its rate limited there
             return;
         }
         try {
@@ -295,7 +304,8 @@ public class AccessGate {
     }
 
     private void refuse(RoutingContext ctx, Problem problem, Optional<Duration> retryAfter, String challenge) {
-        Problem body = problem.withInstance(ctx.normalizedPath()).with(RequestIds.KEY, RequestIds.of(ctx));
+        Problem body =
+                problem.withInstance(SharedPaths.mask(ctx.normalizedPath())).with(RequestIds.KEY, RequestIds.of(ctx));
         var response =
                 ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         retryAfter.ifPresent(d -> response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(CallerLimits.seconds(d))));

@@ -14,7 +14,12 @@ public enum Route {
     /** {@code POST /api/session/{id}/datasets}: more datasets for a session. */
     ADD_DATASETS("/api/session/:id/datasets", "/api/session/[^/]+/datasets/?"),
     /** {@code POST /api/session/{id}/analyze}: an analysis. */
-    ANALYZE("/api/session/:id/analyze", "/api/session/[^/]+/analyze/?");
+    ANALYZE("/api/session/:id/analyze", "/api/session/[^/]+/analyze/?"),
+    /**
+     * {@code GET /api/shared/{token}} and its chart images: what a share link opens, without an API key (the token is
+     * the credential). Read-only views added under a link later (reports) go in this pattern too.
+     */
+    SHARED_READ("/api/shared/:token", "/api/shared/[^/]+(/interactions/[^/]+/charts/[^/]+)?/?");
 
     /** The routes that take an uploaded file. */
     public static final List<Route> UPLOADS = List.of(CREATE_SESSION, ADD_DATASETS);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.llmanalytics.access.Route;
 import io.llmanalytics.access.UploadLimits;
 import io.llmanalytics.problem.Problem;
@@ -11,6 +12,7 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.share.SharedPaths;
 import io.llmanalytics.upload.UploadConfig;
 import io.llmanalytics.upload.UploadMetrics;
 import io.quarkus.logging.Log;
@@ -37,10 +39,10 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         if (e.problem().status() >= 500) {
-            Log.warnf("%s %s: %s", e.problem().status(), uri.getPath(), e.getMessage());
+            Log.warnf("%s %s: %s", e.problem().status(), path(uri), e.getMessage());
         }
         return ProblemResponses.of(new ProblemException(
-                e.problem().withInstance(uri.getPath()), e.retryAfter().orElse(null), null));
+                e.problem().withInstance(path(uri)), e.retryAfter().orElse(null), null));
     }
 
     @ServerExceptionMapper
@@ -51,17 +53,17 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         if (status == 413) {
             uploadMetrics.rejected(UploadLimits.TOO_LARGE);
-            return UploadLimits.tooLarge(uploads, uri.getPath());
+            return UploadLimits.tooLarge(uploads, path(uri));
         }
         ProblemType type = ProblemType.forStatus(status);
         String detail = switch (status) {
-            case 404 -> "No resource at " + uri.getPath() + ".";
-            case 405 -> "This method is not allowed on " + uri.getPath() + ".";
+            case 404 -> "No resource at " + path(uri) + ".";
+            case 405 -> "This method is not allowed on " + path(uri) + ".";
             case 406 -> "Ask for application/json (or text/event-stream where the endpoint streams).";
-            case 415 -> unsupportedBody(uri.getPath());
+            case 415 -> unsupportedBody(path(uri));
             default -> e.getMessage() == null ? type.title() : e.getMessage();
         };
-        Problem problem = new Problem(type.uri(), type.title(), status, detail, uri.getPath(), Map.of());
+        Problem problem = new Problem(type.uri(), type.title(), status, detail, path(uri), Map.of());
         return ProblemResponses.of(problem);
     }
 
@@ -89,11 +91,17 @@ public class ProblemMappers {
                 ? "The request body is malformed JSON" + where + ": " + reason + ". Send a JSON object such as "
                         + "{\"question\": \"What is the total revenue by region?\"}."
                 : "The request body is JSON but not what this endpoint takes" + where + ": " + reason + ".";
-        Problem problem = Problem.of(ProblemType.BAD_REQUEST, detail).withInstance(uri.getPath());
+        Problem problem = Problem.of(ProblemType.BAD_REQUEST, detail).withInstance(path(uri));
         if (at != null && at.getLineNr() > 0) {
             problem = problem.with("line", at.getLineNr()).with("column", at.getColumnNr());
         }
         return ProblemResponses.of(problem);
+    }
+
+    /** JSON of the wrong shape (an array for an object...): Quarkus' own mapper would answer a bare 400. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
     }
 
     @ServerExceptionMapper
@@ -106,7 +114,7 @@ public class ProblemMappers {
                 .reduce((a, b) -> a + "; " + b)
                 .orElse("invalid request");
         return ProblemResponses.of(Problem.of(ProblemType.VALIDATION_FAILED, detail)
-                .withInstance(uri.getPath())
+                .withInstance(path(uri))
                 .with("violations", violations));
     }
 
@@ -116,14 +124,19 @@ public class ProblemMappers {
         if (known != null) {
             return problem(known, uri);
         }
-        Log.errorf(e, "Unexpected failure on %s", uri.getPath());
+        Log.errorf(e, "Unexpected failure on %s", path(uri));
         return ProblemResponses.of(
                 Problem.of(ProblemType.INTERNAL, "The service failed unexpectedly; the error has been logged.")
-                        .withInstance(uri.getPath()));
+                        .withInstance(path(uri)));
     }
 
     private static String lastNode(String path) {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    /** The request's path as problems and logs show it: a share link's token masked. */
+    private static String path(UriInfo uri) {
+        return SharedPaths.mask(uri.getPath());
     }
 }

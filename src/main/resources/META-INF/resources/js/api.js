@@ -117,7 +117,8 @@ export const notebookUrl = (id) => `${session(id)}/notebook`;
  * cannot be loaded. Only the service's own chart paths are fetched.
  */
 export async function chartImageUrl(href) {
-  if (typeof href !== 'string' || !/^\/api\/session\/[^/?#]+\/interactions\/[^/?#]+\/charts\/\d+$/.test(href)) return null;
+  if (typeof href !== 'string'
+    || !/^\/api\/(session|shared)\/[^/?#]+\/interactions\/[^/?#]+\/charts\/\d+$/.test(href)) return null;
   try {
     const response = await fetch(href, { headers: { Accept: 'image/*', ...authHeaders() } });
     if (!response.ok) return null;
@@ -179,3 +180,34 @@ export const addFromSource = (id, request) => json(`${session(id)}/datasets`, js
 /** Re-imports a dataset that came from a source. */
 export const refreshDataset = (id, name) =>
   json(`${session(id)}/datasets/${encodeURIComponent(name)}/refresh`, { method: 'POST' });
+
+// ---- share links and dashboards ---------------------------------------------------------------------------------
+
+/** A new read-only link to a session: {id, token, url, expires_at, scope}; `expiresIn` an ISO-8601 duration or null. */
+export const createShare = (id, expiresIn = null) =>
+  json(`${session(id)}/shares`, jsonBody(expiresIn ? { expires_in: expiresIn } : {}));
+/** The session's links, without their tokens: {shares: [{id, created_at, expires_at, expired}]}. */
+export const listShares = (id) => json(`${session(id)}/shares`);
+export const revokeShare = (id, shareId) =>
+  json(`${session(id)}/shares/${encodeURIComponent(shareId)}`, { method: 'DELETE' });
+
+/** What a share link opens (no API key is sent or asked for: the token is the credential). */
+export async function getShared(token) {
+  let response;
+  try {
+    response = await fetch(`/api/shared/${encodeURIComponent(token)}`, { headers: { Accept: 'application/json' } });
+  } catch {
+    throw new ApiError({ title: 'The service cannot be reached', detail: 'Check your connection and reload the page.' });
+  }
+  if (!response.ok) throw new ApiError(await problemOf(response));
+  return response.json();
+}
+
+/** Pins an answer to the session's dashboard: {pin_id, interaction_id, question, position}. */
+export const pinAnswer = (id, interactionId) => json(`${session(id)}/pins`, jsonBody({ interaction_id: interactionId }));
+export const listPins = (id) => json(`${session(id)}/pins`);
+export const unpin = (id, pinId) => json(`${session(id)}/pins/${encodeURIComponent(pinId)}`, { method: 'DELETE' });
+export const reorderPins = (id, pinIds) =>
+  json(`${session(id)}/pins/order`, { ...jsonBody({ pin_ids: pinIds }), method: 'PUT' });
+/** Every pinned answer re-run on the current datasets: {items: [{pin_id, question, result, charts, computed_at, error?}]}. */
+export const getDashboard = (id) => json(`${session(id)}/dashboard`);

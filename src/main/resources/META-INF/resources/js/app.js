@@ -8,6 +8,11 @@ import { awaitInsights, insightItems } from './insights.js';
 import { fallbackSuggestions } from './suggestions.js';
 import { sourcePanel } from './sources.js';
 import { Turn } from './turn.js';
+import { pinButton, sessionTools } from './board.js';
+import { sharedToken, showShared } from './shared.js';
+
+/** The token of a share link when the page is one (/shared/{token}): then it is read-only. */
+const SHARED = sharedToken();
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -29,6 +34,19 @@ const state = {
 };
 
 const announce = (text) => { ui.announcer.textContent = text; };
+
+// the owner's tools (dashboard, share) above the dataset, and the dashboard beside the conversation
+const toolsSlot = h('div', { id: 'tools-slot' });
+const dashboardEl = h('section', { id: 'dashboard', class: 'dashboard', 'aria-label': 'Dashboard', hidden: true });
+ui.datasetSlot.before(toolsSlot);
+ui.conversation.after(dashboardEl);
+
+/** Adds a "Pin to dashboard" button to a turn whose answer ran code. */
+function withPin(turn, answer, id) {
+  const interaction = answer?.conversation_id ?? answer?.id;
+  if (interaction && !answer.error && answer.generated_code) turn.meta.append(' · ', pinButton(id, interaction, announce));
+  return turn;
+}
 const currentId = () => state.session?.session_id ?? null;
 
 // ---- routing: #/session/{id} ------------------------------------------------------------------------------------
@@ -85,7 +103,12 @@ function showSession(session) {
   document.title = `${session.file_name ?? 'Session'} · LLM Analytics`;
   // with a conversation to read, the columns and sample start folded
   renderDataset({ compact: (session.history ?? []).length > 0 });
-  replaceChildren(ui.conversation, (session.history ?? []).map((entry) => Turn.fromHistory(entry, session.session_id, ask).el));
+  replaceChildren(ui.conversation, (session.history ?? []).map((entry) =>
+    withPin(Turn.fromHistory(entry, session.session_id, ask), entry, session.session_id).el));
+  ui.conversation.hidden = false;
+  dashboardEl.hidden = true;
+  replaceChildren(toolsSlot, sessionTools({ sessionId: session.session_id, conversationEl: ui.conversation,
+    dashboardEl, announce }));
   renderSuggestions(session);
   renderInsights(session);
   renderSessions();
@@ -281,7 +304,7 @@ async function refreshDataset(name) {
 
 // ---- database sources -------------------------------------------------------------------------------------------
 
-$('source-slot').append(sourcePanel({
+if (!SHARED) $('source-slot').append(sourcePanel({
   currentId,
   onCreated: (created) => {
     state.sessions = [summaryOf(created), ...state.sessions.filter((s) => s.session_id !== created.session_id)];
@@ -331,7 +354,7 @@ for (const input of [ui.fileInput, ui.welcomeFile]) {
 
 // drag and drop anywhere on the page
 let dragDepth = 0;
-const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+const hasFiles = (e) => !SHARED && [...(e.dataTransfer?.types ?? [])].includes('Files');
 window.addEventListener('dragenter', (e) => {
   if (!hasFiles(e)) return;
   e.preventDefault();
@@ -374,9 +397,11 @@ async function ask(text) {
   setRunning(true);
   ui.question.value = '';
   autosize();
+  let answer = null;
   try {
     await api.analyze(id, question, (name, data) => {
       const follow = nearBottom();
+      if (name === 'done') answer = data;
       turn.handle(name, data);
       if (follow) window.scrollTo({ top: document.documentElement.scrollHeight });
     }, controller.signal);
@@ -389,6 +414,7 @@ async function ask(text) {
       setRunning(false);
     }
   }
+  if (turn.state === 'done') withPin(turn, answer, id);
   announce(turn.state === 'done' ? 'The answer is ready.' : turn.state === 'stopped' ? 'Stopped.' : 'The analysis failed.');
   if (id === currentId()) {
     const summary = state.sessions.find((s) => s.session_id === id);
@@ -468,6 +494,10 @@ function problemCard(title, detail) {
     detail ? h('p', { class: 'problem-detail' }, detail) : null);
 }
 
-window.addEventListener('hashchange', route);
-route();
-refreshSessions();
+if (SHARED) {
+  showShared(SHARED, ui);
+} else {
+  window.addEventListener('hashchange', route);
+  route();
+  refreshSessions();
+}

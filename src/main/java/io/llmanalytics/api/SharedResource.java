@@ -1,0 +1,100 @@
+package io.llmanalytics.api;
+
+import io.llmanalytics.access.Callers;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.ChartStore;
+import io.llmanalytics.session.SessionStore;
+import io.llmanalytics.share.ShareRateLimit;
+import io.llmanalytics.share.ShareService;
+import io.llmanalytics.share.ShareTokens;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+
+/**
+ * What a share link opens, without an API key and read-only: the session view and its chart images. These GET routes
+ * are the only ones under {@code /api/shared} (the access gate lets exactly them through, {@code access.Route
+ * SHARED_READ}); nothing can be asked, added, pinned or deleted through a link. An unknown, expired or revoked token
+ * is the same 404. Further read-only views of a link (reports) are added here as more GET routes, and to the route
+ * pattern.
+ */
+@Path("/api/shared/{token}")
+@Produces(MediaType.APPLICATION_JSON)
+public class SharedResource {
+
+    private static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
+
+    private final ShareService shares;
+    private final ShareRateLimit limit;
+    private final SessionStore store;
+    private final ChartStore charts;
+
+    public SharedResource(ShareService shares, ShareRateLimit limit, SessionStore store, ChartStore charts) {
+        this.shares = shares;
+        this.limit = limit;
+        this.store = store;
+        this.charts = charts;
+    }
+
+    @GET
+    public Uni<Response> session(@PathParam("token") String token, @Context RoutingContext routing) {
+        return admitted(token, routing)
+                .chain(() -> shares.open(token))
+                .chain(opened -> store.allInteractions(opened.session().id)
+                        .map(all -> SharedSessionView.of(
+                                opened.session(), all, token, opened.share().expiresAt())))
+                .map(view -> Response.ok(view)
+                        .header("Cache-Control", "no-store")
+                        .header("Referrer-Policy", "no-referrer")
+                        .build());
+    }
+
+    @GET
+    @Path("/interactions/{iid}/charts/{n}")
+    @Produces({"image/png", "image/jpeg", "image/gif", "image/webp", MediaType.APPLICATION_JSON})
+    public Uni<Response> chart(
+            @PathParam("token") String token,
+            @PathParam("iid") String iid,
+            @PathParam("n") String n,
+            @Context RoutingContext routing) {
+        int index = index(n);
+        return admitted(token, routing)
+                .chain(() -> shares.open(token))
+                .chain(opened -> charts.find(opened.session().id, iid, index))
+                .map(found -> found.filter(c -> c.image().length > 0 && IMAGES.contains(c.mime()))
+                        .map(c -> Response.ok(c.image(), c.mime())
+                                .header("Cache-Control", "private, no-store")
+                                .header("X-Content-Type-Options", "nosniff")
+                                .build())
+                        .orElseThrow(() -> new ProblemException(
+                                ProblemType.NOT_FOUND,
+                                "This shared session has no chart " + index + " of that interaction.")));
+    }
+
+    private Uni<Void> admitted(String token, RoutingContext routing) {
+        return Uni.createFrom().item(() -> {
+            limit.admit(Callers.of(routing).id(), ShareTokens.hash(token == null ? "" : token));
+            return null;
+        });
+    }
+
+    private static int index(String n) {
+        try {
+            int index = Integer.parseInt(n);
+            if (index >= 0) {
+                return index;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProblemException(ProblemType.NOT_FOUND, "Charts are numbered 0, 1, 2...");
+    }
+}
