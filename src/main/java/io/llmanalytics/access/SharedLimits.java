@@ -5,6 +5,7 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.llmanalytics.store.StoreCalls;
 import io.quarkus.logging.Log;
@@ -31,18 +32,27 @@ import org.bson.Document;
  * timestamps, not by a TTL index (the embedded server does not expire documents).
  *
  * <p><b>Stream slots</b>: one document per caller holding its leases ({@code leases: [{id, pod, until}]}) and a
- * version {@code v}. A slot is taken by compare-and-set: read the document, drop expired leases, refuse when the live
- * ones fill the limit, else write the new list on condition that {@code v} is unchanged (two round trips, retried on a
- * conflict). A lease lives {@code lease} past its last heartbeat: the instance refreshes its own leases every third of
- * that ({@link #heartbeat}), so a killed instance's slots come back within one lease time. Released with one
- * {@code $pull}.
+ * version {@code v}. A slot is taken by one atomic update that pushes the lease on condition that the list holds fewer
+ * than the limit ({@code leases.<limit-1>} absent; one round trip, so any number of analyses of one caller starting at
+ * once never contend); when the list is full, leases that ended are pulled and the push is tried once more (three round
+ * trips). A lease lives {@code lease} past its last heartbeat: the instance refreshes its own leases every third of that
+ * ({@link #heartbeat}, a compare-and-set on {@code v}, which every change increments), so a killed instance's slots
+ * come back within one lease time. Released with one {@code $pull}.
  */
 final class SharedLimits {
 
     static final String WINDOWS = "caller_windows";
     static final String STREAMS = "caller_streams";
     static final long MINUTE_MILLIS = 60_000;
-    private static final int CAS_TRIES = 8;
+    /**
+     * Compare-and-set attempts of a heartbeat's refresh. Attempts after a conflict wait a jittered, growing pause
+     * ({@link #CAS_FIRST_PAUSE} doubling up to {@link #CAS_LAST_PAUSE}), so that a refresh gets through while many
+     * analyses of its caller start and end.
+     */
+    static final int CAS_TRIES = 16;
+
+    private static final Duration CAS_FIRST_PAUSE = Duration.ofMillis(2);
+    private static final Duration CAS_LAST_PAUSE = Duration.ofMillis(100);
     private static final int DUPLICATE_KEY = 11000;
 
     /** A slot held by this instance, refreshed by the heartbeat until released or too old. */
@@ -109,54 +119,63 @@ final class SharedLimits {
      */
     Uni<Supplier<Uni<Void>>> openStream(String caller, int limit) {
         String leaseId = UUID.randomUUID().toString();
-        Uni<Void> take = Uni.createFrom()
-                .deferred(() -> tryTake(caller, leaseId, limit))
-                .onFailure(Conflict.class)
-                .retry()
-                .atMost(CAS_TRIES - 1)
-                .onFailure(Conflict.class)
-                .transform(e -> CallerLimits.tooMany(
-                        "This caller has " + limit
-                                + " analyses starting at once on several instances (RATE_LIMIT_CONCURRENT_STREAMS="
-                                + limit
-                                + ")",
-                        CallerLimits.STREAM_RETRY));
+        Uni<Void> take = push(caller, leaseId, limit)
+                .chain(taken -> taken
+                        ? Uni.createFrom().item(true)
+                        : dropExpired(caller).chain(() -> push(caller, leaseId, limit)))
+                .invoke(taken -> {
+                    if (!taken) {
+                        throw CallerLimits.tooMany(
+                                "This caller may have at most " + limit + " analyses running at once "
+                                        + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit
+                                        + "), counted across all instances; wait for one to finish",
+                                CallerLimits.STREAM_RETRY);
+                    }
+                })
+                .replaceWithVoid();
         return guard(take).map(ignored -> {
             held.put(leaseId, new Held(caller, clock.getAsLong()));
             return () -> release(caller, leaseId);
         });
     }
 
-    private Uni<Void> tryTake(String caller, String leaseId, int limit) {
+    /**
+     * Adds a lease in one atomic update, on condition that fewer than {@code limit} leases are listed (expired ones
+     * count until dropped). The caller's document is created by the first lease; {@code false} when it was full, or
+     * when another instance created the document at the same moment.
+     */
+    private Uni<Boolean> push(String caller, String leaseId, int limit) {
         roundTrips.incrementAndGet();
-        return streams.find(Filters.eq("_id", caller)).collect().first().chain(doc -> {
-            long now = clock.getAsLong();
-            List<Document> live = live(doc, now);
-            if (live.size() >= limit) {
-                throw CallerLimits.tooMany(
-                        "This caller may have at most " + limit + " analyses running at once "
-                                + "(RATE_LIMIT_CONCURRENT_STREAMS=" + limit
-                                + "), counted across all instances; wait for one "
-                                + "to finish",
-                        CallerLimits.STREAM_RETRY);
-            }
-            live.add(new Document("id", leaseId).append("pod", pod).append("until", now + leaseMillis));
-            return write(caller, doc, live);
-        });
+        long until = clock.getAsLong() + leaseMillis;
+        return streams.updateOne(
+                        Filters.and(Filters.eq("_id", caller), Filters.exists("leases." + (limit - 1), false)),
+                        Updates.combine(
+                                Updates.push(
+                                        "leases",
+                                        new Document("id", leaseId)
+                                                .append("pod", pod)
+                                                .append("until", until)),
+                                Updates.max("until", until),
+                                Updates.inc("v", 1L)),
+                        new UpdateOptions().upsert(true))
+                .map(result -> result.getMatchedCount() > 0 || result.getUpsertedId() != null)
+                .onFailure(SharedLimits::duplicateKey)
+                .recoverWithItem(false);
     }
 
-    /** Writes {@code leases} if the document is still the one read (compare-and-set on {@code v}). */
+    /** Drops the caller's leases that ended (their instance stopped refreshing them). */
+    private Uni<Void> dropExpired(String caller) {
+        roundTrips.incrementAndGet();
+        return streams.updateOne(
+                        Filters.eq("_id", caller),
+                        Updates.combine(
+                                Updates.pull("leases", Filters.lte("until", clock.getAsLong())), Updates.inc("v", 1L)))
+                .replaceWithVoid();
+    }
+
+    /** Writes the refreshed {@code leases} if the document is still the one read (compare-and-set on {@code v}). */
     private Uni<Void> write(String caller, Document read, List<Document> leases) {
         roundTrips.incrementAndGet();
-        if (read == null) {
-            return streams.insertOne(new Document("_id", caller)
-                            .append("v", 1L)
-                            .append("leases", leases)
-                            .append("until", lastUntil(leases)))
-                    .onFailure(SharedLimits::duplicateKey)
-                    .transform(e -> new Conflict())
-                    .replaceWithVoid();
-        }
         long v = ((Number) read.get("v")).longValue();
         return streams.updateOne(
                         Filters.and(Filters.eq("_id", caller), Filters.eq("v", v)),
@@ -230,29 +249,27 @@ final class SharedLimits {
     }
 
     private Uni<Void> refresh(String caller) {
-        return guard(Uni.createFrom()
-                .deferred(() -> {
-                    roundTrips.incrementAndGet();
-                    return streams.find(Filters.eq("_id", caller))
-                            .collect()
-                            .first()
-                            .chain(doc -> {
-                                long now = clock.getAsLong();
-                                List<Document> live = live(doc, now);
-                                if (doc == null) {
-                                    return Uni.createFrom().voidItem();
-                                }
-                                for (Document lease : live) {
-                                    if (held.containsKey(lease.getString("id"))) {
-                                        lease.put("until", now + leaseMillis);
-                                    }
-                                }
-                                return write(caller, doc, live);
-                            });
-                })
-                .onFailure(Conflict.class)
-                .retry()
-                .atMost(CAS_TRIES - 1));
+        return guard(retriedOnConflict(Uni.createFrom().deferred(() -> {
+            roundTrips.incrementAndGet();
+            return streams.find(Filters.eq("_id", caller)).collect().first().chain(doc -> {
+                long now = clock.getAsLong();
+                List<Document> live = live(doc, now);
+                if (doc == null) {
+                    return Uni.createFrom().voidItem();
+                }
+                for (Document lease : live) {
+                    if (held.containsKey(lease.getString("id"))) {
+                        lease.put("until", now + leaseMillis);
+                    }
+                }
+                return write(caller, doc, live);
+            });
+        })));
+    }
+
+    /** {@code attempt} tried again after a conflict, pausing a little longer each time, at most {@link #CAS_TRIES}. */
+    private static Uni<Void> retriedOnConflict(Uni<Void> attempt) {
+        return attempt.onFailure(Conflict.class).retry().atMost(7);
     }
 
     /**

@@ -153,6 +153,20 @@ class SharedLimitsTest {
     }
 
     @Test
+    void manyStartsOfOneCallerAtOnceAllGetASlotUnderAHighLimit() {
+        SharedLimits a = pod();
+        SharedLimits b = pod();
+        int starts = 3 * SharedLimits.CAS_TRIES;
+        List<Uni<Supplier<Uni<Void>>>> attempts = new ArrayList<>();
+        for (int i = 0; i < starts; i++) {
+            attempts.add((i % 2 == 0 ? a : b).openStream("key:ann", 1_000));
+        }
+        List<Supplier<Uni<Void>>> taken = await(Uni.join().all(attempts).andFailFast());
+        assertEquals(starts, taken.size());
+        assertEquals(starts, await(a.streams("key:ann")));
+    }
+
+    @Test
     void sweepingDeletesPastMinutesAndEndedLeasesOnly() {
         SharedLimits a = pod();
         await(a.count("upload", "key:ann", 5, "..."));

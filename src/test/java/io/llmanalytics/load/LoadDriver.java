@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -189,6 +190,7 @@ public final class LoadDriver {
                 "upload",
                 response.statusCode(),
                 response.headers().firstValue("Retry-After").isPresent(),
+                problemType(response),
                 System.nanoTime() - t);
         return response.statusCode() == 201
                 ? JSON.readTree(response.body()).path("session_id").asText()
@@ -208,20 +210,32 @@ public final class LoadDriver {
         long nanos = System.nanoTime() - t;
         boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
         if (response.statusCode() != 200) {
-            figures.http("analyze", response.statusCode(), retryAfter, nanos);
+            figures.http("analyze", response.statusCode(), retryAfter, problemType(response), nanos);
             return;
         }
         SseEvents events = SseEvents.parse(response.body());
         SseEvents.Event last = events.events().isEmpty() ? null : events.last();
         if (last != null && last.name().equals("done")) {
             figures.http("analyze", 200, false, nanos);
-            answered.computeIfAbsent(session, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+            answered.computeIfAbsent(session, k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(last.data().path("conversation_id").asText());
         } else if (last != null && last.name().equals("error")) {
             figures.streamError(
                     last.data().path("status").asInt(), last.data().path("type").asText(), nanos);
         } else {
             figures.streamError(0, "stream ended without done or error", nanos);
+        }
+    }
+
+    /** The {@code type} of a problem document answered, else empty. */
+    private static String problemType(HttpResponse<String> response) {
+        if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+            return "";
+        }
+        try {
+            return JSON.readTree(response.body()).path("type").asText("");
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -23,13 +23,19 @@ public final class LoadFigures {
     private LoadDriver.MemorySampler memory;
 
     synchronized void http(String operation, int status, boolean retryAfter, long nanos) {
-        statuses.merge(operation + " " + status, 1L, Long::sum);
+        http(operation, status, retryAfter, "", nanos);
+    }
+
+    /** An HTTP answer; {@code problem}: the type of its problem document when it is one (named in the counts). */
+    synchronized void http(String operation, int status, boolean retryAfter, String problem, long nanos) {
+        String name = problem.isEmpty() ? "" : " " + problem.substring(problem.lastIndexOf(':') + 1);
+        statuses.merge(operation + " " + status + name, 1L, Long::sum);
         if (status < 500) {
             latencies.computeIfAbsent(operation, k -> new ArrayList<>()).add(nanos);
         } else if (status == 503 && retryAfter) {
-            deliberate.merge(operation + " HTTP 503 with Retry-After", 1L, Long::sum);
+            deliberate.merge(operation + " HTTP 503 with Retry-After" + name, 1L, Long::sum);
         } else {
-            unexpected.merge(operation + " HTTP " + status, 1L, Long::sum);
+            unexpected.merge(operation + " HTTP " + status + name, 1L, Long::sum);
         }
     }
 
