@@ -20,8 +20,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import org.duckdb.DuckDBDriver;
+import org.jboss.logging.Logger;
 
 /**
  * Reads Parquet files with DuckDB's embedded Parquet reader (every encoding and codec of the format: plain,
@@ -35,18 +37,28 @@ import org.duckdb.DuckDBDriver;
  */
 public final class ParquetTableReader {
 
+    private static final Logger LOG = Logger.getLogger(ParquetTableReader.class);
+
     /** DuckDB's working memory for one read; a file needing more is refused, not the service. */
     static final String MEMORY_LIMIT = "256MB";
 
     private final ProfileOptions options;
     private final TableLimits limits;
 
+    private final boolean nativeCopy;
+
     public ParquetTableReader(ProfileOptions options, TableLimits limits) {
-        this.options = options;
-        this.limits = limits;
+        this(options, limits, true);
     }
 
-    private enum Kind {
+    /** A reader that may ({@code nativeCopy}) or may not let DuckDB write plain tables itself ({@link NativeCopy}). */
+    ParquetTableReader(ProfileOptions options, TableLimits limits, boolean nativeCopy) {
+        this.options = options;
+        this.limits = limits;
+        this.nativeCopy = nativeCopy;
+    }
+
+    enum Kind {
         /** Integers that fit a Java long, read with getLong. */
         INT,
         /** HUGEINT and unsigned 64/128-bit integers, read as text. */
@@ -82,6 +94,12 @@ public final class ParquetTableReader {
                     limits.checkColumns(names.size());
                 }
             }
+            if (nativeCopy && NativeCopy.applies(kinds)) {
+                Optional<ParsedTable> copied = copied(db, source, names, kinds, name, canonicalOut);
+                if (copied.isPresent()) {
+                    return copied.get();
+                }
+            }
             StringBuilder select = new StringBuilder("SELECT ");
             for (int i = 0; i < names.size(); i++) {
                 select.append(i == 0 ? "" : ", ").append(expression(identifier(names.get(i)), kinds.get(i)));
@@ -107,6 +125,17 @@ public final class ParquetTableReader {
             }
         } catch (SQLException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, describe(e.getMessage(), file.toString()));
+        }
+    }
+
+    /** The fast path's table; empty when it steps aside or DuckDB reports an error (the row-by-row read names it). */
+    private Optional<ParsedTable> copied(
+            Connection db, String source, List<String> names, List<Kind> kinds, String name, Path canonicalOut) {
+        try {
+            return new NativeCopy(options, limits).read(db, source, names, kinds, name, canonicalOut);
+        } catch (SQLException e) {
+            LOG.debugf("Parquet fast path stepped aside: %s", e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -146,7 +175,7 @@ public final class ParquetTableReader {
     }
 
     /** The SELECT expression for a column: native values where a typed getter is cheap, text otherwise. */
-    private static String expression(String column, Kind kind) {
+    static String expression(String column, Kind kind) {
         return switch (kind) {
             case NESTED -> "CAST(to_json(" + column + ") AS VARCHAR)";
             case TIMESTAMP -> "epoch_us(" + column + ")";
@@ -157,7 +186,7 @@ public final class ParquetTableReader {
     }
 
     /** Reads column {@code i} of the current row into {@code cells[i]} and {@code kinds[i]}. */
-    private static void read(ResultSet rs, int i, Kind kind, String column, String[] cells, CellKind[] kinds)
+    static void read(ResultSet rs, int i, Kind kind, String column, String[] cells, CellKind[] kinds)
             throws SQLException {
         int at = i + 1;
         String text;
@@ -225,7 +254,7 @@ public final class ParquetTableReader {
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss[.f]} in UTC; a year before 1 means DuckDB wrapped a value it cannot decode. */
-    private static String timestamp(Instant t, String column) {
+    static String timestamp(Instant t, String column) {
         LocalDateTime local = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
         if (local.getYear() < 1) {
             throw undecodable(column, local.toString());
