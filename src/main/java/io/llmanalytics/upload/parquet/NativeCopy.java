@@ -232,9 +232,9 @@ final class NativeCopy {
                 } else {
                     try {
                         min = ParquetTableReader.timestamp(
-                                instant(kind, number(v[1]).longValue()), name);
+                                instant(kind, number(v[1]).longValue()), name, 0);
                         max = ParquetTableReader.timestamp(
-                                instant(kind, number(v[2]).longValue()), name);
+                                instant(kind, number(v[2]).longValue()), name, 0);
                     } catch (ProblemException e) {
                         return Optional.empty();
                     }
@@ -361,10 +361,12 @@ final class NativeCopy {
                 ResultSet rs = st.executeQuery(select.toString())) {
             String[] cells = new String[width];
             CellKind[] cellKinds = new CellKind[width];
+            long row = 0;
             while (rs.next()) {
+                row++;
                 Map<String, Object> record = new LinkedHashMap<>();
                 for (int i = 0; i < width; i++) {
-                    ParquetTableReader.read(rs, i, kinds.get(i), rawNames.get(i), cells, cellKinds);
+                    ParquetTableReader.read(rs, i, kinds.get(i), rawNames.get(i), row, cells, cellKinds);
                     String cell = cells[i] == null || cellKinds[i] == CellKind.NULL ? "" : cells[i];
                     record.put(
                             names.get(i), SampleValues.typed(cell, schema.get(i).type(), CellConventions.TEXT));

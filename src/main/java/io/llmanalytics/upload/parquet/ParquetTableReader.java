@@ -116,7 +116,7 @@ public final class ParquetTableReader {
                     while (rs.next()) {
                         row++;
                         for (int i = 0; i < width; i++) {
-                            read(rs, i, kinds.get(i), names.get(i), cells, cellKinds);
+                            read(rs, i, kinds.get(i), names.get(i), row, cells, cellKinds);
                         }
                         out.add(cells, cellKinds, row);
                     }
@@ -186,7 +186,7 @@ public final class ParquetTableReader {
     }
 
     /** Reads column {@code i} of the current row into {@code cells[i]} and {@code kinds[i]}. */
-    static void read(ResultSet rs, int i, Kind kind, String column, String[] cells, CellKind[] kinds)
+    static void read(ResultSet rs, int i, Kind kind, String column, long row, String[] cells, CellKind[] kinds)
             throws SQLException {
         int at = i + 1;
         String text;
@@ -224,14 +224,15 @@ public final class ParquetTableReader {
                                             Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L)
                                     : Instant.ofEpochSecond(
                                             Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L)),
-                            column);
+                            column,
+                            row);
                     cellKind = TypedCells.dateKind(text);
                 }
             }
             case DATE -> {
                 text = rs.getString(at);
                 if (text != null && text.contains("(BC)")) {
-                    throw undecodable(column, text);
+                    throw undecodable(column, row, text);
                 }
                 cellKind = text == null ? CellKind.NULL : TypedCells.dateKind(text);
             }
@@ -254,23 +255,30 @@ public final class ParquetTableReader {
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss[.f]} in UTC; a year before 1 means DuckDB wrapped a value it cannot decode. */
-    static String timestamp(Instant t, String column) {
+    static String timestamp(Instant t, String column, long row) {
         LocalDateTime local = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
         if (local.getYear() < 1) {
-            throw undecodable(column, local.toString());
+            throw undecodable(column, row, local.toString().replace('T', ' '));
         }
         String s = local.toString().replace('T', ' ');
         return s.length() == 16 ? s + ":00" : s;
     }
 
-    private static ProblemException undecodable(String column, String value) {
-        // DuckDB (like pyarrow) wraps INT96 values beyond 64-bit nanoseconds: refuse rather than show a wrong value.
+    /**
+     * A date or timestamp DuckDB cannot decode faithfully: INT96 timestamps (Spark's) far beyond the year 2262
+     * overflow 64-bit time while decoding and come out as a wrong date before year 1 (pyarrow refuses them too).
+     * Refused, naming the column, the row and what it reads as, rather than shown as a wrong date.
+     */
+    static ProblemException undecodable(String column, long row, String value) {
         return new ProblemException(
                 ProblemType.UNREADABLE_FILE,
-                "Column '" + column + "' of the Parquet file holds a"
-                        + " date or timestamp this reader cannot decode faithfully (it reads as '" + value + "'; INT96"
-                        + " timestamps far beyond the year 2262, or before year 1, are not supported). Write the column as a"
-                        + " timestamp in microseconds, or as text, and upload again.");
+                "Column '" + column + "', row " + row + " of the Parquet file holds a date or timestamp that cannot be"
+                        + " decoded faithfully: it reads as '" + value + "', which is not its stored value (INT96"
+                        + " timestamps, as Spark writes them, far beyond the year 2262 overflow 64-bit time, and dates"
+                        + " before year 1 are not supported). The file is refused rather than shown with a wrong date."
+                        + " Write the column as a TIMESTAMP in microseconds (in Spark:"
+                        + " spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS) or as text, or correct that row,"
+                        + " and upload again.");
     }
 
     static String literal(String s) {
