@@ -419,13 +419,20 @@ final class NativeCopy {
                     .append(" AS ")
                     .append(v);
             if (kinds.get(i) == Kind.FLOAT32 || kinds.get(i) == Kind.FLOAT64) {
-                parts.append(sep).append("starts_with(" + v + ", '-') AS n" + i + ", ltrim(" + v + ", '-') AS a" + i);
+                // From 10^-3 to 10^7 (and zero) DuckDB's text already is Java's; only other values are rewritten.
+                String c = columns.get(i);
+                texts.append(", (abs(" + c + ") >= 0.001 AND abs(" + c + ") < 10000000) OR " + c + " = 0 AS p" + i);
+                parts.append(sep)
+                        .append("p" + i + ", " + v + ", starts_with(" + v + ", '-') AS n" + i + ", ltrim(" + v
+                                + ", '-') AS a" + i);
                 pieces.append(sep)
-                        .append("n" + i + ", a" + i + ", jf_digits(a" + i + ") AS d" + i + ", jf_exp(a" + i + ") AS e"
-                                + i);
+                        .append("p" + i + ", " + v + ", n" + i + ", a" + i + ", CASE WHEN p" + i
+                                + " THEN NULL ELSE jf_digits(a" + i + ") END AS d" + i + ", CASE WHEN p" + i
+                                + " THEN NULL ELSE jf_exp(a" + i + ") END AS e" + i);
                 result.append(sep)
-                        .append("CASE WHEN a" + i + " IS NULL THEN NULL ELSE (CASE WHEN n" + i
-                                + " THEN '-' ELSE '' END) || jf_format(d" + i + ", e" + i + ") END AS " + name);
+                        .append("CASE WHEN a" + i + " IS NULL THEN NULL WHEN p" + i + " THEN " + v
+                                + " ELSE (CASE WHEN n" + i + " THEN '-' ELSE '' END) || jf_format(d" + i + ", e" + i
+                                + ") END AS " + name);
             } else {
                 parts.append(sep).append(v);
                 pieces.append(sep).append(v);
