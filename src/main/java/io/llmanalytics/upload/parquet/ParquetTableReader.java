@@ -20,8 +20,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import org.duckdb.DuckDBDriver;
+import org.jboss.logging.Logger;
 
 /**
  * Reads Parquet files with DuckDB's embedded Parquet reader (every encoding and codec of the format: plain,
@@ -35,18 +37,28 @@ import org.duckdb.DuckDBDriver;
  */
 public final class ParquetTableReader {
 
+    private static final Logger LOG = Logger.getLogger(ParquetTableReader.class);
+
     /** DuckDB's working memory for one read; a file needing more is refused, not the service. */
     static final String MEMORY_LIMIT = "256MB";
 
     private final ProfileOptions options;
     private final TableLimits limits;
 
+    private final boolean nativeCopy;
+
     public ParquetTableReader(ProfileOptions options, TableLimits limits) {
-        this.options = options;
-        this.limits = limits;
+        this(options, limits, true);
     }
 
-    private enum Kind {
+    /** A reader that may ({@code nativeCopy}) or may not let DuckDB write plain tables itself ({@link NativeCopy}). */
+    ParquetTableReader(ProfileOptions options, TableLimits limits, boolean nativeCopy) {
+        this.options = options;
+        this.limits = limits;
+        this.nativeCopy = nativeCopy;
+    }
+
+    enum Kind {
         /** Integers that fit a Java long, read with getLong. */
         INT,
         /** HUGEINT and unsigned 64/128-bit integers, read as text. */
@@ -82,6 +94,12 @@ public final class ParquetTableReader {
                     limits.checkColumns(names.size());
                 }
             }
+            if (nativeCopy && NativeCopy.applies(kinds)) {
+                Optional<ParsedTable> copied = copied(db, source, names, kinds, name, canonicalOut);
+                if (copied.isPresent()) {
+                    return copied.get();
+                }
+            }
             StringBuilder select = new StringBuilder("SELECT ");
             for (int i = 0; i < names.size(); i++) {
                 select.append(i == 0 ? "" : ", ").append(expression(identifier(names.get(i)), kinds.get(i)));
@@ -98,7 +116,7 @@ public final class ParquetTableReader {
                     while (rs.next()) {
                         row++;
                         for (int i = 0; i < width; i++) {
-                            read(rs, i, kinds.get(i), names.get(i), cells, cellKinds);
+                            read(rs, i, kinds.get(i), names.get(i), row, cells, cellKinds);
                         }
                         out.add(cells, cellKinds, row);
                     }
@@ -107,6 +125,17 @@ public final class ParquetTableReader {
             }
         } catch (SQLException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, describe(e.getMessage(), file.toString()));
+        }
+    }
+
+    /** The fast path's table; empty when it steps aside or DuckDB reports an error (the row-by-row read names it). */
+    private Optional<ParsedTable> copied(
+            Connection db, String source, List<String> names, List<Kind> kinds, String name, Path canonicalOut) {
+        try {
+            return new NativeCopy(options, limits).read(db, source, names, kinds, name, canonicalOut);
+        } catch (SQLException e) {
+            LOG.debugf("Parquet fast path stepped aside: %s", e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -146,7 +175,7 @@ public final class ParquetTableReader {
     }
 
     /** The SELECT expression for a column: native values where a typed getter is cheap, text otherwise. */
-    private static String expression(String column, Kind kind) {
+    static String expression(String column, Kind kind) {
         return switch (kind) {
             case NESTED -> "CAST(to_json(" + column + ") AS VARCHAR)";
             case TIMESTAMP -> "epoch_us(" + column + ")";
@@ -157,7 +186,7 @@ public final class ParquetTableReader {
     }
 
     /** Reads column {@code i} of the current row into {@code cells[i]} and {@code kinds[i]}. */
-    private static void read(ResultSet rs, int i, Kind kind, String column, String[] cells, CellKind[] kinds)
+    static void read(ResultSet rs, int i, Kind kind, String column, long row, String[] cells, CellKind[] kinds)
             throws SQLException {
         int at = i + 1;
         String text;
@@ -195,14 +224,15 @@ public final class ParquetTableReader {
                                             Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L)
                                     : Instant.ofEpochSecond(
                                             Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L)),
-                            column);
+                            column,
+                            row);
                     cellKind = TypedCells.dateKind(text);
                 }
             }
             case DATE -> {
                 text = rs.getString(at);
                 if (text != null && text.contains("(BC)")) {
-                    throw undecodable(column, text);
+                    throw undecodable(column, row, text);
                 }
                 cellKind = text == null ? CellKind.NULL : TypedCells.dateKind(text);
             }
@@ -225,23 +255,30 @@ public final class ParquetTableReader {
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss[.f]} in UTC; a year before 1 means DuckDB wrapped a value it cannot decode. */
-    private static String timestamp(Instant t, String column) {
+    static String timestamp(Instant t, String column, long row) {
         LocalDateTime local = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
         if (local.getYear() < 1) {
-            throw undecodable(column, local.toString());
+            throw undecodable(column, row, local.toString().replace('T', ' '));
         }
         String s = local.toString().replace('T', ' ');
         return s.length() == 16 ? s + ":00" : s;
     }
 
-    private static ProblemException undecodable(String column, String value) {
-        // DuckDB (like pyarrow) wraps INT96 values beyond 64-bit nanoseconds: refuse rather than show a wrong value.
+    /**
+     * A date or timestamp DuckDB cannot decode faithfully: INT96 timestamps (Spark's) far beyond the year 2262
+     * overflow 64-bit time while decoding and come out as a wrong date before year 1 (pyarrow refuses them too).
+     * Refused, naming the column, the row and what it reads as, rather than shown as a wrong date.
+     */
+    static ProblemException undecodable(String column, long row, String value) {
         return new ProblemException(
                 ProblemType.UNREADABLE_FILE,
-                "Column '" + column + "' of the Parquet file holds a"
-                        + " date or timestamp this reader cannot decode faithfully (it reads as '" + value + "'; INT96"
-                        + " timestamps far beyond the year 2262, or before year 1, are not supported). Write the column as a"
-                        + " timestamp in microseconds, or as text, and upload again.");
+                "Column '" + column + "', row " + row + " of the Parquet file holds a date or timestamp that cannot be"
+                        + " decoded faithfully: it reads as '" + value + "', which is not its stored value (INT96"
+                        + " timestamps, as Spark writes them, far beyond the year 2262 overflow 64-bit time, and dates"
+                        + " before year 1 are not supported). The file is refused rather than shown with a wrong date."
+                        + " Write the column as a TIMESTAMP in microseconds (in Spark:"
+                        + " spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS) or as text, or correct that row,"
+                        + " and upload again.");
     }
 
     static String literal(String s) {
