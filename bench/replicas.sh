@@ -104,18 +104,20 @@ run "one instance" "http://127.0.0.1:$port_a" "http://127.0.0.1:$port_a"
 
 read -r port_b pid_b < <(start_instance b); pids+=("$pid_b")
 await_ready "http://127.0.0.1:$port_b" || { echo "instance b did not start"; exit 1; }
-proxy_port=$(free_port)
-"$JAVA_HOME/bin/java" -cp "$cp" io.llmanalytics.replicas.ReplicaProxy "$proxy_port" "http://127.0.0.1:$port_a" \
-  "http://127.0.0.1:$port_b" >"$out/replicas-proxy.log" 2>&1 &
-proxy=$!; pids+=("$proxy")
-for _ in $(seq 1 30); do grep -q listening "$out/replicas-proxy.log" && break; sleep 1; done
+start_proxy() { # log name, proxy options... -> sets proxy_port and proxy (fails unless it listens)
+  local log="$out/replicas-proxy-$1.log"; shift
+  proxy_port=$(free_port)
+  "$JAVA_HOME/bin/java" -cp "$cp" io.llmanalytics.replicas.ReplicaProxy "$@" "$proxy_port" \
+    "http://127.0.0.1:$port_a" "http://127.0.0.1:$port_b" >"$log" 2>&1 &
+  proxy=$!; pids+=("$proxy")
+  for _ in $(seq 1 30); do grep -q listening "$log" && return 0; kill -0 "$proxy" 2>/dev/null || break; sleep 1; done
+  echo "the proxy did not start: $log"; exit 1
+}
+start_proxy round-robin
 run "two instances, round robin" "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$port_a" "http://127.0.0.1:$port_b"
-kill "$proxy"
+kill "$proxy"; wait "$proxy" 2>/dev/null
 
-"$JAVA_HOME/bin/java" -cp "$cp" io.llmanalytics.replicas.ReplicaProxy --hash-session "$proxy_port" \
-  "http://127.0.0.1:$port_a" "http://127.0.0.1:$port_b" >"$out/replicas-proxy.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 30); do grep -q listening "$out/replicas-proxy.log" && break; sleep 1; done
+start_proxy hash --hash-session
 run "two instances, hashing on the session id" "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$port_a" \
   "http://127.0.0.1:$port_b"
 echo "  errors in the service logs: $(cat "$out"/replicas-[ab].log | grep -c -E '"level":"ERROR"| ERROR ')"
