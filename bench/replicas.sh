@@ -115,7 +115,7 @@ start_proxy() { # log name, proxy options... -> sets proxy_port and proxy (fails
 }
 start_proxy round-robin
 run "two instances, round robin" "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$port_a" "http://127.0.0.1:$port_b"
-kill "$proxy"; wait "$proxy" 2>/dev/null
+kill "$proxy"; wait "$proxy" 2>/dev/null || true
 
 start_proxy hash --hash-session
 run "two instances, hashing on the session id" "http://127.0.0.1:$proxy_port" "http://127.0.0.1:$port_a" \
