@@ -109,6 +109,9 @@ class NativeSourcesTest {
                 if (name.equals("application.properties")) {
                     continue; // read at build time: Quarkus records the configuration in the image
                 }
+                if (name.startsWith("META-INF/native-image/")) {
+                    continue; // read by the image builder from the runner jar (checked below), not at run time
+                }
                 if (resources.stream().noneMatch(p -> p.matcher(name).matches())) {
                     missing.add(name);
                 }
@@ -241,6 +244,25 @@ class NativeSourcesTest {
             return Class.forName(name, false, NativeSourcesTest.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void ourReachabilityMetadataAndRunTimeInitialisationReachTheBuilder() throws IOException {
+        String metadata = "META-INF/native-image/io.llmanalytics/llm-analytics/reachability-metadata.json";
+        try (JarFile jar = new JarFile(runner().toFile())) {
+            assertTrue(jar.getEntry(metadata) != null, "the runner jar carries " + metadata);
+        }
+        assertTrue(
+                args.contains("--initialize-at-run-time=org.duckdb.DuckDBNative"),
+                "quarkus.native.additional-build-args reach native-image.args");
+    }
+
+    private static Path runner() throws IOException {
+        try (Stream<Path> files = Files.list(SOURCES)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
