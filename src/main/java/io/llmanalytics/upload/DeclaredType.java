@@ -121,7 +121,8 @@ public final class DeclaredType {
         if (named != null && accepted(named).contains(type)) {
             return;
         }
-        List<String> types = new ArrayList<>(accepted(detected).stream().sorted().toList());
+        List<String> types =
+                new ArrayList<>(accepted(detected).stream().sorted().toList());
         types.add("application/octet-stream");
         String name = fileName == null || fileName.isBlank() ? "The file" : "'" + fileName + "'";
         String nameSays = ext.isEmpty()

@@ -80,11 +80,7 @@ public class SessionDatasets {
     public record Added(SessionDocument session, List<DatasetDocument> datasets) {}
 
     private Uni<Added> add(
-            SessionDocument session,
-            Path upload,
-            String fileName,
-            String declaredType,
-            SessionIntake.Intake intake) {
+            SessionDocument session, Path upload, String fileName, String declaredType, SessionIntake.Intake intake) {
         return add(session, workDir -> parser.parse(upload, fileName, declaredType, workDir), upload, intake, d -> d);
     }
 
