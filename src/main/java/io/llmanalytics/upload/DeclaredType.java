@@ -132,8 +132,11 @@ public final class DeclaredType {
                         ProblemType.UNSUPPORTED_MEDIA_TYPE,
                         name + " was sent with Content-Type " + type + ", which " + says(type) + ", but " + nameSays
                                 + " and its content is " + what(detected) + ". Send it with its own type ("
-                                + preferred(detected) + ") or as application/octet-stream, or upload the file "
-                                + type + " names.")
+                                + preferred(detected) + ") or as application/octet-stream"
+                                + (claimed(type).isEmpty()
+                                        ? "."
+                                        : "; if you meant to send " + String.join(" or ", claimed(type))
+                                                + ", upload that file instead."))
                 .with("declared_type", type)
                 .with("detected", detected.name().toLowerCase(Locale.ROOT))
                 .with("accepted_types", types));
@@ -157,6 +160,12 @@ public final class DeclaredType {
     }
 
     private static String says(String type) {
+        List<String> formats = claimed(type);
+        return formats.isEmpty() ? "names no table format the service reads" : "says " + String.join(" or ", formats);
+    }
+
+    /** The formats whose types include {@code type}, in words. */
+    private static List<String> claimed(String type) {
         List<String> formats = new ArrayList<>();
         for (FileFormat f : FileFormat.values()) {
             String w = what(f);
@@ -164,7 +173,7 @@ public final class DeclaredType {
                 formats.add(w);
             }
         }
-        return formats.isEmpty() ? "is not a table format the service reads" : "says " + String.join(" or ", formats);
+        return formats;
     }
 
     private static String preferred(FileFormat format) {
