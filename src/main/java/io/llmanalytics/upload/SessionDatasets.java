@@ -68,7 +68,8 @@ public class SessionDatasets {
     /**
      * Adds the datasets of an uploaded file (one per sheet for workbooks) to an existing session: parsed and profiled
      * as at creation, named after the file or sheet (a key unique in the session), stored in GridFS, and with their
-     * candidate join keys with the session's other datasets measured on the data. Returns the session as it is now.
+     * candidate join keys with the session's other datasets measured on the data. The declared media type
+     * ({@code declaredType}, null when none) must agree with the file. Returns the session as it is now.
      */
     public Uni<Added> addDatasets(String id, Path upload, String fileName, String declaredType) {
         return sessions.find(id)
