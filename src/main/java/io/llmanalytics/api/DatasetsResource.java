@@ -72,7 +72,7 @@ public class DatasetsResource {
                     "Send the table as a multipart/form-data field named 'file' (curl -F file=@more.csv ...).");
         }
         return quota.admit(Callers.of(routing), file.size())
-                .chain(() -> sessions.addDatasets(id, file.uploadedFile(), file.fileName()))
+                .chain(() -> sessions.addDatasets(id, file.uploadedFile(), file.fileName(), file.contentType()))
                 .map(added -> RestResponse.ResponseBuilder.<DatasetsAddedResponse>created(
                                 URI.create("/api/session/" + id))
                         .entity(DatasetsAddedResponse.of(added))

@@ -128,7 +128,7 @@ public class SessionResource {
         }
         Caller caller = Callers.of(routing);
         return quota.admit(caller, file.size())
-                .chain(() -> intake.create(file.uploadedFile(), file.fileName(), caller.owner()))
+                .chain(() -> intake.create(file.uploadedFile(), file.fileName(), file.contentType(), caller.owner()))
                 .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse>created(
                                 URI.create("/api/session/" + doc.id))
                         .entity(SessionCreatedResponse.of(doc))

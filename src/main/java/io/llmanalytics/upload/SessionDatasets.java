@@ -68,19 +68,21 @@ public class SessionDatasets {
     /**
      * Adds the datasets of an uploaded file (one per sheet for workbooks) to an existing session: parsed and profiled
      * as at creation, named after the file or sheet (a key unique in the session), stored in GridFS, and with their
-     * candidate join keys with the session's other datasets measured on the data. Returns the session as it is now.
+     * candidate join keys with the session's other datasets measured on the data. The declared media type
+     * ({@code declaredType}, null when none) must agree with the file. Returns the session as it is now.
      */
-    public Uni<Added> addDatasets(String id, Path upload, String fileName) {
+    public Uni<Added> addDatasets(String id, Path upload, String fileName, String declaredType) {
         return sessions.find(id)
-                .chain(session ->
-                        intakes.intake(upload, intake -> add(session, upload, fileName, intake), added -> null));
+                .chain(session -> intakes.intake(
+                        upload, intake -> add(session, upload, fileName, declaredType, intake), added -> null));
     }
 
     /** The session after datasets were added, and the new datasets. */
     public record Added(SessionDocument session, List<DatasetDocument> datasets) {}
 
-    private Uni<Added> add(SessionDocument session, Path upload, String fileName, SessionIntake.Intake intake) {
-        return add(session, workDir -> parser.parse(upload, fileName, workDir), upload, intake, d -> d);
+    private Uni<Added> add(
+            SessionDocument session, Path upload, String fileName, String declaredType, SessionIntake.Intake intake) {
+        return add(session, workDir -> parser.parse(upload, fileName, declaredType, workDir), upload, intake, d -> d);
     }
 
     /**

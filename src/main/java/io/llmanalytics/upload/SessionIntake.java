@@ -68,10 +68,16 @@ public class SessionIntake {
         this.metrics = metrics;
     }
 
-    /** Creates a session from an uploaded file (deleted by the caller afterwards). */
-    public Uni<SessionDocument> create(Path upload, String fileName, String owner) {
+    /**
+     * Creates a session from an uploaded file (deleted by the caller afterwards) sent with the media type
+     * {@code declaredType} (null when none), which must agree with the file.
+     */
+    public Uni<SessionDocument> create(Path upload, String fileName, String declaredType, String owner) {
         String id = UUID.randomUUID().toString();
-        return intake(upload, intake -> ingest(id, upload, fileName, owner, intake.workDir()), doc -> doc.format);
+        return intake(
+                upload,
+                intake -> ingest(id, upload, fileName, declaredType, owner, intake.workDir()),
+                doc -> doc.format);
     }
 
     /** Where an upload is worked on, and its size. */
@@ -110,10 +116,11 @@ public class SessionIntake {
         }
     }
 
-    private Uni<SessionDocument> ingest(String id, Path upload, String fileName, String owner, Path workDir) {
+    private Uni<SessionDocument> ingest(
+            String id, Path upload, String fileName, String declaredType, String owner, Path workDir) {
         List<String> stored = new ArrayList<>();
         Uni<ParsedUpload> parse = Uni.createFrom()
-                .item(() -> parser.parse(upload, fileName, workDir))
+                .item(() -> parser.parse(upload, fileName, declaredType, workDir))
                 .runSubscriptionOn(blocking);
         Uni<StoredFile> original = files.store(upload, fileName, new Document("session", id).append("kind", "original"))
                 .invoke(f -> stored.add(f.id()));

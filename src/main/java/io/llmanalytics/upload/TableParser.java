@@ -34,8 +34,16 @@ public class TableParser {
         this.config = config;
     }
 
-    /** The upload's format and datasets; canonical files are created in {@code workDir}. */
+    /** The upload's format and datasets, with no declared media type; canonical files are created in {@code workDir}. */
     public ParsedUpload parse(Path file, String fileName, Path workDir) {
+        return parse(file, fileName, null, workDir);
+    }
+
+    /**
+     * The upload's format and datasets; canonical files are created in {@code workDir}. The declared media type
+     * ({@code Content-Type} of the multipart part, null when none) must agree with the file ({@link DeclaredType}).
+     */
+    public ParsedUpload parse(Path file, String fileName, String declaredType, Path workDir) {
         FileFormat format = FileFormat.CSV;
         try {
             byte[] head = new byte[8192];
@@ -47,6 +55,7 @@ public class TableParser {
                 throw new ProblemException(ProblemType.EMPTY_FILE, "The file is empty (0 bytes).");
             }
             format = FormatDetector.detect(fileName, head, length);
+            DeclaredType.check(declaredType, fileName, format);
             ProfileOptions options = new ProfileOptions(
                     config.sampleRows(), config.distinctExactBound(), config.topValues(), config.maxCells());
             TableLimits limits = new TableLimits(config.maxColumns(), config.maxCellChars());
