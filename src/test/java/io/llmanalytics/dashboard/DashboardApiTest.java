@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.share.ShareProfile;
-import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.StubResponse;
+import io.llmanalytics.testing.llm.ScriptedAnswers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -68,19 +66,9 @@ class DashboardApiTest {
     }
 
     String ask(String session, String question, String code) {
-        stub.respond(r -> r.streaming() ? StubResponse.content("Here it is.") : StubResponse.code(code));
-        JsonNode done = SseEvents.parse(as(ALICE)
-                        .contentType("application/json")
-                        .accept("text/event-stream")
-                        .body(Map.of("question", question))
-                        .post("/api/session/" + session + "/analyze")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .done();
-        assertTrue(done.get("error").isNull(), done.toString());
-        return done.get("conversation_id").asText();
+        return ScriptedAnswers.ask(stub, as(ALICE), session, question, code, "Here it is.")
+                .get("conversation_id")
+                .asText();
     }
 
     static Response pin(String key, String session, String interaction) {

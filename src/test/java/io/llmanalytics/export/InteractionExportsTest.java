@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.LlmStubProfile;
 import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.StubResponse;
+import io.llmanalytics.testing.llm.ScriptedAnswers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.Row;
@@ -72,18 +70,7 @@ class InteractionExportsTest {
     }
 
     private JsonNode ask(String session, String question, String code, String interpretation) {
-        stub.respond(r -> r.streaming() ? StubResponse.content(interpretation) : StubResponse.code(code));
-        JsonNode done = SseEvents.parse(given().contentType("application/json")
-                        .accept("text/event-stream")
-                        .body(Map.of("question", question))
-                        .post("/api/session/" + session + "/analyze")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .done();
-        assertTrue(done.get("error").isNull(), done.toString());
-        return done;
+        return ScriptedAnswers.ask(stub, given(), session, question, code, interpretation);
     }
 
     @Test

@@ -13,10 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.store.StoreConfig;
-import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.OpenAiStub;
-import io.llmanalytics.testing.llm.StubResponse;
+import io.llmanalytics.testing.llm.ScriptedAnswers;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -30,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -112,18 +110,7 @@ class ShareApiTest {
     }
 
     JsonNode ask(String key, String session, String question, String code) {
-        stub.respond(r -> r.streaming() ? StubResponse.content("Here it is.") : StubResponse.code(code));
-        JsonNode done = SseEvents.parse(as(key).contentType("application/json")
-                        .accept("text/event-stream")
-                        .body(Map.of("question", question))
-                        .post("/api/session/" + session + "/analyze")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .done();
-        assertTrue(done.get("error").isNull(), done.toString());
-        return done;
+        return ScriptedAnswers.ask(stub, as(key), session, question, code, "Here it is.");
     }
 
     static JsonPath share(String key, String session, String body) {
