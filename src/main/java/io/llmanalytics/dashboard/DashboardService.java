@@ -24,6 +24,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -157,33 +158,63 @@ public class DashboardService {
                 }));
     }
 
-    /** Every pin's card, computed on the current datasets (or kept from before when they did not change). */
+    /**
+     * Every pin's card, computed on the current datasets (or kept from before when they did not change), in pin order.
+     * Cards are computed {@link DashboardConfig#concurrency()} at a time within {@link DashboardConfig#deadline()}; a
+     * card not computed by then says so.
+     */
     public Uni<List<DashboardItem>> dashboard(String sessionId) {
         return sessions.find(sessionId)
                 .chain(session -> pins.list(session.id).chain(list -> {
                     List<DatasetSource> sources = session.datasets.stream()
                             .map(DatasetDocument::source)
                             .toList();
+                    Instant deadline = Instant.now().plus(config.deadline());
                     return Multi.createFrom()
                             .iterable(list)
                             .onItem()
-                            .transformToUniAndConcatenate(pin -> card(session.id, sources, pin))
+                            .transformToUni(pin -> card(session.id, sources, pin, deadline))
+                            .merge(Math.max(1, config.concurrency()))
                             .collect()
-                            .asList();
+                            .asList()
+                            .map(cards -> {
+                                List<String> order = list.stream().map(Pin::id).toList();
+                                return cards.stream()
+                                        .sorted(Comparator.comparingInt(card -> order.indexOf(card.pinId())))
+                                        .toList();
+                            });
                 }));
     }
 
-    private Uni<DashboardItem> card(String sessionId, List<DatasetSource> sources, Pin pin) {
+    private Uni<DashboardItem> card(String sessionId, List<DatasetSource> sources, Pin pin, Instant deadline) {
         String key = pin.id() + "/" + ResultCache.key(sources, pin.code());
         return cache.get(key)
                 .map(hit -> Uni.createFrom().item(hit.at(pin)))
-                .orElseGet(() -> compute(sessionId, sources, pin)
+                .orElseGet(() -> Uni.createFrom()
+                        .deferred(() -> compute(sessionId, sources, pin)
+                                .ifNoItem()
+                                .after(remaining(deadline))
+                                .recoverWithItem(() -> new Computed(
+                                        failed(
+                                                pin,
+                                                "unavailable",
+                                                "The dashboard's time (DASHBOARD_DEADLINE="
+                                                        + config.deadline().toSeconds()
+                                                        + " s) ran out before this card was computed. Load the"
+                                                        + " dashboard again."),
+                                        false)))
                         .invoke(computed -> {
                             if (computed.kept()) {
                                 cache.put(key, computed.item());
                             }
                         })
                         .map(Computed::item));
+    }
+
+    /** The time left until {@code deadline}, at least a millisecond (a card that starts late still gets its cache). */
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
     }
 
     /** A card and whether it may be kept: not when the worker could not run the code now. */
