@@ -9,6 +9,7 @@ import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoDatabase;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -109,6 +110,16 @@ public class Access {
 
     CallerLimits limits() {
         return limits;
+    }
+
+    /**
+     * Counts one event of {@code kind} for {@code key} in this minute across all instances, failing with 429 (and
+     * Retry-After) past {@code limit}; {@code allowed} completes "This caller may ...". Nothing is counted when the
+     * store's limits are off ({@code SHARED_LIMITS=false}, or no access limit set): then only the caller's own
+     * per-instance check applies.
+     */
+    public Uni<Void> countAcrossInstances(String kind, String key, int limit, String allowed) {
+        return shared == null || limit <= 0 ? Uni.createFrom().voidItem() : shared.count(kind, key, limit, allowed);
     }
 
     /** The limits in the store; empty when sharing is off or no limit is on. */

@@ -1,10 +1,12 @@
 package io.llmanalytics.api;
 
+import io.llmanalytics.access.Access;
 import io.llmanalytics.access.Callers;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.ChartStore;
 import io.llmanalytics.session.SessionStore;
+import io.llmanalytics.share.ShareConfig;
 import io.llmanalytics.share.ShareRateLimit;
 import io.llmanalytics.share.ShareService;
 import io.llmanalytics.share.ShareTokens;
@@ -34,12 +36,22 @@ public class SharedResource {
 
     private final ShareService shares;
     private final ShareRateLimit limit;
+    private final Access access;
+    private final ShareConfig config;
     private final SessionStore store;
     private final ChartStore charts;
 
-    public SharedResource(ShareService shares, ShareRateLimit limit, SessionStore store, ChartStore charts) {
+    public SharedResource(
+            ShareService shares,
+            ShareRateLimit limit,
+            Access access,
+            ShareConfig config,
+            SessionStore store,
+            ChartStore charts) {
         this.shares = shares;
         this.limit = limit;
+        this.access = access;
+        this.config = config;
         this.store = store;
         this.charts = charts;
     }
@@ -79,11 +91,23 @@ public class SharedResource {
                                 "This shared session has no chart " + index + " of that interaction.")));
     }
 
+    /**
+     * Counts the request per client address and per link: first on this instance (which alone never lets more through
+     * than the limit), then in the store, so that the limit holds in total across instances.
+     */
     private Uni<Void> admitted(String token, RoutingContext routing) {
-        return Uni.createFrom().item(() -> {
-            limit.admit(Callers.of(routing).id(), ShareTokens.hash(token == null ? "" : token));
-            return null;
-        });
+        String address = Callers.of(routing).id();
+        String link = ShareTokens.hash(token == null ? "" : token);
+        int perMinute = config.requestsPerMinute();
+        String allowed = "make " + perMinute + " requests a minute through share links, per client and per link"
+                + " (SHARE_REQUESTS_PER_MINUTE)";
+        return Uni.createFrom()
+                .item(() -> {
+                    limit.admit(address, link);
+                    return null;
+                })
+                .chain(() -> access.countAcrossInstances("share-client", address, perMinute, allowed))
+                .chain(() -> access.countAcrossInstances("share-link", link, perMinute, allowed));
     }
 
     private static int index(String n) {

@@ -4,6 +4,8 @@ import static io.llmanalytics.share.ShareProfile.ALICE;
 import static io.llmanalytics.share.ShareProfile.BOB;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.ReplaceOptions;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.OpenAiStub;
@@ -64,6 +67,9 @@ class ShareApiTest {
 
     @Inject
     ShareStore shares;
+
+    @Inject
+    ShareConfig shareConfig;
 
     final List<String> logged = Collections.synchronizedList(new ArrayList<>());
     final Handler capture = new Handler() {
@@ -389,6 +395,33 @@ class ShareApiTest {
         synchronized (logged) {
             return new ArrayList<>(logged);
         }
+    }
+
+    @Test
+    void aLinksLimitIsCountedInTheStoreForEveryInstance() {
+        String session = upload(ALICE);
+        String token = share(ALICE, session, null).getString("token");
+        shared(token).then().statusCode(200);
+        // other instances have used up this link's requests of this minute (and of the next, should the minute turn)
+        int limit = shareConfig.requestsPerMinute();
+        var windows = mongo.getDatabase(storeConfig.database()).getCollection("caller_windows");
+        long minute = System.currentTimeMillis() / 60_000;
+        for (long m = minute; m <= minute + 1; m++) {
+            String id = "share-link|" + ShareTokens.hash(token) + "|" + m;
+            windows.replaceOne(
+                            new Document("_id", id),
+                            new Document("_id", id).append("n", (long) limit).append("expires", (m + 1) * 60_000),
+                            new ReplaceOptions().upsert(true))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+        }
+
+        shared(token)
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .header("Retry-After", notNullValue())
+                .body("detail", containsString("SHARE_REQUESTS_PER_MINUTE"));
     }
 
     @Test

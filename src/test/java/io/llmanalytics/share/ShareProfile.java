@@ -28,7 +28,8 @@ public class ShareProfile extends LlmStubProfile {
         Map<String, String> config = new HashMap<>(super.getConfigOverrides());
         config.put("access.api-keys", ALICE + "," + BOB);
         config.put("access.limits.uploads-per-minute", "0");
-        config.put("access.limits.analyses-per-minute", "0");
+        // a limit far above what the tests ask, so that the limits (and the share links' limit) are kept in the store
+        config.put("access.limits.analyses-per-minute", "100000");
         config.put("quarkus.http.access-log.enabled", "true");
         config.put("SOURCES_LITE_URL", "jdbc:sqlite:" + SQLITE);
         config.put("dashboard.max-pins", "3");
