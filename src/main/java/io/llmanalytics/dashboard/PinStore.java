@@ -1,9 +1,13 @@
 package io.llmanalytics.dashboard;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
 import io.quarkus.logging.Log;
@@ -29,6 +33,8 @@ public class PinStore {
 
     private static final String SESSION = "session_id";
     private static final String POSITION = "position";
+    private static final String INTERACTION = "interaction_id";
+    private static final int DUPLICATE_KEY = 11000;
 
     private final ReactiveMongoCollection<Document> pins;
     private final StoreConfig config;
@@ -43,16 +49,26 @@ public class PinStore {
                 .plug(within())
                 .subscribe()
                 .with(name -> {}, e -> Log.warnf("Index of the pins not created: %s", e.getMessage()));
+        pins.createIndex(Indexes.ascending(SESSION, INTERACTION), new IndexOptions().unique(true))
+                .plug(within())
+                .subscribe()
+                .with(name -> {}, e -> Log.warnf("Unique index of the pins not created: %s", e.getMessage()));
     }
 
+    /**
+     * Stores a pin; an answer pinned twice at the same moment (the unique index on session and interaction) is a 409,
+     * as when it was pinned before.
+     */
     public Uni<Void> insert(Pin pin) {
         return pins.insertOne(new Document("_id", pin.id())
                         .append(SESSION, pin.sessionId())
-                        .append("interaction_id", pin.interactionId())
+                        .append(INTERACTION, pin.interactionId())
                         .append("question", pin.question())
                         .append("code", pin.code())
                         .append(POSITION, pin.position())
                         .append("created_at", Date.from(pin.createdAt())))
+                .onFailure(PinStore::duplicateKey)
+                .transform(e -> new ProblemException(ProblemType.CONFLICT, "This answer is pinned already."))
                 .plug(within())
                 .replaceWithVoid();
     }
@@ -98,11 +114,15 @@ public class PinStore {
         return new Pin(
                 doc.getString("_id"),
                 doc.getString(SESSION),
-                doc.getString("interaction_id"),
+                doc.getString(INTERACTION),
                 doc.getString("question"),
                 doc.getString("code"),
                 doc.getInteger(POSITION, 0),
                 doc.getDate("created_at").toInstant());
+    }
+
+    private static boolean duplicateKey(Throwable e) {
+        return e instanceof MongoWriteException w && w.getError().getCode() == DUPLICATE_KEY;
     }
 
     private <T> Function<Uni<T>, Uni<T>> within() {

@@ -6,8 +6,10 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.share.ShareProfile;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.OpenAiStub;
@@ -17,7 +19,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +50,9 @@ class DashboardApiTest {
 
     @InjectOpenAiStub
     OpenAiStub stub;
+
+    @Inject
+    PinStore store;
 
     @BeforeEach
     void reset() {
@@ -246,5 +254,23 @@ class DashboardApiTest {
         // the pins go with the session
         as(ALICE).delete("/api/session/" + session).then().statusCode(204);
         as(ALICE).get("/api/session/" + session + "/dashboard").then().statusCode(404);
+    }
+
+    @Test
+    void anAnswerStoredTwiceAtOnceIsPinnedOnce() {
+        String session = upload(ORDERS);
+        String rows = ask(session, "How many rows in all datasets?", ROWS);
+        // two pins of one answer that both passed the "pinned already?" check: the store keeps one
+        Pin first = new Pin("p1-" + session, session, rows, "Rows?", ROWS, 0, Instant.now());
+        Pin second = new Pin("p2-" + session, session, rows, "Rows?", ROWS, 1, Instant.now());
+        store.insert(first).await().atMost(Duration.ofSeconds(30));
+
+        ProblemException refused = assertThrows(
+                ProblemException.class, () -> store.insert(second).await().atMost(Duration.ofSeconds(30)));
+
+        assertEquals(409, refused.problem().status());
+        assertEquals(
+                List.of("p1-" + session),
+                as(ALICE).get("/api/session/" + session + "/pins").jsonPath().getList("pins.pin_id"));
     }
 }
