@@ -141,6 +141,16 @@ public class AnalysisService {
      * {@code done} or {@code error} may ask again at once. It must complete (bounded, never failing).
      */
     public Multi<AnalysisEvent> stream(PreparedAnalysis prepared, Supplier<Uni<Void>> beforeEnd) {
+        return stream(Uni.createFrom().item(prepared), beforeEnd);
+    }
+
+    /**
+     * The analysis as events, as {@link #stream(PreparedAnalysis, Supplier)}, once {@code prepare} (the reads it
+     * needs: the session's newest interactions) has its item. Preparing is part of the stream, so a store that fails
+     * it ends the stream with an {@code error} event too: an SSE response's 200 may already be sent by then, and a
+     * stream that failed before its first event would otherwise reach the client as an empty 200.
+     */
+    public Multi<AnalysisEvent> stream(Uni<PreparedAnalysis> prepare, Supplier<Uni<Void>> beforeEnd) {
         return Multi.createFrom().emitter(emitter -> {
             Gate gate = new Gate(emitter, beforeEnd);
             long heartbeat =
@@ -164,8 +174,7 @@ public class AnalysisService {
                 vertx.cancelTimer(heartbeat);
                 gate.afterTerminal(emitter::complete);
             };
-            running.set(Uni.createFrom()
-                    .deferred(() -> new AnalysisRun(services, prepared, gate::emit).run(config.timeout()))
+            running.set(prepare.chain(prepared -> new AnalysisRun(services, prepared, gate::emit).run(config.timeout()))
                     .subscribe()
                     .with(
                             done -> {

@@ -95,9 +95,8 @@ public class AnalysisResource {
         // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
         // SSE writer must see them one at a time, in order, on the request's own event loop.
         io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events = prepare.toMulti()
-                .flatMap(prepared -> analyses.stream(prepared, StreamSlot.of(routing.get(StreamSlot.KEY)))
-                        .map(event -> toSse(event, sse, ids)));
+        Multi<OutboundSseEvent> events = analyses.stream(prepare, StreamSlot.of(routing.get(StreamSlot.KEY)))
+                .map(event -> toSse(event, sse, ids));
         return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 

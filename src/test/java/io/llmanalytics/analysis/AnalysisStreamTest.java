@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.analyst.openai.CircuitBreaker;
 import io.llmanalytics.analyst.openai.LlmGuard;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.Sandbox;
 import io.llmanalytics.testing.Conditions;
 import io.llmanalytics.testing.SseEvents;
@@ -24,6 +26,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -40,6 +43,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +76,33 @@ class AnalysisStreamTest {
 
     @Inject
     LlmGuard guard;
+
+    @Inject
+    AnalysisService analyses;
+
+    @Test
+    void aStreamWhosePreparationFailsEndsWithAnErrorEventAfterGivingTheSlotBack() {
+        // the store failing the reads before the first stage: the SSE 200 may be sent already, so this must be an
+        // error event, never a stream that closes without one
+        AtomicBoolean released = new AtomicBoolean();
+        Uni<PreparedAnalysis> failing = Uni.createFrom()
+                .failure(new ProblemException(ProblemType.STORE_UNAVAILABLE, "The store did not answer."));
+
+        List<AnalysisEvent> events = analyses.stream(failing, () -> {
+                    released.set(true);
+                    return Uni.createFrom().voidItem();
+                })
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(30));
+
+        assertEquals(1, events.size(), events.toString());
+        AnalysisEvent.Error error = (AnalysisEvent.Error) events.get(0);
+        assertEquals(503, error.status());
+        assertEquals("The store did not answer.", error.detail());
+        assertTrue(released.get(), "the slot is given back before the terminal event");
+    }
 
     @BeforeEach
     void resetStubAndBreaker() {

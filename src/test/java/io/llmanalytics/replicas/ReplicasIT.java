@@ -657,7 +657,10 @@ class ReplicasIT {
                         problems.add("unclear error event " + error);
                     }
                 } else {
-                    problems.add("a stream ended without done or error: " + events.names());
+                    String body = r.body();
+                    problems.add("a stream from " + replica + " ended without done or error at "
+                            + Instant.now() + ": " + events.names() + ", body "
+                            + (body.length() > 300 ? body.substring(0, 300) + "..." : body));
                 }
             } catch (Exception e) {
                 problems.add("request failed: " + e);
