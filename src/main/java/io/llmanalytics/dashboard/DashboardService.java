@@ -211,7 +211,7 @@ public class DashboardService {
                         .map(Computed::item));
     }
 
-    /** The time left until {@code deadline}, at least a millisecond (a card that starts late still gets its cache). */
+    /** The time left until {@code deadline}, at least a millisecond (a card that starts after it ends at once). */
     private static Duration remaining(Instant deadline) {
         Duration left = Duration.between(Instant.now(), deadline);
         return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
