@@ -392,7 +392,10 @@ class ReplicasIT {
         Conditions.until("answers after the outage", Duration.ofSeconds(60), () -> load.done.get() >= before + 2);
         load.stop();
         load.check(this);
-        assertTrue(load.statuses.containsKey(503), "the load saw the outage: " + load.statuses);
+        // the outage shows as 503 problems, or as error events of status 503 in streams whose 200 was already sent
+        assertTrue(
+                load.statuses.containsKey(503) || load.errorStatuses.containsKey(503),
+                "the load saw the outage: " + load.statuses + ", error events " + load.errorStatuses);
         System.out.printf(
                 "store outage: %d analyses, %d done, statuses %s%n",
                 load.started.get(), load.done.get(), load.statuses);
@@ -587,6 +590,7 @@ class ReplicasIT {
         final AtomicInteger started = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         final AtomicInteger errors = new AtomicInteger();
+        final Map<Integer, AtomicInteger> errorStatuses = new ConcurrentHashMap<>();
         final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         final List<String> problems = new CopyOnWriteArrayList<>();
         /** every refusal and error event, with the instance that gave it (the proxy's X-Replica), for diagnosis. */
@@ -651,6 +655,9 @@ class ReplicasIT {
                 } else if (last.equals("error")) {
                     errors.incrementAndGet();
                     JsonNode error = events.last().data();
+                    errorStatuses
+                            .computeIfAbsent(error.path("status").asInt(), s -> new AtomicInteger())
+                            .incrementAndGet();
                     refusals.add(Instant.now() + " error event from " + replica + ": " + error);
                     if (error.path("status").asInt() == 0
                             || error.path("detail").asText().isBlank()) {
