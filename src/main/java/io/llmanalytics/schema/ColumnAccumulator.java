@@ -200,19 +200,7 @@ final class ColumnAccumulator {
         PandasType type = type();
         return switch (type) {
             case INT64, FLOAT64 -> numericProfile(type);
-            case DATETIME64 ->
-                new ColumnProfile(
-                        type.dtype(),
-                        nulls,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        DateFormats.iso(dateMin),
-                        DateFormats.iso(dateMax));
+            case DATETIME64 -> ColumnProfile.dates(type.dtype(), nulls, dateMin, dateMax);
             default ->
                 new ColumnProfile(
                         type.dtype(),

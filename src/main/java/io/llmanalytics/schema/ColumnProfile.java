@@ -19,4 +19,11 @@ public record ColumnProfile(
         Boolean distinctEstimated,
         List<ValueCount> topValues,
         String minDate,
-        String maxDate) {}
+        String maxDate) {
+
+    /** The profile of a date column: its nulls and the first and last date (epoch milliseconds, written ISO). */
+    public static ColumnProfile dates(String dtype, long nulls, long first, long last) {
+        return new ColumnProfile(
+                dtype, nulls, null, null, null, null, null, null, null, DateFormats.iso(first), DateFormats.iso(last));
+    }
+}

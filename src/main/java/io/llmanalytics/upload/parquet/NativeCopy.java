@@ -248,22 +248,7 @@ final class NativeCopy {
                     return Optional.empty();
                 }
                 PandasType t = PandasType.DATETIME64;
-                return Optional.of(new ColumnSchema(
-                        name,
-                        t,
-                        nulls,
-                        new ColumnProfile(
-                                t.dtype(),
-                                nulls,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                DateFormats.iso(from),
-                                DateFormats.iso(to))));
+                return Optional.of(new ColumnSchema(name, t, nulls, ColumnProfile.dates(t.dtype(), nulls, from, to)));
             }
             case VARCHAR -> {
                 if (number(v[1]).longValue() > limits.maxCellChars()) {
