@@ -44,7 +44,7 @@ ensure_packages() {
   fi
 }
 
-# ensure_node: Node.js and npm for the browser tests (Debian's nodejs and npm when none is installed).
+# ensure_node: Node.js and npm for the build (the browser libraries the page serves, src/main/frontend) and the browser tests (Debian's nodejs and npm when none is installed).
 ensure_node() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     ensure_packages nodejs npm
