@@ -60,7 +60,8 @@ public class History {
                     c.width(),
                     c.height(),
                     image,
-                    c.plot() == null || c.plot().isNull() ? null : c.plot().toString()));
+                    c.plot() == null || c.plot().isNull() ? null : c.plot().toString(),
+                    null));
         }
         return charts.save(sessionId, interactionId, stored)
                 .replaceWith(true)

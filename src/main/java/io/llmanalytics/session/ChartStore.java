@@ -33,8 +33,12 @@ public class ChartStore {
     /** The collection holding the charts. */
     public static final String COLLECTION = "charts";
 
-    /** One chart as stored: {@code n} counts from 0 in the order the code drew them. */
-    public record StoredChart(int n, String mime, int width, int height, byte[] image, String plotJson) {}
+    /**
+     * One chart as stored: {@code n} counts from 0 in the order the code drew them; {@code specJson} is its
+     * interactive form, a Plotly figure ({@code {data, layout}}) as JSON text, or null when there is none.
+     */
+    public record StoredChart(
+            int n, String mime, int width, int height, byte[] image, String plotJson, String specJson) {}
 
     private final ReactiveMongoCollection<Document> charts;
     private final StoreConfig config;
@@ -68,6 +72,7 @@ public class ChartStore {
                     .append("height", c.height())
                     .append("image", new Binary(c.image()))
                     .append("plot", c.plotJson())
+                    .append("spec", c.specJson())
                     .append("created_at", now));
         }
         return charts.insertMany(docs).plug(StoreCalls.within(config.timeout())).replaceWithVoid();
@@ -150,6 +155,7 @@ public class ChartStore {
                 doc.getInteger("width", 0),
                 doc.getInteger("height", 0),
                 image == null ? new byte[0] : image.getData(),
-                doc.getString("plot"));
+                doc.getString("plot"),
+                doc.getString("spec"));
     }
 }
