@@ -192,6 +192,11 @@ public class SessionStore {
      * by a late answer) and {@code STORE_UNAVAILABLE} when the store does not answer.
      */
     public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction) {
+        return nextSeq(sessionId).chain(seq -> insertInteraction(sessionId, seq, interaction));
+    }
+
+    /** The session's next interaction number; {@code NOT_FOUND} when the session is gone. */
+    Uni<Long> nextSeq(String sessionId) {
         return sessions.findOneAndUpdate(
                         Filters.eq("_id", sessionId),
                         Updates.inc(COUNTER, 1L),
@@ -199,17 +204,45 @@ public class SessionStore {
                                 .projection(Projections.include(COUNTER))
                                 .returnDocument(ReturnDocument.AFTER))
                 .plug(within())
-                .chain(doc -> {
+                .map(doc -> {
                     if (doc == null) {
                         throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);
                     }
-                    long seq = ((Number) doc.get(COUNTER)).longValue();
-                    return interactions
-                            .insertOne(new InteractionDocument(
-                                    InteractionDocument.key(sessionId, seq), sessionId, seq, interaction))
-                            .plug(within())
-                            .chain(inserted -> dropOlderThan(sessionId, seq));
+                    return ((Number) doc.get(COUNTER)).longValue();
                 });
+    }
+
+    /** Stores interaction {@code seq} of a session (checked to still exist afterwards) and drops the oldest. */
+    Uni<Void> insertInteraction(String sessionId, long seq, StoredInteraction interaction) {
+        String key = InteractionDocument.key(sessionId, seq);
+        return interactions
+                .insertOne(new InteractionDocument(key, sessionId, seq, interaction))
+                .plug(within())
+                .replaceWithVoid()
+                .chain(() -> stillThere(sessionId, key))
+                .chain(() -> dropOlderThan(sessionId, seq));
+    }
+
+    /**
+     * After an interaction was inserted: the session must still exist, else the interaction is removed again and the
+     * append fails with {@code NOT_FOUND}. A delete removes the session document before its interactions, so a
+     * delete that ran between the counter's update and the insert is seen here, and one that runs after this check
+     * removes the interaction itself: no interaction outlives its session.
+     */
+    private Uni<Void> stillThere(String sessionId, String key) {
+        return sessions.find(Filters.eq("_id", sessionId), new FindOptions().projection(Projections.include("_id")))
+                .collect()
+                .first()
+                .plug(within())
+                .chain(found -> found != null
+                        ? Uni.createFrom().voidItem()
+                        : interactions
+                                .deleteOne(Filters.eq("_id", key))
+                                .plug(within())
+                                .invoke(deleted -> {
+                                    throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);
+                                })
+                                .replaceWithVoid());
     }
 
     /** Drops the interactions of a session older than the newest {@code store.max-interactions} up to {@code seq}. */

@@ -247,6 +247,25 @@ class InteractionStoreTest {
     }
 
     @Test
+    void aSessionDeletedBetweenTheCounterAndTheInsertKeepsNoInteraction() {
+        String id = Uploads.sessionOf("raced.csv", "a,b\n1,2\n");
+        StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
+        long seq = store.nextSeq(id).await().atMost(WAIT);
+        given().delete("/api/session/" + id).then().statusCode(204); // the delete wins the race here
+
+        Throwable failure = store.insertInteraction(id, seq, template)
+                .onItem()
+                .transform(x -> (Throwable) null)
+                .onFailure()
+                .recoverWithItem(e -> e)
+                .await()
+                .atMost(WAIT);
+
+        assertTrue(failure != null && failure.getMessage().contains("deleted"), String.valueOf(failure));
+        assertEquals(0L, store.countInteractions(id).await().atMost(WAIT), "no interaction outlives its session");
+    }
+
+    @Test
     void theViewShowsTheNewestTheNotebookEveryOneAndDeletingTheSessionDeletesThem() {
         String id = Uploads.sessionOf("kept.csv", "a,b\n1,2\n3,4\n");
         StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
