@@ -66,6 +66,7 @@ public class ShareService {
             return Uni.createFrom().failure(e);
         }
         return sessions.find(sessionId)
+                .call(session -> store.sweep(clock.instant().minus(ShareStore.KEEP_EXPIRED)))
                 .chain(session -> store.list(session.id).chain(existing -> {
                     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                     long live = existing.stream().filter(s -> s.liveAt(now)).count();

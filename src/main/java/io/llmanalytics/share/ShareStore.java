@@ -14,6 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -36,6 +37,9 @@ public class ShareStore {
     static final String CREATED = "created_at";
     static final String EXPIRES = "expires_at";
 
+    /** How long an expired link stays listed before a sweep deletes it. */
+    public static final Duration KEEP_EXPIRED = Duration.ofDays(7);
+
     private final ReactiveMongoCollection<Document> shares;
     private final StoreConfig config;
 
@@ -47,9 +51,23 @@ public class ShareStore {
     void onStart(@Observes StartupEvent event) {
         shares.createIndex(Indexes.ascending(HASH), new IndexOptions().unique(true))
                 .chain(() -> shares.createIndex(Indexes.ascending(SESSION)))
+                .chain(() -> shares.createIndex(Indexes.ascending(EXPIRES)))
                 .plug(within())
+                .chain(() -> sweep(Instant.now().minus(KEEP_EXPIRED)))
                 .subscribe()
-                .with(name -> {}, e -> Log.warnf("Indexes of the share links not created: %s", e.getMessage()));
+                .with(
+                        swept -> {},
+                        e -> Log.warnf("Indexes of the share links not created or sweep failed: %s", e.getMessage()));
+    }
+
+    /**
+     * Deletes the links of every session that expired before {@code before}; returns how many. An expired link stays
+     * listed (as expired) for {@link #KEEP_EXPIRED}, so its owner sees why it stopped working, then goes.
+     */
+    public Uni<Long> sweep(Instant before) {
+        return shares.deleteMany(Filters.lt(EXPIRES, Date.from(before)))
+                .plug(within())
+                .map(r -> r.getDeletedCount());
     }
 
     public Uni<Void> insert(StoredShare share) {

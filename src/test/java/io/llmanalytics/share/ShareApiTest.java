@@ -246,6 +246,27 @@ class ShareApiTest {
     }
 
     @Test
+    void linksExpiredLongerThanTheListingTimeAreSweptWhenALinkIsCreated() {
+        String session = upload(ALICE);
+        JsonPath old = share(ALICE, session, "{\"expires_in\": \"P1D\"}");
+        JsonPath recent = share(ALICE, session, "{\"expires_in\": \"P1D\"}");
+        Instant now = Instant.now();
+        assertTrue(shares.expire(
+                        old.getString("id"), now.minus(ShareStore.KEEP_EXPIRED).minusSeconds(60))
+                .await()
+                .atMost(Duration.ofSeconds(10)));
+        assertTrue(shares.expire(recent.getString("id"), now.minusSeconds(60))
+                .await()
+                .atMost(Duration.ofSeconds(10)));
+
+        share(ALICE, upload(ALICE), null); // any new link sweeps, whichever session it is for
+
+        List<String> ids =
+                as(ALICE).get("/api/session/" + session + "/shares").jsonPath().getList("shares.id");
+        assertEquals(List.of(recent.getString("id")), ids, "the long-expired link is gone, the recent one listed");
+    }
+
+    @Test
     void badExpiriesAndOtherKeysAreRefused() {
         String session = upload(ALICE);
         for (String body : List.of(
