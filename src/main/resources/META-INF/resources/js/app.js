@@ -387,11 +387,11 @@ function nearBottom() {
   return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
 }
 
-async function ask(text) {
+async function ask(text, forcedMode = null) {
   const question = text.trim();
   const id = currentId();
   if (!question || state.run || !id) return;
-  const mode = ui.mode?.value ?? 'answer';
+  const mode = forcedMode ?? ui.mode?.value ?? 'answer';
   const turn = mode === 'answer' ? new Turn(question, { sessionId: id, onAsk: ask })
     : new PlanTurn(question, mode, { onAsk: ask });
   ui.conversation.append(turn.el);

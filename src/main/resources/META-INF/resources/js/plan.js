@@ -79,7 +79,7 @@ export class PlanTurn {
   report({ text, findings = [], next_questions: next = [], ended_by: endedBy } = {}) {
     this.reportBox.hidden = false;
     const buttons = next.filter((q) => typeof q === 'string' && q.trim()).map((q) => h('button',
-      { type: 'button', class: 'chip next-question', onclick: () => this.onAsk?.(q) }, q));
+      { type: 'button', class: 'chip next-question', onclick: () => this.onAsk?.(q, 'answer') }, q));
     replaceChildren(this.reportBox,
       h('h3', null, icon('spark'), 'Report'),
       h('p', { class: 'report-text' }, text ?? ''),
