@@ -370,20 +370,17 @@ final class ModeRun {
         StringBuilder script = new StringBuilder();
         JsonNode last = null;
         for (ModeAnswer.Step s : answer.steps()) {
-            if (s.code() == null) {
-                continue;
+            if (s.code() == null || s.result() == null) {
+                continue; // a failed step's code would fail the script (its attempts are stored with the steps)
             }
             script.append("# Step ")
                     .append(s.step())
                     .append(": ")
-                    .append(s.goal())
+                    .append(s.goal().replace('\n', ' '))
                     .append('\n');
-            script.append(s.code()).append("\n");
-            if (s.result() != null) {
-                script.append("step").append(s.step()).append(" = result\n");
-                last = s.result();
-            }
-            script.append('\n');
+            script.append(s.code()).append('\n');
+            script.append("step").append(s.step()).append(" = result\n\n");
+            last = s.result();
         }
         Answer flat = new Answer(
                 prepared.question(),

@@ -71,7 +71,9 @@ record LlmScript(Map<String, Answer> questions) {
 
     private static Map<Integer, String> steps(JsonNode object) {
         Map<Integer, String> out = new LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> out.put(Integer.parseInt(e.getKey()), e.getValue().asText()));
+        object.fields()
+                .forEachRemaining(
+                        e -> out.put(Integer.parseInt(e.getKey()), e.getValue().asText()));
         return out;
     }
 
@@ -98,7 +100,8 @@ record LlmScript(Map<String, Answer> questions) {
         }
         Answer answer = questions.get(question);
         String system = request.systemMessage();
-        if (system.contains("You plan multi-step data analyses") && !answer.plan().isEmpty()) {
+        if (system.contains("You plan multi-step data analyses")
+                && !answer.plan().isEmpty()) {
             return StubResponse.content(planJson(answer.plan()));
         }
         if (system.contains("You write the synthesis") && answer.synthesis() != null) {

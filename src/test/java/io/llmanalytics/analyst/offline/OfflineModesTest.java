@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmanalytics.testing.Corpus;
 import io.llmanalytics.testing.Uploads;
-import io.restassured.response.Response;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,9 @@ class OfflineModesTest {
     private static JsonNode python(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "src/test/python/modes_expectations.py"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the expectations script finished");
         assertEquals(0, p.exitValue(), "the expectations script succeeded");
@@ -97,7 +99,10 @@ class OfflineModesTest {
                     step(done, Explore.MISSING).get("result").get("cells").asLong(),
                     table);
             String text = report.get("text").asText();
-            assertTrue(text.contains(String.format(Locale.ROOT, "%,d rows", pandas.get("rows").asLong())), text);
+            assertTrue(
+                    text.contains(String.format(
+                            Locale.ROOT, "%,d rows", pandas.get("rows").asLong())),
+                    text);
             for (String m : measures) {
                 for (String stat : List.of("mean", "median", "min", "max")) {
                     assertEquals(
@@ -154,9 +159,12 @@ class OfflineModesTest {
         String text = done.get("report").get("text").asText();
         assertTrue(text.contains("Welch's t-test gives t = ") && text.contains("Cohen's d"), text);
         assertTrue(
-                text.contains(scipy.get("t_p").asDouble() < 0.05 ? "is statistically significant" : "not statistically"),
+                text.contains(
+                        scipy.get("t_p").asDouble() < 0.05 ? "is statistically significant" : "not statistically"),
                 text);
-        assertTrue(done.get("report").get("grounding").get("ok").asBoolean(), done.get("report").toString());
+        assertTrue(
+                done.get("report").get("grounding").get("ok").asBoolean(),
+                done.get("report").toString());
 
         JsonNode related = analyse(session, "statistics", "Is height related to weight?");
         JsonNode pearson = python("relate", file.toString(), "height", "weight");
