@@ -96,17 +96,18 @@ final class ModeRun {
                 budgets.maxSteps());
         emit.accept(new AnalysisEvent.Status("planning", 1));
         return bounded(analyst.plan(request))
-                .onItem()
-                .ifNull()
-                .failWith(() -> new ProblemException(
-                        ProblemType.TIMEOUT,
-                        "The plan was not written within the wall-time budget of " + label(budgets.wallTime()) + "."))
                 .chain(plan -> planned(request, plan))
                 .onFailure()
                 .recoverWithUni(this::fail);
     }
 
     private Uni<Void> planned(PlanRequest request, StepPlan plan) {
+        if (plan == null) {
+            // the wall time ran out before the plan was written: the analysis ends with what it has (nothing)
+            endedBy = WALL_TIME;
+            emit.accept(new AnalysisEvent.Plan(mode.label(), List.of()));
+            return synthesize(request);
+        }
         usage = usage.plus(plan.usage());
         model = plan.model();
         List<PlannedStep> planned =
@@ -289,7 +290,10 @@ final class ModeRun {
     private Uni<Void> synthesize(PlanRequest request) {
         emit.accept(new AnalysisEvent.Status("synthesizing", 1));
         Uni<Synthesis> written;
-        if (outcomes.stream().noneMatch(StepOutcome::succeeded)) {
+        if (endedBy.equals(WALL_TIME) || System.nanoTime() >= deadlineNanos) {
+            endedBy = WALL_TIME;
+            written = Uni.createFrom().item(unwritten());
+        } else if (outcomes.stream().noneMatch(StepOutcome::succeeded)) {
             written = Uni.createFrom()
                     .item(new Synthesis(
                             "No step of the plan produced a result, so there are no findings to report.",
@@ -297,9 +301,6 @@ final class ModeRun {
                             List.of(),
                             TokenUsage.NONE,
                             null));
-        } else if (System.nanoTime() >= deadlineNanos) {
-            endedBy = WALL_TIME;
-            written = Uni.createFrom().item(unwritten());
         } else {
             written = bounded(analyst.synthesize(request, List.copyOf(outcomes)))
                     .map(s -> {
@@ -317,9 +318,11 @@ final class ModeRun {
     private Synthesis unwritten() {
         long done = outcomes.stream().filter(StepOutcome::succeeded).count();
         return new Synthesis(
-                "The analysis reached its wall-time budget before a synthesis could be written; the results of the "
-                        + (done == 1 ? "step that finished are" : "steps that finished are")
-                        + " shown with each step.",
+                done == 0
+                        ? "The analysis reached its wall-time budget before any step finished, so there are no findings."
+                        : "The analysis reached its wall-time budget before a synthesis could be written; the results"
+                                + " of the " + (done == 1 ? "step that finished are" : "steps that finished are")
+                                + " shown with each step.",
                 List.of(),
                 List.of(),
                 TokenUsage.NONE,

@@ -19,7 +19,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The wall-time budget of a multi-step analysis (3 s in this profile) ends it with what it has. */
+/**
+ * The wall-time budget of a multi-step analysis (8 s in this profile) ends it with what it has: the stub takes 30 s to
+ * write step 2's code, so the budget ends the analysis during step 2 at the latest (earlier on a machine slow enough
+ * that the plan or step 1 already took 8 s), and step 3 and the synthesis are never asked for.
+ */
 @QuarkusTest
 @TestProfile(ModesProfile.ShortWallTime.class)
 class AnalysisModesWallTimeTest {
@@ -39,14 +43,13 @@ class AnalysisModesWallTimeTest {
     @Test
     void anAnalysisThatReachesItsWallTimeEndsWithWhatItHasAndSaysSo() {
         String session = Uploads.sessionOf("sales.csv", AnalysisStreamTest.SALES);
-        // the model takes longer than the whole budget to write step 2's code (the stub delays its answer)
         ModeScript script = new ModeScript(
                 List.of("Rows", "Revenue total", "Largest order"),
                 Map.of(
                         1, ModeScript.codes("result = len(df)"),
                         2,
                                 List.of(StubResponse.code("result = df['revenue'].sum()")
-                                        .delay(Duration.ofSeconds(4))),
+                                        .delay(Duration.ofSeconds(30))),
                         3, ModeScript.codes("result = df['revenue'].max()")),
                 Map.of("text", "Never asked.", "findings", List.of(), "next_questions", List.of()));
 
@@ -55,10 +58,15 @@ class AnalysisModesWallTimeTest {
         JsonNode done = events.done();
         JsonNode report = done.get("report");
         assertEquals("wall_time", report.get("ended_by").asText());
-        assertEquals("done", done.get("steps").get(0).get("status").asText());
-        assertEquals("failed", done.get("steps").get(1).get("status").asText());
-        assertEquals("not_run", done.get("steps").get(2).get("status").asText());
         assertTrue(report.get("text").asText().contains("wall-time budget"), report.toString());
+        for (JsonNode step : done.get("steps")) {
+            assertTrue(
+                    step.get("step").asInt() < 3 || step.get("status").asText().equals("not_run"),
+                    "nothing runs after the budget: " + step);
+        }
+        assertTrue(
+                stub.chatRequests().stream().noneMatch(r -> r.userMessage().contains("Step 3 of a")),
+                "step 3 was never asked for");
         assertTrue(
                 stub.chatRequests().stream().noneMatch(r -> r.systemMessage().contains("You write the synthesis")),
                 "no synthesis was asked for after the budget ran out");

@@ -16,12 +16,16 @@ public class ModesProfile extends LlmStubProfile {
         return config;
     }
 
-    /** As {@link ModesProfile}, with a wall time of 3 s per analysis. */
+    /**
+     * As {@link ModesProfile}, with a wall time of 8 s per analysis, and a model call that may take 60 s (so that the
+     * wall time, not the call's timeout, ends a slow step).
+     */
     public static class ShortWallTime extends ModesProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("analysis.modes.wall-time", "3s");
+            config.put("analysis.modes.wall-time", "8s");
+            config.put("llm.timeout.call", "60s");
             return config;
         }
     }
