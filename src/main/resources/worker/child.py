@@ -11,6 +11,7 @@ import statistics
 import sys
 import time
 
+import bindings
 import guard
 import insights
 import output
@@ -56,7 +57,11 @@ def limits_of(request):
 
 
 def job_of(request, variables, context):
-    """The Job of an Exec request, for a child of a zygote whose session has ``variables``."""
+    """The Job of an Exec request, for a child of a zygote whose session has ``variables`` (and the earlier steps'
+    results of a multi-step analysis, decoded from the request's JSON ``bindings``, never unpickled)."""
+    if request.bindings:
+        variables = dict(variables)
+        variables.update(bindings.decode_all(request.bindings))
     return Job(code=request.code, variables=variables, limits=limits_of(request),
                settings=output.Settings.of(request.output), policy=context.policy, roots=context.roots,
                confinement=context.confinement)

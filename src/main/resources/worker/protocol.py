@@ -18,7 +18,7 @@ reply with its request.
    default, path, columns, dtypes, date_columns,    sessions}
    na_values}]}                                   {type: load_failed, id, session, key, error}
   {op: exec, id, session, key, code, limits,      {type: not_loaded, id}  (nothing ran; also while still loading)
-   output}                                        or {type: result, id, outcome, duration_ms, ...} + the child's
+   output, bindings}                              or {type: result, id, outcome, duration_ms, ...} + the child's
                                                   JSON as body, then {type: end_of_execution, id}
   {op: insights, id, session, key, limits,        as for exec; the child's JSON result is {insights: [...],
    options}                                        skipped, found} (see insights.py)
@@ -174,6 +174,7 @@ class Exec:
     code: str
     limits: dict = None
     output: dict = None
+    bindings: dict = None  # {stepN: a result as output.py typed it}: earlier steps' results, decoded by bindings.py
 
 
 @dataclasses.dataclass(frozen=True)

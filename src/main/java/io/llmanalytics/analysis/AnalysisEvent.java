@@ -3,6 +3,8 @@ package io.llmanalytics.analysis;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.validation.Violation;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -143,6 +145,54 @@ public sealed interface AnalysisEvent {
 
         public String name() {
             return "error";
+        }
+
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /** The plan of a multi-step analysis (modes other than {@code answer}): one line per step, in order. */
+    @RegisterForReflection
+    record Plan(String mode, List<String> steps) implements AnalysisEvent {
+        public String name() {
+            return "plan";
+        }
+    }
+
+    /** A step that still failed after its attempts (or was stopped by a budget); the analysis goes on without it. */
+    @RegisterForReflection
+    record StepFailed(int step, String reason) implements AnalysisEvent {
+        public String name() {
+            return "step_failed";
+        }
+    }
+
+    /** The synthesis of a multi-step analysis, every number grounded on a step's result. */
+    @RegisterForReflection
+    record Report(ModeAnswer.Report report) implements AnalysisEvent {
+        public String name() {
+            return "report";
+        }
+    }
+
+    /**
+     * An event of one step of a multi-step analysis: the wrapped event under its own name, its JSON data with
+     * {@code step} (from 1) added in front.
+     */
+    @RegisterForReflection
+    @JsonPropertyOrder({"step"})
+    record Stepped(int step, @JsonUnwrapped AnalysisEvent event) implements AnalysisEvent {
+        public String name() {
+            return event.name();
+        }
+    }
+
+    /** The complete multi-step analysis ({@code done}: plan, steps and report). */
+    @RegisterForReflection
+    record Finished(ModeAnswer answer) implements AnalysisEvent {
+        public String name() {
+            return "done";
         }
 
         public boolean terminal() {

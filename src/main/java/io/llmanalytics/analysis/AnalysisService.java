@@ -4,6 +4,8 @@ import io.llmanalytics.analyst.Analyst;
 import io.llmanalytics.analyst.AnalystSelector;
 import io.llmanalytics.analyst.GroundedInterpreter;
 import io.llmanalytics.analyst.LlmConfig;
+import io.llmanalytics.analyst.plan.Mode;
+import io.llmanalytics.analyst.plan.ModeAnalysts;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -23,6 +25,8 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +55,8 @@ public class AnalysisService {
     private final Vertx vertx;
     private final StreamDrain drain;
     private final Services services;
+    private final ModesConfig modes;
+    private final ModeAnalysts modeAnalysts;
 
     public AnalysisService(
             SessionService sessions,
@@ -66,7 +72,9 @@ public class AnalysisService {
             LlmConfig llm,
             SandboxConfig sandboxConfig,
             Vertx vertx,
-            StreamDrain drain) {
+            StreamDrain drain,
+            ModesConfig modes,
+            ModeAnalysts modeAnalysts) {
         this.sessions = sessions;
         this.store = store;
         this.analysts = analysts;
@@ -74,6 +82,8 @@ public class AnalysisService {
         this.llm = llm;
         this.vertx = vertx;
         this.drain = drain;
+        this.modes = modes;
+        this.modeAnalysts = modeAnalysts;
         this.services = new Services(
                 metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(), sandboxConfig.timeout());
     }
@@ -151,6 +161,41 @@ public class AnalysisService {
      * stream that failed before its first event would otherwise reach the client as an empty 200.
      */
     public Multi<AnalysisEvent> stream(Uni<PreparedAnalysis> prepare, Supplier<Uni<Void>> beforeEnd) {
+        return stream(
+                prepare,
+                beforeEnd,
+                (prepared, emit) -> new AnalysisRun(services, prepared, emit).run(config.timeout()));
+    }
+
+    /**
+     * The analysis in {@code mode}: as {@link #stream(Uni, Supplier)} for {@link Mode#ANSWER}; for the other modes a
+     * plan, its steps and a report ({@link ModeRun}), bounded by the budgets of {@code analysis.modes}.
+     */
+    public Multi<AnalysisEvent> stream(Uni<PreparedAnalysis> prepare, Mode mode, Supplier<Uni<Void>> beforeEnd) {
+        if (mode == null || mode == Mode.ANSWER) {
+            return stream(prepare, beforeEnd);
+        }
+        return stream(
+                prepare,
+                beforeEnd,
+                (prepared, emit) ->
+                        new ModeRun(services, modes, prepared, mode, modeAnalysts.of(prepared.analyst()), emit).run());
+    }
+
+    /** The mode named {@code label} ({@code answer} when null); 400 naming the modes when there is none. */
+    public static Mode mode(String label) {
+        return Mode.parse(label)
+                .orElseThrow(() -> new ProblemException(Problem.of(
+                                ProblemType.VALIDATION_FAILED,
+                                "mode must be one of " + String.join(", ", Mode.labels()) + " (it is \""
+                                        + (label.length() > 40 ? label.substring(0, 40) + "…" : label) + "\").")
+                        .with("modes", Mode.labels())));
+    }
+
+    private Multi<AnalysisEvent> stream(
+            Uni<PreparedAnalysis> prepare,
+            Supplier<Uni<Void>> beforeEnd,
+            BiFunction<PreparedAnalysis, Consumer<AnalysisEvent>, Uni<Void>> runner) {
         return Multi.createFrom().emitter(emitter -> {
             Gate gate = new Gate(emitter, beforeEnd);
             long heartbeat =
@@ -174,7 +219,7 @@ public class AnalysisService {
                 vertx.cancelTimer(heartbeat);
                 gate.afterTerminal(emitter::complete);
             };
-            running.set(prepare.chain(prepared -> new AnalysisRun(services, prepared, gate::emit).run(config.timeout()))
+            running.set(prepare.chain(prepared -> runner.apply(prepared, gate::emit))
                     .subscribe()
                     .with(
                             done -> {

@@ -170,6 +170,38 @@ public class History {
                 null);
     }
 
+    /**
+     * A multi-step analysis as stored with its interaction: mode, plan, steps (code, result or {@code omitted} when
+     * too large, error) and report, as JSON-like trees.
+     */
+    Object analysis(ModeAnswer answer) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("mode", answer.mode());
+        doc.put("plan", answer.plan());
+        List<Object> steps = new ArrayList<>();
+        for (ModeAnswer.Step s : answer.steps()) {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("step", s.step());
+            step.put("goal", s.goal());
+            step.put("status", s.status());
+            step.put("code", s.code());
+            step.put("result", bounded(s.result()));
+            step.put("error", s.error());
+            step.put("attempts", s.attempts());
+            steps.add(step);
+        }
+        doc.put("steps", steps);
+        ModeAnswer.Report r = answer.report();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("text", r.text());
+        report.put("findings", r.findings());
+        report.put("next_questions", r.nextQuestions());
+        report.put("ended_by", r.endedBy());
+        report.put("ungrounded", r.grounding().ungrounded());
+        doc.put("report", report);
+        return doc;
+    }
+
     /** {@code [{mime, width, height, plot, href}]}; {@code plot} only when it is small enough for the history. */
     private List<StoredInteraction.ChartRef> charts(Answer answer, String chartsOf) {
         List<StoredInteraction.ChartRef> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.analysis.AnalysisService;
 import io.llmanalytics.analysis.Answer;
 import io.llmanalytics.analysis.PreparedAnalysis;
+import io.llmanalytics.analyst.plan.Mode;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
@@ -86,6 +87,7 @@ public class AnalysisResource {
     public Multi<OutboundSseEvent> stream(
             @PathParam("id") String id, AnalyzeRequest request, @Context Sse sse, @Context RoutingContext routing) {
         // checked once (400/503 before the stream starts); the session was read once, by ExistingSessionFilter
+        Mode mode = AnalysisService.mode(request == null ? null : request.mode());
         AnalysisService.CheckedQuestion checked = analyses.check(question(request));
         SessionDocument found = routing.get(ExistingSessionFilter.SESSION);
         Uni<PreparedAnalysis> prepare = found != null
@@ -95,7 +97,7 @@ public class AnalysisResource {
         // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
         // SSE writer must see them one at a time, in order, on the request's own event loop.
         io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events = analyses.stream(prepare, StreamSlot.of(routing.get(StreamSlot.KEY)))
+        Multi<OutboundSseEvent> events = analyses.stream(prepare, mode, StreamSlot.of(routing.get(StreamSlot.KEY)))
                 .map(event -> toSse(event, sse, ids));
         return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
@@ -134,8 +136,10 @@ public class AnalysisResource {
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     })
     public Uni<Response> answer(@PathParam("id") String id, AnalyzeRequest request, @Context RoutingContext routing) {
+        Mode mode = AnalysisService.mode(request == null ? null : request.mode());
         return analyses.prepare(id, question(request), privacy(request))
-                .chain(prepared -> analyses.stream(prepared, StreamSlot.of(routing.get(StreamSlot.KEY)))
+                .chain(prepared -> analyses.stream(
+                                Uni.createFrom().item(prepared), mode, StreamSlot.of(routing.get(StreamSlot.KEY)))
                         .select()
                         .where(AnalysisEvent::terminal)
                         .collect()
@@ -146,6 +150,10 @@ public class AnalysisResource {
     private static Response toResponse(AnalysisEvent event) {
         if (event instanceof AnalysisEvent.Done done) {
             return Response.ok(done.answer(), MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        if (event instanceof AnalysisEvent.Finished finished) {
+            return Response.ok(finished.answer(), MediaType.APPLICATION_JSON_TYPE)
+                    .build();
         }
         if (event instanceof AnalysisEvent.Error error) {
             Map<String, Object> extensions = new LinkedHashMap<>(error.extensions());
@@ -163,7 +171,9 @@ public class AnalysisResource {
         if (event instanceof AnalysisEvent.Heartbeat) {
             return sse.newEventBuilder().comment("heartbeat").build();
         }
-        Object data = event instanceof AnalysisEvent.Done done ? done.answer() : event;
+        Object data = event instanceof AnalysisEvent.Done done
+                ? done.answer()
+                : event instanceof AnalysisEvent.Finished finished ? finished.answer() : event;
         return sse.newEventBuilder()
                 .id(Long.toString(ids.incrementAndGet()))
                 .name(event.name())

@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Writes a session as a Jupyter notebook (nbformat 4.5): a markdown cell saying which dataset files to put next to
@@ -35,6 +36,7 @@ public final class Notebook {
             boolean replayed) {}
 
     private final ArrayNode cells = JSON.createArrayNode();
+    private static final Pattern STEP_HEADER = Pattern.compile("\\n+(?=# Step \\d+: )");
     private int executionCount;
 
     /** The notebook of a session's datasets and steps, as JSON bytes. */
@@ -169,7 +171,15 @@ public final class Notebook {
             md.append("*(The outputs below are the stored result: the code could not be run again for this export.)*");
         }
         markdown(md.toString().strip());
-        String source = "df, dfs = fresh()\nresult = None\n" + step.code().strip() + "\nresult";
+        // a multi-step analysis (its steps' code, each headed "# Step k: goal"): one cell per step, the stored
+        // output under the last
+        List<String> parts = List.of(STEP_HEADER.split(step.code().strip()));
+        String first = "df, dfs = fresh()\nresult = None\n";
+        for (int i = 0; i < parts.size() - 1; i++) {
+            code((i == 0 ? first : "") + parts.get(i).strip() + "\nresult", JSON.createArrayNode(), ++executionCount);
+        }
+        String source =
+                (parts.size() == 1 ? first : "") + parts.get(parts.size() - 1).strip() + "\nresult";
         int count = ++executionCount;
         ArrayNode outputs = JSON.createArrayNode();
         if (step.stdout() != null && !step.stdout().isEmpty()) {

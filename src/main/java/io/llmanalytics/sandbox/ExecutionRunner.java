@@ -1,5 +1,6 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.sandbox.WorkerReply.NotLoaded;
 import io.llmanalytics.sandbox.WorkerReply.Result;
@@ -28,7 +29,20 @@ final class ExecutionRunner {
             String code,
             Map<String, Object> insightOptions,
             int maxRows,
-            int maxItems) {}
+            int maxItems,
+            Map<String, JsonNode> bindings) {
+
+        Job(
+                String sessionId,
+                List<DatasetSource> datasets,
+                String key,
+                String code,
+                Map<String, Object> insightOptions,
+                int maxRows,
+                int maxItems) {
+            this(sessionId, datasets, key, code, insightOptions, maxRows, maxItems, Map.of());
+        }
+    }
 
     private final SandboxSettings settings;
     private final DatasetCache cache;
@@ -76,7 +90,7 @@ final class ExecutionRunner {
         OutputBounds output = new OutputBounds(
                 settings.maxOutput(), job.maxRows(), job.maxItems(), settings.maxCharts(), settings.maxChartBytes());
         return job.insightOptions() == null
-                ? new Execute(id, job.sessionId(), job.key(), job.code(), limits, output)
+                ? new Execute(id, job.sessionId(), job.key(), job.code(), limits, output, job.bindings())
                 : new Insights(id, job.sessionId(), job.key(), limits, output, job.insightOptions());
     }
 

@@ -1,5 +1,6 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.dataset.DatasetFiles;
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.problem.ProblemException;
@@ -110,7 +111,17 @@ public class Sandbox {
      * them first when the worker does not hold them. Cancelling the returned Uni kills the execution.
      */
     public Uni<ExecutionResult> execute(String sessionId, List<DatasetSource> sources, String code) {
-        return execute(sessionId, sources, code, settings.maxSampleRows(), settings.maxSeriesItems());
+        return execute(sessionId, sources, code, settings.maxSampleRows(), settings.maxSeriesItems(), Map.of());
+    }
+
+    /**
+     * As {@link #execute(String, List, String)}, with earlier steps' results of a multi-step analysis bound to the
+     * names given ({@code step1}, {@code step2}...): the JSON results the service holds, decoded by the child into a
+     * DataFrame, Series or plain value ({@code worker/bindings.py}); nothing is unpickled.
+     */
+    public Uni<ExecutionResult> execute(
+            String sessionId, List<DatasetSource> sources, String code, Map<String, JsonNode> bindings) {
+        return execute(sessionId, sources, code, settings.maxSampleRows(), settings.maxSeriesItems(), bindings);
     }
 
     /**
@@ -125,6 +136,16 @@ public class Sandbox {
 
     private Uni<ExecutionResult> execute(
             String sessionId, List<DatasetSource> sources, String code, int maxRows, int maxItems) {
+        return execute(sessionId, sources, code, maxRows, maxItems, Map.of());
+    }
+
+    private Uni<ExecutionResult> execute(
+            String sessionId,
+            List<DatasetSource> sources,
+            String code,
+            int maxRows,
+            int maxItems,
+            Map<String, JsonNode> bindings) {
         Objects.requireNonNull(sessionId, "sessionId");
         List<DatasetSource> datasets = sources == null ? List.of() : sources;
         if (code == null || code.isBlank()) {
@@ -141,8 +162,8 @@ public class Sandbox {
         if (worker == null) {
             return Uni.createFrom().failure(disabled());
         }
-        ExecutionRunner.Job job =
-                new ExecutionRunner.Job(sessionId, datasets, DatasetCache.key(datasets), code, null, maxRows, maxItems);
+        ExecutionRunner.Job job = new ExecutionRunner.Job(
+                sessionId, datasets, DatasetCache.key(datasets), code, null, maxRows, maxItems, bindings);
         long started = System.nanoTime();
         return confined(worker)
                 .chain(limiter::acquire)

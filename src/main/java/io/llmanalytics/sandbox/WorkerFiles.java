@@ -31,6 +31,7 @@ final class WorkerFiles {
             "protocol.py",
             "datasets.py",
             "insights.py",
+            "bindings.py",
             "plotdata.py");
 
     static final String ALLOWED_MODULES = "policy/allowed-modules.txt";

@@ -69,6 +69,10 @@ final class WorkerProtocol {
                         .put("code", e.code());
                 header.set("limits", limits(e.limits()));
                 header.set("output", output(e.output()));
+                if (!e.bindings().isEmpty()) {
+                    ObjectNode bindings = header.putObject("bindings");
+                    e.bindings().forEach(bindings::set);
+                }
             }
             case Insights i -> {
                 header.put("op", "insights")

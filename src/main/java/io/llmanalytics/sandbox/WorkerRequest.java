@@ -1,5 +1,6 @@
 package io.llmanalytics.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +30,25 @@ sealed interface WorkerRequest
      * Runs analysis code on the session's datasets; answered by {@code not_loaded}, or by a {@code result} and its
      * {@code end_of_execution}.
      */
-    record Execute(long id, String session, String key, String code, Limits limits, OutputBounds output)
-            implements WorkerRequest {}
+    record Execute(
+            long id,
+            String session,
+            String key,
+            String code,
+            Limits limits,
+            OutputBounds output,
+            Map<String, JsonNode> bindings)
+            implements WorkerRequest {
+
+        /** An execution without bindings (every single-question analysis). */
+        Execute(long id, String session, String key, String code, Limits limits, OutputBounds output) {
+            this(id, session, key, code, limits, output, Map.of());
+        }
+
+        public Execute {
+            bindings = bindings == null ? Map.of() : Map.copyOf(bindings);
+        }
+    }
 
     /** Computes the automatic insights of the session's datasets; answered as {@link Execute}. */
     record Insights(

@@ -1,5 +1,6 @@
 package io.llmanalytics.session;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
@@ -16,6 +17,8 @@ import java.util.List;
  * @param rawResult the typed result, or {@code {type: omitted, reason}} when it was too large to keep
  * @param problem the problem that ended a failed interaction ({@code type}, {@code title}, {@code status} and its
  *     extension members); null when it was answered
+ * @param analysis a multi-step analysis ({@code mode}, {@code plan}, {@code steps} [{step, goal, status, code,
+ *     result, error}], {@code report}); null for a single answer
  */
 @RegisterForReflection
 public record StoredInteraction(
@@ -35,7 +38,48 @@ public record StoredInteraction(
         Boolean privacy,
         Usage usage,
         Grounding grounding,
-        Object problem) {
+        Object problem,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Object analysis) {
+
+    /** A single answer's interaction (no multi-step analysis). */
+    public StoredInteraction(
+            String conversationId,
+            Instant startedAt,
+            Instant finishedAt,
+            String question,
+            String generatedCode,
+            List<Attempt> attempts,
+            String resultSummary,
+            String reading,
+            Object rawResult,
+            String interpretation,
+            String error,
+            Double executionTime,
+            List<ChartRef> charts,
+            Boolean privacy,
+            Usage usage,
+            Grounding grounding,
+            Object problem) {
+        this(
+                conversationId,
+                startedAt,
+                finishedAt,
+                question,
+                generatedCode,
+                attempts,
+                resultSummary,
+                reading,
+                rawResult,
+                interpretation,
+                error,
+                executionTime,
+                charts,
+                privacy,
+                usage,
+                grounding,
+                problem,
+                null);
+    }
 
     public StoredInteraction {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
@@ -66,7 +110,31 @@ public record StoredInteraction(
                 privacy,
                 usage,
                 grounding,
-                problem);
+                problem,
+                analysis);
+    }
+
+    /** The same interaction, holding the multi-step analysis {@code analysis}. */
+    public StoredInteraction withAnalysis(Object analysis) {
+        return new StoredInteraction(
+                conversationId,
+                startedAt,
+                finishedAt,
+                question,
+                generatedCode,
+                attempts,
+                resultSummary,
+                reading,
+                rawResult,
+                interpretation,
+                error,
+                executionTime,
+                charts,
+                privacy,
+                usage,
+                grounding,
+                problem,
+                analysis);
     }
 
     /** One attempt of the self-healing loop: its code, the validator's verdict and the execution (each may be null). */

@@ -137,20 +137,20 @@ export const interactionUrl = (id, interaction, file) =>
  * result, chart, interpretation, done, error). Resolves when the stream ends; throws ApiError when the service refuses
  * before streaming, and AbortError when `signal` cancels it (the service then stops the analysis).
  */
-export async function analyze(id, question, onEvent, signal, retried = false) {
+export async function analyze(id, question, onEvent, signal, retried = false, mode = 'answer') {
   let response;
   try {
     response = await fetch(`${session(id)}/analyze`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...authHeaders() },
-      body: JSON.stringify({ question }),
+      body: JSON.stringify(mode && mode !== 'answer' ? { question, mode } : { question }),
       signal,
     });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError({ title: 'The service cannot be reached', detail: 'Check that the service is running.' });
   }
-  if (response.status === 401 && !retried && askForKey()) return analyze(id, question, onEvent, signal, true);
+  if (response.status === 401 && !retried && askForKey()) return analyze(id, question, onEvent, signal, true, mode);
   if (!response.ok) throw new ApiError(await problemOf(response));
   let terminal = false;
   for await (const { event, data } of readEvents(response.body)) {

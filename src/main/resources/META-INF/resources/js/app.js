@@ -8,6 +8,7 @@ import { awaitInsights, insightItems } from './insights.js';
 import { fallbackSuggestions } from './suggestions.js';
 import { sourcePanel } from './sources.js';
 import { Turn } from './turn.js';
+import { PlanTurn } from './plan.js';
 import { pinButton, sessionTools } from './board.js';
 import { sharedToken, showShared } from './shared.js';
 
@@ -19,7 +20,7 @@ const ui = {
   main: $('main'), sidebar: $('sidebar'), scrim: $('scrim'), toggle: $('sessions-toggle'), sessionList: $('session-list'),
   fileInput: $('file-input'), welcomeFile: $('welcome-file'), welcome: $('welcome'), uploadStatus: $('upload-status'),
   sessionView: $('session-view'), datasetSlot: $('dataset-slot'), suggestions: $('suggestions'),
-  chips: $('suggestion-chips'), conversation: $('conversation'), composer: $('composer'), question: $('question'),
+  chips: $('suggestion-chips'), conversation: $('conversation'), composer: $('composer'), question: $('question'), mode: $('mode'),
   insights: $('insights'), insightsNote: $('insights-note'), insightList: $('insight-list'),
   send: $('send'), stop: $('stop'), overlay: $('drop-overlay'), announcer: $('announcer'), sessionsNote: $('sessions-note'),
 };
@@ -104,7 +105,8 @@ function showSession(session) {
   // with a conversation to read, the columns and sample start folded
   renderDataset({ compact: (session.history ?? []).length > 0 });
   replaceChildren(ui.conversation, (session.history ?? []).map((entry) =>
-    withPin(Turn.fromHistory(entry, session.session_id, ask), entry, session.session_id).el));
+    entry.analysis ? PlanTurn.fromHistory(entry, ask).el
+      : withPin(Turn.fromHistory(entry, session.session_id, ask), entry, session.session_id).el));
   ui.conversation.hidden = false;
   dashboardEl.hidden = true;
   replaceChildren(toolsSlot, sessionTools({ sessionId: session.session_id, conversationEl: ui.conversation,
@@ -385,11 +387,13 @@ function nearBottom() {
   return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
 }
 
-async function ask(text) {
+async function ask(text, forcedMode = null) {
   const question = text.trim();
   const id = currentId();
   if (!question || state.run || !id) return;
-  const turn = new Turn(question, { sessionId: id, onAsk: ask });
+  const mode = forcedMode ?? ui.mode?.value ?? 'answer';
+  const turn = mode === 'answer' ? new Turn(question, { sessionId: id, onAsk: ask })
+    : new PlanTurn(question, mode, { onAsk: ask });
   ui.conversation.append(turn.el);
   turn.el.scrollIntoView({ block: 'start', behavior: 'smooth' });
   const controller = new AbortController();
@@ -404,7 +408,7 @@ async function ask(text) {
       if (name === 'done') answer = data;
       turn.handle(name, data);
       if (follow) window.scrollTo({ top: document.documentElement.scrollHeight });
-    }, controller.signal);
+    }, controller.signal, false, mode);
   } catch (e) {
     if (e.name === 'AbortError') turn.stopped();
     else turn.error(e.problem ?? { title: 'The analysis failed', detail: e.message });
@@ -414,7 +418,7 @@ async function ask(text) {
       setRunning(false);
     }
   }
-  if (turn.state === 'done') withPin(turn, answer, id);
+  if (turn.state === 'done' && turn instanceof Turn) withPin(turn, answer, id);
   announce(turn.state === 'done' ? 'The answer is ready.' : turn.state === 'stopped' ? 'Stopped.' : 'The analysis failed.');
   if (id === currentId()) {
     const summary = state.sessions.find((s) => s.session_id === id);

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the LLM stub answers during the browser tests, read from {@code src/test/ui/fixtures/llm-script.json} (the
@@ -23,8 +25,20 @@ import java.util.Map;
  */
 record LlmScript(Map<String, Answer> questions) {
 
-    /** The scripted answer to one question. */
-    record Answer(List<String> code, Duration codeDelay, String interpretation, Duration tokenDelay) {}
+    /**
+     * The scripted answer to one question; for a multi-step mode also its {@code plan}, the code of each of its
+     * {@code steps} (by number) and its {@code synthesis} (the JSON the model answers).
+     */
+    record Answer(
+            List<String> code,
+            Duration codeDelay,
+            String interpretation,
+            Duration tokenDelay,
+            List<String> plan,
+            Map<Integer, String> steps,
+            String synthesis) {}
+
+    private static final Pattern STEP = Pattern.compile("Question: Step (\\d+) of a \\w+ analysis of the question ");
 
     static LlmScript load(Path file) throws IOException {
         JsonNode root = new ObjectMapper().readTree(Files.readString(file));
@@ -41,9 +55,26 @@ record LlmScript(Map<String, Answer> questions) {
                             q.hasNonNull("interpretation")
                                     ? q.get("interpretation").asText()
                                     : null,
-                            Duration.ofMillis(q.path("token_delay_ms").asLong(0))));
+                            Duration.ofMillis(q.path("token_delay_ms").asLong(0)),
+                            texts(q.path("plan")),
+                            steps(q.path("steps")),
+                            q.has("synthesis") ? q.get("synthesis").toString() : null));
         });
         return new LlmScript(Map.copyOf(questions));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Map<Integer, String> steps(JsonNode object) {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        object.fields()
+                .forEachRemaining(
+                        e -> out.put(Integer.parseInt(e.getKey()), e.getValue().asText()));
+        return out;
     }
 
     void install(OpenAiStub stub) {
@@ -53,8 +84,13 @@ record LlmScript(Map<String, Answer> questions) {
     StubResponse answer(StubRequest request) {
         String prompt = request.userMessage();
         String question = null;
+        Matcher step = STEP.matcher(prompt);
+        boolean isStep = step.find();
         for (String q : questions.keySet()) {
-            if (prompt.contains("Question: " + q) && (question == null || q.length() > question.length())) {
+            boolean asked = isStep
+                    ? prompt.contains("analysis of the question \"" + q + "\"")
+                    : prompt.contains("Question: " + q);
+            if (asked && (question == null || q.length() > question.length())) {
                 question = q;
             }
         }
@@ -63,6 +99,18 @@ record LlmScript(Map<String, Answer> questions) {
                     .body("{\"error\":{\"message\":\"LlmScript: no answer scripted for this question\"}}");
         }
         Answer answer = questions.get(question);
+        String system = request.systemMessage();
+        if (system.contains("You plan multi-step data analyses")
+                && !answer.plan().isEmpty()) {
+            return StubResponse.content(planJson(answer.plan()));
+        }
+        if (system.contains("You write the synthesis") && answer.synthesis() != null) {
+            return StubResponse.content(answer.synthesis());
+        }
+        if (isStep) {
+            String code = answer.steps().get(Integer.parseInt(step.group(1)));
+            return code == null ? StubResponse.status(500) : StubResponse.code(code);
+        }
         if (request.interpretation()) {
             return answer.interpretation() == null
                     ? StubResponse.status(500)
@@ -75,5 +123,13 @@ record LlmScript(Map<String, Answer> questions) {
             }
         }
         return StubResponse.code(answer.code().get(attempt)).delay(answer.codeDelay());
+    }
+
+    private static String planJson(List<String> plan) {
+        try {
+            return new ObjectMapper().writeValueAsString(Map.of("steps", plan));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
