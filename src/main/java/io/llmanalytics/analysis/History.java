@@ -167,7 +167,12 @@ public class History {
                         ? null
                         : new StoredInteraction.Grounding(
                                 answer.grounding().ok(), answer.grounding().ungrounded()),
-                null);
+                null,
+                answer.clarification() == null
+                        ? null
+                        : new StoredInteraction.Clarification(
+                                answer.clarification().question(),
+                                answer.clarification().options()));
     }
 
     /** {@code [{mime, width, height, plot, href}]}; {@code plot} only when it is small enough for the history. */

@@ -16,6 +16,8 @@ import java.util.List;
  * @param rawResult the typed result, or {@code {type: omitted, reason}} when it was too large to keep
  * @param problem the problem that ended a failed interaction ({@code type}, {@code title}, {@code status} and its
  *     extension members); null when it was answered
+ * @param clarification the question the analyst asked back instead of answering, with the questions offered; null
+ *     otherwise
  */
 @RegisterForReflection
 public record StoredInteraction(
@@ -35,11 +37,52 @@ public record StoredInteraction(
         Boolean privacy,
         Usage usage,
         Grounding grounding,
-        Object problem) {
+        Object problem,
+        Clarification clarification) {
 
     public StoredInteraction {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
         charts = charts == null ? List.of() : List.copyOf(charts);
+    }
+
+    /** An interaction without a clarifying question. */
+    public StoredInteraction(
+            String conversationId,
+            Instant startedAt,
+            Instant finishedAt,
+            String question,
+            String generatedCode,
+            List<Attempt> attempts,
+            String resultSummary,
+            String reading,
+            Object rawResult,
+            String interpretation,
+            String error,
+            Double executionTime,
+            List<ChartRef> charts,
+            Boolean privacy,
+            Usage usage,
+            Grounding grounding,
+            Object problem) {
+        this(
+                conversationId,
+                startedAt,
+                finishedAt,
+                question,
+                generatedCode,
+                attempts,
+                resultSummary,
+                reading,
+                rawResult,
+                interpretation,
+                error,
+                executionTime,
+                charts,
+                privacy,
+                usage,
+                grounding,
+                problem,
+                null);
     }
 
     /** Whether it was answered with code (the ones a notebook, an export and the prompt's context use). */
@@ -66,7 +109,8 @@ public record StoredInteraction(
                 privacy,
                 usage,
                 grounding,
-                problem);
+                problem,
+                clarification);
     }
 
     /** One attempt of the self-healing loop: its code, the validator's verdict and the execution (each may be null). */
@@ -89,6 +133,10 @@ public record StoredInteraction(
     /** Which analyst and model answered, and the tokens used. */
     @RegisterForReflection
     public record Usage(String analyst, String model, Integer inputTokens, Integer outputTokens, Integer totalTokens) {}
+
+    /** The question asked back, and the complete questions offered as answers to it. */
+    @RegisterForReflection
+    public record Clarification(String question, List<String> options) {}
 
     /** Whether the interpretation's numbers were found in the result, and the ones that were not. */
     @RegisterForReflection
