@@ -145,10 +145,7 @@ class BatchTest {
             if (e.name().equals("done")) {
                 terminals[index]++;
                 assertFalse(FAILING.contains(index), e.toString());
-                assertEquals(
-                        QUANTITY + index,
-                        e.data().get("raw_result").asInt(),
-                        e.toString());
+                assertEquals(QUANTITY + index, e.data().get("raw_result").asInt(), e.toString());
                 assertEquals("question " + index, e.data().get("question").asText());
             } else if (e.name().equals("error")) {
                 terminals[index]++;
