@@ -153,6 +153,9 @@ final class Planner {
     }
 
     Plan plan(Parts p) {
+        Clarifying.period(p.question, lexicon).ifPresent(c -> {
+            throw new NotUnderstood(List.of(c.question()), c);
+        });
         if (!p.problems.isEmpty()) {
             Clarifying.ask(p, lexicon).ifPresent(c -> {
                 throw new NotUnderstood(p.problems, c);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The offline analyst asks back, through the public API, when a question can be read in ways that give different
- * answers (a word naming two columns, a value of two columns, a count over repeating names, a relative year over
- * several years); each option it offers is then answered without asking again, and answered right: graded against
+ * answers (a word naming two columns, a value of two columns, a count over repeating names, a relative year or a
+ * quarter without its year over several years); each option it offers is then answered without asking again, and answered right: graded against
  * pandas run on the same table by Debian's Python. Unambiguous questions on the same tables are answered at once.
  */
 @QuarkusTest
@@ -61,6 +61,18 @@ class OfflineClarificationTest {
             TX,Adams,70
             """;
 
+    static final String ORDERS = """
+            order_date,region,revenue
+            2023-02-01,North,100
+            2023-08-15,South,200
+            2024-01-10,North,300
+            2024-07-20,South,400
+            2024-09-05,North,50
+            """;
+
+    private static final String YEAR = "pd.to_datetime(df['order_date']).dt.year";
+    private static final String QUARTER = "pd.to_datetime(df['order_date']).dt.quarter";
+
     /** A clarification's options, each with the pandas expression (over {@code df}) that answers it. */
     record Case(String table, String csv, String question, Map<String, String> pandasByOptionWord) {}
 
@@ -87,7 +99,25 @@ class OfflineClarificationTest {
                     "counties.csv",
                     COUNTIES,
                     "how many counties are there?",
-                    Map.of("rows", "len(df)", "distinct", "df['county_name'].nunique()")));
+                    Map.of("rows", "len(df)", "distinct", "df['county_name'].nunique()")),
+            new Case(
+                    "orders.csv",
+                    ORDERS,
+                    "What was the total revenue last year?",
+                    Map.of(
+                            "2024",
+                            "df[" + YEAR + " == 2024]['revenue'].sum()",
+                            "2023",
+                            "df[" + YEAR + " == 2023]['revenue'].sum()")),
+            new Case(
+                    "orders.csv",
+                    ORDERS,
+                    "What is the total revenue in Q3?",
+                    Map.of(
+                            "2024",
+                            "df[(" + YEAR + " == 2024) & (" + QUARTER + " == 3)]['revenue'].sum()",
+                            "2023",
+                            "df[(" + YEAR + " == 2023) & (" + QUARTER + " == 3)]['revenue'].sum()")));
 
     @Test
     void ambiguousQuestionsGetAClarificationWhoseOptionsAreAnsweredRight() throws Exception {
