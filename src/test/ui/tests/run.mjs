@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { launch, watch } from './browser.mjs';
 import access from './access.mjs';
 import analysis from './analysis.mjs';
+import batch from './batch.mjs';
 import exportsScenarios from './exports.mjs';
 import modes from './modes.mjs';
 import modules from './modules.mjs';
@@ -31,7 +32,7 @@ const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
 const all = [
-  ...modules, ...upload, ...analysis, ...modes, ...exportsScenarios, ...sessions, ...sources, ...share, ...safety, ...access,
+  ...modules, ...upload, ...analysis, ...modes, ...batch, ...exportsScenarios, ...sessions, ...sources, ...share, ...safety, ...access,
 ];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 

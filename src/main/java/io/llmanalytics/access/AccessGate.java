@@ -86,7 +86,7 @@ public class AccessGate {
                                 .replaceWith(NOTHING);
                 proceed(ctx, shared, () -> watchPace(ctx));
                 return;
-            } else if (method == HttpMethod.POST && Route.ANALYZE.matches(path)) {
+            } else if (method == HttpMethod.POST && (Route.ANALYZE.matches(path) || Route.BATCH.matches(path))) {
                 checkBodySize(ctx);
                 StreamSlot slot = new StreamSlot(access.limits().openStream(caller));
                 if (access.shared().isEmpty()) {

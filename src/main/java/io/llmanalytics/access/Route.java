@@ -15,6 +15,8 @@ public enum Route {
     ADD_DATASETS("/api/session/:id/datasets", "/api/session/[^/]+/datasets/?"),
     /** {@code POST /api/session/{id}/analyze}: an analysis. */
     ANALYZE("/api/session/:id/analyze", "/api/session/[^/]+/analyze/?"),
+    /** {@code POST /api/session/{id}/batch}: several questions answered in parallel, counted as one analysis. */
+    BATCH("/api/session/:id/batch", "/api/session/[^/]+/batch/?"),
     /**
      * {@code GET /api/shared/{token}} and its chart images: what a share link opens, without an API key (the token is
      * the credential). Read-only views added under a link later (reports) go in this pattern too.

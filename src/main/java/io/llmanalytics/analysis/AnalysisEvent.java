@@ -103,6 +103,29 @@ public sealed interface AnalysisEvent {
         }
     }
 
+    /**
+     * The analyst asks back instead of guessing: the question can be read in several ways that give different answers.
+     * Each option is a complete question the user can send as it is. Followed by {@code done}, whose answer carries
+     * the same clarification (and no code or result).
+     */
+    @RegisterForReflection
+    record Clarification(String question, List<String> options) implements AnalysisEvent {
+        public String name() {
+            return "clarification";
+        }
+    }
+
+    /**
+     * Ends a batch's stream, after every question's own {@code done} or {@code error}: how many questions there were,
+     * how many were answered, failed, or declined (not understood, or answered with a clarifying question).
+     */
+    @RegisterForReflection
+    record BatchDone(int total, int answered, int failed, int declined) implements AnalysisEvent {
+        public String name() {
+            return "batch_done";
+        }
+    }
+
     /** The complete answer. */
     @RegisterForReflection
     record Done(Answer answer) implements AnalysisEvent {

@@ -1,5 +1,6 @@
 package io.llmanalytics.analysis;
 
+import io.llmanalytics.analyst.Clarification;
 import io.llmanalytics.analyst.CodeRequest;
 import io.llmanalytics.analyst.Generation;
 import io.llmanalytics.analyst.InterpretationEvent;
@@ -80,7 +81,13 @@ final class AnalysisRun {
                 .recoverWithUni(this::fail);
     }
 
-    private record Executed(int attempt, String code, ExecutionResult result, String reading) {}
+    /** The successful attempt, or ({@code clarifying} set) the generation that asked back instead of writing code. */
+    private record Executed(int attempt, String code, ExecutionResult result, String reading, Generation clarifying) {
+
+        Executed(int attempt, String code, ExecutionResult result, String reading) {
+            this(attempt, code, result, reading, null);
+        }
+    }
 
     private Uni<Executed> attempt(CodeRequest request, boolean announce) {
         int n = request.attempt();
@@ -88,7 +95,9 @@ final class AnalysisRun {
             emit.accept(new AnalysisEvent.Status("generating", n));
         }
         return stage("generation", prepared.analyst().generateCode(request))
-                .chain(generation -> validate(request, generation));
+                .chain(generation -> generation.clarification() != null
+                        ? Uni.createFrom().item(new Executed(n, null, null, null, generation))
+                        : validate(request, generation));
     }
 
     private Uni<Executed> validate(CodeRequest request, Generation generation) {
@@ -189,6 +198,9 @@ final class AnalysisRun {
     }
 
     private Uni<Void> answer(Executed executed) {
+        if (executed.clarifying() != null) {
+            return clarify(executed.clarifying());
+        }
         ExecutionResult result = executed.result();
         if (executed.reading() != null) {
             emit.accept(new AnalysisEvent.Reading(executed.reading()));
@@ -257,6 +269,40 @@ final class AnalysisRun {
                         emit.accept(new AnalysisEvent.Done(answer));
                     });
         });
+    }
+
+    /**
+     * Ends the analysis with the analyst's clarifying question: a {@code clarification} event, the interaction stored
+     * as one (no code, no result), then {@code done}.
+     */
+    private Uni<Void> clarify(Generation generation) {
+        usage = usage.plus(generation.usage());
+        model = generation.model();
+        Clarification c = generation.clarification();
+        emit.accept(new AnalysisEvent.Clarification(c.question(), c.options()));
+        Answer answer = new Answer(
+                prepared.question(),
+                null,
+                null,
+                null,
+                null,
+                0,
+                conversationId,
+                List.copyOf(attempts),
+                List.of(),
+                usage(),
+                null,
+                timings(),
+                null,
+                c);
+        return services.history()
+                .append(
+                        prepared.session().id,
+                        services.history().entry(answer, null, null, started, prepared.privacy()))
+                .invoke(() -> {
+                    services.metrics().finished("clarification", attempts.size());
+                    emit.accept(new AnalysisEvent.Done(answer));
+                });
     }
 
     private Uni<Void> fail(Throwable failure) {

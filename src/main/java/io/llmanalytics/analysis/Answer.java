@@ -1,6 +1,7 @@
 package io.llmanalytics.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmanalytics.analyst.Clarification;
 import io.llmanalytics.analyst.Grounding;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param timings milliseconds spent generating code, validating, executing and interpreting (all attempts), and in
  *        total from the request to the answer
  * @param reading what the executed code computes, in plain words, as the analyst stated it; null when it stated none
+ * @param clarification the question the analyst asked back instead of answering (no code, no result); null otherwise
  */
 @RegisterForReflection
 public record Answer(
@@ -38,7 +40,40 @@ public record Answer(
         Usage usage,
         Grounding grounding,
         Map<String, Double> timings,
-        String reading) {
+        String reading,
+        Clarification clarification) {
+
+    /** An answer without a clarifying question. */
+    public Answer(
+            String question,
+            String generatedCode,
+            JsonNode rawResult,
+            String interpretation,
+            String error,
+            double executionTime,
+            String conversationId,
+            List<Attempt> attempts,
+            List<AnalysisEvent.Chart> charts,
+            Usage usage,
+            Grounding grounding,
+            Map<String, Double> timings,
+            String reading) {
+        this(
+                question,
+                generatedCode,
+                rawResult,
+                interpretation,
+                error,
+                executionTime,
+                conversationId,
+                attempts,
+                charts,
+                usage,
+                grounding,
+                timings,
+                reading,
+                null);
+    }
 
     /** One attempt of the self-healing loop. */
     @RegisterForReflection

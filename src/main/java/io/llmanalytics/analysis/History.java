@@ -167,7 +167,13 @@ public class History {
                         ? null
                         : new StoredInteraction.Grounding(
                                 answer.grounding().ok(), answer.grounding().ungrounded()),
-                null);
+                null,
+                null,
+                answer.clarification() == null
+                        ? null
+                        : new StoredInteraction.Clarification(
+                                answer.clarification().question(),
+                                answer.clarification().options()));
     }
 
     /**

@@ -1,10 +1,14 @@
 package io.llmanalytics.analyst;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,11 +49,78 @@ public final class CodeExtractor {
     private static final Pattern CALL = Pattern.compile("^\\s*[\\p{L}_][\\w.]*\\s*\\(.*\\)\\s*$", UNICODE);
     private static final Pattern READING = Pattern.compile("^\\s*#+\\s*reading\\s*:(.*)$", Pattern.CASE_INSENSITIVE);
     private static final int READING_LINES = 5;
+    private static final Pattern CLARIFICATION_KEY = Pattern.compile("\"clarification\"\\s*:");
     private static final Pattern INLINE_SPAN = Pattern.compile("`([^`\\n]+)`");
     private static final Set<String> CODE_TAGS =
             Set.of("", "python", "py", "python3", "py3", "pandas", "ipython", "code");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> JSON_TAGS = Set.of("", "json", "json5", "javascript", "js");
+
     private CodeExtractor() {}
+
+    /** A clarification block the model sent that is not a well-formed clarification: {@code reason} says why. */
+    public static final class MalformedClarification extends RuntimeException {
+        MalformedClarification(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * The clarifying question the model asked instead of code, as the code-generation prompt asks for it: a JSON
+     * object {@code {"clarification": {"question": "...", "options": ["...", ...]}}} in a {@code json} (or untagged)
+     * fence, or as the whole answer. Empty when the answer holds none; throws {@link MalformedClarification} when it
+     * holds one that is not well formed ({@link Clarification#of}: 2 to 5 options, bounded text), so that it is
+     * treated as a model error and never shown as it came.
+     */
+    public static Optional<Clarification> clarification(String answer) {
+        if (answer == null || answer.isBlank()) {
+            return Optional.empty();
+        }
+        String text = answer.replace("\r\n", "\n").replace('\r', '\n');
+        List<String> candidates = new ArrayList<>();
+        for (Block b : fencedBlocks(text)) {
+            if (JSON_TAGS.contains(b.tag()) && b.body().strip().startsWith("{")) {
+                candidates.add(b.body());
+            }
+        }
+        if (candidates.isEmpty() && text.strip().startsWith("{")) {
+            candidates.add(text);
+        }
+        for (String candidate : candidates) {
+            if (!CLARIFICATION_KEY.matcher(candidate).find()) {
+                continue;
+            }
+            JsonNode root;
+            try {
+                root = JSON.readTree(candidate);
+            } catch (JsonProcessingException e) {
+                throw new MalformedClarification("its clarification is not valid JSON");
+            }
+            JsonNode c = root == null ? null : root.get("clarification");
+            if (c == null || !c.isObject()) {
+                throw new MalformedClarification("its clarification is not an object");
+            }
+            JsonNode question = c.get("question");
+            JsonNode options = c.get("options");
+            if (question == null || !question.isTextual() || options == null || !options.isArray()) {
+                throw new MalformedClarification("its clarification needs a text 'question' and a list of 'options'");
+            }
+            List<String> texts = new ArrayList<>();
+            for (JsonNode o : options) {
+                if (!o.isTextual()) {
+                    throw new MalformedClarification("an option of its clarification is not text");
+                }
+                texts.add(o.asText());
+            }
+            return Optional.of(Clarification.of(question.asText(), texts)
+                    .orElseThrow(() -> new MalformedClarification("its clarification must have a question of at most "
+                            + Clarification.MAX_QUESTION + " characters and " + Clarification.MIN_OPTIONS + " to "
+                            + Clarification.MAX_OPTIONS + " distinct options of at most " + Clarification.MAX_OPTION
+                            + " characters (it had " + texts.size() + " options)")));
+        }
+        return Optional.empty();
+    }
 
     public static String extract(String answer) {
         if (answer == null || answer.isBlank()) {

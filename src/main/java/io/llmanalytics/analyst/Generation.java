@@ -12,13 +12,33 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param analyst the analyst that answered ({@link Analyst#name()})
  * @param reading what the code computes, in plain words (the offline analyst's executed reading, or the model's
  *     one-line statement when it gives one); {@code null} when unknown
+ * @param clarification the question the analyst asks back instead of writing code (the question can be read in
+ *     several ways that give different answers); {@code null} when it wrote code
  */
 @RegisterForReflection
-public record Generation(String code, String rawText, TokenUsage usage, String model, String analyst, String reading) {
+public record Generation(
+        String code,
+        String rawText,
+        TokenUsage usage,
+        String model,
+        String analyst,
+        String reading,
+        Clarification clarification) {
+
+    /** A generation of code with a stated reading. */
+    public Generation(String code, String rawText, TokenUsage usage, String model, String analyst, String reading) {
+        this(code, rawText, usage, model, analyst, reading, null);
+    }
 
     /** A generation without a stated reading. */
     public Generation(String code, String rawText, TokenUsage usage, String model, String analyst) {
-        this(code, rawText, usage, model, analyst, null);
+        this(code, rawText, usage, model, analyst, null, null);
+    }
+
+    /** A question asked back instead of code. */
+    public static Generation clarify(
+            Clarification clarification, String rawText, TokenUsage usage, String model, String analyst) {
+        return new Generation("", rawText, usage, model, analyst, null, clarification);
     }
 
     public boolean hasCode() {

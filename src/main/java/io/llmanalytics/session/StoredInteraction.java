@@ -19,6 +19,8 @@ import java.util.List;
  *     extension members); null when it was answered
  * @param analysis a multi-step analysis ({@code mode}, {@code plan}, {@code steps} [{step, goal, status, code,
  *     result, error}], {@code report}); null for a single answer
+ * @param clarification the question the analyst asked back instead of answering, with the questions offered; null
+ *     otherwise
  */
 @RegisterForReflection
 public record StoredInteraction(
@@ -39,7 +41,8 @@ public record StoredInteraction(
         Usage usage,
         Grounding grounding,
         Object problem,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Object analysis) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Object analysis,
+        Clarification clarification) {
 
     /** A single answer's interaction (no multi-step analysis). */
     public StoredInteraction(
@@ -78,6 +81,7 @@ public record StoredInteraction(
                 usage,
                 grounding,
                 problem,
+                null,
                 null);
     }
 
@@ -111,7 +115,8 @@ public record StoredInteraction(
                 usage,
                 grounding,
                 problem,
-                analysis);
+                analysis,
+                clarification);
     }
 
     /** The same interaction, holding the multi-step analysis {@code analysis}. */
@@ -134,7 +139,8 @@ public record StoredInteraction(
                 usage,
                 grounding,
                 problem,
-                analysis);
+                analysis,
+                clarification);
     }
 
     /** One attempt of the self-healing loop: its code, the validator's verdict and the execution (each may be null). */
@@ -157,6 +163,10 @@ public record StoredInteraction(
     /** Which analyst and model answered, and the tokens used. */
     @RegisterForReflection
     public record Usage(String analyst, String model, Integer inputTokens, Integer outputTokens, Integer totalTokens) {}
+
+    /** The question asked back, and the complete questions offered as answers to it. */
+    @RegisterForReflection
+    public record Clarification(String question, List<String> options) {}
 
     /** Whether the interpretation's numbers were found in the result, and the ones that were not. */
     @RegisterForReflection

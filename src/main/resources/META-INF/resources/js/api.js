@@ -165,6 +165,38 @@ export async function analyze(id, question, onEvent, signal, retried = false, mo
   }
 }
 
+/**
+ * Asks several questions at once (POST /batch) and calls `onEvent(name, data)` for every event; each question's events
+ * carry its `index`, and `batch_done` ends the stream. Throws as `analyze` does.
+ */
+export async function analyzeBatch(id, questions, onEvent, signal, retried = false) {
+  let response;
+  try {
+    response = await fetch(`${session(id)}/batch`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...authHeaders() },
+      body: JSON.stringify({ questions }),
+      signal,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError({ title: 'The service cannot be reached', detail: 'Check that the service is running.' });
+  }
+  if (response.status === 401 && !retried && askForKey()) return analyzeBatch(id, questions, onEvent, signal, true);
+  if (!response.ok) throw new ApiError(await problemOf(response));
+  let ended = false;
+  for await (const { event, data } of readEvents(response.body)) {
+    let payload;
+    try { payload = JSON.parse(data); } catch { continue; }
+    onEvent(event, payload);
+    if (event === 'batch_done') ended = true;
+  }
+  if (!ended) {
+    throw new ApiError({ title: 'The answers were cut off',
+      detail: 'The connection ended before every question was answered. Ask again.' });
+  }
+}
+
 // ---- database sources (named by the operator) -------------------------------------------------------------------
 
 const jsonBody = (body) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

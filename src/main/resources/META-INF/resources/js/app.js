@@ -21,6 +21,7 @@ const ui = {
   fileInput: $('file-input'), welcomeFile: $('welcome-file'), welcome: $('welcome'), uploadStatus: $('upload-status'),
   sessionView: $('session-view'), datasetSlot: $('dataset-slot'), suggestions: $('suggestions'),
   chips: $('suggestion-chips'), conversation: $('conversation'), composer: $('composer'), question: $('question'), mode: $('mode'),
+  batchMode: $('batch-mode'),
   insights: $('insights'), insightsNote: $('insights-note'), insightList: $('insight-list'),
   send: $('send'), stop: $('stop'), overlay: $('drop-overlay'), announcer: $('announcer'), sessionsNote: $('sessions-note'),
 };
@@ -448,14 +449,69 @@ function autosize() {
   if (ui.question.value) ui.question.style.height = `${Math.min(ui.question.scrollHeight, 200)}px`;
 }
 
+/** Several questions at once, one per line: each gets its own turn, filled as its events arrive. */
+async function askBatch(text) {
+  const questions = text.split('\n').map((q) => q.trim()).filter(Boolean);
+  const id = currentId();
+  if (questions.length === 0 || state.run || !id) return;
+  if (questions.length === 1) {
+    ask(questions[0]);
+    return;
+  }
+  const turns = questions.map((q) => new Turn(q, { sessionId: id, onAsk: ask }));
+  const answers = new Map();
+  for (const turn of turns) ui.conversation.append(turn.el);
+  turns[0].el.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  const controller = new AbortController();
+  state.run = { controller, turn: turns[0] };
+  setRunning(true);
+  ui.question.value = '';
+  autosize();
+  try {
+    await api.analyzeBatch(id, questions, (name, data) => {
+      if (name === 'batch_done' || typeof data.index !== 'number') return;
+      const turn = turns[data.index];
+      if (!turn) return;
+      if (name === 'done') answers.set(data.index, data);
+      turn.handle(name, data);
+    }, controller.signal);
+  } catch (e) {
+    for (const turn of turns) {
+      if (turn.state !== 'running') continue;
+      if (e.name === 'AbortError') turn.stopped();
+      else turn.error(e.problem ?? { title: 'The analysis failed', detail: e.message });
+    }
+  } finally {
+    if (state.run?.controller === controller) {
+      state.run = null;
+      setRunning(false);
+    }
+  }
+  turns.forEach((turn, i) => {
+    if (turn.state === 'done' && !answers.get(i)?.clarification) withPin(turn, answers.get(i), id);
+  });
+  const answered = turns.filter((t) => t.state === 'done').length;
+  announce(`${answered} of ${turns.length} questions answered.`);
+  if (id === currentId()) {
+    const summary = state.sessions.find((s) => s.session_id === id);
+    if (summary) summary.interactions = (summary.interactions ?? 0) + answered;
+    renderSessions();
+  }
+}
+
+function submitQuestion() {
+  if (ui.batchMode?.checked) askBatch(ui.question.value);
+  else ask(ui.question.value);
+}
+
 ui.composer.addEventListener('submit', (e) => {
   e.preventDefault();
-  ask(ui.question.value);
+  submitQuestion();
 });
 ui.question.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
     e.preventDefault();
-    if (!state.run) ask(ui.question.value);
+    if (!state.run) submitQuestion();
   }
 });
 ui.question.addEventListener('input', autosize);

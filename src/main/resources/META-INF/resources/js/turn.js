@@ -67,6 +67,7 @@ export class Turn {
       case 'result': return this.result(data);
       case 'chart': return this.chart(data);
       case 'interpretation': return this.interpretation(data);
+      case 'clarification': return this.clarification(data);
       case 'done': return this.done(data);
       case 'error': return this.error(data);
       default: return undefined;
@@ -221,9 +222,29 @@ export class Turn {
     }
   }
 
+  /** The analyst asks back: its question, and each option as a button that asks that option as it is. */
+  clarification({ question, options = [] }) {
+    this.el.dataset.clarification = 'true';
+    this.stepper.hidden = true;
+    this.problemBox.hidden = false;
+    this.problemBox.classList.add('clarification');
+    const buttons = (Array.isArray(options) ? options : []).filter((q) => typeof q === 'string' && q.trim())
+      .slice(0, 5).map((q) => h('button', { type: 'button', class: 'chip clarification-option',
+        onclick: () => this.onAsk?.(q) }, q));
+    replaceChildren(this.problemBox,
+      h('p', { class: 'clarification-question' }, icon('spark'), String(question ?? 'Which do you mean?')),
+      buttons.length ? h('div', { class: 'chip-row', role: 'group', 'aria-label': 'Which do you mean?' }, buttons) : null);
+  }
+
   done(answer) {
     this.el.dataset.state = 'done';
     this.codeBox.open = false;
+    if (answer.clarification) {
+      if (this.el.dataset.clarification !== 'true') this.clarification(answer.clarification);
+      this.live.textContent = 'The analyst asks which reading you mean.';
+      this.footer(answer);
+      return;
+    }
     STAGES.forEach(([s]) => this.setStep(s, 'done'));
     this.interpretationBox.classList.remove('streaming');
     if (this.resultBox.hidden && answer.raw_result !== undefined) this.result({ result: answer.raw_result });
@@ -326,6 +347,7 @@ export class Turn {
       append(turn.chartBox, h('p', { class: 'note' },
         `${plural(entry.charts, 'chart')} drawn; charts are not kept in the history, ask again to see them.`));
     }
+    if (entry.clarification) turn.clarification(entry.clarification);
     turn.setInterpretation(entry.interpretation);
     turn.grounding(entry.grounding);
     if (entry.error) {

@@ -122,7 +122,10 @@ record LlmScript(Map<String, Answer> questions) {
                 attempt = i + 1;
             }
         }
-        return StubResponse.code(answer.code().get(attempt)).delay(answer.codeDelay());
+        String code = answer.code().get(attempt);
+        // a scripted reply that is already fenced (a clarifying question's json block) is sent as it is
+        StubResponse reply = code.startsWith("```") ? StubResponse.content(code) : StubResponse.code(code);
+        return reply.delay(answer.codeDelay());
     }
 
     private static String planJson(List<String> plan) {

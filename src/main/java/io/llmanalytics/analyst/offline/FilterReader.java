@@ -190,6 +190,7 @@ final class FilterReader {
                 parts.problems.add("'" + r.get(i).text() + "' is a value of several columns ("
                         + names(r.get(i).candidates()) + "); name the column, e.g. '"
                         + r.get(i).candidates().get(0).name() + " " + r.get(i).text() + "'");
+                parts.ambiguous.add(r.get(i));
                 r.use(i);
                 k++;
                 continue;

@@ -1,5 +1,6 @@
 package io.llmanalytics.analyst.offline;
 
+import io.llmanalytics.analyst.Clarification;
 import java.util.List;
 
 /** A question the offline analyst cannot answer without guessing, with the reasons in words for people. */
@@ -8,6 +9,7 @@ final class NotUnderstood extends RuntimeException {
     private final List<String> reasons;
     private final List<String> unrecognized;
     private final List<String> suggested;
+    private final Clarification clarification;
 
     NotUnderstood(List<String> reasons) {
         this(reasons, List.of());
@@ -23,6 +25,24 @@ final class NotUnderstood extends RuntimeException {
         this.reasons = List.copyOf(reasons);
         this.unrecognized = List.copyOf(unrecognized);
         this.suggested = List.copyOf(suggested);
+        this.clarification = null;
+    }
+
+    /**
+     * A question that can be read in several ways giving different answers: the analyst asks {@code clarification}
+     * instead of declining (its options are the readings, each checked to parse; they are the suggestions too).
+     */
+    NotUnderstood(List<String> reasons, Clarification clarification) {
+        super(String.join("; ", reasons), null, false, false);
+        this.reasons = List.copyOf(reasons);
+        this.unrecognized = List.of();
+        this.suggested = clarification.options();
+        this.clarification = clarification;
+    }
+
+    /** The question to ask back, when the question's readings are known; null otherwise. */
+    Clarification clarification() {
+        return clarification;
     }
 
     /** The questions to offer first (each parses into a plan), empty when the dataset's examples will do. */

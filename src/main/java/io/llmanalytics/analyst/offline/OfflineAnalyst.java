@@ -86,6 +86,9 @@ public class OfflineAnalyst implements Analyst {
             understood = QuestionParser.understand(
                     request.question(), request.datasets(), request.context(), request.sharedColumns());
         } catch (NotUnderstood e) {
+            if (e.clarification() != null) {
+                return Generation.clarify(e.clarification(), e.getMessage(), TokenUsage.NONE, MODEL, name());
+            }
             Log.debugf("Offline analyst did not understand a question: %s", e.getMessage());
             throw notUnderstood(e.reasons(), e.unrecognized(), e.suggested(), request.question(), request.primary());
         }

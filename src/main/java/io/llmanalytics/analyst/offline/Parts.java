@@ -25,6 +25,11 @@ final class Parts {
     final List<String> problems = new ArrayList<>();
     /** Words of the question that match nothing the analyst knows (reported as {@code unrecognized}). */
     final List<String> unrecognized = new ArrayList<>();
+    /**
+     * The words that could name several columns, or a value found in several columns: each also a problem; when it is
+     * the only one, the analyst asks which was meant ({@link Clarifying}).
+     */
+    final List<Item> ambiguous = new ArrayList<>();
 
     /** Whether the question asks for a comparison ("vs", "versus", "compare", "difference"). */
     boolean comparing;

@@ -1,5 +1,6 @@
 package io.llmanalytics.analyst.offline;
 
+import io.llmanalytics.analyst.Clarification;
 import io.llmanalytics.analyst.Numbers;
 import io.llmanalytics.analyst.offline.Plan.Agg;
 import io.llmanalytics.analyst.offline.Plan.Chart;
@@ -152,7 +153,13 @@ final class Planner {
     }
 
     Plan plan(Parts p) {
+        Clarifying.period(p.question, lexicon).ifPresent(c -> {
+            throw new NotUnderstood(List.of(c.question()), c);
+        });
         if (!p.problems.isEmpty()) {
+            Clarifying.ask(p, lexicon).ifPresent(c -> {
+                throw new NotUnderstood(p.problems, c);
+            });
             throw new NotUnderstood(p.problems, p.unrecognized);
         }
         if (p.limit != null && p.limit < 1) {
@@ -649,13 +656,23 @@ final class Planner {
                 ? " (" + Numbers.number(counted.distinct()) + " distinct values in " + Numbers.number(lexicon.rows())
                         + " rows)"
                 : "";
-        throw new NotUnderstood(
-                List.of("the values of '" + counted.name() + "' repeat" + repeats
-                        + ", so 'how many' could be the number"
-                        + " of rows or the number of distinct " + counted.name() + " values; ask for 'rows' or for"
-                        + " 'distinct' ones"),
-                List.of(),
-                countReadings(p, counted));
+        List<String> reasons = List.of("the values of '" + counted.name() + "' repeat" + repeats
+                + ", so 'how many' could be the number"
+                + " of rows or the number of distinct " + counted.name() + " values; ask for 'rows' or for"
+                + " 'distinct' ones");
+        List<String> readings = countReadings(p, counted);
+        // one option per reading: the question's own wording of each first
+        List<String> options = new ArrayList<>();
+        readings.stream().filter(r -> r.contains("rows")).findFirst().ifPresent(options::add);
+        readings.stream().filter(r -> r.contains("distinct")).findFirst().ifPresent(options::add);
+        Optional<Clarification> clarification = Clarification.of(
+                "Do you mean the number of rows, or the number of distinct " + counted.name() + " values" + repeats
+                        + "?",
+                options);
+        if (clarification.isPresent()) {
+            throw new NotUnderstood(reasons, clarification.get());
+        }
+        throw new NotUnderstood(reasons, List.of(), readings);
     }
 
     /** Both readings of an ambiguous count, built from the question when it can be, each checked to parse. */

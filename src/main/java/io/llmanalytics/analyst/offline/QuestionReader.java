@@ -285,6 +285,7 @@ final class QuestionReader {
                 r.use(i, n);
             } else if (item.kind() == Item.Kind.AMBIGUOUS) {
                 parts.problems.add(ambiguity(item));
+                parts.ambiguous.add(item);
                 r.use(i, n);
             }
         }
@@ -610,7 +611,10 @@ final class QuestionReader {
                         parts.problems.add("'" + item.text() + "' does not fit the rest of the question here");
                     }
                 }
-                case AMBIGUOUS -> parts.problems.add(ambiguity(item));
+                case AMBIGUOUS -> {
+                    parts.problems.add(ambiguity(item));
+                    parts.ambiguous.add(item);
+                }
                 case UNKNOWN -> unknown.add(item.text());
                 case NUMBER, DATE, MONTH, QUOTED ->
                     parts.problems.add("'" + item.text() + "' is not attached to a column I can compare it with");

@@ -6,6 +6,7 @@ import dev.langchain4j.service.Result;
 import dev.langchain4j.service.TokenStream;
 import io.llmanalytics.analyst.Analyst;
 import io.llmanalytics.analyst.AnalystHealth;
+import io.llmanalytics.analyst.Clarification;
 import io.llmanalytics.analyst.CodeExtractor;
 import io.llmanalytics.analyst.CodeRequest;
 import io.llmanalytics.analyst.Generation;
@@ -14,6 +15,8 @@ import io.llmanalytics.analyst.InterpretationRequest;
 import io.llmanalytics.analyst.LlmConfig;
 import io.llmanalytics.analyst.LlmMetrics;
 import io.llmanalytics.analyst.TokenUsage;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemType;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -26,6 +29,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -123,6 +127,19 @@ public class OpenAiAnalyst implements Analyst {
                 })
                 .map(reply -> {
                     metrics.tokens(reply.model(), reply.usage());
+                    Optional<Clarification> clarification;
+                    try {
+                        clarification = CodeExtractor.clarification(reply.text());
+                    } catch (CodeExtractor.MalformedClarification e) {
+                        throw new ProblemException(
+                                ProblemType.LLM_UNAVAILABLE,
+                                "The language model asked a clarifying question that could not be used: "
+                                        + e.getMessage() + ". Ask again, or name the columns and period to use.");
+                    }
+                    if (clarification.isPresent()) {
+                        return Generation.clarify(
+                                clarification.get(), reply.text(), reply.usage(), reply.model(), NAME);
+                    }
                     String code = CodeExtractor.extract(reply.text());
                     return new Generation(
                             code, reply.text(), reply.usage(), reply.model(), NAME, CodeExtractor.reading(code));

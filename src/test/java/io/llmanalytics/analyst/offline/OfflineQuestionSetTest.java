@@ -158,6 +158,21 @@ class OfflineQuestionSetTest {
                     dataset, question, answerable, Outcome.ERROR, r.statusCode() + " " + r.asString(), null, 0);
         }
         JsonNode done = json(r.asString());
+        if (done.path("clarification").isObject()) {
+            // asked back instead of answered: graded as a decline, and each option offered must then be answered
+            String unanswered =
+                    unansweredOption(session, done.path("clarification").path("options"));
+            return new Asked(
+                    dataset,
+                    question,
+                    answerable,
+                    unanswered == null ? Outcome.REFUSED : Outcome.ERROR,
+                    unanswered == null
+                            ? "asked back: " + done.path("clarification")
+                            : "an option of its clarification was not answered: " + unanswered,
+                    null,
+                    0);
+        }
         String interpretation = done.path("interpretation").asText();
         if (!answerable) {
             return new Asked(
@@ -184,6 +199,28 @@ class OfflineQuestionSetTest {
         }
         return new Asked(
                 dataset, question, true, problem == null ? Outcome.CORRECT : Outcome.WRONG, problem, interpretation, 0);
+    }
+
+    /** The first option of a clarification that is not answered (offline, with a result), or null. */
+    private static String unansweredOption(String session, JsonNode options) {
+        if (options.size() < 2) {
+            return "fewer than two options: " + options;
+        }
+        for (JsonNode option : options) {
+            Response r = given().contentType("application/json")
+                    .accept("application/json")
+                    .body(Map.of("question", option.asText()))
+                    .when()
+                    .post("/api/session/" + session + "/analyze");
+            JsonNode done = r.statusCode() == 200 ? json(r.asString()) : null;
+            if (done == null
+                    || !done.path("clarification").isNull()
+                    || done.path("raw_result").isNull()
+                    || !"offline".equals(done.path("usage").path("analyst").asText())) {
+                return option.asText() + " (" + r.statusCode() + ")";
+            }
+        }
+        return null;
     }
 
     /** Null when the result matches the expectation, else what differs. */

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -80,6 +81,8 @@ public final class OpenAiStub implements AutoCloseable {
     private final List<StubRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Function<StubRequest, StubResponse> responder = UNSCRIPTED;
     private volatile java.util.function.IntPredicate held = i -> false;
     private volatile CompletionStage<?> release = CompletableFuture.completedFuture(null);
@@ -169,8 +172,17 @@ public final class OpenAiStub implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The most chat requests that were open at once (received, their answer not yet ended) since the last reset: how
+     * many analyses the service ran in parallel.
+     */
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
+    }
+
     /** Forgets the queue, the recorded requests, the responder and any hold. */
     public OpenAiStub reset() {
+        maxInFlight.set(inFlight.get());
         queue.clear();
         requests.clear();
         counter.set(0);
@@ -242,10 +254,19 @@ public final class OpenAiStub implements AutoCloseable {
         }
         StubRequest request = record(req, buffer);
         HttpServerResponse response = req.response();
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable over = () -> {
+            if (finished.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        response.endHandler(v -> over.run());
         response.closeHandler(v -> {
             if (!response.ended()) {
                 request.closedEarly().complete(null);
             }
+            over.run();
         });
         StubResponse answer = queue.poll();
         if (answer == null) {
