@@ -11,6 +11,7 @@ import access from './access.mjs';
 import analysis from './analysis.mjs';
 import exportsScenarios from './exports.mjs';
 import modules from './modules.mjs';
+import reports from './reports.mjs';
 import safety from './safety.mjs';
 import sessions from './sessions.mjs';
 import share from './share.mjs';
@@ -30,7 +31,7 @@ const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
 const all = [
-  ...modules, ...upload, ...analysis, ...exportsScenarios, ...sessions, ...sources, ...share, ...safety, ...access,
+  ...modules, ...upload, ...analysis, ...exportsScenarios, ...reports, ...sessions, ...sources, ...share, ...safety, ...access,
 ];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 

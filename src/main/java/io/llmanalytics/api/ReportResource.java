@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.Response;
  * The session as a report to hand on: one self-contained HTML file (interactive charts, printable) or a PDF, both
  * made from the stored answers.
  */
-@Path("/api/session/{id}")
+@Path("/api/session/{id}/{file: report\\.(?:html|pdf)}")
 public class ReportResource {
 
     static final String HTML = "text/html; charset=UTF-8";
@@ -23,18 +23,13 @@ public class ReportResource {
         this.reports = reports;
     }
 
+    /** {@code report.html} or {@code report.pdf}. */
     @GET
-    @Path("/report.html")
     @ExistingSession
-    public Uni<Response> html(@PathParam("id") String id) {
-        return reports.html(id).map(r -> download(r, HTML));
-    }
-
-    @GET
-    @Path("/report.pdf")
-    @ExistingSession
-    public Uni<Response> pdf(@PathParam("id") String id) {
-        return reports.pdf(id).map(r -> download(r, PDF));
+    public Uni<Response> report(@PathParam("id") String id, @PathParam("file") String file) {
+        return file.endsWith(".pdf")
+                ? reports.pdf(id).map(r -> download(r, PDF))
+                : reports.html(id).map(r -> download(r, HTML));
     }
 
     /** A report as an attachment that is not cached and whose HTML never runs on the service's origin. */
