@@ -359,13 +359,17 @@ class ReportApiTest {
      */
     static void assertNoExternalAddress(String html) {
         String page = html.replace(plotly(), "");
-        Matcher attributes = Pattern.compile("(?i)\\b(src|href|action|poster|srcset)\\s*=\\s*([\"']?)([^\"'\\s>]*)")
-                .matcher(page);
+        Matcher tags = Pattern.compile("<[a-zA-Z][^<>]*>").matcher(page);
         List<String> found = new ArrayList<>();
-        while (attributes.find()) {
-            String value = attributes.group(3);
-            if (!value.startsWith("#") && !value.startsWith("data:")) {
-                found.add(attributes.group());
+        while (tags.find()) {
+            Matcher attributes = Pattern.compile(
+                            "(?i)\\s(src|href|action|poster|srcset|xlink:href)\\s*=\\s*([\"']?)([^\"'\\s>]*)")
+                    .matcher(tags.group());
+            while (attributes.find()) {
+                String value = attributes.group(3);
+                if (!value.startsWith("#") && !value.startsWith("data:")) {
+                    found.add(attributes.group());
+                }
             }
         }
         Matcher urls = Pattern.compile("(?i)url\\(\\s*([\"']?)([^\"')]*)").matcher(page);
