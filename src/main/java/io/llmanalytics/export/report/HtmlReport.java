@@ -136,7 +136,7 @@ final class HtmlReport {
     }
 
     private void contents() {
-        out.append("<nav class=\"toc\">\n<h2>Contents</h2>\n<ol>\n<li><a href=\"#datasets\">Datasets</a></li>\n");
+        out.append("<nav class=\"toc\">\n<h2>Contents</h2>\n<p><a href=\"#datasets\">Datasets</a></p>\n<ol>\n");
         for (Report.Entry e : report.entries()) {
             out.append("<li><a href=\"#q")
                     .append(e.number())

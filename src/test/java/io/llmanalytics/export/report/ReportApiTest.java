@@ -102,6 +102,7 @@ class ReportApiTest {
         assertTrue(response.contentType().startsWith("text/html"), response.contentType());
         assertEquals("attachment; filename=\"sales_data-report.html\"", response.header("Content-Disposition"));
         String html = response.asString();
+        sample("report-hostile.html", response.asByteArray());
 
         // structure: title, datasets with their profile, every question in order with its answer, table and code
         assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, 40));
@@ -165,6 +166,7 @@ class ReportApiTest {
         assertEquals("application/pdf", response.contentType());
         assertEquals("attachment; filename=\"sales_data-report.pdf\"", response.header("Content-Disposition"));
         byte[] pdf = response.asByteArray();
+        sample("report-scripts.pdf", pdf);
         assertTrue(new String(pdf, 0, 5, StandardCharsets.US_ASCII).startsWith("%PDF-"));
         String text = pdfText(pdf);
         String flat = text.replaceAll("\\s+", " ");
@@ -312,6 +314,16 @@ class ReportApiTest {
                 .chain(() -> store.appendInteraction(session, interaction))
                 .await()
                 .atMost(Duration.ofSeconds(30));
+    }
+
+    /** Keeps a report in target/report-samples, to look at. */
+    static void sample(String name, byte[] bytes) {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "report-samples"));
+            Files.write(dir.resolve(name), bytes);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String spec(String label) {
