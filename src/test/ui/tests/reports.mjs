@@ -2,6 +2,9 @@
 // from a file with the network blocked, draws every chart (an interactive plot per chart with a spec, its image for the
 // others) and asks for nothing.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ask, createSession, eventually, finished, openSession, scripted, unique } from './helpers.mjs';
 
@@ -23,7 +26,9 @@ export default [
       assert.equal(await page.locator('.notebook-link').count(), 1, 'the notebook export stays');
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.report-html-link').click()]);
       assert.match(download.suggestedFilename(), /-report\.html$/);
-      const file = await download.path();
+      // saved under its own name: a file:// page is HTML by its extension
+      const file = join(mkdtempSync(join(tmpdir(), 'report-')), download.suggestedFilename());
+      await download.saveAs(file);
       const pdf = await t.context.request.get(`${t.base}/api/session/${id}/report.pdf`);
       assert.equal(pdf.status(), 200);
       assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
