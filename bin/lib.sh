@@ -22,8 +22,9 @@ NOTEBOOK_TEST_PACKAGES=(python3-nbformat python3-nbclient python3-ipykernel pyth
 # through SQLAlchemy (psycopg2, PyMySQL): all from Debian.
 SOURCES_TEST_PACKAGES=(postgresql mariadb-server python3-sqlalchemy python3-psycopg2 python3-pymysql)
 
-# The upload format tests write OpenDocument spreadsheets with odfpy and read them back with pandas' odf engine.
-FORMAT_TEST_PACKAGES=(python3-odf)
+# The upload format tests write OpenDocument spreadsheets with odfpy and read them back with pandas' odf engine; the
+# report tests read the PDF report's text back with poppler's pdftotext.
+FORMAT_TEST_PACKAGES=(python3-odf poppler-utils)
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 

@@ -13,6 +13,7 @@ import batch from './batch.mjs';
 import exportsScenarios from './exports.mjs';
 import modes from './modes.mjs';
 import modules from './modules.mjs';
+import reports from './reports.mjs';
 import safety from './safety.mjs';
 import sessions from './sessions.mjs';
 import share from './share.mjs';
@@ -32,7 +33,7 @@ const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
 const all = [
-  ...modules, ...upload, ...analysis, ...modes, ...batch, ...exportsScenarios, ...sessions, ...sources, ...share, ...safety, ...access,
+  ...modules, ...upload, ...analysis, ...modes, ...batch, ...exportsScenarios, ...reports, ...sessions, ...sources, ...share, ...safety, ...access,
 ];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 

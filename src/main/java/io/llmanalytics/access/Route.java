@@ -18,10 +18,12 @@ public enum Route {
     /** {@code POST /api/session/{id}/batch}: several questions answered in parallel, counted as one analysis. */
     BATCH("/api/session/:id/batch", "/api/session/[^/]+/batch/?"),
     /**
-     * {@code GET /api/shared/{token}} and its chart images: what a share link opens, without an API key (the token is
-     * the credential). Read-only views added under a link later (reports) go in this pattern too.
+     * {@code GET /api/shared/{token}}, its chart images and its reports: what a share link opens, without an API key
+     * (the token is the credential).
      */
-    SHARED_READ("/api/shared/:token", "/api/shared/[^/]+(/interactions/[^/]+/charts/[^/]+)?/?");
+    SHARED_READ(
+            "/api/shared/:token",
+            "/api/shared/[^/]+(/interactions/[^/]+/charts/[^/]+|/report\\.html|/report\\.pdf)?/?");
 
     /** The routes that take an uploaded file. */
     public static final List<Route> UPLOADS = List.of(CREATE_SESSION, ADD_DATASETS);

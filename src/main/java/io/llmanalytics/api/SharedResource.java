@@ -2,6 +2,7 @@ package io.llmanalytics.api;
 
 import io.llmanalytics.access.Access;
 import io.llmanalytics.access.Callers;
+import io.llmanalytics.export.report.ReportService;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.session.ChartStore;
@@ -25,8 +26,7 @@ import java.util.Set;
  * What a share link opens, without an API key and read-only: the session view and its chart images. These GET routes
  * are the only ones under {@code /api/shared} (the access gate lets exactly them through, {@code access.Route
  * SHARED_READ}); nothing can be asked, added, pinned or deleted through a link. An unknown, expired or revoked token
- * is the same 404. Further read-only views of a link (reports) are added here as more GET routes, and to the route
- * pattern.
+ * is the same 404. The link's reports (HTML and PDF) are read-only views of the same stored answers.
  */
 @Path("/api/shared/{token}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +40,7 @@ public class SharedResource {
     private final ShareConfig config;
     private final SessionStore store;
     private final ChartStore charts;
+    private final ReportService reports;
 
     public SharedResource(
             ShareService shares,
@@ -47,13 +48,15 @@ public class SharedResource {
             Access access,
             ShareConfig config,
             SessionStore store,
-            ChartStore charts) {
+            ChartStore charts,
+            ReportService reports) {
         this.shares = shares;
         this.limit = limit;
         this.access = access;
         this.config = config;
         this.store = store;
         this.charts = charts;
+        this.reports = reports;
     }
 
     @GET
@@ -89,6 +92,31 @@ public class SharedResource {
                         .orElseThrow(() -> new ProblemException(
                                 ProblemType.NOT_FOUND,
                                 "This shared session has no chart " + index + " of that interaction.")));
+    }
+
+    @GET
+    @Path("/report.html")
+    @Produces({ReportResource.HTML, MediaType.APPLICATION_JSON})
+    public Uni<Response> reportHtml(@PathParam("token") String token, @Context RoutingContext routing) {
+        return admitted(token, routing)
+                .chain(() -> shares.open(token))
+                .chain(opened -> reports.html(opened.session()))
+                .map(r -> withNoReferrer(ReportResource.download(r, ReportResource.HTML)));
+    }
+
+    @GET
+    @Path("/report.pdf")
+    @Produces({ReportResource.PDF, MediaType.APPLICATION_JSON})
+    public Uni<Response> reportPdf(@PathParam("token") String token, @Context RoutingContext routing) {
+        return admitted(token, routing)
+                .chain(() -> shares.open(token))
+                .chain(opened -> reports.pdf(opened.session()))
+                .map(r -> withNoReferrer(ReportResource.download(r, ReportResource.PDF)));
+    }
+
+    private static Response withNoReferrer(Response response) {
+        response.getHeaders().add("Referrer-Policy", "no-referrer");
+        return response;
     }
 
     /**

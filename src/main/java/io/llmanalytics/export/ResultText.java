@@ -5,11 +5,11 @@ import io.llmanalytics.python.PythonLiterals;
 import java.util.List;
 
 /** A result (the worker's typed JSON) as notebook output: plain text, and an HTML table for tables. */
-final class ResultText {
+public final class ResultText {
 
     private ResultText() {}
 
-    static String plain(JsonNode result) {
+    public static String plain(JsonNode result) {
         if (result.isTextual()) {
             return PythonLiterals.string(result.asText());
         }

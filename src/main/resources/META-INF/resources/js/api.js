@@ -112,6 +112,11 @@ export function addDataset(id, file) {
 
 /** Where the session's exports are: the notebook, and per answer its table (CSV, XLSX) and code. */
 export const notebookUrl = (id) => `${session(id)}/notebook`;
+/** The session's report, `format` 'html' (one self-contained file) or 'pdf'. */
+export const reportUrl = (id, format) => `${session(id)}/report.${format === 'pdf' ? 'pdf' : 'html'}`;
+/** A shared session's report, through its link's token (no key). */
+export const sharedReportUrl = (token, format) =>
+  `/api/shared/${encodeURIComponent(token)}/report.${format === 'pdf' ? 'pdf' : 'html'}`;
 /**
  * A stored chart's image as an object URL (fetched with the API key, which an <img src> could not send); null when it
  * cannot be loaded. Only the service's own chart paths are fetched.

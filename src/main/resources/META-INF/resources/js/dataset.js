@@ -2,7 +2,7 @@
 import { append, h, icon } from './dom.js';
 import { formatCell, formatCount, formatDate, formatNumber, formatWhen, plural } from './format.js';
 import { dataTable } from './table.js';
-import { notebookUrl } from './api.js';
+import { notebookUrl, reportUrl } from './api.js';
 
 const OPEN_COLUMNS_UP_TO = 12;
 
@@ -51,7 +51,7 @@ function sourceLine(dataset, onRefresh) {
       'Refresh from source'));
 }
 
-/** Add a dataset to the session, download it as a notebook. */
+/** Add a dataset to the session, download it as a notebook or a report (HTML, PDF). */
 function actions(session, onAdd) {
   if (!session.session_id) return null;
   const input = h('input', { type: 'file', id: 'add-dataset-input', class: 'visually-hidden',
@@ -66,6 +66,10 @@ function actions(session, onAdd) {
       : null,
     h('a', { class: 'button ghost small notebook-link', href: notebookUrl(session.session_id),
       download: `session-${session.session_id}.ipynb` }, icon('file'), h('span', null, 'Download notebook')),
+    h('a', { class: 'button ghost small report-html-link', href: reportUrl(session.session_id, 'html'), download: '' },
+      icon('file'), h('span', null, 'Report (HTML)')),
+    h('a', { class: 'button ghost small report-pdf-link', href: reportUrl(session.session_id, 'pdf'), download: '' },
+      icon('file'), h('span', null, 'Report (PDF)')),
     joinKeys(session));
 }
 

@@ -34,6 +34,11 @@ export async function showShared(token, ui) {
     return;
   }
   document.title = `${view.file_name ?? 'Shared session'} (shared) · LLM Analytics`;
+  banner.append(h('span', { class: 'shared-reports' }, ' ',
+    h('a', { class: 'button ghost small report-html-link', href: api.sharedReportUrl(token, 'html'), download: '' },
+      'Report (HTML)'), ' ',
+    h('a', { class: 'button ghost small report-pdf-link', href: api.sharedReportUrl(token, 'pdf'), download: '' },
+      'Report (PDF)')));
   if (view.expires_at) banner.append(h('span', { class: 'note' }, ` The link expires ${new Date(view.expires_at).toLocaleString()}.`));
   // no session_id: the dataset view then offers no notebook, add or refresh
   const session = { datasets: view.datasets ?? [], shared_columns: view.shared_columns ?? [] };
