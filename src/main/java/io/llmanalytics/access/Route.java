@@ -19,7 +19,7 @@ public enum Route {
      * {@code GET /api/shared/{token}} and its chart images: what a share link opens, without an API key (the token is
      * the credential). Read-only views added under a link later (reports) go in this pattern too.
      */
-    SHARED_READ("/api/shared/:token", "/api/shared/[^/]+(/interactions/[^/]+/charts/[^/]+)?/?");
+    SHARED_READ("/api/shared/:token", "/api/shared/[^/]+(/interactions/[^/]+/charts/[^/]+(/spec)?)?/?");
 
     /** The routes that take an uploaded file. */
     public static final List<Route> UPLOADS = List.of(CREATE_SESSION, ADD_DATASETS);
