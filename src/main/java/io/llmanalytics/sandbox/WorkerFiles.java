@@ -31,7 +31,8 @@ final class WorkerFiles {
             "protocol.py",
             "datasets.py",
             "insights.py",
-            "plotdata.py");
+            "plotdata.py",
+            "chartspec.py");
 
     static final String ALLOWED_MODULES = "policy/allowed-modules.txt";
 
