@@ -4,6 +4,13 @@
 import assert from 'node:assert/strict';
 import { ask, createSession, eventually, finished, openSession, scripted, unique } from './helpers.mjs';
 
+/** Moves the mouse onto the middle of `locator` (Plotly's drag layer lies above the bars and takes the events). */
+async function hoverOver(page, locator) {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'the element is drawn');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+}
+
 /** Every attribute in the page that could run script: on* handlers, javascript: links (also SVG xlink:href). */
 async function scriptableAttributes(page) {
   return page.evaluate(() => {
@@ -42,7 +49,7 @@ export default [
 
       // hover the first bar (Electronics): its value appears in the hover label
       await plot.scrollIntoViewIfNeeded();
-      await bars.first().hover();
+      await hoverOver(page, bars.first());
       const hover = plot.locator('.hoverlayer .hovertext');
       await eventually(async () => assert.match(await hover.first().textContent(), /1,?599\.5/));
       assert.match(await hover.first().textContent(), /Electronics/);
@@ -64,7 +71,7 @@ export default [
         'true'), { timeout: 30_000 });
       const storedBars = again.locator('.chart-interactive .bars .point path');
       assert.equal(await storedBars.count(), 3);
-      await storedBars.nth(1).hover();
+      await hoverOver(page, storedBars.nth(1));
       await eventually(async () => assert.match(
         await again.locator('.chart-interactive .hoverlayer .hovertext').first().textContent(), /550\.5/));
     },
@@ -93,7 +100,7 @@ export default [
       await plot.scrollIntoViewIfNeeded();
       const bars = plot.locator('.bars .point path');
       for (let i = 0; i < await bars.count(); i += 1) {
-        await bars.nth(i).hover();
+        await hoverOver(page, bars.nth(i));
         await eventually(async () => assert.ok(await plot.locator('.hoverlayer .hovertext').count() > 0));
       }
       assert.doesNotMatch(await plot.locator('.hoverlayer').textContent(), /javascript/,
