@@ -139,9 +139,8 @@ export function chartFigure(img, spec, label) {
         const layout = { autosize: true, ...safe.layout };
         if (!layout.height) layout.height = 420;
         await Plotly.newPlot(box, safe.data, layout, { ...CONFIG });
-        for (const button of box.querySelectorAll('.modebar-btn')) {
+        for (const button of box.querySelectorAll('.modebar-btn:not([aria-label])')) {
           button.setAttribute('aria-label', button.getAttribute('data-title') ?? 'Chart tool');
-          button.setAttribute('role', 'button');
         }
         // the PNG stays in the page, out of sight: the static form (saved, printed, read by assistive technology)
         img.classList.add('visually-hidden');
