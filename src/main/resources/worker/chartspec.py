@@ -69,9 +69,7 @@ def plotly_figures(names):
         if is_plotly_figure(value) and not any(f is value for f in found):
             found.append(value)
 
-    for name, value in list(names.items()):
-        if name == 'result' or name.startswith('__'):
-            continue
+    def scan(value):
         add(value)
         if isinstance(value, (list, tuple)):
             for item in value[:MAX_TRACES]:
@@ -79,7 +77,11 @@ def plotly_figures(names):
         elif isinstance(value, dict):
             for item in list(value.values())[:MAX_TRACES]:
                 add(item)
-    add(names.get('result'))
+
+    for name, value in list(names.items()):
+        if name != 'result' and not name.startswith('__'):
+            scan(value)
+    scan(names.get('result'))
     return found
 
 
