@@ -79,6 +79,13 @@ class PlotlyCaptureTest(unittest.TestCase):
         self.assertEqual('object', body['result']['type'])
         self.assertIn('Plotly figure', body['result']['repr'])
 
+    def test_figures_in_a_result_dict_are_captured(self):
+        body = run("import plotly.express as px\n"
+                   "result = {'chart': px.pie(df, names='region', values='units'), 'total': int(df['units'].sum())}")
+        [figure] = body['figures']
+        self.assertEqual('pie', figure['spec']['data'][0]['type'])
+        self.assertEqual(18, body['result']['total'])
+
     def test_numpy_values_become_plain_json_and_nan_null(self):
         body = run("import plotly.graph_objects as go\n"
                    "fig = go.Figure(go.Scatter(x=np.arange(3), y=np.array([1.5, np.nan, np.inf])))\n"
