@@ -8,7 +8,7 @@ export ROOT
 
 # Python libraries the worker imports, from Debian (there is no PyPI here).
 WORKER_PACKAGES=(python3 python3-pandas python3-numpy python3-matplotlib python3-scipy python3-seccomp
-  python3-sklearn python3-statsmodels python3-seaborn python3-openpyxl)
+  python3-sklearn python3-statsmodels python3-seaborn python3-openpyxl python3-plotly)
 
 # The browser tests (src/test/ui, run by ./mvnw verify): Debian's Chromium, driven by playwright-core from npm (the
 # browser is never downloaded). Node.js 18+ and npm: the system's, or Debian's nodejs and npm (ensure_node).

@@ -17,6 +17,7 @@ import executor
 import guard
 import output
 import policy
+import preload  # noqa: E402,F401 (as in the supervisor: the libraries, Plotly among them, loaded before the forks)
 
 POLICY = policy.ImportPolicy(support.allowed_modules())
 ROOTS = guard.library_roots()

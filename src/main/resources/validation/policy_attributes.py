@@ -100,7 +100,21 @@ class AttributeRules:
         policy = self.policy
         parent = self.parents.get(node)
         called = isinstance(parent, ast.Call) and parent.func is node
-        if attr in policy.figure_methods:
+        if attr in policy.chart_writers:
+            self.add("chart-output", f"`{self.snippet(node)}` is not available: figures cannot be written or exported; "
+                                     f"leave the Plotly figure in a variable (or call `fig.show()`) and it is "
+                                     f"returned as an interactive chart.", node)
+        elif attr == "show":
+            if called and self._shows_with_renderer(parent):
+                self.add("chart-output", f"`{self.snippet(parent)}` is not available: figures are not rendered, "
+                                         f"opened or served here; call `fig.show()` without arguments and the "
+                                         f"figure is returned as an interactive chart.", parent)
+        elif attr == "to_html" and (self._is_plotly_figure(node.value)
+                                    or called and self._plotly_html_call(parent)):
+            self.add("chart-output", f"`{self.snippet(node)}` is not available: Plotly figures are not turned into "
+                                     f"HTML here; leave the figure in a variable and it is returned as an "
+                                     f"interactive chart.", node)
+        elif attr in policy.figure_methods:
             self.add("file-access", f"`{self.snippet(node)}` is not available: figures cannot be saved to files; "
                                     f"leave the figure open and it is returned as a chart.", node)
         elif attr in policy.writer_methods:
@@ -129,6 +143,31 @@ class AttributeRules:
             else:
                 self.add("formula-expression", f"`{self.snippet(node)}` must be called directly with a formula "
                                                f"literal.", node)
+
+    def _shows_with_renderer(self, call):
+        """`fig.show('browser')`, `fig.show(renderer=...)`: any argument (plt.show's own `block=` aside)."""
+        if call.args:
+            return True
+        return any(k.arg is None or k.arg in self.policy.chart_show_keywords for k in call.keywords)
+
+    def _plotly_html_call(self, call):
+        return any(k.arg is None or k.arg in self.policy.chart_html_keywords for k in call.keywords)
+
+    def _is_plotly_figure(self, node, depth=0):
+        """Whether `node` is (or is a name only ever bound to) the value of a call into plotly: `px.bar(...)`,
+        `go.Figure(...)`, `make_subplots(...)`, or a method of such a value (`fig.update_layout(...)`)."""
+        if depth > 8:
+            return False
+        if isinstance(node, ast.Call):
+            refs = self.resolve(node.func)
+            if any(ref.path.startswith(self.policy.chart_modules) for ref in refs):
+                return True
+            return isinstance(node.func, ast.Attribute) and self._is_plotly_figure(node.func.value, depth + 1)
+        if isinstance(node, ast.Name):
+            sites = self.binding_sites(node.id)
+            return any(kind == "assign" and site is not None and self._is_plotly_figure(site, depth + 1)
+                       for kind, site in sites)
+        return False
 
     def _writes_somewhere(self, call):
         for arg in call.args:

@@ -125,6 +125,11 @@ class Policy:
         self.writer_methods = set(files["writer_methods"])
         self.figure_methods = set(files["figure_methods"])
         self.buffers = set(files["in_memory_buffers"])
+        charts = data["charts"]
+        self.chart_writers = set(charts["writer_methods"])
+        self.chart_html_keywords = set(charts["html_keywords"])
+        self.chart_modules = tuple(m + "." for m in charts["figure_modules"])
+        self.chart_show_keywords = set(charts["show_keywords"])
         expression = data["eval_expression"]
         self.expression_functions = set(expression["functions"])
         self.expression_attributes = set(expression["attributes"])
@@ -152,7 +157,8 @@ class Policy:
         self.max_violations = limits["max_violations"]
         # attribute names of values that need a closer look (writers, evaluators, format, formulas)
         self.value_method_names = (self.figure_methods | self.writer_methods | self.text_writers
-                                   | {"eval", "query", "format", "format_map"} | self.formula_methods)
+                                   | {"eval", "query", "format", "format_map"} | self.formula_methods
+                                   | self.chart_writers | {"show"})
         self.snippet_length = limits["snippet_length"]
 
     def guarded(self, path):

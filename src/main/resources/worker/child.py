@@ -216,7 +216,7 @@ def _finish_json(names, job, stdout, started):
         converter = output.Converter(settings)
         result = converter.result(names.get('result'))
         summary = output.summary(names.get('result'), settings)
-        figures, figures_truncated = output.figures(settings) if plt.get_fignums() else ([], False)
+        figures, figures_truncated = output.figures(settings, names)
         return json.dumps({'status': 'ok', 'result': result, 'result_truncated': converter.truncated,
                            'summary': summary,
                            'stdout': stdout.value(), 'stdout_truncated': stdout.truncated, 'figures': figures,

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+import chartspec
 import plotdata
 
 MAX_DEPTH = 8
@@ -117,6 +118,8 @@ class Converter:
             return self.mapping(v, depth)
         if isinstance(v, (list, tuple, set, frozenset)):
             return self.sequence(v, depth)
+        if chartspec.is_plotly_figure(v):
+            return {'type': 'object', 'class': 'plotly.graph_objects.Figure', 'repr': 'a Plotly figure (see the chart)'}
         return self.opaque(v)
 
     def scalar(self, v):
@@ -380,8 +383,10 @@ def _fact(v):
     return int(v) if v.is_integer() and abs(v) < 2 ** 53 else v
 
 
-def figures(settings):
-    """Every figure the code left open, as base64 PNG, bounded in number, pixels and bytes."""
+def figures(settings, names=None):
+    """Every figure the code left open (matplotlib) or built (Plotly, found in ``names``, the code's namespace), as
+    base64 PNG bounded in number, pixels and bytes, each with its interactive ``spec`` (a Plotly figure JSON, or null
+    with ``spec_note`` saying why)."""
     import matplotlib.pyplot as plt
     out, truncated = [], False
     numbers = plt.get_fignums()
@@ -413,7 +418,25 @@ def figures(settings):
             figure['plot'] = plotdata.figure_data(fig)  # after savefig: the tick labels exist
         except Exception:  # noqa: the data behind a chart is a bonus; the image is the answer
             figure['plot'] = None
+        try:
+            figure['spec'], note = chartspec.matplotlib_spec(fig, figure['plot'])
+        except Exception as e:  # noqa: as for plot
+            figure['spec'], note = None, 'the interactive chart could not be built: %s' % type(e).__name__
+        if note:
+            figure['spec_note'] = note
         out.append(figure)
+    if names is not None:
+        plotly = chartspec.plotly_figures(names)
+        room = max(0, settings.max_figures - len(out))
+        if len(plotly) > room:
+            truncated = True
+            plotly = plotly[:room]
+        for fig in plotly:
+            figure = chartspec.plotly_chart(fig, settings)
+            if figure is None:
+                truncated = True
+            else:
+                out.append(figure)
     return out, truncated
 
 

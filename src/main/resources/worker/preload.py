@@ -16,12 +16,13 @@ import pandas as pd  # noqa: E402
 import scipy  # noqa: E402,F401
 import scipy.stats  # noqa: E402,F401
 
+import chartspec  # noqa: E402
 import output  # noqa: E402
 
 # Loaded here too, as they are cheap; scikit-learn and statsmodels are not (0.5 s, 40 MB and more work for every
 # fork): analysis code that needs them imports them itself. threadpoolctl (scikit-learn's, 20 ms) imports ctypes,
 # which an execution child could not load again (ctypes is hidden from it and its loading refused by the audit hook).
-OPTIONAL = ('seaborn', 'threadpoolctl')
+OPTIONAL = ('seaborn', 'threadpoolctl', 'plotly.express', 'plotly.graph_objects', 'plotly.subplots')
 
 
 def _optional_imports():
@@ -73,8 +74,29 @@ def _warm_up():
         ax.set_title('warm-up')
         output.figures(output.Settings())
         plt.close('all')
+        _warm_up_plotly(df)
         buffer = io.BytesIO()
         del buffer
+
+
+def _warm_up_plotly(df):
+    """Plotly validates every property through generated validator classes, loaded on first use: a bar, a line and a
+    scatter built (and their spec and static image made) here are paid for once instead of in every execution."""
+    try:
+        import plotly.express as px
+        import plotly.graph_objects as go
+    except ImportError:
+        return
+    import plotly.io as pio
+    chartspec.install()
+    for name in list(pio.templates):  # read from package files, which an execution child may not open
+        pio.templates[name]
+    figures = [px.bar(df.groupby('k', as_index=False)['v'].sum(), x='k', y='v', title='warm-up'),
+               px.line(df, x='d', y='v'), px.scatter(df, x='n', y='v', color='k'), px.histogram(df, x='v'),
+               go.Figure(go.Pie(labels=['a', 'b'], values=[1, 2])), px.box(df, y='v')]
+    for fig in figures:
+        fig.update_layout(xaxis_title='x')
+        chartspec.plotly_chart(fig, output.Settings())
 
 
 _optional_imports()

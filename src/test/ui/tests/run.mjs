@@ -10,6 +10,7 @@ import { launch, watch } from './browser.mjs';
 import access from './access.mjs';
 import analysis from './analysis.mjs';
 import batch from './batch.mjs';
+import charts from './charts.mjs';
 import exportsScenarios from './exports.mjs';
 import modes from './modes.mjs';
 import modules from './modules.mjs';
@@ -33,7 +34,7 @@ const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
 const all = [
-  ...modules, ...upload, ...analysis, ...modes, ...batch, ...exportsScenarios, ...reports, ...sessions, ...sources, ...share, ...safety, ...access,
+  ...modules, ...upload, ...analysis, ...charts, ...modes, ...batch, ...exportsScenarios, ...reports, ...sessions, ...sources, ...share, ...safety, ...access,
 ];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 

@@ -23,7 +23,7 @@ public enum Route {
      */
     SHARED_READ(
             "/api/shared/:token",
-            "/api/shared/[^/]+(/interactions/[^/]+/charts/[^/]+|/report\\.html|/report\\.pdf)?/?");
+            "/api/shared/[^/]+(/interactions/[^/]+/charts/[^/]+(/spec)?|/report\\.html|/report\\.pdf)?/?");
 
     /** The routes that take an uploaded file. */
     public static final List<Route> UPLOADS = List.of(CREATE_SESSION, ADD_DATASETS);

@@ -81,11 +81,13 @@ public sealed interface AnalysisEvent {
     }
 
     /**
-     * One figure the code drew, and the data behind it ({@code plot}: per Axes its kind, title, axis labels and
-     * series {label, kind, x, y}; null when it could not be read).
+     * One figure the code drew, the data behind it ({@code plot}: per Axes its kind, title, axis labels and series
+     * {label, kind, x, y}; null when it could not be read) and its interactive form ({@code spec}: a Plotly figure
+     * {@code {data, layout}}, null when there is none; {@code specNote} says why, or what was cut).
      */
     @RegisterForReflection
-    record Chart(String mime, String data, int width, int height, JsonNode plot) implements AnalysisEvent {
+    record Chart(String mime, String data, int width, int height, JsonNode plot, JsonNode spec, String specNote)
+            implements AnalysisEvent {
         public String name() {
             return "chart";
         }

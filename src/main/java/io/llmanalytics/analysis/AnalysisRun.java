@@ -207,7 +207,8 @@ final class AnalysisRun {
         }
         emit.accept(new AnalysisEvent.Result(executed.attempt(), result.result(), result.resultTruncated()));
         List<AnalysisEvent.Chart> charts = result.charts().stream()
-                .map(c -> new AnalysisEvent.Chart("image/" + c.format(), c.data(), c.width(), c.height(), c.plot()))
+                .map(c -> new AnalysisEvent.Chart(
+                        "image/" + c.format(), c.data(), c.width(), c.height(), c.plot(), c.spec(), c.specNote()))
                 .toList();
         charts.forEach(emit);
         emit.accept(new AnalysisEvent.Status("interpreting", executed.attempt()));

@@ -61,7 +61,7 @@ public class History {
                     c.height(),
                     image,
                     c.plot() == null || c.plot().isNull() ? null : c.plot().toString(),
-                    null));
+                    c.spec() == null || c.spec().isNull() ? null : c.spec().toString()));
         }
         return charts.save(sessionId, interactionId, stored)
                 .replaceWith(true)

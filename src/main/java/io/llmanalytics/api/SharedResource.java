@@ -119,6 +119,28 @@ public class SharedResource {
         return response;
     }
 
+    @GET
+    @Path("/interactions/{iid}/charts/{n}/spec")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> chartSpec(
+            @PathParam("token") String token,
+            @PathParam("iid") String iid,
+            @PathParam("n") String n,
+            @Context RoutingContext routing) {
+        int index = index(n);
+        return admitted(token, routing)
+                .chain(() -> shares.open(token))
+                .chain(opened -> charts.find(opened.session().id, iid, index))
+                .map(found -> found.filter(c -> c.specJson() != null)
+                        .map(c -> Response.ok(c.specJson(), MediaType.APPLICATION_JSON)
+                                .header("Cache-Control", "private, no-store")
+                                .header("X-Content-Type-Options", "nosniff")
+                                .build())
+                        .orElseThrow(() -> new ProblemException(
+                                ProblemType.NOT_FOUND,
+                                "This shared session has no interactive chart " + index + " of that interaction.")));
+    }
+
     /**
      * Counts the request per client address and per link: first on this instance (which alone never lets more through
      * than the limit), then in the store, so that the limit holds in total across instances.

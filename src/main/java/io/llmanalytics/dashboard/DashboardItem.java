@@ -30,7 +30,7 @@ public record DashboardItem(
     /** A chart of a card: its image (base64) and the data behind it. */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Card(String mime, int width, int height, String data, JsonNode plot) {}
+    public record Card(String mime, int width, int height, String data, JsonNode plot, JsonNode spec) {}
 
     /**
      * Why a card has no result: {@code kind} is {@code validation} (the code is refused by the current policy),

@@ -250,7 +250,8 @@ public class DashboardService {
     private static Computed executed(Pin pin, ExecutionResult r) {
         if (r.succeeded()) {
             List<DashboardItem.Card> charts = r.charts().stream()
-                    .map(c -> new DashboardItem.Card("image/" + c.format(), c.width(), c.height(), c.data(), c.plot()))
+                    .map(c -> new DashboardItem.Card(
+                            "image/" + c.format(), c.width(), c.height(), c.data(), c.plot(), c.spec()))
                     .toList();
             return new Computed(
                     new DashboardItem(

@@ -127,6 +127,15 @@ final class ResultMapper {
                 node.path("line").isInt() ? node.path("line").asInt() : null);
     }
 
+    /** A figure's Plotly spec when it is an object with a {@code data} array and is within the size bound. */
+    private static JsonNode spec(JsonNode figure) {
+        JsonNode spec = figure.path("spec");
+        if (!spec.isObject() || !spec.path("data").isArray()) {
+            return null;
+        }
+        return spec.toString().length() <= Chart.MAX_SPEC_CHARS ? spec : null;
+    }
+
     private static List<Chart> charts(JsonNode body) {
         List<Chart> charts = new ArrayList<>();
         for (JsonNode figure : body.path("figures")) {
@@ -136,7 +145,11 @@ final class ResultMapper {
                         figure.path("width").asInt(),
                         figure.path("height").asInt(),
                         figure.path("data").asText(),
-                        figure.path("plot").isObject() ? figure.get("plot") : null));
+                        figure.path("plot").isObject() ? figure.get("plot") : null,
+                        spec(figure),
+                        figure.path("spec_note").isTextual()
+                                ? figure.get("spec_note").asText()
+                                : null));
             }
         }
         return charts;

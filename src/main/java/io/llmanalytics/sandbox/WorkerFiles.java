@@ -32,7 +32,8 @@ final class WorkerFiles {
             "datasets.py",
             "insights.py",
             "bindings.py",
-            "plotdata.py");
+            "plotdata.py",
+            "chartspec.py");
 
     static final String ALLOWED_MODULES = "policy/allowed-modules.txt";
 

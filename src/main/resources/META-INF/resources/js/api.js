@@ -134,6 +134,22 @@ export async function chartImageUrl(href) {
   }
 }
 
+/**
+ * A stored chart's interactive form (its Plotly spec, at the chart's href + /spec); null when it has none or it cannot
+ * be loaded. Only the service's own chart paths are fetched.
+ */
+export async function chartSpec(href) {
+  if (typeof href !== 'string'
+    || !/^\/api\/(session|shared)\/[^/?#]+\/interactions\/[^/?#]+\/charts\/\d+$/.test(href)) return null;
+  try {
+    const response = await fetch(`${href}/spec`, { headers: { Accept: 'application/json', ...authHeaders() } });
+    if (!response.ok || !(response.headers.get('Content-Type') ?? '').startsWith('application/json')) return null;
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
 export const interactionUrl = (id, interaction, file) =>
   `${session(id)}/interactions/${encodeURIComponent(interaction)}/${file}`;
 

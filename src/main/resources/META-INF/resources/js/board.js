@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import { h, icon, replaceChildren } from './dom.js';
 import { formatWhen } from './format.js';
+import { chartFigure } from './chart.js';
 import { renderResult } from './result.js';
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -146,8 +147,9 @@ function card(sessionId, item, el, announce) {
     }
   });
   const charts = (item.charts ?? []).filter((c) => IMAGE_TYPES.has(c.mime) && typeof c.data === 'string'
-    && /^[A-Za-z0-9+/=]+$/.test(c.data)).map((c) => h('img', { class: 'chart', alt: `Chart of "${item.question}"`,
-    src: `data:${c.mime};base64,${c.data}`, width: c.width > 0 ? c.width : null, height: c.height > 0 ? c.height : null }));
+    && /^[A-Za-z0-9+/=]+$/.test(c.data)).map((c) => chartFigure(h('img', { class: 'chart', alt: `Chart of "${item.question}"`,
+    src: `data:${c.mime};base64,${c.data}`, width: c.width > 0 ? c.width : null, height: c.height > 0 ? c.height : null }),
+    c.spec, `Chart of "${item.question}"`));
   return h('article', { class: 'dashboard-card card', role: 'listitem', 'data-pin-id': item.pin_id },
     h('header', { class: 'dashboard-card-head' }, h('h3', { class: 'dashboard-question' }, item.question ?? ''), remove),
     item.error
@@ -155,6 +157,6 @@ function card(sessionId, item, el, announce) {
         item.error.kind === 'execution' ? 'The code fails on the current data' : item.error.kind === 'validation'
           ? 'The code is no longer allowed' : 'Not computed now'), h('p', { class: 'problem-detail' }, item.error.message ?? ''))
       : h('div', { class: 'dashboard-result' }, renderResult(item.result, { truncated: item.result_truncated === true })),
-    charts.length ? h('figure', { class: 'dashboard-charts' }, charts) : null,
+    charts.length ? h('div', { class: 'dashboard-charts' }, charts) : null,
     item.computed_at ? h('footer', { class: 'note' }, `Computed ${formatWhen(item.computed_at)}`) : null);
 }

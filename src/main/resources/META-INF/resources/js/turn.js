@@ -4,7 +4,8 @@ import { codeBlock } from './code.js';
 import { append, h, icon, replaceChildren } from './dom.js';
 import { formatCount, formatSeconds, formatWhen, plural } from './format.js';
 import { renderResult } from './result.js';
-import { chartImageUrl, interactionUrl } from './api.js';
+import { chartImageUrl, chartSpec, interactionUrl } from './api.js';
+import { chartFigure } from './chart.js';
 
 const STAGES = [
   ['generating', 'Generating'],
@@ -174,25 +175,27 @@ export class Turn {
     replaceChildren(this.resultBox, h('h3', null, icon('table'), 'Result'), renderResult(result, { truncated }));
   }
 
-  chart({ mime, data, width, height }) {
+  chart({ mime, data, width, height, spec }) {
     if (!IMAGE_TYPES.has(mime) || typeof data !== 'string' || !BASE64.test(data)) return;
-    const img = this.chartImage(width, height);
+    const img = this.chartImage(width, height, spec);
     img.src = `data:${mime};base64,${data}`;
   }
 
-  chartImage(width, height) {
+  /** The chart's image, in a figure that becomes interactive when `spec` (or its promise) gives a drawable spec. */
+  chartImage(width, height, spec) {
     this.charts += 1;
     this.chartBox.hidden = false;
-    const img = h('img', { class: 'chart', alt: `Chart ${this.charts} drawn by the analysis`,
+    const label = `Chart ${this.charts} drawn by the analysis`;
+    const img = h('img', { class: 'chart', alt: label,
       width: width > 0 ? width : null, height: height > 0 ? height : null, loading: 'lazy' });
-    append(this.chartBox, h('figure', null, img));
+    append(this.chartBox, chartFigure(img, spec, label));
     return img;
   }
 
   /** A chart stored with its answer, loaded from the service (with the API key, when one is used). */
   storedChart({ mime, width, height, href }) {
     if (!IMAGE_TYPES.has(mime) || typeof href !== 'string') return;
-    const img = this.chartImage(width, height);
+    const img = this.chartImage(width, height, chartSpec(href));
     chartImageUrl(href).then((url) => {
       if (url) img.src = url;
       else img.replaceWith(h('p', { class: 'note' }, 'This chart could not be loaded.'));

@@ -36,8 +36,10 @@ public interface CodeGenerationService {
             - Use the column names exactly as listed (case and spaces matter). A name cut short in the listing is \
             reached by position: `df.columns[i]`.
             - Only when the question asks for a chart, plot, graph or visualisation: draw it with matplotlib (`plt`) \
-            with a title and axis labels, leave the figure open (no plt.show(), no plt.savefig()), and still assign \
-            the plotted numbers to `result`.
+            for a static chart, with a title and axis labels, leave the figure open (no plt.show(), no plt.savefig()), \
+            and still assign the plotted numbers to `result`. For an interactive chart use Plotly (`import \
+            plotly.express as px` or `plotly.graph_objects as go`) and keep the figure in a variable; never write, \
+            export or render it (no write_html, write_image, to_image, to_html, no show() with a renderer).
             - Keep results readable: sort grouped results meaningfully, round long decimals, and limit long listings \
             to what the question asks for.
 
