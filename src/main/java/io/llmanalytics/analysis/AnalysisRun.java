@@ -15,6 +15,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.validation.Verdict;
+import io.llmanalytics.verified.VerifiedAnswer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -50,6 +52,10 @@ final class AnalysisRun {
     private TokenUsage usage = TokenUsage.NONE;
     private String model;
     private String lastCode;
+    /** The verified answer whose code this run reused, or null. */
+    private String reusedVerified;
+    /** Whether the next execution must run (not come from the result cache): the reused verified code's. */
+    private boolean forceExecution;
 
     AnalysisRun(AnalysisService.Services services, PreparedAnalysis prepared, Consumer<AnalysisEvent> emit) {
         this.services = services;
@@ -70,7 +76,11 @@ final class AnalysisRun {
                         History.context(prepared.recent()),
                         prepared.privacy())
                 .withSharedColumns(prepared.session().sharedColumns);
-        return attempt(request, false)
+        return services.verified()
+                .lookup(prepared.session(), prepared.question())
+                .chain(lookup -> lookup.same().isPresent()
+                        ? reuse(request, lookup.same().get())
+                        : attempt(request.withExamples(lookup.examples()), false))
                 .chain(this::answer)
                 .ifNoItem()
                 .after(timeout)
@@ -81,6 +91,27 @@ final class AnalysisRun {
     }
 
     private record Executed(int attempt, String code, ExecutionResult result, String reading) {}
+
+    /**
+     * The same question verified on the same datasets: its code instead of a new generation, validated and run again
+     * in the sandbox (never a stored result shown as fresh), and said so in the reading and the answer. A reused code
+     * that fails now is repaired by the analyst like any failed attempt.
+     */
+    private Uni<Executed> reuse(CodeRequest request, VerifiedAnswer same) {
+        reusedVerified = same.interactionId();
+        services.verifiedMetrics().reused();
+        String reading = "Reused the verified answer " + same.interactionId() + " (\""
+                + abbreviate(same.question(), 120) + "\"): its code, run again on the current data.";
+        Generation generation = new Generation(
+                same.code(),
+                same.code(),
+                TokenUsage.NONE,
+                null,
+                prepared.analyst().name(),
+                reading);
+        forceExecution = true;
+        return validate(request, generation);
+    }
 
     private Uni<Executed> attempt(CodeRequest request, boolean announce) {
         int n = request.attempt();
@@ -167,8 +198,9 @@ final class AnalysisRun {
 
     private Uni<Cached> execute(String code) {
         String key = ResultCache.key(sources, code);
-        return services.cache()
-                .get(key)
+        boolean force = forceExecution;
+        forceExecution = false;
+        return (force ? Optional.<ExecutionResult>empty() : services.cache().get(key))
                 .map(hit -> Uni.createFrom().item(new Cached(hit, true)))
                 .orElseGet(() -> stage(
                                 "execution",
@@ -236,7 +268,9 @@ final class AnalysisRun {
                     usage(),
                     done.grounding(),
                     timings(),
-                    executed.reading());
+                    executed.reading(),
+                    reusedVerified == null ? null : Boolean.TRUE,
+                    reusedVerified);
             String sessionId = prepared.session().id;
             return services.history()
                     .storeCharts(sessionId, conversationId, charts)

@@ -14,6 +14,8 @@ import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionService;
 import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.validation.CodeValidator;
+import io.llmanalytics.verified.VerifiedMetrics;
+import io.llmanalytics.verified.VerifiedService;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +43,9 @@ public class AnalysisService {
             History history,
             ResultCache cache,
             int maxAttempts,
-            Duration executionTimeout) {}
+            Duration executionTimeout,
+            VerifiedService verified,
+            VerifiedMetrics verifiedMetrics) {}
 
     private final SessionService sessions;
     private final SessionStore store;
@@ -66,7 +70,9 @@ public class AnalysisService {
             LlmConfig llm,
             SandboxConfig sandboxConfig,
             Vertx vertx,
-            StreamDrain drain) {
+            StreamDrain drain,
+            VerifiedService verified,
+            VerifiedMetrics verifiedMetrics) {
         this.sessions = sessions;
         this.store = store;
         this.analysts = analysts;
@@ -75,7 +81,16 @@ public class AnalysisService {
         this.vertx = vertx;
         this.drain = drain;
         this.services = new Services(
-                metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(), sandboxConfig.timeout());
+                metrics,
+                validator,
+                sandbox,
+                interpreter,
+                history,
+                cache,
+                llm.maxAttempts(),
+                sandboxConfig.timeout(),
+                verified,
+                verifiedMetrics);
     }
 
     /** A question that passed the checks that need no I/O, and the analyst picked to answer it. */

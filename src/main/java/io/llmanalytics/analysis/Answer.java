@@ -1,5 +1,6 @@
 package io.llmanalytics.analysis;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.analyst.Grounding;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -23,6 +24,9 @@ import java.util.Map;
  * @param timings milliseconds spent generating code, validating, executing and interpreting (all attempts), and in
  *        total from the request to the answer
  * @param reading what the executed code computes, in plain words, as the analyst stated it; null when it stated none
+ * @param verified true when the code is a verified answer's, reused for the same question on unchanged data (run
+ *        again, not a stored result); absent otherwise
+ * @param verifiedFrom the interaction id of the verified answer reused; absent when none was
  */
 @RegisterForReflection
 public record Answer(
@@ -38,7 +42,42 @@ public record Answer(
         Usage usage,
         Grounding grounding,
         Map<String, Double> timings,
-        String reading) {
+        String reading,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean verified,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String verifiedFrom) {
+
+    /** An answer that reused no verified answer. */
+    public Answer(
+            String question,
+            String generatedCode,
+            JsonNode rawResult,
+            String interpretation,
+            String error,
+            double executionTime,
+            String conversationId,
+            List<Attempt> attempts,
+            List<AnalysisEvent.Chart> charts,
+            Usage usage,
+            Grounding grounding,
+            Map<String, Double> timings,
+            String reading) {
+        this(
+                question,
+                generatedCode,
+                rawResult,
+                interpretation,
+                error,
+                executionTime,
+                conversationId,
+                attempts,
+                charts,
+                usage,
+                grounding,
+                timings,
+                reading,
+                null,
+                null);
+    }
 
     /** One attempt of the self-healing loop. */
     @RegisterForReflection
