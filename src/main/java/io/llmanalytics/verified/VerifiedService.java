@@ -18,6 +18,7 @@ import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.session.StoredInteraction;
 import io.llmanalytics.validation.CodeValidator;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -73,6 +74,7 @@ public class VerifiedService {
     }
 
     /** How an interaction is marked in the session view. */
+    @RegisterForReflection
     public record Mark(boolean verified, Feedback feedback) {}
 
     /**

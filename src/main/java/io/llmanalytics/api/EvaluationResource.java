@@ -1,0 +1,84 @@
+package io.llmanalytics.api;
+
+import io.llmanalytics.evaluation.Evaluation;
+import io.llmanalytics.evaluation.EvaluationEvent;
+import io.llmanalytics.evaluation.EvaluationService;
+import io.llmanalytics.problem.Problem;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+/**
+ * Evaluations of a session's verified answers: {@code POST} asks every verified question again (SSE:
+ * {@code evaluation_item} events, then {@code evaluation_done}; JSON: the evaluation), {@code GET} lists the kept
+ * ones, newest first. A session without verified answers is a 409 before anything runs.
+ */
+@Path("/api/session/{id}")
+public class EvaluationResource {
+
+    private final EvaluationService evaluations;
+
+    public EvaluationResource(EvaluationService evaluations) {
+        this.evaluations = evaluations;
+    }
+
+    @POST
+    @Path("/evaluate")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Uni<Multi<OutboundSseEvent>> stream(@PathParam("id") String id, @Context Sse sse) {
+        AtomicLong ids = new AtomicLong();
+        var context = Vertx.currentContext();
+        return evaluations.prepare(id).map(prepared -> {
+            Multi<OutboundSseEvent> events = evaluations.run(prepared).map(event -> toSse(event, sse, ids));
+            return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        });
+    }
+
+    @POST
+    @Path("/evaluate")
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    public Uni<Evaluation> evaluate(@PathParam("id") String id) {
+        return evaluations
+                .prepare(id)
+                .chain(prepared -> evaluations
+                        .run(prepared)
+                        .select()
+                        .where(e -> e instanceof EvaluationEvent.Done)
+                        .collect()
+                        .first())
+                .map(done -> ((EvaluationEvent.Done) done).evaluation());
+    }
+
+    @GET
+    @Path("/evaluations")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, List<Evaluation>>> list(@PathParam("id") String id) {
+        return evaluations.list(id).map(all -> Map.of("evaluations", all));
+    }
+
+    private static OutboundSseEvent toSse(EvaluationEvent event, Sse sse, AtomicLong ids) {
+        Object data = switch (event) {
+            case EvaluationEvent.ItemDone item -> item.item();
+            case EvaluationEvent.Done done -> done.evaluation();
+        };
+        return sse.newEventBuilder()
+                .id(Long.toString(ids.incrementAndGet()))
+                .name(event.name())
+                .data(data)
+                .build();
+    }
+}
