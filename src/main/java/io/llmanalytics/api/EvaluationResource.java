@@ -26,7 +26,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * {@code evaluation_item} events, then {@code evaluation_done}; JSON: the evaluation), {@code GET} lists the kept
  * ones, newest first. A session without verified answers is a 409 before anything runs.
  */
-@Path("/api/session/{id}")
+@Path("/api")
 public class EvaluationResource {
 
     private final EvaluationService evaluations;
@@ -36,7 +36,7 @@ public class EvaluationResource {
     }
 
     @POST
-    @Path("/evaluate")
+    @Path("/session/{id}/evaluate")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Uni<Multi<OutboundSseEvent>> stream(@PathParam("id") String id, @Context Sse sse) {
@@ -49,7 +49,7 @@ public class EvaluationResource {
     }
 
     @POST
-    @Path("/evaluate")
+    @Path("/session/{id}/evaluate")
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Uni<Evaluation> evaluate(@PathParam("id") String id) {
         return evaluations
@@ -64,7 +64,7 @@ public class EvaluationResource {
     }
 
     @GET
-    @Path("/evaluations")
+    @Path("/session/{id}/evaluations")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Map<String, List<Evaluation>>> list(@PathParam("id") String id) {
         return evaluations.list(id).map(all -> Map.of("evaluations", all));

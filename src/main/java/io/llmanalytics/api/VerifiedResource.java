@@ -20,7 +20,7 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** Verified answers and feedback on a session's answers. */
-@Path("/api/session/{id}")
+@Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class VerifiedResource {
 
@@ -39,21 +39,21 @@ public class VerifiedResource {
      * not answered with code, or its result changed since.
      */
     @POST
-    @Path("/interactions/{iid}/verify")
+    @Path("/session/{id}/interactions/{iid}/verify")
     public Uni<VerifiedAnswer> verify(@PathParam("id") String id, @PathParam("iid") String interactionId) {
         return verified.verify(id, interactionId);
     }
 
     /** Undoes a verification: 404 when the interaction is not verified. */
     @DELETE
-    @Path("/interactions/{iid}/verify")
+    @Path("/session/{id}/interactions/{iid}/verify")
     public Uni<RestResponse<Void>> unverify(@PathParam("id") String id, @PathParam("iid") String interactionId) {
         return verified.unverify(id, interactionId).map(x -> RestResponse.noContent());
     }
 
     /** Records feedback on an answer (the newest replaces an earlier one). */
     @POST
-    @Path("/interactions/{iid}/feedback")
+    @Path("/session/{id}/interactions/{iid}/feedback")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Feedback> feedback(
             @PathParam("id") String id, @PathParam("iid") String interactionId, FeedbackRequest request) {
@@ -66,7 +66,7 @@ public class VerifiedResource {
 
     /** The session's verified answers, oldest first. */
     @GET
-    @Path("/verified")
+    @Path("/session/{id}/verified")
     public Uni<Map<String, List<VerifiedAnswer>>> list(@PathParam("id") String id) {
         return verified.list(id).map(all -> Map.of("verified", all));
     }
