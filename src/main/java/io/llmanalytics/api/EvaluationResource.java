@@ -4,6 +4,8 @@ import io.llmanalytics.evaluation.Evaluation;
 import io.llmanalytics.evaluation.EvaluationEvent;
 import io.llmanalytics.evaluation.EvaluationService;
 import io.llmanalytics.problem.Problem;
+import io.llmanalytics.verified.VerifiedAnswer;
+import io.llmanalytics.verified.VerifiedService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -24,15 +26,17 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 /**
  * Evaluations of a session's verified answers: {@code POST} asks every verified question again (SSE:
  * {@code evaluation_item} events, then {@code evaluation_done}; JSON: the evaluation), {@code GET} lists the kept
- * ones, newest first. A session without verified answers is a 409 before anything runs.
+ * ones, newest first; {@code GET .../verified} lists the verified answers asked. A session without verified answers is a 409 before anything runs.
  */
 @Path("/api")
 public class EvaluationResource {
 
     private final EvaluationService evaluations;
+    private final VerifiedService verified;
 
-    public EvaluationResource(EvaluationService evaluations) {
+    public EvaluationResource(EvaluationService evaluations, VerifiedService verified) {
         this.evaluations = evaluations;
+        this.verified = verified;
     }
 
     @POST
@@ -68,6 +72,14 @@ public class EvaluationResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Map<String, List<Evaluation>>> list(@PathParam("id") String id) {
         return evaluations.list(id).map(all -> Map.of("evaluations", all));
+    }
+
+    /** The session's verified answers, oldest first. */
+    @GET
+    @Path("/session/{id}/verified")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, List<VerifiedAnswer>>> verified(@PathParam("id") String id) {
+        return verified.list(id).map(all -> Map.of("verified", all));
     }
 
     private static OutboundSseEvent toSse(EvaluationEvent event, Sse sse, AtomicLong ids) {

@@ -9,18 +9,18 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
-import java.util.Map;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** Verified answers and feedback on a session's answers. */
-@Path("/api")
+/**
+ * Verified answers and feedback on one answer of a session (the class path of the other per-interaction resources,
+ * so that neither shadows the other).
+ */
+@Path("/api/session/{id}/interactions/{iid}")
 @Produces(MediaType.APPLICATION_JSON)
 public class VerifiedResource {
 
@@ -39,21 +39,21 @@ public class VerifiedResource {
      * not answered with code, or its result changed since.
      */
     @POST
-    @Path("/session/{id}/interactions/{iid}/verify")
+    @Path("/verify")
     public Uni<VerifiedAnswer> verify(@PathParam("id") String id, @PathParam("iid") String interactionId) {
         return verified.verify(id, interactionId);
     }
 
     /** Undoes a verification: 404 when the interaction is not verified. */
     @DELETE
-    @Path("/session/{id}/interactions/{iid}/verify")
+    @Path("/verify")
     public Uni<RestResponse<Void>> unverify(@PathParam("id") String id, @PathParam("iid") String interactionId) {
         return verified.unverify(id, interactionId).map(x -> RestResponse.noContent());
     }
 
     /** Records feedback on an answer (the newest replaces an earlier one). */
     @POST
-    @Path("/session/{id}/interactions/{iid}/feedback")
+    @Path("/feedback")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Feedback> feedback(
             @PathParam("id") String id, @PathParam("iid") String interactionId, FeedbackRequest request) {
@@ -62,12 +62,5 @@ public class VerifiedResource {
                     ProblemType.BAD_REQUEST, "Send a JSON body like {\"rating\": \"up\", \"comment\": \"...\"}.");
         }
         return verified.feedback(id, interactionId, request.rating(), request.comment());
-    }
-
-    /** The session's verified answers, oldest first. */
-    @GET
-    @Path("/session/{id}/verified")
-    public Uni<Map<String, List<VerifiedAnswer>>> list(@PathParam("id") String id) {
-        return verified.list(id).map(all -> Map.of("verified", all));
     }
 }
