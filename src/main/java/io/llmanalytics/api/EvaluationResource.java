@@ -43,13 +43,16 @@ public class EvaluationResource {
     @Path("/session/{id}/evaluate")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Uni<Multi<OutboundSseEvent>> stream(@PathParam("id") String id, @Context Sse sse) {
+    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @Context Sse sse) {
         AtomicLong ids = new AtomicLong();
         var context = Vertx.currentContext();
-        return evaluations.prepare(id).map(prepared -> {
-            Multi<OutboundSseEvent> events = evaluations.run(prepared).map(event -> toSse(event, sse, ids));
-            return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
-        });
+        // an unknown session, no analyst or no verified answers fail before the first event (a problem response)
+        Multi<OutboundSseEvent> events = evaluations
+                .prepare(id)
+                .onItem()
+                .transformToMulti(evaluations::run)
+                .map(event -> toSse(event, sse, ids));
+        return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     @POST
