@@ -25,7 +25,7 @@ public interface VerifiedConfig {
     @WithDefault("9")
     @Min(1) @Max(17) int fingerprintDigits();
 
-    /** Relative tolerance within which two results' numbers are equal in an evaluation ({@code EVALUATION_TOLERANCE}). */
+    /** Relative tolerance within which two results' numbers are equal in an evaluation ({@code VERIFIED_TOLERANCE}). */
     @WithDefault("1e-6")
     double tolerance();
 
