@@ -4,8 +4,12 @@ import io.llmanalytics.evaluation.Evaluation;
 import io.llmanalytics.evaluation.EvaluationEvent;
 import io.llmanalytics.evaluation.EvaluationService;
 import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
+import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.verified.VerifiedAnswer;
 import io.llmanalytics.verified.VerifiedService;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -26,7 +30,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 /**
  * Evaluations of a session's verified answers: {@code POST} asks every verified question again (SSE:
  * {@code evaluation_item} events, then {@code evaluation_done}; JSON: the evaluation), {@code GET} lists the kept
- * ones, newest first; {@code GET .../verified} lists the verified answers asked. A session without verified answers is a 409 before anything runs.
+ * ones, newest first; {@code GET .../verified} lists the verified answers asked. An unknown session (404) or one
+ * without verified answers (409) is a problem in JSON, and the stream's only ({@code error}) event in SSE.
  */
 @Path("/api")
 public class EvaluationResource {
@@ -46,12 +51,14 @@ public class EvaluationResource {
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @Context Sse sse) {
         AtomicLong ids = new AtomicLong();
         var context = Vertx.currentContext();
-        // an unknown session, no analyst or no verified answers fail before the first event (a problem response)
+        // an unknown session, no analyst or no verified answers: the stream's only event is an error (a problem)
         Multi<OutboundSseEvent> events = evaluations
                 .prepare(id)
                 .onItem()
                 .transformToMulti(evaluations::run)
-                .map(event -> toSse(event, sse, ids));
+                .map(event -> toSse(event, sse, ids))
+                .onFailure()
+                .recoverWithItem(e -> error(e, sse, ids));
         return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
@@ -83,6 +90,21 @@ public class EvaluationResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Map<String, List<VerifiedAnswer>>> verified(@PathParam("id") String id) {
         return verified.list(id).map(all -> Map.of("verified", all));
+    }
+
+    private static OutboundSseEvent error(Throwable failure, Sse sse, AtomicLong ids) {
+        ProblemException known = ProblemFailures.find(failure);
+        Problem problem = known != null
+                ? known.problem()
+                : Problem.of(ProblemType.INTERNAL, "The evaluation could not start; the error has been logged.");
+        if (known == null) {
+            Log.errorf(failure, "An evaluation stream failed before its first event");
+        }
+        return sse.newEventBuilder()
+                .id(Long.toString(ids.incrementAndGet()))
+                .name("error")
+                .data(problem)
+                .build();
     }
 
     private static OutboundSseEvent toSse(EvaluationEvent event, Sse sse, AtomicLong ids) {

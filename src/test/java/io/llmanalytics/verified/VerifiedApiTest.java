@@ -261,10 +261,14 @@ class VerifiedApiTest {
                 .post("/api/session/" + session + "/evaluate")
                 .then()
                 .statusCode(409);
-        given().accept("text/event-stream")
+        SseEvents refused = SseEvents.parse(given().accept("text/event-stream")
                 .post("/api/session/" + session + "/evaluate")
                 .then()
-                .statusCode(409);
+                .statusCode(200)
+                .extract()
+                .asString());
+        assertEquals(List.of("error"), refused.names());
+        assertEquals(409, refused.last().data().get("status").asInt());
         Map<String, String> first = new LinkedHashMap<>();
         first.put("What is the total amount?", "result = int(df['amount'].sum())");
         first.put("How many orders are there?", "result = len(df)");
