@@ -16,6 +16,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.validation.Verdict;
+import io.llmanalytics.verified.VerifiedAnswer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -51,6 +53,10 @@ final class AnalysisRun {
     private TokenUsage usage = TokenUsage.NONE;
     private String model;
     private String lastCode;
+    /** The verified answer whose code this run reused, or null. */
+    private String reusedVerified;
+    /** Whether the next execution must run (not come from the result cache): the reused verified code's. */
+    private boolean forceExecution;
 
     AnalysisRun(AnalysisService.Services services, PreparedAnalysis prepared, Consumer<AnalysisEvent> emit) {
         this.services = services;
@@ -71,7 +77,11 @@ final class AnalysisRun {
                         History.context(prepared.recent()),
                         prepared.privacy())
                 .withSharedColumns(prepared.session().sharedColumns);
-        return attempt(request, false)
+        return services.verified()
+                .lookup(prepared.session(), prepared.question())
+                .chain(lookup -> lookup.same().isPresent()
+                        ? reuse(request, lookup.same().get())
+                        : attempt(request.withExamples(lookup.examples()), false))
                 .chain(this::answer)
                 .ifNoItem()
                 .after(timeout)
@@ -87,6 +97,27 @@ final class AnalysisRun {
         Executed(int attempt, String code, ExecutionResult result, String reading) {
             this(attempt, code, result, reading, null);
         }
+    }
+
+    /**
+     * The same question verified on the same datasets: its code instead of a new generation, validated and run again
+     * in the sandbox (never a stored result shown as fresh), and said so in the reading and the answer. A reused code
+     * that fails now is repaired by the analyst like any failed attempt.
+     */
+    private Uni<Executed> reuse(CodeRequest request, VerifiedAnswer same) {
+        reusedVerified = same.interactionId();
+        services.verifiedMetrics().reused();
+        String reading = "Reused the verified answer " + same.interactionId() + " (\""
+                + abbreviate(same.question(), 120) + "\"): its code, run again on the current data.";
+        Generation generation = new Generation(
+                same.code(),
+                same.code(),
+                TokenUsage.NONE,
+                null,
+                prepared.analyst().name(),
+                reading);
+        forceExecution = true;
+        return validate(request, generation);
     }
 
     private Uni<Executed> attempt(CodeRequest request, boolean announce) {
@@ -176,8 +207,9 @@ final class AnalysisRun {
 
     private Uni<Cached> execute(String code) {
         String key = ResultCache.key(sources, code);
-        return services.cache()
-                .get(key)
+        boolean force = forceExecution;
+        forceExecution = false;
+        return (force ? Optional.<ExecutionResult>empty() : services.cache().get(key))
                 .map(hit -> Uni.createFrom().item(new Cached(hit, true)))
                 .orElseGet(() -> stage(
                                 "execution",
@@ -249,7 +281,10 @@ final class AnalysisRun {
                     usage(),
                     done.grounding(),
                     timings(),
-                    executed.reading());
+                    executed.reading(),
+                    null,
+                    reusedVerified == null ? null : Boolean.TRUE,
+                    reusedVerified);
             String sessionId = prepared.session().id;
             return services.history()
                     .storeCharts(sessionId, conversationId, charts)
@@ -295,7 +330,9 @@ final class AnalysisRun {
                 null,
                 timings(),
                 null,
-                c);
+                c,
+                null,
+                null);
         return services.history()
                 .append(
                         prepared.session().id,

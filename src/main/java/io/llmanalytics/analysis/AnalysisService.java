@@ -16,6 +16,8 @@ import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionService;
 import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.validation.CodeValidator;
+import io.llmanalytics.verified.VerifiedMetrics;
+import io.llmanalytics.verified.VerifiedService;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -45,7 +47,9 @@ public class AnalysisService {
             History history,
             ResultCache cache,
             int maxAttempts,
-            Duration executionTimeout) {}
+            Duration executionTimeout,
+            VerifiedService verified,
+            VerifiedMetrics verifiedMetrics) {}
 
     private final SessionService sessions;
     private final SessionStore store;
@@ -74,7 +78,9 @@ public class AnalysisService {
             Vertx vertx,
             StreamDrain drain,
             ModesConfig modes,
-            ModeAnalysts modeAnalysts) {
+            ModeAnalysts modeAnalysts,
+            VerifiedService verified,
+            VerifiedMetrics verifiedMetrics) {
         this.sessions = sessions;
         this.store = store;
         this.analysts = analysts;
@@ -85,7 +91,16 @@ public class AnalysisService {
         this.modes = modes;
         this.modeAnalysts = modeAnalysts;
         this.services = new Services(
-                metrics, validator, sandbox, interpreter, history, cache, llm.maxAttempts(), sandboxConfig.timeout());
+                metrics,
+                validator,
+                sandbox,
+                interpreter,
+                history,
+                cache,
+                llm.maxAttempts(),
+                sandboxConfig.timeout(),
+                verified,
+                verifiedMetrics);
     }
 
     /** A question that passed the checks that need no I/O, and the analyst picked to answer it. */

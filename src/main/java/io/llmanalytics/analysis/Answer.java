@@ -1,5 +1,6 @@
 package io.llmanalytics.analysis;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.analyst.Clarification;
 import io.llmanalytics.analyst.Grounding;
@@ -25,6 +26,9 @@ import java.util.Map;
  *        total from the request to the answer
  * @param reading what the executed code computes, in plain words, as the analyst stated it; null when it stated none
  * @param clarification the question the analyst asked back instead of answering (no code, no result); null otherwise
+ * @param verified true when the code is a verified answer's, reused for the same question on unchanged data (run
+ *        again, not a stored result); absent otherwise
+ * @param verifiedFrom the interaction id of the verified answer reused; absent when none was
  */
 @RegisterForReflection
 public record Answer(
@@ -41,9 +45,11 @@ public record Answer(
         Grounding grounding,
         Map<String, Double> timings,
         String reading,
-        Clarification clarification) {
+        Clarification clarification,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean verified,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String verifiedFrom) {
 
-    /** An answer without a clarifying question. */
+    /** An answer without a clarifying question that reused no verified answer. */
     public Answer(
             String question,
             String generatedCode,
@@ -72,6 +78,8 @@ public record Answer(
                 grounding,
                 timings,
                 reading,
+                null,
+                null,
                 null);
     }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param attempt the attempt number, from 1
  * @param previous the failed attempt to repair, or null on the first attempt
  * @param sharedColumns candidate join keys between the datasets, with their measured value overlap
+ * @param examples verified questions close to this one and their code, shown to the model as data (at most three)
  */
 public record CodeRequest(
         String question,
@@ -23,7 +24,20 @@ public record CodeRequest(
         boolean privacy,
         int attempt,
         PreviousAttempt previous,
-        List<SharedColumn> sharedColumns) {
+        List<SharedColumn> sharedColumns,
+        List<VerifiedExample> examples) {
+
+    /** A request without verified examples. */
+    public CodeRequest(
+            String question,
+            List<DatasetSchema> datasets,
+            List<Interaction> context,
+            boolean privacy,
+            int attempt,
+            PreviousAttempt previous,
+            List<SharedColumn> sharedColumns) {
+        this(question, datasets, context, privacy, attempt, previous, sharedColumns, List.of());
+    }
 
     /** A request without join keys (a session with one dataset). */
     public CodeRequest(
@@ -44,6 +58,7 @@ public record CodeRequest(
         datasets = List.copyOf(datasets);
         context = context == null ? List.of() : List.copyOf(context);
         sharedColumns = sharedColumns == null ? List.of() : List.copyOf(sharedColumns);
+        examples = examples == null ? List.of() : List.copyOf(examples);
         attempt = Math.max(1, attempt);
     }
 
@@ -55,12 +70,17 @@ public record CodeRequest(
 
     /** The next attempt, repairing {@code failed}. */
     public CodeRequest retry(PreviousAttempt failed) {
-        return new CodeRequest(question, datasets, context, privacy, attempt + 1, failed, sharedColumns);
+        return new CodeRequest(question, datasets, context, privacy, attempt + 1, failed, sharedColumns, examples);
     }
 
     /** This request with the session's candidate join keys. */
     public CodeRequest withSharedColumns(List<SharedColumn> shared) {
-        return new CodeRequest(question, datasets, context, privacy, attempt, previous, shared);
+        return new CodeRequest(question, datasets, context, privacy, attempt, previous, shared, examples);
+    }
+
+    /** This request with verified examples close to its question. */
+    public CodeRequest withExamples(List<VerifiedExample> verified) {
+        return new CodeRequest(question, datasets, context, privacy, attempt, previous, sharedColumns, verified);
     }
 
     /** The dataset bound to {@code df}. */

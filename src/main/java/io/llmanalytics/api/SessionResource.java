@@ -13,6 +13,7 @@ import io.llmanalytics.sources.SourceRequest;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.upload.SessionIntake;
 import io.llmanalytics.upload.SourceSessions;
+import io.llmanalytics.verified.VerifiedService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -50,6 +51,7 @@ public class SessionResource {
     private final SessionStore store;
     private final AnalysisConfig analysis;
     private final StoreConfig storeConfig;
+    private final VerifiedService verified;
 
     public SessionResource(
             SessionService sessions,
@@ -58,7 +60,8 @@ public class SessionResource {
             SessionIntake intake,
             SessionStore store,
             AnalysisConfig analysis,
-            StoreConfig storeConfig) {
+            StoreConfig storeConfig,
+            VerifiedService verified) {
         this.sessions = sessions;
         this.quota = quota;
         this.sources = sources;
@@ -66,6 +69,7 @@ public class SessionResource {
         this.store = store;
         this.analysis = analysis;
         this.storeConfig = storeConfig;
+        this.verified = verified;
     }
 
     /** A session whose first dataset is a table or query of a database source ({@code {"source", "table"|"query"}}). */
@@ -140,7 +144,8 @@ public class SessionResource {
     public Uni<SessionView> get(@PathParam("id") String id) {
         return sessions.find(id)
                 .chain(doc -> store.recentInteractions(doc.id, analysis.maxHistory())
-                        .map(history -> SessionView.of(doc, history)));
+                        .map(history -> SessionView.of(doc, history)))
+                .chain(view -> verified.marks(view.sessionId()).map(view::withMarks));
     }
 
     @GET

@@ -264,3 +264,11 @@ export const reorderPins = (id, pinIds) =>
   json(`${session(id)}/pins/order`, { ...jsonBody({ pin_ids: pinIds }), method: 'PUT' });
 /** Every pinned answer re-run on the current datasets: {items: [{pin_id, question, result, charts, computed_at, error?}]}. */
 export const getDashboard = (id) => json(`${session(id)}/dashboard`);
+
+/** Verified answers, feedback and evaluations. */
+const interaction = (id, iid) => `${session(id)}/interactions/${encodeURIComponent(iid)}`;
+export const verifyAnswer = (id, iid) => json(`${interaction(id, iid)}/verify`, { method: 'POST' });
+export const unverifyAnswer = (id, iid) => json(`${interaction(id, iid)}/verify`, { method: 'DELETE' });
+export const sendFeedback = (id, iid, rating, comment = null) =>
+  json(`${interaction(id, iid)}/feedback`, jsonBody(comment ? { rating, comment } : { rating }));
+export const evaluate = (id) => json(`${session(id)}/evaluate`, { method: 'POST', headers: { Accept: 'application/json' } });

@@ -10,6 +10,7 @@ import { sourcePanel } from './sources.js';
 import { Turn } from './turn.js';
 import { PlanTurn } from './plan.js';
 import { pinButton, sessionTools } from './board.js';
+import { evaluateTool, verifyButtons } from './verify.js';
 import { sharedToken, showShared } from './shared.js';
 
 /** The token of a share link when the page is one (/shared/{token}): then it is read-only. */
@@ -46,7 +47,10 @@ ui.conversation.after(dashboardEl);
 /** Adds a "Pin to dashboard" button to a turn whose answer ran code. */
 function withPin(turn, answer, id) {
   const interaction = answer?.conversation_id ?? answer?.id;
-  if (interaction && !answer.error && answer.generated_code) turn.meta.append(' · ', pinButton(id, interaction, announce));
+  if (interaction && !answer.error && answer.generated_code) {
+    turn.meta.append(' · ', pinButton(id, interaction, announce),
+      ' · ', verifyButtons(id, interaction, state.session?.marks?.[interaction], announce));
+  }
   return turn;
 }
 const currentId = () => state.session?.session_id ?? null;
@@ -111,7 +115,7 @@ function showSession(session) {
   ui.conversation.hidden = false;
   dashboardEl.hidden = true;
   replaceChildren(toolsSlot, sessionTools({ sessionId: session.session_id, conversationEl: ui.conversation,
-    dashboardEl, announce }));
+    dashboardEl, announce }), evaluateTool(session.session_id, announce));
   renderSuggestions(session);
   renderInsights(session);
   renderSessions();

@@ -254,6 +254,15 @@ final class QuestionReader {
                         && !r.get(second).column().measure()) {
                     r.use(joint, second);
                     addGroup(parts, r.get(second).column());
+                } else if (r.isCue(joint, Cue.AND)
+                        && r.isKind(second, Item.Kind.COLUMN)
+                        && !r.used(second)
+                        && r.get(second).column().measure()) {
+                    // "across all countries and years": a numeric column listed with a grouping reads as a second
+                    // grouping, not as the figure to compute (which would be its mean); say which it is
+                    throw new NotUnderstood("'" + r.get(second).text() + "' follows a grouping ('" + item.text()
+                            + " and " + r.get(second).text() + "'): say whether to group by '"
+                            + r.get(second).column().name() + "' or to compute it");
                 }
             } else if (item.kind() == Item.Kind.CUE && GRAINS.contains(item.cue())) {
                 r.use(i);

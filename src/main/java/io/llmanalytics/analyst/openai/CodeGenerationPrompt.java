@@ -59,6 +59,7 @@ public final class CodeGenerationPrompt {
             user.append('\n');
         }
         sharedColumns(user, request);
+        VerifiedExamplesPrompt.append(user, request, limits.maxContextCodeChars());
         history(user, request);
         previous(user, request);
         return user.toString();
