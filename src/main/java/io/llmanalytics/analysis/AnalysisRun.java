@@ -8,6 +8,7 @@ import io.llmanalytics.analyst.PreviousAttempt;
 import io.llmanalytics.analyst.ResultSummary;
 import io.llmanalytics.analyst.TokenUsage;
 import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.dictionary.Dictionaries;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -69,7 +70,8 @@ final class AnalysisRun {
                                 .toList(),
                         History.context(prepared.recent()),
                         prepared.privacy())
-                .withSharedColumns(prepared.session().sharedColumns);
+                .withSharedColumns(prepared.session().sharedColumns)
+                .withDictionaries(Dictionaries.of(prepared.session()));
         return attempt(request, false)
                 .chain(this::answer)
                 .ifNoItem()

@@ -1,8 +1,10 @@
 package io.llmanalytics.analyst;
 
 import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.dictionary.DataDictionary;
 import io.llmanalytics.schema.DatasetSchema;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,7 @@ import java.util.Objects;
  * @param attempt the attempt number, from 1
  * @param previous the failed attempt to repair, or null on the first attempt
  * @param sharedColumns candidate join keys between the datasets, with their measured value overlap
+ * @param dictionaries the datasets' data dictionaries by dataset name (datasets without one are left out)
  */
 public record CodeRequest(
         String question,
@@ -23,7 +26,20 @@ public record CodeRequest(
         boolean privacy,
         int attempt,
         PreviousAttempt previous,
-        List<SharedColumn> sharedColumns) {
+        List<SharedColumn> sharedColumns,
+        Map<String, DataDictionary> dictionaries) {
+
+    /** A request without dictionaries. */
+    public CodeRequest(
+            String question,
+            List<DatasetSchema> datasets,
+            List<Interaction> context,
+            boolean privacy,
+            int attempt,
+            PreviousAttempt previous,
+            List<SharedColumn> sharedColumns) {
+        this(question, datasets, context, privacy, attempt, previous, sharedColumns, Map.of());
+    }
 
     /** A request without join keys (a session with one dataset). */
     public CodeRequest(
@@ -44,6 +60,7 @@ public record CodeRequest(
         datasets = List.copyOf(datasets);
         context = context == null ? List.of() : List.copyOf(context);
         sharedColumns = sharedColumns == null ? List.of() : List.copyOf(sharedColumns);
+        dictionaries = dictionaries == null ? Map.of() : Map.copyOf(dictionaries);
         attempt = Math.max(1, attempt);
     }
 
@@ -55,12 +72,22 @@ public record CodeRequest(
 
     /** The next attempt, repairing {@code failed}. */
     public CodeRequest retry(PreviousAttempt failed) {
-        return new CodeRequest(question, datasets, context, privacy, attempt + 1, failed, sharedColumns);
+        return new CodeRequest(question, datasets, context, privacy, attempt + 1, failed, sharedColumns, dictionaries);
     }
 
     /** This request with the session's candidate join keys. */
     public CodeRequest withSharedColumns(List<SharedColumn> shared) {
-        return new CodeRequest(question, datasets, context, privacy, attempt, previous, shared);
+        return new CodeRequest(question, datasets, context, privacy, attempt, previous, shared, dictionaries);
+    }
+
+    /** This request with the datasets' data dictionaries. */
+    public CodeRequest withDictionaries(Map<String, DataDictionary> byDataset) {
+        return new CodeRequest(question, datasets, context, privacy, attempt, previous, sharedColumns, byDataset);
+    }
+
+    /** The dictionary of a dataset; empty when it has none. */
+    public DataDictionary dictionary(String dataset) {
+        return dictionaries.getOrDefault(dataset, DataDictionary.EMPTY);
     }
 
     /** The dataset bound to {@code df}. */
