@@ -98,12 +98,11 @@ public final class DictionaryDrafts {
         List<String> seen = seenValues(schema, column, p);
         String unit = unit(seen);
         boolean exact = p.distinct() != null && !Boolean.TRUE.equals(p.distinctEstimated());
-        if (exact && p.distinct() == schema.rows() && column.nullCount() == 0 && schema.rows() > 1) {
-            String description = idName(column.name()) ? "identifier, unique per row" : "unique per row";
-            return entry(description, unit, Map.of());
-        }
         if (unit != null) {
             return entry("values written with " + unit + " (stored as text)", unit, Map.of());
+        }
+        if (exact && p.distinct() == schema.rows() && column.nullCount() == 0 && schema.rows() > 1) {
+            return entry(idName(column.name()) ? "identifier, unique per row" : "unique per row", null, Map.of());
         }
         List<ValueCount> top = p.topValues() == null ? List.of() : p.topValues();
         if (exact
