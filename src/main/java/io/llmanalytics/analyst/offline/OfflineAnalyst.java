@@ -84,7 +84,11 @@ public class OfflineAnalyst implements Analyst {
         QuestionParser.Understood understood;
         try {
             understood = QuestionParser.understand(
-                    request.question(), request.datasets(), request.context(), request.sharedColumns());
+                    request.question(),
+                    request.datasets(),
+                    request.context(),
+                    request.sharedColumns(),
+                    request.dictionaries());
         } catch (NotUnderstood e) {
             Log.debugf("Offline analyst did not understand a question: %s", e.getMessage());
             throw notUnderstood(e.reasons(), e.unrecognized(), e.suggested(), request.question(), request.primary());
@@ -95,7 +99,12 @@ public class OfflineAnalyst implements Analyst {
                         + PythonLiterals.string(
                                 request.datasets().get(understood.dataset()).name()) + "]";
         String code = new CodeWriter(understood.lexicon(), source).write(understood.plan());
-        return new Generation(code, code, TokenUsage.NONE, MODEL, name(), Describe.reading(understood.plan()));
+        String reading = Describe.reading(understood.plan());
+        List<String> mappings = understood.lexicon().mappings();
+        if (reading != null && !mappings.isEmpty()) {
+            reading = reading + " (" + String.join("; ", mappings) + ")";
+        }
+        return new Generation(code, code, TokenUsage.NONE, MODEL, name(), reading);
     }
 
     @Override
