@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { launch, watch } from './browser.mjs';
 import access from './access.mjs';
 import analysis from './analysis.mjs';
+import dictionary from './dictionary.mjs';
 import exportsScenarios from './exports.mjs';
 import modules from './modules.mjs';
 import safety from './safety.mjs';
@@ -30,7 +31,7 @@ const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
 const all = [
-  ...modules, ...upload, ...analysis, ...exportsScenarios, ...sessions, ...sources, ...share, ...safety, ...access,
+  ...modules, ...upload, ...analysis, ...exportsScenarios, ...sessions, ...sources, ...share, ...safety, ...access, ...dictionary,
 ];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 

@@ -211,3 +211,9 @@ export const reorderPins = (id, pinIds) =>
   json(`${session(id)}/pins/order`, { ...jsonBody({ pin_ids: pinIds }), method: 'PUT' });
 /** Every pinned answer re-run on the current datasets: {items: [{pin_id, question, result, charts, computed_at, error?}]}. */
 export const getDashboard = (id) => json(`${session(id)}/dashboard`);
+
+const dictionary = (id, name) => `${session(id)}/datasets/${encodeURIComponent(name)}/dictionary`;
+/** A dataset's data dictionary: `{dataset, description, columns: {<column>: {description, unit, synonyms, values, draft}}}`. */
+export const getDictionary = (id, name) => json(dictionary(id, name));
+/** Replaces the entries of the columns given (and the description when given); answers the whole dictionary. */
+export const putDictionary = (id, name, body) => json(dictionary(id, name), { ...jsonBody(body), method: 'PUT' });

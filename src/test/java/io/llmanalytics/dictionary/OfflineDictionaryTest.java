@@ -89,7 +89,10 @@ class OfflineDictionaryTest {
                     "df[df.Pclass.isin([1, 2])]['Fare'].mean()"
                 },
                 new String[] {
-                    "passengers", passengers, "survival rate in second class", "df[df.Pclass == 2]['Survived'].mean() * 100"
+                    "passengers",
+                    passengers,
+                    "survival rate in second class",
+                    "df[df.Pclass == 2]['Survived'].mean() * 100"
                 });
         List<JsonNode> expected = pandas(cases);
         List<String> wrong = new ArrayList<>();
