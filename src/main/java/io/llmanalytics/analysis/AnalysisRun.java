@@ -204,7 +204,8 @@ final class AnalysisRun {
         ResultSummary whole = ResultSummary.of(result.summary()).orElse(null);
         InterpretationRequest request = InterpretationRequest.of(
                         prepared.question(), result.result(), executed.code(), result.stdout(), prepared.privacy())
-                .withSummary(whole);
+                .withSummary(whole)
+                .withUnits(Dictionaries.units(prepared.session(), executed.code()));
         Uni<InterpretationEvent.Final> interpretation = services.interpreter()
                 .interpret(prepared.analyst(), request)
                 .onItem()

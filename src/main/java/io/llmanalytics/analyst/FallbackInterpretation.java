@@ -1,5 +1,7 @@
 package io.llmanalytics.analyst;
 
+import java.util.TreeMap;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -275,5 +277,19 @@ public final class FallbackInterpretation {
     private static String text(String text) {
         String flat = text.replaceAll("\\s+", " ").strip();
         return flat.length() > MAX_TEXT ? flat.substring(0, MAX_TEXT) + "…" : flat;
+    }
+
+    /**
+     * The sentence naming the units of the columns an answer used ({@code " Amounts of revenue are in €."}), from the
+     * data dictionary; empty when there are none. It carries no figure, so the grounding check has nothing to add.
+     */
+    public static String units(Map<String, String> units) {
+        if (units == null || units.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(units).forEach((column, unit) -> parts.add((column.matches(".*\\d.*") ? "`" + column.replace("`", "'") + "`" : column)
+                + " " + (unit.equals("%") ? "in percent" : "in " + unit)));
+        return " Units (data dictionary): " + String.join(", ", parts) + ".";
     }
 }

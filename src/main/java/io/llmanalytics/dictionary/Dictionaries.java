@@ -138,6 +138,27 @@ public class Dictionaries {
         return all;
     }
 
+    /**
+     * The units of the columns that {@code code} names (as a quoted string, {@code df['revenue']}), by column, from
+     * the session's dictionaries: what the explanation writes their numbers with.
+     */
+    public static Map<String, String> units(SessionDocument session, String code) {
+        Map<String, String> units = new LinkedHashMap<>();
+        if (code == null) {
+            return units;
+        }
+        for (DataDictionary dictionary : of(session).values()) {
+            dictionary.columns().forEach((column, entry) -> {
+                if (entry.unit() != null
+                        && !entry.unit().isBlank()
+                        && (code.contains("'" + column + "'") || code.contains("\"" + column + "\""))) {
+                    units.putIfAbsent(column, entry.unit().strip());
+                }
+            });
+        }
+        return units;
+    }
+
     /** One dataset's dictionary (empty when it has none or there is no such dataset): for reports. */
     public static DataDictionary of(SessionDocument session, String dataset) {
         return session.datasets.stream()

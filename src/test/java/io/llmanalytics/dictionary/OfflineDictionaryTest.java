@@ -61,7 +61,7 @@ class OfflineDictionaryTest {
     @Test
     void synonymsAndValueLabelsAreWordsItUnderstands() throws Exception {
         String shop = Uploads.sessionOf("shop.csv", SHOP);
-        put(shop, "shop", Map.of("revenue", Map.of("synonyms", List.of("turnover", "takings"))));
+        put(shop, "shop", Map.of("revenue", Map.of("synonyms", List.of("turnover", "takings"), "unit", "€")));
         String passengers = Uploads.sessionOf("passengers.csv", PASSENGERS);
         put(
                 passengers,
@@ -114,6 +114,10 @@ class OfflineDictionaryTest {
             }
         }
         assertEquals(List.of(), wrong);
+        JsonNode total = JSON.readTree(ask(shop, "What is the total turnover?").asString());
+        String interpretation = total.path("interpretation").asText();
+        assertTrue(interpretation.endsWith(" Units (data dictionary): revenue in €."), interpretation);
+        assertTrue(total.path("grounding").path("ok").asBoolean(true), total.path("grounding").toString());
         JsonNode first = JSON.readTree(
                 ask(passengers, "How many passengers in first class?").asString());
         assertTrue(

@@ -113,6 +113,7 @@ public class OfflineAnalyst implements Analyst {
             String text = PlanComment.read(request.code())
                     .map(plan -> Narrator.explain(plan, request.result(), request.summary(), request.question()))
                     .orElseGet(() -> FallbackInterpretation.describe(request.result(), request.summary()));
+            text = text + FallbackInterpretation.units(request.units());
             List<InterpretationChunk> chunks = new ArrayList<>();
             Matcher words = Pattern.compile("\\S+\\s*").matcher(text);
             while (words.find()) {
