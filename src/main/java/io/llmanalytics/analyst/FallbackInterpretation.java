@@ -1,12 +1,11 @@
 package io.llmanalytics.analyst;
 
-import java.util.TreeMap;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A plain description of a result, built from the result alone, used when interpretation fails or stays ungrounded
@@ -288,8 +287,10 @@ public final class FallbackInterpretation {
             return "";
         }
         List<String> parts = new ArrayList<>();
-        new TreeMap<>(units).forEach((column, unit) -> parts.add((column.matches(".*\\d.*") ? "`" + column.replace("`", "'") + "`" : column)
-                + " " + (unit.equals("%") ? "in percent" : "in " + unit)));
+        new TreeMap<>(units)
+                .forEach((column, unit) ->
+                        parts.add((column.matches(".*\\d.*") ? "`" + column.replace("`", "'") + "`" : column) + " "
+                                + (unit.equals("%") ? "in percent" : "in " + unit)));
         return " Units (data dictionary): " + String.join(", ", parts) + ".";
     }
 }

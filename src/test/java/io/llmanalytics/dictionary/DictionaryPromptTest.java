@@ -122,7 +122,8 @@ class DictionaryPromptTest {
                 .orElseThrow()
                 .userMessage();
         assertTrue(
-                interpretation.contains("Units of the columns the code used (data dictionary, quoted): \"revenue\": \"€\"."),
+                interpretation.contains(
+                        "Units of the columns the code used (data dictionary, quoted): \"revenue\": \"€\"."),
                 interpretation);
     }
 

@@ -117,7 +117,9 @@ class OfflineDictionaryTest {
         JsonNode total = JSON.readTree(ask(shop, "What is the total turnover?").asString());
         String interpretation = total.path("interpretation").asText();
         assertTrue(interpretation.endsWith(" Units (data dictionary): revenue in €."), interpretation);
-        assertTrue(total.path("grounding").path("ok").asBoolean(true), total.path("grounding").toString());
+        assertTrue(
+                total.path("grounding").path("ok").asBoolean(true),
+                total.path("grounding").toString());
         JsonNode first = JSON.readTree(
                 ask(passengers, "How many passengers in first class?").asString());
         assertTrue(
