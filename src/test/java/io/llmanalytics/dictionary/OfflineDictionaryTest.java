@@ -106,7 +106,7 @@ class OfflineDictionaryTest {
             JsonNode done = JSON.readTree(r.asString());
             String problem = compare(expected.get(i), done.path("raw_result"));
             if (problem != null) {
-                wrong.add(c[2] + ": " + problem + " (code: " + done.path("code").asText() + ")");
+                wrong.add(c[2] + ": " + problem + " (code: " + done.path("generated_code").asText() + ")");
             }
             String reading = done.path("reading").asText();
             if (!reading.contains("data dictionary")) {
@@ -126,8 +126,8 @@ class OfflineDictionaryTest {
                 first.path("reading").asText().contains("'first class' is `Pclass == 1`"),
                 first.path("reading").asText());
         assertTrue(
-                first.path("code").asText().contains("data['Pclass'] == 1"),
-                first.path("code").asText());
+                first.path("generated_code").asText().contains("data['Pclass'] == 1"),
+                first.path("generated_code").asText());
     }
 
     @Test
