@@ -14,7 +14,7 @@ export default [
     name: 'edit a column description inline, reload, and it is still there',
     async run(t) {
       const { page } = t;
-      const session = await createSession(t, unique('dictionary') + '.csv', ORDERS);
+      const session = await createSession(t, unique('dictionary'), ORDERS);
       await openSession(t, session.session_id);
       const columns = page.locator('details.section', { has: page.locator('summary', { hasText: 'Columns' }) });
       if (!(await columns.evaluate((d) => d.open))) await columns.locator('summary').click();
