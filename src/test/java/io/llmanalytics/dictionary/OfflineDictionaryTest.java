@@ -106,7 +106,8 @@ class OfflineDictionaryTest {
             JsonNode done = JSON.readTree(r.asString());
             String problem = compare(expected.get(i), done.path("raw_result"));
             if (problem != null) {
-                wrong.add(c[2] + ": " + problem + " (code: " + done.path("generated_code").asText() + ")");
+                wrong.add(c[2] + ": " + problem + " (code: "
+                        + done.path("generated_code").asText() + ")");
             }
             String reading = done.path("reading").asText();
             if (!reading.contains("data dictionary")) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.llmanalytics.analyst.InterpretationRequest;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The data of the interpretation prompt, which {@link InterpretationService} puts after the question: the executed
