@@ -11,6 +11,7 @@ import access from './access.mjs';
 import analysis from './analysis.mjs';
 import batch from './batch.mjs';
 import charts from './charts.mjs';
+import dictionary from './dictionary.mjs';
 import exportsScenarios from './exports.mjs';
 import modes from './modes.mjs';
 import modules from './modules.mjs';
@@ -34,7 +35,7 @@ const SCENARIO_TIMEOUT = 120_000;
 
 const filters = process.argv.slice(2).map((f) => f.toLowerCase());
 const all = [
-  ...modules, ...upload, ...analysis, ...charts, ...modes, ...batch, ...exportsScenarios, ...reports, ...sessions, ...sources, ...share, ...safety, ...access,
+  ...modules, ...upload, ...analysis, ...charts, ...modes, ...batch, ...exportsScenarios, ...reports, ...sessions, ...sources, ...share, ...safety, ...access, ...dictionary,
 ];
 const selected = all.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
 

@@ -9,6 +9,7 @@ import io.llmanalytics.analyst.PreviousAttempt;
 import io.llmanalytics.analyst.ResultSummary;
 import io.llmanalytics.analyst.TokenUsage;
 import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.dictionary.Dictionaries;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemFailures;
@@ -76,7 +77,8 @@ final class AnalysisRun {
                                 .toList(),
                         History.context(prepared.recent()),
                         prepared.privacy())
-                .withSharedColumns(prepared.session().sharedColumns);
+                .withSharedColumns(prepared.session().sharedColumns)
+                .withDictionaries(Dictionaries.of(prepared.session()));
         return services.verified()
                 .lookup(prepared.session(), prepared.question())
                 .chain(lookup -> lookup.same().isPresent()
@@ -247,7 +249,8 @@ final class AnalysisRun {
         ResultSummary whole = ResultSummary.of(result.summary()).orElse(null);
         InterpretationRequest request = InterpretationRequest.of(
                         prepared.question(), result.result(), executed.code(), result.stdout(), prepared.privacy())
-                .withSummary(whole);
+                .withSummary(whole)
+                .withUnits(Dictionaries.units(prepared.session(), executed.code()));
         Uni<InterpretationEvent.Final> interpretation = services.interpreter()
                 .interpret(prepared.analyst(), request)
                 .onItem()

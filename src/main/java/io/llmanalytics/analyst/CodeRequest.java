@@ -1,8 +1,10 @@
 package io.llmanalytics.analyst;
 
 import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.dictionary.DataDictionary;
 import io.llmanalytics.schema.DatasetSchema;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +18,7 @@ import java.util.Objects;
  * @param previous the failed attempt to repair, or null on the first attempt
  * @param sharedColumns candidate join keys between the datasets, with their measured value overlap
  * @param examples verified questions close to this one and their code, shown to the model as data (at most three)
+ * @param dictionaries the datasets' data dictionaries by dataset name (datasets without one are left out)
  */
 public record CodeRequest(
         String question,
@@ -25,9 +28,10 @@ public record CodeRequest(
         int attempt,
         PreviousAttempt previous,
         List<SharedColumn> sharedColumns,
-        List<VerifiedExample> examples) {
+        List<VerifiedExample> examples,
+        Map<String, DataDictionary> dictionaries) {
 
-    /** A request without verified examples. */
+    /** A request without verified examples or dictionaries. */
     public CodeRequest(
             String question,
             List<DatasetSchema> datasets,
@@ -36,7 +40,7 @@ public record CodeRequest(
             int attempt,
             PreviousAttempt previous,
             List<SharedColumn> sharedColumns) {
-        this(question, datasets, context, privacy, attempt, previous, sharedColumns, List.of());
+        this(question, datasets, context, privacy, attempt, previous, sharedColumns, List.of(), Map.of());
     }
 
     /** A request without join keys (a session with one dataset). */
@@ -59,6 +63,7 @@ public record CodeRequest(
         context = context == null ? List.of() : List.copyOf(context);
         sharedColumns = sharedColumns == null ? List.of() : List.copyOf(sharedColumns);
         examples = examples == null ? List.of() : List.copyOf(examples);
+        dictionaries = dictionaries == null ? Map.of() : Map.copyOf(dictionaries);
         attempt = Math.max(1, attempt);
     }
 
@@ -70,17 +75,30 @@ public record CodeRequest(
 
     /** The next attempt, repairing {@code failed}. */
     public CodeRequest retry(PreviousAttempt failed) {
-        return new CodeRequest(question, datasets, context, privacy, attempt + 1, failed, sharedColumns, examples);
+        return new CodeRequest(
+                question, datasets, context, privacy, attempt + 1, failed, sharedColumns, examples, dictionaries);
     }
 
     /** This request with the session's candidate join keys. */
     public CodeRequest withSharedColumns(List<SharedColumn> shared) {
-        return new CodeRequest(question, datasets, context, privacy, attempt, previous, shared, examples);
+        return new CodeRequest(question, datasets, context, privacy, attempt, previous, shared, examples, dictionaries);
     }
 
     /** This request with verified examples close to its question. */
     public CodeRequest withExamples(List<VerifiedExample> verified) {
-        return new CodeRequest(question, datasets, context, privacy, attempt, previous, sharedColumns, verified);
+        return new CodeRequest(
+                question, datasets, context, privacy, attempt, previous, sharedColumns, verified, dictionaries);
+    }
+
+    /** This request with the datasets' data dictionaries. */
+    public CodeRequest withDictionaries(Map<String, DataDictionary> byDataset) {
+        return new CodeRequest(
+                question, datasets, context, privacy, attempt, previous, sharedColumns, examples, byDataset);
+    }
+
+    /** The dictionary of a dataset; empty when it has none. */
+    public DataDictionary dictionary(String dataset) {
+        return dictionaries.getOrDefault(dataset, DataDictionary.EMPTY);
     }
 
     /** The dataset bound to {@code df}. */

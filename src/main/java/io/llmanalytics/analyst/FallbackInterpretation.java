@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A plain description of a result, built from the result alone, used when interpretation fails or stays ungrounded
@@ -275,5 +276,21 @@ public final class FallbackInterpretation {
     private static String text(String text) {
         String flat = text.replaceAll("\\s+", " ").strip();
         return flat.length() > MAX_TEXT ? flat.substring(0, MAX_TEXT) + "…" : flat;
+    }
+
+    /**
+     * The sentence naming the units of the columns an answer used ({@code " Amounts of revenue are in €."}), from the
+     * data dictionary; empty when there are none. It carries no figure, so the grounding check has nothing to add.
+     */
+    public static String units(Map<String, String> units) {
+        if (units == null || units.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(units)
+                .forEach((column, unit) ->
+                        parts.add((column.matches(".*\\d.*") ? "`" + column.replace("`", "'") + "`" : column) + " "
+                                + (unit.equals("%") ? "in percent" : "in " + unit)));
+        return " Units (data dictionary): " + String.join(", ", parts) + ".";
     }
 }

@@ -147,6 +147,13 @@ public interface LlmConfig {
         /** Longest validator or execution feedback given to a self-healing attempt. */
         @WithDefault("2000")
         int maxFeedbackChars();
+
+        /**
+         * Token budget of the schema part of the code-generation prompt (the dataset blocks and join keys), estimated
+         * by {@code SchemaBudget.tokens}; wider schemas are listed compactly to fit ({@code PROMPT_SCHEMA_TOKENS}).
+         */
+        @WithDefault("4000")
+        int schemaTokens();
     }
 
     /** Which analyst answers. */

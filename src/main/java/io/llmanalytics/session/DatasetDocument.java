@@ -1,6 +1,8 @@
 package io.llmanalytics.session;
 
 import io.llmanalytics.dataset.DatasetSource;
+import io.llmanalytics.dictionary.DataDictionary;
+import io.llmanalytics.dictionary.StoredDictionary;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.sources.DatasetOrigin;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.List;
  * @param schema columns, dtypes, profile and sample
  * @param origin the database source, table or query and import time of a dataset imported from a source; null for
  *        uploads
+ * @param dictionary what the dataset and its columns mean (drafted at upload, edited by people); null when none
  */
 public record DatasetDocument(
         String name,
@@ -24,7 +27,20 @@ public record DatasetDocument(
         String contentHash,
         List<String> naValues,
         DatasetSchema schema,
-        DatasetOrigin origin) {
+        DatasetOrigin origin,
+        StoredDictionary dictionary) {
+
+    /** A dataset with its origin and no dictionary. */
+    public DatasetDocument(
+            String name,
+            boolean isDefault,
+            String fileId,
+            String contentHash,
+            List<String> naValues,
+            DatasetSchema schema,
+            DatasetOrigin origin) {
+        this(name, isDefault, fileId, contentHash, naValues, schema, origin, null);
+    }
 
     /** A dataset read from an uploaded file. */
     public DatasetDocument(
@@ -39,7 +55,17 @@ public record DatasetDocument(
 
     /** The same dataset with its origin. */
     public DatasetDocument withOrigin(DatasetOrigin from) {
-        return new DatasetDocument(name, isDefault, fileId, contentHash, naValues, schema, from);
+        return new DatasetDocument(name, isDefault, fileId, contentHash, naValues, schema, from, dictionary);
+    }
+
+    /** The same dataset with this dictionary. */
+    public DatasetDocument withDictionary(StoredDictionary stored) {
+        return new DatasetDocument(name, isDefault, fileId, contentHash, naValues, schema, origin, stored);
+    }
+
+    /** The dataset's dictionary; empty when it has none. */
+    public DataDictionary dataDictionary() {
+        return dictionary == null ? DataDictionary.EMPTY : dictionary.dictionary();
     }
 
     public DatasetSource source() {

@@ -10,6 +10,7 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.dictionary.StoredDictionary;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.store.StoreCalls;
@@ -112,6 +113,24 @@ public class SessionStore {
                         filter,
                         Updates.combine(
                                 datasets, Updates.set("sharedColumns", shared), Updates.inc("fileSize", sizeDelta)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /**
+     * Stores the dictionary of one dataset of a session (the dataset as {@code fileId} has it); false when nothing
+     * matched (the session was deleted, or the dataset refreshed or gone meanwhile).
+     */
+    public Uni<Boolean> saveDictionary(String sessionId, String dataset, String fileId, StoredDictionary dictionary) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.and(
+                                Filters.eq("_id", sessionId),
+                                Filters.elemMatch(
+                                        "datasets",
+                                        Filters.and(Filters.eq("name", dataset), Filters.eq("fileId", fileId)))),
+                        Updates.set("datasets.$.dictionary", dictionary))
                 .plug(within())
                 .map(result -> result.getMatchedCount() > 0);
     }

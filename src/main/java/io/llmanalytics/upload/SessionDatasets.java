@@ -100,6 +100,7 @@ public class SessionDatasets {
                 .item(() -> named(session, read.apply(intake.workDir())))
                 .runSubscriptionOn(blocking)
                 .chain(tables -> storeAdded(session.id, tables, upload, stored)
+                        .chain(docs -> intakes.drafted(docs, tables, upload))
                         .map(docs -> docs.stream().map(decorate).toList())
                         .chain(added -> sharedColumns(session, added, tables, upload)
                                 .chain(shared -> save(

@@ -1,5 +1,7 @@
 package io.llmanalytics.upload;
 
+import io.llmanalytics.dictionary.DictionaryConfig;
+import io.llmanalytics.dictionary.DictionaryDrafts;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.GridFsFiles;
@@ -49,6 +51,7 @@ public class SessionIntake {
     private final UploadConfig uploadConfig;
     private final Event<SessionCreated> created;
     private final UploadMetrics metrics;
+    private final DictionaryConfig dictionaryConfig;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public SessionIntake(
@@ -58,7 +61,8 @@ public class SessionIntake {
             SessionStore store,
             UploadConfig uploadConfig,
             Event<SessionCreated> created,
-            UploadMetrics metrics) {
+            UploadMetrics metrics,
+            DictionaryConfig dictionaryConfig) {
         this.parser = parser;
         this.files = files;
         this.sessions = sessions;
@@ -66,6 +70,7 @@ public class SessionIntake {
         this.uploadConfig = uploadConfig;
         this.created = created;
         this.metrics = metrics;
+        this.dictionaryConfig = dictionaryConfig;
     }
 
     /**
@@ -130,6 +135,7 @@ public class SessionIntake {
                 .collectFailures()
                 .asTuple()
                 .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
+                        .chain(datasets -> drafted(datasets, both.getItem1().tables(), upload))
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
                         .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)));
         return createSession(built, stored);
@@ -199,6 +205,27 @@ public class SessionIntake {
             }
         }
         return Uni.join().all(unis).andCollectFailures();
+    }
+
+    /**
+     * The datasets with their dictionaries drafted from what the data shows ({@link DictionaryDrafts}), on a worker
+     * thread (one pass over each canonical file that has integer columns); {@code tables} are in the same order.
+     */
+    Uni<List<DatasetDocument>> drafted(List<DatasetDocument> datasets, List<ParsedTable> tables, Path upload) {
+        return Uni.createFrom()
+                .item(() -> {
+                    List<DatasetDocument> drafted = new ArrayList<>();
+                    for (int i = 0; i < datasets.size(); i++) {
+                        Path canonical = tables.get(i).canonical() == null
+                                ? upload
+                                : tables.get(i).canonical();
+                        DatasetDocument d = datasets.get(i);
+                        drafted.add(d.withDictionary(
+                                DictionaryDrafts.draft(d.schema(), canonical, dictionaryConfig.draftMaxCodes())));
+                    }
+                    return drafted;
+                })
+                .runSubscriptionOn(blocking);
     }
 
     /** Stores {@code table}'s canonical file in GridFS (its id added to {@code stored}) and describes the dataset. */

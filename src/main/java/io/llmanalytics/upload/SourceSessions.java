@@ -1,6 +1,7 @@
 package io.llmanalytics.upload;
 
 import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.dictionary.Dictionaries;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.DatasetSchema;
@@ -150,7 +151,7 @@ public class SourceSessions {
                             table.canonical(),
                             table.naValues());
                     return intakes.storeCanonical(session.id, renamed, old.isDefault(), stored)
-                            .map(d -> d.withOrigin(imported.origin()))
+                            .map(d -> Dictionaries.refreshed(d.withOrigin(imported.origin()), old))
                             .chain(fresh -> {
                                 List<DatasetDocument> others = session.datasets.stream()
                                         .filter(d -> !d.name().equals(old.name()))

@@ -272,3 +272,8 @@ export const unverifyAnswer = (id, iid) => json(`${interaction(id, iid)}/verify`
 export const sendFeedback = (id, iid, rating, comment = null) =>
   json(`${interaction(id, iid)}/feedback`, jsonBody(comment ? { rating, comment } : { rating }));
 export const evaluate = (id) => json(`${session(id)}/evaluate`, { method: 'POST', headers: { Accept: 'application/json' } });
+const dictionary = (id, name) => `${session(id)}/datasets/${encodeURIComponent(name)}/dictionary`;
+/** A dataset's data dictionary: `{dataset, description, columns: {<column>: {description, unit, synonyms, values, draft}}}`. */
+export const getDictionary = (id, name) => json(dictionary(id, name));
+/** Replaces the entries of the columns given (and the description when given); answers the whole dictionary. */
+export const putDictionary = (id, name, body) => json(dictionary(id, name), { ...jsonBody(body), method: 'PUT' });

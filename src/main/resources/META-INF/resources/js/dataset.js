@@ -2,7 +2,7 @@
 import { append, h, icon } from './dom.js';
 import { formatCell, formatCount, formatDate, formatNumber, formatWhen, plural } from './format.js';
 import { dataTable } from './table.js';
-import { notebookUrl, reportUrl } from './api.js';
+import { getDictionary, notebookUrl, putDictionary, reportUrl } from './api.js';
 
 const OPEN_COLUMNS_UP_TO = 12;
 
@@ -38,7 +38,7 @@ export function datasetView(session, selected, onSelect, { compact = false, onAd
       'aria-labelledby': datasets.length > 1 ? `dataset-tab-${selected}` : null },
     datasets.length > 1 ? h('p', { class: 'note variable-note' }, 'In code this dataset is ',
       h('code', null, dataset.default ? 'df' : `dfs[${JSON.stringify(dataset.name)}]`), '.') : null,
-    columnsSection(dataset, !compact),
+    columnsSection(dataset, !compact, session.session_id),
     sampleSection(dataset, !compact)));
 }
 
@@ -98,24 +98,76 @@ function switcher(datasets, selected, onSelect) {
   return list;
 }
 
-function columnsSection(dataset, open) {
+function columnsSection(dataset, open, sessionId = null) {
   const names = dataset.column_names ?? Object.keys(dataset.profile ?? {});
+  const editors = new Map();
   const rows = names.map((name) => {
     const p = dataset.profile?.[name] ?? {};
     const dtype = dataset.data_types?.[name] ?? p.dtype ?? '';
-    return h('tr', null,
+    const editor = sessionId ? meaningEditor(name) : null;
+    if (editor) editors.set(name, editor);
+    return h('tr', { 'data-column': name },
       h('th', { scope: 'row', class: 'column-name' }, name),
       h('td', null, h('span', { class: `dtype dtype-${kindOf(dtype)}` }, dtype)),
       h('td', { class: 'num' }, nulls(dataset.null_counts?.[name] ?? p.nulls, dataset.rows)),
-      h('td', { class: 'profile' }, profileSummary(p, dtype)));
+      h('td', { class: 'profile' }, profileSummary(p, dtype)),
+      editor ? h('td', { class: 'meaning' }, editor.cell) : null);
   });
+  const headings = ['Column', 'Type', 'Missing', 'Profile', ...(sessionId ? ['Meaning'] : [])];
   const table = h('table', { class: 'data columns-table' },
-    h('thead', null, h('tr', null, ['Column', 'Type', 'Missing', 'Profile'].map((t, i) =>
+    h('thead', null, h('tr', null, headings.map((t, i) =>
       h('th', { scope: 'col', class: i === 2 ? 'num' : null }, t)))),
     h('tbody', null, rows));
+  if (sessionId && dataset.name) loadDictionary(sessionId, dataset.name, editors);
   return h('details', { class: 'section', open: open && names.length <= OPEN_COLUMNS_UP_TO },
     h('summary', null, h('span', null, 'Columns'), h('span', { class: 'count' }, formatCount(names.length))),
     h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Columns' }, table));
+}
+
+/** The inline editor of a column's description and unit; a drafted entry is marked until a person saves it. */
+function meaningEditor(name) {
+  const description = h('input', { type: 'text', class: 'dict-description', maxlength: '500',
+    placeholder: 'What this column means', 'aria-label': `Description of ${name}` });
+  const unit = h('input', { type: 'text', class: 'dict-unit', maxlength: '16', size: '4', placeholder: 'unit',
+    'aria-label': `Unit of ${name}` });
+  const badge = h('span', { class: 'dict-draft', hidden: true, title: 'Drafted from the data; edit to confirm' }, 'draft');
+  const status = h('span', { class: 'dict-status', role: 'status' });
+  return { description, unit, badge, status, entry: {}, cell: h('div', { class: 'dict-editor' }, description, unit, badge, status) };
+}
+
+function showEntry(editor, entry = {}) {
+  editor.entry = entry;
+  editor.description.value = entry.description ?? '';
+  editor.unit.value = entry.unit ?? '';
+  editor.badge.hidden = entry.draft !== true;
+  editor.description.classList.toggle('draft', entry.draft === true);
+}
+
+/** Reads the dictionary into the editors and saves an edited entry (PUT of that column) when a field changes. */
+function loadDictionary(sessionId, datasetName, editors) {
+  getDictionary(sessionId, datasetName).then((dictionary) => {
+    editors.forEach((editor, name) => showEntry(editor, dictionary.columns?.[name]));
+  }).catch(() => {});
+  editors.forEach((editor, name) => {
+    const save = () => {
+      const description = editor.description.value.trim();
+      const unit = editor.unit.value.trim();
+      if (description === (editor.entry.description ?? '') && unit === (editor.entry.unit ?? '')
+        && editor.entry.draft !== true) return;
+      const entry = { ...editor.entry, description: description || null, unit: unit || null };
+      delete entry.draft;
+      editor.status.textContent = 'Saving…';
+      putDictionary(sessionId, datasetName, { columns: { [name]: entry } }).then((dictionary) => {
+        // the inputs keep what the person typed meanwhile; only the stored entry and its draft mark are updated
+        editor.entry = dictionary.columns?.[name] ?? {};
+        editor.badge.hidden = editor.entry.draft === true ? false : true;
+        editor.description.classList.toggle('draft', editor.entry.draft === true);
+        editor.status.textContent = 'Saved';
+      }).catch((e) => { editor.status.textContent = e.message ?? 'Not saved'; });
+    };
+    editor.description.addEventListener('change', save);
+    editor.unit.addEventListener('change', save);
+  });
 }
 
 function sampleSection(dataset, open) {

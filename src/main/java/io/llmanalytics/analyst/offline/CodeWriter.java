@@ -193,11 +193,8 @@ final class CodeWriter {
         return switch (f.op()) {
             case EQ -> c + " == " + operand(f);
             case NE -> c + " != " + operand(f);
-            case IN ->
-                c + ".isin([" + f.texts().stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "])";
-            case NOT_IN ->
-                "~" + c + ".isin(["
-                        + f.texts().stream().map(PythonLiterals::string).collect(Collectors.joining(", ")) + "])";
+            case IN -> c + ".isin([" + operands(f) + "])";
+            case NOT_IN -> "~" + c + ".isin([" + operands(f) + "])";
             case GT, GE, LT, LE ->
                 c + " " + symbol(f.op()) + " "
                         + (date
@@ -230,6 +227,13 @@ final class CodeWriter {
                         : c + ".dt.quarter == " + number(f.numbers().get(0));
             case LOOKUP -> throw new IllegalArgumentException("a lookup is not a condition");
         };
+    }
+
+    /** The operands of a membership test: text values, or the codes of a numeric column named by their labels. */
+    private static String operands(Filter f) {
+        return f.texts().isEmpty()
+                ? f.numbers().stream().map(PythonLiterals::number).collect(Collectors.joining(", "))
+                : f.texts().stream().map(PythonLiterals::string).collect(Collectors.joining(", "));
     }
 
     private static String operand(Filter f) {

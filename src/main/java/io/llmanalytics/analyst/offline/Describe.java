@@ -205,6 +205,9 @@ final class Describe {
     }
 
     private static String texts(Filter f, String joint) {
+        if (f.texts().isEmpty()) {
+            return f.numbers().stream().map(Describe::value).collect(Collectors.joining(joint));
+        }
         return f.texts().stream().map(Describe::quoted).collect(Collectors.joining(joint));
     }
 

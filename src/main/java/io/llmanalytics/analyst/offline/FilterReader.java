@@ -221,7 +221,13 @@ final class FilterReader {
             Filter.Op op = values.size() == 1
                     ? (negated ? Filter.Op.NE : Filter.Op.EQ)
                     : (negated ? Filter.Op.NOT_IN : Filter.Op.IN);
-            parts.filters.add(Filter.text(column.name(), op, values));
+            parts.filters.add(
+                    column.numeric()
+                            ? Filter.number(
+                                    column.name(),
+                                    op,
+                                    values.stream().map(Double::parseDouble).toList())
+                            : Filter.text(column.name(), op, values));
             taken.forEach(r::use);
             useNamedColumn(column, before, r.next(last));
             k++;

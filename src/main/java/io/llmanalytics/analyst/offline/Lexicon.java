@@ -1,5 +1,7 @@
 package io.llmanalytics.analyst.offline;
 
+import io.llmanalytics.dictionary.ColumnEntry;
+import io.llmanalytics.dictionary.DataDictionary;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.PandasType;
@@ -31,19 +33,81 @@ final class Lexicon {
             "yes", "no", "y", "n", "true", "false", "t", "f", "na", "n/a", "none", "null", "nan", "unknown", "other",
             "-", "?", "all", "total", "x");
 
-    /** A text value of a column, with its words. */
-    record Value(Column column, String value, List<String> words) {}
+    /**
+     * A value of a column, with its words: a text value, or a code named by its label in the data dictionary (then
+     * {@code label} is that label, else null).
+     */
+    record Value(Column column, String value, List<String> words, String label) {
+
+        Value(Column column, String value, List<String> words) {
+            this(column, value, words, null);
+        }
+    }
 
     private final String dataset;
     private final long rows;
     private final List<Column> columns;
     private final List<Value> values;
+    /** Synonyms from the data dictionary: the words of each, by column name. */
+    private final Map<String, List<List<String>>> synonyms;
+    /** What the dictionary made of the question's words ("'turnover' is column revenue"), in order. */
+    private final Set<String> mappings = new LinkedHashSet<>();
 
     Lexicon(String dataset, long rows, List<Column> columns, List<Value> values) {
+        this(dataset, rows, columns, values, Map.of());
+    }
+
+    Lexicon(
+            String dataset,
+            long rows,
+            List<Column> columns,
+            List<Value> values,
+            Map<String, List<List<String>>> synonyms) {
         this.dataset = dataset;
         this.rows = rows;
         this.columns = List.copyOf(columns);
         this.values = List.copyOf(values);
+        this.synonyms = Map.copyOf(synonyms);
+    }
+
+    /**
+     * The lexicon of a dataset with its data dictionary: a column's synonyms name it as its own name does, and its
+     * value labels name its codes ("first class" for {@code Pclass} 1), each use noted in {@link #mappings()}.
+     */
+    static Lexicon of(DatasetSchema schema, DataDictionary dictionary) {
+        Lexicon plain = of(schema);
+        if (dictionary == null || dictionary.columns().isEmpty()) {
+            return plain;
+        }
+        Map<String, List<List<String>>> synonyms = new LinkedHashMap<>();
+        List<Value> values = new ArrayList<>();
+        for (Column column : plain.columns) {
+            ColumnEntry entry = dictionary.columns().get(column.name());
+            if (entry == null) {
+                continue;
+            }
+            for (String synonym : entry.synonyms()) {
+                List<String> words = Words.nameWords(synonym);
+                if (!words.isEmpty()) {
+                    synonyms.computeIfAbsent(column.name(), k -> new ArrayList<>())
+                            .add(words);
+                }
+            }
+            entry.labels().forEach((code, label) -> {
+                List<String> words = Words.nameWords(label);
+                if (!words.isEmpty() && words.size() <= MAX_VALUE_WORDS) {
+                    values.add(new Value(column, code, words, label));
+                }
+            });
+        }
+        // labelled codes first: a label names its code before any value of the same words
+        values.addAll(plain.values);
+        return new Lexicon(plain.dataset, plain.rows, plain.columns, values, synonyms);
+    }
+
+    /** What the dictionary made of the question's words, for the reading. */
+    List<String> mappings() {
+        return List.copyOf(mappings);
     }
 
     static Lexicon of(DatasetSchema schema) {
@@ -112,7 +176,13 @@ final class Lexicon {
         other.values.stream()
                 .filter(v -> more.contains(v.column()) && !columns.contains(v.column()))
                 .forEach(moreValues::add);
-        return new Lexicon(dataset, rows, more, moreValues);
+        Map<String, List<List<String>>> moreSynonyms = new LinkedHashMap<>(synonyms);
+        other.synonyms.forEach((column, words) -> {
+            if (!own.contains(column) && !column.equals(otherKey)) {
+                moreSynonyms.put(column, words);
+            }
+        });
+        return new Lexicon(dataset, rows, more, moreValues, moreSynonyms);
     }
 
     /** The identifier column of the rows a word names ("order" → {@code order_id}), or null. */
@@ -160,6 +230,42 @@ final class Lexicon {
         for (Column c : columns) {
             if (c.words().equals(words) || c.joined().equals(joined) && !joined.isEmpty()) {
                 found.add(c);
+            }
+        }
+        List<Column> named = synonymOf(words);
+        if (!named.isEmpty()) {
+            // a synonym that is also (part of) another column's name is ambiguous: both are offered, none is guessed
+            for (Column c : partial(words)) {
+                if (!found.contains(c)) {
+                    found.add(c);
+                }
+            }
+            for (Column c : named) {
+                if (!found.contains(c)) {
+                    found.add(c);
+                }
+            }
+            if (found.size() == 1) {
+                mappings.add("'" + String.join(" ", words) + "' is column "
+                        + found.get(0).name() + " (a synonym in the data dictionary)");
+            }
+        }
+        return found;
+    }
+
+    /** Columns that have these words as a synonym in the data dictionary. */
+    private List<Column> synonymOf(List<String> words) {
+        if (synonyms.isEmpty() || words.isEmpty()) {
+            return List.of();
+        }
+        String joined = String.join("", words);
+        List<Column> found = new ArrayList<>();
+        for (Column c : columns) {
+            for (List<String> synonym : synonyms.getOrDefault(c.name(), List.of())) {
+                if (synonym.equals(words) || String.join("", synonym).equals(joined)) {
+                    found.add(c);
+                    break;
+                }
             }
         }
         return found;
@@ -261,9 +367,16 @@ final class Lexicon {
         List<Value> found = new ArrayList<>();
         String folded = Words.fold(raw).strip();
         for (Value v : values) {
-            if (v.words().equals(words) || Words.fold(v.value()).strip().equals(folded)) {
+            if (v.label() != null
+                    ? v.words().equals(words)
+                    : v.words().equals(words) || Words.fold(v.value()).strip().equals(folded)) {
                 found.add(v);
             }
+        }
+        if (found.size() == 1 && found.get(0).label() != null) {
+            Value v = found.get(0);
+            mappings.add("'" + raw + "' is `" + v.column().name() + " == " + v.value()
+                    + "` (a value label in the data dictionary)");
         }
         return found;
     }

@@ -84,7 +84,11 @@ public class OfflineAnalyst implements Analyst {
         QuestionParser.Understood understood;
         try {
             understood = QuestionParser.understand(
-                    request.question(), request.datasets(), request.context(), request.sharedColumns());
+                    request.question(),
+                    request.datasets(),
+                    request.context(),
+                    request.sharedColumns(),
+                    request.dictionaries());
         } catch (NotUnderstood e) {
             if (e.clarification() != null) {
                 return Generation.clarify(e.clarification(), e.getMessage(), TokenUsage.NONE, MODEL, name());
@@ -98,7 +102,12 @@ public class OfflineAnalyst implements Analyst {
                         + PythonLiterals.string(
                                 request.datasets().get(understood.dataset()).name()) + "]";
         String code = new CodeWriter(understood.lexicon(), source).write(understood.plan());
-        return new Generation(code, code, TokenUsage.NONE, MODEL, name(), Describe.reading(understood.plan()));
+        String reading = Describe.reading(understood.plan());
+        List<String> mappings = understood.lexicon().mappings();
+        if (reading != null && !mappings.isEmpty()) {
+            reading = reading + " (" + String.join("; ", mappings) + ")";
+        }
+        return new Generation(code, code, TokenUsage.NONE, MODEL, name(), reading);
     }
 
     @Override
@@ -107,6 +116,7 @@ public class OfflineAnalyst implements Analyst {
             String text = PlanComment.read(request.code())
                     .map(plan -> Narrator.explain(plan, request.result(), request.summary(), request.question()))
                     .orElseGet(() -> FallbackInterpretation.describe(request.result(), request.summary()));
+            text = text + FallbackInterpretation.units(request.units());
             List<InterpretationChunk> chunks = new ArrayList<>();
             Matcher words = Pattern.compile("\\S+\\s*").matcher(text);
             while (words.find()) {

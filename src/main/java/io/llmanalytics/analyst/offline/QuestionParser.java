@@ -2,9 +2,12 @@ package io.llmanalytics.analyst.offline;
 
 import io.llmanalytics.analyst.Interaction;
 import io.llmanalytics.dataset.SharedColumn;
+import io.llmanalytics.dictionary.DataDictionary;
 import io.llmanalytics.schema.DatasetSchema;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Understands a question about a session's datasets: reads it against each dataset (the default one first) and
@@ -29,12 +32,27 @@ final class QuestionParser {
      */
     static Understood understand(
             String question, List<DatasetSchema> datasets, List<Interaction> context, List<SharedColumn> shared) {
+        return understand(question, datasets, context, shared, Map.of());
+    }
+
+    /**
+     * As {@link #understand(String, List, List, List)}, with the datasets' data dictionaries (by dataset name): their
+     * synonyms and value labels are words the question may use.
+     */
+    static Understood understand(
+            String question,
+            List<DatasetSchema> datasets,
+            List<Interaction> context,
+            List<SharedColumn> shared,
+            Map<String, DataDictionary> dictionaries) {
+        Function<DatasetSchema, Lexicon> lexiconOf =
+                d -> Lexicon.of(d, dictionaries.getOrDefault(d.name(), DataDictionary.EMPTY));
         List<String> reasons = new ArrayList<>();
         List<String> unrecognized = new ArrayList<>();
         List<String> suggested = new ArrayList<>();
-        Lexicon primaryLexicon = Lexicon.of(datasets.get(0));
+        Lexicon primaryLexicon = lexiconOf.apply(datasets.get(0));
         for (int i = 0; i < datasets.size(); i++) {
-            Lexicon lexicon = i == 0 ? primaryLexicon : Lexicon.of(datasets.get(i));
+            Lexicon lexicon = i == 0 ? primaryLexicon : lexiconOf.apply(datasets.get(i));
             try {
                 Plan plan = plan(question, lexicon, context);
                 String entity = plan.scope().entity();
@@ -77,8 +95,8 @@ final class QuestionParser {
             if (other == null || key.sampled() || otherDistinct != other.rows()) {
                 continue; // a key that repeats in the other dataset would count rows twice
             }
-            Lexicon own = Lexicon.of(primary);
-            Lexicon theirs = Lexicon.of(other);
+            Lexicon own = lexiconOf.apply(primary);
+            Lexicon theirs = lexiconOf.apply(other);
             Lexicon joined = own.joined(theirs, otherKey);
             try {
                 Plan plan = plan(question, joined, List.of());

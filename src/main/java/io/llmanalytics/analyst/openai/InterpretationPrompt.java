@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.llmanalytics.analyst.InterpretationRequest;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The data of the interpretation prompt, which {@link InterpretationService} puts after the question: the executed
@@ -34,6 +36,17 @@ public final class InterpretationPrompt {
             user.append("<whole_result>\n")
                     .append(PromptText.result(WHOLE.valueToTree(request.summary()), limits.maxResultChars()))
                     .append("\n</whole_result>\n");
+        }
+        if (!request.units().isEmpty()) {
+            user.append("Units of the columns the code used (data dictionary, quoted): ");
+            int n = 0;
+            for (Map.Entry<String, String> u : new TreeMap<>(request.units()).entrySet()) {
+                user.append(n++ > 0 ? ", " : "")
+                        .append(PromptText.quote(u.getKey(), 80))
+                        .append(": ")
+                        .append(PromptText.quote(u.getValue(), 16));
+            }
+            user.append(". Write the numbers of these columns with their unit.\n");
         }
         if (!request.privacy()) {
             if (request.code() != null && !request.code().isBlank()) {

@@ -9,7 +9,31 @@ public record PromptLimits(
         int maxResultChars,
         int maxContextCodeChars,
         int maxFeedbackChars,
-        int contextLookback) {
+        int contextLookback,
+        int schemaTokens) {
+
+    /** Limits with the default schema budget. */
+    public PromptLimits(
+            int sampleRows,
+            int maxValueLength,
+            int maxResultChars,
+            int maxContextCodeChars,
+            int maxFeedbackChars,
+            int contextLookback) {
+        this(sampleRows, maxValueLength, maxResultChars, maxContextCodeChars, maxFeedbackChars, contextLookback, 4000);
+    }
+
+    /** These limits with another schema budget. */
+    public PromptLimits withSchemaTokens(int tokens) {
+        return new PromptLimits(
+                sampleRows,
+                maxValueLength,
+                maxResultChars,
+                maxContextCodeChars,
+                maxFeedbackChars,
+                contextLookback,
+                tokens);
+    }
 
     public static PromptLimits from(LlmConfig config) {
         LlmConfig.Prompt p = config.prompt();
@@ -19,7 +43,8 @@ public record PromptLimits(
                 p.maxResultChars(),
                 p.maxContextCodeChars(),
                 p.maxFeedbackChars(),
-                config.contextLookback());
+                config.contextLookback(),
+                p.schemaTokens());
     }
 
     /** The configuration defaults. */
