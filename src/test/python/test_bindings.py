@@ -36,6 +36,18 @@ class BindingsTest(unittest.TestCase):
         self.assertEqual(roundtrip(np.float64(2.5)), 2.5)
         self.assertEqual(roundtrip({'mean': 1.0, 'rows': 3}), {'mean': 1.0, 'rows': 3})
 
+    def test_a_withheld_result_fails_every_use_with_its_reason(self):
+        step = bindings.decode_all({'step1': {'type': 'withheld', 'reason': 'step1 was too large'}})['step1']
+        uses = [lambda: step.sum(), lambda: step['a'], lambda: len(step), lambda: step / 2, lambda: list(step),
+                lambda: step == 1, lambda: pd.DataFrame(step).shape, lambda: float(step)]
+        for use in uses:
+            with self.assertRaises((ValueError, TypeError)) as caught:
+                use()
+            if isinstance(caught.exception, ValueError):
+                self.assertIn('too large', str(caught.exception))
+        with self.assertRaisesRegex(ValueError, 'too large'):
+            step.sum()
+
     def test_names_other_than_steps_are_refused(self):
         with self.assertRaises(ValueError):
             bindings.decode_all({'__builtins__': 1})

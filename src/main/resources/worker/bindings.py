@@ -3,7 +3,8 @@
 The service holds each step's result as the JSON ``output.py`` made of it (a DataFrame's first rows, a Series' first
 items, a scalar, a list or a mapping) and sends it back in the ``bindings`` of an ``exec`` request; the child decodes
 it here into ``step1``, ``step2``... before the analysis code runs. Only JSON is read: nothing a child returned is ever
-unpickled or evaluated. A result that was truncated stays truncated (its sample is what the step sees).
+unpickled or evaluated. A result that was cut to its bounds is never given as if whole: the service sends it as
+``{"type": "withheld", "reason": ...}`` and the step's name is a ``Withheld`` whose every use fails with that reason.
 """
 
 import re
@@ -12,6 +13,30 @@ import pandas as pd
 
 NAME = re.compile(r'^step[1-9][0-9]?$')
 MAX_BINDINGS = 20
+
+
+class Withheld:
+    """An earlier step's result that was too large to pass on whole; any use of it fails with the reason."""
+
+    __slots__ = ('_reason',)
+
+    def __init__(self, reason):
+        object.__setattr__(self, '_reason', str(reason))
+
+    def _refuse(self, *args, **kwargs):
+        raise ValueError(object.__getattribute__(self, '_reason'))
+
+    def __getattr__(self, name):
+        self._refuse()
+
+    __getitem__ = __iter__ = __len__ = __contains__ = __call__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __pow__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __float__ = __int__ = _refuse
+    __hash__ = None
+
+    def __repr__(self):
+        return '<withheld: %s>' % object.__getattribute__(self, '_reason')
 
 
 def decode_all(values):
@@ -34,6 +59,8 @@ def decode(value):
     if not isinstance(value, dict):
         return value
     kind = value.get('type')
+    if kind == 'withheld':
+        return Withheld(value.get('reason', 'this earlier result was too large to pass on whole'))
     if kind == 'dataframe' and isinstance(value.get('data'), list) and isinstance(value.get('columns'), list):
         frame = pd.DataFrame(value['data'], columns=value['columns'])
         index = value.get('index')

@@ -430,12 +430,16 @@ final class AnalysisRun {
     }
 
     private String errorText(ExecutionResult r) {
+        return errorText(r, services.executionTimeout());
+    }
+
+    /** Why an execution failed, in words for the person and the model; null when it succeeded. */
+    static String errorText(ExecutionResult r, Duration timeout) {
         if (r.succeeded()) {
             return null;
         }
         return switch (r.outcome()) {
-            case TIMEOUT ->
-                "The code did not finish within " + services.executionTimeout().toSeconds() + " s and was stopped.";
+            case TIMEOUT -> "The code did not finish within " + timeout.toSeconds() + " s and was stopped.";
             case KILLED ->
                 "The code was stopped for exceeding its CPU or memory limit"
                         + (r.error() == null ? "." : ": " + r.error().message());

@@ -1,6 +1,7 @@
 package io.llmanalytics.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.llmanalytics.analyst.Generation;
 import io.llmanalytics.analyst.PreviousAttempt;
 import io.llmanalytics.analyst.ResultSummary;
@@ -27,9 +28,11 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -59,6 +62,9 @@ final class ModeRun {
     private final long startNanos = System.nanoTime();
     private final long deadlineNanos;
     private final List<StepOutcome> outcomes = new ArrayList<>();
+    /** Steps whose result was cut to its bounds: never handed on as if whole (a later step would compute on a part). */
+    private final Set<Integer> truncatedSteps = new HashSet<>();
+
     private final List<ModeAnswer.Step> steps = new ArrayList<>();
     private final List<Answer.Attempt> allAttempts = new ArrayList<>();
     private TokenUsage usage = TokenUsage.NONE;
@@ -241,12 +247,26 @@ final class ModeRun {
         });
     }
 
-    /** The earlier steps' results, as the JSON the service holds, by the names later steps use. */
+    /**
+     * The earlier steps' results, as the JSON the service holds, by the names later steps use. A result that was cut
+     * to its bounds (the first rows of a large table) is withheld: the later step gets a name whose every use fails
+     * saying so, never a part of the result that it would take for the whole.
+     */
     private Map<String, JsonNode> bindings() {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         for (StepOutcome o : outcomes) {
             if (o.succeeded()) {
-                out.put(o.variable(), o.result());
+                out.put(
+                        o.variable(),
+                        truncatedSteps.contains(o.step())
+                                ? JsonNodeFactory.instance
+                                        .objectNode()
+                                        .put("type", "withheld")
+                                        .put(
+                                                "reason",
+                                                o.variable() + " was too large to pass on whole (only its first rows"
+                                                        + " were kept): compute what you need from df again")
+                                : o.result());
             }
         }
         return out;
@@ -265,6 +285,9 @@ final class ModeRun {
         allAttempts.add(new Answer.Attempt(n, code, validation, execution));
         if (r.succeeded()) {
             state.truncated = r.resultTruncated();
+            if (r.resultTruncated()) {
+                truncatedSteps.add(k);
+            }
             emitStep(k, new AnalysisEvent.Result(n, r.result(), r.resultTruncated()));
             ResultSummary summary = ResultSummary.of(r.summary()).orElse(null);
             return Uni.createFrom().item(new StepOutcome(k, state.goal, code, r.result(), summary, null));
@@ -472,20 +495,7 @@ final class ModeRun {
     }
 
     private String errorText(ExecutionResult r) {
-        if (r.succeeded()) {
-            return null;
-        }
-        return switch (r.outcome()) {
-            case TIMEOUT ->
-                "The code did not finish within " + services.executionTimeout().toSeconds() + " s and was stopped.";
-            case KILLED ->
-                "The code was stopped for exceeding its CPU or memory limit"
-                        + (r.error() == null ? "." : ": " + r.error().message());
-            default ->
-                r.error() == null
-                        ? "The code failed."
-                        : r.error().type() + ": " + r.error().message();
-        };
+        return AnalysisRun.errorText(r, services.executionTimeout());
     }
 
     private static String label(Duration d) {

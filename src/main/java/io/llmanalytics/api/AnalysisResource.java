@@ -10,10 +10,8 @@ import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.session.SessionDocument;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -25,8 +23,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -89,17 +85,11 @@ public class AnalysisResource {
         // checked once (400/503 before the stream starts); the session was read once, by ExistingSessionFilter
         Mode mode = AnalysisService.mode(request == null ? null : request.mode());
         AnalysisService.CheckedQuestion checked = analyses.check(question(request));
-        SessionDocument found = routing.get(ExistingSessionFilter.SESSION);
-        Uni<PreparedAnalysis> prepare = found != null
-                ? analyses.prepare(found, checked, privacy(request))
-                : analyses.prepare(id, checked, privacy(request));
+        Uni<PreparedAnalysis> prepare = AnalysisStreams.prepare(analyses, id, routing, checked, privacy(request));
         AtomicLong ids = new AtomicLong();
-        // Events come from several threads (the model's HTTP client, the worker pool, heartbeat timers); RESTEasy's
-        // SSE writer must see them one at a time, in order, on the request's own event loop.
-        io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events = analyses.stream(prepare, mode, StreamSlot.of(routing.get(StreamSlot.KEY)))
-                .map(event -> toSse(event, sse, ids));
-        return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return AnalysisStreams.onRequestContext(
+                analyses.stream(prepare, mode, StreamSlot.of(routing.get(StreamSlot.KEY)))
+                        .map(event -> toSse(event, sse, ids)));
     }
 
     @POST
@@ -148,21 +138,12 @@ public class AnalysisResource {
     }
 
     private static Response toResponse(AnalysisEvent event) {
-        if (event instanceof AnalysisEvent.Done done) {
-            return Response.ok(done.answer(), MediaType.APPLICATION_JSON_TYPE).build();
-        }
-        if (event instanceof AnalysisEvent.Finished finished) {
-            return Response.ok(finished.answer(), MediaType.APPLICATION_JSON_TYPE)
+        if (event instanceof AnalysisEvent.Done || event instanceof AnalysisEvent.Finished) {
+            return Response.ok(AnalysisStreams.data(event), MediaType.APPLICATION_JSON_TYPE)
                     .build();
         }
         if (event instanceof AnalysisEvent.Error error) {
-            Map<String, Object> extensions = new LinkedHashMap<>(error.extensions());
-            if (error.conversationId() != null) {
-                extensions.put("conversation_id", error.conversationId());
-            }
-            Problem problem =
-                    new Problem(error.type(), error.title(), error.status(), error.detail(), null, extensions);
-            return ProblemResponses.of(problem);
+            return ProblemResponses.of(AnalysisStreams.problem(error));
         }
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL, "The analysis ended without an answer."));
     }
@@ -171,13 +152,10 @@ public class AnalysisResource {
         if (event instanceof AnalysisEvent.Heartbeat) {
             return sse.newEventBuilder().comment("heartbeat").build();
         }
-        Object data = event instanceof AnalysisEvent.Done done
-                ? done.answer()
-                : event instanceof AnalysisEvent.Finished finished ? finished.answer() : event;
         return sse.newEventBuilder()
                 .id(Long.toString(ids.incrementAndGet()))
                 .name(event.name())
-                .data(data)
+                .data(AnalysisStreams.data(event))
                 .build();
     }
 

@@ -13,10 +13,8 @@ import io.llmanalytics.analysis.PreparedAnalysis;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.session.SessionDocument;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -29,9 +27,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -90,14 +86,10 @@ public class BatchResource {
     public Multi<OutboundSseEvent> stream(
             @PathParam("id") String id, BatchRequest request, @Context Sse sse, @Context RoutingContext routing) {
         List<AnalysisService.CheckedQuestion> checked = batches.check(questions(request));
-        SessionDocument found = routing.get(ExistingSessionFilter.SESSION);
-        Uni<PreparedAnalysis> prepare = found != null
-                ? analyses.prepare(found, checked.get(0), privacy(request))
-                : analyses.prepare(id, checked.get(0), privacy(request));
+        Uni<PreparedAnalysis> prepare =
+                AnalysisStreams.prepare(analyses, id, routing, checked.get(0), privacy(request));
         AtomicLong ids = new AtomicLong();
-        io.vertx.core.Context context = Vertx.currentContext();
-        Multi<OutboundSseEvent> events = run(prepare, checked, routing).map(event -> toSse(event, sse, ids));
-        return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return AnalysisStreams.onRequestContext(run(prepare, checked, routing).map(event -> toSse(event, sse, ids)));
     }
 
     @POST
@@ -150,11 +142,7 @@ public class BatchResource {
             return done.answer();
         }
         if (event instanceof AnalysisEvent.Error error) {
-            Map<String, Object> extensions = new LinkedHashMap<>(error.extensions());
-            if (error.conversationId() != null) {
-                extensions.put("conversation_id", error.conversationId());
-            }
-            return new Problem(error.type(), error.title(), error.status(), error.detail(), null, extensions);
+            return AnalysisStreams.problem(error);
         }
         return Problem.of(ProblemType.INTERNAL, "The question ended without an answer.");
     }
@@ -164,8 +152,7 @@ public class BatchResource {
         if (event instanceof AnalysisEvent.Heartbeat) {
             return sse.newEventBuilder().comment("heartbeat").build();
         }
-        Object data = event instanceof AnalysisEvent.Done done ? done.answer() : event;
-        JsonNode node = json.valueToTree(data);
+        JsonNode node = json.valueToTree(AnalysisStreams.data(event));
         if (indexed.index() != null && node instanceof ObjectNode object) {
             object.put("index", indexed.index());
         }

@@ -12,7 +12,6 @@ import io.llmanalytics.verified.VerifiedService;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,6 +24,10 @@ import jakarta.ws.rs.sse.Sse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -47,10 +50,19 @@ public class EvaluationResource {
     @POST
     @Path("/session/{id}/evaluate")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @APIResponses({
+        @APIResponse(
+                responseCode = "200",
+                description = "evaluation_item {index, question, outcome, detail} per verified question, then"
+                        + " evaluation_done (the evaluation); a stream that cannot start is one error event.",
+                content =
+                        @Content(
+                                mediaType = MediaType.SERVER_SENT_EVENTS,
+                                schema = @Schema(implementation = String.class)))
+    })
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @Context Sse sse) {
         AtomicLong ids = new AtomicLong();
-        var context = Vertx.currentContext();
         // an unknown session, no analyst or no verified answers: the stream's only event is an error (a problem)
         Multi<OutboundSseEvent> events = evaluations
                 .prepare(id)
@@ -59,7 +71,7 @@ public class EvaluationResource {
                 .map(event -> toSse(event, sse, ids))
                 .onFailure()
                 .recoverWithItem(e -> error(e, sse, ids));
-        return context == null ? events : events.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return AnalysisStreams.onRequestContext(events);
     }
 
     @POST

@@ -2,6 +2,8 @@ package io.llmanalytics.dictionary;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.math.BigDecimal;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Map;
  * @param description what the column holds, in plain words (null when none)
  * @param unit the unit of its numbers ({@code €}, {@code %}, {@code kg}); null when none
  * @param synonyms other words for the column that questions may use ("turnover" for {@code revenue})
- * @param values labels of its codes ({@code {"1": "first class"}}); a drafted code column lists its codes unlabelled
+ * @param values labels of its codes ({@code {"1": "first class"}}), in the codes' order (numeric codes by value,
+ *     others as text) whatever order they were sent in; a drafted code column lists its codes unlabelled
  * @param draft true when drafted from the data and not yet edited by a person
  */
 @RegisterForReflection
@@ -22,7 +25,32 @@ public record ColumnEntry(
 
     public ColumnEntry {
         synonyms = synonyms == null ? List.of() : List.copyOf(synonyms);
-        values = values == null ? Map.of() : new LinkedHashMap<>(values);
+        values = values == null ? Map.of() : ordered(values);
+    }
+
+    /** The codes in order: by value when every code is a number, else as text; so prompts and views are stable. */
+    private static Map<String, String> ordered(Map<String, String> values) {
+        Comparator<String> order = values.keySet().stream().allMatch(ColumnEntry::numeric)
+                ? Comparator.comparing((String c) -> new BigDecimal(c.strip()))
+                : Comparator.naturalOrder();
+        Map<String, String> sorted = new LinkedHashMap<>();
+        values.entrySet().stream()
+                .filter(e -> e.getKey() != null)
+                .sorted(Map.Entry.comparingByKey(order))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    private static boolean numeric(String code) {
+        if (code == null || code.isBlank() || code.length() > 40) {
+            return false;
+        }
+        try {
+            new BigDecimal(code.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Whether the entry says nothing. */

@@ -197,6 +197,27 @@ class AnalysisModesTest {
     }
 
     @Test
+    void aResultCutToItsBoundsIsNeverHandedOnAsIfWhole() {
+        ModeScript script = new ModeScript(
+                List.of("Many numbers", "Their total"),
+                Map.of(
+                        1, ModeScript.codes("result = pd.Series(range(5000))"),
+                        2, ModeScript.codes("result = step1.sum()", "result = step1.sum()")),
+                Map.of("text", "Nothing to report.", "findings", List.of(), "next_questions", List.of()));
+
+        SseEvents events = ModeScript.ask(stub, script, session(), "explore", "Overview");
+
+        assertTrue(ofStep(events, "result", 1).get(0).data().get("truncated").asBoolean(), "step 1 was cut");
+        assertTrue(ofStep(events, "result", 2).isEmpty(), "no total of a part is ever stated as the total");
+        List<SseEvents.Event> executions = ofStep(events, "execution", 2);
+        assertFalse(executions.isEmpty());
+        assertTrue(
+                executions.get(0).data().get("error").asText().contains("too large to pass on whole"),
+                executions.get(0).toString());
+        assertEquals("failed", events.done().get("steps").get(1).get("status").asText());
+    }
+
+    @Test
     void aPlanLongerThanTheStepsBudgetIsCutAndTheReportSaysSo() {
         ModeScript script = new ModeScript(
                 List.of("One", "Two", "Three", "Four", "Five", "Six", "Seven"),

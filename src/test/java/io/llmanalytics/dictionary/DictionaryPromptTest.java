@@ -101,7 +101,9 @@ class DictionaryPromptTest {
                 user.contains(
                         "; dictionary: description \"Net revenue after refunds\", unit \"€\", synonyms [\"turnover\"]"),
                 user);
-        assertTrue(user.contains("values {\"1\": \"first class\", \"2\": \"second class\"}"), user);
+        assertTrue(
+                user.contains("values {\"1\": \"first class\", \"2\": \"second class\"}"),
+                "codes in their order: " + user);
         assertTrue(
                 user.contains(
                         "; dictionary (draft): description \"values written with € (stored as text)\", unit \"€\""),

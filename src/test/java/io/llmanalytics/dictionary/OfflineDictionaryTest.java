@@ -2,6 +2,7 @@ package io.llmanalytics.dictionary;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,7 +133,7 @@ class OfflineDictionaryTest {
     }
 
     @Test
-    void aSynonymThatIsPartOfAnotherColumnsNameIsDeclined() {
+    void aSynonymThatIsPartOfAnotherColumnsNameIsAskedBack() {
         String session = Uploads.sessionOf("rates.csv", """
                 shop,revenue,turnover_rate
                 a,100,0.1
@@ -141,10 +142,13 @@ class OfflineDictionaryTest {
                 """);
         put(session, "rates", Map.of("revenue", Map.of("synonyms", List.of("turnover"))));
         Response r = ask(session, "average turnover");
-        assertEquals(422, r.statusCode(), r.asString());
-        assertTrue(r.asString().contains("question-not-understood"), r.asString());
-        String detail = r.jsonPath().getString("detail");
-        assertTrue(detail.contains("revenue") && detail.contains("turnover_rate"), detail);
+        assertEquals(200, r.statusCode(), r.asString());
+        assertNull(r.jsonPath().get("generated_code"), "nothing is computed on a guess: " + r.asString());
+        String question = r.jsonPath().getString("clarification.question");
+        assertTrue(question.contains("revenue") && question.contains("turnover_rate"), question);
+        List<String> options = r.jsonPath().getList("clarification.options");
+        assertEquals(2, options.size(), options.toString());
+        assertTrue(options.containsAll(List.of("average turnover_rate", "average revenue")), options.toString());
     }
 
     private static void put(String session, String dataset, Map<String, Object> columns) {

@@ -21,8 +21,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,10 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -68,8 +63,7 @@ public class OpenAiAnalyst implements Analyst {
     private final InterpretationService interpretation;
     private final CodeGenerationPrompt codePrompt;
     private final InterpretationPrompt interpretationPrompt;
-    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("llm-call-", 0).factory());
+    private final VirtualCalls calls = new VirtualCalls("llm-call-");
 
     public OpenAiAnalyst(
             LlmConfig config,
@@ -123,7 +117,7 @@ public class OpenAiAnalyst implements Analyst {
                 .deferred(() -> {
                     String data = codePrompt.data(request);
                     String question = request.question().strip();
-                    return guard.call(CODE_GENERATION, () -> onVirtualThread(() -> writeCode(data, question)));
+                    return guard.call(CODE_GENERATION, () -> calls.uni(() -> writeCode(data, question)));
                 })
                 .map(reply -> {
                     metrics.tokens(reply.model(), reply.usage());
@@ -196,7 +190,7 @@ public class OpenAiAnalyst implements Analyst {
 
     @PreDestroy
     void close() {
-        calls.shutdownNow();
+        calls.close();
     }
 
     /** One attempt of code generation; blocking, on a virtual thread. */
@@ -256,33 +250,6 @@ public class OpenAiAnalyst implements Analyst {
                 }
             });
         });
-    }
-
-    /**
-     * Runs a blocking call on a new virtual thread; cancelling the {@code Uni} interrupts it. The outcome is delivered
-     * on the subscriber's Vert.x context when it had one.
-     */
-    private <T> Uni<T> onVirtualThread(Callable<T> call) {
-        return Uni.createFrom().emitter(emitter -> {
-            Context caller = Vertx.currentContext();
-            Future<?> task = calls.submit(() -> {
-                try {
-                    T value = call.call();
-                    deliver(caller, () -> emitter.complete(value));
-                } catch (Throwable failure) {
-                    deliver(caller, () -> emitter.fail(failure));
-                }
-            });
-            emitter.onTermination(() -> task.cancel(true));
-        });
-    }
-
-    private static void deliver(Context context, Runnable outcome) {
-        if (context == null) {
-            outcome.run();
-        } else {
-            context.runOnContext(v -> outcome.run());
-        }
     }
 
     /** A failure as {@link LlmFailure} can classify it: LangChain4j's unreadable-answer failures get a name. */

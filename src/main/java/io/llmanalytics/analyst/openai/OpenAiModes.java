@@ -19,16 +19,10 @@ import io.llmanalytics.analyst.plan.StepRequest;
 import io.llmanalytics.analyst.plan.Synthesis;
 import io.llmanalytics.schema.DatasetSchema;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The multi-step modes of the OpenAI analyst, as prompt patterns: a plan prompt answered with JSON steps, then for
@@ -51,8 +45,7 @@ public class OpenAiModes implements ModeAnalyst {
     private final ModeService service;
     private final CodeGenerationPrompt codePrompt;
     private final PromptLimits limits;
-    private final ExecutorService calls = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("llm-mode-", 0).factory());
+    private final VirtualCalls calls = new VirtualCalls("llm-mode-");
 
     public OpenAiModes(
             OpenAiAnalyst analyst,
@@ -84,7 +77,7 @@ public class OpenAiModes implements ModeAnalyst {
                     String guidance = ModePatterns.plan(request.mode());
                     return guard.call(
                             PLAN,
-                            () -> onVirtualThread(() ->
+                            () -> calls.uni(() ->
                                     reply(() -> service.plan(MIN_STEPS, max, guidance, data, request.question()))));
                 })
                 .map(reply -> {
@@ -168,8 +161,7 @@ public class OpenAiModes implements ModeAnalyst {
                     String text = data.toString();
                     return guard.call(
                             SYNTHESIS,
-                            () -> onVirtualThread(
-                                    () -> reply(() -> service.synthesize(guidance, text, request.question()))));
+                            () -> calls.uni(() -> reply(() -> service.synthesize(guidance, text, request.question()))));
                 })
                 .map(reply -> {
                     metrics.tokens(reply.model(), reply.usage());
@@ -227,31 +219,8 @@ public class OpenAiModes implements ModeAnalyst {
         return new ChatReply(result.content(), usage, model == null ? endpoint.model() : model);
     }
 
-    private <T> Uni<T> onVirtualThread(Callable<T> call) {
-        return Uni.createFrom().emitter(emitter -> {
-            Context caller = Vertx.currentContext();
-            Future<?> task = calls.submit(() -> {
-                try {
-                    T value = call.call();
-                    deliver(caller, () -> emitter.complete(value));
-                } catch (Throwable failure) {
-                    deliver(caller, () -> emitter.fail(failure));
-                }
-            });
-            emitter.onTermination(() -> task.cancel(true));
-        });
-    }
-
-    private static void deliver(Context context, Runnable outcome) {
-        if (context == null) {
-            outcome.run();
-        } else {
-            context.runOnContext(v -> outcome.run());
-        }
-    }
-
     @PreDestroy
     void close() {
-        calls.shutdownNow();
+        calls.close();
     }
 }
