@@ -37,8 +37,6 @@ class CodeRulesTest {
             // the PostgreSQL and MariaDB drivers are both called Driver
             "io/llmanalytics/sources/SourceConnections.java",
                     Set.of("org.postgresql.Driver", "org.mariadb.jdbc.Driver"),
-            // jakarta.ws.rs.core.Context is the injection annotation; io.vertx.core.Context is the request's event loop
-            "io/llmanalytics/api/AnalysisResource.java", Set.of("io.vertx.core.Context"),
             // java.nio.file.Path is the exported file; jakarta.ws.rs.Path the resource's route
             "io/llmanalytics/api/ExportResource.java", Set.of("jakarta.ws.rs.Path"),
             // Mutiny's TimeoutException (ifNoItem) and the JDK's (futures) both mean the store did not answer in time
