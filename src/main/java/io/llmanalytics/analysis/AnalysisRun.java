@@ -240,10 +240,7 @@ final class AnalysisRun {
             emit.accept(new AnalysisEvent.Reading(executed.reading()));
         }
         emit.accept(new AnalysisEvent.Result(executed.attempt(), result.result(), result.resultTruncated()));
-        List<AnalysisEvent.Chart> charts = result.charts().stream()
-                .map(c -> new AnalysisEvent.Chart(
-                        "image/" + c.format(), c.data(), c.width(), c.height(), c.plot(), c.spec(), c.specNote()))
-                .toList();
+        List<AnalysisEvent.Chart> charts = charts(result);
         charts.forEach(emit);
         emit.accept(new AnalysisEvent.Status("interpreting", executed.attempt()));
         ResultSummary whole = ResultSummary.of(result.summary()).orElse(null);
@@ -412,6 +409,14 @@ final class AnalysisRun {
 
     private <T> Uni<T> stage(String name, Uni<T> uni) {
         return services.metrics().timed(name, uni, nanos -> stageNanos.merge(name, nanos, Long::sum));
+    }
+
+    /** The charts an execution drew, as the {@code chart} events that carry them. */
+    static List<AnalysisEvent.Chart> charts(ExecutionResult result) {
+        return result.charts().stream()
+                .map(c -> new AnalysisEvent.Chart(
+                        "image/" + c.format(), c.data(), c.width(), c.height(), c.plot(), c.spec(), c.specNote()))
+                .toList();
     }
 
     /** Milliseconds spent in each stage (all attempts) and in total, so far. */

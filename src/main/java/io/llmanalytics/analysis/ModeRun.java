@@ -64,6 +64,8 @@ final class ModeRun {
     private final List<StepOutcome> outcomes = new ArrayList<>();
     /** Steps whose result was cut to its bounds: never handed on as if whole (a later step would compute on a part). */
     private final Set<Integer> truncatedSteps = new HashSet<>();
+    /** The charts the steps drew, in order: streamed with their step, stored with the analysis. */
+    private final List<AnalysisEvent.Chart> drawn = new ArrayList<>();
 
     private final List<ModeAnswer.Step> steps = new ArrayList<>();
     private final List<Answer.Attempt> allAttempts = new ArrayList<>();
@@ -289,6 +291,10 @@ final class ModeRun {
                 truncatedSteps.add(k);
             }
             emitStep(k, new AnalysisEvent.Result(n, r.result(), r.resultTruncated()));
+            for (AnalysisEvent.Chart chart : AnalysisRun.charts(r)) {
+                drawn.add(chart);
+                emitStep(k, chart);
+            }
             ResultSummary summary = ResultSummary.of(r.summary()).orElse(null);
             return Uni.createFrom().item(new StepOutcome(k, state.goal, code, r.result(), summary, null));
         }
@@ -385,14 +391,25 @@ final class ModeRun {
                 conversationId,
                 usage(),
                 Map.of("total", (System.nanoTime() - startNanos) / 10_000 / 100.0));
-        return services.history().append(prepared.session().id, entry(answer)).invoke(() -> {
-            services.metrics().finished("done", allAttempts.size());
-            emit.accept(new AnalysisEvent.Finished(answer));
-        });
+        String sessionId = prepared.session().id;
+        List<AnalysisEvent.Chart> charts = List.copyOf(drawn);
+        return services.history()
+                .storeCharts(sessionId, conversationId, charts)
+                .chain(stored -> services.history()
+                        .append(sessionId, entry(answer, charts, stored ? sessionId : null))
+                        .onFailure()
+                        .call(() -> services.history().forgetCharts(sessionId, conversationId)))
+                .invoke(() -> {
+                    services.metrics().finished("done", allAttempts.size());
+                    emit.accept(new AnalysisEvent.Finished(answer));
+                });
     }
 
-    /** The stored interaction: the steps' code as one script (so exports and follow-ups see it) and the analysis. */
-    private StoredInteraction entry(ModeAnswer answer) {
+    /**
+     * The stored interaction: the steps' code as one script (so exports and follow-ups see it), the charts the steps
+     * drew (with their address when {@code chartsOf} names the session they were stored under) and the analysis.
+     */
+    private StoredInteraction entry(ModeAnswer answer, List<AnalysisEvent.Chart> charts, String chartsOf) {
         StringBuilder script = new StringBuilder();
         JsonNode last = null;
         for (ModeAnswer.Step s : answer.steps()) {
@@ -419,13 +436,13 @@ final class ModeRun {
                         .sum(),
                 conversationId,
                 List.copyOf(allAttempts),
-                List.of(),
+                charts,
                 answer.usage(),
                 answer.report().grounding(),
                 answer.timings(),
                 null);
         return services.history()
-                .entry(flat, null, null, started, prepared.privacy())
+                .entry(flat, null, chartsOf, started, prepared.privacy())
                 .withAnalysis(services.history().analysis(answer));
     }
 

@@ -1,9 +1,14 @@
 // A multi-step analysis (modes explore, statistics, model) in the conversation: the report on top (findings and the
 // next questions as buttons that ask them), then the plan as a checklist that fills as steps finish, each step
 // collapsible with its code and result. Everything from the model or the data is set as text.
+import { chartImageUrl, chartSpec } from './api.js';
+import { chartFigure } from './chart.js';
 import { codeBlock } from './code.js';
 import { append, h, icon, replaceChildren } from './dom.js';
 import { renderResult } from './result.js';
+
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const ENDED_BY = {
   steps: 'The plan was longer than the steps budget; the steps beyond it were not run.',
@@ -18,12 +23,15 @@ export class PlanTurn {
     this.live = h('p', { class: 'visually-hidden', role: 'status' });
     this.reportBox = h('section', { class: 'report', 'aria-label': 'Report', hidden: true });
     this.planBox = h('ol', { class: 'plan-checklist', 'aria-label': 'Plan' });
+    this.chartBox = h('div', { class: 'charts', hidden: true });
+    this.charts = 0;
     this.planNote = h('p', { class: 'note plan-status' }, 'Planning…');
     this.problemBox = h('div', { class: 'problem', role: 'alert', hidden: true });
     this.el = h('article', { class: 'turn plan-turn', dataset: { state: 'running', mode } },
       h('div', { class: 'question' }, h('span', { class: 'avatar', 'aria-hidden': 'true' }, 'You'),
         h('p', { class: 'question-text' }, question), h('span', { class: 'mode-badge' }, mode)),
-      h('div', { class: 'answer' }, this.live, this.reportBox, this.problemBox, this.planNote, this.planBox));
+      h('div', { class: 'answer' }, this.live, this.reportBox, this.chartBox, this.problemBox, this.planNote,
+        this.planBox));
   }
 
   get state() {
@@ -70,10 +78,34 @@ export class PlanTurn {
       append(item.body, renderResult(data.result, { truncated: data.truncated }));
       this.live.textContent = `Step ${data.step} done.`;
     }
+    if (name === 'chart' && IMAGE_TYPES.has(data.mime) && typeof data.data === 'string' && BASE64.test(data.data)) {
+      const img = this.chartImage(item.body, data.width, data.height, data.spec, `Chart of step ${data.step}`);
+      img.src = `data:${data.mime};base64,${data.data}`;
+    }
     if (name === 'step_failed') {
       item.li.dataset.state = 'failed';
       append(item.body, h('p', { class: 'note failed' }, data.reason ?? 'This step failed.'));
     }
+  }
+
+  /** A chart's image in `box`, in a figure that becomes interactive when `spec` (or its promise) is drawable. */
+  chartImage(box, width, height, spec, label) {
+    const img = h('img', { class: 'chart', alt: label,
+      width: width > 0 ? width : null, height: height > 0 ? height : null, loading: 'lazy' });
+    append(box, chartFigure(img, spec, label));
+    return img;
+  }
+
+  /** A chart stored with the analysis, loaded from the service, shown under the report. */
+  storedChart({ mime, width, height, href }) {
+    if (!IMAGE_TYPES.has(mime) || typeof href !== 'string') return;
+    this.charts += 1;
+    this.chartBox.hidden = false;
+    const img = this.chartImage(this.chartBox, width, height, chartSpec(href), `Chart ${this.charts} drawn by the analysis`);
+    chartImageUrl(href).then((url) => {
+      if (url) img.src = url;
+      else img.replaceWith(h('p', { class: 'note' }, 'This chart could not be loaded.'));
+    });
   }
 
   report({ text, findings = [], next_questions: next = [], ended_by: endedBy } = {}) {
@@ -120,6 +152,9 @@ export class PlanTurn {
       if (s.status === 'failed') turn.step('step_failed', { step: s.step, reason: s.error });
     }
     if (a.report) turn.report(a.report);
+    for (const chart of Array.isArray(entry.charts) ? entry.charts : []) {
+      if (chart?.href) turn.storedChart(chart);
+    }
     turn.done(null);
     turn.el.dataset.state = 'stored';
     return turn;

@@ -197,6 +197,37 @@ class AnalysisModesTest {
     }
 
     @Test
+    void aChartDrawnByAStepIsStreamedWithItsStepAndKeptWithTheAnalysis() {
+        String session = session();
+        ModeScript script = new ModeScript(
+                List.of("Revenue per category as a chart", "Number of orders"),
+                Map.of(
+                        1,
+                        ModeScript.codes("s = df.groupby('category')['revenue'].sum()\n"
+                                + "s.plot(kind='bar', title='Revenue by category')\nresult = s"),
+                        2,
+                        ModeScript.codes("result = len(df)")),
+                Map.of("text", "There are 6 orders.", "findings", List.of(), "next_questions", List.of()));
+
+        SseEvents events = ModeScript.ask(stub, script, session, "explore", "Overview with a chart");
+
+        List<SseEvents.Event> charts = ofStep(events, "chart", 1);
+        assertEquals(1, charts.size(), "step 1's chart is streamed with its step");
+        assertEquals("image/png", charts.get(0).data().get("mime").asText());
+        assertTrue(charts.get(0).data().get("spec").has("data"), "with its interactive form");
+        assertTrue(ofStep(events, "chart", 2).isEmpty());
+        String href = given().get("/api/session/" + session)
+                .then()
+                .statusCode(200)
+                .body("history[0].analysis.mode", is("explore"))
+                .body("history[0].charts.size()", is(1))
+                .extract()
+                .path("history[0].charts[0].href");
+        assertNotNull(href, "the chart is stored with the analysis");
+        given().get(href).then().statusCode(200).contentType("image/png");
+    }
+
+    @Test
     void aResultCutToItsBoundsIsNeverHandedOnAsIfWhole() {
         ModeScript script = new ModeScript(
                 List.of("Many numbers", "Their total"),
