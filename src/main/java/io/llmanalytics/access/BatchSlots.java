@@ -22,6 +22,33 @@ public class BatchSlots {
         this.access = access;
     }
 
+    /**
+     * Counts a batch's questions beyond its first (which the gate counted, as for any analysis) against the caller's
+     * analyses per minute, so that a batch of ten uses ten of them: on this instance at once (throws the 429 naming the
+     * limit before anything starts), then, with shared limits, in the store (the returned {@code Uni} fails with the
+     * 429). Questions counted before one did not fit stay counted.
+     */
+    public Uni<Void> admitQuestions(RoutingContext routing, int questions) {
+        int limit = access.config().limits().analysesPerMinute();
+        if (limit <= 0 || questions <= 1) {
+            return Uni.createFrom().voidItem();
+        }
+        Caller caller = Callers.of(routing);
+        for (int i = 1; i < questions; i++) {
+            access.limits().admitAnalysis(caller);
+        }
+        if (access.shared().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        SharedLimits shared = access.shared().get();
+        Uni<Void> counted = Uni.createFrom().voidItem();
+        for (int i = 1; i < questions; i++) {
+            counted = counted.chain(
+                    () -> shared.count("analysis", caller.limitKey(), limit, CallerLimits.analysesAllowed(limit)));
+        }
+        return counted;
+    }
+
     /** Up to {@code wanted} further slots of the caller of {@code routing}; never fails. */
     public Uni<List<StreamSlot>> take(RoutingContext routing, int wanted) {
         return take(Callers.of(routing), wanted, new ArrayList<>());

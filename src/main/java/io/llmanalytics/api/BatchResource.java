@@ -86,8 +86,8 @@ public class BatchResource {
     public Multi<OutboundSseEvent> stream(
             @PathParam("id") String id, BatchRequest request, @Context Sse sse, @Context RoutingContext routing) {
         List<AnalysisService.CheckedQuestion> checked = batches.check(questions(request));
-        Uni<PreparedAnalysis> prepare =
-                AnalysisStreams.prepare(analyses, id, routing, checked.get(0), privacy(request));
+        Uni<PreparedAnalysis> prepare = slots.admitQuestions(routing, checked.size())
+                .chain(() -> AnalysisStreams.prepare(analyses, id, routing, checked.get(0), privacy(request)));
         AtomicLong ids = new AtomicLong();
         return AnalysisStreams.onRequestContext(run(prepare, checked, routing).map(event -> toSse(event, sse, ids)));
     }
@@ -108,11 +108,16 @@ public class BatchResource {
         @APIResponse(
                 responseCode = "404",
                 description = "No such session (or another key's).",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+        @APIResponse(
+                responseCode = "429",
+                description = "The batch's questions do not fit the caller's analyses per minute, or no slot is free.",
                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     })
     public Uni<Response> answers(@PathParam("id") String id, BatchRequest request, @Context RoutingContext routing) {
         List<AnalysisService.CheckedQuestion> checked = batches.check(questions(request));
-        return analyses.prepare(id, checked.get(0), privacy(request))
+        return slots.admitQuestions(routing, checked.size())
+                .chain(() -> analyses.prepare(id, checked.get(0), privacy(request)))
                 .chain(prepared -> run(Uni.createFrom().item(prepared), checked, routing)
                         .select()
                         .where(e -> e.index() != null && e.event().terminal())

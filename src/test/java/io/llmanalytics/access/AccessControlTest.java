@@ -260,7 +260,7 @@ class AccessControlTest {
                 .statusCode(200)
                 .body("components.access.status", equalTo("up"))
                 .body("components.access.details.mode", equalTo("api-keys"))
-                .body("components.access.details.keys", equalTo(8))
+                .body("components.access.details.keys", equalTo(9))
                 .body("components.access.details.limits_per", equalTo("key"))
                 .body("components.access.details.uploads_per_minute", equalTo(AccessProfile.UPLOADS_PER_MINUTE))
                 .body(not(containsString(ALICE)));

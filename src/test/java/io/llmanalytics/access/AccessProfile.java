@@ -25,6 +25,8 @@ public class AccessProfile implements QuarkusTestProfile {
     public static final String GRACE = "grace-0123456789abcdef";
     /** Only the chart access test uses Heidi's key. */
     public static final String HEIDI = "heidi-0123456789abcdef";
+    /** Only the batch limit test uses Ivan's key. */
+    public static final String IVAN = "ivan-0123456789abcdef";
 
     public static final int UPLOADS_PER_MINUTE = 4;
     public static final int ANALYSES_PER_MINUTE = 4;
@@ -34,7 +36,7 @@ public class AccessProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
-                Map.entry("access.api-keys", ALICE + " , " + BOB + "," + HEIDI),
+                Map.entry("access.api-keys", ALICE + " , " + BOB + "," + HEIDI + "," + IVAN),
                 Map.entry("access.api-keys-file", keysFile().toString()),
                 Map.entry("access.limits.uploads-per-minute", Integer.toString(UPLOADS_PER_MINUTE)),
                 Map.entry("access.limits.analyses-per-minute", Integer.toString(ANALYSES_PER_MINUTE)),
