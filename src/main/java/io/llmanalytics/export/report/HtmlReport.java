@@ -157,11 +157,16 @@ final class HtmlReport {
                     .append(d.schema().rows())
                     .append(" rows · ")
                     .append(d.schema().columns().size())
-                    .append(" columns</p>\n<table class=\"profile\">\n<thead><tr>");
+                    .append(" columns</p>\n");
+            String description = d.dataDictionary().description();
+            if (description != null && !description.isBlank()) {
+                out.append("<p class=\"description\">").append(esc(description)).append("</p>\n");
+            }
+            out.append("<table class=\"profile\">\n<thead><tr>");
             ReportText.PROFILE_HEADER.forEach(h -> out.append("<th>").append(h).append("</th>"));
             out.append("</tr></thead>\n<tbody>\n");
             for (ColumnSchema c : d.schema().columns()) {
-                row(ReportText.profile(c));
+                row(ReportText.profile(c, d.dataDictionary()));
             }
             out.append("</tbody>\n</table>\n");
         }

@@ -175,11 +175,25 @@ final class PdfReport {
             space(8);
             heading(d.name() + (d.isDefault() ? " (df)" : ""), 12);
             paragraph(d.schema().rows() + " rows · " + d.schema().columns().size() + " columns", sans, BODY, WIDTH, 4);
-            List<List<String>> rows = new ArrayList<>();
-            for (ColumnSchema c : d.schema().columns()) {
-                rows.add(ReportText.profile(c));
+            String description = d.dataDictionary().description();
+            if (description != null && !description.isBlank()) {
+                paragraph(description, sans, BODY, WIDTH, 4);
             }
-            table(ReportText.PROFILE_HEADER, rows);
+            // the profile as a table; what the columns mean below it, as wrapped text (a cell would cut it short)
+            int meaning = ReportText.PROFILE_HEADER.size() - 1;
+            List<List<String>> rows = new ArrayList<>();
+            List<String> meanings = new ArrayList<>();
+            for (ColumnSchema c : d.schema().columns()) {
+                List<String> row = ReportText.profile(c, d.dataDictionary());
+                rows.add(row.subList(0, meaning));
+                if (!row.get(meaning).isEmpty()) {
+                    meanings.add(c.name() + ": " + row.get(meaning));
+                }
+            }
+            table(ReportText.PROFILE_HEADER.subList(0, meaning), rows);
+            for (String m : meanings) {
+                paragraph(m, sans, BODY, WIDTH, 2);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package io.llmanalytics.export.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmanalytics.dictionary.ColumnEntry;
+import io.llmanalytics.dictionary.DataDictionary;
 import io.llmanalytics.export.ResultTable;
 import io.llmanalytics.export.ResultText;
 import io.llmanalytics.schema.ColumnProfile;
@@ -19,7 +21,8 @@ final class ReportText {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /** The headers of a dataset's column table. */
-    static final List<String> PROFILE_HEADER = List.of("Column", "Type", "Missing", "Distinct", "Min", "Max", "Mean");
+    static final List<String> PROFILE_HEADER =
+            List.of("Column", "Type", "Missing", "Distinct", "Min", "Max", "Mean", "Meaning");
 
     private ReportText() {}
 
@@ -93,8 +96,11 @@ final class ReportText {
         return cell.isTextual() ? cell.asText() : cell.toString();
     }
 
-    /** One column's row of the datasets' profile table (see {@link #PROFILE_HEADER}). */
-    static List<String> profile(ColumnSchema column) {
+    /**
+     * One column's row of the datasets' profile table (see {@link #PROFILE_HEADER}): its profile, then what its data
+     * dictionary entry says it means (description and unit; marked when drafted from the data).
+     */
+    static List<String> profile(ColumnSchema column, DataDictionary dictionary) {
         ColumnProfile p = column.profile();
         String min = "";
         String max = "";
@@ -107,7 +113,23 @@ final class ReportText {
             distinct =
                     p.distinct() == null ? "" : (Boolean.TRUE.equals(p.distinctEstimated()) ? "≈" : "") + p.distinct();
         }
-        return List.of(column.name(), column.dtype(), Long.toString(column.nullCount()), distinct, min, max, mean);
+        return List.of(
+                column.name(),
+                column.dtype(),
+                Long.toString(column.nullCount()),
+                distinct,
+                min,
+                max,
+                mean,
+                dictionary.column(column.name()).map(ReportText::meaning).orElse(""));
+    }
+
+    private static String meaning(ColumnEntry entry) {
+        String text = entry.description() == null ? "" : entry.description().strip();
+        if (entry.unit() != null && !entry.unit().isBlank()) {
+            text = (text + " (" + entry.unit().strip() + ")").strip();
+        }
+        return text.isEmpty() || !entry.drafted() ? text : text + " [draft]";
     }
 
     static String number(double d) {

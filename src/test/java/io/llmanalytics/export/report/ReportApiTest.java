@@ -145,6 +145,28 @@ class ReportApiTest {
     }
 
     @Test
+    void bothReportsSayWhatTheColumnsMeanFromTheDataDictionary() throws Exception {
+        String session = upload(ALICE);
+        String dataset = as(ALICE).get("/api/session/" + session).jsonPath().getString("datasets[0].name");
+        as(ALICE)
+                .contentType("application/json")
+                .body("{\"description\": \"Sales of the shop in 2024\", \"columns\": {\"amount\":"
+                        + " {\"description\": \"Units sold\", \"unit\": \"pcs\"}}}")
+                .put("/api/session/" + session + "/datasets/" + dataset + "/dictionary")
+                .then()
+                .statusCode(200);
+
+        String html = as(ALICE).get("/api/session/" + session + "/report.html").asString();
+        assertTrue(html.contains("<th>Meaning</th>"), "the profile table has the meaning column");
+        assertTrue(html.contains("<td>Units sold (pcs)</td>"), "the column's description and unit");
+        assertTrue(html.contains("<p class=\"description\">Sales of the shop in 2024</p>"), "the dataset's");
+        Response pdf = as(ALICE).get("/api/session/" + session + "/report.pdf");
+        assertEquals(200, pdf.statusCode());
+        String text = pdfText(pdf.asByteArray()).replaceAll("\\s+", " ");
+        assertTrue(text.contains("Units sold (pcs)") && text.contains("Sales of the shop in 2024"), text);
+    }
+
+    @Test
     void plotlyIsInlinedOnlyWhenSomeChartHasASpec() {
         String session = upload(ALICE);
         stored(session, "Amount by category as a chart?", "A has 4 and B has 2.", null, 4);
