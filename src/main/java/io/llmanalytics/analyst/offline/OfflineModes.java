@@ -43,7 +43,23 @@ public class OfflineModes implements ModeAnalyst {
             case EXPLORE -> Explore.plan(request.datasets().get(0));
             case STATISTICS ->
                 Statistics.read(request.question(), request.datasets().get(0))
-                        .map(Statistics::plan)
+                        .map(reading -> {
+                            List<String> left = Statistics.unexplained(request.question(), reading);
+                            if (!left.isEmpty()) {
+                                throw new ProblemException(
+                                        ProblemType.QUESTION_NOT_UNDERSTOOD,
+                                        "Without a language model, statistics mode did not understand "
+                                                + String.join(
+                                                        ", ",
+                                                        left.stream()
+                                                                .map(w -> "'" + w + "'")
+                                                                .toList())
+                                                + " in this question: it compares a measure between two values of one"
+                                                + " column, or relates two columns, over all rows, and would not drop"
+                                                + " a condition. A question with conditions" + NEEDS_MODEL);
+                            }
+                            return Statistics.plan(reading);
+                        })
                         .orElseThrow(() -> new ProblemException(
                                 ProblemType.QUESTION_NOT_UNDERSTOOD,
                                 "Without a language model, statistics mode answers two kinds of question: \"is the"

@@ -11,9 +11,11 @@ import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ValueCount;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -86,6 +88,100 @@ final class Statistics {
             }
         }
         return Optional.empty();
+    }
+
+    /** Words a comparison or relation question uses besides the columns and values it names. */
+    private static final Set<String> QUESTION_WORDS = Set.of(
+            "is",
+            "are",
+            "was",
+            "were",
+            "there",
+            "a",
+            "an",
+            "the",
+            "any",
+            "significant",
+            "significantly",
+            "statistically",
+            "statistical",
+            "difference",
+            "differences",
+            "different",
+            "differ",
+            "differs",
+            "in",
+            "of",
+            "between",
+            "and",
+            "vs",
+            "versus",
+            "compare",
+            "compared",
+            "comparing",
+            "comparison",
+            "how",
+            "does",
+            "do",
+            "did",
+            "related",
+            "relate",
+            "relates",
+            "relation",
+            "relationship",
+            "correlation",
+            "correlated",
+            "correlate",
+            "correlates",
+            "association",
+            "associated",
+            "associate",
+            "with",
+            "to",
+            "depend",
+            "depends",
+            "dependent",
+            "on",
+            "higher",
+            "lower",
+            "than",
+            "whether",
+            "linked",
+            "strong",
+            "strongly",
+            "really");
+
+    /**
+     * The words of {@code question} that its reading does not account for (not a named column or value, not a word
+     * these questions use): a filter or a condition ("for women", "in 2020") that the plan would otherwise drop
+     * silently. The question is then declined naming them.
+     */
+    static List<String> unexplained(String question, Reading reading) {
+        Set<String> known = new HashSet<>(QUESTION_WORDS);
+        List<String> named = switch (reading) {
+            case Comparison c -> List.of(c.measure(), c.group(), c.a(), c.b());
+            case Relation r -> List.of(r.x(), r.y());
+        };
+        for (String name : named) {
+            known.addAll(words(name));
+        }
+        List<String> left = new ArrayList<>();
+        for (String word : words(question)) {
+            if (!known.contains(word) && !left.contains(word)) {
+                left.add(word);
+            }
+        }
+        return left;
+    }
+
+    private static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : Words.fold(text).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     private static boolean numeric(ColumnSchema c) {

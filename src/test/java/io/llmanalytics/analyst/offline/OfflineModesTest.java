@@ -173,6 +173,17 @@ class OfflineModesTest {
         assertEquals(pearson.get("r_p").asDouble(), r.get("r_p").asDouble(), 1e-12);
         assertTrue(related.get("report").get("text").asText().contains("Pearson's r = "));
 
+        Response condition = given().contentType("application/json")
+                .accept("application/json")
+                .body(Map.of(
+                        "question",
+                        "Is the difference in score between control and treatment significant for women?",
+                        "mode",
+                        "statistics"))
+                .post("/api/session/" + session + "/analyze");
+        assertEquals(422, condition.statusCode(), "a condition is never dropped silently: " + condition.asString());
+        assertTrue(condition.jsonPath().getString("detail").contains("'women'"), condition.asString());
+
         for (String[] declined : List.of(
                 new String[] {"statistics", "Which factors explain the score best?"},
                 new String[] {"model", "Predict the score from height and weight"})) {
