@@ -26,7 +26,12 @@ echo
 echo "== Baseline: CPython 3.11 running the same policy on the same snippet"
 /usr/bin/python3 - "$ROOT" "$OUT/validator-snippet.py" "$ROUNDS" <<'PY' | tee "$OUT/validator-cpython.txt"
 import sys, time
+import importlib.util
 root, snippet, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+# loaded as the validator loads it: the worker's allow-list parser installed as `import_policy`
+spec = importlib.util.spec_from_file_location("import_policy", root + "/src/main/resources/worker/policy.py")
+sys.modules["import_policy"] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sys.modules["import_policy"])
 sys.path.insert(0, root + "/src/main/resources/validation")
 import policy
 res = root + "/src/main/resources/"
