@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes a dataset's canonical CSV from its records once its final dtypes are known. */
+/** Writes a dataset's canonical CSV from its records once its final dtypes are known (records parsed ahead on a thread of their own). */
 public final class CanonicalRewriter {
 
     private CanonicalRewriter() {}
@@ -24,12 +24,19 @@ public final class CanonicalRewriter {
             records.header();
             writer.header(schema.columnNames());
             String[] cells = new String[types.length];
-            String[] record;
-            while ((record = records.next()) != null) {
-                for (int i = 0; i < types.length; i++) {
-                    cells[i] = i < record.length ? SampleValues.canonical(record[i], types[i], conventions) : null;
+            try (RecordBatches batches = new RecordBatches(records)) {
+                RecordBatches.Batch batch;
+                while ((batch = batches.next()) != null) {
+                    for (int r = 0; r < batch.size; r++) {
+                        String[] record = batch.rows[r];
+                        for (int i = 0; i < types.length; i++) {
+                            cells[i] =
+                                    i < record.length ? SampleValues.canonical(record[i], types[i], conventions) : null;
+                        }
+                        writer.write(cells);
+                    }
+                    batches.finish(batch);
                 }
-                writer.write(cells);
             }
         }
     }

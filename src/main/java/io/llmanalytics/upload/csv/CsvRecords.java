@@ -97,9 +97,9 @@ public final class CsvRecords implements AutoCloseable {
     }
 
     private String[] raw() throws IOException {
-        String text;
+        boolean more;
         try {
-            text = splitter.next();
+            more = splitter.advance();
         } catch (RecordSplitter.UnclosedQuoteException e) {
             throw new ProblemException(
                     ProblemType.UNREADABLE_FILE,
@@ -117,9 +117,16 @@ public final class CsvRecords implements AutoCloseable {
             }
             throw e;
         }
-        if (text == null) {
+        if (!more) {
             return null;
         }
+        if (plainSplit && splitter.quoteFree() && !splitter.nulSeen()) {
+            String[] fields = splitter.fields();
+            if (fields.length > 1 || !fields[0].isEmpty()) {
+                return fields;
+            }
+        }
+        String text = splitter.text();
         String[] fields;
         try {
             fields = plainSplit && !text.isEmpty() && text.indexOf('"') < 0 ? split(text) : parser.parseLine(text);

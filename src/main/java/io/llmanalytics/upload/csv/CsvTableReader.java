@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * Reads delimited text: the dialect is sniffed from the first 64 KiB, then one streaming pass (records split by
  * {@link RecordSplitter}, fields parsed by OpenCSV's RFC 4180 parser, or its escape-aware parser when the file uses
- * backslash escapes) builds the schema and profile. When the file is not already canonical, a second pass writes the
+ * backslash escapes) builds the schema and profile; the records are parsed on a thread of their own while the ones
+ * before them are profiled ({@link RecordBatches}), in the same order. When the file is not already canonical, a second pass writes the
  * canonical CSV with the final dtypes known (decimal commas, booleans and dates normalised). Blocking: call it on a
  * worker thread.
  */
@@ -76,12 +77,18 @@ public final class CsvTableReader {
             String[] header = records.header();
             SchemaBuilder builder = new SchemaBuilder(Arrays.asList(header), options, conventions(dialect));
             boolean reshaped = records.reshaped();
-            String[] record;
-            while ((record = records.next()) != null) {
-                try {
-                    reshaped |= builder.add(record).length < record.length;
-                } catch (RaggedRowException e) {
-                    throw ragged(e, records.line(), record, builder.width());
+            try (RecordBatches batches = new RecordBatches(records)) {
+                RecordBatches.Batch batch;
+                while ((batch = batches.next()) != null) {
+                    for (int i = 0; i < batch.size; i++) {
+                        String[] record = batch.rows[i];
+                        try {
+                            reshaped |= builder.add(record).length < record.length;
+                        } catch (RaggedRowException e) {
+                            throw ragged(e, batch.lines[i], record, builder.width());
+                        }
+                    }
+                    batches.finish(batch);
                 }
             }
             if (builder.rows() == 0) {
@@ -103,7 +110,7 @@ public final class CsvTableReader {
         return dialect.decimalComma() ? CellConventions.DECIMAL_COMMA : CellConventions.TEXT;
     }
 
-    private static ProblemException ragged(RaggedRowException e, long line, String[] record, int width) {
+    static ProblemException ragged(RaggedRowException e, long line, String[] record, int width) {
         String extra = String.join(
                 ", ",
                 Arrays.asList(record).subList(width, record.length).stream()
@@ -120,7 +127,7 @@ public final class CsvTableReader {
                         + " accepted and padded with missing values.");
     }
 
-    private static String preview(List<String> names) {
+    static String preview(List<String> names) {
         String joined = String.join(", ", names.subList(0, Math.min(5, names.size())));
         return names.size() > 5 ? joined + ", ..." : joined;
     }

@@ -2,6 +2,7 @@ package io.llmanalytics.upload.csv;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.util.Arrays;
 
 /**
  * Splits delimited text into records the way pandas' tokenizer does: a record ends at {@code \n}, {@code \r\n} or a
@@ -15,6 +16,15 @@ final class RecordSplitter {
     private final char escape;
     private final boolean skipInitialSpace;
     private final char[] buffer = new char[1 << 16];
+    /** Positions in the record of the delimiters seen outside quotes (all of them when the record has no quote). */
+    private int[] delimiters = new int[16];
+
+    /** The largest of the characters the unquoted scan stops at or notes: one compare skips ordinary text. */
+    private final char special;
+
+    private int delimiterCount;
+    private boolean quoteSeen;
+    private boolean nulSeen;
     private final StringBuilder record = new StringBuilder(256);
     private final int maxRecordChars;
     private int pos;
@@ -25,9 +35,38 @@ final class RecordSplitter {
     RecordSplitter(Reader in, Dialect dialect, int maxRecordChars) {
         this.in = in;
         this.delimiter = dialect.delimiter();
+        this.special = (char) Math.max(dialect.delimiter(), '"');
         this.escape = dialect.escape();
         this.skipInitialSpace = dialect.skipInitialSpace();
         this.maxRecordChars = maxRecordChars;
+    }
+
+    /** The current record's text (after {@link #advance()}). */
+    String text() {
+        return record.toString();
+    }
+
+    /** Whether the current record holds no quote character. */
+    boolean quoteFree() {
+        return !quoteSeen;
+    }
+
+    /** Whether the current record holds a NUL character outside quotes. */
+    boolean nulSeen() {
+        return nulSeen;
+    }
+
+    /** The fields of a quote-free record: every delimiter separates two fields, empty ones included. */
+    String[] fields() {
+        String[] fields = new String[delimiterCount + 1];
+        int start = 0;
+        for (int i = 0; i < delimiterCount; i++) {
+            int at = delimiters[i];
+            fields[i] = record.substring(start, at);
+            start = at + 1;
+        }
+        fields[delimiterCount] = record.substring(start);
+        return fields;
     }
 
     /** The physical line on which the last record returned started. */
@@ -37,8 +76,19 @@ final class RecordSplitter {
 
     /** The next record's text without its terminator, or null at the end. */
     String next() throws IOException {
+        return advance() ? record.toString() : null;
+    }
+
+    /**
+     * Moves to the next record; false at the end. Its text is {@link #text()}; when it holds no quote
+     * ({@link #quoteFree()}), {@link #fields()} splits it at every delimiter without building the record's text.
+     */
+    boolean advance() throws IOException {
         record.setLength(0);
         recordLine = line;
+        delimiterCount = 0;
+        quoteSeen = false;
+        nulSeen = false;
         boolean quoted = false;
         int closedAt = -1;
         boolean any = false;
@@ -47,15 +97,26 @@ final class RecordSplitter {
                 if (quoted) {
                     throw new UnclosedQuoteException(recordLine);
                 }
-                return any ? record.toString() : null;
+                return any;
             }
             any = true;
             int start = pos;
             if (!quoted) {
+                int base = record.length() - start;
                 while (pos < limit) {
                     char c = buffer[pos];
-                    if (c == '\n' || c == '\r' || c == '"') {
-                        break;
+                    if (c <= special) {
+                        if (c == '\n' || c == '\r' || c == '"') {
+                            break;
+                        }
+                        if (c == delimiter) {
+                            if (delimiterCount == delimiters.length) {
+                                delimiters = Arrays.copyOf(delimiters, delimiterCount * 2);
+                            }
+                            delimiters[delimiterCount++] = base + pos;
+                        } else if (c == '\0') {
+                            nulSeen = true;
+                        }
                     }
                     pos++;
                 }
@@ -66,6 +127,7 @@ final class RecordSplitter {
                 }
                 char c = buffer[pos++];
                 if (c == '"') {
+                    quoteSeen = true;
                     quoted = opensQuote(closedAt);
                     record.append(c);
                     continue;
@@ -79,7 +141,7 @@ final class RecordSplitter {
                         pos++;
                     }
                 }
-                return record.toString();
+                return true;
             }
             while (pos < limit) {
                 char c = buffer[pos];
