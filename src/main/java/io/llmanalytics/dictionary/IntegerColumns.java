@@ -231,7 +231,7 @@ final class IntegerColumns {
         int end = from + length;
         boolean negative = false;
         if (i < end && (b[i] == '-' || b[i] == '+')) {
-            negative = b[i] == '+';
+            negative = b[i] == '-';
             i++;
         }
         int digits = end - i;
