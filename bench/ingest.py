@@ -3,13 +3,16 @@
 
 Run through bench/ingest.sh. Prints, for a 10 MB and a 100 MB sales CSV: our ingest time (upload through HTTP to the
 stored session and the response; median of N), pandas.read_csv time of the same file (median of N, in a process that
-has already imported pandas), their ratio, and the growth of the service's RSS during the 100 MB uploads.
+has already imported pandas), their ratio, the growth of the service's RSS during the 100 MB uploads, and the
+breakdown of our ingest by phase (median of each phase of the upload response's Server-Timing header; phases may
+overlap: the original is stored while the file is parsed).
 """
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -39,14 +42,33 @@ class RssSampler(threading.Thread):
             time.sleep(0.01)
 
 
-def upload(path):
-    start = time.perf_counter()
-    out = subprocess.run(['curl', '-s', '-S', '-F', f'file=@{path}', f'{BASE}/api/session/create'],
-                         capture_output=True, text=True, check=True).stdout
-    elapsed = time.perf_counter() - start
+def server_timing(headers):
+    """The phases of a Server-Timing header ('receive;dur=12.3, parse;dur=45.6') in seconds."""
+    phases = {}
+    for line in headers.splitlines():
+        name, _, value = line.partition(':')
+        if name.strip().lower() != 'server-timing':
+            continue
+        for metric in value.split(','):
+            parts = [p.strip() for p in metric.split(';')]
+            for p in parts[1:]:
+                if p.startswith('dur='):
+                    phases[parts[0]] = phases.get(parts[0], 0.0) + float(p[4:]) / 1000
+    return phases
+
+
+def upload(path, phases=None):
+    with tempfile.NamedTemporaryFile('r') as headers:
+        start = time.perf_counter()
+        out = subprocess.run(['curl', '-s', '-S', '-D', headers.name, '-F', f'file=@{path}',
+                              f'{BASE}/api/session/create'], capture_output=True, text=True, check=True).stdout
+        elapsed = time.perf_counter() - start
+        timing = server_timing(headers.read())
     body = json.loads(out)
     if 'session_id' not in body:
         raise SystemExit(f'upload failed: {out[:500]}')
+    if phases is not None:
+        phases.append(timing)
     return elapsed, body
 
 
@@ -94,8 +116,9 @@ def main():
         sampler = RssSampler(PID)
         sampler.start()
         rows = None
+        phases = []
         for _ in range(RUNS):
-            elapsed, body = upload(path)
+            elapsed, body = upload(path, phases)
             times.append(elapsed)
             rows = body['data_info']['rows']
             settle(body['session_id'])
@@ -105,10 +128,24 @@ def main():
         ours = statistics.median(times)
         theirs, pandas_rows = pandas_read(path)
         assert rows == pandas_rows, f'row counts differ: {rows} vs {pandas_rows}'
-        results.append((size, ours, theirs, sampler.peak - base_rss, base_rss, rows))
+        results.append((size, ours, theirs, sampler.peak - base_rss, base_rss, rows, phases))
     print(f'{"file":>8} {"rows":>10} {"ingest (s)":>11} {"pandas read (s)":>16} {"pandas/ingest":>14} {"RSS growth (MB)":>16}')
-    for size, ours, theirs, growth, base, rows in results:
+    for size, ours, theirs, growth, base, rows, _ in results:
         print(f'{size:7.0f}M {rows:10d} {ours:11.3f} {theirs:16.3f} {theirs / ours:13.2f}x {growth:16.0f}   (RSS before {base:.0f} MB)')
+    print()
+    print('breakdown of our ingest by phase (Server-Timing, median of each phase in s; phases may overlap)')
+    names = []
+    for *_, phases in results:
+        for p in phases:
+            names += [n for n in p if n not in names]
+    print(f'{"phase":>16} ' + ' '.join(f'{size:9.0f}M' for size, *_ in results))
+    for name in names:
+        cells = []
+        for *_, phases in results:
+            values = [p[name] for p in phases if name in p]
+            cells.append(f'{statistics.median(values):10.3f}' if values else f'{"-":>10}')
+        print(f'{name:>16} ' + ' '.join(cells))
+    print(f'{"client total":>16} ' + ' '.join(f'{ours:10.3f}' for _, ours, *_ in results))
 
 
 if __name__ == '__main__':

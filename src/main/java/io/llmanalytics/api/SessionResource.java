@@ -11,8 +11,11 @@ import io.llmanalytics.session.SessionService;
 import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.sources.SourceRequest;
 import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.upload.IngestPhase;
+import io.llmanalytics.upload.IngestTimings;
 import io.llmanalytics.upload.SessionIntake;
 import io.llmanalytics.upload.SourceSessions;
+import io.llmanalytics.upload.UploadReceiveClock;
 import io.llmanalytics.verified.VerifiedService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -43,6 +46,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class SessionResource {
 
     static final int MAX_LIMIT = 100;
+    /** The upload response's header naming the time of each phase of the ingest ({@link IngestPhase}). */
+    static final String SERVER_TIMING = "Server-Timing";
 
     private final SessionService sessions;
     private final StorageQuota quota;
@@ -130,11 +135,15 @@ public class SessionResource {
                     ProblemType.BAD_REQUEST,
                     "Send the table as a multipart/form-data field named 'file' (curl -F file=@data.csv ...).");
         }
+        IngestTimings timings = new IngestTimings();
+        timings.record(IngestPhase.RECEIVE, UploadReceiveClock.receivedNanos(routing));
         Caller caller = Callers.of(routing);
         return quota.admit(caller, file.size())
-                .chain(() -> intake.create(file.uploadedFile(), file.fileName(), file.contentType(), caller.owner()))
+                .chain(() -> intake.create(
+                        file.uploadedFile(), file.fileName(), file.contentType(), caller.owner(), timings))
                 .map(doc -> RestResponse.ResponseBuilder.<SessionCreatedResponse>created(
                                 URI.create("/api/session/" + doc.id))
+                        .header(SERVER_TIMING, timings.serverTiming())
                         .entity(SessionCreatedResponse.of(doc))
                         .build());
     }

@@ -1,19 +1,12 @@
 package io.llmanalytics.dictionary;
 
-import com.opencsv.CSVReader;
-import com.opencsv.CSVReaderBuilder;
-import com.opencsv.RFC4180ParserBuilder;
-import com.opencsv.exceptions.CsvValidationException;
+import io.llmanalytics.dictionary.IntegerColumns.IntColumn;
 import io.llmanalytics.schema.ColumnProfile;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
-import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ValueCount;
 import io.quarkus.logging.Log;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +27,8 @@ import java.util.regex.Pattern;
  *
  * <p>Text columns are drafted from their profile (exact distinct count, most frequent values) and sample rows;
  * integer columns, whose profile has no distinct count, from one pass over the canonical CSV that keeps at most
- * {@code maxCodes + 1} distinct values per column and whether the values only ever increase (then unique).
+ * {@code maxCodes + 1} distinct values per column and whether the values only ever increase (then unique): a pass over
+ * its bytes that parses only those columns ({@link IntegerColumns}).
  */
 public final class DictionaryDrafts {
 
@@ -171,62 +165,14 @@ public final class DictionaryDrafts {
         return new ColumnEntry(description, unit, List.of(), values, true);
     }
 
-    /** What one pass shows of an integer column. */
-    private static final class IntColumn {
-        final TreeSet<Long> values = new TreeSet<>();
-        boolean increasing = true;
-        long last = Long.MIN_VALUE;
-        boolean first = true;
-    }
-
     private static Map<String, IntColumn> scanIntegers(DatasetSchema schema, Path canonical, int maxCodes) {
-        List<ColumnSchema> columns = schema.columns();
-        Map<Integer, IntColumn> byIndex = new LinkedHashMap<>();
-        for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).type() == PandasType.INT64) {
-                byIndex.put(i, new IntColumn());
-            }
-        }
-        if (byIndex.isEmpty()) {
-            return Map.of();
-        }
-        try (Reader in = Files.newBufferedReader(canonical, StandardCharsets.UTF_8);
-                CSVReader csv = new CSVReaderBuilder(in)
-                        .withCSVParser(new RFC4180ParserBuilder().build())
-                        .withSkipLines(1)
-                        .build()) {
-            String[] row;
-            while ((row = csv.readNext()) != null) {
-                for (Map.Entry<Integer, IntColumn> e : byIndex.entrySet()) {
-                    IntColumn c = e.getValue();
-                    if (e.getKey() >= row.length) {
-                        continue;
-                    }
-                    long v;
-                    try {
-                        v = Long.parseLong(row[e.getKey()].strip());
-                    } catch (NumberFormatException notInt) {
-                        c.increasing = false;
-                        continue;
-                    }
-                    if (!c.first && v <= c.last) {
-                        c.increasing = false;
-                    }
-                    c.first = false;
-                    c.last = v;
-                    if (c.values.size() <= maxCodes) {
-                        c.values.add(v);
-                    }
-                }
-            }
-        } catch (IOException | CsvValidationException | RuntimeException e) {
+        try {
+            return IntegerColumns.scan(schema, canonical, maxCodes);
+        } catch (IOException | RuntimeException e) {
             Log.infof(
                     "Integer columns of %s not drafted: %s",
                     schema.name(), e.getClass().getSimpleName());
             return Map.of();
         }
-        Map<String, IntColumn> byName = new LinkedHashMap<>();
-        byIndex.forEach((i, c) -> byName.put(columns.get(i).name(), c));
-        return byName;
     }
 }

@@ -2,6 +2,7 @@ package io.llmanalytics.upload;
 
 import io.llmanalytics.dictionary.DictionaryConfig;
 import io.llmanalytics.dictionary.DictionaryDrafts;
+import io.llmanalytics.dictionary.StoredDictionary;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.session.GridFsFiles;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -78,11 +80,18 @@ public class SessionIntake {
      * {@code declaredType} (null when none), which must agree with the file.
      */
     public Uni<SessionDocument> create(Path upload, String fileName, String declaredType, String owner) {
+        return create(upload, fileName, declaredType, owner, new IngestTimings());
+    }
+
+    /** {@link #create(Path, String, String, String)}, each phase of the ingest timed in {@code timings}. */
+    public Uni<SessionDocument> create(
+            Path upload, String fileName, String declaredType, String owner, IngestTimings timings) {
         String id = UUID.randomUUID().toString();
         return intake(
                 upload,
-                intake -> ingest(id, upload, fileName, declaredType, owner, intake.workDir()),
-                doc -> doc.format);
+                intake -> ingest(id, upload, fileName, declaredType, owner, intake.workDir(), timings),
+                doc -> doc.format,
+                timings);
     }
 
     /** Where an upload is worked on, and its size. */
@@ -94,20 +103,34 @@ public class SessionIntake {
      * upload ({@code upload} null, size 0).
      */
     public <T> Uni<T> intake(Path upload, Function<Intake, Uni<T>> work, Function<T, String> format) {
+        return intake(upload, work, format, new IngestTimings());
+    }
+
+    /**
+     * {@link #intake(Path, Function, Function)}, with the work directory's cleanup and the whole ingest timed in
+     * {@code timings} (the work times its own phases) and all phases recorded in {@code upload.phase}.
+     */
+    public <T> Uni<T> intake(
+            Path upload, Function<Intake, Uni<T>> work, Function<T, String> format, IngestTimings timings) {
         long start = System.nanoTime();
         return Uni.createFrom()
                 .item(() -> new Intake(workDir(), size(upload)))
                 .runSubscriptionOn(blocking)
                 .chain(intake -> work.apply(intake)
-                        .eventually(() -> Uni.createFrom()
-                                .item(() -> deleteTree(intake.workDir()))
-                                .runSubscriptionOn(blocking))
+                        .eventually(() -> timings.timed(
+                                IngestPhase.CLEANUP,
+                                Uni.createFrom()
+                                        .item(() -> deleteTree(intake.workDir()))
+                                        .runSubscriptionOn(blocking)))
                         .onTermination()
-                        .invoke((result, failure, cancelled) -> metrics.ingested(
-                                intake.bytes(),
-                                Duration.ofNanos(System.nanoTime() - start),
-                                result == null ? null : format.apply(result),
-                                UploadMetrics.outcome(failure, cancelled))));
+                        .invoke((result, failure, cancelled) -> {
+                            long took = System.nanoTime() - start;
+                            timings.record(IngestPhase.INGEST, took);
+                            String f = result == null ? null : format.apply(result);
+                            String outcome = UploadMetrics.outcome(failure, cancelled);
+                            metrics.ingested(intake.bytes(), Duration.ofNanos(took), f, outcome);
+                            metrics.phases(timings, f, outcome);
+                        }));
     }
 
     private static long size(Path upload) {
@@ -122,23 +145,33 @@ public class SessionIntake {
     }
 
     private Uni<SessionDocument> ingest(
-            String id, Path upload, String fileName, String declaredType, String owner, Path workDir) {
-        List<String> stored = new ArrayList<>();
-        Uni<ParsedUpload> parse = Uni.createFrom()
-                .item(() -> parser.parse(upload, fileName, declaredType, workDir))
-                .runSubscriptionOn(blocking);
-        Uni<StoredFile> original = files.store(upload, fileName, new Document("session", id).append("kind", "original"))
+            String id,
+            Path upload,
+            String fileName,
+            String declaredType,
+            String owner,
+            Path workDir,
+            IngestTimings timings) {
+        List<String> stored = Collections.synchronizedList(new ArrayList<>());
+        Uni<ParsedUpload> parse = timings.timed(
+                IngestPhase.PARSE,
+                Uni.createFrom()
+                        .item(() -> parser.parse(upload, fileName, declaredType, workDir))
+                        .runSubscriptionOn(blocking));
+        Uni<StoredFile> original = timings.timed(
+                        IngestPhase.STORE_ORIGINAL,
+                        files.store(upload, fileName, new Document("session", id).append("kind", "original")))
                 .invoke(f -> stored.add(f.id()));
         Uni<SessionDocument> built = Uni.combine()
                 .all()
                 .unis(parse, original)
                 .collectFailures()
                 .asTuple()
-                .chain(both -> storeDatasets(id, both.getItem1(), both.getItem2(), stored, workDir)
-                        .chain(datasets -> drafted(datasets, both.getItem1().tables(), upload))
+                .chain(both -> datasets(id, both.getItem1(), both.getItem2(), stored, upload, timings)
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
-                        .chain(doc -> sheetJoinKeys(doc, both.getItem1(), upload)));
-        return createSession(built, stored);
+                        .chain(doc ->
+                                timings.timed(IngestPhase.JOIN_KEYS, sheetJoinKeys(doc, both.getItem1(), upload))));
+        return createSession(built, stored, timings);
     }
 
     /**
@@ -146,8 +179,16 @@ public class SessionIntake {
      * the files already stored (their ids in {@code stored}) and surfaces the first problem among its causes.
      */
     Uni<SessionDocument> createSession(Uni<SessionDocument> built, List<String> stored) {
-        return built.call(store::createSession)
-                .invoke(doc -> created.fire(new SessionCreated(doc)))
+        return createSession(built, stored, new IngestTimings());
+    }
+
+    /** {@link #createSession(Uni, List)}, the save and the announcement timed in {@code timings}. */
+    Uni<SessionDocument> createSession(Uni<SessionDocument> built, List<String> stored, IngestTimings timings) {
+        return built.call(doc -> timings.timed(IngestPhase.SESSION, store.createSession(doc)))
+                .invoke(doc -> timings.timed(IngestPhase.EVENT, () -> {
+                    created.fire(new SessionCreated(doc));
+                    return doc;
+                }))
                 .onFailure()
                 .call(e -> sessions.deleteFiles(stored))
                 .onFailure(CompositeException.class)
@@ -185,24 +226,45 @@ public class SessionIntake {
                 .runSubscriptionOn(blocking);
     }
 
-    Uni<List<DatasetDocument>> storeDatasets(
-            String id, ParsedUpload parsed, StoredFile original, List<String> stored, Path workDir) {
+    /**
+     * The datasets of {@code parsed}: each canonical copy stored in GridFS (its id added to {@code stored}) while its
+     * dictionary is drafted ({@link DictionaryDrafts}, on a worker thread); a table whose canonical copy is the upload
+     * itself points to the stored original.
+     */
+    Uni<List<DatasetDocument>> datasets(
+            String id,
+            ParsedUpload parsed,
+            StoredFile original,
+            List<String> stored,
+            Path upload,
+            IngestTimings timings) {
         List<Uni<DatasetDocument>> unis = new ArrayList<>();
         for (int i = 0; i < parsed.tables().size(); i++) {
             ParsedTable table = parsed.tables().get(i);
             boolean isDefault = i == 0;
-            if (table.canonical() == null) {
-                unis.add(Uni.createFrom()
-                        .item(new DatasetDocument(
-                                table.schema().name(),
-                                isDefault,
-                                original.id(),
-                                original.sha256(),
-                                table.naValues(),
-                                table.schema())));
-            } else {
-                unis.add(storeCanonical(id, table, isDefault, stored));
-            }
+            Uni<DatasetDocument> dataset = table.canonical() == null
+                    ? Uni.createFrom()
+                            .item(new DatasetDocument(
+                                    table.schema().name(),
+                                    isDefault,
+                                    original.id(),
+                                    original.sha256(),
+                                    table.naValues(),
+                                    table.schema()))
+                    : timings.timed(IngestPhase.STORE_CANONICAL, storeCanonical(id, table, isDefault, stored));
+            Path canonical = table.canonical() == null ? upload : table.canonical();
+            Uni<StoredDictionary> drafts = timings.timed(
+                    IngestPhase.DRAFTS,
+                    Uni.createFrom()
+                            .item(() ->
+                                    DictionaryDrafts.draft(table.schema(), canonical, dictionaryConfig.draftMaxCodes()))
+                            .runSubscriptionOn(blocking));
+            unis.add(Uni.combine()
+                    .all()
+                    .unis(dataset, drafts)
+                    .collectFailures()
+                    .asTuple()
+                    .map(both -> both.getItem1().withDictionary(both.getItem2())));
         }
         return Uni.join().all(unis).andCollectFailures();
     }

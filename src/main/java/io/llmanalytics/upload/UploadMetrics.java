@@ -14,8 +14,9 @@ import java.util.Locale;
  * Uploads, under {@code upload.*}: {@code upload.size} (bytes of each uploaded file) and {@code upload.duration}
  * (ingest: parse, profile and store, after the body has arrived), both tagged by {@code format} and {@code outcome}
  * ({@code ok}, {@code cancelled} or the problem type, such as {@code unreadable-file}); {@code upload.rejected}
- * counts bodies refused before they were read in full ({@code reason=too_large}). The time to receive the body is
- * in Quarkus' own {@code http.server.requests} for {@code /api/session/create}.
+ * counts bodies refused before they were read in full ({@code reason=too_large}); {@code upload.phase} times each
+ * phase of an upload's ingest ({@link IngestPhase}: receive, parse, store-original, ...), tagged by {@code phase},
+ * {@code format} and {@code outcome}. The same phases are in the upload response's {@code Server-Timing} header.
  */
 @ApplicationScoped
 public class UploadMetrics {
@@ -44,6 +45,19 @@ public class UploadMetrics {
                 .tag("outcome", outcome)
                 .register(registry)
                 .record(duration);
+    }
+
+    /** The phases of one upload's ingest ({@code upload.phase}), with its format (null: unknown) and outcome. */
+    public void phases(IngestTimings timings, String format, String outcome) {
+        String f = format == null ? UNKNOWN : format;
+        timings.phases()
+                .forEach((phase, duration) -> Timer.builder("upload.phase")
+                        .description("One phase of an upload's ingest")
+                        .tag("phase", phase.metric())
+                        .tag("format", f)
+                        .tag("outcome", outcome)
+                        .register(registry)
+                        .record(duration));
     }
 
     /** An upload refused before its body was read in full. */
