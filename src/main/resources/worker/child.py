@@ -27,6 +27,22 @@ _OUT_OF_MEMORY = json.dumps({'status': 'error', 'error': {
     'traceback': 'MemoryError: the analysis ran out of memory'}}).encode()
 
 
+class Marks:
+    """The monotonic time (comparable across processes) at the end of each phase of this child. Reported in the reply
+    only when the request's output settings ask for ``timings`` (bench/worker_phases.py); nothing else reads them."""
+
+    __slots__ = ('times',)
+
+    def __init__(self):
+        self.times = []
+
+    def __call__(self, phase):
+        self.times.append((phase, time.monotonic()))
+
+    def report(self):
+        return [[phase, at] for phase, at in self.times]
+
+
 class Job:
     """One execution: the code, the names it sees besides the standard ones, and its limits."""
 
@@ -39,6 +55,7 @@ class Job:
         self.roots = roots
         self.confinement = confinement or guard.Confinement.detect(roots)
         self.trusted_runners = ()
+        self.marks = Marks()
 
 
 def timeout_of(request):
@@ -73,6 +90,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     guard.die_with_parent(parent_pid)
     guard.isolate_descriptors([job_fd, out_fd])
     _warm_up(variables, job_fd)
+    waiting = time.monotonic()
     chunks = []
     while True:
         chunk = os.read(job_fd, 1 << 20)
@@ -82,6 +100,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     os.close(job_fd)
     if not chunks:
         os._exit(0)  # discarded without a job
+    received = time.monotonic()
     try:
         request = protocol.parse_request(json.loads(b''.join(chunks)), ('exec', 'insights'))
         if isinstance(request, protocol.Insights):
@@ -91,6 +110,8 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     except BaseException as e:  # noqa
         write_all(out_fd, _setup_failed(e))
         os._exit(0)
+    job.marks.times[:0] = [('ready', waiting), ('received', received)]
+    job.marks('parsed')
     run(job, out_fd, parent_pid, finish=finish)
 
 
@@ -157,6 +178,7 @@ def run(job, out_fd, parent_pid, layers=guard.ALL, finish=None):
 
 
 def _run(job, out_fd, parent_pid, layers, finish):
+    mark = job.marks
     guard.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -166,6 +188,7 @@ def _run(job, out_fd, parent_pid, layers, finish):
     os.chdir('/')
     os.umask(0o777)
     sys.path[:] = [p for p in sys.path if p and guard.within(os.path.realpath(p), job.roots)]
+    mark('isolated')
 
     names = {'__name__': '__main__', '__doc__': None, 'pd': pd, 'np': np, 'plt': plt, 'datetime': datetime,
              'math': math, 'statistics': statistics}
@@ -176,23 +199,30 @@ def _run(job, out_fd, parent_pid, layers, finish):
         code = compile(job.code, guard.USER_FILENAME, 'exec', dont_inherit=True)
     except (SyntaxError, ValueError) as e:
         return _error_json(e, job, None)
+    mark('compiled')
 
     try:
         if layers.rlimits:
             guard.apply_rlimits(job.limits)
+        mark('rlimits')
         if layers.privileges:
             guard.drop_privileges()
+        mark('privileges')
         if layers.landlock:
             job.confinement.apply()  # before seccomp, which refuses the Landlock syscalls
+        mark('landlock')
         if layers.seccomp:
             guard.install_seccomp()
+        mark('seccomp')
         if layers.audit:
             guard.hide_modules()
             # the function that converts the result runs after the analysis code: its directory holds library code
             # (the worker's own, or a test's)
             finish_dir = os.path.dirname(os.path.abspath(finish.__code__.co_filename))
             guard.install_audit_hook(job.policy, job.roots, code, job.trusted_runners, code_dirs=(finish_dir,))
+        mark('audit_hook')
         names['__builtins__'] = guard.restricted_builtins(job.policy) if layers.builtins else dict(vars(builtins))
+        mark('builtins')
     except BaseException as e:  # noqa
         return _setup_failed(e)
 
@@ -206,6 +236,7 @@ def _run(job, out_fd, parent_pid, layers, finish):
         return _OUT_OF_MEMORY
     except BaseException as e:  # noqa: everything the code raises is its result
         return _error_json(e, job, stdout)
+    mark('executed')
     return finish(names, job, stdout, started)
 
 
@@ -217,11 +248,16 @@ def _finish_json(names, job, stdout, started):
         result = converter.result(names.get('result'))
         summary = output.summary(names.get('result'), settings)
         figures, figures_truncated = output.figures(settings, names)
-        return json.dumps({'status': 'ok', 'result': result, 'result_truncated': converter.truncated,
-                           'summary': summary,
-                           'stdout': stdout.value(), 'stdout_truncated': stdout.truncated, 'figures': figures,
-                           'figures_truncated': figures_truncated, 'duration_ms': elapsed},
-                          ensure_ascii=False, allow_nan=False).encode('utf-8')
+        job.marks('converted')
+        body = {'status': 'ok', 'result': result, 'result_truncated': converter.truncated, 'summary': summary,
+                'stdout': stdout.value(), 'stdout_truncated': stdout.truncated, 'figures': figures,
+                'figures_truncated': figures_truncated, 'duration_ms': elapsed}
+        payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode('utf-8')
+        if settings.timings:
+            job.marks('encoded')
+            body['timings'] = job.marks.report()
+            payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode('utf-8')
+        return payload
     except MemoryError:
         return _OUT_OF_MEMORY
     except BaseException as e:  # noqa: a result that cannot be converted fails the execution
