@@ -108,7 +108,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
         else:
             job, finish = job_of(request, variables, context), None
     except BaseException as e:  # noqa
-        write_all(out_fd, _setup_failed(e))
+        write_all(out_fd, protocol.result_frame(_setup_failed(e)))
         os._exit(0)
     job.marks.times[:0] = [('ready', waiting), ('received', received)]
     job.marks('parsed')
@@ -171,7 +171,7 @@ def run(job, out_fd, parent_pid, layers=guard.ALL, finish=None):
     except BaseException as e:  # noqa: the sandbox could not be set up; never run the code then
         payload = _setup_failed(e)
     try:
-        write_all(out_fd, payload)
+        write_all(out_fd, protocol.result_frame(payload))
     except BaseException:  # noqa
         os._exit(3)
     os._exit(0)

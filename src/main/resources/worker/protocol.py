@@ -107,6 +107,24 @@ class FrameReader:
         return frames
 
 
+# An execution child's pipe carries one result frame: ``uint64 length`` (big-endian) and that many bytes of JSON,
+# written by the child's trusted code after the analysis code has ended. A complete frame is the end of the child's
+# output: its zygote replies at once and kills the child instead of waiting for its exit (the teardown of a process
+# sharing the dataset's pages costs about as much as its fork). Anything else on the pipe is no result.
+_RESULT_LENGTH = struct.Struct('>Q')
+RESULT_PREFIX = _RESULT_LENGTH.size
+
+
+def result_frame(payload):
+    """The bytes an execution child writes to its pipe for ``payload``."""
+    return _RESULT_LENGTH.pack(len(payload)) + payload
+
+
+def result_length(prefix):
+    """The payload length announced by the first RESULT_PREFIX bytes of a child's pipe."""
+    return _RESULT_LENGTH.unpack_from(prefix)[0]
+
+
 def write_all(fd, data):
     """Writes all of ``data`` to a blocking file descriptor."""
     view = memoryview(data)
