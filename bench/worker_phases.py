@@ -4,7 +4,8 @@ end of each of its phases (output setting ``timings``, bench only) and this proc
 pipe and the exit. The analysis code's own time is compared with the same code run in this (parent) process, which
 holds the same DataFrame: plain pandas on the same pages.
 
-Usage: worker_phases.py <dataset.csv> <spec.json> [runs] [pause_ms]   (run by bench/worker.sh)
+Usage: worker_phases.py <dataset.csv> <spec.json> [runs] [pause_ms] [code]   (run by bench/worker.sh; without code,
+the benchmark's usual codes)
 """
 import gc
 import json
@@ -63,6 +64,7 @@ def main():
     csv_path, spec_path = sys.argv[1], sys.argv[2]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 30
     pause = float(sys.argv[4]) / 1000 if len(sys.argv) > 4 else 0.1
+    codes = (sys.argv[5],) if len(sys.argv) > 5 else CODES
     with open(spec_path) as f:
         spec = json.load(f)
     with open(ALLOWED, encoding='utf-8') as f:
@@ -79,7 +81,7 @@ def main():
     print('dataset: %s, %d rows; %d runs per code, %.0f ms between executions; confined: %s'
           % (os.path.basename(csv_path), len(frames[default]), runs, pause * 1000, context.report['confined']))
     spare_forks = []
-    for code in CODES:
+    for code in codes:
         samples, plain = [], []
         for i in range(runs + 2):
             started = time.monotonic()
@@ -140,9 +142,15 @@ def report(code, samples, plain):
         values = [m[end] - m[start] for m in samples if start in m and end in m]
         if values:
             print('  %-34s %8.2f ms' % (label, 1000 * statistics.median(values)))
+    to_result = statistics.median(m['data'] - m['handoff'] for m in samples)
     plain_median = statistics.median(plain)
-    print('  %-34s %8.2f ms   (hand-off to reaped)' % ('total', 1000 * total))
-    print('  %-34s %8.2f ms   (total minus analysis code)' % ('overhead', 1000 * (total - user)))
+    print('  %-34s %8.2f ms   (hand-off to the result on the pipe: where the zygote replies now)'
+          % ('total to result', 1000 * to_result))
+    print('  %-34s %8.2f ms   (total to result minus analysis code)' % ('overhead', 1000 * (to_result - user)))
+    print('  %-34s %8.2f ms   (hand-off to the child reaped: where the zygote replied before)'
+          % ('total to reaped', 1000 * total))
+    print('  %-34s %8.2f ms   (total to reaped minus analysis code)' % ('overhead if waiting for the exit',
+                                                                           1000 * (total - user)))
     print('  %-34s %8.2f ms   (same code in the zygote-like parent: %.2fx in the child)'
           % ('plain pandas, same process', 1000 * plain_median, user / plain_median if plain_median else 0))
 
