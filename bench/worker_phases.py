@@ -93,6 +93,7 @@ def main():
             if i >= 2:  # the first runs warm caches, as in the Java benchmark
                 samples.append(marks)
         report(code, samples, plain)
+    print('(page faults: medians of what the child took in the phase, a figure the machine\'s load does not change)')
     print('spare fork (in the zygote, off the execution path): median %.2f ms' % (1000 * statistics.median(spare_forks)))
 
 
@@ -121,7 +122,8 @@ def run_one(spare, code, job_id):
     result = json.loads(body)
     if result.get('status') != 'ok':
         raise SystemExit('execution failed: %s' % result)
-    marks = dict(result['timings'])
+    marks = {phase: at for phase, at, _ in result['timings']}
+    marks.update({'faults:' + phase: faults for phase, _, faults in result['timings']})
     marks.update({'handoff': handoff, 'data': data if data is not None else exited, 'exit': exited, 'reaped': reaped})
     return marks
 
@@ -140,8 +142,11 @@ def report(code, samples, plain):
     user = statistics.median(m['executed'] - m['builtins'] for m in samples)
     for label, start, end in PHASES:
         values = [m[end] - m[start] for m in samples if start in m and end in m]
+        faults = [m['faults:' + end] - m['faults:' + start] for m in samples
+                  if 'faults:' + start in m and 'faults:' + end in m]
         if values:
-            print('  %-34s %8.2f ms' % (label, 1000 * statistics.median(values)))
+            print('  %-34s %8.2f ms %s' % (label, 1000 * statistics.median(values),
+                                           '%7d page faults' % statistics.median(faults) if faults else ''))
     to_result = statistics.median(m['data'] - m['handoff'] for m in samples)
     plain_median = statistics.median(plain)
     print('  %-34s %8.2f ms   (hand-off to the result on the pipe: where the zygote replies now)'

@@ -5,6 +5,7 @@ import datetime
 import json
 import math
 import os
+import resource
 import select
 import signal
 import statistics
@@ -28,8 +29,9 @@ _OUT_OF_MEMORY = json.dumps({'status': 'error', 'error': {
 
 
 class Marks:
-    """The monotonic time (comparable across processes) at the end of each phase of this child. Reported in the reply
-    only when the request's output settings ask for ``timings`` (bench/worker_phases.py); nothing else reads them."""
+    """The monotonic time (comparable across processes) at the end of each phase of this child, and the page faults
+    it had taken by then. Reported in the reply only when the request's output settings ask for ``timings``
+    (bench/worker_phases.py); nothing else reads them."""
 
     __slots__ = ('times',)
 
@@ -37,10 +39,14 @@ class Marks:
         self.times = []
 
     def __call__(self, phase):
-        self.times.append((phase, time.monotonic()))
+        self.times.append((phase, time.monotonic(), _faults()))
 
     def report(self):
-        return [[phase, at] for phase, at in self.times]
+        return [list(mark) for mark in self.times]
+
+
+def _faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 class Job:
@@ -90,7 +96,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     guard.die_with_parent(parent_pid)
     guard.isolate_descriptors([job_fd, out_fd])
     _warm_up(variables, job_fd)
-    waiting = time.monotonic()
+    waiting = (time.monotonic(), _faults())
     chunks = []
     while True:
         chunk = os.read(job_fd, 1 << 20)
@@ -100,7 +106,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     os.close(job_fd)
     if not chunks:
         os._exit(0)  # discarded without a job
-    received = time.monotonic()
+    received = (time.monotonic(), _faults())
     try:
         request = protocol.parse_request(json.loads(b''.join(chunks)), ('exec', 'insights'))
         if isinstance(request, protocol.Insights):
@@ -110,7 +116,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     except BaseException as e:  # noqa
         write_all(out_fd, protocol.result_frame(_setup_failed(e)))
         os._exit(0)
-    job.marks.times[:0] = [('ready', waiting), ('received', received)]
+    job.marks.times[:0] = [('ready',) + waiting, ('received',) + received]
     job.marks('parsed')
     run(job, out_fd, parent_pid, finish=finish)
 
@@ -141,16 +147,46 @@ def _finish_insights(names, job, stdout, started):
 
 
 def _warm_up(variables, job_fd):
-    """Steps of well under a millisecond, stopped once the job has arrived. (Pre-faulting heap pages here was
-    measured and dropped: every page an execution child touches costs as much again when it exits.)"""
+    """Steps of well under a millisecond, stopped once the job has arrived: the datasets' column objects, then a
+    rehearsal of the child's own work after the analysis code. A forked child pays a copy-on-write fault for every
+    page it first writes (reference counts of the code and objects it uses, the allocator's pages); paid here, while
+    the spare waits, they are off the execution's path. (Their cost at exit is off it too: the zygote replies from the
+    complete result frame, see executor.Running.finish_early.)"""
     try:
         for frame in (variables.get('dfs') or {}).values():
             for column in frame.columns:
                 if select.select([job_fd], [], [], 0)[0]:
                     return
                 frame[column]  # noqa: B018 (creates and caches the column's Series)
+        for step in _rehearsal():
+            if select.select([job_fd], [], [], 0)[0]:
+                return
+            step()
     except Exception:  # noqa: warming up is an optimisation only
         pass
+
+
+def _rehearsal():
+    """Steps that run the result conversion, its summary and JSON encoding on a small made-up table (never on the
+    session's data: nothing has confined this process yet), and the compilation and builtins of an execution. They
+    leave nothing behind that an execution sees: the converter and the summary keep no state between calls."""
+    frame = pd.DataFrame({'k': ['a', 'b', 'a', 'c'], 'v': [1.5, 2.0, 3.25, 4.0], 'n': [1, 2, 3, 4],
+                          'd': pd.to_datetime(['2020-01-01', '2020-02-01', '2020-03-01', '2020-04-01']),
+                          'b': [True, False, True, False]})
+    values = (lambda: frame.head(), lambda: frame.groupby('k')['v'].mean(),
+              lambda: frame[frame['n'] > 1].groupby(['k', 'b'])['v'].sum().unstack(), lambda: frame['v'].sum(),
+              lambda: frame.describe())
+    settings = output.Settings()
+
+    def convert(make):
+        value = make()
+        converter = output.Converter(settings)
+        json.dumps({'status': 'ok', 'result': converter.result(value), 'summary': output.summary(value, settings)},
+                   ensure_ascii=False, allow_nan=False).encode('utf-8')
+
+    steps = [lambda make=make: convert(make) for make in values]
+    steps.append(lambda: compile('result = df.head()', guard.USER_FILENAME, 'exec', dont_inherit=True))
+    return steps
 
 
 def namespace(frames, default_name):
