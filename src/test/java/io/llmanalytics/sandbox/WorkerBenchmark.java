@@ -88,13 +88,7 @@ public final class WorkerBenchmark {
             for (long pause : PAUSES) {
                 System.out.printf(
                         "%s%n%-90s %10s %10s %10s %10s %10s%n",
-                        mode(pause),
-                        "code",
-                        "worker",
-                        "pandas",
-                        "overhead",
-                        "zygote",
-                        "outside");
+                        mode(pause), "code", "worker", "pandas", "overhead", "zygote", "outside");
                 List<Double> overheads = new ArrayList<>();
                 for (String code : SMALL_CODE) {
                     for (int i = 0; i < 3; i++) {
@@ -108,12 +102,7 @@ public final class WorkerBenchmark {
                     overheads.add(worker - pandas);
                     System.out.printf(
                             "%-90s %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms%n",
-                            code,
-                            worker,
-                            pandas,
-                            worker - pandas,
-                            worker - median(outside),
-                            median(outside));
+                            code, worker, pandas, worker - pandas, worker - median(outside), median(outside));
                 }
                 System.out.printf(
                         "median overhead %.1f ms (target <= 12 ms): %s%n",
@@ -139,8 +128,7 @@ public final class WorkerBenchmark {
             for (long pause : PAUSES) {
                 List<Double> pandasTimes = new ArrayList<>();
                 List<Double> outside = new ArrayList<>();
-                double worker =
-                        median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes, outside));
+                double worker = median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes, outside));
                 double pandas = median(pandasTimes);
                 System.out.printf(
                         "%s: worker %.1f ms (outside the zygote %.1f ms), plain pandas %.1f ms: %.2fx (target <= "
@@ -173,7 +161,8 @@ public final class WorkerBenchmark {
         for (int i = 0; i < runs; i++) {
             Thread.sleep(pauseMillis);
             long t = System.nanoTime();
-            ExecutionResult result = check(sandbox.execute(session, datasets, code).await().atMost(WAIT));
+            ExecutionResult result =
+                    check(sandbox.execute(session, datasets, code).await().atMost(WAIT));
             double elapsed = (System.nanoTime() - t) / 1e6;
             times.add(elapsed);
             outsideTimes.add(elapsed - result.duration().toNanos() / 1e6);
