@@ -30,6 +30,7 @@ reply with its request.
 
   limits: {timeout_ms, cpu_seconds, address_space_headroom, max_open_files}
   output: {max_output, max_sample_rows, max_series_items, max_figures, max_figure_bytes}
+          (and ``timings``, never sent by the JVM: bench/worker_phases.py asks the child for the times of its phases)
 
 The end of an execution. An exec or insights request is answered by ``not_loaded``, or by exactly one ``result``
 followed by ``end_of_execution`` with the same id (as e2b's EndOfExecution). The JVM learns that an execution ended
@@ -38,7 +39,7 @@ and a result whose end does not come are protocol errors its caller sees as a fa
 
 Inside the worker: supervisor -> zygote {op: exec | insights | cancel | exit} (the same headers); zygote -> supervisor
 {type: loaded, shapes, load_ms, bytes} or {type: load_failed, error} once, then result + end_of_execution per
-execution.
+execution; execution child -> zygote: one result frame on its pipe (see result_frame).
 """
 import dataclasses
 import json
