@@ -11,6 +11,7 @@ import signal
 import statistics
 import sys
 import time
+import warnings
 
 import bindings
 import guard
@@ -158,10 +159,12 @@ def _warm_up(variables, job_fd):
                 if select.select([job_fd], [], [], 0)[0]:
                     return
                 frame[column]  # noqa: B018 (creates and caches the column's Series)
-        for step in _rehearsal():
-            if select.select([job_fd], [], [], 0)[0]:
-                return
-            step()
+        with warnings.catch_warnings():  # what the libraries warn about here is no execution's business
+            warnings.simplefilter('ignore')
+            for step in _rehearsal():
+                if select.select([job_fd], [], [], 0)[0]:
+                    return
+                step()
     except Exception:  # noqa: warming up is an optimisation only
         pass
 
