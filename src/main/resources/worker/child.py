@@ -170,24 +170,27 @@ def _warm_up(variables, job_fd):
 
 
 def _rehearsal():
-    """Steps that run the result conversion, its summary and JSON encoding on a small made-up table (never on the
-    session's data: nothing has confined this process yet), and the compilation and builtins of an execution. They
-    leave nothing behind that an execution sees: the converter and the summary keep no state between calls."""
-    frame = pd.DataFrame({'k': ['a', 'b', 'a', 'c'], 'v': [1.5, 2.0, 3.25, 4.0], 'n': [1, 2, 3, 4],
-                          'd': pd.to_datetime(['2020-01-01', '2020-02-01', '2020-03-01', '2020-04-01']),
-                          'b': [True, False, True, False]})
-    values = (lambda: frame.head(), lambda: frame.groupby('k')['v'].mean(),
-              lambda: frame[frame['n'] > 1].groupby(['k', 'b'])['v'].sum().unstack(), lambda: frame['v'].sum(),
-              lambda: frame.describe())
+    """Steps of a few milliseconds at most that run the result conversion, its summary and JSON encoding on a small
+    made-up table (never on the session's data: nothing has confined this process yet), and a compilation. They leave
+    nothing behind that an execution sees: the converter and the summary keep no state between calls."""
+    table = []
     settings = output.Settings()
 
+    def make_table():
+        table.append(pd.DataFrame({'k': ['a', 'b', 'a', 'c'], 'v': [1.5, 2.0, 3.25, 4.0], 'n': [1, 2, 3, 4],
+                                   'd': np.array(['2020-01-01', '2020-02-01', '2020-03-01', '2020-04-01'],
+                                                 dtype='datetime64[ns]'),
+                                   'b': [True, False, True, False]}))
+
     def convert(make):
-        value = make()
+        value = make(table[0])
         converter = output.Converter(settings)
         json.dumps({'status': 'ok', 'result': converter.result(value), 'summary': output.summary(value, settings)},
                    ensure_ascii=False, allow_nan=False).encode('utf-8')
 
-    steps = [lambda make=make: convert(make) for make in values]
+    values = (lambda f: f.head(), lambda f: f.groupby('k')['v'].mean(),
+              lambda f: f[f['n'] > 1].groupby(['k', 'b'])['v'].sum().unstack(), lambda f: f['v'].sum())
+    steps = [make_table] + [lambda make=make: convert(make) for make in values]
     steps.append(lambda: compile('result = df.head()', guard.USER_FILENAME, 'exec', dont_inherit=True))
     return steps
 
