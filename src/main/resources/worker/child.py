@@ -5,11 +5,13 @@ import datetime
 import json
 import math
 import os
+import resource
 import select
 import signal
 import statistics
 import sys
 import time
+import warnings
 
 import bindings
 import guard
@@ -27,6 +29,27 @@ _OUT_OF_MEMORY = json.dumps({'status': 'error', 'error': {
     'traceback': 'MemoryError: the analysis ran out of memory'}}).encode()
 
 
+class Marks:
+    """The monotonic time (comparable across processes) at the end of each phase of this child, and the page faults
+    it had taken by then. Reported in the reply only when the request's output settings ask for ``timings``
+    (bench/worker_phases.py); nothing else reads them."""
+
+    __slots__ = ('times',)
+
+    def __init__(self):
+        self.times = []
+
+    def __call__(self, phase):
+        self.times.append((phase, time.monotonic(), _faults()))
+
+    def report(self):
+        return [list(mark) for mark in self.times]
+
+
+def _faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 class Job:
     """One execution: the code, the names it sees besides the standard ones, and its limits."""
 
@@ -39,6 +62,7 @@ class Job:
         self.roots = roots
         self.confinement = confinement or guard.Confinement.detect(roots)
         self.trusted_runners = ()
+        self.marks = Marks()
 
 
 def timeout_of(request):
@@ -73,6 +97,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     guard.die_with_parent(parent_pid)
     guard.isolate_descriptors([job_fd, out_fd])
     _warm_up(variables, job_fd)
+    waiting = (time.monotonic(), _faults())
     chunks = []
     while True:
         chunk = os.read(job_fd, 1 << 20)
@@ -82,6 +107,7 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
     os.close(job_fd)
     if not chunks:
         os._exit(0)  # discarded without a job
+    received = (time.monotonic(), _faults())
     try:
         request = protocol.parse_request(json.loads(b''.join(chunks)), ('exec', 'insights'))
         if isinstance(request, protocol.Insights):
@@ -89,8 +115,10 @@ def wait_and_run(job_fd, out_fd, parent_pid, variables, context):
         else:
             job, finish = job_of(request, variables, context), None
     except BaseException as e:  # noqa
-        write_all(out_fd, _setup_failed(e))
+        write_all(out_fd, protocol.result_frame(_setup_failed(e)))
         os._exit(0)
+    job.marks.times[:0] = [('ready',) + waiting, ('received',) + received]
+    job.marks('parsed')
     run(job, out_fd, parent_pid, finish=finish)
 
 
@@ -120,16 +148,51 @@ def _finish_insights(names, job, stdout, started):
 
 
 def _warm_up(variables, job_fd):
-    """Steps of well under a millisecond, stopped once the job has arrived. (Pre-faulting heap pages here was
-    measured and dropped: every page an execution child touches costs as much again when it exits.)"""
+    """Steps of well under a millisecond, stopped once the job has arrived: the datasets' column objects, then a
+    rehearsal of the child's own work after the analysis code. A forked child pays a copy-on-write fault for every
+    page it first writes (reference counts of the code and objects it uses, the allocator's pages); paid here, while
+    the spare waits, they are off the execution's path. (Their cost at exit is off it too: the zygote replies from the
+    complete result frame, see executor.Running.finish_early.)"""
     try:
         for frame in (variables.get('dfs') or {}).values():
             for column in frame.columns:
                 if select.select([job_fd], [], [], 0)[0]:
                     return
                 frame[column]  # noqa: B018 (creates and caches the column's Series)
+        with warnings.catch_warnings():  # what the libraries warn about here is no execution's business
+            warnings.simplefilter('ignore')
+            for step in _rehearsal():
+                if select.select([job_fd], [], [], 0)[0]:
+                    return
+                step()
     except Exception:  # noqa: warming up is an optimisation only
         pass
+
+
+def _rehearsal():
+    """Steps of a few milliseconds at most that run the result conversion, its summary and JSON encoding on a small
+    made-up table (never on the session's data: nothing has confined this process yet), and a compilation. They leave
+    nothing behind that an execution sees: the converter and the summary keep no state between calls."""
+    table = []
+    settings = output.Settings()
+
+    def make_table():
+        table.append(pd.DataFrame({'k': ['a', 'b', 'a', 'c'], 'v': [1.5, 2.0, 3.25, 4.0], 'n': [1, 2, 3, 4],
+                                   'd': np.array(['2020-01-01', '2020-02-01', '2020-03-01', '2020-04-01'],
+                                                 dtype='datetime64[ns]'),
+                                   'b': [True, False, True, False]}))
+
+    def convert(make):
+        value = make(table[0])
+        converter = output.Converter(settings)
+        json.dumps({'status': 'ok', 'result': converter.result(value), 'summary': output.summary(value, settings)},
+                   ensure_ascii=False, allow_nan=False).encode('utf-8')
+
+    values = (lambda f: f.head(), lambda f: f.groupby('k')['v'].mean(),
+              lambda f: f[f['n'] > 1].groupby(['k', 'b'])['v'].sum().unstack(), lambda f: f['v'].sum())
+    steps = [make_table] + [lambda make=make: convert(make) for make in values]
+    steps.append(lambda: compile('result = df.head()', guard.USER_FILENAME, 'exec', dont_inherit=True))
+    return steps
 
 
 def namespace(frames, default_name):
@@ -150,13 +213,14 @@ def run(job, out_fd, parent_pid, layers=guard.ALL, finish=None):
     except BaseException as e:  # noqa: the sandbox could not be set up; never run the code then
         payload = _setup_failed(e)
     try:
-        write_all(out_fd, payload)
+        write_all(out_fd, protocol.result_frame(payload))
     except BaseException:  # noqa
         os._exit(3)
     os._exit(0)
 
 
 def _run(job, out_fd, parent_pid, layers, finish):
+    mark = job.marks
     guard.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -166,6 +230,7 @@ def _run(job, out_fd, parent_pid, layers, finish):
     os.chdir('/')
     os.umask(0o777)
     sys.path[:] = [p for p in sys.path if p and guard.within(os.path.realpath(p), job.roots)]
+    mark('isolated')
 
     names = {'__name__': '__main__', '__doc__': None, 'pd': pd, 'np': np, 'plt': plt, 'datetime': datetime,
              'math': math, 'statistics': statistics}
@@ -176,23 +241,30 @@ def _run(job, out_fd, parent_pid, layers, finish):
         code = compile(job.code, guard.USER_FILENAME, 'exec', dont_inherit=True)
     except (SyntaxError, ValueError) as e:
         return _error_json(e, job, None)
+    mark('compiled')
 
     try:
         if layers.rlimits:
             guard.apply_rlimits(job.limits)
+        mark('rlimits')
         if layers.privileges:
             guard.drop_privileges()
+        mark('privileges')
         if layers.landlock:
             job.confinement.apply()  # before seccomp, which refuses the Landlock syscalls
+        mark('landlock')
         if layers.seccomp:
             guard.install_seccomp()
+        mark('seccomp')
         if layers.audit:
             guard.hide_modules()
             # the function that converts the result runs after the analysis code: its directory holds library code
             # (the worker's own, or a test's)
             finish_dir = os.path.dirname(os.path.abspath(finish.__code__.co_filename))
             guard.install_audit_hook(job.policy, job.roots, code, job.trusted_runners, code_dirs=(finish_dir,))
+        mark('audit_hook')
         names['__builtins__'] = guard.restricted_builtins(job.policy) if layers.builtins else dict(vars(builtins))
+        mark('builtins')
     except BaseException as e:  # noqa
         return _setup_failed(e)
 
@@ -206,6 +278,7 @@ def _run(job, out_fd, parent_pid, layers, finish):
         return _OUT_OF_MEMORY
     except BaseException as e:  # noqa: everything the code raises is its result
         return _error_json(e, job, stdout)
+    mark('executed')
     return finish(names, job, stdout, started)
 
 
@@ -217,11 +290,16 @@ def _finish_json(names, job, stdout, started):
         result = converter.result(names.get('result'))
         summary = output.summary(names.get('result'), settings)
         figures, figures_truncated = output.figures(settings, names)
-        return json.dumps({'status': 'ok', 'result': result, 'result_truncated': converter.truncated,
-                           'summary': summary,
-                           'stdout': stdout.value(), 'stdout_truncated': stdout.truncated, 'figures': figures,
-                           'figures_truncated': figures_truncated, 'duration_ms': elapsed},
-                          ensure_ascii=False, allow_nan=False).encode('utf-8')
+        job.marks('converted')
+        body = {'status': 'ok', 'result': result, 'result_truncated': converter.truncated, 'summary': summary,
+                'stdout': stdout.value(), 'stdout_truncated': stdout.truncated, 'figures': figures,
+                'figures_truncated': figures_truncated, 'duration_ms': elapsed}
+        payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode('utf-8')
+        if settings.timings:
+            job.marks('encoded')
+            body['timings'] = job.marks.report()
+            payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode('utf-8')
+        return payload
     except MemoryError:
         return _OUT_OF_MEMORY
     except BaseException as e:  # noqa: a result that cannot be converted fails the execution

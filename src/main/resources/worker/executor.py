@@ -1,5 +1,6 @@
-"""Forks execution children and follows them. The end of an execution is learned from the child's exit (a pidfd),
-never from end-of-file on its pipe; the pipe is read with a hard cap."""
+"""Forks execution children and follows them. The end of an execution is learned from the child's complete result
+frame (see protocol.result_frame: written by the child's trusted code once the analysis code has ended) or from its
+exit (a pidfd), never from end-of-file on its pipe; the pipe is read with a hard cap."""
 import json
 import os
 import selectors
@@ -26,7 +27,9 @@ class Running:
         self.cpu_seconds = cpu_seconds
         self.chunks = []
         self.size = 0
+        self.expected = None  # the payload length the child's frame announces, once its prefix has arrived
         self.killed_for = None
+        self.replied = False  # answered from its complete frame; only its exit is still to be collected
 
     def read_available(self):
         """Reads what the pipe holds now. Returns False when the pipe need not be watched any more: at end-of-file
@@ -41,10 +44,16 @@ class Running:
             if not chunk:
                 return False
             self.size += len(chunk)
-            if self.size > MAX_RESULT:
+            if self.size > MAX_RESULT + protocol.RESULT_PREFIX:
                 self.kill('too_large')
                 return False
             self.chunks.append(chunk)
+            if self.expected is None and self.size >= protocol.RESULT_PREFIX:
+                self.chunks = [b''.join(self.chunks)]
+                self.expected = protocol.result_length(self.chunks[0])
+                if self.expected > MAX_RESULT:
+                    self.kill('too_large')
+                    return False
 
     def kill(self, reason):
         if self.killed_for is None:
@@ -53,6 +62,38 @@ class Running:
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+    @property
+    def complete(self):
+        """Whether the child's result frame has arrived whole (and nothing after it), in time."""
+        return (self.killed_for is None and self.expected is not None
+                and self.size == protocol.RESULT_PREFIX + self.expected)
+
+    def payload(self):
+        """The result the child wrote: the payload of its complete frame, else None."""
+        if not self.complete:
+            return None
+        return b''.join(self.chunks)[protocol.RESULT_PREFIX:]
+
+    def finish_early(self):
+        """Once the frame is complete: the (header, body) of a completed execution, at once. The child has nothing
+        left to do but exit; it is killed (nothing it might still run outlives its result) and its teardown is not
+        waited for: collect() reaps it when its pidfd becomes readable."""
+        body = self.payload()
+        cpu_ms = _cpu_ms(self.pid)  # before the kill: the child is still there to be read
+        self.replied = True
+        try:
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        elapsed = int((time.monotonic() - self.started) * 1000)
+        return protocol.result(self.id, 'completed', duration_ms=elapsed, cpu_ms=cpu_ms), body
+
+    def collect(self):
+        """Reaps a child that was answered by finish_early (its pidfd is readable)."""
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        os.close(self.pidfd)
 
     def reap(self):
         """Once the pidfd is readable: drains the pipe, collects the exit status and returns (header, body)."""
@@ -63,7 +104,7 @@ class Running:
         os.close(self.pidfd)
         elapsed = int((time.monotonic() - self.started) * 1000)
         cpu_ms = int((usage.ru_utime + usage.ru_stime) * 1000)
-        body = b''.join(self.chunks) if self.killed_for is None else b''
+        body = self.payload() or b''
         outcome = self._outcome(status, body, cpu_ms)
         header = protocol.result(self.id, outcome, duration_ms=elapsed, cpu_ms=cpu_ms, max_rss_kb=usage.ru_maxrss,
                                  signal=os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
@@ -81,6 +122,19 @@ class Running:
         if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_ms >= self.cpu_seconds * 1000 - 50):
             return 'cpu_limit'
         return 'killed'
+
+
+_CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
+
+
+def _cpu_ms(pid):
+    """The CPU time (user and system) of a live child, from /proc (the kernel's count, not the child's word)."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            fields = f.read().rsplit(b')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 // _CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class Spare:

@@ -81,11 +81,10 @@ def within(path, roots):
 
 
 def current_address_space():
-    with open('/proc/self/status') as status:
-        for line in status:
-            if line.startswith('VmSize:'):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError('VmSize missing from /proc/self/status')
+    """This process's virtual size (VmSize), from /proc/self/statm: its first field, in pages (the same figure as
+    /proc/self/status gives, which costs five times as much to produce)."""
+    with open('/proc/self/statm', 'rb') as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
 
 
 def apply_rlimits(limits):

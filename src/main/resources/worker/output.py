@@ -24,18 +24,20 @@ class Settings:
     """Output bounds, from the request."""
 
     def __init__(self, max_output=10000, max_sample_rows=10, max_series_items=100, max_figures=5,
-                 max_figure_bytes=1024 * 1024):
+                 max_figure_bytes=1024 * 1024, timings=False):
         self.max_output = max(1, int(max_output))
         self.max_sample_rows = max(0, int(max_sample_rows))
         self.max_series_items = max(1, int(max_series_items))
         self.max_figures = max(0, int(max_figures))
         self.max_figure_bytes = max(1024, int(max_figure_bytes))
+        # bench/worker_phases.py only: the child adds the times of its phases to its reply (never the Java side)
+        self.timings = timings is True
 
     @classmethod
     def of(cls, spec):
         spec = spec or {}
         return cls(**{k: spec[k] for k in ('max_output', 'max_sample_rows', 'max_series_items', 'max_figures',
-                                           'max_figure_bytes') if k in spec})
+                                           'max_figure_bytes', 'timings') if k in spec})
 
 
 class BoundedText:

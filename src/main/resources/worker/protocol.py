@@ -30,6 +30,7 @@ reply with its request.
 
   limits: {timeout_ms, cpu_seconds, address_space_headroom, max_open_files}
   output: {max_output, max_sample_rows, max_series_items, max_figures, max_figure_bytes}
+          (and ``timings``, never sent by the JVM: bench/worker_phases.py asks the child for the times of its phases)
 
 The end of an execution. An exec or insights request is answered by ``not_loaded``, or by exactly one ``result``
 followed by ``end_of_execution`` with the same id (as e2b's EndOfExecution). The JVM learns that an execution ended
@@ -38,7 +39,7 @@ and a result whose end does not come are protocol errors its caller sees as a fa
 
 Inside the worker: supervisor -> zygote {op: exec | insights | cancel | exit} (the same headers); zygote -> supervisor
 {type: loaded, shapes, load_ms, bytes} or {type: load_failed, error} once, then result + end_of_execution per
-execution.
+execution; execution child -> zygote: one result frame on its pipe (see result_frame).
 """
 import dataclasses
 import json
@@ -105,6 +106,24 @@ class FrameReader:
             del self._buf[:4 + total]
             frames.append(decode(payload))
         return frames
+
+
+# An execution child's pipe carries one result frame: ``uint64 length`` (big-endian) and that many bytes of JSON,
+# written by the child's trusted code after the analysis code has ended. A complete frame is the end of the child's
+# output: its zygote replies at once and kills the child instead of waiting for its exit (the teardown of a process
+# sharing the dataset's pages costs about as much as its fork). Anything else on the pipe is no result.
+_RESULT_LENGTH = struct.Struct('>Q')
+RESULT_PREFIX = _RESULT_LENGTH.size
+
+
+def result_frame(payload):
+    """The bytes an execution child writes to its pipe for ``payload``."""
+    return _RESULT_LENGTH.pack(len(payload)) + payload
+
+
+def result_length(prefix):
+    """The payload length announced by the first RESULT_PREFIX bytes of a child's pipe."""
+    return _RESULT_LENGTH.unpack_from(prefix)[0]
 
 
 def write_all(fd, data):

@@ -74,8 +74,15 @@ class Zygote:
                 else:
                     kind, running = key.data
                     if kind == 'pipe':
+                        if self.running.get(running.id) is not running:
+                            continue  # finished by an earlier event of this round
                         if not running.read_available():
                             self.selector.unregister(running.fd)
+                        if running.complete:
+                            self.finish_early(running)
+                    elif running.replied:
+                        self.selector.unregister(running.pidfd)
+                        running.collect()
                     else:
                         self.finish(running)
                         self.refill()
@@ -135,6 +142,17 @@ class Zygote:
         del self.running[running.id]
         header, body = running.reap()
         self.end(running.id, header, body)
+
+    def finish_early(self, running):
+        """Its result frame is complete: the result is sent now; the child is killed and reaped once it is gone."""
+        try:
+            self.selector.unregister(running.fd)
+        except KeyError:
+            pass
+        del self.running[running.id]
+        header, body = running.finish_early()
+        self.end(running.id, header, body)
+        self.refill()
 
     def stop(self):
         for running in self.running.values():

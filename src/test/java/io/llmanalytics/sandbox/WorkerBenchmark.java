@@ -78,26 +78,35 @@ public final class WorkerBenchmark {
         long started = System.nanoTime();
         sandbox.prefetch("small", small).await().atMost(WAIT);
         System.out.printf(
-                "%n[1] Per-execution overhead on a cached 200,000-row dataset (load took %d ms)%n",
+                "%n[1] Per-execution overhead on a cached 200,000-row dataset (load took %d ms)%n"
+                        + "(zygote: hand-off to the child until the zygote has its result, as the zygote reports it; "
+                        + "outside: the rest, i.e. Java request encoding, supervisor relays, frame decoding, result "
+                        + "mapping)%n",
                 millis(System.nanoTime() - started));
         int runs = 50;
         try (Baseline plain = new Baseline("sales-200k")) {
             for (long pause : PAUSES) {
-                System.out.printf("%s%n%-90s %10s %10s %10s%n", mode(pause), "code", "worker", "pandas", "overhead");
+                System.out.printf(
+                        "%s%n%-90s %10s %10s %10s %10s %10s%n",
+                        mode(pause), "code", "worker", "pandas", "overhead", "zygote", "outside");
                 List<Double> overheads = new ArrayList<>();
                 for (String code : SMALL_CODE) {
                     for (int i = 0; i < 3; i++) {
                         check(sandbox.execute("small", small, code).await().atMost(WAIT));
                     }
                     List<Double> pandasTimes = new ArrayList<>();
-                    double worker = median(timed(sandbox, small, "small", code, runs, pause, plain, pandasTimes));
+                    List<Double> outside = new ArrayList<>();
+                    double worker =
+                            median(timed(sandbox, small, "small", code, runs, pause, plain, pandasTimes, outside));
                     double pandas = median(pandasTimes);
                     overheads.add(worker - pandas);
-                    System.out.printf("%-90s %8.1fms %8.1fms %8.1fms%n", code, worker, pandas, worker - pandas);
+                    System.out.printf(
+                            "%-90s %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms%n",
+                            code, worker, pandas, worker - pandas, worker - median(outside), median(outside));
                 }
                 System.out.printf(
-                        "median overhead %.1f ms (target <= 30 ms): %s%n",
-                        median(overheads), median(overheads) <= 30 ? "PASS" : "FAIL");
+                        "median overhead %.1f ms (target <= 12 ms): %s%n",
+                        median(overheads), median(overheads) <= 12 ? "PASS" : "FAIL");
             }
         }
     }
@@ -118,11 +127,18 @@ public final class WorkerBenchmark {
         try (Baseline plain = new Baseline("sales-2m")) {
             for (long pause : PAUSES) {
                 List<Double> pandasTimes = new ArrayList<>();
-                double worker = median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes));
+                List<Double> outside = new ArrayList<>();
+                double worker = median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes, outside));
                 double pandas = median(pandasTimes);
                 System.out.printf(
-                        "%s: worker %.1f ms, plain pandas %.1f ms: %.2fx (target <= 1.5x): %s%n",
-                        mode(pause), worker, pandas, worker / pandas, worker / pandas <= 1.5 ? "PASS" : "FAIL");
+                        "%s: worker %.1f ms (outside the zygote %.1f ms), plain pandas %.1f ms: %.2fx (target <= "
+                                + "1.1x): %s%n",
+                        mode(pause),
+                        worker,
+                        median(outside),
+                        pandas,
+                        worker / pandas,
+                        worker / pandas <= 1.1 ? "PASS" : "FAIL");
             }
         }
         System.out.printf("answer: %s%n", answer.path("data"));
@@ -138,14 +154,18 @@ public final class WorkerBenchmark {
             int runs,
             long pauseMillis,
             Baseline plain,
-            List<Double> plainTimes)
+            List<Double> plainTimes,
+            List<Double> outsideTimes)
             throws Exception {
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             Thread.sleep(pauseMillis);
             long t = System.nanoTime();
-            check(sandbox.execute(session, datasets, code).await().atMost(WAIT));
-            times.add((System.nanoTime() - t) / 1e6);
+            ExecutionResult result =
+                    check(sandbox.execute(session, datasets, code).await().atMost(WAIT));
+            double elapsed = (System.nanoTime() - t) / 1e6;
+            times.add(elapsed);
+            outsideTimes.add(elapsed - result.duration().toNanos() / 1e6);
             plainTimes.add(plain.run(code) * 1000);
         }
         return times;
