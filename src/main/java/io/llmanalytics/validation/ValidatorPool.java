@@ -274,7 +274,7 @@ public final class ValidatorPool implements AutoCloseable {
      * keeps until asked to trim (about 40-120 MB measured). Once, after the last context is warm; on a JVM without
      * the diagnostic command (a native image) only the GC runs.
      */
-    private static void releaseWarmUpMemory() {
+    static String releaseWarmUpMemory() {
         long before = Runtime.getRuntime().totalMemory();
         System.gc();
         String trimmed;
@@ -289,9 +289,10 @@ public final class ValidatorPool implements AutoCloseable {
         } catch (JMException | RuntimeException e) {
             trimmed = "native heap not trimmed (" + e.getClass().getSimpleName() + ")";
         }
-        Log.debugf(
-                "Validator warm-up memory released: heap %d -> %d MB; %s",
-                before >> 20, Runtime.getRuntime().totalMemory() >> 20, trimmed);
+        String released = String.format(
+                "heap %d -> %d MB; %s", before >> 20, Runtime.getRuntime().totalMemory() >> 20, trimmed);
+        Log.debugf("Validator warm-up memory released: %s", released);
+        return released;
     }
 
     private void failQueued() {
