@@ -21,7 +21,7 @@ export DATA_DIR="$data"
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
+  curl -sf "http://127.0.0.1:$port/q/health/ready" | grep -q "\"warming\" *: *false" && break # ready and the validator warm
   sleep 1
 done
 /usr/bin/python3 bench/ingest.py "http://127.0.0.1:$port" "$pid" "$out/sales-10.csv" "$out/sales-100.csv"

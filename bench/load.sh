@@ -37,7 +37,7 @@ DATA_DIR="$data" OPENAI_BASE_URL="http://127.0.0.1:$stub_port/v1" OPENAI_API_KEY
   >"$out/load-service.log" 2>&1 &
 service=$!
 pids+=($service)
-for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 1; done
+for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" | grep -q "\"warming\" *: *false" && break; sleep 1; done # ready, validator warm
 "$JAVA_HOME/bin/java" -cp "$cp" io.llmanalytics.load.LoadDriver --base "http://127.0.0.1:$port" \
   --clients "$CLIENTS" --duration "$DURATION" --settle "$SETTLE" --pid "$service" | tee "$out/load.txt"
 status=${PIPESTATUS[0]}

@@ -34,7 +34,7 @@ run() { # run DELAY ARGS...: stub with DELAY, service against it, then the pytho
     >"$out/pipeline-service.log" 2>&1 &
   local service=$!
   pids+=($service)
-  for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 1; done
+  for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" | grep -q "\"warming\" *: *false" && break; sleep 1; done # ready, validator warm
   /usr/bin/python3 bench/pipeline.py "$1" "http://127.0.0.1:$port" "$out/sales-10k.csv" ${2:-}
   echo "  blocked-event-loop warnings in the service log: $(grep -c 'has been blocked for' "$out/pipeline-service.log")"
   kill "$service" "${pids[0]}" 2>/dev/null; wait "$service" 2>/dev/null; pids=()

@@ -25,7 +25,7 @@ mvnw -q dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 app=target/quarkus-app
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-await_ready() { for _ in $(seq 1 240); do curl -sf "$1/q/health/ready" >/dev/null && return 0; sleep 1; done; return 1; }
+await_ready() { for _ in $(seq 1 240); do curl -sf "$1/q/health/ready" | grep -q "\"warming\" *: *false" && return 0; sleep 1; done; return 1; }
 # sum of a Prometheus counter (all label sets) at $1/q/metrics; $3: an extra grep on the label set
 metric() {
   curl -s "$1/q/metrics" | { grep -E "^$2(\{|[ ])" || true; } | { grep -E "${3:-.}" || true; } \

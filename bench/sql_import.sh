@@ -39,6 +39,6 @@ SOURCES_QUERY_TIMEOUT=600s MAX_STORED_BYTES_PER_CALLER=0 \
   "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN \
   -jar target/quarkus-app/quarkus-run.jar >"$out/sql-service.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 1; done
+for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" | grep -q "\"warming\" *: *false" && break; sleep 1; done # ready, validator warm
 /usr/bin/python3 bench/sql_import.py "http://127.0.0.1:$port" "postgresql+psycopg2://postgres@127.0.0.1:$pgport/shop" \
   "$REPEAT" "$ROWS"

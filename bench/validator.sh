@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark of the code validator (issue 4): a typical 20-line snippet checked on a warm pool (median and p99 with
-# one and two concurrent callers; targets 5 ms and 20 ms with two), the time the pool needs to become ready, the
-# memory GraalPy adds, and the same figures from the packaged application (java -jar quarkus-run.jar).
+# Benchmark of the code validator (issues 4 and 20): a typical 20-line snippet checked on a warm pool (median and p99
+# with one and two concurrent callers; targets 5 ms and 20 ms with two), the time to the first and to every warm
+# context, the memory GraalPy adds, and from the packaged application (java -jar quarkus-run.jar): start to HTTP, to
+# ready (target 5 s: the validator warms in the background), to the validator warm, and the RSS it adds (target
+# 250 MB), before (the baseline build) and after.
 # Baseline in the same run: CPython (/usr/bin/python3) running the same policy on the same snippet.
 # Usage: bench/validator.sh [rounds per caller, default 1000]
 source "$(dirname "$0")/../bin/lib.sh"
@@ -17,10 +19,11 @@ mvnw -q package -DskipTests -Djacoco.skip=true
 mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/validator-classpath.txt" -Dmdep.includeScope=test >/dev/null
 
 echo
-echo "== In-process pool (ValidatorPool, 2 contexts)"
+POOL="${VALIDATION_POOL_SIZE:-$(sed -n 's/^validation.pool-size=${VALIDATION_POOL_SIZE:\([0-9]*\)}/\1/p' src/main/resources/application.properties)}"
+echo "== In-process pool (ValidatorPool, $POOL contexts); load: $(uptime | sed 's/.*load/load/')"
 "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED \
   -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/validator-classpath.txt")" \
-  io.llmanalytics.validation.ValidatorBenchmark "$ROUNDS" 2 "$OUT/validator-snippet.py" | tee "$OUT/validator-java.txt"
+  io.llmanalytics.validation.ValidatorBenchmark "$ROUNDS" "$POOL" "$OUT/validator-snippet.py" | tee "$OUT/validator-java.txt"
 
 echo
 echo "== Baseline: CPython 3.11 running the same policy on the same snippet"
@@ -55,42 +58,75 @@ median_1=$(sed -n 's/.*median_1=\([0-9.]*\).*/\1/p' "$OUT/validator-java.txt")
 cpython=$(sed -n 's/.*cpython_median=\([0-9.]*\).*/\1/p' "$OUT/validator-cpython.txt")
 awk -v g="$median_1" -v c="$cpython" 'BEGIN { if (c > 0) printf "GraalPy (interpreter) / CPython, one caller: %.1fx\n", g / c }'
 
-# The packaged application: start-up, readiness and RSS with the pool warming at start-up and without it.
+# The packaged application: start-up, readiness, validator warm-up and RSS, with the validator warming at start-up
+# and without it (VALIDATION_WARM_AT_STARTUP=false: GraalPy is not loaded until the first check), and the same for the
+# build before this round (BASELINE, default /work/baseline, run read-only when its jar is there): there readiness
+# waited for every context.
+BASELINE="${BASELINE:-/work/baseline}"
 rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
-run_app() { # $1 = label, $2 = warm at start-up (true/false)
-  local port data log pid start started ready
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+validator_state() { # prints "ready_contexts contexts state" from /api/health
+  curl -s --max-time 2 "http://127.0.0.1:$1/api/health" | /usr/bin/python3 -c '
+import json, sys
+try:
+    v = json.load(sys.stdin)["components"]["validator"]["details"]
+    print(v.get("ready_contexts", 0), v.get("contexts", 0), v.get("state", "?"))
+except Exception:
+    print("0 0 ?")' 2>/dev/null
+}
+run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (true/false), $4 = key for the figures
+  local port data log pid start live="" ready="" first="" warm="" state
   port=$(( 20000 + RANDOM % 20000 ))
   data=$(mktemp -d)
-  log="$OUT/validator-app-$2.log"
-  start=$(date +%s%N)
-  QUARKUS_HTTP_PORT=$port DATA_DIR="$data" VALIDATION_WARM_AT_STARTUP=$2 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-    "$JAVA_HOME/bin/java" -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+  log="$OUT/validator-app-$4.log"
+  start=$(now_ms)
+  QUARKUS_HTTP_PORT=$port DATA_DIR="$data" VALIDATION_WARM_AT_STARTUP=$3 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
   pid=$!
-  started=""
-  ready=""
-  for _ in $(seq 1 1200); do
-    if [ -z "$started" ] && grep -q "started in" "$log"; then started=$(( ($(date +%s%N) - start) / 1000000 )); fi
-    if [ "$2" = true ] && curl -sf "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then
-      ready=$(( ($(date +%s%N) - start) / 1000000 )); break
+  for _ in $(seq 1 2400); do
+    kill -0 "$pid" 2>/dev/null || break
+    if [ -z "$live" ] && curl -sf --max-time 2 "http://127.0.0.1:$port/q/health/live" >/dev/null 2>&1; then
+      live=$(( $(now_ms) - start ))
     fi
-    if [ "$2" = false ] && [ -n "$started" ]; then sleep 3; break; fi
+    if [ -n "$live" ] && [ -z "$ready" ] && curl -sf --max-time 2 "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then
+      ready=$(( $(now_ms) - start ))
+    fi
+    # without the validator: until ready (the baseline never became ready without it: there 5 s after HTTP)
+    if [ "$3" = false ] && [ -n "$live" ] \
+        && { [ -n "$ready" ] || { [[ "$4" == base* ]] && [ $(( $(now_ms) - start - live )) -gt 5000 ]; }; }; then
+      break
+    fi
+    if [ -n "$ready" ]; then
+      read -r n size state <<<"$(validator_state "$port")"
+      if [ -z "$first" ] && [ "${n:-0}" -ge 1 ]; then first=$(( $(now_ms) - start )); fi
+      if [ "$state" = ready ] && [ "${n:-0}" = "${size:-x}" ]; then warm=$(( $(now_ms) - start )); break; fi
+    fi
     sleep 0.1
   done
-  sleep 1
+  sleep 3 # let the warm-up's memory release (GC, native heap trim) settle before reading RSS
   local rss; rss=$(rss_mb "$pid")
-  local quarkus; quarkus=$(sed -n 's/.*started in \([0-9.]*s\).*/\1/p' "$log" | head -1)
-  echo "$1: Quarkus says started in $quarkus; HTTP up after ${started:-?} ms; ready after ${ready:-n/a} ms; RSS ${rss} MB"
-  if [ "$2" = true ]; then
-    curl -s "http://localhost:$port/api/health" | tr -d '\n' | sed 's/.*"validator":\({[^}]*}[^}]*}\).*/  validator health: \1\n/'
-    echo
-  fi
+  echo "$1: HTTP up ${live:-?} ms; ready (/q/health/ready) ${ready:-?} ms; first validator context warm ${first:-n/a} ms;" \
+    "all contexts warm ${warm:-n/a} ms; RSS ${rss} MB"
+  echo "RESULT app_$4 live_ms=${live:-0} ready_ms=${ready:-0} first_warm_ms=${first:-0} warm_ms=${warm:-0} rss_mb=${rss:-0}"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$data"
-  echo "$rss" >"$OUT/validator-rss-$2"
+  echo "${rss:-0}" >"$OUT/validator-rss-$4"
+  echo "${ready:-0}" >"$OUT/validator-ready-$4"
 }
 
 echo
-echo "== Packaged application (java -jar target/quarkus-app/quarkus-run.jar)"
-run_app "without the pool (VALIDATION_WARM_AT_STARTUP=false)" false
-run_app "with the pool warming at start-up" true
-echo "RSS added by GraalPy in the application (2 warm contexts): $(( $(cat "$OUT/validator-rss-true") - $(cat "$OUT/validator-rss-false") )) MB"
+echo "== Packaged application (java -jar target/quarkus-app/quarkus-run.jar); load: $(uptime | sed 's/.*load/load/')"
+run_app "without the validator (VALIDATION_WARM_AT_STARTUP=false)" "$ROOT/target/quarkus-app" false off
+run_app "with the validator warming at start-up" "$ROOT/target/quarkus-app" true on
+added=$(( $(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") ))
+echo "RSS added by the validator in the application ($(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") MB): ${added} MB (target <= 250)"
+if [ -f "$BASELINE/target/quarkus-app/quarkus-run.jar" ]; then
+  echo
+  echo "== Baseline: the build before this round ($BASELINE, readiness waited for every context)"
+  run_app "baseline without the validator" "$BASELINE/target/quarkus-app" false base-off
+  run_app "baseline with the validator" "$BASELINE/target/quarkus-app" true base-on
+  echo "RSS added by the validator, baseline: $(( $(cat "$OUT/validator-rss-base-on") - $(cat "$OUT/validator-rss-base-off") )) MB"
+  awk -v a="$(cat "$OUT/validator-ready-on")" -v b="$(cat "$OUT/validator-ready-base-on")" \
+    'BEGIN { if (a > 0) printf "Start to ready: %d ms now vs %d ms baseline (%.1fx sooner; target <= 5000 ms)\n", a, b, b / a }'
+fi
+echo "load after the run: $(uptime | sed 's/.*load/load/')"

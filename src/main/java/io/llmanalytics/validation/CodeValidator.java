@@ -2,6 +2,7 @@ package io.llmanalytics.validation;
 
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -45,7 +46,15 @@ public class CodeValidator {
                 config.maxCodeLength(),
                 config.queueCapacity(),
                 config.acquireTimeout(),
-                config.checkTimeout());
+                config.checkTimeout(),
+                config.warmUpTimeout(),
+                config.startDelay());
+        Gauge.builder("validation.contexts.ready", pool, p -> p.status().ready())
+                .description("GraalPy contexts created and warm (the validator checks code once one is)")
+                .register(registry);
+        Gauge.builder("validation.contexts", pool, p -> p.status().size())
+                .description("GraalPy contexts the validator creates")
+                .register(registry);
         this.accepted = Timer.builder("validation.check")
                 .tag("verdict", "ok")
                 .description("Time to validate generated code")
@@ -65,7 +74,8 @@ public class CodeValidator {
     /**
      * Validates code on the validator's own threads (never on the caller's, never on the event loop). Fails with a
      * {@link ProblemException} ({@code validator-unavailable}, 503) when no context is free in time or the validator
-     * could not start; bad code is never an error, it is a refused {@link Verdict}.
+     * could not start; bad code is never an error, it is a refused {@link Verdict}. A check asked before any context is
+     * warm (start-up) waits for the first one, up to the warm-up timeout more.
      */
     public Uni<Verdict> validate(String code) {
         Verdict early = precheck(code);
@@ -83,7 +93,7 @@ public class CodeValidator {
                 })
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem()
-                .after(config.acquireTimeout().plus(config.checkTimeout()).plusSeconds(1))
+                .after(bound().plusSeconds(1))
                 .failWith(() -> new TimeoutException("validation did not answer in time"))
                 .map(violations -> record(Verdict.of(violations), start))
                 .onFailure(e -> !(e instanceof ProblemException))
@@ -92,9 +102,13 @@ public class CodeValidator {
 
     /** Validates code on the calling thread's behalf, blocking it; for callers already on a worker thread. */
     public Verdict validateBlocking(String code) {
-        return validate(code)
-                .await()
-                .atMost(config.acquireTimeout().plus(config.checkTimeout()).plusSeconds(2));
+        return validate(code).await().atMost(bound().plusSeconds(2));
+    }
+
+    /** How long a check asked now may take: acquire and check, plus the warm-up while no context is warm. */
+    private Duration bound() {
+        Duration bound = config.acquireTimeout().plus(config.checkTimeout());
+        return pool.warm() ? bound : bound.plus(config.warmUpTimeout());
     }
 
     /** Refusals that need no Python: empty or too long. */
@@ -134,6 +148,11 @@ public class CodeValidator {
     /** The policy as data: rules, import allow-list, pre-bound names, length limit. */
     public PolicyDescription policy() {
         return description;
+    }
+
+    /** Whether at least one context is warm (checks no longer wait for the start-up). */
+    public boolean warm() {
+        return pool.warm();
     }
 
     /** Whether every context of the pool is created and warm. */

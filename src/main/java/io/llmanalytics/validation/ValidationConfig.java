@@ -16,7 +16,7 @@ public interface ValidationConfig {
     @WithDefault("10000")
     int maxCodeLength();
 
-    /** Longest time a request waits for a free context, start-up warm-up included, before a 503. */
+    /** Longest time a request waits for a free context once one is warm, before a 503. */
     @WithDefault("30s")
     Duration acquireTimeout();
 
@@ -28,7 +28,22 @@ public interface ValidationConfig {
     @WithDefault("256")
     int queueCapacity();
 
+    /**
+     * Longest time a request that arrives before any context is warm waits for the first one (start-up), on top of
+     * which it may wait the acquire timeout for a free context. The service is ready for uploads and questions before
+     * the validator is warm: such a question waits, it is not refused.
+     */
+    @WithDefault("60s")
+    Duration warmUpTimeout();
+
     /** Create and warm the contexts at start-up, in the background; {@code false} defers it to the first check. */
     @WithDefault("true")
     boolean warmAtStartup();
+
+    /**
+     * Time the pool waits before creating its first context. Zero in production; tests and benches set it to ask
+     * questions while the validator is provably not yet warm.
+     */
+    @WithDefault("0s")
+    Duration startDelay();
 }

@@ -7,7 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The validator in {@code GET /api/health}: up when every GraalPy context is created and warm. */
+/**
+ * The validator in {@code GET /api/health}: up while it starts or serves (questions asked during the warm-up wait for
+ * the first warm context), down when it failed or closed; {@code warming} and {@code ready_contexts} tell how far the
+ * warm-up is.
+ */
 @ApplicationScoped
 public class ValidatorHealth implements HealthContributor {
 
@@ -27,8 +31,12 @@ public class ValidatorHealth implements HealthContributor {
         ValidatorPool.Status status = validator.status();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", status.state().name().toLowerCase());
+        details.put("warming", status.warming());
         details.put("contexts", status.size());
         details.put("ready_contexts", status.ready());
+        if (status.firstWarmMillis() >= 0) {
+            details.put("first_warm_ms", status.firstWarmMillis());
+        }
         if (status.warmUpMillis() >= 0) {
             details.put("warm_up_ms", status.warmUpMillis());
         }
@@ -37,6 +45,6 @@ public class ValidatorHealth implements HealthContributor {
         if (status.error() != null) {
             details.put("error", status.error());
         }
-        return Uni.createFrom().item(validator.ready() ? ComponentHealth.up(details) : ComponentHealth.down(details));
+        return Uni.createFrom().item(status.serving() ? ComponentHealth.up(details) : ComponentHealth.down(details));
     }
 }

@@ -1,12 +1,14 @@
 package io.llmanalytics.validation;
 
 import io.quarkus.logging.Log;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.Source;
 
@@ -22,7 +26,9 @@ import org.graalvm.polyglot.Source;
  * A fixed set of threads, each owning one long-lived GraalPy context with the policy loaded, all sharing one
  * {@link Engine}. Checks queue for the next free thread (bounded queue, bounded wait). Contexts are created one after
  * the other (the first pays for the engine, about 5 s; the next ones under a second) and warmed with a few checks
- * before they serve requests. A context that breaks is replaced by its own thread.
+ * before they serve requests: the first context serves checks while the next ones are still being created. A check
+ * queued before any context is warm waits for the first one (at most the warm-up timeout), then at most the acquire
+ * timeout like any other. A context that breaks is replaced by its own thread.
  */
 public final class ValidatorPool implements AutoCloseable {
 
@@ -36,7 +42,26 @@ public final class ValidatorPool implements AutoCloseable {
     }
 
     /** A snapshot of the pool for health reports. */
-    public record Status(State state, int size, int ready, long warmUpMillis, long checks, int queued, String error) {}
+    public record Status(
+            State state,
+            int size,
+            int ready,
+            long firstWarmMillis,
+            long warmUpMillis,
+            long checks,
+            int queued,
+            String error) {
+
+        /** Whether the pool takes checks: starting or ready (a check queued while it warms waits for a context). */
+        public boolean serving() {
+            return state == State.NEW || state == State.STARTING || state == State.READY;
+        }
+
+        /** Whether contexts are still being created and warmed. */
+        public boolean warming() {
+            return serving() && ready < size;
+        }
+    }
 
     private static final int WARM_UP_ROUNDS = 15;
 
@@ -45,6 +70,9 @@ public final class ValidatorPool implements AutoCloseable {
     private final int maxCodeLength;
     private final Duration acquireTimeout;
     private final Duration checkTimeout;
+    private final Duration warmUpTimeout;
+    private final Duration startDelay;
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final BlockingQueue<Job> jobs;
     private final ReentrantLock creation = new ReentrantLock();
     private final AtomicInteger ready = new AtomicInteger();
@@ -55,6 +83,8 @@ public final class ValidatorPool implements AutoCloseable {
     private volatile String error;
     private volatile long startedAt;
     private volatile long warmUpMillis = -1;
+    private volatile long firstWarmMillis = -1;
+    private volatile long firstWarmAt;
     private volatile Engine engine;
     private volatile Source policy;
 
@@ -65,6 +95,22 @@ public final class ValidatorPool implements AutoCloseable {
             int queueCapacity,
             Duration acquireTimeout,
             Duration checkTimeout) {
+        this(sources, size, maxCodeLength, queueCapacity, acquireTimeout, checkTimeout, acquireTimeout, Duration.ZERO);
+    }
+
+    /**
+     * @param warmUpTimeout longest time a check queued before any context is warm waits for the first one
+     * @param startDelay time the threads wait before creating their contexts (tests use it to ask during warm-up)
+     */
+    public ValidatorPool(
+            PolicySources sources,
+            int size,
+            int maxCodeLength,
+            int queueCapacity,
+            Duration acquireTimeout,
+            Duration checkTimeout,
+            Duration warmUpTimeout,
+            Duration startDelay) {
         if (size < 1) {
             throw new IllegalArgumentException("the validator pool needs at least one context");
         }
@@ -73,6 +119,8 @@ public final class ValidatorPool implements AutoCloseable {
         this.maxCodeLength = maxCodeLength;
         this.acquireTimeout = acquireTimeout;
         this.checkTimeout = checkTimeout;
+        this.warmUpTimeout = warmUpTimeout;
+        this.startDelay = startDelay;
         this.jobs = new ArrayBlockingQueue<>(Math.max(1, queueCapacity));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "validator-watchdog");
@@ -105,7 +153,7 @@ public final class ValidatorPool implements AutoCloseable {
         if (state == State.NEW) {
             start();
         }
-        Job job = new Job(code, System.nanoTime());
+        Job job = new Job(code, System.nanoTime(), firstWarmAt != 0);
         if (state == State.FAILED || state == State.CLOSED) {
             job.result.completeExceptionally(new RejectedExecutionException(
                     "the validator is " + state.name().toLowerCase() + (error == null ? "" : ": " + error)));
@@ -118,15 +166,18 @@ public final class ValidatorPool implements AutoCloseable {
     private void work() {
         PolicyContext context = null;
         try {
+            if (startDelay.isPositive() && closing.await(startDelay.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
             context = createContext(true);
             while (state != State.CLOSED) {
                 Job job = jobs.poll(1, TimeUnit.SECONDS);
                 if (job == null || job.result.isDone()) {
                     continue;
                 }
-                if (System.nanoTime() - job.queuedAt > acquireTimeout.toNanos()) {
-                    job.result.completeExceptionally(new TimeoutException(
-                            "no validator context was free within " + acquireTimeout.toMillis() + " ms"));
+                String late = late(job, System.nanoTime());
+                if (late != null) {
+                    job.result.completeExceptionally(new TimeoutException(late));
                     continue;
                 }
                 try {
@@ -156,6 +207,25 @@ public final class ValidatorPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Why a job waited too long, or null. A job queued while no context was warm may wait the warm-up timeout for the
+     * first one, and from then on the acquire timeout; any other job the acquire timeout from when it was queued.
+     */
+    private String late(Job job, long now) {
+        if (job.queuedWarm) {
+            return now - job.queuedAt > acquireTimeout.toNanos()
+                    ? "no validator context was free within " + acquireTimeout.toMillis() + " ms"
+                    : null;
+        }
+        long warmAt = firstWarmAt;
+        if (warmAt - job.queuedAt > warmUpTimeout.toNanos()) {
+            return "no validator context was warm within " + warmUpTimeout.toMillis() + " ms";
+        }
+        return now - Math.max(warmAt, job.queuedAt) > acquireTimeout.toNanos()
+                ? "no validator context was free within " + acquireTimeout.toMillis() + " ms"
+                : null;
+    }
+
     private PolicyContext createContext(boolean initial) {
         creation.lock();
         try {
@@ -179,17 +249,50 @@ public final class ValidatorPool implements AutoCloseable {
                     Thread.currentThread().getName(),
                     (created - begin) / 1_000_000,
                     (System.nanoTime() - created) / 1_000_000);
-            if (initial && ready.incrementAndGet() == size) {
+            if (initial && ready.incrementAndGet() == 1) {
+                firstWarmAt = System.nanoTime();
+                firstWarmMillis = (firstWarmAt - startedAt) / 1_000_000;
+                Log.infof("Code validator serving: first GraalPy context warm in %d ms", firstWarmMillis);
+            }
+            if (initial && ready.get() == size) {
                 warmUpMillis = (System.nanoTime() - startedAt) / 1_000_000;
                 if (state == State.STARTING) {
                     state = State.READY;
                 }
                 Log.infof("Code validator ready: %d GraalPy contexts warm in %d ms", size, warmUpMillis);
+                watchdog.execute(ValidatorPool::releaseWarmUpMemory);
             }
             return context;
         } finally {
             creation.unlock();
         }
+    }
+
+    /**
+     * Gives back what warming the contexts left behind: the garbage of the warm-up checks (a full GC lets the heap
+     * shrink) and the memory the JIT compiler took from {@code malloc} to compile GraalPy's interpreter, which glibc
+     * keeps until asked to trim (about 40-120 MB measured). Once, after the last context is warm; on a JVM without
+     * the diagnostic command (a native image) only the GC runs.
+     */
+    static String releaseWarmUpMemory() {
+        long before = Runtime.getRuntime().totalMemory();
+        System.gc();
+        String trimmed;
+        try {
+            Object answer = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "systemTrimNativeHeap",
+                            new Object[] {new String[0]},
+                            new String[] {String[].class.getName()});
+            trimmed = String.valueOf(answer).strip();
+        } catch (JMException | RuntimeException e) {
+            trimmed = "native heap not trimmed (" + e.getClass().getSimpleName() + ")";
+        }
+        String released = String.format(
+                "heap %d -> %d MB; %s", before >> 20, Runtime.getRuntime().totalMemory() >> 20, trimmed);
+        Log.debugf("Validator warm-up memory released: %s", released);
+        return released;
     }
 
     private void failQueued() {
@@ -203,8 +306,13 @@ public final class ValidatorPool implements AutoCloseable {
         return state == State.READY;
     }
 
+    /** Whether at least one context is warm: a check now waits only for a free context, not for the warm-up. */
+    public boolean warm() {
+        return ready.get() > 0 && (state == State.STARTING || state == State.READY);
+    }
+
     public Status status() {
-        return new Status(state, size, ready.get(), warmUpMillis, checks.get(), jobs.size(), error);
+        return new Status(state, size, ready.get(), firstWarmMillis, warmUpMillis, checks.get(), jobs.size(), error);
     }
 
     @Override
@@ -212,6 +320,7 @@ public final class ValidatorPool implements AutoCloseable {
         synchronized (this) {
             state = State.CLOSED;
         }
+        closing.countDown();
         threads.forEach(Thread::interrupt);
         for (Thread thread : threads) {
             try {
@@ -235,11 +344,13 @@ public final class ValidatorPool implements AutoCloseable {
     private static final class Job {
         final String code;
         final long queuedAt;
+        final boolean queuedWarm;
         final CompletableFuture<List<Violation>> result = new CompletableFuture<>();
 
-        Job(String code, long queuedAt) {
+        Job(String code, long queuedAt, boolean queuedWarm) {
             this.code = code;
             this.queuedAt = queuedAt;
+            this.queuedWarm = queuedWarm;
         }
     }
 }

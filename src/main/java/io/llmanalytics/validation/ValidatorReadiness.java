@@ -5,7 +5,11 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** {@code /q/health/ready} waits for the validator's contexts: a request never pays GraalPy's cold start. */
+/**
+ * The validator in {@code /q/health/ready}: up while its contexts warm in the background (a question asked then waits
+ * for the first warm context, it is not refused), down only when it failed or closed. Its data says how far the
+ * warm-up is ({@code warming}, {@code ready_contexts}) for operators and benches that need a warm validator.
+ */
 @Readiness
 @ApplicationScoped
 public class ValidatorReadiness implements HealthCheck {
@@ -20,8 +24,9 @@ public class ValidatorReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         ValidatorPool.Status status = validator.status();
         return HealthCheckResponse.named("validator")
-                .status(validator.ready())
+                .status(status.serving())
                 .withData("state", status.state().name().toLowerCase())
+                .withData("warming", status.warming())
                 .withData("ready_contexts", status.ready())
                 .withData("contexts", status.size())
                 .build();

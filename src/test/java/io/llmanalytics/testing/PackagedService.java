@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
@@ -76,6 +77,9 @@ public final class PackagedService implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The validator's readiness data once every context is warm (readiness itself is UP before). */
+    private static final Pattern VALIDATOR_WARM = Pattern.compile("\"warming\"\\s*:\\s*false");
+
     private void awaitReady(Duration timeout) throws Exception {
         try (HttpClient client = HttpClient.newHttpClient()) {
             await("the service is ready")
@@ -83,12 +87,14 @@ public final class PackagedService implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(250))
                     .failFast("the service exited", () -> !process.isAlive())
                     .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
-                    .until(() -> client.send(
-                                            HttpRequest.newBuilder(uri("/q/health/ready"))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .statusCode()
-                            == 200);
+                    .until(() -> {
+                        HttpResponse<String> ready = client.send(
+                                HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        // ready, and the validator warm: the tests' analyses and figures assume it
+                        return ready.statusCode() == 200
+                                && VALIDATOR_WARM.matcher(ready.body()).find();
+                    });
         } catch (TerminalFailureException exited) {
             throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + log(), exited);
         } catch (ConditionTimeoutException late) {

@@ -42,8 +42,18 @@ class CodeValidatorTest {
             }
 
             @Override
+            public Duration warmUpTimeout() {
+                return acquireTimeout;
+            }
+
+            @Override
             public boolean warmAtStartup() {
                 return false;
+            }
+
+            @Override
+            public Duration startDelay() {
+                return Duration.ZERO;
             }
         };
     }

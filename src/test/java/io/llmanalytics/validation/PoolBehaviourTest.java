@@ -1,6 +1,7 @@
 package io.llmanalytics.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,52 @@ class PoolBehaviourTest {
             CompletableFuture<List<Violation>> job = pool.submit("result = 1");
             ExecutionException error = assertThrows(ExecutionException.class, () -> job.get(120, TimeUnit.SECONDS));
             assertInstanceOf(TimeoutException.class, error.getCause());
+        }
+    }
+
+    @Test
+    void aJobQueuedDuringTheWarmUpWaitsForTheFirstContextBeyondTheAcquireTimeout() throws Exception {
+        // no context for 5 s, then the engine and a context: far longer than the 2.5 s acquire timeout
+        try (ValidatorPool pool = new ValidatorPool(
+                PolicySources.load(),
+                1,
+                10_000,
+                4,
+                Duration.ofMillis(2500),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(180),
+                Duration.ofSeconds(5))) {
+            pool.start();
+            // one job (a second one would wait for the first's check, which a busy machine can make last seconds)
+            CompletableFuture<List<Violation>> refused = pool.submit("import os\nresult = os.listdir('/')");
+            assertTrue(pool.status().warming());
+            assertFalse(pool.warm());
+            assertEquals(
+                    "import-not-allowed",
+                    refused.get(180, TimeUnit.SECONDS).get(0).rule());
+            assertTrue(pool.warm());
+            assertFalse(pool.status().warming());
+            assertTrue(pool.status().firstWarmMillis() >= 5000);
+        }
+    }
+
+    @Test
+    void aJobQueuedDuringTheWarmUpTimesOutAfterTheWarmUpTimeout() throws Exception {
+        try (ValidatorPool pool = new ValidatorPool(
+                PolicySources.load(),
+                1,
+                10_000,
+                4,
+                Duration.ofSeconds(120),
+                Duration.ofSeconds(5),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(2))) {
+            CompletableFuture<List<Violation>> job = pool.submit("result = 1");
+            ExecutionException error = assertThrows(ExecutionException.class, () -> job.get(180, TimeUnit.SECONDS));
+            assertInstanceOf(TimeoutException.class, error.getCause());
+            assertTrue(
+                    error.getCause().getMessage().contains("warm within 500 ms"),
+                    error.getCause().getMessage());
         }
     }
 

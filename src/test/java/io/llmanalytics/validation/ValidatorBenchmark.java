@@ -95,6 +95,11 @@ public final class ValidatorBenchmark {
             Arrays.sort(cpu);
             System.out.printf("CPU time per check (validator thread): median %.2f ms%n", percentile(cpu, 0.5));
             long rssAfter = rssKb();
+            String released = ValidatorPool.releaseWarmUpMemory();
+            long rssSettled = rssKb();
+            System.out.printf(
+                    "RSS after a GC and a native heap trim (%s): %d MB (+%d MB)%n",
+                    released, rssSettled / 1024, (rssSettled - rssBefore) / 1024);
             System.out.printf(
                     "RSS: JVM before pool %d MB, pool ready %d MB (+%d MB), after %d checks %d MB (+%d MB)%n",
                     rssBefore / 1024,
@@ -104,13 +109,16 @@ public final class ValidatorBenchmark {
                     rssAfter / 1024,
                     (rssAfter - rssBefore) / 1024);
             System.out.printf(
-                    "RESULT median_1=%.2f p99_1=%.2f median_2=%.2f p99_2=%.2f ready_ms=%d rss_added_mb=%d%n",
+                    "RESULT median_1=%.2f p99_1=%.2f median_2=%.2f p99_2=%.2f first_ms=%d ready_ms=%d rss_added_mb=%d"
+                            + " rss_settled_mb=%d%n",
                     percentile(single, 0.5),
                     percentile(single, 0.99),
                     percentile(two, 0.5),
                     percentile(two, 0.99),
+                    firstMillis < 0 ? readyMillis : firstMillis,
                     readyMillis,
-                    (rssAfter - rssBefore) / 1024);
+                    (rssAfter - rssBefore) / 1024,
+                    (rssSettled - rssBefore) / 1024);
         }
     }
 
