@@ -18,7 +18,7 @@ mvnw -q test-compile -Djacoco.skip=true
 mvnw -q dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null' EXIT
+trap '[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true' EXIT
 
 run() { # run DELAY ARGS...: stub with DELAY, service against it, then the python benchmark with ARGS
   local delay=$1; shift
@@ -37,7 +37,7 @@ run() { # run DELAY ARGS...: stub with DELAY, service against it, then the pytho
   for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 1; done
   /usr/bin/python3 bench/pipeline.py "$1" "http://127.0.0.1:$port" "$out/sales-10k.csv" ${2:-}
   echo "  blocked-event-loop warnings in the service log: $(grep -c 'has been blocked for' "$out/pipeline-service.log")"
-  kill "$service" "${pids[0]}" 2>/dev/null; wait "$service" 2>/dev/null; pids=()
+  kill "$service" "${pids[0]}" 2>/dev/null; wait "$service" 2>/dev/null || true; pids=()
 }
 run 0ms overhead
 run 1s concurrent
