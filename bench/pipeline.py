@@ -115,6 +115,12 @@ def concurrent(base, csv, n):
         lasts[r[3] if r else None] = lasts.get(r[3] if r else None, 0) + 1
     print(f'{n} concurrent streams, LLM stub delaying each call by 1 s, distinct code per stream')
     print(f'  wall time {wall:5.2f} s (target <= 6 s)   ended with done: {done}/{n}   endings: {lasts}')
+    timings = [r[2]['timings'] for r in results if r and r[2] is not None]
+    if timings:  # where the streams waited: each stage's median and p95 over the streams, in ms
+        stages = [k for k in timings[0] if all(k in t for t in timings)]
+        print('  per stream, by stage (ms): ' + '   '.join(
+            f'{k} {statistics.median([t[k] for t in timings]):.0f}/{pct([t[k] for t in timings], 95):.0f}'
+            for k in stages) + '   (median/p95)')
 
 
 if __name__ == '__main__':

@@ -6,7 +6,9 @@
 #     dataset complete in <= 6 s wall, and the log has no blocked-event-loop warnings.
 # The done document's timings carry the service's opt-in breakdown (ANALYSIS_TIMINGS_BREAKDOWN), printed by stage.
 # BASELINE_APP=/path/to/quarkus-app (an earlier build's target/quarkus-app, copied away) runs both parts against that
-# build too, first, in the same run: compare the two as ratios on a shared machine.
+# build too, first, in the same run: compare the two as ratios on a shared machine. PARTS="overhead" (or
+# "concurrent") runs one part only.
+PARTS=${PARTS:-overhead concurrent}
 source "$(dirname "$0")/../bin/lib.sh"
 cd "$ROOT"
 ensure_packages "${WORKER_PACKAGES[@]}" curl
@@ -49,9 +51,9 @@ run() { # run APP DELAY ARGS...: stub with DELAY, service APP against it, then t
 }
 if [ -n "${BASELINE_APP:-}" ]; then
   echo "== baseline: $BASELINE_APP (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  run "$BASELINE_APP" 0ms overhead
-  run "$BASELINE_APP" 1s concurrent
+  [[ " $PARTS " != *" overhead "* ]] || run "$BASELINE_APP" 0ms overhead
+  [[ " $PARTS " != *" concurrent "* ]] || run "$BASELINE_APP" 1s concurrent
   echo "== this tree (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 fi
-run target/quarkus-app 0ms overhead
-run target/quarkus-app 1s concurrent
+[[ " $PARTS " != *" overhead "* ]] || run target/quarkus-app 0ms overhead
+[[ " $PARTS " != *" concurrent "* ]] || run target/quarkus-app 1s concurrent

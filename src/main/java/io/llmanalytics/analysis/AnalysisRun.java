@@ -18,6 +18,7 @@ import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.validation.Verdict;
 import io.llmanalytics.verified.VerifiedAnswer;
+import io.llmanalytics.verified.VerifiedLookup;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -90,7 +91,10 @@ final class AnalysisRun {
                 .withSharedColumns(prepared.session().sharedColumns)
                 .withDictionaries(Dictionaries.of(prepared.session()));
         stageNanos.put("prompt", System.nanoTime() - prompt);
-        return stage("lookup", services.verified().lookup(prepared.session(), prepared.question()))
+        Uni<VerifiedLookup> verifiedLookup = prepared.lookup() != null
+                ? Uni.createFrom().item(prepared.lookup())
+                : services.verified().lookup(prepared.session(), prepared.question());
+        return stage("lookup", verifiedLookup)
                 .chain(lookup -> lookup.same().isPresent()
                         ? reuse(request, lookup.same().get())
                         : attempt(request.withExamples(lookup.examples()), false))

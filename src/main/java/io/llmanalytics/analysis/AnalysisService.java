@@ -128,12 +128,18 @@ public class AnalysisService {
 
     /**
      * The analysis of a checked question on a session already read: reads only the session's newest interactions,
-     * the follow-up's context.
+     * the follow-up's context, and (at the same time, one round trip instead of two) its verified answers for the
+     * question.
      */
     public Uni<PreparedAnalysis> prepare(SessionDocument session, CheckedQuestion checked, Boolean privacy) {
         boolean private_ = privacy != null ? privacy : llm.privacyMode();
-        return store.recentInteractions(session.id, config.maxHistory())
-                .map(recent -> new PreparedAnalysis(session, checked.question(), private_, checked.analyst(), recent));
+        return Uni.combine()
+                .all()
+                .unis(
+                        store.recentInteractions(session.id, config.maxHistory()),
+                        services.verified().lookup(session, checked.question()))
+                .with((recent, lookup) ->
+                        new PreparedAnalysis(session, checked.question(), private_, checked.analyst(), recent, lookup));
     }
 
     /**
