@@ -68,6 +68,7 @@ def overhead(base, csv, runs):
     for i in range(5):
         stream(base, session, f'warm-up {i}')
     firsts, overheads, totals = [], [], []
+    stages = {}
     for i in range(runs):
         first, total, done, last = stream(base, session, f'question {i}')
         if done is None:
@@ -75,12 +76,22 @@ def overhead(base, csv, runs):
         t = done['timings']
         llm_and_worker = t['generation'] + t['interpretation'] + t['execution']
         overheads.append(total * 1000 - llm_and_worker)
+        if 'run' in t:  # the service's opt-in breakdown (ANALYSIS_TIMINGS_BREAKDOWN=true)
+            own = {k: t[k] for k in ('prepare', 'prompt', 'lookup', 'validation', 'history')}
+            own['other in the run'] = t['run'] - sum(own.values()) - llm_and_worker
+            own['outside the run'] = total * 1000 - t['run']
+            for k, v in own.items():
+                stages.setdefault(k, []).append(v)
         firsts.append(first * 1000)
         totals.append(total * 1000)
     print(f'sequential analyses: {runs}, instant LLM stub, 10,000-row dataset')
     print(f'  time to first event  median {statistics.median(firsts):6.1f} ms   p95 {pct(firsts, 95):6.1f} ms   (target <= 50 ms)')
     print(f'  pipeline overhead    median {statistics.median(overheads):6.1f} ms   p95 {pct(overheads, 95):6.1f} ms   (target <= 30 ms)')
     print(f'  request -> done      median {statistics.median(totals):6.1f} ms')
+    if stages:
+        print('  overhead by stage (medians; "outside the run": HTTP, access gate, session read, SSE writes):')
+        for k, v in stages.items():
+            print(f'    {k:<18} {statistics.median(v):6.1f} ms   p95 {pct(v, 95):6.1f} ms')
 
 
 def concurrent(base, csv, n):
@@ -104,6 +115,12 @@ def concurrent(base, csv, n):
         lasts[r[3] if r else None] = lasts.get(r[3] if r else None, 0) + 1
     print(f'{n} concurrent streams, LLM stub delaying each call by 1 s, distinct code per stream')
     print(f'  wall time {wall:5.2f} s (target <= 6 s)   ended with done: {done}/{n}   endings: {lasts}')
+    timings = [r[2]['timings'] for r in results if r and r[2] is not None]
+    if timings:  # where the streams waited: each stage's median and p95 over the streams, in ms
+        stages = [k for k in timings[0] if all(k in t for t in timings)]
+        print('  per stream, by stage (ms): ' + '   '.join(
+            f'{k} {statistics.median([t[k] for t in timings]):.0f}/{pct([t[k] for t in timings], 95):.0f}'
+            for k in stages) + '   (median/p95)')
 
 
 if __name__ == '__main__':

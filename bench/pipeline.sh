@@ -4,6 +4,11 @@
 #     worker time), targets <= 50 ms and <= 30 ms median;
 #  2. with the stub delaying each call by 1 s and distinct code per stream: 200 concurrent streams on a 10,000-row
 #     dataset complete in <= 6 s wall, and the log has no blocked-event-loop warnings.
+# The done document's timings carry the service's opt-in breakdown (ANALYSIS_TIMINGS_BREAKDOWN), printed by stage.
+# BASELINE_APP=/path/to/quarkus-app (an earlier build's target/quarkus-app, copied away) runs both parts against that
+# build too, first, in the same run: compare the two as ratios on a shared machine. PARTS="overhead" (or
+# "concurrent") runs one part only.
+PARTS=${PARTS:-overhead concurrent}
 source "$(dirname "$0")/../bin/lib.sh"
 cd "$ROOT"
 ensure_packages "${WORKER_PACKAGES[@]}" curl
@@ -14,30 +19,41 @@ import subprocess, sys
 subprocess.run(['/usr/bin/python3', 'bench/gen_sales.py', sys.argv[1], '0.5'], check=True)
 PY
 mvnw -q test-compile -Djacoco.skip=true
-[ -f target/quarkus-app/quarkus-run.jar ] || mvnw -q package -DskipTests
+# (re)packaged when the sources changed since the last package, so that the figures are the code's in this tree
+if [ ! -f target/quarkus-app/quarkus-run.jar ] \
+  || [ -n "$(find src/main pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]; then
+  mvnw -q package -DskipTests -Dnative-sources.skip -Djacoco.skip=true
+fi
 mvnw -q dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null' EXIT
+trap '[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true' EXIT
 
-run() { # run DELAY ARGS...: stub with DELAY, service against it, then the python benchmark with ARGS
-  local delay=$1; shift
+run() { # run APP DELAY ARGS...: stub with DELAY, service APP against it, then the python benchmark with ARGS
+  local app=$1 delay=$2; shift 2
   local stub_port; stub_port=$(free_port)
   "$JAVA_HOME/bin/java" -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
     io.llmanalytics.testing.llm.OpenAiStub --port "$stub_port" --delay "$delay" --distinct-code >"$out/stub.log" 2>&1 &
   pids+=($!)
   local port; port=$(free_port)
   # one client address opens all the streams: the per-caller limits (meant for people) are off here
-  RATE_LIMIT_ANALYSES_PER_MINUTE=0 RATE_LIMIT_CONCURRENT_STREAMS=0 RATE_LIMIT_UPLOADS_PER_MINUTE=0 \
+  # ANALYSIS_TIMINGS_BREAKDOWN: the done document's timings break the pipeline's own time down by stage
+  ANALYSIS_TIMINGS_BREAKDOWN=true RATE_LIMIT_ANALYSES_PER_MINUTE=0 RATE_LIMIT_CONCURRENT_STREAMS=0 RATE_LIMIT_UPLOADS_PER_MINUTE=0 \
   DATA_DIR=$(mktemp -d) OPENAI_BASE_URL="http://127.0.0.1:$stub_port/v1" OPENAI_API_KEY=bench \
-    "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -jar target/quarkus-app/quarkus-run.jar \
+    "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -jar "$app/quarkus-run.jar" \
     >"$out/pipeline-service.log" 2>&1 &
   local service=$!
   pids+=($service)
   for _ in $(seq 1 180); do curl -sf "http://127.0.0.1:$port/q/health/ready" | grep -q "\"warming\" *: *false" && break; sleep 1; done # ready, validator warm
   /usr/bin/python3 bench/pipeline.py "$1" "http://127.0.0.1:$port" "$out/sales-10k.csv" ${2:-}
   echo "  blocked-event-loop warnings in the service log: $(grep -c 'has been blocked for' "$out/pipeline-service.log")"
-  kill "$service" "${pids[0]}" 2>/dev/null; wait "$service" 2>/dev/null; pids=()
+  kill "$service" "${pids[0]}" 2>/dev/null; wait "$service" 2>/dev/null || true; pids=()
 }
-run 0ms overhead
-run 1s concurrent
+if [ -n "${BASELINE_APP:-}" ]; then
+  echo "== baseline: $BASELINE_APP (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  [[ " $PARTS " != *" overhead "* ]] || run "$BASELINE_APP" 0ms overhead
+  [[ " $PARTS " != *" concurrent "* ]] || run "$BASELINE_APP" 1s concurrent
+  echo "== this tree (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+fi
+[[ " $PARTS " != *" overhead "* ]] || run target/quarkus-app 0ms overhead
+[[ " $PARTS " != *" concurrent "* ]] || run target/quarkus-app 1s concurrent

@@ -45,4 +45,13 @@ public interface AnalysisConfig {
     /** Longest result kept in history, in characters of JSON; longer ones keep only their summary. */
     @WithDefault("20000")
     @Positive int maxStoredResultChars();
+
+    /**
+     * Whether the {@code done} document's {@code timings} also break the pipeline's own time down by stage
+     * ({@code ANALYSIS_TIMINGS_BREAKDOWN}; for benchmarks, off by default): {@code prepare} (reading the newest
+     * interactions), {@code prompt}, {@code lookup} (verified answers), {@code history} (charts and the interaction
+     * stored) and {@code run} (subscription to {@code done}); milliseconds.
+     */
+    @WithDefault("false")
+    boolean timingsBreakdown();
 }

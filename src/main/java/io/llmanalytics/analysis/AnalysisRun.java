@@ -18,6 +18,7 @@ import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.session.DatasetDocument;
 import io.llmanalytics.validation.Verdict;
 import io.llmanalytics.verified.VerifiedAnswer;
+import io.llmanalytics.verified.VerifiedLookup;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -59,8 +60,16 @@ final class AnalysisRun {
     /** Whether the next execution must run (not come from the result cache): the reused verified code's. */
     private boolean forceExecution;
 
-    AnalysisRun(AnalysisService.Services services, PreparedAnalysis prepared, Consumer<AnalysisEvent> emit) {
+    /** When the stream was subscribed (nano time): the opt-in breakdown's {@code prepare} and {@code run} start there. */
+    private final long subscribedNanos;
+
+    AnalysisRun(
+            AnalysisService.Services services,
+            PreparedAnalysis prepared,
+            Consumer<AnalysisEvent> emit,
+            long subscribedNanos) {
         this.services = services;
+        this.subscribedNanos = subscribedNanos;
         this.prepared = prepared;
         this.emit = emit;
         this.sources = prepared.session().datasets.stream()
@@ -69,7 +78,9 @@ final class AnalysisRun {
     }
 
     Uni<Void> run(Duration timeout) {
+        stageNanos.put("prepare", startNanos - subscribedNanos);
         emit.accept(new AnalysisEvent.Status("generating", 1));
+        long prompt = System.nanoTime();
         CodeRequest request = CodeRequest.first(
                         prepared.question(),
                         prepared.session().datasets.stream()
@@ -79,8 +90,11 @@ final class AnalysisRun {
                         prepared.privacy())
                 .withSharedColumns(prepared.session().sharedColumns)
                 .withDictionaries(Dictionaries.of(prepared.session()));
-        return services.verified()
-                .lookup(prepared.session(), prepared.question())
+        stageNanos.put("prompt", System.nanoTime() - prompt);
+        Uni<VerifiedLookup> verifiedLookup = prepared.lookup() != null
+                ? Uni.createFrom().item(prepared.lookup())
+                : services.verified().lookup(prepared.session(), prepared.question());
+        return stage("lookup", verifiedLookup)
                 .chain(lookup -> lookup.same().isPresent()
                         ? reuse(request, lookup.same().get())
                         : attempt(request.withExamples(lookup.examples()), false))
@@ -286,7 +300,7 @@ final class AnalysisRun {
                     reusedVerified == null ? null : Boolean.TRUE,
                     reusedVerified);
             String sessionId = prepared.session().id;
-            return services.history()
+            Uni<Void> written = services.history()
                     .storeCharts(sessionId, conversationId, charts)
                     .chain(stored -> services.history()
                             .append(
@@ -299,11 +313,11 @@ final class AnalysisRun {
                                                     started,
                                                     prepared.privacy()))
                             .onFailure()
-                            .call(() -> services.history().forgetCharts(sessionId, conversationId)))
-                    .invoke(() -> {
-                        services.metrics().finished("done", attempts.size());
-                        emit.accept(new AnalysisEvent.Done(answer));
-                    });
+                            .call(() -> services.history().forgetCharts(sessionId, conversationId)));
+            return stage("history", written).invoke(() -> {
+                services.metrics().finished("done", attempts.size());
+                emit.accept(new AnalysisEvent.Done(withBreakdown(answer)));
+            });
         });
     }
 
@@ -419,13 +433,49 @@ final class AnalysisRun {
                 .toList();
     }
 
+    /**
+     * The answer, with the opt-in breakdown ({@code analysis.timings-breakdown}) of the stages that are the pipeline's
+     * own time added to its timings once the interaction is stored: the same answer when it is off.
+     */
+    private Answer withBreakdown(Answer answer) {
+        if (!services.timingsBreakdown()) {
+            return answer;
+        }
+        Map<String, Double> timings = new LinkedHashMap<>(answer.timings());
+        for (String stage : List.of("prepare", "prompt", "lookup", "history")) {
+            timings.put(stage, millis(stageNanos.getOrDefault(stage, 0L)));
+        }
+        timings.put("run", millis(System.nanoTime() - subscribedNanos));
+        return new Answer(
+                answer.question(),
+                answer.generatedCode(),
+                answer.rawResult(),
+                answer.interpretation(),
+                answer.error(),
+                answer.executionTime(),
+                answer.conversationId(),
+                answer.attempts(),
+                answer.charts(),
+                answer.usage(),
+                answer.grounding(),
+                timings,
+                answer.reading(),
+                answer.clarification(),
+                answer.verified(),
+                answer.verifiedFrom());
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 10_000 / 100.0;
+    }
+
     /** Milliseconds spent in each stage (all attempts) and in total, so far. */
     private Map<String, Double> timings() {
         Map<String, Double> timings = new LinkedHashMap<>();
         for (String stage : List.of("generation", "validation", "execution", "interpretation")) {
-            timings.put(stage, stageNanos.getOrDefault(stage, 0L) / 10_000 / 100.0);
+            timings.put(stage, millis(stageNanos.getOrDefault(stage, 0L)));
         }
-        timings.put("total", (System.nanoTime() - startNanos) / 10_000 / 100.0);
+        timings.put("total", millis(System.nanoTime() - startNanos));
         return timings;
     }
 

@@ -27,7 +27,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -49,7 +48,8 @@ public class AnalysisService {
             int maxAttempts,
             Duration executionTimeout,
             VerifiedService verified,
-            VerifiedMetrics verifiedMetrics) {}
+            VerifiedMetrics verifiedMetrics,
+            boolean timingsBreakdown) {}
 
     private final SessionService sessions;
     private final SessionStore store;
@@ -100,7 +100,8 @@ public class AnalysisService {
                 llm.maxAttempts(),
                 sandboxConfig.timeout(),
                 verified,
-                verifiedMetrics);
+                verifiedMetrics,
+                config.timingsBreakdown());
     }
 
     /** A question that passed the checks that need no I/O, and the analyst picked to answer it. */
@@ -127,12 +128,18 @@ public class AnalysisService {
 
     /**
      * The analysis of a checked question on a session already read: reads only the session's newest interactions,
-     * the follow-up's context.
+     * the follow-up's context, and (at the same time, one round trip instead of two) its verified answers for the
+     * question.
      */
     public Uni<PreparedAnalysis> prepare(SessionDocument session, CheckedQuestion checked, Boolean privacy) {
         boolean private_ = privacy != null ? privacy : llm.privacyMode();
-        return store.recentInteractions(session.id, config.maxHistory())
-                .map(recent -> new PreparedAnalysis(session, checked.question(), private_, checked.analyst(), recent));
+        return Uni.combine()
+                .all()
+                .unis(
+                        store.recentInteractions(session.id, config.maxHistory()),
+                        services.verified().lookup(session, checked.question()))
+                .with((recent, lookup) ->
+                        new PreparedAnalysis(session, checked.question(), private_, checked.analyst(), recent, lookup));
     }
 
     /**
@@ -179,7 +186,8 @@ public class AnalysisService {
         return stream(
                 prepare,
                 beforeEnd,
-                (prepared, emit) -> new AnalysisRun(services, prepared, emit).run(config.timeout()));
+                (prepared, emit, subscribed) ->
+                        new AnalysisRun(services, prepared, emit, subscribed).run(config.timeout()));
     }
 
     /**
@@ -193,7 +201,7 @@ public class AnalysisService {
         return stream(
                 prepare,
                 beforeEnd,
-                (prepared, emit) ->
+                (prepared, emit, subscribed) ->
                         new ModeRun(services, modes, prepared, mode, modeAnalysts.of(prepared.analyst()), emit).run());
     }
 
@@ -207,11 +215,9 @@ public class AnalysisService {
                         .with("modes", Mode.labels())));
     }
 
-    private Multi<AnalysisEvent> stream(
-            Uni<PreparedAnalysis> prepare,
-            Supplier<Uni<Void>> beforeEnd,
-            BiFunction<PreparedAnalysis, Consumer<AnalysisEvent>, Uni<Void>> runner) {
+    private Multi<AnalysisEvent> stream(Uni<PreparedAnalysis> prepare, Supplier<Uni<Void>> beforeEnd, Runner runner) {
         return Multi.createFrom().emitter(emitter -> {
+            long subscribed = System.nanoTime();
             Gate gate = new Gate(emitter, beforeEnd);
             long heartbeat =
                     vertx.setPeriodic(config.heartbeat().toMillis(), id -> gate.emit(new AnalysisEvent.Heartbeat()));
@@ -234,7 +240,7 @@ public class AnalysisService {
                 vertx.cancelTimer(heartbeat);
                 gate.afterTerminal(emitter::complete);
             };
-            running.set(prepare.chain(prepared -> runner.apply(prepared, gate::emit))
+            running.set(prepare.chain(prepared -> runner.run(prepared, gate::emit, subscribed))
                     .subscribe()
                     .with(
                             done -> {
@@ -253,6 +259,12 @@ public class AnalysisService {
                 cancel(running); // ended (drained or cancelled) before the run started
             }
         });
+    }
+
+    /** Starts a run of a prepared analysis; {@code subscribed} is when its stream was subscribed (nano time). */
+    @FunctionalInterface
+    private interface Runner {
+        Uni<Void> run(PreparedAnalysis prepared, Consumer<AnalysisEvent> emit, long subscribed);
     }
 
     /**

@@ -3,11 +3,29 @@ package io.llmanalytics.analysis;
 import io.llmanalytics.analyst.Analyst;
 import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.StoredInteraction;
+import io.llmanalytics.verified.VerifiedLookup;
 import java.util.List;
 
 /**
  * An analysis that passed its checks (the session exists, the question is valid, an analyst can answer), with what
- * was read for it: the session and its newest interactions (oldest first), the follow-up's context.
+ * was read for it: the session and its newest interactions (oldest first), the follow-up's context, and the session's
+ * verified answers looked up for the question (read at the same time), or null when its run is to look them up.
  */
 public record PreparedAnalysis(
-        SessionDocument session, String question, boolean privacy, Analyst analyst, List<StoredInteraction> recent) {}
+        SessionDocument session,
+        String question,
+        boolean privacy,
+        Analyst analyst,
+        List<StoredInteraction> recent,
+        VerifiedLookup lookup) {
+
+    /** An analysis whose run looks its verified answers up itself. */
+    public PreparedAnalysis(
+            SessionDocument session,
+            String question,
+            boolean privacy,
+            Analyst analyst,
+            List<StoredInteraction> recent) {
+        this(session, question, privacy, analyst, recent, null);
+    }
+}

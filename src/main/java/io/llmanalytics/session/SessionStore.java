@@ -211,35 +211,69 @@ public class SessionStore {
      * by a late answer) and {@code STORE_UNAVAILABLE} when the store does not answer.
      */
     public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction) {
-        return nextSeq(sessionId).chain(seq -> insertInteraction(sessionId, seq, interaction));
+        return nextNumber(sessionId)
+                .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config)));
+    }
+
+    /**
+     * A session's next interaction number, and the interactions it was moved (by {@link HistoryMigration}) from its
+     * former history array, read in the same atomic update.
+     */
+    record Next(long seq, long moved) {
+
+        /**
+         * Whether the session may hold more than {@code store.max-interactions} once {@link #seq} is stored: its
+         * interactions are at most the moved ones (numbered {@code 1 - moved} up) and those numbered 1 to {@link #seq},
+         * so while these are within the bound there is nothing older to drop.
+         */
+        boolean mayExceed(StoreConfig config) {
+            return seq + moved > config.maxInteractions();
+        }
     }
 
     /** The session's next interaction number; {@code NOT_FOUND} when the session is gone. */
     Uni<Long> nextSeq(String sessionId) {
+        return nextNumber(sessionId).map(Next::seq);
+    }
+
+    private Uni<Next> nextNumber(String sessionId) {
         return sessions.findOneAndUpdate(
                         Filters.eq("_id", sessionId),
                         Updates.inc(COUNTER, 1L),
                         new FindOneAndUpdateOptions()
-                                .projection(Projections.include(COUNTER))
+                                .projection(Projections.include(COUNTER, MOVED))
                                 .returnDocument(ReturnDocument.AFTER))
                 .plug(within())
                 .map(doc -> {
                     if (doc == null) {
                         throw new ProblemException(ProblemType.NOT_FOUND, SESSION_DELETED);
                     }
-                    return ((Number) doc.get(COUNTER)).longValue();
+                    Object moved = doc.get(MOVED);
+                    return new Next(
+                            ((Number) doc.get(COUNTER)).longValue(), moved instanceof Number n ? n.longValue() : 0L);
                 });
     }
 
     /** Stores interaction {@code seq} of a session (checked to still exist afterwards) and drops the oldest. */
     Uni<Void> insertInteraction(String sessionId, long seq, StoredInteraction interaction) {
+        return insertInteraction(sessionId, seq, interaction, true);
+    }
+
+    /**
+     * Stores interaction {@code seq} of a session, checked to still exist afterwards; drops the oldest beyond the
+     * bound at the same time when the session {@code mayExceed} it (the drop never touches {@code seq} itself).
+     */
+    private Uni<Void> insertInteraction(String sessionId, long seq, StoredInteraction interaction, boolean mayExceed) {
         String key = InteractionDocument.key(sessionId, seq);
-        return interactions
+        Uni<Void> stored = interactions
                 .insertOne(new InteractionDocument(key, sessionId, seq, interaction))
                 .plug(within())
                 .replaceWithVoid()
-                .chain(() -> stillThere(sessionId, key))
-                .chain(() -> dropOlderThan(sessionId, seq));
+                .chain(() -> stillThere(sessionId, key));
+        if (!mayExceed) {
+            return stored;
+        }
+        return Uni.combine().all().unis(stored, dropOlderThan(sessionId, seq)).discardItems();
     }
 
     /**

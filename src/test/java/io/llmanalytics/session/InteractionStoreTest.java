@@ -230,6 +230,22 @@ class InteractionStoreTest {
     }
 
     @Test
+    void aNewSessionKeepsEveryInteractionUpToTheBoundAndThenTheNewest() {
+        String id = Uploads.sessionOf("bound.csv", "a,b\n1,2\n");
+        StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
+        for (String conv : List.of("b1", "b2", "b3", "b4")) {
+            store.appendInteraction(id, withId(template, conv)).await().atMost(WAIT);
+        }
+        assertEquals(List.of("b1", "b2", "b3", "b4"), ids(id), "up to the bound (4) nothing is dropped");
+
+        store.appendInteraction(id, withId(template, "b5")).await().atMost(WAIT);
+        assertEquals(List.of("b2", "b3", "b4", "b5"), ids(id), "beyond it the oldest goes");
+        store.appendInteraction(id, withId(template, "b6")).await().atMost(WAIT);
+        assertEquals(List.of("b3", "b4", "b5", "b6"), ids(id));
+        assertEquals(4L, store.countInteractions(id).await().atMost(WAIT));
+    }
+
+    @Test
     void anAppendToADeletedSessionFailsAndStoresNothing() {
         String gone = UUID.randomUUID().toString();
         StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
