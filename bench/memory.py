@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 BASE = sys.argv[1]
@@ -91,13 +92,18 @@ def get(path):
         return json.loads(r.read())
 
 
-def upload(path):
-    out = subprocess.run(['curl', '-s', '-S', '-F', f'file=@{path}', f'{BASE}/api/session/create'],
-                         capture_output=True, text=True, check=True).stdout
-    body = json.loads(out)
-    if 'session_id' not in body:
-        raise SystemExit(f'upload failed: {out[:500]}')
-    return body
+def upload(path, attempts=3):
+    """Uploads; a 503 (the store did not answer in time, as on a loaded machine) is tried again."""
+    for attempt in range(attempts):
+        out = subprocess.run(['curl', '-s', '-S', '-F', f'file=@{path}', f'{BASE}/api/session/create'],
+                             capture_output=True, text=True, check=True).stdout
+        body = json.loads(out)
+        if 'session_id' in body:
+            return body
+        if body.get('status') != 503 or attempt == attempts - 1:
+            raise SystemExit(f'upload failed: {out[:500]}')
+        print(f'upload of {os.path.basename(path)} answered 503, trying again', flush=True)
+        time.sleep(5)
 
 
 class ChildSampler(threading.Thread):
@@ -121,7 +127,10 @@ def ask(session, question, zygote=None):
     if sampler:
         sampler.start()
     started = time.perf_counter()
-    answer = post(f'/api/session/{session}/analyze', json.dumps({'question': question}).encode())
+    try:
+        answer = post(f'/api/session/{session}/analyze', json.dumps({'question': question}).encode())
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f'the question {question!r} was refused: {e.code} {e.read()[:500]!r}')
     elapsed = time.perf_counter() - started
     if sampler:
         sampler.running = False
