@@ -17,7 +17,7 @@ out="$ROOT/bench/out"; mkdir -p "$out"
 [ -f "$out/strings-tiny.csv" ] || /usr/bin/python3 bench/gen_strings.py "$out/strings-tiny.csv" 0.01
 # (re)build when the packaged jar is missing or older than the sources (the worker's Python travels inside it)
 jar="$ROOT/target/quarkus-app/quarkus-run.jar"
-if [ ! -f "$jar" ] || [ -n "$(find src/main -newer "$jar" -type f -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find src/main -path '*/node_modules' -prune -o -newer "$jar" -type f -print -quit)" ]; then
   mvnw -q package -DskipTests -Dnative-sources.skip -Djacoco.skip=true
 fi
 baseline="${BASELINE_JAR-/work/baseline/target/quarkus-app/quarkus-run.jar}"
