@@ -127,10 +127,15 @@ def ask(session, question, zygote=None):
     if sampler:
         sampler.start()
     started = time.perf_counter()
-    try:
-        answer = post(f'/api/session/{session}/analyze', json.dumps({'question': question}).encode())
-    except urllib.error.HTTPError as e:
-        raise SystemExit(f'the question {question!r} was refused: {e.code} {e.read()[:500]!r}')
+    for attempt in range(3):
+        try:
+            answer = post(f'/api/session/{session}/analyze', json.dumps({'question': question}).encode())
+            break
+        except urllib.error.HTTPError as e:
+            if e.code != 503 or attempt == 2:
+                raise SystemExit(f'the question {question!r} was refused: {e.code} {e.read()[:500]!r}')
+            print(f'the question {question!r} answered 503, trying again', flush=True)
+            time.sleep(5)
     elapsed = time.perf_counter() - started
     if sampler:
         sampler.running = False
