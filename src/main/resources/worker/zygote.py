@@ -48,6 +48,7 @@ class Zygote:
             self.send(protocol.zygote_load_failed('%s: %s' % (type(e).__name__, str(e)[:2000])))
             os._exit(0)
         gc.collect()
+        datasets.release_free_memory()
         gc.freeze()
         shapes = {name: list(frame.shape) for name, frame in self.frames.items()}
         self.send(protocol.zygote_loaded(shapes, int((time.monotonic() - started) * 1000), private_bytes()))
