@@ -34,9 +34,15 @@ final class CellScanner {
         return family;
     }
 
+    /** Whether the cell is one of pandas' missing-value tokens (or empty): {@link #scan} gives NULL exactly then. */
+    static boolean isNull(String s) {
+        int n = s.length();
+        return n == 0 || (n <= 8 && maybeNa(s.charAt(0)) && CellClassifier.NA_TOKENS.contains(s));
+    }
+
     CellKind scan(String s) {
         int n = s.length();
-        if (n == 0 || (n <= 8 && maybeNa(s.charAt(0)) && CellClassifier.NA_TOKENS.contains(s))) {
+        if (isNull(s)) {
             return CellKind.NULL;
         }
         int start = 0;

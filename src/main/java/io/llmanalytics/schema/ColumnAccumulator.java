@@ -46,6 +46,10 @@ final class ColumnAccumulator {
     /** Adds a cell of text, as a CSV reader gives it, classified and read by {@code scanner}. */
     void add(String cell, CellScanner scanner) {
         cells++;
+        if (texts > 0) {
+            settledText(cell);
+            return;
+        }
         CellKind kind = scanner.scan(cell);
         switch (kind) {
             case NULL -> nulls++;
@@ -82,6 +86,19 @@ final class ColumnAccumulator {
     }
 
     private static final int TYPED_TRACKING = 1024;
+
+    /**
+     * A column holding text is an object column whatever comes after, and its profile needs only its missing values
+     * and its distinct values: every other cell is counted as it would be after classification (a missing value, or a
+     * value whose kind no longer matters), without classifying it.
+     */
+    private void settledText(String cell) {
+        if (CellScanner.isNull(cell)) {
+            nulls++;
+        } else {
+            distinct.add(cell);
+        }
+    }
 
     /** Adds a cell whose kind the reader already knows (Excel's typed cells); dates come as ISO text. */
     void add(String cell, CellKind kind) {

@@ -41,6 +41,12 @@ public final class DateFormats {
         if (n < 8 || n > 32) {
             return Long.MIN_VALUE;
         }
+        if (n == 10) {
+            long day = isoDay(s);
+            if (day != Long.MIN_VALUE) {
+                return day;
+            }
+        }
         int[] pos = {0};
         int year;
         int month;
@@ -83,6 +89,30 @@ public final class DateFormats {
             }
         }
         return epochDay(year, month, day) * 86_400_000L + millis;
+    }
+
+    /**
+     * The common {@code yyyy-MM-dd} (or {@code yyyy/MM/dd}) as epoch millis, read in one pass; {@code Long.MIN_VALUE}
+     * when {@code s} is not exactly that (the general parse then decides, with the same rules).
+     */
+    private static long isoDay(String s) {
+        char sep = s.charAt(4);
+        if ((sep != '-' && sep != '/') || s.charAt(7) != sep) {
+            return Long.MIN_VALUE;
+        }
+        int year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+        int month = digit(s, 5) * 10 + digit(s, 6);
+        int day = digit(s, 8) * 10 + digit(s, 9);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) {
+            return Long.MIN_VALUE;
+        }
+        return epochDay(year, month, day) * 86_400_000L;
+    }
+
+    /** The digit at {@code i}, or a negative number large enough to make any sum above negative. */
+    private static int digit(String s, int i) {
+        char c = s.charAt(i);
+        return c >= '0' && c <= '9' ? c - '0' : -100_000;
     }
 
     /** Milliseconds into the day of {@code HH:mm[:ss[.fff...]][ AM|PM]} at pos, or -1. */

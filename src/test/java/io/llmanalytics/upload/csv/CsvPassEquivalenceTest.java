@@ -110,6 +110,63 @@ class CsvPassEquivalenceTest {
         cases.put("dates-mixed.csv", "a,b\n2024-01-02,1/2/2024\n2024/01/03,12/31/2023 1:45:00 PM\n");
         cases.put("codes.csv", "zip,n\n01234,1\n98765,2\n");
         cases.put("big-int.csv", "a\n123456789012345678901234\n1\n");
+        // Round 2 of issue 20: number and date scanning, and text columns no longer classified once they hold text.
+        cases.put(
+                "number-forms.csv",
+                "signs,exps,zeros,long,thousands,floats\n"
+                        + "+1,1e5,0,12345678901234567,\"1,234\",0.1\n"
+                        + "-2,-1.5E-3,00,123456789012345678,\"-12,345.5\",-.5\n"
+                        + "+0,2.5e+22,0.0,1234567890123456789,\"9,999\",5.\n"
+                        + "-0,1e-400,-0.0,9223372036854775807,1,1.0000000000000002\n"
+                        + " 7 ,1e308,007,-9223372036854775808,2,123456789.123456789012\n"
+                        + "\t8,3E22,+0.5,99999999999999999999999,3,0.30000000000000004\n");
+        cases.put(
+                "non-finite-tokens.csv",
+                "a,b,c,d,e\ninf,1,nan,NaN,x\n-inf,2,-nan,1.5,Infinity\n+Infinity,3,,2,-INF\n"
+                        + "1,-Inf,1.#IND,NULL,inf\n");
+        cases.put("non-finite-in-text.csv", "a,b,c\nx,y,z\ninf,-Infinity,nan\n1e999,+inf,-nan\n1.5,2,3\n");
+        StringBuilder textFirst = new StringBuilder("t,u,v\n");
+        String[] later = {
+            "1",
+            "2.5",
+            "-3e2",
+            "",
+            "NA",
+            "nan",
+            " ",
+            "True",
+            "false",
+            "2024-01-31",
+            "01234",
+            "#N/A N/A",
+            "-1.#IND",
+            "None",
+            "n/a",
+            "<NA>",
+            "1/31/2024",
+            "inf",
+            "x",
+            "NULL",
+            "12345678901234567890",
+            "\"1,5\""
+        };
+        for (int i = 0; i < 3000; i++) {
+            String cell = later[i % later.length];
+            textFirst
+                    .append(i == 0 ? "word" : cell)
+                    .append(',')
+                    .append(i < 2000 ? i : "late")
+                    .append(',');
+            textFirst.append(i % 7 == 0 ? "" : cell).append('\n');
+        }
+        cases.put("text-then-anything.csv", textFirst.toString());
+        cases.put(
+                "date-forms.csv",
+                "a,b,c,d,e,f\n"
+                        + "2024-02-29,2023-02-29,2024-01-31,2024/01/31,0001-01-01,2024-01-31 13:45:00\n"
+                        + "2000-02-29,2024-13-01,2024-1-31,2024/12/01,9999-12-31,2024-01-31\n"
+                        + "1900-03-01,2024-00-10,2024-01/31,1999/02/28,1970-01-01,2024-01-31T01:02:03.5\n");
+        cases.put("decimal-comma-numbers.csv", "a;b;c\n1,5;-0,25;1e3\n+2,0;1,5e-2;,5\n3;1.234,5;7\n");
         Map<String, byte[]> bytes = new LinkedHashMap<>();
         cases.forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.UTF_8)));
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

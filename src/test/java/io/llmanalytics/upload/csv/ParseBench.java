@@ -82,6 +82,10 @@ public final class ParseBench {
         }
         System.out.printf(
                 "  read (whole): cpu of all threads (both pipeline stages, GC, JIT) %.0f ms%n", median(processCpu));
+        System.out.printf(
+                "  work of each pipeline thread, from the single-thread stages: records (split fields) %.0f ms cpu,"
+                        + " profile (profile pass - split fields) %.0f ms cpu%n",
+                median(cpu[2]), median(cpu[3]) - median(cpu[2]));
         System.out.printf("java_read_ms=%.0f%n", median(times[4]));
         System.out.printf("java_read_cpu_ms=%.0f%n", median(cpu[4]));
         Files.deleteIfExists(work);
