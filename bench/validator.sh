@@ -21,9 +21,27 @@ mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/validator-classpath.t
 echo
 POOL="${VALIDATION_POOL_SIZE:-$(sed -n 's/^validation.pool-size=${VALIDATION_POOL_SIZE:\([0-9]*\)}/\1/p' src/main/resources/application.properties)}"
 echo "== In-process pool (ValidatorPool, $POOL contexts); load: $(uptime | sed 's/.*load/load/')"
-"$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED \
+JVM_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" # the service's JVM options (bin/start), for every run below
+"$JAVA_HOME/bin/java" $JVM_OPTS --enable-native-access=ALL-UNNAMED \
   -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/validator-classpath.txt")" \
   io.llmanalytics.validation.ValidatorBenchmark "$ROUNDS" "$POOL" "$OUT/validator-snippet.py" | tee "$OUT/validator-java.txt"
+
+# The same benchmark on the build before this round (BASELINE, default /work/baseline: its compiled classes are
+# copied, nothing is built there), same rounds, same JVM options, same dependencies (the pom's are unchanged): whether
+# a check got slower is read from the two medians of this run, never from another day's figure.
+BASELINE="${BASELINE:-/work/baseline}"
+if [ -d "$BASELINE/target/test-classes/io/llmanalytics/validation" ]; then
+  rm -rf "$OUT/baseline-classes" && mkdir -p "$OUT/baseline-classes"
+  cp -r "$BASELINE/target/classes" "$BASELINE/target/test-classes" "$OUT/baseline-classes/"
+  echo
+  echo "== Baseline build's pool ($BASELINE, same benchmark and rounds); load: $(uptime | sed 's/.*load/load/')"
+  "$JAVA_HOME/bin/java" $JVM_OPTS --enable-native-access=ALL-UNNAMED \
+    -cp "$OUT/baseline-classes/test-classes:$OUT/baseline-classes/classes:$(cat "$OUT/validator-classpath.txt")" \
+    io.llmanalytics.validation.ValidatorBenchmark "$ROUNDS" "$POOL" | tee "$OUT/validator-java-base.txt"
+  awk -v a="$(sed -n 's/.*median_1=\([0-9.]*\).*/\1/p' "$OUT/validator-java.txt")" \
+    -v b="$(sed -n 's/.*median_1=\([0-9.]*\).*/\1/p' "$OUT/validator-java-base.txt")" \
+    'BEGIN { if (b > 0) printf "Check median, one caller: %.2f ms now vs %.2f ms baseline (%.2fx)\n", a, b, a / b }'
+fi
 
 echo
 echo "== Baseline: CPython 3.11 running the same policy on the same snippet"
@@ -62,7 +80,6 @@ awk -v g="$median_1" -v c="$cpython" 'BEGIN { if (c > 0) printf "GraalPy (interp
 # and without it (VALIDATION_WARM_AT_STARTUP=false: GraalPy is not loaded until the first check), and the same for the
 # build before this round (BASELINE, default /work/baseline, run read-only when its jar is there): there readiness
 # waited for every context.
-BASELINE="${BASELINE:-/work/baseline}"
 rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 validator_state() { # prints "ready_contexts contexts state" from /api/health
@@ -81,7 +98,7 @@ run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (tru
   log="$OUT/validator-app-$4.log"
   start=$(now_ms)
   QUARKUS_HTTP_PORT=$port DATA_DIR="$data" VALIDATION_WARM_AT_STARTUP=$3 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
+    "$JAVA_HOME/bin/java" $JVM_OPTS --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 2400); do
     kill -0 "$pid" 2>/dev/null || break
