@@ -13,6 +13,7 @@ select_jdk
 ROUNDS="${1:-1000}"
 OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
+rm -f "$OUT"/validator-ready-* "$OUT"/validator-rss-*
 
 log "Building (tests compiled, application packaged)"
 mvnw -q package -DskipTests -Djacoco.skip=true
@@ -91,14 +92,15 @@ try:
 except Exception:
     print("0 0 ?")' 2>/dev/null
 }
-run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (true/false), $4 = key for the figures
+run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (true/false), $4 = key for the figures,
+  # $5 = more JVM options (optional)
   local port data log pid start live="" ready="" first="" warm="" state
   port=$(( 20000 + RANDOM % 20000 ))
   data=$(mktemp -d)
   log="$OUT/validator-app-$4.log"
   start=$(now_ms)
   QUARKUS_HTTP_PORT=$port DATA_DIR="$data" VALIDATION_WARM_AT_STARTUP=$3 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-    "$JAVA_HOME/bin/java" $JVM_OPTS --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
+    "$JAVA_HOME/bin/java" $JVM_OPTS ${5:-} --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 2400); do
     kill -0 "$pid" 2>/dev/null || break
@@ -137,6 +139,16 @@ run_app "without the validator (VALIDATION_WARM_AT_STARTUP=false)" "$ROOT/target
 run_app "with the validator warming at start-up" "$ROOT/target/quarkus-app" true on
 added=$(( $(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") ))
 echo "RSS added by the validator in the application ($(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") MB): ${added} MB (target <= 250)"
+# bin/start's AOT cache (bin/lib.sh aot_cache_opts, JDK 25): the first start after a build records it, the next ones
+# start from it
+AOT_FIRST=$(rm -f "$ROOT/target/quarkus-app/app.aot"; aot_cache_opts "$ROOT/target/quarkus-app")
+if [ -n "$AOT_FIRST" ]; then
+  run_app "recording the AOT cache (bin/start's first start after a build)" "$ROOT/target/quarkus-app" true aot-record \
+    "$AOT_FIRST"
+  AOT_NEXT=$(aot_cache_opts "$ROOT/target/quarkus-app")
+  run_app "with the validator, from the AOT cache (bin/start's next starts) [$AOT_NEXT]" "$ROOT/target/quarkus-app" \
+    true aot "$AOT_NEXT"
+fi
 if [ -f "$BASELINE/target/quarkus-app/quarkus-run.jar" ]; then
   echo
   echo "== Baseline: the build before this round ($BASELINE, readiness waited for every context)"
@@ -145,5 +157,9 @@ if [ -f "$BASELINE/target/quarkus-app/quarkus-run.jar" ]; then
   echo "RSS added by the validator, baseline: $(( $(cat "$OUT/validator-rss-base-on") - $(cat "$OUT/validator-rss-base-off") )) MB"
   awk -v a="$(cat "$OUT/validator-ready-on")" -v b="$(cat "$OUT/validator-ready-base-on")" \
     'BEGIN { if (a > 0) printf "Start to ready: %d ms now vs %d ms baseline (%.1fx sooner; target <= 5000 ms)\n", a, b, b / a }'
+  if [ -f "$OUT/validator-ready-aot" ]; then
+    awk -v a="$(cat "$OUT/validator-ready-aot")" -v b="$(cat "$OUT/validator-ready-base-on")" \
+      'BEGIN { if (a > 0) printf "Start to ready with the AOT cache: %d ms vs %d ms baseline (%.1fx sooner)\n", a, b, b / a }'
+  fi
 fi
 echo "load after the run: $(uptime | sed 's/.*load/load/')"
