@@ -13,6 +13,7 @@ select_jdk
 ROUNDS="${1:-1000}"
 OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
+rm -f "$OUT"/validator-ready-* "$OUT"/validator-rss-*
 
 log "Building (tests compiled, application packaged)"
 mvnw -q package -DskipTests -Djacoco.skip=true
@@ -21,9 +22,27 @@ mvnw -q dependency:build-classpath -Dmdep.outputFile="$OUT/validator-classpath.t
 echo
 POOL="${VALIDATION_POOL_SIZE:-$(sed -n 's/^validation.pool-size=${VALIDATION_POOL_SIZE:\([0-9]*\)}/\1/p' src/main/resources/application.properties)}"
 echo "== In-process pool (ValidatorPool, $POOL contexts); load: $(uptime | sed 's/.*load/load/')"
-"$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED \
+JVM_OPTS="${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}" # the service's JVM options (bin/start), for every run below
+"$JAVA_HOME/bin/java" $JVM_OPTS --enable-native-access=ALL-UNNAMED \
   -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/validator-classpath.txt")" \
   io.llmanalytics.validation.ValidatorBenchmark "$ROUNDS" "$POOL" "$OUT/validator-snippet.py" | tee "$OUT/validator-java.txt"
+
+# The same benchmark on the build before this round (BASELINE, default /work/baseline: its compiled classes are
+# copied, nothing is built there), same rounds, same JVM options, same dependencies (the pom's are unchanged): whether
+# a check got slower is read from the two medians of this run, never from another day's figure.
+BASELINE="${BASELINE:-/work/baseline}"
+if [ -d "$BASELINE/target/test-classes/io/llmanalytics/validation" ]; then
+  rm -rf "$OUT/baseline-classes" && mkdir -p "$OUT/baseline-classes"
+  cp -r "$BASELINE/target/classes" "$BASELINE/target/test-classes" "$OUT/baseline-classes/"
+  echo
+  echo "== Baseline build's pool ($BASELINE, same benchmark and rounds); load: $(uptime | sed 's/.*load/load/')"
+  "$JAVA_HOME/bin/java" $JVM_OPTS --enable-native-access=ALL-UNNAMED \
+    -cp "$OUT/baseline-classes/test-classes:$OUT/baseline-classes/classes:$(cat "$OUT/validator-classpath.txt")" \
+    io.llmanalytics.validation.ValidatorBenchmark "$ROUNDS" "$POOL" | tee "$OUT/validator-java-base.txt"
+  awk -v a="$(sed -n 's/.*median_1=\([0-9.]*\).*/\1/p' "$OUT/validator-java.txt")" \
+    -v b="$(sed -n 's/.*median_1=\([0-9.]*\).*/\1/p' "$OUT/validator-java-base.txt")" \
+    'BEGIN { if (b > 0) printf "Check median, one caller: %.2f ms now vs %.2f ms baseline (%.2fx)\n", a, b, a / b }'
+fi
 
 echo
 echo "== Baseline: CPython 3.11 running the same policy on the same snippet"
@@ -62,7 +81,6 @@ awk -v g="$median_1" -v c="$cpython" 'BEGIN { if (c > 0) printf "GraalPy (interp
 # and without it (VALIDATION_WARM_AT_STARTUP=false: GraalPy is not loaded until the first check), and the same for the
 # build before this round (BASELINE, default /work/baseline, run read-only when its jar is there): there readiness
 # waited for every context.
-BASELINE="${BASELINE:-/work/baseline}"
 rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 validator_state() { # prints "ready_contexts contexts state" from /api/health
@@ -74,14 +92,15 @@ try:
 except Exception:
     print("0 0 ?")' 2>/dev/null
 }
-run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (true/false), $4 = key for the figures
+run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (true/false), $4 = key for the figures,
+  # $5 = more JVM options (optional)
   local port data log pid start live="" ready="" first="" warm="" state
   port=$(( 20000 + RANDOM % 20000 ))
   data=$(mktemp -d)
   log="$OUT/validator-app-$4.log"
   start=$(now_ms)
   QUARKUS_HTTP_PORT=$port DATA_DIR="$data" VALIDATION_WARM_AT_STARTUP=$3 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
+    "$JAVA_HOME/bin/java" $JVM_OPTS ${5:-} --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 2400); do
     kill -0 "$pid" 2>/dev/null || break
@@ -120,6 +139,16 @@ run_app "without the validator (VALIDATION_WARM_AT_STARTUP=false)" "$ROOT/target
 run_app "with the validator warming at start-up" "$ROOT/target/quarkus-app" true on
 added=$(( $(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") ))
 echo "RSS added by the validator in the application ($(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") MB): ${added} MB (target <= 250)"
+# bin/start's AOT cache (bin/lib.sh aot_cache_opts, JDK 25): the first start after a build records it, the next ones
+# start from it
+AOT_FIRST=$(rm -f "$ROOT/target/quarkus-app/app.aot"; aot_cache_opts "$ROOT/target/quarkus-app")
+if [ -n "$AOT_FIRST" ]; then
+  run_app "recording the AOT cache (bin/start's first start after a build)" "$ROOT/target/quarkus-app" true aot-record \
+    "$AOT_FIRST"
+  AOT_NEXT=$(aot_cache_opts "$ROOT/target/quarkus-app")
+  run_app "with the validator, from the AOT cache (bin/start's next starts) [$AOT_NEXT]" "$ROOT/target/quarkus-app" \
+    true aot "$AOT_NEXT"
+fi
 if [ -f "$BASELINE/target/quarkus-app/quarkus-run.jar" ]; then
   echo
   echo "== Baseline: the build before this round ($BASELINE, readiness waited for every context)"
@@ -128,5 +157,9 @@ if [ -f "$BASELINE/target/quarkus-app/quarkus-run.jar" ]; then
   echo "RSS added by the validator, baseline: $(( $(cat "$OUT/validator-rss-base-on") - $(cat "$OUT/validator-rss-base-off") )) MB"
   awk -v a="$(cat "$OUT/validator-ready-on")" -v b="$(cat "$OUT/validator-ready-base-on")" \
     'BEGIN { if (a > 0) printf "Start to ready: %d ms now vs %d ms baseline (%.1fx sooner; target <= 5000 ms)\n", a, b, b / a }'
+  if [ -f "$OUT/validator-ready-aot" ]; then
+    awk -v a="$(cat "$OUT/validator-ready-aot")" -v b="$(cat "$OUT/validator-ready-base-on")" \
+      'BEGIN { if (a > 0) printf "Start to ready with the AOT cache: %d ms vs %d ms baseline (%.1fx sooner)\n", a, b, b / a }'
+  fi
 fi
 echo "load after the run: $(uptime | sed 's/.*load/load/')"

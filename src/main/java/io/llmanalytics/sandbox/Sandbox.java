@@ -12,10 +12,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +69,8 @@ public class Sandbox {
         metrics.gauges(limiter::queued, limiter::running, cache::sessions, cache::bytes);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /** First among the start-up observers: importing pandas and friends takes seconds, readiness waits for it. */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         start();
     }
 

@@ -6,12 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -65,10 +63,14 @@ public class CodeValidator {
                 .register(registry);
     }
 
-    void onStart(@Observes StartupEvent event) {
-        if (config.warmAtStartup()) {
-            pool.start();
-        }
+    /** Starts creating and warming the contexts in the background (idempotent; a check starts it too). */
+    void warmUp() {
+        pool.start();
+    }
+
+    /** Whether the contexts have started warming (or failed, or closed): a check or the start-up warm-up began it. */
+    boolean warmUpStarted() {
+        return pool.status().state() != ValidatorPool.State.NEW;
     }
 
     /**

@@ -41,6 +41,15 @@ public interface ValidationConfig {
     boolean warmAtStartup();
 
     /**
+     * Longest time the start-up warm-up waits for the analysis worker to be ready before it begins anyway: both
+     * compete for the cores (the worker imports pandas, matplotlib and Plotly; GraalPy's warm-up keeps the JIT busy), and
+     * the service is ready once the worker is. Zero starts the warm-up at once. A check that arrives in the meantime
+     * starts the warm-up itself and waits for the first context.
+     */
+    @WithDefault("30s")
+    Duration warmUpAfterWorker();
+
+    /**
      * Time the pool waits before creating its first context. Zero in production; tests and benches set it to ask
      * questions while the validator is provably not yet warm.
      */

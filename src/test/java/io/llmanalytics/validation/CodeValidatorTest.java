@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 class CodeValidatorTest {
 
     private static ValidationConfig config(Duration acquireTimeout) {
+        return config(acquireTimeout, Duration.ZERO);
+    }
+
+    /** A pool of one context, not warmed at start-up, that waits {@code startDelay} before creating it. */
+    static ValidationConfig config(Duration acquireTimeout, Duration startDelay) {
         return new ValidationConfig() {
             @Override
             public int poolSize() {
@@ -52,8 +57,13 @@ class CodeValidatorTest {
             }
 
             @Override
-            public Duration startDelay() {
+            public Duration warmUpAfterWorker() {
                 return Duration.ZERO;
+            }
+
+            @Override
+            public Duration startDelay() {
+                return startDelay;
             }
         };
     }
