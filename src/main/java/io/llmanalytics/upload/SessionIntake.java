@@ -164,8 +164,9 @@ public class SessionIntake {
                         IngestPhase.STORE_ORIGINAL,
                         files.store(upload, fileName, new Document("session", id).append("kind", "original")))
                 .invoke(f -> stored.add(f.id()));
-        Uni<IntegerPrescan> prescan =
-                Uni.createFrom().item(() -> prescan(upload, fileName)).runSubscriptionOn(blocking);
+        Uni<IntegerPrescan> prescan = timings.timed(
+                IngestPhase.DRAFTS_PRESCAN,
+                Uni.createFrom().item(() -> prescan(upload, fileName)).runSubscriptionOn(blocking));
         Uni<SessionDocument> built = Uni.combine()
                 .all()
                 .unis(parse, original, prescan)
