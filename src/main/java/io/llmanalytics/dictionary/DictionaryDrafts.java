@@ -41,7 +41,15 @@ public final class DictionaryDrafts {
 
     /** The drafts of one dataset; {@code canonical} is its canonical CSV (null: no integer column is scanned). */
     public static StoredDictionary draft(DatasetSchema schema, Path canonical, int maxCodes) {
-        Map<String, IntColumn> ints = canonical == null ? Map.of() : scanIntegers(schema, canonical, maxCodes);
+        return draft(schema, canonical, maxCodes, IntegerPrescan.none());
+    }
+
+    /**
+     * {@link #draft(DatasetSchema, Path, int)}, the integer columns {@code prescan} already scanned in {@code canonical}
+     * (started before the schema was known) taken from it: the same drafts, with less left to do after the parse.
+     */
+    public static StoredDictionary draft(DatasetSchema schema, Path canonical, int maxCodes, IntegerPrescan prescan) {
+        Map<String, IntColumn> ints = canonical == null ? Map.of() : scanIntegers(schema, canonical, maxCodes, prescan);
         Map<String, ColumnEntry> entries = new LinkedHashMap<>();
         for (ColumnSchema column : schema.columns()) {
             ColumnEntry entry = draft(schema, column, ints.get(column.name()), maxCodes);
@@ -165,9 +173,10 @@ public final class DictionaryDrafts {
         return new ColumnEntry(description, unit, List.of(), values, true);
     }
 
-    private static Map<String, IntColumn> scanIntegers(DatasetSchema schema, Path canonical, int maxCodes) {
+    private static Map<String, IntColumn> scanIntegers(
+            DatasetSchema schema, Path canonical, int maxCodes, IntegerPrescan prescan) {
         try {
-            return IntegerColumns.scan(schema, canonical, maxCodes);
+            return prescan.columns(schema, canonical, maxCodes);
         } catch (IOException | RuntimeException e) {
             Log.infof(
                     "Integer columns of %s not drafted: %s",

@@ -94,29 +94,43 @@ final class IntegerColumns {
     /** The integer columns of {@code schema} by name as read in {@code canonical}; empty when it has none. */
     static Map<String, IntColumn> scan(DatasetSchema schema, Path canonical, int maxCodes) throws IOException {
         List<ColumnSchema> columns = schema.columns();
-        int width = 0;
+        boolean[] wanted = new boolean[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).type() == PandasType.INT64) {
-                width = i + 1;
-            }
+            wanted[i] = columns.get(i).type() == PandasType.INT64;
         }
-        if (width == 0) {
-            return Map.of();
-        }
-        IntColumn[] byIndex = new IntColumn[width];
-        for (int i = 0; i < width; i++) {
-            if (columns.get(i).type() == PandasType.INT64) {
-                byIndex[i] = new IntColumn();
-            }
-        }
-        new IntegerColumns(byIndex, maxCodes).read(canonical);
+        IntColumn[] byIndex = scan(wanted, canonical, maxCodes);
         Map<String, IntColumn> byName = new LinkedHashMap<>();
-        for (int i = 0; i < width; i++) {
+        for (int i = 0; i < byIndex.length; i++) {
             if (byIndex[i] != null) {
                 byName.put(columns.get(i).name(), byIndex[i]);
             }
         }
         return byName;
+    }
+
+    /**
+     * The columns {@code wanted} by index (the others null, the array as long as the last wanted column) as read in
+     * {@code file}. A column's result depends on its own fields only, so it is the same whichever other columns are
+     * scanned with it.
+     */
+    static IntColumn[] scan(boolean[] wanted, Path file, int maxCodes) throws IOException {
+        int width = 0;
+        for (int i = 0; i < wanted.length; i++) {
+            if (wanted[i]) {
+                width = i + 1;
+            }
+        }
+        IntColumn[] byIndex = new IntColumn[width];
+        if (width == 0) {
+            return byIndex;
+        }
+        for (int i = 0; i < width; i++) {
+            if (wanted[i]) {
+                byIndex[i] = new IntColumn();
+            }
+        }
+        new IntegerColumns(byIndex, maxCodes).read(file);
+        return byIndex;
     }
 
     private void read(Path file) throws IOException {

@@ -84,6 +84,7 @@ class IngestTimingTest {
                         "parse",
                         "store-original",
                         "drafts",
+                        "drafts-prescan",
                         "join-keys",
                         "session",
                         "event",
