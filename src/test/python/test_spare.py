@@ -130,8 +130,8 @@ class SpareChildTest(unittest.TestCase):
             self.assertEqual(signal.SIGSYS, header.get('signal'), header)
 
     def test_two_spares_forked_ahead_both_apply_every_layer(self):
-        """The zygote keeps two spares: both are forked before either has a job, and each, whichever runs first,
-        applies every layer and sees what the parent prepared, not what the other did."""
+        """Two spares forked before either has a job (as when a request arrives while one waits): each, whichever
+        runs first, applies every layer and sees what the parent prepared, not what the other did."""
         first, second = self.fork_spare(action='tamper'), self.fork_spare()
         reports = []
         header, body = self.run_spare(second, 'result = 1', job_id=21)

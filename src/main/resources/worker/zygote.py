@@ -1,6 +1,5 @@
 """A session zygote: forked from the supervisor for one session, it loads that session's datasets once, keeps them in
 memory and forks one execution child per execution. It never runs analysis code itself."""
-import collections
 import gc
 import os
 import selectors
@@ -15,12 +14,6 @@ import guard
 import protocol
 
 MAX_REQUEST = 64 * 1024 * 1024
-# Execution children forked ahead of time and kept waiting for a job. With two, a request finds one ready even when
-# it arrives right after the previous one was handed out (or two arrive together), and the fork that replaces a spare
-# is done while the zygote has nothing else to handle (typically while the execution it started is running), never
-# while a request or a result waits. Each spare is forked from the zygote, like any child, and applies every layer
-# once it has its job.
-SPARES = 2
 
 
 def log(message):
@@ -38,7 +31,7 @@ class Zygote:
         self.frames = {}
         self.default = None
         self.running = {}
-        self.spares = collections.deque()
+        self.spare = None
         self.selector = selectors.DefaultSelector()
 
     def send(self, header, body=b''):
@@ -63,8 +56,8 @@ class Zygote:
     def serve(self):
         reader = protocol.FrameReader(MAX_REQUEST)
         self.selector.register(self.sock, selectors.EVENT_READ, None)
+        self.refill()
         while True:
-            self.refill()
             deadlines = [r.deadline for r in self.running.values() if r.killed_for is None]
             timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             events = self.selector.select(timeout)
@@ -93,6 +86,7 @@ class Zygote:
                         running.collect()
                     else:
                         self.finish(running)
+                        self.refill()
 
     def handle(self, header):
         try:
@@ -120,7 +114,8 @@ class Zygote:
     def start(self, request):
         job_id = request.id
         try:
-            spare = self.spares.popleft() if self.spares else self.fork_spare()
+            spare = self.spare or self.fork_spare()
+            self.spare = None
             running = spare.start(job_id, request)
         except (OSError, ValueError, TypeError) as e:
             self.end(job_id, protocol.result(job_id, 'crashed', error='could not start: %s' % e))
@@ -133,17 +128,12 @@ class Zygote:
         return executor.Spare(child.namespace(self.frames, self.default), self.context)
 
     def refill(self):
-        """Forks execution children ahead of time, up to SPARES, one at a time and only while nothing waits to be
-        handled (a request, a child's result or exit): a fork blocks this process for milliseconds, so it is done
-        when that delays nobody; what arrives meanwhile is handled first, and the loop comes back here after it."""
-        while len(self.spares) < SPARES:
-            if self.selector.select(0):
-                return
+        """Forks the next execution child ahead of time."""
+        if self.spare is None:
             try:
-                self.spares.append(self.fork_spare())
+                self.spare = self.fork_spare()
             except OSError as e:
                 log('could not fork ahead: %s' % e)
-                return
 
     def finish(self, running):
         try:
@@ -164,12 +154,13 @@ class Zygote:
         del self.running[running.id]
         header, body = running.finish_early()
         self.end(running.id, header, body)
+        self.refill()
 
     def stop(self):
         for running in self.running.values():
             running.kill('cancelled')
-        for spare in self.spares:
-            spare.discard()
+        if self.spare is not None:
+            self.spare.discard()
         os._exit(0)
 
 

@@ -35,13 +35,17 @@ public final class WorkerBenchmark {
     private final Path plainScript;
     private final LocalDatasetFiles files = new LocalDatasetFiles();
 
-    private WorkerBenchmark(Path out, Path plainScript) {
+    private final boolean overheadOnly;
+
+    private WorkerBenchmark(Path out, Path plainScript, boolean overheadOnly) {
         this.out = out;
         this.plainScript = plainScript;
+        this.overheadOnly = overheadOnly;
     }
 
+    /** Arguments: the datasets' directory, bench/plain_pandas.py, and optionally "overhead" (section [1] only). */
     public static void main(String[] args) throws Exception {
-        new WorkerBenchmark(Path.of(args[0]), Path.of(args[1])).run();
+        new WorkerBenchmark(Path.of(args[0]), Path.of(args[1]), args.length > 2 && "overhead".equals(args[2])).run();
         System.exit(0);
     }
 
@@ -57,11 +61,25 @@ public final class WorkerBenchmark {
         Sandbox sandbox = start(production);
         try {
             overhead(sandbox, small);
+            if (overheadOnly) {
+                return;
+            }
             bigGroupby(sandbox, big);
-            concurrent(sandbox, small);
+            concurrent(sandbox, small, production.concurrency);
             crashRecovery(sandbox, small);
         } finally {
             sandbox.stop();
+        }
+        // Whether more slots than processors would serve light executions better (children share the zygote's pages
+        // copy-on-write): the same 20 concurrent executions with twice as many slots, in the same run
+        TestSettings doubled = new TestSettings();
+        doubled.concurrency = 2 * Runtime.getRuntime().availableProcessors();
+        Sandbox wide = start(doubled);
+        try {
+            wide.prefetch("small", small).await().atMost(WAIT);
+            concurrent(wide, small, doubled.concurrency);
+        } finally {
+            wide.stop();
         }
         TestSettings one = new TestSettings();
         one.concurrency = 1;
@@ -241,10 +259,10 @@ public final class WorkerBenchmark {
                 : "paced, " + pause + " ms between executions (as between the questions of a session)";
     }
 
-    private void concurrent(Sandbox sandbox, List<DatasetSource> small) {
+    private void concurrent(Sandbox sandbox, List<DatasetSource> small, int slots) {
         System.out.printf(
-                "%n[3] 20 concurrent executions (groupby on 200,000 rows) on %d processors%n",
-                Runtime.getRuntime().availableProcessors());
+                "%n[3] 20 concurrent executions (groupby on 200,000 rows) on %d processors, %d slots%n",
+                Runtime.getRuntime().availableProcessors(), slots);
         long started = System.nanoTime();
         List<CompletableFuture<Double>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
