@@ -72,9 +72,14 @@ class SpareChildTest(unittest.TestCase):
 
     def run_in_spare(self, code, action=None, job_id=1):
         """One execution on the zygote's path: a Spare forked ahead, handed its job, answered from its frame."""
+        return self.run_spare(self.fork_spare(action), code, job_id)
+
+    def fork_spare(self, action=None):
         variables = child.namespace({'data': FRAME}, 'data')
         variables['action'] = action
-        spare = executor.Spare(variables, self.context)
+        return executor.Spare(variables, self.context)
+
+    def run_spare(self, spare, code, job_id):
         request = protocol.Exec(id=job_id, session='s', key='k', code=code, limits={'timeout_ms': 20000})
         running = spare.start(job_id, request)
         pidfd_seen = support.until(lambda: self._step(running), 30)
@@ -123,6 +128,29 @@ class SpareChildTest(unittest.TestCase):
             self.assertFalse(report['ctypes_loaded'])  # ctypes is among the hidden modules
             header, _ = self.run_in_spare('result = 1', action='setsid', job_id=job_id + 10)
             self.assertEqual(signal.SIGSYS, header.get('signal'), header)
+
+    def test_two_spares_forked_ahead_both_apply_every_layer(self):
+        """Two spares forked before either has a job (as when a request arrives while one waits): each, whichever
+        runs first, applies every layer and sees what the parent prepared, not what the other did."""
+        first, second = self.fork_spare(action='tamper'), self.fork_spare()
+        reports = []
+        header, body = self.run_spare(second, 'result = 1', job_id=21)
+        self.assertEqual('completed', header['outcome'], header)
+        reports.append(json.loads(body))
+        header, body = self.run_spare(first, 'result = 1', job_id=22)
+        self.assertEqual('completed', header['outcome'], header)
+        self.assertTrue(json.loads(body)['tampered'], body)
+        header, body = self.run_spare(self.fork_spare(), 'result = len(df)', job_id=23)
+        self.assertEqual('completed', header['outcome'], header)
+        reports.append(json.loads(body))
+        for report in reports:
+            self.assertNotEqual(0, report['uid'])
+            self.assertEqual(0, report['nproc_limit'])
+            self.assertEqual(0, report['fsize_limit'])
+            self.assertFalse(report['open_in_builtins'])
+            self.assertFalse(report['read_outside_roots'])
+            self.assertEqual(self.parent_program, report['program'])
+            self.assertEqual(self.parent_hidden, report['hidden'])
 
 
 def _readable(fd):

@@ -194,6 +194,16 @@ class SupervisorTest(unittest.TestCase):
             self.assertEqual('completed', header['outcome'], header)
             self.assertEqual(expected, body['result'])
 
+    def test_a_burst_of_requests_to_one_session_is_answered_in_full_while_spares_are_forked(self):
+        """More requests at once than the zygote has spare children: those that arrive while it forks are handled
+        right after the fork, each in a child of its own with the right answer."""
+        self.client.load('s', [self.spec])
+        ids = {self.client.start('s', 'result = int(df.x.sum()) * %d' % i): 45 * i for i in range(10)}
+        for rid, expected in ids.items():
+            header, body = self.client.wait(rid)
+            self.assertEqual('completed', header['outcome'], header)
+            self.assertEqual(expected, body['result'])
+
     def test_malformed_requests_are_rejected_and_the_supervisor_goes_on(self):
         self.client.load('s', [self.spec])
         rid = self.client.request_id()

@@ -87,10 +87,21 @@ class Supervisor:
         self.zygotes = {}
         self.owners = {}
         self.reader = protocol.FrameReader(MAX_REQUEST)
+        self.batch = None
 
     # -- output to the JVM -----------------------------------------------------------------------------------------
     def reply(self, header, body=b''):
-        protocol.write_all(self.out_fd, protocol.encode(header, body))
+        if self.batch is not None:
+            self.batch += protocol.encode(header, body)
+        else:
+            protocol.write_all(self.out_fd, protocol.encode(header, body))
+
+    def flush_batch(self):
+        """Writes what was batched while handling one read of a zygote's socket (a result and its end, typically)
+        in one write: one wake-up of the JVM's reader instead of one per message."""
+        batch, self.batch = self.batch, None
+        if batch:
+            protocol.write_all(self.out_fd, batch)
 
     # -- main loop -----------------------------------------------------------------------------------------------
     def loop(self):
@@ -111,7 +122,11 @@ class Supervisor:
                         self.handle(header)
                 elif kind == 'sock':
                     if mask & selectors.EVENT_READ:
-                        self.read_zygote(z)
+                        self.batch = bytearray()
+                        try:
+                            self.read_zygote(z)
+                        finally:
+                            self.flush_batch()
                     if mask & selectors.EVENT_WRITE and z.pid in self.zygotes:
                         self.flush_zygote(z)
                 elif kind == 'exit':

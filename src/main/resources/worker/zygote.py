@@ -107,8 +107,9 @@ class Zygote:
 
     def end(self, request_id, header, body=b''):
         """The result of an execution, then its end: nothing more is sent for ``request_id``."""
-        self.send(header, body)
-        self.send(protocol.end_of_execution(request_id))
+        # one write for both: the supervisor relays them together, in one write to the JVM
+        protocol.write_all(self.sock, protocol.encode(header, body)
+                           + protocol.encode(protocol.end_of_execution(request_id)))
 
     def start(self, request):
         job_id = request.id

@@ -281,6 +281,11 @@ public class Sandbox {
                 + " (sandbox.allow-unconfined / SANDBOX_ALLOW_UNCONFINED=true is for development only)");
     }
 
+    /** The connection to the worker (benchmarks time its round trips); null when stopped or disabled. */
+    WorkerConnection worker() {
+        return connection;
+    }
+
     Set<String> cachedSessions() {
         return cache.sessionIds();
     }

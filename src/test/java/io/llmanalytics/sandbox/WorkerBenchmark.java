@@ -35,13 +35,17 @@ public final class WorkerBenchmark {
     private final Path plainScript;
     private final LocalDatasetFiles files = new LocalDatasetFiles();
 
-    private WorkerBenchmark(Path out, Path plainScript) {
+    private final boolean overheadOnly;
+
+    private WorkerBenchmark(Path out, Path plainScript, boolean overheadOnly) {
         this.out = out;
         this.plainScript = plainScript;
+        this.overheadOnly = overheadOnly;
     }
 
+    /** Arguments: the datasets' directory, bench/plain_pandas.py, and optionally "overhead" (section [1] only). */
     public static void main(String[] args) throws Exception {
-        new WorkerBenchmark(Path.of(args[0]), Path.of(args[1])).run();
+        new WorkerBenchmark(Path.of(args[0]), Path.of(args[1]), args.length > 2 && "overhead".equals(args[2])).run();
         System.exit(0);
     }
 
@@ -57,11 +61,25 @@ public final class WorkerBenchmark {
         Sandbox sandbox = start(production);
         try {
             overhead(sandbox, small);
+            if (overheadOnly) {
+                return;
+            }
             bigGroupby(sandbox, big);
-            concurrent(sandbox, small);
+            concurrent(sandbox, small, production.concurrency);
             crashRecovery(sandbox, small);
         } finally {
             sandbox.stop();
+        }
+        // Whether more slots than processors would serve light executions better (children share the zygote's pages
+        // copy-on-write): the same 20 concurrent executions with twice as many slots, in the same run
+        TestSettings doubled = new TestSettings();
+        doubled.concurrency = 2 * Runtime.getRuntime().availableProcessors();
+        Sandbox wide = start(doubled);
+        try {
+            wide.prefetch("small", small).await().atMost(WAIT);
+            concurrent(wide, small, doubled.concurrency);
+        } finally {
+            wide.stop();
         }
         TestSettings one = new TestSettings();
         one.concurrency = 1;
@@ -81,14 +99,18 @@ public final class WorkerBenchmark {
                 "%n[1] Per-execution overhead on a cached 200,000-row dataset (load took %d ms)%n"
                         + "(zygote: hand-off to the child until the zygote has its result, as the zygote reports it; "
                         + "outside: the rest, i.e. Java request encoding, supervisor relays, frame decoding, result "
-                        + "mapping)%n",
+                        + "mapping; relay: of outside, a round trip Java -> supervisor -> Java measured right after "
+                        + "(a stats request: Java encoding, writer and reader threads, the pipes, the supervisor's "
+                        + "loop, decoding); rest: outside minus relay, i.e. the hop supervisor <-> zygote, the "
+                        + "zygote's request handling and any wait for a fork, the Java API's layers (limiter, "
+                        + "mapping, thread hand-offs))%n",
                 millis(System.nanoTime() - started));
         int runs = 50;
         try (Baseline plain = new Baseline("sales-200k")) {
             for (long pause : PAUSES) {
                 System.out.printf(
-                        "%s%n%-90s %10s %10s %10s %10s %10s%n",
-                        mode(pause), "code", "worker", "pandas", "overhead", "zygote", "outside");
+                        "%s%n%-90s %10s %10s %10s %10s %10s %10s %10s%n",
+                        mode(pause), "code", "worker", "pandas", "overhead", "zygote", "outside", "relay", "rest");
                 List<Double> overheads = new ArrayList<>();
                 for (String code : SMALL_CODE) {
                     for (int i = 0; i < 3; i++) {
@@ -96,13 +118,21 @@ public final class WorkerBenchmark {
                     }
                     List<Double> pandasTimes = new ArrayList<>();
                     List<Double> outside = new ArrayList<>();
-                    double worker =
-                            median(timed(sandbox, small, "small", code, runs, pause, plain, pandasTimes, outside));
+                    List<Double> relay = new ArrayList<>();
+                    double worker = median(
+                            timed(sandbox, small, "small", code, runs, pause, plain, pandasTimes, outside, relay));
                     double pandas = median(pandasTimes);
                     overheads.add(worker - pandas);
                     System.out.printf(
-                            "%-90s %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms%n",
-                            code, worker, pandas, worker - pandas, worker - median(outside), median(outside));
+                            "%-90s %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms %8.1fms%n",
+                            code,
+                            worker,
+                            pandas,
+                            worker - pandas,
+                            worker - median(outside),
+                            median(outside),
+                            median(relay),
+                            median(outside) - median(relay));
                 }
                 System.out.printf(
                         "median overhead %.1f ms (target <= 12 ms): %s%n",
@@ -128,14 +158,17 @@ public final class WorkerBenchmark {
             for (long pause : PAUSES) {
                 List<Double> pandasTimes = new ArrayList<>();
                 List<Double> outside = new ArrayList<>();
-                double worker = median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes, outside));
+                List<Double> relay = new ArrayList<>();
+                double worker =
+                        median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes, outside, relay));
                 double pandas = median(pandasTimes);
                 System.out.printf(
-                        "%s: worker %.1f ms (outside the zygote %.1f ms), plain pandas %.1f ms: %.2fx (target <= "
-                                + "1.1x): %s%n",
+                        "%s: worker %.1f ms (outside the zygote %.1f ms, of which relay %.1f ms), plain pandas "
+                                + "%.1f ms: %.2fx (target <= 1.1x): %s%n",
                         mode(pause),
                         worker,
                         median(outside),
+                        median(relay),
                         pandas,
                         worker / pandas,
                         worker / pandas <= 1.1 ? "PASS" : "FAIL");
@@ -155,7 +188,8 @@ public final class WorkerBenchmark {
             long pauseMillis,
             Baseline plain,
             List<Double> plainTimes,
-            List<Double> outsideTimes)
+            List<Double> outsideTimes,
+            List<Double> relayTimes)
             throws Exception {
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
@@ -166,9 +200,21 @@ public final class WorkerBenchmark {
             double elapsed = (System.nanoTime() - t) / 1e6;
             times.add(elapsed);
             outsideTimes.add(elapsed - result.duration().toNanos() / 1e6);
+            relayTimes.add(relay(sandbox));
             plainTimes.add(plain.run(code) * 1000);
         }
         return times;
+    }
+
+    /** A round trip Java -> supervisor -> Java (a stats request, which no zygote handles), in ms. */
+    private static double relay(Sandbox sandbox) {
+        WorkerConnection worker = sandbox.worker();
+        long id = worker.nextId();
+        long t = System.nanoTime();
+        worker.request(new WorkerRequest.Stats(id), id, Duration.ofSeconds(30))
+                .await()
+                .atMost(WAIT);
+        return (System.nanoTime() - t) / 1e6;
     }
 
     /** bench/plain_pandas.py, kept running with the dataset loaded. */
@@ -213,10 +259,10 @@ public final class WorkerBenchmark {
                 : "paced, " + pause + " ms between executions (as between the questions of a session)";
     }
 
-    private void concurrent(Sandbox sandbox, List<DatasetSource> small) {
+    private void concurrent(Sandbox sandbox, List<DatasetSource> small, int slots) {
         System.out.printf(
-                "%n[3] 20 concurrent executions (groupby on 200,000 rows) on %d processors%n",
-                Runtime.getRuntime().availableProcessors());
+                "%n[3] 20 concurrent executions (groupby on 200,000 rows) on %d processors, %d slots%n",
+                Runtime.getRuntime().availableProcessors(), slots);
         long started = System.nanoTime();
         List<CompletableFuture<Double>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
