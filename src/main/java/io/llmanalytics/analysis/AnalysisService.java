@@ -141,7 +141,7 @@ public class AnalysisService {
                     .memoize()
                     .indefinitely();
             lookup.subscribe().with(ignored -> {}, ignored -> {}); // started now; the run awaits it (never fails)
-            return store.recentInteractions(session.id, config.maxHistory())
+            return store.recentInteractions(session, config.maxHistory())
                     .map(recent -> new PreparedAnalysis(
                             session, checked.question(), private_, checked.analyst(), recent, lookup));
         });
