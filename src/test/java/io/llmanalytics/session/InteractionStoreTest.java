@@ -368,28 +368,36 @@ class InteractionStoreTest {
         Uni.join().all(appends).andFailFast().await().atMost(WAIT);
 
         assertEquals(12L, session(id).get("interactionCount", Number.class).longValue(), "one number per append");
-        List<Document> kept = client.getDatabase(config.database())
-                .getCollection(SessionStore.INTERACTIONS)
-                .find(Filters.eq("sessionId", id))
-                .collect()
-                .asList()
-                .await()
-                .atMost(WAIT);
+        List<Long> kept = keptNumbers(id);
+        assertEquals(kept.stream().distinct().toList(), kept, "each number stored once: " + kept);
+        assertTrue(kept.containsAll(List.of(9L, 10L, 11L, 12L)), "the newest 4 are kept: " + kept);
+        // an append whose insert lands after a newer one's drop stays beyond the bound until the next append
+        assertTrue(kept.stream().allMatch(n -> n >= 1 && n <= 12), "numbered 1 to 12: " + kept);
         assertEquals(
-                List.of(9L, 10L, 11L, 12L),
-                kept.stream()
-                        .map(d -> d.get("seq", Number.class).longValue())
-                        .sorted()
-                        .toList(),
-                "the newest 4 numbers are kept, each once");
-        assertEquals(
-                4L,
+                (long) kept.size(),
                 store.allInteractions(id).await().atMost(WAIT).stream()
                         .map(StoredInteraction::conversationId)
                         .distinct()
                         .count(),
-                "four distinct interactions");
+                "a distinct interaction under each number");
+        store.appendInteraction(id, withId(template, "c13")).await().atMost(WAIT);
+        assertEquals(List.of(10L, 11L, 12L, 13L), keptNumbers(id), "the bound holds again after the next append");
         assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+    }
+
+    private List<Long> keptNumbers(String id) {
+        return client
+                .getDatabase(config.database())
+                .getCollection(SessionStore.INTERACTIONS)
+                .find(Filters.eq("sessionId", id))
+                .map(d -> d.get("seq", Number.class).longValue())
+                .collect()
+                .asList()
+                .await()
+                .atMost(WAIT)
+                .stream()
+                .sorted()
+                .toList();
     }
 
     static StoredInteraction withId(StoredInteraction t, String id) {
