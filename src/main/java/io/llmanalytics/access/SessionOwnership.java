@@ -21,6 +21,12 @@ public class SessionOwnership {
 
     static final String SESSION_PATH = "/api/session/";
 
+    /**
+     * The routing context key under which the session read here is passed on to later filters and resources of the
+     * same request (so that it is read once per request, never reused across requests).
+     */
+    public static final String SESSION = "llm-analytics.session";
+
     private final Access access;
     private final SessionService sessions;
 
@@ -38,7 +44,13 @@ public class SessionOwnership {
         Caller caller = Callers.of(routing);
         String path = request.getUriInfo().getPath();
         return sessions.find(id)
-                .map(session -> caller.owns(session.owner) ? (Response) null : notFound(id, path))
+                .map(session -> {
+                    if (!caller.owns(session.owner)) {
+                        return notFound(id, path);
+                    }
+                    routing.put(SESSION, session);
+                    return (Response) null;
+                })
                 .onFailure()
                 .recoverWithItem(e -> {
                     ProblemException problem = e instanceof ProblemException p

@@ -92,7 +92,7 @@ final class AnalysisRun {
                 .withDictionaries(Dictionaries.of(prepared.session()));
         stageNanos.put("prompt", System.nanoTime() - prompt);
         Uni<VerifiedLookup> verifiedLookup = prepared.lookup() != null
-                ? Uni.createFrom().item(prepared.lookup())
+                ? prepared.lookup()
                 : services.verified().lookup(prepared.session(), prepared.question());
         return stage("lookup", verifiedLookup)
                 .chain(lookup -> lookup.same().isPresent()

@@ -4,12 +4,14 @@ import io.llmanalytics.analyst.Analyst;
 import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.StoredInteraction;
 import io.llmanalytics.verified.VerifiedLookup;
+import io.smallrye.mutiny.Uni;
 import java.util.List;
 
 /**
  * An analysis that passed its checks (the session exists, the question is valid, an analyst can answer), with what
  * was read for it: the session and its newest interactions (oldest first), the follow-up's context, and the session's
- * verified answers looked up for the question (read at the same time), or null when its run is to look them up.
+ * verified answers for the question, being looked up at the same time (memoized: the run awaits them after its first
+ * event, so that the lookup does not delay it), or null when its run is to look them up.
  */
 public record PreparedAnalysis(
         SessionDocument session,
@@ -17,7 +19,7 @@ public record PreparedAnalysis(
         boolean privacy,
         Analyst analyst,
         List<StoredInteraction> recent,
-        VerifiedLookup lookup) {
+        Uni<VerifiedLookup> lookup) {
 
     /** An analysis whose run looks its verified answers up itself. */
     public PreparedAnalysis(

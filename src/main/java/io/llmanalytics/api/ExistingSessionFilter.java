@@ -1,7 +1,9 @@
 package io.llmanalytics.api;
 
+import io.llmanalytics.access.SessionOwnership;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemResponses;
+import io.llmanalytics.session.SessionDocument;
 import io.llmanalytics.session.SessionService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -15,8 +17,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class ExistingSessionFilter {
 
-    /** The routing context key under which the session found is passed on to the resource (read once). */
-    public static final String SESSION = "llm-analytics.session";
+    /**
+     * The routing context key under which the session found is passed on to the resource (read once per request: the
+     * one {@link SessionOwnership} read for this request, when it did, is used as it is).
+     */
+    public static final String SESSION = SessionOwnership.SESSION;
 
     private final SessionService sessions;
 
@@ -28,6 +33,10 @@ public class ExistingSessionFilter {
     @ServerRequestFilter
     public Uni<Response> sessionExists(ContainerRequestContext request, RoutingContext routing) {
         String id = request.getUriInfo().getPathParameters().getFirst("id");
+        SessionDocument read = routing.get(SESSION);
+        if (read != null && read.id.equals(id)) {
+            return Uni.createFrom().nullItem(); // read by SessionOwnership for this very request
+        }
         return sessions.find(id)
                 .map(found -> {
                     routing.put(SESSION, found);

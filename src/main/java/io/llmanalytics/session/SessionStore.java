@@ -25,9 +25,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -305,6 +307,52 @@ public class SessionStore {
                 .deleteMany(Filters.and(Filters.eq("sessionId", sessionId), Filters.lt("seq", oldestKept)))
                 .plug(within())
                 .replaceWithVoid();
+    }
+
+    /**
+     * Interactions beyond {@code limit} read by key in {@link #recentInteractions(SessionDocument, int)}: appends in
+     * flight (numbered, not yet stored) or failed (removed again) leave gaps this many wide without the full query.
+     */
+    static final int RECENT_SLACK = 8;
+
+    /**
+     * The newest {@code limit} interactions of a session just read (its counter as read), oldest first: the same
+     * interactions as {@link #recentInteractions(String, int)} except for those appended after {@code session} was
+     * read (begun after the request that read it), but read by their keys (the {@code _id} index, also on the
+     * embedded store, which scans the whole collection for a query by session). Falls back to that query when the keys
+     * read hold fewer than {@code limit} interactions and older ones may exist.
+     */
+    public Uni<List<StoredInteraction>> recentInteractions(SessionDocument session, int limit) {
+        if (limit <= 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        long newest = session.interactionCount;
+        // a history being moved at start-up is stored (numbered up to 0) before its count is: read its keys too
+        long oldest = session.interactionsMoved > 0 ? 1 - session.interactionsMoved : 1 - limit;
+        long from = Math.max(oldest, newest - limit - RECENT_SLACK + 1);
+        List<String> keys = new ArrayList<>();
+        for (long seq = newest; seq >= from; seq--) {
+            keys.add(InteractionDocument.key(session.id, seq));
+        }
+        return interactions
+                .find(Filters.in("_id", keys))
+                .collect()
+                .asList()
+                .plug(within())
+                .chain(found -> {
+                    if (found.size() < limit && from > oldest) {
+                        return recentInteractions(session.id, limit); // gaps: older ones may be among the newest
+                    }
+                    List<StoredInteraction> list = found.stream()
+                            .filter(d -> session.id.equals(d.sessionId()))
+                            .sorted(Comparator.comparingLong(InteractionDocument::seq)
+                                    .reversed())
+                            .limit(limit)
+                            .map(InteractionDocument::interaction)
+                            .collect(Collectors.toCollection(ArrayList::new));
+                    Collections.reverse(list);
+                    return Uni.createFrom().item(list);
+                });
     }
 
     /** The newest {@code limit} interactions of a session, oldest first. */

@@ -23,13 +23,26 @@ public class StoreClientCustomizer implements MongoClientCustomizer {
 
     @Override
     public MongoClientSettings.Builder customize(MongoClientSettings.Builder builder) {
-        if (config.url().isPresent()) {
-            builder.applyConnectionString(new ConnectionString(config.url().get()));
+        ConnectionString url = config.url().map(ConnectionString::new).orElse(null);
+        if (url != null) {
+            builder.applyConnectionString(url);
         } else {
             InetSocketAddress address = embedded.address();
             builder.applyToClusterSettings(
                     c -> c.hosts(List.of(new ServerAddress(address.getHostString(), address.getPort()))));
         }
+        StoreConfig.Pool pool = config.pool();
+        builder.applyToConnectionPoolSettings(p -> {
+            if (url == null || url.getMinConnectionPoolSize() == null) {
+                p.minSize(Math.min(pool.minSize(), pool.maxSize()));
+            }
+            if (url == null || url.getMaxConnectionPoolSize() == null) {
+                p.maxSize(pool.maxSize());
+            }
+            if (url == null || url.getMaxConnecting() == null) {
+                p.maxConnecting(pool.maxConnecting());
+            }
+        });
         long timeoutMs = config.timeout().toMillis();
         return builder.applyToClusterSettings(c -> c.serverSelectionTimeout(timeoutMs, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(s -> s.connectTimeout((int) timeoutMs, TimeUnit.MILLISECONDS)

@@ -35,6 +35,27 @@ public interface StoreConfig {
     /** The embedded server, used only when {@link #url()} is absent. */
     Embedded embedded();
 
+    /**
+     * The client's connection pool (options given in {@code MONGODB_URL}, such as {@code maxPoolSize}, take
+     * precedence). A burst of analyses (each a few store calls) would otherwise wait while the pool opens connections
+     * two at a time (the driver's default) from none kept open.
+     */
+    Pool pool();
+
+    interface Pool {
+        /** Connections kept open while idle ({@code STORE_POOL_MIN_SIZE}). */
+        @WithDefault("10")
+        int minSize();
+
+        /** Most connections open at once; calls beyond wait for a free one ({@code STORE_POOL_MAX_SIZE}). */
+        @WithDefault("100")
+        int maxSize();
+
+        /** Most connections being opened at the same time ({@code STORE_POOL_MAX_CONNECTING}). */
+        @WithDefault("8")
+        int maxConnecting();
+    }
+
     interface Embedded {
         /** {@code h2} keeps data under {@code DATA_DIR} across restarts; {@code memory} keeps nothing. */
         @WithDefault("h2")

@@ -61,6 +61,9 @@ class InteractionStoreTest {
     @Inject
     HistoryMigration migration;
 
+    @Inject
+    SessionService sessionService;
+
     private ReactiveMongoCollection<Document> sessions() {
         return client.getDatabase(config.database()).getCollection("sessions");
     }
@@ -310,6 +313,91 @@ class InteractionStoreTest {
         given().delete("/api/session/" + id).then().statusCode(204);
 
         assertEquals(0L, store.countInteractions(id).await().atMost(WAIT));
+    }
+
+    private List<String> recentByKey(String id, int limit) {
+        SessionDocument doc = sessionService.find(id).await().atMost(WAIT);
+        return store.recentInteractions(doc, limit).await().atMost(WAIT).stream()
+                .map(StoredInteraction::conversationId)
+                .toList();
+    }
+
+    private List<String> recentByQuery(String id, int limit) {
+        return store.recentInteractions(id, limit).await().atMost(WAIT).stream()
+                .map(StoredInteraction::conversationId)
+                .toList();
+    }
+
+    @Test
+    void theNewestReadByKeyAreTheNewestReadByQueryWithMovedHistoriesAndGaps() {
+        String id = oldShapeSession(3);
+        migration.run().await().atMost(WAIT);
+        assertEquals(List.of("conv-2", "conv-3"), recentByKey(id, 2), "moved only");
+        assertEquals(recentByQuery(id, 3), recentByKey(id, 3));
+
+        StoredInteraction template = HistoryMigration.interaction(legacyEntry(9, false));
+        store.appendInteraction(id, withId(template, "k1")).await().atMost(WAIT);
+        assertEquals(List.of("conv-3", "k1"), recentByKey(id, 2));
+        for (String conv : List.of("k2", "k3", "k4")) {
+            store.appendInteraction(id, withId(template, conv)).await().atMost(WAIT);
+        }
+        assertEquals(List.of("k3", "k4"), recentByKey(id, 2));
+        assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+
+        // a gap (an append removed again) among the newest: still the newest that exist
+        client.getDatabase(config.database())
+                .getCollection(SessionStore.INTERACTIONS)
+                .deleteOne(Filters.eq("_id", InteractionDocument.key(id, 4)))
+                .await()
+                .atMost(WAIT);
+        assertEquals(List.of("k2", "k3"), recentByKey(id, 2));
+        assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+
+        String fresh = Uploads.sessionOf("fresh.csv", "a,b\n1,2\n");
+        assertEquals(List.of(), recentByKey(fresh, 2), "a new session has none");
+    }
+
+    @Test
+    void concurrentAppendsGetDistinctConsecutiveNumbersAndTheNewestAreKept() {
+        String id = Uploads.sessionOf("concurrent.csv", "a,b\n1,2\n");
+        StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
+        List<Uni<Void>> appends = new ArrayList<>();
+        for (int n = 1; n <= 12; n++) {
+            appends.add(store.appendInteraction(id, withId(template, "c" + n)));
+        }
+        Uni.join().all(appends).andFailFast().await().atMost(WAIT);
+
+        assertEquals(12L, session(id).get("interactionCount", Number.class).longValue(), "one number per append");
+        List<Long> kept = keptNumbers(id);
+        assertEquals(kept.stream().distinct().toList(), kept, "each number stored once: " + kept);
+        assertTrue(kept.containsAll(List.of(9L, 10L, 11L, 12L)), "the newest 4 are kept: " + kept);
+        // an append whose insert lands after a newer one's drop stays beyond the bound until the next append
+        assertTrue(kept.stream().allMatch(n -> n >= 1 && n <= 12), "numbered 1 to 12: " + kept);
+        assertEquals(
+                (long) kept.size(),
+                store.allInteractions(id).await().atMost(WAIT).stream()
+                        .map(StoredInteraction::conversationId)
+                        .distinct()
+                        .count(),
+                "a distinct interaction under each number");
+        store.appendInteraction(id, withId(template, "c13")).await().atMost(WAIT);
+        assertEquals(List.of(10L, 11L, 12L, 13L), keptNumbers(id), "the bound holds again after the next append");
+        assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+    }
+
+    private List<Long> keptNumbers(String id) {
+        return client
+                .getDatabase(config.database())
+                .getCollection(SessionStore.INTERACTIONS)
+                .find(Filters.eq("sessionId", id))
+                .map(d -> d.get("seq", Number.class).longValue())
+                .collect()
+                .asList()
+                .await()
+                .atMost(WAIT)
+                .stream()
+                .sorted()
+                .toList();
     }
 
     static StoredInteraction withId(StoredInteraction t, String id) {
