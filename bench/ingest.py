@@ -7,15 +7,15 @@ has already imported pandas), their ratio, the growth of the service's RSS durin
 breakdown of our ingest by phase (median of each phase of the upload response's Server-Timing header; phases may
 overlap: the original is stored while the file is parsed).
 """
-import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
+
+import uploads
 
 BASE = sys.argv[1]
 PID = int(sys.argv[2])
@@ -42,51 +42,6 @@ class RssSampler(threading.Thread):
             time.sleep(0.01)
 
 
-def server_timing(headers):
-    """The phases of a Server-Timing header ('receive;dur=12.3, parse;dur=45.6') in seconds."""
-    phases = {}
-    for line in headers.splitlines():
-        name, _, value = line.partition(':')
-        if name.strip().lower() != 'server-timing':
-            continue
-        for metric in value.split(','):
-            parts = [p.strip() for p in metric.split(';')]
-            for p in parts[1:]:
-                if p.startswith('dur='):
-                    phases[parts[0]] = phases.get(parts[0], 0.0) + float(p[4:]) / 1000
-    return phases
-
-
-def upload(path, phases=None):
-    with tempfile.NamedTemporaryFile('r') as headers:
-        start = time.perf_counter()
-        out = subprocess.run(['curl', '-s', '-S', '-D', headers.name, '-F', f'file=@{path}',
-                              f'{BASE}/api/session/create'], capture_output=True, text=True, check=True).stdout
-        elapsed = time.perf_counter() - start
-        timing = server_timing(headers.read())
-    body = json.loads(out)
-    if 'session_id' not in body:
-        raise SystemExit(f'upload failed: {out[:500]}')
-    if phases is not None:
-        phases.append(timing)
-    return elapsed, body
-
-
-def settle(session):
-    """Waits for the upload's background work (worker prefetch, insights) so that it does not slow the next run."""
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with urllib.request.urlopen(f'{BASE}/api/session/{session}/insights') as r:
-            if json.loads(r.read()).get('status') != 'pending':
-                return
-        time.sleep(0.2)
-
-
-def delete(session):
-    req = urllib.request.Request(f'{BASE}/api/session/{session}', method='DELETE')
-    urllib.request.urlopen(req).read()
-
-
 PANDAS = r'''
 import sys, time, statistics
 import pandas as pd
@@ -107,7 +62,7 @@ def pandas_read(path):
 def main():
     print(f'service pid {PID}, {RUNS} runs per size, median reported (background work settles between runs)')
     for path in FILES:
-        upload(path)  # warm-up (JIT, store)
+        uploads.upload(BASE, path)  # warm-up (JIT, store)
     results = []
     for path in FILES:
         size = os.path.getsize(path) / (1024 * 1024)
@@ -118,11 +73,11 @@ def main():
         rows = None
         phases = []
         for _ in range(RUNS):
-            elapsed, body = upload(path, phases)
+            elapsed, body = uploads.upload(BASE, path, phases)
             times.append(elapsed)
             rows = body['data_info']['rows']
-            settle(body['session_id'])
-            delete(body['session_id'])
+            uploads.settle(BASE, body['session_id'])
+            uploads.delete(BASE, body['session_id'])
         sampler.running = False
         sampler.join()
         ours = statistics.median(times)
