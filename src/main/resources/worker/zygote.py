@@ -32,6 +32,7 @@ class Zygote:
         self.default = None
         self.running = {}
         self.spare = None
+        self.idle_teardowns = 0  # children answered early whose teardown runs in SCHED_IDLE, not yet collected
         self.selector = selectors.DefaultSelector()
 
     def send(self, header, body=b''):
@@ -49,6 +50,7 @@ class Zygote:
             os._exit(0)
         gc.collect()
         datasets.release_free_memory()
+        datasets.huge_pages(datasets.frame_ranges(self.frames))
         gc.freeze()
         shapes = {name: list(frame.shape) for name, frame in self.frames.items()}
         self.send(protocol.zygote_loaded(shapes, int((time.monotonic() - started) * 1000), private_bytes()))
@@ -84,6 +86,8 @@ class Zygote:
                     elif running.replied:
                         self.selector.unregister(running.pidfd)
                         running.collect()
+                        if running.idle_teardown:
+                            self.idle_teardowns -= 1
                     else:
                         self.finish(running)
                         self.refill()
@@ -152,7 +156,11 @@ class Zygote:
         except KeyError:
             pass
         del self.running[running.id]
-        header, body = running.finish_early()
+        # one teardown at a time in SCHED_IDLE: the memory of children waiting for an idle core stays bounded when
+        # the machine is saturated (the others are torn down at the normal priority)
+        idle = self.idle_teardowns == 0
+        self.idle_teardowns += idle
+        header, body = running.finish_early(idle_teardown=idle)
         self.end(running.id, header, body)
         self.refill()
 
