@@ -196,20 +196,6 @@ class ResultFrameTest(unittest.TestCase):
         os.close(running.fd)
         os.close(running.pidfd)
 
-    def test_an_early_reply_can_put_the_teardown_in_sched_idle(self):
-        payload = b'{"status": "ok", "result": 2}'
-        running = self.fork(protocol.result_frame(payload), 'sleep')
-        self.wait_for(running, lambda: running.complete)
-        header, body = running.finish_early(idle_teardown=True)
-        self.assertEqual(('completed', payload), (header['outcome'], body))
-        self.assertTrue(running.idle_teardown)
-        # read before the reap: killed or not, the child's task is there until waitpid
-        self.assertEqual(os.SCHED_IDLE, os.sched_getscheduler(running.pid))
-        _, status = os.waitpid(running.pid, 0)
-        self.assertTrue(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status)
-        os.close(running.fd)
-        os.close(running.pidfd)
-
     def test_a_partial_frame_is_no_result(self):
         frame = protocol.result_frame(b'{"status": "ok", "result": 12345}')
         running = self.fork(frame[:-3], 'exit')

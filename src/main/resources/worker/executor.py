@@ -30,7 +30,6 @@ class Running:
         self.expected = None  # the payload length the child's frame announces, once its prefix has arrived
         self.killed_for = None
         self.replied = False  # answered from its complete frame; only its exit is still to be collected
-        self.idle_teardown = False  # its teardown was put in SCHED_IDLE (see finish_early)
 
     def read_available(self):
         """Reads what the pipe holds now. Returns False when the pipe need not be watched any more: at end-of-file
@@ -76,21 +75,13 @@ class Running:
             return None
         return b''.join(self.chunks)[protocol.RESULT_PREFIX:]
 
-    def finish_early(self, idle_teardown=False):
+    def finish_early(self):
         """Once the frame is complete: the (header, body) of a completed execution, at once. The child has nothing
         left to do but exit; it is killed (nothing it might still run outlives its result) and its teardown is not
-        waited for: collect() reaps it when its pidfd becomes readable. With ``idle_teardown``, the teardown (freeing
-        the child's memory, milliseconds for a large dataset) runs in SCHED_IDLE: on a busy machine it yields the
-        cores to the reply and to the next execution."""
+        waited for: collect() reaps it when its pidfd becomes readable."""
         body = self.payload()
         cpu_ms = _cpu_ms(self.pid)  # before the kill: the child is still there to be read
         self.replied = True
-        self.idle_teardown = idle_teardown
-        if idle_teardown:
-            try:
-                os.sched_setscheduler(self.pid, os.SCHED_IDLE, os.sched_param(0))
-            except OSError:
-                pass  # already gone, or not ours to change: it is torn down at its own priority
         try:
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
         except ProcessLookupError:

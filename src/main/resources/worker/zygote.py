@@ -32,7 +32,6 @@ class Zygote:
         self.default = None
         self.running = {}
         self.spare = None
-        self.idle_teardowns = 0  # children answered early whose teardown runs in SCHED_IDLE, not yet collected
         self.selector = selectors.DefaultSelector()
 
     def send(self, header, body=b''):
@@ -86,8 +85,6 @@ class Zygote:
                     elif running.replied:
                         self.selector.unregister(running.pidfd)
                         running.collect()
-                        if running.idle_teardown:
-                            self.idle_teardowns -= 1
                     else:
                         self.finish(running)
                         self.refill()
@@ -156,11 +153,7 @@ class Zygote:
         except KeyError:
             pass
         del self.running[running.id]
-        # one teardown at a time in SCHED_IDLE: the memory of children waiting for an idle core stays bounded when
-        # the machine is saturated (the others are torn down at the normal priority)
-        idle = self.idle_teardowns == 0
-        self.idle_teardowns += idle
-        header, body = running.finish_early(idle_teardown=idle)
+        header, body = running.finish_early()
         self.end(running.id, header, body)
         self.refill()
 
