@@ -73,9 +73,12 @@ def main():
     guard.prepare_hidden_modules()
     gc.collect()
     gc.freeze()
+    datasets.huge_pages(datasets.anonymous_ranges())  # as the supervisor does
     spec.update({'name': 'sales', 'default': True, 'path': csv_path})
     frames, default = datasets.load([spec])
     gc.collect()
+    datasets.release_free_memory()  # as the zygote does
+    datasets.huge_pages(datasets.frame_ranges(frames))
     gc.freeze()
     variables = child.namespace(frames, default)
     print('dataset: %s, %d rows; %d runs per code, %.0f ms between executions; confined: %s'

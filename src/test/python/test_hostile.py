@@ -79,6 +79,37 @@ class HostileCodeTest(unittest.TestCase):
         finally:
             cleanup()
 
+    def test_a_forged_result_frame_ends_the_child_that_wrote_it(self):
+        """Analysis code can reach ``os`` through a library (pd.io.common.os: only the validator refuses that path) and
+        so the child's result pipe: it writes a whole result frame to every descriptor, then loops. Whatever the zygote
+        makes of the frame, the child must not outlive its reply (nor run on after its deadline), and the session must
+        answer the next execution at once."""
+        code = ("o = pd.io.common.os\n"
+                "payload = ('{\"status\": \"ok\", \"result\": %d}' % o.getpid()).encode()\n"
+                "frame = len(payload).to_bytes(8, 'big') + payload\n"
+                "for fd in range(3, 256):\n"
+                "    try:\n"
+                "        o.write(fd, frame)\n"
+                "    except Exception:\n"
+                "        pass\n"
+                "while True:\n"
+                "    pass\n")
+        started = time.monotonic()
+        header, body = self.client.execute('hostile', code, timeout_ms=TIMEOUT_MS)
+        self.assertEqual('result', header['type'], header)
+        if header['outcome'] == 'completed':
+            # the forged frame was taken as the result (analysis code decides its result anyway): the child that
+            # wrote it must be gone, killed by its zygote, not left looping until its CPU limit
+            pid = body['result']
+            self.assertIsInstance(pid, int, body)
+            self.assertTrue(support.until(lambda: not _alive(pid), 1.0),
+                            'the child %d still runs after its forged reply' % pid)
+        else:
+            self.assertIn(header['outcome'], ('timeout', 'killed', 'cpu_limit'), header)
+            self.assertLess(time.monotonic() - started, TIMEOUT_MS / 1000 + 2)
+        self.assert_benign_answer('hostile')
+        self.assert_benign_answer('bystander')
+
     def probe_everywhere(self, probe, leaked):
         """Runs a state probe in the attacked session and in another; returns a body showing the leak, if any."""
         last = None
@@ -97,6 +128,15 @@ class HostileCodeTest(unittest.TestCase):
         self.assertEqual({'status': 'ok', 'result': self.expected},
                          {'status': body['status'], 'result': body.get('result')})
         self.assertLess(elapsed, 1.0, 'benign execution took %.2f s' % elapsed)
+
+
+def _alive(pid):
+    """Whether ``pid`` is a process that has not exited (a zombie has exited: its parent has yet to reap it)."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            return f.read().rsplit(b')', 1)[1].split()[0] != b'Z'
+    except OSError:
+        return False
 
 
 if __name__ == '__main__':

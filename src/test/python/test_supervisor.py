@@ -88,6 +88,31 @@ class SupervisorTest(unittest.TestCase):
         self.assertLessEqual(big_bytes - tiny_bytes, 1.5 * deep,
                              'zygote %d bytes over a tiny one, pandas %d bytes' % (big_bytes - tiny_bytes, deep))
 
+    def test_with_the_huge_page_allocator_results_are_the_same_and_the_memory_limit_holds(self):
+        """The supervisor runs with glibc asking for transparent huge pages (WorkerLauncher.ALLOCATOR, as support
+        starts it) and its zygotes hold their arrays in huge pages: the same values as pandas here, and an allocation
+        beyond the child's address-space headroom still fails."""
+        with open('/proc/%d/environ' % self.client.proc.pid, 'rb') as f:
+            self.assertIn(b'GLIBC_TUNABLES=glibc.malloc.hugetlb=1', f.read().split(b'\0'))
+        rows = 600_000
+        rng = np.random.default_rng(9)
+        frame = pd.DataFrame({'k': rng.choice(['a', 'b', 'c', 'd'], rows), 'v': rng.random(rows) * 1000,
+                              'n': rng.integers(0, 50, rows)})
+        spec = dict(support.write_canonical(frame, self.client.dir, 'wide'), default=True)
+        self.assertEqual('loaded', self.client.load('w', [spec])['type'])
+        code = "g = df.groupby('k').agg({'v': 'sum', 'n': 'mean'})\nresult = [g.index.tolist(), g['v'].tolist(), g['n'].tolist()]"
+        names = {'df': datasets.load([spec])[0]['wide']}
+        exec(compile(code, '<expected>', 'exec'), names)
+        for _ in range(3):  # a fresh child each time
+            header, body = self.client.execute('w', code)
+            self.assertEqual('completed', header['outcome'], header)
+            self.assertEqual(names['result'], body['result'])
+        header, body = self.client.execute('w', 'result = int(np.ones(2 ** 31 // 8).sum())',
+                                           limits={'address_space_headroom': 256 << 20})
+        self.assertEqual('error', body['status'], body)
+        self.assertEqual('MemoryError', body['error']['type'], body)
+        self.assertEqual(names['result'], self.client.execute('w', code)[1]['result'])
+
     def test_executions_of_unknown_sessions_or_other_datasets_are_not_loaded(self):
         self.assertEqual('not_loaded', self.client.execute('nobody', 'result = 1')[0]['type'])
         self.client.load('s', [self.spec], key='k1')

@@ -23,6 +23,7 @@ import time  # noqa: E402
 import traceback  # noqa: E402
 
 import preload  # noqa: E402,F401  (imports and warms up the analysis libraries)
+import datasets  # noqa: E402
 import guard  # noqa: E402
 import policy  # noqa: E402
 import protocol  # noqa: E402
@@ -405,6 +406,7 @@ def main():
         guard.prepare_hidden_modules()
         gc.collect()
         gc.freeze()
+        datasets.huge_pages(datasets.anonymous_ranges())  # the libraries' heap, shared by every zygote and child
         supervisor = Supervisor(context, configure.memory_budget, out_fd, configure.idle_seconds)
         import numpy
         import pandas

@@ -49,6 +49,7 @@ class Zygote:
             os._exit(0)
         gc.collect()
         datasets.release_free_memory()
+        datasets.huge_pages(datasets.frame_ranges(self.frames))
         gc.freeze()
         shapes = {name: list(frame.shape) for name, frame in self.frames.items()}
         self.send(protocol.zygote_loaded(shapes, int((time.monotonic() - started) * 1000), private_bytes()))

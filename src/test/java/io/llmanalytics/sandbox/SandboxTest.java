@@ -479,6 +479,7 @@ class SandboxTest {
         assertEquals(
                 Set.of(
                         "PATH",
+                        "GLIBC_TUNABLES",
                         "LANG",
                         "LC_ALL",
                         "HOME",
