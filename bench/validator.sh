@@ -82,24 +82,38 @@ awk -v g="$median_1" -v c="$cpython" 'BEGIN { if (c > 0) printf "GraalPy (interp
 # build before this round (BASELINE, default /work/baseline, run read-only when its jar is there): there readiness
 # waited for every context.
 rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+aot_rss_mb() { # RSS of the pages mapped from the AOT cache file (app.aot), which count in the process' RSS
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { f = ($0 ~ /app\.aot/) } f && /^Rss:/ { s += $2 } END { printf "%d", s / 1024 }' \
+    "/proc/$1/smaps" 2>/dev/null || echo 0
+}
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-validator_state() { # prints "ready_contexts contexts state" from /api/health
+validator_state() { # prints "ready_contexts contexts state max_contexts" from /api/health (the baseline, a fixed
+  # pool, reports no max_contexts: its contexts are its maximum)
   curl -s --max-time 2 "http://127.0.0.1:$1/api/health" | /usr/bin/python3 -c '
 import json, sys
 try:
     v = json.load(sys.stdin)["components"]["validator"]["details"]
-    print(v.get("ready_contexts", 0), v.get("contexts", 0), v.get("state", "?"))
+    print(v.get("ready_contexts", 0), v.get("contexts", 0), v.get("state", "?"), v.get("max_contexts", v.get("contexts", 0)))
 except Exception:
-    print("0 0 ?")' 2>/dev/null
+    print("0 0 ? 0")' 2>/dev/null
+}
+# A burst of questions, QUESTIONS (default 16) at once, repeated until the validator has all its contexts warm or 20
+# rounds: the elastic pool grows only while checks wait behind a busy context. Each question runs the whole pipeline
+# (offline analyst, validator, worker), so the RSS read after it includes what serving those questions costs the JVM,
+# not only the validator's contexts. Prints "rounds answered asked ready_contexts max_contexts".
+burst() { # $1 = port
+  /usr/bin/python3 "$ROOT/bench/validator_burst.py" "$1" "${QUESTIONS:-16}"
 }
 run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (true/false), $4 = key for the figures,
-  # $5 = more JVM options (optional)
-  local port data log pid start live="" ready="" first="" warm="" state
+  # $5 = more JVM options (optional), $6 = "burst" to also read the RSS after a burst of questions (optional)
+  local port data log pid start live="" ready="" first="" warm="" state most n="" size=""
   port=$(( 20000 + RANDOM % 20000 ))
   data=$(mktemp -d)
   log="$OUT/validator-app-$4.log"
   start=$(now_ms)
+  # the per-caller limits are off (the burst is one caller asking 16 questions at once; with them most were refused)
   QUARKUS_HTTP_PORT=$port DATA_DIR="$data" VALIDATION_WARM_AT_STARTUP=$3 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
+    RATE_LIMIT_ANALYSES_PER_MINUTE=0 RATE_LIMIT_CONCURRENT_STREAMS=0 \
     "$JAVA_HOME/bin/java" $JVM_OPTS ${5:-} --enable-native-access=ALL-UNNAMED -jar "$2/quarkus-run.jar" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 2400); do
@@ -116,17 +130,29 @@ run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (tru
       break
     fi
     if [ -n "$ready" ]; then
-      read -r n size state <<<"$(validator_state "$port")"
+      read -r n size state most <<<"$(validator_state "$port")"
       if [ -z "$first" ] && [ "${n:-0}" -ge 1 ]; then first=$(( $(now_ms) - start )); fi
       if [ "$state" = ready ] && [ "${n:-0}" = "${size:-x}" ]; then warm=$(( $(now_ms) - start )); break; fi
     fi
     sleep 0.1
   done
   sleep 3 # let the warm-up's memory release (GC, native heap trim) settle before reading RSS
-  local rss; rss=$(rss_mb "$pid")
+  local rss aot; rss=$(rss_mb "$pid"); aot=$(aot_rss_mb "$pid")
   echo "$1: HTTP up ${live:-?} ms; ready (/q/health/ready) ${ready:-?} ms; first validator context warm ${first:-n/a} ms;" \
-    "all contexts warm ${warm:-n/a} ms; RSS ${rss} MB"
+    "start-up contexts warm (${n:-0} of at most ${most:-?}) ${warm:-n/a} ms; RSS idle ${rss} MB" \
+    "(of which mapped from the AOT cache file: ${aot} MB)"
   echo "RESULT app_$4 live_ms=${live:-0} ready_ms=${ready:-0} first_warm_ms=${first:-0} warm_ms=${warm:-0} rss_mb=${rss:-0}"
+  if [ "${6:-}" = burst ]; then
+    local b rss_b rounds answered asked
+    b=$(burst "$port")
+    sleep 6 # as above: the periodic GC and native heap trim (bin/lib.sh DEFAULT_JAVA_OPTS) settle
+    rss_b=$(rss_mb "$pid")
+    read -r rounds answered asked n most <<<"$b"
+    echo "$1, after a burst of questions (${rounds:-?} round(s) of ${QUESTIONS:-16} at once, ${answered:-?}/${asked:-?}" \
+      "answered; validator contexts warm ${n:-?} of at most ${most:-?}; the pipeline's own memory included): RSS ${rss_b} MB"
+    echo "RESULT app_$4_burst rss_mb=${rss_b:-0} contexts=${n:-0} max_contexts=${most:-0}"
+    echo "${rss_b:-0}" >"$OUT/validator-rss-$4-burst"
+  fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
   rm -rf "$data"
   echo "${rss:-0}" >"$OUT/validator-rss-$4"
@@ -136,9 +162,13 @@ run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (tru
 echo
 echo "== Packaged application (java -jar target/quarkus-app/quarkus-run.jar); load: $(uptime | sed 's/.*load/load/')"
 run_app "without the validator (VALIDATION_WARM_AT_STARTUP=false)" "$ROOT/target/quarkus-app" false off
-run_app "with the validator warming at start-up" "$ROOT/target/quarkus-app" true on
+run_app "with the validator warming at start-up" "$ROOT/target/quarkus-app" true on "" burst
 added=$(( $(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") ))
-echo "RSS added by the validator in the application ($(cat "$OUT/validator-rss-on") - $(cat "$OUT/validator-rss-off") MB): ${added} MB (target <= 250)"
+echo "RSS added by the validator in the application, idle (its start-up contexts; $(cat "$OUT/validator-rss-on") -" \
+  "$(cat "$OUT/validator-rss-off") MB): ${added} MB (target <= 250)"
+echo "RSS added after a burst of questions (every context the burst created, plus the pipeline's memory for serving" \
+  "those questions; $(cat "$OUT/validator-rss-on-burst") - $(cat "$OUT/validator-rss-off") MB):" \
+  "$(( $(cat "$OUT/validator-rss-on-burst") - $(cat "$OUT/validator-rss-off") )) MB"
 # bin/start's AOT cache (bin/lib.sh aot_cache_opts, JDK 25): the first start after a build records it, the next ones
 # start from it
 AOT_FIRST=$(rm -f "$ROOT/target/quarkus-app/app.aot"; aot_cache_opts "$ROOT/target/quarkus-app")
@@ -148,6 +178,10 @@ if [ -n "$AOT_FIRST" ]; then
   AOT_NEXT=$(aot_cache_opts "$ROOT/target/quarkus-app")
   run_app "with the validator, from the AOT cache (bin/start's next starts) [$AOT_NEXT]" "$ROOT/target/quarkus-app" \
     true aot "$AOT_NEXT"
+  run_app "without the validator, from the AOT cache" "$ROOT/target/quarkus-app" false aot-off "$AOT_NEXT"
+  echo "RSS added by the validator with the AOT cache ($(cat "$OUT/validator-rss-aot") - $(cat "$OUT/validator-rss-aot-off")" \
+    "MB): $(( $(cat "$OUT/validator-rss-aot") - $(cat "$OUT/validator-rss-aot-off") )) MB; the rest of the difference" \
+    "with the plain start is the AOT cache itself (its mapped pages, above)"
 fi
 if [ -f "$BASELINE/target/quarkus-app/quarkus-run.jar" ]; then
   echo

@@ -38,20 +38,15 @@ public class CodeValidator {
         this.config = config;
         this.sources = PolicySources.load();
         this.description = sources.describe(config.maxCodeLength());
-        this.pool = new ValidatorPool(
-                sources,
-                config.poolSize(),
-                config.maxCodeLength(),
-                config.queueCapacity(),
-                config.acquireTimeout(),
-                config.checkTimeout(),
-                config.warmUpTimeout(),
-                config.startDelay());
+        this.pool = new ValidatorPool(sources, settings(config));
         Gauge.builder("validation.contexts.ready", pool, p -> p.status().ready())
                 .description("GraalPy contexts created and warm (the validator checks code once one is)")
                 .register(registry);
-        Gauge.builder("validation.contexts", pool, p -> p.status().size())
-                .description("GraalPy contexts the validator creates")
+        Gauge.builder("validation.contexts", pool, p -> p.status().contexts())
+                .description("GraalPy contexts the validator has now (warm or being created)")
+                .register(registry);
+        Gauge.builder("validation.contexts.max", pool, p -> p.status().size())
+                .description("Most GraalPy contexts the validator creates under load")
                 .register(registry);
         this.accepted = Timer.builder("validation.check")
                 .tag("verdict", "ok")
@@ -61,6 +56,19 @@ public class CodeValidator {
                 .tag("verdict", "refused")
                 .description("Time to validate generated code")
                 .register(registry);
+    }
+
+    static ValidatorPool.Settings settings(ValidationConfig config) {
+        return new ValidatorPool.Settings(
+                config.poolSize(),
+                config.initialContexts(),
+                config.maxCodeLength(),
+                config.queueCapacity(),
+                config.acquireTimeout(),
+                config.checkTimeout(),
+                config.warmUpTimeout(),
+                config.startDelay(),
+                config.idleTimeout());
     }
 
     /** Starts creating and warming the contexts in the background (idempotent; a check starts it too). */
@@ -157,7 +165,7 @@ public class CodeValidator {
         return pool.warm();
     }
 
-    /** Whether every context of the pool is created and warm. */
+    /** Whether the start-up warm-up is done: the initial contexts are warm (more are created under load). */
     public boolean ready() {
         return pool.ready();
     }

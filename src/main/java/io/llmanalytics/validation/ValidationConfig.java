@@ -4,13 +4,30 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How generated code is checked before it runs: a pool of GraalPy contexts running the policy in Python. */
+/**
+ * How generated code is checked before it runs: an elastic pool of GraalPy contexts running the policy in Python, one
+ * (or {@link #initialContexts()}) at start, more under load up to {@link #poolSize()}.
+ */
 @ConfigMapping(prefix = "validation")
 public interface ValidationConfig {
 
-    /** GraalPy contexts (each with its own thread) checking code in parallel; each costs about 100 MB. */
+    /**
+     * Most GraalPy contexts (each with its own thread) checking code in parallel; each beyond the first costs about
+     * 100 MB while it exists. The pool grows to it only while checks wait for a busy context.
+     */
     @WithDefault("2")
     int poolSize();
+
+    /** Contexts created at start and kept however idle (at least one, at most {@link #poolSize()}). */
+    @WithDefault("1")
+    int initialContexts();
+
+    /**
+     * Time after which a context created under load that has checked nothing is closed again (down to
+     * {@link #initialContexts()}), giving its memory back; zero keeps every context once created.
+     */
+    @WithDefault("5m")
+    Duration idleTimeout();
 
     /** Longest code accepted, in characters ({@code MAX_CODE_LENGTH}). */
     @WithDefault("10000")

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The validator in {@code GET /api/health}: up while it starts or serves (questions asked during the warm-up wait for
- * the first warm context), down when it failed or closed; {@code warming} and {@code ready_contexts} tell how far the
- * warm-up is.
+ * the first warm context), down when it failed or closed; {@code warming}, {@code contexts} (existing) and
+ * {@code ready_contexts} (warm) tell how far the warm-up is, and how far the pool has grown towards
+ * {@code max_contexts} under load.
  */
 @ApplicationScoped
 public class ValidatorHealth implements HealthContributor {
@@ -32,8 +33,10 @@ public class ValidatorHealth implements HealthContributor {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", status.state().name().toLowerCase());
         details.put("warming", status.warming());
-        details.put("contexts", status.size());
+        details.put("contexts", status.contexts());
         details.put("ready_contexts", status.ready());
+        details.put("initial_contexts", status.initial());
+        details.put("max_contexts", status.size());
         if (status.firstWarmMillis() >= 0) {
             details.put("first_warm_ms", status.firstWarmMillis());
         }

@@ -28,7 +28,8 @@ public class ValidatorReadiness implements HealthCheck {
                 .withData("state", status.state().name().toLowerCase())
                 .withData("warming", status.warming())
                 .withData("ready_contexts", status.ready())
-                .withData("contexts", status.size())
+                .withData("contexts", status.contexts())
+                .withData("max_contexts", status.size())
                 .build();
     }
 }

@@ -65,6 +65,16 @@ class CodeValidatorTest {
             public Duration startDelay() {
                 return startDelay;
             }
+
+            @Override
+            public int initialContexts() {
+                return 1;
+            }
+
+            @Override
+            public Duration idleTimeout() {
+                return Duration.ZERO;
+            }
         };
     }
 

@@ -51,7 +51,8 @@ class PoolBehaviourTest {
                 real.rulesJson(),
                 real.allowedModules(),
                 real.moduleAttributes());
-        faulty = new ValidatorPool(sources, 1, 10_000, 16, Duration.ofSeconds(120), Duration.ofMillis(1500));
+        faulty = new ValidatorPool(
+                sources, ValidatorPool.Settings.of(1, 16, Duration.ofSeconds(120), Duration.ofMillis(1500)));
         faulty.start();
     }
 
@@ -85,8 +86,9 @@ class PoolBehaviourTest {
 
     @Test
     void aFullQueueIsRefusedAtOnce() throws Exception {
-        try (ValidatorPool pool =
-                new ValidatorPool(PolicySources.load(), 1, 10_000, 1, Duration.ofSeconds(120), Duration.ofSeconds(5))) {
+        try (ValidatorPool pool = new ValidatorPool(
+                PolicySources.load(),
+                ValidatorPool.Settings.of(1, 1, Duration.ofSeconds(120), Duration.ofSeconds(5)))) {
             CompletableFuture<List<Violation>> first = pool.submit("result = 1");
             CompletableFuture<List<Violation>> second = pool.submit("result = 2");
             // the only thread is still creating its context: the second job finds the queue full
@@ -99,8 +101,8 @@ class PoolBehaviourTest {
 
     @Test
     void aJobThatWaitedTooLongTimesOut() throws Exception {
-        try (ValidatorPool pool =
-                new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofMillis(1), Duration.ofSeconds(5))) {
+        try (ValidatorPool pool = new ValidatorPool(
+                PolicySources.load(), ValidatorPool.Settings.of(1, 4, Duration.ofMillis(1), Duration.ofSeconds(5)))) {
             CompletableFuture<List<Violation>> job = pool.submit("result = 1");
             ExecutionException error = assertThrows(ExecutionException.class, () -> job.get(120, TimeUnit.SECONDS));
             assertInstanceOf(TimeoutException.class, error.getCause());
@@ -112,13 +114,8 @@ class PoolBehaviourTest {
         // no context for 5 s, then the engine and a context: far longer than the 2.5 s acquire timeout
         try (ValidatorPool pool = new ValidatorPool(
                 PolicySources.load(),
-                1,
-                10_000,
-                4,
-                Duration.ofMillis(2500),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(180),
-                Duration.ofSeconds(5))) {
+                ValidatorPool.Settings.of(1, 4, Duration.ofMillis(2500), Duration.ofSeconds(5))
+                        .withWarmUp(Duration.ofSeconds(180), Duration.ofSeconds(5)))) {
             pool.start();
             // one job (a second one would wait for the first's check, which a busy machine can make last seconds)
             CompletableFuture<List<Violation>> refused = pool.submit("import os\nresult = os.listdir('/')");
@@ -137,13 +134,8 @@ class PoolBehaviourTest {
     void aJobQueuedDuringTheWarmUpTimesOutAfterTheWarmUpTimeout() throws Exception {
         try (ValidatorPool pool = new ValidatorPool(
                 PolicySources.load(),
-                1,
-                10_000,
-                4,
-                Duration.ofSeconds(120),
-                Duration.ofSeconds(5),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(2))) {
+                ValidatorPool.Settings.of(1, 4, Duration.ofSeconds(120), Duration.ofSeconds(5))
+                        .withWarmUp(Duration.ofMillis(500), Duration.ofSeconds(2)))) {
             CompletableFuture<List<Violation>> job = pool.submit("result = 1");
             ExecutionException error = assertThrows(ExecutionException.class, () -> job.get(180, TimeUnit.SECONDS));
             assertInstanceOf(TimeoutException.class, error.getCause());
@@ -155,8 +147,8 @@ class PoolBehaviourTest {
 
     @Test
     void aClosedPoolRefuses() {
-        ValidatorPool pool =
-                new ValidatorPool(PolicySources.load(), 1, 10_000, 4, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        ValidatorPool pool = new ValidatorPool(
+                PolicySources.load(), ValidatorPool.Settings.of(1, 4, Duration.ofSeconds(1), Duration.ofSeconds(1)));
         pool.close();
         assertEquals(ValidatorPool.State.CLOSED, pool.status().state());
         ExecutionException error = assertThrows(
@@ -168,7 +160,6 @@ class PoolBehaviourTest {
     void aPoolNeedsAContext() {
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new ValidatorPool(
-                        PolicySources.load(), 0, 10_000, 4, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                () -> ValidatorPool.Settings.of(0, 4, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     }
 }

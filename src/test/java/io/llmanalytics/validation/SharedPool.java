@@ -17,7 +17,8 @@ final class SharedPool {
 
         private static ValidatorPool create() {
             ValidatorPool pool = new ValidatorPool(
-                    PolicySources.load(), 2, MAX_CODE_LENGTH, 256, Duration.ofSeconds(120), Duration.ofSeconds(10));
+                    PolicySources.load(),
+                    ValidatorPool.Settings.of(2, 256, Duration.ofSeconds(120), Duration.ofSeconds(10)));
             pool.start();
             Runtime.getRuntime().addShutdownHook(new Thread(pool::close));
             return pool;

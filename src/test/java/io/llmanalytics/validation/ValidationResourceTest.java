@@ -2,9 +2,12 @@ package io.llmanalytics.validation;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +39,11 @@ class ValidationResourceTest {
                 .then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'validator' }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'validator' }.data.ready_contexts", equalTo(2));
+                // one context at start; other tests' load may have grown the pool towards its maximum of two
+                .body(
+                        "checks.find { it.name == 'validator' }.data.ready_contexts",
+                        allOf(greaterThanOrEqualTo(1), lessThanOrEqualTo(2)))
+                .body("checks.find { it.name == 'validator' }.data.max_contexts", equalTo(2));
     }
 
     @Test
@@ -45,7 +52,9 @@ class ValidationResourceTest {
                 .get("/api/health")
                 .then()
                 .body("components.validator.status", equalTo("up"))
-                .body("components.validator.details.contexts", equalTo(2))
+                .body("components.validator.details.contexts", allOf(greaterThanOrEqualTo(1), lessThanOrEqualTo(2)))
+                .body("components.validator.details.initial_contexts", equalTo(1))
+                .body("components.validator.details.max_contexts", equalTo(2))
                 .body("components.validator.details.warm_up_ms", greaterThan(0));
     }
 

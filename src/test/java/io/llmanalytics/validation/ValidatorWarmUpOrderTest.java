@@ -1,14 +1,14 @@
 package io.llmanalytics.validation;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmanalytics.sandbox.SandboxStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,53 +19,53 @@ import org.junit.jupiter.api.Test;
  */
 class ValidatorWarmUpOrderTest {
 
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
     private final CodeValidator validator = new CodeValidator(
             CodeValidatorTest.config(Duration.ofMinutes(5), Duration.ofHours(1)), new SimpleMeterRegistry());
 
     @AfterEach
     void close() {
-        timer.shutdownNow();
         validator.close();
     }
 
     @Test
-    void theWarmUpBeginsOnceTheWorkerIsReady() {
-        AtomicBoolean workerReady = new AtomicBoolean();
-        ValidatorWarmUp.schedule(validator, workerReady::get, Duration.ofHours(1), timer);
+    void theWarmUpBeginsOnceTheWorkerIsReady() throws Exception {
+        CompletableFuture<Void> workerReady = new CompletableFuture<>();
+        CompletionStage<Boolean> started = ValidatorWarmUp.schedule(validator, workerReady, Duration.ofHours(1));
         await("the warm-up waits for the worker")
                 .during(Duration.ofMillis(500))
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> !validator.warmUpStarted());
-        workerReady.set(true);
-        await("the warm-up begins").atMost(Duration.ofSeconds(30)).until(validator::warmUpStarted);
+        workerReady.complete(null);
+        assertEquals(true, started.toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertTrue(validator.warmUpStarted());
     }
 
     @Test
-    void theWarmUpBeginsAfterItsBoundWhenTheWorkerIsNeverReady() {
-        ValidatorWarmUp.schedule(validator, () -> false, Duration.ofMillis(200), timer);
-        await("the warm-up begins").atMost(Duration.ofSeconds(30)).until(validator::warmUpStarted);
+    void theWarmUpBeginsWhenTheWorkerFailsOrIsNotUsed() throws Exception {
+        CompletionStage<Boolean> started = ValidatorWarmUp.schedule(
+                validator, CompletableFuture.failedFuture(new IllegalStateException("disabled")), Duration.ofHours(1));
+        assertEquals(true, started.toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertTrue(validator.warmUpStarted());
+    }
+
+    @Test
+    void theWarmUpBeginsAfterItsBoundWhenTheWorkerIsNeverReady() throws Exception {
+        CompletionStage<Boolean> started =
+                ValidatorWarmUp.schedule(validator, new CompletableFuture<>(), Duration.ofMillis(200));
+        assertEquals(false, started.toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertTrue(validator.warmUpStarted());
+    }
+
+    @Test
+    void aZeroBoundWarmsAtOnce() {
+        ValidatorWarmUp.schedule(validator, new CompletableFuture<>(), Duration.ZERO);
+        assertTrue(validator.warmUpStarted());
     }
 
     @Test
     void aCheckBeforeTheWorkerIsReadyStartsTheWarmUpItself() {
-        ValidatorWarmUp.schedule(validator, () -> false, Duration.ofHours(1), timer);
+        ValidatorWarmUp.schedule(validator, new CompletableFuture<>(), Duration.ofHours(1));
         validator.validate("result = 1").subscribe().with(verdict -> {}, failure -> {});
         await("the warm-up begins").atMost(Duration.ofSeconds(30)).until(validator::warmUpStarted);
-        // and the poller stops: nothing is left scheduled once the warm-up has begun
-        await("the poller stops")
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> timer.getQueue().isEmpty());
-    }
-
-    @Test
-    void theWorkerHasSettledWhenReadyOrNotUsed() {
-        assertTrue(ValidatorWarmUp.workerSettled(status(true, true)));
-        assertTrue(ValidatorWarmUp.workerSettled(status(false, false)));
-        assertFalse(ValidatorWarmUp.workerSettled(status(true, false)));
-    }
-
-    private static SandboxStatus status(boolean enabled, boolean ready) {
-        return new SandboxStatus(enabled, ready, null, null, null, null, false, 0, 0, 0, 0, 1, 1, false, 0, null);
     }
 }
