@@ -15,6 +15,7 @@ final class CellScanner {
 
     private final boolean decimalComma;
     private double value;
+    private long integer;
     private long millis;
     private DateFormats.Family family;
 
@@ -24,6 +25,11 @@ final class CellScanner {
 
     double value() {
         return value;
+    }
+
+    /** The exact value of the last cell scanned as {@link CellKind#INT}. */
+    long integer() {
+        return integer;
     }
 
     long millis() {
@@ -131,8 +137,13 @@ final class CellScanner {
             if (intDigits > 1 && s.charAt(intStart) == '0') {
                 return CellKind.CODE;
             }
-            if (intDigits >= 19 && !fitsLong(s, start, end)) {
-                return CellKind.BIG_INT;
+            if (intDigits >= 19) {
+                if (!fitsLong(s, start, end)) {
+                    return CellKind.BIG_INT;
+                }
+                integer = Long.parseLong(s.substring(s.charAt(start) == '+' ? start + 1 : start, end));
+            } else {
+                integer = negative ? -mantissa : mantissa;
             }
             value = digits <= 15 ? (negative ? -mantissa : mantissa) : parse(s, start, end);
             return CellKind.INT;

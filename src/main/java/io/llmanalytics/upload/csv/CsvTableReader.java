@@ -5,6 +5,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellClassifier;
 import io.llmanalytics.schema.CellConventions;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.FoldedIntegers;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.RaggedRowException;
 import io.llmanalytics.schema.SchemaBuilder;
@@ -63,14 +64,17 @@ public final class CsvTableReader {
     private ParsedTable readWith(Path file, String name, Path canonicalOut, Dialect dialect) throws IOException {
         Profiled profiled = profile(file, name, dialect);
         if (dialect.canonical() && !profiled.reshaped) {
-            return new ParsedTable(profiled.schema, null, PANDAS_NA);
+            return new ParsedTable(profiled.schema, null, PANDAS_NA, profiled.integers);
         }
         writeCanonical(file, dialect, profiled.schema, canonicalOut);
         return new ParsedTable(profiled.schema, canonicalOut, EMPTY_ONLY);
     }
 
-    /** The schema, and whether any row had to be reshaped (trimmed, or NUL characters removed). */
-    private record Profiled(DatasetSchema schema, boolean reshaped) {}
+    /**
+     * The schema, whether any row had to be reshaped (trimmed, or NUL characters removed), and the integer columns'
+     * values when the file's lines are its records (null otherwise).
+     */
+    private record Profiled(DatasetSchema schema, boolean reshaped, FoldedIntegers integers) {}
 
     private Profiled profile(Path file, String name, Dialect dialect) throws IOException {
         try (CsvRecords records = new CsvRecords(file, dialect, limits)) {
@@ -96,7 +100,9 @@ public final class CsvTableReader {
                         ProblemType.EMPTY_FILE,
                         "The file has a header (" + preview(builder.names()) + ") but no data rows.");
             }
-            return new Profiled(builder.build(name), reshaped || records.reshaped());
+            FoldedIntegers integers =
+                    records.linesAreRecords() ? new FoldedIntegers(builder.integers(), records.blankLines()) : null;
+            return new Profiled(builder.build(name), reshaped || records.reshaped(), integers);
         }
     }
 
