@@ -43,7 +43,7 @@ final class CellScanner {
     /** Whether the cell is one of pandas' missing-value tokens (or empty): {@link #scan} gives NULL exactly then. */
     static boolean isNull(String s) {
         int n = s.length();
-        return n == 0 || (n <= 8 && maybeNa(s.charAt(0)) && CellClassifier.NA_TOKENS.contains(s));
+        return n == 0 || (n <= 8 && maybeNa(s, n) && CellClassifier.NA_TOKENS.contains(s));
     }
 
     CellKind scan(String s) {
@@ -88,8 +88,19 @@ final class CellScanner {
         return CellKind.TEXT;
     }
 
-    private static boolean maybeNa(char c) {
-        return c == 'N' || c == 'n' || c == '#' || c == '-' || c == '1' || c == '<';
+    /**
+     * Whether {@code s} (of length {@code n}, 1 to 8) can be one of the tokens: the tokens starting with a digit or a
+     * sign ({@code 1.#IND}, {@code -1.#QNAN}, {@code -NaN}) are told from numbers by one more character, so that
+     * numbers are not looked up.
+     */
+    private static boolean maybeNa(String s, int n) {
+        char c = s.charAt(0);
+        return switch (c) {
+            case 'N', 'n', '#', '<' -> true;
+            case '1' -> n >= 6 && s.charAt(2) == '#';
+            case '-' -> n >= 4 && (s.charAt(1) == 'N' || s.charAt(1) == 'n' || (n >= 7 && s.charAt(3) == '#'));
+            default -> false;
+        };
     }
 
     private static boolean isSpace(char c) {

@@ -15,6 +15,9 @@ public final class IntegerValues {
     private final long[] inOrder = new long[KEPT];
     private final long[] sorted = new long[KEPT];
     private int kept;
+    /** The kept values from 0 to 63, one bit each: most code columns are answered without a search. */
+    private long small;
+
     private long count;
     private long last;
     private boolean increasing = true;
@@ -25,6 +28,14 @@ public final class IntegerValues {
         }
         count++;
         last = v;
+        if (v >= 0 && v < 64) {
+            if ((small & (1L << v)) != 0) {
+                return;
+            }
+            if (kept < KEPT) {
+                small |= 1L << v;
+            }
+        }
         if (kept < KEPT) {
             int at = Arrays.binarySearch(sorted, 0, kept, v);
             if (at < 0) {
