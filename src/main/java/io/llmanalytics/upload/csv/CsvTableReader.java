@@ -23,7 +23,9 @@ import java.util.List;
  * Reads delimited text: the dialect is sniffed from the first 64 KiB, then one streaming pass (records split by
  * {@link RecordSplitter}, fields parsed by OpenCSV's RFC 4180 parser, or its escape-aware parser when the file uses
  * backslash escapes) builds the schema and profile; the records are parsed on a thread of their own while the ones
- * before them are profiled ({@link RecordBatches}), in the same order. When the file is not already canonical, a second pass writes the
+ * before them are profiled ({@link RecordBatches}), in the same order. The same pass gathers what the dictionary drafts
+ * need of the integer columns ({@link FoldedIntegers}) when the file's lines are its records, so that no second scan of
+ * an upload that is already canonical is needed. When the file is not already canonical, a second pass writes the
  * canonical CSV with the final dtypes known (decimal commas, booleans and dates normalised). Blocking: call it on a
  * worker thread.
  */
