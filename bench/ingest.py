@@ -5,8 +5,12 @@ Run through bench/ingest.sh. Prints, for a 10 MB and a 100 MB sales CSV: our ing
 stored session and the response; median of N), pandas.read_csv time of the same file (median of N, in a process that
 has already imported pandas), their ratio, the growth of the service's RSS during the 100 MB uploads, and the
 breakdown of our ingest by phase (median of each phase of the upload response's Server-Timing header; phases may
-overlap: the original is stored while the file is parsed).
+overlap: the original is stored while the file is parsed), and the CPU the service spent per upload (request to
+response; all its threads, from /proc/<pid>/stat) against pandas.read_csv's CPU, with the threads that spent it
+(/proc/<pid>/task/*/stat, grouped by name; threads that ended during the upload, like the per-parse csv-records
+thread, are counted as "(ended threads)"). The machine has 2 cores: wall time is bounded below by CPU / 2.
 """
+import re
 import os
 import statistics
 import subprocess
@@ -46,17 +50,56 @@ PANDAS = r'''
 import sys, time, statistics
 import pandas as pd
 path, runs = sys.argv[1], int(sys.argv[2])
-times = []
+times, cpus = [], []
 for _ in range(runs):
-    t = time.perf_counter(); df = pd.read_csv(path); times.append(time.perf_counter() - t)
-print(statistics.median(times), len(df))
+    t, c = time.perf_counter(), time.process_time()
+    df = pd.read_csv(path)
+    times.append(time.perf_counter() - t); cpus.append(time.process_time() - c)
+print(statistics.median(times), len(df), statistics.median(cpus))
 '''
+
+TICK = os.sysconf('SC_CLK_TCK')
+
+
+def stat_cpu(path):
+    """(name, CPU seconds) of a /proc stat file: utime + stime."""
+    with open(path) as f:
+        text = f.read()
+    name = text[text.index('(') + 1:text.rindex(')')]
+    fields = text[text.rindex(')') + 2:].split()
+    return name, (int(fields[11]) + int(fields[12])) / TICK
+
+
+def cpu_snapshot(pid):
+    """The process's CPU seconds (every thread, ended ones included) and each live thread's (tid -> (name, s))."""
+    threads = {}
+    for tid in os.listdir(f'/proc/{pid}/task'):
+        try:
+            threads[tid] = stat_cpu(f'/proc/{pid}/task/{tid}/stat')
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+    return stat_cpu(f'/proc/{pid}/stat')[1], threads
+
+
+def cpu_spent(before, after):
+    """Total CPU seconds between two snapshots, and by thread group (names with their numbers folded)."""
+    total = after[0] - before[0]
+    groups = {}
+    for tid, (name, cpu) in after[1].items():
+        spent = cpu - before[1].get(tid, (name, 0.0))[1]
+        if spent > 0:
+            key = re.sub(r'\d+', '#', name)
+            groups[key] = groups.get(key, 0.0) + spent
+    live = sum(groups.values())
+    if total - live > 0.02:
+        groups['(ended threads)'] = total - live
+    return total, groups
 
 
 def pandas_read(path):
     out = subprocess.run(['/usr/bin/python3', '-c', PANDAS, path, str(RUNS)], capture_output=True, text=True,
                          check=True).stdout.split()
-    return float(out[0]), int(out[1])
+    return float(out[0]), int(out[1]), float(out[2])
 
 
 def main():
@@ -72,8 +115,11 @@ def main():
         sampler.start()
         rows = None
         phases = []
+        cpus = []
         for _ in range(RUNS):
+            before = cpu_snapshot(PID)
             elapsed, body = uploads.upload(BASE, path, phases)
+            cpus.append(cpu_spent(before, cpu_snapshot(PID)))
             times.append(elapsed)
             rows = body['data_info']['rows']
             uploads.settle(BASE, body['session_id'])
@@ -81,26 +127,37 @@ def main():
         sampler.running = False
         sampler.join()
         ours = statistics.median(times)
-        theirs, pandas_rows = pandas_read(path)
+        theirs, pandas_rows, pandas_cpu = pandas_read(path)
         assert rows == pandas_rows, f'row counts differ: {rows} vs {pandas_rows}'
-        results.append((size, ours, theirs, sampler.peak - base_rss, base_rss, rows, phases))
+        results.append((size, ours, theirs, sampler.peak - base_rss, base_rss, rows, phases, cpus, pandas_cpu))
     print(f'{"file":>8} {"rows":>10} {"ingest (s)":>11} {"pandas read (s)":>16} {"pandas/ingest":>14} {"RSS growth (MB)":>16}')
-    for size, ours, theirs, growth, base, rows, _ in results:
+    for size, ours, theirs, growth, base, rows, *_ in results:
         print(f'{size:7.0f}M {rows:10d} {ours:11.3f} {theirs:16.3f} {theirs / ours:13.2f}x {growth:16.0f}   (RSS before {base:.0f} MB)')
     print()
     print('breakdown of our ingest by phase (Server-Timing, median of each phase in s; phases may overlap)')
     names = []
-    for *_, phases in results:
+    for *_, phases, _, _ in results:
         for p in phases:
             names += [n for n in p if n not in names]
     print(f'{"phase":>16} ' + ' '.join(f'{size:9.0f}M' for size, *_ in results))
     for name in names:
         cells = []
-        for *_, phases in results:
+        for *_, phases, _, _ in results:
             values = [p[name] for p in phases if name in p]
             cells.append(f'{statistics.median(values):10.3f}' if values else f'{"-":>10}')
         print(f'{name:>16} ' + ' '.join(cells))
     print(f'{"client total":>16} ' + ' '.join(f'{ours:10.3f}' for _, ours, *_ in results))
+    print()
+    print('CPU per upload (s, median; request to response, every thread of the service) against pandas.read_csv\'s CPU')
+    for size, *_, cpus, pandas_cpu in results:
+        total = statistics.median(c[0] for c in cpus)
+        print(f'{size:7.0f}M  service CPU {total:6.3f} s   pandas CPU {pandas_cpu:6.3f} s   pandas/service CPU '
+              f'{pandas_cpu / total:5.2f}x   (2 cores: wall >= {total / 2:.3f} s)')
+        names = {n for c in cpus for n in c[1]}
+        by_thread = {n: statistics.median(c[1].get(n, 0.0) for c in cpus) for n in names}
+        for name, cpu in sorted(by_thread.items(), key=lambda kv: -kv[1])[:10]:
+            if cpu >= 0.005:
+                print(f'{"":10}{name:>28} {cpu:6.3f} s')
 
 
 if __name__ == '__main__':

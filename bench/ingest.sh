@@ -3,7 +3,7 @@
 # free port, uploads generated 10 MB and 100 MB sales CSVs through HTTP, and compares with pandas.read_csv of the same
 # files, in the same run; prints the breakdown of the ingest by phase (the upload response's Server-Timing header:
 # receive, parse, store-original, store-canonical, drafts,
-# drafts-prescan (the drafts' integer pass beside the parse), join-keys, session, event, cleanup, ingest). Targets
+# join-keys, session, event, cleanup, ingest). Targets
 # (issue 20): 100 MB in no more time than pandas' read (ratio >= 1.0, later 2.5x); 10 MB in <= 0.15 s; RSS growth
 # < 300 MB during the 100 MB uploads.
 source "$(dirname "$0")/../bin/lib.sh"

@@ -45,8 +45,8 @@ public final class DictionaryDrafts {
     }
 
     /**
-     * {@link #draft(DatasetSchema, Path, int)}, the integer columns {@code prescan} already scanned in {@code canonical}
-     * (started before the schema was known) taken from it: the same drafts, with less left to do after the parse.
+     * {@link #draft(DatasetSchema, Path, int)}, the integer columns {@code prescan} already knows of {@code canonical}
+     * (gathered by its profile pass) taken from it: the same drafts, with less left to do after the parse.
      */
     public static StoredDictionary draft(DatasetSchema schema, Path canonical, int maxCodes, IntegerPrescan prescan) {
         Map<String, IntColumn> ints = canonical == null ? Map.of() : scanIntegers(schema, canonical, maxCodes, prescan);

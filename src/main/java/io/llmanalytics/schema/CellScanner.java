@@ -15,6 +15,7 @@ final class CellScanner {
 
     private final boolean decimalComma;
     private double value;
+    private long integer;
     private long millis;
     private DateFormats.Family family;
 
@@ -24,6 +25,11 @@ final class CellScanner {
 
     double value() {
         return value;
+    }
+
+    /** The exact value of the last cell scanned as {@link CellKind#INT}. */
+    long integer() {
+        return integer;
     }
 
     long millis() {
@@ -37,7 +43,7 @@ final class CellScanner {
     /** Whether the cell is one of pandas' missing-value tokens (or empty): {@link #scan} gives NULL exactly then. */
     static boolean isNull(String s) {
         int n = s.length();
-        return n == 0 || (n <= 8 && maybeNa(s.charAt(0)) && CellClassifier.NA_TOKENS.contains(s));
+        return n == 0 || (n <= 8 && maybeNa(s, n) && CellClassifier.NA_TOKENS.contains(s));
     }
 
     CellKind scan(String s) {
@@ -82,8 +88,19 @@ final class CellScanner {
         return CellKind.TEXT;
     }
 
-    private static boolean maybeNa(char c) {
-        return c == 'N' || c == 'n' || c == '#' || c == '-' || c == '1' || c == '<';
+    /**
+     * Whether {@code s} (of length {@code n}, 1 to 8) can be one of the tokens: the tokens starting with a digit or a
+     * sign ({@code 1.#IND}, {@code -1.#QNAN}, {@code -NaN}) are told from numbers by one more character, so that
+     * numbers are not looked up.
+     */
+    private static boolean maybeNa(String s, int n) {
+        char c = s.charAt(0);
+        return switch (c) {
+            case 'N', 'n', '#', '<' -> true;
+            case '1' -> n >= 6 && s.charAt(2) == '#';
+            case '-' -> n >= 4 && (s.charAt(1) == 'N' || s.charAt(1) == 'n' || (n >= 7 && s.charAt(3) == '#'));
+            default -> false;
+        };
     }
 
     private static boolean isSpace(char c) {
@@ -131,8 +148,13 @@ final class CellScanner {
             if (intDigits > 1 && s.charAt(intStart) == '0') {
                 return CellKind.CODE;
             }
-            if (intDigits >= 19 && !fitsLong(s, start, end)) {
-                return CellKind.BIG_INT;
+            if (intDigits >= 19) {
+                if (!fitsLong(s, start, end)) {
+                    return CellKind.BIG_INT;
+                }
+                integer = Long.parseLong(s.substring(s.charAt(start) == '+' ? start + 1 : start, end));
+            } else {
+                integer = negative ? -mantissa : mantissa;
             }
             value = digits <= 15 ? (negative ? -mantissa : mantissa) : parse(s, start, end);
             return CellKind.INT;

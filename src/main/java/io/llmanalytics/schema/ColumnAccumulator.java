@@ -37,6 +37,9 @@ final class ColumnAccumulator {
 
     private long nonFiniteRow;
 
+    /** The column's integers while every cell added was one (from the text scanner); null after any other cell. */
+    private IntegerValues integers = new IntegerValues();
+
     ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions) {
         this.distinct = new DistinctCounter(distinctBound, topSize);
         this.conventions = conventions;
@@ -51,10 +54,16 @@ final class ColumnAccumulator {
             return;
         }
         CellKind kind = scanner.scan(cell);
+        if (integers != null && kind != CellKind.INT) {
+            integers = null;
+        }
         switch (kind) {
             case NULL -> nulls++;
             case INT -> {
                 ints++;
+                if (integers != null) {
+                    integers.add(scanner.integer());
+                }
                 numeric(scanner.value(), cell);
                 typed(cell);
             }
@@ -103,6 +112,7 @@ final class ColumnAccumulator {
     /** Adds a cell whose kind the reader already knows (Excel's typed cells); dates come as ISO text. */
     void add(String cell, CellKind kind) {
         cells++;
+        integers = null;
         addKnown(cell, kind);
     }
 
@@ -178,6 +188,11 @@ final class ColumnAccumulator {
 
     long nulls() {
         return nulls;
+    }
+
+    /** The column's integers when every cell added so far was an integer read from its text; null otherwise. */
+    IntegerValues integers() {
+        return integers;
     }
 
     /** Whether the canonical text of this column differs from its cells' text (booleans that became numbers). */

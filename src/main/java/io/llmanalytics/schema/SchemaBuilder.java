@@ -110,6 +110,19 @@ public final class SchemaBuilder {
         return Arrays.copyOf(cells, width);
     }
 
+    /**
+     * Per column, its values when every cell of it was an integer read from its text ({@link IntegerValues}), null for
+     * the other columns: what the dictionary drafts need of integer columns, gathered in this same pass.
+     */
+    public List<IntegerValues> integers() {
+        List<IntegerValues> out = new ArrayList<>(columns.length);
+        for (ColumnAccumulator c : columns) {
+            IntegerValues v = c.integers();
+            out.add(v != null && v.count() == rows ? v : null);
+        }
+        return out;
+    }
+
     /** Whether some column's canonical text differs from its cells (so a written canonical file needs a rewrite). */
     public boolean needsRewrite() {
         for (ColumnAccumulator c : columns) {

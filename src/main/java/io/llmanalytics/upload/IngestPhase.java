@@ -16,11 +16,6 @@ public enum IngestPhase {
     STORE_CANONICAL("store-canonical"),
     /** The dictionary drafts made from the profile and the integer columns. */
     DRAFTS("drafts"),
-    /**
-     * The drafts' pass over an uploaded CSV's integer columns, run beside the parse ({@code IntegerPrescan}); the
-     * {@code drafts} phase then only finishes them.
-     */
-    DRAFTS_PRESCAN("drafts-prescan"),
     /** The join keys between a workbook's sheets measured. */
     JOIN_KEYS("join-keys"),
     /** The session document saved. */

@@ -1,6 +1,7 @@
 package io.llmanalytics.upload;
 
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.FoldedIntegers;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,5 +11,12 @@ import java.util.List;
  * @param schema its schema, profile and sample
  * @param canonical its canonical CSV, or null when the uploaded file itself is canonical
  * @param naValues the text pandas must read as missing in the canonical file
+ * @param integers what the read gathered of the uploaded file's integer columns for the dictionary drafts, when the
+ *     file is itself canonical and its lines are its records; null otherwise (the drafts scan the file)
  */
-public record ParsedTable(DatasetSchema schema, Path canonical, List<String> naValues) {}
+public record ParsedTable(DatasetSchema schema, Path canonical, List<String> naValues, FoldedIntegers integers) {
+
+    public ParsedTable(DatasetSchema schema, Path canonical, List<String> naValues) {
+        this(schema, canonical, naValues, null);
+    }
+}

@@ -19,7 +19,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,15 +163,12 @@ public class SessionIntake {
                         IngestPhase.STORE_ORIGINAL,
                         files.store(upload, fileName, new Document("session", id).append("kind", "original")))
                 .invoke(f -> stored.add(f.id()));
-        Uni<IntegerPrescan> prescan = timings.timed(
-                IngestPhase.DRAFTS_PRESCAN,
-                Uni.createFrom().item(() -> prescan(upload, fileName)).runSubscriptionOn(blocking));
         Uni<SessionDocument> built = Uni.combine()
                 .all()
-                .unis(parse, original, prescan)
+                .unis(parse, original)
                 .collectFailures()
                 .asTuple()
-                .chain(both -> datasets(id, both.getItem1(), both.getItem2(), stored, upload, timings, both.getItem3())
+                .chain(both -> datasets(id, both.getItem1(), both.getItem2(), stored, upload, timings)
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
                         .chain(doc ->
                                 timings.timed(IngestPhase.JOIN_KEYS, sheetJoinKeys(doc, both.getItem1(), upload))));
@@ -234,7 +230,8 @@ public class SessionIntake {
     /**
      * The datasets of {@code parsed}: each canonical copy stored in GridFS (its id added to {@code stored}) while its
      * dictionary is drafted ({@link DictionaryDrafts}, on a worker thread); a table whose canonical copy is the upload
-     * itself points to the stored original.
+     * itself points to the stored original, and its drafts take the integer columns its parse gathered
+     * ({@link IntegerPrescan#folded}).
      */
     Uni<List<DatasetDocument>> datasets(
             String id,
@@ -243,21 +240,6 @@ public class SessionIntake {
             List<String> stored,
             Path upload,
             IngestTimings timings) {
-        return datasets(id, parsed, original, stored, upload, timings, IntegerPrescan.none());
-    }
-
-    /**
-     * {@link #datasets(String, ParsedUpload, StoredFile, List, Path, IngestTimings)}, the integer columns of an upload
-     * that is itself canonical taken from {@code prescan} where it scanned them.
-     */
-    Uni<List<DatasetDocument>> datasets(
-            String id,
-            ParsedUpload parsed,
-            StoredFile original,
-            List<String> stored,
-            Path upload,
-            IngestTimings timings,
-            IntegerPrescan prescan) {
         List<Uni<DatasetDocument>> unis = new ArrayList<>();
         for (int i = 0; i < parsed.tables().size(); i++) {
             ParsedTable table = parsed.tables().get(i);
@@ -274,7 +256,9 @@ public class SessionIntake {
                     : timings.timed(IngestPhase.STORE_CANONICAL, storeCanonical(id, table, isDefault, stored));
             Path canonical = table.canonical() == null ? upload : table.canonical();
             IntegerPrescan scanned =
-                    table.canonical() == null && parsed.tables().size() == 1 ? prescan : IntegerPrescan.none();
+                    table.canonical() == null && parsed.tables().size() == 1
+                            ? IntegerPrescan.folded(upload, table.integers(), dictionaryConfig.draftMaxCodes())
+                            : IntegerPrescan.none();
             Uni<StoredDictionary> drafts = timings.timed(
                     IngestPhase.DRAFTS,
                     Uni.createFrom()
@@ -310,26 +294,6 @@ public class SessionIntake {
                     return drafted;
                 })
                 .runSubscriptionOn(blocking);
-    }
-
-    /**
-     * The dictionary drafts' integer pass started on {@code upload} beside the parse when it is a CSV (which may prove
-     * canonical, the only case where the drafts read the upload itself); none otherwise. Blocking.
-     */
-    IntegerPrescan prescan(Path upload, String fileName) {
-        try {
-            byte[] head = new byte[8192];
-            int length;
-            try (InputStream in = Files.newInputStream(upload)) {
-                length = in.readNBytes(head, 0, head.length);
-            }
-            if (length == 0 || FormatDetector.detect(fileName, head, length) != FileFormat.CSV) {
-                return IntegerPrescan.none();
-            }
-        } catch (IOException | RuntimeException e) {
-            return IntegerPrescan.none(); // the parse reports what is wrong with the file
-        }
-        return IntegerPrescan.scan(upload, dictionaryConfig.draftMaxCodes());
     }
 
     /** Stores {@code table}'s canonical file in GridFS (its id added to {@code stored}) and describes the dataset. */

@@ -9,24 +9,21 @@ import com.opencsv.CSVReaderBuilder;
 import com.opencsv.RFC4180ParserBuilder;
 import com.opencsv.exceptions.CsvValidationException;
 import io.llmanalytics.dictionary.IntegerColumns.IntColumn;
-import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.formats.FormatFixtures;
+import io.llmanalytics.upload.formats.FormatFixtures.ParsedCsv;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,26 +43,17 @@ class IntegerColumnsTest {
 
     @Test
     void sameAsTheReferenceOnTheCorpus() throws IOException {
-        Path corpus = corpus().resolve("files");
-        List<Path> files;
-        try (Stream<Path> list = Files.list(corpus)) {
-            files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
-        }
         int compared = 0;
         int withIntegers = 0;
-        for (Path file : files) {
-            ParsedUpload parsed;
-            try {
-                parsed = FormatFixtures.parser()
-                        .parse(file, file.getFileName().toString(), Files.createTempDirectory(dir, "w"));
-            } catch (ProblemException refused) {
-                continue;
-            }
-            for (ParsedTable table : parsed.tables()) {
-                Path scanned = table.canonical() == null ? file : table.canonical();
+        for (ParsedCsv csv : FormatFixtures.corpusCsvs(dir)) {
+            for (ParsedTable table : csv.parsed().tables()) {
+                Path scanned = table.canonical() == null ? csv.file() : table.canonical();
                 for (int maxCodes : new int[] {2, MAX_CODES}) {
                     Map<String, String> expected = describe(reference(table.schema(), scanned, maxCodes));
-                    assertEquals(expected, describe(scan(table.schema(), scanned, maxCodes)), file.toString());
+                    assertEquals(
+                            expected,
+                            describe(scan(table.schema(), scanned, maxCodes)),
+                            csv.file().toString());
                     withIntegers += expected.isEmpty() ? 0 : 1;
                 }
                 compared++;
@@ -198,14 +186,5 @@ class IntegerColumnsTest {
         Map<String, IntColumn> byName = new LinkedHashMap<>();
         byIndex.forEach((i, c) -> byName.put(columns.get(i).name(), c));
         return byName;
-    }
-
-    private static Path corpus() {
-        Path repo = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        List<Path> candidates = new ArrayList<>(List.of(
-                repo.resolve("../shared/corpus").normalize(),
-                repo.resolve("../../shared/corpus").normalize(),
-                Path.of("/work/shared/corpus")));
-        return candidates.stream().filter(Files::isDirectory).findFirst().orElseThrow();
     }
 }

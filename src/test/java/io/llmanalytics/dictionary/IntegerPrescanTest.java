@@ -2,132 +2,144 @@ package io.llmanalytics.dictionary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmanalytics.dictionary.IntegerColumns.IntColumn;
-import io.llmanalytics.problem.ProblemException;
-import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.IntegerValues;
 import io.llmanalytics.upload.ParsedTable;
-import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.formats.FormatFixtures;
+import io.llmanalytics.upload.formats.FormatFixtures.ParsedCsv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The integer pass started beside the parse ({@link IntegerPrescan}) gives the drafts the pass after the parse gives:
- * on every CSV of the shared corpus, and on files where the guess from the first rows is wrong both ways (a column
- * guessed integer that is not, an integer column the guess missed), quoted first rows, bad UTF-8, and a prescan of
- * another file (ignored).
+ * The integer columns the profile pass gathers ({@link IntegerPrescan#folded}) give the drafts exactly what a scan of
+ * the file after the parse ({@link IntegerColumns}) gives: on every CSV of the shared corpus, at code bounds below and
+ * above what the pass keeps, and on files written to reach every case where the two could part (blank and
+ * whitespace lines, line ends, quoted records, fields spanning lines, blank lines above the header, signs, spaces, 19
+ * digit values, more distinct values than the pass keeps). Where the pass cannot speak for the file, the column is
+ * scanned instead, and the result is still the same.
  */
 class IntegerPrescanTest {
+
+    private static final int[] MAX_CODES = {2, 12, 20, IntegerValues.KEPT + 10};
 
     @TempDir
     Path dir;
 
     @Test
-    void sameDraftsOnTheCorpus() throws IOException {
-        Path corpus = Path.of("/work/shared/corpus/files");
-        for (Path candidate : List.of(
-                Path.of(System.getProperty("user.dir"), "../shared/corpus/files"),
-                Path.of(System.getProperty("user.dir"), "../../shared/corpus/files"))) {
-            if (Files.isDirectory(candidate)) {
-                corpus = candidate.normalize();
-                break;
-            }
-        }
-        List<Path> files;
-        try (Stream<Path> list = Files.list(corpus)) {
-            files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
-        }
+    void sameAsTheScanOnTheCorpus() throws IOException {
         int compared = 0;
-        int prescanned = 0;
-        for (Path file : files) {
-            ParsedUpload parsed;
-            try {
-                parsed = FormatFixtures.parser()
-                        .parse(file, file.getFileName().toString(), Files.createTempDirectory(dir, "w"));
-            } catch (ProblemException refused) {
-                continue;
-            }
-            ParsedTable table = parsed.tables().get(0);
-            Path scanned = table.canonical() == null ? file : table.canonical();
-            for (int maxCodes : new int[] {2, 20}) {
-                IntegerPrescan prescan = IntegerPrescan.scan(file, maxCodes);
-                assertEquals(
-                        DictionaryDrafts.draft(table.schema(), scanned, maxCodes),
-                        DictionaryDrafts.draft(table.schema(), scanned, maxCodes, prescan),
-                        file.toString());
-                assertEquals(
-                        describe(IntegerColumns.scan(table.schema(), scanned, maxCodes)),
-                        describe(columns(prescan, table.schema(), scanned, maxCodes)),
-                        file.toString());
-                prescanned += table.canonical() == null && prescan.scanned(0) ? 1 : 0;
+        int folded = 0;
+        for (ParsedCsv csv : FormatFixtures.corpusCsvs(dir)) {
+            ParsedTable table = csv.parsed().tables().get(0);
+            Path scanned = table.canonical() == null ? csv.file() : table.canonical();
+            for (int maxCodes : MAX_CODES) {
+                IntegerPrescan prescan = prescan(csv.file(), table, maxCodes);
+                assertSame(table, scanned, prescan, maxCodes, csv.file().toString());
+                folded += table.integers() != null && maxCodes == 12 && prescan.scanned(0) ? 1 : 0;
             }
             compared++;
         }
         assertTrue(compared >= 20, "corpus CSVs compared: " + compared);
-        assertTrue(prescanned >= 2, "corpus CSVs whose prescan was used: " + prescanned);
+        assertTrue(folded >= 2, "corpus CSVs whose first column came from the pass: " + folded);
     }
 
     @Test
-    void aWrongGuessGivesTheSameDrafts() throws IOException {
-        StringBuilder text = new StringBuilder("order_id,code,late,name,quoted\n");
-        for (int row = 1; row <= 600; row++) {
-            text.append(row).append(',').append(row % 5 + 1).append(',');
-            // late: text in the first rows the guess reads, but an integer column: missed, scanned after the parse
-            text.append(row <= 450 ? " " + (row % 4) : Integer.toString(row % 4))
-                    .append(',');
-            // name: digits in the first rows, text later: guessed, then dropped
-            text.append(row <= 450 ? Integer.toString(row) : "n" + row).append(',');
-            text.append(row % 2 == 0 ? "\"" + (row % 3) + "\"" : Integer.toString(row % 3))
+    void sameAsTheScanWhereLinesAndRecordsCouldPart() throws IOException {
+        String ids = "id,n,name\n1,5,a\n2,6,b\n3,5,c\n4,6,d\n5,5,e\n";
+        expectFolded("plain.csv", ids);
+        expectFolded("blank-middle.csv", "id,n,name\n1,5,a\n\n2,6,b\n3,5,c\n4,6,d\n");
+        expectFolded("blank-end.csv", ids + "\n\n");
+        expectFolded("spaces-line.csv", "id,n,name\n1,5,a\n   \n2,6,b\n3,5,c\n\t\n4,6,d\n");
+        expectFolded("quoted-blank.csv", "id,n,name\n1,5,a\n\"\"\n2,6,b\n3,5,c\n4,6,d\n");
+        expectFolded("crlf.csv", ids.replace("\n", "\r\n"));
+        expectFolded("lone-cr.csv", ids.replace("\n", "\r"));
+        expectFolded("cr-then-lf.csv", "id,n,name\n1,5,a\n\r2,6,b\n3,5,c\r\n\r\n4,6,d\n");
+        expectFolded("no-final-newline.csv", "id,n,name\n1,5,a\n2,6,b\n3,5,c\n4,6,d");
+        expectFolded(
+                "quoted.csv",
+                "\"id\",\"n\",\"name\"\n\"1\",\"5\",\"a, b\"\n2,\"6\",\"say \"\"hi\"\"\"\n3,5,c\n4,6,d\n");
+        expectFolded("signs.csv", "id,n,name\n+1,-5,a\n 2,  6,b\n3 ,-0,c\n4,+0,d\n5,\t7,e\n");
+        expectFolded(
+                "wide.csv",
+                "id,n,name\n1,9223372036854775807,a\n2,-9223372036854775808,b\n3,1234567890123456789,c\n4,5,d\n");
+        expectFolded("decreasing.csv", "id,n,name\n5,5,a\n4,5,b\n3,5,c\n3,5,d\n");
+        expectFolded("later-text.csv", "id,n,name\n1,5,a\n2,6,b\n3,x,c\n4,6,d\n");
+        StringBuilder many = new StringBuilder("id,n,name\n");
+        for (int row = 0; row < 500; row++) {
+            many.append(row)
+                    .append(',')
+                    .append((row * 37) % 211)
+                    .append(",x")
+                    .append(row % 3)
                     .append('\n');
         }
-        Path file = write("guess.csv", text.toString());
-        DatasetSchema schema = schema(file);
-        IntegerPrescan prescan = IntegerPrescan.scan(file, 20);
-        assertTrue(
-                prescan.scanned(0) && prescan.scanned(1) && prescan.scanned(3), "guessed: id, code, name: " + prescan);
-        assertFalse(prescan.scanned(2), "the guess misses the padded column: " + prescan);
-        assertTrue(
-                describe(IntegerColumns.scan(schema, file, 20)).containsKey("late"),
-                "the missed column is an integer column");
-        StoredDictionary expected = DictionaryDrafts.draft(schema, file, 20);
-        assertEquals(expected, DictionaryDrafts.draft(schema, file, 20, prescan));
-        assertEquals(describe(IntegerColumns.scan(schema, file, 20)), describe(columns(prescan, schema, file, 20)));
-        assertFalse(expected.columns().isEmpty(), expected.toString());
+        expectFolded("many.csv", many.toString());
+
+        // the pass cannot speak for these: the columns are scanned, with the same result
+        expectScanned("spans-lines.csv", "id,n,name\n1,5,\"a\nb\"\n2,6,b\n3,5,c\n4,6,d\n");
+        expectScanned("blank-above-header.csv", "\n" + ids);
+        expectScanned("spaces-above-header.csv", "  \n" + ids);
     }
 
     @Test
-    void quotedFirstRowsAndUnscannableFiles() throws IOException {
-        Path quoted = write("quoted.csv", "id,n\n\"1\",\"5\"\n\"2\",\"6\"\n3,5\n4,6\n5,5\n");
-        IntegerPrescan prescan = IntegerPrescan.scan(quoted, 20);
-        assertEquals(
-                DictionaryDrafts.draft(schema(quoted), quoted, 20),
-                DictionaryDrafts.draft(schema(quoted), quoted, 20, prescan));
-
-        Path unterminated = write("open.csv", "id,n\n1,5\n2,6\n3,\"5\n");
-        IntegerPrescan failed = IntegerPrescan.scan(unterminated, 20);
-        assertThrows(IOException.class, () -> IntegerColumns.scan(new boolean[] {true, true}, unterminated, 20));
-        assertThrows(
-                IOException.class, () -> failed.columns(schema(write("s.csv", "id,n\n1,5\n2,6\n")), unterminated, 20));
-    }
-
-    @Test
-    void aPrescanOfAnotherFileIsIgnored() throws IOException {
+    void aPrescanOfAnotherFileOrBoundIsIgnored() throws IOException {
         Path first = write("a.csv", "id,n\n1,5\n2,6\n3,5\n4,5\n");
         Path second = write("b.csv", "id,n\n4,1\n3,2\n2,3\n1,4\n");
-        IntegerPrescan prescan = IntegerPrescan.scan(first, 20);
-        DatasetSchema schema = schema(second);
-        assertEquals(describe(IntegerColumns.scan(schema, second, 20)), describe(columns(prescan, schema, second, 20)));
+        ParsedTable table = parse(second);
+        IntegerPrescan ofFirst = IntegerPrescan.folded(first, parse(first).integers(), 12);
+        assertSame(table, second, ofFirst, 12, "another file");
+        IntegerPrescan otherBound = IntegerPrescan.folded(second, table.integers(), 2);
+        assertSame(table, second, otherBound, 12, "another bound");
+    }
+
+    private void expectFolded(String name, String text) throws IOException {
+        Path file = write(name, text);
+        ParsedTable table = parse(file);
+        assertNotNull(table.integers(), name + ": the pass gathered the integer columns");
+        for (int maxCodes : MAX_CODES) {
+            IntegerPrescan prescan = prescan(file, table, maxCodes);
+            // past the values the pass keeps, a column with more distinct values is scanned
+            assertTrue(
+                    prescan.scanned(0) || maxCodes >= IntegerValues.KEPT,
+                    name + ": the id column came from the pass: " + prescan);
+            assertSame(table, file, prescan, maxCodes, name);
+        }
+    }
+
+    private void expectScanned(String name, String text) throws IOException {
+        Path file = write(name, text);
+        ParsedTable table = parse(file);
+        assertNull(table.integers(), name + ": the pass does not speak for this file");
+        IntegerPrescan prescan = prescan(file, table, 12);
+        assertFalse(prescan.scanned(0), prescan.toString());
+        assertSame(table, file, prescan, 12, name);
+        assertFalse(describe(IntegerColumns.scan(table.schema(), file, 12)).isEmpty(), name + ": has integer columns");
+    }
+
+    private static IntegerPrescan prescan(Path file, ParsedTable table, int maxCodes) {
+        return table.canonical() == null
+                ? IntegerPrescan.folded(file, table.integers(), maxCodes)
+                : IntegerPrescan.none();
+    }
+
+    private static void assertSame(ParsedTable table, Path scanned, IntegerPrescan prescan, int maxCodes, String what)
+            throws IOException {
+        Map<String, String> expected = describe(IntegerColumns.scan(table.schema(), scanned, maxCodes));
+        assertEquals(expected, describe(prescan.columns(table.schema(), scanned, maxCodes)), what + " " + maxCodes);
+        assertEquals(
+                DictionaryDrafts.draft(table.schema(), scanned, maxCodes),
+                DictionaryDrafts.draft(table.schema(), scanned, maxCodes, prescan),
+                what + " " + maxCodes);
     }
 
     private Path write(String name, String text) throws IOException {
@@ -136,21 +148,13 @@ class IntegerPrescanTest {
         return file;
     }
 
-    private DatasetSchema schema(Path file) throws IOException {
+    private ParsedTable parse(Path file) throws IOException {
         ParsedTable table = FormatFixtures.parser()
                 .parse(file, file.getFileName().toString(), Files.createTempDirectory(dir, "w"))
                 .tables()
                 .get(0);
-        assertEquals(null, table.canonical(), "the test files are canonical");
-        return table.schema();
-    }
-
-    private static Map<String, IntColumn> columns(IntegerPrescan prescan, DatasetSchema schema, Path file, int max) {
-        try {
-            return prescan.columns(schema, file, max);
-        } catch (IOException e) {
-            return Map.of();
-        }
+        assertEquals(null, table.canonical(), file + ": the test files are canonical");
+        return table;
     }
 
     private static Map<String, String> describe(Map<String, IntColumn> columns) {

@@ -1,6 +1,8 @@
 package io.llmanalytics.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -10,6 +12,28 @@ import org.junit.jupiter.api.Test;
 class CellScannerTest {
 
     private final CellScanner scanner = new CellScanner(false);
+
+    @Test
+    void everyMissingValueTokenIsNullAndNumbersLikeThemAreNot() {
+        for (String token : CellClassifier.NA_TOKENS) {
+            assertTrue(CellScanner.isNull(token), token);
+            assertEquals(CellKind.NULL, scanner.scan(token), token);
+        }
+        for (String number :
+                new String[] {"1", "1.5", "1.#", "1.#INDX", "-1", "-1.5", "-1.#INDEX", "-N", "10.#IND", "-Na"}) {
+            assertFalse(CellScanner.isNull(number), number);
+        }
+    }
+
+    @Test
+    void integersCarryTheirExactValue() {
+        String[] cells = {"0", "-0", "+7", " 12 ", "-123456789012345678", "9223372036854775807", "-9223372036854775808"
+        };
+        for (String cell : cells) {
+            assertEquals(CellKind.INT, scanner.scan(cell), cell);
+            assertEquals(Long.parseLong(cell.strip()), scanner.integer(), cell);
+        }
+    }
 
     @Test
     void classifiesLikePandas() {

@@ -84,7 +84,6 @@ class IngestTimingTest {
                         "parse",
                         "store-original",
                         "drafts",
-                        "drafts-prescan",
                         "join-keys",
                         "session",
                         "event",

@@ -37,6 +37,26 @@ public final class CsvRecords implements AutoCloseable {
     private final TableLimits limits;
     private boolean reshaped;
 
+    /** Records skipped before the header, after it, and whether some record spans physical lines. */
+    private int skippedBeforeHeader;
+
+    private boolean skippedAfterHeader;
+    private boolean spansLines;
+
+    /**
+     * Whether the file's physical lines were its records one for one so far: the header on the first line, no record
+     * spanning lines (a quoted field holding a line break), no line skipped but blank ones after the header (then
+     * {@link #blankLines()}).
+     */
+    public boolean linesAreRecords() {
+        return skippedBeforeHeader == 0 && !spansLines && !dialect.comments();
+    }
+
+    /** Whether a blank line after the header was skipped. */
+    public boolean blankLines() {
+        return skippedAfterHeader;
+    }
+
     /** Whether NUL characters had to be removed from some cell. */
     public boolean reshaped() {
         return reshaped;
@@ -77,6 +97,7 @@ public final class CsvRecords implements AutoCloseable {
         String[] record;
         while ((record = raw()) != null) {
             if (skippable(record) || titles-- > 0) {
+                skippedBeforeHeader++;
                 continue;
             }
             limits.checkColumns(record.length);
@@ -92,6 +113,7 @@ public final class CsvRecords implements AutoCloseable {
                 limits.checkCells(record, line());
                 return record;
             }
+            skippedAfterHeader = true;
         }
         return null;
     }
@@ -127,6 +149,7 @@ public final class CsvRecords implements AutoCloseable {
             }
         }
         String text = splitter.text();
+        spansLines |= !splitter.quoteFree() && (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0);
         String[] fields;
         try {
             fields = plainSplit && !text.isEmpty() && text.indexOf('"') < 0 ? split(text) : parser.parseLine(text);

@@ -5,6 +5,7 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellClassifier;
 import io.llmanalytics.schema.CellConventions;
 import io.llmanalytics.schema.DatasetSchema;
+import io.llmanalytics.schema.FoldedIntegers;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.RaggedRowException;
 import io.llmanalytics.schema.SchemaBuilder;
@@ -22,7 +23,9 @@ import java.util.List;
  * Reads delimited text: the dialect is sniffed from the first 64 KiB, then one streaming pass (records split by
  * {@link RecordSplitter}, fields parsed by OpenCSV's RFC 4180 parser, or its escape-aware parser when the file uses
  * backslash escapes) builds the schema and profile; the records are parsed on a thread of their own while the ones
- * before them are profiled ({@link RecordBatches}), in the same order. When the file is not already canonical, a second pass writes the
+ * before them are profiled ({@link RecordBatches}), in the same order. The same pass gathers what the dictionary drafts
+ * need of the integer columns ({@link FoldedIntegers}) when the file's lines are its records, so that no second scan of
+ * an upload that is already canonical is needed. When the file is not already canonical, a second pass writes the
  * canonical CSV with the final dtypes known (decimal commas, booleans and dates normalised). Blocking: call it on a
  * worker thread.
  */
@@ -63,14 +66,17 @@ public final class CsvTableReader {
     private ParsedTable readWith(Path file, String name, Path canonicalOut, Dialect dialect) throws IOException {
         Profiled profiled = profile(file, name, dialect);
         if (dialect.canonical() && !profiled.reshaped) {
-            return new ParsedTable(profiled.schema, null, PANDAS_NA);
+            return new ParsedTable(profiled.schema, null, PANDAS_NA, profiled.integers);
         }
         writeCanonical(file, dialect, profiled.schema, canonicalOut);
         return new ParsedTable(profiled.schema, canonicalOut, EMPTY_ONLY);
     }
 
-    /** The schema, and whether any row had to be reshaped (trimmed, or NUL characters removed). */
-    private record Profiled(DatasetSchema schema, boolean reshaped) {}
+    /**
+     * The schema, whether any row had to be reshaped (trimmed, or NUL characters removed), and the integer columns'
+     * values when the file's lines are its records (null otherwise).
+     */
+    private record Profiled(DatasetSchema schema, boolean reshaped, FoldedIntegers integers) {}
 
     private Profiled profile(Path file, String name, Dialect dialect) throws IOException {
         try (CsvRecords records = new CsvRecords(file, dialect, limits)) {
@@ -96,7 +102,9 @@ public final class CsvTableReader {
                         ProblemType.EMPTY_FILE,
                         "The file has a header (" + preview(builder.names()) + ") but no data rows.");
             }
-            return new Profiled(builder.build(name), reshaped || records.reshaped());
+            FoldedIntegers integers =
+                    records.linesAreRecords() ? new FoldedIntegers(builder.integers(), records.blankLines()) : null;
+            return new Profiled(builder.build(name), reshaped || records.reshaped(), integers);
         }
     }
 

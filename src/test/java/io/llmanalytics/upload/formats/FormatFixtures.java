@@ -2,7 +2,9 @@ package io.llmanalytics.upload.formats;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.testing.Corpus;
+import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.TableParser;
 import io.llmanalytics.upload.UploadConfig;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Shared by the format tests: what every file of the corpus's formats/ folder must become, fixtures written by
@@ -312,6 +315,31 @@ public final class FormatFixtures {
             out.add(O);
         }
         return out.toArray(String[]::new);
+    }
+
+    /** One CSV of the shared corpus's {@code files/} folder as the parser reads it. */
+    public record ParsedCsv(Path file, ParsedUpload parsed) {}
+
+    /**
+     * Every CSV of the shared corpus's {@code files/} folder the parser accepts (refused ones left out), in name order,
+     * each parsed with its work files in a directory of its own under {@code workDir}.
+     */
+    public static List<ParsedCsv> corpusCsvs(Path workDir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(Corpus.file("files"))) {
+            files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+        }
+        List<ParsedCsv> out = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                out.add(new ParsedCsv(
+                        file,
+                        parser().parse(file, file.getFileName().toString(), Files.createTempDirectory(workDir, "w"))));
+            } catch (ProblemException refused) {
+                // a file the service refuses has no dataset to compare
+            }
+        }
+        return out;
     }
 
     public static TableParser parser() {
