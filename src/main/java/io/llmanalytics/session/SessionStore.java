@@ -58,9 +58,11 @@ public class SessionStore {
     private final ReactiveMongoCollection<Document> sessions;
     private final StoreConfig config;
     private final SessionRepository repository;
+    private final RecentInteractions recent;
 
     public SessionStore(ReactiveMongoClient client, StoreConfig config, SessionRepository repository) {
         this.repository = repository;
+        this.recent = new RecentInteractions(config.recentCacheSessions());
         this.interactions =
                 client.getDatabase(config.database()).getCollection(INTERACTIONS, InteractionDocument.class);
         this.sessions = client.getDatabase(config.database()).getCollection("sessions");
@@ -214,7 +216,8 @@ public class SessionStore {
      */
     public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction) {
         return nextNumber(sessionId)
-                .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config)));
+                .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config))
+                        .invoke(() -> recent.appended(sessionId, next.seq(), interaction)));
     }
 
     /**
@@ -326,6 +329,10 @@ public class SessionStore {
         if (limit <= 0) {
             return Uni.createFrom().item(List.of());
         }
+        List<StoredInteraction> known = limit <= config.maxInteractions() ? recent.get(session, limit) : null;
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
         long newest = session.interactionCount;
         // a history being moved at start-up is stored (numbered up to 0) before its count is: read its keys too
         long oldest = session.interactionsMoved > 0 ? 1 - session.interactionsMoved : 1 - limit;
@@ -343,16 +350,41 @@ public class SessionStore {
                     if (found.size() < limit && from > oldest) {
                         return recentInteractions(session.id, limit); // gaps: older ones may be among the newest
                     }
-                    List<StoredInteraction> list = found.stream()
+                    List<InteractionDocument> newestFirst = found.stream()
                             .filter(d -> session.id.equals(d.sessionId()))
                             .sorted(Comparator.comparingLong(InteractionDocument::seq)
                                     .reversed())
                             .limit(limit)
+                            .toList();
+                    List<StoredInteraction> list = newestFirst.stream()
                             .map(InteractionDocument::interaction)
                             .collect(Collectors.toCollection(ArrayList::new));
                     Collections.reverse(list);
+                    if (limit <= config.maxInteractions() && gapFree(session, limit, newestFirst)) {
+                        recent.put(session, limit, list);
+                    }
                     return Uni.createFrom().item(list);
                 });
+    }
+
+    /**
+     * Whether the interactions read (newest first) are exactly the session's newest {@code limit}, numbered down from
+     * its counter without a gap (none in flight or removed again), and nothing beyond: only such a read is kept by
+     * {@link RecentInteractions}.
+     */
+    private static boolean gapFree(SessionDocument session, int limit, List<InteractionDocument> newestFirst) {
+        long newest = session.interactionCount;
+        long lowest = session.interactionsMoved > 0 ? 1 - session.interactionsMoved : 1;
+        long expected = Math.min(limit, Math.max(0, newest - lowest + 1));
+        if (newestFirst.size() != expected) {
+            return false;
+        }
+        for (int i = 0; i < newestFirst.size(); i++) {
+            if (newestFirst.get(i).seq() != newest - i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The newest {@code limit} interactions of a session, oldest first. */
@@ -399,8 +431,17 @@ public class SessionStore {
         return interactions.countDocuments(Filters.eq("sessionId", sessionId)).plug(within());
     }
 
+    /**
+     * Forgets what this instance keeps of a session's newest interactions: for interactions removed by other means than
+     * this store (its own removals are of deleted sessions, whose reads fail).
+     */
+    void forgetRecent(String sessionId) {
+        recent.forget(sessionId);
+    }
+
     /** Deletes every interaction of a session; returns how many. */
     public Uni<Long> deleteInteractions(String sessionId) {
+        recent.forget(sessionId);
         return interactions
                 .deleteMany(Filters.eq("sessionId", sessionId))
                 .plug(within())

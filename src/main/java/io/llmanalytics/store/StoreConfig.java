@@ -32,6 +32,14 @@ public interface StoreConfig {
     @WithDefault("1000")
     int maxInteractions();
 
+    /**
+     * Sessions whose newest interactions (a follow-up's context) this instance keeps between questions, as last read or
+     * appended here ({@code STORE_RECENT_CACHE_SESSIONS}); each is used only for the session document's counters it
+     * was read with, so an append anywhere is seen. 0 reads them from the store for every question.
+     */
+    @WithDefault("1000")
+    int recentCacheSessions();
+
     /** The embedded server, used only when {@link #url()} is absent. */
     Embedded embedded();
 
