@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -215,9 +216,25 @@ public class SessionStore {
      * by a late answer) and {@code STORE_UNAVAILABLE} when the store does not answer.
      */
     public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction) {
-        return nextNumber(sessionId)
-                .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config))
+        return appendInteraction(sessionId, interaction, (step, nanos) -> {});
+    }
+
+    /**
+     * Appends one interaction as {@link #appendInteraction(String, StoredInteraction)}, telling {@code steps} how long
+     * each of its store round trips took, in nanoseconds: {@code number} (the session's counter), {@code insert} (with
+     * the drop of the oldest beyond the bound, when due) and {@code check} (the session still exists).
+     */
+    public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction, ObjLongConsumer<String> steps) {
+        return timed("number", nextNumber(sessionId), steps)
+                .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config), steps)
                         .invoke(() -> recent.appended(sessionId, next.seq(), interaction)));
+    }
+
+    private static <T> Uni<T> timed(String step, Uni<T> call, ObjLongConsumer<String> steps) {
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return call.invoke(() -> steps.accept(step, System.nanoTime() - start));
+        });
     }
 
     /**
@@ -261,20 +278,28 @@ public class SessionStore {
 
     /** Stores interaction {@code seq} of a session (checked to still exist afterwards) and drops the oldest. */
     Uni<Void> insertInteraction(String sessionId, long seq, StoredInteraction interaction) {
-        return insertInteraction(sessionId, seq, interaction, true);
+        return insertInteraction(sessionId, seq, interaction, true, (step, nanos) -> {});
     }
 
     /**
      * Stores interaction {@code seq} of a session, checked to still exist afterwards; drops the oldest beyond the
      * bound at the same time when the session {@code mayExceed} it (the drop never touches {@code seq} itself).
      */
-    private Uni<Void> insertInteraction(String sessionId, long seq, StoredInteraction interaction, boolean mayExceed) {
+    private Uni<Void> insertInteraction(
+            String sessionId,
+            long seq,
+            StoredInteraction interaction,
+            boolean mayExceed,
+            ObjLongConsumer<String> steps) {
         String key = InteractionDocument.key(sessionId, seq);
-        Uni<Void> stored = interactions
-                .insertOne(new InteractionDocument(key, sessionId, seq, interaction))
-                .plug(within())
-                .replaceWithVoid()
-                .chain(() -> stillThere(sessionId, key));
+        Uni<Void> inserted = timed(
+                "insert",
+                interactions
+                        .insertOne(new InteractionDocument(key, sessionId, seq, interaction))
+                        .plug(within())
+                        .replaceWithVoid(),
+                steps);
+        Uni<Void> stored = inserted.chain(() -> timed("check", stillThere(sessionId, key), steps));
         if (!mayExceed) {
             return stored;
         }
