@@ -68,7 +68,7 @@ def overhead(base, csv, runs):
     for i in range(5):
         stream(base, session, f'warm-up {i}')
     firsts, overheads, totals = [], [], []
-    stages = {}
+    stages, parts = {}, {}
     for i in range(runs):
         first, total, done, last = stream(base, session, f'question {i}')
         if done is None:
@@ -82,6 +82,9 @@ def overhead(base, csv, runs):
             own['outside the run'] = total * 1000 - t['run']
             for k, v in own.items():
                 stages.setdefault(k, []).append(v)
+            for k in ('history.charts', 'history.number', 'history.insert', 'history.check'):
+                if k in t:  # the history's parts: charts stored, then its store round trips
+                    parts.setdefault(k, []).append(t[k])
         firsts.append(first * 1000)
         totals.append(total * 1000)
     print(f'sequential analyses: {runs}, instant LLM stub, 10,000-row dataset')
@@ -91,6 +94,10 @@ def overhead(base, csv, runs):
     if stages:
         print('  overhead by stage (medians; "outside the run": HTTP, access gate, session read, SSE writes):')
         for k, v in stages.items():
+            print(f'    {k:<18} {statistics.median(v):6.1f} ms   p95 {pct(v, 95):6.1f} ms')
+    if parts:
+        print('  history by part (medians; number, insert and check are one store round trip each):')
+        for k, v in parts.items():
             print(f'    {k:<18} {statistics.median(v):6.1f} ms   p95 {pct(v, 95):6.1f} ms')
 
 

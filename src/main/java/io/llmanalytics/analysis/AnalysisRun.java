@@ -300,8 +300,10 @@ final class AnalysisRun {
                     reusedVerified == null ? null : Boolean.TRUE,
                     reusedVerified);
             String sessionId = prepared.session().id;
+            long chartsStart = System.nanoTime();
             Uni<Void> written = services.history()
                     .storeCharts(sessionId, conversationId, charts)
+                    .invoke(() -> stageNanos.put("history.charts", System.nanoTime() - chartsStart))
                     .chain(stored -> services.history()
                             .append(
                                     sessionId,
@@ -311,7 +313,8 @@ final class AnalysisRun {
                                                     whole,
                                                     stored ? sessionId : null,
                                                     started,
-                                                    prepared.privacy()))
+                                                    prepared.privacy()),
+                                    (step, nanos) -> stageNanos.merge("history." + step, nanos, Long::sum))
                             .onFailure()
                             .call(() -> services.history().forgetCharts(sessionId, conversationId)));
             return stage("history", written).invoke(() -> {
@@ -442,7 +445,15 @@ final class AnalysisRun {
             return answer;
         }
         Map<String, Double> timings = new LinkedHashMap<>(answer.timings());
-        for (String stage : List.of("prepare", "prompt", "lookup", "history")) {
+        for (String stage : List.of(
+                "prepare",
+                "prompt",
+                "lookup",
+                "history",
+                "history.charts",
+                "history.number",
+                "history.insert",
+                "history.check")) {
             timings.put(stage, millis(stageNanos.getOrDefault(stage, 0L)));
         }
         timings.put("run", millis(System.nanoTime() - subscribedNanos));

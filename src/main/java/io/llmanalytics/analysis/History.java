@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjLongConsumer;
 
 /**
  * A session's conversation: every interaction is appended to the {@link SessionStore} as a {@link StoredInteraction}
@@ -102,6 +103,11 @@ public class History {
      */
     public Uni<Void> append(String sessionId, StoredInteraction interaction) {
         return store.appendInteraction(sessionId, interaction);
+    }
+
+    /** Appends one interaction as {@link #append(String, StoredInteraction)}, timing its store round trips. */
+    Uni<Void> append(String sessionId, StoredInteraction interaction, ObjLongConsumer<String> steps) {
+        return store.appendInteraction(sessionId, interaction, steps);
     }
 
     /** The previous answered interactions, oldest first, as context for the next question. */

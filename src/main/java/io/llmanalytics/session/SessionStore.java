@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -58,9 +59,11 @@ public class SessionStore {
     private final ReactiveMongoCollection<Document> sessions;
     private final StoreConfig config;
     private final SessionRepository repository;
+    private final RecentInteractions recent;
 
     public SessionStore(ReactiveMongoClient client, StoreConfig config, SessionRepository repository) {
         this.repository = repository;
+        this.recent = new RecentInteractions(config.recentCacheSessions());
         this.interactions =
                 client.getDatabase(config.database()).getCollection(INTERACTIONS, InteractionDocument.class);
         this.sessions = client.getDatabase(config.database()).getCollection("sessions");
@@ -213,8 +216,25 @@ public class SessionStore {
      * by a late answer) and {@code STORE_UNAVAILABLE} when the store does not answer.
      */
     public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction) {
-        return nextNumber(sessionId)
-                .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config)));
+        return appendInteraction(sessionId, interaction, (step, nanos) -> {});
+    }
+
+    /**
+     * Appends one interaction as {@link #appendInteraction(String, StoredInteraction)}, telling {@code steps} how long
+     * each of its store round trips took, in nanoseconds: {@code number} (the session's counter), {@code insert} (with
+     * the drop of the oldest beyond the bound, when due) and {@code check} (the session still exists).
+     */
+    public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction, ObjLongConsumer<String> steps) {
+        return timed("number", nextNumber(sessionId), steps)
+                .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config), steps)
+                        .invoke(() -> recent.appended(sessionId, next.seq(), interaction)));
+    }
+
+    private static <T> Uni<T> timed(String step, Uni<T> call, ObjLongConsumer<String> steps) {
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return call.invoke(() -> steps.accept(step, System.nanoTime() - start));
+        });
     }
 
     /**
@@ -258,20 +278,28 @@ public class SessionStore {
 
     /** Stores interaction {@code seq} of a session (checked to still exist afterwards) and drops the oldest. */
     Uni<Void> insertInteraction(String sessionId, long seq, StoredInteraction interaction) {
-        return insertInteraction(sessionId, seq, interaction, true);
+        return insertInteraction(sessionId, seq, interaction, true, (step, nanos) -> {});
     }
 
     /**
      * Stores interaction {@code seq} of a session, checked to still exist afterwards; drops the oldest beyond the
      * bound at the same time when the session {@code mayExceed} it (the drop never touches {@code seq} itself).
      */
-    private Uni<Void> insertInteraction(String sessionId, long seq, StoredInteraction interaction, boolean mayExceed) {
+    private Uni<Void> insertInteraction(
+            String sessionId,
+            long seq,
+            StoredInteraction interaction,
+            boolean mayExceed,
+            ObjLongConsumer<String> steps) {
         String key = InteractionDocument.key(sessionId, seq);
-        Uni<Void> stored = interactions
-                .insertOne(new InteractionDocument(key, sessionId, seq, interaction))
-                .plug(within())
-                .replaceWithVoid()
-                .chain(() -> stillThere(sessionId, key));
+        Uni<Void> inserted = timed(
+                "insert",
+                interactions
+                        .insertOne(new InteractionDocument(key, sessionId, seq, interaction))
+                        .plug(within())
+                        .replaceWithVoid(),
+                steps);
+        Uni<Void> stored = inserted.chain(() -> timed("check", stillThere(sessionId, key), steps));
         if (!mayExceed) {
             return stored;
         }
@@ -326,6 +354,10 @@ public class SessionStore {
         if (limit <= 0) {
             return Uni.createFrom().item(List.of());
         }
+        List<StoredInteraction> known = limit <= config.maxInteractions() ? recent.get(session, limit) : null;
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
         long newest = session.interactionCount;
         // a history being moved at start-up is stored (numbered up to 0) before its count is: read its keys too
         long oldest = session.interactionsMoved > 0 ? 1 - session.interactionsMoved : 1 - limit;
@@ -343,16 +375,41 @@ public class SessionStore {
                     if (found.size() < limit && from > oldest) {
                         return recentInteractions(session.id, limit); // gaps: older ones may be among the newest
                     }
-                    List<StoredInteraction> list = found.stream()
+                    List<InteractionDocument> newestFirst = found.stream()
                             .filter(d -> session.id.equals(d.sessionId()))
                             .sorted(Comparator.comparingLong(InteractionDocument::seq)
                                     .reversed())
                             .limit(limit)
+                            .toList();
+                    List<StoredInteraction> list = newestFirst.stream()
                             .map(InteractionDocument::interaction)
                             .collect(Collectors.toCollection(ArrayList::new));
                     Collections.reverse(list);
+                    if (limit <= config.maxInteractions() && gapFree(session, limit, newestFirst)) {
+                        recent.put(session, limit, list);
+                    }
                     return Uni.createFrom().item(list);
                 });
+    }
+
+    /**
+     * Whether the interactions read (newest first) are exactly the session's newest {@code limit}, numbered down from
+     * its counter without a gap (none in flight or removed again), and nothing beyond: only such a read is kept by
+     * {@link RecentInteractions}.
+     */
+    private static boolean gapFree(SessionDocument session, int limit, List<InteractionDocument> newestFirst) {
+        long newest = session.interactionCount;
+        long lowest = session.interactionsMoved > 0 ? 1 - session.interactionsMoved : 1;
+        long expected = Math.min(limit, Math.max(0, newest - lowest + 1));
+        if (newestFirst.size() != expected) {
+            return false;
+        }
+        for (int i = 0; i < newestFirst.size(); i++) {
+            if (newestFirst.get(i).seq() != newest - i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The newest {@code limit} interactions of a session, oldest first. */
@@ -399,8 +456,17 @@ public class SessionStore {
         return interactions.countDocuments(Filters.eq("sessionId", sessionId)).plug(within());
     }
 
+    /**
+     * Forgets what this instance keeps of a session's newest interactions: for interactions removed by other means than
+     * this store (its own removals are of deleted sessions, whose reads fail).
+     */
+    void forgetRecent(String sessionId) {
+        recent.forget(sessionId);
+    }
+
     /** Deletes every interaction of a session; returns how many. */
     public Uni<Long> deleteInteractions(String sessionId) {
+        recent.forget(sessionId);
         return interactions
                 .deleteMany(Filters.eq("sessionId", sessionId))
                 .plug(within())

@@ -32,6 +32,16 @@ public interface StoreConfig {
     @WithDefault("1000")
     int maxInteractions();
 
+    /**
+     * Sessions whose newest interactions (a follow-up's context) this instance keeps between questions, as last read or
+     * appended here ({@code STORE_RECENT_CACHE_SESSIONS}); each is used only for the session document's counters it
+     * was read with, so an append anywhere is seen. 0 reads them from the store for every question. Each session
+     * holds up to {@code analysis.max-history} interactions of bounded size (results beyond
+     * {@code analysis.max-stored-result-chars} are stored as their summary): tens of kB each at most.
+     */
+    @WithDefault("200")
+    int recentCacheSessions();
+
     /** The embedded server, used only when {@link #url()} is absent. */
     Embedded embedded();
 

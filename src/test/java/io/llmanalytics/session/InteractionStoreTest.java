@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.testing.Uploads;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
@@ -350,6 +352,7 @@ class InteractionStoreTest {
                 .deleteOne(Filters.eq("_id", InteractionDocument.key(id, 4)))
                 .await()
                 .atMost(WAIT);
+        store.forgetRecent(id); // removed behind the store's back (its own removals are of deleted sessions)
         assertEquals(List.of("k2", "k3"), recentByKey(id, 2));
         assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
 
@@ -383,6 +386,38 @@ class InteractionStoreTest {
         store.appendInteraction(id, withId(template, "c13")).await().atMost(WAIT);
         assertEquals(List.of(10L, 11L, 12L, 13L), keptNumbers(id), "the bound holds again after the next append");
         assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+    }
+
+    @Test
+    void anotherReplicasAppendIsSeenByTheNextReadAndTheNewestAreKeptBetweenQuestions() {
+        String id = Uploads.sessionOf("replicas.csv", "a,b\n1,2\n");
+        StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
+        store.appendInteraction(id, withId(template, "r1")).await().atMost(WAIT);
+        assertEquals(List.of("r1"), recentByKey(id, 2));
+        store.appendInteraction(id, withId(template, "r2")).await().atMost(WAIT);
+        assertEquals(List.of("r1", "r2"), recentByKey(id, 2), "this instance's append, written through");
+        // another replica appends: numbers it through the session's counter and inserts it, this instance is not told
+        long seq = sessions()
+                .findOneAndUpdate(
+                        Filters.eq("_id", id),
+                        new Document("$inc", new Document("interactionCount", 1L)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER))
+                .await()
+                .atMost(WAIT)
+                .get("interactionCount", Number.class)
+                .longValue();
+        client.getDatabase(config.database())
+                .getCollection(SessionStore.INTERACTIONS, InteractionDocument.class)
+                .insertOne(new InteractionDocument(
+                        InteractionDocument.key(id, seq), id, seq, withId(template, "elsewhere")))
+                .await()
+                .atMost(WAIT);
+        assertEquals(List.of("r2", "elsewhere"), recentByKey(id, 2), "the other replica's append is read");
+        store.appendInteraction(id, withId(template, "r4")).await().atMost(WAIT);
+        assertEquals(List.of("elsewhere", "r4"), recentByKey(id, 2));
+        assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+        given().delete("/api/session/" + id).then().statusCode(204);
+        assertEquals(0L, store.countInteractions(id).await().atMost(WAIT));
     }
 
     private List<Long> keptNumbers(String id) {
