@@ -137,6 +137,11 @@ run_app() { # $1 = label, $2 = application directory, $3 = warm at start-up (tru
     sleep 0.1
   done
   sleep 3 # let the warm-up's memory release (GC, native heap trim) settle before reading RSS
+  # every run reads its RSS at the same time after its start (SAMPLE_AT_MS, default 20 s) at the earliest: a run that
+  # stops waiting at ready (without the validator) would otherwise be read seconds before one that waited for its
+  # contexts, before the JVM's own start-up memory (JIT arenas, heap) was trimmed, and the difference would not be the
+  # validator's
+  while kill -0 "$pid" 2>/dev/null && [ $(( $(now_ms) - start )) -lt "${SAMPLE_AT_MS:-20000}" ]; do sleep 0.2; done
   local rss aot; rss=$(rss_mb "$pid"); aot=$(aot_rss_mb "$pid")
   echo "$1: HTTP up ${live:-?} ms; ready (/q/health/ready) ${ready:-?} ms; first validator context warm ${first:-n/a} ms;" \
     "start-up contexts warm (${n:-0} of at most ${most:-?}) ${warm:-n/a} ms; RSS idle ${rss} MB" \
