@@ -3,7 +3,6 @@
 # plain pandas measured in the same run as the baseline; then where the time goes inside the worker, phase by phase
 # (bench/worker_phases.py: the real spare-child path, the child reporting its phases). Prints the figures; run by hand:
 # bench/worker.sh
-# (worker_phases.py runs with the allocator setting the JVM starts the supervisor with: WorkerLauncher.ALLOCATOR)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -27,9 +26,9 @@ echo "==> Running"
 echo
 echo "==> Load: $(uptime)"
 echo "==> Phases of an execution in the worker (200,000 rows)"
-GLIBC_TUNABLES=glibc.malloc.hugetlb=1 /usr/bin/python3 bench/worker_phases.py "$OUT/sales-200k.csv" "$OUT/sales-200k.json" 30 100
+/usr/bin/python3 bench/worker_phases.py "$OUT/sales-200k.csv" "$OUT/sales-200k.json" 30 100
 echo
 echo "==> Phases of the groupby on 2.3 M rows"
-GLIBC_TUNABLES=glibc.malloc.hugetlb=1 /usr/bin/python3 bench/worker_phases.py "$OUT/sales-2m.csv" "$OUT/sales-2m.json" 12 100 \
+/usr/bin/python3 bench/worker_phases.py "$OUT/sales-2m.csv" "$OUT/sales-2m.json" 12 100 \
   "result = df.groupby('category')['revenue'].sum()"
 echo "==> Load: $(uptime)"

@@ -83,7 +83,6 @@ class SupervisorClient:
     def __init__(self, memory_budget=2 << 30, timeout_ms=3000, configure=None):
         self.dir = tempfile.mkdtemp(prefix='worker-test-')
         env = {'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8', 'OPENBLAS_NUM_THREADS': '1',
-               'GLIBC_TUNABLES': 'glibc.malloc.hugetlb=1',  # as WorkerLauncher.ALLOCATOR
                'MPLCONFIGDIR': os.path.join(tempfile.gettempdir(), 'llm-analytics-mpl-test')}
         self.proc = subprocess.Popen([PYTHON, '-I', '-B', os.path.join(WORKER, 'supervisor.py')],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=self.dir)

@@ -11,14 +11,6 @@ import java.util.Map;
  */
 final class WorkerLauncher implements WorkerConnection.Launcher {
 
-    /**
-     * glibc's allocator asks for transparent huge pages for its heap and its mappings of 2 MB and more: an execution
-     * child is a fresh process that faults in every page it allocates, and pandas' temporaries on a large dataset are
-     * many pages (a groupby on 2.3 M rows: 17,800 page faults and 124 ms of CPU with 4 kB pages, 1,000 and 97 ms with
-     * this). The values computed are the same; the memory rlimit counts address space, which this does not change.
-     */
-    static final String ALLOCATOR = "glibc.malloc.hugetlb=1";
-
     private final SandboxSettings settings;
     private final WorkerFiles files;
     private final String allowedModules;
@@ -40,8 +32,7 @@ final class WorkerLauncher implements WorkerConnection.Launcher {
                 "OMP_NUM_THREADS", "1",
                 "MKL_NUM_THREADS", "1",
                 "MPLBACKEND", "Agg",
-                "MPLCONFIGDIR", files.matplotlibCache().toString(),
-                "GLIBC_TUNABLES", ALLOCATOR);
+                "MPLCONFIGDIR", files.matplotlibCache().toString());
         SupervisorProcess process = SupervisorProcess.start(
                 List.of(settings.python(), "-I", "-B", files.supervisor().toString()),
                 environment,

@@ -479,7 +479,6 @@ class SandboxTest {
         assertEquals(
                 Set.of(
                         "PATH",
-                        "GLIBC_TUNABLES",
                         "LANG",
                         "LC_ALL",
                         "HOME",

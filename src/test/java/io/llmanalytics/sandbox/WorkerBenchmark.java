@@ -106,7 +106,7 @@ public final class WorkerBenchmark {
                         + "mapping, thread hand-offs))%n",
                 millis(System.nanoTime() - started));
         int runs = 50;
-        try (Baseline plain = new Baseline("sales-200k", false)) {
+        try (Baseline plain = new Baseline("sales-200k")) {
             for (long pause : PAUSES) {
                 System.out.printf(
                         "%s%n%-90s %10s %10s %10s %10s %10s %10s %10s%n",
@@ -119,17 +119,8 @@ public final class WorkerBenchmark {
                     List<Double> pandasTimes = new ArrayList<>();
                     List<Double> outside = new ArrayList<>();
                     List<Double> relay = new ArrayList<>();
-                    double worker = median(timed(
-                            sandbox,
-                            small,
-                            "small",
-                            code,
-                            runs,
-                            pause,
-                            List.of(plain),
-                            List.of(pandasTimes),
-                            outside,
-                            relay));
+                    double worker = median(
+                            timed(sandbox, small, "small", code, runs, pause, plain, pandasTimes, outside, relay));
                     double pandas = median(pandasTimes);
                     overheads.add(worker - pandas);
                     System.out.printf(
@@ -163,43 +154,24 @@ public final class WorkerBenchmark {
         int runs = 15;
         JsonNode answer =
                 check(sandbox.execute("big", big, GROUPBY).await().atMost(WAIT)).result();
-        // two baselines: pandas as users run it, and pandas with the worker's allocator setting (like for like: the
-        // worker's huge pages make pandas itself faster, which is not the worker's overhead getting smaller)
-        try (Baseline plain = new Baseline("sales-2m", false);
-                Baseline tuned = new Baseline("sales-2m", true)) {
+        try (Baseline plain = new Baseline("sales-2m")) {
             for (long pause : PAUSES) {
                 List<Double> pandasTimes = new ArrayList<>();
-                List<Double> tunedTimes = new ArrayList<>();
                 List<Double> outside = new ArrayList<>();
                 List<Double> relay = new ArrayList<>();
-                double worker = median(timed(
-                        sandbox,
-                        big,
-                        "big",
-                        GROUPBY,
-                        runs,
-                        pause,
-                        List.of(plain, tuned),
-                        List.of(pandasTimes, tunedTimes),
-                        outside,
-                        relay));
+                double worker =
+                        median(timed(sandbox, big, "big", GROUPBY, runs, pause, plain, pandasTimes, outside, relay));
                 double pandas = median(pandasTimes);
-                double likeForLike = median(tunedTimes);
                 System.out.printf(
                         "%s: worker %.1f ms (outside the zygote %.1f ms, of which relay %.1f ms), plain pandas "
-                                + "%.1f ms: %.2fx (target <= 1.1x): %s; pandas with the worker's allocator (GLIBC_TUNABLES=%s) "
-                                + "%.1f ms: %.2fx like for like: %s%n",
+                                + "%.1f ms: %.2fx (target <= 1.1x): %s%n",
                         mode(pause),
                         worker,
                         median(outside),
                         median(relay),
                         pandas,
                         worker / pandas,
-                        worker / pandas <= 1.1 ? "PASS" : "FAIL",
-                        WorkerLauncher.ALLOCATOR,
-                        likeForLike,
-                        worker / likeForLike,
-                        worker / likeForLike <= 1.1 ? "PASS" : "FAIL");
+                        worker / pandas <= 1.1 ? "PASS" : "FAIL");
             }
         }
         System.out.printf("answer: %s%n", answer.path("data"));
@@ -214,8 +186,8 @@ public final class WorkerBenchmark {
             String code,
             int runs,
             long pauseMillis,
-            List<Baseline> baselines,
-            List<List<Double>> baselineTimes,
+            Baseline plain,
+            List<Double> plainTimes,
             List<Double> outsideTimes,
             List<Double> relayTimes)
             throws Exception {
@@ -229,9 +201,7 @@ public final class WorkerBenchmark {
             times.add(elapsed);
             outsideTimes.add(elapsed - result.duration().toNanos() / 1e6);
             relayTimes.add(relay(sandbox));
-            for (int b = 0; b < baselines.size(); b++) {
-                baselineTimes.get(b).add(baselines.get(b).run(code) * 1000);
-            }
+            plainTimes.add(plain.run(code) * 1000);
         }
         return times;
     }
@@ -253,8 +223,7 @@ public final class WorkerBenchmark {
         private final java.io.BufferedReader in;
         private final java.io.Writer outToProcess;
 
-        /** @param workerAllocator whether pandas runs with the worker's allocator setting ({@link WorkerLauncher#ALLOCATOR}) */
-        Baseline(String name, boolean workerAllocator) throws IOException {
+        Baseline(String name) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(
                             "/usr/bin/python3",
                             plainScript.toString(),
@@ -262,11 +231,6 @@ public final class WorkerBenchmark {
                             out.resolve(name + ".json").toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             builder.environment().put("OPENBLAS_NUM_THREADS", "1");
-            if (workerAllocator) {
-                builder.environment().put("GLIBC_TUNABLES", WorkerLauncher.ALLOCATOR);
-            } else {
-                builder.environment().remove("GLIBC_TUNABLES");
-            }
             process = builder.start();
             in = new java.io.BufferedReader(
                     new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
