@@ -5,10 +5,13 @@ mode `overhead BASE`: sequential analyses against an instantly answering stub; p
 and the pipeline overhead (request → done, minus the LLM stages and the worker execution, from done.timings) as
 medians and p95.
 mode `concurrent BASE N`: N concurrent streams against a stub that delays each call by 1 s (distinct code per
-stream): prints the wall time and how many ended with done.
+stream): prints the wall time and how many ended with done, for BURSTS bursts one after the other (default 2): the
+first right after start-up, while the JIT still compiles the request path (cold), the last on a warmed service (the
+stub counts requests, so every burst's code is new to the service: no cache helps a later burst).
 """
 import http.client
 import json
+import os
 import statistics
 import sys
 import threading
@@ -101,13 +104,19 @@ def overhead(base, csv, runs):
             print(f'    {k:<18} {statistics.median(v):6.1f} ms   p95 {pct(v, 95):6.1f} ms')
 
 
-def concurrent(base, csv, n):
+def concurrent(base, csv, n, bursts):
     session = upload(base, csv)
     stream(base, session, 'warm-up')
+    for b in range(1, bursts + 1):
+        label = 'cold, the first after start-up' if b == 1 else 'warm' if b == bursts else 'warming'
+        burst(base, session, n, f'burst {b} of {bursts} ({label})')
+
+
+def burst(base, session, n, label):
     results = [None] * n
 
     def run(i):
-        results[i] = stream(base, session, f'concurrent question {i}')
+        results[i] = stream(base, session, f'{label}: concurrent question {i}')
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
     start = time.perf_counter()
@@ -120,7 +129,7 @@ def concurrent(base, csv, n):
     lasts = {}
     for r in results:
         lasts[r[3] if r else None] = lasts.get(r[3] if r else None, 0) + 1
-    print(f'{n} concurrent streams, LLM stub delaying each call by 1 s, distinct code per stream')
+    print(f'{n} concurrent streams, LLM stub delaying each call by 1 s, distinct code per stream: {label}')
     print(f'  wall time {wall:5.2f} s (target <= 6 s)   ended with done: {done}/{n}   endings: {lasts}')
     timings = [r[2]['timings'] for r in results if r and r[2] is not None]
     if timings:  # where the streams waited: each stage's median and p95 over the streams, in ms
@@ -135,4 +144,4 @@ if __name__ == '__main__':
     if mode == 'overhead':
         overhead(base, csv, int(sys.argv[4]) if len(sys.argv) > 4 else 50)
     else:
-        concurrent(base, csv, int(sys.argv[4]) if len(sys.argv) > 4 else 200)
+        concurrent(base, csv, int(sys.argv[4]) if len(sys.argv) > 4 else 200, int(os.environ.get('BURSTS', '2')))

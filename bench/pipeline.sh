@@ -3,7 +3,9 @@
 #  1. with the stub answering instantly: time to first event and pipeline overhead (request -> done, minus LLM and
 #     worker time), targets <= 50 ms and <= 30 ms median;
 #  2. with the stub delaying each call by 1 s and distinct code per stream: 200 concurrent streams on a 10,000-row
-#     dataset complete in <= 6 s wall, and the log has no blocked-event-loop warnings.
+#     dataset complete in <= 6 s wall, and the log has no blocked-event-loop warnings. BURSTS (default 2) bursts run
+#     one after the other on the same service: the first right after start-up (cold: the JIT compiles the request
+#     path, GraalPy's interpreter among it, during the burst), the last on a warmed service (steady state).
 # The done document's timings carry the service's opt-in breakdown (ANALYSIS_TIMINGS_BREAKDOWN), printed by stage.
 # BASELINE_APP=/path/to/quarkus-app (an earlier build's target/quarkus-app, copied away) runs both parts against that
 # build too, first, in the same run: compare the two as ratios on a shared machine. PARTS="overhead" (or

@@ -90,8 +90,11 @@ mvnw() {
 # MaxRAMPercentage=25, deploy/README.md), so that the run command, the benchmarks and a pod behave alike.
 # The JIT compiles GraalPy's interpreter (the validator) for a while after start-up, taking and freeing over 100 MB
 # of compiler arenas that glibc keeps unless trimmed: the native heap is trimmed every 5 s, and an idle heap is given
-# back by a periodic GC (issue 20: RSS added by the validator). Dockerfile.jvm's ENTRYPOINT has the same flags.
-DEFAULT_JAVA_OPTS="-Xmx1g -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:G1PeriodicGCInterval=15000"
+# back by a periodic GC (issue 20: RSS added by the validator). GraalPy's interpreter loop is kept out of C2, whose
+# compilations of it took seconds of a core each, again and again (src/main/jvm/compiler-directives.json says why).
+# Dockerfile.jvm's ENTRYPOINT has the same flags (DockerfilesTest checks it).
+DEFAULT_JAVA_OPTS="-Xmx1g -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -XX:G1PeriodicGCInterval=15000 \
+-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=$ROOT/src/main/jvm/compiler-directives.json"
 
 # JDK 25's AOT cache (JEP 483/514/515) for the packaged application in $1 (target/quarkus-app): classes loaded and
 # linked ahead of time halve the time to HTTP (issue 20, bench/validator.sh). Prints the JVM option: use the cache when

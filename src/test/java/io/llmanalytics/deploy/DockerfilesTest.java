@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmanalytics.deploy.Dockerfiles.Dockerfile;
 import io.llmanalytics.deploy.Dockerfiles.Instruction;
 import io.llmanalytics.deploy.Dockerfiles.Stage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -233,6 +236,63 @@ class DockerfilesTest {
         } else {
             assertTrue(copied.contains(program), "the entrypoint is the copied executable: " + program);
         }
+    }
+
+    /**
+     * The JVM image runs with the run command's JVM flags (bin/lib.sh DEFAULT_JAVA_OPTS), but for the heap, which there
+     * follows the container's memory limit, and the compiler directives file, which the image copies to /app/jvm/.
+     */
+    @Test
+    void theJvmImageRunsWithTheRunCommandsJvmFlags() {
+        Stage runtime = Dockerfiles.parse("Dockerfile.jvm").finalStage();
+        List<String> entrypoint = runtime.entrypoint();
+        List<String> flags = defaultJavaOpts();
+        assertTrue(flags.contains("-Xmx1g") && flags.size() > 4, "read bin/lib.sh's flags: " + flags);
+        for (String flag : flags) {
+            if (flag.startsWith("-Xmx")) {
+                continue;
+            }
+            String expected = flag.startsWith(DIRECTIVES_FLAG) ? DIRECTIVES_FLAG + "/app/jvm/" + DIRECTIVES : flag;
+            assertTrue(entrypoint.contains(expected), "Dockerfile.jvm's ENTRYPOINT has " + expected);
+        }
+        assertTrue(
+                runtime.all("COPY").stream()
+                        .anyMatch(c -> c.words().equals(List.of(DIRECTIVES_SOURCE, "/app/jvm/" + DIRECTIVES))),
+                "the image copies " + DIRECTIVES_SOURCE);
+        assertTrue(
+                flags.contains(DIRECTIVES_FLAG + "$ROOT/" + DIRECTIVES_SOURCE),
+                "bin/lib.sh names " + DIRECTIVES_SOURCE);
+    }
+
+    /** A JVM accepts the compiler directives (one that cannot parse them refuses to start) and keeps their one rule. */
+    @Test
+    void theCompilerDirectivesParse() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process jvm = new ProcessBuilder(
+                        java.toString(),
+                        "-XX:+UnlockDiagnosticVMOptions",
+                        DIRECTIVES_FLAG + Repository.path(DIRECTIVES_SOURCE),
+                        "-XX:+CompilerDirectivesPrint",
+                        "-version")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the JVM ends");
+        assertEquals(0, jvm.exitValue(), out);
+        assertTrue(out.contains("1 compiler directives added"), out);
+        assertTrue(
+                out.contains("matching: com/oracle/graal/python/nodes/bytecode/PBytecodeRootNode.bytecodeLoop"), out);
+    }
+
+    static final String DIRECTIVES = "compiler-directives.json";
+    static final String DIRECTIVES_SOURCE = "src/main/jvm/" + DIRECTIVES;
+    static final String DIRECTIVES_FLAG = "-XX:CompilerDirectivesFile=";
+
+    /** bin/lib.sh's DEFAULT_JAVA_OPTS, word by word (the value may continue on the next line). */
+    static List<String> defaultJavaOpts() {
+        Matcher m = Pattern.compile("DEFAULT_JAVA_OPTS=\"([^\"]*)\"").matcher(Repository.read("bin/lib.sh"));
+        assertTrue(m.find());
+        return List.of(m.group(1).replace("\\\n", " ").trim().split("\\s+"));
     }
 
     /** bin/lib.sh's WORKER_PACKAGES: what the run and test commands install for the worker. */
