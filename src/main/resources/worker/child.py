@@ -152,8 +152,7 @@ def _warm_up(variables, job_fd):
     step once a processor is idle (see idle_processor), a rehearsal of the child's own work after the analysis code.
     A forked child pays a copy-on-write fault for every page it first writes (reference counts of the code and objects
     it uses, the allocator's pages); paid here, while the spare waits, they are off the execution's path. (Their cost
-    at exit is off it too: the zygote replies from the
-    complete result frame, see executor.Running.finish_early.)"""
+    at exit is off it too: the zygote replies from the complete result frame, see executor.Running.finish_early.)"""
     try:
         for frame in (variables.get('dfs') or {}).values():
             for column in frame.columns:
