@@ -28,6 +28,10 @@ echo "==> Load: $(uptime)"
 echo "==> Phases of an execution in the worker (200,000 rows)"
 /usr/bin/python3 bench/worker_phases.py "$OUT/sales-200k.csv" "$OUT/sales-200k.json" 30 100
 echo
+echo "==> Phases and processor time of an execution on 10,000 rows (the size bench/pipeline.sh's burst uses)"
+head -n 10001 "$OUT/sales-200k.csv" > "$OUT/sales-10k.csv"
+/usr/bin/python3 bench/worker_phases.py "$OUT/sales-10k.csv" "$OUT/sales-200k.json" 30 100
+echo
 echo "==> Phases of the groupby on 2.3 M rows"
 /usr/bin/python3 bench/worker_phases.py "$OUT/sales-2m.csv" "$OUT/sales-2m.json" 12 100 \
   "result = df.groupby('category')['revenue'].sum()"

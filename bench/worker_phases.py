@@ -10,6 +10,7 @@ the benchmark's usual codes)
 import gc
 import json
 import os
+import resource
 import selectors
 import statistics
 import sys
@@ -87,11 +88,13 @@ def main():
     for code in codes:
         samples, plain = [], []
         for i in range(runs + 2):
-            started = time.monotonic()
+            started, cpu = time.monotonic(), _cpu()
             spare = executor.Spare(variables, context)
             spare_forks.append(time.monotonic() - started)
+            fork_cpu = _cpu() - cpu
             time.sleep(pause)  # the spare is forked when the previous execution ends; the next job comes later
             marks = run_one(spare, code, i)
+            marks['cpu:fork'] = fork_cpu
             plain.append(plain_run(code, frames[default]))
             if i >= 2:  # the first runs warm caches, as in the Java benchmark
                 samples.append(marks)
@@ -103,6 +106,7 @@ def main():
 def run_one(spare, code, job_id):
     request = protocol.Exec(id=job_id, session='s', key='k', code=code,
                             limits={'timeout_ms': 60000}, output={'timings': True})
+    before_job = _cpu_of(spare.pid)
     handoff = time.monotonic()
     running = spare.start(job_id, request)
     data = exited = None
@@ -128,7 +132,23 @@ def run_one(spare, code, job_id):
     marks = {phase: at for phase, at, _ in result['timings']}
     marks.update({'faults:' + phase: faults for phase, _, faults in result['timings']})
     marks.update({'handoff': handoff, 'data': data if data is not None else exited, 'exit': exited, 'reaped': reaped})
+    if before_job is not None and header.get('cpu_ms') is not None:
+        marks.update({'cpu:before_job': before_job, 'cpu:child': header['cpu_ms'] / 1000})
     return marks
+
+
+def _cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_of(pid):
+    """The processor time a live process has had, in seconds (its schedstat: nanoseconds, not clock ticks)."""
+    try:
+        with open('/proc/%d/schedstat' % pid) as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def plain_run(code, frame):
@@ -161,6 +181,15 @@ def report(code, samples, plain):
                                                                            1000 * (total - user)))
     print('  %-34s %8.2f ms   (same code in the zygote-like parent: %.2fx in the child)'
           % ('plain pandas, same process', 1000 * plain_median, user / plain_median if plain_median else 0))
+    cpu = [m for m in samples if 'cpu:child' in m]
+    if cpu:
+        fork = statistics.median(m['cpu:fork'] for m in cpu)
+        before = statistics.median(m['cpu:before_job'] for m in cpu)
+        whole = statistics.median(m['cpu:child'] for m in cpu)
+        print('  processor time per execution      %8.2f ms   = fork in the zygote %.2f + child before its job '
+              '(after-fork, warm-up; the rehearsal only on an idle processor) %.2f + child from its job to its exit '
+              '(layers, code, result, teardown) %.2f'
+              % (1000 * (fork + whole), 1000 * fork, 1000 * before, 1000 * (whole - before)))
 
 
 if __name__ == '__main__':

@@ -153,6 +153,82 @@ class SpareChildTest(unittest.TestCase):
             self.assertEqual(self.parent_hidden, report['hidden'])
 
 
+class RehearsalTest(unittest.TestCase):
+    """A spare rehearses its result conversion only while a processor is idle: with or without the rehearsal, the
+    same code gives the same result, and a spare on a busy machine takes its job as soon as it arrives."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.context = supervisor.Context(support.allowed_modules())
+        guard.seccomp_filter()
+        guard.prepare_hidden_modules()
+        cls.saved_idle = staticmethod(child.idle_processor)
+
+    def tearDown(self):
+        child.idle_processor = self.saved_idle
+
+    def run_after_warm_up(self, code, idle):
+        child.idle_processor = lambda: idle  # the spare inherits it at its fork
+        variables = child.namespace({'data': FRAME}, 'data')
+        spare = executor.Spare(variables, self.context)
+        if idle:  # its warm-up and rehearsal done, the spare waits for its job on the pipe
+            self.assertTrue(support.until(lambda: 'pipe_read' in _wchan(spare.pid), 30), _wchan(spare.pid))
+        request = protocol.Exec(id=1, session='s', key='k', code=code, limits={'timeout_ms': 20000})
+        running = spare.start(1, request)
+        self.assertTrue(support.until(lambda: running.read_available() is not None and (
+            running.complete or _readable(running.pidfd)), 30), 'the execution did not end')
+        if running.complete:
+            header, body = running.finish_early()
+            self.assertTrue(support.until(lambda: _readable(running.pidfd), 10))
+            running.collect()
+        else:
+            header, body = running.reap()
+        self.assertEqual('completed', header['outcome'], header)
+        reply = json.loads(body)
+        reply.pop('duration_ms', None)
+        return reply
+
+    def test_the_result_is_the_same_with_and_without_the_rehearsal(self):
+        for code in ("result = df.groupby('y')['x'].mean()", 'result = df.head()',
+                     "result = df[df['x'] > 5].groupby(['y', 'x'])['x'].sum().unstack()", "result = df['x'].sum()"):
+            rehearsed = self.run_after_warm_up(code, idle=True)
+            not_rehearsed = self.run_after_warm_up(code, idle=False)
+            self.assertEqual('ok', rehearsed['status'], rehearsed)
+            self.assertEqual(rehearsed, not_rehearsed, code)
+
+    def test_a_spare_waiting_for_an_idle_processor_takes_its_job_at_once(self):
+        child.idle_processor = lambda: False
+        read_fd, write_fd = os.pipe()
+        try:
+            os.write(write_fd, b'{}')
+            started = time.monotonic()
+            self.assertFalse(child._idle_before_job(read_fd))
+            self.assertLess(time.monotonic() - started, 5)
+            child.idle_processor = lambda: True
+            self.assertFalse(child._idle_before_job(read_fd), 'the job comes first')
+        finally:
+            os.close(read_fd)
+            os.close(write_fd)
+        read_fd, write_fd = os.pipe()
+        try:
+            self.assertTrue(child._idle_before_job(read_fd))  # no job yet, a processor idle: rehearse
+        finally:
+            os.close(read_fd)
+            os.close(write_fd)
+
+    def test_idle_processor_reads_the_kernels_count(self):
+        self.assertIsInstance(self.saved_idle(), bool)
+
+
+def _wchan(pid):
+    """The kernel function the process sleeps in (its /proc wchan)."""
+    try:
+        with open('/proc/%d/wchan' % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return ''
+
+
 def _readable(fd):
     import select
     return bool(select.select([fd], [], [], 0)[0])
