@@ -91,12 +91,14 @@ final class CellScanner {
     /**
      * Whether {@code s} (of length {@code n}, 1 to 8) can be one of the tokens: the tokens starting with a digit or a
      * sign ({@code 1.#IND}, {@code -1.#QNAN}, {@code -NaN}) are told from numbers by one more character, so that
-     * numbers are not looked up.
+     * numbers are not looked up; those starting with a letter have at most 4 characters, so that words like
+     * {@code North} are not looked up either.
      */
     private static boolean maybeNa(String s, int n) {
         char c = s.charAt(0);
         return switch (c) {
-            case 'N', 'n', '#', '<' -> true;
+            case 'N', 'n' -> n <= 4;
+            case '#', '<' -> true;
             case '1' -> n >= 6 && s.charAt(2) == '#';
             case '-' -> n >= 4 && (s.charAt(1) == 'N' || s.charAt(1) == 'n' || (n >= 7 && s.charAt(3) == '#'));
             default -> false;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,26 @@ class CellScannerTest {
         for (String number :
                 new String[] {"1", "1.5", "1.#", "1.#INDX", "-1", "-1.5", "-1.#INDEX", "-N", "10.#IND", "-Na"}) {
             assertFalse(CellScanner.isNull(number), number);
+        }
+    }
+
+    @Test
+    void missingValuesAreExactlyPandasTokensForWordsAndTheirNeighbours() {
+        List<String> cells = new ArrayList<>(CellClassifier.NA_TOKENS);
+        for (String token : CellClassifier.NA_TOKENS) {
+            cells.add(token + "x");
+            cells.add("x" + token);
+            cells.add(token.toUpperCase());
+            cells.add(token.toLowerCase());
+            if (!token.isEmpty()) {
+                cells.add(token.substring(1));
+                cells.add(token.substring(0, token.length() - 1));
+            }
+        }
+        cells.addAll(
+                List.of("North", "Nord", "None ", "Nones", "nan5", "NAN", "Null", "nULL", "N/AA", "<NA", "#N/A N"));
+        for (String cell : cells) {
+            assertEquals(CellClassifier.NA_TOKENS.contains(cell), CellScanner.isNull(cell), cell);
         }
     }
 
