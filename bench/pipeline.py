@@ -30,7 +30,8 @@ def upload(base, path):
 
 
 def stream(base, session, question):
-    """Runs one analysis over SSE; returns (time to first event, total time, done document or None, last event)."""
+    """Runs one analysis over SSE; returns (time to first event, total time, done document or None, last event, with
+    the error event's data when there was one)."""
     url = urllib.parse.urlparse(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
     body = json.dumps({'question': question})
@@ -39,7 +40,7 @@ def stream(base, session, question):
                  headers={'Content-Type': 'application/json', 'Accept': 'text/event-stream'})
     resp = conn.getresponse()
     first = None
-    name, data, last, done = None, None, None, None
+    name, data, last, done, error = None, None, None, None, None
     while True:
         line = resp.readline()  # decoded: ends with the chunked body, not with the (kept-alive) connection
         if not line:
@@ -55,10 +56,12 @@ def stream(base, session, question):
             last = name
             if name == 'done':
                 done = json.loads(data)
+            elif name == 'error':
+                error = data
             name, data = None, None
     total = time.perf_counter() - start
     conn.close()
-    return first, total, done, last
+    return first, total, done, last if error is None else f'{last}: {error}'
 
 
 def pct(values, p):
