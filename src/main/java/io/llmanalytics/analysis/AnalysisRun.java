@@ -457,6 +457,7 @@ final class AnalysisRun {
             timings.put(stage, millis(stageNanos.getOrDefault(stage, 0L)));
         }
         timings.put("run", millis(System.nanoTime() - subscribedNanos));
+        prepared.beforeNanos().forEach((part, nanos) -> timings.put(part, millis(nanos)));
         return new Answer(
                 answer.question(),
                 answer.generatedCode(),

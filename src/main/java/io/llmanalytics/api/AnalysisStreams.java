@@ -3,6 +3,7 @@ package io.llmanalytics.api;
 import io.llmanalytics.analysis.AnalysisEvent;
 import io.llmanalytics.analysis.AnalysisService;
 import io.llmanalytics.analysis.PreparedAnalysis;
+import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.session.SessionDocument;
 import io.smallrye.mutiny.Multi;
@@ -26,9 +27,28 @@ final class AnalysisStreams {
             AnalysisService.CheckedQuestion checked,
             Boolean privacy) {
         SessionDocument found = routing.get(ExistingSessionFilter.SESSION);
-        return found != null
-                ? analyses.prepare(found, checked, privacy)
-                : analyses.prepare(sessionId, checked, privacy);
+        Map<String, Long> before = before(routing);
+        return (found != null
+                        ? analyses.prepare(found, checked, privacy)
+                        : analyses.prepare(sessionId, checked, privacy))
+                .map(prepared -> prepared.before(before));
+    }
+
+    /**
+     * The request's time before its resource method, for the opt-in breakdown: {@code outside.request} from the
+     * filters' first sight of it (HTTP, access gate, body, session read), {@code outside.session} the session read.
+     */
+    private static Map<String, Long> before(RoutingContext routing) {
+        Map<String, Long> before = new LinkedHashMap<>();
+        long received = RequestIds.receivedNanos(routing);
+        if (received != 0L) {
+            before.put("outside.request", System.nanoTime() - received);
+        }
+        Long read = routing.get(ExistingSessionFilter.SESSION_READ_NANOS);
+        if (read != null) {
+            before.put("outside.session", read);
+        }
+        return before;
     }
 
     /**

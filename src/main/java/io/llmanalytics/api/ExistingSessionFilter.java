@@ -23,6 +23,9 @@ public class ExistingSessionFilter {
      */
     public static final String SESSION = SessionOwnership.SESSION;
 
+    /** How long this filter's read of the session took, in nanoseconds (a request context key). */
+    static final String SESSION_READ_NANOS = "llm-analytics.session-read-nanos";
+
     private final SessionService sessions;
 
     public ExistingSessionFilter(SessionService sessions) {
@@ -37,8 +40,10 @@ public class ExistingSessionFilter {
         if (read != null && read.id.equals(id)) {
             return Uni.createFrom().nullItem(); // read by SessionOwnership for this very request
         }
+        long start = System.nanoTime();
         return sessions.find(id)
                 .map(found -> {
+                    routing.put(SESSION_READ_NANOS, System.nanoTime() - start);
                     routing.put(SESSION, found);
                     return (Response) null;
                 })

@@ -24,6 +24,7 @@ public class RequestIds {
 
     static final int PRIORITY = 1_000_000;
     private static final String CONTEXT_KEY = "llm-analytics.request-id";
+    private static final String RECEIVED_KEY = "llm-analytics.received-nanos";
     private static final Pattern PLAUSIBLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     void register(@Observes Filters filters) {
@@ -49,9 +50,16 @@ public class RequestIds {
                 ? given
                 : UUID.randomUUID().toString();
         ctx.put(CONTEXT_KEY, id);
+        ctx.put(RECEIVED_KEY, System.nanoTime());
         ctx.request().headers().set(HEADER, id);
         ctx.response().putHeader(HEADER, id);
         MDC.put(KEY, id);
         return id;
+    }
+
+    /** When the request {@code ctx} handles was first seen by the filters ({@link System#nanoTime}); 0 if not. */
+    public static long receivedNanos(RoutingContext ctx) {
+        Long received = ctx.get(RECEIVED_KEY);
+        return received == null ? 0L : received;
     }
 }

@@ -29,6 +29,14 @@ public class SessionDocument {
     public long interactionCount;
     /** Interactions moved from the former {@code history} array of the document ({@link HistoryMigration}). */
     public long interactionsMoved;
+    /**
+     * Whether the session may have verified answers: set before one is stored, cleared only when none is left (see
+     * {@link SessionStore#markVerified}); null for a session stored before this mark, whose answers are always looked
+     * up.
+     */
+    public Boolean verifiedAnswers;
+    /** Verifications begun on the session: a clear of {@link #verifiedAnswers} holds only if none began meanwhile. */
+    public long verifications;
     /** Candidate join keys between the datasets, measured when datasets were added. */
     public List<SharedColumn> sharedColumns = new ArrayList<>();
 

@@ -78,8 +78,11 @@ public class SessionStore {
                 .with(name -> {}, e -> Log.warnf("Index of the interactions not created: %s", e.getMessage()));
     }
 
-    /** Stores a new session document. */
+    /** Stores a new session document (without verified answers, see {@link #markVerified}). */
     public Uni<Void> createSession(SessionDocument session) {
+        if (session.verifiedAnswers == null) {
+            session.verifiedAnswers = false; // a new session has none
+        }
         return repository.persist(session).plug(within()).replaceWithVoid();
     }
 
@@ -138,6 +141,43 @@ public class SessionStore {
                         Updates.set("datasets.$.dictionary", dictionary))
                 .plug(within())
                 .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /** The session document's mark that it may have verified answers, and its count of verifications begun. */
+    static final String VERIFIED_MARK = "verifiedAnswers";
+
+    static final String VERIFICATIONS = "verifications";
+
+    /**
+     * Marks a session as having verified answers, before one is stored and again after: a question whose session is
+     * read afterwards looks them up, and a clear of the mark begun before this fails ({@link #clearVerifiedMark}); the
+     * second mark undoes a clear by an undo that counted the answers before the put. False when there is no such
+     * session.
+     */
+    public Uni<Boolean> markVerified(String sessionId) {
+        return repository
+                .mongoCollection()
+                .updateOne(
+                        Filters.eq("_id", sessionId),
+                        Updates.combine(Updates.set(VERIFIED_MARK, true), Updates.inc(VERIFICATIONS, 1L)))
+                .plug(within())
+                .map(result -> result.getMatchedCount() > 0);
+    }
+
+    /**
+     * Clears a session's verified-answers mark, once its last verified answer was removed (counted after the removal),
+     * unless a verification began since {@code session} was read (its {@code verifications}): that one may store an
+     * answer after the count, so the mark stays. A mark left set only costs a lookup that finds nothing.
+     */
+    public Uni<Void> clearVerifiedMark(SessionDocument session) {
+        Bson unchanged = session.verifications == 0
+                ? Filters.or(Filters.eq(VERIFICATIONS, 0L), Filters.exists(VERIFICATIONS, false))
+                : Filters.eq(VERIFICATIONS, session.verifications);
+        return repository
+                .mongoCollection()
+                .updateOne(Filters.and(Filters.eq("_id", session.id), unchanged), Updates.set(VERIFIED_MARK, false))
+                .plug(within())
+                .replaceWithVoid();
     }
 
     /** The session document's field holding the claim of its insights' computation. */

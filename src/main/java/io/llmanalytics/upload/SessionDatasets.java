@@ -242,6 +242,8 @@ public class SessionDatasets {
         doc.owner = session.owner;
         doc.interactionCount = session.interactionCount;
         doc.interactionsMoved = session.interactionsMoved;
+        doc.verifiedAnswers = session.verifiedAnswers;
+        doc.verifications = session.verifications;
         return doc;
     }
 }

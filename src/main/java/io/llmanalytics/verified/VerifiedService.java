@@ -98,22 +98,34 @@ public class VerifiedService {
                             return run(session, answer.generatedCode())
                                     .map(result -> verified(session, answer, result));
                         }))
+                        .call(verified -> interactions.markVerified(session.id).invoke(found -> {
+                            if (!found) {
+                                throw new ProblemException(ProblemType.NOT_FOUND, SessionStore.SESSION_DELETED);
+                            }
+                        }))
                         .call(store::put)
+                        // again once stored: an undo that found none left before the put may have cleared the
+                        // mark meanwhile; this sets it again, and a clear begun before this fails (count changed)
+                        .call(verified -> interactions.markVerified(session.id))
                         .invoke(metrics::verified));
     }
 
     /** Undoes {@link #verify}: 404 when the interaction is not verified. */
     public Uni<Void> unverify(String sessionId, String interactionId) {
         return sessions.find(sessionId)
-                .chain(session -> store.remove(session.id, interactionId))
-                .invoke(removed -> {
-                    if (!removed) {
-                        throw new ProblemException(
-                                ProblemType.NOT_FOUND,
-                                "The interaction '" + shortened(interactionId) + "' is not verified.");
-                    }
-                    metrics.unverified();
-                })
+                .chain(session -> store.remove(session.id, interactionId)
+                        .invoke(removed -> {
+                            if (!removed) {
+                                throw new ProblemException(
+                                        ProblemType.NOT_FOUND,
+                                        "The interaction '" + shortened(interactionId) + "' is not verified.");
+                            }
+                            metrics.unverified();
+                        })
+                        .chain(removed -> store.list(session.id))
+                        .chain(left -> left.isEmpty()
+                                ? interactions.clearVerifiedMark(session)
+                                : Uni.createFrom().voidItem()))
                 .replaceWithVoid();
     }
 
@@ -171,6 +183,9 @@ public class VerifiedService {
      * a store that does not answer means no help.
      */
     public Uni<VerifiedLookup> lookup(SessionDocument session, String question) {
+        if (Boolean.FALSE.equals(session.verifiedAnswers)) {
+            return Uni.createFrom().item(VerifiedLookup.NONE); // none when the session was read: no query
+        }
         return store.list(session.id)
                 .map(all -> lookup(all, versions(session), question, false))
                 .onFailure()

@@ -7,16 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.llmanalytics.store.StoreConfig;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.LlmStubProfile;
 import io.llmanalytics.testing.llm.OpenAiStub;
 import io.llmanalytics.testing.llm.StubRequest;
 import io.llmanalytics.testing.llm.StubResponse;
+import io.quarkus.mongodb.reactive.ReactiveMongoClient;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +31,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -248,6 +256,70 @@ class VerifiedApiTest {
         assertNull(again.get("verified"), again.toString());
         assertEquals(1, codeRequests().size());
         assertTrue(lastUserMessage(codeRequests().get(0)).contains("<verified_examples>"));
+    }
+
+    @Inject
+    ReactiveMongoClient client;
+
+    @Inject
+    StoreConfig config;
+
+    private ReactiveMongoCollection<Document> sessions() {
+        return client.getDatabase(config.database()).getCollection("sessions");
+    }
+
+    /** The session document's mark that it may have verified answers (null when it has none). */
+    private Object mark(String session) {
+        return sessions()
+                .find(Filters.eq("_id", session))
+                .collect()
+                .first()
+                .await()
+                .atMost(Duration.ofSeconds(30))
+                .get("verifiedAnswers");
+    }
+
+    /** Asks {@code question} (the stub writing {@code code}); whether a verified answer was reused. */
+    private boolean reused(String session, String question, String code) {
+        codes.put(question, code);
+        JsonNode done = stream(session, question).done();
+        assertTrue(done.get("error").isNull(), done.toString());
+        return done.has("verified") && done.get("verified").asBoolean();
+    }
+
+    @Test
+    void everyVerificationAndUndoIsSeenByTheNextQuestionAlsoOnASessionStoredBeforeTheMark() {
+        String session = upload(ORDERS);
+        String code = "result = df.groupby('region')['amount'].sum()";
+        String question = "What is the total amount by region?";
+        assertEquals(false, mark(session), "a new session has no verified answers");
+        assertFalse(reused(session, question, code));
+        String iid = ask(session, question, code).get("conversation_id").asText();
+
+        verify(session, iid, 200);
+        assertEquals(true, mark(session));
+        assertTrue(reused(session, question, code), "the next question sees the verification");
+
+        given().delete("/api/session/" + session + "/interactions/" + iid + "/verify")
+                .then()
+                .statusCode(204);
+        assertEquals(false, mark(session), "cleared with the last verified answer");
+        assertFalse(reused(session, question, code), "the next question sees the undo");
+
+        verify(session, iid, 200);
+        assertTrue(reused(session, question, code), "and the verification again");
+
+        // a session stored before the mark (no such field): its verified answers are looked up as before
+        sessions()
+                .updateOne(Filters.eq("_id", session), Updates.unset("verifiedAnswers"))
+                .await()
+                .atMost(Duration.ofSeconds(30));
+        assertNull(mark(session));
+        assertTrue(reused(session, question, code), "looked up without the mark");
+        given().delete("/api/session/" + session + "/interactions/" + iid + "/verify")
+                .then()
+                .statusCode(204);
+        assertFalse(reused(session, question, code));
     }
 
     private List<StubRequest> codeRequests() {
