@@ -4,6 +4,7 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -100,7 +101,13 @@ final class SharedLimits {
             return windows.findOneAndUpdate(
                     Filters.eq("_id", id),
                     Updates.combine(Updates.inc("n", 1), Updates.setOnInsert("expires", (minute + 1) * MINUTE_MILLIS)),
-                    new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+                    // the projection makes the embedded store answer a copy taken under its collection lock: its
+                    // plain answer is the stored document itself, encoded after the lock, when another $inc may have
+                    // moved it (two callers then see the same count)
+                    new FindOneAndUpdateOptions()
+                            .upsert(true)
+                            .projection(Projections.include("n"))
+                            .returnDocument(ReturnDocument.AFTER));
         });
         return guard(counted.onFailure(SharedLimits::duplicateKey).retry().atMost(2))
                 .invoke(doc -> {

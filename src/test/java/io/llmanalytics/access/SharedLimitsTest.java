@@ -152,6 +152,29 @@ class SharedLimitsTest {
         assertEquals(3, await(a.streams("key:ann")));
     }
 
+    /**
+     * Every count sees its own number: the embedded store encodes a plain findAndModify answer (the stored document
+     * itself) after releasing its lock, so concurrent counts could read the same, later value and refuse too many.
+     */
+    @Test
+    void concurrentCountsOnTwoInstancesAcceptExactlyTheLimit() {
+        SharedLimits a = pod();
+        SharedLimits b = pod();
+        int limit = 100;
+        for (int round = 0; round < 20; round++) {
+            List<Uni<Boolean>> counts = new ArrayList<>();
+            for (int i = 0; i < 2 * limit; i++) {
+                counts.add((i % 2 == 0 ? a : b)
+                        .count("analysis", "key:round" + round, limit, "...")
+                        .map(counted -> true)
+                        .onFailure(ProblemException.class)
+                        .recoverWithItem(false));
+            }
+            List<Boolean> accepted = await(Uni.join().all(counts).andFailFast());
+            assertEquals(limit, accepted.stream().filter(t -> t).count(), "round " + round);
+        }
+    }
+
     @Test
     void manyStartsOfOneCallerAtOnceAllGetASlotUnderAHighLimit() {
         SharedLimits a = pod();
