@@ -16,6 +16,7 @@ import io.llmanalytics.problem.ProblemFailures;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.sandbox.ExecutionResult;
 import io.llmanalytics.session.DatasetDocument;
+import io.llmanalytics.session.SessionStore;
 import io.llmanalytics.validation.Verdict;
 import io.llmanalytics.verified.VerifiedAnswer;
 import io.llmanalytics.verified.VerifiedLookup;
@@ -59,6 +60,12 @@ final class AnalysisRun {
     private String reusedVerified;
     /** Whether the next execution must run (not come from the result cache): the reused verified code's. */
     private boolean forceExecution;
+
+    /**
+     * The number of this run's interaction in the session's history, reserved when its first code runs (the counter's
+     * round trip then runs beside the worker and the interpretation); null before.
+     */
+    private volatile SessionStore.Reservation number;
 
     /** When the stream was subscribed (nano time): the opt-in breakdown's {@code prepare} and {@code run} start there. */
     private final long subscribedNanos;
@@ -222,6 +229,11 @@ final class AnalysisRun {
     private record Cached(ExecutionResult result, boolean cached) {}
 
     private Uni<Cached> execute(String code) {
+        if (number == null) {
+            // not when the run begins: a question read while many others of its session are in the model would find
+            // their numbers taken but not stored, and read its context by query rather than by key
+            number = services.history().reserve(prepared.session().id);
+        }
         String key = ResultCache.key(sources, code);
         boolean force = forceExecution;
         forceExecution = false;
@@ -314,6 +326,7 @@ final class AnalysisRun {
                                                     stored ? sessionId : null,
                                                     started,
                                                     prepared.privacy()),
+                                    number,
                                     (step, nanos) -> stageNanos.merge("history." + step, nanos, Long::sum))
                             .onFailure()
                             .call(() -> services.history().forgetCharts(sessionId, conversationId)));
@@ -353,7 +366,9 @@ final class AnalysisRun {
         return services.history()
                 .append(
                         prepared.session().id,
-                        services.history().entry(answer, null, null, started, prepared.privacy()))
+                        services.history().entry(answer, null, null, started, prepared.privacy()),
+                        number,
+                        (step, nanos) -> {})
                 .invoke(() -> {
                     services.metrics().finished("clarification", attempts.size());
                     emit.accept(new AnalysisEvent.Done(answer));
@@ -397,7 +412,9 @@ final class AnalysisRun {
                         prepared.session().id,
                         services.history()
                                 .entry(failed, null, null, started, prepared.privacy())
-                                .withProblem(History.problem(problem)))
+                                .withProblem(History.problem(problem)),
+                        number,
+                        (step, nanos) -> {})
                 .map(stored -> error)
                 .onFailure(AnalysisRun::sessionGone)
                 .recoverWithItem(e -> deleted())

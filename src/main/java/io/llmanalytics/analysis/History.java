@@ -105,9 +105,21 @@ public class History {
         return store.appendInteraction(sessionId, interaction);
     }
 
-    /** Appends one interaction as {@link #append(String, StoredInteraction)}, timing its store round trips. */
-    Uni<Void> append(String sessionId, StoredInteraction interaction, ObjLongConsumer<String> steps) {
-        return store.appendInteraction(sessionId, interaction, steps);
+    /**
+     * Appends one interaction as {@link #append(String, StoredInteraction)}, numbered by {@code reserved} when its
+     * number was not taken yet, timing its store round trips.
+     */
+    Uni<Void> append(
+            String sessionId,
+            StoredInteraction interaction,
+            SessionStore.Reservation reserved,
+            ObjLongConsumer<String> steps) {
+        return store.appendInteraction(sessionId, interaction, reserved, steps);
+    }
+
+    /** Reserves the number of the session's next interaction now, for an analysis that appends it when it ends. */
+    SessionStore.Reservation reserve(String sessionId) {
+        return store.reserve(sessionId);
     }
 
     /** The previous answered interactions, oldest first, as context for the next question. */

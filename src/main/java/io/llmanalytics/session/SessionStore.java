@@ -28,6 +28,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ObjLongConsumer;
 import java.util.stream.Collectors;
@@ -265,9 +266,53 @@ public class SessionStore {
      * the drop of the oldest beyond the bound, when due) and {@code check} (the session still exists).
      */
     public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction, ObjLongConsumer<String> steps) {
-        return timed("number", nextNumber(sessionId), steps)
+        return appendInteraction(sessionId, interaction, null, steps);
+    }
+
+    /**
+     * Appends one interaction as {@link #appendInteraction(String, StoredInteraction, ObjLongConsumer)}, numbered by
+     * {@code reserved} when it holds a number not taken yet (else numbered now): the counter's round trip is then off
+     * the answer's path.
+     */
+    public Uni<Void> appendInteraction(
+            String sessionId, StoredInteraction interaction, Reservation reserved, ObjLongConsumer<String> steps) {
+        Uni<Next> number = reserved == null ? null : reserved.take(sessionId);
+        return timed("number", number == null ? nextNumber(sessionId) : number, steps)
                 .chain(next -> insertInteraction(sessionId, next.seq(), interaction, next.mayExceed(config), steps)
                         .invoke(() -> recent.appended(sessionId, next.seq(), interaction)));
+    }
+
+    /**
+     * Reserves the number of a session's next interaction now, for an append that comes later (an analysis reserves
+     * it when its code first runs, so that the counter's round trip runs beside the worker). The first append
+     * given the reservation takes the number; later ones are numbered as they come. A number never taken (the
+     * analysis was cancelled) leaves a gap, which the reads by key allow for ({@link #RECENT_SLACK}). A reservation
+     * that met a failure of the store (not a deleted session) is replaced by a new number at the append.
+     */
+    public Reservation reserve(String sessionId) {
+        Uni<Next> number = nextNumber(sessionId).memoize().indefinitely();
+        number.subscribe().with(next -> {}, failure -> {}); // starts it; the append sees the outcome
+        return new Reservation(
+                sessionId,
+                number.onFailure(e -> !(e instanceof ProblemException p && p.type() == ProblemType.NOT_FOUND))
+                        .recoverWithUni(() -> nextNumber(sessionId)));
+    }
+
+    /** The number of a session's next interaction, reserved ahead of its append ({@link #reserve}); taken once. */
+    public static final class Reservation {
+
+        private final String sessionId;
+        private final AtomicReference<Uni<Next>> number;
+
+        private Reservation(String sessionId, Uni<Next> number) {
+            this.sessionId = sessionId;
+            this.number = new AtomicReference<>(number);
+        }
+
+        /** The reserved number for an append to {@code session}, or null when it was taken already. */
+        Uni<Next> take(String session) {
+            return sessionId.equals(session) ? number.getAndSet(null) : null;
+        }
     }
 
     private static <T> Uni<T> timed(String step, Uni<T> call, ObjLongConsumer<String> steps) {
@@ -379,7 +424,8 @@ public class SessionStore {
 
     /**
      * Interactions beyond {@code limit} read by key in {@link #recentInteractions(SessionDocument, int)}: appends in
-     * flight (numbered, not yet stored) or failed (removed again) leave gaps this many wide without the full query.
+     * flight (numbered when their analysis began, not yet stored), failed (removed again) or never made (the analysis
+     * was cancelled) leave gaps this many wide without the full query.
      */
     static final int RECENT_SLACK = 8;
 

@@ -28,6 +28,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -358,6 +359,59 @@ class InteractionStoreTest {
 
         String fresh = Uploads.sessionOf("fresh.csv", "a,b\n1,2\n");
         assertEquals(List.of(), recentByKey(fresh, 2), "a new session has none");
+    }
+
+    /**
+     * An analysis reserves its interaction's number when it begins (the counter's round trip then runs beside the
+     * model and the worker): its append takes that number, once; appends made meanwhile follow it; a number never
+     * taken (a cancelled analysis) is a gap the reads allow for; a session deleted meanwhile keeps nothing.
+     */
+    @Test
+    void aNumberReservedWhenAnAnalysisBeginsNumbersItsAppendOnce() {
+        String id = Uploads.sessionOf("reserved.csv", "a,b\n1,2\n");
+        StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
+        store.appendInteraction(id, withId(template, "v1")).await().atMost(WAIT);
+        assertEquals(List.of("v1"), recentByKey(id, 2));
+
+        SessionStore.Reservation begun = store.reserve(id);
+        awaitCounter(id, 2);
+        assertEquals(List.of("v1"), recentByKey(id, 2), "the reserved number is not stored yet");
+        store.appendInteraction(id, withId(template, "v3")).await().atMost(WAIT);
+        store.appendInteraction(id, withId(template, "v2"), begun, (step, nanos) -> {})
+                .await()
+                .atMost(WAIT);
+        store.appendInteraction(id, withId(template, "v4"), begun, (step, nanos) -> {})
+                .await()
+                .atMost(WAIT);
+        assertEquals(List.of(1L, 2L, 3L, 4L), keptNumbers(id));
+        assertEquals(List.of("v1", "v2", "v3", "v4"), ids(id), "numbered as reserved, then as appended");
+        assertEquals(List.of("v3", "v4"), recentByKey(id, 2));
+        assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+
+        store.reserve(id); // its analysis was cancelled: number 5 is never stored
+        awaitCounter(id, 5);
+        store.appendInteraction(id, withId(template, "v6")).await().atMost(WAIT);
+        assertEquals(List.of("v4", "v6"), recentByKey(id, 2), "the newest that exist, across the gap");
+        assertEquals(recentByQuery(id, 2), recentByKey(id, 2));
+
+        SessionStore.Reservation late = store.reserve(id);
+        awaitCounter(id, 7);
+        given().delete("/api/session/" + id).then().statusCode(204);
+        Throwable failure = store.appendInteraction(id, withId(template, "v7"), late, (step, nanos) -> {})
+                .onItem()
+                .transform(x -> (Throwable) null)
+                .onFailure()
+                .recoverWithItem(e -> e)
+                .await()
+                .atMost(WAIT);
+        assertTrue(failure != null && failure.getMessage().contains("deleted"), String.valueOf(failure));
+        assertEquals(0L, store.countInteractions(id).await().atMost(WAIT), "no interaction outlives its session");
+    }
+
+    private void awaitCounter(String id, long count) {
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> session(id).get("interactionCount", Number.class).longValue() == count);
     }
 
     @Test
