@@ -88,7 +88,8 @@ def overhead(base, csv, runs):
             own['outside the run'] = total * 1000 - t['run']
             for k, v in own.items():
                 stages.setdefault(k, []).append(v)
-            for k in ('history.charts', 'history.number', 'history.insert', 'history.check'):
+            for k in ('history.charts', 'history.number', 'history.insert', 'history.check', 'outside.request',
+                      'outside.session'):
                 if k in t:  # the history's parts: charts stored, then its store round trips
                     parts.setdefault(k, []).append(t[k])
         firsts.append(first * 1000)
@@ -102,7 +103,8 @@ def overhead(base, csv, runs):
         for k, v in stages.items():
             print(f'    {k:<18} {statistics.median(v):6.1f} ms   p95 {pct(v, 95):6.1f} ms')
     if parts:
-        print('  history by part (medians; number, insert and check are one store round trip each):')
+        print('  history and outside the run by part (medians; number, insert, check and outside.session are one store'
+              ' round trip each; outside.request is the request before the run, the session read included):')
         for k, v in parts.items():
             print(f'    {k:<18} {statistics.median(v):6.1f} ms   p95 {pct(v, 95):6.1f} ms')
 
