@@ -8,6 +8,8 @@ mode `concurrent BASE N`: N concurrent streams against a stub that delays each c
 stream): prints the wall time and how many ended with done, for BURSTS bursts one after the other (default 2): the
 first right after start-up, while the JIT still compiles the request path (cold), the last on a warmed service (the
 stub counts requests, so every burst's code is new to the service: no cache helps a later burst).
+mode `train BASE`: 20 sequential analyses, then 50 at once: the training run's workload when bench/pipeline.sh records
+the JVM's AOT cache of a build.
 """
 import http.client
 import json
@@ -148,5 +150,8 @@ if __name__ == '__main__':
     mode, base, csv = sys.argv[1], sys.argv[2], sys.argv[3]
     if mode == 'overhead':
         overhead(base, csv, int(sys.argv[4]) if len(sys.argv) > 4 else 50)
+    elif mode == 'train':  # the workload of the training run that records the JVM's AOT cache (bench/pipeline.sh)
+        overhead(base, csv, 20)
+        burst(base, upload(base, csv), 50, 'training')
     else:
         concurrent(base, csv, int(sys.argv[4]) if len(sys.argv) > 4 else 200, int(os.environ.get('BURSTS', '2')))

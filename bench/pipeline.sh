@@ -9,7 +9,9 @@
 # The done document's timings carry the service's opt-in breakdown (ANALYSIS_TIMINGS_BREAKDOWN), printed by stage.
 # BASELINE_APP=/path/to/quarkus-app (an earlier build's target/quarkus-app, copied away) runs both parts against that
 # build too, first, in the same run: compare the two as ratios on a shared machine. PARTS="overhead" (or
-# "concurrent") runs one part only.
+# "concurrent") runs one part only. Each service runs as bin/start runs it: its JVM options and, on JDK 25, the AOT
+# cache of that build, recorded first by a training run (20 analyses, then 50 at once) when the build has none;
+# AOT_CACHE=false measures without it.
 PARTS=${PARTS:-overhead concurrent}
 source "$(dirname "$0")/../bin/lib.sh"
 cd "$ROOT"
@@ -33,6 +35,18 @@ trap '[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true' EXIT
 
 run() { # run APP DELAY ARGS...: stub with DELAY, service APP against it, then the python benchmark with ARGS
   local app=$1 delay=$2; shift 2
+  local aot; aot=$(aot_cache_opts "$app")
+  if [[ "$aot" == *AOTCacheOutput* ]]; then # no cache for this build yet: a training run records it first
+    echo "  (training run for the JVM's AOT cache of $app: 20 analyses one by one, then 50 at once)"
+    JVM_EXTRA="$aot" start_and_run "$app" 0ms train >/dev/null
+    aot=$(aot_cache_opts "$app")
+  fi
+  echo "  (JVM: bin/start's options${aot:+, $aot})"
+  JVM_EXTRA="$aot" start_and_run "$app" "$delay" "$@"
+}
+
+start_and_run() { # start_and_run APP DELAY ARGS...: as run, with the JVM options in JVM_EXTRA added
+  local app=$1 delay=$2; shift 2
   local stub_port; stub_port=$(free_port)
   "$JAVA_HOME/bin/java" -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
     io.llmanalytics.testing.llm.OpenAiStub --port "$stub_port" --delay "$delay" --distinct-code >"$out/stub.log" 2>&1 &
@@ -42,7 +56,7 @@ run() { # run APP DELAY ARGS...: stub with DELAY, service APP against it, then t
   # ANALYSIS_TIMINGS_BREAKDOWN: the done document's timings break the pipeline's own time down by stage
   ANALYSIS_TIMINGS_BREAKDOWN=true RATE_LIMIT_ANALYSES_PER_MINUTE=0 RATE_LIMIT_CONCURRENT_STREAMS=0 RATE_LIMIT_UPLOADS_PER_MINUTE=0 \
   DATA_DIR=$(mktemp -d) OPENAI_BASE_URL="http://127.0.0.1:$stub_port/v1" OPENAI_API_KEY=bench \
-    "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -Dquarkus.http.port="$port" -jar "$app/quarkus-run.jar" \
+    "$JAVA_HOME/bin/java" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} ${JVM_EXTRA:-} -Dquarkus.http.port="$port" -jar "$app/quarkus-run.jar" \
     >"$out/pipeline-service.log" 2>&1 &
   local service=$!
   pids+=($service)
