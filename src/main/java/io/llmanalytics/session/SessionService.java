@@ -1,10 +1,12 @@
 package io.llmanalytics.session;
 
+import com.mongodb.client.model.Filters;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +17,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.Codec;
+import org.bson.codecs.DecoderContext;
 
 /**
  * Stored sessions: read, listed and deleted (with their interactions and files). Sessions are created by the intake
@@ -28,6 +33,9 @@ public class SessionService {
     private final StoreConfig storeConfig;
     private final Event<SessionDeleted> deleted;
     private final SessionStore store;
+    private final Codec<SessionDocument> codec;
+    /** Reads of a session by id, shared by the requests that make them at the same time (a burst of questions). */
+    private final CoalescedReads<String, RawBsonDocument> reads;
 
     public SessionService(
             GridFsFiles files,
@@ -40,18 +48,26 @@ public class SessionService {
         this.storeConfig = storeConfig;
         this.deleted = deleted;
         this.store = store;
+        this.codec = repository.mongoCollection().getCodecRegistry().get(SessionDocument.class);
+        ReactiveMongoCollection<RawBsonDocument> raw =
+                repository.mongoCollection().withDocumentClass(RawBsonDocument.class);
+        // bounded by the store timeout: a read that never lands would hold every later read of its session
+        this.reads = new CoalescedReads<>(
+                id -> raw.find(Filters.eq("_id", id)).collect().first().plug(StoreCalls.within(storeConfig.timeout())));
     }
 
     public Uni<SessionDocument> find(String id) {
         if (!isUuid(id)) {
             return Uni.createFrom().failure(notFound(id));
         }
-        return repository
-                .findById(id)
-                .plug(StoreCalls.within(storeConfig.timeout()))
-                .onItem()
-                .ifNull()
-                .failWith(() -> notFound(id));
+        return reads.get(id).map(this::decode).onItem().ifNull().failWith(() -> notFound(id));
+    }
+
+    /** A session as the store sent it, decoded for one request: requests sharing a read never share the object. */
+    private SessionDocument decode(RawBsonDocument stored) {
+        return stored == null
+                ? null
+                : codec.decode(stored.asBsonReader(), DecoderContext.builder().build());
     }
 
     public Uni<SessionPage> list(int limit, int offset) {
