@@ -256,13 +256,7 @@ class InteractionStoreTest {
         String gone = UUID.randomUUID().toString();
         StoredInteraction template = HistoryMigration.interaction(legacyEntry(1, false));
 
-        Throwable failure = store.appendInteraction(gone, template)
-                .onItem()
-                .transform(x -> (Throwable) null)
-                .onFailure()
-                .recoverWithItem(e -> e)
-                .await()
-                .atMost(WAIT);
+        Throwable failure = failureOf(store.appendInteraction(gone, template));
 
         assertTrue(failure != null && failure.getMessage().contains("deleted"), String.valueOf(failure));
         assertEquals(0L, store.countInteractions(gone).await().atMost(WAIT));
@@ -275,13 +269,7 @@ class InteractionStoreTest {
         long seq = store.nextSeq(id).await().atMost(WAIT);
         given().delete("/api/session/" + id).then().statusCode(204); // the delete wins the race here
 
-        Throwable failure = store.insertInteraction(id, seq, template)
-                .onItem()
-                .transform(x -> (Throwable) null)
-                .onFailure()
-                .recoverWithItem(e -> e)
-                .await()
-                .atMost(WAIT);
+        Throwable failure = failureOf(store.insertInteraction(id, seq, template));
 
         assertTrue(failure != null && failure.getMessage().contains("deleted"), String.valueOf(failure));
         assertEquals(0L, store.countInteractions(id).await().atMost(WAIT), "no interaction outlives its session");
@@ -397,15 +385,18 @@ class InteractionStoreTest {
         SessionStore.Reservation late = store.reserve(id);
         awaitCounter(id, 7);
         given().delete("/api/session/" + id).then().statusCode(204);
-        Throwable failure = store.appendInteraction(id, withId(template, "v7"), late, (step, nanos) -> {})
-                .onItem()
+        Throwable failure = failureOf(store.appendInteraction(id, withId(template, "v7"), late, (step, nanos) -> {}));
+        assertTrue(failure != null && failure.getMessage().contains("deleted"), String.valueOf(failure));
+        assertEquals(0L, store.countInteractions(id).await().atMost(WAIT), "no interaction outlives its session");
+    }
+
+    private static Throwable failureOf(Uni<?> uni) {
+        return uni.onItem()
                 .transform(x -> (Throwable) null)
                 .onFailure()
                 .recoverWithItem(e -> e)
                 .await()
                 .atMost(WAIT);
-        assertTrue(failure != null && failure.getMessage().contains("deleted"), String.valueOf(failure));
-        assertEquals(0L, store.countInteractions(id).await().atMost(WAIT), "no interaction outlives its session");
     }
 
     private void awaitCounter(String id, long count) {
