@@ -424,7 +424,7 @@ public class SessionStore {
 
     /**
      * Interactions beyond {@code limit} read by key in {@link #recentInteractions(SessionDocument, int)}: appends in
-     * flight (numbered when their analysis began, not yet stored), failed (removed again) or never made (the analysis
+     * flight (numbered when their code first ran, not yet stored), failed (removed again) or never made (the analysis
      * was cancelled) leave gaps this many wide without the full query.
      */
     static final int RECENT_SLACK = 8;
