@@ -257,22 +257,15 @@ public class SessionStore {
      * by a late answer) and {@code STORE_UNAVAILABLE} when the store does not answer.
      */
     public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction) {
-        return appendInteraction(sessionId, interaction, (step, nanos) -> {});
+        return appendInteraction(sessionId, interaction, null, (step, nanos) -> {});
     }
 
     /**
-     * Appends one interaction as {@link #appendInteraction(String, StoredInteraction)}, telling {@code steps} how long
-     * each of its store round trips took, in nanoseconds: {@code number} (the session's counter), {@code insert} (with
-     * the drop of the oldest beyond the bound, when due) and {@code check} (the session still exists).
-     */
-    public Uni<Void> appendInteraction(String sessionId, StoredInteraction interaction, ObjLongConsumer<String> steps) {
-        return appendInteraction(sessionId, interaction, null, steps);
-    }
-
-    /**
-     * Appends one interaction as {@link #appendInteraction(String, StoredInteraction, ObjLongConsumer)}, numbered by
-     * {@code reserved} when it holds a number not taken yet (else numbered now): the counter's round trip is then off
-     * the answer's path.
+     * Appends one interaction as {@link #appendInteraction(String, StoredInteraction)}, numbered by {@code reserved}
+     * when it holds a number not taken yet (else numbered now: with a reservation the counter's round trip is off the
+     * answer's path), telling {@code steps} how long each of its store round trips took, in nanoseconds: {@code number}
+     * (the session's counter, or the wait for the reserved one), {@code insert} (with the drop of the oldest beyond the
+     * bound, when due) and {@code check} (the session still exists).
      */
     public Uni<Void> appendInteraction(
             String sessionId, StoredInteraction interaction, Reservation reserved, ObjLongConsumer<String> steps) {
