@@ -4,15 +4,15 @@ needs for that DataFrame (``df.memory_usage(deep=True).sum()``).
 
 Run through bench/memory.sh, which starts the packaged service. For each table (a tiny one first, as the baseline,
 then the ~100 MB one): upload it over HTTP, ask a question (so the session's zygote holds the data and has forked its
-spare child), find the session's zygote in the process tree (java → supervisor → zygote → children) and read
+spare children), find the session's zygote in the process tree (java → supervisor → zygote → children) and read
 /proc/PID/smaps_rollup of the zygote and its children. The dataset's cost is the big session's figure minus the tiny
-session's (the same interpreter, imports and spare child otherwise). pandas' own figure comes from a separate
+session's (the same interpreter, imports and spare children otherwise). pandas' own figure comes from a separate
 process that loads the same file with the session's dtypes through the worker's own datasets.load.
 
-Figures: the PSS of the zygote plus its idle spare child (pages shared between the two count once in total; pages
+Figures: the PSS of the zygote plus its idle spare children (pages shared between them count once in total; pages
 shared with the supervisor, i.e. the imported libraries, count in part and cancel out in the difference), the
 zygote's RSS, the worker's own figure (sandbox.cache.bytes: the zygote's USS at load, before it forks), and the
-zygote's peak RSS during the load. The zygote's USS alone is near zero once its spare child shares its pages, so it
+zygote's peak RSS during the load. The zygote's USS alone is near zero once its spare children share its pages, so it
 is not a figure. While a question runs, the running child's peak USS (sampled) is its extra cost: pages it copied on
 write plus what the query allocates.
 """
@@ -107,7 +107,7 @@ def upload(path, attempts=3):
 
 
 class ChildSampler(threading.Thread):
-    """Samples the USS of the zygote's children while a question runs; the spare child at rest is the reference."""
+    """Samples the USS of the zygote's children while a question runs; a spare child at rest is the reference."""
 
     def __init__(self, zygote):
         super().__init__(daemon=True)
@@ -165,22 +165,23 @@ def cpu_ticks(pid):
 
 
 def quiet(zygote):
-    """Waits until the zygote's only child is its idle spare (no execution running, its CPU time standing still)."""
+    """Waits until the zygote's children are only its idle spares (no execution running: the same children, none of
+    them using CPU time, for half a second; one spare in builds before issue 20's fifth round, two since)."""
     deadline = time.time() + 120
     while time.time() < deadline:
         kids = children(zygote)
-        if len(kids) == 1:
-            ticks = cpu_ticks(kids[0])
+        if kids:
+            ticks = [cpu_ticks(k) for k in kids]
             time.sleep(0.5)
-            if children(zygote) == kids and cpu_ticks(kids[0]) == ticks:
+            if children(zygote) == kids and [cpu_ticks(k) for k in kids] == ticks:
                 return
         else:
             time.sleep(0.1)
-    raise SystemExit('zygote %d did not settle to one idle spare child' % zygote)
+    raise SystemExit('zygote %d did not settle to idle spare children' % zygote)
 
 
 def session_zygote(before, upload_body, question):
-    """The session's zygote after its upload, a question and the insights, with only its idle spare child."""
+    """The session's zygote after its upload, a question and the insights, with only its idle spare children."""
     session = upload_body['session_id']
     ask(session, question)
     settle(session)
@@ -278,7 +279,7 @@ def main():
         print(f'\n== {name}: {os.path.getsize(big) / 1e6:.0f} MB CSV, {pandas["rows"]} rows, dtypes {pandas["dtypes"]}')
         print(f'pandas df.memory_usage(deep=True).sum(): {deep / MB:8.1f} MiB (separate process, datasets.load'
               f' {pandas["seconds"]:.1f} s)')
-        print(f'zygote + spare child, PSS: big {b["group_pss"] / MB:7.1f}  tiny {t["group_pss"] / MB:6.1f}'
+        print(f'zygote + spares, PSS:     big {b["group_pss"] / MB:7.1f}  tiny {t["group_pss"] / MB:6.1f}'
               f'  dataset {gpss / MB:7.1f} MiB  ratio {gpss / deep:.2f}x')
         print(f'zygote RSS:                 big {b["rss"] / MB:7.1f}  tiny {t["rss"] / MB:6.1f}'
               f'  dataset {rss / MB:7.1f} MiB  ratio {rss / deep:.2f}x')
@@ -298,7 +299,7 @@ def main():
     print('\nload average (1/5/15 min) at end: %s' % load())
     print('target: a dataset held by the worker costs <= 1.5x pandas\' deep memory')
     for name, r_pss, r_rss in rows:
-        print(f'  {name:8s} zygote+spare PSS {r_pss:.2f}x  zygote RSS {r_rss:.2f}x'
+        print(f'  {name:8s} zygote+spares PSS {r_pss:.2f}x  zygote RSS {r_rss:.2f}x'
               f'  {"OK" if max(r_pss, r_rss) <= 1.5 else "OVER"}')
 
 

@@ -62,7 +62,7 @@ class ProtocolTest(unittest.TestCase):
 
 EVERY_REQUEST = [
     {'op': 'configure', 'allowed_modules': 'pandas\nnumpy', 'memory_budget': 1 << 30, 'idle_seconds': 60.0,
-     'allow_unconfined': False, 'landlock': 'auto'},
+     'spare_idle_seconds': 2.5, 'allow_unconfined': False, 'landlock': 'auto'},
     {'op': 'load', 'id': 3, 'session': 's', 'key': 'k', 'datasets': [
         {'name': 'sales', 'default': True, 'path': '/tmp/a.csv', 'columns': ['x'], 'dtypes': {'x': 'int64'},
          'date_columns': [], 'na_values': ['']}]},

@@ -21,6 +21,21 @@ def alive(pid):
         return False
 
 
+def children(pid):
+    """The live children of ``pid``."""
+    found = []
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry) as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(fields[1]) == pid and fields[0] != 'Z':
+                found.append(int(entry))
+    return found
+
+
 def wait_until(predicate, timeout=5.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -227,6 +242,36 @@ class SupervisorTest(unittest.TestCase):
             self.assertEqual('completed', header['outcome'], header)
             self.assertEqual(expected, body['result'])
 
+    def test_the_zygote_keeps_its_spares_forked_ahead_and_replaces_each_one_used(self):
+        """Every request is handed to a child forked ahead; once requests come the zygote has as many waiting as it
+        keeps (zygote.SPARES), no more: children that ran are gone and a used spare is replaced."""
+        import zygote
+        self.client.load('s', [self.spec])
+        pid = self.stats()['sessions'][0]['pid']
+        self.assertTrue(wait_until(lambda: len(children(pid)) == 1), children(pid))
+        waiting = set(children(pid))
+        self.assertEqual(45, self.client.execute('s', 'result = int(df.x.sum())')[1]['result'])
+        self.assertTrue(wait_until(lambda: len(children(pid)) == zygote.SPARES), children(pid))
+        waiting |= set(children(pid))
+        for i in range(5):
+            self.assertEqual(45 + i, self.client.execute('s', 'result = int(df.x.sum()) + %d' % i)[1]['result'])
+        self.assertTrue(wait_until(lambda: len(children(pid)) == zygote.SPARES), children(pid))
+        self.assertTrue(waiting.isdisjoint(children(pid)), 'a spare was not used, or not replaced')
+
+    def test_a_zygote_without_requests_for_a_while_keeps_one_spare(self):
+        """One spare before the first request, SPARES while requests come, one again after spare_idle_seconds."""
+        import zygote
+        self.client.close()
+        self.client = support.SupervisorClient(timeout_ms=3000, configure={'spare_idle_seconds': 1.0})
+        self.client.load('s', [self.spec])
+        pid = self.stats()['sessions'][0]['pid']
+        self.assertTrue(wait_until(lambda: len(children(pid)) == 1), children(pid))
+        self.assertEqual(1, self.client.execute('s', 'result = 1')[1]['result'])
+        self.assertTrue(wait_until(lambda: len(children(pid)) == zygote.SPARES), children(pid))
+        kept = wait_until(lambda: len(children(pid)) == 1)
+        self.assertTrue(kept, children(pid))
+        self.assertEqual(2, self.client.execute('s', 'result = 2')[1]['result'])
+
     def test_malformed_requests_are_rejected_and_the_supervisor_goes_on(self):
         self.client.load('s', [self.spec])
         rid = self.client.request_id()
@@ -239,9 +284,13 @@ class SupervisorTest(unittest.TestCase):
     def test_closing_stdin_stops_the_supervisor_and_every_zygote(self):
         self.client.load('s', [self.spec])
         pid = self.stats()['sessions'][0]['pid']
+        self.assertTrue(wait_until(lambda: len(children(pid)) > 0), 'the zygote forked no spare')
+        spares = children(pid)
         self.client.proc.stdin.close()
         self.assertEqual(0, self.client.proc.wait(10))
         self.assertTrue(wait_until(lambda: not alive(pid)), 'zygote %d outlived its supervisor' % pid)
+        for spare in spares:
+            self.assertTrue(wait_until(lambda: not alive(spare)), 'spare %d outlived its zygote' % spare)
 
 
 if __name__ == '__main__':

@@ -12,8 +12,9 @@ reply with its request.
 
   JVM -> supervisor (requests)                    supervisor -> JVM (replies)
   {op: configure, allowed_modules, memory_budget, {type: ready, pid, python, pandas, numpy, confinement: {confined,
-   idle_seconds, allow_unconfined, landlock}        landlock_abi, filesystem, network, signals, problem,
-   (first frame, exactly once)                      allow_unconfined}}
+   idle_seconds, spare_idle_seconds,                landlock_abi, filesystem, network, signals, problem,
+   allow_unconfined, landlock}                      allow_unconfined}}
+   (first frame, exactly once)
   {op: load, id, session, key, datasets: [{name,  {type: loaded, id, session, key, bytes, shapes, cached_bytes,
    default, path, columns, dtypes, date_columns,    sessions}
    na_values}]}                                   {type: load_failed, id, session, key, error}
@@ -171,6 +172,7 @@ class Configure:
     allowed_modules: str
     memory_budget: int = 2 << 30
     idle_seconds: float = 600.0
+    spare_idle_seconds: float = 10.0  # a zygote keeps its second spare child this long after its last request
     allow_unconfined: bool = False
     landlock: str = 'auto'
 

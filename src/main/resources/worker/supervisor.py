@@ -43,8 +43,9 @@ def log(message):
 class Context:
     """What every zygote and child inherits: the import policy, the readable directories and the confinement."""
 
-    def __init__(self, allowed_modules, allow_unconfined=False, landlock='auto'):
+    def __init__(self, allowed_modules, allow_unconfined=False, landlock='auto', spare_idle_seconds=10.0):
         self.policy = policy.ImportPolicy(allowed_modules)
+        self.spare_idle_seconds = spare_idle_seconds
         self.roots = guard.library_roots()
         self.confinement = guard.Confinement.detect(self.roots, allow_unconfined)
         if landlock == 'off':
@@ -399,7 +400,7 @@ def main():
         except protocol.MalformedRequest as e:
             raise protocol.ProtocolError('the first request must be a well-formed configure: %s' % e) from None
         context = Context(configure.allowed_modules, configure.allow_unconfined is True,
-                          'off' if configure.landlock == 'off' else 'auto')
+                          'off' if configure.landlock == 'off' else 'auto', configure.spare_idle_seconds)
         if not context.report['confined']:
             log('analysis code cannot be confined: %s' % context.report['problem'])
         guard.seccomp_filter()

@@ -1,5 +1,6 @@
 """A session zygote: forked from the supervisor for one session, it loads that session's datasets once, keeps them in
-memory and forks one execution child per execution. It never runs analysis code itself."""
+memory and forks one execution child per execution, ahead of time (SPARES of them wait for a job). It never runs
+analysis code itself."""
 import gc
 import os
 import selectors
@@ -23,6 +24,20 @@ def log(message):
         pass
 
 
+# Spare children kept forked ahead (executor.Spare) while requests come: with two, a request that follows the previous
+# result closely finds one ready and warmed while the other is being replaced. Measured (bench/worker.sh, 2 processors,
+# issue 20): one spare, replaced at once after each result, 12.6-13.7 ms of overhead back to back; two, replaced after
+# REFILL_DELAY, 11.6-12.8. A spare at rest costs about 9 MiB of its own (the pages its warm-up wrote), so a zygote with
+# no request for spare_idle_seconds (configure) keeps one.
+SPARES = 2
+# A fork and the new spare's warm-up take both processors for a few milliseconds (the fork copies the zygote's page
+# tables: 3-4 ms on 200,000 rows). Forked right after a result, they delayed the result's way through the supervisor to
+# the JVM, whose processes then waited for a processor: 8-10 ms from the zygote's reply to the caller on 2.3 M rows,
+# against 3-5 ms when the fork waits this long (bench/worker.sh, 2 processors). A request that comes first and finds no
+# spare has one forked for it, as before.
+REFILL_DELAY = 0.003
+
+
 class Zygote:
 
     def __init__(self, sock, context):
@@ -31,7 +46,9 @@ class Zygote:
         self.frames = {}
         self.default = None
         self.running = {}
-        self.spare = None
+        self.spares = []
+        self.refill_at = None
+        self.last_request = None
         self.selector = selectors.DefaultSelector()
 
     def send(self, header, body=b''):
@@ -60,6 +77,10 @@ class Zygote:
         self.refill()
         while True:
             deadlines = [r.deadline for r in self.running.values() if r.killed_for is None]
+            if self.refill_at is not None:
+                deadlines.append(self.refill_at)
+            if len(self.spares) > 1:
+                deadlines.append(self.last_request + self.context.spare_idle_seconds)
             timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             events = self.selector.select(timeout)
             now = time.monotonic()
@@ -87,7 +108,11 @@ class Zygote:
                         running.collect()
                     else:
                         self.finish(running)
-                        self.refill()
+                        self.refill_soon()
+            if self.refill_at is not None and time.monotonic() >= self.refill_at:
+                self.refill()  # after the round's requests: one that came meanwhile takes a spare without waiting
+            while len(self.spares) > self.spares_wanted():
+                self.spares.pop().discard()
 
     def handle(self, header):
         try:
@@ -114,9 +139,9 @@ class Zygote:
 
     def start(self, request):
         job_id = request.id
+        self.last_request = time.monotonic()
         try:
-            spare = self.spare or self.fork_spare()
-            self.spare = None
+            spare = self.spares.pop(0) if self.spares else self.fork_spare()
             running = spare.start(job_id, request)
         except (OSError, ValueError, TypeError) as e:
             self.end(job_id, protocol.result(job_id, 'crashed', error='could not start: %s' % e))
@@ -129,12 +154,28 @@ class Zygote:
         return executor.Spare(child.namespace(self.frames, self.default), self.context)
 
     def refill(self):
-        """Forks the next execution child ahead of time."""
-        if self.spare is None:
+        """Forks an execution child ahead of time, one per call; the next, when one is still missing, REFILL_DELAY
+        later."""
+        self.refill_at = None
+        if len(self.spares) < self.spares_wanted():
             try:
-                self.spare = self.fork_spare()
+                self.spares.append(self.fork_spare())
             except OSError as e:
                 log('could not fork ahead: %s' % e)
+                return
+        if len(self.spares) < self.spares_wanted():
+            self.refill_soon()
+
+    def spares_wanted(self):
+        """SPARES while requests come, one once none came for spare_idle_seconds (and before the first)."""
+        recent = (self.last_request is not None
+                  and time.monotonic() - self.last_request < self.context.spare_idle_seconds)
+        return SPARES if recent else 1
+
+    def refill_soon(self):
+        """Forks the missing spares REFILL_DELAY from now (or at the time already set, if sooner)."""
+        if self.refill_at is None:
+            self.refill_at = time.monotonic() + REFILL_DELAY
 
     def finish(self, running):
         try:
@@ -155,13 +196,13 @@ class Zygote:
         del self.running[running.id]
         header, body = running.finish_early()
         self.end(running.id, header, body)
-        self.refill()
+        self.refill_soon()
 
     def stop(self):
         for running in self.running.values():
             running.kill('cancelled')
-        if self.spare is not None:
-            self.spare.discard()
+        for spare in self.spares:
+            spare.discard()
         os._exit(0)
 
 
