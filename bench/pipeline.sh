@@ -49,6 +49,7 @@ run() { # run APP DELAY ARGS...: stub with DELAY, service APP against it, then t
 start_and_run() { # start_and_run APP DELAY ARGS...: as run, with the JVM options in JVM_EXTRA added
   local app=$1 delay=$2; shift 2
   local stub_port; stub_port=$(free_port)
+  rm -f "$out/stub.log" # else the wait below may see the last stub's line before this one's redirection empties the file
   "$JAVA_HOME/bin/java" -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
     io.llmanalytics.testing.llm.OpenAiStub --port "$stub_port" --delay "$delay" --distinct-code >"$out/stub.log" 2>&1 &
   pids+=($!)
