@@ -268,8 +268,7 @@ class SupervisorTest(unittest.TestCase):
         self.assertTrue(wait_until(lambda: len(children(pid)) == 1), children(pid))
         self.assertEqual(1, self.client.execute('s', 'result = 1')[1]['result'])
         self.assertTrue(wait_until(lambda: len(children(pid)) == zygote.SPARES), children(pid))
-        kept = wait_until(lambda: len(children(pid)) == 1)
-        self.assertTrue(kept, children(pid))
+        self.assertTrue(wait_until(lambda: len(children(pid)) == 1), children(pid))
         self.assertEqual(2, self.client.execute('s', 'result = 2')[1]['result'])
 
     def test_malformed_requests_are_rejected_and_the_supervisor_goes_on(self):

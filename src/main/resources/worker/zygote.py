@@ -26,9 +26,9 @@ def log(message):
 
 # Spare children kept forked ahead (executor.Spare) while requests come: with two, a request that follows the previous
 # result closely finds one ready and warmed while the other is being replaced. Measured (bench/worker.sh, 2 processors,
-# issue 20): one spare, replaced at once after each result, 12.6-13.7 ms of overhead back to back; two, replaced after
-# REFILL_DELAY, 11.6-12.8. A spare at rest costs about 9 MiB of its own (the pages its warm-up wrote), so a zygote with
-# no request for spare_idle_seconds (configure) keeps one.
+# issue 20): one spare, replaced at once after each result, 12.6-13.7 ms of overhead back to back in 4 runs; two,
+# replaced after REFILL_DELAY, 11.2-12.8 ms in 4 runs. A spare at rest costs about 9 MiB of its own (the pages its
+# warm-up wrote), so a zygote with no request for spare_idle_seconds (configure) keeps one.
 SPARES = 2
 # A fork and the new spare's warm-up take both processors for a few milliseconds (the fork copies the zygote's page
 # tables: 3-4 ms on 200,000 rows). Forked right after a result, they delayed the result's way through the supervisor to
