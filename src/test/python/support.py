@@ -41,6 +41,31 @@ def until(condition, timeout, interval=0.05):
         threading.Event().wait(interval)
 
 
+def alive(pid):
+    """Whether ``pid`` is a process that has not exited (a zombie has exited: its parent has yet to reap it)."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            return f.read().rsplit(b')', 1)[1].split()[0] != b'Z'
+    except OSError:
+        return False
+
+
+def children(pid):
+    """The live child processes of ``pid``, whichever of its threads forked them."""
+    found = []
+    try:
+        tasks = os.listdir('/proc/%d/task' % pid)
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open('/proc/%d/task/%s/children' % (pid, task)) as f:
+                found.extend(int(p) for p in f.read().split())
+        except OSError:
+            pass
+    return [p for p in found if alive(p)]
+
+
 def corpus_dir():
     """The shared test corpus: <repo>/../shared/corpus, else /work/shared/corpus."""
     for candidate in (os.path.join(REPO, '..', 'shared', 'corpus'), os.path.join(REPO, '..', '..', 'shared', 'corpus'),

@@ -102,7 +102,7 @@ class HostileCodeTest(unittest.TestCase):
             # wrote it must be gone, killed by its zygote, not left looping until its CPU limit
             pid = body['result']
             self.assertIsInstance(pid, int, body)
-            self.assertTrue(support.until(lambda: not _alive(pid), 1.0),
+            self.assertTrue(support.until(lambda: not support.alive(pid), 1.0),
                             'the child %d still runs after its forged reply' % pid)
         else:
             self.assertIn(header['outcome'], ('timeout', 'killed', 'cpu_limit'), header)
@@ -128,15 +128,6 @@ class HostileCodeTest(unittest.TestCase):
         self.assertEqual({'status': 'ok', 'result': self.expected},
                          {'status': body['status'], 'result': body.get('result')})
         self.assertLess(elapsed, 1.0, 'benign execution took %.2f s' % elapsed)
-
-
-def _alive(pid):
-    """Whether ``pid`` is a process that has not exited (a zombie has exited: its parent has yet to reap it)."""
-    try:
-        with open('/proc/%d/stat' % pid, 'rb') as f:
-            return f.read().rsplit(b')', 1)[1].split()[0] != b'Z'
-    except OSError:
-        return False
 
 
 if __name__ == '__main__':

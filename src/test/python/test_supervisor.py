@@ -13,36 +13,8 @@ import pandas as pd
 import datasets
 
 
-def alive(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as f:
-            return f.read().split(')')[-1].split()[0] != 'Z'
-    except FileNotFoundError:
-        return False
-
-
-def children(pid):
-    """The live children of ``pid``."""
-    found = []
-    for entry in os.listdir('/proc'):
-        if entry.isdigit():
-            try:
-                with open('/proc/%s/stat' % entry) as f:
-                    fields = f.read().rsplit(')', 1)[1].split()
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            if int(fields[1]) == pid and fields[0] != 'Z':
-                found.append(int(entry))
-    return found
-
-
 def wait_until(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
+    return support.until(predicate, timeout, interval=0.02)
 
 
 class SupervisorTest(unittest.TestCase):
@@ -248,15 +220,15 @@ class SupervisorTest(unittest.TestCase):
         import zygote
         self.client.load('s', [self.spec])
         pid = self.stats()['sessions'][0]['pid']
-        self.assertTrue(wait_until(lambda: len(children(pid)) == 1), children(pid))
-        waiting = set(children(pid))
+        self.assertTrue(wait_until(lambda: len(support.children(pid)) == 1), support.children(pid))
+        waiting = set(support.children(pid))
         self.assertEqual(45, self.client.execute('s', 'result = int(df.x.sum())')[1]['result'])
-        self.assertTrue(wait_until(lambda: len(children(pid)) == zygote.SPARES), children(pid))
-        waiting |= set(children(pid))
+        self.assertTrue(wait_until(lambda: len(support.children(pid)) == zygote.SPARES), support.children(pid))
+        waiting |= set(support.children(pid))
         for i in range(5):
             self.assertEqual(45 + i, self.client.execute('s', 'result = int(df.x.sum()) + %d' % i)[1]['result'])
-        self.assertTrue(wait_until(lambda: len(children(pid)) == zygote.SPARES), children(pid))
-        self.assertTrue(waiting.isdisjoint(children(pid)), 'a spare was not used, or not replaced')
+        self.assertTrue(wait_until(lambda: len(support.children(pid)) == zygote.SPARES), support.children(pid))
+        self.assertTrue(waiting.isdisjoint(support.children(pid)), 'a spare was not used, or not replaced')
 
     def test_a_zygote_without_requests_for_a_while_keeps_one_spare(self):
         """One spare before the first request, SPARES while requests come, one again after spare_idle_seconds."""
@@ -265,10 +237,10 @@ class SupervisorTest(unittest.TestCase):
         self.client = support.SupervisorClient(timeout_ms=3000, configure={'spare_idle_seconds': 1.0})
         self.client.load('s', [self.spec])
         pid = self.stats()['sessions'][0]['pid']
-        self.assertTrue(wait_until(lambda: len(children(pid)) == 1), children(pid))
+        self.assertTrue(wait_until(lambda: len(support.children(pid)) == 1), support.children(pid))
         self.assertEqual(1, self.client.execute('s', 'result = 1')[1]['result'])
-        self.assertTrue(wait_until(lambda: len(children(pid)) == zygote.SPARES), children(pid))
-        self.assertTrue(wait_until(lambda: len(children(pid)) == 1), children(pid))
+        self.assertTrue(wait_until(lambda: len(support.children(pid)) == zygote.SPARES), support.children(pid))
+        self.assertTrue(wait_until(lambda: len(support.children(pid)) == 1), support.children(pid))
         self.assertEqual(2, self.client.execute('s', 'result = 2')[1]['result'])
 
     def test_malformed_requests_are_rejected_and_the_supervisor_goes_on(self):
@@ -283,13 +255,13 @@ class SupervisorTest(unittest.TestCase):
     def test_closing_stdin_stops_the_supervisor_and_every_zygote(self):
         self.client.load('s', [self.spec])
         pid = self.stats()['sessions'][0]['pid']
-        self.assertTrue(wait_until(lambda: len(children(pid)) > 0), 'the zygote forked no spare')
-        spares = children(pid)
+        self.assertTrue(wait_until(lambda: len(support.children(pid)) > 0), 'the zygote forked no spare')
+        spares = support.children(pid)
         self.client.proc.stdin.close()
         self.assertEqual(0, self.client.proc.wait(10))
-        self.assertTrue(wait_until(lambda: not alive(pid)), 'zygote %d outlived its supervisor' % pid)
+        self.assertTrue(wait_until(lambda: not support.alive(pid)), 'zygote %d outlived its supervisor' % pid)
         for spare in spares:
-            self.assertTrue(wait_until(lambda: not alive(spare)), 'spare %d outlived its zygote' % spare)
+            self.assertTrue(wait_until(lambda: not support.alive(spare)), 'spare %d outlived its zygote' % spare)
 
 
 if __name__ == '__main__':
