@@ -112,8 +112,29 @@ final class ColumnAccumulator {
     /** Adds a cell whose kind the reader already knows (Excel's typed cells); dates come as ISO text. */
     void add(String cell, CellKind kind) {
         cells++;
-        integers = null;
-        addKnown(cell, kind);
+        // an empty cell is a missing value whatever the reader took it for (an empty JSON string, say): the canonical
+        // copy cannot hold an empty text apart from a missing value, and the worker's pandas reads it as missing
+        CellKind known = cell == null || cell.isEmpty() ? CellKind.NULL : kind;
+        if (integers != null) {
+            knownInteger(cell, known);
+        }
+        addKnown(cell, known);
+    }
+
+    /**
+     * Follows a known-kind column's integers as the text scanner's do: while every cell is an integer whose text reads
+     * as a {@code long} (its text is what the canonical file holds, and what a scan of that file reads).
+     */
+    private void knownInteger(String cell, CellKind kind) {
+        if (kind != CellKind.INT) {
+            integers = null;
+            return;
+        }
+        try {
+            integers.add(Long.parseLong(cell.strip()));
+        } catch (NumberFormatException notALong) {
+            integers = null;
+        }
     }
 
     private void addKnown(String cell, CellKind kind) {

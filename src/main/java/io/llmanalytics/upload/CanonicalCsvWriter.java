@@ -11,11 +11,13 @@ import java.util.List;
 
 /**
  * Writes a dataset's canonical CSV: UTF-8, comma-separated, RFC 4180 quoting, header first, missing values as empty
- * fields (see {@link io.llmanalytics.dataset.DatasetSource}).
+ * fields (see {@link io.llmanalytics.dataset.DatasetSource}); a row of one missing value is a quoted empty field, since
+ * a blank line is no row to pandas.
  */
 public final class CanonicalCsvWriter implements Closeable {
 
     private final BufferedWriter out;
+    private boolean lineBreaks;
 
     public CanonicalCsvWriter(Path file) throws IOException {
         this.out = new BufferedWriter(
@@ -28,6 +30,12 @@ public final class CanonicalCsvWriter implements Closeable {
 
     /** Writes one row; null cells are missing values. */
     public void write(String[] cells) throws IOException {
+        if (cells.length == 1 && (cells[0] == null || cells[0].isEmpty())) {
+            // a blank line is no record to pandas (skip_blank_lines): the row would be lost, so it is a quoted empty
+            // field, which pandas reads as the row's missing value
+            out.write("\"\"\n");
+            return;
+        }
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {
                 out.write(',');
@@ -44,9 +52,13 @@ public final class CanonicalCsvWriter implements Closeable {
         boolean quote = false;
         for (int i = 0; i < cell.length(); i++) {
             char c = cell.charAt(i);
-            if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+            if (c == '\n' || c == '\r') {
+                lineBreaks = true;
                 quote = true;
                 break;
+            }
+            if (c == ',' || c == '"') {
+                quote = true;
             }
         }
         if (!quote) {
@@ -64,6 +76,11 @@ public final class CanonicalCsvWriter implements Closeable {
         }
         out.write(cell, start, cell.length() - start);
         out.write('"');
+    }
+
+    /** Whether every record written is one physical line (no cell held a line break): lines are records. */
+    public boolean linesAreRecords() {
+        return !lineBreaks;
     }
 
     @Override

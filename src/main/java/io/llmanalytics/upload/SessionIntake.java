@@ -229,9 +229,8 @@ public class SessionIntake {
 
     /**
      * The datasets of {@code parsed}: each canonical copy stored in GridFS (its id added to {@code stored}) while its
-     * dictionary is drafted ({@link DictionaryDrafts}, on a worker thread); a table whose canonical copy is the upload
-     * itself points to the stored original, and its drafts take the integer columns its parse gathered
-     * ({@link IntegerPrescan#folded}).
+     * dictionary is drafted ({@link DictionaryDrafts}, on a worker thread, from the integer columns its parse
+     * gathered); a table whose canonical copy is the upload itself points to the stored original.
      */
     Uni<List<DatasetDocument>> datasets(
             String id,
@@ -255,16 +254,9 @@ public class SessionIntake {
                                     table.schema()))
                     : timings.timed(IngestPhase.STORE_CANONICAL, storeCanonical(id, table, isDefault, stored));
             Path canonical = table.canonical() == null ? upload : table.canonical();
-            IntegerPrescan scanned =
-                    table.canonical() == null && parsed.tables().size() == 1
-                            ? IntegerPrescan.folded(upload, table.integers(), dictionaryConfig.draftMaxCodes())
-                            : IntegerPrescan.none();
             Uni<StoredDictionary> drafts = timings.timed(
                     IngestPhase.DRAFTS,
-                    Uni.createFrom()
-                            .item(() -> DictionaryDrafts.draft(
-                                    table.schema(), canonical, dictionaryConfig.draftMaxCodes(), scanned))
-                            .runSubscriptionOn(blocking));
+                    Uni.createFrom().item(() -> draft(table, canonical)).runSubscriptionOn(blocking));
             unis.add(Uni.combine()
                     .all()
                     .unis(dataset, drafts)
@@ -277,7 +269,8 @@ public class SessionIntake {
 
     /**
      * The datasets with their dictionaries drafted from what the data shows ({@link DictionaryDrafts}), on a worker
-     * thread (one pass over each canonical file that has integer columns); {@code tables} are in the same order.
+     * thread (a pass over a canonical file only for integer columns its parse did not gather); {@code tables} are in
+     * the same order.
      */
     Uni<List<DatasetDocument>> drafted(List<DatasetDocument> datasets, List<ParsedTable> tables, Path upload) {
         return Uni.createFrom()
@@ -287,13 +280,21 @@ public class SessionIntake {
                         Path canonical = tables.get(i).canonical() == null
                                 ? upload
                                 : tables.get(i).canonical();
-                        DatasetDocument d = datasets.get(i);
-                        drafted.add(d.withDictionary(
-                                DictionaryDrafts.draft(d.schema(), canonical, dictionaryConfig.draftMaxCodes())));
+                        drafted.add(datasets.get(i).withDictionary(draft(tables.get(i), canonical)));
                     }
                     return drafted;
                 })
                 .runSubscriptionOn(blocking);
+    }
+
+    /**
+     * The dictionary drafted for {@code table}, read from {@code canonical}: the integer columns its parse gathered
+     * ({@link IntegerPrescan#folded}) taken as they are, the others scanned.
+     */
+    private StoredDictionary draft(ParsedTable table, Path canonical) {
+        int maxCodes = dictionaryConfig.draftMaxCodes();
+        return DictionaryDrafts.draft(
+                table.schema(), canonical, maxCodes, IntegerPrescan.folded(canonical, table.integers(), maxCodes));
     }
 
     /** Stores {@code table}'s canonical file in GridFS (its id added to {@code stored}) and describes the dataset. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmanalytics.dictionary.IntegerColumns.IntColumn;
 import io.llmanalytics.schema.IntegerValues;
 import io.llmanalytics.upload.ParsedTable;
+import io.llmanalytics.upload.ParsedUpload;
 import io.llmanalytics.upload.formats.FormatFixtures;
 import io.llmanalytics.upload.formats.FormatFixtures.ParsedCsv;
 import java.io.IOException;
@@ -92,6 +93,53 @@ class IntegerPrescanTest {
     }
 
     @Test
+    void sameAsTheScanOfTheCanonicalCopyATypedReaderWrote() throws IOException {
+        int folded = 0;
+        for (FormatFixtures.Expected e : FormatFixtures.corpus()) {
+            String name = e.uploadName().toLowerCase(java.util.Locale.ROOT);
+            if (e.status() != 201
+                    || !(name.endsWith(".parquet") || name.endsWith(".arrow") || name.endsWith(".feather"))) {
+                continue;
+            }
+            for (ParsedTable table : parseAny(e.file(), e.uploadName()).tables()) {
+                for (int maxCodes : MAX_CODES) {
+                    assertSame(table, table.canonical(), prescan(e.file(), table, maxCodes), maxCodes, name);
+                }
+                folded += table.integers() != null ? 1 : 0;
+            }
+        }
+        assertTrue(folded >= 3, "typed corpus tables whose integer columns came from the pass: " + folded);
+
+        String ids = "{\"id\": 1, \"n\": 5, \"name\": \"a\"}\n{\"id\": 2, \"n\": 6, \"name\": \"b\"}\n"
+                + "{\"id\": 3, \"n\": 5, \"name\": \"c\"}\n{\"id\": 4, \"n\": -6, \"name\": \"d\"}\n";
+        expectTypedFolded("plain.jsonl", ids);
+        expectTypedFolded("decreasing.jsonl", ids + "{\"id\": 2, \"n\": 5, \"name\": \"e\"}\n");
+        expectTypedFolded("wide.jsonl", ids + "{\"id\": 9223372036854775807, \"n\": 5, \"name\": \"e\"}\n");
+        expectTypedFolded("quoted.jsonl", ids + "{\"id\": 5, \"n\": 5, \"name\": \"say \\\"hi\\\", then go\"}\n");
+        expectTypedFolded("missing.jsonl", ids + "{\"id\": 5, \"name\": \"e\"}\n");
+        expectTypedFolded("one-column.jsonl", "{\"id\": 3}\n{\"id\": 1}\n{}\n{\"id\": 2}\n");
+        // a text spanning lines: the copy's lines are not its records, so its integer columns are scanned
+        Path spans = write("spans.jsonl", ids + "{\"id\": 5, \"n\": 5, \"name\": \"two\\nlines\"}\n");
+        ParsedTable table = parseAny(spans, "spans.jsonl").tables().get(0);
+        assertNull(table.integers(), "the pass does not speak for a copy whose records span lines");
+        assertSame(table, table.canonical(), prescan(spans, table, 12), 12, "spans.jsonl");
+    }
+
+    private void expectTypedFolded(String name, String text) throws IOException {
+        Path file = write(name, text);
+        ParsedTable table = parseAny(file, name).tables().get(0);
+        assertNotNull(table.canonical(), name + ": a typed reader writes a canonical copy");
+        assertNotNull(table.integers(), name + ": the pass gathered the integer columns");
+        for (int maxCodes : MAX_CODES) {
+            assertSame(table, table.canonical(), prescan(file, table, maxCodes), maxCodes, name);
+        }
+    }
+
+    private ParsedUpload parseAny(Path file, String name) throws IOException {
+        return FormatFixtures.parser().parse(file, name, Files.createTempDirectory(dir, "w"));
+    }
+
+    @Test
     void aPrescanOfAnotherFileOrBoundIsIgnored() throws IOException {
         Path first = write("a.csv", "id,n\n1,5\n2,6\n3,5\n4,5\n");
         Path second = write("b.csv", "id,n\n4,1\n3,2\n2,3\n1,4\n");
@@ -126,10 +174,9 @@ class IntegerPrescanTest {
         assertFalse(describe(IntegerColumns.scan(table.schema(), file, 12)).isEmpty(), name + ": has integer columns");
     }
 
+    /** What the intake gives the drafts: the pass's integer columns of the file the dataset is read from. */
     private static IntegerPrescan prescan(Path file, ParsedTable table, int maxCodes) {
-        return table.canonical() == null
-                ? IntegerPrescan.folded(file, table.integers(), maxCodes)
-                : IntegerPrescan.none();
+        return IntegerPrescan.folded(table.canonical() == null ? file : table.canonical(), table.integers(), maxCodes);
     }
 
     private static void assertSame(ParsedTable table, Path scanned, IntegerPrescan prescan, int maxCodes, String what)
