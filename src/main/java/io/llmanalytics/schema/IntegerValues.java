@@ -22,28 +22,47 @@ public final class IntegerValues {
     private long last;
     private boolean increasing = true;
 
+    /**
+     * What a pass over a whole column would have gathered, computed another way (by a query): its first distinct
+     * values in the order they came (at most {@value #KEPT} are kept), how many cells it had, whether every value was
+     * greater than the one before it, and the last value.
+     */
+    public static IntegerValues of(long[] firstDistinct, long count, boolean increasing, long last) {
+        IntegerValues v = new IntegerValues();
+        for (int i = 0; i < Math.min(firstDistinct.length, KEPT); i++) {
+            v.keep(firstDistinct[i]);
+        }
+        v.count = count;
+        v.increasing = increasing;
+        v.last = last;
+        return v;
+    }
+
+    /** Keeps {@code v} unless it is kept already; while fewer than {@link #KEPT} are. */
+    private void keep(long v) {
+        if (v >= 0 && v < 64) {
+            small |= 1L << v;
+        }
+        int at = Arrays.binarySearch(sorted, 0, kept, v);
+        if (at < 0) {
+            int insert = -at - 1;
+            System.arraycopy(sorted, insert, sorted, insert + 1, kept - insert);
+            sorted[insert] = v;
+            inOrder[kept++] = v;
+        }
+    }
+
     void add(long v) {
         if (count > 0 && v <= last) {
             increasing = false;
         }
         count++;
         last = v;
-        if (v >= 0 && v < 64) {
-            if ((small & (1L << v)) != 0) {
-                return;
-            }
-            if (kept < KEPT) {
-                small |= 1L << v;
-            }
+        if (v >= 0 && v < 64 && (small & (1L << v)) != 0) {
+            return;
         }
         if (kept < KEPT) {
-            int at = Arrays.binarySearch(sorted, 0, kept, v);
-            if (at < 0) {
-                int insert = -at - 1;
-                System.arraycopy(sorted, insert, sorted, insert + 1, kept - insert);
-                sorted[insert] = v;
-                inOrder[kept++] = v;
-            }
+            keep(v);
         }
     }
 

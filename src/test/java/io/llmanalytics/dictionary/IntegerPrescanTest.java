@@ -125,6 +125,38 @@ class IntegerPrescanTest {
         assertSame(table, table.canonical(), prescan(spans, table, 12), 12, "spans.jsonl");
     }
 
+    @Test
+    void sameAsTheScanOfTheCopyDuckDbWroteForAParquetUpload() throws Exception {
+        String rows =
+                "SELECT i AS id, i % 5 + 1 AS code, -(i % 70) AS neg, 20000 - i AS down, i * 1000000000000 AS big,"
+                        + " 7 AS same, ['a', 'b, c', 'say \"hi\"'][i % 3 + 1] || i::VARCHAR AS name FROM range(20000) t(i)";
+        Path plain = parquet("plain.parquet", rows);
+        ParsedTable table = parseAny(plain, "plain.parquet").tables().get(0);
+        assertNotNull(table.integers(), "DuckDB's copy: the integer columns came with it");
+        for (int maxCodes : MAX_CODES) {
+            IntegerPrescan prescan = prescan(plain, table, maxCodes);
+            // past the values the pass keeps, a column with more distinct values (the ids) is scanned
+            assertTrue(
+                    prescan.scanned(1) && (prescan.scanned(0) || maxCodes >= IntegerValues.KEPT), prescan.toString());
+            assertSame(table, table.canonical(), prescan, maxCodes, "plain.parquet");
+        }
+        Path spans = parquet("spans.parquet", rows.replace("'a'", "e'two\\nlines'"));
+        ParsedTable spanning = parseAny(spans, "spans.parquet").tables().get(0);
+        assertNull(spanning.integers(), "a text spanning lines: the copy's integer columns are scanned");
+        assertSame(spanning, spanning.canonical(), prescan(spans, spanning, 12), 12, "spans.parquet");
+    }
+
+    /** A Parquet file DuckDB writes from {@code select}, in row groups of 1,000 rows. */
+    private Path parquet(String name, String select) throws Exception {
+        Path file = dir.resolve(name);
+        try (java.sql.Connection db =
+                        new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+                java.sql.Statement st = db.createStatement()) {
+            st.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet, ROW_GROUP_SIZE 1000)");
+        }
+        return file;
+    }
+
     private void expectTypedFolded(String name, String text) throws IOException {
         Path file = write(name, text);
         ParsedTable table = parseAny(file, name).tables().get(0);

@@ -8,6 +8,8 @@ import io.llmanalytics.schema.ColumnProfile;
 import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.DateFormats;
+import io.llmanalytics.schema.FoldedIntegers;
+import io.llmanalytics.schema.IntegerValues;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.SampleValues;
@@ -24,6 +26,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -42,7 +45,8 @@ import java.util.Set;
  * values, computed exactly up to the distinct bound), except that means and standard deviations come from DuckDB's
  * aggregates (they may differ from the streaming ones in the last bits) and that a text column past the distinct bound
  * gets its exact distinct count and top values (the streaming counter estimates them). The sample is read row by row
- * as before.
+ * as before. The integer columns the dictionary drafts need come from queries too ({@link FoldedIntegers}), so that the
+ * drafts do not scan the copy.
  *
  * <p>Anything it cannot reproduce exactly makes it step aside (an empty result): other column types (nested, huge
  * integers, intervals...), an infinity, a date or timestamp outside datetime64[ns]'s range, a cell longer than the cell
@@ -75,7 +79,13 @@ final class NativeCopy {
 
     /** The table, or empty when the row-by-row reader must read it. */
     Optional<ParsedTable> read(
-            Connection db, String source, List<String> rawNames, List<Kind> kinds, String name, Path canonicalOut)
+            Connection db,
+            String source,
+            String numbered,
+            List<String> rawNames,
+            List<Kind> kinds,
+            String name,
+            Path canonicalOut)
             throws SQLException {
         int width = kinds.size();
         List<String> names = ColumnNames.normalise(rawNames);
@@ -99,7 +109,95 @@ final class NativeCopy {
         }
         List<Map<String, Object>> sample = sample(db, source, rawNames, names, columns, kinds, schema);
         copy(db, source, names, columns, kinds, canonicalOut);
-        return Optional.of(new ParsedTable(new DatasetSchema(name, rows, schema, sample), canonicalOut, List.of("")));
+        return Optional.of(new ParsedTable(
+                new DatasetSchema(name, rows, schema, sample),
+                canonicalOut,
+                List.of(""),
+                integers(db, numbered, names, columns, kinds, schema)));
+    }
+
+    /**
+     * What the dictionary drafts need of the integer columns (int64, no missing value), as a pass over the canonical
+     * copy would gather them ({@link FoldedIntegers}), from queries over {@code numbered} (the source with each row's
+     * {@code file_row_number}: the copy keeps that order); null, so that the drafts scan the copy, when the copy's
+     * lines are not its records (a text or a name holds a line break) or a query fails.
+     */
+    private static FoldedIntegers integers(
+            Connection db,
+            String numbered,
+            List<String> names,
+            List<String> columns,
+            List<Kind> kinds,
+            List<ColumnSchema> schema) {
+        List<Integer> ints = new ArrayList<>();
+        List<String> breaks = new ArrayList<>();
+        for (int i = 0; i < kinds.size(); i++) {
+            if (kinds.get(i) == Kind.INT && schema.get(i).type() == PandasType.INT64) {
+                ints.add(i);
+            } else if (kinds.get(i) == Kind.VARCHAR) {
+                breaks.add("regexp_matches(" + columns.get(i) + ", '[\\r\\n]')");
+            }
+        }
+        if (ints.isEmpty() || names.stream().anyMatch(n -> n.indexOf('\n') >= 0 || n.indexOf('\r') >= 0)) {
+            return null;
+        }
+        try (Statement st = db.createStatement()) {
+            if (!breaks.isEmpty()) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT 1 FROM " + numbered + " WHERE "
+                        + String.join(" OR ", breaks) + " LIMIT 1)")) {
+                    if (rs.next() && rs.getLong(1) > 0) {
+                        return null;
+                    }
+                }
+            }
+            StringBuilder order = new StringBuilder("SELECT count(*)");
+            StringBuilder lags = new StringBuilder("SELECT file_row_number");
+            for (int i : ints) {
+                String c = columns.get(i);
+                order.append(", coalesce(bool_and(c")
+                        .append(i)
+                        .append(" > p")
+                        .append(i)
+                        .append("), true)");
+                order.append(", arg_max(c").append(i).append(", file_row_number)");
+                lags.append(", ").append(c).append(" AS c").append(i);
+                lags.append(", lag(")
+                        .append(c)
+                        .append(") OVER (ORDER BY file_row_number) AS p")
+                        .append(i);
+            }
+            long count;
+            boolean[] increasing = new boolean[ints.size()];
+            long[] last = new long[ints.size()];
+            try (ResultSet rs = st.executeQuery(order + " FROM (" + lags + " FROM " + numbered + ")")) {
+                rs.next();
+                count = rs.getLong(1);
+                for (int j = 0; j < ints.size(); j++) {
+                    increasing[j] = rs.getBoolean(2 + 2 * j);
+                    last[j] = rs.getLong(3 + 2 * j);
+                }
+            }
+            List<IntegerValues> byIndex = new ArrayList<>(Collections.nCopies(kinds.size(), null));
+            for (int j = 0; j < ints.size(); j++) {
+                long[] first = firstDistinct(st, numbered, columns.get(ints.get(j)));
+                byIndex.set(ints.get(j), IntegerValues.of(first, count, increasing[j], last[j]));
+            }
+            return new FoldedIntegers(byIndex, false);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** A column's first {@value IntegerValues#KEPT} distinct values, in the order of their first row. */
+    private static long[] firstDistinct(Statement st, String numbered, String c) throws SQLException {
+        List<Long> values = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT " + c + " FROM " + numbered + " GROUP BY " + c
+                + " ORDER BY min(file_row_number) LIMIT " + IntegerValues.KEPT)) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        return values.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** One row of aggregates: {@code values[i]} holds column i's figures in the order {@link #figures} gives. */
@@ -142,7 +240,13 @@ final class NativeCopy {
                 List.of("count(" + c + ")", "CAST(min(" + c + ") AS VARCHAR)", "CAST(max(" + c + ") AS VARCHAR)");
             case TIMESTAMP -> List.of("count(" + c + ")", "min(epoch_us(" + c + "))", "max(epoch_us(" + c + "))");
             case TIMESTAMP_NS -> List.of("count(" + c + ")", "min(epoch_ns(" + c + "))", "max(epoch_ns(" + c + "))");
-            case VARCHAR -> List.of("count(" + c + ")", "max(strlen(" + c + "))", "approx_count_distinct(" + c + ")");
+            // an empty text is a missing value to the worker (the canonical copy cannot hold it apart), as it is to
+            // the row-by-row profile
+            case VARCHAR ->
+                List.of(
+                        "count(nullif(" + c + ", ''))",
+                        "max(strlen(" + c + "))",
+                        "approx_count_distinct(nullif(" + c + ", ''))");
             default -> throw new IllegalStateException(kind.name());
         };
     }
@@ -273,8 +377,8 @@ final class NativeCopy {
             List<ValueCount> counts = new ArrayList<>();
             groups(
                     db,
-                    "SELECT " + c + ", count(*), 0 FROM " + source + " WHERE " + c + " IS NOT NULL GROUP BY " + c
-                            + " LIMIT " + (bound + 1),
+                    "SELECT " + c + ", count(*), 0 FROM " + source + " WHERE " + c + " <> '' GROUP BY " + c + " LIMIT "
+                            + (bound + 1),
                     counts);
             if (counts.size() <= bound) {
                 return new ColumnSchema(name, t, nulls, distinct(t, nulls, counts.size(), counts));
@@ -284,7 +388,7 @@ final class NativeCopy {
         long distinct = groups(
                 db,
                 "SELECT v, n, count(*) OVER () FROM (SELECT " + c + " AS v, count(*) AS n FROM " + source + " WHERE "
-                        + c + " IS NOT NULL GROUP BY " + c + ") ORDER BY n DESC, v LIMIT " + options.topValues(),
+                        + c + " <> '' GROUP BY " + c + ") ORDER BY n DESC, v LIMIT " + options.topValues(),
                 top);
         return new ColumnSchema(name, t, nulls, distinct(t, nulls, distinct, top));
     }

@@ -83,7 +83,7 @@ public final class ParquetTableReader {
         props.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
         try (Connection db = new DuckDBDriver().connect("jdbc:duckdb:", props)) {
             configure(db, canonicalOut.getParent());
-            String source = "read_parquet(" + literal(file.toString()) + ", binary_as_string=true)";
+            String source = source(file, false);
             List<String> names = new ArrayList<>();
             List<Kind> kinds = new ArrayList<>();
             try (Statement st = db.createStatement();
@@ -95,7 +95,7 @@ public final class ParquetTableReader {
                 }
             }
             if (nativeCopy && NativeCopy.applies(kinds)) {
-                Optional<ParsedTable> copied = copied(db, source, names, kinds, name, canonicalOut);
+                Optional<ParsedTable> copied = copied(db, source, source(file, true), names, kinds, name, canonicalOut);
                 if (copied.isPresent()) {
                     return copied.get();
                 }
@@ -130,9 +130,15 @@ public final class ParquetTableReader {
 
     /** The fast path's table; empty when it steps aside or DuckDB reports an error (the row-by-row read names it). */
     private Optional<ParsedTable> copied(
-            Connection db, String source, List<String> names, List<Kind> kinds, String name, Path canonicalOut) {
+            Connection db,
+            String source,
+            String numbered,
+            List<String> names,
+            List<Kind> kinds,
+            String name,
+            Path canonicalOut) {
         try {
-            return new NativeCopy(options, limits).read(db, source, names, kinds, name, canonicalOut);
+            return new NativeCopy(options, limits).read(db, source, numbered, names, kinds, name, canonicalOut);
         } catch (SQLException e) {
             LOG.debugf("Parquet fast path stepped aside: %s", e.getMessage());
             return Optional.empty();
@@ -279,6 +285,12 @@ public final class ParquetTableReader {
                         + " Write the column as a TIMESTAMP in microseconds (in Spark:"
                         + " spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS) or as text, or correct that row,"
                         + " and upload again.");
+    }
+
+    /** The upload as DuckDB reads it; {@code numbered}: with each row's {@code file_row_number}. */
+    static String source(Path file, boolean numbered) {
+        return "read_parquet(" + literal(file.toString()) + ", binary_as_string=true"
+                + (numbered ? ", file_row_number=true)" : ")");
     }
 
     static String literal(String s) {

@@ -89,7 +89,7 @@ class NativeCopyTest {
 
     @Test
     void duckDbWritesTheRowByRowReadersCanonicalFieldsTextForText() throws Exception {
-        String source = "read_parquet(" + ParquetTableReader.literal(file.toString()) + ", binary_as_string=true)";
+        String source = ParquetTableReader.source(file, false);
         List<String> names = new ArrayList<>();
         List<ParquetTableReader.Kind> kinds = new ArrayList<>();
         Path fast = work.resolve("fast-direct.csv");
@@ -104,7 +104,7 @@ class NativeCopyTest {
             }
             assertTrue(NativeCopy.applies(kinds), kinds.toString());
             assertTrue(new NativeCopy(OPTIONS, LIMITS)
-                    .read(db, source, names, kinds, "hard", fast)
+                    .read(db, source, ParquetTableReader.source(file, true), names, kinds, "hard", fast)
                     .isPresent());
         }
         ParsedTable slow = read(false, "slow-probe.csv");
