@@ -135,7 +135,7 @@ final class NativeCopy {
             if (kinds.get(i) == Kind.INT && schema.get(i).type() == PandasType.INT64) {
                 ints.add(i);
             } else if (kinds.get(i) == Kind.VARCHAR) {
-                breaks.add("regexp_matches(" + columns.get(i) + ", '[\\r\\n]')");
+                breaks.add("contains(" + columns.get(i) + ", chr(10)) OR contains(" + columns.get(i) + ", chr(13))");
             }
         }
         if (ints.isEmpty() || names.stream().anyMatch(n -> n.indexOf('\n') >= 0 || n.indexOf('\r') >= 0)) {
