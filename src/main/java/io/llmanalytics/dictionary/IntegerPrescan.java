@@ -17,8 +17,8 @@ import java.util.Map;
  * The dictionary drafts' integer columns ({@link IntegerColumns}) of a canonical CSV taken from the pass that profiled
  * it (an uploaded CSV's, or a typed reader's that wrote it) instead of a second scan of the file: the pass saw every cell
  * of every column, and for a file whose physical lines are its records one for one ({@link FoldedIntegers}), the cells
- * of a column the schema makes
- * integer are exactly the fields {@link IntegerColumns} reads there, line for line. So the result is the one its scan
+ * of a column the schema makes integer are exactly the fields {@link IntegerColumns} reads there, line for line (the
+ * Parquet fast path gathers the same by queries, {@code NativeCopy}). So the result is the one its scan
  * gives: the first {@code maxCodes + 1} distinct values in the order they came, and whether they only ever increase (a
  * blank line, which the pass skips, is a non-integer first field to the scan: the first column is then not
  * increasing). An integer column the pass could not keep enough values of is scanned, as is any file it does not
