@@ -16,8 +16,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
+import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,7 +101,7 @@ class IntegerPrescanTest {
     void sameAsTheScanOfTheCanonicalCopyATypedReaderWrote() throws IOException {
         int folded = 0;
         for (FormatFixtures.Expected e : FormatFixtures.corpus()) {
-            String name = e.uploadName().toLowerCase(java.util.Locale.ROOT);
+            String name = e.uploadName().toLowerCase(Locale.ROOT);
             if (e.status() != 201
                     || !(name.endsWith(".parquet") || name.endsWith(".arrow") || name.endsWith(".feather"))) {
                 continue;
@@ -149,9 +154,8 @@ class IntegerPrescanTest {
     /** A Parquet file DuckDB writes from {@code select}, in row groups of 1,000 rows. */
     private Path parquet(String name, String select) throws Exception {
         Path file = dir.resolve(name);
-        try (java.sql.Connection db =
-                        new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
-                java.sql.Statement st = db.createStatement()) {
+        try (Connection db = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+                Statement st = db.createStatement()) {
             st.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet, ROW_GROUP_SIZE 1000)");
         }
         return file;
