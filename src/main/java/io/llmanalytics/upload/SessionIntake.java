@@ -253,10 +253,9 @@ public class SessionIntake {
                                     table.naValues(),
                                     table.schema()))
                     : timings.timed(IngestPhase.STORE_CANONICAL, storeCanonical(id, table, isDefault, stored));
-            Path canonical = table.canonical() == null ? upload : table.canonical();
             Uni<StoredDictionary> drafts = timings.timed(
                     IngestPhase.DRAFTS,
-                    Uni.createFrom().item(() -> draft(table, canonical)).runSubscriptionOn(blocking));
+                    Uni.createFrom().item(() -> draft(table, upload)).runSubscriptionOn(blocking));
             unis.add(Uni.combine()
                     .all()
                     .unis(dataset, drafts)
@@ -277,10 +276,7 @@ public class SessionIntake {
                 .item(() -> {
                     List<DatasetDocument> drafted = new ArrayList<>();
                     for (int i = 0; i < datasets.size(); i++) {
-                        Path canonical = tables.get(i).canonical() == null
-                                ? upload
-                                : tables.get(i).canonical();
-                        drafted.add(datasets.get(i).withDictionary(draft(tables.get(i), canonical)));
+                        drafted.add(datasets.get(i).withDictionary(draft(tables.get(i), upload)));
                     }
                     return drafted;
                 })
@@ -288,10 +284,12 @@ public class SessionIntake {
     }
 
     /**
-     * The dictionary drafted for {@code table}, read from {@code canonical}: the integer columns its parse gathered
-     * ({@link IntegerPrescan#folded}) taken as they are, the others scanned.
+     * The dictionary drafted for {@code table}, read from its canonical copy ({@code upload} when the upload is itself
+     * canonical): the integer columns its parse gathered ({@link IntegerPrescan#folded}) taken as they are, the others
+     * scanned.
      */
-    private StoredDictionary draft(ParsedTable table, Path canonical) {
+    private StoredDictionary draft(ParsedTable table, Path upload) {
+        Path canonical = table.canonical() == null ? upload : table.canonical();
         int maxCodes = dictionaryConfig.draftMaxCodes();
         return DictionaryDrafts.draft(
                 table.schema(), canonical, maxCodes, IntegerPrescan.folded(canonical, table.integers(), maxCodes));

@@ -232,10 +232,8 @@ class IntegerPrescanTest {
     }
 
     private ParsedTable parse(Path file) throws IOException {
-        ParsedTable table = FormatFixtures.parser()
-                .parse(file, file.getFileName().toString(), Files.createTempDirectory(dir, "w"))
-                .tables()
-                .get(0);
+        ParsedTable table =
+                parseAny(file, file.getFileName().toString()).tables().get(0);
         assertEquals(null, table.canonical(), file + ": the test files are canonical");
         return table;
     }

@@ -113,7 +113,7 @@ final class NativeCopy {
                 new DatasetSchema(name, rows, schema, sample),
                 canonicalOut,
                 List.of(""),
-                integers(db, numbered, names, columns, kinds, schema)));
+                integers(db, numbered, rows, names, columns, kinds, schema)));
     }
 
     /**
@@ -125,6 +125,7 @@ final class NativeCopy {
     private static FoldedIntegers integers(
             Connection db,
             String numbered,
+            long rows,
             List<String> names,
             List<String> columns,
             List<Kind> kinds,
@@ -150,37 +151,28 @@ final class NativeCopy {
                     }
                 }
             }
-            StringBuilder order = new StringBuilder("SELECT count(*)");
-            StringBuilder lags = new StringBuilder("SELECT file_row_number");
+            List<String> order = new ArrayList<>();
+            List<String> lags = new ArrayList<>(List.of("file_row_number"));
             for (int i : ints) {
-                String c = columns.get(i);
-                order.append(", coalesce(bool_and(c")
-                        .append(i)
-                        .append(" > p")
-                        .append(i)
-                        .append("), true)");
-                order.append(", arg_max(c").append(i).append(", file_row_number)");
-                lags.append(", ").append(c).append(" AS c").append(i);
-                lags.append(", lag(")
-                        .append(c)
-                        .append(") OVER (ORDER BY file_row_number) AS p")
-                        .append(i);
+                order.add("coalesce(bool_and(c" + i + " > p" + i + "), true)");
+                order.add("arg_max(c" + i + ", file_row_number)");
+                lags.add(columns.get(i) + " AS c" + i);
+                lags.add("lag(" + columns.get(i) + ") OVER (ORDER BY file_row_number) AS p" + i);
             }
-            long count;
             boolean[] increasing = new boolean[ints.size()];
             long[] last = new long[ints.size()];
-            try (ResultSet rs = st.executeQuery(order + " FROM (" + lags + " FROM " + numbered + ")")) {
+            try (ResultSet rs = st.executeQuery("SELECT " + String.join(", ", order) + " FROM (SELECT "
+                    + String.join(", ", lags) + " FROM " + numbered + ")")) {
                 rs.next();
-                count = rs.getLong(1);
                 for (int j = 0; j < ints.size(); j++) {
-                    increasing[j] = rs.getBoolean(2 + 2 * j);
-                    last[j] = rs.getLong(3 + 2 * j);
+                    increasing[j] = rs.getBoolean(1 + 2 * j);
+                    last[j] = rs.getLong(2 + 2 * j);
                 }
             }
             List<IntegerValues> byIndex = new ArrayList<>(Collections.nCopies(kinds.size(), null));
             for (int j = 0; j < ints.size(); j++) {
                 long[] first = firstDistinct(st, numbered, columns.get(ints.get(j)));
-                byIndex.set(ints.get(j), IntegerValues.of(first, count, increasing[j], last[j]));
+                byIndex.set(ints.get(j), IntegerValues.of(first, rows, increasing[j], last[j]));
             }
             return new FoldedIntegers(byIndex, false);
         } catch (SQLException e) {
