@@ -95,9 +95,12 @@ export default [
       assert.equal(await again.locator('.reading').textContent(), 'Reading sum of revenue per calendar month');
       const chart = again.locator('.charts img');
       assert.equal(await chart.count(), 1, 'the chart is shown again after the reload');
-      await chart.scrollIntoViewIfNeeded(); // images load lazily, once near the viewport
-      await eventually(async () => assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth > 100),
-        'the stored image loads'));
+      // images load lazily, once near the viewport; the page may still be laying out what comes above the chart (the
+      // dataset, the suggestions), so it is brought into view again until it has loaded
+      await eventually(async () => {
+        await chart.scrollIntoViewIfNeeded();
+        assert.ok(await chart.evaluate((img) => img.complete && img.naturalWidth > 100), 'the stored image loads');
+      });
       assert.match(await chart.getAttribute('src'), /^blob:/);
       assert.equal(await again.locator('details.code-details').evaluate((d) => d.open), false);
       await again.locator('.charts').scrollIntoViewIfNeeded();

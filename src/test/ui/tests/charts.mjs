@@ -62,13 +62,24 @@ export default [
       // the PNG stays as the static form, out of sight
       assert.match(await turn.locator('.charts img').getAttribute('src'), /^data:image\/png;base64,/);
 
-      // after a reload: the stored spec is fetched and drawn again
+      // after a reload: the stored spec is fetched and drawn again. The stored PNG is held back until the interactive
+      // chart is drawn (which hides it): the static form (printed, saved) must load all the same
+      let release;
+      const drawn = new Promise((resolve) => { release = resolve; });
+      const png = /\/interactions\/[^/]+\/charts\/0$/;
+      await page.route(png, async (route) => { await drawn; await route.continue(); });
       await page.reload();
       await page.locator('.dataset-title').waitFor();
       const again = page.locator('.turn').first();
       await again.locator('.charts figure').scrollIntoViewIfNeeded();
       await eventually(async () => assert.equal(await again.locator('.charts figure').getAttribute('data-interactive'),
         'true'), { timeout: 30_000 });
+      release();
+      const hidden = again.locator('.charts img');
+      await eventually(async () => assert.ok(await hidden.evaluate((img) => img.complete && img.naturalWidth > 100),
+        'the hidden static chart loads'));
+      assert.match(await hidden.getAttribute('src'), /^blob:/);
+      await page.unroute(png);
       const storedBars = again.locator('.chart-interactive .bars .point path');
       assert.equal(await storedBars.count(), 3);
       await hoverOver(page, storedBars.nth(1));

@@ -142,7 +142,9 @@ export function chartFigure(img, spec, label) {
         for (const button of box.querySelectorAll('.modebar-btn:not([aria-label])')) {
           button.setAttribute('aria-label', button.getAttribute('data-title') ?? 'Chart tool');
         }
-        // the PNG stays in the page, out of sight: the static form (saved, printed, read by assistive technology)
+        // the PNG stays in the page, out of sight: the static form (saved, printed, read by assistive technology).
+        // Out of sight, a lazy image would never come near the viewport, so it loads at once
+        img.loading = 'eager';
         img.classList.add('visually-hidden');
         figure.dataset.interactive = 'true';
       } catch (e) {
