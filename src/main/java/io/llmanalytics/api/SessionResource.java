@@ -49,6 +49,9 @@ public class SessionResource {
     /** The upload response's header naming the time of each phase of the ingest ({@link IngestPhase}). */
     static final String SERVER_TIMING = "Server-Timing";
 
+    static final String MISSING_FILE =
+            "Send the table as a multipart/form-data field named 'file' (curl -F file=@data.csv ...).";
+
     private final SessionService sessions;
     private final StorageQuota quota;
     private final SourceSessions sources;
@@ -92,6 +95,10 @@ public class SessionResource {
                         .build());
     }
 
+    /**
+     * The upload's contract, as documented in the OpenAPI description. {@link SessionUploadRoute} serves it ahead of
+     * this method, parsing the table while its bytes arrive; this method serves what that route passes on.
+     */
     @POST
     @Path("/session/create")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -131,9 +138,7 @@ public class SessionResource {
     public Uni<RestResponse<SessionCreatedResponse>> create(
             @RestForm("file") FileUpload file, @Context RoutingContext routing) {
         if (file == null || file.uploadedFile() == null) {
-            throw new ProblemException(
-                    ProblemType.BAD_REQUEST,
-                    "Send the table as a multipart/form-data field named 'file' (curl -F file=@data.csv ...).");
+            throw new ProblemException(ProblemType.BAD_REQUEST, MISSING_FILE);
         }
         IngestTimings timings = new IngestTimings();
         timings.record(IngestPhase.RECEIVE, UploadReceiveClock.receivedNanos(routing));

@@ -87,15 +87,35 @@ public class SessionIntake {
     /** {@link #create(Path, String, String, String)}, each phase of the ingest timed in {@code timings}. */
     public Uni<SessionDocument> create(
             Path upload, String fileName, String declaredType, String owner, IngestTimings timings) {
+        return create(
+                ArrivingFile.whole(upload, size(upload)),
+                fileName,
+                declaredType,
+                owner,
+                timings,
+                bytes -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Creates a session from an upload while it arrives: delimited text is parsed as its bytes come; the original is
+     * stored once it is whole and {@code admit} (the storage quota) has accepted its size.
+     */
+    public Uni<SessionDocument> create(
+            ArrivingFile upload,
+            String fileName,
+            String declaredType,
+            String owner,
+            IngestTimings timings,
+            Function<Long, Uni<Void>> admit) {
         String id = UUID.randomUUID().toString();
         return intake(
-                upload,
-                intake -> ingest(id, upload, fileName, declaredType, owner, intake.workDir(), timings),
+                upload.path(),
+                intake -> ingest(id, upload, fileName, declaredType, owner, intake.workDir(), timings, admit),
                 doc -> doc.format,
                 timings);
     }
 
-    /** Where an upload is worked on, and its size. */
+    /** Where an upload is worked on, and its size when the work began (a file still arriving has less). */
     public record Intake(Path workDir, long bytes) {}
 
     /**
@@ -114,6 +134,7 @@ public class SessionIntake {
     public <T> Uni<T> intake(
             Path upload, Function<Intake, Uni<T>> work, Function<T, String> format, IngestTimings timings) {
         long start = System.nanoTime();
+        long[] bytes = {0}; // the upload's size once the work is done (a file that was arriving is whole then)
         return Uni.createFrom()
                 .item(() -> new Intake(workDir(), size(upload)))
                 .runSubscriptionOn(blocking)
@@ -121,7 +142,10 @@ public class SessionIntake {
                         .eventually(() -> timings.timed(
                                 IngestPhase.CLEANUP,
                                 Uni.createFrom()
-                                        .item(() -> deleteTree(intake.workDir()))
+                                        .item(() -> {
+                                            bytes[0] = size(upload);
+                                            return deleteTree(intake.workDir());
+                                        })
                                         .runSubscriptionOn(blocking)))
                         .onTermination()
                         .invoke((result, failure, cancelled) -> {
@@ -129,7 +153,7 @@ public class SessionIntake {
                             timings.record(IngestPhase.INGEST, took);
                             String f = result == null ? null : format.apply(result);
                             String outcome = UploadMetrics.outcome(failure, cancelled);
-                            metrics.ingested(intake.bytes(), Duration.ofNanos(took), f, outcome);
+                            metrics.ingested(bytes[0], Duration.ofNanos(took), f, outcome);
                             metrics.phases(timings, f, outcome);
                         }));
     }
@@ -147,21 +171,25 @@ public class SessionIntake {
 
     private Uni<SessionDocument> ingest(
             String id,
-            Path upload,
+            ArrivingFile arriving,
             String fileName,
             String declaredType,
             String owner,
             Path workDir,
-            IngestTimings timings) {
+            IngestTimings timings,
+            Function<Long, Uni<Void>> admit) {
+        Path upload = arriving.path();
         List<String> stored = Collections.synchronizedList(new ArrayList<>());
         Uni<ParsedUpload> parse = timings.timed(
                 IngestPhase.PARSE,
                 Uni.createFrom()
-                        .item(() -> parser.parse(upload, fileName, declaredType, workDir))
+                        .item(() -> parser.parse(arriving, fileName, declaredType, workDir))
                         .runSubscriptionOn(blocking));
-        Uni<StoredFile> original = timings.timed(
+        Uni<StoredFile> original = arriving.received()
+                .chain(bytes -> admit.apply(bytes))
+                .chain(() -> timings.timed(
                         IngestPhase.STORE_ORIGINAL,
-                        files.store(upload, fileName, new Document("session", id).append("kind", "original")))
+                        files.store(upload, fileName, new Document("session", id).append("kind", "original"))))
                 .invoke(f -> stored.add(f.id()));
         Uni<SessionDocument> built = Uni.combine()
                 .all()

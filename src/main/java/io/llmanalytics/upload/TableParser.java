@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +43,28 @@ public class TableParser {
      * ({@code Content-Type} of the multipart part, null when none) must agree with the file ({@link DeclaredType}).
      */
     public ParsedUpload parse(Path file, String fileName, String declaredType, Path workDir) {
+        return parse(ByteSource.of(file), () -> file, fileName, declaredType, workDir);
+    }
+
+    /**
+     * {@link #parse(Path, String, String, Path)} of a file still arriving: delimited text is parsed as its bytes come,
+     * other formats (which are read out of order) once it is whole.
+     */
+    public ParsedUpload parse(ArrivingFile file, String fileName, String declaredType, Path workDir) {
+        return parse(file::open, file::awaitWhole, fileName, declaredType, workDir);
+    }
+
+    /** The upload's path once it is whole. */
+    private interface WholeFile {
+        Path await() throws IOException;
+    }
+
+    private ParsedUpload parse(ByteSource bytes, WholeFile whole, String fileName, String declaredType, Path workDir) {
         FileFormat format = FileFormat.CSV;
         try {
             byte[] head = new byte[8192];
             int length;
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = bytes.open()) {
                 length = in.readNBytes(head, 0, head.length);
             }
             if (length == 0) {
@@ -60,9 +76,10 @@ public class TableParser {
                     config.sampleRows(), config.distinctExactBound(), config.topValues(), config.maxCells());
             TableLimits limits = new TableLimits(config.maxColumns(), config.maxCellChars());
             String base = baseName(fileName);
+            Path file = format == FileFormat.CSV ? null : whole.await(); // delimited text is read as it arrives
             List<ParsedTable> tables = switch (format) {
                 case CSV ->
-                    List.of(new CsvTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                    List.of(new CsvTableReader(options, limits).read(bytes, base, workDir.resolve("dataset-0.csv")));
                 case JSON ->
                     List.of(new JsonTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
                 case XLSX -> new XlsxTableReader(options, limits).read(file, sheetFiles(workDir));

@@ -5,6 +5,7 @@ import com.opencsv.ICSVParser;
 import com.opencsv.RFC4180ParserBuilder;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.upload.ByteSource;
 import io.llmanalytics.upload.TableLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -63,7 +63,11 @@ public final class CsvRecords implements AutoCloseable {
     }
 
     public CsvRecords(Path file, Dialect dialect, TableLimits limits) throws IOException {
-        InputStream in = Files.newInputStream(file);
+        this(ByteSource.of(file), dialect, limits);
+    }
+
+    public CsvRecords(ByteSource source, Dialect dialect, TableLimits limits) throws IOException {
+        InputStream in = source.open();
         in.skipNBytes(dialect.bomBytes());
         CharsetDecoder decoder = dialect.charset().newDecoder();
         CodingErrorAction onError =

@@ -9,12 +9,12 @@ import io.llmanalytics.schema.FoldedIntegers;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.RaggedRowException;
 import io.llmanalytics.schema.SchemaBuilder;
+import io.llmanalytics.upload.ByteSource;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -45,9 +45,14 @@ public final class CsvTableReader {
     }
 
     public ParsedTable read(Path file, String name, Path canonicalOut) throws IOException {
+        return read(ByteSource.of(file), name, canonicalOut);
+    }
+
+    /** {@link #read(Path, String, Path)} from a source opened once per pass (a file that may still be arriving). */
+    public ParsedTable read(ByteSource file, String name, Path canonicalOut) throws IOException {
         byte[] head = new byte[SAMPLE_BYTES];
         int length;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = file.open()) {
             length = in.readNBytes(head, 0, head.length);
         }
         if (length == 0) {
@@ -63,7 +68,7 @@ public final class CsvTableReader {
         }
     }
 
-    private ParsedTable readWith(Path file, String name, Path canonicalOut, Dialect dialect) throws IOException {
+    private ParsedTable readWith(ByteSource file, String name, Path canonicalOut, Dialect dialect) throws IOException {
         Profiled profiled = profile(file, name, dialect);
         if (dialect.canonical() && !profiled.reshaped) {
             return new ParsedTable(profiled.schema, null, PANDAS_NA, profiled.integers);
@@ -78,7 +83,7 @@ public final class CsvTableReader {
      */
     private record Profiled(DatasetSchema schema, boolean reshaped, FoldedIntegers integers) {}
 
-    private Profiled profile(Path file, String name, Dialect dialect) throws IOException {
+    private Profiled profile(ByteSource file, String name, Dialect dialect) throws IOException {
         try (CsvRecords records = new CsvRecords(file, dialect, limits)) {
             String[] header = records.header();
             SchemaBuilder builder = new SchemaBuilder(Arrays.asList(header), options, conventions(dialect));
@@ -108,7 +113,7 @@ public final class CsvTableReader {
         }
     }
 
-    private void writeCanonical(Path file, Dialect dialect, DatasetSchema schema, Path out) throws IOException {
+    private void writeCanonical(ByteSource file, Dialect dialect, DatasetSchema schema, Path out) throws IOException {
         try (CsvRecords records = new CsvRecords(file, dialect, limits)) {
             CanonicalRewriter.write(records, schema, conventions(dialect), out);
         }

@@ -1,0 +1,222 @@
+package io.llmanalytics.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmanalytics.access.Caller;
+import io.llmanalytics.access.Callers;
+import io.llmanalytics.access.Route;
+import io.llmanalytics.access.StorageQuota;
+import io.llmanalytics.observability.RequestIds;
+import io.llmanalytics.problem.Problem;
+import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemFailures;
+import io.llmanalytics.problem.ProblemType;
+import io.llmanalytics.session.SessionDocument;
+import io.llmanalytics.upload.ArrivingFile;
+import io.llmanalytics.upload.IngestPhase;
+import io.llmanalytics.upload.IngestTimings;
+import io.llmanalytics.upload.SessionIntake;
+import io.llmanalytics.upload.UploadConfig;
+import io.llmanalytics.upload.UploadReceiveClock;
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.http.runtime.VertxInputStream;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+
+/**
+ * Creates a session from an upload while it arrives ({@code POST /api/session/create}, multipart/form-data): the
+ * body is read as it streams in (commons-fileupload's streaming parser, on a worker thread), the part named
+ * {@code file} is written to a temporary file as its bytes come, and the ingest reads that file at the same time
+ * ({@link ArrivingFile}), so receiving and parsing overlap instead of following each other. Runs after the access
+ * gate and the upload limits (which authenticate the caller, count the upload and bound the body); answers as
+ * {@link SessionResource#create} documents: 201 with the session, or a problem. A request of another content type
+ * goes on to the resources (JSON creates a session from a source; anything else gets its 415).
+ */
+@ApplicationScoped
+public class SessionUploadRoute {
+
+    static final String FIELD = "file";
+    /** How long the body may send nothing before the upload is given up (the pace check usually ends it sooner). */
+    static final Duration STALL = Duration.ofMinutes(2);
+
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final SessionIntake intake;
+    private final StorageQuota quota;
+    private final UploadConfig config;
+    private final ObjectMapper json;
+    private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+
+    public SessionUploadRoute(SessionIntake intake, StorageQuota quota, UploadConfig config, ObjectMapper json) {
+        this.intake = intake;
+        this.quota = quota;
+        this.config = config;
+        this.json = json;
+    }
+
+    void route(@Observes Router router) {
+        router.post(Route.CREATE_SESSION.vertxPath())
+                .order(Integer.MIN_VALUE + 2)
+                .handler(this::handle);
+    }
+
+    void handle(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            ctx.next();
+            return;
+        }
+        RequestIds.of(ctx);
+        ctx.request().pause();
+        Caller caller = Callers.of(ctx);
+        blocking.execute(() -> receive(ctx, caller, type));
+    }
+
+    /** Reads the body on this worker thread; the session is built from the file part while it is read. */
+    private void receive(RoutingContext ctx, Caller caller, String contentType) {
+        Path path;
+        try {
+            path = Files.createTempFile(
+                    config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"))),
+                    "upload-",
+                    ".part",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            Log.errorf(e, "No temporary file for an upload");
+            reply(ctx, Problem.of(ProblemType.INTERNAL, "The upload could not be received; try again."));
+            return;
+        }
+        ArrivingFile arriving = new ArrivingFile(path, STALL);
+        IngestTimings timings = new IngestTimings();
+        boolean started = false;
+        try (InputStream body = new VertxInputStream(ctx, STALL.toMillis())) {
+            FileItemInputIterator parts = new MultipartBody()
+                    .getItemIterator(new MultipartBody.Request(
+                            contentType, ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH), body));
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                if (started || part.isFormField() || !FIELD.equals(part.getFieldName())) {
+                    continue; // only the first file part named 'file' is the table; the others are skipped unread
+                }
+                started = true;
+                intake.create(
+                                arriving,
+                                part.getName(),
+                                part.getContentType(),
+                                caller.owner(),
+                                timings,
+                                bytes -> quota.admit(caller, bytes))
+                        .eventually(() -> delete(path))
+                        .subscribe()
+                        .with(doc -> created(ctx, doc, timings), e -> reply(ctx, e));
+                copy(part, arriving);
+                timings.record(IngestPhase.RECEIVE, UploadReceiveClock.receivedNanos(ctx));
+                arriving.complete();
+            }
+            if (!started) {
+                delete(path);
+                reply(ctx, Problem.of(ProblemType.BAD_REQUEST, SessionResource.MISSING_FILE));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (started) {
+                arriving.fail("the upload was cut off: " + e.getMessage()); // the ingest fails, and answers
+            } else {
+                delete(path);
+                reply(
+                        ctx,
+                        Problem.of(
+                                ProblemType.BAD_REQUEST,
+                                "The multipart body could not be read (" + e.getMessage() + "). "
+                                        + SessionResource.MISSING_FILE));
+            }
+        }
+    }
+
+    /** Writes the part to the arriving file, saying how far after each write. */
+    private static void copy(FileItemInput part, ArrivingFile arriving) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        try (InputStream in = part.getInputStream();
+                OutputStream out = Files.newOutputStream(arriving.path())) {
+            int read;
+            while ((read = in.readNBytes(buffer, 0, buffer.length)) > 0) {
+                out.write(buffer, 0, read);
+                arriving.arrived(read);
+            }
+        }
+    }
+
+    private Void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            Log.warnf("Upload file %s not deleted: %s", path, e.getMessage());
+        }
+        return null;
+    }
+
+    private void created(RoutingContext ctx, SessionDocument doc, IngestTimings timings) {
+        String body;
+        try {
+            body = json.writeValueAsString(SessionCreatedResponse.of(doc));
+        } catch (JsonProcessingException e) {
+            reply(ctx, e);
+            return;
+        }
+        ctx.response()
+                .setStatusCode(201)
+                .putHeader(HttpHeaders.LOCATION, "/api/session/" + doc.id)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(SessionResource.SERVER_TIMING, timings.serverTiming())
+                .end(body);
+    }
+
+    private void reply(RoutingContext ctx, Throwable failure) {
+        ProblemException known = ProblemFailures.find(failure);
+        if (known == null) {
+            Log.errorf(failure, "Unexpected failure on %s", ctx.normalizedPath());
+            reply(ctx, Problem.of(ProblemType.INTERNAL, "The service failed unexpectedly; the error has been logged."));
+            return;
+        }
+        if (known.problem().status() >= 500) {
+            Log.warnf("%s %s: %s", known.problem().status(), ctx.normalizedPath(), known.getMessage());
+        }
+        known.retryAfter()
+                .ifPresent(d -> ctx.response()
+                        .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+        reply(ctx, known.problem());
+    }
+
+    private void reply(RoutingContext ctx, Problem problem) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        Problem body = problem.withInstance(ctx.normalizedPath()).with(RequestIds.KEY, RequestIds.of(ctx));
+        String text;
+        try {
+            text = json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            text = "{\"status\":" + problem.status() + "}";
+        }
+        var response =
+                ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (!ctx.request().isEnded()) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.end(text);
+    }
+}
