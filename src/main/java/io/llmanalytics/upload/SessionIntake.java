@@ -87,13 +87,16 @@ public class SessionIntake {
     /** {@link #create(Path, String, String, String)}, each phase of the ingest timed in {@code timings}. */
     public Uni<SessionDocument> create(
             Path upload, String fileName, String declaredType, String owner, IngestTimings timings) {
-        return create(
-                ArrivingFile.whole(upload, size(upload)),
-                fileName,
-                declaredType,
-                owner,
-                timings,
-                bytes -> Uni.createFrom().voidItem());
+        return Uni.createFrom()
+                .item(() -> ArrivingFile.whole(upload, size(upload)))
+                .runSubscriptionOn(blocking)
+                .chain(whole -> create(
+                        whole,
+                        fileName,
+                        declaredType,
+                        owner,
+                        timings,
+                        bytes -> Uni.createFrom().voidItem()));
     }
 
     /**
