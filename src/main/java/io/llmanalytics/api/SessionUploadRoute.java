@@ -113,11 +113,13 @@ public class SessionUploadRoute {
                 if (started || part.isFormField() || !FIELD.equals(part.getFieldName())) {
                     continue; // only the first file part named 'file' is the table; the others are skipped unread
                 }
+                String fileName = part.getName(); // refused (a NUL in it, say) before anything has started
+                String declaredType = part.getContentType();
                 started = true;
                 intake.create(
                                 arriving,
-                                part.getName(),
-                                part.getContentType(),
+                                fileName,
+                                declaredType,
                                 caller.owner(),
                                 timings,
                                 bytes -> quota.admit(caller, bytes))

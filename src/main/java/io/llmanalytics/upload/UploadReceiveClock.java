@@ -8,7 +8,8 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * Notes when an upload request arrives, before its body is read, so that the upload's {@code receive} phase (body to
- * the multipart file on disk) can be measured at the resource ({@link #receivedNanos}).
+ * the multipart file on disk) can be measured where the body has been read: the session upload's route, the
+ * resources ({@link #receivedNanos}).
  */
 @ApplicationScoped
 public class UploadReceiveClock {

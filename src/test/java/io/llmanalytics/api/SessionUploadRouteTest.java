@@ -74,6 +74,19 @@ class SessionUploadRouteTest {
     }
 
     @Test
+    void aFileNameWithANulCharacterIsRefusedAndLeavesNoFileBehind() throws IOException {
+        Set<Path> before = uploadFiles(Path.of(System.getProperty("java.io.tmpdir")));
+        String body = "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\u0000.csv\"\r\n\r\n"
+                + "a\n1\n\r\n--XYZ--\r\n";
+        String answer = send("Content-Type: multipart/form-data; boundary=XYZ\r\nContent-Length: " + body.length()
+                + "\r\n\r\n" + body);
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.contains("application/problem+json"), answer);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> before.containsAll(uploadFiles(Path.of(System.getProperty("java.io.tmpdir")))));
+    }
+
+    @Test
     void aMultipartTypeWithoutABoundaryIsRefused() throws IOException {
         String answer = send("Content-Type: multipart/form-data\r\nContent-Length: 4\r\n\r\nabcd");
         assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
