@@ -1,5 +1,6 @@
 package io.llmanalytics.api;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -56,8 +57,7 @@ final class MultipartBody extends AbstractFileUpload<RequestContext, DiskFileIte
     }
 
     @Override
-    public FileItemInputIterator getItemIterator(RequestContext request)
-            throws FileUploadException, java.io.IOException {
+    public FileItemInputIterator getItemIterator(RequestContext request) throws FileUploadException, IOException {
         return super.getItemIterator(request);
     }
 
