@@ -20,6 +20,7 @@ import io.llmanalytics.upload.UploadConfig;
 import io.llmanalytics.upload.UploadReceiveClock;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.VertxInputStream;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
@@ -123,7 +125,8 @@ public class SessionUploadRoute {
                                 caller.owner(),
                                 timings,
                                 bytes -> quota.admit(caller, bytes))
-                        .eventually(() -> delete(path))
+                        .eventually(
+                                () -> Uni.createFrom().item(() -> delete(path)).runSubscriptionOn(blocking))
                         .subscribe()
                         .with(doc -> created(ctx, doc, timings), e -> reply(ctx, e));
                 copy(part, arriving);
@@ -143,7 +146,10 @@ public class SessionUploadRoute {
                         ctx,
                         Problem.of(
                                 ProblemType.BAD_REQUEST,
-                                "The multipart body could not be read (" + e.getMessage() + "). "
+                                "The multipart body could not be read ("
+                                        + Objects.requireNonNullElse(
+                                                e.getMessage(), e.getClass().getSimpleName())
+                                        + "). "
                                         + SessionResource.MISSING_FILE));
             }
         }
