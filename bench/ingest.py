@@ -25,6 +25,7 @@ BASE = sys.argv[1]
 PID = int(sys.argv[2])
 FILES = sys.argv[3:]
 RUNS = int(os.environ.get('RUNS', '5'))
+WARMUP = int(os.environ.get('WARMUP', '1'))  # uploads of each file before the measured runs
 
 
 def rss_mb(pid):
@@ -103,9 +104,13 @@ def pandas_read(path):
 
 
 def main():
-    print(f'service pid {PID}, {RUNS} runs per size, median reported (background work settles between runs)')
+    print(f'service pid {PID}, {WARMUP} warm-up upload(s) per size, then {RUNS} runs per size, median reported'
+          ' (background work settles between runs)')
     for path in FILES:
-        uploads.upload(BASE, path)  # warm-up (JIT, store)
+        for _ in range(WARMUP):  # warm-up (JIT, store)
+            _, body = uploads.upload(BASE, path)
+            uploads.settle(BASE, body['session_id'])
+            uploads.delete(BASE, body['session_id'])
     results = []
     for path in FILES:
         size = os.path.getsize(path) / (1024 * 1024)
