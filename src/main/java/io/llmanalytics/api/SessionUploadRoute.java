@@ -37,6 +37,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
 
@@ -47,7 +49,8 @@ import org.apache.commons.fileupload2.core.FileItemInputIterator;
  * ({@link ArrivingFile}), so receiving and parsing overlap instead of following each other. Runs after the access
  * gate and the upload limits (which authenticate the caller, count the upload and bound the body); answers as
  * {@link SessionResource#create} documents: 201 with the session, or a problem. A request of another content type
- * goes on to the resources (JSON creates a session from a source; anything else gets its 415).
+ * goes on to the resources (JSON creates a session from a source; anything else gets its 415), and so does an upload
+ * beyond {@link UploadConfig#streamingReceives()} at once: the resource reads it whole, then parses it.
  */
 @ApplicationScoped
 public class SessionUploadRoute {
@@ -63,12 +66,17 @@ public class SessionUploadRoute {
     private final UploadConfig config;
     private final ObjectMapper json;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
+    /** Uploads being received on a worker thread ({@link UploadConfig#streamingReceives()}). */
+    private final Semaphore receives;
+
+    private final LongAdder streamed = new LongAdder();
 
     public SessionUploadRoute(SessionIntake intake, StorageQuota quota, UploadConfig config, ObjectMapper json) {
         this.intake = intake;
         this.quota = quota;
         this.config = config;
         this.json = json;
+        this.receives = new Semaphore(config.streamingReceives());
     }
 
     void route(@Observes Router router) {
@@ -79,14 +87,33 @@ public class SessionUploadRoute {
 
     void handle(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-            ctx.next();
+        if (type == null
+                || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
+                || !receives.tryAcquire()) {
+            ctx.next(); // the resources: a JSON source, a 415, or an upload read first and parsed after
             return;
         }
         RequestIds.of(ctx);
         ctx.request().pause();
+        streamed.increment();
         Caller caller = Callers.of(ctx);
-        blocking.execute(() -> receive(ctx, caller, type));
+        try {
+            blocking.execute(() -> {
+                try {
+                    receive(ctx, caller, type);
+                } finally {
+                    receives.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            receives.release();
+            throw e;
+        }
+    }
+
+    /** Uploads taken by this route so far (the others went to the resource). */
+    long streamed() {
+        return streamed.sum();
     }
 
     /** Reads the body on this worker thread; the session is built from the file part while it is read. */

@@ -43,4 +43,12 @@ public interface UploadConfig {
 
     /** Directory for temporary files while ingesting; the system temp directory when absent. */
     Optional<Path> workDir();
+
+    /**
+     * New sessions' uploads parsed while they arrive, at most, at once ({@code UPLOAD_STREAMING_RECEIVES}): each holds a
+     * worker thread while its body arrives, so slow clients cannot take the whole pool. An upload beyond them is read
+     * first and parsed after, without holding a thread; 0 reads every upload that way.
+     */
+    @WithDefault("16")
+    @Min(0) int streamingReceives();
 }

@@ -376,6 +376,11 @@ public final class FormatFixtures {
         public Optional<Path> workDir() {
             return Optional.empty();
         }
+
+        @Override
+        public int streamingReceives() {
+            return 16;
+        }
     }
 
     /** Runs Debian's Python 3 on a script with arguments; returns its standard output as JSON. */
