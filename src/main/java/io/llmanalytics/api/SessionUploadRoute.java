@@ -56,8 +56,11 @@ import org.apache.commons.fileupload2.core.FileItemInputIterator;
 public class SessionUploadRoute {
 
     static final String FIELD = "file";
-    /** How long the body may send nothing before the upload is given up (the pace check usually ends it sooner). */
-    static final Duration STALL = Duration.ofMinutes(2);
+    /**
+     * How long the body may send nothing before the upload is given up: longer than the pace check's window, which
+     * cuts off a stalled upload first (408).
+     */
+    static final Duration STALL = Duration.ofSeconds(60);
 
     private static final int COPY_BUFFER = 256 * 1024;
 
@@ -131,6 +134,13 @@ public class SessionUploadRoute {
             return;
         }
         ArrivingFile arriving = new ArrivingFile(path, STALL);
+        // answered before the file was whole (the upload limits' 413, a cut-off connection): the ingest stops at once,
+        // and with it goes the file, while this thread's read ends with the stall
+        ctx.addEndHandler(ended -> {
+            if (!arriving.isComplete()) {
+                arriving.fail("the request ended before its file had arrived");
+            }
+        });
         IngestTimings timings = new IngestTimings();
         boolean started = false;
         try (InputStream body = new VertxInputStream(ctx, STALL.toMillis())) {

@@ -1,5 +1,6 @@
 package io.llmanalytics.api;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +18,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,15 +53,26 @@ class UploadLimitTest {
     @Test
     void chunkedUploadOverTheLimitIsRefused() throws Exception {
         long oldGenBefore = resetOldGenPeak();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = uploadFiles(tmp);
         HttpResponse<String> response = send(HttpRequest.BodyPublishers.ofInputStream(body()));
         assertRefused(response);
         assertHeapDidNotHoldTheUpload(oldGenBefore);
+        // what had arrived of it is deleted at once, not when the read it was waiting for gives up (60 s)
+        await().atMost(Duration.ofSeconds(20)).until(() -> before.containsAll(uploadFiles(tmp)));
+    }
+
+    private static Set<Path> uploadFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("upload-.*\\.part"))
+                    .collect(Collectors.toSet());
+        }
     }
 
     private HttpResponse<String> send(HttpRequest.BodyPublisher publisher) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(create)
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .timeout(java.time.Duration.ofMinutes(2)) // a server that stops reading must fail the test, not hang it
+                .timeout(Duration.ofMinutes(2)) // a server that stops reading must fail the test, not hang it
                 .POST(publisher)
                 .build();
         try (HttpClient client =
