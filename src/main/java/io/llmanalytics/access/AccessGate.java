@@ -1,12 +1,9 @@
 package io.llmanalytics.access;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
 import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
-import io.llmanalytics.share.SharedPaths;
 import io.llmanalytics.store.StoreFailures;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -304,35 +301,7 @@ public class AccessGate {
     }
 
     private void refuse(RoutingContext ctx, Problem problem, Optional<Duration> retryAfter, String challenge) {
-        Problem body =
-                problem.withInstance(SharedPaths.mask(ctx.normalizedPath())).with(RequestIds.KEY, RequestIds.of(ctx));
-        var response =
-                ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        retryAfter.ifPresent(d -> response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(CallerLimits.seconds(d))));
-        if (challenge != null) {
-            response.putHeader("WWW-Authenticate", challenge);
-        }
-        boolean unreadBody = !ctx.request().isEnded() && hasBody(ctx.request());
-        if (unreadBody) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        String text;
-        try {
-            text = json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            text = "{\"status\":" + problem.status() + "}";
-        }
-        response.end(text).onComplete(done -> {
-            if (unreadBody) {
-                ctx.request().connection().close();
-            }
-        });
-    }
-
-    private static boolean hasBody(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
-                || length != null && !length.strip().equals("0");
+        RouteProblems.send(ctx, json, problem, retryAfter, challenge);
     }
 
     /** The client's address (the forwarded one when {@code quarkus.http.proxy.proxy-address-forwarding} is on). */

@@ -1,6 +1,7 @@
 package io.llmanalytics.access;
 
 import io.llmanalytics.problem.ProblemException;
+import io.llmanalytics.problem.ProblemResponses;
 import io.llmanalytics.problem.ProblemType;
 import java.time.Duration;
 import java.util.Comparator;
@@ -161,10 +162,8 @@ final class CallerLimits {
 
     static ProblemException tooMany(String limit, Duration wait) {
         return ProblemException.retryLater(
-                ProblemType.TOO_MANY_REQUESTS, limit + ". Try again in " + seconds(wait) + " s.", wait);
-    }
-
-    static long seconds(Duration wait) {
-        return Math.max(1, (wait.toMillis() + 999) / 1000);
+                ProblemType.TOO_MANY_REQUESTS,
+                limit + ". Try again in " + ProblemResponses.retryAfterSeconds(wait) + " s.",
+                wait);
     }
 }

@@ -15,7 +15,6 @@ import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.share.SharedPaths;
 import io.llmanalytics.upload.UploadConfig;
 import io.llmanalytics.upload.UploadMetrics;
-import io.quarkus.logging.Log;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
@@ -38,9 +37,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        if (e.problem().status() >= 500) {
-            Log.warnf("%s %s: %s", e.problem().status(), path(uri), e.getMessage());
-        }
+        return respond(ProblemFailures.answer(e, path(uri)), uri);
+    }
+
+    private static Response respond(ProblemException e, UriInfo uri) {
         return ProblemResponses.of(new ProblemException(
                 e.problem().withInstance(path(uri)), e.retryAfter().orElse(null), null));
     }
@@ -120,14 +120,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
-        ProblemException known = ProblemFailures.find(e);
-        if (known != null) {
-            return problem(known, uri);
-        }
-        Log.errorf(e, "Unexpected failure on %s", path(uri));
-        return ProblemResponses.of(
-                Problem.of(ProblemType.INTERNAL, "The service failed unexpectedly; the error has been logged.")
-                        .withInstance(path(uri)));
+        return respond(ProblemFailures.answer(e, path(uri)), uri);
     }
 
     private static String lastNode(String path) {

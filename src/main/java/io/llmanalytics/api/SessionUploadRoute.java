@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmanalytics.access.Caller;
 import io.llmanalytics.access.Callers;
 import io.llmanalytics.access.Route;
+import io.llmanalytics.access.RouteProblems;
 import io.llmanalytics.access.StorageQuota;
 import io.llmanalytics.observability.RequestIds;
 import io.llmanalytics.problem.Problem;
@@ -32,10 +33,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
@@ -66,7 +67,6 @@ public class SessionUploadRoute {
 
     private final SessionIntake intake;
     private final StorageQuota quota;
-    private final UploadConfig config;
     private final ObjectMapper json;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
     /** Uploads being received on a worker thread ({@link UploadConfig#streamingReceives()}). */
@@ -77,7 +77,6 @@ public class SessionUploadRoute {
     public SessionUploadRoute(SessionIntake intake, StorageQuota quota, UploadConfig config, ObjectMapper json) {
         this.intake = intake;
         this.quota = quota;
-        this.config = config;
         this.json = json;
         this.receives = new Semaphore(config.streamingReceives());
     }
@@ -123,11 +122,7 @@ public class SessionUploadRoute {
     private void receive(RoutingContext ctx, Caller caller, String contentType) {
         Path path;
         try {
-            path = Files.createTempFile(
-                    config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"))),
-                    "upload-",
-                    ".part",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            path = intake.uploadFile();
         } catch (IOException e) {
             Log.errorf(e, "No temporary file for an upload");
             reply(ctx, Problem.of(ProblemType.INTERNAL, "The upload could not be received; try again."));
@@ -231,37 +226,17 @@ public class SessionUploadRoute {
     }
 
     private void reply(RoutingContext ctx, Throwable failure) {
-        ProblemException known = ProblemFailures.find(failure);
-        if (known == null) {
-            Log.errorf(failure, "Unexpected failure on %s", ctx.normalizedPath());
-            reply(ctx, Problem.of(ProblemType.INTERNAL, "The service failed unexpectedly; the error has been logged."));
-            return;
-        }
-        if (known.problem().status() >= 500) {
-            Log.warnf("%s %s: %s", known.problem().status(), ctx.normalizedPath(), known.getMessage());
-        }
-        known.retryAfter()
-                .ifPresent(d -> ctx.response()
-                        .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
-        reply(ctx, known.problem());
+        ProblemException answer = ProblemFailures.answer(failure, ctx.normalizedPath());
+        reply(ctx, answer.problem(), answer.retryAfter());
     }
 
     private void reply(RoutingContext ctx, Problem problem) {
-        if (ctx.response().ended() || ctx.response().closed()) {
-            return;
+        reply(ctx, problem, Optional.empty());
+    }
+
+    private void reply(RoutingContext ctx, Problem problem, Optional<Duration> retryAfter) {
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+            RouteProblems.send(ctx, json, problem, retryAfter, null);
         }
-        Problem body = problem.withInstance(ctx.normalizedPath()).with(RequestIds.KEY, RequestIds.of(ctx));
-        String text;
-        try {
-            text = json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            text = "{\"status\":" + problem.status() + "}";
-        }
-        var response =
-                ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        if (!ctx.request().isEnded()) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        response.end(text);
     }
 }

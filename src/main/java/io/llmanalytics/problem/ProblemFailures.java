@@ -1,5 +1,6 @@
 package io.llmanalytics.problem;
 
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.CompositeException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,6 +16,23 @@ public final class ProblemFailures {
      * failure followed by a failing clean-up, say) is searched through every one of its causes, in order, once each; a
      * chain that loops back on itself ends the search.
      */
+    /**
+     * The problem a request that failed with {@code failure} answers with: the {@link ProblemException} among its
+     * causes (logged when it is the service's fault, 5xx), or else an internal error, logged with its stack.
+     */
+    public static ProblemException answer(Throwable failure, String path) {
+        ProblemException known = find(failure);
+        if (known == null) {
+            Log.errorf(failure, "Unexpected failure on %s", path);
+            return new ProblemException(
+                    ProblemType.INTERNAL, "The service failed unexpectedly; the error has been logged.");
+        }
+        if (known.problem().status() >= 500) {
+            Log.warnf("%s %s: %s", known.problem().status(), path, known.getMessage());
+        }
+        return known;
+    }
+
     public static ProblemException find(Throwable failure) {
         return find(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
     }

@@ -1,6 +1,7 @@
 package io.llmanalytics.problem;
 
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 
 /** Turns problems into HTTP responses. */
 public final class ProblemResponses {
@@ -17,7 +18,12 @@ public final class ProblemResponses {
     public static Response of(ProblemException e) {
         Response.ResponseBuilder builder =
                 Response.status(e.problem().status()).type(Problem.MEDIA_TYPE).entity(e.problem());
-        e.retryAfter().ifPresent(d -> builder.header("Retry-After", Math.max(1, (d.toMillis() + 999) / 1000)));
+        e.retryAfter().ifPresent(d -> builder.header("Retry-After", retryAfterSeconds(d)));
         return builder.build();
+    }
+
+    /** A wait as the {@code Retry-After} header gives it: whole seconds, rounded up, at least 1. */
+    public static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 }

@@ -359,16 +359,29 @@ public class SessionIntake {
 
     public Path workDir() {
         try {
-            Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
-            Files.createDirectories(base);
             // 0700 (createTempDirectory's POSIX default, stated): the upload's files inside are the service's alone
             return Files.createTempDirectory(
-                    base,
+                    base(),
                     "ingest-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A new file, the service's alone (0600), for an upload's body while it arrives; in the same place as work dirs. */
+    public Path uploadFile() throws IOException {
+        return Files.createTempFile(
+                base(),
+                "upload-",
+                ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+
+    private Path base() throws IOException {
+        Path base = uploadConfig.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(base);
+        return base;
     }
 
     public static Void deleteTree(Path dir) {
