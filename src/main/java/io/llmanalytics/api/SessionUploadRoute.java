@@ -28,6 +28,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,8 +41,6 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
 
 /**
  * Creates a session from an upload while it arrives ({@code POST /api/session/create}, multipart/form-data): the
@@ -72,13 +71,16 @@ public class SessionUploadRoute {
     /** Uploads being received on a worker thread ({@link UploadConfig#streamingReceives()}). */
     private final Semaphore receives;
 
+    private final int slots;
+
     private final LongAdder streamed = new LongAdder();
 
     public SessionUploadRoute(SessionIntake intake, StorageQuota quota, UploadConfig config, ObjectMapper json) {
         this.intake = intake;
         this.quota = quota;
         this.json = json;
-        this.receives = new Semaphore(config.streamingReceives());
+        this.slots = config.streamingReceives();
+        this.receives = new Semaphore(slots);
     }
 
     void route(@Observes Router router) {
@@ -113,6 +115,11 @@ public class SessionUploadRoute {
         }
     }
 
+    /** Uploads whose bodies worker threads are reading now. */
+    int receiving() {
+        return slots - receives.availablePermits();
+    }
+
     /** Uploads taken by this route so far (the others went to the resource). */
     long streamed() {
         return streamed.sum();
@@ -129,26 +136,81 @@ public class SessionUploadRoute {
             return;
         }
         ArrivingFile arriving = new ArrivingFile(path, STALL);
-        // answered before the file was whole (the upload limits' 413, a cut-off connection): the ingest stops at once,
-        // and with it goes the file, while this thread's read ends with the stall
+        Reader reader = new Reader(Thread.currentThread());
+        // answered before the file was whole (the upload limits' 413, a cut-off connection, a refused file): the ingest
+        // stops at once, and with it goes the file; this thread's read of the body is woken, not left until the stall
         ctx.addEndHandler(ended -> {
             if (!arriving.isComplete()) {
                 arriving.fail("the request ended before its file had arrived");
+                reader.wake();
             }
         });
+        try {
+            receive(ctx, caller, contentType, path, arriving, reader);
+        } finally {
+            reader.done();
+        }
+    }
+
+    /**
+     * The worker thread reading a request's body, until it is done with it. Once the request has ended, nothing more of
+     * its body is wanted, but the request stream's handlers may have been replaced (the upload limits drain a refused
+     * body themselves), so a blocked read would only end with the stall: the thread is interrupted instead.
+     */
+    private static final class Reader {
+
+        private Thread thread;
+        private volatile boolean woken;
+
+        Reader(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void wake() {
+            woken = true;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+
+        /**
+         * The body, whose closing (which reads what is left of it) is cut short once the request has ended: the thread
+         * is interrupted again first, since the read the first interrupt woke took it.
+         */
+        InputStream guard(InputStream body) {
+            return new FilterInputStream(body) {
+                @Override
+                public void close() throws IOException {
+                    if (woken) {
+                        Thread.currentThread().interrupt();
+                    }
+                    super.close();
+                }
+            };
+        }
+
+        /** No interrupt reaches the thread after this, and none is left for its next task. */
+        void done() {
+            synchronized (this) {
+                thread = null;
+            }
+            Thread.interrupted();
+        }
+    }
+
+    private void receive(
+            RoutingContext ctx, Caller caller, String contentType, Path path, ArrivingFile arriving, Reader reader) {
         IngestTimings timings = new IngestTimings();
         boolean started = false;
-        try (InputStream body = new VertxInputStream(ctx, STALL.toMillis())) {
-            FileItemInputIterator parts = new MultipartBody()
-                    .getItemIterator(new MultipartBody.Request(
-                            contentType, ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH), body));
-            while (parts.hasNext()) {
-                FileItemInput part = parts.next();
-                if (started || part.isFormField() || !FIELD.equals(part.getFieldName())) {
+        try (InputStream body = reader.guard(new VertxInputStream(ctx, STALL.toMillis()))) {
+            MultipartBody parts = new MultipartBody(contentType, body);
+            MultipartBody.Part part;
+            while ((part = parts.next()) != null) {
+                if (started || !part.isFile() || !FIELD.equals(part.fieldName())) {
                     continue; // only the first file part named 'file' is the table; the others are skipped unread
                 }
-                String fileName = part.getName(); // refused (a NUL in it, say) before anything has started
-                String declaredType = part.getContentType();
+                String fileName = part.checkedFileName(); // refused (a NUL in it, say) before anything has started
+                String declaredType = part.contentType();
                 started = true;
                 intake.create(
                                 arriving,
@@ -188,9 +250,9 @@ public class SessionUploadRoute {
     }
 
     /** Writes the part to the arriving file, saying how far after each write. */
-    private static void copy(FileItemInput part, ArrivingFile arriving) throws IOException {
+    private static void copy(MultipartBody.Part part, ArrivingFile arriving) throws IOException {
         byte[] buffer = new byte[COPY_BUFFER];
-        try (InputStream in = part.getInputStream();
+        try (InputStream in = part.body();
                 OutputStream out = Files.newOutputStream(arriving.path())) {
             int read;
             while ((read = in.readNBytes(buffer, 0, buffer.length)) > 0) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,9 @@ class UploadLimitTest {
     @TestHTTPResource("/api/session/create")
     URI create;
 
+    @Inject
+    SessionUploadRoute route;
+
     @Test
     void declaredLengthOverTheLimitIsRefusedAtOnce() throws Exception {
         long oldGenBefore = resetOldGenPeak();
@@ -58,8 +62,10 @@ class UploadLimitTest {
         HttpResponse<String> response = send(HttpRequest.BodyPublishers.ofInputStream(body()));
         assertRefused(response);
         assertHeapDidNotHoldTheUpload(oldGenBefore);
-        // what had arrived of it is deleted at once, not when the read it was waiting for gives up (60 s)
+        // what had arrived of it is deleted at once, and the thread reading it is free again, not when the read it was
+        // waiting for gives up (60 s): a service stopping then would wait for it
         await().atMost(Duration.ofSeconds(20)).until(() -> before.containsAll(uploadFiles(tmp)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> route.receiving() == 0);
     }
 
     private static Set<Path> uploadFiles(Path dir) throws IOException {
