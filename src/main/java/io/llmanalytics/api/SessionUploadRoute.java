@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Creates a session from an upload while it arrives ({@code POST /api/session/create}, multipart/form-data): the
- * body is read as it streams in (commons-fileupload's streaming parser, on a worker thread), the part named
+ * body is read as it streams in ({@link MultipartBody}, on a worker thread), the part named
  * {@code file} is written to a temporary file as its bytes come, and the ingest reads that file at the same time
  * ({@link ArrivingFile}), so receiving and parsing overlap instead of following each other. Runs after the access
  * gate and the upload limits (which authenticate the caller, count the upload and bound the body); answers as
