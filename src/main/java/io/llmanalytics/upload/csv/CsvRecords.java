@@ -7,17 +7,16 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.upload.ByteSource;
 import io.llmanalytics.upload.TableLimits;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.apache.commons.io.input.ReaderInputStream;
 
 /**
  * The records of a delimited text file, parsed into fields: blank lines and comment lines skipped, title rows above
@@ -26,7 +25,9 @@ import java.util.Arrays;
  */
 public final class CsvRecords implements AutoCloseable {
 
-    private final Reader reader;
+    /** The file's text as UTF-8, what the splitter reads. */
+    private final InputStream input;
+
     private final RecordSplitter splitter;
     private final ICSVParser parser;
     /** RFC 4180 records without a quote are split on the delimiter directly: OpenCSV would do the same, slower. */
@@ -69,14 +70,10 @@ public final class CsvRecords implements AutoCloseable {
     public CsvRecords(ByteSource source, Dialect dialect, TableLimits limits) throws IOException {
         InputStream in = source.open();
         in.skipNBytes(dialect.bomBytes());
-        CharsetDecoder decoder = dialect.charset().newDecoder();
-        CodingErrorAction onError =
-                dialect.charset().equals(StandardCharsets.UTF_8) ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
-        decoder.onMalformedInput(onError).onUnmappableCharacter(onError);
-        this.reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+        this.input = dialect.charset().equals(StandardCharsets.UTF_8) ? in : transcoded(in, dialect);
         this.dialect = dialect;
         this.limits = limits;
-        this.splitter = new RecordSplitter(reader, dialect, limits.maxCellChars() * 4);
+        this.splitter = new RecordSplitter(input, dialect, limits.maxCellChars() * 4);
         this.plainSplit = dialect.escape() == Dialect.NO_ESCAPE && !dialect.skipInitialSpace();
         this.parser = plainSplit
                 ? new RFC4180ParserBuilder()
@@ -90,6 +87,22 @@ public final class CsvRecords implements AutoCloseable {
                                 dialect.escape() == Dialect.NO_ESCAPE ? ICSVParser.NULL_CHARACTER : dialect.escape())
                         .withIgnoreLeadingWhiteSpace(dialect.skipInitialSpace())
                         .build();
+    }
+
+    /**
+     * Text in another encoding, decoded as before (a byte it cannot decode becomes U+FFFD) and given to the splitter
+     * as UTF-8.
+     */
+    private static InputStream transcoded(InputStream in, Dialect dialect) throws IOException {
+        CharsetDecoder decoder = dialect.charset()
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        return ReaderInputStream.builder()
+                .setReader(new InputStreamReader(in, decoder))
+                .setCharset(StandardCharsets.UTF_8)
+                .setBufferSize(1 << 16)
+                .get();
     }
 
     public long line() {
@@ -146,7 +159,7 @@ public final class CsvRecords implements AutoCloseable {
         if (!more) {
             return null;
         }
-        if (plainSplit && splitter.quoteFree() && !splitter.nulSeen()) {
+        if (plainSplit && splitter.quoteFree() && !splitter.nulSeen() && splitter.ascii()) {
             String[] fields = splitter.fields();
             if (fields.length > 1 || !fields[0].isEmpty()) {
                 return fields;
@@ -205,6 +218,6 @@ public final class CsvRecords implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        reader.close();
+        input.close();
     }
 }

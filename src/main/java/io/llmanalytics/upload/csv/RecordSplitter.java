@@ -1,49 +1,82 @@
 package io.llmanalytics.upload.csv;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Splits delimited text into records the way pandas' tokenizer does: a record ends at {@code \n}, {@code \r\n} or a
  * lone {@code \r} outside quotes; line breaks inside quoted fields stay in the record verbatim. Each record is then
  * parsed into fields by an OpenCSV parser. Tracks physical line numbers for error messages.
+ *
+ * <p>It reads UTF-8 bytes, not characters: the characters it looks for (line breaks, quotes, the delimiter and the
+ * escape) are ASCII, and in UTF-8 no byte of a multi-byte character is ASCII, so the records are the same. A record
+ * holding only ASCII (most records of most files) is never decoded: its fields are made from its bytes directly
+ * (issue 20: decoding, and copying characters into a record buffer, were a third of the split's time). A record with
+ * other bytes is decoded strictly when its text is asked for, so malformed UTF-8 is reported as it was by a strict
+ * reader ({@link CharacterCodingException}), wherever it is in the file.
  */
 final class RecordSplitter {
 
-    private final Reader in;
-    private final char delimiter;
-    private final char escape;
+    private final InputStream in;
+    private final byte delimiter;
+    /** The escape byte, or a value no byte has when quotes are only doubled. */
+    private final int escape;
+
     private final boolean skipInitialSpace;
-    private final char[] buffer = new char[1 << 16];
+    /** The largest of the ASCII bytes the unquoted scan stops at or notes; bytes of other characters are negative. */
+    private final byte special;
+
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private byte[] buffer = new byte[1 << 16];
     /** Positions in the record of the delimiters seen outside quotes (all of them when the record has no quote). */
     private int[] delimiters = new int[16];
-
-    /** The largest of the characters the unquoted scan stops at or notes: one compare skips ordinary text. */
-    private final char special;
 
     private int delimiterCount;
     private boolean quoteSeen;
     private boolean nulSeen;
-    private final StringBuilder record = new StringBuilder(256);
+    private boolean ascii;
+    /** The current record: its first byte in the buffer, and its length (its terminator not included). */
+    private int start;
+
+    private int length;
     private final int maxRecordChars;
     private int pos;
     private int limit;
     private long line = 1;
     private long recordLine;
 
-    RecordSplitter(Reader in, Dialect dialect, int maxRecordChars) {
+    /** {@code in} gives UTF-8 (see {@link CsvRecords} for other encodings). */
+    RecordSplitter(InputStream in, Dialect dialect, int maxRecordChars) {
         this.in = in;
-        this.delimiter = dialect.delimiter();
-        this.special = (char) Math.max(dialect.delimiter(), '"');
-        this.escape = dialect.escape();
+        this.delimiter = ascii(dialect.delimiter());
+        this.special = (byte) Math.max(dialect.delimiter(), '"');
+        this.escape = dialect.escape() == Dialect.NO_ESCAPE ? Integer.MIN_VALUE : ascii(dialect.escape());
         this.skipInitialSpace = dialect.skipInitialSpace();
         this.maxRecordChars = maxRecordChars;
     }
 
-    /** The current record's text (after {@link #advance()}). */
-    String text() {
-        return record.toString();
+    private static byte ascii(char c) {
+        if (c == 0 || c > 0x7f) {
+            throw new IllegalArgumentException("not an ASCII delimiter or escape: U+" + Integer.toHexString(c));
+        }
+        return (byte) c;
+    }
+
+    /** The current record's text (after {@link #advance()}); malformed UTF-8 in it is reported. */
+    String text() throws CharacterCodingException {
+        if (ascii) {
+            return new String(buffer, start, length, StandardCharsets.ISO_8859_1);
+        }
+        return decoder.decode(ByteBuffer.wrap(buffer, start, length)).toString();
     }
 
     /** Whether the current record holds no quote character. */
@@ -56,16 +89,21 @@ final class RecordSplitter {
         return nulSeen;
     }
 
-    /** The fields of a quote-free record: every delimiter separates two fields, empty ones included. */
+    /** Whether the current record holds only ASCII characters (then {@link #fields()} may split it). */
+    boolean ascii() {
+        return ascii;
+    }
+
+    /** The fields of a quote-free ASCII record: every delimiter separates two fields, empty ones included. */
     String[] fields() {
         String[] fields = new String[delimiterCount + 1];
-        int start = 0;
+        int from = start;
         for (int i = 0; i < delimiterCount; i++) {
-            int at = delimiters[i];
-            fields[i] = record.substring(start, at);
-            start = at + 1;
+            int at = start + delimiters[i];
+            fields[i] = new String(buffer, from, at - from, StandardCharsets.ISO_8859_1);
+            from = at + 1;
         }
-        fields[delimiterCount] = record.substring(start);
+        fields[delimiterCount] = new String(buffer, from, start + length - from, StandardCharsets.ISO_8859_1);
         return fields;
     }
 
@@ -76,19 +114,20 @@ final class RecordSplitter {
 
     /** The next record's text without its terminator, or null at the end. */
     String next() throws IOException {
-        return advance() ? record.toString() : null;
+        return advance() ? text() : null;
     }
 
     /**
-     * Moves to the next record; false at the end. Its text is {@link #text()}; when it holds no quote
-     * ({@link #quoteFree()}), {@link #fields()} splits it at every delimiter without building the record's text.
+     * Moves to the next record; false at the end. Its text is {@link #text()}; when it holds no quote and only ASCII,
+     * {@link #fields()} splits it at every delimiter without building the record's text.
      */
     boolean advance() throws IOException {
-        record.setLength(0);
+        start = pos;
         recordLine = line;
         delimiterCount = 0;
         quoteSeen = false;
         nulSeen = false;
+        ascii = true;
         boolean quoted = false;
         int closedAt = -1;
         boolean any = false;
@@ -97,14 +136,13 @@ final class RecordSplitter {
                 if (quoted) {
                     throw new UnclosedQuoteException(recordLine);
                 }
+                length = pos - start;
                 return any;
             }
             any = true;
-            int start = pos;
             if (!quoted) {
-                int base = record.length() - start;
                 while (pos < limit) {
-                    char c = buffer[pos];
+                    byte c = buffer[pos];
                     if (c <= special) {
                         if (c == '\n' || c == '\r' || c == '"') {
                             break;
@@ -113,25 +151,26 @@ final class RecordSplitter {
                             if (delimiterCount == delimiters.length) {
                                 delimiters = Arrays.copyOf(delimiters, delimiterCount * 2);
                             }
-                            delimiters[delimiterCount++] = base + pos;
-                        } else if (c == '\0') {
+                            delimiters[delimiterCount++] = pos - start;
+                        } else if (c == 0) {
                             nulSeen = true;
+                        } else if (c < 0) {
+                            ascii = false;
                         }
                     }
                     pos++;
                 }
-                record.append(buffer, start, pos - start);
                 if (pos == limit) {
                     checkLength();
                     continue;
                 }
-                char c = buffer[pos++];
+                byte c = buffer[pos++];
                 if (c == '"') {
                     quoteSeen = true;
-                    quoted = opensQuote(closedAt);
-                    record.append(c);
+                    quoted = opensQuote(pos - 1 - start, closedAt);
                     continue;
                 }
+                length = pos - 1 - start;
                 line++;
                 if (c == '\r') {
                     if (pos == limit) {
@@ -144,53 +183,69 @@ final class RecordSplitter {
                 return true;
             }
             while (pos < limit) {
-                char c = buffer[pos];
-                if (c == '"' || c == '\n' || c == '\r' || (c == escape && escape != Dialect.NO_ESCAPE)) {
+                byte c = buffer[pos];
+                if (c == '"' || c == '\n' || c == '\r' || c == escape) {
                     break;
+                }
+                if (c < 0) {
+                    ascii = false;
                 }
                 pos++;
             }
-            record.append(buffer, start, pos - start);
             checkLength();
             if (pos == limit) {
                 continue;
             }
-            char c = buffer[pos++];
-            record.append(c);
+            byte c = buffer[pos++];
             if (c == '"') {
                 quoted = false;
-                closedAt = record.length();
+                closedAt = pos - start;
             } else if (c == '\n' || (c == '\r' && !peekNewline())) {
                 line++;
             } else if (c == escape) {
                 if (pos == limit && !fill()) {
                     throw new UnclosedQuoteException(recordLine);
                 }
-                record.append(buffer[pos++]);
+                ascii &= buffer[pos] >= 0;
+                pos++;
             }
         }
     }
 
     /**
-     * Whether a quote at the current end of the record opens a quoted field: at the start of a field (after spaces,
-     * when they are skipped), or right after a closing quote (the second quote of a doubled {@code ""}).
+     * Whether a quote at {@code at} in the record opens a quoted field: at the start of a field (after spaces, when
+     * they are skipped), or right after a closing quote (the second quote of a doubled {@code ""}).
      */
-    private boolean opensQuote(int closedAt) {
-        int n = record.length();
-        if (n == closedAt) {
+    private boolean opensQuote(int at, int closedAt) {
+        if (at == closedAt) {
             return true;
         }
-        int i = n - 1;
+        int i = at - 1;
         if (skipInitialSpace) {
-            while (i >= 0 && record.charAt(i) == ' ') {
+            while (i >= 0 && buffer[start + i] == ' ') {
                 i--;
             }
         }
-        return i < 0 || record.charAt(i) == delimiter;
+        return i < 0 || buffer[start + i] == delimiter;
     }
 
+    /** Refuses a record of more than the limit's characters (counted in UTF-8: each byte but continuation bytes). */
     private void checkLength() {
-        if (record.length() > maxRecordChars) {
+        int bytes = pos - start;
+        if (bytes <= maxRecordChars) {
+            return;
+        }
+        long chars = bytes;
+        if (!ascii) {
+            chars = 0;
+            for (int i = start; i < pos; i++) {
+                int b = buffer[i] & 0xff;
+                if ((b & 0xc0) != 0x80) {
+                    chars += b >= 0xf0 ? 2 : 1; // a character beyond the BMP is two chars, as a reader gives it
+                }
+            }
+        }
+        if (chars > maxRecordChars) {
             throw new RecordTooLongException(recordLine, maxRecordChars);
         }
     }
@@ -202,15 +257,25 @@ final class RecordSplitter {
         return pos < limit && buffer[pos] == '\n';
     }
 
+    /**
+     * Reads more bytes behind the current record, which is moved to the buffer's start first (the buffer grows when
+     * the record fills it: records are bounded by {@link #checkLength()}).
+     */
     private boolean fill() throws IOException {
-        int n = in.read(buffer, 0, buffer.length);
+        if (start > 0) {
+            System.arraycopy(buffer, start, buffer, 0, limit - start);
+            pos -= start;
+            limit -= start;
+            start = 0;
+        }
+        if (limit == buffer.length) {
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        int n = in.read(buffer, limit, buffer.length - limit);
         if (n <= 0) {
-            pos = 0;
-            limit = 0;
             return false;
         }
-        pos = 0;
-        limit = n;
+        limit += n;
         return true;
     }
 

@@ -5,11 +5,9 @@ import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.SchemaBuilder;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
-import java.io.BufferedReader;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,7 +118,7 @@ public final class ParseBench {
     }
 
     private static void splitRecords(Path file) throws Exception {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (InputStream in = Files.newInputStream(file)) {
             RecordSplitter splitter = new RecordSplitter(in, Dialect.CANONICAL, Integer.MAX_VALUE);
             while (splitter.next() != null) {
                 // records only

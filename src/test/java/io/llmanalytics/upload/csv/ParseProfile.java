@@ -3,10 +3,9 @@ package io.llmanalytics.upload.csv;
 import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.SchemaBuilder;
 import io.llmanalytics.upload.TableLimits;
-import java.io.BufferedReader;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +25,7 @@ public final class ParseProfile {
         ProfileOptions options = new ProfileOptions(5, 10000, 5, Long.MAX_VALUE);
         for (int round = 0; round < 5; round++) {
             long t = cpu();
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 RecordSplitter splitter = new RecordSplitter(in, Dialect.CANONICAL, Integer.MAX_VALUE);
                 while (splitter.next() != null) {
                     // count nothing: the split alone

@@ -1,10 +1,14 @@
 package io.llmanalytics.upload.csv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +16,16 @@ import org.junit.jupiter.api.Test;
 
 class RecordSplitterTest {
 
+    private static RecordSplitter splitter(String text, Dialect dialect, int max) {
+        return new RecordSplitter(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), dialect, max);
+    }
+
     private static List<String> split(String text, Dialect dialect) throws Exception {
-        RecordSplitter splitter = new RecordSplitter(new StringReader(text), dialect, 1000);
+        return split(text, dialect, 1000);
+    }
+
+    private static List<String> split(String text, Dialect dialect, int max) throws Exception {
+        RecordSplitter splitter = splitter(text, dialect, max);
         List<String> records = new ArrayList<>();
         String r;
         while ((r = splitter.next()) != null) {
@@ -48,7 +60,7 @@ class RecordSplitterTest {
 
     @Test
     void lineNumbersCountPhysicalLines() throws Exception {
-        RecordSplitter splitter = new RecordSplitter(new StringReader("a\n\"b\nc\"\nd\n"), Dialect.CANONICAL, 100);
+        RecordSplitter splitter = splitter("a\n\"b\nc\"\nd\n", Dialect.CANONICAL, 100);
         splitter.next();
         assertEquals(1, splitter.recordLine());
         splitter.next();
@@ -56,5 +68,49 @@ class RecordSplitterTest {
         splitter.next();
         assertEquals(4, splitter.recordLine());
         assertNull(splitter.next());
+    }
+
+    @Test
+    void recordsOfOtherCharactersAreDecodedAndTheOthersSplitFromTheirBytes() throws Exception {
+        RecordSplitter splitter = splitter("Café,ß\nplain,1\n\"naïve, quoted\",😀\n", Dialect.CANONICAL, 1000);
+        assertTrue(splitter.advance());
+        assertFalse(splitter.ascii());
+        assertEquals("Café,ß", splitter.text());
+        assertTrue(splitter.advance());
+        assertTrue(splitter.ascii() && splitter.quoteFree());
+        assertArrayEquals(new String[] {"plain", "1"}, splitter.fields());
+        assertEquals("\"naïve, quoted\",😀", splitter.next());
+        assertFalse(splitter.advance());
+    }
+
+    @Test
+    void malformedUtf8IsReportedWhenTheRecordIsRead() throws Exception {
+        byte[] bytes = {'a', ',', 'b', '\n', 'x', (byte) 0xe9, 'y', '\n'}; // a lone Latin-1 é
+        RecordSplitter splitter = new RecordSplitter(new ByteArrayInputStream(bytes), Dialect.CANONICAL, 100);
+        assertEquals("a,b", splitter.next());
+        assertTrue(splitter.advance());
+        assertThrows(CharacterCodingException.class, splitter::text);
+    }
+
+    @Test
+    void recordsLongerThanTheBufferAndLineEndsAtItsEdgeAreWhole() throws Exception {
+        String longField = "x".repeat(200_000);
+        String quoted = "\"" + "q\n".repeat(40_000) + "\"";
+        String edge = "y".repeat((1 << 16) - 1); // its CR is the buffer's last byte, its LF the next read's first
+        List<String> records = split(
+                edge + "\r\n" + longField + ",1\n" + quoted + ",2\nz\n",
+                new Dialect(StandardCharsets.UTF_8, 0, ',', Dialect.NO_ESCAPE, false, 0, false, false),
+                1_000_000);
+        assertEquals(List.of(edge, longField + ",1", quoted + ",2", "z"), records);
+    }
+
+    @Test
+    void theLengthLimitCountsCharactersNotBytes() throws Exception {
+        String accents = "é".repeat(900); // 1,800 bytes, 900 characters
+        assertEquals(List.of(accents), split(accents, Dialect.CANONICAL, 1000));
+        assertThrows(
+                RecordSplitter.RecordTooLongException.class, () -> split("é".repeat(1001), Dialect.CANONICAL, 1000));
+        assertThrows(
+                RecordSplitter.RecordTooLongException.class, () -> split("😀".repeat(501), Dialect.CANONICAL, 1000));
     }
 }
