@@ -12,11 +12,6 @@ public final class ProblemFailures {
     private ProblemFailures() {}
 
     /**
-     * The first {@link ProblemException} in the cause chain, or {@code null}. A Mutiny {@link CompositeException} (a
-     * failure followed by a failing clean-up, say) is searched through every one of its causes, in order, once each; a
-     * chain that loops back on itself ends the search.
-     */
-    /**
      * The problem a request that failed with {@code failure} answers with: the {@link ProblemException} among its
      * causes (logged when it is the service's fault, 5xx), or else an internal error, logged with its stack.
      */
@@ -33,6 +28,11 @@ public final class ProblemFailures {
         return known;
     }
 
+    /**
+     * The first {@link ProblemException} in the cause chain, or {@code null}. A Mutiny {@link CompositeException} (a
+     * failure followed by a failing clean-up, say) is searched through every one of its causes, in order, once each; a
+     * chain that loops back on itself ends the search.
+     */
     public static ProblemException find(Throwable failure) {
         return find(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
     }

@@ -10,7 +10,6 @@ import io.llmanalytics.upload.TableLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -150,11 +149,6 @@ public final class CsvRecords implements AutoCloseable {
                     ProblemType.UNREADABLE_FILE,
                     "The record starting at line " + e.line + " is longer than " + limits.maxCellChars() * 4
                             + " characters; is this really delimited text?");
-        } catch (IOException e) {
-            if (e instanceof CharacterCodingException || e.getCause() instanceof CharacterCodingException) {
-                throw e instanceof CharacterCodingException cce ? cce : (CharacterCodingException) e.getCause();
-            }
-            throw e;
         }
         if (!more) {
             return null;

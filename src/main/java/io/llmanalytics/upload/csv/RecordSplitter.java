@@ -57,14 +57,14 @@ final class RecordSplitter {
     /** {@code in} gives UTF-8 (see {@link CsvRecords} for other encodings). */
     RecordSplitter(InputStream in, Dialect dialect, int maxRecordChars) {
         this.in = in;
-        this.delimiter = ascii(dialect.delimiter());
+        this.delimiter = asciiByte(dialect.delimiter());
         this.special = (byte) Math.max(dialect.delimiter(), '"');
-        this.escape = dialect.escape() == Dialect.NO_ESCAPE ? Integer.MIN_VALUE : ascii(dialect.escape());
+        this.escape = dialect.escape() == Dialect.NO_ESCAPE ? Integer.MIN_VALUE : asciiByte(dialect.escape());
         this.skipInitialSpace = dialect.skipInitialSpace();
         this.maxRecordChars = maxRecordChars;
     }
 
-    private static byte ascii(char c) {
+    private static byte asciiByte(char c) {
         if (c == 0 || c > 0x7f) {
             throw new IllegalArgumentException("not an ASCII delimiter or escape: U+" + Integer.toHexString(c));
         }
