@@ -142,7 +142,7 @@ def insights_job(request, variables, context):
 
 def _finish_insights(names, job, stdout, started):
     computed = names.get('result') or {}
-    elapsed = int((time.monotonic() - started) * 1000)
+    elapsed = round((time.monotonic() - started) * 1000, 3)
     return json.dumps({'status': 'ok', 'result': computed, 'stdout': '', 'figures': [], 'duration_ms': elapsed},
                       ensure_ascii=False, allow_nan=False, default=str).encode('utf-8')
 
@@ -316,7 +316,7 @@ def _run(job, out_fd, parent_pid, layers, finish):
 
 def _finish_json(names, job, stdout, started):
     settings = job.settings
-    elapsed = int((time.monotonic() - started) * 1000)
+    elapsed = round((time.monotonic() - started) * 1000, 3)
     try:
         converter = output.Converter(settings)
         result = converter.result(names.get('result'))

@@ -86,7 +86,7 @@ class Running:
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        elapsed = int((time.monotonic() - self.started) * 1000)
+        elapsed = round((time.monotonic() - self.started) * 1000, 3)  # microseconds kept: a short run is not 0
         return protocol.result(self.id, 'completed', duration_ms=elapsed, cpu_ms=cpu_ms), body
 
     def collect(self):
@@ -102,7 +102,7 @@ class Running:
         _, status, usage = os.wait4(self.pid, 0)
         os.close(self.fd)
         os.close(self.pidfd)
-        elapsed = int((time.monotonic() - self.started) * 1000)
+        elapsed = round((time.monotonic() - self.started) * 1000, 3)  # microseconds kept: a short run is not 0
         cpu_ms = int((usage.ru_utime + usage.ru_stime) * 1000)
         body = self.payload() or b''
         outcome = self._outcome(status, body, cpu_ms)

@@ -331,7 +331,7 @@ def not_loaded(request_id):
 
 
 def result(request_id, outcome, **facts):
-    """The result of an execution; ``facts``: duration_ms, cpu_ms, max_rss_kb, signal, exit_code, error. Always
+    """The result of an execution; ``facts``: duration_ms (to the microsecond), cpu_ms, max_rss_kb, signal, exit_code, error. Always
     followed by ``end_of_execution(request_id)``."""
     if outcome not in OUTCOMES:
         raise ValueError('unknown outcome %r' % (outcome,))

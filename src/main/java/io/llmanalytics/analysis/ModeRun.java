@@ -520,7 +520,7 @@ final class ModeRun {
     }
 
     private static double seconds(Duration d) {
-        return d == null ? 0 : Math.round(d.toNanos() / 1e6) / 1000.0;
+        return d == null ? 0 : Math.round(d.toNanos() / 1e3) / 1e6; // to the microsecond: a short run is not 0
     }
 
     private static String abbreviate(String s, int max) {

@@ -24,7 +24,8 @@ final class ResultMapper {
     }
 
     ExecutionResult map(Result reply) {
-        Duration duration = Duration.ofMillis(reply.durationMs());
+        // milliseconds to the microsecond: an execution shorter than a millisecond still has its time
+        Duration duration = Duration.ofNanos(Math.round(reply.durationMs() * 1_000_000));
         String outcome = reply.outcome();
         int signal = reply.signal() == null ? 0 : reply.signal();
         return switch (outcome) {

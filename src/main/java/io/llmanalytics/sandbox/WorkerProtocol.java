@@ -166,7 +166,7 @@ final class WorkerProtocol {
                 new Result(
                         f.number("id"),
                         f.text("outcome"),
-                        header.path("duration_ms").asLong(0),
+                        header.path("duration_ms").asDouble(0),
                         header.path("signal").isInt() ? header.path("signal").asInt() : null,
                         header.path("exit_code").isInt()
                                 ? header.path("exit_code").asInt()

@@ -45,7 +45,7 @@ sealed interface WorkerReply
     record Result(
             long id,
             String outcome,
-            long durationMs,
+            double durationMs,
             Integer signal,
             Integer exitCode,
             String error,
@@ -53,7 +53,7 @@ sealed interface WorkerReply
             boolean oversized)
             implements WorkerReply {
 
-        Result(long id, String outcome, long durationMs) {
+        Result(long id, String outcome, double durationMs) {
             this(id, outcome, durationMs, null, null, null, new byte[0], false);
         }
     }

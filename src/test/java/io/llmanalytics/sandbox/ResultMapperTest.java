@@ -48,6 +48,21 @@ class ResultMapperTest {
     }
 
     @Test
+    void anExecutionShorterThanAMillisecondKeepsItsTime() {
+        Result quick = new Result(
+                1,
+                "completed",
+                0.421,
+                null,
+                null,
+                null,
+                "{\"status\": \"ok\", \"result\": {\"type\": \"scalar\", \"value\": 1}}"
+                        .getBytes(StandardCharsets.UTF_8),
+                false);
+        assertEquals(Duration.ofNanos(421_000), mapper.map(quick).duration());
+    }
+
+    @Test
     void errorsKeepTheirTypeMessageTracebackAndLine() {
         ExecutionResult result = mapper.map(frame("completed", """
                 {"status": "error", "error": {"type": "KeyError", "message": "'x'", "traceback": "tb", "line": 4},
