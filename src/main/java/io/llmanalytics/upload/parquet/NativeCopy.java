@@ -503,15 +503,17 @@ final class NativeCopy {
                 // From 10^-3 to 10^7 (and zero) DuckDB's text already is Java's; only other values are rewritten.
                 String c = columns.get(i);
                 texts.append(", (abs(" + c + ") >= 0.001 AND abs(" + c + ") < 10000000) OR " + c + " = 0 AS p" + i);
+                // the sign and the unsigned text only where they are needed: most values take the text as it is
                 parts.append(sep)
-                        .append("p" + i + ", " + v + ", starts_with(" + v + ", '-') AS n" + i + ", ltrim(" + v
-                                + ", '-') AS a" + i);
+                        .append("p" + i + ", " + v + ", CASE WHEN p" + i + " THEN NULL ELSE starts_with(" + v
+                                + ", '-') END AS n" + i + ", CASE WHEN p" + i + " THEN NULL ELSE ltrim(" + v
+                                + ", '-') END AS a" + i);
                 pieces.append(sep)
                         .append("p" + i + ", " + v + ", n" + i + ", a" + i + ", CASE WHEN p" + i
                                 + " THEN NULL ELSE jf_digits(a" + i + ") END AS d" + i + ", CASE WHEN p" + i
                                 + " THEN NULL ELSE jf_exp(a" + i + ") END AS e" + i);
                 result.append(sep)
-                        .append("CASE WHEN a" + i + " IS NULL THEN NULL WHEN p" + i + " THEN " + v
+                        .append("CASE WHEN " + v + " IS NULL THEN NULL WHEN p" + i + " THEN " + v
                                 + " ELSE (CASE WHEN n" + i + " THEN '-' ELSE '' END) || jf_format(d" + i + ", e" + i
                                 + ") END AS " + name);
             } else {
