@@ -11,6 +11,7 @@ import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.EarlyCopies;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.formats.FormatFixtures;
@@ -104,7 +105,15 @@ class NativeCopyTest {
             }
             assertTrue(NativeCopy.applies(kinds), kinds.toString());
             assertTrue(new NativeCopy(OPTIONS, LIMITS)
-                    .read(db, source, ParquetTableReader.source(file, true), names, kinds, "hard", fast)
+                    .read(
+                            db,
+                            source,
+                            ParquetTableReader.source(file, true),
+                            names,
+                            kinds,
+                            "hard",
+                            fast,
+                            EarlyCopies.NONE)
                     .isPresent());
         }
         ParsedTable slow = read(false, "slow-probe.csv");
