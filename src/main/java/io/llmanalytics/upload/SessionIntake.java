@@ -29,11 +29,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -185,15 +183,11 @@ public class SessionIntake {
             Function<Long, Uni<Void>> admit) {
         Path upload = arriving.path();
         List<String> stored = Collections.synchronizedList(new ArrayList<>());
-        EarlyStores early = new EarlyStores(files, id, stored, timings);
         Uni<ParsedUpload> parse = timings.timed(
-                        IngestPhase.PARSE,
-                        Uni.createFrom()
-                                .item(() -> parser.parse(arriving, fileName, declaredType, workDir, early))
-                                .runSubscriptionOn(blocking))
-                // the copies stored during the parse have ended, and those of tables that took another way are gone
-                .eventually(early::settled)
-                .call(parsed -> early.discardOthers(canonicals(parsed)));
+                IngestPhase.PARSE,
+                Uni.createFrom()
+                        .item(() -> parser.parse(arriving, fileName, declaredType, workDir))
+                        .runSubscriptionOn(blocking));
         Uni<StoredFile> original = arriving.received()
                 .chain(bytes -> admit.apply(bytes))
                 .chain(() -> timings.timed(
@@ -205,7 +199,7 @@ public class SessionIntake {
                 .unis(parse, original)
                 .collectFailures()
                 .asTuple()
-                .chain(both -> datasets(id, both.getItem1(), both.getItem2(), stored, upload, timings, early)
+                .chain(both -> datasets(id, both.getItem1(), both.getItem2(), stored, upload, timings)
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
                         .chain(doc ->
                                 timings.timed(IngestPhase.JOIN_KEYS, sheetJoinKeys(doc, both.getItem1(), upload))));
@@ -231,17 +225,6 @@ public class SessionIntake {
                 .call(e -> sessions.deleteFiles(stored))
                 .onFailure(CompositeException.class)
                 .transform(SessionIntake::firstProblem);
-    }
-
-    /** The canonical copies the parsed tables use (a table that is its own upload has none). */
-    private static Set<Path> canonicals(ParsedUpload parsed) {
-        Set<Path> paths = new HashSet<>();
-        for (ParsedTable table : parsed.tables()) {
-            if (table.canonical() != null) {
-                paths.add(table.canonical());
-            }
-        }
-        return paths;
     }
 
     /** The candidate join keys between the sheets of a workbook, measured on the files still in the work directory. */
@@ -287,21 +270,6 @@ public class SessionIntake {
             List<String> stored,
             Path upload,
             IngestTimings timings) {
-        return datasets(id, parsed, original, stored, upload, timings, new EarlyStores(files, id, stored, timings));
-    }
-
-    /**
-     * {@link #datasets(String, ParsedUpload, StoredFile, List, Path, IngestTimings)}, a canonical copy already stored
-     * during the parse ({@code early}) taken as it is.
-     */
-    Uni<List<DatasetDocument>> datasets(
-            String id,
-            ParsedUpload parsed,
-            StoredFile original,
-            List<String> stored,
-            Path upload,
-            IngestTimings timings,
-            EarlyStores early) {
         List<Uni<DatasetDocument>> unis = new ArrayList<>();
         for (int i = 0; i < parsed.tables().size(); i++) {
             ParsedTable table = parsed.tables().get(i);
@@ -315,10 +283,7 @@ public class SessionIntake {
                                     original.sha256(),
                                     table.naValues(),
                                     table.schema()))
-                    : early.of(table.canonical()).isPresent()
-                            ? storeCanonical(id, table, isDefault, stored, early) // timed since it started
-                            : timings.timed(
-                                    IngestPhase.STORE_CANONICAL, storeCanonical(id, table, isDefault, stored, early));
+                    : timings.timed(IngestPhase.STORE_CANONICAL, storeCanonical(id, table, isDefault, stored));
             Uni<StoredDictionary> drafts = timings.timed(
                     IngestPhase.DRAFTS,
                     Uni.createFrom().item(() -> draft(table, upload)).runSubscriptionOn(blocking));
@@ -363,19 +328,10 @@ public class SessionIntake {
 
     /** Stores {@code table}'s canonical file in GridFS (its id added to {@code stored}) and describes the dataset. */
     Uni<DatasetDocument> storeCanonical(String id, ParsedTable table, boolean isDefault, List<String> stored) {
-        return storeCanonical(id, table, isDefault, stored, new EarlyStores(files, id, stored, new IngestTimings()));
-    }
-
-    /**
-     * Stores {@code table}'s canonical file in GridFS (its id added to {@code stored}), unless it was stored during the
-     * parse ({@code early}), and describes the dataset.
-     */
-    Uni<DatasetDocument> storeCanonical(
-            String id, ParsedTable table, boolean isDefault, List<String> stored, EarlyStores early) {
         String name = table.schema().name();
-        return early.of(table.canonical())
-                .orElseGet(() -> files.store(table.canonical(), name + ".csv", EarlyStores.metadata(id, name))
-                        .invoke(f -> stored.add(f.id())))
+        Document meta = new Document("session", id).append("kind", "canonical").append("dataset", name);
+        return files.store(table.canonical(), name + ".csv", meta)
+                .invoke(f -> stored.add(f.id()))
                 .map(f -> new DatasetDocument(name, isDefault, f.id(), f.sha256(), table.naValues(), table.schema()));
     }
 

@@ -43,7 +43,7 @@ public class TableParser {
      * ({@code Content-Type} of the multipart part, null when none) must agree with the file ({@link DeclaredType}).
      */
     public ParsedUpload parse(Path file, String fileName, String declaredType, Path workDir) {
-        return parse(ByteSource.of(file), () -> file, fileName, declaredType, workDir, EarlyCopies.NONE);
+        return parse(ByteSource.of(file), () -> file, fileName, declaredType, workDir);
     }
 
     /**
@@ -51,16 +51,7 @@ public class TableParser {
      * other formats (which are read out of order) once it is whole.
      */
     public ParsedUpload parse(ArrivingFile file, String fileName, String declaredType, Path workDir) {
-        return parse(file, fileName, declaredType, workDir, EarlyCopies.NONE);
-    }
-
-    /**
-     * {@link #parse(ArrivingFile, String, String, Path)}, {@code early} told of each canonical copy written whole before
-     * the parse ends.
-     */
-    public ParsedUpload parse(
-            ArrivingFile file, String fileName, String declaredType, Path workDir, EarlyCopies early) {
-        return parse(file::open, file::awaitWhole, fileName, declaredType, workDir, early);
+        return parse(file::open, file::awaitWhole, fileName, declaredType, workDir);
     }
 
     /** The upload's path once it is whole. */
@@ -68,8 +59,7 @@ public class TableParser {
         Path await() throws IOException;
     }
 
-    private ParsedUpload parse(
-            ByteSource bytes, WholeFile whole, String fileName, String declaredType, Path workDir, EarlyCopies early) {
+    private ParsedUpload parse(ByteSource bytes, WholeFile whole, String fileName, String declaredType, Path workDir) {
         FileFormat format = FileFormat.CSV;
         try {
             byte[] head = new byte[8192];
@@ -99,8 +89,7 @@ public class TableParser {
                 case JSONL ->
                     List.of(new JsonLinesReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
                 case PARQUET ->
-                    List.of(new ParquetTableReader(options, limits)
-                            .read(file, base, workDir.resolve("dataset-0.csv"), early));
+                    List.of(new ParquetTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
                 case ARROW, ARROW_STREAM ->
                     List.of(new ArrowTableReader(options, limits)
                             .read(file, format == FileFormat.ARROW_STREAM, base, workDir.resolve("dataset-0.csv")));

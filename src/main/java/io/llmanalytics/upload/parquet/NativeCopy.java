@@ -15,7 +15,6 @@ import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.SampleValues;
 import io.llmanalytics.schema.TooManyCellsException;
 import io.llmanalytics.schema.ValueCount;
-import io.llmanalytics.upload.EarlyCopies;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.TypedCells;
@@ -47,8 +46,7 @@ import java.util.Set;
  * aggregates (they may differ from the streaming ones in the last bits) and that a text column past the distinct bound
  * gets its exact distinct count and top values (the streaming counter estimates them). The sample is read row by row
  * as before. The integer columns the dictionary drafts need come from queries too ({@link FoldedIntegers}), so that the
- * drafts do not scan the copy. The copy is written first and told of ({@link EarlyCopies}), so that it is stored while
- * the profile is computed.
+ * drafts do not scan the copy.
  *
  * <p>Anything it cannot reproduce exactly makes it step aside (an empty result): other column types (nested, huge
  * integers, intervals...), an infinity, a date or timestamp outside datetime64[ns]'s range, a cell longer than the cell
@@ -87,25 +85,20 @@ final class NativeCopy {
             List<String> rawNames,
             List<Kind> kinds,
             String name,
-            Path canonicalOut,
-            EarlyCopies early)
+            Path canonicalOut)
             throws SQLException {
         int width = kinds.size();
         List<String> names = ColumnNames.normalise(rawNames);
         List<String> columns =
                 rawNames.stream().map(ParquetTableReader::identifier).toList();
-        long rows = rows(db, source);
+        ResultSetValues agg = aggregates(db, source, columns, kinds);
+        long rows = agg.rows;
         if (rows == 0) {
             return Optional.empty();
         }
         if (rows > options.maxCells() / width) {
             throw new TooManyCellsException(options.maxCells());
         }
-        // the copy first, so that it is stored while the profile is computed; should the profile then step aside, the
-        // copy is discarded (the row-by-row reader writes its own beside it)
-        copy(db, source, names, columns, kinds, canonicalOut);
-        early.written(name, canonicalOut);
-        ResultSetValues agg = aggregates(db, source, columns, kinds);
         List<ColumnSchema> schema = new ArrayList<>(width);
         for (int i = 0; i < width; i++) {
             Optional<ColumnSchema> column = column(db, source, names.get(i), columns.get(i), kinds.get(i), agg, i);
@@ -115,6 +108,7 @@ final class NativeCopy {
             schema.add(column.get());
         }
         List<Map<String, Object>> sample = sample(db, source, rawNames, names, columns, kinds, schema);
+        copy(db, source, names, columns, kinds, canonicalOut);
         return Optional.of(new ParsedTable(
                 new DatasetSchema(name, rows, schema, sample),
                 canonicalOut,
@@ -196,15 +190,6 @@ final class NativeCopy {
             }
         }
         return values.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /** The table's rows (from the file's metadata, so at once). */
-    private static long rows(Connection db, String source) throws SQLException {
-        try (Statement st = db.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + source)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     /** One row of aggregates: {@code values[i]} holds column i's figures in the order {@link #figures} gives. */

@@ -4,13 +4,11 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.EarlyCopies;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.TypedCells;
 import io.llmanalytics.upload.TypedTableWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -81,14 +79,6 @@ public final class ParquetTableReader {
     }
 
     public ParsedTable read(Path file, String name, Path canonicalOut) throws IOException {
-        return read(file, name, canonicalOut, EarlyCopies.NONE);
-    }
-
-    /**
-     * {@link #read(Path, String, Path)}, {@code early} told of the canonical copy as soon as the fast path has written
-     * it. When the fast path then steps aside, the row-by-row reader writes its copy beside it, never over it.
-     */
-    public ParsedTable read(Path file, String name, Path canonicalOut, EarlyCopies early) throws IOException {
         Properties props = new Properties();
         props.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
         try (Connection db = new DuckDBDriver().connect("jdbc:duckdb:", props)) {
@@ -105,22 +95,17 @@ public final class ParquetTableReader {
                 }
             }
             if (nativeCopy && NativeCopy.applies(kinds)) {
-                Optional<ParsedTable> copied =
-                        copied(db, source, source(file, true), names, kinds, name, canonicalOut, early);
+                Optional<ParsedTable> copied = copied(db, source, source(file, true), names, kinds, name, canonicalOut);
                 if (copied.isPresent()) {
                     return copied.get();
                 }
             }
-            // a copy the fast path wrote may be being stored already (EarlyCopies): this one goes beside it
-            Path out = Files.exists(canonicalOut)
-                    ? canonicalOut.resolveSibling(canonicalOut.getFileName() + ".rows.csv")
-                    : canonicalOut;
             StringBuilder select = new StringBuilder("SELECT ");
             for (int i = 0; i < names.size(); i++) {
                 select.append(i == 0 ? "" : ", ").append(expression(identifier(names.get(i)), kinds.get(i)));
             }
             select.append(" FROM ").append(source);
-            try (TypedTableWriter writer = new TypedTableWriter(names, options, limits, out);
+            try (TypedTableWriter out = new TypedTableWriter(names, options, limits, canonicalOut);
                     Statement st = db.createStatement()) {
                 st.setFetchSize(2048);
                 try (ResultSet rs = st.executeQuery(select.toString())) {
@@ -133,10 +118,10 @@ public final class ParquetTableReader {
                         for (int i = 0; i < width; i++) {
                             read(rs, i, kinds.get(i), names.get(i), row, cells, cellKinds);
                         }
-                        writer.add(cells, cellKinds, row);
+                        out.add(cells, cellKinds, row);
                     }
                 }
-                return writer.finish(name);
+                return out.finish(name);
             }
         } catch (SQLException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, describe(e.getMessage(), file.toString()));
@@ -151,10 +136,9 @@ public final class ParquetTableReader {
             List<String> names,
             List<Kind> kinds,
             String name,
-            Path canonicalOut,
-            EarlyCopies early) {
+            Path canonicalOut) {
         try {
-            return new NativeCopy(options, limits).read(db, source, numbered, names, kinds, name, canonicalOut, early);
+            return new NativeCopy(options, limits).read(db, source, numbered, names, kinds, name, canonicalOut);
         } catch (SQLException e) {
             LOG.debugf("Parquet fast path stepped aside: %s", e.getMessage());
             return Optional.empty();

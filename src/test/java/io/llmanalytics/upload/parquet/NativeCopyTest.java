@@ -11,7 +11,6 @@ import io.llmanalytics.schema.ColumnSchema;
 import io.llmanalytics.schema.DatasetSchema;
 import io.llmanalytics.schema.PandasType;
 import io.llmanalytics.schema.ProfileOptions;
-import io.llmanalytics.upload.EarlyCopies;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.formats.FormatFixtures;
@@ -105,15 +104,7 @@ class NativeCopyTest {
             }
             assertTrue(NativeCopy.applies(kinds), kinds.toString());
             assertTrue(new NativeCopy(OPTIONS, LIMITS)
-                    .read(
-                            db,
-                            source,
-                            ParquetTableReader.source(file, true),
-                            names,
-                            kinds,
-                            "hard",
-                            fast,
-                            EarlyCopies.NONE)
+                    .read(db, source, ParquetTableReader.source(file, true), names, kinds, "hard", fast)
                     .isPresent());
         }
         ParsedTable slow = read(false, "slow-probe.csv");
