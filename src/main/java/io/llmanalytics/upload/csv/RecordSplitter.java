@@ -48,6 +48,14 @@ final class RecordSplitter {
     private int start;
 
     private int length;
+    /**
+     * Characters in the record's first {@link #counted} bytes: counted only once the record has more bytes than the
+     * limit has characters, and each byte once, so that a long record with many line breaks is not counted again at
+     * each of them.
+     */
+    private long chars;
+
+    private int counted;
     private final int maxRecordChars;
     private int pos;
     private int limit;
@@ -123,6 +131,8 @@ final class RecordSplitter {
      */
     boolean advance() throws IOException {
         start = pos;
+        chars = 0;
+        counted = 0;
         recordLine = line;
         delimiterCount = 0;
         quoteSeen = false;
@@ -235,16 +245,13 @@ final class RecordSplitter {
         if (bytes <= maxRecordChars) {
             return;
         }
-        long chars = bytes;
-        if (!ascii) {
-            chars = 0;
-            for (int i = start; i < pos; i++) {
-                int b = buffer[i] & 0xff;
-                if ((b & 0xc0) != 0x80) {
-                    chars += b >= 0xf0 ? 2 : 1; // a character beyond the BMP is two chars, as a reader gives it
-                }
+        for (int i = start + counted; i < pos; i++) {
+            int b = buffer[i] & 0xff;
+            if ((b & 0xc0) != 0x80) {
+                chars += b >= 0xf0 ? 2 : 1; // a character beyond the BMP is two chars, as a reader gives it
             }
         }
+        counted = bytes;
         if (chars > maxRecordChars) {
             throw new RecordTooLongException(recordLine, maxRecordChars);
         }

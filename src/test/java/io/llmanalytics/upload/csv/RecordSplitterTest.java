@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -112,5 +114,20 @@ class RecordSplitterTest {
                 RecordSplitter.RecordTooLongException.class, () -> split("é".repeat(1001), Dialect.CANONICAL, 1000));
         assertThrows(
                 RecordSplitter.RecordTooLongException.class, () -> split("😀".repeat(501), Dialect.CANONICAL, 1000));
+    }
+
+    @Test
+    void aLongRecordIsCountedOnceNotAtEachOfItsLineBreaks() {
+        // A quoted field of three-byte characters and line breaks, just within the limit: 999,000 characters in
+        // 2,331,000 bytes, one length check per line break. Counted again from the record's start at each check
+        // (about 3 x 10^11 bytes read) it takes minutes; counted once, milliseconds.
+        String fits = "\"" + "हह\n".repeat(333_000) + "\"";
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(60), () -> assertEquals(List.of(fits), split(fits, Dialect.CANONICAL, 1_000_000)));
+        String over = "\"" + "हह\n".repeat(334_000) + "\"";
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(
+                        RecordSplitter.RecordTooLongException.class, () -> split(over, Dialect.CANONICAL, 1_000_000)));
     }
 }
