@@ -548,8 +548,9 @@ final class AnalysisRun {
         };
     }
 
-    private static double seconds(Duration d) {
-        return d == null ? 0 : Math.round(d.toNanos() / 1e3) / 1e6; // to the microsecond: a short run is not 0
+    /** An execution's time in seconds, to the microsecond (a short run is not 0); 0 when it has none. */
+    static double seconds(Duration d) {
+        return d == null ? 0 : Math.round(d.toNanos() / 1e3) / 1e6;
     }
 
     private static String abbreviate(String s, int max) {

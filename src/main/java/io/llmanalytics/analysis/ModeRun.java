@@ -279,7 +279,7 @@ final class ModeRun {
         int k = request.step();
         int n = request.attempt();
         String error = errorText(r);
-        double time = seconds(r.duration());
+        double time = AnalysisRun.seconds(r.duration());
         state.executionTime += time;
         AnalysisEvent.Execution execution =
                 new AnalysisEvent.Execution(n, r.succeeded(), r.stdout(), error, time, null);
@@ -517,10 +517,6 @@ final class ModeRun {
 
     private static String label(Duration d) {
         return d.toSeconds() + " s";
-    }
-
-    private static double seconds(Duration d) {
-        return d == null ? 0 : Math.round(d.toNanos() / 1e3) / 1e6; // to the microsecond: a short run is not 0
     }
 
     private static String abbreviate(String s, int max) {
