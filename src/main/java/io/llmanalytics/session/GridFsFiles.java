@@ -1,7 +1,7 @@
 package io.llmanalytics.session;
 
 import com.mongodb.MongoGridFSException;
-import com.mongodb.client.gridfs.model.GridFSUploadOptions;
+import com.mongodb.reactivestreams.client.MongoDatabase;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 import io.llmanalytics.dataset.DatasetFiles;
@@ -9,14 +9,11 @@ import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.store.StoreCalls;
 import io.llmanalytics.store.StoreConfig;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,14 +21,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
-import mutiny.zero.flow.adapters.AdaptersToReactiveStreams;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
@@ -49,7 +42,6 @@ public class GridFsFiles implements DatasetFiles {
     /** The GridFS bucket holding uploads and canonical datasets. */
     public static final String BUCKET = "datasets";
 
-    private static final int READ_CHUNK = 1 << 20;
     /**
      * 1 MiB chunks: measured against 256 KiB and 4 MiB (bench/ingest.sh, 95 MB upload, embedded H2 store, issue 20; one
      * run each on a loaded machine, load 9-16, so orders of magnitude only),
@@ -57,52 +49,29 @@ public class GridFsFiles implements DatasetFiles {
      * page writes (H2-save 0.57 s against 0.28 s) and G1 work for humongous buffers.
      */
     private static final int CHUNK_SIZE = 1 << 20;
+    /**
+     * Chunks of one file read and not yet stored, at most, when storing: 4 MiB of heap per upload, however large (the
+     * driver's own upload held up to 256).
+     */
+    static final int CHUNKS_IN_FLIGHT = 4;
     /** Chunks requested per batch when downloading (mongo-java-server ignores the 16 MB reply cap). */
     private static final int DOWNLOAD_DEMAND = 8;
 
     private final GridFSBucket bucket;
+    private final GridFsWriter writer;
     private final StoreConfig config;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public GridFsFiles(ReactiveMongoClient client, StoreConfig config) {
-        this.bucket = GridFSBuckets.create(client.unwrap().getDatabase(config.database()), BUCKET);
+        MongoDatabase database = client.unwrap().getDatabase(config.database());
+        this.bucket = GridFSBuckets.create(database, BUCKET);
+        this.writer = new GridFsWriter(database, BUCKET, blocking, CHUNK_SIZE, CHUNKS_IN_FLIGHT, config.timeout());
         this.config = config;
     }
 
     /** Stores {@code file}, hashing it on the way. */
     public Uni<StoredFile> store(Path file, String filename, Document metadata) {
-        MessageDigest digest = sha256();
-        long[] length = {0};
-        Multi<ByteBuffer> content = Multi.createFrom()
-                .<ByteBuffer>emitter(
-                        emitter -> {
-                            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-                                while (!emitter.isCancelled()) {
-                                    ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
-                                    int read = channel.read(buffer);
-                                    if (read < 0) {
-                                        break;
-                                    }
-                                    buffer.flip();
-                                    digest.update(buffer.duplicate());
-                                    length[0] += read;
-                                    emitter.emit(buffer);
-                                }
-                                emitter.complete();
-                            } catch (IOException e) {
-                                emitter.fail(e);
-                            }
-                        },
-                        BackPressureStrategy.BUFFER)
-                .runSubscriptionOn(blocking);
-        GridFSUploadOptions options =
-                new GridFSUploadOptions().chunkSizeBytes(CHUNK_SIZE).metadata(metadata);
-        return Uni.createFrom()
-                .publisher(AdaptersToFlow.publisher(
-                        bucket.uploadFromPublisher(filename, AdaptersToReactiveStreams.publisher(content), options)))
-                .map(id -> new StoredFile(
-                        id.toHexString(), length[0], HexFormat.of().formatHex(digest.digest())))
-                .plug(StoreCalls.within(timeoutFor(sizeOf(file))));
+        return writer.write(file, filename, metadata, StoreCalls.within(timeoutFor(sizeOf(file))));
     }
 
     public Uni<Void> delete(String id) {
@@ -162,14 +131,6 @@ public class GridFsFiles implements DatasetFiles {
             return Files.size(file);
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,0 +1,111 @@
+"""GC soak (issue 20): several clients at once upload the 100 MB and 10 MB sales files, ask a question of each upload
+and keep their last sessions, for a fixed time; then the service's GC log is read for what must never happen under
+load (full collections, evacuation failures) and for what the JVM options change (concurrent marking cycles, pauses,
+heap after collections, CPU).
+
+Usage: gc_soak.py BASE PID GC_LOG SECONDS CLIENTS KEEP BIG.csv SMALL.csv
+"""
+import os
+import re
+import statistics
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import pipeline  # noqa: E402
+import uploads  # noqa: E402
+
+HZ = os.sysconf('SC_CLK_TCK')
+QUESTIONS = ['total revenue by region', 'average price by product', 'total quantity by category']
+
+
+def cpu_seconds(pid):
+    stat = open(f'/proc/{pid}/stat').read()
+    fields = stat[stat.rindex(')') + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / HZ
+
+
+def rss_mb(pid):
+    for line in open(f'/proc/{pid}/status'):
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def client(base, deadline, keep, files, out, lock, index):
+    held = []
+    n = index
+    while time.time() < deadline:
+        path = files[n % len(files)]
+        n += 1
+        try:
+            elapsed, body = uploads.upload(base, path)
+        except (SystemExit, Exception) as e:  # noqa: BLE001: a refused or failed upload is counted, not fatal
+            with lock:
+                out['failed'].append(f'upload {os.path.basename(path)}: {str(e)[:200]}')
+            continue
+        session = body['session_id']
+        _, total, done, last = pipeline.stream(base, session, QUESTIONS[n % len(QUESTIONS)])
+        with lock:
+            out['uploads'].append((os.path.basename(path), elapsed))
+            out['answers'].append((done is not None, total, last))
+        held.append(session)
+        while len(held) > keep:
+            uploads.delete(base, held.pop(0))
+    for session in held:
+        uploads.delete(base, session)
+
+
+def gc_summary(log):
+    text = open(log).read()
+    pauses = [float(m) for m in re.findall(r'Pause (?:Young|Remark|Cleanup|Full)[^\n]* ([\d.]+)ms', text)]
+    after = [int(m) for m in re.findall(r'->(\d+)M\(\d+M\)', text)]
+    return {
+        'full': len(re.findall(r'Pause Full', text)),
+        'evacuation_failures': len(re.findall(r'Evacuation Failure|To-space exhausted', text)),
+        'concurrent_cycles': len(re.findall(r'Concurrent Mark Cycle [\d.]+ms', text)),
+        'pauses': len(pauses),
+        'max_pause_ms': max(pauses, default=0.0),
+        'p50_pause_ms': statistics.median(pauses) if pauses else 0.0,
+        'peak_after_gc_mb': max(after, default=0),
+    }
+
+
+def main():
+    base, pid, log, seconds, clients, keep, big, small = sys.argv[1:9]
+    pid, seconds, clients, keep = int(pid), float(seconds), int(clients), int(keep)
+    out = {'uploads': [], 'answers': [], 'failed': []}
+    lock = threading.Lock()
+    peak = [rss_mb(pid)]
+    cpu0 = cpu_seconds(pid)
+    deadline = time.time() + seconds
+    threads = [threading.Thread(target=client, args=(base, deadline, keep, [big, small], out, lock, i))
+               for i in range(clients)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        peak.append(rss_mb(pid))
+        time.sleep(0.5)
+    cpu = cpu_seconds(pid) - cpu0
+    gc = gc_summary(log)
+    big_walls = [e for name, e in out['uploads'] if name == os.path.basename(big)]
+    answered = sum(1 for ok, _, _ in out['answers'] if ok)
+    print(f"  uploads {len(out['uploads'])} ({len(big_walls)} of the 100 MB file), failed {len(out['failed'])}; "
+          f"questions answered {answered} of {len(out['answers'])}")
+    if big_walls:
+        print(f'  100 MB upload wall under load: median {statistics.median(big_walls):.2f} s, max {max(big_walls):.2f} s')
+    print(f"  service CPU {cpu:.1f} s; peak RSS {max(peak):.0f} MB")
+    print(f"  GC: full collections {gc['full']}, evacuation failures {gc['evacuation_failures']}, concurrent cycles "
+          f"{gc['concurrent_cycles']}, pauses {gc['pauses']} (median {gc['p50_pause_ms']:.1f} ms, "
+          f"max {gc['max_pause_ms']:.1f} ms), peak heap after a pause {gc['peak_after_gc_mb']} MB")
+    for line in out['failed'][:5]:
+        print('  failed:', line)
+    for ok, _, last in out['answers']:
+        if not ok:
+            print('  unanswered:', last)
+            break
+
+
+if __name__ == '__main__':
+    main()

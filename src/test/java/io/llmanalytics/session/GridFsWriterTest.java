@@ -1,0 +1,284 @@
+package io.llmanalytics.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.event.CommandFailedEvent;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.event.CommandSucceededEvent;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import com.mongodb.reactivestreams.client.MongoDatabase;
+import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import mutiny.zero.flow.adapters.AdaptersToFlow;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files written by {@link GridFsWriter} are GridFS files the driver's bucket reads back byte for byte, written with at
+ * most the configured number of chunk inserts in flight (counted on the wire, by a command listener), and a write
+ * that fails part-way leaves no chunk behind.
+ */
+class GridFsWriterTest {
+
+    static final int CHUNK = 64 * 1024;
+    static final int IN_FLIGHT = 3;
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    MongoServer server;
+    MongoClient client;
+    MongoDatabase database;
+    final AtomicInteger inserting = new AtomicInteger();
+    final AtomicInteger peakInserting = new AtomicInteger();
+    final AtomicInteger chunkInserts = new AtomicInteger();
+    /** Counted down when a delete of chunks has been applied. */
+    final CountDownLatch deleted = new CountDownLatch(1);
+    /** Run when a chunk insert is sent (the failure test truncates the file there). */
+    volatile Runnable onChunkInsert = () -> {};
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        server.bind("127.0.0.1", 0);
+        client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(
+                        "mongodb://127.0.0.1:" + server.getLocalAddress().getPort()))
+                .addCommandListener(listener())
+                .build());
+        database = client.getDatabase("test");
+    }
+
+    /**
+     * Counts the chunk inserts on the wire. A proxy, not a class of this test: Quarkus makes every implementation of
+     * {@link CommandListener} it finds a bean of the application the other tests start.
+     */
+    CommandListener listener() {
+        return (CommandListener) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {CommandListener.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "commandStarted" -> started((CommandStartedEvent) args[0]);
+                        case "commandSucceeded" -> ended(((CommandSucceededEvent) args[0]).getCommandName());
+                        case "commandFailed" -> ended(((CommandFailedEvent) args[0]).getCommandName());
+                        case "hashCode" -> {
+                            return System.identityHashCode(proxy);
+                        }
+                        case "equals" -> {
+                            return proxy == args[0];
+                        }
+                        case "toString" -> {
+                            return "chunk insert counter";
+                        }
+                        default -> {
+                            // no other method
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    void started(CommandStartedEvent event) {
+        if (event.getCommandName().equals("insert")
+                && event.getCommand().getString("insert").getValue().equals("datasets.chunks")) {
+            peakInserting.accumulateAndGet(inserting.incrementAndGet(), Math::max);
+            chunkInserts.incrementAndGet();
+            onChunkInsert.run();
+        }
+    }
+
+    void ended(String command) {
+        if (command.equals("insert")) {
+            inserting.updateAndGet(n -> Math.max(0, n - 1));
+        }
+        if (command.equals("delete")) {
+            deleted.countDown();
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdown();
+    }
+
+    GridFsWriter writer() {
+        return new GridFsWriter(
+                database, "datasets", Infrastructure.getDefaultWorkerPool(), CHUNK, IN_FLIGHT, Duration.ofSeconds(10));
+    }
+
+    static Function<Uni<StoredFile>, Uni<StoredFile>> noBounds() {
+        return Function.identity();
+    }
+
+    Path randomFile(String name, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    long count(String collection, Document filter) {
+        return Uni.createFrom()
+                .publisher(AdaptersToFlow.publisher(
+                        database.getCollection(collection).countDocuments(filter)))
+                .await()
+                .atMost(WAIT);
+    }
+
+    byte[] readBack(String id) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Multi.createFrom()
+                .publisher(AdaptersToFlow.publisher(
+                        GridFSBuckets.create(database, "datasets").downloadToPublisher(new ObjectId(id))))
+                .subscribe()
+                .asStream()
+                .forEach(buffer -> {
+                    byte[] part = new byte[buffer.remaining()];
+                    buffer.get(part);
+                    out.writeBytes(part);
+                });
+        return out.toByteArray();
+    }
+
+    @Test
+    void aFileIsStoredAsGridFsChunksTheBucketReadsBack() throws Exception {
+        Path file = randomFile("data.csv", 40 * CHUNK + 123);
+        Document metadata = new Document("session", "s1").append("kind", "original");
+
+        StoredFile stored =
+                writer().write(file, "data.csv", metadata, noBounds()).await().atMost(WAIT);
+
+        byte[] bytes = Files.readAllBytes(file);
+        assertEquals(bytes.length, stored.length());
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)), stored.sha256());
+        assertArrayEquals(bytes, readBack(stored.id()), "the driver's bucket reads the file back byte for byte");
+        assertEquals(41, count("datasets.chunks", new Document("files_id", new ObjectId(stored.id()))));
+        Document filesDocument = Uni.createFrom()
+                .publisher(AdaptersToFlow.publisher(database.getCollection("datasets.files")
+                        .find(new Document("_id", new ObjectId(stored.id())))
+                        .first()))
+                .await()
+                .atMost(WAIT);
+        assertEquals("data.csv", filesDocument.getString("filename"));
+        assertEquals(CHUNK, filesDocument.getInteger("chunkSize"));
+        assertEquals(bytes.length, filesDocument.getLong("length"));
+        assertEquals(metadata, filesDocument.get("metadata", Document.class));
+    }
+
+    @Test
+    void atMostTheConfiguredChunksAreInFlightWhateverTheFileSize() throws Exception {
+        Path file = randomFile("big.csv", 200 * CHUNK);
+        GridFsWriter writer = writer();
+
+        writer.write(file, "big.csv", new Document(), noBounds()).await().atMost(WAIT);
+
+        assertEquals(200, chunkInserts.get());
+        assertTrue(
+                peakInserting.get() <= IN_FLIGHT,
+                "chunk inserts in flight on the wire: " + peakInserting.get() + ", at most " + IN_FLIGHT);
+        assertTrue(
+                writer.peakInFlight() <= IN_FLIGHT,
+                "chunks read and not yet stored: " + writer.peakInFlight() + ", at most " + IN_FLIGHT);
+    }
+
+    @Test
+    void emptyFilesAreStoredWithoutChunks() throws Exception {
+        Path file = Files.write(dir.resolve("empty.csv"), new byte[0]);
+
+        StoredFile stored = writer().write(file, "empty.csv", new Document(), noBounds())
+                .await()
+                .atMost(WAIT);
+
+        assertEquals(0, stored.length());
+        assertEquals(0, readBack(stored.id()).length);
+    }
+
+    @Test
+    void aWriteThatFailsPartWayLeavesNoChunkBehind() throws Exception {
+        Path file = randomFile("shrinking.csv", 50 * CHUNK);
+        // the file is cut short while its third chunk is sent: a later chunk cannot be read
+        onChunkInsert = () -> {
+            if (chunkInserts.get() == 3) {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                    raf.setLength(CHUNK);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+
+        Exception failure = assertThrows(
+                Exception.class,
+                () -> writer().write(file, "shrinking.csv", new Document(), noBounds())
+                        .await()
+                        .atMost(WAIT));
+
+        assertTrue(String.valueOf(failure.getMessage()).contains("the file ended"), failure.toString());
+        assertEquals(0, count("datasets.chunks", new Document()), "the chunks already stored are deleted");
+        assertEquals(0, count("datasets.files", new Document()));
+    }
+
+    static void awaitQuietly(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aWriteThatTimesOutLeavesNoChunkBehindNotEvenOneSentBeforeTheTimeout() throws Exception {
+        Path file = randomFile("slow.csv", 30 * CHUNK);
+        // the write times out while its second chunk is being sent, which lands only after the timeout
+        CountDownLatch timedOut = new CountDownLatch(1);
+        Function<Uni<StoredFile>, Uni<StoredFile>> bounds = uni ->
+                uni.ifNoItem().after(Duration.ofMillis(50)).fail().onFailure().invoke(timedOut::countDown);
+        // held until the clean-up deletes, or a second: a clean-up that does not wait for it deletes first
+        onChunkInsert = () -> {
+            if (chunkInserts.get() == 2) {
+                awaitQuietly(timedOut, 30);
+                awaitQuietly(deleted, 1);
+            }
+        };
+
+        assertThrows(
+                Exception.class,
+                () -> writer().write(file, "slow.csv", new Document(), bounds)
+                        .await()
+                        .atMost(WAIT));
+
+        assertTrue(chunkInserts.get() >= 2, "chunks were sent before the timeout: " + chunkInserts.get());
+        assertEquals(0, count("datasets.chunks", new Document()), "a timed-out write deletes its chunks");
+        assertEquals(0, count("datasets.files", new Document()));
+    }
+}
