@@ -44,6 +44,7 @@ def client(base, deadline, keep, files, out, lock, index):
         except (SystemExit, Exception) as e:  # noqa: BLE001: a refused or failed upload is counted, not fatal
             with lock:
                 out['failed'].append(f'upload {os.path.basename(path)}: {str(e)[:200]}')
+            time.sleep(1)
             continue
         session = body['session_id']
         _, total, done, last = pipeline.stream(base, session, QUESTIONS[n % len(QUESTIONS)])

@@ -4,7 +4,8 @@
 # options and then with CANDIDATE_OPTS added, in the same run. Prints, for each, the uploads and answers, the 100 MB
 # upload's wall time under load, CPU, peak RSS, and from the GC log: full collections and evacuation failures (which
 # must stay at 0), concurrent marking cycles, pauses and the heap after them.
-# Usage: SECONDS_EACH=180 CLIENTS=3 KEEP=2 CANDIDATE_OPTS="..." bash bench/gc_soak.sh
+# Usage: SECONDS_EACH=180 CLIENTS=3 KEEP=2 CANDIDATE_OPTS="..." APP=target/quarkus-app bash bench/gc_soak.sh
+# (CANDIDATE_OPTS="" runs the default options only; APP, another build's quarkus-app, e.g. a baseline's)
 source "$(dirname "$0")/../bin/lib.sh"
 cd "$ROOT"
 ensure_packages "${WORKER_PACKAGES[@]}" curl
@@ -12,27 +13,39 @@ select_jdk
 out="$ROOT/bench/out"; mkdir -p "$out"
 [ -f "$out/sales-10.csv" ] || /usr/bin/python3 bench/gen_sales.py "$out/sales-10.csv" 10
 [ -f "$out/sales-100.csv" ] || /usr/bin/python3 bench/gen_sales.py "$out/sales-100.csv" 100
-[ -f target/quarkus-app/quarkus-run.jar ] || mvnw -q package -DskipTests -Dnative-sources.skip -Djacoco.skip=true
+app="${APP:-target/quarkus-app}"
+[ -f "$app/quarkus-run.jar" ] || mvnw -q package -DskipTests -Dnative-sources.skip -Djacoco.skip=true
 candidate="${CANDIDATE_OPTS--XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75}"
 
+pid=""
+data=""
+# the service and its store (about a gigabyte after a soak) go whatever ends the run
+stop_service() {
+  [ -z "$pid" ] || { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
+  [ -z "$data" ] || rm -rf "$data"
+  pid=""
+  data=""
+}
+trap stop_service EXIT
+
 soak() {  # soak LABEL EXTRA_OPTS
-  local port data pid log="$out/gc-soak-$1.log"
+  local port log="$out/gc-soak-$1.log"
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   data=$(mktemp -d)
   rm -f "$log"
+  # the per-caller upload rate limit is off: every client here is the same caller, and the soak is about memory
   # shellcheck disable=SC2086
-  DATA_DIR="$data" "$JAVA_HOME/bin/java" $DEFAULT_JAVA_OPTS $2 "-Xlog:gc:file=$log" -Dquarkus.http.port="$port" \
-    -Dquarkus.log.level=WARN -jar target/quarkus-app/quarkus-run.jar >"$out/gc-soak-service-$1.log" 2>&1 &
+  DATA_DIR="$data" RATE_LIMIT_UPLOADS_PER_MINUTE=0 "$JAVA_HOME/bin/java" $DEFAULT_JAVA_OPTS $2 "-Xlog:gc:file=$log" -Dquarkus.http.port="$port" \
+    -Dquarkus.log.level=WARN -jar "$app/quarkus-run.jar" >"$out/gc-soak-service-$1.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$port/q/health/ready" | grep -q "\"warming\" *: *false" && break
     sleep 1
   done
-  echo "== $1 ($DEFAULT_JAVA_OPTS $2), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== $1: $app ($DEFAULT_JAVA_OPTS $2), load $(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/python3 bench/gc_soak.py "http://127.0.0.1:$port" "$pid" "$log" "${SECONDS_EACH:-180}" "${CLIENTS:-3}" \
     "${KEEP:-2}" "$out/sales-100.csv" "$out/sales-10.csv" || true
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-  rm -rf "$data"
+  stop_service
 }
 soak default ""
-soak candidate "$candidate"
+[ -z "$candidate" ] || soak candidate "$candidate"

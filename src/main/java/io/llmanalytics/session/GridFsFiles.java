@@ -2,8 +2,6 @@ package io.llmanalytics.session;
 
 import com.mongodb.MongoGridFSException;
 import com.mongodb.reactivestreams.client.MongoDatabase;
-import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
-import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 import io.llmanalytics.dataset.DatasetFiles;
 import io.llmanalytics.dataset.DatasetSource;
 import io.llmanalytics.store.StoreCalls;
@@ -24,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import mutiny.zero.flow.adapters.AdaptersToFlow;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 
@@ -54,17 +51,15 @@ public class GridFsFiles implements DatasetFiles {
      * driver's own upload held up to 256).
      */
     static final int CHUNKS_IN_FLIGHT = 4;
-    /** Chunks requested per batch when downloading (mongo-java-server ignores the 16 MB reply cap). */
-    private static final int DOWNLOAD_DEMAND = 8;
 
-    private final GridFSBucket bucket;
     private final GridFsWriter writer;
+    private final GridFsReader reader;
     private final StoreConfig config;
     private final Executor blocking = Infrastructure.getDefaultWorkerPool();
 
     public GridFsFiles(ReactiveMongoClient client, StoreConfig config) {
         MongoDatabase database = client.unwrap().getDatabase(config.database());
-        this.bucket = GridFSBuckets.create(database, BUCKET);
+        this.reader = new GridFsReader(database, BUCKET);
         this.writer = new GridFsWriter(database, BUCKET, blocking, CHUNK_SIZE, CHUNKS_IN_FLIGHT, config.timeout());
         this.config = config;
     }
@@ -75,9 +70,7 @@ public class GridFsFiles implements DatasetFiles {
     }
 
     public Uni<Void> delete(String id) {
-        return Uni.createFrom()
-                .publisher(AdaptersToFlow.publisher(bucket.delete(new ObjectId(id))))
-                .replaceWithVoid()
+        return reader.delete(new ObjectId(id))
                 .onFailure(e -> e instanceof MongoGridFSException)
                 .recoverWithNull()
                 .plug(StoreCalls.within(config.timeout()));
@@ -85,22 +78,29 @@ public class GridFsFiles implements DatasetFiles {
 
     /** Copies a stored file to {@code target}. */
     public Uni<Path> download(String id, Path target) {
-        Uni<Path> copy = Uni.createFrom().<Path>emitter(emitter -> {
-            FileChannel channel;
-            try {
-                channel = FileChannel.open(
-                        target,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING);
-            } catch (IOException e) {
-                emitter.fail(e);
-                return;
-            }
-            bucket.downloadToPublisher(new ObjectId(id))
-                    .subscribe(new ChunkWriter(channel, target, emitter, DOWNLOAD_DEMAND));
-        });
-        return copy.plug(StoreCalls.within(timeoutFor(0)));
+        return Uni.createFrom()
+                .item(() -> open(target))
+                .runSubscriptionOn(blocking)
+                .chain(channel -> reader.copyTo(new ObjectId(id), channel).eventually(() -> close(channel)))
+                .replaceWith(target)
+                .plug(StoreCalls.within(timeoutFor(0)));
+    }
+
+    private static FileChannel open(Path target) {
+        try {
+            return FileChannel.open(
+                    target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void close(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

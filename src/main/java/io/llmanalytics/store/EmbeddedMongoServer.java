@@ -55,7 +55,7 @@ public class EmbeddedMongoServer {
         } catch (IOException e) {
             throw new UncheckedIOException("DATA_DIR " + dir + " cannot be created", e);
         }
-        H2Backend backend = new H2Backend(dir.resolve("store.mv").toString());
+        H2Backend backend = H2Store.open(dir.resolve("store.mv"));
         try {
             ownerOnly(dir);
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package io.llmanalytics.store;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,7 +61,7 @@ public final class StandaloneStore {
             return new MemoryBackend();
         }
         Files.createDirectories(dataDir);
-        return new H2Backend(dataDir.resolve("store.mv").toAbsolutePath().toString());
+        return H2Store.open(dataDir.resolve("store.mv"));
     }
 
     private static String value(String[] args, int i, String name) {

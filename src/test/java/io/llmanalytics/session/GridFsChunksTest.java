@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import com.mongodb.event.CommandFailedEvent;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
@@ -24,17 +25,24 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
+import mutiny.zero.flow.adapters.AdaptersToReactiveStreams;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -45,9 +53,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Files written by {@link GridFsWriter} are GridFS files the driver's bucket reads back byte for byte, written with at
  * most the configured number of chunk inserts in flight (counted on the wire, by a command listener), and a write
- * that fails part-way leaves no chunk behind.
+ * that fails part-way leaves no chunk behind. {@link GridFsReader} reads files, the driver's own included, by whole
+ * chunk keys only, and deletes only the file's own chunks.
  */
-class GridFsWriterTest {
+class GridFsChunksTest {
 
     static final int CHUNK = 64 * 1024;
     static final int IN_FLIGHT = 3;
@@ -62,6 +71,8 @@ class GridFsWriterTest {
     final AtomicInteger inserting = new AtomicInteger();
     final AtomicInteger peakInserting = new AtomicInteger();
     final AtomicInteger chunkInserts = new AtomicInteger();
+    /** The keys of every find on the chunks collection. */
+    final List<Set<String>> chunkFindKeys = new CopyOnWriteArrayList<>();
     /** Counted down when a delete of chunks has been applied. */
     final CountDownLatch deleted = new CountDownLatch(1);
     /** Run when a chunk insert is sent (the failure test truncates the file there). */
@@ -108,6 +119,10 @@ class GridFsWriterTest {
     }
 
     void started(CommandStartedEvent event) {
+        if (event.getCommandName().equals("find")
+                && event.getCommand().getString("find").getValue().equals("datasets.chunks")) {
+            chunkFindKeys.add(event.getCommand().getDocument("filter").keySet());
+        }
         if (event.getCommandName().equals("insert")
                 && event.getCommand().getString("insert").getValue().equals("datasets.chunks")) {
             peakInserting.accumulateAndGet(inserting.incrementAndGet(), Math::max);
@@ -280,5 +295,103 @@ class GridFsWriterTest {
         assertTrue(chunkInserts.get() >= 2, "chunks were sent before the timeout: " + chunkInserts.get());
         assertEquals(0, count("datasets.chunks", new Document()), "a timed-out write deletes its chunks");
         assertEquals(0, count("datasets.files", new Document()));
+    }
+
+    GridFsReader reader() {
+        return new GridFsReader(database, "datasets");
+    }
+
+    byte[] copied(String id) throws IOException {
+        Path target = dir.resolve("copy-" + id);
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            reader().copyTo(new ObjectId(id), channel).await().atMost(WAIT);
+        }
+        return Files.readAllBytes(target);
+    }
+
+    @Test
+    void filesAreReadBackByWholeChunkKeysOnly() throws Exception {
+        Path one = randomFile("one.csv", 9 * CHUNK + 7);
+        Path two = randomFile("two.csv", 3 * CHUNK);
+        StoredFile first = writer().write(one, "one.csv", new Document(), noBounds())
+                .await()
+                .atMost(WAIT);
+        writer().write(two, "two.csv", new Document(), noBounds()).await().atMost(WAIT);
+        chunkFindKeys.clear();
+
+        assertArrayEquals(Files.readAllBytes(one), copied(first.id()));
+
+        assertEquals(10, chunkFindKeys.size(), "one find per chunk of the file");
+        assertTrue(
+                chunkFindKeys.stream().allMatch(Set.of("files_id", "n")::equals),
+                "every find names the unique index's keys: " + chunkFindKeys);
+    }
+
+    @Test
+    void filesTheDriverWroteAreReadBack() throws Exception {
+        byte[] bytes = Files.readAllBytes(randomFile("driver.csv", 5 * CHUNK + 99));
+        ObjectId id = Uni.createFrom()
+                .publisher(AdaptersToFlow.publisher(GridFSBuckets.create(database, "datasets")
+                        .uploadFromPublisher(
+                                "driver.csv",
+                                AdaptersToReactiveStreams.publisher(
+                                        Multi.createFrom().item(ByteBuffer.wrap(bytes))),
+                                new GridFSUploadOptions().chunkSizeBytes(CHUNK))))
+                .await()
+                .atMost(WAIT);
+
+        assertArrayEquals(bytes, copied(id.toHexString()));
+    }
+
+    @Test
+    void aMissingChunkFailsTheCopy() throws Exception {
+        Path file = randomFile("holed.csv", 6 * CHUNK);
+        StoredFile stored = writer().write(file, "holed.csv", new Document(), noBounds())
+                .await()
+                .atMost(WAIT);
+        Uni.createFrom()
+                .publisher(AdaptersToFlow.publisher(database.getCollection("datasets.chunks")
+                        .deleteOne(new Document("files_id", new ObjectId(stored.id())).append("n", 4))))
+                .await()
+                .atMost(WAIT);
+
+        Exception failure = assertThrows(Exception.class, () -> copied(stored.id()));
+
+        assertTrue(String.valueOf(failure.getMessage()).contains("at chunk index 4"), failure.toString());
+    }
+
+    @Test
+    void aDeleteRemovesTheFileAndOnlyItsChunks() throws Exception {
+        StoredFile gone = writer().write(randomFile("gone.csv", 7 * CHUNK + 1), "gone.csv", new Document(), noBounds())
+                .await()
+                .atMost(WAIT);
+        Path keptFile = randomFile("kept.csv", 4 * CHUNK);
+        StoredFile kept = writer().write(keptFile, "kept.csv", new Document(), noBounds())
+                .await()
+                .atMost(WAIT);
+
+        reader().delete(new ObjectId(gone.id())).await().atMost(WAIT);
+        reader().delete(new ObjectId()).await().atMost(WAIT);
+
+        assertEquals(0, count("datasets.chunks", new Document("files_id", new ObjectId(gone.id()))));
+        assertEquals(0, count("datasets.files", new Document("_id", new ObjectId(gone.id()))));
+        assertArrayEquals(Files.readAllBytes(keptFile), copied(kept.id()), "the other file is whole");
+    }
+
+    @Test
+    void chunksWithoutTheirFilesDocumentAreDeletedToo() throws Exception {
+        StoredFile orphan = writer().write(
+                        randomFile("orphan.csv", 3 * CHUNK), "orphan.csv", new Document(), noBounds())
+                .await()
+                .atMost(WAIT);
+        Uni.createFrom()
+                .publisher(AdaptersToFlow.publisher(database.getCollection("datasets.files")
+                        .deleteOne(new Document("_id", new ObjectId(orphan.id())))))
+                .await()
+                .atMost(WAIT);
+
+        reader().delete(new ObjectId(orphan.id())).await().atMost(WAIT);
+
+        assertEquals(0, count("datasets.chunks", new Document()));
     }
 }
