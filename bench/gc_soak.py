@@ -21,41 +21,50 @@ QUESTIONS = ['total revenue by region', 'average price by product', 'total quant
 
 
 def cpu_seconds(pid):
-    stat = open(f'/proc/{pid}/stat').read()
+    """The process' CPU seconds so far, or None once it has stopped."""
+    try:
+        stat = open(f'/proc/{pid}/stat').read()
+    except FileNotFoundError:
+        return None
     fields = stat[stat.rindex(')') + 2:].split()
     return (int(fields[11]) + int(fields[12])) / HZ
 
 
 def rss_mb(pid):
-    for line in open(f'/proc/{pid}/status'):
-        if line.startswith('VmRSS:'):
-            return int(line.split()[1]) / 1024
+    try:
+        for line in open(f'/proc/{pid}/status'):
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
     return 0.0
 
 
-def client(base, deadline, keep, files, out, lock, index):
+def client(base, pid, deadline, keep, files, out, lock, index):
     held = []
     n = index
-    while time.time() < deadline:
+    while time.time() < deadline and cpu_seconds(pid) is not None:
         path = files[n % len(files)]
         n += 1
         try:
             elapsed, body = uploads.upload(base, path)
-        except (SystemExit, Exception) as e:  # noqa: BLE001: a refused or failed upload is counted, not fatal
+            session = body['session_id']
+            _, total, done, last = pipeline.stream(base, session, QUESTIONS[n % len(QUESTIONS)])
             with lock:
-                out['failed'].append(f'upload {os.path.basename(path)}: {str(e)[:200]}')
+                out['uploads'].append((os.path.basename(path), elapsed))
+                out['answers'].append((done is not None, total, last))
+            held.append(session)
+            while len(held) > keep:
+                uploads.delete(base, held.pop(0))
+        except (SystemExit, Exception) as e:  # noqa: BLE001: a refused or failed call is counted, not fatal
+            with lock:
+                out['failed'].append(f'{os.path.basename(path)}: {str(e)[:200]}')
             time.sleep(1)
-            continue
-        session = body['session_id']
-        _, total, done, last = pipeline.stream(base, session, QUESTIONS[n % len(QUESTIONS)])
-        with lock:
-            out['uploads'].append((os.path.basename(path), elapsed))
-            out['answers'].append((done is not None, total, last))
-        held.append(session)
-        while len(held) > keep:
-            uploads.delete(base, held.pop(0))
     for session in held:
-        uploads.delete(base, session)
+        try:
+            uploads.delete(base, session)
+        except Exception:  # noqa: BLE001: the service may have stopped
+            pass
 
 
 def gc_summary(log):
@@ -81,22 +90,32 @@ def main():
     peak = [rss_mb(pid)]
     cpu0 = cpu_seconds(pid)
     deadline = time.time() + seconds
-    threads = [threading.Thread(target=client, args=(base, deadline, keep, [big, small], out, lock, i))
+    threads = [threading.Thread(target=client, args=(base, pid, deadline, keep, [big, small], out, lock, i))
                for i in range(clients)]
     for t in threads:
         t.start()
+    started = time.time()
+    stopped = None
     while any(t.is_alive() for t in threads):
+        if stopped is None and cpu_seconds(pid) is None:
+            stopped = time.time() - started
         peak.append(rss_mb(pid))
         time.sleep(0.5)
-    cpu = cpu_seconds(pid) - cpu0
+    end = cpu_seconds(pid)
+    if stopped is None and end is None:
+        stopped = time.time() - started
     gc = gc_summary(log)
+    if stopped is not None:
+        print(f'  THE SERVICE STOPPED after {stopped:.0f} s (see its log: ExitOnOutOfMemoryError stops it on a heap '
+              f'exhausted)')
     big_walls = [e for name, e in out['uploads'] if name == os.path.basename(big)]
     answered = sum(1 for ok, _, _ in out['answers'] if ok)
     print(f"  uploads {len(out['uploads'])} ({len(big_walls)} of the 100 MB file), failed {len(out['failed'])}; "
           f"questions answered {answered} of {len(out['answers'])}")
     if big_walls:
         print(f'  100 MB upload wall under load: median {statistics.median(big_walls):.2f} s, max {max(big_walls):.2f} s')
-    print(f"  service CPU {cpu:.1f} s; peak RSS {max(peak):.0f} MB")
+    if end is not None:
+        print(f"  service CPU {end - cpu0:.1f} s; peak RSS {max(peak):.0f} MB")
     print(f"  GC: full collections {gc['full']}, evacuation failures {gc['evacuation_failures']}, concurrent cycles "
           f"{gc['concurrent_cycles']}, pauses {gc['pauses']} (median {gc['p50_pause_ms']:.1f} ms, "
           f"max {gc['max_pause_ms']:.1f} ms), peak heap after a pause {gc['peak_after_gc_mb']} MB")

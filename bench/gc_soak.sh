@@ -33,9 +33,9 @@ soak() {  # soak LABEL EXTRA_OPTS
   port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   data=$(mktemp -d)
   rm -f "$log"
-  # the per-caller upload rate limit is off: every client here is the same caller, and the soak is about memory
+  # the per-caller rate limits are off: every client here is the same caller, and the soak is about memory
   # shellcheck disable=SC2086
-  DATA_DIR="$data" RATE_LIMIT_UPLOADS_PER_MINUTE=0 "$JAVA_HOME/bin/java" $DEFAULT_JAVA_OPTS $2 "-Xlog:gc:file=$log" -Dquarkus.http.port="$port" \
+  DATA_DIR="$data" RATE_LIMIT_UPLOADS_PER_MINUTE=0 RATE_LIMIT_ANALYSES_PER_MINUTE=0 "$JAVA_HOME/bin/java" $DEFAULT_JAVA_OPTS $2 "-Xlog:gc:file=$log" -Dquarkus.http.port="$port" \
     -Dquarkus.log.level=WARN -jar "$app/quarkus-run.jar" >"$out/gc-soak-service-$1.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
@@ -45,6 +45,7 @@ soak() {  # soak LABEL EXTRA_OPTS
   echo "== $1: $app ($DEFAULT_JAVA_OPTS $2), load $(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/python3 bench/gc_soak.py "http://127.0.0.1:$port" "$pid" "$log" "${SECONDS_EACH:-180}" "${CLIENTS:-3}" \
     "${KEEP:-2}" "$out/sales-100.csv" "$out/sales-10.csv" || true
+  grep -o 'Terminating due to java.lang.OutOfMemoryError[^"]*' "$out/gc-soak-service-$1.log" | head -1 | sed 's/^/  /' || true
   stop_service
 }
 soak default ""
