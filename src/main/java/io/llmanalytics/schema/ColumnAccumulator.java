@@ -40,8 +40,8 @@ final class ColumnAccumulator {
     /** The column's integers while every cell added was one (from the text scanner); null after any other cell. */
     private IntegerValues integers = new IntegerValues();
 
-    ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions) {
-        this.distinct = new DistinctCounter(distinctBound, topSize);
+    ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions, DistinctBudget budget) {
+        this.distinct = new DistinctCounter(distinctBound, topSize, budget);
         this.conventions = conventions;
         this.decimalComma = conventions.decimalComma();
     }

@@ -28,13 +28,18 @@ public final class SchemaBuilder {
 
     /** A builder for cells written with the given conventions. */
     public SchemaBuilder(List<String> rawHeader, ProfileOptions options, CellConventions conventions) {
+        this(rawHeader, options, conventions, new DistinctBudget(DistinctBudget.TABLE_BYTES));
+    }
+
+    /** A builder whose columns count distinct values exactly within {@code budget}. */
+    SchemaBuilder(List<String> rawHeader, ProfileOptions options, CellConventions conventions, DistinctBudget budget) {
         this.conventions = conventions;
         this.scanner = new CellScanner(conventions.decimalComma());
         this.names = ColumnNames.normalise(rawHeader);
         this.options = options;
         this.columns = new ColumnAccumulator[names.size()];
         for (int i = 0; i < columns.length; i++) {
-            columns[i] = new ColumnAccumulator(options.distinctBound(), options.topValues(), conventions);
+            columns[i] = new ColumnAccumulator(options.distinctBound(), options.topValues(), conventions, budget);
         }
         this.maxRows = names.isEmpty() ? Long.MAX_VALUE : options.maxCells() / names.size();
     }
