@@ -1,6 +1,5 @@
 package io.llmanalytics.session;
 
-import com.mongodb.MongoGridFSException;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.llmanalytics.dataset.DatasetFiles;
 import io.llmanalytics.dataset.DatasetSource;
@@ -70,10 +69,7 @@ public class GridFsFiles implements DatasetFiles {
     }
 
     public Uni<Void> delete(String id) {
-        return reader.delete(new ObjectId(id))
-                .onFailure(e -> e instanceof MongoGridFSException)
-                .recoverWithNull()
-                .plug(StoreCalls.within(config.timeout()));
+        return reader.delete(new ObjectId(id)).plug(StoreCalls.within(config.timeout()));
     }
 
     /** Copies a stored file to {@code target}. */

@@ -1,7 +1,6 @@
 package io.llmanalytics.session;
 
 import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.result.DeleteResult;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
 import io.smallrye.mutiny.Multi;
@@ -42,6 +41,9 @@ final class GridFsWriter {
 
     private final MongoCollection<Document> files;
     private final MongoCollection<Document> chunks;
+    /** What deletes a failed write's chunks and files document. */
+    private final GridFsReader stored;
+
     private final Executor blocking;
     private final int chunkSize;
     private final int inFlight;
@@ -61,6 +63,7 @@ final class GridFsWriter {
         this.cleanupTimeout = cleanupTimeout;
         this.files = database.getCollection(bucket + ".files");
         this.chunks = database.getCollection(bucket + ".chunks");
+        this.stored = new GridFsReader(database, bucket);
         this.blocking = blocking;
         this.chunkSize = chunkSize;
         this.inFlight = inFlight;
@@ -87,23 +90,18 @@ final class GridFsWriter {
     }
 
     /**
-     * Deletes what a failed write stored, once every write it sent has ended (its files document too: a timeout may
-     * come after it was sent). Bounded by the clean-up timeout: a store that does not answer keeps its orphans.
+     * Deletes what a failed write stored, as any stored file is deleted ({@link GridFsReader#delete}), once every write
+     * it sent has ended (its files document too: a timeout may come after it was sent). Bounded by the clean-up
+     * timeout: a store that does not answer keeps its orphans.
      */
     private Uni<Void> delete(ObjectId id, SentWrites sent) {
-        Uni<DeleteResult> chunksGone =
-                Uni.createFrom().publisher(AdaptersToFlow.publisher(chunks.deleteMany(new Document("files_id", id))));
-        Uni<DeleteResult> fileGone =
-                Uni.createFrom().publisher(AdaptersToFlow.publisher(files.deleteOne(new Document("_id", id))));
         return sent.settled()
-                .chain(() -> chunksGone)
-                .chain(() -> fileGone)
+                .chain(() -> stored.delete(id))
                 .ifNoItem()
                 .after(cleanupTimeout)
                 .fail()
                 .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+                .recoverWithNull();
     }
 
     int peakInFlight() {
