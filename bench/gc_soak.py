@@ -1,7 +1,8 @@
 """GC soak (issue 20): several clients at once upload the 100 MB and 10 MB sales files, ask a question of each upload
-and keep their last sessions, for a fixed time; then the service's GC log is read for what must never happen under
-load (full collections, evacuation failures) and for what the JVM options change (concurrent marking cycles, pauses,
-heap after collections, CPU).
+and keep their last sessions, for a fixed time; then the service's GC log is read for the collector in use, what must
+never happen under load with G1 (full collections, evacuation failures; with the Parallel collector an old-generation
+collection is a full one by design, and its pauses are what count) and for what the JVM options change (concurrent
+marking cycles, pauses and their total, heap after collections, CPU), beside the time each question took under load.
 
 Usage: gc_soak.py BASE PID GC_LOG SECONDS CLIENTS KEEP BIG.csv SMALL.csv
 """
@@ -71,7 +72,10 @@ def gc_summary(log):
     text = open(log).read()
     pauses = [float(m) for m in re.findall(r'Pause (?:Young|Remark|Cleanup|Full)[^\n]* ([\d.]+)ms', text)]
     after = [int(m) for m in re.findall(r'->(\d+)M\(\d+M\)', text)]
+    collector = re.search(r'Using (\w+)', text)
     return {
+        'collector': collector.group(1) if collector else '?',
+        'total_pause_s': sum(pauses) / 1000,
         'full': len(re.findall(r'Pause Full', text)),
         'evacuation_failures': len(re.findall(r'Evacuation Failure|To-space exhausted', text)),
         'concurrent_cycles': len(re.findall(r'Concurrent Mark Cycle [\d.]+ms', text)),
@@ -114,11 +118,15 @@ def main():
           f"questions answered {answered} of {len(out['answers'])}")
     if big_walls:
         print(f'  100 MB upload wall under load: median {statistics.median(big_walls):.2f} s, max {max(big_walls):.2f} s')
+    answer_times = [total for ok, total, _ in out['answers'] if ok]
+    if answer_times:
+        print(f'  question answered under load: median {statistics.median(answer_times):.2f} s, '
+              f'max {max(answer_times):.2f} s')
     if end is not None:
         print(f"  service CPU {end - cpu0:.1f} s; peak RSS {max(peak):.0f} MB")
-    print(f"  GC: full collections {gc['full']}, evacuation failures {gc['evacuation_failures']}, concurrent cycles "
+    print(f"  GC ({gc['collector']}): full collections {gc['full']}, evacuation failures {gc['evacuation_failures']}, concurrent cycles "
           f"{gc['concurrent_cycles']}, pauses {gc['pauses']} (median {gc['p50_pause_ms']:.1f} ms, "
-          f"max {gc['max_pause_ms']:.1f} ms), peak heap after a pause {gc['peak_after_gc_mb']} MB")
+          f"max {gc['max_pause_ms']:.1f} ms, total {gc['total_pause_s']:.1f} s), peak heap after a pause {gc['peak_after_gc_mb']} MB")
     for line in out['failed'][:5]:
         print('  failed:', line)
     for ok, _, last in out['answers']:
