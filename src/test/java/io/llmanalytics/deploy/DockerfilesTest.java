@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmanalytics.deploy.Dockerfiles.Dockerfile;
 import io.llmanalytics.deploy.Dockerfiles.Instruction;
 import io.llmanalytics.deploy.Dockerfiles.Stage;
+import io.llmanalytics.testing.RunCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,7 +247,7 @@ class DockerfilesTest {
     void theJvmImageRunsWithTheRunCommandsJvmFlags() {
         Stage runtime = Dockerfiles.parse("Dockerfile.jvm").finalStage();
         List<String> entrypoint = runtime.entrypoint();
-        List<String> flags = defaultJavaOpts();
+        List<String> flags = RunCommand.defaultJavaOpts(Repository.read("bin/lib.sh"));
         assertTrue(flags.contains("-Xmx1g") && flags.size() > 4, "read bin/lib.sh's flags: " + flags);
         for (String flag : flags) {
             if (flag.startsWith("-Xmx")) {
@@ -287,13 +288,6 @@ class DockerfilesTest {
     static final String DIRECTIVES = "compiler-directives.json";
     static final String DIRECTIVES_SOURCE = "src/main/jvm/" + DIRECTIVES;
     static final String DIRECTIVES_FLAG = "-XX:CompilerDirectivesFile=";
-
-    /** bin/lib.sh's DEFAULT_JAVA_OPTS, word by word (the value may continue on the next line). */
-    static List<String> defaultJavaOpts() {
-        Matcher m = Pattern.compile("DEFAULT_JAVA_OPTS=\"([^\"]*)\"").matcher(Repository.read("bin/lib.sh"));
-        assertTrue(m.find());
-        return List.of(m.group(1).replace("\\\n", " ").trim().split("\\s+"));
-    }
 
     /** bin/lib.sh's WORKER_PACKAGES: what the run and test commands install for the worker. */
     static List<String> workerPackages() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmanalytics.testing.PackagedService;
+import io.llmanalytics.testing.RunCommand;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,14 @@ class SessionPersistenceIT {
         String id;
         try (PackagedService first = PackagedService.start(env, Duration.ofMinutes(3));
                 HttpClient client = HttpClient.newHttpClient()) {
+            // the service runs as bin/start runs it: its JVM options (heap, collector, compiler directives)
+            List<String> arguments = ProcessHandle.of(first.pid())
+                    .orElseThrow()
+                    .info()
+                    .arguments()
+                    .map(List::of)
+                    .orElseThrow();
+            assertTrue(arguments.containsAll(RunCommand.jvmOptions(Path.of(""))), "the JVM's arguments: " + arguments);
             String boundary = "----persist";
             String body =
                     "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kept.csv\"\r\n"

@@ -21,7 +21,8 @@ import org.awaitility.core.TerminalFailureException;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, the way {@code bin/start}
- * runs it, for tests that need a real process: restarts, the first-run experience.
+ * runs it (with its JVM options: heap, collector, compiler directives), for tests that need a real process: restarts,
+ * replicas, load.
  */
 public final class PackagedService implements AutoCloseable {
 
@@ -43,7 +44,9 @@ public final class PackagedService implements AutoCloseable {
         }
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(RunCommand.jvmOptions(Path.of("").toAbsolutePath()));
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         // the embedded store unless the test names one (replica tests share a standalone store)
         builder.environment().remove("MONGODB_URL");
