@@ -124,9 +124,11 @@ def main():
               f'max {max(answer_times):.2f} s')
     if end is not None:
         print(f"  service CPU {end - cpu0:.1f} s; peak RSS {max(peak):.0f} MB")
-    print(f"  GC ({gc['collector']}): full collections {gc['full']}, evacuation failures {gc['evacuation_failures']}, concurrent cycles "
-          f"{gc['concurrent_cycles']}, pauses {gc['pauses']} (median {gc['p50_pause_ms']:.1f} ms, "
-          f"max {gc['max_pause_ms']:.1f} ms, total {gc['total_pause_s']:.1f} s), peak heap after a pause {gc['peak_after_gc_mb']} MB")
+    print(f"  GC ({gc['collector']}): full collections {gc['full']}, evacuation failures "
+          f"{gc['evacuation_failures']}, concurrent cycles {gc['concurrent_cycles']}, pauses {gc['pauses']} "
+          f"(median {gc['p50_pause_ms']:.1f} ms, max {gc['max_pause_ms']:.1f} ms, "
+          f"total {gc['total_pause_s']:.1f} s), "
+          f"peak heap after a pause {gc['peak_after_gc_mb']} MB")
     for line in out['failed'][:5]:
         print('  failed:', line)
     for ok, _, last in out['answers']:
