@@ -121,7 +121,9 @@ class GridFsChunksTest {
     void started(CommandStartedEvent event) {
         if (event.getCommandName().equals("find")
                 && event.getCommand().getString("find").getValue().equals("datasets.chunks")) {
-            chunkFindKeys.add(event.getCommand().getDocument("filter").keySet());
+            // copied now: the event's command reads the driver's buffer, which is reused once the listener returns
+            chunkFindKeys.add(
+                    Set.copyOf(event.getCommand().getDocument("filter").keySet()));
         }
         if (event.getCommandName().equals("insert")
                 && event.getCommand().getString("insert").getValue().equals("datasets.chunks")) {
