@@ -42,7 +42,8 @@ public class GridFsFiles implements DatasetFiles {
      * 1 MiB chunks: measured against 256 KiB and 4 MiB (bench/ingest.sh, 95 MB upload, embedded H2 store, issue 20; one
      * run each on a loaded machine, load 9-16, so orders of magnitude only),
      * 256 KiB cost the service more CPU (GC and H2 writes, 5.4 s against 2.6 s per upload) and RSS, 4 MiB more H2
-     * page writes (H2-save 0.57 s against 0.28 s) and G1 work for humongous buffers.
+     * page writes (H2-save 0.57 s against 0.28 s) and G1 work for humongous buffers. Measured with G1, before the
+     * service moved to the Parallel collector (bin/lib.sh); not measured again since.
      */
     private static final int CHUNK_SIZE = 1 << 20;
     /**

@@ -12,7 +12,8 @@ import org.h2.mvstore.MVStore;
  * collection (bench/gc_soak.sh, issue 20). Measured on 2 cores, six 100 MB uploads three at a time, against H2's
  * defaults: full collections 0 against 6 to 16; one upload at a time costs the same CPU (1.49 s against 1.60 s). A
  * smaller change threshold as well ({@code autoCommitBufferSize} 1 MB) cost 0.35 s more CPU per upload: the
- * writers then save themselves.
+ * writers then save themselves. Measured with G1, before the service moved to the Parallel collector (bin/lib.sh);
+ * not measured again since.
  */
 final class H2Store {
 
