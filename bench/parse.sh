@@ -9,7 +9,7 @@ rounds=${1:-5}
 out="$ROOT/bench/out"; mkdir -p "$out"
 [ -f "$out/sales-10.csv" ] || /usr/bin/python3 bench/gen_sales.py "$out/sales-10.csv" 10
 [ -f "$out/sales-100.csv" ] || /usr/bin/python3 bench/gen_sales.py "$out/sales-100.csv" 100
-mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test \
+mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test \
   -Djacoco.skip=true -Dnative-sources.skip >/dev/null
 cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 echo "load: $(uptime)"

@@ -39,6 +39,13 @@ final class RecordSplitter {
     private byte[] buffer = new byte[1 << 16];
     /** Positions in the record of the delimiters seen outside quotes (all of them when the record has no quote). */
     private int[] delimiters = new int[16];
+    /**
+     * The first {@value #REPEATED_COLUMNS} columns' recent values ({@link RepeatedTexts}, 2 KiB or so each), so that a
+     * table of thousands of columns does not take megabytes for them; later columns' fields are built as they come.
+     */
+    private RepeatedTexts[] repeated = new RepeatedTexts[16];
+
+    static final int REPEATED_COLUMNS = 256;
 
     private int delimiterCount;
     private boolean quoteSeen;
@@ -108,11 +115,27 @@ final class RecordSplitter {
         int from = start;
         for (int i = 0; i < delimiterCount; i++) {
             int at = start + delimiters[i];
-            fields[i] = new String(buffer, from, at - from, StandardCharsets.ISO_8859_1);
+            fields[i] = field(i, from, at - from);
             from = at + 1;
         }
-        fields[delimiterCount] = new String(buffer, from, start + length - from, StandardCharsets.ISO_8859_1);
+        fields[delimiterCount] = field(delimiterCount, from, start + length - from);
         return fields;
+    }
+
+    /** Column {@code column}'s field of {@code length} bytes at {@code from}: a repeated value's text is shared. */
+    private String field(int column, int from, int length) {
+        if (column >= repeated.length) {
+            if (column >= REPEATED_COLUMNS) {
+                return new String(buffer, from, length, StandardCharsets.ISO_8859_1);
+            }
+            repeated = Arrays.copyOf(repeated, Math.min(REPEATED_COLUMNS, Math.max(column + 1, repeated.length * 2)));
+        }
+        RepeatedTexts texts = repeated[column];
+        if (texts == null) {
+            texts = new RepeatedTexts();
+            repeated[column] = texts;
+        }
+        return texts.text(buffer, from, length);
     }
 
     /** The physical line on which the last record returned started. */
