@@ -11,8 +11,8 @@ import java.util.Arrays;
  * one of the column's recent fields gets that field's {@code String} again, not a new one. Columns of categories,
  * regions or statuses repeat a few values millions of times; one shared {@code String} per value saves building it
  * again, and lets the profile's distinct counts find it by its cached hash and by identity (issue 20: hashing and
- * comparing new strings was a seventh of the profile's CPU). pandas' parser shares one string per value in the same way
- * for object columns.
+ * comparing new strings was a seventh of the profiling thread's samples). pandas' parser shares one string per value
+ * in the same way for object columns.
  *
  * <p>Only fields of at most {@value #MAX_BYTES} bytes are looked up: such a field is read as two {@code long}s (its
  * bytes, zeros past its end) and its length, and a recent value with the same two {@code long}s and length has the
