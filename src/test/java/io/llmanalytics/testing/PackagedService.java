@@ -45,7 +45,7 @@ public final class PackagedService implements AutoCloseable {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(RunCommand.jvmOptions(Path.of("").toAbsolutePath()));
+        command.addAll(RunCommand.jvmOptions(Path.of("")));
         command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         // the embedded store unless the test names one (replica tests share a standalone store)

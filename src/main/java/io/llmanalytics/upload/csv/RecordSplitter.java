@@ -43,7 +43,7 @@ final class RecordSplitter {
      * The first {@value #REPEATED_COLUMNS} columns' recent values ({@link RepeatedTexts}, 6 KiB or so each), so that a
      * table of thousands of columns does not take megabytes for them; later columns' fields are built as they come.
      */
-    private RepeatedTexts[] repeated = new RepeatedTexts[16];
+    private final RepeatedTexts[] repeated = new RepeatedTexts[REPEATED_COLUMNS];
 
     static final int REPEATED_COLUMNS = 256;
 
@@ -124,11 +124,8 @@ final class RecordSplitter {
 
     /** Column {@code column}'s field of {@code length} bytes at {@code from}: a repeated value's text is shared. */
     private String field(int column, int from, int length) {
-        if (column >= repeated.length) {
-            if (column >= REPEATED_COLUMNS) {
-                return new String(buffer, from, length, StandardCharsets.ISO_8859_1);
-            }
-            repeated = Arrays.copyOf(repeated, Math.min(REPEATED_COLUMNS, Math.max(column + 1, repeated.length * 2)));
+        if (column >= REPEATED_COLUMNS) {
+            return new String(buffer, from, length, StandardCharsets.ISO_8859_1);
         }
         RepeatedTexts texts = repeated[column];
         if (texts == null) {
