@@ -61,7 +61,7 @@ public class GridFsFiles implements DatasetFiles {
 
     public GridFsFiles(ReactiveMongoClient client, StoreConfig config) {
         MongoDatabase database = client.unwrap().getDatabase(config.database());
-        this.reader = new GridFsReader(database, BUCKET);
+        this.reader = new GridFsReader(database, BUCKET, blocking);
         this.writer = new GridFsWriter(database, BUCKET, blocking, CHUNK_SIZE, CHUNKS_IN_FLIGHT, config.timeout());
         this.config = config;
     }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
+import java.util.concurrent.Executor;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -27,6 +28,9 @@ import org.reactivestreams.Publisher;
  * file's chunks in memory to sort them: a download cost as much as the whole store, and with a few 100 MB sessions
  * stored, concurrent questions drove the 1 GiB heap into full collections ({@code bench/gc_soak.sh}, issue 20). Here a
  * download or delete touches only its own chunks, {@value #BATCH} at a time.
+ *
+ * <p>The driver hands each chunk over on its own thread: in the service, a Vert.x event loop. The bytes are written to
+ * the file on {@code blocking}, never there.
  */
 final class GridFsReader {
 
@@ -34,10 +38,12 @@ final class GridFsReader {
 
     private final MongoCollection<Document> files;
     private final MongoCollection<Document> chunks;
+    private final Executor blocking;
 
-    GridFsReader(MongoDatabase database, String bucket) {
+    GridFsReader(MongoDatabase database, String bucket, Executor blocking) {
         this.files = database.getCollection(bucket + ".files");
         this.chunks = database.getCollection(bucket + ".chunks");
+        this.blocking = blocking;
     }
 
     /** Writes the file's bytes to {@code channel}, in order; fails if the file or one of its chunks is missing. */
@@ -56,6 +62,7 @@ final class GridFsReader {
                     .transformToUniAndConcatenate(batch -> Uni.join()
                             .all(batch.stream().map(n -> chunk(id, n, layout)).toList())
                             .andFailFast())
+                    .emitOn(blocking)
                     .onItem()
                     .invoke(data -> write(channel, data))
                     .onItem()

@@ -63,7 +63,7 @@ final class GridFsWriter {
         this.cleanupTimeout = cleanupTimeout;
         this.files = database.getCollection(bucket + ".files");
         this.chunks = database.getCollection(bucket + ".chunks");
-        this.stored = new GridFsReader(database, bucket);
+        this.stored = new GridFsReader(database, bucket, blocking);
         this.blocking = blocking;
         this.chunkSize = chunkSize;
         this.inFlight = inFlight;

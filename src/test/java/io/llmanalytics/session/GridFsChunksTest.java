@@ -26,7 +26,11 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,8 +40,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -300,7 +307,7 @@ class GridFsChunksTest {
     }
 
     GridFsReader reader() {
-        return new GridFsReader(database, "datasets");
+        return new GridFsReader(database, "datasets", Infrastructure.getDefaultWorkerPool());
     }
 
     byte[] copied(String id) throws IOException {
@@ -309,6 +316,28 @@ class GridFsChunksTest {
             reader().copyTo(new ObjectId(id), channel).await().atMost(WAIT);
         }
         return Files.readAllBytes(target);
+    }
+
+    @Test
+    void aDownloadWritesTheFileOnTheBlockingExecutorOnly() throws Exception {
+        Path source = randomFile("blocking.csv", 9 * CHUNK + 5);
+        StoredFile stored = writer().write(source, "blocking.csv", new Document(), noBounds())
+                .await()
+                .atMost(WAIT);
+        ExecutorService blocking = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-blocking"));
+        Path target = dir.resolve("copy-blocking");
+        Set<String> writers = ConcurrentHashMap.newKeySet();
+        try (FileChannel channel = new ThreadRecordingChannel(
+                FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE), writers)) {
+            new GridFsReader(database, "datasets", blocking)
+                    .copyTo(new ObjectId(stored.id()), channel)
+                    .await()
+                    .atMost(WAIT);
+        } finally {
+            blocking.shutdown();
+        }
+        assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(target));
+        assertEquals(Set.of("test-blocking"), writers, "the threads that wrote to the file");
     }
 
     @Test
@@ -395,5 +424,111 @@ class GridFsChunksTest {
         reader().delete(new ObjectId(orphan.id())).await().atMost(WAIT);
 
         assertEquals(0, count("datasets.chunks", new Document()));
+    }
+
+    /** A file channel that records the name of every thread that writes to it. */
+    static final class ThreadRecordingChannel extends FileChannel {
+        private final FileChannel file;
+        private final Set<String> writers;
+
+        ThreadRecordingChannel(FileChannel file, Set<String> writers) {
+            this.file = file;
+            this.writers = writers;
+        }
+
+        private void wrote() {
+            writers.add(Thread.currentThread().getName());
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            wrote();
+            return file.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            wrote();
+            return file.write(srcs, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            wrote();
+            return file.write(src, position);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            wrote();
+            return file.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return file.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return file.read(dsts, offset, length);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return file.read(dst, position);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            file.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            file.truncate(size);
+            return this;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            file.force(metaData);
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return file.transferTo(position, count, target);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return file.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return file.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return file.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            file.close();
+        }
     }
 }
