@@ -25,6 +25,6 @@ final class H2Store {
         MVStore store =
                 new MVStore.Builder().fileName(file.toAbsolutePath().toString()).open();
         store.setAutoCommitDelay(SAVE_DELAY_MS);
-        return new H2Backend(store);
+        return new EmbeddedH2Backend(store);
     }
 }
