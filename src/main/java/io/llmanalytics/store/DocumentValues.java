@@ -141,7 +141,7 @@ final class DocumentValues extends BasicDataType<Object> {
             return 21;
         }
         if (value instanceof Instant instant) {
-            return instant.getNano() % 1_000_000 == 0 ? 8 : -1;
+            return instant.getNano() % 1_000_000 == 0 && inMillis(instant) ? 8 : -1;
         }
         if (value instanceof Document nested) {
             return estimate(nested, depth + 1);
@@ -159,6 +159,16 @@ final class DocumentValues extends BasicDataType<Object> {
             return bytes;
         }
         return -1;
+    }
+
+    /** Whether {@code instant} has a BSON date: milliseconds since the epoch in a {@code long}. */
+    private static boolean inMillis(Instant instant) {
+        try {
+            instant.toEpochMilli();
+            return true;
+        } catch (ArithmeticException tooFar) {
+            return false;
+        }
     }
 
     /**

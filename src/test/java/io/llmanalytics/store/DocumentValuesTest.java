@@ -76,6 +76,7 @@ class DocumentValuesTest {
         Document nested =
                 new Document("when", Instant.ofEpochMilli(1_700_000_000_123L)).append("id", UUID.randomUUID());
         Document document = new Document("text", "héllo wörld, ✓")
+                .append("nul", "a\0b")
                 .append("int", Integer.MIN_VALUE)
                 .append("long", Long.MAX_VALUE)
                 .append("double", -0.0)
@@ -107,6 +108,7 @@ class DocumentValuesTest {
         List<Object> others = List.of(
                 new Document("when", Instant.ofEpochSecond(1_700_000_000L, 123_456_789)), // below a millisecond
                 new Document("emoji", "a 😀 pair"),
+                new Document("far", Instant.MAX),
                 new Document("lone", "a \uD800 surrogate"),
                 new Document("a\0key", 1),
                 new Document("linked", new LinkedList<>(List.of(1, 2))),
