@@ -67,10 +67,6 @@ final class DocumentValues extends BasicDataType<Object> {
         ByteBuf bson = Unpooled.buffer((int) estimate);
         try {
             BsonEncoder.encodeDocument((Document) value, bson);
-            if (bson.readableBytes() > BsonConstants.MAX_BSON_OBJECT_SIZE) {
-                other.write(buffer, value); // BsonDecoder would refuse it
-                return;
-            }
             buffer.put(BSON);
             buffer.put(bson.array(), bson.arrayOffset() + bson.readerIndex(), bson.readableBytes());
         } finally {
@@ -99,8 +95,9 @@ final class DocumentValues extends BasicDataType<Object> {
     }
 
     /**
-     * About the size of {@code document} in BSON (at least it; {@link Unpooled#buffer} grows past a short estimate),
-     * or -1 when it holds a value that would not read back exactly.
+     * At least the size of {@code document} in BSON (strings and keys counted at 3 bytes a character, numbers at 8),
+     * so that the buffer it is encoded into never grows and a document under BSON's size limit by this count is under
+     * it encoded; or -1 when it holds a value that would not read back exactly.
      */
     static long estimate(Document document, int depth) {
         if (depth > 32) {

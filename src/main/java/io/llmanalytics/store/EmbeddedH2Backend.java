@@ -3,7 +3,6 @@ package io.llmanalytics.store;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
-import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
@@ -26,41 +25,27 @@ final class EmbeddedH2Backend extends H2Backend {
 
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
-        return Database.open(databaseName, getMvStore(), getCursorRegistry());
+        return new Database(databaseName);
     }
 
-    /** An H2 database whose collections' document maps use {@link DocumentValues}. */
-    static final class Database extends H2Database {
+    /**
+     * An H2 database whose collections' document maps use {@link DocumentValues}. An inner class: H2Database's
+     * constructor opens the existing collections (through {@link #openOrCreateCollection}) before this class's own
+     * fields could be set, but the enclosing backend, and with it the store, is there from the start.
+     */
+    final class Database extends H2Database {
 
-        /**
-         * The store of the database being constructed: H2Database's constructor opens the existing collections (through
-         * {@link #openOrCreateCollection}) before this class's fields are set.
-         */
-        private static final ThreadLocal<MVStore> OPENING = new ThreadLocal<>();
-
-        private final MVStore store;
-
-        static Database open(String name, MVStore store, CursorRegistry cursors) {
-            OPENING.set(store);
-            try {
-                return new Database(name, store, cursors);
-            } finally {
-                OPENING.remove();
-            }
-        }
-
-        private Database(String name, MVStore store, CursorRegistry cursors) {
-            super(name, store, cursors);
-            this.store = store;
+        Database(String name) {
+            super(name, getMvStore(), getCursorRegistry());
         }
 
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
-            MVStore mv = store != null ? store : OPENING.get();
+            MVStore store = getMvStore();
             String fullName = getFullCollectionNamespace(collectionName);
-            MVMap<Object, Document> documents = mv.openMap(
+            MVMap<Object, Document> documents = store.openMap(
                     "databases." + fullName, new MVMap.Builder<Object, Document>().valueType(new DocumentValues()));
-            MVMap<String, Object> meta = mv.openMap("meta." + fullName);
+            MVMap<String, Object> meta = store.openMap("meta." + fullName);
             return new H2Collection(this, collectionName, options, documents, meta, cursorRegistry);
         }
     }

@@ -42,6 +42,11 @@ class DocumentValuesTest {
         ByteBuffer in = out.getBuffer().duplicate().flip();
         in.position(1);
         first[0] = in.get(1);
+        if (first[0] == DocumentValues.BSON) {
+            assertTrue(
+                    DocumentValues.estimate((Document) value, 0) >= end - 2,
+                    "the estimate bounds the BSON written: " + (end - 2) + " bytes");
+        }
         Object back = values.read(in);
         assertEquals(end, in.position(), "the read stops where the value ends");
         return back;
