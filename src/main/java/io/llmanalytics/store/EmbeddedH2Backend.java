@@ -3,10 +3,14 @@ package io.llmanalytics.store;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -46,7 +50,44 @@ final class EmbeddedH2Backend extends H2Backend {
             MVMap<Object, Document> documents = store.openMap(
                     "databases." + fullName, new MVMap.Builder<Object, Document>().valueType(new DocumentValues()));
             MVMap<String, Object> meta = store.openMap("meta." + fullName);
-            return new H2Collection(this, collectionName, options, documents, meta, cursorRegistry);
+            return new Collection(this, collectionName, options, documents, meta, cursorRegistry);
+        }
+    }
+
+    /**
+     * An H2 collection that hands out copies of its documents, never the instances its map holds. mongo-java-server
+     * updates a document in place: it changes the instance a query returned, then puts it back. But that instance is
+     * the one in the map, which H2's background writer may be serialising at that moment: the writer then fails on a
+     * {@code ConcurrentModificationException} and closes the store, and every later command fails (or, had
+     * the iteration not noticed, a torn document would be written). A copy is changed instead, and put in its place.
+     * Matching runs on the held documents; only those that match are copied.
+     */
+    final class Collection extends H2Collection {
+
+        Collection(
+                Database database,
+                String collectionName,
+                CollectionOptions options,
+                MVMap<Object, Document> documents,
+                MVMap<String, Object> meta,
+                CursorRegistry cursors) {
+            super(database, collectionName, options, documents, meta, cursors);
+        }
+
+        @Override
+        protected QueryResult matchDocumentsFromStream(
+                Document query,
+                Stream<Document> documents,
+                int numberToSkip,
+                int limit,
+                int batchSize,
+                Comparator<Document> comparator,
+                Document fieldSelector) {
+            Stream<Document> copies = documents
+                    .filter(document -> documentMatchesQuery(document, query))
+                    .map(Document::cloneDeeply);
+            return super.matchDocumentsFromStream(
+                    query, copies, numberToSkip, limit, batchSize, comparator, fieldSelector);
         }
     }
 }
