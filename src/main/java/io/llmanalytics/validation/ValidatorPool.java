@@ -151,6 +151,8 @@ public final class ValidatorPool implements AutoCloseable {
 
     private static final int WARM_UP_ROUNDS = 15;
     private static final long POLL_MILLIS = 250;
+    /** How long closing waits for the engine before it leaves it to the process's exit. */
+    private static final Duration ENGINE_CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final PolicySources sources;
     private final Settings settings;
@@ -506,13 +508,37 @@ public final class ValidatorPool implements AutoCloseable {
         failQueued();
         watchdog.shutdownNow();
         Engine current = engine;
-        if (current != null) {
-            try {
-                current.close(true);
-            } catch (RuntimeException e) {
-                Log.debugf("Closing the validation engine: %s", e.getMessage());
-            }
+        if (current != null
+                && !closeWithin(
+                        () -> {
+                            try {
+                                current.close(true);
+                            } catch (RuntimeException e) {
+                                Log.debugf("Closing the validation engine: %s", e.getMessage());
+                            }
+                        },
+                        ENGINE_CLOSE_WAIT)) {
+            Log.warnf(
+                    "The validation engine did not close within %d s; it is left to the process's exit",
+                    ENGINE_CLOSE_WAIT.toSeconds());
         }
+    }
+
+    /**
+     * Runs {@code close} on a daemon thread of its own and waits for it at most {@code limit}: whether it finished. A
+     * GraalPy engine's close can wait for ever on a context's lock that a thread left behind holds; the service's
+     * shutdown must not wait with it.
+     */
+    static boolean closeWithin(Runnable close, Duration limit) {
+        Thread closer = new Thread(close, "validator-engine-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(limit.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !closer.isAlive();
     }
 
     private static final class Job {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -154,6 +155,25 @@ class PoolBehaviourTest {
         ExecutionException error = assertThrows(
                 ExecutionException.class, () -> pool.submit("result = 1").get(5, TimeUnit.SECONDS));
         assertInstanceOf(RejectedExecutionException.class, error.getCause());
+    }
+
+    @Test
+    void anEngineThatDoesNotCloseIsLeftBehindInsteadOfHoldingTheShutdown() {
+        CountDownLatch never = new CountDownLatch(1);
+        long start = System.nanoTime();
+        boolean closed = ValidatorPool.closeWithin(
+                () -> {
+                    try {
+                        never.await(); // as GraalPy's close waiting on a context lock nobody releases
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                Duration.ofMillis(200));
+        assertFalse(closed);
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30));
+        never.countDown();
+        assertTrue(ValidatorPool.closeWithin(() -> {}, Duration.ofSeconds(30)));
     }
 
     @Test
