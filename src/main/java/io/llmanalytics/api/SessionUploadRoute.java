@@ -20,7 +20,6 @@ import io.llmanalytics.upload.SessionIntake;
 import io.llmanalytics.upload.UploadConfig;
 import io.llmanalytics.upload.UploadReceiveClock;
 import io.quarkus.logging.Log;
-import io.quarkus.vertx.http.runtime.VertxInputStream;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpHeaders;
@@ -28,7 +27,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -136,73 +134,30 @@ public class SessionUploadRoute {
             return;
         }
         ArrivingFile arriving = new ArrivingFile(path, STALL);
-        Reader reader = new Reader(Thread.currentThread());
+        // taken over here, on the thread that reads it, while the request is still paused
+        RequestBody body = new RequestBody(ctx.request(), STALL);
         // answered before the file was whole (the upload limits' 413, a cut-off connection, a refused file): the ingest
-        // stops at once, and with it goes the file; this thread's read of the body is woken, not left until the stall
+        // stops at once, and with it goes the file; this thread's read of the body stops too, not left until the stall
         ctx.addEndHandler(ended -> {
             if (!arriving.isComplete()) {
-                arriving.fail("the request ended before its file had arrived");
-                reader.wake();
+                String why = "the request ended before its file had arrived";
+                arriving.fail(why);
+                body.abort(new IOException(why));
             }
         });
-        try {
-            receive(ctx, caller, contentType, path, arriving, reader);
-        } finally {
-            reader.done();
-        }
-    }
-
-    /**
-     * The worker thread reading a request's body, until it is done with it. Once the request has ended, nothing more of
-     * its body is wanted, but the request stream's handlers may have been replaced (the upload limits drain a refused
-     * body themselves), so a blocked read would only end with the stall: the thread is interrupted instead.
-     */
-    private static final class Reader {
-
-        private Thread thread;
-        private volatile boolean woken;
-
-        Reader(Thread thread) {
-            this.thread = thread;
-        }
-
-        synchronized void wake() {
-            woken = true;
-            if (thread != null) {
-                thread.interrupt();
-            }
-        }
-
-        /**
-         * The body, whose closing (which reads what is left of it) is cut short once the request has ended: the thread
-         * is interrupted again first, since the read the first interrupt woke took it.
-         */
-        InputStream guard(InputStream body) {
-            return new FilterInputStream(body) {
-                @Override
-                public void close() throws IOException {
-                    if (woken) {
-                        Thread.currentThread().interrupt();
-                    }
-                    super.close();
-                }
-            };
-        }
-
-        /** No interrupt reaches the thread after this, and none is left for its next task. */
-        void done() {
-            synchronized (this) {
-                thread = null;
-            }
-            Thread.interrupted();
-        }
+        receive(ctx, caller, contentType, path, arriving, body);
     }
 
     private void receive(
-            RoutingContext ctx, Caller caller, String contentType, Path path, ArrivingFile arriving, Reader reader) {
+            RoutingContext ctx,
+            Caller caller,
+            String contentType,
+            Path path,
+            ArrivingFile arriving,
+            RequestBody request) {
         IngestTimings timings = new IngestTimings();
         boolean started = false;
-        try (InputStream body = reader.guard(new VertxInputStream(ctx, STALL.toMillis()))) {
+        try (InputStream body = request) {
             MultipartBody parts = new MultipartBody(contentType, body);
             MultipartBody.Part part;
             while ((part = parts.next()) != null) {
