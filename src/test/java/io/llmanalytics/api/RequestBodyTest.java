@@ -171,8 +171,10 @@ class RequestBodyTest {
                     .write("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nhalf"
                             .getBytes(StandardCharsets.US_ASCII));
             assertTrue(failure.get(10, TimeUnit.SECONDS).getMessage().startsWith("Read timed out"));
-            // the server closed the connection: the client reads its end, not an answer
-            assertEquals(-1, socket.getInputStream().read());
+            // the server closes the connection: the client reads to its end (a connection left open would time the read
+            // out). The handler's answer may or may not get out before the close, as it races the close on the loop.
+            String rest = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(rest.isEmpty() || rest.startsWith("HTTP/1.1 400 "), rest);
         }
     }
 
