@@ -52,7 +52,8 @@ public final class IntegerValues {
         }
     }
 
-    void add(long v) {
+    /** The column's next value. */
+    public void add(long v) {
         if (count > 0 && v <= last) {
             increasing = false;
         }

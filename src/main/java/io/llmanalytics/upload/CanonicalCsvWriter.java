@@ -61,21 +61,22 @@ public final class CanonicalCsvWriter implements Closeable {
                 quote = true;
             }
         }
-        if (!quote) {
-            out.write(cell);
-            return;
-        }
-        out.write('"');
-        int start = 0;
+        out.write(quote ? quoted(cell) : cell);
+    }
+
+    /** A non-empty cell as this writer writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+    public static String field(String cell) {
         for (int i = 0; i < cell.length(); i++) {
-            if (cell.charAt(i) == '"') {
-                out.write(cell, start, i - start + 1);
-                out.write('"');
-                start = i + 1;
+            char c = cell.charAt(i);
+            if (c == '\n' || c == '\r' || c == ',' || c == '"') {
+                return quoted(cell);
             }
         }
-        out.write(cell, start, cell.length() - start);
-        out.write('"');
+        return cell;
+    }
+
+    private static String quoted(String cell) {
+        return '"' + cell.replace("\"", "\"\"") + '"';
     }
 
     /** Whether every record written is one physical line (no cell held a line break): lines are records. */

@@ -107,7 +107,7 @@ final class NativeCopy {
             }
             schema.add(column.get());
         }
-        List<Map<String, Object>> sample = sample(db, source, rawNames, names, columns, kinds, schema);
+        List<Map<String, Object>> sample = sample(options, db, source, rawNames, names, columns, kinds, schema);
         copy(db, source, names, columns, kinds, canonicalOut);
         return Optional.of(new ParsedTable(
                 new DatasetSchema(name, rows, schema, sample),
@@ -193,7 +193,7 @@ final class NativeCopy {
     }
 
     /** One row of aggregates: {@code values[i]} holds column i's figures in the order {@link #figures} gives. */
-    private record ResultSetValues(long rows, List<Object[]> values) {}
+    record ResultSetValues(long rows, List<Object[]> values) {}
 
     private static List<String> figures(String c, Kind kind) {
         String x = switch (kind) {
@@ -228,10 +228,7 @@ final class NativeCopy {
                         "count(" + c + ")",
                         "count(*) FILTER (WHERE " + c + ")",
                         "count(*) FILTER (WHERE NOT " + c + ")");
-            case DATE ->
-                List.of("count(" + c + ")", "CAST(min(" + c + ") AS VARCHAR)", "CAST(max(" + c + ") AS VARCHAR)");
-            case TIMESTAMP -> List.of("count(" + c + ")", "min(epoch_us(" + c + "))", "max(epoch_us(" + c + "))");
-            case TIMESTAMP_NS -> List.of("count(" + c + ")", "min(epoch_ns(" + c + "))", "max(epoch_ns(" + c + "))");
+            case DATE, TIMESTAMP, TIMESTAMP_NS -> dateFigures(c, kind);
             // an empty text is a missing value to the worker (the canonical copy cannot hold it apart), as it is to
             // the row-by-row profile
             case VARCHAR ->
@@ -245,10 +242,18 @@ final class NativeCopy {
 
     private static ResultSetValues aggregates(Connection db, String source, List<String> columns, List<Kind> kinds)
             throws SQLException {
+        List<List<String>> figures = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            figures.add(figures(columns.get(i), kinds.get(i)));
+        }
+        return aggregates(db, source, figures);
+    }
+
+    /** The row count and, for each column, the values of its {@code figures} (SQL aggregates), in one scan. */
+    static ResultSetValues aggregates(Connection db, String source, List<List<String>> figures) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT count(*)");
         List<Integer> widths = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            List<String> f = figures(columns.get(i), kinds.get(i));
+        for (List<String> f : figures) {
             widths.add(f.size());
             for (String e : f) {
                 sql.append(", ").append(e);
@@ -320,31 +325,7 @@ final class NativeCopy {
                 return Optional.of(new ColumnSchema(name, t, nulls, distinct(t, nulls, counts.size(), counts)));
             }
             case DATE, TIMESTAMP, TIMESTAMP_NS -> {
-                String min;
-                String max;
-                if (kind == Kind.DATE) {
-                    min = (String) v[1];
-                    max = (String) v[2];
-                } else {
-                    try {
-                        min = ParquetTableReader.timestamp(
-                                instant(kind, number(v[1]).longValue()), name, 0);
-                        max = ParquetTableReader.timestamp(
-                                instant(kind, number(v[2]).longValue()), name, 0);
-                    } catch (ProblemException e) {
-                        return Optional.empty();
-                    }
-                }
-                if (TypedCells.dateKind(min) != CellKind.DATE || TypedCells.dateKind(max) != CellKind.DATE) {
-                    return Optional.empty();
-                }
-                long from = DateFormats.parse(min);
-                long to = DateFormats.parse(max);
-                if (from == Long.MIN_VALUE || to == Long.MIN_VALUE) {
-                    return Optional.empty();
-                }
-                PandasType t = PandasType.DATETIME64;
-                return Optional.of(new ColumnSchema(name, t, nulls, ColumnProfile.dates(t.dtype(), nulls, from, to)));
+                return dates(kind, name, nulls, v[1], v[2]);
             }
             case VARCHAR -> {
                 if (number(v[1]).longValue() > limits.maxCellChars()) {
@@ -354,6 +335,47 @@ final class NativeCopy {
             }
             default -> throw new IllegalStateException(kind.name());
         }
+    }
+
+    /** The date figures {@link #figures} gives for a column of dates. */
+    static List<String> dateFigures(String c, Kind kind) {
+        return switch (kind) {
+            case DATE ->
+                List.of("count(" + c + ")", "CAST(min(" + c + ") AS VARCHAR)", "CAST(max(" + c + ") AS VARCHAR)");
+            case TIMESTAMP -> List.of("count(" + c + ")", "min(epoch_us(" + c + "))", "max(epoch_us(" + c + "))");
+            case TIMESTAMP_NS -> List.of("count(" + c + ")", "min(epoch_ns(" + c + "))", "max(epoch_ns(" + c + "))");
+            default -> throw new IllegalStateException(kind.name());
+        };
+    }
+
+    /**
+     * A column of dates or timestamps from its {@link #dateFigures} {@code min} and {@code max}: datetime64[ns], or
+     * empty when a value lies outside its range (the row-by-row reader then keeps the column as text or refuses it).
+     */
+    static Optional<ColumnSchema> dates(Kind kind, String name, long nulls, Object min, Object max) {
+        String first;
+        String last;
+        if (kind == Kind.DATE) {
+            first = (String) min;
+            last = (String) max;
+        } else {
+            try {
+                first = ParquetTableReader.timestamp(instant(kind, number(min).longValue()), name, 0);
+                last = ParquetTableReader.timestamp(instant(kind, number(max).longValue()), name, 0);
+            } catch (ProblemException e) {
+                return Optional.empty();
+            }
+        }
+        if (TypedCells.dateKind(first) != CellKind.DATE || TypedCells.dateKind(last) != CellKind.DATE) {
+            return Optional.empty();
+        }
+        long from = DateFormats.parse(first);
+        long to = DateFormats.parse(last);
+        if (from == Long.MIN_VALUE || to == Long.MIN_VALUE) {
+            return Optional.empty();
+        }
+        PandasType t = PandasType.DATETIME64;
+        return Optional.of(new ColumnSchema(name, t, nulls, ColumnProfile.dates(t.dtype(), nulls, from, to)));
     }
 
     /**
@@ -399,7 +421,12 @@ final class NativeCopy {
     }
 
     /** The profile of a text or boolean column; top values as the streaming counter orders them. */
-    private ColumnProfile distinct(PandasType t, long nulls, long distinct, List<ValueCount> counts) {
+    ColumnProfile distinct(PandasType t, long nulls, long distinct, List<ValueCount> counts) {
+        return distinct(options, t, nulls, distinct, counts);
+    }
+
+    static ColumnProfile distinct(
+            ProfileOptions options, PandasType t, long nulls, long distinct, List<ValueCount> counts) {
         List<ValueCount> top = counts.stream()
                 .sorted(Comparator.comparingLong((ValueCount e) -> -e.count()).thenComparing(ValueCount::value))
                 .limit(options.topValues())
@@ -407,7 +434,7 @@ final class NativeCopy {
         return new ColumnProfile(t.dtype(), nulls, null, null, null, null, distinct, null, top, null, null);
     }
 
-    private static ColumnProfile empty(PandasType t, long nulls) {
+    static ColumnProfile empty(PandasType t, long nulls) {
         return new ColumnProfile(t.dtype(), nulls, null, null, null, null, null, null, null, null, null);
     }
 
@@ -417,12 +444,13 @@ final class NativeCopy {
                 : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L));
     }
 
-    private static Number number(Object o) {
+    static Number number(Object o) {
         return o instanceof Number n ? n : Long.valueOf(o == null ? 0 : Long.parseLong(o.toString()));
     }
 
     /** The first rows, read and typed exactly as the row-by-row reader's sample. */
-    private List<Map<String, Object>> sample(
+    static List<Map<String, Object>> sample(
+            ProfileOptions options,
             Connection db,
             String source,
             List<String> rawNames,

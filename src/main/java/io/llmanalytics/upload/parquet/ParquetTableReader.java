@@ -45,17 +45,27 @@ public final class ParquetTableReader {
     private final ProfileOptions options;
     private final TableLimits limits;
 
-    private final boolean nativeCopy;
+    private final Route fastest;
 
     public ParquetTableReader(ProfileOptions options, TableLimits limits) {
-        this(options, limits, true);
+        this(options, limits, Route.COLUMNAR);
     }
 
-    /** A reader that may ({@code nativeCopy}) or may not let DuckDB write plain tables itself ({@link NativeCopy}). */
-    ParquetTableReader(ProfileOptions options, TableLimits limits, boolean nativeCopy) {
+    /** A reader that tries the {@code fastest} route first, then the slower ones. */
+    ParquetTableReader(ProfileOptions options, TableLimits limits, Route fastest) {
         this.options = options;
         this.limits = limits;
-        this.nativeCopy = nativeCopy;
+        this.fastest = fastest;
+    }
+
+    /** How a table is read, slowest first: each route steps aside for the slower ones where it cannot be exact. */
+    enum Route {
+        /** Every cell through JDBC as text, written and profiled by {@link TypedTableWriter}. */
+        ROW_BY_ROW,
+        /** DuckDB writes the canonical CSV and computes the profile ({@link NativeCopy}). */
+        NATIVE_COPY,
+        /** Values through JDBC as numbers, the canonical CSV written by Java ({@link ColumnarCopy}). */
+        COLUMNAR
     }
 
     enum Kind {
@@ -85,16 +95,24 @@ public final class ParquetTableReader {
             configure(db, canonicalOut.getParent());
             String source = source(file, false);
             List<String> names = new ArrayList<>();
+            List<String> types = new ArrayList<>();
             List<Kind> kinds = new ArrayList<>();
             try (Statement st = db.createStatement();
                     ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + source)) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
+                    types.add(rs.getString(2));
                     kinds.add(kind(rs.getString(2)));
                     limits.checkColumns(names.size());
                 }
             }
-            if (nativeCopy && NativeCopy.applies(kinds)) {
+            if (fastest == Route.COLUMNAR && ColumnarCopy.applies(kinds)) {
+                Optional<ParsedTable> columnar = columnar(db, source, names, types, kinds, name, canonicalOut);
+                if (columnar.isPresent()) {
+                    return columnar.get();
+                }
+            }
+            if (fastest != Route.ROW_BY_ROW && NativeCopy.applies(kinds)) {
                 Optional<ParsedTable> copied = copied(db, source, source(file, true), names, kinds, name, canonicalOut);
                 if (copied.isPresent()) {
                     return copied.get();
@@ -125,6 +143,24 @@ public final class ParquetTableReader {
             }
         } catch (SQLException e) {
             throw new ProblemException(ProblemType.UNREADABLE_FILE, describe(e.getMessage(), file.toString()));
+        }
+    }
+
+    /** The columnar route's table; empty when it steps aside or DuckDB reports an error (a slower route reads it). */
+    private Optional<ParsedTable> columnar(
+            Connection db,
+            String source,
+            List<String> names,
+            List<String> types,
+            List<Kind> kinds,
+            String name,
+            Path canonicalOut)
+            throws IOException {
+        try {
+            return new ColumnarCopy(options, limits).read(db, source, names, types, kinds, name, canonicalOut);
+        } catch (SQLException e) {
+            LOG.debugf("Parquet columnar route stepped aside: %s", e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -84,7 +84,11 @@ class NativeCopyTest {
     }
 
     private static ParsedTable read(boolean nativeCopy, String name) throws Exception {
-        return new ParquetTableReader(OPTIONS, LIMITS, nativeCopy).read(file, "hard", work.resolve(name));
+        return new ParquetTableReader(
+                        OPTIONS,
+                        LIMITS,
+                        nativeCopy ? ParquetTableReader.Route.NATIVE_COPY : ParquetTableReader.Route.ROW_BY_ROW)
+                .read(file, "hard", work.resolve(name));
     }
 
     @Test
