@@ -40,12 +40,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
@@ -283,13 +285,24 @@ class GridFsChunksTest {
     @Test
     void aWriteThatTimesOutLeavesNoChunkBehindNotEvenOneSentBeforeTheTimeout() throws Exception {
         Path file = randomFile("slow.csv", 30 * CHUNK);
-        // the write times out while its second chunk is being sent, which lands only after the timeout
+        // the write times out while its second chunk is being sent (as soon as it is: a timer would race a loaded
+        // machine's first chunk), and that chunk lands only after the timeout
+        CompletableFuture<Void> secondSent = new CompletableFuture<>();
         CountDownLatch timedOut = new CountDownLatch(1);
-        Function<Uni<StoredFile>, Uni<StoredFile>> bounds = uni ->
-                uni.ifNoItem().after(Duration.ofMillis(50)).fail().onFailure().invoke(timedOut::countDown);
+        Function<Uni<StoredFile>, Uni<StoredFile>> bounds = uni -> Uni.combine()
+                .any()
+                .of(
+                        uni,
+                        Uni.createFrom()
+                                .completionStage(secondSent)
+                                .chain(() -> Uni.createFrom()
+                                        .<StoredFile>failure(new TimeoutException("the second chunk is being sent"))))
+                .onFailure()
+                .invoke(timedOut::countDown);
         // held until the clean-up deletes, or a second: a clean-up that does not wait for it deletes first
         onChunkInsert = () -> {
             if (chunkInserts.get() == 2) {
+                secondSent.complete(null);
                 awaitQuietly(timedOut, 30);
                 awaitQuietly(deleted, 1);
             }
