@@ -1,5 +1,6 @@
 package io.llmanalytics.upload.parquet;
 
+import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.schema.ColumnNames;
 import io.llmanalytics.schema.ColumnProfile;
 import io.llmanalytics.schema.ColumnSchema;
@@ -13,9 +14,9 @@ import io.llmanalytics.schema.ValueCount;
 import io.llmanalytics.upload.CanonicalCsvWriter;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
-import io.llmanalytics.upload.parquet.NativeCopy.ResultSetValues;
 import io.llmanalytics.upload.parquet.ParquetTableReader.Kind;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,6 +75,8 @@ final class ColumnarCopy {
     private static final int SHORT_DECIMALS = 9;
 
     private static final Pattern DECIMAL = Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)");
+    /** Rows of a text column whose distinct values are counted before it is grouped whole. */
+    private static final int FIRST_ROWS = 65_536;
     /** Rows DuckDB hands over per fetch. */
     private static final int FETCH_ROWS = 2048;
 
@@ -113,12 +116,7 @@ final class ColumnarCopy {
         List<String> names = ColumnNames.normalise(rawNames);
         List<String> columns =
                 rawNames.stream().map(ParquetTableReader::identifier).toList();
-        List<List<String>> checks = new ArrayList<>();
-        for (int i = 0; i < width; i++) {
-            checks.add(checks(columns.get(i), kinds.get(i)));
-        }
-        ResultSetValues agg = NativeCopy.aggregates(db, source, checks);
-        long rows = agg.rows();
+        long rows = NativeCopy.aggregates(db, source, List.of()).rows();
         if (rows == 0) {
             return Optional.empty();
         }
@@ -128,15 +126,7 @@ final class ColumnarCopy {
         Column[] passes = new Column[width];
         List<String> select = new ArrayList<>();
         for (int i = 0; i < width; i++) {
-            Optional<Column> column = column(
-                    db,
-                    source,
-                    i,
-                    names.get(i),
-                    columns.get(i),
-                    types.get(i),
-                    kinds.get(i),
-                    agg.values().get(i));
+            Optional<Column> column = column(db, source, i, names.get(i), columns.get(i), types.get(i), kinds.get(i));
             if (column.isEmpty()) {
                 return Optional.empty();
             }
@@ -152,7 +142,11 @@ final class ColumnarCopy {
         List<ColumnSchema> schema = new ArrayList<>(width);
         List<IntegerValues> integers = new ArrayList<>(width);
         for (Column column : passes) {
-            ColumnSchema s = column.schema(rows);
+            Optional<ColumnSchema> profiled = column.schema(rows);
+            if (profiled.isEmpty()) {
+                return Optional.empty();
+            }
+            ColumnSchema s = profiled.get();
             schema.add(s);
             integers.add(column instanceof Integers ints && s.type() == PandasType.INT64 ? ints.seen : null);
             lineBreaks |= column instanceof Texts texts && texts.breaksLine;
@@ -166,17 +160,7 @@ final class ColumnarCopy {
                 new ParsedTable(new DatasetSchema(name, rows, schema, sample), canonicalOut, List.of(""), folded));
     }
 
-    /** What must be known of a column before its pass: the range of dates, the length and number of texts. */
-    private static List<String> checks(String c, Kind kind) {
-        return switch (kind) {
-            case DATE, TIMESTAMP, TIMESTAMP_NS -> NativeCopy.dateFigures(c, kind);
-            case VARCHAR -> List.of("max(strlen(" + c + "))", "approx_count_distinct(nullif(" + c + ", ''))");
-            default -> List.of();
-        };
-    }
-
-    private Optional<Column> column(
-            Connection db, String source, int i, String name, String c, String type, Kind kind, Object[] checked)
+    private Optional<Column> column(Connection db, String source, int i, String name, String c, String type, Kind kind)
             throws SQLException {
         return switch (kind) {
             case INT -> Optional.of(new Integers(name, "CAST(" + c + " AS BIGINT)"));
@@ -184,8 +168,10 @@ final class ColumnarCopy {
             case FLOAT64 -> Optional.of(new Floats(name, "CAST(" + c + " AS DOUBLE)", false));
             case DECIMAL -> decimals(name, c, type);
             case BOOL -> Optional.of(new Bools(name, c));
-            case DATE, TIMESTAMP, TIMESTAMP_NS -> dates(name, c, kind, checked);
-            case VARCHAR -> texts(db, source, i, name, c, checked);
+            case DATE -> Optional.of(new Dates(name, "(" + c + " - DATE '1970-01-01')"));
+            case TIMESTAMP, TIMESTAMP_NS ->
+                Optional.of(new Timestamps(name, ParquetTableReader.expression(c, kind), kind));
+            case VARCHAR -> texts(db, source, i, name, c);
             default -> throw new IllegalStateException(kind.name());
         };
     }
@@ -201,34 +187,22 @@ final class ColumnarCopy {
         return Optional.of(new Decimals(name, "CAST(" + unscaled + " AS BIGINT)", scale));
     }
 
-    private static Optional<Column> dates(String name, String c, Kind kind, Object[] checked) {
-        long values = NativeCopy.number(checked[0]).longValue();
-        if (values > 0
-                && NativeCopy.dates(kind, name, 0, checked[1], checked[2]).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(
-                kind == Kind.DATE
-                        ? new Dates(name, "(" + c + " - DATE '1970-01-01')", checked)
-                        : new Timestamps(name, ParquetTableReader.expression(c, kind), kind, checked));
-    }
-
     /**
      * A text column as the codes of an ENUM type of its distinct values (empty texts are missing values); empty when
-     * it has more than the bound of them or a cell longer than the limit.
+     * it has more than the bound of them (already among its first rows, most often, so that a column of names or
+     * identifiers is not grouped whole) or a cell longer than the limit.
      */
-    private Optional<Column> texts(Connection db, String source, int i, String name, String c, Object[] checked)
-            throws SQLException {
+    private Optional<Column> texts(Connection db, String source, int i, String name, String c) throws SQLException {
         int bound = options.distinctBound();
-        if (checked[0] != null && NativeCopy.number(checked[0]).longValue() > limits.maxCellChars()) {
-            return Optional.empty();
-        }
-        if (NativeCopy.number(checked[1]).longValue() > 2L * bound) {
-            return Optional.empty();
-        }
         String type = "llm_text_" + i;
         List<String> values = new ArrayList<>();
         try (Statement st = db.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(DISTINCT " + c + ") FROM (SELECT " + c + " FROM " + source
+                    + " LIMIT " + FIRST_ROWS + ") WHERE " + c + " <> ''")) {
+                if (rs.next() && rs.getLong(1) > bound) {
+                    return Optional.empty();
+                }
+            }
             st.execute("CREATE TYPE " + type + " AS ENUM (SELECT DISTINCT " + c + " FROM " + source + " WHERE " + c
                     + " <> '' LIMIT " + (bound + 1) + ")");
             try (ResultSet rs = st.executeQuery("SELECT unnest(enum_range(NULL::" + type + "))")) {
@@ -237,7 +211,8 @@ final class ColumnarCopy {
                 }
             }
         }
-        if (values.size() > bound) {
+        if (values.size() > bound
+                || values.stream().anyMatch(v -> v.getBytes(StandardCharsets.UTF_8).length > limits.maxCellChars())) {
             return Optional.empty();
         }
         String expression = values.isEmpty()
@@ -297,17 +272,20 @@ final class ColumnarCopy {
         /** Writes the current row's value (nothing for a missing one); whether there was one. */
         abstract boolean write(ResultSet rs, int at, CsvBytes out) throws SQLException, IOException, StepAside;
 
-        /** The column once every row is written: its dtype and profile, as the row-by-row reader gives them. */
-        final ColumnSchema schema(long rows) {
+        /**
+         * The column once every row is written: its dtype and profile, as the row-by-row reader gives them; empty when
+         * it is not what the row-by-row reader would give (a date out of datetime64[ns]'s range).
+         */
+        final Optional<ColumnSchema> schema(long rows) {
             long nulls = rows - values;
             if (values == 0) {
                 PandasType t = PandasType.FLOAT64;
-                return new ColumnSchema(name, t, nulls, NativeCopy.empty(t, nulls));
+                return Optional.of(new ColumnSchema(name, t, nulls, NativeCopy.empty(t, nulls)));
             }
             return profiled(nulls);
         }
 
-        abstract ColumnSchema profiled(long nulls);
+        abstract Optional<ColumnSchema> profiled(long nulls);
     }
 
     /** Numeric moments as the row-by-row profile computes them (Welford), over finite values. */
@@ -334,17 +312,17 @@ final class ColumnarCopy {
             }
         }
 
-        ColumnSchema numbers(PandasType t, long nulls) {
+        Optional<ColumnSchema> numbers(PandasType t, long nulls) {
             Double std = values > 1 ? Math.sqrt(m2 / (values - 1)) : null;
-            return new ColumnSchema(
+            return Optional.of(new ColumnSchema(
                     name,
                     t,
                     nulls,
-                    new ColumnProfile(t.dtype(), nulls, min, max, mean, std, null, null, null, null, null));
+                    new ColumnProfile(t.dtype(), nulls, min, max, mean, std, null, null, null, null, null)));
         }
 
         @Override
-        ColumnSchema profiled(long nulls) {
+        Optional<ColumnSchema> profiled(long nulls) {
             return numbers(PandasType.FLOAT64, nulls);
         }
     }
@@ -370,7 +348,7 @@ final class ColumnarCopy {
         }
 
         @Override
-        ColumnSchema profiled(long nulls) {
+        Optional<ColumnSchema> profiled(long nulls) {
             return numbers(nulls == 0 ? PandasType.INT64 : PandasType.FLOAT64, nulls);
         }
     }
@@ -477,7 +455,7 @@ final class ColumnarCopy {
         }
 
         @Override
-        ColumnSchema profiled(long nulls) {
+        Optional<ColumnSchema> profiled(long nulls) {
             PandasType t = nulls == 0 ? PandasType.BOOL : PandasType.OBJECT;
             List<ValueCount> counts = new ArrayList<>();
             if (trues > 0) {
@@ -486,24 +464,42 @@ final class ColumnarCopy {
             if (values - trues > 0) {
                 counts.add(new ValueCount("False", values - trues));
             }
-            return new ColumnSchema(name, t, nulls, NativeCopy.distinct(options, t, nulls, counts.size(), counts));
+            return Optional.of(
+                    new ColumnSchema(name, t, nulls, NativeCopy.distinct(options, t, nulls, counts.size(), counts)));
         }
     }
 
-    /** Dates and timestamps, whose range the checks gave. */
+    /** Dates and timestamps: their range is checked once every row is written. */
     private abstract static class Dated extends Column {
-        private final Object[] checked;
         private final Kind kind;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
 
-        Dated(String name, String expression, Kind kind, Object[] checked) {
+        Dated(String name, String expression, Kind kind) {
             super(name, expression);
             this.kind = kind;
-            this.checked = checked;
+        }
+
+        final void range(long v) {
+            values++;
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
         }
 
         @Override
-        ColumnSchema profiled(long nulls) {
-            return NativeCopy.dates(kind, name, nulls, checked[1], checked[2]).orElseThrow();
+        Optional<ColumnSchema> profiled(long nulls) {
+            return kind == Kind.DATE
+                    ? NativeCopy.dates(
+                            kind,
+                            name,
+                            nulls,
+                            LocalDate.ofEpochDay(min).toString(),
+                            LocalDate.ofEpochDay(max).toString())
+                    : NativeCopy.dates(kind, name, nulls, min, max);
         }
     }
 
@@ -513,8 +509,8 @@ final class ColumnarCopy {
         private final long[] days = new long[CACHED];
         private final byte[][] texts = new byte[CACHED][];
 
-        Dates(String name, String expression, Object[] checked) {
-            super(name, expression, Kind.DATE, checked);
+        Dates(String name, String expression) {
+            super(name, expression, Kind.DATE);
         }
 
         @Override
@@ -531,7 +527,7 @@ final class ColumnarCopy {
                 days[slot] = day;
             }
             out.put(text);
-            values++;
+            range(day);
             return true;
         }
     }
@@ -540,13 +536,13 @@ final class ColumnarCopy {
     private static final class Timestamps extends Dated {
         private final boolean nanos;
 
-        Timestamps(String name, String expression, Kind kind, Object[] checked) {
-            super(name, expression, kind, checked);
+        Timestamps(String name, String expression, Kind kind) {
+            super(name, expression, kind);
             this.nanos = kind == Kind.TIMESTAMP_NS;
         }
 
         @Override
-        boolean write(ResultSet rs, int at, CsvBytes out) throws SQLException, IOException {
+        boolean write(ResultSet rs, int at, CsvBytes out) throws SQLException, IOException, StepAside {
             long v = rs.getLong(at);
             if (rs.wasNull()) {
                 return false;
@@ -554,8 +550,12 @@ final class ColumnarCopy {
             Instant t = nanos
                     ? Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L))
                     : Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L);
-            out.ascii(ParquetTableReader.timestamp(t, name, values + 1));
-            values++;
+            try {
+                out.ascii(ParquetTableReader.timestamp(t, name, values + 1));
+            } catch (ProblemException e) {
+                throw new StepAside(); // a value DuckDB cannot decode: the row-by-row reader refuses it, naming it
+            }
+            range(v);
             return true;
         }
     }
@@ -593,7 +593,7 @@ final class ColumnarCopy {
         }
 
         @Override
-        ColumnSchema profiled(long nulls) {
+        Optional<ColumnSchema> profiled(long nulls) {
             List<ValueCount> seen = new ArrayList<>();
             for (int i = 0; i < counts.length; i++) {
                 if (counts[i] > 0) {
@@ -601,25 +601,62 @@ final class ColumnarCopy {
                 }
             }
             PandasType t = PandasType.OBJECT;
-            return new ColumnSchema(name, t, nulls, NativeCopy.distinct(options, t, nulls, seen.size(), seen));
+            return Optional.of(
+                    new ColumnSchema(name, t, nulls, NativeCopy.distinct(options, t, nulls, seen.size(), seen)));
         }
     }
 
-    /** The canonical file's bytes, gathered in a buffer of 1 MiB. */
+    /**
+     * The canonical file's bytes, gathered in a buffer of 1 MiB; a full buffer is written out by a thread of its own
+     * while the pass fills the other one.
+     */
     static final class CsvBytes implements AutoCloseable {
+        private static final int SIZE = 1 << 20;
         private final OutputStream out;
-        private final byte[] buffer = new byte[1 << 20];
+        private byte[] buffer = new byte[SIZE];
+        private byte[] spare = new byte[SIZE];
         private int at;
+        /** Writing the previous buffer out, or null. */
+        private Thread writing;
+
+        private volatile IOException failed;
 
         CsvBytes(OutputStream out) {
             this.out = out;
         }
 
-        /** Makes room for {@code n} bytes (writing out what is gathered) where it fits in the buffer. */
+        /** Makes room for {@code n} bytes (handing what is gathered over to be written) where it fits in the buffer. */
         void room(int n) throws IOException {
             if (at + n > buffer.length) {
-                out.write(buffer, 0, at);
+                written();
+                byte[] full = buffer;
+                int length = at;
+                buffer = spare;
+                spare = full;
                 at = 0;
+                writing = Thread.ofVirtual().start(() -> {
+                    try {
+                        out.write(full, 0, length);
+                    } catch (IOException e) {
+                        failed = e;
+                    }
+                });
+            }
+        }
+
+        /** Waits until the buffer handed over is written out. */
+        private void written() throws IOException {
+            if (writing != null) {
+                try {
+                    writing.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while the canonical file was written");
+                }
+                writing = null;
+            }
+            if (failed != null) {
+                throw new IOException(failed.getMessage(), failed);
             }
         }
 
@@ -635,6 +672,7 @@ final class ColumnarCopy {
         void put(byte[] bytes, int from, int length) throws IOException {
             room(length);
             if (length > buffer.length) {
+                written();
                 out.write(bytes, from, length);
                 return;
             }
@@ -727,6 +765,7 @@ final class ColumnarCopy {
         @Override
         public void close() throws IOException {
             try (out) {
+                written();
                 out.write(buffer, 0, at);
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmanalytics.schema.FoldedIntegers;
@@ -14,6 +15,8 @@ import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.parquet.ParquetTableReader.Kind;
 import io.llmanalytics.upload.parquet.ParquetTableReader.Route;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,8 +187,9 @@ class ColumnarCopyTest {
     @Test
     void whatOnlySlowerRoutesReadExactlyIsLeftToThem() throws Exception {
         String[] aside = {
-            // more distinct texts than the bound
+            // more distinct texts than the bound, among the first rows or only further on
             "SELECT 'id-' || i::VARCHAR AS t FROM range(5000) t(i)",
+            "SELECT CASE WHEN i < 70000 THEN 'same' ELSE 'id-' || i::VARCHAR END AS t FROM range(72000) t(i)",
             // an infinity: the row-by-row reader refuses it, naming the row
             "SELECT CASE WHEN i = 50 THEN 'inf'::DOUBLE ELSE i END AS x FROM range(100) t(i)",
             "SELECT CASE WHEN i = 50 THEN '-inf'::FLOAT ELSE i END AS x FROM range(100) t(i)",
@@ -202,6 +206,30 @@ class ColumnarCopyTest {
             Path file = parquet("aside-" + i, aside[i]);
             assertTrue(columnar(file, work.resolve("aside.csv")).isEmpty(), aside[i]);
         }
+    }
+
+    @Test
+    void aFailedWriteOfTheFileFailsThePass() {
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        IOException e = assertThrows(IOException.class, () -> {
+            try (ColumnarCopy.CsvBytes out = new ColumnarCopy.CsvBytes(full)) {
+                byte[] line = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0; i < 1 << 18; i++) { // 4 MiB: buffers handed over to be written
+                    out.put(line);
+                }
+            }
+        });
+        assertEquals("No space left on device", e.getMessage());
     }
 
     @Test
