@@ -71,6 +71,11 @@ public class GridFsFiles implements DatasetFiles {
         return writer.write(file, filename, metadata, StoreCalls.within(timeoutFor(sizeOf(file))));
     }
 
+    /** A file stored as it is written: see {@link GridFsStream}. */
+    public GridFsStream stream(String filename, Document metadata) {
+        return writer.stream(filename, metadata, config.timeout());
+    }
+
     public Uni<Void> delete(String id) {
         return reader.delete(new ObjectId(id)).plug(StoreCalls.within(config.timeout()));
     }

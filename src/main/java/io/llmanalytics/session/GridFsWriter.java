@@ -94,7 +94,7 @@ final class GridFsWriter {
      * it sent has ended (its files document too: a timeout may come after it was sent). Bounded by the clean-up
      * timeout: a store that does not answer keeps its orphans.
      */
-    private Uni<Void> delete(ObjectId id, SentWrites sent) {
+    Uni<Void> delete(ObjectId id, SentWrites sent) {
         return sent.settled()
                 .chain(() -> stored.delete(id))
                 .ifNoItem()
@@ -102,6 +102,26 @@ final class GridFsWriter {
                 .fail()
                 .onFailure()
                 .recoverWithNull();
+    }
+
+    /**
+     * A file stored as it is written ({@link GridFsStream}); {@code timeout} bounds each wait for the store and the
+     * end of the store once the file is whole.
+     */
+    GridFsStream stream(String filename, Document metadata, Duration timeout) {
+        return new GridFsStream(this, filename, metadata, inFlight, timeout);
+    }
+
+    int chunkSize() {
+        return chunkSize;
+    }
+
+    MongoCollection<Document> files() {
+        return files;
+    }
+
+    MongoCollection<Document> chunks() {
+        return chunks;
     }
 
     int peakInFlight() {
@@ -141,7 +161,7 @@ final class GridFsWriter {
     }
 
     /** The bucket's indexes, as the driver makes them before a bucket's first upload (once per process here). */
-    private Uni<Void> indexes() {
+    Uni<Void> indexes() {
         if (indexed) {
             return Uni.createFrom().voidItem();
         }
@@ -154,7 +174,7 @@ final class GridFsWriter {
         return byName.chain(() -> byChunk).invoke(() -> indexed = true).replaceWithVoid();
     }
 
-    private Document filesDocument(ObjectId id, long size, String filename, Document metadata) {
+    Document filesDocument(ObjectId id, long size, String filename, Document metadata) {
         return new Document("_id", id)
                 .append("length", size)
                 .append("chunkSize", chunkSize)

@@ -183,10 +183,11 @@ public class SessionIntake {
             Function<Long, Uni<Void>> admit) {
         Path upload = arriving.path();
         List<String> stored = Collections.synchronizedList(new ArrayList<>());
+        StreamedCanonicals streamed = new StreamedCanonicals(files, id);
         Uni<ParsedUpload> parse = timings.timed(
                 IngestPhase.PARSE,
                 Uni.createFrom()
-                        .item(() -> parser.parse(arriving, fileName, declaredType, workDir))
+                        .item(() -> parser.parse(arriving, fileName, declaredType, workDir, streamed))
                         .runSubscriptionOn(blocking));
         Uni<StoredFile> original = arriving.received()
                 .chain(bytes -> admit.apply(bytes))
@@ -199,10 +200,13 @@ public class SessionIntake {
                 .unis(parse, original)
                 .collectFailures()
                 .asTuple()
-                .chain(both -> datasets(id, both.getItem1(), both.getItem2(), stored, upload, timings)
+                .chain(both -> datasets(id, both.getItem1(), both.getItem2(), stored, upload, timings, streamed)
                         .map(datasets -> document(id, fileName, owner, both.getItem1(), both.getItem2(), datasets))
                         .chain(doc ->
-                                timings.timed(IngestPhase.JOIN_KEYS, sheetJoinKeys(doc, both.getItem1(), upload))));
+                                timings.timed(IngestPhase.JOIN_KEYS, sheetJoinKeys(doc, both.getItem1(), upload))))
+                // a canonical file stored as it was written goes with the rest
+                .onFailure()
+                .call(() -> streamed.settle(stored));
         return createSession(built, stored, timings);
     }
 
@@ -261,7 +265,8 @@ public class SessionIntake {
     /**
      * The datasets of {@code parsed}: each canonical copy stored in GridFS (its id added to {@code stored}) while its
      * dictionary is drafted ({@link DictionaryDrafts}, on a worker thread, from the integer columns its parse
-     * gathered); a table whose canonical copy is the upload itself points to the stored original.
+     * gathered); a table whose canonical copy is the upload itself points to the stored original, and one whose copy
+     * was {@code streamed} as its reader wrote it to the file so stored.
      */
     Uni<List<DatasetDocument>> datasets(
             String id,
@@ -270,6 +275,18 @@ public class SessionIntake {
             List<String> stored,
             Path upload,
             IngestTimings timings) {
+        return datasets(id, parsed, original, stored, upload, timings, new StreamedCanonicals(files, id));
+    }
+
+    /** {@link #datasets(String, ParsedUpload, StoredFile, List, Path, IngestTimings)}, some canonical files streamed. */
+    Uni<List<DatasetDocument>> datasets(
+            String id,
+            ParsedUpload parsed,
+            StoredFile original,
+            List<String> stored,
+            Path upload,
+            IngestTimings timings,
+            StreamedCanonicals streamed) {
         List<Uni<DatasetDocument>> unis = new ArrayList<>();
         for (int i = 0; i < parsed.tables().size(); i++) {
             ParsedTable table = parsed.tables().get(i);
@@ -283,7 +300,11 @@ public class SessionIntake {
                                     original.sha256(),
                                     table.naValues(),
                                     table.schema()))
-                    : timings.timed(IngestPhase.STORE_CANONICAL, storeCanonical(id, table, isDefault, stored));
+                    : timings.timed(
+                            IngestPhase.STORE_CANONICAL,
+                            streamed.stored(table.canonical())
+                                    .map(early -> described(early, table, isDefault, stored))
+                                    .orElseGet(() -> storeCanonical(id, table, isDefault, stored)));
             Uni<StoredDictionary> drafts = timings.timed(
                     IngestPhase.DRAFTS,
                     Uni.createFrom().item(() -> draft(table, upload)).runSubscriptionOn(blocking));
@@ -330,8 +351,20 @@ public class SessionIntake {
     Uni<DatasetDocument> storeCanonical(String id, ParsedTable table, boolean isDefault, List<String> stored) {
         String name = table.schema().name();
         Document meta = new Document("session", id).append("kind", "canonical").append("dataset", name);
-        return files.store(table.canonical(), name + ".csv", meta)
-                .invoke(f -> stored.add(f.id()))
+        return described(files.store(table.canonical(), name + ".csv", meta), table, isDefault, stored);
+    }
+
+    /** The dataset of {@code table} once its canonical file is {@code stored} (its id added to {@code ids}). */
+    private static Uni<DatasetDocument> described(
+            Uni<StoredFile> stored, ParsedTable table, boolean isDefault, List<String> ids) {
+        String name = table.schema().name();
+        return stored.invoke(f -> {
+                    synchronized (ids) {
+                        if (!ids.contains(f.id())) {
+                            ids.add(f.id());
+                        }
+                    }
+                })
                 .map(f -> new DatasetDocument(name, isDefault, f.id(), f.sha256(), table.naValues(), table.schema()));
     }
 

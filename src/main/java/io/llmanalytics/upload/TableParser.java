@@ -43,7 +43,7 @@ public class TableParser {
      * ({@code Content-Type} of the multipart part, null when none) must agree with the file ({@link DeclaredType}).
      */
     public ParsedUpload parse(Path file, String fileName, String declaredType, Path workDir) {
-        return parse(ByteSource.of(file), () -> file, fileName, declaredType, workDir);
+        return parse(ByteSource.of(file), () -> file, fileName, declaredType, workDir, CanonicalSink.Opener.NONE);
     }
 
     /**
@@ -51,7 +51,16 @@ public class TableParser {
      * other formats (which are read out of order) once it is whole.
      */
     public ParsedUpload parse(ArrivingFile file, String fileName, String declaredType, Path workDir) {
-        return parse(file::open, file::awaitWhole, fileName, declaredType, workDir);
+        return parse(file, fileName, declaredType, workDir, CanonicalSink.Opener.NONE);
+    }
+
+    /**
+     * {@link #parse(ArrivingFile, String, String, Path)}, its Parquet reader sending the canonical file's bytes to
+     * {@code sinks} as it writes them (Parquet's columnar route).
+     */
+    public ParsedUpload parse(
+            ArrivingFile file, String fileName, String declaredType, Path workDir, CanonicalSink.Opener sinks) {
+        return parse(file::open, file::awaitWhole, fileName, declaredType, workDir, sinks);
     }
 
     /** The upload's path once it is whole. */
@@ -59,7 +68,13 @@ public class TableParser {
         Path await() throws IOException;
     }
 
-    private ParsedUpload parse(ByteSource bytes, WholeFile whole, String fileName, String declaredType, Path workDir) {
+    private ParsedUpload parse(
+            ByteSource bytes,
+            WholeFile whole,
+            String fileName,
+            String declaredType,
+            Path workDir,
+            CanonicalSink.Opener sinks) {
         FileFormat format = FileFormat.CSV;
         try {
             byte[] head = new byte[8192];
@@ -89,7 +104,8 @@ public class TableParser {
                 case JSONL ->
                     List.of(new JsonLinesReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
                 case PARQUET ->
-                    List.of(new ParquetTableReader(options, limits).read(file, base, workDir.resolve("dataset-0.csv")));
+                    List.of(new ParquetTableReader(options, limits)
+                            .read(file, base, workDir.resolve("dataset-0.csv"), sinks));
                 case ARROW, ARROW_STREAM ->
                     List.of(new ArrowTableReader(options, limits)
                             .read(file, format == FileFormat.ARROW_STREAM, base, workDir.resolve("dataset-0.csv")));

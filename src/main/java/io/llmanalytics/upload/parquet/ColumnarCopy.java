@@ -12,6 +12,7 @@ import io.llmanalytics.schema.ProfileOptions;
 import io.llmanalytics.schema.TooManyCellsException;
 import io.llmanalytics.schema.ValueCount;
 import io.llmanalytics.upload.CanonicalCsvWriter;
+import io.llmanalytics.upload.CanonicalSink;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.parquet.ParquetTableReader.Kind;
@@ -110,7 +111,8 @@ final class ColumnarCopy {
             List<String> types,
             List<Kind> kinds,
             String name,
-            Path canonicalOut)
+            Path canonicalOut,
+            CanonicalSink.Opener sinks)
             throws SQLException, IOException {
         int width = kinds.size();
         List<String> names = ColumnNames.normalise(rawNames);
@@ -134,22 +136,27 @@ final class ColumnarCopy {
             select.add(passes[i].expression);
         }
         boolean lineBreaks = names.stream().anyMatch(ColumnarCopy::breaksLine);
-        try {
-            write(db, "SELECT " + String.join(", ", select) + " FROM " + source, names, passes, canonicalOut);
-        } catch (StepAside e) {
-            return Optional.empty();
-        }
         List<ColumnSchema> schema = new ArrayList<>(width);
         List<IntegerValues> integers = new ArrayList<>(width);
-        for (Column column : passes) {
-            Optional<ColumnSchema> profiled = column.schema(rows);
-            if (profiled.isEmpty()) {
-                return Optional.empty();
+        CanonicalSink sink = sinks.open(canonicalOut, name).orElse(null);
+        boolean whole = false;
+        try {
+            write(db, "SELECT " + String.join(", ", select) + " FROM " + source, names, passes, canonicalOut, sink);
+            for (Column column : passes) {
+                Optional<ColumnSchema> profiled = column.schema(rows);
+                if (profiled.isEmpty()) {
+                    return Optional.empty();
+                }
+                ColumnSchema s = profiled.get();
+                schema.add(s);
+                integers.add(column instanceof Integers ints && s.type() == PandasType.INT64 ? ints.seen : null);
+                lineBreaks |= column instanceof Texts texts && texts.breaksLine;
             }
-            ColumnSchema s = profiled.get();
-            schema.add(s);
-            integers.add(column instanceof Integers ints && s.type() == PandasType.INT64 ? ints.seen : null);
-            lineBreaks |= column instanceof Texts texts && texts.breaksLine;
+            whole = true;
+        } catch (StepAside e) {
+            return Optional.empty();
+        } finally {
+            ended(sink, whole);
         }
         List<Map<String, Object>> sample =
                 NativeCopy.sample(options, db, source, rawNames, names, columns, kinds, schema);
@@ -158,6 +165,18 @@ final class ColumnarCopy {
         FoldedIntegers folded = lineBreaks ? null : new FoldedIntegers(integers, false);
         return Optional.of(
                 new ParsedTable(new DatasetSchema(name, rows, schema, sample), canonicalOut, List.of(""), folded));
+    }
+
+    /** The sink is told the file is whole, or that it will not be (the route stepped aside, or failed). */
+    private static void ended(CanonicalSink sink, boolean whole) throws IOException {
+        if (sink == null) {
+            return;
+        }
+        if (whole) {
+            sink.complete();
+        } else {
+            sink.abandon();
+        }
     }
 
     private Optional<Column> column(Connection db, String source, int i, String name, String c, String type, Kind kind)
@@ -226,11 +245,12 @@ final class ColumnarCopy {
     }
 
     /** The pass: every row fetched as numbers and written as the canonical CSV's record, every column profiled. */
-    private static void write(Connection db, String sql, List<String> names, Column[] columns, Path out)
+    private static void write(
+            Connection db, String sql, List<String> names, Column[] columns, Path out, CanonicalSink sink)
             throws SQLException, IOException, StepAside {
         int width = columns.length;
         try (Statement st = db.createStatement();
-                CsvBytes csv = new CsvBytes(Files.newOutputStream(out))) {
+                CsvBytes csv = new CsvBytes(Files.newOutputStream(out), sink)) {
             st.setFetchSize(FETCH_ROWS);
             for (int i = 0; i < width; i++) {
                 if (i > 0) {
@@ -613,6 +633,7 @@ final class ColumnarCopy {
     static final class CsvBytes implements AutoCloseable {
         private static final int SIZE = 1 << 20;
         private final OutputStream out;
+        private final CanonicalSink sink;
         private byte[] buffer = new byte[SIZE];
         private byte[] spare = new byte[SIZE];
         private int at;
@@ -621,8 +642,18 @@ final class ColumnarCopy {
 
         private volatile IOException failed;
 
-        CsvBytes(OutputStream out) {
+        /** What writes to {@code out}, and sends the same bytes to {@code sink} (null: none). */
+        CsvBytes(OutputStream out, CanonicalSink sink) {
             this.out = out;
+            this.sink = sink;
+        }
+
+        /** Writes out and sends to the sink. */
+        private void emit(byte[] bytes, int from, int length) throws IOException {
+            out.write(bytes, from, length);
+            if (sink != null) {
+                sink.write(bytes, from, length);
+            }
         }
 
         /** Makes room for {@code n} bytes (handing what is gathered over to be written) where it fits in the buffer. */
@@ -636,7 +667,7 @@ final class ColumnarCopy {
                 at = 0;
                 writing = Thread.ofVirtual().start(() -> {
                     try {
-                        out.write(full, 0, length);
+                        emit(full, 0, length);
                     } catch (IOException e) {
                         failed = e;
                     }
@@ -673,7 +704,7 @@ final class ColumnarCopy {
             room(length);
             if (length > buffer.length) {
                 written();
-                out.write(bytes, from, length);
+                emit(bytes, from, length);
                 return;
             }
             System.arraycopy(bytes, from, buffer, at, length);
@@ -766,7 +797,7 @@ final class ColumnarCopy {
         public void close() throws IOException {
             try (out) {
                 written();
-                out.write(buffer, 0, at);
+                emit(buffer, 0, at);
             }
         }
     }

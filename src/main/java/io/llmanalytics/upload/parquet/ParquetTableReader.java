@@ -4,6 +4,7 @@ import io.llmanalytics.problem.ProblemException;
 import io.llmanalytics.problem.ProblemType;
 import io.llmanalytics.schema.CellKind;
 import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.CanonicalSink;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.TypedCells;
@@ -89,6 +90,14 @@ public final class ParquetTableReader {
     }
 
     public ParsedTable read(Path file, String name, Path canonicalOut) throws IOException {
+        return read(file, name, canonicalOut, CanonicalSink.Opener.NONE);
+    }
+
+    /**
+     * {@link #read(Path, String, Path)}, the columnar route sending the canonical file's bytes to a sink of
+     * {@code sinks} as it writes them.
+     */
+    public ParsedTable read(Path file, String name, Path canonicalOut, CanonicalSink.Opener sinks) throws IOException {
         Properties props = new Properties();
         props.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
         try (Connection db = new DuckDBDriver().connect("jdbc:duckdb:", props)) {
@@ -107,7 +116,7 @@ public final class ParquetTableReader {
                 }
             }
             if (fastest == Route.COLUMNAR && ColumnarCopy.applies(kinds)) {
-                Optional<ParsedTable> columnar = columnar(db, source, names, types, kinds, name, canonicalOut);
+                Optional<ParsedTable> columnar = columnar(db, source, names, types, kinds, name, canonicalOut, sinks);
                 if (columnar.isPresent()) {
                     return columnar.get();
                 }
@@ -154,10 +163,11 @@ public final class ParquetTableReader {
             List<String> types,
             List<Kind> kinds,
             String name,
-            Path canonicalOut)
+            Path canonicalOut,
+            CanonicalSink.Opener sinks)
             throws IOException {
         try {
-            return new ColumnarCopy(options, limits).read(db, source, names, types, kinds, name, canonicalOut);
+            return new ColumnarCopy(options, limits).read(db, source, names, types, kinds, name, canonicalOut, sinks);
         } catch (SQLException e) {
             LOG.debugf("Parquet columnar route stepped aside: %s", e.getMessage());
             return Optional.empty();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmanalytics.schema.FoldedIntegers;
 import io.llmanalytics.schema.IntegerValues;
 import io.llmanalytics.schema.ProfileOptions;
+import io.llmanalytics.upload.CanonicalSink;
 import io.llmanalytics.upload.ParsedTable;
 import io.llmanalytics.upload.TableLimits;
 import io.llmanalytics.upload.parquet.ParquetTableReader.Kind;
@@ -21,13 +22,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.SplittableRandom;
+import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +83,7 @@ class ColumnarCopyTest {
 
     private Path parquet(String name, String select) throws Exception {
         Path file = work.resolve(name + ".parquet");
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        try (Connection db = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
                 Statement st = db.createStatement()) {
             st.execute("SET TimeZone='UTC'");
             st.execute("COPY (" + select + ") TO " + ParquetTableReader.literal(file.toString())
@@ -96,7 +98,7 @@ class ColumnarCopyTest {
         List<String> names = new ArrayList<>();
         List<String> types = new ArrayList<>();
         List<Kind> kinds = new ArrayList<>();
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        try (Connection db = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
                 Statement st = db.createStatement()) {
             st.execute("SET TimeZone='UTC'");
             try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + source)) {
@@ -107,7 +109,8 @@ class ColumnarCopyTest {
                 }
             }
             assertTrue(ColumnarCopy.applies(kinds), kinds.toString());
-            return new ColumnarCopy(OPTIONS, LIMITS).read(db, source, names, types, kinds, "hard", out);
+            return new ColumnarCopy(OPTIONS, LIMITS)
+                    .read(db, source, names, types, kinds, "hard", out, CanonicalSink.Opener.NONE);
         }
     }
 
@@ -222,7 +225,7 @@ class ColumnarCopyTest {
             }
         };
         IOException e = assertThrows(IOException.class, () -> {
-            try (ColumnarCopy.CsvBytes out = new ColumnarCopy.CsvBytes(full)) {
+            try (ColumnarCopy.CsvBytes out = new ColumnarCopy.CsvBytes(full, null)) {
                 byte[] line = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
                 for (int i = 0; i < 1 << 18; i++) { // 4 MiB: buffers handed over to be written
                     out.put(line);
@@ -266,7 +269,7 @@ class ColumnarCopyTest {
         }
         StringBuilder want = new StringBuilder();
         ByteArrayOutputStream got = new ByteArrayOutputStream();
-        try (ColumnarCopy.CsvBytes out = new ColumnarCopy.CsvBytes(got)) {
+        try (ColumnarCopy.CsvBytes out = new ColumnarCopy.CsvBytes(got, null)) {
             for (double v : values) {
                 if (Double.isFinite(v)) {
                     want.append(Double.toString(v)).append('\n');
