@@ -29,11 +29,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,17 +51,6 @@ import java.util.regex.Pattern;
  * limit, a decimal of more than 18 digits, an infinity, a date or timestamp outside datetime64[ns]'s range, no rows.
  */
 final class ColumnarCopy {
-
-    private static final Set<Kind> PLAIN = EnumSet.of(
-            Kind.INT,
-            Kind.FLOAT32,
-            Kind.FLOAT64,
-            Kind.DECIMAL,
-            Kind.BOOL,
-            Kind.TIMESTAMP,
-            Kind.TIMESTAMP_NS,
-            Kind.DATE,
-            Kind.VARCHAR);
 
     private static final byte[] TRUE = "True".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "False".getBytes(StandardCharsets.US_ASCII);
@@ -89,11 +76,15 @@ final class ColumnarCopy {
         this.limits = limits;
     }
 
+    /** The kinds it reads are {@link NativeCopy}'s. */
     static boolean applies(List<Kind> kinds) {
-        return !kinds.isEmpty() && PLAIN.containsAll(kinds);
+        return NativeCopy.applies(kinds);
     }
 
-    /** Thrown by the pass at a value it cannot write as the row-by-row reader would (an infinity). */
+    /**
+     * Thrown by the pass at a value it cannot write as the row-by-row reader would (an infinity, a timestamp DuckDB
+     * cannot decode).
+     */
     private static final class StepAside extends Exception {
         StepAside() {
             super(null, null, false, false);
@@ -138,6 +129,9 @@ final class ColumnarCopy {
         boolean lineBreaks = names.stream().anyMatch(ColumnarCopy::breaksLine);
         List<ColumnSchema> schema = new ArrayList<>(width);
         List<IntegerValues> integers = new ArrayList<>(width);
+        List<Map<String, Object>> sample;
+        // the sink is told the file is whole once nothing can fail any more: a failure leaves the table to a slower
+        // route, which writes the file again
         CanonicalSink sink = sinks.open(canonicalOut, name).orElse(null);
         boolean whole = false;
         try {
@@ -152,14 +146,13 @@ final class ColumnarCopy {
                 integers.add(column instanceof Integers ints && s.type() == PandasType.INT64 ? ints.seen : null);
                 lineBreaks |= column instanceof Texts texts && texts.breaksLine;
             }
+            sample = NativeCopy.sample(options, db, source, rawNames, names, columns, kinds, schema);
             whole = true;
         } catch (StepAside e) {
             return Optional.empty();
         } finally {
             ended(sink, whole);
         }
-        List<Map<String, Object>> sample =
-                NativeCopy.sample(options, db, source, rawNames, names, columns, kinds, schema);
         // as the row-by-row reader's: the drafts read the other columns line by line, so with a line break in a text
         // (lines are not records) they read the file instead
         FoldedIntegers folded = lineBreaks ? null : new FoldedIntegers(integers, false);
