@@ -49,22 +49,21 @@ public final class CanonicalCsvWriter implements Closeable {
     }
 
     private void writeCell(String cell) throws IOException {
-        boolean quote = false;
-        for (int i = 0; i < cell.length(); i++) {
-            char c = cell.charAt(i);
-            if (c == '\n' || c == '\r') {
-                lineBreaks = true;
-                quote = true;
-                break;
-            }
-            if (c == ',' || c == '"') {
-                quote = true;
-            }
-        }
-        out.write(quote ? quoted(cell) : cell);
+        String field = field(cell);
+        // a cell is quoted when it holds a line break, and only then can it hold one
+        lineBreaks |= field != cell && breaksLine(cell);
+        out.write(field);
     }
 
-    /** A non-empty cell as this writer writes it: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+    /** Whether {@code text} holds a line break (CR or LF): written, its record spans more than one line. */
+    public static boolean breaksLine(String text) {
+        return text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0;
+    }
+
+    /**
+     * A non-empty cell as this writer writes it: quoted (quotes doubled) when it holds a comma, a quote or a line
+     * break; the cell itself otherwise.
+     */
     public static String field(String cell) {
         for (int i = 0; i < cell.length(); i++) {
             char c = cell.charAt(i);

@@ -354,17 +354,23 @@ public class SessionIntake {
         return described(files.store(table.canonical(), name + ".csv", meta), table, isDefault, stored);
     }
 
+    /**
+     * Adds {@code id} to the stored files' {@code ids} unless it is there: a streamed file may be counted by its dataset
+     * and by the clean-up after a failure.
+     */
+    static void addOnce(List<String> ids, String id) {
+        synchronized (ids) {
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+    }
+
     /** The dataset of {@code table} once its canonical file is {@code stored} (its id added to {@code ids}). */
     private static Uni<DatasetDocument> described(
             Uni<StoredFile> stored, ParsedTable table, boolean isDefault, List<String> ids) {
         String name = table.schema().name();
-        return stored.invoke(f -> {
-                    synchronized (ids) {
-                        if (!ids.contains(f.id())) {
-                            ids.add(f.id());
-                        }
-                    }
-                })
+        return stored.invoke(f -> addOnce(ids, f.id()))
                 .map(f -> new DatasetDocument(name, isDefault, f.id(), f.sha256(), table.naValues(), table.schema()));
     }
 

@@ -73,13 +73,7 @@ final class StreamedCanonicals implements CanonicalSink.Opener {
                         stream.abandon();
                     }
                     return stream.stored()
-                            .invoke(f -> {
-                                synchronized (stored) {
-                                    if (!stored.contains(f.id())) {
-                                        stored.add(f.id());
-                                    }
-                                }
-                            })
+                            .invoke(f -> SessionIntake.addOnce(stored, f.id()))
                             .replaceWithVoid()
                             .onFailure()
                             .recoverWithNull();

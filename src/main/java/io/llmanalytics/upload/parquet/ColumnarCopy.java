@@ -19,6 +19,7 @@ import io.llmanalytics.upload.parquet.ParquetTableReader.Kind;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,12 @@ final class ColumnarCopy {
         List<String> names = ColumnNames.normalise(rawNames);
         List<String> columns =
                 rawNames.stream().map(ParquetTableReader::identifier).toList();
-        long rows = NativeCopy.aggregates(db, source, List.of()).rows();
+        long rows;
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + source)) { // from the footer
+            rs.next();
+            rows = rs.getLong(1);
+        }
         if (rows == 0) {
             return Optional.empty();
         }
@@ -126,7 +132,7 @@ final class ColumnarCopy {
             passes[i] = column.get();
             select.add(passes[i].expression);
         }
-        boolean lineBreaks = names.stream().anyMatch(ColumnarCopy::breaksLine);
+        boolean lineBreaks = names.stream().anyMatch(CanonicalCsvWriter::breaksLine);
         List<ColumnSchema> schema = new ArrayList<>(width);
         List<IntegerValues> integers = new ArrayList<>(width);
         List<Map<String, Object>> sample;
@@ -231,10 +237,6 @@ final class ColumnarCopy {
                 ? "CAST(NULL AS INTEGER)"
                 : "CAST(enum_code(CAST(NULLIF(" + c + ", '') AS " + type + ")) AS INTEGER)";
         return Optional.of(new Texts(name, expression, values));
-    }
-
-    private static boolean breaksLine(String s) {
-        return s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
     }
 
     /** The pass: every row fetched as numbers and written as the canonical CSV's record, every column profiled. */
@@ -407,7 +409,6 @@ final class ColumnarCopy {
     private static final class Decimals extends Numbers {
         private final int scale;
         private final double divisor;
-        private final byte[] digits = new byte[24];
 
         Decimals(String name, String expression, int scale) {
             super(name, expression);
@@ -421,27 +422,13 @@ final class ColumnarCopy {
             if (rs.wasNull()) {
                 return false;
             }
-            int end = digits.length;
-            int at0 = end;
-            long rest = Math.abs(u);
-            int written = 0;
-            do {
-                digits[--at0] = (byte) ('0' + rest % 10);
-                rest /= 10;
-                if (++written == scale) {
-                    digits[--at0] = '.';
-                }
-            } while (rest > 0 || written <= scale);
-            if (u < 0) {
-                digits[--at0] = '-';
-            }
-            out.put(digits, at0, end - at0);
+            out.scaled(u < 0, Math.abs(u), scale);
             // an unscaled value below 2^53 and a power of ten up to 10^18 are exact doubles: their quotient is the
             // double nearest the decimal, as parsing its text gives; past that, its text is parsed
             add(
                     Math.abs(u) < (1L << 53)
                             ? u / divisor
-                            : Double.parseDouble(new String(digits, at0, end - at0, StandardCharsets.US_ASCII)));
+                            : Double.parseDouble(BigDecimal.valueOf(u, scale).toPlainString()));
             return true;
         }
     }
@@ -588,7 +575,7 @@ final class ColumnarCopy {
             boolean breaks = false;
             for (int i = 0; i < fields.length; i++) {
                 fields[i] = CanonicalCsvWriter.field(distinct.get(i)).getBytes(StandardCharsets.UTF_8);
-                breaks |= ColumnarCopy.breaksLine(distinct.get(i));
+                breaks |= CanonicalCsvWriter.breaksLine(distinct.get(i));
             }
             this.breaksLine = breaks;
         }
@@ -728,7 +715,11 @@ final class ColumnarCopy {
                 for (int k = 0; k < SHORT_DECIMALS; k++) {
                     double m = Math.rint(a * POWERS[k]);
                     if (m < 1e15 && m / POWERS[k] == a) {
-                        plain(v < 0, (long) m, k);
+                        scaled(v < 0, (long) m, k);
+                        if (k == 0) {
+                            put((byte) '.');
+                            put((byte) '0');
+                        }
                         return;
                     }
                 }
@@ -736,8 +727,11 @@ final class ColumnarCopy {
             ascii(Double.toString(v));
         }
 
-        /** {@code m / 10^k} in plain notation, at least one digit after the point. */
-        private void plain(boolean negative, long m, int k) throws IOException {
+        /**
+         * {@code m / 10^k} ({@code m} not negative) in plain notation, as DuckDB writes a decimal of scale {@code k}:
+         * {@code k} digits after the point ({@code 0.05}, {@code -12.50}), no point when {@code k} is 0.
+         */
+        void scaled(boolean negative, long m, int k) throws IOException {
             room(24);
             if (negative) {
                 buffer[at++] = '-';
@@ -745,10 +739,6 @@ final class ColumnarCopy {
             int first = at;
             int written = 0;
             long rest = m;
-            if (k == 0) {
-                buffer[at++] = '0';
-                buffer[at++] = '.';
-            }
             do {
                 buffer[at++] = (byte) ('0' + rest % 10);
                 rest /= 10;
@@ -769,21 +759,11 @@ final class ColumnarCopy {
 
         /** The decimal digits of {@code v}, as {@link Long#toString(long)} writes them. */
         void digits(long v) throws IOException {
-            room(20);
             if (v == Long.MIN_VALUE) {
                 ascii(Long.toString(v));
                 return;
             }
-            if (v < 0) {
-                buffer[at++] = '-';
-                v = -v;
-            }
-            int first = at;
-            do {
-                buffer[at++] = (byte) ('0' + v % 10);
-                v /= 10;
-            } while (v > 0);
-            reverse(first);
+            scaled(v < 0, Math.abs(v), 0);
         }
 
         @Override

@@ -193,7 +193,7 @@ final class NativeCopy {
     }
 
     /** One row of aggregates: {@code values[i]} holds column i's figures in the order {@link #figures} gives. */
-    record ResultSetValues(long rows, List<Object[]> values) {}
+    private record ResultSetValues(long rows, List<Object[]> values) {}
 
     private static List<String> figures(String c, Kind kind) {
         String x = switch (kind) {
@@ -228,7 +228,10 @@ final class NativeCopy {
                         "count(" + c + ")",
                         "count(*) FILTER (WHERE " + c + ")",
                         "count(*) FILTER (WHERE NOT " + c + ")");
-            case DATE, TIMESTAMP, TIMESTAMP_NS -> dateFigures(c, kind);
+            case DATE ->
+                List.of("count(" + c + ")", "CAST(min(" + c + ") AS VARCHAR)", "CAST(max(" + c + ") AS VARCHAR)");
+            case TIMESTAMP -> List.of("count(" + c + ")", "min(epoch_us(" + c + "))", "max(epoch_us(" + c + "))");
+            case TIMESTAMP_NS -> List.of("count(" + c + ")", "min(epoch_ns(" + c + "))", "max(epoch_ns(" + c + "))");
             // an empty text is a missing value to the worker (the canonical copy cannot hold it apart), as it is to
             // the row-by-row profile
             case VARCHAR ->
@@ -242,18 +245,10 @@ final class NativeCopy {
 
     private static ResultSetValues aggregates(Connection db, String source, List<String> columns, List<Kind> kinds)
             throws SQLException {
-        List<List<String>> figures = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            figures.add(figures(columns.get(i), kinds.get(i)));
-        }
-        return aggregates(db, source, figures);
-    }
-
-    /** The row count and, for each column, the values of its {@code figures} (SQL aggregates), in one scan. */
-    static ResultSetValues aggregates(Connection db, String source, List<List<String>> figures) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT count(*)");
         List<Integer> widths = new ArrayList<>();
-        for (List<String> f : figures) {
+        for (int i = 0; i < columns.size(); i++) {
+            List<String> f = figures(columns.get(i), kinds.get(i));
             widths.add(f.size());
             for (String e : f) {
                 sql.append(", ").append(e);
@@ -337,19 +332,9 @@ final class NativeCopy {
         }
     }
 
-    /** The date figures {@link #figures} gives for a column of dates. */
-    static List<String> dateFigures(String c, Kind kind) {
-        return switch (kind) {
-            case DATE ->
-                List.of("count(" + c + ")", "CAST(min(" + c + ") AS VARCHAR)", "CAST(max(" + c + ") AS VARCHAR)");
-            case TIMESTAMP -> List.of("count(" + c + ")", "min(epoch_us(" + c + "))", "max(epoch_us(" + c + "))");
-            case TIMESTAMP_NS -> List.of("count(" + c + ")", "min(epoch_ns(" + c + "))", "max(epoch_ns(" + c + "))");
-            default -> throw new IllegalStateException(kind.name());
-        };
-    }
-
     /**
-     * A column of dates or timestamps from its {@link #dateFigures} {@code min} and {@code max}: datetime64[ns], or
+     * A column of dates or timestamps from its least and greatest values ({@code min}, {@code max}: ISO text for dates,
+     * epoch units for timestamps, as {@link #figures} gives them): datetime64[ns], or
      * empty when a value lies outside its range (the row-by-row reader then keeps the column as text or refuses it).
      */
     static Optional<ColumnSchema> dates(Kind kind, String name, long nulls, Object min, Object max) {
