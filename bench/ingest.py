@@ -9,6 +9,11 @@ overlap: the original is stored while the file is parsed), and the CPU the servi
 response; all its threads, from /proc/<pid>/stat) against pandas.read_csv's CPU, with the threads that spent it
 (/proc/<pid>/task/*/stat, grouped by name; threads that ended during the upload, like the per-parse csv-records
 thread, are counted as "(ended threads)"). The machine has 2 cores: wall time is bounded below by CPU / 2.
+
+The service's first uploads are slower than later ones: classes load, and the JIT compiles the ingest's code, the
+store's and the HTTP stack's for many uploads (still 0.13 s of compiler CPU per 100 MB upload after 20 of them). The
+first warm-up upload of each size is printed as it went (the first of all is the service's first upload since it
+started); WARMUP=20 measures a service that has settled, WARMUP=5 one that is still warming.
 """
 import re
 import os
@@ -106,9 +111,11 @@ def pandas_read(path):
 def main():
     print(f'service pid {PID}, {WARMUP} warm-up upload(s) per size, then {RUNS} runs per size, median reported'
           ' (background work settles between runs)')
+    first = {}
     for path in FILES:
         for _ in range(WARMUP):  # warm-up (JIT, store)
-            _, body = uploads.upload(BASE, path)
+            elapsed, body = uploads.upload(BASE, path)
+            first.setdefault(path, elapsed)
             uploads.settle(BASE, body['session_id'])
             uploads.delete(BASE, body['session_id'])
     results = []
@@ -140,6 +147,10 @@ def main():
         # the peak is the steadier figure: growth also depends on how far the idle service had trimmed its memory
         print(f'{size:7.0f}M {rows:10d} {ours:11.3f} {theirs:16.3f} {theirs / ours:13.2f}x {growth:16.0f}   '
               f'(RSS before {base:.0f} MB, peak {base + growth:.0f} MB)')
+    if first:
+        print('first warm-up upload of each size (s): ' + ', '.join(
+            f'{os.path.getsize(p) / (1024 * 1024):.0f}M {t:.3f}' for p, t in first.items())
+              + ' (the first of all is the first since the service started)')
     print()
     print('breakdown of our ingest by phase (Server-Timing, median of each phase in s; phases may overlap)')
     names = []
