@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -92,6 +93,41 @@ class CodeRulesTest {
             }
         }
         assertEquals(List.of(), found, "import these instead: " + found.size() + " inline fully-qualified names");
+    }
+
+    private static final Pattern PROFILE = Pattern.compile("^@TestProfile\\(([\\w.]+)\\.class\\)", Pattern.MULTILINE);
+    private static final Pattern OWN_JVM = Pattern.compile("^@OwnJvm$", Pattern.MULTILINE);
+
+    /**
+     * A test class whose profile no other class uses runs in a JVM of its own ({@code @OwnJvm}): Quarkus keeps every
+     * application a JVM started, and that application serves no other class. The classes of a shared profile stay in
+     * the main JVM, where they share one application; a JVM of their own each would start it once per class.
+     */
+    @Test
+    void testsWithAnApplicationOfTheirOwnRunInAJvmOfTheirOwn() {
+        Map<String, List<String>> byProfile = new TreeMap<>();
+        List<String> marked = new ArrayList<>();
+        for (Path file : javaFiles(TESTS)) {
+            String text = read(file);
+            String name = TESTS.relativize(file).toString();
+            Matcher profile = PROFILE.matcher(text);
+            if (profile.find()) {
+                byProfile
+                        .computeIfAbsent(profile.group(1), p -> new ArrayList<>())
+                        .add(name);
+            }
+            if (OWN_JVM.matcher(text).find()) {
+                marked.add(name);
+            }
+        }
+        List<String> expected = byProfile.values().stream()
+                .filter(classes -> classes.size() == 1)
+                .map(List::getFirst)
+                .sorted()
+                .toList();
+        assertTrue(byProfile.size() > 5, "profiles found: " + byProfile.keySet());
+        assertEquals(
+                expected, marked.stream().sorted().toList(), "@OwnJvm marks exactly the classes of unshared profiles");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.llmanalytics.access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmanalytics.testing.OwnJvm;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * slot is given back before the terminal event is emitted, not when the response ends.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(SequentialCallerProfile.class)
 class SequentialCallerTest {
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.analyst.openai.LlmGuard;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * step's code, synthesis), the real validator and the real worker.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(ModesProfile.class)
 class AnalysisModesTest {
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmanalytics.analyst.openai.LlmGuard;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * that the plan or step 1 already took 8 s), and step 3 and the synthesis are never asked for.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(ModesProfile.ShortWallTime.class)
 class AnalysisModesWallTimeTest {
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.llmanalytics.testing.OwnJvm;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * still served: read whole by the resource, then parsed, without waiting for the slow one.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(OneStreamingReceiveProfile.class)
 class StreamingReceivesTest {
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmanalytics.analyst.openai.LlmGuard;
 import io.llmanalytics.testing.Conditions;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * OpenAI-compatible stub as the model, the real validator and worker.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(BatchProfile.class)
 class BatchTest {
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmanalytics.share.ShareProfile;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.OpenAiStub;
 import io.llmanalytics.testing.llm.ScriptedAnswers;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * other cards are computed beside it (two at a time).
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(DashboardDeadlineTest.ShortDeadline.class)
 class DashboardDeadlineTest {
 

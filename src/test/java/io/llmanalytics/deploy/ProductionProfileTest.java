@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmanalytics.observability.RequestIds;
+import io.llmanalytics.testing.OwnJvm;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * timings the manifests assume.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(ProductionProfileTest.Production.class)
 class ProductionProfileTest {
 

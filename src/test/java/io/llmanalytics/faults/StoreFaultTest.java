@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmanalytics.session.GridFsFiles;
 import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.faults.FlakyStoreProfile;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 
 /** MongoDB unreachable during upload, analysis and history write: a clear 503, nothing half-written, recovery. */
 @QuarkusTest
+@OwnJvm
 @TestProfile(FlakyStoreProfile.class)
 class StoreFaultTest {
 

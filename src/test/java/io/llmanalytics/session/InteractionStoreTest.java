@@ -13,6 +13,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.Uploads;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * session deletes its interactions.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(InteractionStoreTest.SmallBounds.class)
 class InteractionStoreTest {
 

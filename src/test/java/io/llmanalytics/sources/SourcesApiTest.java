@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmanalytics.session.GridFsFiles;
 import io.llmanalytics.store.StoreConfig;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.quarkus.mongodb.reactive.ReactiveMongoClient;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * nothing is stored and no work file is left.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(SourcesProfile.class)
 class SourcesApiTest {
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.llmanalytics.testing.Corpus;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
 import io.llmanalytics.testing.llm.OpenAiStub;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code target/ui-test.log}.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(WebPageProfile.class)
 class WebPageTest {
 

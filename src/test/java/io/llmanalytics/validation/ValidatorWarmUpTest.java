@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmanalytics.testing.OwnJvm;
 import io.llmanalytics.testing.SseEvents;
 import io.llmanalytics.testing.Uploads;
 import io.llmanalytics.testing.llm.InjectOpenAiStub;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * for the first warm context and is answered, with its usual events and no error.
  */
 @QuarkusTest
+@OwnJvm
 @TestProfile(ValidatorWarmUpTest.SlowWarmUp.class)
 class ValidatorWarmUpTest {
 
