@@ -46,9 +46,17 @@ class ProductionProfileTest {
             return "prod";
         }
 
+        /**
+         * The test profile's coverage settings too: without them, quarkus-jacoco deletes the coverage data file as it
+         * builds this application, and the data the test JVMs before this one wrote to it is lost.
+         */
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("store.embedded.backend", "memory", "store.data-dir", "target/prod-profile-data");
+            return Map.of(
+                    "store.embedded.backend", "memory",
+                    "store.data-dir", "target/prod-profile-data",
+                    "quarkus.jacoco.reuse-data-file", "true",
+                    "quarkus.jacoco.report", "false");
         }
     }
 
