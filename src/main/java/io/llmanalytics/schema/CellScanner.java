@@ -40,6 +40,23 @@ final class CellScanner {
         return family;
     }
 
+    /** What a scan found: the cell's kind and the values read with it (those its kind does not use are stale). */
+    record Scan(CellKind kind, double value, long integer, long millis, DateFormats.Family family) {}
+
+    /** The scan just made, of kind {@code kind}, to be {@linkplain #restore restored} for an equal cell. */
+    Scan saved(CellKind kind) {
+        return new Scan(kind, value, integer, millis, family);
+    }
+
+    /** Leaves this scanner as {@code scan} left it; its kind. */
+    CellKind restore(Scan scan) {
+        value = scan.value();
+        integer = scan.integer();
+        millis = scan.millis();
+        family = scan.family();
+        return scan.kind();
+    }
+
     /** Whether the cell is one of pandas' missing-value tokens (or empty): {@link #scan} gives NULL exactly then. */
     static boolean isNull(String s) {
         int n = s.length();

@@ -40,10 +40,20 @@ final class ColumnAccumulator {
     /** The column's integers while every cell added was one (from the text scanner); null after any other cell. */
     private IntegerValues integers = new IntegerValues();
 
+    /** The column's recent scans while it may still be typed; null when its cells are always scanned. */
+    private RecentScans recent;
+
     ColumnAccumulator(int distinctBound, int topSize, CellConventions conventions, DistinctBudget budget) {
+        this(distinctBound, topSize, conventions, budget, false);
+    }
+
+    /** {@code recentScans}: whether the column keeps its recent scans ({@link RecentScans}, up to 60 KB or so). */
+    ColumnAccumulator(
+            int distinctBound, int topSize, CellConventions conventions, DistinctBudget budget, boolean recentScans) {
         this.distinct = new DistinctCounter(distinctBound, topSize, budget);
         this.conventions = conventions;
         this.decimalComma = conventions.decimalComma();
+        this.recent = recentScans ? new RecentScans() : null;
     }
 
     /** Adds a cell of text, as a CSV reader gives it, classified and read by {@code scanner}. */
@@ -53,7 +63,7 @@ final class ColumnAccumulator {
             settledText(cell);
             return;
         }
-        CellKind kind = scanner.scan(cell);
+        CellKind kind = recent == null ? scanner.scan(cell) : recent.scan(cell, scanner);
         if (integers != null && kind != CellKind.INT) {
             integers = null;
         }
@@ -166,7 +176,10 @@ final class ColumnAccumulator {
                 typed(cell);
                 return;
             }
-            default -> texts++;
+            default -> {
+                texts++;
+                recent = null; // its cells are not scanned any more (settledText)
+            }
         }
         distinct.add(cell);
     }

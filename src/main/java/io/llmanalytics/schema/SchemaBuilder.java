@@ -22,6 +22,12 @@ public final class SchemaBuilder {
     private final CellScanner scanner;
     private long rows;
 
+    /**
+     * The first columns keep their recent scans ({@link RecentScans}): a table of thousands of columns does not take
+     * tens of megabytes for them.
+     */
+    static final int RECENT_SCAN_COLUMNS = 256;
+
     public SchemaBuilder(List<String> rawHeader, ProfileOptions options) {
         this(rawHeader, options, CellConventions.TEXT);
     }
@@ -39,7 +45,8 @@ public final class SchemaBuilder {
         this.options = options;
         this.columns = new ColumnAccumulator[names.size()];
         for (int i = 0; i < columns.length; i++) {
-            columns[i] = new ColumnAccumulator(options.distinctBound(), options.topValues(), conventions, budget);
+            columns[i] = new ColumnAccumulator(
+                    options.distinctBound(), options.topValues(), conventions, budget, i < RECENT_SCAN_COLUMNS);
         }
         this.maxRows = names.isEmpty() ? Long.MAX_VALUE : options.maxCells() / names.size();
     }

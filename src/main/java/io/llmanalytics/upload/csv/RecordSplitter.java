@@ -40,7 +40,7 @@ final class RecordSplitter {
     /** Positions in the record of the delimiters seen outside quotes (all of them when the record has no quote). */
     private int[] delimiters = new int[16];
     /**
-     * The first {@value #REPEATED_COLUMNS} columns' recent values ({@link RepeatedTexts}, 6 KiB or so each), so that a
+     * The first {@value #REPEATED_COLUMNS} columns' recent values ({@link RepeatedTexts}, 28 KiB or so each), so that a
      * table of thousands of columns does not take megabytes for them; later columns' fields are built as they come.
      */
     private final RepeatedTexts[] repeated = new RepeatedTexts[REPEATED_COLUMNS];

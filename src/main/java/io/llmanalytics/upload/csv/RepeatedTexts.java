@@ -22,8 +22,11 @@ import java.util.Arrays;
  */
 final class RepeatedTexts {
 
-    /** Slots of the table: a power of two. */
-    static final int SLOTS = 256;
+    /**
+     * Slots of the table: a power of two. 1,024 keep a column of two or three years of dates shared (256 kept too few of
+     * its values to stay on), which lets the profile find its scans again ({@code RecentScans}, issue 20).
+     */
+    static final int SLOTS = 1024;
 
     /** Fields looked up before the column decides whether looking up pays. */
     static final int TRIAL = 4096;
@@ -55,7 +58,7 @@ final class RepeatedTexts {
         long low = word(buffer, from, Math.min(length, 8));
         long high = length > 8 ? word(buffer, from + 8, length - 8) : 0L;
         long mixed = (low * 0x9E3779B97F4A7C15L) ^ (high * 0xC2B2AE3D27D4EB4FL) ^ length;
-        int slot = (int) (mixed >>> 56) & (SLOTS - 1);
+        int slot = (int) (mixed >>> 54) & (SLOTS - 1);
         if (lengths[slot] == length && lows[slot] == low && highs[slot] == high) {
             String known = texts[slot];
             count(true);
