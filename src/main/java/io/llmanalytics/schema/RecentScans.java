@@ -18,12 +18,11 @@ final class RecentScans {
     static final int SLOTS = 1024;
 
     /** Lookups before the column decides whether looking up pays. */
-    static final int TRIAL = 4096;
+    static final int TRIAL = LookupTrial.LOOKUPS;
 
     private String[] cells = new String[SLOTS];
     private CellScanner.Scan[] scans = new CellScanner.Scan[SLOTS];
-    private int looked;
-    private int found;
+    private final LookupTrial trial = new LookupTrial();
 
     /** The kind of {@code cell}, with {@code scanner} left as its {@link CellScanner#scan} of the cell leaves it. */
     CellKind scan(String cell, CellScanner scanner) {
@@ -46,15 +45,9 @@ final class RecentScans {
     }
 
     private void count(boolean hit) {
-        if (looked < TRIAL) {
-            looked++;
-            if (hit) {
-                found++;
-            }
-            if (looked == TRIAL && found < TRIAL / 2) {
-                cells = null;
-                scans = null;
-            }
+        if (trial.fails(hit)) {
+            cells = null;
+            scans = null;
         }
     }
 

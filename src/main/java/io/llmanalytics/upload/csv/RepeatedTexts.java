@@ -1,5 +1,6 @@
 package io.llmanalytics.upload.csv;
 
+import io.llmanalytics.schema.LookupTrial;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -29,7 +30,7 @@ final class RepeatedTexts {
     static final int SLOTS = 1024;
 
     /** Fields looked up before the column decides whether looking up pays. */
-    static final int TRIAL = 4096;
+    static final int TRIAL = LookupTrial.LOOKUPS;
 
     /** The longest field looked up: two {@code long}s. */
     static final int MAX_BYTES = 16;
@@ -42,8 +43,7 @@ final class RepeatedTexts {
     private final long[] highs = new long[SLOTS];
     private final int[] lengths = new int[SLOTS];
     private final String[] texts = new String[SLOTS];
-    private int looked;
-    private int found;
+    private final LookupTrial trial = new LookupTrial();
     private boolean off;
 
     RepeatedTexts() {
@@ -90,15 +90,9 @@ final class RepeatedTexts {
     }
 
     private void count(boolean hit) {
-        if (looked < TRIAL) {
-            looked++;
-            if (hit) {
-                found++;
-            }
-            if (looked == TRIAL && found < TRIAL / 2) {
-                off = true;
-                Arrays.fill(texts, null);
-            }
+        if (trial.fails(hit)) {
+            off = true;
+            Arrays.fill(texts, null);
         }
     }
 
