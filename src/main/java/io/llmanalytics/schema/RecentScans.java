@@ -5,7 +5,7 @@ package io.llmanalytics.schema;
  * value, integer, date and date family) instead of being scanned. Columns of dates, prices or quantities repeat a few
  * hundred values millions of times, and the CSV reader hands a repeated value over as the same {@code String} (its
  * {@code RepeatedTexts}), so most lookups end at an identity check (issue 20: on a 100 MB sales table, the profiling
- * thread's CPU fell by a fifth). A scan depends on the cell's text alone (and on the builder's conventions, which are
+ * thread's CPU fell by 15 to 25%). A scan depends on the cell's text alone (and on the builder's conventions, which are
  * the same for every cell), so a cell gets exactly the scan it would have had.
  *
  * <p>The scans sit in a small table, one slot per hash; a newer cell takes an older one's slot. A column whose first

@@ -24,7 +24,7 @@ public final class SchemaBuilder {
 
     /**
      * The first columns keep their recent scans ({@link RecentScans}): a table of thousands of columns does not take
-     * tens of megabytes for them.
+     * hundreds of megabytes for them.
      */
     static final int RECENT_SCAN_COLUMNS = 256;
 
