@@ -13,8 +13,8 @@ thread, are counted as "(ended threads)"). The machine has 2 cores: wall time is
 The service's first uploads are slower than later ones: classes load, and the JIT compiles the ingest's code, the
 store's and the HTTP stack's for many uploads (still 0.13 s of compiler CPU per 100 MB upload after 20 of them). The
 first warm-up upload of each size is printed as it went (the first of all is the service's first upload since it
-started); no WARMUP measures a service that has finished warming: after 20 uploads of each size it is faster than
-after 5, and still compiling.
+started); no value of WARMUP gives a service that has finished warming: after 20 uploads of each size it is faster
+than after 5, and still compiling.
 """
 import re
 import os

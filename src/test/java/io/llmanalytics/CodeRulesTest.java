@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rules of the source tree that review keeps missing: tests wait on conditions, never on {@code Thread.sleep}
- * (benchmarks and the load driver may pace themselves), and main code names classes through imports, never inline by
- * their fully-qualified name. Comments, Javadoc, strings, text blocks and the package and import lines are not code
+ * (benchmarks and the load driver may pace themselves), main code names classes through imports, never inline by
+ * their fully-qualified name, and a test class of a profile no other class uses is marked {@code @OwnJvm}. Comments, Javadoc, strings, text blocks and the package and import lines are not code
  * for these rules.
  */
 class CodeRulesTest {

@@ -29,6 +29,9 @@ final class RepeatedTexts {
      */
     static final int SLOTS = 1024;
 
+    /** The shift that leaves a mixed hash's top bits, as many as index {@link #SLOTS}. */
+    private static final int SLOT_SHIFT = Long.SIZE - Integer.numberOfTrailingZeros(SLOTS);
+
     /** Fields looked up before the column decides whether looking up pays. */
     static final int TRIAL = LookupTrial.LOOKUPS;
 
@@ -58,7 +61,7 @@ final class RepeatedTexts {
         long low = word(buffer, from, Math.min(length, 8));
         long high = length > 8 ? word(buffer, from + 8, length - 8) : 0L;
         long mixed = (low * 0x9E3779B97F4A7C15L) ^ (high * 0xC2B2AE3D27D4EB4FL) ^ length;
-        int slot = (int) (mixed >>> 54) & (SLOTS - 1);
+        int slot = (int) (mixed >>> SLOT_SHIFT);
         if (lengths[slot] == length && lows[slot] == low && highs[slot] == high) {
             String known = texts[slot];
             count(true);
