@@ -60,6 +60,16 @@ final class ColumnarCopy {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18
     };
 
+    /** The two digits of each number below 100, tens first. */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     /** Digits after the point tried for a short decimal ({@link CsvBytes#javaText}). */
     private static final int SHORT_DECIMALS = 9;
 
@@ -729,32 +739,56 @@ final class ColumnarCopy {
 
         /**
          * {@code m / 10^k} ({@code m} not negative) in plain notation, as DuckDB writes a decimal of scale {@code k}:
-         * {@code k} digits after the point ({@code 0.05}, {@code -12.50}), no point when {@code k} is 0.
+         * {@code k} digits after the point ({@code 0.05}, {@code -12.50}), no point when {@code k} is 0. Its length is
+         * known first, so the digits are written in place from the last, two at a time.
          */
         void scaled(boolean negative, long m, int k) throws IOException {
-            room(24);
-            if (negative) {
-                buffer[at++] = '-';
-            }
-            int first = at;
-            int written = 0;
+            int length = (negative ? 1 : 0) + Math.max(length(m), k + 1) + (k > 0 ? 1 : 0);
+            room(length);
+            byte[] b = buffer;
+            int end = at + length;
+            int i = end;
             long rest = m;
-            do {
-                buffer[at++] = (byte) ('0' + rest % 10);
+            int fraction = k;
+            for (; fraction >= 2; fraction -= 2) {
+                int pair = (int) (rest % 100) << 1;
+                rest /= 100;
+                b[--i] = PAIRS[pair + 1];
+                b[--i] = PAIRS[pair];
+            }
+            if (fraction == 1) {
+                b[--i] = (byte) ('0' + rest % 10);
                 rest /= 10;
-                if (++written == k) {
-                    buffer[at++] = '.';
-                }
-            } while (rest > 0 || written <= k);
-            reverse(first);
+            }
+            if (k > 0) {
+                b[--i] = '.';
+            }
+            while (rest >= 100) {
+                int pair = (int) (rest % 100) << 1;
+                rest /= 100;
+                b[--i] = PAIRS[pair + 1];
+                b[--i] = PAIRS[pair];
+            }
+            if (rest >= 10) {
+                int pair = (int) rest << 1;
+                b[--i] = PAIRS[pair + 1];
+                b[--i] = PAIRS[pair];
+            } else {
+                b[--i] = (byte) ('0' + rest);
+            }
+            if (negative) {
+                b[--i] = '-';
+            }
+            at = end;
         }
 
-        private void reverse(int from) {
-            for (int i = from, j = at - 1; i < j; i++, j--) {
-                byte b = buffer[i];
-                buffer[i] = buffer[j];
-                buffer[j] = b;
+        /** How many decimal digits {@code m} (not negative) has. */
+        private static int length(long m) {
+            int n = 1;
+            for (long p = 10; n < 19 && m >= p; p *= 10) {
+                n++;
             }
+            return n;
         }
 
         /** The decimal digits of {@code v}, as {@link Long#toString(long)} writes them. */

@@ -18,6 +18,7 @@ import io.llmanalytics.upload.parquet.ParquetTableReader.Route;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -276,6 +277,47 @@ class ColumnarCopyTest {
                     out.javaText(v);
                     out.put((byte) '\n');
                 }
+            }
+        }
+        String[] w = want.toString().split("\n");
+        String[] g = got.toString(StandardCharsets.US_ASCII).split("\n");
+        assertEquals(w.length, g.length);
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(w[i], g[i], "value " + i);
+        }
+    }
+
+    @Test
+    void integersAndDecimalsAreWrittenAsJavaAndDuckDbWriteThem() throws Exception {
+        SplittableRandom random = new SplittableRandom(21);
+        List<long[]> values = new ArrayList<>(); // unscaled value, scale
+        for (long v : new long[] {0, 1, 9, 10, 99, 100, 101, 999_999_999_999_999_999L, Long.MAX_VALUE}) {
+            for (int k = 0; k <= 18; k++) {
+                values.add(new long[] {v, k});
+                values.add(new long[] {-v, k});
+            }
+        }
+        values.add(new long[] {Long.MIN_VALUE, 0});
+        for (int i = 0; i < 200_000; i++) {
+            long v = random.nextLong() / (long) Math.pow(10, random.nextInt(19));
+            values.add(new long[] {v, random.nextInt(19)});
+        }
+        StringBuilder want = new StringBuilder();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (ColumnarCopy.CsvBytes out = new ColumnarCopy.CsvBytes(got, null)) {
+            for (long[] value : values) {
+                long v = value[0];
+                int k = (int) value[1];
+                if (k == 0) {
+                    want.append(v).append('\n');
+                    out.digits(v);
+                } else if (v != Long.MIN_VALUE) {
+                    want.append(BigDecimal.valueOf(v, k).toPlainString()).append('\n');
+                    out.scaled(v < 0, Math.abs(v), k);
+                } else {
+                    continue;
+                }
+                out.put((byte) '\n');
             }
         }
         String[] w = want.toString().split("\n");
