@@ -279,12 +279,7 @@ class ColumnarCopyTest {
                 }
             }
         }
-        String[] w = want.toString().split("\n");
-        String[] g = got.toString(StandardCharsets.US_ASCII).split("\n");
-        assertEquals(w.length, g.length);
-        for (int i = 0; i < w.length; i++) {
-            assertEquals(w[i], g[i], "value " + i);
-        }
+        sameLines(want, got);
     }
 
     @Test
@@ -320,6 +315,11 @@ class ColumnarCopyTest {
                 out.put((byte) '\n');
             }
         }
+        sameLines(want, got);
+    }
+
+    /** Each line written is the line wanted. */
+    private static void sameLines(StringBuilder want, ByteArrayOutputStream got) {
         String[] w = want.toString().split("\n");
         String[] g = got.toString(StandardCharsets.US_ASCII).split("\n");
         assertEquals(w.length, g.length);
