@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
+@Tag(OwnJvm.GROUP_B)
 @TestProfile(SequentialCallerProfile.class)
 class SequentialCallerTest {
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
+@Tag(OwnJvm.GROUP_A)
 @TestProfile(ModesProfile.class)
 class AnalysisModesTest {
 

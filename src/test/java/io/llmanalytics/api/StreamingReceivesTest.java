@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
+@Tag(OwnJvm.GROUP_C)
 @TestProfile(OneStreamingReceiveProfile.class)
 class StreamingReceivesTest {
 

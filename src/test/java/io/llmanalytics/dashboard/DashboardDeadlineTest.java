@@ -21,6 +21,7 @@ import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
+@Tag(OwnJvm.GROUP_A)
 @TestProfile(DashboardDeadlineTest.ShortDeadline.class)
 class DashboardDeadlineTest {
 

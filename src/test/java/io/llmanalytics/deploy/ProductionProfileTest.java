@@ -27,6 +27,7 @@ import org.jboss.logging.MDC;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
+@Tag(OwnJvm.GROUP_B)
 @TestProfile(ProductionProfileTest.Production.class)
 class ProductionProfileTest {
 

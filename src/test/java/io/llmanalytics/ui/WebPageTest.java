@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 @QuarkusTest
 @OwnJvm
+@Tag(OwnJvm.GROUP_C)
 @TestProfile(WebPageProfile.class)
 class WebPageTest {
 
