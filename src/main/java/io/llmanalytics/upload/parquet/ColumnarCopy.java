@@ -751,10 +751,8 @@ final class ColumnarCopy {
             long rest = m;
             int fraction = k;
             for (; fraction >= 2; fraction -= 2) {
-                int pair = (int) (rest % 100) << 1;
+                i = twoDigits(b, i, (int) (rest % 100));
                 rest /= 100;
-                b[--i] = PAIRS[pair + 1];
-                b[--i] = PAIRS[pair];
             }
             if (fraction == 1) {
                 b[--i] = (byte) ('0' + rest % 10);
@@ -764,15 +762,11 @@ final class ColumnarCopy {
                 b[--i] = '.';
             }
             while (rest >= 100) {
-                int pair = (int) (rest % 100) << 1;
+                i = twoDigits(b, i, (int) (rest % 100));
                 rest /= 100;
-                b[--i] = PAIRS[pair + 1];
-                b[--i] = PAIRS[pair];
             }
             if (rest >= 10) {
-                int pair = (int) rest << 1;
-                b[--i] = PAIRS[pair + 1];
-                b[--i] = PAIRS[pair];
+                i = twoDigits(b, i, (int) rest);
             } else {
                 b[--i] = (byte) ('0' + rest);
             }
@@ -780,6 +774,13 @@ final class ColumnarCopy {
                 b[--i] = '-';
             }
             at = end;
+        }
+
+        /** Writes the two digits of {@code n} (below 100) just before {@code end}; where they start. */
+        private static int twoDigits(byte[] b, int end, int n) {
+            b[end - 1] = PAIRS[2 * n + 1];
+            b[end - 2] = PAIRS[2 * n];
+            return end - 2;
         }
 
         /** How many decimal digits {@code m} (not negative) has. */
