@@ -3,7 +3,6 @@ package io.llmanalytics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmanalytics.testing.OwnJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Rules of the source tree that review keeps missing: tests wait on conditions, never on {@code Thread.sleep}
  * (benchmarks and the load driver may pace themselves), main code names classes through imports, never inline by
- * their fully-qualified name, and a test class of a profile no other class uses is marked {@code @OwnJvm} and is in one small JVM. Comments, Javadoc, strings, text blocks and the package and import lines are not code
+ * their fully-qualified name, and a test class of a profile no other class uses is marked {@code @OwnJvm}. Comments, Javadoc, strings, text blocks and the package and import lines are not code
  * for these rules.
  */
 class CodeRulesTest {
@@ -100,7 +99,7 @@ class CodeRulesTest {
     private static final Pattern OWN_JVM = Pattern.compile("^@OwnJvm$", Pattern.MULTILINE);
 
     /**
-     * A test class whose profile no other class uses runs outside the main JVM ({@code @OwnJvm}): Quarkus keeps every
+     * A test class whose profile no other class uses runs in a JVM of its own ({@code @OwnJvm}): Quarkus keeps every
      * application a JVM started, and that application serves no other class. The classes of a shared profile stay in
      * the main JVM, where they share one application; a JVM of their own each would start it once per class.
      */
@@ -129,36 +128,6 @@ class CodeRulesTest {
         assertTrue(byProfile.size() > 5, "profiles found: " + byProfile.keySet());
         assertEquals(
                 expected, marked.stream().sorted().toList(), "@OwnJvm marks exactly the classes of unshared profiles");
-    }
-
-    private static final Pattern JVM_GROUP = Pattern.compile("^@Tag\\(OwnJvm\\.GROUP_(\\w+)\\)$", Pattern.MULTILINE);
-
-    /**
-     * Each {@code @OwnJvm} class is in one small JVM ({@code @Tag(OwnJvm.GROUP_A)} and the like; a class in none would
-     * run nowhere), no JVM holds more than {@link OwnJvm#PER_JVM} of them, and the pom has an execution for each.
-     */
-    @Test
-    void eachTestWithAnApplicationOfItsOwnIsInOneSmallJvm() throws Exception {
-        Map<String, List<String>> byGroup = new TreeMap<>();
-        for (Path file : javaFiles(TESTS)) {
-            String text = read(file);
-            if (!OWN_JVM.matcher(text).find()) {
-                continue;
-            }
-            List<String> groups =
-                    JVM_GROUP.matcher(text).results().map(m -> m.group(1)).toList();
-            assertEquals(1, groups.size(), file + " is in one small JVM: " + groups);
-            byGroup.computeIfAbsent(groups.getFirst(), g -> new ArrayList<>())
-                    .add(file.getFileName().toString());
-        }
-        assertTrue(byGroup.size() > 1, "groups found: " + byGroup.keySet());
-        String pom = Files.readString(Path.of("pom.xml"));
-        for (var group : byGroup.entrySet()) {
-            assertTrue(group.getValue().size() <= OwnJvm.PER_JVM, "too many in one JVM: " + group);
-            String tag =
-                    (String) OwnJvm.class.getField("GROUP_" + group.getKey()).get(null);
-            assertTrue(pom.contains("<groups>" + tag + "</groups>"), "no surefire execution runs " + tag);
-        }
     }
 
     @Test

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_B)
 @TestProfile(SequentialCallerProfile.class)
 class SequentialCallerTest {
 

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_A)
 @TestProfile(ModesProfile.class)
 class AnalysisModesTest {
 

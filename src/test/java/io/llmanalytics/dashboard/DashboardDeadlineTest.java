@@ -21,7 +21,6 @@ import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_A)
 @TestProfile(DashboardDeadlineTest.ShortDeadline.class)
 class DashboardDeadlineTest {
 

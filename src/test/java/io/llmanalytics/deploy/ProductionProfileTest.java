@@ -27,7 +27,6 @@ import org.jboss.logging.MDC;
 import org.jboss.logmanager.ExtHandler;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_B)
 @TestProfile(ProductionProfileTest.Production.class)
 class ProductionProfileTest {
 

@@ -34,13 +34,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** MongoDB unreachable during upload, analysis and history write: a clear 503, nothing half-written, recovery. */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_C)
 @TestProfile(FlakyStoreProfile.class)
 class StoreFaultTest {
 

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.bson.Document;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_B)
 @TestProfile(InteractionStoreTest.SmallBounds.class)
 class InteractionStoreTest {
 

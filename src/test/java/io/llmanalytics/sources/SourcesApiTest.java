@@ -34,7 +34,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +44,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_B)
 @TestProfile(SourcesProfile.class)
 class SourcesApiTest {
 

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.TestFactory;
  */
 @QuarkusTest
 @OwnJvm
-@Tag(OwnJvm.GROUP_C)
 @TestProfile(WebPageProfile.class)
 class WebPageTest {
 
