@@ -743,10 +743,10 @@ final class ColumnarCopy {
          * known first, so the digits are written in place from the last, two at a time.
          */
         void scaled(boolean negative, long m, int k) throws IOException {
-            int length = (negative ? 1 : 0) + Math.max(length(m), k + 1) + (k > 0 ? 1 : 0);
-            room(length);
+            int width = (negative ? 1 : 0) + Math.max(length(m), k + 1) + (k > 0 ? 1 : 0);
+            room(width);
             byte[] b = buffer;
-            int end = at + length;
+            int end = at + width;
             int i = end;
             long rest = m;
             int fraction = k;
